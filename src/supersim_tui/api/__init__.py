@@ -1,0 +1,40 @@
+"""Headless async client for the Super SIM v1 API (no Textual, no Rich)."""
+
+from .auth import BasicAuth, OAuthClientCredentials, Secret
+from .client import DEFAULT_BASE_URL, AlreadyRegisteredError, SuperSimClient, check_base_url
+from .errors import (
+    ApiError,
+    AuthenticationError,
+    ConnectFailedError,
+    NotFoundError,
+    PermissionDeniedError,
+    RateLimitedError,
+    RequestTimeoutError,
+    ResponseFormatError,
+    ServerError,
+    SuperSimError,
+    TransportError,
+    ValidationError,
+)
+from .models import (
+    BillingPeriod,
+    Fleet,
+    NapNetwork,
+    Network,
+    NetworkAccessProfile,
+    Sim,
+    SimIpAddress,
+    SimStatus,
+    UsageRecord,
+)
+from .paging import Pager
+from .retry import RetryPolicy
+
+__all__ = [
+    "DEFAULT_BASE_URL", "AlreadyRegisteredError", "ApiError", "AuthenticationError", "BasicAuth",
+    "BillingPeriod", "ConnectFailedError", "Fleet", "NapNetwork", "Network", "NetworkAccessProfile",
+    "NotFoundError", "OAuthClientCredentials", "Pager", "PermissionDeniedError", "RateLimitedError",
+    "RequestTimeoutError", "ResponseFormatError", "RetryPolicy", "Secret", "ServerError", "Sim",
+    "SimIpAddress", "SimStatus", "SuperSimClient", "SuperSimError", "TransportError", "UsageRecord",
+    "ValidationError", "check_base_url",
+]

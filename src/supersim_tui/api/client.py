@@ -1,0 +1,443 @@
+"""The async Super SIM v1 client: one long-lived ``httpx.AsyncClient``, typed results.
+
+Retries are decided per request kind:
+
+* GETs, DELETEs and updates that set absolute values are *safe*: retried on
+  429, 5xx, timeouts and dropped connections, with backoff and Retry-After.
+* Creations (register a SIM, add a network to a NAP, create a fleet or NAP)
+  are retried blindly only when the server certainly did not process them
+  (429, or a connection that was never made). After an *ambiguous* failure
+  (5xx, dropped connection, read timeout) the client first checks whether the
+  thing now exists, and only retries if it does not.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Any, TypeVar
+from urllib.parse import quote, urlsplit
+
+import httpx
+import msgspec
+
+from .errors import (
+    ApiError,
+    AuthenticationError,
+    ConnectFailedError,
+    NotFoundError,
+    PermissionDeniedError,
+    RateLimitedError,
+    RequestTimeoutError,
+    ResponseFormatError,
+    ServerError,
+    SuperSimError,
+    TransportError,
+    ValidationError,
+)
+from .models import (
+    BillingPeriod,
+    Fleet,
+    NapNetwork,
+    Network,
+    NetworkAccessProfile,
+    PageMeta,
+    Sim,
+    SimIpAddress,
+    UsageRecord,
+)
+from .paging import Pager
+from .retry import RetryPolicy, parse_retry_after
+
+DEFAULT_BASE_URL = "https://supersim.twilio.com"
+MAX_PAGE_SIZE = 1000
+USER_AGENT = "supersim-tui"
+_SIM_SID = re.compile(r"HS[0-9a-fA-F]{32}")
+
+T = TypeVar("T")
+
+
+class AlreadyRegisteredError(ValidationError):
+    """83003: the SIM already belongs to this account. Treat as success; ``sim_sid`` names it."""
+
+    def __init__(self, message: str, *, sim_sid: str | None, **kwargs: Any):
+        super().__init__(message, **kwargs)
+        self.sim_sid = sim_sid
+
+
+def check_base_url(url: str) -> str:
+    """Accept https, or http only for a loopback host (the simulator). Returns it without a trailing /."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError(f"base URL {url!r} must look like https://host")
+    if parts.scheme == "http" and not _is_loopback(parts.hostname):
+        raise ValueError(
+            f"base URL {url!r} uses plain http on a non-loopback host; use https "
+            "(plain http is only accepted for 127.0.0.1/localhost, e.g. the simulator)"
+        )
+    return url.rstrip("/")
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _page_type(key: str, item: type[Any]) -> type[Any]:
+    return msgspec.defstruct(f"{item.__name__}Page", [(key, list[item], []), ("meta", PageMeta, PageMeta())],
+                             kw_only=True)
+
+
+_PAGE_TYPES: dict[tuple[str, type[Any]], type[Any]] = {}
+
+
+def page_type(key: str, item: type[Any]) -> type[Any]:
+    if (key, item) not in _PAGE_TYPES:
+        _PAGE_TYPES[(key, item)] = _page_type(key, item)
+    return _PAGE_TYPES[(key, item)]
+
+
+def _form(values: Mapping[str, object | None]) -> dict[str, str]:
+    """Form fields for the values that were given (None = leave unchanged)."""
+    form: dict[str, str] = {}
+    for name, value in values.items():
+        if value is None:
+            continue
+        if isinstance(value, bool):
+            form[name] = "true" if value else "false"
+        else:
+            form[name] = str(value)
+    return form
+
+
+class SuperSimClient:
+    """Async client for the Super SIM v1 API. Use as ``async with SuperSimClient(...) as client``.
+
+    ``transport`` lets tests and ``--demo`` run against the in-process simulator.
+    """
+
+    def __init__(self, auth: httpx.Auth, *, base_url: str = DEFAULT_BASE_URL,
+                 transport: httpx.AsyncBaseTransport | None = None, timeout: float = 30.0,
+                 retry: RetryPolicy | None = None, page_size: int = 50):
+        self.base_url = check_base_url(base_url)
+        self.retry = retry or RetryPolicy()
+        self.page_size = max(1, min(page_size, MAX_PAGE_SIZE))
+        self._http = httpx.AsyncClient(
+            base_url=self.base_url, auth=auth, transport=transport,
+            timeout=httpx.Timeout(timeout, connect=min(timeout, 10.0)),
+            headers={"User-Agent": USER_AGENT, "Accept": "application/json"},
+            follow_redirects=False,
+        )
+        self.requests_sent = 0
+
+    async def __aenter__(self) -> SuperSimClient:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        await self._http.aclose()
+
+    @property
+    def is_closed(self) -> bool:
+        return self._http.is_closed
+
+    # ------------------------------------------------------------- transport
+    def _local(self, url: str) -> str:
+        """Paths and our own absolute URLs pass; another host's URL is reduced to its path,
+        so credentials are never sent to a host named by a server reply."""
+        parts = urlsplit(url)
+        if not parts.scheme:
+            return url
+        own = urlsplit(self.base_url)
+        if (parts.scheme, parts.netloc) == (own.scheme, own.netloc):
+            return url
+        return parts.path + (f"?{parts.query}" if parts.query else "")
+
+    async def _attempt(self, method: str, url: str, params: Mapping[str, str] | None,
+                       data: Mapping[str, str] | list[tuple[str, str]] | None) -> httpx.Response:
+        self.requests_sent += 1
+        try:
+            response = await self._http.request(method, self._local(url), params=params, data=data)
+        except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
+            raise ConnectFailedError(f"Could not connect to {self.base_url}: {type(exc).__name__}") from None
+        except httpx.TimeoutException as exc:
+            raise RequestTimeoutError(f"No reply from {self.base_url} in time ({type(exc).__name__})") from None
+        except httpx.TransportError as exc:
+            raise TransportError(f"Could not complete the request to {self.base_url}: "
+                                 f"{type(exc).__name__}: {exc}") from None
+        if response.status_code >= 400:
+            raise _error_from(response)
+        return response
+
+    async def _send(self, method: str, url: str, *, params: Mapping[str, str] | None = None,
+                    data: Mapping[str, str] | list[tuple[str, str]] | None = None,
+                    safe: bool) -> httpx.Response:
+        """One request with retries. ``safe`` requests may be repeated after any transient
+        failure; unsafe ones only when the server surely did not act (429, connect errors)."""
+        policy = self.retry
+        deadline = policy.clock() + policy.total_seconds
+        attempt = 0
+        ambiguous_before = False
+        while True:
+            attempt += 1
+            try:
+                return await self._attempt(method, url, params, data)
+            except SuperSimError as error:
+                error.after_ambiguous = ambiguous_before
+                not_processed = isinstance(error, RateLimitedError | ConnectFailedError)
+                transient = not_processed or isinstance(error, ServerError | TransportError)
+                if not transient or (not safe and not not_processed):
+                    raise
+                if attempt >= policy.attempts:
+                    raise
+                retry_after = error.retry_after if isinstance(error, RateLimitedError) else None
+                wait = policy.backoff(attempt, retry_after)
+                if policy.clock() + wait > deadline:
+                    raise
+                if not not_processed:
+                    ambiguous_before = True
+                await policy.sleep(wait)
+
+    async def _json(self, method: str, url: str, model: type[T], *, params: Mapping[str, str] | None = None,
+                    data: Mapping[str, str] | list[tuple[str, str]] | None = None, safe: bool = True) -> T:
+        response = await self._send(method, url, params=params, data=data, safe=safe)
+        return _decode(response, model)
+
+    def _pager(self, path: str, key: str, model: type[T], params: Mapping[str, object | None],
+               page_size: int | None = None) -> Pager[T]:
+        query = _form(params)
+        query["PageSize"] = str(max(1, min(page_size or self.page_size, MAX_PAGE_SIZE)))
+        kind = page_type(key, model)
+
+        async def fetch(url: str, first_params: dict[str, str] | None) -> tuple[list[T], str | None]:
+            response = await self._send("GET", url, params=first_params, safe=True)
+            page = _decode(response, kind)
+            return list(getattr(page, key)), page.meta.next_page_url
+
+        return Pager(fetch, path, query)
+
+    async def _create(self, path: str, data: Mapping[str, str] | list[tuple[str, str]], model: type[T],
+                      recover: Callable[[], Awaitable[T | None]] | None) -> T:
+        """POST a creation; after an ambiguous failure, ``recover`` looks for the result."""
+        policy = self.retry
+        for round_ in range(1, policy.attempts + 1):
+            try:
+                return await self._json("POST", path, model, data=data, safe=False)
+            except (ServerError, TransportError):
+                if recover is None:
+                    raise
+                found = await recover()
+                if found is not None:
+                    return found
+                if round_ >= policy.attempts:
+                    raise
+                await policy.sleep(policy.backoff(round_, None))
+        raise AssertionError("unreachable")
+
+    # ----------------------------------------------------------------- fleets
+    async def create_fleet(self, network_access_profile: str, *, unique_name: str | None = None,
+                           data_enabled: bool | None = None, data_limit: int | None = None,
+                           ip_commands_url: str | None = None, ip_commands_method: str | None = None,
+                           sms_commands_enabled: bool | None = None, sms_commands_url: str | None = None,
+                           sms_commands_method: str | None = None) -> Fleet:
+        data = _form({
+            "NetworkAccessProfile": network_access_profile, "UniqueName": unique_name,
+            "DataEnabled": data_enabled, "DataLimit": data_limit,
+            "IpCommandsUrl": ip_commands_url, "IpCommandsMethod": ip_commands_method,
+            "SmsCommandsEnabled": sms_commands_enabled, "SmsCommandsUrl": sms_commands_url,
+            "SmsCommandsMethod": sms_commands_method,
+        })
+        recover = (lambda: self._maybe(self.fetch_fleet(unique_name))) if unique_name else None
+        return await self._create("/v1/Fleets", data, Fleet, recover)
+
+    def list_fleets(self, *, network_access_profile: str | None = None) -> Pager[Fleet]:
+        return self._pager("/v1/Fleets", "fleets", Fleet, {"NetworkAccessProfile": network_access_profile})
+
+    async def fetch_fleet(self, sid_or_name: str) -> Fleet:
+        return await self._json("GET", f"/v1/Fleets/{_seg(sid_or_name)}", Fleet)
+
+    async def update_fleet(self, sid_or_name: str, *, unique_name: str | None = None,
+                           network_access_profile: str | None = None, data_limit: int | None = None,
+                           ip_commands_url: str | None = None, ip_commands_method: str | None = None,
+                           sms_commands_url: str | None = None, sms_commands_method: str | None = None) -> Fleet:
+        data = _form({
+            "UniqueName": unique_name, "NetworkAccessProfile": network_access_profile, "DataLimit": data_limit,
+            "IpCommandsUrl": ip_commands_url, "IpCommandsMethod": ip_commands_method,
+            "SmsCommandsUrl": sms_commands_url, "SmsCommandsMethod": sms_commands_method,
+        })
+        return await self._json("POST", f"/v1/Fleets/{_seg(sid_or_name)}", Fleet, data=data)
+
+    # ------------------------------------------------------------------- NAPs
+    async def create_nap(self, *, unique_name: str | None = None,
+                         networks: list[str] | tuple[str, ...] = ()) -> NetworkAccessProfile:
+        data: list[tuple[str, str]] = [("UniqueName", unique_name)] if unique_name else []
+        data += [("Networks", sid) for sid in networks]
+        recover = (lambda: self._maybe(self.fetch_nap(unique_name))) if unique_name else None
+        return await self._create("/v1/NetworkAccessProfiles", data, NetworkAccessProfile, recover)
+
+    def list_naps(self) -> Pager[NetworkAccessProfile]:
+        return self._pager("/v1/NetworkAccessProfiles", "network_access_profiles", NetworkAccessProfile, {})
+
+    async def fetch_nap(self, sid_or_name: str) -> NetworkAccessProfile:
+        return await self._json("GET", f"/v1/NetworkAccessProfiles/{_seg(sid_or_name)}", NetworkAccessProfile)
+
+    async def update_nap(self, sid_or_name: str, *, unique_name: str) -> NetworkAccessProfile:
+        return await self._json("POST", f"/v1/NetworkAccessProfiles/{_seg(sid_or_name)}", NetworkAccessProfile,
+                                data={"UniqueName": unique_name})
+
+    async def add_nap_network(self, nap: str, network_sid: str) -> NapNetwork:
+        path = f"/v1/NetworkAccessProfiles/{_seg(nap)}/Networks"
+        return await self._create(path, {"Network": network_sid}, NapNetwork,
+                                  lambda: self._maybe(self.fetch_nap_network(nap, network_sid)))
+
+    def list_nap_networks(self, nap: str) -> Pager[NapNetwork]:
+        return self._pager(f"/v1/NetworkAccessProfiles/{_seg(nap)}/Networks", "networks", NapNetwork, {})
+
+    async def fetch_nap_network(self, nap: str, network_sid: str) -> NapNetwork:
+        return await self._json("GET", f"/v1/NetworkAccessProfiles/{_seg(nap)}/Networks/{_seg(network_sid)}",
+                                NapNetwork)
+
+    async def remove_nap_network(self, nap: str, network_sid: str) -> None:
+        path = f"/v1/NetworkAccessProfiles/{_seg(nap)}/Networks/{_seg(network_sid)}"
+        try:
+            await self._send("DELETE", path, safe=True)
+        except NotFoundError as error:
+            if not error.after_ambiguous:
+                raise
+            # An earlier try was applied but its reply was lost: the network is gone, as asked.
+
+    # --------------------------------------------------------------- networks
+    def list_networks(self, *, iso_country: str | None = None, mcc: str | None = None,
+                      mnc: str | None = None) -> Pager[Network]:
+        return self._pager("/v1/Networks", "networks", Network,
+                           {"IsoCountry": iso_country, "Mcc": mcc, "Mnc": mnc})
+
+    async def fetch_network(self, sid: str) -> Network:
+        return await self._json("GET", f"/v1/Networks/{_seg(sid)}", Network)
+
+    # ------------------------------------------------------------------- SIMs
+    async def register_sim(self, iccid: str, registration_code: str) -> Sim:
+        """Claim a SIM. Raises :class:`AlreadyRegisteredError` (83003) if it is already ours."""
+        return await self._create("/v1/Sims", {"Iccid": iccid, "RegistrationCode": registration_code}, Sim,
+                                  lambda: self.find_sim_by_iccid(iccid))
+
+    def list_sims(self, *, status: str | None = None, fleet: str | None = None, iccid: str | None = None,
+                  page_size: int | None = None) -> Pager[Sim]:
+        return self._pager("/v1/Sims", "sims", Sim, {"Status": status, "Fleet": fleet, "Iccid": iccid}, page_size)
+
+    async def find_sim_by_iccid(self, iccid: str) -> Sim | None:
+        found = await self.list_sims(iccid=iccid).collect(limit=1)
+        return found[0] if found else None
+
+    async def fetch_sim(self, sid_or_name: str) -> Sim:
+        return await self._json("GET", f"/v1/Sims/{_seg(sid_or_name)}", Sim)
+
+    async def update_sim(self, sid_or_name: str, *, unique_name: str | None = None, status: str | None = None,
+                         fleet: str | None = None, callback_url: str | None = None,
+                         callback_method: str | None = None, account_sid: str | None = None) -> Sim:
+        """Update a SIM. Status and fleet changes may be asynchronous: the returned SIM
+        then shows ``scheduled`` (and its old fleet) until the change completes."""
+        data = _form({
+            "UniqueName": unique_name, "Status": status, "Fleet": fleet, "CallbackUrl": callback_url,
+            "CallbackMethod": callback_method, "AccountSid": account_sid,
+        })
+        try:
+            return await self._json("POST", f"/v1/Sims/{_seg(sid_or_name)}", Sim, data=data)
+        except ValidationError as error:
+            if error.code in (83009, 83010) and error.after_ambiguous:
+                # A try whose reply was lost started the change; the SIM is now scheduled or done.
+                current = await self.fetch_sim(sid_or_name)
+                if current.status == "scheduled" or (status is not None and current.status == status):
+                    return current
+            raise
+
+    def list_billing_periods(self, sim_sid: str) -> Pager[BillingPeriod]:
+        return self._pager(f"/v1/Sims/{_seg(sim_sid)}/BillingPeriods", "billing_periods", BillingPeriod, {})
+
+    def list_ip_addresses(self, sim_sid: str) -> Pager[SimIpAddress]:
+        return self._pager(f"/v1/Sims/{_seg(sim_sid)}/IpAddresses", "ip_addresses", SimIpAddress, {})
+
+    def list_usage_records(self, *, sim: str | None = None, fleet: str | None = None, network: str | None = None,
+                           iso_country: str | None = None, group: str | None = None,
+                           granularity: str | None = None, start_time: str | None = None,
+                           end_time: str | None = None) -> Pager[UsageRecord]:
+        return self._pager("/v1/UsageRecords", "usage_records", UsageRecord, {
+            "Sim": sim, "Fleet": fleet, "Network": network, "IsoCountry": iso_country, "Group": group,
+            "Granularity": granularity, "StartTime": start_time, "EndTime": end_time,
+        })
+
+    # ---------------------------------------------------------------- helpers
+    @staticmethod
+    async def _maybe(call: Awaitable[T]) -> T | None:
+        try:
+            return await call
+        except NotFoundError:
+            return None
+
+
+def _seg(value: str) -> str:
+    return quote(value, safe="")
+
+
+def _decode(response: httpx.Response, model: type[T]) -> T:
+    content_type = response.headers.get("content-type", "")
+    if "json" not in content_type:
+        raise ResponseFormatError(
+            f"Expected JSON from {response.request.url.path} but got "
+            f"{content_type or 'no content type'} (HTTP {response.status_code}); "
+            "is the base URL right?", status=response.status_code)
+    try:
+        return msgspec.json.decode(response.content, type=model)
+    except msgspec.DecodeError:
+        raise ResponseFormatError(
+            f"The reply from {response.request.url.path} is not valid JSON "
+            f"(HTTP {response.status_code}, {len(response.content)} bytes; truncated?)",
+            status=response.status_code) from None
+    except msgspec.ValidationError as exc:
+        raise ResponseFormatError(
+            f"The reply from {response.request.url.path} does not match the Super SIM API: {exc}",
+            status=response.status_code) from None
+
+
+class _ErrorBody(msgspec.Struct):
+    code: int | None = None
+    message: str | None = None
+    more_info: str | None = None
+    status: int | None = None
+
+
+def _error_from(response: httpx.Response) -> ApiError:
+    status = response.status_code
+    code: int | None = None
+    message: str | None = None
+    more_info: str | None = None
+    try:
+        body = msgspec.json.decode(response.content, type=_ErrorBody)
+        code, message, more_info = body.code, body.message, body.more_info
+    except (msgspec.DecodeError, msgspec.ValidationError):
+        kind = response.headers.get("content-type", "no content type").split(";")[0]
+        message = f"HTTP {status} {response.reason_phrase or ''}".strip() + f" (the reply was not JSON: {kind})"
+    message = message or f"HTTP {status}"
+    kwargs: dict[str, Any] = {"status": status, "code": code, "more_info": more_info}
+    if status == 401:
+        return AuthenticationError(message, **kwargs)
+    if status == 403:
+        return PermissionDeniedError(message, **kwargs)
+    if status == 404:
+        return NotFoundError(message, **kwargs)
+    if status == 429:
+        return RateLimitedError(message, retry_after=parse_retry_after(response.headers.get("retry-after")),
+                                **kwargs)
+    if status >= 500:
+        return ServerError(message, **kwargs)
+    if code == 83003:
+        match = _SIM_SID.search(message)
+        return AlreadyRegisteredError(message, sim_sid=match.group(0) if match else None, **kwargs)
+    return ValidationError(message, **kwargs)

@@ -1,0 +1,25 @@
+"""Where the app keeps its files. Resolved lazily: importing creates nothing on disk."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import platformdirs
+
+APP_NAME = "supersim-tui"
+
+
+def config_dir() -> Path:
+    """Profiles and settings (TOML). Honours XDG_CONFIG_HOME on Linux."""
+    return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False))
+
+
+def state_dir() -> Path:
+    """Journals of bulk runs and the registration queue."""
+    return Path(platformdirs.user_state_dir(APP_NAME, appauthor=False))
+
+
+def ensure_dir(path: Path) -> Path:
+    """Create ``path`` (owner-only) the first time something is written there."""
+    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    return path

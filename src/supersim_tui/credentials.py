@@ -1,0 +1,65 @@
+"""Finding credentials: command-line flags, then the environment (keyring profiles build on this).
+
+The result is an ``httpx.Auth`` plus the base URL; secrets stay inside
+:class:`~supersim_tui.api.auth.Secret` and are never printed.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import httpx
+
+from .api.auth import BasicAuth, OAuthClientCredentials, Secret
+from .api.client import DEFAULT_BASE_URL, check_base_url
+
+ENV_VARS = (
+    "TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "TWILIO_API_KEY", "TWILIO_API_SECRET",
+    "KORE_CLIENT_ID", "KORE_CLIENT_SECRET", "SUPERSIM_BASE_URL", "SUPERSIM_PROFILE",
+)
+KORE_TOKEN_URL_VAR = "KORE_TOKEN_URL"
+
+
+class CredentialsError(Exception):
+    """No usable credentials; the message says what to set."""
+
+
+@dataclass(frozen=True)
+class Credentials:
+    kind: str  # "auth_token" | "api_key" | "kore"
+    identity: str  # Account SID, API key SID or KORE client id: not secret
+    secret: Secret
+    base_url: str = DEFAULT_BASE_URL
+    token_url: str | None = None
+
+    def auth(self) -> httpx.Auth:
+        if self.kind == "kore":
+            if not self.token_url:
+                raise CredentialsError(f"KORE credentials need a token URL: set {KORE_TOKEN_URL_VAR}")
+            return OAuthClientCredentials(self.token_url, self.identity, self.secret)
+        return BasicAuth(self.identity, self.secret)
+
+
+def from_environment(env: Mapping[str, str] | None = None, *, base_url: str | None = None) -> Credentials | None:
+    """Credentials from environment variables, or None when none are set.
+
+    Precedence inside the environment: API key, then Auth Token, then KORE.
+    A half-set pair is an error that names the missing variable.
+    """
+    env = os.environ if env is None else env
+    url = check_base_url(base_url or env.get("SUPERSIM_BASE_URL") or DEFAULT_BASE_URL)
+    pairs = (
+        ("api_key", "TWILIO_API_KEY", "TWILIO_API_SECRET"),
+        ("auth_token", "TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN"),
+        ("kore", "KORE_CLIENT_ID", "KORE_CLIENT_SECRET"),
+    )
+    for kind, id_var, secret_var in pairs:
+        identity, secret = env.get(id_var, ""), env.get(secret_var, "")
+        if identity and secret:
+            return Credentials(kind, identity, Secret(secret), url, env.get(KORE_TOKEN_URL_VAR))
+        if identity or secret:
+            missing = secret_var if identity else id_var
+            raise CredentialsError(f"{id_var if identity else secret_var} is set but {missing} is not")
+    return None

@@ -1,0 +1,102 @@
+"""The Textual application. It receives its API client; it never opens connections itself."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import ClassVar
+
+from textual import on, work
+from textual.app import App, ComposeResult
+from textual.binding import Binding, BindingType
+from textual.widgets import Footer, Header, TabbedContent, TabPane
+from textual.worker import Worker, WorkerState
+
+from ..api import Fleet, NetworkAccessProfile, SuperSimClient, SuperSimError
+from .panes import SIM_PAGE_SIZE, FleetsPane, NapInfo, NapsPane, SimsPane
+
+TABS = ("fleets", "naps", "sims")
+
+
+class SuperSimApp(App[None]):
+    """Fleets, NAPs and SIMs of one Super SIM account."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "Super SIM"
+    ENABLE_COMMAND_PALETTE = True
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("1", "show_tab('fleets')", "Fleets", id="tab.fleets"),
+        Binding("2", "show_tab('naps')", "NAPs", id="tab.naps"),
+        Binding("3", "show_tab('sims')", "SIMs", id="tab.sims"),
+        Binding("r", "refresh", "Refresh", id="app.refresh"),
+        Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True),
+    ]
+
+    def __init__(self, client: SuperSimClient, *, account_label: str = "", close_client: bool = True):
+        super().__init__()
+        self.client = client
+        self.account_label = account_label
+        self._close_client = close_client
+        self.fleets: list[Fleet] = []
+        self.naps: list[NetworkAccessProfile] = []
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with TabbedContent(initial="fleets"):
+            with TabPane("Fleets", id="fleets"):
+                yield FleetsPane()
+            with TabPane("NAPs", id="naps"):
+                yield NapsPane()
+            with TabPane("SIMs", id="sims"):
+                yield SimsPane()
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = self.account_label
+        self.load_account()
+
+    async def on_unmount(self) -> None:
+        if self._close_client:
+            await self.client.aclose()
+
+    # ----------------------------------------------------------------- actions
+    def action_show_tab(self, tab: str) -> None:
+        if tab in TABS:
+            self.query_one(TabbedContent).active = tab
+            self.query_one(f"#{tab}-pane").query_one("DataTable").focus()
+
+    def action_refresh(self) -> None:
+        self.load_account()
+
+    @on(TabbedContent.TabActivated)
+    def _focus_table(self, event: TabbedContent.TabActivated) -> None:
+        pane_id = f"#{event.pane.id}-pane"
+        self.query_one(pane_id).query_one("DataTable").focus()
+
+    # ------------------------------------------------------------------ loading
+    @work(exclusive=True, group="account", exit_on_error=False)
+    async def load_account(self) -> None:
+        """Fleets and NAPs first (small), then the SIMs' first page and each NAP's networks."""
+        fleets_task = asyncio.create_task(self.client.list_fleets().collect())
+        naps = await self.client.list_naps().collect()
+        fleets = await fleets_task
+        self.fleets, self.naps = fleets, naps
+        nap_names = {n.sid: n.label for n in naps}
+        fleet_names = {f.sid: f.label for f in fleets}
+        self.query_one(FleetsPane).show(fleets, nap_names)
+        self.query_one(SimsPane).start(self.client.list_sims(page_size=SIM_PAGE_SIZE), fleet_names)
+        networks = await asyncio.gather(*(self.client.list_nap_networks(n.sid).collect() for n in naps))
+        self.query_one(NapsPane).show([NapInfo(n, nets) for n, nets in zip(naps, networks, strict=True)], fleets)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """The one place worker failures become messages: never a traceback on screen."""
+        if event.state != WorkerState.ERROR:
+            return
+        error = event.worker.error
+        for table in self.query("DataTable"):
+            table.loading = False
+        if isinstance(error, SuperSimError):
+            message = str(error) + (f"\n{error.hint}" if error.hint else "")
+            self.notify(message, title="Super SIM API", severity="error", timeout=10)
+        else:
+            self.notify(f"{type(error).__name__}: {error}", title="Unexpected error", severity="error", timeout=10)

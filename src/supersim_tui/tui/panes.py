@@ -1,0 +1,238 @@
+"""The three panes: Fleets, NAPs and SIMs. Each is a table with a detail strip below it.
+
+Panes only render what they are given, except the SIMs pane, which pulls pages
+from a :class:`~supersim_tui.api.paging.Pager` as the cursor nears the end, so
+an account of 100,000 SIMs never loads up front.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+from rich.table import Table
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.widgets import DataTable, Static
+
+from ..api import Fleet, NapNetwork, NetworkAccessProfile, Pager, Sim
+from .format import megabytes, status_text, when, yes_no
+
+SIM_PAGE_SIZE = 100
+LOAD_AHEAD_ROWS = 25
+
+
+def _details(rows: list[tuple[str, str | Text]]) -> Table:
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(style="bold", no_wrap=True)
+    grid.add_column(overflow="fold")
+    for label, value in rows:
+        grid.add_row(label, value)
+    return grid
+
+
+@dataclass(frozen=True)
+class NapInfo:
+    nap: NetworkAccessProfile
+    networks: list[NapNetwork]
+
+    @property
+    def countries(self) -> list[str]:
+        return sorted({n.iso_country for n in self.networks if n.iso_country})
+
+
+class Pane(Vertical):
+    """A table and the details of its highlighted row."""
+
+    TABLE_ID = ""
+
+    def compose(self) -> ComposeResult:
+        table: DataTable[str | Text] = DataTable(id=self.TABLE_ID, cursor_type="row", zebra_stripes=True)
+        yield table
+        yield Static(id=f"{self.TABLE_ID}-detail", classes="detail")
+
+    @property
+    def table(self) -> DataTable[str | Text]:
+        return self.query_one(f"#{self.TABLE_ID}", DataTable)
+
+    @property
+    def detail(self) -> Static:
+        return self.query_one(f"#{self.TABLE_ID}-detail", Static)
+
+
+class FleetsPane(Pane):
+    TABLE_ID = "fleets"
+
+    def __init__(self) -> None:
+        super().__init__(id="fleets-pane")
+        self._fleets: dict[str, Fleet] = {}
+        self._nap_names: dict[str, str] = {}
+
+    def on_mount(self) -> None:
+        self.table.add_columns("Fleet", "NAP", "Data", "Limit", "SMS cmds", "IP cmds", "Updated")
+        self.table.loading = True
+        self.detail.update("Loading fleets…")
+
+    def show(self, fleets: list[Fleet], nap_names: dict[str, str]) -> None:
+        self._fleets = {f.sid: f for f in fleets}
+        self._nap_names = nap_names
+        table = self.table
+        table.clear()
+        for fleet in fleets:
+            table.add_row(
+                Text(fleet.label, style="bold"),
+                nap_names.get(fleet.network_access_profile_sid or "", fleet.network_access_profile_sid or "—"),
+                yes_no(fleet.data_enabled),
+                megabytes(fleet.data_limit),
+                yes_no(fleet.sms_commands_enabled),
+                Text("webhook", style="green") if fleet.ip_commands_url else Text("—", style="dim"),
+                when(fleet.date_updated),
+                key=fleet.sid,
+            )
+        table.loading = False
+        if not fleets:
+            self.detail.update("This account has no fleets yet.")
+
+    @on(DataTable.RowHighlighted, "#fleets")
+    def _highlighted(self, event: DataTable.RowHighlighted) -> None:
+        fleet = self._fleets.get(str(event.row_key.value))
+        if fleet is None:
+            return
+        nap_sid = fleet.network_access_profile_sid or ""
+        self.detail.update(_details([
+            ("Fleet", f"{fleet.label}  ({fleet.sid})"),
+            ("NAP", f"{self._nap_names.get(nap_sid, '—')}  ({nap_sid or 'none'})"),
+            ("Data", f"{'enabled' if fleet.data_enabled else 'disabled'}, limit {megabytes(fleet.data_limit)} "
+                     f"per SIM per month, metering {fleet.data_metering or '—'}"),
+            ("SMS commands", f"{'enabled' if fleet.sms_commands_enabled else 'disabled'}"
+                             + (f" → {fleet.sms_commands_method} {fleet.sms_commands_url}"
+                                if fleet.sms_commands_url else "")),
+            ("IP commands", f"{fleet.ip_commands_method} {fleet.ip_commands_url}" if fleet.ip_commands_url
+             else "no webhook"),
+        ]))
+
+
+class NapsPane(Pane):
+    TABLE_ID = "naps"
+
+    def __init__(self) -> None:
+        super().__init__(id="naps-pane")
+        self._naps: dict[str, NapInfo] = {}
+        self._users: dict[str, list[str]] = {}
+
+    def on_mount(self) -> None:
+        self.table.add_columns("NAP", "Networks", "Countries", "Used by fleets")
+        self.table.loading = True
+        self.detail.update("Loading network access profiles…")
+
+    def show(self, naps: list[NapInfo], fleets: list[Fleet]) -> None:
+        self._naps = {info.nap.sid: info for info in naps}
+        self._users = {}
+        for fleet in fleets:
+            self._users.setdefault(fleet.network_access_profile_sid or "", []).append(fleet.label)
+        table = self.table
+        table.clear()
+        for info in naps:
+            users = self._users.get(info.nap.sid, [])
+            table.add_row(
+                Text(info.nap.label, style="bold"),
+                str(len(info.networks)),
+                str(len(info.countries)),
+                ", ".join(users) if users else Text("unused", style="dim"),
+                key=info.nap.sid,
+            )
+        table.loading = False
+        if not naps:
+            self.detail.update("This account has no network access profiles yet.")
+
+    @on(DataTable.RowHighlighted, "#naps")
+    def _highlighted(self, event: DataTable.RowHighlighted) -> None:
+        info = self._naps.get(str(event.row_key.value))
+        if info is None:
+            return
+        by_country = Counter(n.iso_country or "??" for n in info.networks)
+        countries = ", ".join(f"{iso} ({count})" if count > 1 else iso for iso, count in sorted(by_country.items()))
+        users = self._users.get(info.nap.sid, [])
+        self.detail.update(_details([
+            ("NAP", f"{info.nap.label}  ({info.nap.sid})"),
+            ("Networks", f"{len(info.networks)} in {len(by_country)} countries"),
+            ("Countries", countries or Text("none: SIMs using this NAP cannot attach anywhere", style="bold red")),
+            ("Fleets", ", ".join(users) if users else "none"),
+        ]))
+
+
+class SimsPane(Pane):
+    TABLE_ID = "sims"
+
+    def __init__(self) -> None:
+        super().__init__(id="sims-pane")
+        self._sims: dict[str, Sim] = {}
+        self._pager: Pager[Sim] | None = None
+        self._fleet_names: dict[str, str] = {}
+
+    def on_mount(self) -> None:
+        self.table.add_columns("ICCID", "Name", "Status", "Fleet", "Updated")
+        self.table.loading = True
+        self.detail.update("Loading SIMs…")
+
+    def start(self, pager: Pager[Sim], fleet_names: dict[str, str]) -> None:
+        """Show the first page of ``pager``; later pages load as the cursor moves down."""
+        self._pager = pager
+        self._fleet_names = fleet_names
+        self._sims = {}
+        self.table.clear()
+        self.table.loading = True
+        self.load_more()
+
+    @property
+    def loaded(self) -> int:
+        return len(self._sims)
+
+    @property
+    def complete(self) -> bool:
+        return self._pager is not None and not self._pager.has_more
+
+    @work(exclusive=True, group="sims-page", exit_on_error=False)
+    async def load_more(self) -> None:
+        if self._pager is None or not self._pager.has_more:
+            return
+        sims = await self._pager.next_page()
+        table = self.table
+        for sim in sims:
+            if sim.sid in self._sims:
+                continue
+            self._sims[sim.sid] = sim
+            fleet = self._fleet_names.get(sim.fleet_sid or "", sim.fleet_sid) if sim.fleet_sid else None
+            table.add_row(
+                sim.iccid or "—",
+                sim.unique_name or Text("—", style="dim"),
+                status_text(sim.status),
+                fleet or Text("no fleet", style="dim"),
+                when(sim.date_updated),
+                key=sim.sid,
+            )
+        table.loading = False
+        self.border_subtitle = (f"{self.loaded:,} SIMs" if self.complete
+                                else f"{self.loaded:,} SIMs loaded · more load as you scroll")
+        if not self._sims:
+            self.detail.update("No SIMs in this account yet.")
+
+    @on(DataTable.RowHighlighted, "#sims")
+    def _highlighted(self, event: DataTable.RowHighlighted) -> None:
+        sim = self._sims.get(str(event.row_key.value))
+        if sim is None:
+            return
+        if event.cursor_row >= self.table.row_count - LOAD_AHEAD_ROWS and not self.complete:
+            self.load_more()
+        fleet = self._fleet_names.get(sim.fleet_sid or "", "") if sim.fleet_sid else ""
+        self.detail.update(_details([
+            ("SIM", f"{sim.label}  ({sim.sid})"),
+            ("ICCID", sim.iccid or "—"),
+            ("Status", status_text(sim.status)),
+            ("Fleet", f"{fleet}  ({sim.fleet_sid})" if sim.fleet_sid else Text("none: the SIM cannot be "
+                                                                              "activated until it has a fleet",
+                                                                              style="yellow")),
+            ("Updated", sim.date_updated.strftime("%Y-%m-%d %H:%M UTC") if sim.date_updated else "—"),
+        ]))
