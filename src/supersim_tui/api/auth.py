@@ -76,8 +76,6 @@ class OAuthClientCredentials(httpx.Auth):
     retries that request once.
     """
 
-    requires_response_body = True
-
     def __init__(self, token_url: str, client_id: str, client_secret: Secret | str, *,
                  refresh_margin: float = 60.0, clock: Callable[[], float] = time.monotonic):
         self.token_url = token_url
@@ -123,14 +121,18 @@ class OAuthClientCredentials(httpx.Auth):
 
     async def async_auth_flow(self, request: httpx.Request) -> AsyncGenerator[httpx.Request, httpx.Response]:
         if self._needs_refresh():
-            self._store((yield self._token_request()))
+            token_response = yield self._token_request()
+            await token_response.aread()
+            self._store(token_response)
         assert self._token is not None
         used = self._token
         request.headers["Authorization"] = f"Bearer {used.reveal()}"
         response = yield request
         if response.status_code in (401, 403):
             if self._token is used:  # nobody refreshed meanwhile
-                self._store((yield self._token_request()))
+                token_response = yield self._token_request()
+                await token_response.aread()
+                self._store(token_response)
             assert self._token is not None
             request.headers["Authorization"] = f"Bearer {self._token.reveal()}"
             yield request

@@ -56,6 +56,8 @@ USER_AGENT = "supersim-tui"
 _SIM_SID = re.compile(r"HS[0-9a-fA-F]{32}")
 
 T = TypeVar("T")
+# Form bodies: a list value sends the field once per item (e.g. repeated ``Networks``).
+FormData = Mapping[str, str | list[str]]
 
 
 class AlreadyRegisteredError(ValidationError):
@@ -161,7 +163,7 @@ class SuperSimClient:
         return parts.path + (f"?{parts.query}" if parts.query else "")
 
     async def _attempt(self, method: str, url: str, params: Mapping[str, str] | None,
-                       data: Mapping[str, str] | list[tuple[str, str]] | None) -> httpx.Response:
+                       data: FormData | None) -> httpx.Response:
         self.requests_sent += 1
         try:
             response = await self._http.request(method, self._local(url), params=params, data=data)
@@ -177,7 +179,7 @@ class SuperSimClient:
         return response
 
     async def _send(self, method: str, url: str, *, params: Mapping[str, str] | None = None,
-                    data: Mapping[str, str] | list[tuple[str, str]] | None = None,
+                    data: FormData | None = None,
                     safe: bool) -> httpx.Response:
         """One request with retries. ``safe`` requests may be repeated after any transient
         failure; unsafe ones only when the server surely did not act (429, connect errors)."""
@@ -206,7 +208,7 @@ class SuperSimClient:
                 await policy.sleep(wait)
 
     async def _json(self, method: str, url: str, model: type[T], *, params: Mapping[str, str] | None = None,
-                    data: Mapping[str, str] | list[tuple[str, str]] | None = None, safe: bool = True) -> T:
+                    data: FormData | None = None, safe: bool = True) -> T:
         response = await self._send(method, url, params=params, data=data, safe=safe)
         return _decode(response, model)
 
@@ -223,7 +225,7 @@ class SuperSimClient:
 
         return Pager(fetch, path, query)
 
-    async def _create(self, path: str, data: Mapping[str, str] | list[tuple[str, str]], model: type[T],
+    async def _create(self, path: str, data: FormData, model: type[T],
                       recover: Callable[[], Awaitable[T | None]] | None) -> T:
         """POST a creation; after an ambiguous failure, ``recover`` looks for the result."""
         policy = self.retry
@@ -277,8 +279,9 @@ class SuperSimClient:
     # ------------------------------------------------------------------- NAPs
     async def create_nap(self, *, unique_name: str | None = None,
                          networks: list[str] | tuple[str, ...] = ()) -> NetworkAccessProfile:
-        data: list[tuple[str, str]] = [("UniqueName", unique_name)] if unique_name else []
-        data += [("Networks", sid) for sid in networks]
+        data: dict[str, str | list[str]] = {"Networks": list(networks)}
+        if unique_name:
+            data["UniqueName"] = unique_name
         recover = (lambda: self._maybe(self.fetch_nap(unique_name))) if unique_name else None
         return await self._create("/v1/NetworkAccessProfiles", data, NetworkAccessProfile, recover)
 
@@ -395,14 +398,14 @@ def _decode(response: httpx.Response, model: type[T]) -> T:
             "is the base URL right?", status=response.status_code)
     try:
         return msgspec.json.decode(response.content, type=model)
+    except msgspec.ValidationError as exc:  # a subclass of DecodeError: test it first
+        raise ResponseFormatError(
+            f"The reply from {response.request.url.path} does not match the Super SIM API: {exc}",
+            status=response.status_code) from None
     except msgspec.DecodeError:
         raise ResponseFormatError(
             f"The reply from {response.request.url.path} is not valid JSON "
             f"(HTTP {response.status_code}, {len(response.content)} bytes; truncated?)",
-            status=response.status_code) from None
-    except msgspec.ValidationError as exc:
-        raise ResponseFormatError(
-            f"The reply from {response.request.url.path} does not match the Super SIM API: {exc}",
             status=response.status_code) from None
 
 

@@ -16,8 +16,8 @@ class Pager(Generic[T], AsyncIterator[T]):
 
     ``async for sim in client.list_sims(...)`` walks everything; the TUI uses
     :meth:`next_page` to load one page per scroll step. Following stops when the
-    server gives no ``next_page_url`` or after ``max_pages`` (a guard against a
-    server that loops).
+    server gives no ``next_page_url``; a link seen before, or more than ``max_pages``
+    pages, stops it (a guard against a server that loops).
     """
 
     def __init__(self, fetch: FetchPage[T], path: str, params: dict[str, str] | None,
@@ -28,6 +28,7 @@ class Pager(Generic[T], AsyncIterator[T]):
         self._buffer: deque[T] = deque()
         self._pages = 0
         self._max_pages = max_pages
+        self._seen: set[str] = set()
 
     @property
     def has_more(self) -> bool:
@@ -42,6 +43,12 @@ class Pager(Generic[T], AsyncIterator[T]):
         if self._next is None or self._pages >= self._max_pages:
             self._next = None
             return []
+        if self._next in self._seen:
+            from .errors import ResponseFormatError
+
+            self._next = None
+            raise ResponseFormatError("The API sent the same page link twice; stopped to avoid looping")
+        self._seen.add(self._next)
         items, following = await self._fetch(self._next, self._params if self._pages == 0 else None)
         self._pages += 1
         self._next = following

@@ -43,6 +43,18 @@ ADMIN_PREFIX = "/_simulator/"
 
 
 @dataclass(slots=True)
+class ScriptedFault:
+    """A fault forced on the next request matching ``method`` and ``path_prefix``."""
+
+    kind: str
+    method: str | None = None
+    path_prefix: str = ""
+
+    def matches(self, method: str, path: str) -> bool:
+        return (self.method is None or self.method == method) and path.startswith(self.path_prefix)
+
+
+@dataclass(slots=True)
 class LoggedRequest:
     """One request as the simulator saw it (secrets are never recorded)."""
 
@@ -77,6 +89,7 @@ class Simulator:
         seed_account(self.state)
         self.fault_rng = random.Random(self.config.seed * 7919 + 17)
         self.request_log: list[LoggedRequest] = []
+        self.scripted_faults: list[ScriptedFault] = []
         self.tokens: dict[str, float] = {}
         self.delivered_callbacks: list[dict[str, str]] = []
         self._tasks: set[asyncio.Task[None]] = set()
@@ -120,7 +133,7 @@ class Simulator:
                 await _error(failure)(scope, recording_receive, recording_send)
                 return
             if not path.startswith(ADMIN_PREFIX):
-                fault = self._roll_fault()
+                fault = self._scripted_fault(scope["method"], path) or self._roll_fault()
             if fault in ("429", "503"):
                 # Not processed: safe for the client to retry.
                 await self._fault_response(fault)(scope, recording_receive, recording_send)
@@ -139,6 +152,20 @@ class Simulator:
                     scope["method"], path, scope.get("query_string", b"").decode("latin-1"),
                     form, status_box[0], fault, time.time()))
             self._after_request()
+
+    def force_faults(self, *kinds: str, method: str | None = None, path_prefix: str = "") -> None:
+        """Make the next matching requests fail with ``kinds`` in order (for exact test scenarios)."""
+        for kind in kinds:
+            if kind not in FAULT_KINDS:
+                raise ValueError(f"fault kind must be one of {FAULT_KINDS}")
+            self.scripted_faults.append(ScriptedFault(kind, method, path_prefix))
+
+    def _scripted_fault(self, method: str, path: str) -> str | None:
+        for index, scripted in enumerate(self.scripted_faults):
+            if scripted.matches(method, path):
+                del self.scripted_faults[index]
+                return scripted.kind
+        return None
 
     def _roll_fault(self) -> str | None:
         if self.config.fault_rate <= 0 or self.fault_rng.random() >= self.config.fault_rate:

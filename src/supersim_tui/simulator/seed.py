@@ -42,7 +42,7 @@ def seed_account(state: SimulatorState) -> None:
     config = state.config
     rng = state.rng
     networks = list(state.networks.values())
-    base = datetime.now(UTC).replace(microsecond=0) - timedelta(days=400)
+    base = (config.epoch or datetime.now(UTC)).replace(microsecond=0) - timedelta(days=400)
 
     def nap(name: str, keep: set[str] | None) -> str:
         sids = [n.sid for n in networks if keep is None or n.iso_country in keep]

@@ -137,6 +137,8 @@ class SimulatorConfig:
     api_keys: dict[str, str] = field(default_factory=dict)
     oauth_clients: dict[str, str] = field(default_factory=dict)
     token_ttl: float = 3600.0
+    # Seeded records are dated relative to this moment (default: now). Fix it for stable snapshots.
+    epoch: datetime | None = None
 
 
 class SimulatorState:

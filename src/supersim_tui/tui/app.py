@@ -41,7 +41,7 @@ class SuperSimApp(App[None]):
         self.naps: list[NetworkAccessProfile] = []
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield Header(icon="◆")
         with TabbedContent(initial="fleets"):
             with TabPane("Fleets", id="fleets"):
                 yield FleetsPane()

@@ -12,7 +12,7 @@ STATUS_STYLE: dict[str, tuple[str, str]] = {
     "ready": ("◐", "bold yellow"),
     "active": ("●", "bold green"),
     "inactive": ("✕", "red"),
-    "scheduled": ("⧗", "bold magenta"),
+    "scheduled": ("↻", "bold magenta"),
 }
 
 

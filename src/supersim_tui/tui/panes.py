@@ -9,11 +9,13 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from typing import ClassVar
 
 from rich.table import Table
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.widgets import DataTable, Static
 
@@ -43,14 +45,22 @@ class NapInfo:
         return sorted({n.iso_country for n in self.networks if n.iso_country})
 
 
+class ResourceTable(DataTable[str | Text]):
+    """A row-cursor table where Home/End (and g/G) jump to the first/last row, as users expect."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("home,g", "scroll_top", "First row", show=False, id="table.first"),
+        Binding("end,G", "scroll_bottom", "Last row", show=False, id="table.last"),
+    ]
+
+
 class Pane(Vertical):
     """A table and the details of its highlighted row."""
 
     TABLE_ID = ""
 
     def compose(self) -> ComposeResult:
-        table: DataTable[str | Text] = DataTable(id=self.TABLE_ID, cursor_type="row", zebra_stripes=True)
-        yield table
+        yield ResourceTable(id=self.TABLE_ID, cursor_type="row", zebra_stripes=True)
         yield Static(id=f"{self.TABLE_ID}-detail", classes="detail")
 
     @property
@@ -63,7 +73,7 @@ class Pane(Vertical):
 
 
 class FleetsPane(Pane):
-    TABLE_ID = "fleets"
+    TABLE_ID = "fleets-table"
 
     def __init__(self) -> None:
         super().__init__(id="fleets-pane")
@@ -95,7 +105,7 @@ class FleetsPane(Pane):
         if not fleets:
             self.detail.update("This account has no fleets yet.")
 
-    @on(DataTable.RowHighlighted, "#fleets")
+    @on(DataTable.RowHighlighted, "#fleets-table")
     def _highlighted(self, event: DataTable.RowHighlighted) -> None:
         fleet = self._fleets.get(str(event.row_key.value))
         if fleet is None:
@@ -115,7 +125,7 @@ class FleetsPane(Pane):
 
 
 class NapsPane(Pane):
-    TABLE_ID = "naps"
+    TABLE_ID = "naps-table"
 
     def __init__(self) -> None:
         super().__init__(id="naps-pane")
@@ -147,7 +157,7 @@ class NapsPane(Pane):
         if not naps:
             self.detail.update("This account has no network access profiles yet.")
 
-    @on(DataTable.RowHighlighted, "#naps")
+    @on(DataTable.RowHighlighted, "#naps-table")
     def _highlighted(self, event: DataTable.RowHighlighted) -> None:
         info = self._naps.get(str(event.row_key.value))
         if info is None:
@@ -164,18 +174,49 @@ class NapsPane(Pane):
 
 
 class SimsPane(Pane):
-    TABLE_ID = "sims"
+    TABLE_ID = "sims-table"
+    WIDE = 100  # below this many columns, "Updated" moves to the detail strip only
 
     def __init__(self) -> None:
         super().__init__(id="sims-pane")
         self._sims: dict[str, Sim] = {}
         self._pager: Pager[Sim] | None = None
         self._fleet_names: dict[str, str] = {}
+        self._wide: bool | None = None
 
     def on_mount(self) -> None:
-        self.table.add_columns("ICCID", "Name", "Status", "Fleet", "Updated")
+        self._set_columns(self.app.size.width >= self.WIDE)
         self.table.loading = True
         self.detail.update("Loading SIMs…")
+
+    def on_resize(self) -> None:
+        wide = self.app.size.width >= self.WIDE
+        if wide != self._wide:
+            self._set_columns(wide)
+
+    def _set_columns(self, wide: bool) -> None:
+        """(Re)build the columns for the width, keeping the loaded rows and the cursor."""
+        self._wide = wide
+        table = self.table
+        cursor = table.cursor_row
+        table.clear(columns=True)
+        table.add_columns("ICCID", "Name", "Status", "Fleet", *(("Updated",) if wide else ()))
+        for sim in self._sims.values():
+            table.add_row(*self._cells(sim), key=sim.sid)
+        if self._sims:
+            table.move_cursor(row=min(cursor, table.row_count - 1))
+
+    def _cells(self, sim: Sim) -> list[str | Text]:
+        fleet = self._fleet_names.get(sim.fleet_sid, sim.fleet_sid) if sim.fleet_sid else None
+        cells: list[str | Text] = [
+            sim.iccid or "—",
+            sim.unique_name or Text("—", style="dim"),
+            status_text(sim.status),
+            fleet or Text("no fleet", style="dim"),
+        ]
+        if self._wide:
+            cells.append(when(sim.date_updated))
+        return cells
 
     def start(self, pager: Pager[Sim], fleet_names: dict[str, str]) -> None:
         """Show the first page of ``pager``; later pages load as the cursor moves down."""
@@ -204,22 +245,12 @@ class SimsPane(Pane):
             if sim.sid in self._sims:
                 continue
             self._sims[sim.sid] = sim
-            fleet = self._fleet_names.get(sim.fleet_sid or "", sim.fleet_sid) if sim.fleet_sid else None
-            table.add_row(
-                sim.iccid or "—",
-                sim.unique_name or Text("—", style="dim"),
-                status_text(sim.status),
-                fleet or Text("no fleet", style="dim"),
-                when(sim.date_updated),
-                key=sim.sid,
-            )
+            table.add_row(*self._cells(sim), key=sim.sid)
         table.loading = False
-        self.border_subtitle = (f"{self.loaded:,} SIMs" if self.complete
-                                else f"{self.loaded:,} SIMs loaded · more load as you scroll")
         if not self._sims:
             self.detail.update("No SIMs in this account yet.")
 
-    @on(DataTable.RowHighlighted, "#sims")
+    @on(DataTable.RowHighlighted, "#sims-table")
     def _highlighted(self, event: DataTable.RowHighlighted) -> None:
         sim = self._sims.get(str(event.row_key.value))
         if sim is None:

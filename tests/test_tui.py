@@ -1,0 +1,129 @@
+"""The TUI demo shell driven with Textual's pilot against the in-process simulator."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+import pytest
+from textual.widgets import DataTable
+
+from supersim_tui.api import BasicAuth, RetryPolicy, SuperSimClient
+from supersim_tui.simulator import Simulator, SimulatorConfig, asgi_transport
+from supersim_tui.tui.app import SuperSimApp
+from supersim_tui.tui.panes import SimsPane
+
+FIXED_EPOCH = datetime(2024, 6, 1, 12, 0, tzinfo=UTC)
+
+
+def build_app(sim: Simulator, attempts: int = 3) -> SuperSimApp:
+    async def no_wait(seconds: float) -> None:
+        return None
+
+    client = SuperSimClient(BasicAuth(sim.config.account_sid, sim.config.auth_token), base_url="http://127.0.0.1",
+                            transport=asgi_transport(sim), retry=RetryPolicy(attempts=attempts, sleep=no_wait))
+    return SuperSimApp(client, account_label="demo account (simulator)")
+
+
+def demo_simulator(**overrides: object) -> Simulator:
+    settings: dict[str, object] = {"sims": 300, "seed": 1, "epoch": FIXED_EPOCH}
+    settings.update(overrides)
+    return Simulator(SimulatorConfig(**settings))  # type: ignore[arg-type]
+
+
+def cells(table: DataTable[object], column: int) -> list[str]:
+    return [str(table.get_row_at(i)[column]) for i in range(table.row_count)]
+
+
+async def test_fleets_and_naps_show_the_account(make_simulator: Callable[..., Simulator]) -> None:
+    """Every fleet appears with its NAP's name; every NAP with its real network count and users."""
+    sim = make_simulator()
+    app = build_app(sim)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        fleets = app.query_one("#fleets-table", DataTable)
+        assert cells(fleets, 0) == [f.unique_name for f in sim.state.fleets.values()]
+        nap_names = {n.sid: n.unique_name for n in sim.state.naps.values()}
+        assert cells(fleets, 1) == [nap_names[f.network_access_profile_sid] for f in sim.state.fleets.values()]
+
+        await pilot.press("2")
+        naps = app.query_one("#naps-table", DataTable)
+        assert cells(naps, 0) == [n.unique_name for n in sim.state.naps.values()]
+        assert cells(naps, 1) == [str(len(n.network_sids)) for n in sim.state.naps.values()]
+        unused = [n.unique_name for n in sim.state.naps.values()
+                  if not any(f.network_access_profile_sid == n.sid for f in sim.state.fleets.values())]
+        assert unused and all(cells(naps, 3)[cells(naps, 0).index(name)] == "unused" for name in unused)
+
+
+async def test_sims_load_page_by_page_as_the_cursor_moves() -> None:
+    """Only the first page loads at start; moving to the end loads the next, until all are there."""
+    sim = demo_simulator(sims=250)
+    app = build_app(sim)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.press("3")
+        table = app.query_one("#sims-table", DataTable)
+        pane = app.query_one(SimsPane)
+        assert table.row_count == 100 and not pane.complete
+        sim_gets = [r for r in sim.request_log if r.path == "/v1/Sims"]
+        assert len(sim_gets) == 1
+        for expected in (200, 250):
+            await pilot.press("end")
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            assert table.row_count == expected
+        assert pane.complete
+        assert cells(table, 0) == [s.iccid for s in sim.state.sims.values()]
+
+
+async def test_api_failure_becomes_a_notification_not_a_crash() -> None:
+    """When the API keeps failing, the user sees the error and its hint; the app keeps running."""
+    sim = demo_simulator()
+    sim.force_faults("503", "503", path_prefix="/v1/NetworkAccessProfiles")
+    app = build_app(sim, attempts=2)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        messages = [n.message for n in app._notifications]
+        assert any("Service unavailable" in m and "try again" in m for m in messages), messages
+        assert app.is_running
+        await pilot.press("r")  # the fault is gone: refresh recovers
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.query_one("#fleets-table", DataTable).row_count == len(sim.state.fleets)
+
+
+async def test_refresh_shows_changes_made_elsewhere(make_simulator: Callable[..., Simulator]) -> None:
+    """r reloads from the API: a fleet renamed outside the app shows its new name."""
+    sim = make_simulator()
+    app = build_app(sim)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await app.workers.wait_for_complete()
+        sim.state.update_fleet("us-meters", {"UniqueName": "us-water-meters"})
+        await pilot.press("r")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "us-water-meters" in cells(app.query_one("#fleets-table", DataTable), 0)
+
+
+async def wait_for_data(pilot: object) -> None:
+    app = pilot.app  # type: ignore[attr-defined]
+    await app.workers.wait_for_complete()
+    await pilot.pause()  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(("name", "size", "keys"), [
+    ("fleets-120x36", (120, 36), []),
+    ("naps-120x36", (120, 36), ["2"]),
+    ("sims-80x24", (80, 24), ["3", "down", "down"]),
+])
+def test_snapshots(snap_compare: Callable[..., bool], name: str, size: tuple[int, int], keys: list[str]) -> None:
+    """The main panes as pictures (fixed account, fixed dates, workers finished)."""
+    async def before(pilot: object) -> None:
+        await wait_for_data(pilot)
+        for key in keys:
+            await pilot.press(key)  # type: ignore[attr-defined]
+        await wait_for_data(pilot)
+
+    assert snap_compare(build_app(demo_simulator()), terminal_size=size, run_before=before)
