@@ -91,7 +91,8 @@ def _is_loopback(host: str) -> bool:
 
 
 def _page_type(key: str, item: type[Any]) -> type[Any]:
-    return msgspec.defstruct(f"{item.__name__}Page", [(key, list[item], []), ("meta", PageMeta, PageMeta())],
+    items: Any = list[item]  # type: ignore[valid-type]  # a runtime type built for msgspec
+    return msgspec.defstruct(f"{item.__name__}Page", [(key, items, []), ("meta", PageMeta, PageMeta())],
                              kw_only=True)
 
 

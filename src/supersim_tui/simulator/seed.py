@@ -80,7 +80,7 @@ def seed_account(state: SimulatorState) -> None:
         status = next(name for name, limit in STATUS_MIX if roll < limit)
         pick = rng.randrange(total_share)
         cumulative = 0
-        fleet_sid = fleet_sids[-1]
+        fleet_sid: str | None = fleet_sids[-1]
         for sid, spec in zip(fleet_sids, FLEETS, strict=True):
             cumulative += spec[4]
             if pick < cumulative:

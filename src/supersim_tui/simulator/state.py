@@ -551,9 +551,9 @@ class SimulatorState:
         for network in self.networks.values():
             if iso and network.iso_country != iso.upper():
                 continue
-            if mcc or mnc:
-                if not any((not mcc or m == mcc) and (not mnc or n == mnc) for m, n in network.identifiers):
-                    continue
+            if (mcc or mnc) and not any((not mcc or m == mcc) and (not mnc or n == mnc)
+                                        for m, n in network.identifiers):
+                continue
             result.append(network)
         return result
 

@@ -35,6 +35,11 @@ def _details(rows: list[tuple[str, str | Text]]) -> Table:
     return grid
 
 
+def _count(n: int, noun: str) -> str:
+    plural = noun[:-1] + "ies" if noun.endswith("y") else noun + "s"
+    return f"{n:,} {noun if n == 1 else plural}"
+
+
 @dataclass(frozen=True)
 class NapInfo:
     nap: NetworkAccessProfile
@@ -163,11 +168,17 @@ class NapsPane(Pane):
         if info is None:
             return
         by_country = Counter(n.iso_country or "??" for n in info.networks)
-        countries = ", ".join(f"{iso} ({count})" if count > 1 else iso for iso, count in sorted(by_country.items()))
+        if len(info.networks) <= 12:  # few enough to name each operator
+            names: dict[str, list[str]] = {}
+            for network in info.networks:
+                names.setdefault(network.iso_country or "??", []).append(network.friendly_name or network.sid)
+            countries = "; ".join(f"{iso}: {', '.join(ops)}" for iso, ops in sorted(names.items()))
+        else:
+            countries = ", ".join(f"{iso} ({n})" if n > 1 else iso for iso, n in sorted(by_country.items()))
         users = self._users.get(info.nap.sid, [])
         self.detail.update(_details([
             ("NAP", f"{info.nap.label}  ({info.nap.sid})"),
-            ("Networks", f"{len(info.networks)} in {len(by_country)} countries"),
+            ("Networks", f"{_count(len(info.networks), 'network')} in {_count(len(by_country), 'country')}"),
             ("Countries", countries or Text("none: SIMs using this NAP cannot attach anywhere", style="bold red")),
             ("Fleets", ", ".join(users) if users else "none"),
         ]))
