@@ -88,6 +88,9 @@ async def test_api_failure_becomes_a_notification_not_a_crash() -> None:
         messages = [n.message for n in app._notifications]
         assert any("Service unavailable" in m and "try again" in m for m in messages), messages
         assert app.is_running
+        detail = str(app.query_one("#naps-table-detail").render())
+        assert "Could not load" in detail and "Press r" in detail
+        assert not app.query_one("#naps-table", DataTable).loading
         await pilot.press("r")  # the fault is gone: refresh recovers
         await app.workers.wait_for_complete()
         await pilot.pause()

@@ -49,6 +49,7 @@ class SuperSimError(Exception):
     """
 
     after_ambiguous: bool = False
+    default_hint: str | None = None
 
     def __init__(self, message: str, *, status: int | None = None, code: int | None = None,
                  more_info: str | None = None):
@@ -60,7 +61,10 @@ class SuperSimError(Exception):
 
     @property
     def hint(self) -> str | None:
-        return HINTS.get(self.code) if self.code is not None else None
+        """What to do about it: by Twilio error code, else by kind of failure."""
+        if self.code is not None and self.code in HINTS:
+            return HINTS[self.code]
+        return self.default_hint
 
     def __str__(self) -> str:
         parts = [self.message]
@@ -76,6 +80,8 @@ class ApiError(SuperSimError):
 class AuthenticationError(ApiError):
     """401 / 20003: credentials missing or wrong."""
 
+    default_hint = HINTS[20003]
+
 
 class PermissionDeniedError(ApiError):
     """403: authenticated, but not allowed (or an expired bearer token)."""
@@ -83,6 +89,8 @@ class PermissionDeniedError(ApiError):
 
 class NotFoundError(ApiError):
     """404 / 20404: the resource does not exist in this account."""
+
+    default_hint = HINTS[20404]
 
 
 class ValidationError(ApiError):
@@ -96,13 +104,19 @@ class RateLimitedError(ApiError):
         super().__init__(message, **kwargs)  # type: ignore[arg-type]
         self.retry_after = retry_after
 
+    default_hint = HINTS[20429]
+
 
 class ServerError(ApiError):
     """5xx: the service failed; a mutation may or may not have been applied."""
 
+    default_hint = "The service failed; try again in a moment."
+
 
 class TransportError(SuperSimError):
     """The request did not complete: connection refused or dropped, DNS, TLS."""
+
+    default_hint = "Check the network connection and the base URL, then try again."
 
 
 class ConnectFailedError(TransportError):
@@ -115,3 +129,5 @@ class RequestTimeoutError(TransportError):
 
 class ResponseFormatError(SuperSimError):
     """The server's reply was not the JSON this API returns (HTML page, truncated body, wrong type)."""
+
+    default_hint = "The reply did not come from the Super SIM API as expected: check the base URL or proxy."

@@ -12,7 +12,7 @@ from textual.widgets import Footer, Header, TabbedContent, TabPane
 from textual.worker import Worker, WorkerState
 
 from ..api import Fleet, NetworkAccessProfile, SuperSimClient, SuperSimError
-from .panes import SIM_PAGE_SIZE, FleetsPane, NapInfo, NapsPane, SimsPane
+from .panes import SIM_PAGE_SIZE, FleetsPane, NapInfo, NapsPane, Pane, SimsPane
 
 TABS = ("fleets", "naps", "sims")
 
@@ -93,10 +93,11 @@ class SuperSimApp(App[None]):
         if event.state != WorkerState.ERROR:
             return
         error = event.worker.error
-        for table in self.query("DataTable"):
-            table.loading = False
         if isinstance(error, SuperSimError):
             message = str(error) + (f"\n{error.hint}" if error.hint else "")
             self.notify(message, title="Super SIM API", severity="error", timeout=10)
         else:
-            self.notify(f"{type(error).__name__}: {error}", title="Unexpected error", severity="error", timeout=10)
+            message = f"{type(error).__name__}: {error}"
+            self.notify(message, title="Unexpected error", severity="error", timeout=10)
+        for pane in self.query(Pane):
+            pane.load_failed(f"Could not load: {message}\nPress r to try again.")

@@ -68,6 +68,13 @@ class Pane(Vertical):
         yield ResourceTable(id=self.TABLE_ID, cursor_type="row", zebra_stripes=True)
         yield Static(id=f"{self.TABLE_ID}-detail", classes="detail")
 
+    def load_failed(self, message: str) -> None:
+        """Stop the loading indicator; if nothing is shown yet, say why (data already shown stays)."""
+        table = self.table
+        if table.loading or table.row_count == 0:
+            table.loading = False
+            self.detail.update(Text(message, style="bold red"))
+
     @property
     def table(self) -> DataTable[str | Text]:
         return self.query_one(f"#{self.TABLE_ID}", DataTable)
