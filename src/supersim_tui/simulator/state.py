@@ -15,6 +15,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import TypeVar
 
 from .catalog import CatalogNetwork, build_catalog
 from .errors import ApiFailure, invalid, missing, not_found, super_sim
@@ -123,6 +124,9 @@ class Callback:
     params: dict[str, str]
 
 
+R = TypeVar("R", "NapRecord", "FleetRecord")
+
+
 @dataclass
 class SimulatorConfig:
     account_sid: str = "AC" + "0" * 31 + "1"
@@ -178,23 +182,19 @@ class SimulatorState:
         return "".join(alphabet[b % len(alphabet)] for b in digest[:10])
 
     # ----------------------------------------------------------- resolution
+    def _find(self, records: dict[str, R], ref: str) -> R | None:
+        """A NAP or fleet of this account by SID or unique name."""
+        record = records.get(ref)
+        if record is not None and record.account_sid == self.account_sid:
+            return record
+        return next((r for r in records.values() if r.unique_name == ref and r.account_sid == self.account_sid),
+                    None)
+
     def find_nap(self, ref: str) -> NapRecord | None:
-        nap = self.naps.get(ref)
-        if nap is not None and nap.account_sid == self.account_sid:
-            return nap
-        for nap in self.naps.values():
-            if nap.unique_name == ref and nap.account_sid == self.account_sid:
-                return nap
-        return None
+        return self._find(self.naps, ref)
 
     def find_fleet(self, ref: str) -> FleetRecord | None:
-        fleet = self.fleets.get(ref)
-        if fleet is not None and fleet.account_sid == self.account_sid:
-            return fleet
-        for fleet in self.fleets.values():
-            if fleet.unique_name == ref and fleet.account_sid == self.account_sid:
-                return fleet
-        return None
+        return self._find(self.fleets, ref)
 
     def find_sim(self, ref: str) -> SimRecord | None:
         self.settle_due()
