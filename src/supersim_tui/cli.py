@@ -1,4 +1,4 @@
-"""Command line: the TUI (default), ``--demo`` and ``simulator``.
+"""Command line: the TUI (default), ``simulator``, and headless commands.
 
 Exit codes (a contract, see DESIGN.md): 0 success, 1 some items failed,
 2 bad usage or input.
@@ -7,14 +7,16 @@ Exit codes (a contract, see DESIGN.md): 0 success, 1 some items failed,
 from __future__ import annotations
 
 import argparse
+import asyncio
 import sys
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 
 from . import __version__
 
 EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_USAGE = 2
+SIM_STATUSES = ("new", "ready", "active", "inactive", "scheduled")
 
 
 def _positive_int(text: str) -> int:
@@ -24,6 +26,13 @@ def _positive_int(text: str) -> int:
         raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
     if value < 0:
         raise argparse.ArgumentTypeError(f"expected 0 or more, got {value}")
+    return value
+
+
+def _concurrency(text: str) -> int:
+    value = _positive_int(text)
+    if not 1 <= value <= 64:
+        raise argparse.ArgumentTypeError(f"expected 1 to 64, got {value}")
     return value
 
 
@@ -37,23 +46,37 @@ def _rate(text: str) -> float:
     return value
 
 
+def _common(suppress: bool) -> argparse.ArgumentParser:
+    """Options that work before or after the command (``--demo status`` and ``status --demo``)."""
+    default = argparse.SUPPRESS if suppress else None
+    parent = argparse.ArgumentParser(add_help=False)
+    parent.add_argument("--demo", action="store_true", default=argparse.SUPPRESS if suppress else False,
+                        help="use the built-in simulator (no account, no network)")
+    parent.add_argument("--profile", default=default,
+                        help="credentials profile (default: SUPERSIM_PROFILE or the default)")
+    parent.add_argument("--base-url", default=default,
+                        help="API base URL: https, or http only on loopback (the simulator)")
+    demo = parent.add_argument_group("demo options")
+    demo.add_argument("--sims", type=_positive_int, default=argparse.SUPPRESS if suppress else 300,
+                      help="SIMs in the demo account (default 300)")
+    demo.add_argument("--seed", type=int, default=argparse.SUPPRESS if suppress else 1,
+                      help="seed for the demo account (default 1)")
+    demo.add_argument("--latency-ms", type=_positive_int, default=argparse.SUPPRESS if suppress else 0,
+                      help="added latency per request, to feel a slow link (default 0)")
+    return parent
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="supersim-tui",
-        description="Manage Twilio Super SIM fleets, network access profiles and SIMs from the terminal.",
+        prog="supersim-tui", parents=[_common(False)],
+        description="Manage Twilio Super SIM fleets, network access profiles and SIMs from the terminal. "
+                    "Without a command, opens the TUI.",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
-    parser.add_argument("--demo", action="store_true",
-                        help="run against the built-in simulator (no account, no network)")
-    parser.add_argument("--profile", help="credentials profile to use (default: SUPERSIM_PROFILE or the default)")
-    parser.add_argument("--base-url", help="API base URL: https, or http only on loopback (the simulator)")
-    demo = parser.add_argument_group("demo options")
-    demo.add_argument("--sims", type=_positive_int, default=300, help="SIMs in the demo account (default 300)")
-    demo.add_argument("--seed", type=int, default=1, help="seed for the demo account (default 1)")
-    demo.add_argument("--latency-ms", type=_positive_int, default=0,
-                      help="added latency per request, to feel a slow link (default 0)")
-
+    common = _common(True)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    # --- simulator
     sim = commands.add_parser("simulator", help="serve the Super SIM API simulator over HTTP on loopback",
                               description="Serve the simulator; prints its URL once listening.")
     sim.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
@@ -72,15 +95,148 @@ def build_parser() -> argparse.ArgumentParser:
                      help="also accept this API key (repeatable)")
     sim.add_argument("--oauth-client", action="append", default=[], metavar="ID:SECRET",
                      help="issue bearer tokens at /oauth2/token to this client (repeatable)")
+
+    # --- status
+    status = commands.add_parser("status", parents=[common], help="account overview: fleets, SIM counts, NAPs")
+    status.add_argument("--fleet", help="only this fleet (SID or unique name)")
+    status.add_argument("--json", action="store_true", help="machine-readable output")
+    status.add_argument("--concurrency", type=_concurrency, default=8, help="parallel requests (default 8)")
+
+    # --- fleets / naps / networks
+    fleets = commands.add_parser("fleets", help="fleets").add_subparsers(dest="action", metavar="ACTION",
+                                                                          required=True)
+    fleets_list = fleets.add_parser("list", parents=[common], help="list fleets")
+    fleets_list.add_argument("--nap", help="only fleets using this NAP")
+    fleets_list.add_argument("--json", action="store_true")
+    naps = commands.add_parser("naps", help="network access profiles").add_subparsers(
+        dest="action", metavar="ACTION", required=True)
+    naps.add_parser("list", parents=[common], help="list NAPs").add_argument("--json", action="store_true")
+    nap_nets = naps.add_parser("networks", parents=[common], help="the networks a NAP allows")
+    nap_nets.add_argument("nap", help="NAP SID or unique name")
+    nap_nets.add_argument("--json", action="store_true")
+    networks = commands.add_parser("networks", help="the network catalog").add_subparsers(
+        dest="action", metavar="ACTION", required=True)
+    net_list = networks.add_parser("list", parents=[common], help="list networks")
+    net_list.add_argument("--country", help="ISO country code, e.g. DE")
+    net_list.add_argument("--mcc")
+    net_list.add_argument("--mnc")
+    net_list.add_argument("--json", action="store_true")
+
+    # --- sims
+    sims = commands.add_parser("sims", help="SIMs: list, show, change, register, resume").add_subparsers(
+        dest="action", metavar="ACTION", required=True)
+    s_list = sims.add_parser("list", parents=[common], help="list SIMs")
+    s_list.add_argument("--status", choices=SIM_STATUSES)
+    s_list.add_argument("--fleet", help="fleet SID or unique name")
+    s_list.add_argument("--iccid")
+    s_list.add_argument("--limit", type=_positive_int, default=0, help="stop after N SIMs")
+    out = s_list.add_mutually_exclusive_group()
+    out.add_argument("--json", action="store_true")
+    out.add_argument("--csv", action="store_true")
+    s_show = sims.add_parser("show", parents=[common], help="one SIM with fleet, NAP, IPs and recent usage")
+    s_show.add_argument("sim", help="ICCID, SID or unique name")
+    s_show.add_argument("--json", action="store_true")
+
+    def bulk(name: str, help_text: str) -> argparse.ArgumentParser:
+        cmd = sims.add_parser(name, parents=[common], help=help_text)
+        cmd.add_argument("refs", nargs="*", metavar="ICCID", help="ICCIDs or SIM SIDs")
+        cmd.add_argument("--iccid-file", help="a file with one ICCID or SID per line")
+        cmd.add_argument("--fleet", help="select the SIMs in this fleet")
+        cmd.add_argument("--from-status", choices=SIM_STATUSES, help="select the SIMs with this status")
+        cmd.add_argument("--dry-run", action="store_true", help="show the plan, change nothing")
+        cmd.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+        cmd.add_argument("--concurrency", type=_concurrency, default=8, help="parallel requests (default 8)")
+        cmd.add_argument("--json", action="store_true")
+        return cmd
+
+    set_status = bulk("set-status", "set the status of many SIMs (follows scheduled updates to the end)")
+    set_status.add_argument("status", choices=("ready", "active", "inactive"), metavar="STATUS",
+                            help="ready, active or inactive")
+    set_status.add_argument("--into-fleet", help="assign this fleet in the same request (needed to activate "
+                                                 "SIMs that have none)")
+    activate = bulk("activate", "shortcut for set-status active")
+    activate.add_argument("--into-fleet", help="assign this fleet in the same request")
+    activate.set_defaults(status="active")
+    move = bulk("move", "move many SIMs to another fleet")
+    move.add_argument("--to-fleet", required=True, help="target fleet SID or unique name")
+
+    reg = sims.add_parser("register", parents=[common], help="register SIMs by ICCID and registration code")
+    reg.add_argument("iccid", nargs="?")
+    reg.add_argument("code", nargs="?", metavar="REGISTRATION_CODE")
+    reg.add_argument("--csv", help="a CSV of iccid,registration_code[,fleet,unique_name]")
+    reg.add_argument("--fleet", help="assign this fleet after registering (single SIM)")
+    reg.add_argument("--unique-name", help="set this unique name after registering (single SIM)")
+    reg.add_argument("--yes", action="store_true")
+    reg.add_argument("--concurrency", type=_concurrency, default=4)
+    reg.add_argument("--json", action="store_true")
+
+    res = sims.add_parser("resume", parents=[common], help="finish an interrupted run (default: the newest)")
+    res.add_argument("run_id", nargs="?")
+    res.add_argument("--concurrency", type=_concurrency, default=8)
+    res.add_argument("--json", action="store_true")
+    runs = sims.add_parser("runs", parents=[common], help="list journaled bulk runs")
+    runs.add_argument("--json", action="store_true")
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    for name, value in (("demo", False), ("profile", None), ("base_url", None), ("sims", 300), ("seed", 1),
+                        ("latency_ms", 0)):
+        if not hasattr(args, name):
+            setattr(args, name, value)
     if args.command == "simulator":
         return _run_simulator(args)
-    return _run_tui(args)
+    if args.command is None:
+        return _run_tui(args)
+    return _run_command(args)
+
+
+def _run_command(args: argparse.Namespace) -> int:
+    from .api import SuperSimError
+    from .commands import account, sims
+    from .commands.session import Session, UsageError, open_session
+
+    handlers: dict[tuple[str, str | None], Callable[[Session, argparse.Namespace], Awaitable[int]]] = {
+        ("status", None): lambda s, a: account.status(s.client, a),
+        ("fleets", "list"): lambda s, a: account.fleets_list(s.client, a),
+        ("naps", "list"): lambda s, a: account.naps_list(s.client, a),
+        ("naps", "networks"): lambda s, a: account.nap_networks(s.client, a),
+        ("networks", "list"): lambda s, a: account.networks_list(s.client, a),
+        ("sims", "list"): lambda s, a: sims.list_sims(s.client, a),
+        ("sims", "show"): lambda s, a: sims.show_sim(s.client, a),
+        ("sims", "set-status"): sims.change_sims,
+        ("sims", "activate"): sims.change_sims,
+        ("sims", "move"): sims.change_sims,
+        ("sims", "register"): sims.register,
+        ("sims", "resume"): sims.resume,
+        ("sims", "runs"): sims.runs,
+    }
+    handler = handlers[(args.command, getattr(args, "action", None))]
+
+    async def run() -> int:
+        session = open_session(args)
+        async with session.client:
+            return await handler(session, args)
+
+    try:
+        return asyncio.run(run())
+    except UsageError as error:
+        print(f"supersim-tui: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except SuperSimError as error:
+        print(f"supersim-tui: {error}" + (f"\n{error.hint}" if error.hint else ""), file=sys.stderr)
+        return EXIT_FAILED
+    except KeyboardInterrupt:
+        print("supersim-tui: interrupted", file=sys.stderr)
+        return EXIT_FAILED
+    except BrokenPipeError:
+        # The reader went away (e.g. `| head`): stop quietly, as other shell tools do.
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_FAILED
 
 
 def _run_simulator(args: argparse.Namespace) -> int:
@@ -109,32 +265,15 @@ def _run_simulator(args: argparse.Namespace) -> int:
 
 
 def _run_tui(args: argparse.Namespace) -> int:
-    from .api import BasicAuth, SuperSimClient
-    from .credentials import CredentialsError, from_environment
+    from .commands.session import UsageError, open_session
     from .tui.app import SuperSimApp
 
-    if args.demo:
-        from .simulator import Simulator, SimulatorConfig, asgi_transport
-
-        simulator = Simulator(SimulatorConfig(sims=args.sims, seed=args.seed, latency_ms=args.latency_ms))
-        client = SuperSimClient(
-            BasicAuth(simulator.config.account_sid, simulator.config.auth_token),
-            base_url="http://127.0.0.1", transport=asgi_transport(simulator),
-        )
-        SuperSimApp(client, account_label="demo account (simulator)").run()
-        return EXIT_OK
     try:
-        credentials = from_environment(base_url=args.base_url)
-    except (CredentialsError, ValueError) as error:
+        session = open_session(args)
+    except UsageError as error:
         print(f"supersim-tui: {error}", file=sys.stderr)
         return EXIT_USAGE
-    if credentials is None:
-        print(
-            "supersim-tui: no credentials found. Set TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN "
-            "(or TWILIO_API_KEY and TWILIO_API_SECRET), or try the demo: supersim-tui --demo",
-            file=sys.stderr,
-        )
-        return EXIT_USAGE
-    client = SuperSimClient(credentials.auth(), base_url=credentials.base_url)
-    SuperSimApp(client, account_label=credentials.identity).run()
+    session.client.page_size = 50
+    label = "demo account (simulator)" if session.demo else session.identity
+    SuperSimApp(session.client, account_label=label).run()
     return EXIT_OK

@@ -137,6 +137,8 @@ class SuperSimClient:
             follow_redirects=False,
         )
         self.requests_sent = 0
+        # Called with Retry-After (or None) on every 429, so bulk work can slow down as a whole.
+        self.throttle_listeners: list[Callable[[float | None], None]] = []
 
     async def __aenter__(self) -> SuperSimClient:
         return self
@@ -201,6 +203,9 @@ class SuperSimClient:
                 if attempt >= policy.attempts:
                     raise
                 retry_after = error.retry_after if isinstance(error, RateLimitedError) else None
+                if isinstance(error, RateLimitedError):
+                    for listener in self.throttle_listeners:
+                        listener(retry_after)
                 wait = policy.backoff(attempt, retry_after)
                 if policy.clock() + wait > deadline:
                     raise

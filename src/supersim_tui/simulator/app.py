@@ -257,6 +257,8 @@ class Simulator:
             Route("/v1/UsageRecords", self.usage_records, methods=["GET"]),
             Route(TOKEN_PATH, self.token, methods=["POST"]),
             Route(ADMIN_PREFIX + "registrable", self.admin_registrable, methods=["GET"]),
+            Route(ADMIN_PREFIX + "changes", self.admin_changes, methods=["GET"]),
+            Route(ADMIN_PREFIX + "requests", self.admin_requests, methods=["GET"]),
             Route("/{path:path}", self.unknown, methods=["GET", "POST", "DELETE", "PUT", "PATCH"]),
         ]
 
@@ -543,6 +545,14 @@ class Simulator:
         count = int(request.query_params.get("count", "20"))
         pairs = registrable_examples(self.state, count)
         return _json({"registrable": [{"iccid": i, "registration_code": c} for i, c in pairs]})
+
+    async def admin_changes(self, request: Request) -> Response:
+        return _json({"changes": [{"sid": sid, "what": what, "value": value}
+                                  for sid, what, value in self.state.changes]})
+
+    async def admin_requests(self, request: Request) -> Response:
+        return _json({"requests": [{"method": r.method, "path": r.path, "query": r.query, "status": r.status,
+                                    "fault": r.fault} for r in self.request_log]})
 
     # ----------------------------------------------------------- test helpers
     def expire_tokens(self) -> None:

@@ -166,6 +166,9 @@ class SimulatorState:
         self.unregistered: dict[str, tuple[str, str | None]] = {}
         self._schedule: list[tuple[float, str]] = []
         self.outbox: list[Callback] = []
+        # Every accepted status or fleet change, as (SIM SID, what, value): lets tests prove
+        # that a bulk run changed no SIM twice, whatever the replies said.
+        self.changes: list[tuple[str, str, str | None]] = []
         self.started = datetime.now(UTC).replace(microsecond=0)
 
     # ----------------------------------------------------------------- helpers
@@ -483,6 +486,10 @@ class SimulatorState:
                 raise ApiFailure(403, 20006, "AccountSid must be this account or one of its subaccounts")
         # --- apply
         now = self.now_iso()
+        if status_changes:
+            self.changes.append((sim.sid, "status", status))
+        if fleet_changes:
+            self.changes.append((sim.sid, "fleet", target_fleet))
         if unique_name is not None:
             if sim.unique_name:
                 self.sims_by_name.pop(sim.unique_name, None)
@@ -583,7 +590,7 @@ class SimulatorState:
     def ip_addresses(self, sim: SimRecord) -> list[dict[str, object]]:
         if sim.status not in ("active", "ready"):
             return []
-        n = sim.index
+        n = sim.index + 2  # skip .0 and .1 of the first block
         return [{"ip_address": f"10.{64 + (n >> 16) % 64}.{(n >> 8) & 255}.{n & 255}",
                  "ip_address_version": "IPv4"}]
 

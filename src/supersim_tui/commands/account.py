@@ -1,0 +1,82 @@
+"""Read-only commands: status, fleets list, naps list, naps networks, networks list."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+
+from ..api import SuperSimClient
+from ..api.models import to_builtins
+from ..ops.summary import STATUSES, account_summary
+from .output import print_json, table
+
+
+async def status(client: SuperSimClient, args: argparse.Namespace) -> int:
+    summary = await account_summary(client, fleet=args.fleet, concurrency=args.concurrency)
+    if args.json:
+        print_json(summary.to_json())
+        return 0
+    print("Fleets")
+    table(["fleet", "nap", *STATUSES, "total"],
+          [[f.fleet.unique_name or f.fleet.sid, f.nap_name, *(f.counts.get(s, 0) for s in STATUSES), f.total]
+           for f in summary.fleets])
+    if summary.unassigned:
+        parts = ", ".join(f"{status} {count:,}" for status, count in summary.unassigned.items())
+        print(f"\nSIMs without a fleet: {parts}")
+    totals = summary.totals
+    print(f"\nTotal: {sum(totals.values()):,} SIMs ("
+          + ", ".join(f"{s} {totals[s]:,}" for s in STATUSES if totals.get(s)) + ")")
+    print("\nNetwork access profiles")
+    table(["nap", "networks", "countries", "fleets"],
+          [[n.nap.unique_name or n.nap.sid, len(n.networks), len(n.countries), ", ".join(n.fleets) or "unused"]
+           for n in summary.naps])
+    return 0
+
+
+async def fleets_list(client: SuperSimClient, args: argparse.Namespace) -> int:
+    fleets = await client.list_fleets(network_access_profile=args.nap).collect()
+    if args.json:
+        print_json(to_builtins(fleets))
+        return 0
+    naps = {n.sid: n.unique_name or n.sid for n in await client.list_naps().collect()}
+    table(["fleet", "sid", "nap", "data", "limit_mb", "sms_commands"],
+          [[f.unique_name, f.sid, naps.get(f.network_access_profile_sid or ""), f.data_enabled, f.data_limit,
+            f.sms_commands_enabled] for f in fleets])
+    return 0
+
+
+async def naps_list(client: SuperSimClient, args: argparse.Namespace) -> int:
+    naps, fleets = await asyncio.gather(client.list_naps().collect(), client.list_fleets().collect())
+    networks = await asyncio.gather(*(client.list_nap_networks(n.sid).collect() for n in naps))
+    users: dict[str, list[str]] = {}
+    for fleet in fleets:
+        users.setdefault(fleet.network_access_profile_sid or "", []).append(fleet.unique_name or fleet.sid)
+    if args.json:
+        print_json([{**to_builtins(n), "networks": len(nets), "fleets": users.get(n.sid, [])}
+                    for n, nets in zip(naps, networks, strict=True)])
+        return 0
+    table(["nap", "sid", "networks", "countries", "fleets"],
+          [[n.unique_name, n.sid, len(nets), len({x.iso_country for x in nets}), ", ".join(users.get(n.sid, []))
+            or "unused"] for n, nets in zip(naps, networks, strict=True)])
+    return 0
+
+
+async def nap_networks(client: SuperSimClient, args: argparse.Namespace) -> int:
+    networks = await client.list_nap_networks(args.nap).collect()
+    if args.json:
+        print_json(to_builtins(networks))
+        return 0
+    table(["network", "country", "mcc-mnc", "sid"],
+          [[n.friendly_name, n.iso_country, " ".join(n.plmns), n.sid] for n in networks])
+    return 0
+
+
+async def networks_list(client: SuperSimClient, args: argparse.Namespace) -> int:
+    networks = await client.list_networks(iso_country=args.country, mcc=args.mcc, mnc=args.mnc,
+                                          ).collect()
+    if args.json:
+        print_json(to_builtins(networks))
+        return 0
+    table(["network", "country", "mcc-mnc", "sid"],
+          [[n.friendly_name, n.iso_country, " ".join(n.plmns), n.sid] for n in networks])
+    return 0

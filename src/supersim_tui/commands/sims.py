@@ -1,0 +1,354 @@
+"""``sims`` commands: list, show, set-status / activate / move, register, resume, runs."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import signal
+import sys
+from collections.abc import Callable, Iterator
+from dataclasses import asdict
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from ..api import NotFoundError, Sim, SuperSimClient
+from ..api.models import to_builtins
+from ..iccid import iccid_problem, normalize
+from ..ops.bulk import DONE, SKIPPED, BulkRunner, Change, ItemOutcome, Plan, plan_change
+from ..ops.journal import Journal, find_run, list_runs, new_run_id
+from ..ops.register import InputError, Registration, RegistrationRunner, check_registration, parse_registration_csv
+from ..ops.select import Selection, parse_iccid_lines, select_filtered, select_named
+from .output import ProgressBar, csv_writer, note, print_json, table
+from .session import Session, UsageError
+
+EXIT_OK, EXIT_FAILED = 0, 1
+
+
+# ------------------------------------------------------------------- reading
+async def list_sims(client: SuperSimClient, args: argparse.Namespace) -> int:
+    iccid = _iccid_arg(args.iccid) if args.iccid else None
+    fleet_names = {f.sid: f.unique_name or f.sid for f in await client.list_fleets().collect()}
+    pager = client.list_sims(status=args.status, fleet=args.fleet, iccid=iccid, page_size=1000)
+    count = 0
+    writer = csv_writer() if args.csv else None
+    if writer:
+        writer.writerow(["iccid", "sid", "unique_name", "status", "fleet", "fleet_sid", "date_updated"])
+    elif args.json:
+        sys.stdout.write("[")
+    else:
+        print(f"{'ICCID':<20}  {'STATUS':<9}  {'FLEET':<16}  {'UNIQUE NAME':<24}  SID")
+    async for sim in pager:
+        fleet = fleet_names.get(sim.fleet_sid or "", sim.fleet_sid or "")
+        if writer:
+            writer.writerow([sim.iccid, sim.sid, sim.unique_name or "", sim.status, fleet, sim.fleet_sid or "",
+                             sim.date_updated.isoformat() if sim.date_updated else ""])
+        elif args.json:
+            import json
+
+            sys.stdout.write(("," if count else "") + "\n  " + json.dumps(to_builtins(sim)))
+        else:
+            print(f"{sim.iccid or '-':<20}  {sim.status or '-':<9}  {fleet or '-':<16}  "
+                  f"{sim.unique_name or '-':<24}  {sim.sid}")
+        count += 1
+        if args.limit and count >= args.limit:
+            break
+    if args.json:
+        sys.stdout.write("\n]\n" if count else "]\n")
+    return EXIT_OK
+
+
+async def show_sim(client: SuperSimClient, args: argparse.Namespace) -> int:
+    sim = await _find_one(client, args.sim)
+    fleet = await client.fetch_fleet(sim.fleet_sid) if sim.fleet_sid else None
+    nap = await client.fetch_nap(fleet.network_access_profile_sid) if fleet and fleet.network_access_profile_sid \
+        else None
+    today = datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+    ips, periods, usage = await asyncio.gather(
+        client.list_ip_addresses(sim.sid).collect(),
+        client.list_billing_periods(sim.sid).collect(limit=3),
+        client.list_usage_records(sim=sim.sid, granularity="day", start_time=_iso(today - timedelta(days=7)),
+                                  end_time=_iso(today + timedelta(days=1))).collect(),
+    )
+    if args.json:
+        print_json({"sim": to_builtins(sim), "fleet": to_builtins(fleet), "network_access_profile": to_builtins(nap),
+                    "ip_addresses": to_builtins(ips), "billing_periods": to_builtins(periods),
+                    "usage_last_7_days": to_builtins(usage)})
+        return EXIT_OK
+    rows = [("SID", sim.sid), ("ICCID", sim.iccid), ("Unique name", sim.unique_name or "-"),
+            ("Status", sim.status), ("Fleet", f"{fleet.unique_name} ({fleet.sid})" if fleet else "none"),
+            ("NAP", f"{nap.unique_name} ({nap.sid})" if nap else "-"),
+            ("IP addresses", ", ".join(ip.ip_address or "" for ip in ips) or "none"),
+            ("Billing period", f"{periods[0].period_type} {periods[0].start_time:%Y-%m-%d} to "
+                               f"{periods[0].end_time:%Y-%m-%d}" if periods and periods[0].start_time
+             and periods[0].end_time else "none"),
+            ("Updated", f"{sim.date_updated:%Y-%m-%d %H:%M UTC}" if sim.date_updated else "-")]
+    width = max(len(label) for label, _ in rows)
+    for label, value in rows:
+        print(f"{label:<{width}}  {value}")
+    print("\nData used, last 7 days")
+    table(["day", "upload", "download", "total", "billed"],
+          [[f"{r.period.start_time:%Y-%m-%d}" if r.period and r.period.start_time else "-",
+            _bytes(r.data_upload), _bytes(r.data_download), _bytes(r.data_total),
+            f"{r.billed or 0:.2f} {r.billed_unit or ''}"] for r in sorted(
+              usage, key=lambda r: r.period.start_time if r.period and r.period.start_time else today)])
+    return EXIT_OK
+
+
+async def _find_one(client: SuperSimClient, ref: str) -> Sim:
+    value = normalize(ref)
+    if value.isdigit():
+        problem = iccid_problem(value)
+        if problem:
+            raise UsageError(problem)
+        sim = await client.find_sim_by_iccid(value)
+        if sim is None:
+            raise UsageError(f"no SIM with ICCID {value} in this account")
+        return sim
+    try:
+        return await client.fetch_sim(ref)
+    except NotFoundError:
+        raise UsageError(f"no SIM with SID or unique name {ref!r} in this account") from None
+
+
+# ------------------------------------------------------------------ changing
+async def change_sims(session: Session, args: argparse.Namespace, change_builder: Callable[[], Change] | None = None
+                      ) -> int:
+    client = session.client
+    selection = await _select(client, args)
+    if selection.missing:
+        shown = ", ".join(selection.missing[:5]) + (" …" if len(selection.missing) > 5 else "")
+        raise UsageError(f"{len(selection.missing)} SIM(s) not in this account: {shown}")
+    if not selection.sims:
+        raise UsageError("the selection matches no SIMs")
+    change = await _change(client, args)
+    plan = plan_change(selection.sims, change)
+    if args.json and args.dry_run:
+        print_json({"dry_run": True, "change": change.to_json(), "items": [asdict(i) for i in plan.items]})
+        return EXIT_OK
+    note(plan.summary())
+    if args.dry_run:
+        return EXIT_OK
+    if not plan.to_send:
+        return _report_plan_only(plan, args)
+    _confirm_or_refuse(args, f"Change {len(plan.to_send):,} SIMs?")
+    run_id = new_run_id()
+    journal = Journal.create(run_id, {"kind": change.kind, "change": change.to_json(), "base_url": client.base_url,
+                                      "identity": session.identity, "demo": session.demo})
+    bar = ProgressBar()
+    runner = BulkRunner(client, concurrency=args.concurrency, journal=journal, on_progress=bar)
+    note(f"Run {run_id} (journal: {journal.path})")
+    try:
+        with _cancel_on_interrupt(runner.cancel, run_id):
+            result = await runner.run(plan, run_id)
+    finally:
+        bar.close()
+        journal.close()
+    return _report(result.outcomes, args, run_id, result.cancelled, {"change": change.to_json()})
+
+
+async def _select(client: SuperSimClient, args: argparse.Namespace) -> Selection:
+    named: list[str] = []
+    if args.iccid_file:
+        try:
+            text = await asyncio.to_thread(Path(args.iccid_file).read_text, encoding="utf-8")
+        except OSError as error:
+            raise UsageError(f"--iccid-file: cannot read {args.iccid_file}: {error.strerror}") from None
+        named, problems = parse_iccid_lines(text)
+        if problems:
+            raise UsageError(f"--iccid-file {args.iccid_file}:\n  " + "\n  ".join(problems))
+    if args.refs:
+        values, problems = parse_iccid_lines("\n".join(args.refs))
+        if problems:
+            raise UsageError("\n".join(p.replace("line", "argument", 1) for p in problems))
+        named += values
+    filtered = args.fleet is not None or args.from_status is not None
+    if named and filtered:
+        raise UsageError("give either ICCIDs (arguments or --iccid-file) or --fleet/--from-status, not both")
+    if named:
+        return await select_named(client, named)
+    if filtered:
+        return await select_filtered(client, fleet=args.fleet, status=args.from_status)
+    raise UsageError("say which SIMs: ICCIDs, --iccid-file FILE, or --fleet F and/or --from-status S")
+
+
+async def _change(client: SuperSimClient, args: argparse.Namespace) -> Change:
+    fleet_ref = getattr(args, "to_fleet", None) or getattr(args, "into_fleet", None)
+    fleet_sid = fleet_label = None
+    if fleet_ref:
+        try:
+            fleet = await client.fetch_fleet(fleet_ref)
+        except NotFoundError:
+            raise UsageError(f"no fleet {fleet_ref!r} in this account") from None
+        fleet_sid, fleet_label = fleet.sid, fleet.unique_name or fleet.sid
+    return Change(status=getattr(args, "status", None), fleet_sid=fleet_sid, fleet_label=fleet_label)
+
+
+def _report_plan_only(plan: Plan, args: argparse.Namespace) -> int:
+    outcomes = [ItemOutcome(i.key, i.iccid, i.label, i.action, i.status, i.fleet_sid, i.reason or None)
+                for i in plan.items]
+    return _report(outcomes, args, None, False, {"change": plan.change.to_json()})
+
+
+def _confirm_or_refuse(args: argparse.Namespace, question: str) -> None:
+    if args.yes:
+        return
+    if not sys.stdin.isatty():
+        raise UsageError("refusing to change SIMs without --yes: there is no terminal to confirm on")
+    from .output import confirm
+
+    if not confirm(question):
+        raise UsageError("cancelled: nothing was changed")
+
+
+@contextlib.contextmanager
+def _cancel_on_interrupt(cancel: Callable[[], None], run_id: str) -> Iterator[None]:
+    """Ctrl+C stops scheduling new requests; in-flight ones finish and the journal says where it stopped."""
+    loop = asyncio.get_running_loop()
+
+    def on_interrupt() -> None:
+        note(f"\nStopping after the requests in flight… resume with: supersim-tui sims resume {run_id}")
+        cancel()
+
+    try:
+        loop.add_signal_handler(signal.SIGINT, on_interrupt)
+        installed = True
+    except (NotImplementedError, RuntimeError):
+        installed = False
+    try:
+        yield
+    finally:
+        if installed:
+            loop.remove_signal_handler(signal.SIGINT)
+
+
+def _report(outcomes: list[ItemOutcome], args: argparse.Namespace, run_id: str | None, cancelled: bool,
+            extra: dict[str, Any]) -> int:
+    counts: dict[str, int] = {}
+    for outcome in outcomes:
+        counts[outcome.outcome] = counts.get(outcome.outcome, 0) + 1
+    ok = all(o.outcome in (DONE, SKIPPED) for o in outcomes)
+    if args.json:
+        print_json({"run_id": run_id, **extra, "cancelled": cancelled, "counts": counts,
+                    "outcomes": [o.to_json() for o in outcomes]})
+    else:
+        print(", ".join(f"{name} {count:,}" for name, count in sorted(counts.items())) or "nothing to do")
+        problems = [o for o in outcomes if o.outcome not in (DONE, SKIPPED)]
+        if problems:
+            table(["iccid", "outcome", "status", "reason"],
+                  [[o.iccid, o.outcome, o.status, o.error] for o in problems[:50]])
+            if len(problems) > 50:
+                print(f"… and {len(problems) - 50:,} more (use --json for all)")
+        if run_id and (cancelled or any(o.retryable for o in problems)):
+            note(f"Finish or retry with: supersim-tui sims resume {run_id}")
+    return EXIT_OK if ok else EXIT_FAILED
+
+
+# ---------------------------------------------------------------- registering
+async def register(session: Session, args: argparse.Namespace) -> int:
+    rows = _registration_rows(args)
+    note(f"Registering {len(rows):,} SIM(s)")
+    if len(rows) > 1:
+        _confirm_or_refuse(args, f"Register {len(rows):,} SIMs?")
+    run_id = new_run_id()
+    journal = Journal.create(run_id, {"kind": "register", "base_url": session.client.base_url,
+                                      "identity": session.identity, "demo": session.demo})
+    bar = ProgressBar()
+    runner = RegistrationRunner(session.client, concurrency=args.concurrency, journal=journal, on_progress=bar)
+    try:
+        with _cancel_on_interrupt(runner.cancel, run_id):
+            result = await runner.run(rows, run_id)
+    finally:
+        bar.close()
+        journal.close()
+    return _report(result.outcomes, args, run_id, result.cancelled, {"kind": "register"})
+
+
+def _registration_rows(args: argparse.Namespace) -> list[Registration]:
+    if args.csv:
+        if args.iccid or args.code:
+            raise UsageError("give either --csv FILE or ICCID CODE, not both")
+        try:
+            text = Path(args.csv).read_text(encoding="utf-8-sig")
+        except OSError as error:
+            raise UsageError(f"--csv: cannot read {args.csv}: {error.strerror}") from None
+        try:
+            return parse_registration_csv(text)
+        except InputError as error:
+            raise UsageError(f"{args.csv}: nothing was sent:\n  " + "\n  ".join(error.problems)) from None
+    if not args.iccid or not args.code:
+        raise UsageError("give ICCID and REGISTRATION_CODE, or --csv FILE")
+    row, problems = check_registration(0, args.iccid, args.code, args.fleet, args.unique_name)
+    if row is None:
+        raise UsageError("\n".join(problems))
+    return [row]
+
+
+# -------------------------------------------------------------------- resuming
+async def resume(session: Session, args: argparse.Namespace) -> int:
+    found = find_run(args.run_id)
+    if found is None:
+        raise UsageError(f"no run {args.run_id!r} to resume" if args.run_id else "no unfinished run to resume")
+    journal, state = found
+    header = state.header
+    if header.get("demo") or session.demo:
+        raise UsageError("demo runs cannot be resumed: the demo account is created anew each time")
+    if header.get("base_url") != session.client.base_url:
+        raise UsageError(f"run {state.run_id} was made against {header.get('base_url')}, "
+                         f"not {session.client.base_url}")
+    note(f"Resuming {state.run_id}: {len(state.remaining):,} of {len(state.items):,} items left")
+    bar = ProgressBar()
+    try:
+        if header.get("kind") == "register":
+            reg = RegistrationRunner(session.client, concurrency=args.concurrency, journal=journal, on_progress=bar)
+            with _cancel_on_interrupt(reg.cancel, state.run_id):
+                reg_result = await reg.resume(state)
+            outcomes, cancelled = reg_result.outcomes, reg_result.cancelled
+        else:
+            runner = BulkRunner(session.client, concurrency=args.concurrency, journal=journal, on_progress=bar)
+            with _cancel_on_interrupt(runner.cancel, state.run_id):
+                result = await runner.resume(state)
+            outcomes, cancelled = result.outcomes, result.cancelled
+    finally:
+        bar.close()
+        journal.close()
+    return _report(outcomes, args, state.run_id, cancelled, {"kind": header.get("kind")})
+
+
+async def runs(session: Session | None, args: argparse.Namespace) -> int:
+    states = list_runs()
+    if args.json:
+        print_json([{"run_id": s.run_id, "kind": s.header.get("kind"), "created": s.header.get("created"),
+                     "items": len(s.items), "remaining": len(s.remaining), "finished": s.finished,
+                     "cancelled": s.cancelled} for s in states])
+        return EXIT_OK
+    table(["run", "kind", "created", "items", "remaining", "state"],
+          [[s.run_id, s.header.get("kind"), str(s.header.get("created", ""))[:19], len(s.items), len(s.remaining),
+            "finished" if s.finished and not s.remaining else "cancelled" if s.cancelled else
+            "finished with failures" if s.finished else "interrupted"] for s in states])
+    return EXIT_OK
+
+
+# ------------------------------------------------------------------- helpers
+def _iccid_arg(value: str) -> str:
+    problem = iccid_problem(value)
+    if problem:
+        raise UsageError(f"--iccid: {problem}")
+    return normalize(value)
+
+
+def _iso(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _bytes(value: int | None) -> str:
+    if value is None:
+        return "-"
+    size = float(value)
+    for unit in ("B", "KB", "MB", "GB"):
+        if size < 1000:
+            return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
+        size /= 1000
+    return f"{size:.1f} TB"
+

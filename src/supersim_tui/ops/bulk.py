@@ -1,0 +1,445 @@
+"""Bulk SIM changes: plan, run with bounded adaptive concurrency, follow, journal, resume.
+
+Used by the headless ``sims set-status|activate|move`` commands and by the TUI.
+No Textual here: progress goes to a plain callback.
+
+A run costs about one request per SIM: asynchronous updates (``scheduled``) are
+confirmed by listing ``Status=scheduled`` (and the target status or fleet) a
+page of 1,000 at a time, not by polling each SIM.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from ..api import Sim, SimStatus, SuperSimClient, SuperSimError
+from ..api.errors import ConnectFailedError, RateLimitedError, ServerError, TransportError
+from .journal import Journal, JournalState
+from .limiter import AdaptiveLimiter
+
+DEFAULT_CONCURRENCY = 8
+FETCH_EACH_MAX = 20  # below this many settled SIMs, fetch each; above, confirm by listing
+
+# Outcomes, each final for the run.
+DONE = "done"  # the SIM is in the requested state
+SKIPPED = "skipped"  # already there: nothing sent
+INVALID = "invalid"  # cannot take the change (planned, never sent)
+FAILED = "failed"  # the API refused or kept failing
+NOT_RUN = "not-run"  # cancelled before it was sent
+UNCONFIRMED = "unconfirmed"  # accepted by the API, still scheduled when following stopped
+
+
+@dataclass(frozen=True)
+class Change:
+    """What to do to each SIM: a target status, a target fleet, or a status in a fleet."""
+
+    status: str | None = None
+    fleet_sid: str | None = None
+    fleet_label: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.status is None and self.fleet_sid is None:
+            raise ValueError("a change needs a status or a fleet")
+
+    @property
+    def kind(self) -> str:
+        return "set-status" if self.status else "move"
+
+    def describe(self) -> str:
+        parts = []
+        if self.status:
+            parts.append(f"set status to {self.status}")
+        if self.fleet_sid:
+            parts.append(f"{'in' if self.status else 'move to'} fleet {self.fleet_label or self.fleet_sid}")
+        return " ".join(parts)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"status": self.status, "fleet_sid": self.fleet_sid, "fleet_label": self.fleet_label}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Change:
+        return cls(status=data.get("status"), fleet_sid=data.get("fleet_sid"), fleet_label=data.get("fleet_label"))
+
+
+@dataclass(frozen=True)
+class PlannedItem:
+    key: str  # the SIM's SID
+    iccid: str
+    label: str
+    status: str
+    fleet_sid: str | None
+    action: str  # "send" | SKIPPED | INVALID
+    reason: str = ""
+
+
+@dataclass
+class Plan:
+    change: Change
+    items: list[PlannedItem]
+
+    @property
+    def to_send(self) -> list[PlannedItem]:
+        return [i for i in self.items if i.action == "send"]
+
+    @property
+    def skipped(self) -> list[PlannedItem]:
+        return [i for i in self.items if i.action == SKIPPED]
+
+    @property
+    def invalid(self) -> list[PlannedItem]:
+        return [i for i in self.items if i.action == INVALID]
+
+    def summary(self) -> str:
+        lines = [f"{self.change.describe().capitalize()}: {len(self.items):,} SIMs selected",
+                 f"  {len(self.to_send):,} will be changed",
+                 f"  {len(self.skipped):,} already there (skipped)"]
+        if self.invalid:
+            lines.append(f"  {len(self.invalid):,} cannot take the change:")
+            reasons: dict[str, int] = {}
+            for item in self.invalid:
+                reasons[item.reason] = reasons.get(item.reason, 0) + 1
+            lines += [f"    {count:,} × {reason}" for reason, count in sorted(reasons.items(), key=lambda r: -r[1])]
+        return "\n".join(lines)
+
+
+def plan_change(sims: Iterable[Sim], change: Change) -> Plan:
+    """Decide, before anything is sent, what happens to each SIM and why."""
+    items = []
+    for sim in sims:
+        status = str(sim.status or "")
+        action, reason = "send", ""
+        if status == SimStatus.SCHEDULED:
+            action, reason = INVALID, "an update is in progress (scheduled); try again when it completes"
+        elif change.status:
+            target_fleet = change.fleet_sid or sim.fleet_sid
+            if change.status == status and (change.fleet_sid is None or change.fleet_sid == sim.fleet_sid):
+                action, reason = SKIPPED, f"already {status}"
+            elif change.status == SimStatus.NEW:
+                action, reason = INVALID, "nothing can return to new"
+            elif change.status == SimStatus.READY and status != SimStatus.NEW:
+                action, reason = INVALID, f"ready is only possible from new (SIM is {status})"
+            elif change.status in (SimStatus.READY, SimStatus.ACTIVE) and target_fleet is None:
+                action, reason = INVALID, "no fleet: choose a fleet to activate into"
+        elif change.fleet_sid == sim.fleet_sid:
+            action, reason = SKIPPED, "already in that fleet"
+        items.append(PlannedItem(sim.sid, sim.iccid or "", sim.label, status, sim.fleet_sid, action, reason))
+    return Plan(change, items)
+
+
+@dataclass(frozen=True)
+class ItemOutcome:
+    key: str
+    iccid: str
+    label: str
+    outcome: str
+    status: str | None = None
+    fleet_sid: str | None = None
+    error: str | None = None
+    code: int | None = None
+    retryable: bool = False
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class Progress:
+    """A snapshot for progress displays (CLI bar, TUI screen)."""
+
+    total: int
+    done: int = 0
+    failed: int = 0
+    skipped: int = 0
+    in_flight: int = 0
+    waiting: int = 0  # accepted, scheduled, being followed
+    started: float = field(default_factory=time.monotonic)
+    now: float = field(default_factory=time.monotonic)
+    concurrency: int = 0
+
+    @property
+    def finished(self) -> int:
+        return self.done + self.failed + self.skipped
+
+    @property
+    def remaining(self) -> int:
+        return self.total - self.finished
+
+    @property
+    def rate(self) -> float:
+        """Items finished per second (skips excluded: they cost nothing)."""
+        elapsed = max(self.now - self.started, 1e-6)
+        return (self.done + self.failed) / elapsed
+
+    @property
+    def eta(self) -> float | None:
+        return self.remaining / self.rate if self.rate > 0 else None
+
+
+@dataclass
+class RunResult:
+    run_id: str
+    change: Change
+    outcomes: list[ItemOutcome]
+    cancelled: bool = False
+    journal_path: str | None = None
+    lowest_concurrency: int = 0
+
+    def count(self, outcome: str) -> int:
+        return sum(1 for o in self.outcomes if o.outcome == outcome)
+
+    @property
+    def ok(self) -> bool:
+        return all(o.outcome in (DONE, SKIPPED) for o in self.outcomes)
+
+
+ProgressCallback = Callable[[Progress], None]
+
+
+def _retryable(error: SuperSimError) -> bool:
+    return isinstance(error, RateLimitedError | ServerError | TransportError | ConnectFailedError) or \
+        error.code in (83000, 83004, 83009)
+
+
+class BulkRunner:
+    """Applies one :class:`Change` to many SIMs. Create one per run."""
+
+    def __init__(self, client: SuperSimClient, *, concurrency: int = DEFAULT_CONCURRENCY,
+                 journal: Journal | None = None, on_progress: ProgressCallback | None = None,
+                 follow: bool = True, poll_interval: float = 1.0, follow_timeout: float = 600.0,
+                 sleep: Callable[[float], Awaitable[None]] = asyncio.sleep):
+        self.client = client
+        self.limiter = AdaptiveLimiter(concurrency)
+        self.journal = journal
+        self.on_progress = on_progress
+        self.follow = follow
+        self.poll_interval = poll_interval
+        self.follow_timeout = follow_timeout
+        self.sleep = sleep
+        self._cancelled = False
+        self._outcomes: dict[str, ItemOutcome] = {}
+        self._pending: dict[str, PlannedItem] = {}
+        self._progress = Progress(total=0)
+        self._change: Change | None = None
+        self._sending_done = False
+
+    # --------------------------------------------------------------- control
+    def cancel(self) -> None:
+        """Stop sending new items; in-flight ones finish; the journal records where it stopped."""
+        self._cancelled = True
+
+    @property
+    def cancelled(self) -> bool:
+        return self._cancelled
+
+    # ------------------------------------------------------------------- run
+    async def run(self, plan: Plan, run_id: str) -> RunResult:
+        """Run a new plan (its journal header and items are written first)."""
+        if self.journal is not None:
+            for item in plan.items:
+                self.journal.write({"type": "item", **asdict(item)})
+        return await self._run(plan.change, run_id, plan.items, sent={}, started=set(), order=plan.items)
+
+    async def resume(self, state: JournalState) -> RunResult:
+        """Finish a journaled run: confirm what was sent, check what was started, send the rest."""
+        change = Change.from_json(state.header["change"])
+        if self.journal is not None:
+            self.journal.write({"type": "resumed"})
+        items = [PlannedItem(**{k: v for k, v in record.items() if k != "type"}) for record in state.items]
+        for key, record in state.done.items():
+            self._outcomes[key] = ItemOutcome(**{k: v for k, v in record.items() if k not in ("type",)})
+        remaining = [i for i in items if i.key not in state.done]
+        return await self._run(change, state.run_id, remaining, sent=state.sent, started=state.started,
+                               order=items)
+
+    async def _run(self, change: Change, run_id: str, items: list[PlannedItem], *, sent: dict[str, Any],
+                   started: set[str], order: list[PlannedItem]) -> RunResult:
+        self._change = change
+        self._progress = Progress(total=len(order), concurrency=self.limiter.limit)
+        for outcome in self._outcomes.values():
+            self._count(outcome)
+        self.client.throttle_listeners.append(self.limiter.throttle)
+        queue: asyncio.Queue[PlannedItem] = asyncio.Queue()
+        try:
+            for item in items:
+                if item.action != "send":
+                    self._finish(ItemOutcome(item.key, item.iccid, item.label, item.action, item.status,
+                                             item.fleet_sid, item.reason or None))
+                elif item.key in sent:
+                    self._pending[item.key] = item  # accepted before: only confirm
+                elif item.key in started:
+                    await self._verify_started(item, queue)
+                else:
+                    queue.put_nowait(item)
+            self._report()
+            follower = asyncio.create_task(self._follow_loop()) if self.follow else None
+            workers = [asyncio.create_task(self._worker(queue)) for _ in range(self.limiter.maximum)]
+            await asyncio.gather(*workers)
+            if follower is not None:
+                self._sending_done = True
+                await follower
+            for item in list(self._pending.values()):
+                self._finish(ItemOutcome(item.key, item.iccid, item.label, UNCONFIRMED, SimStatus.SCHEDULED,
+                                         item.fleet_sid, "accepted; still scheduled when following stopped",
+                                         retryable=True), journal=False)
+            while not queue.empty():
+                item = queue.get_nowait()
+                self._finish(ItemOutcome(item.key, item.iccid, item.label, NOT_RUN, item.status, item.fleet_sid,
+                                         "cancelled before it was sent", retryable=True), journal=False)
+        finally:
+            self.client.throttle_listeners.remove(self.limiter.throttle)
+        if self.journal is not None:
+            self.journal.write({"type": "cancelled" if self._cancelled else "finished"})
+        self._report()
+        position = {item.key: index for index, item in enumerate(order)}
+        outcomes = sorted(self._outcomes.values(), key=lambda o: position.get(o.key, -1))
+        return RunResult(run_id, change, outcomes, self._cancelled,
+                         str(self.journal.path) if self.journal else None, self.limiter.lowest)
+
+    # ----------------------------------------------------------------- items
+    async def _worker(self, queue: asyncio.Queue[PlannedItem]) -> None:
+        while not self._cancelled:
+            try:
+                item = queue.get_nowait()
+            except asyncio.QueueEmpty:
+                return
+            await self.limiter.acquire()
+            self._progress.in_flight += 1
+            self._report()
+            success = True
+            try:
+                await self._send(item)
+            except SuperSimError as error:
+                success = not isinstance(error, RateLimitedError)
+                self._finish(ItemOutcome(item.key, item.iccid, item.label, FAILED, item.status, item.fleet_sid,
+                                         _message(error), error.code, _retryable(error)))
+            finally:
+                self._progress.in_flight -= 1
+                await self.limiter.release(success)
+                self._progress.concurrency = self.limiter.limit
+                self._report()
+
+    async def _send(self, item: PlannedItem) -> None:
+        change = self._change
+        assert change is not None
+        if self.journal is not None:
+            self.journal.write({"type": "start", "key": item.key})
+        fleet = change.fleet_sid if change.fleet_sid and change.fleet_sid != item.fleet_sid else None
+        sim = await self.client.update_sim(item.key, status=change.status, fleet=fleet)
+        if self.journal is not None:
+            self.journal.write({"type": "sent", "key": item.key, "status": str(sim.status)})
+        if sim.status == SimStatus.SCHEDULED and self.follow:
+            self._pending[item.key] = item
+            self._progress.waiting = len(self._pending)
+        else:
+            self._settled(item, sim)
+
+    async def _verify_started(self, item: PlannedItem, queue: asyncio.Queue[PlannedItem]) -> None:
+        """A start with no record of the reply: look before sending again."""
+        try:
+            sim = await self.client.fetch_sim(item.key)
+        except SuperSimError:
+            queue.put_nowait(item)
+            return
+        if sim.status == SimStatus.SCHEDULED:
+            self._pending[item.key] = item
+        elif self._matches(sim):
+            self._settled(item, sim)
+        else:
+            queue.put_nowait(item)
+
+    def _matches(self, sim: Sim) -> bool:
+        change = self._change
+        assert change is not None
+        status_ok = change.status is None or sim.status == change.status
+        fleet_ok = change.fleet_sid is None or sim.fleet_sid == change.fleet_sid
+        return status_ok and fleet_ok
+
+    def _settled(self, item: PlannedItem, sim: Sim) -> None:
+        if self._matches(sim):
+            self._finish(ItemOutcome(item.key, item.iccid, item.label, DONE, str(sim.status), sim.fleet_sid))
+        else:
+            self._finish(ItemOutcome(item.key, item.iccid, item.label, FAILED, str(sim.status), sim.fleet_sid,
+                                     f"the update did not take effect: the SIM is {sim.status}", retryable=True))
+
+    # ------------------------------------------------------------- following
+    async def _follow_loop(self) -> None:
+        interval = self.poll_interval
+        deadline: float | None = None
+        while True:
+            if self._cancelled:
+                return
+            if self._pending:
+                await self._confirm_round()
+            if self._sending_done:
+                if not self._pending:
+                    return
+                deadline = deadline or time.monotonic() + self.follow_timeout
+                if time.monotonic() >= deadline:
+                    return
+                await self.sleep(interval)
+                interval = min(interval * 1.5, 10.0)
+            else:
+                await self.sleep(self.poll_interval)
+
+    async def _confirm_round(self) -> None:
+        change = self._change
+        assert change is not None
+        try:
+            still = {s.sid async for s in self.client.list_sims(status="scheduled", page_size=1000)}
+        except SuperSimError:
+            return  # try again next round
+        settled = [key for key in self._pending if key not in still]
+        if not settled:
+            return
+        finals: dict[str, Sim] = {}
+        try:
+            if len(settled) > FETCH_EACH_MAX:
+                wanted = set(settled)
+                pager = (self.client.list_sims(status=change.status, page_size=1000) if change.status
+                         else self.client.list_sims(fleet=change.fleet_sid, page_size=1000))
+                async for sim in pager:
+                    if sim.sid in wanted:
+                        finals[sim.sid] = sim
+                        wanted.discard(sim.sid)
+                        if not wanted:
+                            break
+            for key in settled:
+                if key not in finals:
+                    finals[key] = await self.client.fetch_sim(key)
+        except SuperSimError:
+            pass  # whatever was confirmed counts; the rest next round
+        for key, sim in finals.items():
+            item = self._pending.pop(key, None)
+            if item is not None:
+                self._settled(item, sim)
+        self._progress.waiting = len(self._pending)
+        self._report()
+
+    # ------------------------------------------------------------- bookkeeping
+    def _finish(self, outcome: ItemOutcome, journal: bool = True) -> None:
+        self._outcomes[outcome.key] = outcome
+        self._count(outcome)
+        if journal and self.journal is not None:
+            self.journal.write({"type": "done", **outcome.to_json()})
+        self._report()
+
+    def _count(self, outcome: ItemOutcome) -> None:
+        if outcome.outcome == DONE:
+            self._progress.done += 1
+        elif outcome.outcome in (SKIPPED, INVALID):
+            self._progress.skipped += 1
+        elif outcome.outcome in (FAILED, UNCONFIRMED, NOT_RUN):
+            self._progress.failed += 1
+
+    def _report(self) -> None:
+        if self.on_progress is not None:
+            self._progress.now = time.monotonic()
+            self.on_progress(self._progress)
+
+
+def _message(error: SuperSimError) -> str:
+    return str(error) + (f" — {error.hint}" if error.hint else "")

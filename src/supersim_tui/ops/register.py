@@ -1,0 +1,234 @@
+"""Registering SIMs by ICCID + registration code, one or thousands (CSV), resumably.
+
+Input is checked completely before anything is sent: a bad row names its line
+and field. Each registration is journaled; a SIM that turns out to be ours
+already (83003) counts as registered. After registering, an optional fleet and
+unique name are applied (absolute updates, safe to repeat on resume).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import io
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from ..api import AlreadyRegisteredError, SuperSimClient, SuperSimError
+from ..iccid import iccid_problem, normalize, registration_code_problem
+from .bulk import DONE, FAILED, NOT_RUN, ItemOutcome, Progress, ProgressCallback, _message, _retryable
+from .journal import Journal, JournalState
+from .limiter import AdaptiveLimiter
+
+CSV_FIELDS = ("iccid", "registration_code", "fleet", "unique_name")
+
+
+@dataclass(frozen=True)
+class Registration:
+    line: int
+    iccid: str
+    registration_code: str
+    fleet: str | None = None
+    unique_name: str | None = None
+
+    @property
+    def key(self) -> str:
+        return self.iccid
+
+
+class InputError(ValueError):
+    """Bad input: every problem found, each naming its line and field."""
+
+    def __init__(self, problems: list[str]):
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+def check_registration(line: int, iccid: str, code: str, fleet: str | None = None,
+                       unique_name: str | None = None) -> tuple[Registration | None, list[str]]:
+    problems = []
+    where = f"line {line}, " if line else ""
+    iccid_issue = iccid_problem(iccid)
+    if iccid_issue:
+        problems.append(f"{where}iccid: {iccid_issue}")
+    code_issue = registration_code_problem(code)
+    if code_issue:
+        problems.append(f"{where}registration_code: {code_issue}")
+    if problems:
+        return None, problems
+    return Registration(line, normalize(iccid), code.strip(), fleet or None, unique_name or None), []
+
+
+def parse_registration_csv(text: str) -> list[Registration]:
+    """Rows of ``iccid,registration_code[,fleet,unique_name]``; a header row is optional.
+
+    Raises :class:`InputError` listing every bad row (nothing is sent when any row is bad).
+    """
+    rows: list[Registration] = []
+    problems: list[str] = []
+    seen: dict[str, int] = {}
+    reader = csv.reader(io.StringIO(text))
+    for line_number, row in enumerate(reader, start=1):
+        cells = [cell.strip() for cell in row]
+        if not cells or not any(cells) or cells[0].startswith("#"):
+            continue
+        if line_number == 1 and cells[0].lower() == "iccid":
+            unknown = [c for c in cells if c.lower() not in CSV_FIELDS]
+            if unknown:
+                problems.append(f"line 1: unknown column {unknown[0]!r}; expected {', '.join(CSV_FIELDS)}")
+            continue
+        if len(cells) < 2 or len(cells) > 4:
+            problems.append(f"line {line_number}: expected 2 to 4 fields (iccid,registration_code[,fleet,"
+                            f"unique_name]), found {len(cells)}")
+            continue
+        cells += [""] * (4 - len(cells))
+        registration, issues = check_registration(line_number, *cells)
+        problems += issues
+        if registration is None:
+            continue
+        if registration.iccid in seen:
+            problems.append(f"line {line_number}, iccid: duplicate of line {seen[registration.iccid]}")
+            continue
+        seen[registration.iccid] = line_number
+        rows.append(registration)
+    if problems:
+        raise InputError(problems)
+    if not rows:
+        raise InputError(["the file has no rows: expected iccid,registration_code[,fleet,unique_name]"])
+    return rows
+
+
+@dataclass
+class RegistrationResult:
+    run_id: str
+    outcomes: list[ItemOutcome]
+    cancelled: bool = False
+    journal_path: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return all(o.outcome == DONE for o in self.outcomes)
+
+
+class RegistrationRunner:
+    """Registers a batch with bounded adaptive concurrency, journaled per SIM."""
+
+    def __init__(self, client: SuperSimClient, *, concurrency: int = 4, journal: Journal | None = None,
+                 on_progress: ProgressCallback | None = None,
+                 on_outcome: Callable[[ItemOutcome], Awaitable[None] | None] | None = None):
+        self.client = client
+        self.limiter = AdaptiveLimiter(concurrency)
+        self.journal = journal
+        self.on_progress = on_progress
+        self.on_outcome = on_outcome
+        self._cancelled = False
+        self._outcomes: dict[str, ItemOutcome] = {}
+        self._progress = Progress(total=0)
+
+    def cancel(self) -> None:
+        self._cancelled = True
+
+    async def run(self, rows: list[Registration], run_id: str) -> RegistrationResult:
+        if self.journal is not None:
+            for row in rows:
+                self.journal.write({"type": "item", "key": row.key, **asdict(row)})
+        return await self._run(rows, run_id, sent={}, started=set(), order=rows)
+
+    async def resume(self, state: JournalState) -> RegistrationResult:
+        if self.journal is not None:
+            self.journal.write({"type": "resumed"})
+        rows = [Registration(**{k: v for k, v in r.items() if k not in ("type", "key")}) for r in state.items]
+        for key, record in state.done.items():
+            self._outcomes[key] = ItemOutcome(**{k: v for k, v in record.items() if k != "type"})
+        remaining = [r for r in rows if r.key not in state.done]
+        return await self._run(remaining, state.run_id, sent=state.sent, started=state.started, order=rows)
+
+    async def _run(self, rows: list[Registration], run_id: str, *, sent: dict[str, Any], started: set[str],
+                   order: list[Registration]) -> RegistrationResult:
+        self._progress = Progress(total=len(order), concurrency=self.limiter.limit)
+        self._progress.done = sum(1 for o in self._outcomes.values() if o.outcome == DONE)
+        self._progress.failed = len(self._outcomes) - self._progress.done
+        queue: asyncio.Queue[Registration] = asyncio.Queue()
+        for row in rows:
+            queue.put_nowait(row)
+        self.client.throttle_listeners.append(self.limiter.throttle)
+        try:
+            await asyncio.gather(*(self._worker(queue, sent, started) for _ in range(self.limiter.maximum)))
+        finally:
+            self.client.throttle_listeners.remove(self.limiter.throttle)
+        while not queue.empty():
+            row = queue.get_nowait()
+            self._outcomes[row.key] = ItemOutcome(row.key, row.iccid, row.unique_name or row.iccid, NOT_RUN,
+                                                  error="cancelled before it was sent", retryable=True)
+        if self.journal is not None:
+            self.journal.write({"type": "cancelled" if self._cancelled else "finished"})
+        self._report()
+        outcomes = [self._outcomes[r.key] for r in order if r.key in self._outcomes]
+        return RegistrationResult(run_id, outcomes, self._cancelled,
+                                  str(self.journal.path) if self.journal else None)
+
+    async def _worker(self, queue: asyncio.Queue[Registration], sent: dict[str, Any], started: set[str]) -> None:
+        while not self._cancelled:
+            try:
+                row = queue.get_nowait()
+            except asyncio.QueueEmpty:
+                return
+            await self.limiter.acquire()
+            self._progress.in_flight += 1
+            self._report()
+            try:
+                outcome = await self._register(row, sent.get(row.key), row.key in started)
+            finally:
+                self._progress.in_flight -= 1
+                await self.limiter.release()
+            self._outcomes[row.key] = outcome
+            if outcome.outcome == DONE:
+                self._progress.done += 1
+            else:
+                self._progress.failed += 1
+            if self.journal is not None:
+                self.journal.write({"type": "done", **outcome.to_json()})
+            if self.on_outcome is not None:
+                maybe = self.on_outcome(outcome)
+                if maybe is not None:
+                    await maybe
+            self._report()
+
+    async def _register(self, row: Registration, sent: dict[str, Any] | None, started: bool) -> ItemOutcome:
+        label = row.unique_name or row.iccid
+        note = None
+        try:
+            sim_sid = sent.get("sid") if sent else None
+            if sim_sid is None and started:
+                existing = await self.client.find_sim_by_iccid(row.iccid)  # look before posting again
+                sim_sid = existing.sid if existing else None
+            if sim_sid is None:
+                if self.journal is not None:
+                    self.journal.write({"type": "start", "key": row.key})
+                try:
+                    sim_sid = (await self.client.register_sim(row.iccid, row.registration_code)).sid
+                except AlreadyRegisteredError as already:
+                    sim_sid = already.sim_sid or (await self._sid_for(row.iccid))
+                    note = "already in this account"
+                if self.journal is not None:
+                    self.journal.write({"type": "sent", "key": row.key, "sid": sim_sid})
+            if row.fleet or row.unique_name:
+                sim = await self.client.update_sim(sim_sid, fleet=row.fleet, unique_name=row.unique_name)
+                return ItemOutcome(row.key, row.iccid, label, DONE, str(sim.status), sim.fleet_sid, note)
+            return ItemOutcome(row.key, row.iccid, label, DONE, "new", None, note)
+        except SuperSimError as error:
+            return ItemOutcome(row.key, row.iccid, label, FAILED, error=_message(error), code=error.code,
+                               retryable=_retryable(error))
+
+    async def _sid_for(self, iccid: str) -> str:
+        sim = await self.client.find_sim_by_iccid(iccid)
+        if sim is None:
+            raise SuperSimError(f"SIM {iccid} is registered but could not be found")
+        return sim.sid
+
+    def _report(self) -> None:
+        if self.on_progress is not None:
+            self._progress.now = time.monotonic()
+            self.on_progress(self._progress)

@@ -1,0 +1,129 @@
+"""The account at a glance: fleets with SIM counts by status, NAPs with their networks.
+
+The API has no count endpoint, so counting means listing. Rather than one
+sequential pass over every SIM (page after page, each waiting for the last),
+the SIMs are listed as independent (fleet, status) slices in parallel, 1,000
+per page, plus the new and inactive SIMs to find those without a fleet. The
+slowest slice, not the account, sets the time.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from ..api import Fleet, NapNetwork, NetworkAccessProfile, SimStatus, SuperSimClient
+
+STATUSES = [str(s) for s in SimStatus]
+T = TypeVar("T")
+
+
+@dataclass
+class FleetSummary:
+    fleet: Fleet
+    nap_name: str | None
+    counts: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    def to_json(self) -> dict[str, Any]:
+        return {"sid": self.fleet.sid, "unique_name": self.fleet.unique_name,
+                "network_access_profile_sid": self.fleet.network_access_profile_sid,
+                "network_access_profile": self.nap_name, "data_enabled": self.fleet.data_enabled,
+                "data_limit": self.fleet.data_limit, "sims": dict(self.counts), "sims_total": self.total}
+
+
+@dataclass
+class NapSummary:
+    nap: NetworkAccessProfile
+    networks: list[NapNetwork]
+    fleets: list[str]
+
+    @property
+    def countries(self) -> list[str]:
+        return sorted({n.iso_country for n in self.networks if n.iso_country})
+
+    def to_json(self) -> dict[str, Any]:
+        return {"sid": self.nap.sid, "unique_name": self.nap.unique_name, "networks": len(self.networks),
+                "countries": self.countries, "fleets": self.fleets}
+
+
+@dataclass
+class AccountSummary:
+    fleets: list[FleetSummary]
+    naps: list[NapSummary]
+    unassigned: dict[str, int]
+    requests: int = 0
+
+    @property
+    def totals(self) -> dict[str, int]:
+        totals = {status: 0 for status in STATUSES}
+        for summary in self.fleets:
+            for status, count in summary.counts.items():
+                totals[status] = totals.get(status, 0) + count
+        for status, count in self.unassigned.items():
+            totals[status] = totals.get(status, 0) + count
+        return totals
+
+    def to_json(self) -> dict[str, Any]:
+        return {"fleets": [f.to_json() for f in self.fleets],
+                "network_access_profiles": [n.to_json() for n in self.naps],
+                "sims_without_fleet": dict(self.unassigned), "sims_by_status": self.totals,
+                "sims_total": sum(self.totals.values())}
+
+
+async def account_summary(client: SuperSimClient, *, fleet: str | None = None,
+                          concurrency: int = 8) -> AccountSummary:
+    """Counts for every fleet (or one), each NAP's networks, and SIMs without a fleet."""
+    gate = asyncio.Semaphore(concurrency)
+    before = client.requests_sent
+
+    async def bounded(call: Awaitable[T]) -> T:
+        async with gate:
+            return await call
+
+    async def count(status: str, fleet_sid: str | None) -> int:
+        total = 0
+        pager = client.list_sims(status=status, fleet=fleet_sid, page_size=1000)
+        while pager.has_more:
+            total += len(await bounded(pager.next_page()))
+        return total
+
+    async def fleetless(status: str) -> int:
+        total = 0
+        pager = client.list_sims(status=status, page_size=1000)
+        while pager.has_more:
+            total += sum(1 for sim in await bounded(pager.next_page()) if sim.fleet_sid is None)
+        return total
+
+    naps_task = asyncio.ensure_future(client.list_naps().collect())
+    if fleet:
+        fleets = [await client.fetch_fleet(fleet)]
+    else:
+        fleets = await client.list_fleets().collect()
+    naps = await naps_task
+    nap_names = {n.sid: n.unique_name or n.sid for n in naps}
+    summaries = [FleetSummary(f, nap_names.get(f.network_access_profile_sid or "")) for f in fleets]
+
+    slices = [(summary, status) for summary in summaries for status in STATUSES]
+    counting = [count(status, summary.fleet.sid) for summary, status in slices]
+    unassigned_statuses = [] if fleet else ["new", "inactive"]  # ready/active SIMs always have a fleet
+    shown_naps = [n for n in naps if not fleet or any(f.network_access_profile_sid == n.sid for f in fleets)]
+    results = await asyncio.gather(
+        asyncio.gather(*counting),
+        asyncio.gather(*(fleetless(status) for status in unassigned_statuses)),
+        asyncio.gather(*(bounded(client.list_nap_networks(n.sid).collect()) for n in shown_naps)),
+    )
+    for (summary, status), number in zip(slices, results[0], strict=True):
+        summary.counts[status] = number
+    unassigned = dict(zip(unassigned_statuses, results[1], strict=True))
+    users: dict[str, list[str]] = {}
+    for f in fleets:
+        users.setdefault(f.network_access_profile_sid or "", []).append(f.unique_name or f.sid)
+    nap_summaries = [NapSummary(n, networks, users.get(n.sid, []))
+                     for n, networks in zip(shown_naps, results[2], strict=True)]
+    return AccountSummary(summaries, nap_summaries, unassigned, client.requests_sent - before)
