@@ -27,7 +27,7 @@ pytest: $(STAMP)
 	$(BIN)/pytest -q
 
 bench: $(STAMP)
-	$(BIN)/python benchmarks/run.py
+	$(BIN)/python -m benchmarks.run
 
 screenshots: $(STAMP)
 	$(BIN)/python scripts/screenshots.py

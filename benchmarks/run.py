@@ -1,72 +1,31 @@
-"""Benchmarks, printed as ratios against baselines measured in the same run.
+"""Run the benchmarks: `make bench` (or `.venv/bin/python -m benchmarks.run [NAME ...]`).
 
-    make bench            (or: .venv/bin/python benchmarks/run.py [--sims N])
-
-client-listing: walking every SIM of a large account through SuperSimClient
-(typed msgspec models, lazy paging) vs. the same pages fetched with raw httpx
-and json.loads into dicts. Target: the client costs at most 1.5x the raw walk.
-Traffic stays in-process (the simulator through an ASGI transport).
+Each prints its figures as ratios to a baseline measured in the same run, and
+OK or MISSED against its target. Traffic stays on 127.0.0.1 or in-process.
 """
 
 from __future__ import annotations
 
-import argparse
-import asyncio
-import json
-import time
+import sys
 
-import httpx
+from . import bulk_activation, client_listing, status_summary
 
-from supersim_tui.api import BasicAuth, SuperSimClient
-from supersim_tui.simulator import Simulator, SimulatorConfig, asgi_transport
-
-
-async def raw_walk(sim: Simulator, page_size: int) -> int:
-    count = 0
-    async with httpx.AsyncClient(transport=asgi_transport(sim), base_url="http://127.0.0.1",
-                                 auth=(sim.config.account_sid, sim.config.auth_token)) as http:
-        url: str | None = f"/v1/Sims?PageSize={page_size}"
-        while url:
-            body = json.loads((await http.get(url)).content)
-            count += len(body["sims"])
-            url = body["meta"]["next_page_url"]
-    return count
+BENCHMARKS = {
+    "client-listing": lambda: client_listing.main() == 0,
+    "bulk-activation": bulk_activation.run,
+    "status-summary": status_summary.run,
+}
 
 
-async def client_walk(sim: Simulator, page_size: int) -> int:
-    client = SuperSimClient(BasicAuth(sim.config.account_sid, sim.config.auth_token), base_url="http://127.0.0.1",
-                            transport=asgi_transport(sim), page_size=page_size)
-    async with client:
-        count = 0
-        async for _ in client.list_sims():
-            count += 1
-    return count
-
-
-def best_of(runs: int, walk: object, sim: Simulator, page_size: int) -> tuple[float, int]:
-    timings = []
-    count = 0
-    for _ in range(runs):
-        start = time.perf_counter()
-        count = asyncio.run(walk(sim, page_size))  # type: ignore[operator]
-        timings.append(time.perf_counter() - start)
-    return min(timings), count
-
-
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--sims", type=int, default=100_000)
-    parser.add_argument("--runs", type=int, default=3)
-    args = parser.parse_args()
-    sim = Simulator(SimulatorConfig(sims=args.sims, seed=1))
-    raw, raw_count = best_of(args.runs, raw_walk, sim, 1000)
-    typed, typed_count = best_of(args.runs, client_walk, sim, 1000)
-    assert raw_count == typed_count == args.sims, (raw_count, typed_count)
-    ratio = typed / raw
-    print(f"client-listing: {args.sims:,} SIMs in pages of 1000: client {typed:.2f}s, raw httpx+json {raw:.2f}s")
-    print(f"client-listing ratio (client / raw): {ratio:.2f}  target <= 1.50  {'OK' if ratio <= 1.5 else 'MISSED'}")
-    return 0
+def main(names: list[str]) -> int:
+    chosen = names or list(BENCHMARKS)
+    unknown = [n for n in chosen if n not in BENCHMARKS]
+    if unknown:
+        print(f"unknown benchmark {unknown[0]!r}; choose from {', '.join(BENCHMARKS)}", file=sys.stderr)
+        return 2
+    results = {name: BENCHMARKS[name]() for name in chosen}
+    return 0 if all(results.values()) else 1
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    raise SystemExit(main(sys.argv[1:]))

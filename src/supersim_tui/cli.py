@@ -145,7 +145,8 @@ def build_parser() -> argparse.ArgumentParser:
         cmd.add_argument("--from-status", choices=SIM_STATUSES, help="select the SIMs with this status")
         cmd.add_argument("--dry-run", action="store_true", help="show the plan, change nothing")
         cmd.add_argument("--yes", action="store_true", help="do not ask for confirmation")
-        cmd.add_argument("--concurrency", type=_concurrency, default=8, help="parallel requests (default 8)")
+        cmd.add_argument("--concurrency", type=_concurrency, default=16,
+                         help="parallel requests (default 16; halved automatically when the API pushes back)")
         cmd.add_argument("--json", action="store_true")
         return cmd
 
@@ -172,7 +173,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     res = sims.add_parser("resume", parents=[common], help="finish an interrupted run (default: the newest)")
     res.add_argument("run_id", nargs="?")
-    res.add_argument("--concurrency", type=_concurrency, default=8)
+    res.add_argument("--concurrency", type=_concurrency, default=16)
     res.add_argument("--json", action="store_true")
     runs = sims.add_parser("runs", parents=[common], help="list journaled bulk runs")
     runs.add_argument("--json", action="store_true")

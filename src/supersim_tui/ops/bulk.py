@@ -11,6 +11,7 @@ page of 1,000 at a time, not by polling each SIM.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import asdict, dataclass, field
@@ -21,7 +22,7 @@ from ..api.errors import ConnectFailedError, RateLimitedError, ServerError, Tran
 from .journal import Journal, JournalState
 from .limiter import AdaptiveLimiter
 
-DEFAULT_CONCURRENCY = 8
+DEFAULT_CONCURRENCY = 16  # Twilio allows far more concurrent requests; 429s halve it
 FETCH_EACH_MAX = 20  # below this many settled SIMs, fetch each; above, confirm by listing
 
 # Outcomes, each final for the run.
@@ -187,6 +188,8 @@ class RunResult:
     cancelled: bool = False
     journal_path: str | None = None
     lowest_concurrency: int = 0
+    seconds_to_accepted: float = 0.0  # until the API had accepted every update sent
+    seconds_to_confirmed: float = 0.0  # until every asynchronous update was read back final
 
     def count(self, outcome: str) -> int:
         return sum(1 for o in self.outcomes if o.outcome == outcome)
@@ -224,7 +227,7 @@ class BulkRunner:
         self._pending: dict[str, PlannedItem] = {}
         self._progress = Progress(total=0)
         self._change: Change | None = None
-        self._sending_done = False
+        self._sending_finished = asyncio.Event()
 
     # --------------------------------------------------------------- control
     def cancel(self) -> None:
@@ -263,6 +266,8 @@ class BulkRunner:
             self._count(outcome)
         self.client.throttle_listeners.append(self.limiter.throttle)
         queue: asyncio.Queue[PlannedItem] = asyncio.Queue()
+        began = time.monotonic()
+        accepted_at = began
         try:
             for item in items:
                 if item.action != "send":
@@ -278,8 +283,9 @@ class BulkRunner:
             follower = asyncio.create_task(self._follow_loop()) if self.follow else None
             workers = [asyncio.create_task(self._worker(queue)) for _ in range(self.limiter.maximum)]
             await asyncio.gather(*workers)
+            accepted_at = time.monotonic()
+            self._sending_finished.set()
             if follower is not None:
-                self._sending_done = True
                 await follower
             for item in list(self._pending.values()):
                 self._finish(ItemOutcome(item.key, item.iccid, item.label, UNCONFIRMED, SimStatus.SCHEDULED,
@@ -297,7 +303,8 @@ class BulkRunner:
         position = {item.key: index for index, item in enumerate(order)}
         outcomes = sorted(self._outcomes.values(), key=lambda o: position.get(o.key, -1))
         return RunResult(run_id, change, outcomes, self._cancelled,
-                         str(self.journal.path) if self.journal else None, self.limiter.lowest)
+                         str(self.journal.path) if self.journal else None, self.limiter.lowest,
+                         accepted_at - began, time.monotonic() - began)
 
     # ----------------------------------------------------------------- items
     async def _worker(self, queue: asyncio.Queue[PlannedItem]) -> None:
@@ -367,57 +374,80 @@ class BulkRunner:
 
     # ------------------------------------------------------------- following
     async def _follow_loop(self) -> None:
-        interval = self.poll_interval
-        deadline: float | None = None
-        while True:
-            if self._cancelled:
-                return
-            if self._pending:
-                await self._confirm_round()
-            if self._sending_done:
-                if not self._pending:
-                    return
-                deadline = deadline or time.monotonic() + self.follow_timeout
-                if time.monotonic() >= deadline:
-                    return
-                await self.sleep(interval)
-                interval = min(interval * 1.5, 10.0)
-            else:
-                await self.sleep(self.poll_interval)
+        """Follow scheduled SIMs until each has left ``scheduled``, then read their final state.
 
-    async def _confirm_round(self) -> None:
-        change = self._change
-        assert change is not None
-        try:
-            still = {s.sid async for s in self.client.list_sims(status="scheduled", page_size=1000)}
-        except SuperSimError:
-            return  # try again next round
-        settled = [key for key in self._pending if key not in still]
-        if not settled:
+        While sending, only the small list of scheduled SIMs is read (every ``poll_interval``),
+        for honest progress; reading final states waits until sending is over, so it does not
+        compete with it. Then polling starts at 50 ms and backs off, bounded by ``follow_timeout``.
+        """
+        while not self._sending_finished.is_set() and not self._cancelled:
+            if self._pending:
+                await self._confirm_round(read_finals=False)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._sending_finished.wait(), self.poll_interval)
+        interval = 0.05
+        deadline = time.monotonic() + self.follow_timeout
+        while self._pending and not self._cancelled:
+            await self._confirm_round()
+            if not self._pending or time.monotonic() >= deadline:
+                return
+            await self.sleep(interval)
+            interval = min(interval * 2, 10.0)
+
+    async def _confirm_round(self, read_finals: bool = True) -> None:
+        """Read back the pending SIMs that are no longer scheduled."""
+        candidates = list(self._pending)  # before the read: later sends are not judged by it
+        if read_finals and len(candidates) <= FETCH_EACH_MAX:
+            settled = candidates  # a GET each says scheduled or final: no list needed
+        else:
+            try:
+                still = {s.sid async for s in self.client.list_sims(status="scheduled", page_size=1000)}
+            except SuperSimError:
+                return  # try again next round
+            settled = [key for key in candidates if key not in still]
+        self._progress.waiting = len(self._pending) - len(settled)
+        if not settled or not read_finals:
+            self._report()
             return
         finals: dict[str, Sim] = {}
         try:
             if len(settled) > FETCH_EACH_MAX:
-                wanted = set(settled)
-                pager = (self.client.list_sims(status=change.status, page_size=1000) if change.status
-                         else self.client.list_sims(fleet=change.fleet_sid, page_size=1000))
-                async for sim in pager:
-                    if sim.sid in wanted:
-                        finals[sim.sid] = sim
-                        wanted.discard(sim.sid)
-                        if not wanted:
-                            break
-            for key in settled:
-                if key not in finals:
-                    finals[key] = await self.client.fetch_sim(key)
+                await self._confirm_by_listing(settled, finals)
+            gate = asyncio.Semaphore(FETCH_EACH_MAX)
+            await asyncio.gather(*(self._fetch_into(key, finals, gate) for key in settled if key not in finals))
         except SuperSimError:
-            pass  # whatever was confirmed counts; the rest next round
+            pass  # whatever was read counts; the rest next round
         for key, sim in finals.items():
+            if sim.status == SimStatus.SCHEDULED:
+                continue  # scheduled again (or still): keep following
             item = self._pending.pop(key, None)
             if item is not None:
                 self._settled(item, sim)
         self._progress.waiting = len(self._pending)
         self._report()
+
+    async def _fetch_into(self, key: str, finals: dict[str, Sim], gate: asyncio.Semaphore) -> None:
+        async with gate:
+            finals[key] = await self.client.fetch_sim(key)
+
+    async def _confirm_by_listing(self, settled: list[str], finals: dict[str, Sim]) -> None:
+        """Read settled SIMs from the target slice of each fleet (``Status=T&Fleet=F``), slices in
+        parallel, each stopping once all its SIMs are seen: far fewer requests than one GET each."""
+        change = self._change
+        assert change is not None
+        groups: dict[str | None, set[str]] = {}
+        for key in settled:
+            groups.setdefault(change.fleet_sid or self._pending[key].fleet_sid, set()).add(key)
+
+        async def scan(fleet: str | None, wanted: set[str]) -> None:
+            async for sim in self.client.list_sims(status=change.status, fleet=fleet, page_size=1000):
+                if sim.sid in wanted:
+                    finals[sim.sid] = sim
+                    wanted.discard(sim.sid)
+                    if not wanted:
+                        return
+
+        await asyncio.gather(*(scan(fleet, wanted) for fleet, wanted in groups.items()))
 
     # ------------------------------------------------------------- bookkeeping
     def _finish(self, outcome: ItemOutcome, journal: bool = True) -> None:

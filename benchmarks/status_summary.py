@@ -1,0 +1,37 @@
+"""status-summary: `status` (fleet x status slices listed in parallel) on 100,000 SIMs, against one
+sequential listing pass over every SIM, both on the loopback simulator with 20 ms latency."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+from supersim_tui.api import BasicAuth, SuperSimClient
+from supersim_tui.ops.summary import account_summary
+
+from .loopback import ACCOUNT, TOKEN, loopback_simulator
+
+
+async def measure(sims: int) -> tuple[float, float, int]:
+    with loopback_simulator("--sims", str(sims), "--latency-ms", "20") as url:
+        async with SuperSimClient(BasicAuth(ACCOUNT, TOKEN), base_url=url, page_size=1000, timeout=60) as client:
+            start = time.perf_counter()
+            count = 0
+            async for _ in client.list_sims(page_size=1000):
+                count += 1
+            sequential = time.perf_counter() - start
+            start = time.perf_counter()
+            summary = await account_summary(client)
+            parallel = time.perf_counter() - start
+    if sum(summary.totals.values()) != count:
+        raise RuntimeError("status counted a different number of SIMs than the listing")
+    return sequential, parallel, count
+
+
+def run(sims: int = 100_000) -> bool:
+    sequential, parallel, count = asyncio.run(measure(sims))
+    ratio = parallel / sequential
+    print(f"status-summary: {count:,} SIMs: status {parallel:.2f}s, one sequential listing pass {sequential:.2f}s")
+    print(f"status-summary ratio (status / sequential pass): {ratio:.2f}  target < 1.00  "
+          f"{'OK' if ratio < 1 else 'MISSED'}")
+    return ratio < 1
