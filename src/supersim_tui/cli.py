@@ -96,6 +96,18 @@ def build_parser() -> argparse.ArgumentParser:
     sim.add_argument("--oauth-client", action="append", default=[], metavar="ID:SECRET",
                      help="issue bearer tokens at /oauth2/token to this client (repeatable)")
 
+    # --- credentials
+    login = commands.add_parser("login", parents=[common], help="save credentials for a profile (verified first)")
+    login.add_argument("--kind", choices=("auth-token", "api-key", "kore"), help="kind of credentials")
+    login.add_argument("--identity", help="Account SID, API key SID (SK…) or KORE client id")
+    login.add_argument("--token-url", help="KORE OAuth token URL")
+    login.add_argument("--store", choices=("keyring", "file"),
+                       help="where the secret goes (default keyring; file: 0600, unencrypted)")
+    login.add_argument("--secret-stdin", action="store_true", help="read the secret from standard input")
+    commands.add_parser("logout", parents=[common], help="remove a profile's stored secret")
+    profiles_cmd = commands.add_parser("profiles", parents=[common], help="list profiles (never secrets)")
+    profiles_cmd.add_argument("--json", action="store_true")
+
     # --- status
     status = commands.add_parser("status", parents=[common], help="account overview: fleets, SIM counts, NAPs")
     status.add_argument("--fleet", help="only this fleet (SID or unique name)")
@@ -199,6 +211,8 @@ def _run_command(args: argparse.Namespace) -> int:
     from .commands import account, sims
     from .commands.session import Session, UsageError, open_session
 
+    if args.command in ("login", "logout", "profiles"):
+        return _run_local(args)
     handlers: dict[tuple[str, str | None], Callable[[Session, argparse.Namespace], Awaitable[int]]] = {
         ("status", None): lambda s, a: account.status(s.client, a),
         ("fleets", "list"): lambda s, a: account.fleets_list(s.client, a),
@@ -238,6 +252,23 @@ def _run_command(args: argparse.Namespace) -> int:
 
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_FAILED
+
+
+def _run_local(args: argparse.Namespace) -> int:
+    """Commands that manage credentials rather than use them."""
+    from .commands import login
+    from .commands.session import UsageError
+    from .profiles import ProfileError
+
+    handler = {"login": login.login, "logout": login.logout, "profiles": login.profiles}[args.command]
+    try:
+        return asyncio.run(handler(args))
+    except (UsageError, ProfileError) as error:
+        print(f"supersim-tui: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("\nsupersim-tui: cancelled; nothing was saved", file=sys.stderr)
+        return EXIT_USAGE
 
 
 def _run_simulator(args: argparse.Namespace) -> int:

@@ -1,4 +1,4 @@
-"""Finding credentials: command-line flags, then the environment (keyring profiles build on this).
+"""Finding credentials: command-line flags, then the environment, then the profile's keyring.
 
 The result is an ``httpx.Auth`` plus the base URL; secrets stay inside
 :class:`~supersim_tui.api.auth.Secret` and are never printed.
@@ -30,9 +30,10 @@ class CredentialsError(Exception):
 class Credentials:
     kind: str  # "auth_token" | "api_key" | "kore"
     identity: str  # Account SID, API key SID or KORE client id: not secret
-    secret: Secret
+    secret: Secret  # masked in repr
     base_url: str = DEFAULT_BASE_URL
     token_url: str | None = None
+    source: str = "environment"  # or "profile NAME"
 
     def auth(self) -> httpx.Auth:
         if self.kind == "kore":
@@ -63,3 +64,43 @@ def from_environment(env: Mapping[str, str] | None = None, *, base_url: str | No
             missing = secret_var if identity else id_var
             raise CredentialsError(f"{id_var if identity else secret_var} is set but {missing} is not")
     return None
+
+
+def resolve(*, profile: str | None = None, base_url: str | None = None, env: Mapping[str, str] | None = None,
+            default_profile: str | None = None) -> Credentials:
+    """Flags (``profile``, ``base_url``) → environment → the named or default profile's stored secret.
+
+    Raises :class:`CredentialsError` saying exactly what to do when nothing usable is found.
+    """
+    from .profiles import ProfileError, load_profiles, load_secret
+
+    env = os.environ if env is None else env
+    if not profile:
+        found = from_environment(env, base_url=base_url)
+        if found is not None:
+            return found
+    try:
+        profile_file = load_profiles()
+    except ProfileError as error:
+        raise CredentialsError(str(error)) from None
+    name = profile or env.get("SUPERSIM_PROFILE") or default_profile or profile_file.default
+    if not name and len(profile_file.profiles) == 1:
+        name = next(iter(profile_file.profiles))
+    if not name:
+        raise CredentialsError(
+            "no credentials found. Run `supersim-tui login`, or set TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN "
+            "(or TWILIO_API_KEY and TWILIO_API_SECRET), or try the demo: supersim-tui --demo")
+    chosen = profile_file.profiles.get(name)
+    if chosen is None:
+        known = ", ".join(sorted(profile_file.profiles)) or "none yet"
+        raise CredentialsError(f"no profile {name!r} (profiles: {known}); create it with "
+                               f"`supersim-tui login --profile {name}`")
+    try:
+        secret = load_secret(chosen)
+    except ProfileError as error:
+        raise CredentialsError(f"profile {name!r}: {error}") from None
+    if secret is None:
+        raise CredentialsError(f"profile {name!r} has no stored secret; run `supersim-tui login --profile {name}`")
+    url = check_base_url(base_url or env.get("SUPERSIM_BASE_URL") or chosen.base_url)
+    return Credentials(chosen.auth, chosen.identity, secret, url, chosen.token_url or env.get(KORE_TOKEN_URL_VAR),
+                       f"profile {name}")

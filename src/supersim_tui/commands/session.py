@@ -6,7 +6,8 @@ import argparse
 from dataclasses import dataclass
 
 from ..api import BasicAuth, SuperSimClient
-from ..credentials import CredentialsError, from_environment
+from ..credentials import Credentials, CredentialsError, resolve
+from ..settings import load_settings
 
 
 class UsageError(Exception):
@@ -29,14 +30,15 @@ def open_session(args: argparse.Namespace) -> Session:
                                 base_url="http://127.0.0.1", transport=asgi_transport(simulator),
                                 page_size=1000)
         return Session(client, "demo", True)
+    settings = load_settings()
     try:
-        credentials = from_environment(base_url=getattr(args, "base_url", None))
+        credentials = resolve(profile=getattr(args, "profile", None), base_url=getattr(args, "base_url", None),
+                              default_profile=settings.default_profile)
     except (CredentialsError, ValueError) as error:
         raise UsageError(str(error)) from None
-    if credentials is None:
-        raise UsageError(
-            "no credentials found. Set TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN (or TWILIO_API_KEY and "
-            "TWILIO_API_SECRET), or add --demo to try it on the built-in simulator"
-        )
-    client = SuperSimClient(credentials.auth(), base_url=credentials.base_url, page_size=1000)
-    return Session(client, credentials.identity, False)
+    return Session(make_client(credentials), credentials.identity, False)
+
+
+def make_client(credentials: Credentials) -> SuperSimClient:
+    """The one place a client for real credentials is built (tests point it at the simulator)."""
+    return SuperSimClient(credentials.auth(), base_url=credentials.base_url, page_size=1000)
