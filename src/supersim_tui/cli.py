@@ -297,15 +297,25 @@ def _run_simulator(args: argparse.Namespace) -> int:
 
 
 def _run_tui(args: argparse.Namespace) -> int:
-    from .commands.session import UsageError, open_session
+    from .commands.session import UsageError, make_client, open_session
+    from .connect import Connector
+    from .settings import load_settings
     from .tui.app import SuperSimApp
 
+    settings = load_settings()
+    if args.demo:
+        session = open_session(args)
+        session.client.page_size = 50
+        SuperSimApp(session.client, account_label="demo account (simulator)", settings=settings).run()
+        return EXIT_OK
+    connector = Connector(make_client=make_client, active_profile=args.profile, base_url=args.base_url)
     try:
         session = open_session(args)
     except UsageError as error:
-        print(f"supersim-tui: {error}", file=sys.stderr)
-        return EXIT_USAGE
-    session.client.page_size = 50
-    label = "demo account (simulator)" if session.demo else session.identity
-    SuperSimApp(session.client, account_label=label).run()
+        # No usable credentials: the TUI asks for them (verified, then kept in the keyring).
+        reason = ("No saved credentials found."
+                  if str(error).startswith("no credentials found") else f"{error}.")
+        SuperSimApp(None, connector=connector, settings=settings, sign_in_reason=reason).run()
+        return EXIT_OK
+    SuperSimApp(session.client, account_label=session.identity, connector=connector, settings=settings).run()
     return EXIT_OK

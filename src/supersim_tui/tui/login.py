@@ -1,0 +1,193 @@
+"""Sign-in screen and the profile switcher (command palette).
+
+All I/O goes through the injected :class:`~supersim_tui.connect.Connector`.
+The secret field is masked and its value is cleared as soon as it has been used.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import TYPE_CHECKING, ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Input, Label, RadioButton, RadioSet, Static
+
+from ..connect import Connection, Connector, KeyringUnavailable, SignInError
+from ..profiles import AUTH_KINDS
+
+if TYPE_CHECKING:
+    from .app import SuperSimApp
+
+PLACEHOLDERS = {"auth_token": "AC…", "api_key": "SK…", "kore": "client id"}
+KIND_NAMES = {"auth_token": "Twilio Auth Token", "api_key": "Twilio API key", "kore": "KORE client credentials"}
+
+
+class LoginScreen(Screen[Connection | None]):
+    """Asks for credentials, has them checked by the API, then stores them."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel", id="login.cancel"),
+        Binding("ctrl+s", "submit", "Verify and save", id="login.submit"),
+    ]
+
+    def __init__(self, connector: Connector, *, can_cancel: bool, reason: str | None = None):
+        super().__init__()
+        self.connector = connector
+        self.can_cancel = can_cancel
+        self.reason = reason
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="login"):
+            yield Static("Sign in to Super SIM", id="login-title")
+            yield Static((self.reason + " " if self.reason else "") + "Credentials are checked with the API, "
+                         "then kept in your system keyring.", id="login-intro")
+            with RadioSet(id="kind", compact=True):
+                yield RadioButton("Twilio Auth Token", id="auth_token", value=True)
+                yield RadioButton("Twilio API key", id="api_key")
+                yield RadioButton("KORE client credentials", id="kore")
+            with Horizontal(classes="field"):
+                yield Label("Account SID", id="identity-label")
+                yield Input(id="identity", placeholder="AC…", compact=True)
+            with Horizontal(classes="field"):
+                yield Label("Auth Token", id="secret-label")
+                yield Input(id="secret", password=True, compact=True, placeholder="hidden as you type")
+            with Horizontal(classes="field"):
+                yield Label("Profile name")
+                yield Input(id="profile", value="default", compact=True)
+            with Horizontal(classes="field"):
+                yield Label("Base URL")
+                yield Input(id="base-url", value=self.connector.default_base_url, compact=True)
+            with Horizontal(classes="field kore-only"):
+                yield Label("Token URL")
+                yield Input(id="token-url", compact=True, placeholder="KORE OAuth token URL")
+            yield Static(id="login-status")
+            with Horizontal(id="login-buttons"):
+                yield Button("Verify and save", id="save", variant="primary", compact=True)
+                yield Button("Cancel" if self.can_cancel else "Quit", id="quit", compact=True)
+            with Horizontal(id="keyring-choice"):
+                yield Button("Keep in a 0600 file", id="use-file", variant="warning", compact=True)
+                yield Button("Use without saving", id="no-save", compact=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#keyring-choice").display = False
+        for widget in self.query(".kore-only"):
+            widget.display = False
+        self.query_one("#identity", Input).focus()
+
+    @property
+    def kind(self) -> str:
+        pressed = self.query_one("#kind", RadioSet).pressed_button
+        return pressed.id if pressed is not None and pressed.id else "auth_token"
+
+    @on(RadioSet.Changed, "#kind")
+    def _kind_changed(self) -> None:
+        id_label, secret_label = AUTH_KINDS[self.kind]
+        self.query_one("#identity-label", Label).update(id_label)
+        self.query_one("#secret-label", Label).update(secret_label)
+        self.query_one("#identity", Input).placeholder = PLACEHOLDERS[self.kind]
+        for widget in self.query(".kore-only"):
+            widget.display = self.kind == "kore"
+
+    def _status(self, message: str, error: bool = False) -> None:
+        status = self.query_one("#login-status", Static)
+        status.set_class(error, "error")
+        status.update(message)
+
+    @on(Input.Submitted)
+    def _next_field(self, event: Input.Submitted) -> None:
+        order = ["identity", "secret", "profile", "base-url"] + (["token-url"] if self.kind == "kore" else [])
+        if event.input.id in order[:-1]:
+            self.query_one(f"#{order[order.index(event.input.id) + 1]}", Input).focus()
+        else:
+            self.action_submit()
+
+    @on(Button.Pressed, "#save")
+    def action_submit(self) -> None:
+        self._submit("keyring")
+
+    @on(Button.Pressed, "#use-file")
+    def _use_file(self) -> None:
+        self._submit("file")
+
+    @on(Button.Pressed, "#no-save")
+    def _no_save(self) -> None:
+        self._submit("none")
+
+    @on(Button.Pressed, "#quit")
+    def action_cancel(self) -> None:
+        if self.can_cancel:
+            self.dismiss(None)
+        else:
+            self.app.exit()
+
+    def _submit(self, store: str) -> None:
+        self._status("Checking the credentials with the API…")
+        self.query_one("#save", Button).disabled = True
+        self._sign_in(store)
+
+    @work(exclusive=True, group="login", exit_on_error=False)
+    async def _sign_in(self, store: str) -> None:
+        value = partial(lambda selector: self.query_one(selector, Input).value)
+        try:
+            connection = await self.connector.sign_in(
+                profile=value("#profile"), kind=self.kind, identity=value("#identity"), secret=value("#secret"),
+                base_url=value("#base-url"), token_url=value("#token-url"), store=store)
+        except KeyringUnavailable as problem:
+            self._status(f"The credentials work, but the keyring cannot keep them: {problem}\n"
+                         "Keep them in a file only you can read (not encrypted), or use them without saving "
+                         "(you will be asked again next time; or set the environment variables).", error=True)
+            self.query_one("#keyring-choice").display = True
+            self.query_one("#use-file", Button).focus()
+            self.call_after_refresh(self.query_one("#keyring-choice").scroll_visible, animate=False)
+            return
+        except SignInError as problem:
+            self._status(str(problem), error=True)
+            return
+        finally:
+            self.query_one("#save", Button).disabled = False
+        self.query_one("#secret", Input).value = ""
+        if store == "file":
+            self.notify("The secret is in a plain file readable only by you.", title="Saved to a file",
+                        severity="warning", timeout=8)
+        self.dismiss(connection)
+
+
+class ProfileCommands(Provider):
+    """Command palette: switch profile, sign in with new credentials."""
+
+    @property
+    def _app(self) -> SuperSimApp:
+        return self.app  # type: ignore[return-value]
+
+    def _commands(self) -> list[tuple[str, str, object]]:
+        app = self._app
+        if app.connector is None:
+            return []
+        commands: list[tuple[str, str, object]] = []
+        for info in app.connector.profiles():
+            title = f"Switch profile: {info.name}" + (" (active)" if info.active else "")
+            help_text = f"{KIND_NAMES.get(info.auth, info.auth)} · {info.identity}"
+            commands.append((title, help_text, partial(app.switch_profile, info.name)))
+        commands.append(("Sign in with new credentials…", "add a profile, verified before saving",
+                         app.action_sign_in))
+        return commands
+
+    async def discover(self) -> Hits:
+        for title, help_text, callback in self._commands():
+            yield DiscoveryHit(title, callback, help=help_text)  # type: ignore[arg-type]
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for title, help_text, callback in self._commands():
+            score = matcher.match(title)
+            if score > 0:
+                yield Hit(score, matcher.highlight(title), callback, help=help_text)  # type: ignore[arg-type]
+
+
+__all__ = ["LoginScreen", "ProfileCommands"]
