@@ -204,3 +204,19 @@ def test_no_credentials_is_usage_error(capsys: pytest.CaptureFixture[str]) -> No
     """Without credentials a command says which variables to set (or --demo), exit 2."""
     code = cli.main(["fleets", "list"])
     assert code == 2 and "TWILIO_ACCOUNT_SID" in capsys.readouterr().err
+
+
+def test_settings_apply_to_commands(run: Run, simulator: Simulator) -> None:
+    """confirm = "never" lets a mutation run without --yes; an invalid key is reported on stderr."""
+    from supersim_tui.settings import settings_path
+
+    path = settings_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text('confirm = "never"\nconcurrency = 0\n')
+    code, _, err = run("sims", "move", "--to-fleet", "lab-bench", "--fleet", "us-meters", "--from-status", "inactive")
+    assert code == 0, err
+    assert "concurrency = 0 is invalid: expected a whole number from 1 to 64" in err
+    lab = simulator.state.find_fleet("lab-bench")
+    us = simulator.state.find_fleet("us-meters")
+    assert lab is not None and us is not None
+    assert not [s for s in simulator.state.sims.values() if s.fleet_sid == us.sid and s.status == "inactive"]

@@ -157,8 +157,8 @@ def build_parser() -> argparse.ArgumentParser:
         cmd.add_argument("--from-status", choices=SIM_STATUSES, help="select the SIMs with this status")
         cmd.add_argument("--dry-run", action="store_true", help="show the plan, change nothing")
         cmd.add_argument("--yes", action="store_true", help="do not ask for confirmation")
-        cmd.add_argument("--concurrency", type=_concurrency, default=16,
-                         help="parallel requests (default 16; halved automatically when the API pushes back)")
+        cmd.add_argument("--concurrency", type=_concurrency, default=None,
+                         help="parallel requests (default: settings, else 16; halved when the API pushes back)")
         cmd.add_argument("--json", action="store_true")
         return cmd
 
@@ -180,12 +180,12 @@ def build_parser() -> argparse.ArgumentParser:
     reg.add_argument("--fleet", help="assign this fleet after registering (single SIM)")
     reg.add_argument("--unique-name", help="set this unique name after registering (single SIM)")
     reg.add_argument("--yes", action="store_true")
-    reg.add_argument("--concurrency", type=_concurrency, default=4)
+    reg.add_argument("--concurrency", type=_concurrency, default=None)
     reg.add_argument("--json", action="store_true")
 
     res = sims.add_parser("resume", parents=[common], help="finish an interrupted run (default: the newest)")
     res.add_argument("run_id", nargs="?")
-    res.add_argument("--concurrency", type=_concurrency, default=16)
+    res.add_argument("--concurrency", type=_concurrency, default=None)
     res.add_argument("--json", action="store_true")
     runs = sims.add_parser("runs", parents=[common], help="list journaled bulk runs")
     runs.add_argument("--json", action="store_true")
@@ -229,6 +229,15 @@ def _run_command(args: argparse.Namespace) -> int:
         ("sims", "runs"): sims.runs,
     }
     handler = handlers[(args.command, getattr(args, "action", None))]
+
+    from .settings import load_settings
+
+    settings = load_settings()
+    for problem in settings.problems:
+        print(f"supersim-tui: {problem}", file=sys.stderr)
+    if getattr(args, "concurrency", 0) is None:
+        args.concurrency = min(settings.concurrency, 4) if args.action == "register" else settings.concurrency
+    args.confirm_setting = settings.confirm
 
     async def run() -> int:
         session = open_session(args)

@@ -192,7 +192,7 @@ def _report_plan_only(plan: Plan, args: argparse.Namespace) -> int:
 
 
 def _confirm_or_refuse(args: argparse.Namespace, question: str) -> None:
-    if args.yes:
+    if args.yes or getattr(args, "confirm_setting", "always") == "never":
         return
     if not sys.stdin.isatty():
         raise UsageError("refusing to change SIMs without --yes: there is no terminal to confirm on")
