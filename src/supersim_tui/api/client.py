@@ -324,9 +324,9 @@ class SuperSimClient:
 
     # --------------------------------------------------------------- networks
     def list_networks(self, *, iso_country: str | None = None, mcc: str | None = None,
-                      mnc: str | None = None) -> Pager[Network]:
+                      mnc: str | None = None, page_size: int | None = None) -> Pager[Network]:
         return self._pager("/v1/Networks", "networks", Network,
-                           {"IsoCountry": iso_country, "Mcc": mcc, "Mnc": mnc})
+                           {"IsoCountry": iso_country, "Mcc": mcc, "Mnc": mnc}, page_size)
 
     async def fetch_network(self, sid: str) -> Network:
         return await self._json("GET", f"/v1/Networks/{_seg(sid)}", Network)

@@ -8,12 +8,16 @@ from typing import ClassVar
 from textual import on, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
-from textual.widgets import Footer, Header, TabbedContent, TabPane
+from textual.widgets import DataTable, Footer, Header, TabbedContent, TabPane
+from textual.widgets.tabbed_content import ContentTabs
 from textual.worker import Worker, WorkerState
 
-from ..api import Fleet, NetworkAccessProfile, SuperSimClient, SuperSimError
+from ..api import Fleet, Network, NetworkAccessProfile, SuperSimClient, SuperSimError
 from ..connect import Connection, Connector, SignInError
 from ..settings import Settings
+from .catalog import CatalogScreen
+from .commands import BindingCommands
+from .forms import FleetForm, NameForm
 from .login import LoginScreen, ProfileCommands
 from .panes import SIM_PAGE_SIZE, FleetsPane, NapInfo, NapsPane, Pane, SimsPane
 
@@ -26,13 +30,16 @@ class SuperSimApp(App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "Super SIM"
     ENABLE_COMMAND_PALETTE = True
-    COMMANDS = App.COMMANDS | {ProfileCommands}
+    COMMANDS = App.COMMANDS | {ProfileCommands, BindingCommands}
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("1", "show_tab('fleets')", "Fleets", id="tab.fleets"),
         Binding("2", "show_tab('naps')", "NAPs", id="tab.naps"),
         Binding("3", "show_tab('sims')", "SIMs", id="tab.sims"),
+        Binding("c", "catalog", "Catalog", id="app.catalog"),
         Binding("r", "refresh", "Refresh", id="app.refresh"),
+        Binding("question_mark,f1", "help", "Help", id="app.help"),
+        Binding("x", "clear_sim_filter", "Clear filter", id="sims.clear_filter"),
         Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True),
     ]
 
@@ -48,6 +55,7 @@ class SuperSimApp(App[None]):
         self.sign_in_reason = sign_in_reason
         self.fleets: list[Fleet] = []
         self.naps: list[NetworkAccessProfile] = []
+        self.catalog: list[Network] = []
 
     @property
     def client(self) -> SuperSimClient:
@@ -69,11 +77,19 @@ class SuperSimApp(App[None]):
     def on_mount(self) -> None:
         self._apply_settings()
         self.sub_title = self.account_label
+        self.call_after_refresh(self._focus_active_table)  # so the pane's keys work from the start
         if self._client is not None:
             self.load_account()
         elif self.connector is not None:
             self.push_screen(LoginScreen(self.connector, can_cancel=False, reason=self.sign_in_reason),
                              self._signed_in)
+
+    def _focus_active_table(self) -> None:
+        """Put the focus on the visible table unless the user is somewhere else (loading tables drop it)."""
+        if len(self.screen_stack) > 1:
+            return
+        if self.focused is None or isinstance(self.focused, ContentTabs):
+            self.query_one(f"#{self.query_one(TabbedContent).active}-pane").query_one(DataTable).focus()
 
     def _apply_settings(self) -> None:
         if self.settings.theme:
@@ -123,8 +139,13 @@ class SuperSimApp(App[None]):
     # ----------------------------------------------------------------- actions
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Account actions only apply on the main screen once signed in (hidden from the footer otherwise)."""
-        if action in ("show_tab", "refresh") and (self._client is None or isinstance(self.screen, LoginScreen)):
-            return None
+        account_actions = ("show_tab", "refresh", "catalog", "new_fleet", "edit_fleet", "goto_nap", "fleet_sims",
+                           "new_nap", "rename_nap", "open_nap", "clear_sim_filter")
+        # Textual: False hides a binding, None shows it dimmed (not available right now).
+        if action in account_actions and (self._client is None or len(self.screen_stack) > 1):
+            return False  # signed out, or another screen (catalog, form, sign-in) is on top
+        if action == "clear_sim_filter":
+            return bool(self.query_one(SimsPane).filter_label)
         return True
 
     def action_show_tab(self, tab: str) -> None:
@@ -134,6 +155,83 @@ class SuperSimApp(App[None]):
 
     def action_refresh(self) -> None:
         if self._client is not None:
+            self.load_account()
+
+    def action_help(self) -> None:
+        """Show (or hide) the keys that apply where the focus is."""
+        if self.screen.query("HelpPanel"):
+            self.action_hide_help_panel()
+        else:
+            self.action_show_help_panel()
+
+    # -------------------------------------------------------- fleets & NAPs
+    def action_catalog(self) -> None:
+        self.push_screen(CatalogScreen(self.client, self.catalog))
+
+    def action_new_fleet(self) -> None:
+        self.push_screen(FleetForm(self.client, self.naps), self._reload_if)
+
+    def action_edit_fleet(self) -> None:
+        fleet = self.query_one(FleetsPane).current
+        if fleet is not None:
+            self.push_screen(FleetForm(self.client, self.naps, fleet), self._reload_if)
+
+    def action_goto_nap(self) -> None:
+        fleet = self.query_one(FleetsPane).current
+        if fleet is not None and fleet.network_access_profile_sid:
+            self.action_show_tab("naps")
+            self.query_one(NapsPane).select(fleet.network_access_profile_sid)
+
+    def action_fleet_sims(self) -> None:
+        fleet = self.query_one(FleetsPane).current
+        if fleet is not None:
+            self.action_show_tab("sims")
+            names = {f.sid: f.label for f in self.fleets}
+            pager = self.client.list_sims(fleet=fleet.sid, page_size=SIM_PAGE_SIZE)
+            self.query_one(SimsPane).start(pager, names, filter_label=f"fleet {fleet.label}")
+
+    def action_clear_sim_filter(self) -> None:
+        names = {f.sid: f.label for f in self.fleets}
+        self.query_one(SimsPane).start(self.client.list_sims(page_size=SIM_PAGE_SIZE), names)
+        self.refresh_bindings()
+
+    @on(DataTable.RowSelected, "#naps-table")
+    def action_open_nap(self) -> None:
+        info = self.query_one(NapsPane).current
+        if info is not None:
+            screen = CatalogScreen(self.client, self.catalog, nap=info.nap, enabled=[n.sid for n in info.networks])
+            self.push_screen(screen, self._reload_if)
+
+    def action_new_nap(self) -> None:
+        taken = {n.unique_name for n in self.naps if n.unique_name}
+
+        def pick_networks(name: str | None) -> None:
+            if name:
+                self.push_screen(CatalogScreen(self.client, self.catalog, new_nap_name=name), self._reload_if)
+
+        self.push_screen(NameForm("New network access profile", taken=taken), pick_networks)
+
+    def action_rename_nap(self) -> None:
+        info = self.query_one(NapsPane).current
+        if info is None:
+            return
+        taken = {n.unique_name for n in self.naps if n.unique_name and n.sid != info.nap.sid}
+        sid = info.nap.sid
+
+        def rename(name: str | None) -> None:
+            if name:
+                self._rename_nap(sid, name)
+
+        self.push_screen(NameForm(f"Rename NAP {info.nap.label}", info.nap.unique_name or "", taken), rename)
+
+    @work(exclusive=True, group="nap-rename", exit_on_error=False)
+    async def _rename_nap(self, sid: str, name: str) -> None:
+        await self.client.update_nap(sid, unique_name=name)
+        self.notify(f"NAP renamed to {name}.", title="NAPs")
+        self.load_account()
+
+    def _reload_if(self, changed: object = True) -> None:
+        if changed is not False:
             self.load_account()
 
     @on(TabbedContent.TabActivated)
@@ -146,15 +244,42 @@ class SuperSimApp(App[None]):
     async def load_account(self) -> None:
         """Fleets and NAPs first (small), then the SIMs' first page and each NAP's networks."""
         fleets_task = asyncio.create_task(self.client.list_fleets().collect())
+        catalog_task = asyncio.create_task(self.client.list_networks(page_size=1000).collect()) \
+            if not self.catalog else None
         naps = await self.client.list_naps().collect()
         fleets = await fleets_task
         self.fleets, self.naps = fleets, naps
         nap_names = {n.sid: n.label for n in naps}
         fleet_names = {f.sid: f.label for f in fleets}
         self.query_one(FleetsPane).show(fleets, nap_names)
-        self.query_one(SimsPane).start(self.client.list_sims(page_size=SIM_PAGE_SIZE), fleet_names)
+        sims = self.query_one(SimsPane)
+        if sims.filter_label is None:
+            sims.start(self.client.list_sims(page_size=SIM_PAGE_SIZE), fleet_names)
         networks = await asyncio.gather(*(self.client.list_nap_networks(n.sid).collect() for n in naps))
         self.query_one(NapsPane).show([NapInfo(n, nets) for n, nets in zip(naps, networks, strict=True)], fleets)
+        if catalog_task is not None:
+            self.catalog = await catalog_task
+        self._focus_active_table()
+        self.load_fleet_counts(fleets)
+
+    @work(exclusive=True, group="fleet-counts", exit_on_error=False)
+    async def load_fleet_counts(self, fleets: list[Fleet]) -> None:
+        """SIM counts by status per fleet, filled in as each fleet is counted (large fleets take a while)."""
+        gate = asyncio.Semaphore(6)
+        pane = self.query_one(FleetsPane)
+
+        async def count(fleet: Fleet) -> None:
+            counts: dict[str, int] = {}
+            for status, _label in FleetsPane.COUNT_COLUMNS:
+                pager = self.client.list_sims(fleet=fleet.sid, status=status, page_size=1000)
+                total = 0
+                while pager.has_more:
+                    async with gate:
+                        total += len(await pager.next_page())
+                counts[status] = total
+            pane.show_counts(fleet.sid, counts)
+
+        await asyncio.gather(*(count(f) for f in fleets))
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """The one place worker failures become messages: never a traceback on screen."""

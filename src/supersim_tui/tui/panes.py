@@ -17,6 +17,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
+from textual.coordinate import Coordinate
 from textual.widgets import DataTable, Static
 
 from ..api import Fleet, NapNetwork, NetworkAccessProfile, Pager, Sim
@@ -86,6 +87,14 @@ class Pane(Vertical):
 
 class FleetsPane(Pane):
     TABLE_ID = "fleets-table"
+    COUNT_COLUMNS = (("active", "Active"), ("ready", "Ready"), ("new", "New"), ("inactive", "Off"))
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("n", "app.new_fleet", "New fleet", id="fleets.new"),
+        Binding("e", "app.edit_fleet", "Edit", id="fleets.edit"),
+        Binding("p", "app.goto_nap", "Its NAP", id="fleets.nap"),
+        Binding("s", "app.fleet_sims", "Its SIMs", id="fleets.sims"),
+    ]
 
     def __init__(self) -> None:
         super().__init__(id="fleets-pane")
@@ -93,9 +102,20 @@ class FleetsPane(Pane):
         self._nap_names: dict[str, str] = {}
 
     def on_mount(self) -> None:
-        self.table.add_columns("Fleet", "NAP", "Data", "Limit", "SMS cmds", "IP cmds", "Updated")
-        self.table.loading = True
+        table = self.table
+        for key, label in (("fleet", "Fleet"), ("nap", "NAP"), ("data", "Data"), ("limit", "Limit"),
+                           ("sms", "SMS"), *self.COUNT_COLUMNS):
+            table.add_column(label, key=key)
+        table.loading = True
         self.detail.update("Loading fleets…")
+
+    @property
+    def current(self) -> Fleet | None:
+        table = self.table
+        if not self._fleets or table.row_count == 0:
+            return None
+        key = table.coordinate_to_cell_key(Coordinate(table.cursor_row, 0)).row_key.value
+        return self._fleets.get(str(key))
 
     def show(self, fleets: list[Fleet], nap_names: dict[str, str]) -> None:
         self._fleets = {f.sid: f for f in fleets}
@@ -109,13 +129,19 @@ class FleetsPane(Pane):
                 yes_no(fleet.data_enabled),
                 megabytes(fleet.data_limit),
                 yes_no(fleet.sms_commands_enabled),
-                Text("webhook", style="green") if fleet.ip_commands_url else Text("—", style="dim"),
-                when(fleet.date_updated),
+                *(Text("…", style="dim") for _ in self.COUNT_COLUMNS),
                 key=fleet.sid,
             )
         table.loading = False
         if not fleets:
-            self.detail.update("This account has no fleets yet.")
+            self.detail.update("This account has no fleets yet: press n to create one.")
+
+    def show_counts(self, fleet_sid: str, counts: dict[str, int]) -> None:
+        """SIM counts arrive per fleet as they are counted (lazily, after the table is shown)."""
+        if fleet_sid not in self._fleets:
+            return
+        for key, _label in self.COUNT_COLUMNS:
+            self.table.update_cell(fleet_sid, key, f"{counts.get(key, 0):,}")
 
     @on(DataTable.RowHighlighted, "#fleets-table")
     def _highlighted(self, event: DataTable.RowHighlighted) -> None:
@@ -133,11 +159,18 @@ class FleetsPane(Pane):
                                 if fleet.sms_commands_url else "")),
             ("IP commands", f"{fleet.ip_commands_method} {fleet.ip_commands_url}" if fleet.ip_commands_url
              else "no webhook"),
+            ("Updated", fleet.date_updated.strftime("%Y-%m-%d %H:%M UTC") if fleet.date_updated else "—"),
         ]))
 
 
 class NapsPane(Pane):
     TABLE_ID = "naps-table"
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "app.open_nap", "Networks", id="naps.open"),
+        Binding("n", "app.new_nap", "New NAP", id="naps.new"),
+        Binding("e", "app.rename_nap", "Rename", id="naps.rename"),
+    ]
 
     def __init__(self) -> None:
         super().__init__(id="naps-pane")
@@ -148,6 +181,18 @@ class NapsPane(Pane):
         self.table.add_columns("NAP", "Networks", "Countries", "Used by fleets")
         self.table.loading = True
         self.detail.update("Loading network access profiles…")
+
+    @property
+    def current(self) -> NapInfo | None:
+        table = self.table
+        if not self._naps or table.row_count == 0:
+            return None
+        key = table.coordinate_to_cell_key(Coordinate(table.cursor_row, 0)).row_key.value
+        return self._naps.get(str(key))
+
+    def select(self, nap_sid: str) -> None:
+        if nap_sid in self._naps:
+            self.table.move_cursor(row=self.table.get_row_index(nap_sid))
 
     def show(self, naps: list[NapInfo], fleets: list[Fleet]) -> None:
         self._naps = {info.nap.sid: info for info in naps}
@@ -188,12 +233,15 @@ class NapsPane(Pane):
             ("Networks", f"{_count(len(info.networks), 'network')} in {_count(len(by_country), 'country')}"),
             ("Countries", countries or Text("none: SIMs using this NAP cannot attach anywhere", style="bold red")),
             ("Fleets", ", ".join(users) if users else "none"),
+            ("", Text("Enter: see and change its networks · n: new NAP · e: rename", style="dim")),
         ]))
 
 
 class SimsPane(Pane):
     TABLE_ID = "sims-table"
     WIDE = 100  # below this many columns, "Updated" moves to the detail strip only
+
+    filter_label: str | None = None
 
     def __init__(self) -> None:
         super().__init__(id="sims-pane")
@@ -236,8 +284,10 @@ class SimsPane(Pane):
             cells.append(when(sim.date_updated))
         return cells
 
-    def start(self, pager: Pager[Sim], fleet_names: dict[str, str]) -> None:
+    def start(self, pager: Pager[Sim], fleet_names: dict[str, str], filter_label: str | None = None) -> None:
         """Show the first page of ``pager``; later pages load as the cursor moves down."""
+        self.filter_label = filter_label
+        self.border_title = f"SIMs in {filter_label} · x clears" if filter_label else None
         self._pager = pager
         self._fleet_names = fleet_names
         self._sims = {}
@@ -266,7 +316,8 @@ class SimsPane(Pane):
             table.add_row(*self._cells(sim), key=sim.sid)
         table.loading = False
         if not self._sims:
-            self.detail.update("No SIMs in this account yet.")
+            self.detail.update(f"No SIMs in {self.filter_label}." if self.filter_label
+                               else "No SIMs in this account yet.")
 
     @on(DataTable.RowHighlighted, "#sims-table")
     def _highlighted(self, event: DataTable.RowHighlighted) -> None:

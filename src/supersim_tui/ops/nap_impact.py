@@ -1,0 +1,174 @@
+"""What a NAP change does before it is made, and making it.
+
+The impact of toggling networks on a NAP (or moving a fleet to another NAP) is
+the fleets that use it, how many of their SIMs are active or ready, and the
+countries where those SIMs used data in the last 30 days (from UsageRecords
+grouped by country): a change that leaves such a country without any network
+cuts those devices off, so it is flagged loudly.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+from ..api import Fleet, Network, NetworkAccessProfile, SuperSimClient, SuperSimError
+
+USAGE_DAYS = 30
+CACHE_WARNING = ("Removed networks may stay usable for up to a week for SIMs already attached to them "
+                 "(the network caches their authorization).")
+
+
+@dataclass(frozen=True)
+class NetworkChange:
+    network: Network
+    add: bool
+
+    def describe(self) -> str:
+        verb = "Add" if self.add else "Remove"
+        return f"{verb} {self.network.friendly_name} {self.network.iso_country} ({', '.join(self.network.plmns)})"
+
+
+@dataclass
+class FleetImpact:
+    fleet: Fleet
+    active: int = 0
+    ready: int = 0
+    countries_in_use: set[str] = field(default_factory=set)
+
+
+@dataclass
+class NapImpact:
+    nap: NetworkAccessProfile
+    changes: list[NetworkChange]
+    fleets: list[FleetImpact]
+    networks_before: list[Network]
+    networks_after: list[Network]
+
+    @property
+    def active(self) -> int:
+        return sum(f.active for f in self.fleets)
+
+    @property
+    def ready(self) -> int:
+        return sum(f.ready for f in self.fleets)
+
+    @property
+    def countries_cut_off(self) -> list[str]:
+        """Countries where SIMs of these fleets used data, with no network left after the change."""
+        used = set().union(*(f.countries_in_use for f in self.fleets)) if self.fleets else set()
+        covered = {n.iso_country for n in self.networks_after}
+        return sorted(used - covered)
+
+    @property
+    def warnings(self) -> list[str]:
+        notes = []
+        if not self.networks_after:
+            notes.append("The NAP would allow NO network at all: every SIM in these fleets would lose service.")
+        cut = self.countries_cut_off
+        if cut and self.networks_after:
+            notes.append("No network would be left in " + ", ".join(cut) + ", where these fleets' SIMs used data "
+                         f"in the last {USAGE_DAYS} days: those devices would lose service.")
+        if any(not c.add for c in self.changes):
+            notes.append(CACHE_WARNING)
+        return notes
+
+
+async def _fleet_impact(client: SuperSimClient, fleet: Fleet, gate: asyncio.Semaphore) -> FleetImpact:
+    impact = FleetImpact(fleet)
+
+    async def count(status: str) -> int:
+        total = 0
+        pager = client.list_sims(fleet=fleet.sid, status=status, page_size=1000)
+        while pager.has_more:
+            async with gate:
+                total += len(await pager.next_page())
+        return total
+
+    async def countries() -> set[str]:
+        start = (datetime.now(UTC) - timedelta(days=USAGE_DAYS)).strftime("%Y-%m-%dT%H:00:00Z")
+        async with gate:
+            try:
+                records = await client.list_usage_records(fleet=fleet.sid, group="isoCountry",
+                                                          start_time=start).collect()
+            except SuperSimError:
+                return set()  # usage is a hint; its absence must not block the preview
+        return {r.iso_country for r in records if r.iso_country and (r.data_total or 0) > 0}
+
+    impact.active, impact.ready, impact.countries_in_use = await asyncio.gather(
+        count("active"), count("ready"), countries())
+    return impact
+
+
+async def fleets_impact(client: SuperSimClient, fleets: Iterable[Fleet], concurrency: int = 6) -> list[FleetImpact]:
+    gate = asyncio.Semaphore(concurrency)
+    return list(await asyncio.gather(*(_fleet_impact(client, f, gate) for f in fleets)))
+
+
+async def nap_impact(client: SuperSimClient, nap: NetworkAccessProfile, current: list[Network],
+                     changes: list[NetworkChange]) -> NapImpact:
+    """The fleets on ``nap``, their SIMs and countries, and the networks before and after ``changes``."""
+    fleets = await client.list_fleets(network_access_profile=nap.sid).collect()
+    after = {n.sid: n for n in current}
+    for change in changes:
+        if change.add:
+            after[change.network.sid] = change.network
+        else:
+            after.pop(change.network.sid, None)
+    return NapImpact(nap, changes, await fleets_impact(client, fleets), list(current), list(after.values()))
+
+
+@dataclass
+class FleetNapChange:
+    fleet: Fleet
+    old_nap: NetworkAccessProfile | None
+    new_nap: NetworkAccessProfile
+    gained: list[Network]
+    lost: list[Network]
+    impact: FleetImpact
+    networks_after: list[Network]
+
+    @property
+    def countries_cut_off(self) -> list[str]:
+        covered = {n.iso_country for n in self.networks_after}
+        return sorted(self.impact.countries_in_use - covered)
+
+
+async def fleet_nap_change(client: SuperSimClient, fleet: Fleet, new_nap: NetworkAccessProfile) -> FleetNapChange:
+    """Networks gained and lost, and the SIMs affected, if ``fleet`` moves to ``new_nap``."""
+    old_sid = fleet.network_access_profile_sid
+    old_nap = await client.fetch_nap(old_sid) if old_sid else None
+    old_networks: list[Network] = list(await client.list_nap_networks(old_sid).collect()) if old_sid else []
+    new_networks: list[Network] = list(await client.list_nap_networks(new_nap.sid).collect())
+    old_ids, new_ids = {n.sid for n in old_networks}, {n.sid for n in new_networks}
+    (impact,) = await fleets_impact(client, [fleet])
+    return FleetNapChange(fleet, old_nap, new_nap, [n for n in new_networks if n.sid not in old_ids],
+                          [n for n in old_networks if n.sid not in new_ids], impact, new_networks)
+
+
+@dataclass(frozen=True)
+class ChangeOutcome:
+    change: NetworkChange
+    ok: bool
+    error: str | None = None
+
+
+async def apply_nap_changes(client: SuperSimClient, nap_sid: str, changes: list[NetworkChange],
+                            on_outcome: Callable[[ChangeOutcome], None] | None = None) -> list[ChangeOutcome]:
+    """Apply each change in turn; one failing does not stop the others, and each says why."""
+    outcomes = []
+    for change in changes:
+        try:
+            if change.add:
+                await client.add_nap_network(nap_sid, change.network.sid)
+            else:
+                await client.remove_nap_network(nap_sid, change.network.sid)
+            outcome = ChangeOutcome(change, True)
+        except SuperSimError as error:
+            outcome = ChangeOutcome(change, False, str(error) + (f" — {error.hint}" if error.hint else ""))
+        outcomes.append(outcome)
+        if on_outcome is not None:
+            on_outcome(outcome)
+    return outcomes

@@ -1,0 +1,322 @@
+"""The network catalog: filter as you type; for a NAP, stage toggles and apply them after an impact preview."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Button, DataTable, Footer, Header, Input, LoadingIndicator, Static
+
+from ..api import Network, NetworkAccessProfile, SuperSimClient
+from ..countries import country_name
+from ..ops.nap_impact import ChangeOutcome, NapImpact, NetworkChange, apply_nap_changes, nap_impact
+
+
+@dataclass(frozen=True)
+class CatalogRow:
+    network: Network
+    country: str
+    text: str  # lower-case operator, country name and ISO code, for word tokens
+    codes: tuple[tuple[str, str], ...]  # (MCC, MNC) pairs, for number tokens
+
+    def matches(self, token: str) -> bool:
+        """Number tokens match an MCC or MNC exactly, MCC-MNC, or the start of MCC+MNC
+        (so 262, 01, 262-01 and 26201 all find Telekom DE); other tokens match the text."""
+        if token.replace("-", "").isdigit():
+            for mcc, mnc in self.codes:
+                if token in (mcc, mnc, f"{mcc}-{mnc}") or (len(token) > 3 and f"{mcc}{mnc}".startswith(token)):
+                    return True
+            return False
+        return token in self.text
+
+
+def catalog_rows(networks: Iterable[Network]) -> list[CatalogRow]:
+    rows = []
+    for network in networks:
+        country = country_name(network.iso_country)
+        text = f"{network.friendly_name} {country} {network.iso_country}".lower()
+        rows.append(CatalogRow(network, country, text, tuple((i.mcc, i.mnc) for i in network.identifiers)))
+    rows.sort(key=lambda r: (r.country, r.network.friendly_name or ""))
+    return rows
+
+
+def filter_rows(rows: list[CatalogRow], query: str) -> list[CatalogRow]:
+    """Rows matching every word of ``query`` (country name or code, MCC, MNC, MCC-MNC, operator)."""
+    tokens = query.lower().split()
+    if not tokens:
+        return rows
+    return [row for row in rows if all(row.matches(token) for token in tokens)]
+
+
+class CatalogScreen(Screen[None]):
+    """Browse the catalog, or (with a NAP) see and change which networks it allows."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "close", "Back", id="catalog.close"),
+        Binding("slash", "focus_filter", "Filter", id="catalog.filter"),
+        Binding("space", "toggle_network", "Toggle", id="catalog.toggle"),
+        Binding("a", "review", "Review & apply", id="catalog.apply"),
+        Binding("u", "undo", "Undo staged", id="catalog.undo"),
+    ]
+
+    def __init__(self, client: SuperSimClient, catalog: list[Network], *,
+                 nap: NetworkAccessProfile | None = None, enabled: Iterable[str] = (),
+                 new_nap_name: str | None = None):
+        super().__init__()
+        self.client = client
+        self.rows = catalog_rows(catalog)
+        self.by_sid = {row.network.sid: row for row in self.rows}
+        self.nap = nap
+        self.new_nap_name = new_nap_name
+        self.enabled: set[str] = set(enabled)
+        self.staged: dict[str, bool] = {}  # network SID -> True add / False remove
+        self.shown: list[CatalogRow] = []
+
+    @property
+    def editing(self) -> bool:
+        return self.nap is not None or self.new_nap_name is not None
+
+    def compose(self) -> ComposeResult:
+        yield Header(icon="◆")
+        yield Input(id="catalog-filter", placeholder="Filter: country name or code, MCC, MNC, MCC-MNC, operator")
+        table: DataTable[str | Text] = DataTable(id="catalog-table", cursor_type="row", zebra_stripes=True)
+        yield table
+        yield Static(id="catalog-summary")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        if self.new_nap_name:
+            self.sub_title = f"new NAP {self.new_nap_name!r}: pick its networks"
+        elif self.nap:
+            self.sub_title = f"networks of NAP {self.nap.label}"
+        else:
+            self.sub_title = "network catalog"
+        table = self.query_one("#catalog-table", DataTable)
+        if self.editing:
+            table.add_column("On", width=9)  # room for "− remove"
+        table.add_columns("Operator", "Country", "ISO", "MCC-MNC")
+        self._show(self.rows)
+        self._summarize()
+        table.focus()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Textual: False hides a binding, None shows it dimmed.
+        if action in ("toggle_network", "undo"):
+            return self.editing
+        if action == "review":
+            return (True if self.staged else None) if self.editing else False
+        return True
+
+    # ------------------------------------------------------------ rendering
+    def _state(self, sid: str) -> Text:
+        if sid in self.staged:
+            return Text("+ add", style="bold green") if self.staged[sid] else Text("− remove", style="bold red")
+        return Text("● on", style="green") if sid in self.enabled else Text("○ off", style="dim")
+
+    def _cells(self, row: CatalogRow) -> list[str | Text]:
+        network = row.network
+        cells: list[str | Text] = [network.friendly_name or "—", row.country, network.iso_country or "—",
+                                   " ".join(network.plmns)]
+        return [self._state(network.sid), *cells] if self.editing else cells
+
+    def _show(self, rows: list[CatalogRow]) -> None:
+        table = self.query_one("#catalog-table", DataTable)
+        table.clear()
+        for row in rows:
+            table.add_row(*self._cells(row), key=row.network.sid)
+        self.shown = rows
+
+    def _summarize(self) -> None:
+        summary = self.query_one("#catalog-summary", Static)
+        parts = [f"{len(self.shown):,} of {len(self.rows):,} networks shown"]
+        if self.editing:
+            adds = sum(1 for add in self.staged.values() if add)
+            removes = len(self.staged) - adds
+            parts.append(f"{len(self.enabled):,} enabled on this NAP")
+            if self.staged:
+                parts.append(f"staged: +{adds} −{removes} — press a to review and apply, u to undo")
+            else:
+                parts.append("space toggles the highlighted network")
+        summary.update(" · ".join(parts))
+
+    # -------------------------------------------------------------- actions
+    @on(Input.Changed, "#catalog-filter")
+    def _filter(self, event: Input.Changed) -> None:
+        self._show(filter_rows(self.rows, event.value))
+        self._summarize()
+
+    @on(Input.Submitted, "#catalog-filter")
+    def _to_table(self) -> None:
+        self.query_one("#catalog-table", DataTable).focus()
+
+    def action_focus_filter(self) -> None:
+        self.query_one("#catalog-filter", Input).focus()
+
+    def action_close(self) -> None:
+        if self.staged:
+            self.notify(f"{len(self.staged)} staged change(s) discarded.", title="Catalog")
+        self.dismiss(None)
+
+    def _current_sid(self) -> str | None:
+        table = self.query_one("#catalog-table", DataTable)
+        if not self.shown or table.cursor_row >= len(self.shown):
+            return None
+        return self.shown[table.cursor_row].network.sid
+
+    @on(DataTable.RowSelected, "#catalog-table")
+    def _selected(self) -> None:
+        self.action_toggle_network()
+
+    def action_toggle_network(self) -> None:
+        sid = self._current_sid()
+        if sid is None or not self.editing:
+            return
+        if sid in self.staged:
+            del self.staged[sid]
+        else:
+            self.staged[sid] = sid not in self.enabled
+        self._refresh_row(sid)
+
+    def action_undo(self) -> None:
+        sid = self._current_sid()
+        if sid is not None and sid in self.staged:
+            del self.staged[sid]
+            self._refresh_row(sid)
+
+    def _refresh_row(self, sid: str) -> None:
+        table = self.query_one("#catalog-table", DataTable)
+        table.update_cell(sid, table.ordered_columns[0].key, self._state(sid))
+        self._summarize()
+        self.refresh_bindings()
+
+    def action_review(self) -> None:
+        if not self.staged:
+            return
+        changes = [NetworkChange(self.by_sid[sid].network, add) for sid, add in self.staged.items()]
+        if self.new_nap_name is not None:
+            self._create_nap(changes)
+            return
+        assert self.nap is not None
+        current = [self.by_sid[sid].network for sid in self.enabled if sid in self.by_sid]
+        self.app.push_screen(ConfirmNapChanges(self.client, self.nap, current, changes), self._applied)
+
+    @work(exclusive=True, group="nap-create", exit_on_error=False)
+    async def _create_nap(self, changes: list[NetworkChange]) -> None:
+        assert self.new_nap_name is not None
+        networks = [c.network.sid for c in changes if c.add]
+        nap = await self.client.create_nap(unique_name=self.new_nap_name, networks=networks)
+        self.notify(f"NAP {nap.label} created with {len(networks)} network(s).", title="Created")
+        self.dismiss(None)
+
+    async def _applied(self, outcomes: list[ChangeOutcome] | None) -> None:
+        if outcomes is None:
+            return
+        # Re-read the NAP so the view matches the server, whatever happened.
+        assert self.nap is not None
+        current = await self.client.list_nap_networks(self.nap.sid).collect()
+        self.enabled = {n.sid for n in current}
+        failed = {o.change.network.sid for o in outcomes if not o.ok}
+        self.staged = {sid: add for sid, add in self.staged.items() if sid in failed}
+        self._show(self.shown)
+        self._summarize()
+        self.refresh_bindings()
+
+
+class ConfirmNapChanges(ModalScreen[list[ChangeOutcome] | None]):
+    """Impact preview, then the changes applied one by one with their outcomes."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel", id="confirm.cancel")]
+
+    def __init__(self, client: SuperSimClient, nap: NetworkAccessProfile, current: list[Network],
+                 changes: list[NetworkChange]):
+        super().__init__()
+        self.client = client
+        self.nap = nap
+        self.current = current
+        self.changes = changes
+        self.outcomes: list[ChangeOutcome] | None = None
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="confirm"):
+            yield Static(f"Change NAP {self.nap.label}", id="confirm-title")
+            with VerticalScroll(id="confirm-body"):
+                yield Static("\n".join(c.describe() for c in self.changes), id="confirm-changes")
+                yield LoadingIndicator(id="confirm-loading")
+                yield Static(id="confirm-impact")
+            with Horizontal(id="confirm-buttons"):
+                yield Button("Apply", id="apply", variant="primary", disabled=True, compact=True)
+                yield Button("Cancel", id="cancel", compact=True)
+
+    def on_mount(self) -> None:
+        self._load_impact()
+        self.query_one("#cancel", Button).focus()
+
+    @work(exclusive=True, group="impact", exit_on_error=False)
+    async def _load_impact(self) -> None:
+        impact = await nap_impact(self.client, self.nap, self.current, self.changes)
+        self.query_one("#confirm-loading").display = False
+        self.query_one("#confirm-impact", Static).update(render_impact(impact))
+        apply = self.query_one("#apply", Button)
+        apply.disabled = False
+        if impact.countries_cut_off or not impact.networks_after:
+            apply.label = "Apply anyway"
+            apply.variant = "error"
+        apply.focus()
+
+    @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(self.outcomes)
+
+    @on(Button.Pressed, "#apply")
+    def _apply(self) -> None:
+        if self.outcomes is not None:
+            self.dismiss(self.outcomes)
+            return
+        self.query_one("#apply", Button).disabled = True
+        self._run()
+
+    @work(exclusive=True, group="apply", exit_on_error=False)
+    async def _run(self) -> None:
+        lines: list[Text] = []
+        impact = self.query_one("#confirm-impact", Static)
+
+        def show(outcome: ChangeOutcome) -> None:
+            if outcome.ok:
+                lines.append(Text(f"✓ {outcome.change.describe()}", style="green"))
+            else:
+                lines.append(Text(f"✗ {outcome.change.describe()}: {outcome.error}", style="bold red"))
+            impact.update(Text("\n").join(lines))
+
+        self.outcomes = await apply_nap_changes(self.client, self.nap.sid, self.changes, show)
+        failed = [o for o in self.outcomes if not o.ok]
+        apply = self.query_one("#apply", Button)
+        apply.label, apply.variant, apply.disabled = "Done", "primary", False
+        apply.focus()
+        if failed:
+            self.notify(f"{len(failed)} of {len(self.outcomes)} change(s) failed; they stay staged to retry.",
+                        title="NAP change", severity="error", timeout=10)
+        else:
+            self.notify(f"{len(self.outcomes)} change(s) applied to {self.nap.label}.", title="NAP change")
+
+
+def render_impact(impact: NapImpact) -> Text:
+    text = Text()
+    if impact.fleets:
+        text.append("Fleets using this NAP:\n", style="bold")
+        for f in impact.fleets:
+            text.append(f"  {f.fleet.label}: {f.active:,} active, {f.ready:,} ready SIMs\n")
+        text.append(f"In all {impact.active:,} active and {impact.ready:,} ready SIMs are affected.\n")
+    else:
+        text.append("No fleet uses this NAP: no SIM is affected now.\n")
+    text.append(f"Networks: {len(impact.networks_before)} now, {len(impact.networks_after)} after.\n")
+    for warning in impact.warnings:
+        loud = "NO network" in warning or "lose service" in warning
+        text.append(("⚠ " if loud else "ℹ ") + warning + "\n", style="bold red" if loud else "yellow")
+    return text

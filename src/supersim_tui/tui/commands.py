@@ -1,0 +1,34 @@
+"""Command palette: every key binding that applies on the current screen, searchable by its description."""
+
+from __future__ import annotations
+
+from functools import partial
+
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+
+class BindingCommands(Provider):
+    def _commands(self) -> list[tuple[str, str, object]]:
+        seen: set[str] = set()
+        commands: list[tuple[str, str, object]] = []
+        for key, active in self.screen.active_bindings.items():
+            binding = active.binding
+            if not active.enabled or not binding.description or binding.description in seen:
+                continue
+            if binding.action in ("command_palette", "quit"):
+                continue
+            seen.add(binding.description)
+            commands.append((binding.description, f"key: {binding.key_display or key}",
+                             partial(self.app.run_action, binding.action, active.node)))
+        return commands
+
+    async def discover(self) -> Hits:
+        for title, help_text, callback in self._commands():
+            yield DiscoveryHit(title, callback, help=help_text)  # type: ignore[arg-type]
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for title, help_text, callback in self._commands():
+            score = matcher.match(title)
+            if score > 0:
+                yield Hit(score, matcher.highlight(title), callback, help=help_text)  # type: ignore[arg-type]

@@ -1,0 +1,196 @@
+"""Forms: create or edit a fleet (with a preview before its NAP changes), name a NAP."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, Select, Static, Switch
+
+from ..api import Fleet, NetworkAccessProfile, SuperSimClient, SuperSimError
+from ..ops.nap_impact import CACHE_WARNING, FleetNapChange, fleet_nap_change
+
+MAX_DATA_LIMIT = 2_000_000
+
+
+class FleetForm(ModalScreen[bool]):
+    """Create a fleet, or edit one. Changing the NAP first shows what changes; a second Save confirms."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel", id="form.cancel"),
+        Binding("ctrl+s", "save", "Save", id="form.save"),
+    ]
+
+    def __init__(self, client: SuperSimClient, naps: list[NetworkAccessProfile], fleet: Fleet | None = None):
+        super().__init__()
+        self.client = client
+        self.naps = naps
+        self.fleet = fleet
+        self.previewed_nap: str | None = None
+
+    def compose(self) -> ComposeResult:
+        fleet = self.fleet
+        with Vertical(id="form", classes="form"):
+            yield Static(f"Edit fleet {fleet.label}" if fleet else "New fleet", classes="form-title")
+            with Horizontal(classes="field"):
+                yield Label("Unique name")
+                yield Input(value=(fleet.unique_name or "") if fleet else "", id="fleet-name", compact=True,
+                            placeholder="e.g. eu-trackers")
+            with Horizontal(classes="field select-field"):
+                yield Label("NAP")
+                yield Select([(n.label, n.sid) for n in self.naps], id="fleet-nap", compact=True,
+                             value=fleet.network_access_profile_sid if fleet and fleet.network_access_profile_sid
+                             else Select.NULL, prompt="choose a network access profile")
+            with Horizontal(classes="field"):
+                yield Label("Data limit MB")
+                yield Input(value=str(fleet.data_limit if fleet and fleet.data_limit else 1000), id="fleet-limit",
+                            compact=True, type="integer")
+            if fleet is None:
+                with Horizontal(classes="field switch-field"):
+                    yield Label("Data enabled")
+                    yield Switch(value=True, id="fleet-data")
+            yield Static(id="form-preview")
+            yield Static(id="form-error", classes="error")
+            with Horizontal(classes="form-buttons"):
+                yield Button("Save", id="save", variant="primary", compact=True)
+                yield Button("Cancel", id="cancel", compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#fleet-name", Input).focus()
+
+    @on(Select.Changed, "#fleet-nap")
+    def _nap_changed(self) -> None:
+        self.previewed_nap = None
+        self.query_one("#form-preview", Static).update("")
+        self.query_one("#save", Button).label = "Save"
+
+    @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(False)
+
+    @on(Button.Pressed, "#save")
+    @on(Input.Submitted)
+    def action_save(self) -> None:
+        error = self.query_one("#form-error", Static)
+        error.update("")
+        limit_text = self.query_one("#fleet-limit", Input).value.strip()
+        if not limit_text.isdigit() or not 1 <= int(limit_text) <= MAX_DATA_LIMIT:
+            error.update(f"Data limit: expected a whole number of megabytes from 1 to {MAX_DATA_LIMIT:,}")
+            return
+        nap = self.query_one("#fleet-nap", Select).value
+        if not isinstance(nap, str):
+            error.update("NAP: choose the network access profile the fleet's SIMs may use")
+            return
+        name = self.query_one("#fleet-name", Input).value.strip()
+        if name.startswith("HF") and len(name) == 34:
+            error.update("Unique name: must not look like a fleet SID (HF…)")
+            return
+        fleet = self.fleet
+        if fleet and nap != fleet.network_access_profile_sid and self.previewed_nap != nap:
+            self._preview(nap)
+            return
+        self._save(name, nap, int(limit_text))
+
+    @work(exclusive=True, group="fleet-preview", exit_on_error=False)
+    async def _preview(self, nap_sid: str) -> None:
+        assert self.fleet is not None
+        preview = self.query_one("#form-preview", Static)
+        preview.update("Working out what changes…")
+        new_nap = next(n for n in self.naps if n.sid == nap_sid)
+        change = await fleet_nap_change(self.client, self.fleet, new_nap)
+        preview.update(render_fleet_nap_change(change))
+        self.previewed_nap = nap_sid
+        save = self.query_one("#save", Button)
+        save.label = "Confirm NAP change"
+        save.focus()
+
+    @work(exclusive=True, group="fleet-save", exit_on_error=False)
+    async def _save(self, name: str, nap: str, limit: int) -> None:
+        try:
+            if self.fleet is None:
+                created = await self.client.create_fleet(
+                    nap, unique_name=name or None, data_limit=limit,
+                    data_enabled=self.query_one("#fleet-data", Switch).value)
+                self.notify(f"Fleet {created.label} created.", title="Fleets")
+            else:
+                changed_name = name if name != (self.fleet.unique_name or "") else None
+                await self.client.update_fleet(
+                    self.fleet.sid, unique_name=changed_name,
+                    network_access_profile=nap if nap != self.fleet.network_access_profile_sid else None,
+                    data_limit=limit if limit != self.fleet.data_limit else None)
+                self.notify(f"Fleet {name or self.fleet.sid} saved.", title="Fleets")
+        except SuperSimError as error:
+            self.query_one("#form-error", Static).update(f"{error}" + (f"\n{error.hint}" if error.hint else ""))
+            return
+        self.dismiss(True)
+
+
+def render_fleet_nap_change(change: FleetNapChange) -> Text:
+    text = Text()
+    text.append(f"Moving to NAP {change.new_nap.label}", style="bold")
+    text.append(f" affects {change.impact.active:,} active and {change.impact.ready:,} ready SIMs.\n")
+
+    def names(networks: list[object]) -> str:
+        shown = [f"{n.friendly_name} {n.iso_country}" for n in networks[:6]]  # type: ignore[attr-defined]
+        return ", ".join(shown) + (f" and {len(networks) - 6} more" if len(networks) > 6 else "")
+
+    text.append(f"Gains {len(change.gained)} network(s)" + (f": {names(list(change.gained))}" if change.gained
+                                                              else "") + "\n", style="green")
+    text.append(f"Loses {len(change.lost)} network(s)" + (f": {names(list(change.lost))}" if change.lost else "")
+                + "\n", style="red" if change.lost else "")
+    if change.countries_cut_off:
+        text.append("⚠ No network would be left in " + ", ".join(change.countries_cut_off)
+                    + ", where this fleet's SIMs used data recently.\n", style="bold red")
+    if not change.networks_after:
+        text.append("⚠ The new NAP allows no network at all.\n", style="bold red")
+    if change.lost:
+        text.append("ℹ " + CACHE_WARNING + "\n", style="yellow")
+    text.append("Press Save again to confirm.", style="bold")
+    return text
+
+
+class NameForm(ModalScreen[str | None]):
+    """One unique name (new NAP, rename a NAP)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel", id="form.cancel")]
+
+    def __init__(self, title: str, value: str = "", taken: set[str] | None = None):
+        super().__init__()
+        self.title_text = title
+        self.value = value
+        self.taken = taken or set()
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="form"):
+            yield Static(self.title_text, classes="form-title")
+            with Horizontal(classes="field"):
+                yield Label("Unique name")
+                yield Input(value=self.value, id="name", compact=True)
+            yield Static(id="form-error", classes="error")
+            with Horizontal(classes="form-buttons"):
+                yield Button("OK", id="ok", variant="primary", compact=True)
+                yield Button("Cancel", id="cancel", compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#name", Input).focus()
+
+    @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    @on(Button.Pressed, "#ok")
+    @on(Input.Submitted)
+    def _ok(self) -> None:
+        name = self.query_one("#name", Input).value.strip()
+        error = self.query_one("#form-error", Static)
+        if not name:
+            error.update("Unique name: enter a name")
+        elif name in self.taken:
+            error.update(f"Unique name: {name!r} is already used")
+        else:
+            self.dismiss(name)
