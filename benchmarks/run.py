@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import sys
 
-from . import bulk_activation, client_listing, status_summary
+from . import bulk_activation, client_listing, status_summary, tui_startup
 
 BENCHMARKS = {
     "client-listing": lambda: client_listing.main() == 0,
     "bulk-activation": bulk_activation.run,
     "status-summary": status_summary.run,
+    "tui": tui_startup.run,
 }
 
 

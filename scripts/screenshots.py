@@ -14,15 +14,21 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from supersim_tui.api import BasicAuth, SuperSimClient
+from supersim_tui.connect import Connector
 from supersim_tui.simulator import Simulator, SimulatorConfig, asgi_transport
 from supersim_tui.tui.app import SuperSimApp
 
 OUT = Path(__file__).resolve().parent.parent / "screenshots"
+CATALOG = ["2", "down", "enter", "slash", *"portugal", "enter", "space"]
 SHOTS = [
     ("fleets", (120, 36), []),
     ("naps", (120, 36), ["2", "down", "down"]),
     ("sims", (120, 36), ["3", "down", "down", "down"]),
     ("sims-80x24", (80, 24), ["3"]),
+    ("catalog", (120, 36), CATALOG),
+    ("nap-change", (120, 36), [*CATALOG, "a"]),
+    ("fleet-edit", (100, 30), ["down", "e"]),
+    ("sign-in", (80, 24), []),
 ]
 
 
@@ -30,7 +36,11 @@ async def shoot(name: str, size: tuple[int, int], keys: list[str]) -> Path:
     sim = Simulator(SimulatorConfig(sims=300, seed=1, epoch=datetime(2024, 6, 1, 12, tzinfo=UTC)))
     client = SuperSimClient(BasicAuth(sim.config.account_sid, sim.config.auth_token), base_url="http://127.0.0.1",
                             transport=asgi_transport(sim))
-    app = SuperSimApp(client, account_label="demo account (simulator)")
+    if name == "sign-in":
+        connector = Connector(make_client=lambda credentials: client)
+        app = SuperSimApp(None, connector=connector, sign_in_reason="No saved credentials found.")
+    else:
+        app = SuperSimApp(client, account_label="demo account (simulator)")
     async with app.run_test(size=size) as pilot:
         await app.workers.wait_for_complete()
         await pilot.pause()

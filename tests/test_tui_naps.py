@@ -297,3 +297,16 @@ def test_snapshots_catalog_confirm_form_help(snap_compare: Callable[..., bool]) 
     for before, size in ((catalog, (120, 36)), (confirm, (120, 36)), (form, (80, 24)), (help_panel, (120, 36))):
         pictures.append(snap_compare(build_app(demo_simulator()), terminal_size=size, run_before=before))
     assert all(pictures)
+
+
+def test_typing_a_plmn_never_empties_the_list_midway(simulator: Simulator) -> None:
+    """Each prefix typed on the way to 262-01 (and 26201) still shows Telekom DE."""
+    from supersim_tui.api import Network
+    from supersim_tui.api.models import Identifier
+
+    rows = catalog_rows([Network(sid=n.sid, friendly_name=n.friendly_name, iso_country=n.iso_country,
+                                 identifiers=[Identifier(m, c) for m, c in n.identifiers])
+                         for n in simulator.state.networks.values()])
+    for text in ("262-01", "26201"):
+        for end in range(3, len(text) + 1):
+            assert "Telekom" in {r.network.friendly_name for r in filter_rows(rows, text[:end])}, text[:end]

@@ -29,9 +29,11 @@ class CatalogRow:
     def matches(self, token: str) -> bool:
         """Number tokens match an MCC or MNC exactly, MCC-MNC, or the start of MCC+MNC
         (so 262, 01, 262-01 and 26201 all find Telekom DE); other tokens match the text."""
-        if token.replace("-", "").isdigit():
+        digits = token.replace("-", "")
+        if digits.isdigit():
             for mcc, mnc in self.codes:
-                if token in (mcc, mnc, f"{mcc}-{mnc}") or (len(token) > 3 and f"{mcc}{mnc}".startswith(token)):
+                if token in (mcc, mnc) or f"{mcc}-{mnc}".startswith(token) and len(token) > 3 \
+                        or len(digits) > 3 and f"{mcc}{mnc}".startswith(digits):
                     return True
             return False
         return token in self.text
