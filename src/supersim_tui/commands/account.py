@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+from collections.abc import Sequence
 
-from ..api import SuperSimClient
+from ..api import Network, SuperSimClient
 from ..api.models import to_builtins
 from ..ops.summary import STATUSES, account_summary
 from .output import print_json, table
@@ -62,21 +63,18 @@ async def naps_list(client: SuperSimClient, args: argparse.Namespace) -> int:
 
 
 async def nap_networks(client: SuperSimClient, args: argparse.Namespace) -> int:
-    networks = await client.list_nap_networks(args.nap).collect()
-    if args.json:
-        print_json(to_builtins(networks))
-        return 0
-    table(["network", "country", "mcc-mnc", "sid"],
-          [[n.friendly_name, n.iso_country, " ".join(n.plmns), n.sid] for n in networks])
-    return 0
+    return _networks(await client.list_nap_networks(args.nap).collect(), args.json)
 
 
 async def networks_list(client: SuperSimClient, args: argparse.Namespace) -> int:
-    networks = await client.list_networks(iso_country=args.country, mcc=args.mcc, mnc=args.mnc,
-                                          ).collect()
-    if args.json:
-        print_json(to_builtins(networks))
-        return 0
-    table(["network", "country", "mcc-mnc", "sid"],
-          [[n.friendly_name, n.iso_country, " ".join(n.plmns), n.sid] for n in networks])
+    return _networks(await client.list_networks(iso_country=args.country, mcc=args.mcc, mnc=args.mnc,
+                                                page_size=1000).collect(), args.json)
+
+
+def _networks(networks: Sequence[Network], as_json: bool) -> int:
+    if as_json:
+        print_json(to_builtins(list(networks)))
+    else:
+        table(["network", "country", "mcc-mnc", "sid"],
+              [[n.friendly_name, n.iso_country, " ".join(n.plmns), n.sid] for n in networks])
     return 0

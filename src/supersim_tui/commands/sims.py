@@ -151,10 +151,7 @@ async def change_sims(session: Session, args: argparse.Namespace, change_builder
 async def _select(client: SuperSimClient, args: argparse.Namespace) -> Selection:
     named: list[str] = []
     if args.iccid_file:
-        try:
-            text = await asyncio.to_thread(Path(args.iccid_file).read_text, encoding="utf-8")
-        except OSError as error:
-            raise UsageError(f"--iccid-file: cannot read {args.iccid_file}: {error.strerror}") from None
+        text = await asyncio.to_thread(_read_input, args.iccid_file, "--iccid-file")
         named, problems = parse_iccid_lines(text)
         if problems:
             raise UsageError(f"--iccid-file {args.iccid_file}:\n  " + "\n  ".join(problems))
@@ -269,10 +266,7 @@ def _registration_rows(args: argparse.Namespace) -> list[Registration]:
     if args.csv:
         if args.iccid or args.code:
             raise UsageError("give either --csv FILE or ICCID CODE, not both")
-        try:
-            text = Path(args.csv).read_text(encoding="utf-8-sig")
-        except OSError as error:
-            raise UsageError(f"--csv: cannot read {args.csv}: {error.strerror}") from None
+        text = _read_input(args.csv, "--csv")
         try:
             return parse_registration_csv(text)
         except InputError as error:
@@ -331,6 +325,14 @@ async def runs(session: Session | None, args: argparse.Namespace) -> int:
 
 
 # ------------------------------------------------------------------- helpers
+def _read_input(path: str, flag: str) -> str:
+    """A user's input file, as text (a spreadsheet's UTF-8 BOM is dropped)."""
+    try:
+        return Path(path).read_text(encoding="utf-8-sig")
+    except OSError as error:
+        raise UsageError(f"{flag}: cannot read {path}: {error.strerror}") from None
+
+
 def _iccid_arg(value: str) -> str:
     problem = iccid_problem(value)
     if problem:

@@ -7,7 +7,27 @@ from functools import partial
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 
-class BindingCommands(Provider):
+class ListedCommands(Provider):
+    """A provider whose commands are a list of (title, help, callback), matched on the title."""
+
+    def _commands(self) -> list[tuple[str, str, object]]:
+        raise NotImplementedError
+
+    async def discover(self) -> Hits:
+        for title, help_text, callback in self._commands():
+            yield DiscoveryHit(title, callback, help=help_text)  # type: ignore[arg-type]
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for title, help_text, callback in self._commands():
+            score = matcher.match(title)
+            if score > 0:
+                yield Hit(score, matcher.highlight(title), callback, help=help_text)  # type: ignore[arg-type]
+
+
+class BindingCommands(ListedCommands):
+    """Every key binding that applies on the current screen."""
+
     def _commands(self) -> list[tuple[str, str, object]]:
         seen: set[str] = set()
         commands: list[tuple[str, str, object]] = []
@@ -21,14 +41,3 @@ class BindingCommands(Provider):
             commands.append((binding.description, f"key: {binding.key_display or key}",
                              partial(self.app.run_action, binding.action, active.node)))
         return commands
-
-    async def discover(self) -> Hits:
-        for title, help_text, callback in self._commands():
-            yield DiscoveryHit(title, callback, help=help_text)  # type: ignore[arg-type]
-
-    async def search(self, query: str) -> Hits:
-        matcher = self.matcher(query)
-        for title, help_text, callback in self._commands():
-            score = matcher.match(title)
-            if score > 0:
-                yield Hit(score, matcher.highlight(title), callback, help=help_text)  # type: ignore[arg-type]

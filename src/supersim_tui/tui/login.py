@@ -12,13 +12,13 @@ from typing import TYPE_CHECKING, ClassVar
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Input, Label, RadioButton, RadioSet, Static
 
 from ..connect import Connection, Connector, KeyringUnavailable, SignInError
 from ..profiles import AUTH_KINDS
+from .commands import ListedCommands
 
 if TYPE_CHECKING:
     from .app import SuperSimApp
@@ -158,7 +158,7 @@ class LoginScreen(Screen[Connection | None]):
         self.dismiss(connection)
 
 
-class ProfileCommands(Provider):
+class ProfileCommands(ListedCommands):
     """Command palette: switch profile, sign in with new credentials."""
 
     @property
@@ -177,17 +177,6 @@ class ProfileCommands(Provider):
         commands.append(("Sign in with new credentials…", "add a profile, verified before saving",
                          app.action_sign_in))
         return commands
-
-    async def discover(self) -> Hits:
-        for title, help_text, callback in self._commands():
-            yield DiscoveryHit(title, callback, help=help_text)  # type: ignore[arg-type]
-
-    async def search(self, query: str) -> Hits:
-        matcher = self.matcher(query)
-        for title, help_text, callback in self._commands():
-            score = matcher.match(title)
-            if score > 0:
-                yield Hit(score, matcher.highlight(title), callback, help=help_text)  # type: ignore[arg-type]
 
 
 __all__ = ["LoginScreen", "ProfileCommands"]

@@ -77,6 +77,14 @@ class Pane(Vertical):
             self.detail.update(Text(message, style="bold red"))
 
     @property
+    def current_key(self) -> str | None:
+        """The key (SID) of the row under the cursor."""
+        table = self.table
+        if table.row_count == 0:
+            return None
+        return str(table.coordinate_to_cell_key(Coordinate(table.cursor_row, 0)).row_key.value)
+
+    @property
     def table(self) -> DataTable[str | Text]:
         return self.query_one(f"#{self.TABLE_ID}", DataTable)
 
@@ -111,11 +119,8 @@ class FleetsPane(Pane):
 
     @property
     def current(self) -> Fleet | None:
-        table = self.table
-        if not self._fleets or table.row_count == 0:
-            return None
-        key = table.coordinate_to_cell_key(Coordinate(table.cursor_row, 0)).row_key.value
-        return self._fleets.get(str(key))
+        key = self.current_key
+        return self._fleets.get(key) if key else None
 
     def show(self, fleets: list[Fleet], nap_names: dict[str, str]) -> None:
         self._fleets = {f.sid: f for f in fleets}
@@ -184,11 +189,8 @@ class NapsPane(Pane):
 
     @property
     def current(self) -> NapInfo | None:
-        table = self.table
-        if not self._naps or table.row_count == 0:
-            return None
-        key = table.coordinate_to_cell_key(Coordinate(table.cursor_row, 0)).row_key.value
-        return self._naps.get(str(key))
+        key = self.current_key
+        return self._naps.get(key) if key else None
 
     def select(self, nap_sid: str) -> None:
         if nap_sid in self._naps:
