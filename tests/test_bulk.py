@@ -213,3 +213,31 @@ async def test_registration_batch_through_faults(make_simulator: Callable[..., S
     assert set(processed) == {row.iccid for row in rows}
     assert max(processed.values()) == 1
     assert any(r.fault in ("500", "drop") for r in sim.request_log if r.path == "/v1/Sims")
+
+
+async def test_rename_from_a_pattern(make_simulator: Callable[..., Simulator], make_client: MakeClient) -> None:
+    """Unique names from a pattern: names already right are skipped, duplicates are refused before sending,
+    the rest are set; a pattern that would give every SIM the same name is refused outright."""
+    sim = make_simulator(sims=0)
+    sids = add_new_sims(sim, 5)
+    sim.state.update_sim(sids[0], {"UniqueName": "gate-1"})
+    client = make_client(sim)
+    sims = await client.list_sims().collect()
+    plan = plan_change(sims, Change(unique_name_pattern="gate-{n}"))
+    assert [i.action for i in plan.items] == [SKIPPED, "send", "send", "send", "send"]
+    result = await BulkRunner(client).run(plan, "rename-1")
+    assert [sim.state.sims[s].unique_name for s in sids] == [f"gate-{n}" for n in range(1, 6)]
+    assert result.count(DONE) == 4 and result.count(SKIPPED) == 1
+    clash = plan_change(sims, Change(unique_name_pattern="x-{last4}-{n}"))
+    assert {i.action for i in clash.items} == {"send"}
+    with pytest.raises(ValueError, match="same name"):
+        Change(unique_name_pattern="gate")
+    with pytest.raises(ValueError, match="unknown field"):
+        Change(unique_name_pattern="gate-{fleet}")
+    from supersim_tui.api import Sim
+
+    twins = [Sim(sid="HS" + "1" * 32, iccid="8988307000000001234"),
+             Sim(sid="HS" + "2" * 32, iccid="8988307000000991234")]
+    duplicate = plan_change(twins, Change(unique_name_pattern="meter-{last4}"))
+    assert [i.action for i in duplicate.items] == [INVALID, INVALID]
+    assert duplicate.items[0].reason == "2 SIMs would be named 'meter-1234'"

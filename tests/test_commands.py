@@ -220,3 +220,15 @@ def test_settings_apply_to_commands(run: Run, simulator: Simulator) -> None:
     us = simulator.state.find_fleet("us-meters")
     assert lab is not None and us is not None
     assert not [s for s in simulator.state.sims.values() if s.fleet_sid == us.sid and s.status == "inactive"]
+
+
+def test_rename_command(run: Run, simulator: Simulator) -> None:
+    """sims rename sets names from a pattern; a pattern without a varying field is bad input (exit 2)."""
+    code, _, err = run("sims", "rename", "--pattern", "kiosk", "--fleet", "apac-kiosks", "--yes")
+    assert code == 2 and "same name" in err
+    code, out, _ = run("sims", "rename", "--pattern", "kiosk-{last6}", "--fleet", "apac-kiosks", "--yes", "--json")
+    assert code == 0, out
+    fleet = simulator.state.find_fleet("apac-kiosks")
+    assert fleet is not None
+    kiosks = [s for s in simulator.state.sims.values() if s.fleet_sid == fleet.sid]
+    assert kiosks and all(s.unique_name == f"kiosk-{s.iccid[-6:]}" for s in kiosks)

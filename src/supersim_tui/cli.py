@@ -172,6 +172,9 @@ def build_parser() -> argparse.ArgumentParser:
     activate.set_defaults(status="active")
     move = bulk("move", "move many SIMs to another fleet")
     move.add_argument("--to-fleet", required=True, help="target fleet SID or unique name")
+    rename = bulk("rename", "give many SIMs unique names from a pattern")
+    rename.add_argument("--pattern", required=True,
+                        help="e.g. 'gate-{n}' or 'meter-{last6}'; fields: {n} {iccid} {last4} {last6} {sid}")
 
     reg = sims.add_parser("register", parents=[common], help="register SIMs by ICCID and registration code")
     reg.add_argument("iccid", nargs="?")
@@ -224,6 +227,7 @@ def _run_command(args: argparse.Namespace) -> int:
         ("sims", "set-status"): sims.change_sims,
         ("sims", "activate"): sims.change_sims,
         ("sims", "move"): sims.change_sims,
+        ("sims", "rename"): sims.change_sims,
         ("sims", "register"): sims.register,
         ("sims", "resume"): sims.resume,
         ("sims", "runs"): sims.runs,

@@ -179,7 +179,11 @@ async def _change(client: SuperSimClient, args: argparse.Namespace) -> Change:
         except NotFoundError:
             raise UsageError(f"no fleet {fleet_ref!r} in this account") from None
         fleet_sid, fleet_label = fleet.sid, fleet.unique_name or fleet.sid
-    return Change(status=getattr(args, "status", None), fleet_sid=fleet_sid, fleet_label=fleet_label)
+    try:
+        return Change(status=getattr(args, "status", None), fleet_sid=fleet_sid, fleet_label=fleet_label,
+                      unique_name_pattern=getattr(args, "pattern", None))
+    except ValueError as error:
+        raise UsageError(f"--pattern: {error}") from None
 
 
 def _report_plan_only(plan: Plan, args: argparse.Namespace) -> int:

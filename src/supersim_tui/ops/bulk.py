@@ -34,23 +34,53 @@ NOT_RUN = "not-run"  # cancelled before it was sent
 UNCONFIRMED = "unconfirmed"  # accepted by the API, still scheduled when following stopped
 
 
+NAME_FIELDS = ("iccid", "last4", "last6", "n", "sid")
+
+
+def _pattern_fields(pattern: str) -> set[str]:
+    import string
+
+    return {field for _, field, _, _ in string.Formatter().parse(pattern) if field is not None}
+
+
 @dataclass(frozen=True)
 class Change:
-    """What to do to each SIM: a target status, a target fleet, or a status in a fleet."""
+    """What to do to each SIM: a target status, a target fleet, a status in a fleet, or unique names
+    from a pattern (``{iccid}``, ``{last4}``, ``{last6}``, ``{n}`` (1, 2, … in selection order), ``{sid}``)."""
 
     status: str | None = None
     fleet_sid: str | None = None
     fleet_label: str | None = None
+    unique_name_pattern: str | None = None
 
     def __post_init__(self) -> None:
-        if self.status is None and self.fleet_sid is None:
-            raise ValueError("a change needs a status or a fleet")
+        if self.status is None and self.fleet_sid is None and self.unique_name_pattern is None:
+            raise ValueError("a change needs a status, a fleet or a unique-name pattern")
+        if self.unique_name_pattern is not None:
+            try:
+                fields = _pattern_fields(self.unique_name_pattern)
+            except ValueError as error:
+                raise ValueError(f"unique-name pattern: {error}") from None
+            unknown = fields - set(NAME_FIELDS)
+            if unknown:
+                raise ValueError(f"unique-name pattern: unknown field {{{sorted(unknown)[0]}}}; use "
+                                 + ", ".join("{" + f + "}" for f in NAME_FIELDS))
+            if not fields & {"iccid", "last4", "last6", "n", "sid"}:
+                raise ValueError("unique-name pattern: include {n}, {iccid}, {last4}, {last6} or {sid}, "
+                                 "or every SIM would get the same name")
 
     @property
     def kind(self) -> str:
-        return "set-status" if self.status else "move"
+        return "rename" if self.unique_name_pattern else "set-status" if self.status else "move"
+
+    def name_for(self, sim: Sim, n: int) -> str:
+        assert self.unique_name_pattern is not None
+        iccid = sim.iccid or ""
+        return self.unique_name_pattern.format(iccid=iccid, last4=iccid[-4:], last6=iccid[-6:], n=n, sid=sim.sid)
 
     def describe(self) -> str:
+        if self.unique_name_pattern:
+            return f"rename to {self.unique_name_pattern!r}"
         parts = []
         if self.status:
             parts.append(f"set status to {self.status}")
@@ -59,11 +89,13 @@ class Change:
         return " ".join(parts)
 
     def to_json(self) -> dict[str, Any]:
-        return {"status": self.status, "fleet_sid": self.fleet_sid, "fleet_label": self.fleet_label}
+        return {"status": self.status, "fleet_sid": self.fleet_sid, "fleet_label": self.fleet_label,
+                "unique_name_pattern": self.unique_name_pattern}
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Change:
-        return cls(status=data.get("status"), fleet_sid=data.get("fleet_sid"), fleet_label=data.get("fleet_label"))
+        return cls(status=data.get("status"), fleet_sid=data.get("fleet_sid"), fleet_label=data.get("fleet_label"),
+                   unique_name_pattern=data.get("unique_name_pattern"))
 
 
 @dataclass(frozen=True)
@@ -75,6 +107,7 @@ class PlannedItem:
     fleet_sid: str | None
     action: str  # "send" | SKIPPED | INVALID
     reason: str = ""
+    target_name: str | None = None  # renames only
 
 
 @dataclass
@@ -109,6 +142,8 @@ class Plan:
 
 def plan_change(sims: Iterable[Sim], change: Change) -> Plan:
     """Decide, before anything is sent, what happens to each SIM and why."""
+    if change.unique_name_pattern:
+        return _plan_rename(list(sims), change)
     items = []
     for sim in sims:
         status = str(sim.status or "")
@@ -128,6 +163,23 @@ def plan_change(sims: Iterable[Sim], change: Change) -> Plan:
         elif change.fleet_sid == sim.fleet_sid:
             action, reason = SKIPPED, "already in that fleet"
         items.append(PlannedItem(sim.sid, sim.iccid or "", sim.label, status, sim.fleet_sid, action, reason))
+    return Plan(change, items)
+
+
+def _plan_rename(sims: list[Sim], change: Change) -> Plan:
+    targets = [change.name_for(sim, n) for n, sim in enumerate(sims, start=1)]
+    seen: dict[str, int] = {}
+    for name in targets:
+        seen[name] = seen.get(name, 0) + 1
+    items = []
+    for sim, name in zip(sims, targets, strict=True):
+        action, reason = "send", ""
+        if sim.unique_name == name:
+            action, reason = SKIPPED, "already has that name"
+        elif seen[name] > 1:
+            action, reason = INVALID, f"{seen[name]} SIMs would be named {name!r}"
+        items.append(PlannedItem(sim.sid, sim.iccid or "", sim.label, str(sim.status or ""), sim.fleet_sid,
+                                 action, reason, name))
     return Plan(change, items)
 
 
@@ -335,10 +387,11 @@ class BulkRunner:
         if self.journal is not None:
             self.journal.write({"type": "start", "key": item.key})
         fleet = change.fleet_sid if change.fleet_sid and change.fleet_sid != item.fleet_sid else None
-        sim = await self.client.update_sim(item.key, status=change.status, fleet=fleet)
+        sim = await self.client.update_sim(item.key, status=change.status, fleet=fleet,
+                                           unique_name=item.target_name)
         if self.journal is not None:
             self.journal.write({"type": "sent", "key": item.key, "status": str(sim.status)})
-        if sim.status == SimStatus.SCHEDULED and self.follow:
+        if sim.status == SimStatus.SCHEDULED and self.follow and item.target_name is None:
             self._pending[item.key] = item
             self._progress.waiting = len(self._pending)
         else:
@@ -351,22 +404,23 @@ class BulkRunner:
         except SuperSimError:
             queue.put_nowait(item)
             return
-        if sim.status == SimStatus.SCHEDULED:
+        if sim.status == SimStatus.SCHEDULED and item.target_name is None:
             self._pending[item.key] = item
-        elif self._matches(sim):
+        elif self._matches(item, sim):
             self._settled(item, sim)
         else:
             queue.put_nowait(item)
 
-    def _matches(self, sim: Sim) -> bool:
+    def _matches(self, item: PlannedItem, sim: Sim) -> bool:
         change = self._change
         assert change is not None
         status_ok = change.status is None or sim.status == change.status
         fleet_ok = change.fleet_sid is None or sim.fleet_sid == change.fleet_sid
-        return status_ok and fleet_ok
+        name_ok = item.target_name is None or sim.unique_name == item.target_name
+        return status_ok and fleet_ok and name_ok
 
     def _settled(self, item: PlannedItem, sim: Sim) -> None:
-        if self._matches(sim):
+        if self._matches(item, sim):
             self._finish(ItemOutcome(item.key, item.iccid, item.label, DONE, str(sim.status), sim.fleet_sid))
         else:
             self._finish(ItemOutcome(item.key, item.iccid, item.label, FAILED, str(sim.status), sim.fleet_sid,
