@@ -45,13 +45,6 @@ class Secret:
         raise TypeError("Secret values cannot be pickled")
 
 
-def mask(value: str, keep: int = 4) -> str:
-    """Show only the last ``keep`` characters (for SIDs in a profile list, never for secrets)."""
-    if len(value) <= keep:
-        return "*" * len(value)
-    return "*" * (len(value) - keep) + value[-keep:]
-
-
 class BasicAuth(httpx.Auth):
     """Twilio HTTP Basic auth: Account SID + Auth Token, or API key SID (SK…) + secret."""
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import json
 import signal
 import sys
 from collections.abc import Callable, Iterator
@@ -45,8 +46,6 @@ async def list_sims(client: SuperSimClient, args: argparse.Namespace) -> int:
             writer.writerow([sim.iccid, sim.sid, sim.unique_name or "", sim.status, fleet, sim.fleet_sid or "",
                              sim.date_updated.isoformat() if sim.date_updated else ""])
         elif args.json:
-            import json
-
             sys.stdout.write(("," if count else "") + "\n  " + json.dumps(to_builtins(sim)))
         else:
             print(f"{sim.iccid or '-':<20}  {sim.status or '-':<9}  {fleet or '-':<16}  "
@@ -134,17 +133,16 @@ async def change_sims(session: Session, args: argparse.Namespace, change_builder
         return _report_plan_only(plan, args)
     _confirm_or_refuse(args, f"Change {len(plan.to_send):,} SIMs?")
     run_id = new_run_id()
-    journal = Journal.create(run_id, {"kind": change.kind, "change": change.to_json(), "base_url": client.base_url,
-                                      "identity": session.identity, "demo": session.demo})
+    journal = _journal(session, run_id, {"kind": change.kind, "change": change.to_json()})
     bar = ProgressBar()
     runner = BulkRunner(client, concurrency=args.concurrency, journal=journal, on_progress=bar)
-    note(f"Run {run_id} (journal: {journal.path})")
     try:
         with _cancel_on_interrupt(runner.cancel, run_id):
             result = await runner.run(plan, run_id)
     finally:
         bar.close()
-        journal.close()
+        if journal is not None:
+            journal.close()
     return _report(result.outcomes, args, run_id, result.cancelled, {"change": change.to_json()})
 
 
@@ -253,8 +251,7 @@ async def register(session: Session, args: argparse.Namespace) -> int:
     if len(rows) > 1:
         _confirm_or_refuse(args, f"Register {len(rows):,} SIMs?")
     run_id = new_run_id()
-    journal = Journal.create(run_id, {"kind": "register", "base_url": session.client.base_url,
-                                      "identity": session.identity, "demo": session.demo})
+    journal = _journal(session, run_id, {"kind": "register"})
     bar = ProgressBar()
     runner = RegistrationRunner(session.client, concurrency=args.concurrency, journal=journal, on_progress=bar)
     try:
@@ -262,7 +259,8 @@ async def register(session: Session, args: argparse.Namespace) -> int:
             result = await runner.run(rows, run_id)
     finally:
         bar.close()
-        journal.close()
+        if journal is not None:
+            journal.close()
     return _report(result.outcomes, args, run_id, result.cancelled, {"kind": "register"})
 
 
@@ -290,7 +288,7 @@ async def resume(session: Session, args: argparse.Namespace) -> int:
         raise UsageError(f"no run {args.run_id!r} to resume" if args.run_id else "no unfinished run to resume")
     journal, state = found
     header = state.header
-    if header.get("demo") or session.demo:
+    if session.demo:
         raise UsageError("demo runs cannot be resumed: the demo account is created anew each time")
     if header.get("base_url") != session.client.base_url:
         raise UsageError(f"run {state.run_id} was made against {header.get('base_url')}, "
@@ -329,6 +327,15 @@ async def runs(session: Session | None, args: argparse.Namespace) -> int:
 
 
 # ------------------------------------------------------------------- helpers
+def _journal(session: Session, run_id: str, header: dict[str, Any]) -> Journal | None:
+    """A journal for a real account's run (a demo account is gone when the command ends: nothing to resume)."""
+    if session.demo:
+        return None
+    journal = Journal.create(run_id, {**header, "base_url": session.client.base_url, "identity": session.identity})
+    note(f"Run {run_id} (journal: {journal.path})")
+    return journal
+
+
 def _read_input(path: str, flag: str) -> str:
     """A user's input file, as text (a spreadsheet's UTF-8 BOM is dropped)."""
     try:

@@ -142,6 +142,6 @@ def find_run(run_id: str | None, directory: Path | None = None) -> tuple[Journal
         state = read_state(Journal(path)) if path.exists() else None
         return (Journal(path), state) if state else None
     for state in list_runs(folder):
-        if not state.finished and state.remaining and not state.header.get("demo"):
+        if not state.finished and state.remaining:
             return Journal(folder / f"{state.run_id}.jsonl"), state
     return None

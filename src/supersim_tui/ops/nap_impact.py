@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from ..api import Fleet, Network, NetworkAccessProfile, SuperSimClient, SuperSimError
+from .summary import count_sims
 
 USAGE_DAYS = 30
 CACHE_WARNING = ("Removed networks may stay usable for up to a week for SIMs already attached to them "
@@ -79,14 +80,6 @@ class NapImpact:
 async def _fleet_impact(client: SuperSimClient, fleet: Fleet, gate: asyncio.Semaphore) -> FleetImpact:
     impact = FleetImpact(fleet)
 
-    async def count(status: str) -> int:
-        total = 0
-        pager = client.list_sims(fleet=fleet.sid, status=status, page_size=1000)
-        while pager.has_more:
-            async with gate:
-                total += len(await pager.next_page())
-        return total
-
     async def countries() -> set[str]:
         start = (datetime.now(UTC) - timedelta(days=USAGE_DAYS)).strftime("%Y-%m-%dT%H:00:00Z")
         async with gate:
@@ -98,7 +91,8 @@ async def _fleet_impact(client: SuperSimClient, fleet: Fleet, gate: asyncio.Sema
         return {r.iso_country for r in records if r.iso_country and (r.data_total or 0) > 0}
 
     impact.active, impact.ready, impact.countries_in_use = await asyncio.gather(
-        count("active"), count("ready"), countries())
+        count_sims(client, fleet=fleet.sid, status="active", gate=gate),
+        count_sims(client, fleet=fleet.sid, status="ready", gate=gate), countries())
     return impact
 
 

@@ -76,6 +76,16 @@ class AccountSummary:
                 "sims_total": sum(self.totals.values())}
 
 
+async def count_sims(client: SuperSimClient, *, fleet: str | None, status: str, gate: asyncio.Semaphore) -> int:
+    """How many SIMs a (fleet, status) slice holds: listed 1,000 a page, each page under ``gate``."""
+    total = 0
+    pager = client.list_sims(status=status, fleet=fleet, page_size=1000)
+    while pager.has_more:
+        async with gate:
+            total += len(await pager.next_page())
+    return total
+
+
 async def account_summary(client: SuperSimClient, *, fleet: str | None = None,
                           concurrency: int = 8) -> AccountSummary:
     """Counts for every fleet (or one), each NAP's networks, and SIMs without a fleet."""
@@ -85,13 +95,6 @@ async def account_summary(client: SuperSimClient, *, fleet: str | None = None,
     async def bounded(call: Awaitable[T]) -> T:
         async with gate:
             return await call
-
-    async def count(status: str, fleet_sid: str | None) -> int:
-        total = 0
-        pager = client.list_sims(status=status, fleet=fleet_sid, page_size=1000)
-        while pager.has_more:
-            total += len(await bounded(pager.next_page()))
-        return total
 
     async def fleetless(status: str) -> int:
         total = 0
@@ -110,7 +113,7 @@ async def account_summary(client: SuperSimClient, *, fleet: str | None = None,
     summaries = [FleetSummary(f, nap_names.get(f.network_access_profile_sid or "")) for f in fleets]
 
     slices = [(summary, status) for summary in summaries for status in STATUSES]
-    counting = [count(status, summary.fleet.sid) for summary, status in slices]
+    counting = [count_sims(client, fleet=summary.fleet.sid, status=status, gate=gate) for summary, status in slices]
     unassigned_statuses = [] if fleet else ["new", "inactive"]  # ready/active SIMs always have a fleet
     shown_naps = [n for n in naps if not fleet or any(f.network_access_profile_sid == n.sid for f in fleets)]
     results = await asyncio.gather(

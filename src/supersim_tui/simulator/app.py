@@ -38,6 +38,7 @@ from .state import FleetRecord, NapRecord, SimRecord, SimulatorConfig, Simulator
 log = logging.getLogger("supersim_tui.simulator")
 
 FAULT_KINDS = ("429", "500", "503", "drop")
+REQUEST_LOG_LIMIT = 500_000  # a long-running loopback simulator keeps the newest requests only
 TOKEN_PATH = "/oauth2/token"
 ADMIN_PREFIX = "/_simulator/"
 
@@ -151,6 +152,8 @@ class Simulator:
                 self.request_log.append(LoggedRequest(
                     scope["method"], path, scope.get("query_string", b"").decode("latin-1"),
                     form, status_box[0], fault, time.time()))
+                if len(self.request_log) > REQUEST_LOG_LIMIT:
+                    del self.request_log[: REQUEST_LOG_LIMIT // 2]
             self._after_request()
 
     def force_faults(self, *kinds: str, method: str | None = None, path_prefix: str = "") -> None:

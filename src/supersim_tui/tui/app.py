@@ -14,6 +14,7 @@ from textual.worker import Worker, WorkerState
 
 from ..api import Fleet, Network, NetworkAccessProfile, SuperSimClient, SuperSimError
 from ..connect import Connection, Connector, SignInError
+from ..ops.summary import count_sims
 from ..settings import Settings
 from .catalog import CatalogScreen
 from .commands import BindingCommands
@@ -269,14 +270,8 @@ class SuperSimApp(App[None]):
         pane = self.query_one(FleetsPane)
 
         async def count(fleet: Fleet) -> None:
-            counts: dict[str, int] = {}
-            for status, _label in FleetsPane.COUNT_COLUMNS:
-                pager = self.client.list_sims(fleet=fleet.sid, status=status, page_size=1000)
-                total = 0
-                while pager.has_more:
-                    async with gate:
-                        total += len(await pager.next_page())
-                counts[status] = total
+            counts = {status: await count_sims(self.client, fleet=fleet.sid, status=status, gate=gate)
+                      for status, _label in FleetsPane.COUNT_COLUMNS}
             pane.show_counts(fleet.sid, counts)
 
         await asyncio.gather(*(count(f) for f in fleets))

@@ -44,17 +44,6 @@ def megabytes(value: int | None) -> str:
     return f"{value} MB"
 
 
-def data_size(num_bytes: int | None) -> str:
-    if num_bytes is None:
-        return "—"
-    size = float(num_bytes)
-    for unit in ("B", "KB", "MB", "GB", "TB"):
-        if size < 1000 or unit == "TB":
-            return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
-        size /= 1000
-    return f"{size:.1f} TB"
-
-
 def yes_no(value: bool | None) -> Text:
     if value is None:
         return Text("—", style="dim")
