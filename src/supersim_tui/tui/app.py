@@ -111,6 +111,7 @@ class SuperSimApp(App[None]):
     # ------------------------------------------------------------- accounts
     async def _use(self, connection: Connection) -> None:
         old, self._client = self._client, connection.client
+        self.catalog = []  # another account (or platform) may have another catalog
         self.account_label = self.sub_title = connection.label
         if old is not None and old is not connection.client:
             await old.aclose()
