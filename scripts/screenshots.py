@@ -29,6 +29,8 @@ SHOTS = [
     ("nap-change", (120, 36), [*CATALOG, "a"]),
     ("fleet-edit", (100, 30), ["down", "e"]),
     ("sign-in", (80, 24), []),
+    ("register", (100, 30), ["3", "n", *"8988 3071 1116 8772 2779", "enter", *"73GUSXFWVQ", "enter",
+                             *"89883071111687722788"]),
 ]
 
 
@@ -46,7 +48,10 @@ async def shoot(name: str, size: tuple[int, int], keys: list[str]) -> Path:
         await pilot.pause()
         for key in keys:
             await pilot.press(key)
-        await app.workers.wait_for_complete()
+        if name == "register":
+            await pilot.pause(1.0)  # the registration queue runs in the background, never "complete"
+        else:
+            await app.workers.wait_for_complete()
         await pilot.pause()
         return Path(app.save_screenshot(filename=f"{name}.svg", path=str(OUT)))
 

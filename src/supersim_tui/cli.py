@@ -312,6 +312,7 @@ def _run_simulator(args: argparse.Namespace) -> int:
 def _run_tui(args: argparse.Namespace) -> int:
     from .commands.session import UsageError, make_client, open_session
     from .connect import Connector
+    from .ops.register_queue import RegistrationQueue, queue_path
     from .settings import load_settings
     from .tui.app import SuperSimApp
 
@@ -321,6 +322,7 @@ def _run_tui(args: argparse.Namespace) -> int:
         session.client.page_size = 50
         SuperSimApp(session.client, account_label="demo account (simulator)", settings=settings).run()
         return EXIT_OK
+    registrations = RegistrationQueue.open(queue_path())
     connector = Connector(make_client=make_client, active_profile=args.profile, base_url=args.base_url)
     try:
         session = open_session(args)
@@ -328,7 +330,9 @@ def _run_tui(args: argparse.Namespace) -> int:
         # No usable credentials: the TUI asks for them (verified, then kept in the keyring).
         reason = ("No saved credentials found."
                   if str(error).startswith("no credentials found") else f"{error}.")
-        SuperSimApp(None, connector=connector, settings=settings, sign_in_reason=reason).run()
+        SuperSimApp(None, connector=connector, settings=settings, sign_in_reason=reason,
+                    registrations=registrations).run()
         return EXIT_OK
-    SuperSimApp(session.client, account_label=session.identity, connector=connector, settings=settings).run()
+    SuperSimApp(session.client, account_label=session.identity, connector=connector, settings=settings,
+                registrations=registrations).run()
     return EXIT_OK

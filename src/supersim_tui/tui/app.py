@@ -14,6 +14,7 @@ from textual.worker import Worker, WorkerState
 
 from ..api import Fleet, Network, NetworkAccessProfile, SuperSimClient, SuperSimError
 from ..connect import Connection, Connector, SignInError
+from ..ops.register_queue import RegistrationQueue
 from ..ops.summary import count_sims
 from ..settings import Settings
 from .catalog import CatalogScreen
@@ -21,6 +22,7 @@ from .commands import BindingCommands
 from .forms import FleetForm, NameForm
 from .login import LoginScreen, ProfileCommands
 from .panes import SIM_PAGE_SIZE, FleetsPane, NapInfo, NapsPane, Pane, SimsPane
+from .register import RegisterScreen
 
 TABS = ("fleets", "naps", "sims")
 
@@ -46,7 +48,7 @@ class SuperSimApp(App[None]):
 
     def __init__(self, client: SuperSimClient | None, *, account_label: str = "", close_client: bool = True,
                  connector: Connector | None = None, settings: Settings | None = None,
-                 sign_in_reason: str | None = None):
+                 sign_in_reason: str | None = None, registrations: RegistrationQueue | None = None):
         super().__init__()
         self._client = client
         self.account_label = account_label
@@ -57,6 +59,8 @@ class SuperSimApp(App[None]):
         self.fleets: list[Fleet] = []
         self.naps: list[NetworkAccessProfile] = []
         self.catalog: list[Network] = []
+        self.registrations = registrations or RegistrationQueue()
+        self._registrations_wake = asyncio.Event()
 
     @property
     def client(self) -> SuperSimClient:
@@ -81,6 +85,8 @@ class SuperSimApp(App[None]):
         self.call_after_refresh(self._focus_active_table)  # so the pane's keys work from the start
         if self._client is not None:
             self.load_account()
+            if self.registrations.pending:  # left over from last time: carry on
+                self.process_registrations()
         elif self.connector is not None:
             self.push_screen(LoginScreen(self.connector, can_cancel=False, reason=self.sign_in_reason),
                              self._signed_in)
@@ -142,7 +148,7 @@ class SuperSimApp(App[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Account actions only apply on the main screen once signed in (hidden from the footer otherwise)."""
         account_actions = ("show_tab", "refresh", "catalog", "new_fleet", "edit_fleet", "goto_nap", "fleet_sims",
-                           "new_nap", "rename_nap", "open_nap", "clear_sim_filter")
+                           "new_nap", "rename_nap", "open_nap", "clear_sim_filter", "register_sims")
         # Textual: False hides a binding, None shows it dimmed (not available right now).
         if action in account_actions and (self._client is None or len(self.screen_stack) > 1):
             return False  # signed out, or another screen (catalog, form, sign-in) is on top
@@ -231,6 +237,16 @@ class SuperSimApp(App[None]):
         await self.client.update_nap(sid, unique_name=name)
         self.notify(f"NAP renamed to {name}.", title="NAPs")
         self.load_account()
+
+    def action_register_sims(self) -> None:
+        self.process_registrations()
+        self.push_screen(RegisterScreen(self.registrations, self.fleets, self._registrations_wake))
+
+    @work(exclusive=True, group="registrations", exit_on_error=False)
+    async def process_registrations(self) -> None:
+        """Registers queued SIMs in the background for as long as the app runs (also after the screen closes)."""
+        self._registrations_wake.set()
+        await self.registrations.process(self.client, wake=self._registrations_wake)
 
     def _reload_if(self, changed: object = True) -> None:
         if changed is not False:

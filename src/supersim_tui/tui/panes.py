@@ -243,6 +243,9 @@ class SimsPane(Pane):
     TABLE_ID = "sims-table"
     WIDE = 100  # below this many columns, "Updated" moves to the detail strip only
 
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("n", "app.register_sims", "Register SIMs", id="sims.register"),
+    ]
     filter_label: str | None = None
 
     def __init__(self) -> None:

@@ -1,0 +1,129 @@
+"""A persistent queue of SIM registrations for the register screen.
+
+Every submission is written (one JSON line, file mode 0600) before anything is
+sent, and every outcome after, so nothing typed is lost if the app is closed or
+the link drops: on the next start, entries without a final outcome are queued
+again. Entries that cannot succeed as typed (wrong code, 83002) are final;
+transient failures wait and are retried while the app runs.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..api import AlreadyRegisteredError, SuperSimClient, SuperSimError
+from ..api.errors import ConnectFailedError, RateLimitedError, ServerError, TransportError
+from ..config import ensure_dir, state_dir
+
+QUEUED, REGISTERING, REGISTERED, WAITING, FAILED = "queued", "registering", "registered", "waiting", "failed"
+FINAL = (REGISTERED, FAILED)
+
+
+def queue_path() -> Path:
+    return state_dir() / "register-queue.jsonl"
+
+
+@dataclass
+class Entry:
+    iccid: str
+    registration_code: str
+    fleet: str | None = None
+    unique_name: str | None = None
+    status: str = QUEUED
+    detail: str = ""  # SIM SID when registered, the reason when failed or waiting
+    attempts: int = 0
+
+    @property
+    def final(self) -> bool:
+        return self.status in FINAL
+
+
+@dataclass
+class RegistrationQueue:
+    """Entries in submission order; ``path`` None keeps them in memory only (demo, tests)."""
+
+    path: Path | None = None
+    entries: dict[str, Entry] = field(default_factory=dict)
+    on_change: Callable[[Entry], None] | None = None
+
+    @classmethod
+    def open(cls, path: Path | None) -> RegistrationQueue:
+        queue = cls(path)
+        if path is not None and path.exists():
+            for line in path.read_text(encoding="utf-8").splitlines():
+                try:
+                    record: dict[str, Any] = json.loads(line)
+                except json.JSONDecodeError:
+                    continue  # a torn last line
+                queue.entries[record["iccid"]] = Entry(**record)
+            for entry in queue.entries.values():
+                if not entry.final:
+                    entry.status = QUEUED  # registering/waiting when the app closed: try again
+        return queue
+
+    @property
+    def pending(self) -> list[Entry]:
+        return [e for e in self.entries.values() if not e.final]
+
+    def add(self, entry: Entry) -> None:
+        self.entries[entry.iccid] = entry
+        self._save(entry)
+
+    def _save(self, entry: Entry) -> None:
+        if self.path is not None:
+            ensure_dir(self.path.parent)
+            fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+            try:
+                os.write(fd, (json.dumps(asdict(entry)) + "\n").encode())
+            finally:
+                os.close(fd)
+        if self.on_change is not None:
+            self.on_change(entry)
+
+    def set(self, entry: Entry, status: str, detail: str = "") -> None:
+        entry.status, entry.detail = status, detail
+        self._save(entry)
+
+    async def process(self, client: SuperSimClient, *, wake: asyncio.Event,
+                      retry_delay: Callable[[int], float] = lambda n: min(5.0 * 2 ** (n - 1), 60.0),
+                      sleep: Callable[[float], Any] = asyncio.sleep) -> None:
+        """Register queued entries one by one, forever (cancel the task to stop)."""
+        while True:
+            ready = [e for e in self.entries.values() if e.status == QUEUED]
+            if not ready:
+                wake.clear()
+                waiting = [e for e in self.entries.values() if e.status == WAITING]
+                if waiting:
+                    try:
+                        await asyncio.wait_for(wake.wait(), retry_delay(max(e.attempts for e in waiting)))
+                    except TimeoutError:
+                        for entry in waiting:
+                            entry.status = QUEUED
+                else:
+                    await wake.wait()
+                continue
+            await self._register(client, ready[0])
+
+    async def _register(self, client: SuperSimClient, entry: Entry) -> None:
+        entry.attempts += 1
+        self.set(entry, REGISTERING)
+        try:
+            try:
+                sim = await client.register_sim(entry.iccid, entry.registration_code)
+                sid, note = sim.sid, ""
+            except AlreadyRegisteredError as already:
+                found = await client.find_sim_by_iccid(entry.iccid)
+                sid, note = (already.sim_sid or (found.sid if found else "")), " (was already yours)"
+            if entry.fleet or entry.unique_name:
+                await client.update_sim(sid, fleet=entry.fleet, unique_name=entry.unique_name)
+            self.set(entry, REGISTERED, sid + note)
+        except (RateLimitedError, ServerError, TransportError, ConnectFailedError) as error:
+            self.set(entry, WAITING, f"{error} — will retry")
+        except SuperSimError as error:
+            self.set(entry, FAILED, str(error) + (f" — {error.hint}" if error.hint else ""))

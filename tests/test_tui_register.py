@@ -1,0 +1,123 @@
+"""Registering SIMs on the register screen: fast entry, validation as typed, the persistent queue."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.widgets import Input, Static
+
+from supersim_tui.ops.register_queue import FAILED, QUEUED, REGISTERED, Entry, RegistrationQueue
+from supersim_tui.simulator.seed import registrable_examples
+from supersim_tui.tui.register import RegisterScreen
+
+from .test_tui import build_app, demo_simulator
+
+
+async def settle(pilot: object, queue: RegistrationQueue, count: int) -> None:
+    """Wait (bounded) until ``count`` entries have a final outcome; the queue worker runs forever."""
+    for _ in range(200):
+        if sum(1 for e in queue.entries.values() if e.final) >= count:
+            break
+        await pilot.pause(0.02)  # type: ignore[attr-defined]
+    await pilot.pause()  # type: ignore[attr-defined]
+
+
+async def type_sim(pilot: object, iccid: str, code: str, *, keys: bool = False) -> None:
+    """Enter a SIM as a scanner would: ICCID, Enter, code, Enter (key by key, or each field at once)."""
+    if keys:
+        await pilot.press(*iccid, "enter", *code, "enter")  # type: ignore[attr-defined]
+        return
+    screen = pilot.app.screen  # type: ignore[attr-defined]
+    screen.query_one("#iccid", Input).value = iccid
+    await pilot.press("enter")  # type: ignore[attr-defined]
+    screen.query_one("#code", Input).value = code
+    await pilot.press("enter")  # type: ignore[attr-defined]
+
+
+async def test_register_three_good_one_bad_luhn_one_wrong_code() -> None:
+    """Three valid SIMs register (one into a fleet with a name pattern); a wrong check digit is refused as
+    typed and never sent; a wrong code fails with the API's reason; focus returns to the ICCID each time."""
+    sim = demo_simulator()
+    app = build_app(sim)
+    (a, code_a), (b, code_b), (c, code_c), (d, _code_d) = registrable_examples(sim.state, 4)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.press("3", "n")
+        screen = app.screen
+        assert isinstance(screen, RegisterScreen)
+        await type_sim(pilot, a[:4] + " " + a[4:8] + "-" + a[8:], code_a, keys=True)  # spaces, dashes: a label
+        assert app.focused is screen.query_one("#iccid", Input)
+        bad = a[:-1] + str((int(a[-1]) + 1) % 10)
+        await pilot.press(*bad, "enter")
+        problem = str(screen.query_one("#iccid-problem", Static).render())
+        assert "check digit is wrong" in problem and app.focused is screen.query_one("#iccid", Input)
+        screen.query_one("#iccid", Input).value = ""
+        await pilot.press(*a, "enter")  # the same SIM again in this session: refused, focus stays
+        assert "Already in this session" in str(screen.query_one("#iccid-problem", Static).render())
+        assert app.focused is screen.query_one("#iccid", Input)
+        screen.query_one("#iccid", Input).value = ""
+        screen.query_one("#fleet").value = sim.state.find_fleet("lab-bench").sid  # type: ignore[attr-defined,union-attr]
+        screen.query_one("#pattern", Input).value = "door-{n}"
+        await type_sim(pilot, b, code_b)
+        await type_sim(pilot, c, code_c)
+        await type_sim(pilot, d, "WRONGCODE1")
+        await settle(pilot, app.registrations, 4)
+        statuses = {iccid: e.status for iccid, e in app.registrations.entries.items()}
+        assert statuses == {a: REGISTERED, b: REGISTERED, c: REGISTERED, d: FAILED}
+        assert "registration code" in app.registrations.entries[d].detail
+    registered = {i: sim.state.sims[sim.state.sims_by_iccid[i]] for i in (a, b, c)}
+    assert bad not in sim.state.sims_by_iccid and d not in sim.state.sims_by_iccid
+    lab = sim.state.find_fleet("lab-bench")
+    assert (registered[b].unique_name, registered[b].fleet_sid) == ("door-2", lab.sid)  # type: ignore[union-attr]
+    assert (registered[c].unique_name, registered[c].fleet_sid) == ("door-3", lab.sid)  # type: ignore[union-attr]
+    posts = [dict(r.form)["Iccid"] for r in sim.request_log if r.method == "POST" and r.path == "/v1/Sims"]
+    assert sorted(posts) == sorted([a, b, c, d])
+
+
+async def test_queue_survives_closing_and_waits_out_an_outage(tmp_path: Path) -> None:
+    """Entries are written before they are sent: a queue reopened after the app closed carries on; while the
+    API fails they wait and are retried, then register."""
+    sim = demo_simulator()
+    (a, code_a), (b, code_b) = registrable_examples(sim.state, 2)
+    path = tmp_path / "queue.jsonl"
+    first = RegistrationQueue.open(path)
+    first.add(Entry(a, code_a))
+    first.add(Entry(b, code_b))
+    reopened = RegistrationQueue.open(path)
+    assert [e.status for e in reopened.entries.values()] == [QUEUED, QUEUED]
+    assert oct(path.stat().st_mode & 0o777) == "0o600"
+
+    sim.force_faults("503", "503", "503", "503", method="POST", path_prefix="/v1/Sims")
+    app = build_app(sim, attempts=1)
+    app.registrations = reopened
+    async with app.run_test(size=(100, 30)) as pilot:
+        # Pending entries start the (endless) queue worker at mount: no wait_for_complete here.
+        for _ in range(300):
+            if any(e.status == "waiting" for e in reopened.entries.values()):
+                break
+            await pilot.pause(0.01)
+        assert any(e.status == "waiting" for e in reopened.entries.values())
+        app._registrations_wake.set()  # retry now instead of after the back-off
+        for _ in range(20):
+            await settle(pilot, reopened, 2)
+            if all(e.final for e in reopened.entries.values()):
+                break
+            app._registrations_wake.set()
+            for e in reopened.entries.values():
+                if e.status == "waiting":
+                    e.status = QUEUED
+    assert {e.status for e in reopened.entries.values()} == {REGISTERED}
+    assert a in sim.state.sims_by_iccid and b in sim.state.sims_by_iccid
+    final = RegistrationQueue.open(path)
+    assert not final.pending
+
+
+def test_register_screen_snapshot(snap_compare: object) -> None:
+    """The register screen at 80x24 with a validation message."""
+    async def before(pilot: object) -> None:
+        await pilot.app.workers.wait_for_complete()  # type: ignore[attr-defined]
+        await pilot.press("3", "n")  # type: ignore[attr-defined]
+        await pilot.press(*"89883071111687722788")  # type: ignore[attr-defined]
+        await pilot.pause()  # type: ignore[attr-defined]
+
+    assert snap_compare(build_app(demo_simulator()), terminal_size=(80, 24), run_before=before)  # type: ignore[operator]
