@@ -134,15 +134,9 @@ async def change_sims(session: Session, args: argparse.Namespace, change_builder
     _confirm_or_refuse(args, f"Change {len(plan.to_send):,} SIMs?")
     run_id = new_run_id()
     journal = _journal(session, run_id, {"kind": change.kind, "change": change.to_json()})
-    bar = ProgressBar()
-    runner = BulkRunner(client, concurrency=args.concurrency, journal=journal, on_progress=bar)
-    try:
-        with _cancel_on_interrupt(runner.cancel, run_id):
-            result = await runner.run(plan, run_id)
-    finally:
-        bar.close()
-        if journal is not None:
-            journal.close()
+    runner = BulkRunner(client, concurrency=args.concurrency, journal=journal)
+    with _live(runner, run_id, journal):
+        result = await runner.run(plan, run_id)
     return _report(result.outcomes, args, run_id, result.cancelled, {"change": change.to_json()})
 
 
@@ -202,6 +196,20 @@ def _confirm_or_refuse(args: argparse.Namespace, question: str) -> None:
 
 
 @contextlib.contextmanager
+def _live(runner: BulkRunner | RegistrationRunner, run_id: str, journal: Journal | None) -> Iterator[None]:
+    """While a run goes: a progress bar on stderr, Ctrl+C to stop cleanly; afterwards the journal is closed."""
+    bar = ProgressBar()
+    runner.on_progress = bar
+    try:
+        with _cancel_on_interrupt(runner.cancel, run_id):
+            yield
+    finally:
+        bar.close()
+        if journal is not None:
+            journal.close()
+
+
+@contextlib.contextmanager
 def _cancel_on_interrupt(cancel: Callable[[], None], run_id: str) -> Iterator[None]:
     """Ctrl+C stops scheduling new requests; in-flight ones finish and the journal says where it stopped."""
     loop = asyncio.get_running_loop()
@@ -252,15 +260,9 @@ async def register(session: Session, args: argparse.Namespace) -> int:
         _confirm_or_refuse(args, f"Register {len(rows):,} SIMs?")
     run_id = new_run_id()
     journal = _journal(session, run_id, {"kind": "register"})
-    bar = ProgressBar()
-    runner = RegistrationRunner(session.client, concurrency=args.concurrency, journal=journal, on_progress=bar)
-    try:
-        with _cancel_on_interrupt(runner.cancel, run_id):
-            result = await runner.run(rows, run_id)
-    finally:
-        bar.close()
-        if journal is not None:
-            journal.close()
+    runner = RegistrationRunner(session.client, concurrency=args.concurrency, journal=journal)
+    with _live(runner, run_id, journal):
+        result = await runner.run(rows, run_id)
     return _report(result.outcomes, args, run_id, result.cancelled, {"kind": "register"})
 
 
@@ -294,21 +296,16 @@ async def resume(session: Session, args: argparse.Namespace) -> int:
         raise UsageError(f"run {state.run_id} was made against {header.get('base_url')}, "
                          f"not {session.client.base_url}")
     note(f"Resuming {state.run_id}: {len(state.remaining):,} of {len(state.items):,} items left")
-    bar = ProgressBar()
-    try:
-        if header.get("kind") == "register":
-            reg = RegistrationRunner(session.client, concurrency=args.concurrency, journal=journal, on_progress=bar)
-            with _cancel_on_interrupt(reg.cancel, state.run_id):
-                reg_result = await reg.resume(state)
-            outcomes, cancelled = reg_result.outcomes, reg_result.cancelled
-        else:
-            runner = BulkRunner(session.client, concurrency=args.concurrency, journal=journal, on_progress=bar)
-            with _cancel_on_interrupt(runner.cancel, state.run_id):
-                result = await runner.resume(state)
-            outcomes, cancelled = result.outcomes, result.cancelled
-    finally:
-        bar.close()
-        journal.close()
+    if header.get("kind") == "register":
+        registration = RegistrationRunner(session.client, concurrency=args.concurrency, journal=journal)
+        with _live(registration, state.run_id, journal):
+            registered = await registration.resume(state)
+        outcomes, cancelled = registered.outcomes, registered.cancelled
+    else:
+        runner = BulkRunner(session.client, concurrency=args.concurrency, journal=journal)
+        with _live(runner, state.run_id, journal):
+            result = await runner.resume(state)
+        outcomes, cancelled = result.outcomes, result.cancelled
     return _report(outcomes, args, state.run_id, cancelled, {"kind": header.get("kind")})
 
 
