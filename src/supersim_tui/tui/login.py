@@ -32,6 +32,7 @@ class LoginScreen(Screen[Connection | None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="login.cancel"),
+        Binding("escape", "quit_app", "Quit", id="login.quit"),
         Binding("ctrl+s", "submit", "Verify and save", id="login.submit"),
     ]
 
@@ -79,6 +80,17 @@ class LoginScreen(Screen[Connection | None]):
         for widget in self.query(".kore-only"):
             widget.display = False
         self.query_one("#identity", Input).focus()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Esc cancels when there is an account to go back to; at first start it quits (False hides a binding).
+        if action == "cancel":
+            return self.can_cancel
+        if action == "quit_app":
+            return not self.can_cancel
+        return True
+
+    def action_quit_app(self) -> None:
+        self.app.exit()
 
     @property
     def kind(self) -> str:
