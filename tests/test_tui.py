@@ -130,3 +130,44 @@ def test_snapshots(snap_compare: Callable[..., bool], name: str, size: tuple[int
         await wait_for_data(pilot)
 
     assert snap_compare(build_app(demo_simulator()), terminal_size=size, run_before=before)
+
+
+async def test_sims_filters_go_to_the_server() -> None:
+    """Status and ICCID filters list only matching SIMs (server-side); a bad ICCID is explained, not sent;
+    x clears every filter."""
+    from textual.widgets import Input, Select
+
+    sim = demo_simulator(sims=250)
+    app = build_app(sim)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.press("3")
+        pane = app.query_one(SimsPane)
+        pane.query_one("#filter-status", Select).value = "inactive"
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        table = app.query_one("#sims-table", DataTable)
+        expected = [s.iccid for s in sim.state.sims.values() if s.status == "inactive"]
+        assert cells(table, 0) == expected
+        assert "Status=inactive" in sim.request_log[-1].query
+        assert str(pane.query_one("#sims-count").render()) == f"{len(expected)} SIMs"
+
+        target = expected[0]
+        iccid_box = pane.query_one("#filter-iccid", Input)
+        iccid_box.value = target[:-1] + str((int(target[-1]) + 1) % 10)
+        before = len(sim.request_log)
+        iccid_box.post_message(Input.Submitted(iccid_box, iccid_box.value))
+        await pilot.pause()
+        assert "check digit" in str(pane.query_one("#sims-count").render())
+        assert len(sim.request_log) == before
+        iccid_box.value = target
+        iccid_box.post_message(Input.Submitted(iccid_box, target))
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert cells(table, 0) == [target]
+
+        app.action_clear_sim_filter()
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert table.row_count == 100 and pane.filter_label is None

@@ -194,13 +194,21 @@ class SuperSimApp(App[None]):
         fleet = self.query_one(FleetsPane).current
         if fleet is not None:
             self.action_show_tab("sims")
-            names = {f.sid: f.label for f in self.fleets}
-            pager = self.client.list_sims(fleet=fleet.sid, page_size=SIM_PAGE_SIZE)
-            self.query_one(SimsPane).start(pager, names, filter_label=f"fleet {fleet.label}")
+            self.query_one(SimsPane).set_fleet(fleet.sid)
 
     def action_clear_sim_filter(self) -> None:
+        self.query_one(SimsPane).clear_filters()
+
+    @on(SimsPane.FiltersChanged)
+    def _filter_sims(self, event: SimsPane.FiltersChanged) -> None:
+        """Filters go to the server (Status, Fleet, Iccid): only matching SIMs are ever loaded."""
         names = {f.sid: f.label for f in self.fleets}
-        self.query_one(SimsPane).start(self.client.list_sims(page_size=SIM_PAGE_SIZE), names)
+        parts = [f"status {event.status}"] if event.status else []
+        parts += [f"fleet {names.get(event.fleet, event.fleet)}"] if event.fleet else []
+        parts += [f"ICCID {event.iccid}"] if event.iccid else []
+        pager = self.client.list_sims(status=event.status, fleet=event.fleet, iccid=event.iccid,
+                                      page_size=SIM_PAGE_SIZE)
+        self.query_one(SimsPane).start(pager, names, filter_label=", ".join(parts) or None)
         self.refresh_bindings()
 
     @on(DataTable.RowSelected, "#naps-table")
@@ -271,8 +279,11 @@ class SuperSimApp(App[None]):
         fleet_names = {f.sid: f.label for f in fleets}
         self.query_one(FleetsPane).show(fleets, nap_names)
         sims = self.query_one(SimsPane)
+        sims.set_fleets(fleets)
         if sims.filter_label is None:
             sims.start(self.client.list_sims(page_size=SIM_PAGE_SIZE), fleet_names)
+        else:
+            sims.apply_filters()  # reload with the filters the user set
         networks = await asyncio.gather(*(self.client.list_nap_networks(n.sid).collect() for n in naps))
         self.query_one(NapsPane).show([NapInfo(n, nets) for n, nets in zip(naps, networks, strict=True)], fleets)
         if catalog_task is not None:

@@ -16,11 +16,13 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Vertical
+from textual.containers import Horizontal, Vertical
 from textual.coordinate import Coordinate
-from textual.widgets import DataTable, Static
+from textual.message import Message
+from textual.widgets import DataTable, Input, Select, Static
 
 from ..api import Fleet, NapNetwork, NetworkAccessProfile, Pager, Sim
+from ..iccid import iccid_problem, normalize
 from .format import megabytes, status_text, when, yes_no
 
 SIM_PAGE_SIZE = 100
@@ -239,9 +241,19 @@ class NapsPane(Pane):
         ]))
 
 
+SIM_STATUSES = ("new", "ready", "active", "inactive", "scheduled")
+
+
 class SimsPane(Pane):
+    """SIMs, filtered on the server (status, fleet, exact ICCID), loaded a page at a time."""
+
     TABLE_ID = "sims-table"
     WIDE = 100  # below this many columns, "Updated" moves to the detail strip only
+
+    class FiltersChanged(Message):
+        def __init__(self, status: str | None, fleet: str | None, iccid: str | None):
+            super().__init__()
+            self.status, self.fleet, self.iccid = status, fleet, iccid
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("n", "app.register_sims", "Register SIMs", id="sims.register"),
@@ -254,6 +266,63 @@ class SimsPane(Pane):
         self._pager: Pager[Sim] | None = None
         self._fleet_names: dict[str, str] = {}
         self._wide: bool | None = None
+        self._muted = False
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="sims-filters"):
+            yield Select([(s, s) for s in SIM_STATUSES], prompt="any status", id="filter-status", compact=True)
+            yield Select([], prompt="any fleet", id="filter-fleet", compact=True)
+            yield Input(id="filter-iccid", placeholder="ICCID (Enter)", compact=True)
+            yield Static(id="sims-count")
+        yield from super().compose()
+
+    def set_fleets(self, fleets: list[Fleet]) -> None:
+        select = self.query_one("#filter-fleet", Select)
+        value = select.value
+        self._muted = True
+        select.set_options([(f.label, f.sid) for f in fleets])
+        if isinstance(value, str) and value in {f.sid for f in fleets}:
+            select.value = value
+        self.call_after_refresh(self._unmute)
+
+    def _unmute(self) -> None:
+        self._muted = False
+
+    def set_fleet(self, fleet_sid: str) -> None:
+        self.query_one("#filter-fleet", Select).value = fleet_sid  # posts Changed: the app reloads
+
+    def clear_filters(self) -> None:
+        self._muted = True
+        self.query_one("#filter-status", Select).clear()
+        self.query_one("#filter-fleet", Select).clear()
+        self.query_one("#filter-iccid", Input).value = ""
+        self.call_after_refresh(self._emit_unmuted)
+
+    def _emit_unmuted(self) -> None:
+        self._muted = False
+        self.apply_filters()
+
+    @on(Select.Changed, "#sims-filters Select")
+    def _select_changed(self) -> None:
+        if not self._muted:
+            self.apply_filters()
+
+    @on(Input.Submitted, "#filter-iccid")
+    def _iccid_entered(self, event: Input.Submitted) -> None:
+        value = normalize(event.value)
+        problem = iccid_problem(value) if value else None
+        if problem:
+            self.query_one("#sims-count", Static).update(Text(problem, style="bold red"))
+            return
+        self.apply_filters()
+        self.table.focus()
+
+    def apply_filters(self) -> None:
+        status = self.query_one("#filter-status", Select).value
+        fleet = self.query_one("#filter-fleet", Select).value
+        iccid = normalize(self.query_one("#filter-iccid", Input).value) or None
+        self.post_message(self.FiltersChanged(status if isinstance(status, str) else None,
+                                              fleet if isinstance(fleet, str) else None, iccid))
 
     def on_mount(self) -> None:
         self._set_columns(self.app.size.width >= self.WIDE)
@@ -292,7 +361,6 @@ class SimsPane(Pane):
     def start(self, pager: Pager[Sim], fleet_names: dict[str, str], filter_label: str | None = None) -> None:
         """Show the first page of ``pager``; later pages load as the cursor moves down."""
         self.filter_label = filter_label
-        self.border_title = f"SIMs in {filter_label} · x clears" if filter_label else None
         self._pager = pager
         self._fleet_names = fleet_names
         self._sims = {}
@@ -320,8 +388,10 @@ class SimsPane(Pane):
             self._sims[sim.sid] = sim
             table.add_row(*self._cells(sim), key=sim.sid)
         table.loading = False
+        more = "+" if self._pager.has_more else ""  # more load as you scroll
+        self.query_one("#sims-count", Static).update(f"{self.loaded:,}{more} SIMs")
         if not self._sims:
-            self.detail.update(f"No SIMs in {self.filter_label}." if self.filter_label
+            self.detail.update(f"No SIMs match ({self.filter_label}): x clears the filters." if self.filter_label
                                else "No SIMs in this account yet.")
 
     @on(DataTable.RowHighlighted, "#sims-table")
