@@ -100,6 +100,20 @@ def parse_registration_csv(text: str) -> list[Registration]:
     return rows
 
 
+async def claim_sim(client: SuperSimClient, iccid: str, registration_code: str) -> tuple[str, bool]:
+    """Register one SIM; returns its SID and whether it was already in this account (83003 counts as
+    success). The one place both the batch runner and the register screen's queue claim a SIM."""
+    try:
+        return (await client.register_sim(iccid, registration_code)).sid, False
+    except AlreadyRegisteredError as already:
+        if already.sim_sid:
+            return already.sim_sid, True
+        sim = await client.find_sim_by_iccid(iccid)
+        if sim is None:
+            raise SuperSimError(f"SIM {iccid} is registered but could not be found") from None
+        return sim.sid, True
+
+
 @dataclass
 class RegistrationResult:
     run_id: str
@@ -207,11 +221,8 @@ class RegistrationRunner:
             if sim_sid is None:
                 if self.journal is not None:
                     self.journal.write({"type": "start", "key": row.key})
-                try:
-                    sim_sid = (await self.client.register_sim(row.iccid, row.registration_code)).sid
-                except AlreadyRegisteredError as already:
-                    sim_sid = already.sim_sid or (await self._sid_for(row.iccid))
-                    note = "already in this account"
+                sim_sid, already = await claim_sim(self.client, row.iccid, row.registration_code)
+                note = "already in this account" if already else None
                 if self.journal is not None:
                     self.journal.write({"type": "sent", "key": row.key, "sid": sim_sid})
             if row.fleet or row.unique_name:
@@ -221,12 +232,6 @@ class RegistrationRunner:
         except SuperSimError as error:
             return ItemOutcome(row.key, row.iccid, label, FAILED, error=_message(error), code=error.code,
                                retryable=_retryable(error))
-
-    async def _sid_for(self, iccid: str) -> str:
-        sim = await self.client.find_sim_by_iccid(iccid)
-        if sim is None:
-            raise SuperSimError(f"SIM {iccid} is registered but could not be found")
-        return sim.sid
 
     def _report(self) -> None:
         if self.on_progress is not None:

@@ -17,9 +17,10 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..api import AlreadyRegisteredError, SuperSimClient, SuperSimError
+from ..api import SuperSimClient, SuperSimError
 from ..api.errors import ConnectFailedError, RateLimitedError, ServerError, TransportError
 from ..config import ensure_dir, state_dir
+from .register import claim_sim
 
 QUEUED, REGISTERING, REGISTERED, WAITING, FAILED = "queued", "registering", "registered", "waiting", "failed"
 FINAL = (REGISTERED, FAILED)
@@ -114,12 +115,8 @@ class RegistrationQueue:
         entry.attempts += 1
         self.set(entry, REGISTERING)
         try:
-            try:
-                sim = await client.register_sim(entry.iccid, entry.registration_code)
-                sid, note = sim.sid, ""
-            except AlreadyRegisteredError as already:
-                found = await client.find_sim_by_iccid(entry.iccid)
-                sid, note = (already.sim_sid or (found.sid if found else "")), " (was already yours)"
+            sid, already = await claim_sim(client, entry.iccid, entry.registration_code)
+            note = " (was already yours)" if already else ""
             if entry.fleet or entry.unique_name:
                 await client.update_sim(sid, fleet=entry.fleet, unique_name=entry.unique_name)
             self.set(entry, REGISTERED, sid + note)
