@@ -37,6 +37,15 @@ UNCONFIRMED = "unconfirmed"  # accepted by the API, still scheduled when followi
 NAME_FIELDS = ("iccid", "last4", "last6", "n", "sid")
 
 
+def format_unique_name(pattern: str, *, iccid: str, n: int, sid: str | None = None) -> str:
+    """Fill a unique-name pattern ({n}, {iccid}, {last4}, {last6}, and {sid} when known) for one SIM;
+    an unknown field raises KeyError."""
+    fields: dict[str, object] = {"iccid": iccid, "last4": iccid[-4:], "last6": iccid[-6:], "n": n}
+    if sid is not None:
+        fields["sid"] = sid
+    return pattern.format(**fields)
+
+
 def _pattern_fields(pattern: str) -> set[str]:
     import string
 
@@ -75,8 +84,7 @@ class Change:
 
     def name_for(self, sim: Sim, n: int) -> str:
         assert self.unique_name_pattern is not None
-        iccid = sim.iccid or ""
-        return self.unique_name_pattern.format(iccid=iccid, last4=iccid[-4:], last6=iccid[-6:], n=n, sid=sim.sid)
+        return format_unique_name(self.unique_name_pattern, iccid=sim.iccid or "", n=n, sid=sim.sid)
 
     def describe(self) -> str:
         if self.unique_name_pattern:

@@ -21,6 +21,7 @@ from textual.widgets import DataTable, Footer, Header, Input, Label, Select, Sta
 
 from ..api import Fleet
 from ..iccid import iccid_problem, normalize, registration_code_problem
+from ..ops.bulk import format_unique_name
 from ..ops.register_queue import FAILED, QUEUED, REGISTERED, REGISTERING, WAITING, Entry, RegistrationQueue
 
 STATUS_STYLE = {QUEUED: "dim", REGISTERING: "bold cyan", REGISTERED: "bold green", WAITING: "yellow",
@@ -32,7 +33,7 @@ def name_from_pattern(pattern: str, iccid: str, n: int) -> str | None:
     """The unique name for the n-th SIM of this session ({n}, {iccid}, {last4}, {last6})."""
     if not pattern.strip():
         return None
-    return pattern.strip().format(n=n, iccid=iccid, last4=iccid[-4:], last6=iccid[-6:])
+    return format_unique_name(pattern.strip(), iccid=iccid, n=n)
 
 
 class RegisterScreen(Screen[None]):
