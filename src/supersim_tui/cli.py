@@ -319,7 +319,6 @@ def _run_tui(args: argparse.Namespace) -> int:
     settings = load_settings()
     if args.demo:
         session = open_session(args)
-        session.client.page_size = 50
         SuperSimApp(session.client, account_label="demo account (simulator)", settings=settings).run()
         return EXIT_OK
     registrations = RegistrationQueue.open(queue_path())

@@ -49,7 +49,8 @@ class Connection:
 
 
 def _default_client(credentials: Credentials) -> SuperSimClient:
-    return SuperSimClient(credentials.auth(), base_url=credentials.base_url)
+    # Small lists (fleets, NAPs, networks) come whole in one page; the SIMs pane asks for its own page size.
+    return SuperSimClient(credentials.auth(), base_url=credentials.base_url, page_size=1000)
 
 
 class Connector:
