@@ -31,6 +31,9 @@ def demo_simulator(**overrides: object) -> Simulator:
     return Simulator(SimulatorConfig(**settings))  # type: ignore[arg-type]
 
 
+ICCID = 1  # the SIMs table's ICCID column (the first is the mark)
+
+
 def cells(table: DataTable[object], column: int) -> list[str]:
     return [str(table.get_row_at(i)[column]) for i in range(table.row_count)]
 
@@ -56,9 +59,14 @@ async def test_fleets_and_naps_show_the_account(make_simulator: Callable[..., Si
         assert unused and all(cells(naps, 3)[cells(naps, 0).index(name)] == "unused" for name in unused)
 
 
-async def test_sims_load_page_by_page_as_the_cursor_moves() -> None:
-    """Only the first page loads at start; moving to the end loads the next, until all are there."""
-    sim = demo_simulator(sims=250)
+async def test_sims_load_page_by_page_in_a_window_of_pages(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Only the first page loads at start; End reads on page by page to the last SIM while the table never
+    holds more than the window; scrolling back up reads dropped pages again; Home returns to the first SIM."""
+    from supersim_tui.tui import panes
+
+    monkeypatch.setattr(panes, "WINDOW_PAGES", 3)
+    sim = demo_simulator(sims=1000)
+    iccids = [s.iccid for s in sim.state.sims.values()]
     app = build_app(sim)
     async with app.run_test(size=(120, 36)) as pilot:
         await app.workers.wait_for_complete()
@@ -68,13 +76,33 @@ async def test_sims_load_page_by_page_as_the_cursor_moves() -> None:
         assert table.row_count == 100 and not pane.complete
         pane_gets = [r for r in sim.request_log if r.path == "/v1/Sims" and "Fleet=" not in r.query]
         assert len(pane_gets) == 1  # one page, not the account (fleet counts use filtered listings)
-        for expected in (200, 250):
+
+        def window_is_consistent() -> None:
+            first = pane.position(0) - 1
+            assert cells(table, ICCID) == iccids[first:first + table.row_count]
+            assert table.row_count <= 300
+
+        for _ in range(12):
             await pilot.press("end")
             await app.workers.wait_for_complete()
             await pilot.pause()
-            assert table.row_count == expected
-        assert pane.complete
-        assert cells(table, 0) == [s.iccid for s in sim.state.sims.values()]
+            window_is_consistent()
+        assert pane.complete and pane.at_end
+        assert pane.position(table.cursor_row) == 1000 and pane.first_page == 7
+        assert "1,000 of 1,000 SIMs" in str(pane.query_one("#sims-count").render())
+
+        for _ in range(20):  # back up: earlier pages are read again from their links
+            await pilot.press("pageup")
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            window_is_consistent()
+        assert pane.first_page < 5
+
+        await pilot.press("home")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert pane.first_page == 0 and pane.position(table.cursor_row) == 1
+        window_is_consistent()
 
 
 async def test_api_failure_becomes_a_notification_not_a_crash() -> None:
@@ -148,9 +176,9 @@ async def test_sims_filters_go_to_the_server() -> None:
         await pilot.pause()
         table = app.query_one("#sims-table", DataTable)
         expected = [s.iccid for s in sim.state.sims.values() if s.status == "inactive"]
-        assert cells(table, 0) == expected
+        assert cells(table, ICCID) == expected
         assert "Status=inactive" in sim.request_log[-1].query
-        assert str(pane.query_one("#sims-count").render()) == f"{len(expected)} SIMs"
+        assert str(pane.query_one("#sims-count").render()) == f"1 of {len(expected)} SIMs"
 
         target = expected[0]
         iccid_box = pane.query_one("#filter-iccid", Input)
@@ -164,7 +192,7 @@ async def test_sims_filters_go_to_the_server() -> None:
         iccid_box.post_message(Input.Submitted(iccid_box, target))
         await app.workers.wait_for_complete()
         await pilot.pause()
-        assert cells(table, 0) == [target]
+        assert cells(table, ICCID) == [target]
 
         app.action_clear_sim_filter()
         await pilot.pause()

@@ -330,8 +330,8 @@ def _run_tui(args: argparse.Namespace) -> int:
         reason = ("No saved credentials found."
                   if str(error).startswith("no credentials found") else f"{error}.")
         SuperSimApp(None, connector=connector, settings=settings, sign_in_reason=reason,
-                    registrations=registrations).run()
+                    registrations=registrations, journal_runs=True).run()
         return EXIT_OK
     SuperSimApp(session.client, account_label=session.identity, connector=connector, settings=settings,
-                registrations=registrations).run()
+                registrations=registrations, journal_runs=True).run()
     return EXIT_OK

@@ -29,6 +29,7 @@ class Pager(Generic[T], AsyncIterator[T]):
         self._pages = 0
         self._max_pages = max_pages
         self._seen: set[str] = set()
+        self._links: list[str] = []  # the link each page was read from, to read it again
 
     @property
     def has_more(self) -> bool:
@@ -48,10 +49,21 @@ class Pager(Generic[T], AsyncIterator[T]):
 
             self._next = None
             raise ResponseFormatError("The API sent the same page link twice; stopped to avoid looping")
-        self._seen.add(self._next)
         items, following = await self._fetch(self._next, self._params if self._pages == 0 else None)
+        self._seen.add(self._next)  # only once read: a read cancelled half-way can be made again
+        self._links.append(self._next)
         self._pages += 1
         self._next = following
+        return items
+
+    async def page_again(self, index: int) -> list[T]:
+        """Read page ``index`` (0-based, already read once) again, from the link it came from.
+
+        Lets a view keep only a window of pages in memory and re-read the ones it dropped.
+        """
+        if not 0 <= index < len(self._links):
+            raise IndexError(f"page {index} has not been read yet")
+        items, _following = await self._fetch(self._links[index], self._params if index == 0 else None)
         return items
 
     def __aiter__(self) -> Pager[T]:

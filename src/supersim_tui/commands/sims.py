@@ -10,7 +10,6 @@ import signal
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import asdict
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +20,7 @@ from ..ops.bulk import DONE, SKIPPED, BulkRunner, Change, ItemOutcome, Plan, pla
 from ..ops.journal import Journal, find_run, list_runs, new_run_id
 from ..ops.register import InputError, Registration, RegistrationRunner, check_registration, parse_registration_csv
 from ..ops.select import Selection, parse_iccid_lines, select_filtered, select_named
+from ..ops.sim_info import data_size, sim_details
 from .output import ProgressBar, csv_writer, note, print_json, table
 from .session import Session, UsageError
 
@@ -59,21 +59,12 @@ async def list_sims(client: SuperSimClient, args: argparse.Namespace) -> int:
 
 
 async def show_sim(client: SuperSimClient, args: argparse.Namespace) -> int:
-    sim = await _find_one(client, args.sim)
-    fleet = await client.fetch_fleet(sim.fleet_sid) if sim.fleet_sid else None
-    nap = await client.fetch_nap(fleet.network_access_profile_sid) if fleet and fleet.network_access_profile_sid \
-        else None
-    today = datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
-    ips, periods, usage = await asyncio.gather(
-        client.list_ip_addresses(sim.sid).collect(),
-        client.list_billing_periods(sim.sid).collect(limit=3),
-        client.list_usage_records(sim=sim.sid, granularity="day", start_time=_iso(today - timedelta(days=7)),
-                                  end_time=_iso(today + timedelta(days=1))).collect(),
-    )
+    info = await sim_details(client, await _find_one(client, args.sim))
+    sim, fleet, nap, ips, periods = info.sim, info.fleet, info.nap, info.ip_addresses, info.billing_periods
     if args.json:
         print_json({"sim": to_builtins(sim), "fleet": to_builtins(fleet), "network_access_profile": to_builtins(nap),
                     "ip_addresses": to_builtins(ips), "billing_periods": to_builtins(periods),
-                    "usage_last_7_days": to_builtins(usage)})
+                    "usage_last_7_days": to_builtins(info.usage)})
         return EXIT_OK
     rows = [("SID", sim.sid), ("ICCID", sim.iccid), ("Unique name", sim.unique_name or "-"),
             ("Status", sim.status), ("Fleet", f"{fleet.unique_name} ({fleet.sid})" if fleet else "none"),
@@ -89,9 +80,8 @@ async def show_sim(client: SuperSimClient, args: argparse.Namespace) -> int:
     print("\nData used, last 7 days")
     table(["day", "upload", "download", "total", "billed"],
           [[f"{r.period.start_time:%Y-%m-%d}" if r.period and r.period.start_time else "-",
-            _bytes(r.data_upload), _bytes(r.data_download), _bytes(r.data_total),
-            f"{r.billed or 0:.2f} {r.billed_unit or ''}"] for r in sorted(
-              usage, key=lambda r: r.period.start_time if r.period and r.period.start_time else today)])
+            data_size(r.data_upload), data_size(r.data_download), data_size(r.data_total),
+            f"{r.billed or 0:.2f} {r.billed_unit or ''}"] for r in info.usage])
     return EXIT_OK
 
 
@@ -346,19 +336,3 @@ def _iccid_arg(value: str) -> str:
     if problem:
         raise UsageError(f"--iccid: {problem}")
     return normalize(value)
-
-
-def _iso(moment: datetime) -> str:
-    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def _bytes(value: int | None) -> str:
-    if value is None:
-        return "-"
-    size = float(value)
-    for unit in ("B", "KB", "MB", "GB"):
-        if size < 1000:
-            return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
-        size /= 1000
-    return f"{size:.1f} TB"
-

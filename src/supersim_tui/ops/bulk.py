@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import csv
 import time
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 from typing import Any
 
 from ..api import Sim, SimStatus, SuperSimClient, SuperSimError
@@ -535,3 +537,20 @@ class BulkRunner:
 
 def _message(error: SuperSimError) -> str:
     return str(error) + (f" — {error.hint}" if error.hint else "")
+
+
+OUTCOME_COLUMNS = ("iccid", "sid", "name", "outcome", "status", "fleet", "fleet_sid", "error", "code")
+
+
+def write_outcomes_csv(path: Path, outcomes: Iterable[ItemOutcome], fleet_names: dict[str, str]) -> int:
+    """Each SIM's outcome of a run as CSV (a new file: an existing one is never overwritten); the row count."""
+    count = 0
+    with path.open("x", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(OUTCOME_COLUMNS)
+        for o in outcomes:
+            writer.writerow([o.iccid, o.key, o.label if o.label not in (o.iccid, o.key) else "", o.outcome,
+                             o.status or "", fleet_names.get(o.fleet_sid or "", ""), o.fleet_sid or "",
+                             o.error or "", o.code if o.code is not None else ""])
+            count += 1
+    return count

@@ -134,14 +134,19 @@ def list_runs(directory: Path | None = None) -> list[JournalState]:
     return states
 
 
-def find_run(run_id: str | None, directory: Path | None = None) -> tuple[Journal, JournalState] | None:
-    """The named run, or the newest unfinished one."""
+def find_run(run_id: str | None, directory: Path | None = None, *, base_url: str | None = None,
+             kinds: tuple[str, ...] | None = None) -> tuple[Journal, JournalState] | None:
+    """The named run, or the newest unfinished one (made against ``base_url``, of one of ``kinds``, if given)."""
     folder = directory or runs_dir()
     if run_id:
         path = folder / f"{run_id}.jsonl"
         state = read_state(Journal(path)) if path.exists() else None
         return (Journal(path), state) if state else None
     for state in list_runs(folder):
+        if base_url is not None and state.header.get("base_url") != base_url:
+            continue
+        if kinds is not None and state.header.get("kind") not in kinds:
+            continue
         if not state.finished and state.remaining:
             return Journal(folder / f"{state.run_id}.jsonl"), state
     return None

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 from typing import ClassVar
 
+import msgspec
+from rich.text import Text
 from textual import on, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
@@ -12,19 +15,24 @@ from textual.widgets import DataTable, Footer, Header, TabbedContent, TabPane
 from textual.widgets.tabbed_content import ContentTabs
 from textual.worker import Worker, WorkerState
 
-from ..api import Fleet, Network, NetworkAccessProfile, SuperSimClient, SuperSimError
+from ..api import Fleet, Network, NetworkAccessProfile, Sim, SuperSimClient, SuperSimError
 from ..connect import Connection, Connector, SignInError
+from ..ops.bulk import Change, RunResult, plan_change
+from ..ops.journal import Journal, find_run
 from ..ops.register_queue import RegistrationQueue
 from ..ops.summary import count_sims
 from ..settings import Settings
+from .bulk import BulkRunScreen, ChoiceScreen, Confirm, plan_text
 from .catalog import CatalogScreen
 from .commands import BindingCommands
 from .forms import FleetForm, NameForm
 from .login import LoginScreen, ProfileCommands
-from .panes import SIM_PAGE_SIZE, FleetsPane, NapInfo, NapsPane, Pane, SimsPane
+from .panes import FleetsPane, NapInfo, NapsPane, Pane, SimsPane, slim
 from .register import RegisterScreen
+from .sim_detail import SimChanged, SimDetailScreen
 
 TABS = ("fleets", "naps", "sims")
+BULK_KINDS = ("set-status", "move", "rename")  # runs the TUI can resume (registrations have their own queue)
 
 
 class SuperSimApp(App[None]):
@@ -48,7 +56,8 @@ class SuperSimApp(App[None]):
 
     def __init__(self, client: SuperSimClient | None, *, account_label: str = "", close_client: bool = True,
                  connector: Connector | None = None, settings: Settings | None = None,
-                 sign_in_reason: str | None = None, registrations: RegistrationQueue | None = None):
+                 sign_in_reason: str | None = None, registrations: RegistrationQueue | None = None,
+                 journal_runs: bool = False, export_dir: Path | None = None):
         super().__init__()
         self._client = client
         self.account_label = account_label
@@ -61,6 +70,9 @@ class SuperSimApp(App[None]):
         self.catalog: list[Network] = []
         self.registrations = registrations or RegistrationQueue()
         self._registrations_wake = asyncio.Event()
+        self.journal_runs = journal_runs  # a real account's bulk runs are journaled, and offered for resuming
+        self.export_dir = export_dir
+        self._resume_offered = False
 
     @property
     def client(self) -> SuperSimClient:
@@ -148,12 +160,16 @@ class SuperSimApp(App[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Account actions only apply on the main screen once signed in (hidden from the footer otherwise)."""
         account_actions = ("show_tab", "refresh", "catalog", "new_fleet", "edit_fleet", "goto_nap", "fleet_sims",
-                           "new_nap", "rename_nap", "open_nap", "clear_sim_filter", "register_sims")
+                           "new_nap", "rename_nap", "open_nap", "clear_sim_filter", "register_sims",
+                           "sim_detail", "mark_matching", "bulk_status", "bulk_move")
         # Textual: False hides a binding, None shows it dimmed (not available right now).
         if action in account_actions and (self._client is None or len(self.screen_stack) > 1):
             return False  # signed out, or another screen (catalog, form, sign-in) is on top
         if action == "clear_sim_filter":
             return bool(self.query_one(SimsPane).filter_label)
+        if action in ("sim_detail", "bulk_status", "bulk_move"):
+            pane = self.query_one(SimsPane)
+            return None if pane.current is None and not (action != "sim_detail" and pane.marks) else True
         return True
 
     def action_show_tab(self, tab: str) -> None:
@@ -206,9 +222,10 @@ class SuperSimApp(App[None]):
         parts = [f"status {event.status}"] if event.status else []
         parts += [f"fleet {names.get(event.fleet, event.fleet)}"] if event.fleet else []
         parts += [f"ICCID {event.iccid}"] if event.iccid else []
+        pane = self.query_one(SimsPane)
         pager = self.client.list_sims(status=event.status, fleet=event.fleet, iccid=event.iccid,
-                                      page_size=SIM_PAGE_SIZE)
-        self.query_one(SimsPane).start(pager, names, filter_label=", ".join(parts) or None)
+                                      page_size=pane.page_size)
+        pane.start(pager, names, filter_label=", ".join(parts) or None)
         self.refresh_bindings()
 
     @on(DataTable.RowSelected, "#naps-table")
@@ -246,6 +263,136 @@ class SuperSimApp(App[None]):
         self.notify(f"NAP renamed to {name}.", title="NAPs")
         self.load_account()
 
+    # ------------------------------------------------------------------- SIMs
+    def action_sim_detail(self) -> None:
+        sim = self.query_one(SimsPane).current
+        if sim is not None:
+            self.push_screen(SimDetailScreen(self.client, sim, self.fleets))
+
+    @on(SimChanged)
+    def _sim_changed(self, event: SimChanged) -> None:
+        self.query_one(SimsPane).refresh_sims([event.sim])
+
+    @on(DataTable.RowSelected, "#sims-table")
+    def _sim_selected(self) -> None:
+        self.action_sim_detail()
+
+    @work(exclusive=True, group="mark-all", exit_on_error=False)
+    async def action_mark_matching(self) -> None:
+        """Read every SIM matching the filters (pages of 1,000), state the exact count, then mark them."""
+        pane = self.query_one(SimsPane)
+        status, fleet, iccid = pane.filters
+        what = f"matching {pane.filter_label}" if pane.filter_label else "in the account (no filter)"
+        pager = self.client.list_sims(status=status, fleet=fleet, iccid=iccid, page_size=1000)
+        found: dict[str, Sim] = {}
+        count = pane.query_one("#sims-count")
+        while pager.has_more:
+            for sim in await pager.next_page():
+                found[sim.sid] = slim(sim)
+            count.update(Text(f"counting SIMs {what}… {len(found):,}", style="bold yellow"))  # type: ignore[attr-defined]
+        pane._show_count()
+        already = sum(1 for sid in found if sid in pane.marks)
+        if not found:
+            self.notify(f"No SIMs {what}: nothing to mark.", title="Mark all")
+            return
+        body = Text.assemble((f"{len(found):,}", "bold"), f" SIMs {what}.")
+        if already:
+            body.append(f"\n{already:,} of them are marked already.")
+        if pane.marks and len(pane.marks) > already:
+            body.append(f"\n{len(pane.marks) - already:,} other marked SIMs stay marked (u clears every mark).")
+
+        def mark(yes: bool | None) -> None:
+            if yes:
+                pane.set_marks({**pane.marks, **found})
+                self.notify(f"{len(pane.marks):,} SIMs marked.", title="Marks")
+
+        self.push_screen(Confirm("Mark all matching", body, f"Mark {len(found):,} SIMs"), mark)
+
+    def _targets(self) -> tuple[list[Sim], str]:
+        """The marked SIMs, or the highlighted one when none is marked."""
+        pane = self.query_one(SimsPane)
+        if pane.marks:
+            return list(pane.marks.values()), "marked"
+        return ([pane.current] if pane.current else []), "highlighted"
+
+    def action_bulk_status(self) -> None:
+        sims, selected = self._targets()
+        if not sims:
+            return
+        options = [("ready", "ready", None), ("active", "active", None), ("inactive", "inactive", None)]
+        title = f"Set the status of {len(sims):,} {selected} SIM{'s' if len(sims) != 1 else ''}"
+        self.push_screen(ChoiceScreen(title, options, note="The next step shows what will change, what is skipped "
+                                                            "and why, before anything is sent."),
+                         lambda status: self._confirm_bulk(sims, Change(status=status), selected) if status else None)
+
+    def action_bulk_move(self) -> None:
+        sims, selected = self._targets()
+        if not sims:
+            return
+        if not self.fleets:
+            self.notify("This account has no fleets: create one on the Fleets tab (n).", title="Move")
+            return
+        labels = {f.sid: f.label for f in self.fleets}
+        title = f"Move {len(sims):,} {selected} SIM{'s' if len(sims) != 1 else ''} to fleet"
+        self.push_screen(ChoiceScreen(title, [(f.sid, f.label, None) for f in self.fleets]),
+                         lambda sid: self._confirm_bulk(sims, Change(fleet_sid=sid, fleet_label=labels[sid]),
+                                                        selected) if sid else None)
+
+    def _confirm_bulk(self, sims: list[Sim], change: Change, selected: str) -> None:
+        plan = plan_change(sims, change)
+        if not plan.to_send:
+            self.push_screen(Confirm("Nothing to change", plan_text(plan, selected), None, "Close"))
+            return
+        n = len(plan.to_send)
+        self.push_screen(Confirm("Confirm the change", plan_text(plan, selected),
+                                 f"Change {n:,} SIM{'s' if n != 1 else ''}", danger=True),
+                         lambda yes: self._run_bulk(BulkRunScreen(
+                             self.client, plan=plan, journal=self._journal, fleet_names=self._fleet_names(),
+                             export_dir=self.export_dir, concurrency=self.settings.concurrency)) if yes else None)
+
+    def _run_bulk(self, screen: BulkRunScreen) -> None:
+        self.push_screen(screen, self._bulk_finished)
+
+    def _fleet_names(self) -> dict[str, str]:
+        return {f.sid: f.label for f in self.fleets}
+
+    def _journal(self, run_id: str, header: dict[str, object]) -> Journal | None:
+        """A journal for a real account's run (the demo account is gone when the app closes)."""
+        if not self.journal_runs:
+            return None
+        return Journal.create(run_id, {**header, "base_url": self.client.base_url, "identity": self.account_label})
+
+    def _bulk_finished(self, result: RunResult | None) -> None:
+        """Marks stay only on the SIMs that did not get there (with their state now), then the views reload."""
+        pane = self.query_one(SimsPane)
+        if result is not None and result.outcomes:
+            left = {o.key: o for o in result.outcomes if o.outcome not in ("done", "skipped")}
+            pane.set_marks({sid: msgspec.structs.replace(sim, status=left[sid].status, fleet_sid=left[sid].fleet_sid)
+                            for sid, sim in pane.marks.items() if sid in left})
+            if pane.marks:
+                n = len(pane.marks)
+                self.notify(f"{n:,} SIM{' that did not change stays' if n == 1 else 's that did not change stay'}"
+                            " marked.", title="Marks")
+        self.load_account()
+
+    def _offer_resume(self) -> None:
+        found = find_run(None, base_url=self.client.base_url, kinds=BULK_KINDS)
+        if found is None:
+            return
+        journal, state = found
+        change = Change.from_json(state.header.get("change", {}))
+        body = Text.assemble(f"Run {state.run_id} ({change.describe()}), started ",
+                             str(state.header.get("created", ""))[:16].replace("T", " "), " UTC, did not finish:\n",
+                             (f"{len(state.remaining):,} of {len(state.items):,} SIMs left.", "bold"),
+                             "\nSIMs already sent are confirmed first, never sent twice.")
+
+        def resume(yes: bool | None) -> None:
+            if yes:
+                self._run_bulk(BulkRunScreen(self.client, resume=(journal, state), fleet_names=self._fleet_names(),
+                                             export_dir=self.export_dir, concurrency=self.settings.concurrency))
+
+        self.push_screen(Confirm("Resume an interrupted run?", body, "Resume", "Not now"), resume)
+
     def action_register_sims(self) -> None:
         self.process_registrations()
         self.push_screen(RegisterScreen(self.registrations, self.fleets, self._registrations_wake))
@@ -281,7 +428,7 @@ class SuperSimApp(App[None]):
         sims = self.query_one(SimsPane)
         sims.set_fleets(fleets)
         if sims.filter_label is None:
-            sims.start(self.client.list_sims(page_size=SIM_PAGE_SIZE), fleet_names)
+            sims.start(self.client.list_sims(page_size=sims.page_size), fleet_names)
         else:
             sims.apply_filters()  # reload with the filters the user set
         networks = await asyncio.gather(*(self.client.list_nap_networks(n.sid).collect() for n in naps))
@@ -290,6 +437,9 @@ class SuperSimApp(App[None]):
             self.catalog = await catalog_task
         self._focus_active_table()
         self.load_fleet_counts(fleets)
+        if self.journal_runs and not self._resume_offered:
+            self._resume_offered = True
+            self._offer_resume()
 
     @work(exclusive=True, group="fleet-counts", exit_on_error=False)
     async def load_fleet_counts(self, fleets: list[Fleet]) -> None:

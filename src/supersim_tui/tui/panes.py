@@ -11,6 +11,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import ClassVar
 
+import msgspec
 from rich.table import Table
 from rich.text import Text
 from textual import on, work
@@ -27,6 +28,7 @@ from .format import megabytes, status_text, when, yes_no
 
 SIM_PAGE_SIZE = 100
 LOAD_AHEAD_ROWS = 25
+WINDOW_PAGES = 5  # pages of SIMs kept in memory (the rest is read again when scrolled back to)
 
 
 def _details(rows: list[tuple[str, str | Text]]) -> Table:
@@ -242,10 +244,33 @@ class NapsPane(Pane):
 
 
 SIM_STATUSES = ("new", "ready", "active", "inactive", "scheduled")
+MARK = Text("■", style="bold yellow")
+
+
+def slim(sim: Sim) -> Sim:
+    """The fields a mark needs (planning a change), at about half the memory: 100,000 marks stay near 60 MB."""
+    return msgspec.structs.replace(sim, url=None, links=None, account_sid=None, date_created=None)
+
+
+class SimsTable(ResourceTable):
+    """The SIMs table: Home goes to the first SIM of the list, not of the pages in memory."""
+
+    def action_scroll_top(self) -> None:
+        pane = self.parent
+        if isinstance(pane, SimsPane) and pane.first_page > 0:
+            pane.jump_to_start()
+        else:
+            super().action_scroll_top()
 
 
 class SimsPane(Pane):
-    """SIMs, filtered on the server (status, fleet, exact ICCID), loaded a page at a time."""
+    """SIMs, filtered on the server (status, fleet, exact ICCID), read a page at a time.
+
+    Only a window of :data:`WINDOW_PAGES` pages is kept: moving down past it reads
+    the next page and drops the first, moving back up reads the dropped page again
+    from its link. Memory stays flat however far one scrolls through 100,000 SIMs.
+    Marks (SID → SIM) live outside the window, so they survive scrolling and paging.
+    """
 
     TABLE_ID = "sims-table"
     WIDE = 100  # below this many columns, "Updated" moves to the detail strip only
@@ -256,17 +281,30 @@ class SimsPane(Pane):
             self.status, self.fleet, self.iccid = status, fleet, iccid
 
     BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "app.sim_detail", "Details", id="sims.detail"),
+        Binding("space", "toggle_mark", "Mark", id="sims.mark"),
+        Binding("a", "app.mark_matching", "Mark all", id="sims.mark_all"),
+        Binding("u", "clear_marks", "Unmark", id="sims.unmark"),
+        Binding("s", "app.bulk_status", "Set status", id="sims.set_status"),
+        Binding("m", "app.bulk_move", "Move", id="sims.move"),
         Binding("n", "app.register_sims", "Register SIMs", id="sims.register"),
     ]
     filter_label: str | None = None
 
-    def __init__(self) -> None:
+    def __init__(self, page_size: int | None = None, window_pages: int | None = None) -> None:
         super().__init__(id="sims-pane")
-        self._sims: dict[str, Sim] = {}
+        self.page_size = page_size or SIM_PAGE_SIZE
+        self.window_pages = window_pages or WINDOW_PAGES
+        self.marks: dict[str, Sim] = {}
+        self.first_page = 0  # index of the first page in the window
+        self._pages: list[list[Sim]] = []  # the window
+        self._sims: dict[str, Sim] = {}  # SID → SIM, for the window
+        self._offsets: list[int] = [0]  # position of each page read so far, and of the end
         self._pager: Pager[Sim] | None = None
         self._fleet_names: dict[str, str] = {}
         self._wide: bool | None = None
         self._muted = False
+        self._reading = False
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="sims-filters"):
@@ -274,8 +312,10 @@ class SimsPane(Pane):
             yield Select([], prompt="any fleet", id="filter-fleet", compact=True)
             yield Input(id="filter-iccid", placeholder="ICCID (Enter)", compact=True)
             yield Static(id="sims-count")
-        yield from super().compose()
+        yield SimsTable(id=self.TABLE_ID, cursor_type="row", zebra_stripes=True)
+        yield Static(id=f"{self.TABLE_ID}-detail", classes="detail")
 
+    # ----------------------------------------------------------------- filters
     def set_fleets(self, fleets: list[Fleet]) -> None:
         select = self.query_one("#filter-fleet", Select)
         value = select.value
@@ -317,13 +357,18 @@ class SimsPane(Pane):
         self.apply_filters()
         self.table.focus()
 
-    def apply_filters(self) -> None:
+    @property
+    def filters(self) -> tuple[str | None, str | None, str | None]:
+        """(status, fleet SID, ICCID) as set in the filter bar."""
         status = self.query_one("#filter-status", Select).value
         fleet = self.query_one("#filter-fleet", Select).value
         iccid = normalize(self.query_one("#filter-iccid", Input).value) or None
-        self.post_message(self.FiltersChanged(status if isinstance(status, str) else None,
-                                              fleet if isinstance(fleet, str) else None, iccid))
+        return (status if isinstance(status, str) else None, fleet if isinstance(fleet, str) else None, iccid)
 
+    def apply_filters(self) -> None:
+        self.post_message(self.FiltersChanged(*self.filters))
+
+    # ----------------------------------------------------------------- columns
     def on_mount(self) -> None:
         self._set_columns(self.app.size.width >= self.WIDE)
         self.table.loading = True
@@ -335,20 +380,23 @@ class SimsPane(Pane):
             self._set_columns(wide)
 
     def _set_columns(self, wide: bool) -> None:
-        """(Re)build the columns for the width, keeping the loaded rows and the cursor."""
+        """(Re)build the columns for the width, keeping the rows and the cursor."""
         self._wide = wide
         table = self.table
-        cursor = table.cursor_row
         table.clear(columns=True)
-        table.add_columns("ICCID", "Name", "Status", "Fleet", *(("Updated",) if wide else ()))
-        for sim in self._sims.values():
-            table.add_row(*self._cells(sim), key=sim.sid)
-        if self._sims:
-            table.move_cursor(row=min(cursor, table.row_count - 1))
+        table.add_column(" ", key="mark", width=1)
+        table.add_column("ICCID", key="iccid")
+        table.add_column("Name", key="name")
+        table.add_column("Status", key="status")
+        table.add_column("Fleet", key="fleet")
+        if wide:
+            table.add_column("Updated", key="updated")
+        self._rebuild()
 
     def _cells(self, sim: Sim) -> list[str | Text]:
         fleet = self._fleet_names.get(sim.fleet_sid, sim.fleet_sid) if sim.fleet_sid else None
         cells: list[str | Text] = [
+            MARK if sim.sid in self.marks else "",
             sim.iccid or "—",
             sim.unique_name or Text("—", style="dim"),
             status_text(sim.status),
@@ -358,49 +406,205 @@ class SimsPane(Pane):
             cells.append(when(sim.date_updated))
         return cells
 
+    # ------------------------------------------------------------------ paging
     def start(self, pager: Pager[Sim], fleet_names: dict[str, str], filter_label: str | None = None) -> None:
         """Show the first page of ``pager``; later pages load as the cursor moves down."""
         self.filter_label = filter_label
         self._pager = pager
         self._fleet_names = fleet_names
-        self._sims = {}
+        self._pages, self._sims, self._offsets, self.first_page = [], {}, [0], 0
+        self.workers.cancel_group(self, "sims-page")
+        self._reading = False
         self.table.clear()
         self.table.loading = True
         self.load_more()
 
     @property
     def loaded(self) -> int:
-        return len(self._sims)
+        """How many matching SIMs have been read so far (the window holds at most a few pages of them)."""
+        return self._offsets[-1]
 
     @property
     def complete(self) -> bool:
         return self._pager is not None and not self._pager.has_more
 
-    @work(exclusive=True, group="sims-page", exit_on_error=False)
-    async def load_more(self) -> None:
-        if self._pager is None or not self._pager.has_more:
+    @property
+    def at_end(self) -> bool:
+        """The window reaches the last page read, and there is nothing more to read."""
+        return self.complete and self.first_page + len(self._pages) == len(self._offsets) - 1
+
+    def position(self, row: int) -> int:
+        """The 1-based position in the whole list of the window's row ``row``."""
+        return self._offsets[self.first_page] + row + 1
+
+    def load_more(self) -> None:
+        """Read the page after the window: again if it was read before, else the next from the server."""
+        self._load("next")
+
+    def load_previous(self) -> None:
+        """Read the page before the window again from its link (the window's last page is dropped)."""
+        if self.first_page > 0:
+            self._load("previous")
+
+    def jump_to_start(self) -> None:
+        self._load("start")
+
+    def _load(self, where: str) -> None:
+        if self._pager is None or self._reading:
+            return  # one read at a time: the edge is checked again when it lands
+        self._reading = True
+        self._read_page(self._pager, where)
+
+    @work(group="sims-page", exit_on_error=False)
+    async def _read_page(self, pager: Pager[Sim], where: str) -> None:
+        try:
+            if where == "start":
+                sims, index = await pager.page_again(0), 0
+            elif where == "previous":
+                index = self.first_page - 1
+                sims = await pager.page_again(index)
+            else:
+                index = self.first_page + len(self._pages)
+                if index < pager.pages_fetched:
+                    sims = await pager.page_again(index)
+                elif pager.has_more:
+                    sims = await pager.next_page()
+                    self._offsets.append(self._offsets[-1] + len(sims))
+                else:
+                    return
+        finally:
+            self._reading = False
+        if pager is not self._pager:
+            return  # the filters changed while this page was on its way
+        if where == "start":
+            self._pages, self.first_page = [sims], 0
+            self._rebuild()
+            self.table.move_cursor(row=0, animate=False)
+        elif where == "previous":
+            self._pages.insert(0, sims)
+            self.first_page = index
+            if len(self._pages) > self.window_pages:
+                self._pages.pop()
+            self._rebuild()
+        else:
+            self._pages.append(sims)
+            if len(self._pages) > self.window_pages:
+                self._pages.pop(0)
+                self.first_page += 1
+                self._rebuild()
+            else:
+                self._append(sims)
+        self._loaded()
+        self.call_after_refresh(self._check_edges)
+
+    def _check_edges(self) -> None:
+        """Read on if the cursor is still near an edge of the window (it may have moved during a read)."""
+        table = self.table
+        if table.row_count == 0:
             return
-        sims = await self._pager.next_page()
+        if table.cursor_row >= table.row_count - LOAD_AHEAD_ROWS and not self.at_end:
+            self.load_more()
+        elif table.cursor_row < LOAD_AHEAD_ROWS and self.first_page > 0:
+            self.load_previous()
+
+    def _append(self, sims: list[Sim]) -> None:
         table = self.table
         for sim in sims:
-            if sim.sid in self._sims:
-                continue
-            self._sims[sim.sid] = sim
-            table.add_row(*self._cells(sim), key=sim.sid)
+            if sim.sid not in self._sims:
+                self._sims[sim.sid] = sim
+                table.add_row(*self._cells(sim), key=sim.sid)
+
+    def _rebuild(self) -> None:
+        """Fill the table from the window, keeping the highlighted SIM where it was on screen."""
+        table = self.table
+        keep = self.current_key
+        offset = table.cursor_row - round(table.scroll_y) if keep else 0
+        table.clear()
+        self._sims = {}
+        for page in self._pages:
+            self._append(page)
+        if keep in self._sims:
+            row = table.get_row_index(keep)
+            table.move_cursor(row=row, animate=False, scroll=False)
+            table.scroll_to(y=max(row - offset, 0), animate=False, immediate=True)
+
+    def _loaded(self) -> None:
+        table = self.table
         table.loading = False
-        more = "+" if self._pager.has_more else ""  # more load as you scroll
-        self.query_one("#sims-count", Static).update(f"{self.loaded:,}{more} SIMs")
+        self._show_count()
         if not self._sims:
             self.detail.update(f"No SIMs match ({self.filter_label}): x clears the filters." if self.filter_label
                                else "No SIMs in this account yet.")
+
+    def _show_count(self) -> None:
+        more = "" if self.complete else "+"  # more load as you scroll
+        parts = []
+        if self.marks:
+            parts.append(Text(f"{len(self.marks):,} marked", style="bold yellow"))
+        if self._sims:
+            parts.append(Text(f"{self.position(self.table.cursor_row):,} of {self.loaded:,}{more} SIMs"))
+        else:
+            parts.append(Text(f"{self.loaded:,}{more} SIMs"))
+        self.query_one("#sims-count", Static).update(Text(" · ").join(parts))
+
+    # ------------------------------------------------------------------- marks
+    @property
+    def current(self) -> Sim | None:
+        key = self.current_key
+        return self._sims.get(key) if key else None
+
+    def action_toggle_mark(self) -> None:
+        """Mark or unmark the highlighted SIM, then move down (so space, space, space marks a run)."""
+        sim = self.current
+        if sim is None:
+            return
+        if self.marks.pop(sim.sid, None) is None:
+            self.marks[sim.sid] = slim(sim)
+        self.table.update_cell(sim.sid, "mark", MARK if sim.sid in self.marks else "")
+        self.table.action_cursor_down()
+        self._show_count()
+        self.app.refresh_bindings()
+
+    def set_marks(self, sims: dict[str, Sim]) -> None:
+        self.marks = {sid: slim(sim) for sid, sim in sims.items()}
+        for sid in self._sims:
+            self.table.update_cell(sid, "mark", MARK if sid in self.marks else "")
+        self._show_count()
+        self.app.refresh_bindings()
+
+    def action_clear_marks(self) -> None:
+        if self.marks:
+            count = len(self.marks)
+            self.set_marks({})
+            self.notify(f"{_count(count, 'mark')} cleared.", title="SIMs")
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "clear_marks":
+            return bool(self.marks)
+        return True
+
+    def refresh_sims(self, sims: list[Sim]) -> None:
+        """Show the latest state of SIMs that changed (those in the window; marks keep their SID)."""
+        for sim in sims:
+            if sim.sid in self._sims:
+                self._sims[sim.sid] = sim
+                for page in self._pages:
+                    for i, old in enumerate(page):
+                        if old.sid == sim.sid:
+                            page[i] = sim
+                for column, value in zip(("mark", "iccid", "name", "status", "fleet", "updated"),
+                                         self._cells(sim), strict=False):
+                    self.table.update_cell(sim.sid, column, value)
+            if sim.sid in self.marks:
+                self.marks[sim.sid] = slim(sim)
 
     @on(DataTable.RowHighlighted, "#sims-table")
     def _highlighted(self, event: DataTable.RowHighlighted) -> None:
         sim = self._sims.get(str(event.row_key.value))
         if sim is None:
             return
-        if event.cursor_row >= self.table.row_count - LOAD_AHEAD_ROWS and not self.complete:
-            self.load_more()
+        self._check_edges()
+        self._show_count()
         fleet = self._fleet_names.get(sim.fleet_sid or "", "") if sim.fleet_sid else ""
         self.detail.update(_details([
             ("SIM", f"{sim.label}  ({sim.sid})"),

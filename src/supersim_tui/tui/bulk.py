@@ -1,0 +1,377 @@
+"""Bulk changes on marked SIMs: choose, confirm the plan, watch it run, read and export the outcome.
+
+The work itself is :class:`~supersim_tui.ops.bulk.BulkRunner`'s (the same engine as
+the headless commands, journal included); these screens only ask, show and steer.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections import Counter
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import ClassVar
+
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Button, DataTable, Footer, Header, OptionList, ProgressBar, Static
+from textual.widgets.option_list import Option
+
+from ..api import Sim, SuperSimClient, SuperSimError
+from ..ops.bulk import (
+    DONE,
+    FAILED,
+    INVALID,
+    NOT_RUN,
+    SKIPPED,
+    UNCONFIRMED,
+    BulkRunner,
+    Change,
+    ItemOutcome,
+    Plan,
+    Progress,
+    RunResult,
+    plan_change,
+    write_outcomes_csv,
+)
+from ..ops.journal import Journal, JournalState, new_run_id
+from .format import status_text
+
+RESULT_ROWS = 1000  # the results table shows the first this many (problems first); the CSV has all
+RETRY_OUTCOMES = (FAILED, NOT_RUN, UNCONFIRMED)
+OUTCOME_STYLE: dict[str, tuple[str, str]] = {
+    DONE: ("✓", "green"),
+    SKIPPED: ("–", "dim"),
+    INVALID: ("⊘", "yellow"),
+    FAILED: ("✕", "bold red"),
+    NOT_RUN: ("…", "dim"),
+    UNCONFIRMED: ("?", "magenta"),
+}
+OUTCOME_ORDER = (FAILED, UNCONFIRMED, NOT_RUN, INVALID, DONE, SKIPPED)
+
+
+def outcome_text(outcome: str) -> Text:
+    glyph, style = OUTCOME_STYLE.get(outcome, ("?", ""))
+    return Text(f"{glyph} {outcome}", style=style)
+
+
+def duration(seconds: float | None) -> str:
+    if seconds is None:
+        return "—"
+    seconds = int(seconds + 0.5)
+    return f"{seconds // 3600}:{seconds // 60 % 60:02d}:{seconds % 60:02d}" if seconds >= 3600 \
+        else f"{seconds // 60}:{seconds % 60:02d}"
+
+
+def plan_text(plan: Plan, selected: str = "marked") -> RenderableType:
+    """What a plan will do, in counts, with every reason a SIM is skipped or cannot take the change."""
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(justify="right", no_wrap=True)
+    grid.add_column()
+    grid.add_row(Text(f"{len(plan.to_send):,}", style="bold"), Text("will be changed", style="bold"))
+    for action, items, style in ((SKIPPED, plan.skipped, "dim"), (INVALID, plan.invalid, "yellow")):
+        if not items:
+            continue
+        heading = "skipped: nothing to do" if action == SKIPPED else "cannot take the change (not sent):"
+        grid.add_row(Text(f"{len(items):,}", style=style), Text(heading, style=style))
+        for reason, count in Counter(item.reason for item in items).most_common():
+            grid.add_row("", Text(f"{count:,} × {reason}", style=style))
+    title = Text(f"{plan.change.describe().capitalize()}: {len(plan.items):,} SIMs {selected}", style="bold")
+    parts: list[RenderableType] = [title, Text(""), grid, Text("")]
+    if plan.change.status or plan.change.fleet_sid:
+        parts.append(Text("Changes can be asynchronous: each SIM is followed until it leaves scheduled, "
+                          "so the outcome shown is its real final state.", style="dim"))
+    return Group(*parts)
+
+
+class Confirm(ModalScreen[bool]):
+    """A question with a body and two answers; y/Enter on the first button confirms, n/Esc declines."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,n", "answer(False)", "Cancel", id="confirm.no"),
+        Binding("y", "answer(True)", "Yes", show=False, id="confirm.yes"),
+    ]
+
+    def __init__(self, title: str, body: RenderableType, yes: str | None, no: str = "Cancel",
+                 danger: bool = False):
+        super().__init__(classes="dialog")
+        self.title_text, self.body, self.yes, self.no, self.danger = title, body, yes, no, danger
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="form"):
+            yield Static(self.title_text, classes="form-title")
+            yield Static(self.body, id="confirm-text")
+            with Horizontal(classes="form-buttons"):
+                if self.yes:
+                    yield Button(self.yes, id="yes", variant="warning" if self.danger else "primary", compact=True)
+                yield Button(self.no, id="no", compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#yes" if self.yes else "#no", Button).focus()
+
+    def action_answer(self, yes: bool) -> None:
+        self.dismiss(yes and self.yes is not None)
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        self.action_answer(event.button.id == "yes")
+
+
+class ChoiceScreen(ModalScreen[str | None]):
+    """Pick one option; one that cannot apply is shown, disabled, with the reason."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "dismiss_none", "Cancel", id="choice.cancel")]
+
+    def __init__(self, title: str, options: Sequence[tuple[str, str, str | None]], note: str = ""):
+        super().__init__(classes="dialog")
+        self.title_text, self.options, self.note = title, options, note
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="form"):
+            yield Static(self.title_text, classes="form-title")
+            prompts = []
+            for value, label, why_not in self.options:
+                prompt = Text(label) if why_not is None else Text.assemble(label, (f"  ({why_not})", "dim"))
+                prompts.append(Option(prompt, id=value, disabled=why_not is not None))
+            yield OptionList(*prompts, id="choices")
+            yield Static(Text(self.note or "Enter chooses · Esc cancels", style="dim"))
+
+    def on_mount(self) -> None:
+        options = self.query_one(OptionList)
+        options.focus()
+        first = next((i for i, (_v, _l, why) in enumerate(self.options) if why is None), None)
+        if first is not None:
+            options.highlighted = first
+
+    def action_dismiss_none(self) -> None:
+        self.dismiss(None)
+
+    @on(OptionList.OptionSelected)
+    def _chosen(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(event.option.id)
+
+
+class BulkRunScreen(Screen[RunResult | None]):
+    """A run as it happens (done, failed, remaining, rate, ETA; Esc stops it cleanly), then each SIM's outcome."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "stop", "Stop", id="bulk.stop"),
+        Binding("escape", "close", "Close", id="bulk.close"),
+        Binding("t", "retry_failed", "Retry failed", id="bulk.retry"),
+        Binding("e", "export", "Export CSV", id="bulk.export"),
+    ]
+
+    def __init__(self, client: SuperSimClient, *, plan: Plan | None = None,
+                 resume: tuple[Journal, JournalState] | None = None,
+                 journal: Callable[[str, dict[str, object]], Journal | None] = lambda _id, _header: None,
+                 fleet_names: dict[str, str] | None = None, export_dir: Path | None = None,
+                 concurrency: int = 16):
+        super().__init__()
+        if (plan is None) == (resume is None):
+            raise ValueError("give a plan to run or a journal state to resume")
+        self.client = client
+        self.plan = plan
+        self.resume_journal: Journal | None = resume[0] if resume else None
+        self.resume_state: JournalState | None = resume[1] if resume else None
+        self.change: Change = plan.change if plan is not None else Change.from_json(self.resume_state.header["change"])  # type: ignore[union-attr]
+        self.failure: str | None = None
+        self.make_journal = journal
+        self.fleet_names = fleet_names or {}
+        self.export_dir = export_dir or Path.cwd()
+        self.concurrency = concurrency
+        self.runner: BulkRunner | None = None
+        self.result: RunResult | None = None
+        self.run_id = resume[1].run_id if resume else new_run_id()
+        self.exported: Path | None = None
+        self._progress: Progress | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header(icon="◆")
+        with Vertical(id="bulk-head"):
+            yield Static(id="bulk-title")
+            yield ProgressBar(id="bulk-bar", show_eta=False)
+            yield Static(id="bulk-stats")
+        table: DataTable[str | Text] = DataTable(id="bulk-results", cursor_type="row", zebra_stripes=True)
+        yield table
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = "bulk change"
+        table = self.query_one("#bulk-results", DataTable)
+        table.add_columns("ICCID", "Name", "Outcome", "Status", "Fleet", "Error")
+        table.display = False
+        self.set_interval(0.25, self._show_progress)
+        self._start()
+
+    # ------------------------------------------------------------------ run
+    @property
+    def running(self) -> bool:
+        return self.runner is not None and self.result is None
+
+    def _start(self, plan: Plan | None = None) -> None:
+        plan = plan or self.plan
+        change = self.change
+        total = len(plan.items) if plan else len(self.resume_state.items) if self.resume_state else 0
+        self.result = self.failure = None
+        self.runner = BulkRunner(self.client, concurrency=self.concurrency, on_progress=self._on_progress)
+        self._progress = Progress(total=total)
+        what = "Resuming" if plan is None else "Running"
+        self.query_one("#bulk-title", Static).update(Text.assemble(
+            (f"{what}: {change.describe()}", "bold"), f" on {total:,} SIMs", (f"   run {self.run_id}", "dim")))
+        self.query_one("#bulk-bar", ProgressBar).update(total=total, progress=0)
+        self.query_one("#bulk-results", DataTable).display = False
+        self.refresh_bindings()
+        self._run(plan)
+
+    @work(exclusive=True, group="bulk-run", exit_on_error=False)
+    async def _run(self, plan: Plan | None) -> None:
+        runner = self.runner
+        assert runner is not None
+        if plan is None:
+            journal = self.resume_journal
+        else:
+            journal = self.make_journal(self.run_id, {"kind": plan.change.kind, "change": plan.change.to_json()})
+        runner.journal = journal
+        try:
+            if plan is None:
+                assert self.resume_state is not None
+                result = await runner.resume(self.resume_state)
+            else:
+                result = await runner.run(plan, self.run_id)
+        except SuperSimError as error:
+            self.failure = str(error) + (f" {error.hint}" if error.hint else "")
+            self.result = RunResult(self.run_id, self.change, [], cancelled=True)
+            self.query_one("#bulk-title", Static).update(Text.assemble(("The run stopped: ", "bold red"),
+                                                                       self.failure))
+            self.query_one("#bulk-stats", Static).update(
+                "Nothing is lost: what was sent is in the run's journal, and the app offers to resume it "
+                "when it next starts." if journal else "Esc closes.")
+            self.refresh_bindings()
+            return
+        finally:
+            if journal is not None:
+                journal.close()
+        self.result = result
+        self._show_progress()
+        self._show_results(result)
+
+    def _on_progress(self, progress: Progress) -> None:
+        self._progress = progress  # drawn four times a second, not once per SIM
+
+    def _show_progress(self) -> None:
+        progress = self._progress
+        if progress is None:
+            return
+        if self.result is None:
+            progress.now = time.monotonic()
+        self.query_one("#bulk-bar", ProgressBar).update(total=progress.total, progress=progress.finished)
+        parts: list[str | tuple[str, str]] = [
+            ("done ", "dim"), (f"{progress.done:,}", "bold green"),
+            ("  failed ", "dim"), (f"{progress.failed:,}", "bold red" if progress.failed else ""),
+            ("  skipped ", "dim"), f"{progress.skipped:,}",
+            ("  remaining ", "dim"), (f"{progress.remaining:,}", "bold"),
+        ]
+        if self.result is None:
+            parts += [("  in flight ", "dim"), f"{progress.in_flight}",
+                      ("  scheduled ", "dim"), f"{progress.waiting:,}",
+                      "\n", ("rate ", "dim"), f"{progress.rate:.1f} SIMs/s",
+                      ("  ETA ", "dim"), duration(progress.eta),
+                      ("  elapsed ", "dim"), duration(progress.now - progress.started)]
+            if self.runner is not None and self.runner.cancelled:
+                parts += ["\n", ("Stopping: the requests in flight finish, nothing new is sent…", "yellow")]
+            else:
+                parts += [("   Esc stops cleanly", "dim")]
+        self.query_one("#bulk-stats", Static).update(Text.assemble(*parts))
+
+    def _show_results(self, result: RunResult) -> None:
+        counts = Counter(o.outcome for o in result.outcomes)
+        summary = ", ".join(f"{counts[o]:,} {o}" for o in OUTCOME_ORDER if counts[o]) or "nothing to do"
+        retry = sum(counts[o] for o in RETRY_OUTCOMES)
+        head = Text.assemble(("Stopped" if result.cancelled else "Finished", "bold yellow" if result.cancelled
+                              else "bold"), f": {summary}. ")
+        if retry:
+            head.append(f"t retries the {retry:,} that did not change · ", style="bold")
+        head.append("e exports every outcome to CSV · Esc closes", style="dim")
+        self.query_one("#bulk-title", Static).update(head)
+        table = self.query_one("#bulk-results", DataTable)
+        table.clear()
+        order = {name: i for i, name in enumerate(OUTCOME_ORDER)}
+        shown = sorted(result.outcomes, key=lambda o: order.get(o.outcome, 99))[:RESULT_ROWS]
+        for o in shown:
+            table.add_row(o.iccid, o.label if o.label not in (o.iccid, o.key) else Text("—", style="dim"),
+                          outcome_text(o.outcome), status_text(o.status),
+                          self.fleet_names.get(o.fleet_sid or "", o.fleet_sid or "—"),
+                          Text(o.error or "", style="red" if o.outcome == FAILED else "dim"))
+        if len(result.outcomes) > RESULT_ROWS:
+            self.notify(f"The table shows {RESULT_ROWS:,} of {len(result.outcomes):,} outcomes (problems first); "
+                        "the CSV export has them all.", title="Results")
+        table.display = True
+        table.focus()
+        self.refresh_bindings()
+
+    # -------------------------------------------------------------- actions
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "retry_failed":
+            return self.result is not None and any(o.outcome in RETRY_OUTCOMES for o in self.result.outcomes)
+        if action == "export":
+            return self.result is not None and bool(self.result.outcomes)
+        if action in ("stop", "close"):  # one Esc: Stop while running, Close after
+            return self.running == (action == "stop")
+        return True
+
+    def action_stop(self) -> None:
+        if self.runner is not None and self.running:
+            self.runner.cancel()
+            self._show_progress()
+
+    def action_close(self) -> None:
+        if not self.running:
+            self.dismiss(self.result)
+
+    def action_retry_failed(self) -> None:
+        if self.result is not None:
+            self._retry([o for o in self.result.outcomes if o.outcome in RETRY_OUTCOMES])
+
+    @work(exclusive=True, group="bulk-retry", exit_on_error=False)
+    async def _retry(self, failed: list[ItemOutcome]) -> None:
+        """Read each SIM's state now, plan again (some may have got there meanwhile), run as a new run."""
+        change = self.change
+        gate = asyncio.Semaphore(8)
+
+        async def fetch(key: str) -> Sim:
+            async with gate:
+                return await self.client.fetch_sim(key)
+
+        self.query_one("#bulk-title", Static).update(f"Reading the current state of {len(failed):,} SIMs…")
+        sims = await asyncio.gather(*(fetch(o.key) for o in failed))
+        self.plan, self.resume_state, self.run_id = plan_change(sims, change), None, new_run_id()
+        self._start(self.plan)
+
+    def action_export(self) -> None:
+        if self.result is not None:
+            self._export(self.result)
+
+    @work(group="bulk-export", exit_on_error=False)
+    async def _export(self, result: RunResult) -> None:
+        path = self.export_dir / f"supersim-run-{result.run_id}.csv"
+        for n in range(2, 100):
+            try:
+                rows = await asyncio.to_thread(write_outcomes_csv, path, result.outcomes, self.fleet_names)
+                break
+            except FileExistsError:
+                path = self.export_dir / f"supersim-run-{result.run_id}-{n}.csv"
+            except OSError as error:
+                self.notify(f"Could not write {path}: {error.strerror}", title="Export", severity="error")
+                return
+        else:
+            self.notify(f"Could not find a free file name like {path}", title="Export", severity="error")
+            return
+        self.exported = path
+        self.notify(f"{rows:,} outcomes written to {path}", title="Export")

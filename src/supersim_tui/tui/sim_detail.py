@@ -1,0 +1,206 @@
+"""One SIM in full: every field, its fleet and NAP, IPs, billing periods, the last week's usage.
+
+Actions (status, move, rename) each go ask → confirm → call → notify. A change the
+SIM cannot take (anything back to ``new``; ``ready`` from anything but ``new``) is
+listed with the reason and never sent.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import ClassVar
+
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Static
+
+from ..api import Fleet, Sim, SuperSimClient
+from ..ops.bulk import DONE, SKIPPED, BulkRunner, Change, plan_change
+from ..ops.journal import new_run_id
+from ..ops.sim_info import SimDetails, data_size, sim_details
+from .bulk import ChoiceScreen, Confirm
+from .format import megabytes, status_text
+from .forms import NameForm
+
+STATUS_CHOICES = ("new", "ready", "active", "inactive")
+
+
+class SimChanged(Message):
+    """A SIM was changed from its detail screen: panes showing it should update."""
+
+    def __init__(self, sim: Sim):
+        super().__init__()
+        self.sim = sim
+
+
+def _stamp(moment: datetime | None) -> str:
+    return moment.strftime("%Y-%m-%d %H:%M UTC") if moment else "—"
+
+
+def _section(title: str, rows: list[tuple[str, RenderableType]]) -> RenderableType:
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(style="bold", no_wrap=True, min_width=14)
+    grid.add_column(overflow="fold")
+    for label, value in rows:
+        grid.add_row(label, value)
+    return Group(Text(title, style="bold underline"), grid, Text(""))
+
+
+def render_details(info: SimDetails) -> RenderableType:
+    sim, fleet, nap = info.sim, info.fleet, info.nap
+    sim_rows: list[tuple[str, RenderableType]] = [
+        ("Unique name", sim.unique_name or Text("—", style="dim")),
+        ("SID", sim.sid),
+        ("ICCID", sim.iccid or "—"),
+        ("Status", status_text(sim.status)),
+        ("Account", sim.account_sid or "—"),
+        ("Created", _stamp(sim.date_created)),
+        ("Updated", _stamp(sim.date_updated)),
+    ]
+    if fleet is None:
+        fleet_rows: list[tuple[str, RenderableType]] = [
+            ("Fleet", Text("none: the SIM cannot be activated until it has one (m moves it)", style="yellow"))]
+    else:
+        fleet_rows = [
+            ("Fleet", f"{fleet.label}  ({fleet.sid})"),
+            ("Data", f"{'enabled' if fleet.data_enabled else 'disabled'}, limit {megabytes(fleet.data_limit)} "
+                     "per SIM per month"),
+            ("SMS commands", "enabled" if fleet.sms_commands_enabled else "disabled"),
+            ("NAP", f"{nap.label}  ({nap.sid})" if nap else Text("none: the SIM can attach nowhere", style="red")),
+        ]
+    ips = ", ".join(f"{ip.ip_address} ({ip.ip_address_version})" for ip in info.ip_addresses if ip.ip_address)
+    periods = [Text.assemble((f"{p.period_type or '?':<7}", "bold"), f" {_stamp(p.start_time)[:10]} → "
+                             f"{_stamp(p.end_time)[:10]}") for p in info.billing_periods]
+    net_rows: list[tuple[str, RenderableType]] = [
+        ("IP addresses", ips or Text("none", style="dim")),
+        ("Billing", Group(*periods) if periods else Text("no billing period yet (never active)", style="dim")),
+    ]
+    return Group(_section("SIM", sim_rows), _section("Fleet and network access", fleet_rows),
+                 _section("Network", net_rows), render_usage(info))
+
+
+def render_usage(info: SimDetails) -> RenderableType:
+    title = Text(f"Data, last 7 days: {data_size(info.usage_total)}", style="bold underline")
+    if not info.usage:
+        return Group(title, Text("no usage recorded", style="dim"))
+    table = Table(box=None, padding=(0, 1), show_edge=False, header_style="bold")
+    for name, justify in (("Day", "left"), ("Up", "right"), ("Down", "right"), ("Total", "right"),
+                          ("Billed", "right"), ("", "left")):
+        table.add_column(name, justify=justify)  # type: ignore[arg-type]
+    peak = max((r.data_total or 0) for r in info.usage) or 1
+    for r in info.usage:
+        day = r.period.start_time.strftime("%a %d %b") if r.period and r.period.start_time else "—"
+        bar = "█" * round(20 * (r.data_total or 0) / peak)
+        table.add_row(day, data_size(r.data_upload), data_size(r.data_download), data_size(r.data_total),
+                      f"{r.billed or 0:.2f} {r.billed_unit or ''}", Text(bar, style="cyan"))
+    return Group(title, table)
+
+
+class SimDetailScreen(Screen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "app.pop_screen", "Back", id="detail.back"),
+        Binding("s", "status", "Status", id="detail.status"),
+        Binding("m", "move", "Move", id="detail.move"),
+        Binding("e", "rename", "Rename", id="detail.rename"),
+        Binding("r", "reload", "Refresh", id="detail.refresh"),
+    ]
+
+    def __init__(self, client: SuperSimClient, sim: Sim, fleets: list[Fleet]):
+        super().__init__()
+        self.client = client
+        self.sim = sim
+        self.fleets = fleets
+        self.info: SimDetails | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header(icon="◆")
+        with VerticalScroll(id="sim-detail"):
+            yield Static(id="sim-detail-body")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = f"SIM {self.sim.label}"
+        self.query_one("#sim-detail-body", Static).update(Text(f"Loading {self.sim.label}…", style="dim"))
+        self.query_one("#sim-detail").focus()
+        self.action_reload()
+
+    @work(exclusive=True, group="sim-detail", exit_on_error=False)
+    async def action_reload(self) -> None:
+        sim = await self.client.fetch_sim(self.sim.sid)
+        self.sim = sim
+        self.info = await sim_details(self.client, sim)
+        self.sub_title = f"SIM {sim.label}"
+        self.query_one("#sim-detail-body", Static).update(render_details(self.info))
+
+    # -------------------------------------------------------------- actions
+    def action_status(self) -> None:
+        options = []
+        for status in STATUS_CHOICES:
+            item = plan_change([self.sim], Change(status=status)).items[0]
+            options.append((status, status, None if item.action == "send" else item.reason))
+        self.app.push_screen(ChoiceScreen(f"Status of {self.sim.label} (now {self.sim.status})", options,
+                                          note="Greyed-out statuses cannot be reached from here; the reason is "
+                                               "beside each. Enter chooses · Esc cancels"),
+                             lambda status: self._confirm(Change(status=status)) if status else None)
+
+    def action_move(self) -> None:
+        options = [(f.sid, f.label, "its fleet now" if f.sid == self.sim.fleet_sid else None) for f in self.fleets]
+        if not options:
+            self.notify("This account has no fleets: create one on the Fleets tab (n).", title="Move")
+            return
+        labels = {f.sid: f.label for f in self.fleets}
+        self.app.push_screen(ChoiceScreen(f"Move {self.sim.label} to fleet", options),
+                             lambda sid: self._confirm(Change(fleet_sid=sid, fleet_label=labels[sid]))
+                             if sid else None)
+
+    def action_rename(self) -> None:
+        def rename(name: str | None) -> None:
+            if name:
+                self._rename(name)
+
+        self.app.push_screen(NameForm(f"Rename SIM {self.sim.label}", self.sim.unique_name or "", set()), rename)
+
+    def _confirm(self, change: Change) -> None:
+        item = plan_change([self.sim], change).items[0]
+        if item.action != "send":  # explained, not attempted
+            self.notify(f"{self.sim.label}: {item.reason}. Nothing was sent.", title="Not changed",
+                        severity="warning" if item.action != SKIPPED else "information")
+            return
+        question = f"{change.describe().capitalize()} for SIM {self.sim.label}?"
+        def apply(yes: bool | None) -> None:
+            if yes:
+                self._apply(change)
+
+        self.app.push_screen(Confirm("Change SIM", question, "Change"), apply)
+
+    @work(exclusive=True, group="sim-change", exit_on_error=False)
+    async def _apply(self, change: Change) -> None:
+        self.notify(f"{change.describe().capitalize()}…", title=self.sim.label, timeout=3)
+        runner = BulkRunner(self.client, concurrency=1, poll_interval=1.0, follow_timeout=120)
+        result = await runner.run(plan_change([self.sim], change), new_run_id())
+        outcome = result.outcomes[0]
+        if outcome.outcome == DONE:
+            self.notify(f"Done: {change.describe()} ({outcome.status}).", title=self.sim.label)
+        else:
+            self.notify(f"{outcome.outcome}: {outcome.error or 'no reason given'}", title=self.sim.label,
+                        severity="error")
+        await self._changed()
+
+    @work(exclusive=True, group="sim-change", exit_on_error=False)
+    async def _rename(self, name: str) -> None:
+        sim = await self.client.update_sim(self.sim.sid, unique_name=name)
+        self.notify(f"Renamed to {sim.unique_name}.", title="SIM")
+        await self._changed()
+
+    async def _changed(self) -> None:
+        self.sim = await self.client.fetch_sim(self.sim.sid)
+        self.post_message(SimChanged(self.sim))
+        self.action_reload()
+
