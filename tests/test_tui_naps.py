@@ -250,7 +250,7 @@ async def test_fleet_to_its_sims_and_back() -> None:
         await ready(pilot)
         sims = app.query_one("#sims-table", DataTable)
         expected = [s.iccid for s in sim.state.sims.values() if s.fleet_sid == fleet.sid]
-        assert [str(sims.get_row_at(i)[0]) for i in range(sims.row_count)] == expected
+        assert [str(sims.get_row_at(i)[1]) for i in range(sims.row_count)] == expected  # [0] is the mark
         await pilot.press("x")
         await ready(pilot)
         assert sims.row_count == 100 and app.query_one(SimsPane).filter_label is None

@@ -457,6 +457,8 @@ class BulkRunner:
                 return
             await self.sleep(interval)
             interval = min(interval * 2, 10.0)
+        if self._pending:  # cancelled: one last read, so what has already settled is reported as settled
+            await self._confirm_round()
 
     async def _confirm_round(self, read_finals: bool = True) -> None:
         """Read back the pending SIMs that are no longer scheduled."""

@@ -1,0 +1,290 @@
+"""SIMs in the TUI: marks, bulk status and fleet changes through the engine, SIM detail, resuming runs.
+
+Every test drives the app with keys and asserts on the simulator's final state.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+
+from rich.console import Console
+
+from textual.pilot import Pilot
+from textual.widgets import OptionList
+
+from supersim_tui.ops.bulk import DONE, FAILED, INVALID, NOT_RUN, SKIPPED, BulkRunner, Change, plan_change
+from supersim_tui.ops.journal import Journal, new_run_id
+from supersim_tui.simulator import Simulator
+from supersim_tui.tui.app import SuperSimApp
+from supersim_tui.tui.bulk import BulkRunScreen, ChoiceScreen, Confirm
+from supersim_tui.tui.panes import SimsPane
+from supersim_tui.tui.sim_detail import SimDetailScreen, render_details
+
+from .test_tui import build_app, demo_simulator
+
+
+async def settle(pilot: Pilot[None]) -> None:
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def until(pilot: Pilot[None], condition: Callable[[], bool], seconds: float = 20.0) -> None:
+    """Let the app run until ``condition`` holds (bounded: fails after ``seconds``)."""
+    for _ in range(int(seconds / 0.02)):
+        if condition():
+            return
+        await pilot.pause(0.02)
+    raise AssertionError("condition not reached in time")
+
+
+async def choose(pilot: Pilot[None], value: str) -> None:
+    """In the open ChoiceScreen, highlight the option ``value`` and press Enter."""
+    screen = pilot.app.screen
+    assert isinstance(screen, ChoiceScreen)
+    options = screen.query_one(OptionList)
+    options.highlighted = options.get_option_index(value)
+    await pilot.press("enter")
+    await pilot.pause()
+
+
+def plain(renderable: object) -> str:
+    console = Console(width=110, record=True, file=io.StringIO(), color_system=None)
+    console.print(renderable)
+    return console.export_text()
+
+
+def confirm_text(app: SuperSimApp) -> str:
+    screen = app.screen
+    assert isinstance(screen, Confirm), type(screen)
+    return plain(screen.body)
+
+
+async def finished_run(pilot: Pilot[None]) -> BulkRunScreen:
+    screen = pilot.app.screen
+    assert isinstance(screen, BulkRunScreen)
+    await until(pilot, lambda: screen.result is not None)
+    await pilot.pause()
+    return screen
+
+
+async def test_bulk_activate_200_cancel_half_way_then_retry_failed_after_faults() -> None:
+    """Mark all 200 SIMs (the exact count is stated first), activate: the plan counts the already active
+    (skipped) and those that cannot (new without a fleet, scheduled) with reasons; Esc half-way stops
+    cleanly; t retries what did not change, and again after injected faults, until every SIM that can
+    be active is active in the simulator; the others are untouched."""
+    sim = demo_simulator(sims=200, settle_seconds=0, latency_ms=25)
+    before = {s.sid: (s.status, s.fleet_sid) for s in sim.state.sims.values()}
+    statuses = [status for status, _fleet in before.values()]
+    assert statuses.count("active") and statuses.count("new")  # the mix the scenario needs
+    can = {sid for sid, (status, fleet) in before.items()
+           if status in ("ready", "inactive") or (status == "new" and fleet)}
+    app = build_app(sim)
+    app.settings.concurrency = 1  # slow enough (about 2 s) to stop half-way
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("3", "a")
+        await until(pilot, lambda: isinstance(app.screen, Confirm))
+        assert "200 SIMs in the account" in confirm_text(app)
+        await pilot.press("y")
+        pane = app.query_one(SimsPane)
+        assert len(pane.marks) == 200
+        assert "200 marked" in str(pane.query_one("#sims-count").render())
+
+        await pilot.press("s")
+        await choose(pilot, "active")
+        text = confirm_text(app)
+        assert f"{len(can)} will be changed" in text
+        assert f"{statuses.count('active')} × already active" in text
+        if statuses.count("scheduled"):
+            assert f"{statuses.count('scheduled')} × an update is in progress" in text
+        no_fleet = sum(1 for status, fleet in before.values() if status == "new" and not fleet)
+        if no_fleet:
+            assert f"{no_fleet} × no fleet" in text
+        await pilot.press("y")
+
+        screen = app.screen
+        assert isinstance(screen, BulkRunScreen)
+        progress = (lambda: screen._progress)  # noqa: E731
+        await until(pilot, lambda: (p := progress()) is not None and p.done + p.waiting >= len(can) // 3)
+        await pilot.press("escape")  # stop half-way
+        screen = await finished_run(pilot)
+        result = screen.result
+        assert result is not None and result.cancelled
+        outcomes = {o.key: o for o in result.outcomes}
+        not_run = {k for k, o in outcomes.items() if o.outcome == NOT_RUN}
+        done = {k for k, o in outcomes.items() if o.outcome == DONE}
+        assert not_run and done and done | not_run == can, {(outcomes[k].outcome, outcomes[k].error)
+                                                             for k in can - done - not_run}
+        assert all(sim.state.sims[k].status == "active" for k in done)
+        assert all((sim.state.sims[k].status, sim.state.sims[k].fleet_sid) == before[k] for k in not_run)
+        assert {k for k, o in outcomes.items() if o.outcome in (SKIPPED, INVALID)} == set(before) - can
+
+        sim.force_faults(*["503"] * 9, method="POST", path_prefix="/v1/Sims/")
+        await pilot.press("t")
+        screen = await finished_run(pilot)
+        assert screen.result is not None
+        failed = [o for o in screen.result.outcomes if o.outcome == FAILED]
+        assert failed and all(o.error for o in failed)
+        assert all(sim.state.sims[o.key].status != "active" for o in failed)
+
+        await pilot.press("t")  # the faults are used up: the rest goes through
+        screen = await finished_run(pilot)
+        assert screen.result is not None and screen.result.ok
+        assert all(sim.state.sims[k].status == "active" for k in can)
+        assert all((s.status, s.fleet_sid) == before[s.sid] for s in sim.state.sims.values() if s.sid not in can)
+
+        await pilot.press("escape")  # close: everything got there, so no marks remain
+        await settle(pilot)
+        assert pane.marks == {}
+
+
+async def test_move_50_marked_sims_to_another_fleet(tmp_path: object) -> None:
+    """space marks a run of 50 SIMs; m moves them: afterwards exactly those (bar the ones that cannot move)
+    are in the target fleet; the results export to CSV with one row per SIM."""
+    import csv
+    from pathlib import Path
+
+    sim = demo_simulator(sims=150, settle_seconds=0)
+    fleet = sim.state.find_fleet("apac-kiosks")
+    assert fleet is not None
+    order = list(sim.state.sims.values())
+    chosen = [s.sid for s in order[:50]]
+    before = {s.sid: (s.status, s.fleet_sid) for s in order}
+    app = build_app(sim)
+    app.export_dir = Path(str(tmp_path))
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("3", *["space"] * 50)
+        pane = app.query_one(SimsPane)
+        assert list(pane.marks) == chosen
+        await pilot.press("m")
+        await choose(pilot, fleet.sid)
+        text = confirm_text(app)
+        movable = [sid for sid in chosen if before[sid][0] != "scheduled" and before[sid][1] != fleet.sid]
+        assert f"{len(movable)} will be changed" in text
+        await pilot.press("y")
+        screen = await finished_run(pilot)
+        assert screen.result is not None
+        assert {o.outcome for o in screen.result.outcomes} <= {DONE, SKIPPED, INVALID}
+        await pilot.press("e")
+        await until(pilot, lambda: screen.exported is not None)
+        assert screen.exported is not None
+        rows = list(csv.DictReader(screen.exported.open()))
+        assert sorted(r["sid"] for r in rows) == sorted(chosen)
+        assert {r["outcome"] for r in rows if r["sid"] in movable} == {"done"}
+        assert all(r["fleet"] == "apac-kiosks" for r in rows if r["sid"] in movable)
+
+    assert {s.sid for s in sim.state.sims.values() if s.fleet_sid == fleet.sid} == \
+        {sid for sid, (_status, f) in before.items() if f == fleet.sid} | set(movable)
+    assert all(sim.state.sims[sid].status == before[sid][0] for sid in chosen if before[sid][0] != "scheduled")
+
+
+async def test_mark_all_matching_counts_across_pages_and_u_clears() -> None:
+    """With a status filter, a marks every matching SIM (not just the page shown), after stating the count."""
+    from textual.widgets import Select
+
+    sim = demo_simulator(sims=400)
+    app = build_app(sim)
+    active = {s.sid for s in sim.state.sims.values() if s.status == "active"}
+    assert len(active) > 100  # more than one page of 100
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("3")
+        pane = app.query_one(SimsPane)
+        pane.query_one("#filter-status", Select).value = "active"
+        await settle(pilot)
+        pane.table.focus()
+        await pilot.press("a")
+        await until(pilot, lambda: isinstance(app.screen, Confirm))
+        assert f"{len(active):,} SIMs matching status active" in confirm_text(app)
+        await pilot.press("escape")  # declined: nothing marked
+        await pilot.pause()
+        assert pane.marks == {}
+        await pilot.press("a")
+        await until(pilot, lambda: isinstance(app.screen, Confirm))
+        await pilot.press("y")
+        assert set(pane.marks) == active
+        await pilot.press("u")
+        assert pane.marks == {}
+
+
+async def test_sim_detail_shows_everything_and_explains_invalid_transitions() -> None:
+    """Enter opens a SIM: fleet, NAP, billing, usage; s lists statuses with why some cannot be chosen;
+    choosing inactive asks, changes the SIM in the simulator and the SIMs table shows it; e renames."""
+    sim = demo_simulator(sims=60, settle_seconds=0)
+    target = next(s for s in sim.state.sims.values() if s.status == "active")
+    fleet = sim.state.fleets[target.fleet_sid or ""]
+    nap = sim.state.naps[fleet.network_access_profile_sid or ""]
+    old_name = target.unique_name  # the record changes in place
+    app = build_app(sim)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("3")
+        pane = app.query_one(SimsPane)
+        pane.table.move_cursor(row=pane.table.get_row_index(target.sid))
+        await pilot.press("enter")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, SimDetailScreen)
+        assert screen.info is not None
+        body = plain(render_details(screen.info))
+        for expected in (target.iccid, target.sid, fleet.unique_name, nap.unique_name, "Billing", "last 7 days"):
+            assert expected in body, expected
+
+        await pilot.press("s")
+        await pilot.pause()
+        choices = app.screen
+        assert isinstance(choices, ChoiceScreen)
+        options = choices.query_one(OptionList)
+        new = options.get_option("new")
+        assert new.disabled and "nothing can return to new" in str(new.prompt)
+        assert options.get_option("ready").disabled and options.get_option("active").disabled
+        await choose(pilot, "inactive")
+        assert isinstance(app.screen, Confirm)
+        await pilot.press("y")
+        await until(pilot, lambda: sim.state.sims[target.sid].status == "inactive")
+        await settle(pilot)
+        assert screen.info is not None and "inactive" in plain(render_details(screen.info))
+
+        await pilot.press("e")
+        await pilot.pause()
+        await pilot.press("ctrl+a", *"gate-7", "enter")  # Input: ctrl+a is home; the old name is kept after it
+        await settle(pilot)
+        assert sim.state.sims[target.sid].unique_name == f"gate-7{old_name}"
+        await pilot.press("escape")
+        await pilot.pause()
+        row = pane.table.get_row(target.sid)
+        assert "inactive" in str(row[3]) and str(row[2]) == f"gate-7{old_name}"
+
+
+async def test_an_interrupted_run_is_offered_for_resume_at_start(make_simulator: Callable[..., Simulator]) -> None:
+    """A journaled run stopped part-way (here: cancelled) is offered when the app starts; resuming finishes it
+    without sending anything twice."""
+    sim = make_simulator(sims=80)
+    app = build_app(sim)
+    client = app.client
+    sims = await client.list_sims(status="inactive", page_size=1000).collect()
+    assert len(sims) >= 6
+    plan = plan_change(sims, Change(status="active"))
+    run_id = new_run_id()
+    journal = Journal.create(run_id, {"kind": "set-status", "change": plan.change.to_json(),
+                                      "base_url": client.base_url})
+    runner = BulkRunner(client, concurrency=1, journal=journal)
+    posts = (lambda: sum(1 for r in sim.request_log if r.method == "POST"))  # noqa: E731
+    runner.on_progress = lambda p: runner.cancel() if posts() >= 2 else None
+    first = await runner.run(plan, run_id)
+    journal.close()
+    assert first.cancelled and first.count(NOT_RUN) > 0
+    sent_before = posts()
+
+    app.journal_runs = True
+    async with app.run_test(size=(120, 36)) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, Confirm))
+        text = confirm_text(app)
+        assert run_id in text and f"{first.count(NOT_RUN)} of {len(sims)} SIMs left" in text
+        await pilot.press("y")
+        screen = await finished_run(pilot)
+        assert screen.result is not None and screen.result.ok
+    assert all(sim.state.sims[s.sid].status == "active" for s in sims)
+    assert posts() - sent_before == first.count(NOT_RUN)
