@@ -9,7 +9,6 @@ import io
 from collections.abc import Callable
 
 from rich.console import Console
-
 from textual.pilot import Pilot
 from textual.widgets import OptionList
 
