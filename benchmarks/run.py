@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import sys
 
-from . import bulk_activation, client_listing, status_summary, tui_startup
+from . import bulk_activation, client_listing, sims_scale, status_summary, tui_startup
 
 BENCHMARKS = {
     "client-listing": lambda: client_listing.main() == 0,
     "bulk-activation": bulk_activation.run,
     "status-summary": status_summary.run,
     "tui": tui_startup.run,
+    "sims-scale": sims_scale.run,
 }
 
 

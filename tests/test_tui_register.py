@@ -121,3 +121,48 @@ def test_register_screen_snapshot(snap_compare: object) -> None:
         await pilot.pause()  # type: ignore[attr-defined]
 
     assert snap_compare(build_app(demo_simulator()), terminal_size=(80, 24), run_before=before)  # type: ignore[operator]
+
+
+async def test_csv_import_previews_and_marks_bad_rows_before_anything_is_sent(tmp_path: Path) -> None:
+    """ctrl+o: the preview marks bad rows (check digit, length, unknown fleet, duplicate) with reasons and
+    nothing is sent; queueing sends only the good rows, which register into the named fleet."""
+    from textual.widgets import Button, DataTable
+
+    from supersim_tui.tui.register import CsvImportScreen
+
+    sim = demo_simulator()
+    (a, code_a), (b, code_b), (c, code_c) = registrable_examples(sim.state, 3)
+    bad_luhn = a[:-1] + str((int(a[-1]) + 1) % 10)
+    csv_file = tmp_path / "box.csv"
+    csv_file.write_text("iccid,registration_code,fleet,unique_name\n"
+                        f"{a},{code_a},us-meters,box-1\n{b},{code_b},,\n{c},{code_c},no-such-fleet,\n"
+                        f"{bad_luhn},{code_a},,\n8988307,{code_a},,\n{a},{code_a},,\n", encoding="utf-8")
+    app = build_app(sim)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.press("3", "n", "ctrl+o")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, CsvImportScreen)
+        screen.query_one("#csv-path", Input).value = str(csv_file)
+        await pilot.press("enter")
+        await pilot.pause()
+        table = screen.query_one("#csv-preview", DataTable)
+        checks = {str(table.get_row_at(i)[0]): str(table.get_row_at(i)[1]) for i in range(table.row_count)}
+        assert checks["2"] == checks["3"] == "✓ ok"
+        assert "no fleet 'no-such-fleet'" in checks["4"]
+        assert "check digit" in checks["5"] and "16 digits" not in checks["5"]
+        assert "7 digits" in checks["6"]
+        assert "duplicate of line 2" in checks["7"]
+        assert str(screen.query_one("#csv-queue", Button).label) == "Queue 2 good rows, skip 4 bad"
+        assert not [r for r in sim.request_log if r.method == "POST"]  # a preview sends nothing
+
+        await pilot.click("#csv-queue")
+        await pilot.pause()
+        queue = app.registrations
+        await settle(pilot, queue, 2)
+        assert {e.iccid: e.status for e in queue.entries.values()} == {a: REGISTERED, b: REGISTERED}
+    registered = {s.iccid: s for s in sim.state.sims.values() if s.iccid in (a, b, c)}
+    assert set(registered) == {a, b}
+    assert registered[a].unique_name == "box-1"
+    assert sim.state.fleets[registered[a].fleet_sid or ""].unique_name == "us-meters"

@@ -12,7 +12,7 @@ import asyncio
 import csv
 import io
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Collection
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -61,12 +61,21 @@ def check_registration(line: int, iccid: str, code: str, fleet: str | None = Non
     return Registration(line, normalize(iccid), code.strip(), fleet or None, unique_name or None), []
 
 
-def parse_registration_csv(text: str) -> list[Registration]:
-    """Rows of ``iccid,registration_code[,fleet,unique_name]``; a header row is optional.
+@dataclass(frozen=True)
+class CsvRow:
+    """One line of a registration CSV as read: its registration if good, else every problem with it."""
 
-    Raises :class:`InputError` listing every bad row (nothing is sent when any row is bad).
-    """
-    rows: list[Registration] = []
+    line: int
+    cells: tuple[str, ...]
+    registration: Registration | None
+    problems: tuple[str, ...] = ()
+
+
+def check_registration_csv(text: str, fleets: Collection[str] | None = None) -> tuple[list[CsvRow], list[str]]:
+    """Each data row of ``iccid,registration_code[,fleet,unique_name]`` checked (for a preview), plus problems
+    with the file as a whole. A header row is optional; ``fleets`` (names and SIDs), if given, are the fleets
+    a row may name."""
+    rows: list[CsvRow] = []
     problems: list[str] = []
     seen: dict[str, int] = {}
     reader = csv.reader(io.StringIO(text))
@@ -80,24 +89,34 @@ def parse_registration_csv(text: str) -> list[Registration]:
                 problems.append(f"line 1: unknown column {unknown[0]!r}; expected {', '.join(CSV_FIELDS)}")
             continue
         if len(cells) < 2 or len(cells) > 4:
-            problems.append(f"line {line_number}: expected 2 to 4 fields (iccid,registration_code[,fleet,"
-                            f"unique_name]), found {len(cells)}")
+            rows.append(CsvRow(line_number, tuple(cells), None, (
+                f"line {line_number}: expected 2 to 4 fields (iccid,registration_code[,fleet,unique_name]), "
+                f"found {len(cells)}",)))
             continue
         cells += [""] * (4 - len(cells))
         registration, issues = check_registration(line_number, *cells)
-        problems += issues
-        if registration is None:
-            continue
-        if registration.iccid in seen:
-            problems.append(f"line {line_number}, iccid: duplicate of line {seen[registration.iccid]}")
-            continue
-        seen[registration.iccid] = line_number
-        rows.append(registration)
+        if fleets is not None and cells[2] and cells[2] not in fleets:
+            issues.append(f"line {line_number}, fleet: no fleet {cells[2]!r} in this account")
+        if registration is not None and registration.iccid in seen:
+            issues.append(f"line {line_number}, iccid: duplicate of line {seen[registration.iccid]}")
+        elif registration is not None:
+            seen[registration.iccid] = line_number
+        rows.append(CsvRow(line_number, tuple(cells), None if issues else registration, tuple(issues)))
+    if not rows and not problems:
+        problems.append("the file has no rows: expected iccid,registration_code[,fleet,unique_name]")
+    return rows, problems
+
+
+def parse_registration_csv(text: str) -> list[Registration]:
+    """Rows of ``iccid,registration_code[,fleet,unique_name]``; a header row is optional.
+
+    Raises :class:`InputError` listing every bad row (nothing is sent when any row is bad).
+    """
+    rows, problems = check_registration_csv(text)
+    problems += [problem for row in rows for problem in row.problems]
     if problems:
         raise InputError(problems)
-    if not rows:
-        raise InputError(["the file has no rows: expected iccid,registration_code[,fleet,unique_name]"])
-    return rows
+    return [row.registration for row in rows if row.registration is not None]
 
 
 async def claim_sim(client: SuperSimClient, iccid: str, registration_code: str) -> tuple[str, bool]:

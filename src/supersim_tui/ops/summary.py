@@ -79,7 +79,7 @@ class AccountSummary:
 async def count_sims(client: SuperSimClient, *, fleet: str | None, status: str, gate: asyncio.Semaphore) -> int:
     """How many SIMs a (fleet, status) slice holds: listed 1,000 a page, each page under ``gate``."""
     total = 0
-    pager = client.list_sims(status=status, fleet=fleet, page_size=1000)
+    pager = client.list_sims_undecoded(status=status, fleet=fleet, page_size=1000)  # counted, never decoded
     while pager.has_more:
         async with gate:
             total += len(await pager.next_page())

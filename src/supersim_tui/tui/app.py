@@ -416,6 +416,9 @@ class SuperSimApp(App[None]):
     @work(exclusive=True, group="account", exit_on_error=False)
     async def load_account(self) -> None:
         """Fleets and NAPs first (small), then the SIMs' first page and each NAP's networks."""
+        sims = self.query_one(SimsPane)
+        sims_pager = self.client.list_sims(page_size=sims.page_size) if sims.filter_label is None else None
+        first_sims = asyncio.create_task(sims_pager.next_page()) if sims_pager else None  # alongside the fleets
         fleets_task = asyncio.create_task(self.client.list_fleets().collect())
         catalog_task = asyncio.create_task(self.client.list_networks(page_size=1000).collect()) \
             if not self.catalog else None
@@ -425,10 +428,9 @@ class SuperSimApp(App[None]):
         nap_names = {n.sid: n.label for n in naps}
         fleet_names = {f.sid: f.label for f in fleets}
         self.query_one(FleetsPane).show(fleets, nap_names)
-        sims = self.query_one(SimsPane)
         sims.set_fleets(fleets)
-        if sims.filter_label is None:
-            sims.start(self.client.list_sims(page_size=sims.page_size), fleet_names)
+        if sims_pager is not None and first_sims is not None:
+            sims.start(sims_pager, fleet_names, first_page=await first_sims)
         else:
             sims.apply_filters()  # reload with the filters the user set
         networks = await asyncio.gather(*(self.client.list_nap_networks(n.sid).collect() for n in naps))

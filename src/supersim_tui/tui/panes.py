@@ -407,8 +407,9 @@ class SimsPane(Pane):
         return cells
 
     # ------------------------------------------------------------------ paging
-    def start(self, pager: Pager[Sim], fleet_names: dict[str, str], filter_label: str | None = None) -> None:
-        """Show the first page of ``pager``; later pages load as the cursor moves down."""
+    def start(self, pager: Pager[Sim], fleet_names: dict[str, str], filter_label: str | None = None,
+              first_page: list[Sim] | None = None) -> None:
+        """Show the first page of ``pager`` (given if already read); later pages load as the cursor moves down."""
         self.filter_label = filter_label
         self._pager = pager
         self._fleet_names = fleet_names
@@ -416,8 +417,14 @@ class SimsPane(Pane):
         self.workers.cancel_group(self, "sims-page")
         self._reading = False
         self.table.clear()
-        self.table.loading = True
-        self.load_more()
+        if first_page is not None:
+            self._offsets.append(len(first_page))
+            self._pages = [first_page]
+            self._append(first_page)
+            self._loaded()
+        else:
+            self.table.loading = True
+            self.load_more()
 
     @property
     def loaded(self) -> int:
@@ -488,9 +495,9 @@ class SimsPane(Pane):
             self._rebuild()
         else:
             self._pages.append(sims)
-            if len(self._pages) > self.window_pages:
-                self._pages.pop(0)
-                self.first_page += 1
+            if len(self._pages) > 2 * self.window_pages:  # drop half the window at once: one rebuild in N pages
+                self.first_page += len(self._pages) - self.window_pages
+                self._pages = self._pages[-self.window_pages:]
                 self._rebuild()
             else:
                 self._append(sims)

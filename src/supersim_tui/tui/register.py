@@ -8,6 +8,8 @@ lost when the link or the app goes away.
 from __future__ import annotations
 
 import asyncio
+import re
+from pathlib import Path
 from typing import ClassVar
 
 from rich.text import Text
@@ -16,12 +18,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.coordinate import Coordinate
-from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Input, Label, Select, Static
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Button, DataTable, Footer, Header, Input, Label, Select, Static
 
 from ..api import Fleet
 from ..iccid import iccid_problem, normalize, registration_code_problem
 from ..ops.bulk import format_unique_name
+from ..ops.register import Registration, check_registration_csv
 from ..ops.register_queue import FAILED, QUEUED, REGISTERED, REGISTERING, WAITING, Entry, RegistrationQueue
 
 STATUS_STYLE = {QUEUED: "dim", REGISTERING: "bold cyan", REGISTERED: "bold green", WAITING: "yellow",
@@ -39,6 +42,7 @@ def name_from_pattern(pattern: str, iccid: str, n: int) -> str | None:
 class RegisterScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "close", "Back", id="register.close"),
+        Binding("ctrl+o", "import_csv", "Import CSV", id="register.import"),
     ]
 
     def __init__(self, queue: RegistrationQueue, fleets: list[Fleet], wake: asyncio.Event):
@@ -174,4 +178,102 @@ class RegisterScreen(Screen[None]):
         iccid_input.focus()
 
     def action_close(self) -> None:
+        self.dismiss(None)
+
+    def action_import_csv(self) -> None:
+        def queue_rows(rows: list[Registration] | None) -> None:
+            for row in rows or []:
+                self._count += 1
+                self.queue.add(Entry(row.iccid, row.registration_code, row.fleet, row.unique_name))
+            if rows:
+                self._wake.set()
+                self.notify(f"{len(rows):,} SIMs queued from the CSV.", title="Register")
+
+        self.app.push_screen(CsvImportScreen(self.fleets, set(self.queue.entries)), queue_rows)
+
+
+def _read_text(raw_path: str) -> str:
+    """A user's file as text (a spreadsheet's UTF-8 BOM dropped)."""
+    return Path(raw_path).expanduser().read_text(encoding="utf-8-sig")
+
+
+class CsvImportScreen(ModalScreen[list[Registration] | None]):
+    """A CSV of iccid,registration_code[,fleet,unique_name]: every row checked and shown before anything is
+    queued; bad rows are marked with the reason and never sent."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel", id="csv.cancel")]
+
+    def __init__(self, fleets: list[Fleet], known: set[str]):
+        super().__init__(classes="dialog")
+        self.fleets = fleets
+        self.known = known  # ICCIDs already in this session
+        self.good: list[Registration] = []
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="form", id="csv-import"):
+            yield Static("Import SIMs from a CSV file", classes="form-title")
+            with Horizontal(classes="field"):
+                yield Label("File")
+                yield Input(id="csv-path", compact=True, placeholder="path to iccid,registration_code[,fleet,"
+                                                                      "unique_name] (Enter previews)")
+            yield Static(id="csv-problem", classes="error")
+            table: DataTable[str | Text] = DataTable(id="csv-preview", cursor_type="row", zebra_stripes=True)
+            yield table
+            with Horizontal(classes="form-buttons"):
+                yield Button("Queue", id="csv-queue", variant="primary", compact=True, disabled=True)
+                yield Button("Cancel", id="csv-cancel", compact=True)
+
+    def on_mount(self) -> None:
+        table = self.query_one("#csv-preview", DataTable)
+        table.add_columns("Line", "Check", "ICCID", "Code", "Fleet", "Name")
+        table.display = False
+        self.query_one("#csv-path", Input).focus()
+
+    @on(Input.Submitted, "#csv-path")
+    async def preview(self) -> None:
+        raw = self.query_one("#csv-path", Input).value.strip()
+        problem = self.query_one("#csv-problem", Static)
+        button = self.query_one("#csv-queue", Button)
+        button.disabled, self.good = True, []
+        if not raw:
+            problem.update("File: give the path of a CSV file")
+            return
+        try:
+            text = await asyncio.to_thread(_read_text, raw)
+        except (OSError, UnicodeDecodeError) as error:
+            reason = error.strerror if isinstance(error, OSError) else "not UTF-8 text"
+            problem.update(f"File: cannot read {raw}: {reason}")
+            return
+        names = {f.sid for f in self.fleets} | {f.unique_name for f in self.fleets if f.unique_name}
+        rows, file_problems = check_registration_csv(text, fleets=names)
+        table = self.query_one("#csv-preview", DataTable)
+        table.clear()
+        for row in rows:
+            issues = list(row.problems)
+            if row.registration is not None and row.registration.iccid in self.known:
+                issues.append("already in this session")
+            ok = not issues
+            if ok and row.registration is not None:
+                self.good.append(row.registration)
+            cells = (list(row.cells) + [""] * 4)[:4]
+            check = Text("✓ ok", style="green") if ok else \
+                Text("✕ " + "; ".join(re.sub(r"^line \d+[,:] ", "", issue) for issue in issues), style="bold red")
+            table.add_row(str(row.line), check, *cells, key=str(row.line))
+        table.display = bool(rows)
+        bad = len(rows) - len(self.good)
+        summary = "; ".join(file_problems) if file_problems else ""
+        if rows:
+            summary = (summary + "  " if summary else "") + \
+                f"{len(self.good):,} rows ready, {bad:,} bad (marked ✕, never sent)."
+        problem.update(Text(summary, style="bold red" if bad or file_problems else "green"))
+        button.label = f"Queue {len(self.good):,} good rows" + (f", skip {bad:,} bad" if bad else "")
+        button.disabled = not self.good
+
+    @on(Button.Pressed, "#csv-queue")
+    def _queue(self) -> None:
+        if self.good:
+            self.dismiss(self.good)
+
+    @on(Button.Pressed, "#csv-cancel")
+    def action_cancel(self) -> None:
         self.dismiss(None)
