@@ -10,10 +10,13 @@ import asyncio
 import shutil
 import subprocess
 import sys
+import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 
-from supersim_tui.api import BasicAuth, SuperSimClient
+from textual.widgets import Input
+
+from supersim_tui.api import BasicAuth, RetryPolicy, SuperSimClient
 from supersim_tui.connect import Connector
 from supersim_tui.simulator import Simulator, SimulatorConfig, asgi_transport
 from supersim_tui.tui.app import SuperSimApp
@@ -31,24 +34,47 @@ SHOTS = [
     ("sign-in", (80, 24), []),
     ("register", (100, 30), ["3", "n", *"8988 3071 1116 8772 2779", "enter", *"73GUSXFWVQ", "enter",
                              *"89883071111687722788"]),
+    ("sims-marked", (120, 36), ["3", "space", "space", "down", "space", "space"]),
+    ("bulk-confirm", (120, 36), ["3", "a", "wait", "y", "s", "down", "enter"]),
+    ("bulk-results", (120, 36), ["3", "a", "wait", "y", "s", "down", "down", "enter", "faults", "y", "wait-run"]),
+    ("sim-detail", (120, 36), ["3", "down", "down", "enter"]),
+    ("register-csv", (120, 36), ["3", "n", "ctrl+o", "csv", "enter"]),
 ]
+CSV = ("iccid,registration_code,fleet,unique_name\n89883071111687722779,73GUSXFWVQ,us-meters,box-1\n"
+       "89883071111687722787,DD92AHQDD9,us-meters,box-2\n89883070000687722770,ABCDEFGHIJ,,\n"
+       "8988307000068772,ABCDEFGHIJ,,\n89883071111687722795,5Y8ULMMFUY,no-such-fleet,\n")
 
 
 async def shoot(name: str, size: tuple[int, int], keys: list[str]) -> Path:
-    sim = Simulator(SimulatorConfig(sims=300, seed=1, epoch=datetime(2024, 6, 1, 12, tzinfo=UTC)))
+    sim = Simulator(SimulatorConfig(sims=300, seed=1, epoch=datetime(2024, 6, 1, 12, tzinfo=UTC), settle_seconds=0))
     client = SuperSimClient(BasicAuth(sim.config.account_sid, sim.config.auth_token), base_url="http://127.0.0.1",
-                            transport=asgi_transport(sim))
+                            transport=asgi_transport(sim), retry=RetryPolicy(attempts=1))
     if name == "sign-in":
         connector = Connector(make_client=lambda credentials: client)
         app = SuperSimApp(None, connector=connector, sign_in_reason="No saved credentials found.")
     else:
         app = SuperSimApp(client, account_label="demo account (simulator)")
+        app.settings.concurrency = 1  # the same SIMs meet the injected faults every time
     async with app.run_test(size=size) as pilot:
         await app.workers.wait_for_complete()
         await pilot.pause()
         for key in keys:
-            await pilot.press(key)
-        if name == "register":
+            if key == "wait":
+                await pilot.pause(0.5)
+            elif key == "faults":
+                sim.force_faults(*["503"] * 12, method="POST", path_prefix="/v1/Sims/")
+            elif key == "wait-run":
+                for _ in range(300):  # bounded: 30 s
+                    if getattr(app.screen, "result", None) is not None:
+                        break
+                    await pilot.pause(0.1)
+            elif key == "csv":
+                path = Path(tempfile.mkdtemp()) / "box-of-sims.csv"
+                path.write_text(CSV, encoding="utf-8")
+                app.screen.query_one("#csv-path", Input).value = str(path)
+            else:
+                await pilot.press(key)
+        if name.startswith("register") or name.startswith("bulk"):
             await pilot.pause(1.0)  # the registration queue runs in the background, never "complete"
         else:
             await app.workers.wait_for_complete()

@@ -80,7 +80,7 @@ async def test_sims_load_page_by_page_in_a_window_of_pages(monkeypatch: pytest.M
         def window_is_consistent() -> None:
             first = pane.position(0) - 1
             assert cells(table, ICCID) == iccids[first:first + table.row_count]
-            assert table.row_count <= 300
+            assert table.row_count <= 2 * 3 * 100  # at most twice the window, then half is dropped
 
         for _ in range(12):
             await pilot.press("end")
@@ -88,15 +88,15 @@ async def test_sims_load_page_by_page_in_a_window_of_pages(monkeypatch: pytest.M
             await pilot.pause()
             window_is_consistent()
         assert pane.complete and pane.at_end
-        assert pane.position(table.cursor_row) == 1000 and pane.first_page == 7
+        assert pane.position(table.cursor_row) == 1000 and pane.first_page >= 4
         assert "1,000 of 1,000 SIMs" in str(pane.query_one("#sims-count").render())
 
-        for _ in range(20):  # back up: earlier pages are read again from their links
+        for _ in range(40):  # back up: earlier pages are read again from their links
             await pilot.press("pageup")
             await app.workers.wait_for_complete()
             await pilot.pause()
             window_is_consistent()
-        assert pane.first_page < 5
+        assert pane.first_page < 4
 
         await pilot.press("home")
         await app.workers.wait_for_complete()

@@ -8,11 +8,12 @@ from __future__ import annotations
 import io
 from collections.abc import Callable
 
+import pytest
 from rich.console import Console
 from textual.pilot import Pilot
 from textual.widgets import OptionList
 
-from supersim_tui.ops.bulk import DONE, FAILED, INVALID, NOT_RUN, SKIPPED, BulkRunner, Change, plan_change
+from supersim_tui.ops.bulk import DONE, FAILED, INVALID, NOT_RUN, SKIPPED, BulkRunner, Change, Progress, plan_change
 from supersim_tui.ops.journal import Journal, new_run_id
 from supersim_tui.simulator import Simulator
 from supersim_tui.tui.app import SuperSimApp
@@ -287,3 +288,87 @@ async def test_an_interrupted_run_is_offered_for_resume_at_start(make_simulator:
         assert screen.result is not None and screen.result.ok
     assert all(sim.state.sims[s.sid].status == "active" for s in sims)
     assert posts() - sent_before == first.count(NOT_RUN)
+
+
+# ------------------------------------------------------------------ pictures
+def _marked_app() -> SuperSimApp:
+    return build_app(demo_simulator(settle_seconds=0))
+
+
+async def _mark_three(pilot: Pilot[None]) -> None:
+    await settle(pilot)
+    await pilot.press("3", "space", "space", "down", "space")
+    await settle(pilot)
+
+
+@pytest.mark.parametrize("size", [(120, 36), (80, 24)])
+def test_snapshot_sims_with_marks(snap_compare: Callable[..., bool], size: tuple[int, int]) -> None:
+    assert snap_compare(_marked_app(), terminal_size=size, run_before=_mark_three)
+
+
+def test_snapshot_bulk_confirm(snap_compare: Callable[..., bool]) -> None:
+    async def before(pilot: Pilot[None]) -> None:
+        await _mark_three(pilot)
+        await pilot.press("s")
+        await choose(pilot, "active")
+
+    assert snap_compare(_marked_app(), terminal_size=(120, 36), run_before=before)
+
+
+def test_snapshot_bulk_progress(snap_compare: Callable[..., bool]) -> None:
+    """Progress half-way, frozen: requests hang (long latency) and the figures are set."""
+    sim = demo_simulator(settle_seconds=0, latency_ms=60_000)
+    app = build_app(sim)
+
+    async def before(pilot: Pilot[None]) -> None:
+        sims = list(sim.state.sims.values())[:200]
+        from supersim_tui.api import Sim as ApiSim
+
+        plan = plan_change([ApiSim(sid=s.sid, iccid=s.iccid, status=s.status, fleet_sid=s.fleet_sid)  # type: ignore[arg-type]
+                            for s in sims], Change(status="active"))
+        screen = BulkRunScreen(app.client, plan=plan, run_id="20240601-120000-abcdef", clock=lambda: 42.0)
+        await app.push_screen(screen)
+        await pilot.pause()
+        assert screen.runner is not None
+        screen.runner.on_progress = None
+        screen._progress = Progress(total=200, done=96, failed=3, skipped=41, in_flight=4, waiting=6,
+                                    started=0.0, now=0.0)
+        screen._show_progress()
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=(120, 36), run_before=before)
+
+
+@pytest.mark.parametrize("size", [(120, 36), (80, 24)])
+def test_snapshot_bulk_results_with_failures(snap_compare: Callable[..., bool], size: tuple[int, int]) -> None:
+    sim = demo_simulator(settle_seconds=0)
+    app = build_app(sim, attempts=1)
+    app.settings.concurrency = 1  # the same SIMs fail every time
+
+    async def before(pilot: Pilot[None]) -> None:
+        await _mark_three(pilot)
+        await pilot.press("a")
+        await until(pilot, lambda: isinstance(app.screen, Confirm))
+        await pilot.press("y", "s")
+        await choose(pilot, "inactive")
+        sim.force_faults(*["503"] * 5, method="POST", path_prefix="/v1/Sims/")
+        await pilot.press("y")
+        await finished_run(pilot)
+
+    assert snap_compare(app, terminal_size=size, run_before=before)
+
+
+def test_snapshot_sim_detail(snap_compare: Callable[..., bool]) -> None:
+    from .test_tui import FIXED_EPOCH
+
+    sim = demo_simulator(settle_seconds=0)
+    app = build_app(sim)
+
+    async def before(pilot: Pilot[None]) -> None:
+        await settle(pilot)
+        target = next(s for s in sim.state.sims.values() if s.status == "active")
+        api_sim = await app.client.fetch_sim(target.sid)
+        await app.push_screen(SimDetailScreen(app.client, api_sim, app.fleets, now=FIXED_EPOCH))
+        await settle(pilot)
+
+    assert snap_compare(app, terminal_size=(120, 36), run_before=before)

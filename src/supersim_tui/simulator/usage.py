@@ -43,6 +43,8 @@ def usage_records(state: SimulatorState, query: Mapping[str, str]) -> list[dict[
     if granularity not in GRANULARITIES:
         raise _fail(83600, f"Invalid Granularity: must be one of {', '.join(GRANULARITIES)}")
     now = datetime.now(UTC).replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)
+    # Seeded usage is dated from the epoch: with a fixed (past) epoch, the 18 months count back from it.
+    today = min(state.config.epoch or datetime.now(UTC), datetime.now(UTC))
     end = _parse_time("EndTime", query["EndTime"]) if query.get("EndTime") else now
     start = _parse_time("StartTime", query["StartTime"]) if query.get("StartTime") else end - timedelta(days=30)
     if granularity == "day" and (start.time() != datetime.min.time() or end.time() != datetime.min.time()):
@@ -55,7 +57,7 @@ def usage_records(state: SimulatorState, query: Mapping[str, str]) -> list[dict[
         raise _fail(83603, "Queries grouped by sim may cover at most 31 days")
     if end - start > MAX_PERIOD[granularity]:
         raise _fail(83604, f"The query period exceeds the maximum for {granularity} granularity")
-    if start < datetime.now(UTC) - timedelta(days=548):
+    if start < today - timedelta(days=548):
         raise _fail(83605, "StartTime must be within the last 18 months")
 
     sims = [s for s in state.sims.values() if s.account_sid == state.account_sid]

@@ -172,7 +172,7 @@ class BulkRunScreen(Screen[RunResult | None]):
                  resume: tuple[Journal, JournalState] | None = None,
                  journal: Callable[[str, dict[str, object]], Journal | None] = lambda _id, _header: None,
                  fleet_names: dict[str, str] | None = None, export_dir: Path | None = None,
-                 concurrency: int = 16):
+                 concurrency: int = 16, run_id: str | None = None, clock: Callable[[], float] = time.monotonic):
         super().__init__()
         if (plan is None) == (resume is None):
             raise ValueError("give a plan to run or a journal state to resume")
@@ -180,7 +180,8 @@ class BulkRunScreen(Screen[RunResult | None]):
         self.plan = plan
         self.resume_journal: Journal | None = resume[0] if resume else None
         self.resume_state: JournalState | None = resume[1] if resume else None
-        self.change: Change = plan.change if plan is not None else Change.from_json(self.resume_state.header["change"])  # type: ignore[union-attr]
+        header = self.resume_state.header if self.resume_state is not None else {}
+        self.change = plan.change if plan is not None else Change.from_json(header["change"])
         self.failure: str | None = None
         self.make_journal = journal
         self.fleet_names = fleet_names or {}
@@ -188,7 +189,8 @@ class BulkRunScreen(Screen[RunResult | None]):
         self.concurrency = concurrency
         self.runner: BulkRunner | None = None
         self.result: RunResult | None = None
-        self.run_id = resume[1].run_id if resume else new_run_id()
+        self.run_id = resume[1].run_id if resume else run_id or new_run_id()
+        self.clock = clock
         self.exported: Path | None = None
         self._progress: Progress | None = None
 
@@ -270,7 +272,7 @@ class BulkRunScreen(Screen[RunResult | None]):
         if progress is None:
             return
         if self.result is None:
-            progress.now = time.monotonic()
+            progress.now = self.clock()
         self.query_one("#bulk-bar", ProgressBar).update(total=progress.total, progress=progress.finished)
         parts: list[str | tuple[str, str]] = [
             ("done ", "dim"), (f"{progress.done:,}", "bold green"),

@@ -76,8 +76,8 @@ def render_details(info: SimDetails) -> RenderableType:
             ("NAP", f"{nap.label}  ({nap.sid})" if nap else Text("none: the SIM can attach nowhere", style="red")),
         ]
     ips = ", ".join(f"{ip.ip_address} ({ip.ip_address_version})" for ip in info.ip_addresses if ip.ip_address)
-    periods = [Text.assemble((f"{p.period_type or '?':<7}", "bold"), f" {_stamp(p.start_time)[:10]} → "
-                             f"{_stamp(p.end_time)[:10]}") for p in info.billing_periods]
+    periods = [Text(f"{p.period_type or '?':<7} {_stamp(p.start_time)[:10]} → {_stamp(p.end_time)[:10]}")
+               for p in info.billing_periods]
     net_rows: list[tuple[str, RenderableType]] = [
         ("IP addresses", ips or Text("none", style="dim")),
         ("Billing", Group(*periods) if periods else Text("no billing period yet (never active)", style="dim")),
@@ -112,8 +112,9 @@ class SimDetailScreen(Screen[None]):
         Binding("r", "reload", "Refresh", id="detail.refresh"),
     ]
 
-    def __init__(self, client: SuperSimClient, sim: Sim, fleets: list[Fleet]):
+    def __init__(self, client: SuperSimClient, sim: Sim, fleets: list[Fleet], now: datetime | None = None):
         super().__init__()
+        self.now = now  # fixed only for pictures; otherwise the usage week ends today
         self.client = client
         self.sim = sim
         self.fleets = fleets
@@ -135,7 +136,7 @@ class SimDetailScreen(Screen[None]):
     async def action_reload(self) -> None:
         sim = await self.client.fetch_sim(self.sim.sid)
         self.sim = sim
-        self.info = await sim_details(self.client, sim)
+        self.info = await sim_details(self.client, sim, now=self.now)
         self.sub_title = f"SIM {sim.label}"
         self.query_one("#sim-detail-body", Static).update(render_details(self.info))
 
