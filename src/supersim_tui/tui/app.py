@@ -17,7 +17,7 @@ from textual.worker import Worker, WorkerState
 
 from ..api import Fleet, Network, NetworkAccessProfile, Sim, SuperSimClient, SuperSimError
 from ..connect import Connection, Connector, SignInError
-from ..ops.bulk import Change, RunResult, plan_change
+from ..ops.bulk import DONE, SKIPPED, Change, RunResult, plan_change
 from ..ops.journal import Journal, find_run
 from ..ops.register_queue import RegistrationQueue
 from ..ops.summary import count_sims
@@ -365,7 +365,7 @@ class SuperSimApp(App[None]):
         """Marks stay only on the SIMs that did not get there (with their state now), then the views reload."""
         pane = self.query_one(SimsPane)
         if result is not None and result.outcomes:
-            left = {o.key: o for o in result.outcomes if o.outcome not in ("done", "skipped")}
+            left = {o.key: o for o in result.outcomes if o.outcome not in (DONE, SKIPPED)}
             pane.set_marks({sid: msgspec.structs.replace(sim, status=left[sid].status, fleet_sid=left[sid].fleet_sid)
                             for sid, sim in pane.marks.items() if sid in left})
             if pane.marks:
