@@ -14,6 +14,7 @@ import asyncio
 import contextlib
 import csv
 import time
+from collections import Counter
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -137,16 +138,18 @@ class Plan:
     def invalid(self) -> list[PlannedItem]:
         return [i for i in self.items if i.action == INVALID]
 
+    @staticmethod
+    def reasons(items: list[PlannedItem]) -> list[tuple[str, int]]:
+        """Each distinct reason among ``items`` with how many it applies to, most frequent first."""
+        return Counter(item.reason for item in items).most_common()
+
     def summary(self) -> str:
         lines = [f"{self.change.describe().capitalize()}: {len(self.items):,} SIMs selected",
                  f"  {len(self.to_send):,} will be changed",
                  f"  {len(self.skipped):,} already there (skipped)"]
         if self.invalid:
             lines.append(f"  {len(self.invalid):,} cannot take the change:")
-            reasons: dict[str, int] = {}
-            for item in self.invalid:
-                reasons[item.reason] = reasons.get(item.reason, 0) + 1
-            lines += [f"    {count:,} × {reason}" for reason, count in sorted(reasons.items(), key=lambda r: -r[1])]
+            lines += [f"    {count:,} × {reason}" for reason, count in self.reasons(self.invalid)]
         return "\n".join(lines)
 
 
@@ -207,6 +210,11 @@ class ItemOutcome:
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
+
+    @property
+    def unique_name(self) -> str | None:
+        """The SIM's unique name, if it has one (``label`` falls back to the ICCID or SID)."""
+        return self.label if self.label not in (self.iccid, self.key) else None
 
 
 @dataclass
@@ -551,7 +559,7 @@ def write_outcomes_csv(path: Path, outcomes: Iterable[ItemOutcome], fleet_names:
         writer = csv.writer(handle)
         writer.writerow(OUTCOME_COLUMNS)
         for o in outcomes:
-            writer.writerow([o.iccid, o.key, o.label if o.label not in (o.iccid, o.key) else "", o.outcome,
+            writer.writerow([o.iccid, o.key, o.unique_name or "", o.outcome,
                              o.status or "", fleet_names.get(o.fleet_sid or "", ""), o.fleet_sid or "",
                              o.error or "", o.code if o.code is not None else ""])
             count += 1

@@ -169,7 +169,8 @@ class SuperSimApp(App[None]):
             return bool(self.query_one(SimsPane).filter_label)
         if action in ("sim_detail", "bulk_status", "bulk_move"):
             pane = self.query_one(SimsPane)
-            return None if pane.current is None and not (action != "sim_detail" and pane.marks) else True
+            applies = pane.current is not None or (action != "sim_detail" and bool(pane.marks))
+            return True if applies else None  # dimmed: no SIM to act on
         return True
 
     def action_show_tab(self, tab: str) -> None:
@@ -218,7 +219,7 @@ class SuperSimApp(App[None]):
     @on(SimsPane.FiltersChanged)
     def _filter_sims(self, event: SimsPane.FiltersChanged) -> None:
         """Filters go to the server (Status, Fleet, Iccid): only matching SIMs are ever loaded."""
-        names = {f.sid: f.label for f in self.fleets}
+        names = self._fleet_names()
         parts = [f"status {event.status}"] if event.status else []
         parts += [f"fleet {names.get(event.fleet, event.fleet)}"] if event.fleet else []
         parts += [f"ICCID {event.iccid}"] if event.iccid else []
@@ -414,7 +415,7 @@ class SuperSimApp(App[None]):
     # ------------------------------------------------------------------ loading
     @work(exclusive=True, group="account", exit_on_error=False)
     async def load_account(self) -> None:
-        """Fleets and NAPs first (small), then the SIMs' first page and each NAP's networks."""
+        """Fleets, NAPs and the SIMs' first page together, then each NAP's networks, then SIM counts."""
         sims = self.query_one(SimsPane)
         sims_pager = self.client.list_sims(page_size=sims.page_size) if sims.filter_label is None else None
         first_sims = asyncio.create_task(sims_pager.next_page()) if sims_pager else None  # alongside the fleets
@@ -425,11 +426,10 @@ class SuperSimApp(App[None]):
         fleets = await fleets_task
         self.fleets, self.naps = fleets, naps
         nap_names = {n.sid: n.label for n in naps}
-        fleet_names = {f.sid: f.label for f in fleets}
         self.query_one(FleetsPane).show(fleets, nap_names)
         sims.set_fleets(fleets)
         if sims_pager is not None and first_sims is not None:
-            sims.start(sims_pager, fleet_names, first_page=await first_sims)
+            sims.start(sims_pager, self._fleet_names(), first_page=await first_sims)
         else:
             sims.apply_filters()  # reload with the filters the user set
         networks = await asyncio.gather(*(self.client.list_nap_networks(n.sid).collect() for n in naps))

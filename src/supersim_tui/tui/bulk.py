@@ -81,7 +81,7 @@ def plan_text(plan: Plan, selected: str = "marked") -> RenderableType:
             continue
         heading = "skipped: nothing to do" if action == SKIPPED else "cannot take the change (not sent):"
         grid.add_row(Text(f"{len(items):,}", style=style), Text(heading, style=style))
-        for reason, count in Counter(item.reason for item in items).most_common():
+        for reason, count in plan.reasons(items):
             grid.add_row("", Text(f"{count:,} × {reason}", style=style))
     title = Text(f"{plan.change.describe().capitalize()}: {len(plan.items):,} SIMs {selected}", style="bold")
     parts: list[RenderableType] = [title, Text(""), grid, Text("")]
@@ -307,7 +307,7 @@ class BulkRunScreen(Screen[RunResult | None]):
         order = {name: i for i, name in enumerate(OUTCOME_ORDER)}
         shown = sorted(result.outcomes, key=lambda o: order.get(o.outcome, 99))[:RESULT_ROWS]
         for o in shown:
-            table.add_row(o.iccid, o.label if o.label not in (o.iccid, o.key) else Text("—", style="dim"),
+            table.add_row(o.iccid, o.unique_name or Text("—", style="dim"),
                           outcome_text(o.outcome), status_text(o.status),
                           self.fleet_names.get(o.fleet_sid or "", o.fleet_sid or "—"),
                           Text(o.error or "", style="red" if o.outcome == FAILED else "dim"))

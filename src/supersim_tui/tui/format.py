@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime
 
+from rich.console import RenderableType
+from rich.table import Table
 from rich.text import Text
 
 # Each status has a glyph too, so it stays readable with NO_COLOR.
@@ -48,3 +51,18 @@ def yes_no(value: bool | None) -> Text:
     if value is None:
         return Text("—", style="dim")
     return Text("yes", style="green") if value else Text("no", style="dim")
+
+
+def stamp(moment: datetime | None) -> str:
+    """A full date and time: ``2025-11-23 14:05 UTC``."""
+    return moment.strftime("%Y-%m-%d %H:%M UTC") if moment else "—"
+
+
+def details_grid(rows: Sequence[tuple[str, RenderableType]], label_width: int | None = None) -> Table:
+    """Label / value rows: bold labels, values folded when long."""
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(style="bold", no_wrap=True, min_width=label_width)
+    grid.add_column(overflow="fold")
+    for label, value in rows:
+        grid.add_row(label, value)
+    return grid

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 import msgspec
-from rich.table import Table
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -24,20 +23,11 @@ from textual.widgets import DataTable, Input, Select, Static
 
 from ..api import Fleet, NapNetwork, NetworkAccessProfile, Pager, Sim
 from ..iccid import iccid_problem, normalize
-from .format import megabytes, status_text, when, yes_no
+from .format import details_grid, megabytes, stamp, status_text, when, yes_no
 
 SIM_PAGE_SIZE = 100
 LOAD_AHEAD_ROWS = 25
-WINDOW_PAGES = 5  # pages of SIMs kept in memory (the rest is read again when scrolled back to)
-
-
-def _details(rows: list[tuple[str, str | Text]]) -> Table:
-    grid = Table.grid(padding=(0, 2))
-    grid.add_column(style="bold", no_wrap=True)
-    grid.add_column(overflow="fold")
-    for label, value in rows:
-        grid.add_row(label, value)
-    return grid
+WINDOW_PAGES = 5  # pages of SIMs kept in memory (up to twice this); the rest is read again when scrolled back to
 
 
 def _count(n: int, noun: str) -> str:
@@ -158,7 +148,7 @@ class FleetsPane(Pane):
         if fleet is None:
             return
         nap_sid = fleet.network_access_profile_sid or ""
-        self.detail.update(_details([
+        self.detail.update(details_grid([
             ("Fleet", f"{fleet.label}  ({fleet.sid})"),
             ("NAP", f"{self._nap_names.get(nap_sid, '—')}  ({nap_sid or 'none'})"),
             ("Data", f"{'enabled' if fleet.data_enabled else 'disabled'}, limit {megabytes(fleet.data_limit)} "
@@ -168,7 +158,7 @@ class FleetsPane(Pane):
                                 if fleet.sms_commands_url else "")),
             ("IP commands", f"{fleet.ip_commands_method} {fleet.ip_commands_url}" if fleet.ip_commands_url
              else "no webhook"),
-            ("Updated", fleet.date_updated.strftime("%Y-%m-%d %H:%M UTC") if fleet.date_updated else "—"),
+            ("Updated", stamp(fleet.date_updated)),
         ]))
 
 
@@ -234,7 +224,7 @@ class NapsPane(Pane):
         else:
             countries = ", ".join(f"{iso} ({n})" if n > 1 else iso for iso, n in sorted(by_country.items()))
         users = self._users.get(info.nap.sid, [])
-        self.detail.update(_details([
+        self.detail.update(details_grid([
             ("NAP", f"{info.nap.label}  ({info.nap.sid})"),
             ("Networks", f"{_count(len(info.networks), 'network')} in {_count(len(by_country), 'country')}"),
             ("Countries", countries or Text("none: SIMs using this NAP cannot attach anywhere", style="bold red")),
@@ -266,14 +256,17 @@ class SimsTable(ResourceTable):
 class SimsPane(Pane):
     """SIMs, filtered on the server (status, fleet, exact ICCID), read a page at a time.
 
-    Only a window of :data:`WINDOW_PAGES` pages is kept: moving down past it reads
-    the next page and drops the first, moving back up reads the dropped page again
-    from its link. Memory stays flat however far one scrolls through 100,000 SIMs.
+    Only a window of pages is kept: moving down reads the next page, and once the
+    window holds twice :data:`WINDOW_PAGES` pages the older half is dropped (one
+    rebuild per several pages); moving back up reads dropped pages again from their
+    links. Memory stays flat however far one scrolls through 100,000 SIMs.
     Marks (SID → SIM) live outside the window, so they survive scrolling and paging.
     """
 
     TABLE_ID = "sims-table"
     WIDE = 100  # below this many columns, "Updated" moves to the detail strip only
+    COLUMNS = (("mark", " "), ("iccid", "ICCID"), ("name", "Name"), ("status", "Status"), ("fleet", "Fleet"),
+               ("updated", "Updated"))  # in the order of _cells
 
     class FiltersChanged(Message):
         def __init__(self, status: str | None, fleet: str | None, iccid: str | None):
@@ -384,13 +377,8 @@ class SimsPane(Pane):
         self._wide = wide
         table = self.table
         table.clear(columns=True)
-        table.add_column(" ", key="mark", width=1)
-        table.add_column("ICCID", key="iccid")
-        table.add_column("Name", key="name")
-        table.add_column("Status", key="status")
-        table.add_column("Fleet", key="fleet")
-        if wide:
-            table.add_column("Updated", key="updated")
+        for key, label in self.COLUMNS[:None if wide else -1]:
+            table.add_column(label, key=key, width=1 if key == "mark" else None)
         self._rebuild()
 
     def _cells(self, sim: Sim) -> list[str | Text]:
@@ -599,8 +587,7 @@ class SimsPane(Pane):
                     for i, old in enumerate(page):
                         if old.sid == sim.sid:
                             page[i] = sim
-                for column, value in zip(("mark", "iccid", "name", "status", "fleet", "updated"),
-                                         self._cells(sim), strict=False):
+                for (column, _label), value in zip(self.COLUMNS, self._cells(sim), strict=False):
                     self.table.update_cell(sim.sid, column, value)
             if sim.sid in self.marks:
                 self.marks[sim.sid] = slim(sim)
@@ -613,12 +600,12 @@ class SimsPane(Pane):
         self._check_edges()
         self._show_count()
         fleet = self._fleet_names.get(sim.fleet_sid or "", "") if sim.fleet_sid else ""
-        self.detail.update(_details([
+        self.detail.update(details_grid([
             ("SIM", f"{sim.label}  ({sim.sid})"),
             ("ICCID", sim.iccid or "—"),
             ("Status", status_text(sim.status)),
             ("Fleet", f"{fleet}  ({sim.fleet_sid})" if sim.fleet_sid else Text("none: the SIM cannot be "
                                                                               "activated until it has a fleet",
                                                                               style="yellow")),
-            ("Updated", sim.date_updated.strftime("%Y-%m-%d %H:%M UTC") if sim.date_updated else "—"),
+            ("Updated", stamp(sim.date_updated)),
         ]))

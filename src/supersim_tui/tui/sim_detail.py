@@ -26,7 +26,7 @@ from ..ops.bulk import DONE, SKIPPED, BulkRunner, Change, plan_change
 from ..ops.journal import new_run_id
 from ..ops.sim_info import SimDetails, data_size, sim_details
 from .bulk import ChoiceScreen, Confirm
-from .format import megabytes, status_text
+from .format import details_grid, megabytes, stamp, status_text
 from .forms import NameForm
 
 STATUS_CHOICES = ("new", "ready", "active", "inactive")
@@ -40,17 +40,8 @@ class SimChanged(Message):
         self.sim = sim
 
 
-def _stamp(moment: datetime | None) -> str:
-    return moment.strftime("%Y-%m-%d %H:%M UTC") if moment else "—"
-
-
 def _section(title: str, rows: list[tuple[str, RenderableType]]) -> RenderableType:
-    grid = Table.grid(padding=(0, 2))
-    grid.add_column(style="bold", no_wrap=True, min_width=14)
-    grid.add_column(overflow="fold")
-    for label, value in rows:
-        grid.add_row(label, value)
-    return Group(Text(title, style="bold underline"), grid, Text(""))
+    return Group(Text(title, style="bold underline"), details_grid(rows, label_width=14), Text(""))
 
 
 def render_details(info: SimDetails) -> RenderableType:
@@ -61,8 +52,8 @@ def render_details(info: SimDetails) -> RenderableType:
         ("ICCID", sim.iccid or "—"),
         ("Status", status_text(sim.status)),
         ("Account", sim.account_sid or "—"),
-        ("Created", _stamp(sim.date_created)),
-        ("Updated", _stamp(sim.date_updated)),
+        ("Created", stamp(sim.date_created)),
+        ("Updated", stamp(sim.date_updated)),
     ]
     if fleet is None:
         fleet_rows: list[tuple[str, RenderableType]] = [
@@ -76,7 +67,7 @@ def render_details(info: SimDetails) -> RenderableType:
             ("NAP", f"{nap.label}  ({nap.sid})" if nap else Text("none: the SIM can attach nowhere", style="red")),
         ]
     ips = ", ".join(f"{ip.ip_address} ({ip.ip_address_version})" for ip in info.ip_addresses if ip.ip_address)
-    periods = [Text(f"{p.period_type or '?':<7} {_stamp(p.start_time)[:10]} → {_stamp(p.end_time)[:10]}")
+    periods = [Text(f"{p.period_type or '?':<7} {stamp(p.start_time)[:10]} → {stamp(p.end_time)[:10]}")
                for p in info.billing_periods]
     net_rows: list[tuple[str, RenderableType]] = [
         ("IP addresses", ips or Text("none", style="dim")),
