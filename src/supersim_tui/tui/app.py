@@ -11,7 +11,7 @@ from rich.text import Text
 from textual import on, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
-from textual.widgets import DataTable, Footer, Header, Static, TabbedContent, TabPane
+from textual.widgets import DataTable, Footer, Header, TabbedContent, TabPane
 from textual.widgets.tabbed_content import ContentTabs
 from textual.worker import Worker, WorkerState
 
@@ -286,11 +286,10 @@ class SuperSimApp(App[None]):
         what = f"matching {pane.filter_label}" if pane.filter_label else "in the account (no filter)"
         pager = self.client.list_sims(status=status, fleet=fleet, iccid=iccid, page_size=1000)
         found: dict[str, Sim] = {}
-        count = pane.query_one("#sims-count", Static)
         while pager.has_more:
             for sim in await pager.next_page():
                 found[sim.sid] = slim(sim)
-            count.update(Text(f"counting SIMs {what}… {len(found):,}", style="bold yellow"))
+            pane.show_counting(what, len(found))
         pane._show_count()
         already = sum(1 for sid in found if sid in pane.marks)
         if not found:

@@ -371,6 +371,8 @@ class SimsPane(Pane):
         wide = self.app.size.width >= self.WIDE
         if wide != self._wide:
             self._set_columns(wide)
+            if self._pager is not None:
+                self._show_count()
 
     def _set_columns(self, wide: bool) -> None:
         """(Re)build the columns for the width, keeping the rows and the cursor."""
@@ -532,15 +534,25 @@ class SimsPane(Pane):
                                else "No SIMs in this account yet.")
 
     def _show_count(self) -> None:
+        """Marks, position and count: ``2 marked · 3 of 100+ SIMs``, or ``2■ 3/100+`` when narrow."""
         more = "" if self.complete else "+"  # more load as you scroll
+        narrow = not self._wide
         parts = []
         if self.marks:
-            parts.append(Text(f"{len(self.marks):,} marked", style="bold yellow"))
+            parts.append(Text(f"{len(self.marks):,}■" if narrow else f"{len(self.marks):,} marked",
+                              style="bold yellow"))
         if self._sims:
-            parts.append(Text(f"{self.position(self.table.cursor_row):,} of {self.loaded:,}{more} SIMs"))
+            position = self.position(self.table.cursor_row)
+            parts.append(Text(f"{position:,}/{self.loaded:,}{more}" if narrow
+                              else f"{position:,} of {self.loaded:,}{more} SIMs"))
         else:
             parts.append(Text(f"{self.loaded:,}{more} SIMs"))
-        self.query_one("#sims-count", Static).update(Text(" · ").join(parts))
+        self.query_one("#sims-count", Static).update(Text(" " if narrow else " · ").join(parts))
+
+    def show_counting(self, what: str, found: int) -> None:
+        """While mark-all counts the matching SIMs."""
+        text = f"counting… {found:,}" if not self._wide else f"counting SIMs {what}… {found:,}"
+        self.query_one("#sims-count", Static).update(Text(text, style="bold yellow"))
 
     # ------------------------------------------------------------------- marks
     @property
