@@ -69,7 +69,7 @@ async def shoot(name: str, size: tuple[int, int], keys: list[str]) -> Path:
                         break
                     await pilot.pause(0.1)
             elif key == "csv":
-                path = Path(tempfile.mkdtemp()) / "box-of-sims.csv"
+                path = Path(tempfile.gettempdir()) / "box-of-sims.csv"  # a stable name: it shows on screen
                 path.write_text(CSV, encoding="utf-8")
                 app.screen.query_one("#csv-path", Input).value = str(path)
             else:

@@ -225,7 +225,7 @@ class CsvImportScreen(ModalScreen[list[Registration] | None]):
 
     def on_mount(self) -> None:
         table = self.query_one("#csv-preview", DataTable)
-        table.add_columns("Line", "Check", "ICCID", "Code", "Fleet", "Name")
+        table.add_columns("Line", "ICCID", "Check", "Code", "Fleet", "Name")
         table.display = False
         self.query_one("#csv-path", Input).focus()
 
@@ -258,7 +258,7 @@ class CsvImportScreen(ModalScreen[list[Registration] | None]):
             cells = (list(row.cells) + [""] * 4)[:4]
             check = Text("✓ ok", style="green") if ok else \
                 Text("✕ " + "; ".join(re.sub(r"^line \d+[,:] ", "", issue) for issue in issues), style="bold red")
-            table.add_row(str(row.line), check, *cells, key=str(row.line))
+            table.add_row(str(row.line), cells[0], check, *cells[1:], key=str(row.line))
         table.display = bool(rows)
         bad = len(rows) - len(self.good)
         summary = "; ".join(file_problems) if file_problems else ""
@@ -267,6 +267,7 @@ class CsvImportScreen(ModalScreen[list[Registration] | None]):
                 f"{len(self.good):,} rows ready, {bad:,} bad (marked ✕, never sent)."
         problem.update(Text(summary, style="bold red" if bad or file_problems else "green"))
         button.label = f"Queue {len(self.good):,} good rows" + (f", skip {bad:,} bad" if bad else "")
+        button.refresh(layout=True)  # Button's label is not a layout reactive: widen it for the new text
         button.disabled = not self.good
 
     @on(Button.Pressed, "#csv-queue")
