@@ -166,7 +166,8 @@ class SuperSimApp(ReportsFailures, App[None]):
         if connection is not None:
             await self._use(connection)
             assert self.connector is not None
-            self.notify(f"Signed in; secret stored {self.connector.last_saved_where}.", title="Signed in")
+            self.notify(f"Signed in; secret stored {self.connector.last_saved_where}.", title="Signed in",
+                        markup=False)
 
     def action_sign_in(self) -> None:
         if self.connector is not None:
@@ -178,10 +179,10 @@ class SuperSimApp(ReportsFailures, App[None]):
         try:
             connection = await self.connector.open_profile(name)
         except SignInError as error:
-            self.notify(str(error), title=f"Profile {name}", severity="error", timeout=10)
+            self.notify(printable(str(error)), title=f"Profile {name}", severity="error", timeout=10, markup=False)
             return
         await self._use(connection)
-        self.notify(f"Now using profile {name}.", title="Profile")
+        self.notify(f"Now using profile {name}.", title="Profile", markup=False)
 
     # ----------------------------------------------------------------- actions
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -325,7 +326,7 @@ class SuperSimApp(ReportsFailures, App[None]):
         pane._show_count()
         already = sum(1 for sid in found if sid in pane.marks)
         if not found:
-            self.notify(f"No SIMs {what}: nothing to mark.", title="Mark all")
+            self.notify(printable(f"No SIMs {what}: nothing to mark."), title="Mark all", markup=False)
             return
         body = Text.assemble((f"{len(found):,}", "bold"), f" SIMs {what}.")
         if already:
@@ -412,7 +413,7 @@ class SuperSimApp(ReportsFailures, App[None]):
             return
         journal, state = found
         change = Change.from_json(state.header.get("change", {}))
-        body = Text.assemble(f"Run {state.run_id} ({change.describe()}), started ",
+        body = Text.assemble(printable(f"Run {state.run_id} ({change.describe()}), started "),
                              str(state.header.get("created", ""))[:16].replace("T", " "), " UTC, did not finish:\n",
                              (f"{len(state.remaining):,} of {len(state.items):,} SIMs left.", "bold"),
                              "\nSIMs already sent are confirmed first, never sent twice.")

@@ -43,7 +43,7 @@ from ..ops.bulk import (
 )
 from ..ops.journal import Journal, JournalState, new_run_id
 from .failures import ReportsFailures, Task, error_message
-from .format import plain, status_text
+from .format import plain, printable, status_text
 
 RESULT_ROWS = 1000  # the results table shows the first this many (problems first); the CSV has all
 RETRY_OUTCOMES = (FAILED, NOT_RUN, UNCONFIRMED)
@@ -84,7 +84,7 @@ def plan_text(plan: Plan, selected: str = "marked") -> RenderableType:
         grid.add_row(Text(f"{len(items):,}", style=style), Text(heading, style=style))
         for reason, count in plan.reasons(items):
             grid.add_row("", Text(f"{count:,} × {reason}", style=style))
-    title = Text(f"{plan.change.describe().capitalize()}: {len(plan.items):,} SIMs {selected}", style="bold")
+    title = plain(f"{plan.change.describe().capitalize()}: {len(plan.items):,} SIMs {selected}", style="bold")
     parts: list[RenderableType] = [title, Text(""), grid, Text("")]
     if plan.change.status or plan.change.fleet_sid:
         parts.append(Text("Changes can be asynchronous: each SIM is followed until it leaves scheduled, "
@@ -233,7 +233,8 @@ class BulkRunScreen(ReportsFailures, Screen[RunResult | None]):
         self._progress = Progress(total=total)
         what = "Resuming" if plan is None else "Running"
         self.query_one("#bulk-title", Static).update(Text.assemble(
-            (f"{what}: {change.describe()}", "bold"), f" on {total:,} SIMs", (f"   run {self.run_id}", "dim")))
+            (printable(f"{what}: {change.describe()}"), "bold"), f" on {total:,} SIMs",
+            (f"   run {self.run_id}", "dim")))
         self.query_one("#bulk-bar", ProgressBar).update(total=total, progress=0)
         self.query_one("#bulk-results", DataTable).display = False
         self.refresh_bindings()

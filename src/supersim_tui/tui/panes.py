@@ -56,10 +56,11 @@ class ResourceTable(DataTable[str | Text]):
     ]
 
 
-def stale_mark(at: datetime, narrow: bool = False) -> Text:
+def stale_mark(at: datetime, short: bool = False) -> Text:
     """Data kept on screen after a refresh failed: said in words (NO_COLOR reads it), with the time and the key."""
     clock = at.strftime("%H:%M")
-    return Text(f"stale {clock}, r" if narrow else f"stale — refresh failed {clock} · r to retry", style="bold red")
+    return Text(f"stale since {clock} · r retries" if short else f"stale — refresh failed {clock} · r to retry",
+                style="bold red")
 
 
 class Pane(ReportsFailures, Vertical):
@@ -346,7 +347,7 @@ class SimsPane(Pane):
         select = self.query_one("#filter-fleet", Select)
         value = select.value
         self._muted = True
-        select.set_options([(f.label, f.sid) for f in fleets])
+        select.set_options([(plain(f.label), f.sid) for f in fleets])
         if isinstance(value, str) and value in {f.sid for f in fleets}:
             select.value = value
         self.call_after_refresh(self._unmute)
@@ -602,7 +603,8 @@ class SimsPane(Pane):
         if self._problem is not None:
             parts.append(self._problem)
         if self._stale_since is not None:
-            parts.append(stale_mark(self._stale_since, narrow))
+            # the count bar has little room: at 80 columns the word alone
+            parts.append(Text("stale", style="bold red") if narrow else stale_mark(self._stale_since, short=True))
         self.query_one("#sims-count", Static).update(Text(" " if narrow else " · ").join(parts))
 
     def show_counting(self, what: str, found: int) -> None:
