@@ -366,3 +366,48 @@ async def test_control_characters_and_markup_in_names_are_shown_harmlessly() -> 
         assert "\x1b" not in text and "\x9b" not in text and "\x07" not in text
         assert "[bold]x[/]" in text
         assert app.is_running
+
+
+async def test_mark_all_and_bulk_retry_failures_are_reported() -> None:
+    """Mark all with the API down says what failed and restores the count bar; a bulk run whose SIM failed,
+    retried with t while the API is still down, says the retry could not read the SIMs and shows the
+    results again (before, the title stayed at "Reading the current state…")."""
+    from supersim_tui.tui.bulk import BulkRunScreen
+
+    from .test_tui_sims import choose, finished_run
+
+    sim = demo_simulator(sims=60, settle_seconds=0)
+    target = next(s for s in sim.state.sims.values() if s.status == "ready")
+    app, api = build(sim)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("3")
+        pane = app.query_one(SimsPane)
+        api.down = True
+        await pilot.press("a")
+        await settle(pilot)
+        assert any("Counting the SIMs to mark" in e for e in errors(app)), notes(app)
+        assert "counting" not in shown(pane.query_one("#sims-count"))
+        api.down = False
+
+        pane.table.move_cursor(row=pane.table.get_row_index(target.sid))
+        await pilot.press("s")
+        await choose(pilot, "active")
+        api.down = True
+        await pilot.press("y")
+        screen = await finished_run(pilot)
+        assert isinstance(screen, BulkRunScreen) and screen.result is not None
+        await pilot.press("t")
+        await settle(pilot)
+        assert any("Reading the SIMs to retry" in e and "t to try again" in e for e in errors(app)), notes(app)
+        assert "Reading the current state" not in shown(screen.query_one("#bulk-title"))
+        assert sim.state.sims[target.sid].status == "ready"
+
+
+def test_printable_drops_control_characters_only() -> None:
+    """C0/C1 controls, DEL and bidi overrides go; tab, newline and ordinary Unicode stay."""
+    from supersim_tui.tui.format import printable
+
+    assert printable("a\x1b[31mb\x07c\x9bd\x7fe\u202ef\tg\nh") == "a[31mbcdef\tg\nh"
+    assert printable("Ünïcode ☃ 名前") == "Ünïcode ☃ 名前"
+    assert printable(None) == ""
