@@ -37,9 +37,10 @@ class Switchable(httpx.AsyncBaseTransport):
     def __init__(self, sim: Simulator):
         self.inner = asgi_transport(sim)
         self.down = False
+        self.refuse = "\0"  # refuse only the requests whose URL contains this
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        if self.down:
+        if self.down or self.refuse in str(request.url):
             raise httpx.ConnectError("All connection attempts failed", request=request)
         return await self.inner.handle_async_request(request)
 
@@ -411,3 +412,19 @@ def test_printable_drops_control_characters_only() -> None:
     assert printable("a\x1b[31mb\x07c\x9bd\x7fe\u202ef\tg\nh") == "a[31mbcdef\tg\nh"
     assert printable("Ünïcode ☃ 名前") == "Ünïcode ☃ 名前"
     assert printable(None) == ""
+
+
+async def test_fleet_counts_that_fail_stop_showing_progress() -> None:
+    """Counting each fleet's SIMs fails (the other reads work): the user is told, and the counts still
+    waiting show ? instead of an endless …"""
+    sim = demo_simulator()
+    app, api = build(sim)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        api.refuse = "Fleet="  # the per-fleet counts only
+        await pilot.press("r")
+        await settle(pilot)
+        assert any("Counting each fleet's SIMs" in e for e in errors(app)), notes(app)
+        table = app.query_one("#fleets-table", DataTable)
+        counts = [str(cell) for row in range(table.row_count) for cell in table.get_row_at(row)[5:]]
+        assert "…" not in counts and "?" in counts, counts
