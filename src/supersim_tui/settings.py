@@ -78,9 +78,13 @@ def load_settings(path: Path | None = None) -> Settings:
             bad("confirm", " or ".join(repr(c) for c in CONFIRM_CHOICES))
     if "keymap" in data:
         keymap = data["keymap"]
-        if isinstance(keymap, dict) and all(isinstance(k, str) and isinstance(v, str) and v
-                                            for k, v in keymap.items()):
-            settings.keymap = dict(keymap)
+        if isinstance(keymap, dict):  # each key on its own: a bad one keeps its default, the others apply
+            for binding_id, keys in keymap.items():
+                if isinstance(keys, str) and keys.strip():
+                    settings.keymap[binding_id] = keys
+                else:
+                    settings.problems.append(f"{path}: keymap {binding_id!r} = {keys!r} is invalid: expected keys "
+                                             'such as "f5" or "ctrl+r,f5"; that binding keeps its default key')
         else:
             bad("keymap", 'a table of binding id = "keys", e.g. "tab.sims" = "s"')
     return settings

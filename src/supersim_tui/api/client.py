@@ -170,8 +170,8 @@ class SuperSimClient:
         self.requests_sent += 1
         try:
             response = await self._http.request(method, self._local(url), params=params, data=data)
-        except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
-            raise ConnectFailedError(f"Could not connect to {self.base_url}: {type(exc).__name__}") from None
+        except (httpx.ConnectError, httpx.ConnectTimeout):
+            raise ConnectFailedError(f"Could not connect to {self.base_url}") from None
         except httpx.TimeoutException as exc:
             raise RequestTimeoutError(f"No reply from {self.base_url} in time ({type(exc).__name__})") from None
         except httpx.TransportError as exc:

@@ -3,19 +3,20 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import datetime
 from pathlib import Path
 from typing import ClassVar
 
 import msgspec
+from platformdirs import user_downloads_path
 from rich.text import Text
 from textual import on, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import DataTable, Footer, Header, TabbedContent, TabPane
 from textual.widgets.tabbed_content import ContentTabs
-from textual.worker import Worker, WorkerState
 
-from ..api import Fleet, Network, NetworkAccessProfile, Sim, SuperSimClient, SuperSimError
+from ..api import Fleet, Network, NetworkAccessProfile, Sim, SuperSimClient
 from ..connect import Connection, Connector, SignInError
 from ..ops.bulk import DONE, SKIPPED, Change, RunResult, plan_change
 from ..ops.journal import Journal, find_run
@@ -23,8 +24,10 @@ from ..ops.register_queue import RegistrationQueue
 from ..ops.summary import count_sims
 from ..settings import Settings
 from .bulk import BulkRunScreen, ChoiceScreen, Confirm, plan_text
-from .catalog import CatalogScreen
-from .commands import BindingCommands
+from .catalog import CatalogRead, CatalogScreen
+from .commands import BindingCommands, binding_ids
+from .failures import ReportsFailures, Task
+from .format import printable
 from .forms import FleetForm, NameForm
 from .login import LoginScreen, ProfileCommands
 from .panes import FleetsPane, NapInfo, NapsPane, Pane, SimsPane, slim
@@ -35,7 +38,7 @@ TABS = ("fleets", "naps", "sims")
 BULK_KINDS = ("set-status", "move", "rename")  # runs the TUI can resume (registrations have their own queue)
 
 
-class SuperSimApp(App[None]):
+class SuperSimApp(ReportsFailures, App[None]):
     """Fleets, NAPs and SIMs of one Super SIM account."""
 
     CSS_PATH = "app.tcss"
@@ -53,6 +56,14 @@ class SuperSimApp(App[None]):
         Binding("x", "clear_sim_filter", "Clear filter", id="sims.clear_filter"),
         Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True),
     ]
+    TASKS: ClassVar[dict[str, Task]] = {
+        "account": Task("Loading the account", "Press r to try again."),
+        "fleet-counts": Task("Counting each fleet's SIMs", "Press r to try again."),
+        "account-switch": Task("Switching profile", "Choose the profile again from the palette."),
+        "nap-rename": Task("Renaming the NAP", "Press e on the NAPs tab to try again."),
+        "mark-all": Task("Counting the SIMs to mark", "Press a to try again."),
+        "registrations": Task("Registering queued SIMs", "Press n on the SIMs tab to start the queue again."),
+    }
 
     def __init__(self, client: SuperSimClient | None, *, account_label: str = "", close_client: bool = True,
                  connector: Connector | None = None, settings: Settings | None = None,
@@ -73,6 +84,7 @@ class SuperSimApp(App[None]):
         self.journal_runs = journal_runs  # a real account's bulk runs are journaled, and offered for resuming
         self.export_dir = export_dir
         self._resume_offered = False
+        self._loading: list[Pane] = []  # the panes the account load has not filled yet
 
     @property
     def client(self) -> SuperSimClient:
@@ -118,9 +130,24 @@ class SuperSimApp(App[None]):
                 self.settings.problems.append(f"settings: theme {self.settings.theme!r} is unknown; expected one of "
                                               f"{', '.join(sorted(self.available_themes))}")
         if self.settings.keymap:
-            self.set_keymap(self.settings.keymap)
+            known = binding_ids()
+            unknown = [binding_id for binding_id in self.settings.keymap if binding_id not in known]
+            if unknown:
+                self.settings.problems.append(
+                    f"settings: [keymap] names {', '.join(repr(u) for u in unknown)}, which no binding has (ignored); "
+                    "the binding ids are listed in the README under Settings")
+            self.set_keymap({k: v for k, v in self.settings.keymap.items() if k in known})
         for problem in self.settings.problems:
-            self.notify(problem, title="Settings", severity="warning", timeout=12)
+            self.notify(printable(problem), title="Settings", severity="warning", timeout=12, markup=False)
+
+    def deliver_screenshot(self, filename: str | None = None, path: str | None = None,
+                           time_format: str | None = None) -> str | None:
+        """Screenshots go to the Downloads folder if there is one, else where CSV exports go (Textual would
+        fail when ~/Downloads does not exist); the notification says where."""
+        if path is None:
+            downloads = user_downloads_path()
+            path = str(downloads if downloads.is_dir() else self.export_dir or Path.cwd())
+        return super().deliver_screenshot(filename, path, time_format)
 
     async def on_unmount(self) -> None:
         if self._close_client and self._client is not None:
@@ -139,7 +166,8 @@ class SuperSimApp(App[None]):
         if connection is not None:
             await self._use(connection)
             assert self.connector is not None
-            self.notify(f"Signed in; secret stored {self.connector.last_saved_where}.", title="Signed in")
+            self.notify(f"Signed in; secret stored {self.connector.last_saved_where}.", title="Signed in",
+                        markup=False)
 
     def action_sign_in(self) -> None:
         if self.connector is not None:
@@ -151,10 +179,10 @@ class SuperSimApp(App[None]):
         try:
             connection = await self.connector.open_profile(name)
         except SignInError as error:
-            self.notify(str(error), title=f"Profile {name}", severity="error", timeout=10)
+            self.notify(printable(str(error)), title=f"Profile {name}", severity="error", timeout=10, markup=False)
             return
         await self._use(connection)
-        self.notify(f"Now using profile {name}.", title="Profile")
+        self.notify(f"Now using profile {name}.", title="Profile", markup=False)
 
     # ----------------------------------------------------------------- actions
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -192,6 +220,11 @@ class SuperSimApp(App[None]):
     # -------------------------------------------------------- fleets & NAPs
     def action_catalog(self) -> None:
         self.push_screen(CatalogScreen(self.client, self.catalog))
+
+    @on(CatalogRead)
+    def _catalog_read(self, event: CatalogRead) -> None:
+        """A catalog screen read the catalog (the account load could not): keep it for the next one."""
+        self.catalog = event.networks
 
     def action_new_fleet(self) -> None:
         self.push_screen(FleetForm(self.client, self.naps), self._reload_if)
@@ -261,7 +294,7 @@ class SuperSimApp(App[None]):
     @work(exclusive=True, group="nap-rename", exit_on_error=False)
     async def _rename_nap(self, sid: str, name: str) -> None:
         await self.client.update_nap(sid, unique_name=name)
-        self.notify(f"NAP renamed to {name}.", title="NAPs")
+        self.notify(f"NAP renamed to {printable(name)}.", title="NAPs", markup=False)
         self.load_account()
 
     # ------------------------------------------------------------------- SIMs
@@ -293,7 +326,7 @@ class SuperSimApp(App[None]):
         pane._show_count()
         already = sum(1 for sid in found if sid in pane.marks)
         if not found:
-            self.notify(f"No SIMs {what}: nothing to mark.", title="Mark all")
+            self.notify(printable(f"No SIMs {what}: nothing to mark."), title="Mark all", markup=False)
             return
         body = Text.assemble((f"{len(found):,}", "bold"), f" SIMs {what}.")
         if already:
@@ -380,7 +413,7 @@ class SuperSimApp(App[None]):
             return
         journal, state = found
         change = Change.from_json(state.header.get("change", {}))
-        body = Text.assemble(f"Run {state.run_id} ({change.describe()}), started ",
+        body = Text.assemble(printable(f"Run {state.run_id} ({change.describe()}), started "),
                              str(state.header.get("created", ""))[:16].replace("T", " "), " UTC, did not finish:\n",
                              (f"{len(state.remaining):,} of {len(state.items):,} SIMs left.", "bold"),
                              "\nSIMs already sent are confirmed first, never sent twice.")
@@ -416,25 +449,36 @@ class SuperSimApp(App[None]):
     async def load_account(self) -> None:
         """Fleets, NAPs and the SIMs' first page together, then each NAP's networks, then SIM counts."""
         sims = self.query_one(SimsPane)
+        fleets_pane, naps_pane = self.query_one(FleetsPane), self.query_one(NapsPane)
+        self._loading = [fleets_pane, naps_pane, sims]
         sims_pager = self.client.list_sims(page_size=sims.page_size) if sims.filter_label is None else None
         first_sims = asyncio.create_task(sims_pager.next_page()) if sims_pager else None  # alongside the fleets
         fleets_task = asyncio.create_task(self.client.list_fleets().collect())
         catalog_task = asyncio.create_task(self.client.list_networks(page_size=1000).collect()) \
             if not self.catalog else None
-        naps = await self.client.list_naps().collect()
-        fleets = await fleets_task
-        self.fleets, self.naps = fleets, naps
-        nap_names = {n.sid: n.label for n in naps}
-        self.query_one(FleetsPane).show(fleets, nap_names)
-        sims.set_fleets(fleets)
-        if sims_pager is not None and first_sims is not None:
-            sims.start(sims_pager, self._fleet_names(), first_page=await first_sims)
-        else:
-            sims.apply_filters()  # reload with the filters the user set
-        networks = await asyncio.gather(*(self.client.list_nap_networks(n.sid).collect() for n in naps))
-        self.query_one(NapsPane).show([NapInfo(n, nets) for n, nets in zip(naps, networks, strict=True)], fleets)
-        if catalog_task is not None:
-            self.catalog = await catalog_task
+        try:
+            naps = await self.client.list_naps().collect()
+            fleets = await fleets_task
+            self.fleets, self.naps = fleets, naps
+            nap_names = {n.sid: n.label for n in naps}
+            fleets_pane.show(fleets, nap_names)
+            self._loading.remove(fleets_pane)
+            sims.set_fleets(fleets)
+            if sims_pager is not None and first_sims is not None:
+                sims.start(sims_pager, self._fleet_names(), first_page=await first_sims)
+            else:
+                sims.apply_filters()  # reload with the filters the user set (the pane reports its own failure)
+            self._loading.remove(sims)
+            networks = await asyncio.gather(*(self.client.list_nap_networks(n.sid).collect() for n in naps))
+            naps_pane.show([NapInfo(n, nets) for n, nets in zip(naps, networks, strict=True)], fleets)
+            self._loading.remove(naps_pane)
+            if catalog_task is not None:
+                self.catalog = await catalog_task
+        finally:  # a failure stops the reads still running alongside, and none is left unawaited
+            tasks = [t for t in (first_sims, fleets_task, catalog_task) if t is not None]
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
         self._focus_active_table()
         self.load_fleet_counts(fleets)
         if self.journal_runs and not self._resume_offered:
@@ -452,18 +496,20 @@ class SuperSimApp(App[None]):
                       for status, _label in FleetsPane.COUNT_COLUMNS}
             pane.show_counts(fleet.sid, counts)
 
-        await asyncio.gather(*(count(f) for f in fleets))
+        async with asyncio.TaskGroup() as group:  # one failure stops the other counts
+            for fleet in fleets:
+                group.create_task(count(fleet))
 
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        """The one place worker failures become messages: never a traceback on screen."""
-        if event.state != WorkerState.ERROR:
-            return
-        error = event.worker.error
-        if isinstance(error, SuperSimError):
-            message = str(error) + (f"\n{error.hint}" if error.hint else "")
-            self.notify(message, title="Super SIM API", severity="error", timeout=10)
-        else:
-            message = f"{type(error).__name__}: {error}"
-            self.notify(message, title="Unexpected error", severity="error", timeout=10)
-        for pane in self.query(Pane):
-            pane.load_failed(f"Could not load: {message}\nPress r to try again.")
+    def worker_failed(self, group: str, error: BaseException) -> None:
+        """Notify; then stop what the failed work left waiting: only the panes it had not filled are marked."""
+        if isinstance(error, BaseExceptionGroup) and error.exceptions:
+            error = error.exceptions[0]  # the counts' task group: the first failure says it
+        super().worker_failed(group, error)
+        if group == "account":
+            for pane in self._loading:
+                pane.load_failed(self.task_for(group), error, datetime.now())
+            self._loading = []
+        elif group == "fleet-counts":
+            self.query_one(FleetsPane).counts_failed()
+        elif group == "mark-all":
+            self.query_one(SimsPane)._show_count()

@@ -42,7 +42,8 @@ from ..ops.bulk import (
     write_outcomes_csv,
 )
 from ..ops.journal import Journal, JournalState, new_run_id
-from .format import status_text
+from .failures import ReportsFailures, Task, error_message
+from .format import plain, printable, status_text
 
 RESULT_ROWS = 1000  # the results table shows the first this many (problems first); the CSV has all
 RETRY_OUTCOMES = (FAILED, NOT_RUN, UNCONFIRMED)
@@ -83,7 +84,7 @@ def plan_text(plan: Plan, selected: str = "marked") -> RenderableType:
         grid.add_row(Text(f"{len(items):,}", style=style), Text(heading, style=style))
         for reason, count in plan.reasons(items):
             grid.add_row("", Text(f"{count:,} × {reason}", style=style))
-    title = Text(f"{plan.change.describe().capitalize()}: {len(plan.items):,} SIMs {selected}", style="bold")
+    title = plain(f"{plan.change.describe().capitalize()}: {len(plan.items):,} SIMs {selected}", style="bold")
     parts: list[RenderableType] = [title, Text(""), grid, Text("")]
     if plan.change.status or plan.change.fleet_sid:
         parts.append(Text("Changes can be asynchronous: each SIM is followed until it leaves scheduled, "
@@ -135,10 +136,10 @@ class ChoiceScreen(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="form"):
-            yield Static(self.title_text, classes="form-title")
+            yield Static(plain(self.title_text), classes="form-title")
             prompts = []
             for value, label, why_not in self.options:
-                prompt = Text(label) if why_not is None else Text.assemble(label, (f"  ({why_not})", "dim"))
+                prompt = plain(label) if why_not is None else Text.assemble(plain(label), (f"  ({why_not})", "dim"))
                 prompts.append(Option(prompt, id=value, disabled=why_not is not None))
             yield OptionList(*prompts, id="choices")
             yield Static(Text(self.note or "Enter chooses · Esc cancels", style="dim"))
@@ -158,7 +159,7 @@ class ChoiceScreen(ModalScreen[str | None]):
         self.dismiss(event.option.id)
 
 
-class BulkRunScreen(Screen[RunResult | None]):
+class BulkRunScreen(ReportsFailures, Screen[RunResult | None]):
     """A run as it happens (done, failed, remaining, rate, ETA; Esc stops it cleanly), then each SIM's outcome."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -167,6 +168,11 @@ class BulkRunScreen(Screen[RunResult | None]):
         Binding("t", "retry_failed", "Retry failed", id="bulk.retry"),
         Binding("e", "export", "Export CSV", id="bulk.export"),
     ]
+    TASKS: ClassVar[dict[str, Task]] = {
+        "bulk-run": Task("The bulk change", "Esc closes; what was sent is in the run's journal."),
+        "bulk-retry": Task("Reading the SIMs to retry", "Press t to try again."),
+        "bulk-export": Task("Exporting the outcomes", "Press e to try again."),
+    }
 
     def __init__(self, client: SuperSimClient, *, plan: Plan | None = None,
                  resume: tuple[Journal, JournalState] | None = None,
@@ -183,6 +189,7 @@ class BulkRunScreen(Screen[RunResult | None]):
         header = self.resume_state.header if self.resume_state is not None else {}
         self.change = plan.change if plan is not None else Change.from_json(header["change"])
         self.failure: str | None = None
+        self.journaled = False  # the current run writes a journal
         self.make_journal = journal
         self.fleet_names = fleet_names or {}
         self.export_dir = export_dir or Path.cwd()
@@ -226,7 +233,8 @@ class BulkRunScreen(Screen[RunResult | None]):
         self._progress = Progress(total=total)
         what = "Resuming" if plan is None else "Running"
         self.query_one("#bulk-title", Static).update(Text.assemble(
-            (f"{what}: {change.describe()}", "bold"), f" on {total:,} SIMs", (f"   run {self.run_id}", "dim")))
+            (printable(f"{what}: {change.describe()}"), "bold"), f" on {total:,} SIMs",
+            (f"   run {self.run_id}", "dim")))
         self.query_one("#bulk-bar", ProgressBar).update(total=total, progress=0)
         self.query_one("#bulk-results", DataTable).display = False
         self.refresh_bindings()
@@ -241,6 +249,7 @@ class BulkRunScreen(Screen[RunResult | None]):
         else:
             journal = self.make_journal(self.run_id, {"kind": plan.change.kind, "change": plan.change.to_json()})
         runner.journal = journal
+        self.journaled = journal is not None
         try:
             if plan is None:
                 assert self.resume_state is not None
@@ -248,14 +257,7 @@ class BulkRunScreen(Screen[RunResult | None]):
             else:
                 result = await runner.run(plan, self.run_id)
         except SuperSimError as error:
-            self.failure = str(error) + (f" {error.hint}" if error.hint else "")
-            self.result = RunResult(self.run_id, self.change, [], cancelled=True)
-            self.query_one("#bulk-title", Static).update(Text.assemble(("The run stopped: ", "bold red"),
-                                                                       self.failure))
-            self.query_one("#bulk-stats", Static).update(
-                "Nothing is lost: what was sent is in the run's journal, and the app offers to resume it "
-                "when it next starts." if journal else "Esc closes.")
-            self.refresh_bindings()
+            self._stopped(error)
             return
         finally:
             if journal is not None:
@@ -263,6 +265,25 @@ class BulkRunScreen(Screen[RunResult | None]):
         self.result = result
         self._show_progress()
         self._show_results(result)
+
+    def _stopped(self, error: BaseException) -> None:
+        """The run ended on an error: say why and what happens now; Esc closes."""
+        self.failure = error_message(error).replace("\n", " ")
+        self.result = RunResult(self.run_id, self.change, [], cancelled=True)
+        self.query_one("#bulk-title", Static).update(Text.assemble(("The run stopped: ", "bold red"),
+                                                                   self.failure))
+        self.query_one("#bulk-stats", Static).update(
+            "Nothing is lost: what was sent is in the run's journal, and the app offers to resume it "
+            "when it next starts." if self.journaled else "Esc closes.")
+        self.refresh_bindings()
+
+    def worker_failed(self, group: str, error: BaseException) -> None:
+        """Notify; a run that failed unexpectedly ends like a stopped one; a failed retry shows the results again."""
+        super().worker_failed(group, error)
+        if group == "bulk-run" and self.result is None:
+            self._stopped(error)
+        elif group == "bulk-retry" and self.result is not None:
+            self._show_results(self.result)
 
     def _on_progress(self, progress: Progress) -> None:
         self._progress = progress  # drawn four times a second, not once per SIM
@@ -307,10 +328,10 @@ class BulkRunScreen(Screen[RunResult | None]):
         order = {name: i for i, name in enumerate(OUTCOME_ORDER)}
         shown = sorted(result.outcomes, key=lambda o: order.get(o.outcome, 99))[:RESULT_ROWS]
         for o in shown:
-            table.add_row(o.iccid, o.unique_name or Text("—", style="dim"),
+            table.add_row(plain(o.iccid), plain(o.unique_name) if o.unique_name else Text("—", style="dim"),
                           outcome_text(o.outcome), status_text(o.status),
-                          self.fleet_names.get(o.fleet_sid or "", o.fleet_sid or "—"),
-                          Text(o.error or "", style="red" if o.outcome == FAILED else "dim"))
+                          plain(self.fleet_names.get(o.fleet_sid or "", o.fleet_sid or "—")),
+                          plain(o.error, style="red" if o.outcome == FAILED else "dim"))
         if len(result.outcomes) > RESULT_ROWS:
             self.notify(f"The table shows {RESULT_ROWS:,} of {len(result.outcomes):,} outcomes (problems first); "
                         "the CSV export has them all.", title="Results")
@@ -370,10 +391,12 @@ class BulkRunScreen(Screen[RunResult | None]):
             except FileExistsError:
                 path = self.export_dir / f"supersim-run-{result.run_id}-{n}.csv"
             except OSError as error:
-                self.notify(f"Could not write {path}: {error.strerror}", title="Export", severity="error")
+                self.notify(f"Could not write {path}: {error.strerror}", title="Export", severity="error",
+                            markup=False)
                 return
         else:
-            self.notify(f"Could not find a free file name like {path}", title="Export", severity="error")
+            self.notify(f"Could not find a free file name like {path}", title="Export", severity="error",
+                        markup=False)
             return
         self.exported = path
-        self.notify(f"{rows:,} outcomes written to {path}", title="Export")
+        self.notify(f"{rows:,} outcomes written to {path}", title="Export", markup=False)

@@ -11,12 +11,15 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, DataTable, Footer, Header, Input, LoadingIndicator, Static
 
 from ..api import Network, NetworkAccessProfile, SuperSimClient
 from ..countries import country_name
 from ..ops.nap_impact import ChangeOutcome, NapImpact, NetworkChange, apply_nap_changes, nap_impact
+from .failures import ReportsFailures, Task, failure_text
+from .format import plain, printable
 
 
 @dataclass(frozen=True)
@@ -57,7 +60,15 @@ def filter_rows(rows: list[CatalogRow], query: str) -> list[CatalogRow]:
     return [row for row in rows if all(row.matches(token) for token in tokens)]
 
 
-class CatalogScreen(Screen[None]):
+class CatalogRead(Message):
+    """The catalog screen read the network catalog itself (the app had none): the app keeps it."""
+
+    def __init__(self, networks: list[Network]):
+        super().__init__()
+        self.networks = networks
+
+
+class CatalogScreen(ReportsFailures, Screen[None]):
     """Browse the catalog, or (with a NAP) see and change which networks it allows."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -66,7 +77,13 @@ class CatalogScreen(Screen[None]):
         Binding("space", "toggle_network", "Toggle", id="catalog.toggle"),
         Binding("a", "review", "Review & apply", id="catalog.apply"),
         Binding("u", "undo", "Undo staged", id="catalog.undo"),
+        Binding("r", "reload", "Reload", show=False, id="catalog.reload"),
     ]
+    TASKS: ClassVar[dict[str, Task]] = {
+        "catalog": Task("Reading the network catalog", "Press r to try again."),
+        "nap-create": Task("Creating the NAP", "Press a to try again."),
+        "nap-reread": Task("Reading the NAP's networks", "Press r to reload."),
+    }
 
     def __init__(self, client: SuperSimClient, catalog: list[Network], *,
                  nap: NetworkAccessProfile | None = None, enabled: Iterable[str] = (),
@@ -80,6 +97,7 @@ class CatalogScreen(Screen[None]):
         self.enabled: set[str] = set(enabled)
         self.staged: dict[str, bool] = {}  # network SID -> True add / False remove
         self.shown: list[CatalogRow] = []
+        self.problem: str | None = None  # why the list may be empty or out of date (a read failed)
 
     @property
     def editing(self) -> bool:
@@ -107,6 +125,35 @@ class CatalogScreen(Screen[None]):
         self._show(self.rows)
         self._summarize()
         table.focus()
+        if not self.rows:  # the account load could not read it (or has not yet)
+            self.action_reload()
+
+    def action_reload(self) -> None:
+        """Read again what this screen shows: the catalog if it has none, and the NAP's networks."""
+        if not self.rows:
+            self.query_one("#catalog-table", DataTable).loading = True
+            self._read_catalog()
+        elif self.nap is not None:
+            self._reread_nap()
+
+    @work(exclusive=True, group="catalog", exit_on_error=False)
+    async def _read_catalog(self) -> None:
+        networks = await self.client.list_networks(page_size=1000).collect()
+        self.rows = catalog_rows(networks)
+        self.by_sid = {row.network.sid: row for row in self.rows}
+        self.problem = None
+        self.query_one("#catalog-table", DataTable).loading = False
+        self._show(filter_rows(self.rows, self.query_one("#catalog-filter", Input).value))
+        self._summarize()
+        self.post_message(CatalogRead(networks))
+
+    def worker_failed(self, group: str, error: BaseException) -> None:
+        """Notify, stop the spinner, and say in the summary line what failed and which key retries."""
+        super().worker_failed(group, error)
+        self.query_one("#catalog-table", DataTable).loading = False
+        if group in ("catalog", "nap-reread"):
+            self.problem = failure_text(self.task_for(group), error)
+            self._summarize()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # Textual: False hides a binding, None shows it dimmed.
@@ -124,8 +171,8 @@ class CatalogScreen(Screen[None]):
 
     def _cells(self, row: CatalogRow) -> list[str | Text]:
         network = row.network
-        cells: list[str | Text] = [network.friendly_name or "—", row.country, network.iso_country or "—",
-                                   " ".join(network.plmns)]
+        cells: list[str | Text] = [plain(network.friendly_name or "—"), row.country,
+                                   plain(network.iso_country or "—"), plain(" ".join(network.plmns))]
         return [self._state(network.sid), *cells] if self.editing else cells
 
     def _show(self, rows: list[CatalogRow]) -> None:
@@ -137,6 +184,9 @@ class CatalogScreen(Screen[None]):
 
     def _summarize(self) -> None:
         summary = self.query_one("#catalog-summary", Static)
+        if self.problem is not None:
+            summary.update(Text(self.problem, style="bold red"))
+            return
         parts = [f"{len(self.shown):,} of {len(self.rows):,} networks shown"]
         if self.editing:
             adds = sum(1 for add in self.staged.values() if add)
@@ -146,7 +196,7 @@ class CatalogScreen(Screen[None]):
                 parts.append(f"staged: +{adds} −{removes} — press a to review and apply, u to undo")
             else:
                 parts.append("space toggles the highlighted network")
-        summary.update(" · ".join(parts))
+        summary.update(Text(" · ".join(parts)))
 
     # -------------------------------------------------------------- actions
     @on(Input.Changed, "#catalog-filter")
@@ -214,27 +264,41 @@ class CatalogScreen(Screen[None]):
         assert self.new_nap_name is not None
         networks = [c.network.sid for c in changes if c.add]
         nap = await self.client.create_nap(unique_name=self.new_nap_name, networks=networks)
-        self.notify(f"NAP {nap.label} created with {len(networks)} network(s).", title="Created")
+        self.notify(f"NAP {printable(nap.label)} created with {len(networks)} network(s).", title="Created",
+                    markup=False)
         self.dismiss(None)
 
-    async def _applied(self, outcomes: list[ChangeOutcome] | None) -> None:
+    def _applied(self, outcomes: list[ChangeOutcome] | None) -> None:
         if outcomes is None:
             return
-        # Re-read the NAP so the view matches the server, whatever happened.
-        assert self.nap is not None
-        current = await self.client.list_nap_networks(self.nap.sid).collect()
-        self.enabled = {n.sid for n in current}
         failed = {o.change.network.sid for o in outcomes if not o.ok}
         self.staged = {sid: add for sid, add in self.staged.items() if sid in failed}
         self._show(self.shown)
         self._summarize()
         self.refresh_bindings()
+        self._reread_nap()  # so the view matches the server, whatever happened
+
+    @work(exclusive=True, group="nap-reread", exit_on_error=False)
+    async def _reread_nap(self) -> None:
+        assert self.nap is not None
+        current = await self.client.list_nap_networks(self.nap.sid).collect()
+        self.enabled = {n.sid for n in current}
+        self.problem = None
+        self._show(self.shown)
+        self._summarize()
 
 
-class ConfirmNapChanges(ModalScreen[list[ChangeOutcome] | None]):
+class ConfirmNapChanges(ReportsFailures, ModalScreen[list[ChangeOutcome] | None]):
     """Impact preview, then the changes applied one by one with their outcomes."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel", id="confirm.cancel")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel", id="confirm.cancel"),
+        Binding("r", "retry", "Try again", id="confirm.retry"),
+    ]
+    TASKS: ClassVar[dict[str, Task]] = {
+        "impact": Task("Working out the impact", "Press r to try again."),
+        "apply": Task("Applying the changes", "Done closes; the changes not applied stay staged."),
+    }
 
     def __init__(self, client: SuperSimClient, nap: NetworkAccessProfile, current: list[Network],
                  changes: list[NetworkChange]):
@@ -244,12 +308,13 @@ class ConfirmNapChanges(ModalScreen[list[ChangeOutcome] | None]):
         self.current = current
         self.changes = changes
         self.outcomes: list[ChangeOutcome] | None = None
+        self.impact_failed = False
 
     def compose(self) -> ComposeResult:
         with Vertical(id="confirm"):
-            yield Static(f"Change NAP {self.nap.label}", id="confirm-title")
+            yield Static(plain(f"Change NAP {self.nap.label}"), id="confirm-title")
             with VerticalScroll(id="confirm-body"):
-                yield Static("\n".join(c.describe() for c in self.changes), id="confirm-changes")
+                yield Static(plain("\n".join(c.describe() for c in self.changes)), id="confirm-changes")
                 yield LoadingIndicator(id="confirm-loading")
                 yield Static(id="confirm-impact")
             with Horizontal(id="confirm-buttons"):
@@ -259,6 +324,31 @@ class ConfirmNapChanges(ModalScreen[list[ChangeOutcome] | None]):
     def on_mount(self) -> None:
         self._load_impact()
         self.query_one("#cancel", Button).focus()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return self.impact_failed if action == "retry" else True
+
+    def action_retry(self) -> None:
+        if self.impact_failed:
+            self.impact_failed = False
+            self.refresh_bindings()
+            self.query_one("#confirm-impact", Static).update("")
+            self.query_one("#confirm-loading").display = True
+            self._load_impact()
+
+    def worker_failed(self, group: str, error: BaseException) -> None:
+        """Notify; the preview stops spinning and says what failed, with r to try again."""
+        super().worker_failed(group, error)
+        if group == "impact":
+            self.impact_failed = True
+            self.query_one("#confirm-loading").display = False
+            self.query_one("#confirm-impact", Static).update(Text(failure_text(self.task_for(group), error),
+                                                                  style="bold red"))
+            self.refresh_bindings()
+        elif group == "apply":
+            self.outcomes = self.outcomes or []
+            apply = self.query_one("#apply", Button)
+            apply.label, apply.variant, apply.disabled = "Done", "primary", False
 
     @work(exclusive=True, group="impact", exit_on_error=False)
     async def _load_impact(self) -> None:
@@ -291,9 +381,10 @@ class ConfirmNapChanges(ModalScreen[list[ChangeOutcome] | None]):
 
         def show(outcome: ChangeOutcome) -> None:
             if outcome.ok:
-                lines.append(Text(f"✓ {outcome.change.describe()}", style="green"))
+                lines.append(Text(f"✓ {printable(outcome.change.describe())}", style="green"))
             else:
-                lines.append(Text(f"✗ {outcome.change.describe()}: {outcome.error}", style="bold red"))
+                lines.append(Text(f"✗ {printable(outcome.change.describe())}: {printable(outcome.error)}",
+                                  style="bold red"))
             impact.update(Text("\n").join(lines))
 
         self.outcomes = await apply_nap_changes(self.client, self.nap.sid, self.changes, show)
@@ -305,7 +396,8 @@ class ConfirmNapChanges(ModalScreen[list[ChangeOutcome] | None]):
             self.notify(f"{len(failed)} of {len(self.outcomes)} change(s) failed; they stay staged to retry.",
                         title="NAP change", severity="error", timeout=10)
         else:
-            self.notify(f"{len(self.outcomes)} change(s) applied to {self.nap.label}.", title="NAP change")
+            self.notify(f"{len(self.outcomes)} change(s) applied to {printable(self.nap.label)}.", title="NAP change",
+                        markup=False)
 
 
 def render_impact(impact: NapImpact) -> Text:
@@ -313,7 +405,7 @@ def render_impact(impact: NapImpact) -> Text:
     if impact.fleets:
         text.append("Fleets using this NAP:\n", style="bold")
         for f in impact.fleets:
-            text.append(f"  {f.fleet.label}: {f.active:,} active, {f.ready:,} ready SIMs\n")
+            text.append(f"  {printable(f.fleet.label)}: {f.active:,} active, {f.ready:,} ready SIMs\n")
         text.append(f"In all {impact.active:,} active and {impact.ready:,} ready SIMs are affected.\n")
     else:
         text.append("No fleet uses this NAP: no SIM is affected now.\n")

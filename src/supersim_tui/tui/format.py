@@ -66,3 +66,21 @@ def details_grid(rows: Sequence[tuple[str, RenderableType]], label_width: int | 
     for label, value in rows:
         grid.add_row(label, value)
     return grid
+
+
+# C0 and C1 control characters (tab and newline aside), DEL, and the bidi overrides that reorder text on screen.
+_UNPRINTABLE = {c: None for c in (*range(0x00, 0x09), *range(0x0B, 0x20), *range(0x7F, 0xA0),
+                                  *range(0x202A, 0x202F), *range(0x2066, 0x206A))}
+
+
+def printable(text: str | None) -> str:
+    """A server-provided string made safe to show: no control characters reach the terminal.
+
+    Returned as plain text: where it goes into markup, wrap it in :func:`plain` instead.
+    """
+    return text.translate(_UNPRINTABLE) if text else ""
+
+
+def plain(text: str | None, style: str = "") -> Text:
+    """A server-provided string as Rich ``Text``: printable, and never read as markup."""
+    return Text(printable(text), style=style)

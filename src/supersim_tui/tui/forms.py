@@ -14,17 +14,23 @@ from textual.widgets import Button, Input, Label, Select, Static, Switch
 
 from ..api import Fleet, NetworkAccessProfile, SuperSimClient, SuperSimError
 from ..ops.nap_impact import CACHE_WARNING, FleetNapChange, fleet_nap_change
+from .failures import ReportsFailures, Task, error_message, failure_text
+from .format import plain, printable
 
 MAX_DATA_LIMIT = 2_000_000
 
 
-class FleetForm(ModalScreen[bool]):
+class FleetForm(ReportsFailures, ModalScreen[bool]):
     """Create a fleet, or edit one. Changing the NAP first shows what changes; a second Save confirms."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="form.cancel"),
         Binding("ctrl+s", "save", "Save", id="form.save"),
     ]
+    TASKS: ClassVar[dict[str, Task]] = {
+        "fleet-preview": Task("Working out what the NAP change does", "Press Save to try again."),
+        "fleet-save": Task("Saving the fleet", "Press Save to try again."),
+    }
 
     def __init__(self, client: SuperSimClient, naps: list[NetworkAccessProfile], fleet: Fleet | None = None):
         super().__init__()
@@ -36,14 +42,14 @@ class FleetForm(ModalScreen[bool]):
     def compose(self) -> ComposeResult:
         fleet = self.fleet
         with Vertical(id="form", classes="form"):
-            yield Static(f"Edit fleet {fleet.label}" if fleet else "New fleet", classes="form-title")
+            yield Static(plain(f"Edit fleet {fleet.label}" if fleet else "New fleet"), classes="form-title")
             with Horizontal(classes="field"):
                 yield Label("Unique name")
                 yield Input(value=(fleet.unique_name or "") if fleet else "", id="fleet-name", compact=True,
                             placeholder="e.g. eu-trackers")
             with Horizontal(classes="field select-field"):
                 yield Label("NAP")
-                yield Select([(n.label, n.sid) for n in self.naps], id="fleet-nap", compact=True,
+                yield Select([(plain(n.label), n.sid) for n in self.naps], id="fleet-nap", compact=True,
                              value=fleet.network_access_profile_sid if fleet and fleet.network_access_profile_sid
                              else Select.NULL, prompt="choose a network access profile")
             with Horizontal(classes="field"):
@@ -62,6 +68,11 @@ class FleetForm(ModalScreen[bool]):
 
     def on_mount(self) -> None:
         self.query_one("#fleet-name", Input).focus()
+
+    def worker_failed(self, group: str, error: BaseException) -> None:
+        """The form has an error line: the failure is shown there, not as a notification."""
+        self.query_one("#form-preview", Static).update("")
+        self.query_one("#form-error", Static).update(Text(failure_text(self.task_for(group), error)))
 
     @on(Select.Changed, "#fleet-nap")
     def _nap_changed(self) -> None:
@@ -116,27 +127,27 @@ class FleetForm(ModalScreen[bool]):
                 created = await self.client.create_fleet(
                     nap, unique_name=name or None, data_limit=limit,
                     data_enabled=self.query_one("#fleet-data", Switch).value)
-                self.notify(f"Fleet {created.label} created.", title="Fleets")
+                self.notify(f"Fleet {printable(created.label)} created.", title="Fleets", markup=False)
             else:
                 changed_name = name if name != (self.fleet.unique_name or "") else None
                 await self.client.update_fleet(
                     self.fleet.sid, unique_name=changed_name,
                     network_access_profile=nap if nap != self.fleet.network_access_profile_sid else None,
                     data_limit=limit if limit != self.fleet.data_limit else None)
-                self.notify(f"Fleet {name or self.fleet.sid} saved.", title="Fleets")
+                self.notify(f"Fleet {printable(name) or self.fleet.sid} saved.", title="Fleets", markup=False)
         except SuperSimError as error:
-            self.query_one("#form-error", Static).update(f"{error}" + (f"\n{error.hint}" if error.hint else ""))
+            self.query_one("#form-error", Static).update(Text(error_message(error)))
             return
         self.dismiss(True)
 
 
 def render_fleet_nap_change(change: FleetNapChange) -> Text:
     text = Text()
-    text.append(f"Moving to NAP {change.new_nap.label}", style="bold")
+    text.append(f"Moving to NAP {printable(change.new_nap.label)}", style="bold")
     text.append(f" affects {change.impact.active:,} active and {change.impact.ready:,} ready SIMs.\n")
 
     def names(networks: list[object]) -> str:
-        shown = [f"{n.friendly_name} {n.iso_country}" for n in networks[:6]]  # type: ignore[attr-defined]
+        shown = [printable(f"{n.friendly_name} {n.iso_country}") for n in networks[:6]]  # type: ignore[attr-defined]
         return ", ".join(shown) + (f" and {len(networks) - 6} more" if len(networks) > 6 else "")
 
     text.append(f"Gains {len(change.gained)} network(s)" + (f": {names(list(change.gained))}" if change.gained
@@ -167,10 +178,10 @@ class NameForm(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="form"):
-            yield Static(self.title_text, classes="form-title")
+            yield Static(plain(self.title_text), classes="form-title")
             with Horizontal(classes="field"):
                 yield Label("Unique name")
-                yield Input(value=self.value, id="name", compact=True)
+                yield Input(value=printable(self.value), id="name", compact=True)
             yield Static(id="form-error", classes="error")
             with Horizontal(classes="form-buttons"):
                 yield Button("OK", id="ok", variant="primary", compact=True)
@@ -191,6 +202,6 @@ class NameForm(ModalScreen[str | None]):
         if not name:
             error.update("Unique name: enter a name")
         elif name in self.taken:
-            error.update(f"Unique name: {name!r} is already used")
+            error.update(Text(f"Unique name: {name!r} is already used"))
         else:
             self.dismiss(name)

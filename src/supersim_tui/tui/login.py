@@ -9,6 +9,7 @@ from __future__ import annotations
 from functools import partial
 from typing import TYPE_CHECKING, ClassVar
 
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -19,6 +20,8 @@ from textual.widgets import Button, Footer, Input, Label, RadioButton, RadioSet,
 from ..connect import Connection, Connector, KeyringUnavailable, SignInError
 from ..profiles import AUTH_KINDS
 from .commands import ListedCommands
+from .failures import ReportsFailures, Task, failure_text
+from .format import printable
 
 if TYPE_CHECKING:
     from .app import SuperSimApp
@@ -27,7 +30,7 @@ PLACEHOLDERS = {"auth_token": "AC…", "api_key": "SK…", "kore": "client id"}
 KIND_NAMES = {"auth_token": "Twilio Auth Token", "api_key": "Twilio API key", "kore": "KORE client credentials"}
 
 
-class LoginScreen(Screen[Connection | None]):
+class LoginScreen(ReportsFailures, Screen[Connection | None]):
     """Asks for credentials, has them checked by the API, then stores them."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -35,6 +38,7 @@ class LoginScreen(Screen[Connection | None]):
         Binding("escape", "quit_app", "Quit", id="login.quit"),
         Binding("ctrl+s", "submit", "Verify and save", id="login.submit"),
     ]
+    TASKS: ClassVar[dict[str, Task]] = {"login": Task("Signing in", "Check the details, then press Enter again.")}
 
     def __init__(self, connector: Connector, *, can_cancel: bool, reason: str | None = None):
         super().__init__()
@@ -106,10 +110,14 @@ class LoginScreen(Screen[Connection | None]):
         for widget in self.query(".kore-only"):
             widget.display = self.kind == "kore"
 
+    def worker_failed(self, group: str, error: BaseException) -> None:
+        """The screen has a status line: the failure is shown there."""
+        self._status(failure_text(self.task_for(group), error), error=True)
+
     def _status(self, message: str, error: bool = False) -> None:
         status = self.query_one("#login-status", Static)
         status.set_class(error, "error")
-        status.update(message)
+        status.update(Text(printable(message)))
 
     @on(Input.Submitted)
     def _next_field(self, event: Input.Submitted) -> None:

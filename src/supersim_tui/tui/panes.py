@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from datetime import datetime
 from typing import ClassVar
 
 import msgspec
@@ -23,7 +24,8 @@ from textual.widgets import DataTable, Input, Select, Static
 
 from ..api import Fleet, NapNetwork, NetworkAccessProfile, Pager, Sim
 from ..iccid import iccid_problem, normalize
-from .format import details_grid, megabytes, stamp, status_text, when, yes_no
+from .failures import ReportsFailures, Task, failure_text
+from .format import details_grid, megabytes, plain, stamp, status_text, when, yes_no
 
 SIM_PAGE_SIZE = 100
 LOAD_AHEAD_ROWS = 25
@@ -54,21 +56,38 @@ class ResourceTable(DataTable[str | Text]):
     ]
 
 
-class Pane(Vertical):
-    """A table and the details of its highlighted row."""
+def stale_mark(at: datetime, short: bool = False) -> Text:
+    """Data kept on screen after a refresh failed: said in words (NO_COLOR reads it), with the time and the key."""
+    clock = at.strftime("%H:%M")
+    return Text(f"stale since {clock} · r retries" if short else f"stale — refresh failed {clock} · r to retry",
+                style="bold red")
+
+
+class Pane(ReportsFailures, Vertical):
+    """A table and the details of its highlighted row; a line above the table marks data that is stale."""
 
     TABLE_ID = ""
 
     def compose(self) -> ComposeResult:
+        yield Static(classes="stale")
         yield ResourceTable(id=self.TABLE_ID, cursor_type="row", zebra_stripes=True)
         yield Static(id=f"{self.TABLE_ID}-detail", classes="detail")
 
-    def load_failed(self, message: str) -> None:
-        """Stop the loading indicator; if nothing is shown yet, say why (data already shown stays)."""
+    def load_failed(self, task: Task, error: BaseException, at: datetime | None = None) -> None:
+        """Stop the loading indicator. With nothing shown yet, say why in the detail strip; data already shown
+        stays, marked stale."""
         table = self.table
-        if table.loading or table.row_count == 0:
-            table.loading = False
-            self.detail.update(Text(message, style="bold red"))
+        table.loading = False
+        if table.row_count == 0:
+            self.detail.update(Text(failure_text(task, error), style="bold red"))
+        else:
+            self.mark_stale(at or datetime.now())
+
+    def mark_stale(self, at: datetime | None) -> None:
+        """Mark what is shown as stale since ``at`` (None: fresh again)."""
+        for mark in self.query(".stale").results(Static):
+            mark.update(stale_mark(at) if at else "")
+            mark.display = at is not None
 
     @property
     def current_key(self) -> str | None:
@@ -102,6 +121,7 @@ class FleetsPane(Pane):
         super().__init__(id="fleets-pane")
         self._fleets: dict[str, Fleet] = {}
         self._nap_names: dict[str, str] = {}
+        self._counted: set[str] = set()  # fleets whose SIM counts are shown
 
     def on_mount(self) -> None:
         table = self.table
@@ -119,12 +139,14 @@ class FleetsPane(Pane):
     def show(self, fleets: list[Fleet], nap_names: dict[str, str]) -> None:
         self._fleets = {f.sid: f for f in fleets}
         self._nap_names = nap_names
+        self._counted = set()
+        self.mark_stale(None)
         table = self.table
         table.clear()
         for fleet in fleets:
             table.add_row(
-                Text(fleet.label, style="bold"),
-                nap_names.get(fleet.network_access_profile_sid or "", fleet.network_access_profile_sid or "—"),
+                plain(fleet.label, style="bold"),
+                plain(nap_names.get(fleet.network_access_profile_sid or "", fleet.network_access_profile_sid or "—")),
                 yes_no(fleet.data_enabled),
                 megabytes(fleet.data_limit),
                 yes_no(fleet.sms_commands_enabled),
@@ -139,8 +161,15 @@ class FleetsPane(Pane):
         """SIM counts arrive per fleet as they are counted (lazily, after the table is shown)."""
         if fleet_sid not in self._fleets:
             return
+        self._counted.add(fleet_sid)
         for key, _label in self.COUNT_COLUMNS:
             self.table.update_cell(fleet_sid, key, f"{counts.get(key, 0):,}")
+
+    def counts_failed(self) -> None:
+        """Counting stopped: the counts still waiting show ``?`` instead of an endless ``…``."""
+        for sid in self._fleets.keys() - self._counted:
+            for key, _label in self.COUNT_COLUMNS:
+                self.table.update_cell(sid, key, Text("?", style="dim"))
 
     @on(DataTable.RowHighlighted, "#fleets-table")
     def _highlighted(self, event: DataTable.RowHighlighted) -> None:
@@ -149,14 +178,14 @@ class FleetsPane(Pane):
             return
         nap_sid = fleet.network_access_profile_sid or ""
         self.detail.update(details_grid([
-            ("Fleet", f"{fleet.label}  ({fleet.sid})"),
-            ("NAP", f"{self._nap_names.get(nap_sid, '—')}  ({nap_sid or 'none'})"),
+            ("Fleet", plain(f"{fleet.label}  ({fleet.sid})")),
+            ("NAP", plain(f"{self._nap_names.get(nap_sid, '—')}  ({nap_sid or 'none'})")),
             ("Data", f"{'enabled' if fleet.data_enabled else 'disabled'}, limit {megabytes(fleet.data_limit)} "
                      f"per SIM per month, metering {fleet.data_metering or '—'}"),
-            ("SMS commands", f"{'enabled' if fleet.sms_commands_enabled else 'disabled'}"
-                             + (f" → {fleet.sms_commands_method} {fleet.sms_commands_url}"
-                                if fleet.sms_commands_url else "")),
-            ("IP commands", f"{fleet.ip_commands_method} {fleet.ip_commands_url}" if fleet.ip_commands_url
+            ("SMS commands", plain(f"{'enabled' if fleet.sms_commands_enabled else 'disabled'}"
+                                   + (f" → {fleet.sms_commands_method} {fleet.sms_commands_url}"
+                                      if fleet.sms_commands_url else ""))),
+            ("IP commands", plain(f"{fleet.ip_commands_method} {fleet.ip_commands_url}") if fleet.ip_commands_url
              else "no webhook"),
             ("Updated", stamp(fleet.date_updated)),
         ]))
@@ -195,15 +224,16 @@ class NapsPane(Pane):
         self._users = {}
         for fleet in fleets:
             self._users.setdefault(fleet.network_access_profile_sid or "", []).append(fleet.label)
+        self.mark_stale(None)
         table = self.table
         table.clear()
         for info in naps:
             users = self._users.get(info.nap.sid, [])
             table.add_row(
-                Text(info.nap.label, style="bold"),
+                plain(info.nap.label, style="bold"),
                 str(len(info.networks)),
                 str(len(info.countries)),
-                ", ".join(users) if users else Text("unused", style="dim"),
+                plain(", ".join(users)) if users else Text("unused", style="dim"),
                 key=info.nap.sid,
             )
         table.loading = False
@@ -225,10 +255,11 @@ class NapsPane(Pane):
             countries = ", ".join(f"{iso} ({n})" if n > 1 else iso for iso, n in sorted(by_country.items()))
         users = self._users.get(info.nap.sid, [])
         self.detail.update(details_grid([
-            ("NAP", f"{info.nap.label}  ({info.nap.sid})"),
+            ("NAP", plain(f"{info.nap.label}  ({info.nap.sid})")),
             ("Networks", f"{_count(len(info.networks), 'network')} in {_count(len(by_country), 'country')}"),
-            ("Countries", countries or Text("none: SIMs using this NAP cannot attach anywhere", style="bold red")),
-            ("Fleets", ", ".join(users) if users else "none"),
+            ("Countries", plain(countries) if countries
+             else Text("none: SIMs using this NAP cannot attach anywhere", style="bold red")),
+            ("Fleets", plain(", ".join(users)) if users else "none"),
             ("", Text("Enter: see and change its networks · n: new NAP · e: rename", style="dim")),
         ]))
 
@@ -282,6 +313,7 @@ class SimsPane(Pane):
         Binding("m", "app.bulk_move", "Move", id="sims.move"),
         Binding("n", "app.register_sims", "Register SIMs", id="sims.register"),
     ]
+    TASKS: ClassVar[dict[str, Task]] = {"sims-page": Task("Reading SIMs", "Press r to reload.")}
     filter_label: str | None = None
 
     def __init__(self, page_size: int | None = None, window_pages: int | None = None) -> None:
@@ -298,6 +330,8 @@ class SimsPane(Pane):
         self._wide: bool | None = None
         self._muted = False
         self._reading = False
+        self._problem: Text | None = None  # why the count bar cannot show the count (a read failed)
+        self._stale_since: datetime | None = None
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="sims-filters"):
@@ -313,7 +347,7 @@ class SimsPane(Pane):
         select = self.query_one("#filter-fleet", Select)
         value = select.value
         self._muted = True
-        select.set_options([(f.label, f.sid) for f in fleets])
+        select.set_options([(plain(f.label), f.sid) for f in fleets])
         if isinstance(value, str) and value in {f.sid for f in fleets}:
             select.value = value
         self.call_after_refresh(self._unmute)
@@ -362,6 +396,23 @@ class SimsPane(Pane):
         self.post_message(self.FiltersChanged(*self.filters))
 
     # ----------------------------------------------------------------- columns
+    def mark_stale(self, at: datetime | None) -> None:
+        """The count bar says the SIMs shown are stale since ``at`` (None: fresh again)."""
+        self._stale_since = at
+        self._show_count()
+
+    def worker_failed(self, group: str, error: BaseException) -> None:
+        """A page read failed: stop loading; say so in the count bar (and the detail strip if nothing is shown)."""
+        super().worker_failed(group, error)
+        self._reading = False
+        self.table.loading = False
+        if not self._sims:
+            self._problem = Text("Could not load SIMs · r to retry", style="bold red")
+            self.detail.update(Text(failure_text(self.task_for(group), error), style="bold red"))
+        else:
+            self._problem = Text("Could not read more SIMs · r to retry", style="bold red")
+        self._show_count()
+
     def on_mount(self) -> None:
         self._set_columns(self.app.size.width >= self.WIDE)
         self.table.loading = True
@@ -387,10 +438,10 @@ class SimsPane(Pane):
         fleet = self._fleet_names.get(sim.fleet_sid, sim.fleet_sid) if sim.fleet_sid else None
         cells: list[str | Text] = [
             MARK if sim.sid in self.marks else "",
-            sim.iccid or "—",
-            sim.unique_name or Text("—", style="dim"),
+            plain(sim.iccid or "—"),
+            plain(sim.unique_name) if sim.unique_name else Text("—", style="dim"),
             status_text(sim.status),
-            fleet or Text("no fleet", style="dim"),
+            plain(fleet) if fleet else Text("no fleet", style="dim"),
         ]
         if self._wide:
             cells.append(when(sim.date_updated))
@@ -403,6 +454,7 @@ class SimsPane(Pane):
         self.filter_label = filter_label
         self._pager = pager
         self._fleet_names = fleet_names
+        self._problem = self._stale_since = None
         self._pages, self._sims, self._offsets, self.first_page = [], {}, [0], 0
         self.workers.cancel_group(self, "sims-page")
         self._reading = False
@@ -528,6 +580,7 @@ class SimsPane(Pane):
     def _loaded(self) -> None:
         table = self.table
         table.loading = False
+        self._problem = None
         self._show_count()
         if not self._sims:
             self.detail.update(f"No SIMs match ({self.filter_label}): x clears the filters." if self.filter_label
@@ -545,8 +598,13 @@ class SimsPane(Pane):
             position = self.position(self.table.cursor_row)
             parts.append(Text(f"{position:,}/{self.loaded:,}{more}" if narrow
                               else f"{position:,} of {self.loaded:,}{more} SIMs"))
-        else:
+        elif self._problem is None:
             parts.append(Text(f"{self.loaded:,}{more} SIMs"))
+        if self._problem is not None:
+            parts.append(self._problem)
+        if self._stale_since is not None:
+            # the count bar has little room: at 80 columns the word alone
+            parts.append(Text("stale", style="bold red") if narrow else stale_mark(self._stale_since, short=True))
         self.query_one("#sims-count", Static).update(Text(" " if narrow else " · ").join(parts))
 
     def show_counting(self, what: str, found: int) -> None:
@@ -613,10 +671,10 @@ class SimsPane(Pane):
         self._show_count()
         fleet = self._fleet_names.get(sim.fleet_sid or "", "") if sim.fleet_sid else ""
         self.detail.update(details_grid([
-            ("SIM", f"{sim.label}  ({sim.sid})"),
-            ("ICCID", sim.iccid or "—"),
+            ("SIM", plain(f"{sim.label}  ({sim.sid})")),
+            ("ICCID", plain(sim.iccid or "—")),
             ("Status", status_text(sim.status)),
-            ("Fleet", f"{fleet}  ({sim.fleet_sid})" if sim.fleet_sid else Text("none: the SIM cannot be "
+            ("Fleet", plain(f"{fleet}  ({sim.fleet_sid})") if sim.fleet_sid else Text("none: the SIM cannot be "
                                                                               "activated until it has a fleet",
                                                                               style="yellow")),
             ("Updated", stamp(sim.date_updated)),

@@ -26,7 +26,8 @@ from ..ops.bulk import DONE, SKIPPED, BulkRunner, Change, plan_change
 from ..ops.journal import new_run_id
 from ..ops.sim_info import SimDetails, data_size, sim_details
 from .bulk import ChoiceScreen, Confirm
-from .format import details_grid, megabytes, stamp, status_text
+from .failures import ReportsFailures, Task, failure_text
+from .format import details_grid, megabytes, plain, printable, stamp, status_text
 from .forms import NameForm
 
 STATUS_CHOICES = ("new", "ready", "active", "inactive")
@@ -47,11 +48,11 @@ def _section(title: str, rows: list[tuple[str, RenderableType]]) -> RenderableTy
 def render_details(info: SimDetails) -> RenderableType:
     sim, fleet, nap = info.sim, info.fleet, info.nap
     sim_rows: list[tuple[str, RenderableType]] = [
-        ("Unique name", sim.unique_name or Text("—", style="dim")),
-        ("SID", sim.sid),
-        ("ICCID", sim.iccid or "—"),
+        ("Unique name", plain(sim.unique_name) if sim.unique_name else Text("—", style="dim")),
+        ("SID", plain(sim.sid)),
+        ("ICCID", plain(sim.iccid or "—")),
         ("Status", status_text(sim.status)),
-        ("Account", sim.account_sid or "—"),
+        ("Account", plain(sim.account_sid or "—")),
         ("Created", stamp(sim.date_created)),
         ("Updated", stamp(sim.date_updated)),
     ]
@@ -60,17 +61,18 @@ def render_details(info: SimDetails) -> RenderableType:
             ("Fleet", Text("none: the SIM cannot be activated until it has one (m moves it)", style="yellow"))]
     else:
         fleet_rows = [
-            ("Fleet", f"{fleet.label}  ({fleet.sid})"),
+            ("Fleet", plain(f"{fleet.label}  ({fleet.sid})")),
             ("Data", f"{'enabled' if fleet.data_enabled else 'disabled'}, limit {megabytes(fleet.data_limit)} "
                      "per SIM per month"),
             ("SMS commands", "enabled" if fleet.sms_commands_enabled else "disabled"),
-            ("NAP", f"{nap.label}  ({nap.sid})" if nap else Text("none: the SIM can attach nowhere", style="red")),
+            ("NAP", plain(f"{nap.label}  ({nap.sid})") if nap
+             else Text("none: the SIM can attach nowhere", style="red")),
         ]
     ips = ", ".join(f"{ip.ip_address} ({ip.ip_address_version})" for ip in info.ip_addresses if ip.ip_address)
     periods = [Text(f"{p.period_type or '?':<7} {stamp(p.start_time)[:10]} → {stamp(p.end_time)[:10]}")
                for p in info.billing_periods]
     net_rows: list[tuple[str, RenderableType]] = [
-        ("IP addresses", ips or Text("none", style="dim")),
+        ("IP addresses", plain(ips) if ips else Text("none", style="dim")),
         ("Billing", Group(*periods) if periods else Text("no billing period yet (never active)", style="dim")),
     ]
     return Group(_section("SIM", sim_rows), _section("Fleet and network access", fleet_rows),
@@ -94,7 +96,7 @@ def render_usage(info: SimDetails) -> RenderableType:
     return Group(title, table)
 
 
-class SimDetailScreen(Screen[None]):
+class SimDetailScreen(ReportsFailures, Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "app.pop_screen", "Back", id="detail.back"),
         Binding("s", "status", "Status", id="detail.status"),
@@ -102,6 +104,11 @@ class SimDetailScreen(Screen[None]):
         Binding("e", "rename", "Rename", id="detail.rename"),
         Binding("r", "reload", "Refresh", id="detail.refresh"),
     ]
+    TASKS: ClassVar[dict[str, Task]] = {
+        "sim-detail": Task("Loading the SIM", "Press r to reload."),
+        "sim-change": Task("Changing the SIM", "Press r to see its state now, then try again."),
+        "sim-rename": Task("Renaming the SIM", "Press e to try again."),
+    }
 
     def __init__(self, client: SuperSimClient, sim: Sim, fleets: list[Fleet], now: datetime | None = None):
         super().__init__()
@@ -118,8 +125,9 @@ class SimDetailScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.sub_title = f"SIM {self.sim.label}"
-        self.query_one("#sim-detail-body", Static).update(Text(f"Loading {self.sim.label}…", style="dim"))
+        self.sub_title = f"SIM {printable(self.sim.label)}"
+        self.query_one("#sim-detail-body", Static).update(Text(f"Loading {printable(self.sim.label)}…",
+                                                               style="dim"))
         self.query_one("#sim-detail").focus()
         self.action_reload()
 
@@ -128,8 +136,15 @@ class SimDetailScreen(Screen[None]):
         sim = await self.client.fetch_sim(self.sim.sid)
         self.sim = sim
         self.info = await sim_details(self.client, sim, now=self.now)
-        self.sub_title = f"SIM {sim.label}"
+        self.sub_title = f"SIM {printable(sim.label)}"
         self.query_one("#sim-detail-body", Static).update(render_details(self.info))
+
+    def worker_failed(self, group: str, error: BaseException) -> None:
+        """Notify; a SIM that could not be loaded at all says why in place of its details."""
+        super().worker_failed(group, error)
+        if group == "sim-detail" and self.info is None:
+            self.query_one("#sim-detail-body", Static).update(Text(failure_text(self.task_for(group), error),
+                                                                   style="bold red"))
 
     # -------------------------------------------------------------- actions
     def action_status(self) -> None:
@@ -162,10 +177,10 @@ class SimDetailScreen(Screen[None]):
     def _confirm(self, change: Change) -> None:
         item = plan_change([self.sim], change).items[0]
         if item.action != "send":  # explained, not attempted
-            self.notify(f"{self.sim.label}: {item.reason}. Nothing was sent.", title="Not changed",
-                        severity="warning" if item.action != SKIPPED else "information")
+            self.notify(printable(f"{self.sim.label}: {item.reason}. Nothing was sent."), title="Not changed",
+                        markup=False, severity="warning" if item.action != SKIPPED else "information")
             return
-        question = f"{change.describe().capitalize()} for SIM {self.sim.label}?"
+        question = plain(f"{change.describe().capitalize()} for SIM {self.sim.label}?")
         def apply(yes: bool | None) -> None:
             if yes:
                 self._apply(change)
@@ -174,21 +189,23 @@ class SimDetailScreen(Screen[None]):
 
     @work(exclusive=True, group="sim-change", exit_on_error=False)
     async def _apply(self, change: Change) -> None:
-        self.notify(f"{change.describe().capitalize()}…", title=self.sim.label, timeout=3)
+        self.notify(printable(f"{change.describe().capitalize()}…"), title=printable(self.sim.label), timeout=3,
+                    markup=False)
         runner = BulkRunner(self.client, concurrency=1, poll_interval=1.0, follow_timeout=120)
         result = await runner.run(plan_change([self.sim], change), new_run_id())
         outcome = result.outcomes[0]
         if outcome.outcome == DONE:
-            self.notify(f"Done: {change.describe()} ({outcome.status}).", title=self.sim.label)
+            self.notify(printable(f"Done: {change.describe()} ({outcome.status})."), title=printable(self.sim.label),
+                        markup=False)
         else:
-            self.notify(f"{outcome.outcome}: {outcome.error or 'no reason given'}", title=self.sim.label,
-                        severity="error")
+            self.notify(printable(f"{outcome.outcome}: {outcome.error or 'no reason given'}"), markup=False,
+                        title=printable(self.sim.label), severity="error")
         await self._changed()
 
-    @work(exclusive=True, group="sim-change", exit_on_error=False)
+    @work(exclusive=True, group="sim-rename", exit_on_error=False)
     async def _rename(self, name: str) -> None:
         sim = await self.client.update_sim(self.sim.sid, unique_name=name)
-        self.notify(f"Renamed to {sim.unique_name}.", title="SIM")
+        self.notify(f"Renamed to {printable(sim.unique_name)}.", title="SIM", markup=False)
         await self._changed()
 
     async def _changed(self) -> None:

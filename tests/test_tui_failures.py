@@ -1,0 +1,430 @@
+"""Every failure in the TUI reaches the user: worker errors on panes and screens become notifications
+naming what failed and what to do, spinners stop and offer a retry, stale data is marked stale.
+
+The API is "stopped" by a transport that refuses connections while ``down`` is set (as a stopped
+server would), and started again by clearing it.
+"""
+
+from __future__ import annotations
+
+import ast
+import importlib
+import re
+from pathlib import Path
+
+import httpx
+import pytest
+from textual.widgets import DataTable, Input, Select
+
+from supersim_tui.api import BasicAuth, RetryPolicy, SuperSimClient
+from supersim_tui.settings import Settings, load_settings
+from supersim_tui.simulator import Simulator, asgi_transport
+from supersim_tui.tui.app import SuperSimApp
+from supersim_tui.tui.catalog import CatalogScreen, ConfirmNapChanges
+from supersim_tui.tui.forms import FleetForm, NameForm
+from supersim_tui.tui.panes import SimsPane
+from supersim_tui.tui.sim_detail import SimDetailScreen
+
+from .test_tui import demo_simulator, settle
+from .test_tui_sims import plain
+
+TUI = Path(__file__).parent.parent / "src" / "supersim_tui" / "tui"
+
+
+class Switchable(httpx.AsyncBaseTransport):
+    """The simulator, or a refused connection while ``down`` is set."""
+
+    def __init__(self, sim: Simulator):
+        self.inner = asgi_transport(sim)
+        self.down = False
+        self.refuse = "\0"  # refuse only the requests whose URL contains this
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if self.down or self.refuse in str(request.url):
+            raise httpx.ConnectError("All connection attempts failed", request=request)
+        return await self.inner.handle_async_request(request)
+
+
+def build(sim: Simulator, settings: Settings | None = None) -> tuple[SuperSimApp, Switchable]:
+    async def no_wait(seconds: float) -> None:
+        return None
+
+    transport = Switchable(sim)
+    client = SuperSimClient(BasicAuth(sim.config.account_sid, sim.config.auth_token), base_url="http://127.0.0.1",
+                            transport=transport, retry=RetryPolicy(attempts=2, sleep=no_wait))
+    return SuperSimApp(client, account_label="demo account (simulator)", settings=settings), transport
+
+
+def notes(app: SuperSimApp) -> list[str]:
+    """Every notification so far, as "title: message"."""
+    return [f"{n.title}: {n.message}" for n in app._notifications]
+
+
+def errors(app: SuperSimApp) -> list[str]:
+    return [f"{n.title}: {n.message}" for n in app._notifications if n.severity == "error"]
+
+
+def shown(widget: object) -> str:
+    return plain(widget.render())  # type: ignore[attr-defined]
+
+
+async def test_sim_rename_to_a_name_in_use_is_reported() -> None:
+    """SIM detail → e → a name another SIM has: the API refuses, and the user is told why and what to do
+    (before, the dialog closed without a word); the SIM keeps its name."""
+    sim = demo_simulator(sims=60, settle_seconds=0)
+    first, second = list(sim.state.sims.values())[:2]
+    old = first.unique_name
+    app, _ = build(sim)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("3")
+        pane = app.query_one(SimsPane)
+        pane.table.move_cursor(row=pane.table.get_row_index(first.sid))
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, SimDetailScreen)
+        await pilot.press("e")
+        await pilot.pause()
+        app.screen.query_one("#name", Input).value = second.unique_name or ""
+        await pilot.press("enter")
+        await settle(pilot)
+        assert sim.state.sims[first.sid].unique_name == old
+        assert any("Renaming the SIM" in e and "already" in e and "choose a different one" in e
+                   for e in errors(app)), notes(app)
+        assert app.is_running
+
+
+async def test_offline_apply_then_done_does_not_crash() -> None:
+    """NAP networks, API stopped, apply a change: the row says what failed in the tool's words (no bare
+    exception class), Done closes the review without a traceback, the change stays staged, and the
+    failed re-read is reported with what to do."""
+    sim = demo_simulator()
+    nap = sim.state.find_nap("us-only")
+    assert nap is not None
+    app, api = build(sim)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("2")
+        table = app.query_one("#naps-table", DataTable)
+        table.move_cursor(row=table.get_row_index(nap.sid))
+        await pilot.press("enter")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, CatalogScreen)
+        await pilot.press("space", "a")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmNapChanges)
+        api.down = True
+        await pilot.click("#apply")
+        await settle(pilot)
+        rows = shown(app.screen.query_one("#confirm-impact"))
+        assert "✗" in rows and "Could not connect" in rows and "ConnectError" not in rows, rows
+        await pilot.pause(0.3)  # a button ignores a second press within 0.2 s of the first
+        await pilot.press("enter")  # Done
+        await settle(pilot)
+        assert app.is_running and app.return_code is None
+        assert app.screen is screen and len(screen.staged) == 1
+        assert any("Reading the NAP's networks" in e and "r to reload" in e for e in errors(app)), notes(app)
+
+
+async def test_review_while_the_api_is_down_stops_spinning_and_retries() -> None:
+    """The impact preview with the API down: the spinner stops, the error is shown with a retry, and once
+    the API is back the retry shows the impact and Apply works."""
+    sim = demo_simulator()
+    nap = sim.state.find_nap("us-only")
+    assert nap is not None
+    app, api = build(sim)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("2")
+        table = app.query_one("#naps-table", DataTable)
+        table.move_cursor(row=table.get_row_index(nap.sid))
+        await pilot.press("enter")
+        await settle(pilot)
+        api.down = True
+        await pilot.press("space", "a")
+        await settle(pilot)
+        review = app.screen
+        assert isinstance(review, ConfirmNapChanges)
+        assert not review.query_one("#confirm-loading").display
+        text = shown(review.query_one("#confirm-impact"))
+        assert "Could not connect" in text and "r to try again" in text, text
+        assert any("Working out the impact" in e for e in errors(app)), notes(app)
+        api.down = False
+        await pilot.press("r")
+        await settle(pilot)
+        assert "SIMs are affected" in shown(review.query_one("#confirm-impact")) or \
+            "no SIM is affected" in shown(review.query_one("#confirm-impact"))
+        await pilot.click("#apply")
+        await settle(pilot)
+        assert len(nap.network_sids) != len(review.current)
+
+
+async def test_catalog_opened_while_the_api_is_down_says_so_and_recovers() -> None:
+    """c with the API down: an error with a retry key, not "0 of 0 networks shown"; r on the catalog
+    reads it once the API is back, and the app keeps it."""
+    sim = demo_simulator()
+    app, api = build(sim)
+    api.down = True
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("c")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, CatalogScreen)
+        summary = shown(screen.query_one("#catalog-summary"))
+        assert "0 of 0" not in summary and "Could not connect" in summary and "r to try again" in summary, summary
+        assert not screen.query_one("#catalog-table", DataTable).loading
+        api.down = False
+        await pilot.press("r")
+        await settle(pilot)
+        assert screen.query_one("#catalog-table", DataTable).row_count == len(sim.state.networks)
+        assert len(app.catalog) == len(sim.state.networks)
+
+
+async def test_a_failed_refresh_marks_the_data_stale_and_only_the_failed_panes() -> None:
+    """Data stays on screen after a failed refresh, marked stale with the time and r to retry (in words, so
+    NO_COLOR reads it); a good refresh clears the mark."""
+    sim = demo_simulator()
+    app, api = build(sim)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        fleets = app.query_one("#fleets-table", DataTable)
+        rows = fleets.row_count
+        assert rows > 0
+        api.down = True
+        await pilot.press("r")
+        await settle(pilot)
+        assert fleets.row_count == rows  # what was shown stays
+        mark = shown(app.query_one("#fleets-pane").query_one(".stale"))
+        assert re.search(r"stale — refresh failed \d\d:\d\d · r to retry", mark), mark
+        await pilot.press("3")
+        assert "stale" in shown(app.query_one("#sims-count"))
+        assert any("Loading the account" in e for e in errors(app)), notes(app)
+        api.down = False
+        await pilot.press("r")
+        await settle(pilot)
+        assert not app.query_one("#fleets-pane").query_one(".stale").display
+        assert "stale" not in shown(app.query_one("#sims-count"))
+
+
+async def test_screen_worker_failures_are_reported() -> None:
+    """Workers started by screens (SIM detail reload, fleet preview, NAP create) and panes (a SIMs page) fail
+    visibly with what failed and what to do; the SIMs pane stops loading."""
+    sim = demo_simulator()
+    app, api = build(sim)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        # SIMs pane: a filter read while down
+        await pilot.press("3")
+        pane = app.query_one(SimsPane)
+        api.down = True
+        pane.query_one("#filter-status", Select).value = "active"
+        await settle(pilot)
+        assert not pane.table.loading
+        assert "Could not load SIMs" in shown(pane.query_one("#sims-count"))
+        assert any("Reading SIMs" in e for e in errors(app)), notes(app)
+        api.down = False
+        await pilot.press("x")
+        await settle(pilot)
+
+        # SIM detail: r with the API down
+        pane.table.focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, SimDetailScreen)
+        api.down = True
+        await pilot.press("r")
+        await settle(pilot)
+        assert any("Loading the SIM" in e and "r to reload" in e for e in errors(app)), notes(app)
+        api.down = False
+        await pilot.press("escape")
+        await settle(pilot)
+
+        # Fleet form: the NAP preview while down
+        await pilot.press("1", "e")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, FleetForm)
+        select = form.query_one("#fleet-nap", Select)
+        select.value = next(n.sid for n in form.naps if n.sid != select.value)
+        api.down = True
+        form.action_save()
+        await settle(pilot)
+        assert "Could not connect" in shown(form.query_one("#form-error"))
+        api.down = False
+        await pilot.press("escape")
+        await settle(pilot)
+
+        # New NAP: created while down
+        await pilot.press("2", "n")
+        await pilot.pause()
+        assert isinstance(app.screen, NameForm)
+        await pilot.press(*"eu-new", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, CatalogScreen)
+        await pilot.press("space")
+        api.down = True
+        await pilot.press("a")
+        await settle(pilot)
+        assert any("Creating the NAP" in e for e in errors(app)), notes(app)
+        assert isinstance(app.screen, CatalogScreen)  # still there: press a again once the API is back
+
+
+async def test_nap_rename_failure_is_reported_without_failing_the_panes() -> None:
+    """A failed NAP rename is one notification; the panes keep their data and are not marked failed."""
+    sim = demo_simulator()
+    app, api = build(sim)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("2", "e")
+        await pilot.pause()
+        api.down = True
+        await pilot.press(*"x", "enter")
+        await settle(pilot)
+        assert any("Renaming the NAP" in e for e in errors(app)), notes(app)
+        for pane in ("#fleets-pane", "#naps-pane"):
+            assert "Could not load" not in shown(app.query_one(pane).query_one(".detail"))
+            assert not app.query_one(pane).query_one(".stale").display
+
+
+def test_every_worker_is_routed_to_the_failure_path() -> None:
+    """Structure: every class in tui/ that starts a worker reports its failures (Textual does not pass a
+    screen's worker errors to the App), and each worker group says in words what it does."""
+    from supersim_tui.tui.failures import ReportsFailures
+
+    found = 0
+    for path in sorted(TUI.glob("*.py")):
+        module = importlib.import_module(f"supersim_tui.tui.{path.stem}")
+        for node in ast.walk(ast.parse(path.read_text())):
+            if not isinstance(node, ast.ClassDef):
+                continue
+            for item in node.body:
+                if not isinstance(item, ast.FunctionDef | ast.AsyncFunctionDef):
+                    continue
+                for decorator in item.decorator_list:
+                    if isinstance(decorator, ast.Call) and getattr(decorator.func, "id", "") == "work":
+                        group = next((k.value.value for k in decorator.keywords if k.arg == "group"
+                                      and isinstance(k.value, ast.Constant)), None)
+                        cls = getattr(module, node.name)
+                        assert issubclass(cls, ReportsFailures), f"{node.name}.{item.name}"
+                        assert group in cls.TASKS, f"{node.name}.{item.name}: group {group!r} has no task"
+                        found += 1
+    assert found >= 15
+
+
+def test_keymap_falls_back_per_key_and_names_each_bad_key(tmp_path: Path) -> None:
+    """One empty value no longer throws away the whole [keymap]: the good keys are kept, the bad one is named."""
+    path = tmp_path / "settings.toml"
+    path.write_text('[keymap]\n"tab.sims" = ""\n"app.refresh" = "f5"\n"app.catalog" = 3\n', encoding="utf-8")
+    settings = load_settings(path)
+    assert settings.keymap == {"app.refresh": "f5"}
+    problems = "\n".join(settings.problems)
+    assert "tab.sims" in problems and "app.catalog" in problems and "app.refresh" not in problems, problems
+
+
+async def test_unknown_binding_ids_are_reported_by_name() -> None:
+    """A keymap id that no binding has is named in a notification; the known ones still apply."""
+    sim = demo_simulator()
+    app, _ = build(sim, Settings(keymap={"app.refreshh": "f5", "tab.sims": "f3"}))
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        assert any("app.refreshh" in n and "tab.sims" not in n for n in notes(app)), notes(app)
+        await pilot.press("f3")
+        assert app.query_one("TabbedContent").active == "sims"  # type: ignore[attr-defined]
+
+
+async def test_screenshot_is_saved_even_without_a_downloads_folder(tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """The palette's Screenshot works when ~/Downloads does not exist, and says where the file went."""
+    monkeypatch.chdir(tmp_path)
+    sim = demo_simulator()
+    app, _ = build(sim)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        app.action_screenshot()
+        for _ in range(100):
+            if any("Screenshot" in n for n in notes(app)):
+                break
+            await pilot.pause(0.05)
+        saved = [n for n in notes(app) if n.startswith("Screenshot")]
+        assert saved and "Failed" not in saved[0], saved
+        assert list(tmp_path.glob("*.svg"))  # noqa: ASYNC240 (a test's temporary directory)
+
+
+async def test_control_characters_and_markup_in_names_are_shown_harmlessly() -> None:
+    """A fleet name with a terminal escape sequence and Rich markup is shown as plain text: no ESC reaches
+    the screen, and the markup is not interpreted (nor does it crash the table)."""
+    sim = demo_simulator()
+    fleet = next(iter(sim.state.fleets.values()))
+    fleet.unique_name = "evil\x1b]0;owned\x07[bold]x[/]\x9b2J"
+    app, _ = build(sim)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        table = app.query_one("#fleets-table", DataTable)
+        cell = table.get_row(fleet.sid)[0]
+        text = plain(cell)
+        assert "\x1b" not in text and "\x9b" not in text and "\x07" not in text
+        assert "[bold]x[/]" in text
+        assert app.is_running
+
+
+async def test_mark_all_and_bulk_retry_failures_are_reported() -> None:
+    """Mark all with the API down says what failed and restores the count bar; a bulk run whose SIM failed,
+    retried with t while the API is still down, says the retry could not read the SIMs and shows the
+    results again (before, the title stayed at "Reading the current state…")."""
+    from supersim_tui.tui.bulk import BulkRunScreen
+
+    from .test_tui_sims import choose, finished_run
+
+    sim = demo_simulator(sims=60, settle_seconds=0)
+    target = next(s for s in sim.state.sims.values() if s.status == "ready")
+    app, api = build(sim)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("3")
+        pane = app.query_one(SimsPane)
+        api.down = True
+        await pilot.press("a")
+        await settle(pilot)
+        assert any("Counting the SIMs to mark" in e for e in errors(app)), notes(app)
+        assert "counting" not in shown(pane.query_one("#sims-count"))
+        api.down = False
+
+        pane.table.move_cursor(row=pane.table.get_row_index(target.sid))
+        await pilot.press("s")
+        await choose(pilot, "active")
+        api.down = True
+        await pilot.press("y")
+        screen = await finished_run(pilot)
+        assert isinstance(screen, BulkRunScreen) and screen.result is not None
+        await pilot.press("t")
+        await settle(pilot)
+        assert any("Reading the SIMs to retry" in e and "t to try again" in e for e in errors(app)), notes(app)
+        assert "Reading the current state" not in shown(screen.query_one("#bulk-title"))
+        assert sim.state.sims[target.sid].status == "ready"
+
+
+def test_printable_drops_control_characters_only() -> None:
+    """C0/C1 controls, DEL and bidi overrides go; tab, newline and ordinary Unicode stay."""
+    from supersim_tui.tui.format import printable
+
+    assert printable("a\x1b[31mb\x07c\x9bd\x7fe\u202ef\tg\nh") == "a[31mbcdef\tg\nh"
+    assert printable("Ünïcode ☃ 名前") == "Ünïcode ☃ 名前"
+    assert printable(None) == ""
+
+
+async def test_fleet_counts_that_fail_stop_showing_progress() -> None:
+    """Counting each fleet's SIMs fails (the other reads work): the user is told, and the counts still
+    waiting show ? instead of an endless …"""
+    sim = demo_simulator()
+    app, api = build(sim)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        api.refuse = "Fleet="  # the per-fleet counts only
+        await pilot.press("r")
+        await settle(pilot)
+        assert any("Counting each fleet's SIMs" in e for e in errors(app)), notes(app)
+        table = app.query_one("#fleets-table", DataTable)
+        counts = [str(cell) for row in range(table.row_count) for cell in table.get_row_at(row)[5:]]
+        assert "…" not in counts and "?" in counts, counts
