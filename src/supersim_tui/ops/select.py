@@ -7,6 +7,7 @@ import contextlib
 from dataclasses import dataclass
 
 from ..api import NotFoundError, Sim, SuperSimClient
+from ..api.errors import ResponseFormatError
 from ..iccid import iccid_problem, normalize
 
 LIST_INSTEAD_OF_LOOKUPS = 200  # above this many ICCIDs, one listing pass beats one lookup each
@@ -58,7 +59,7 @@ async def select_named(client: SuperSimClient, refs: list[str], concurrency: int
     async def one_ref(ref: str) -> None:
         async with gate:
             with contextlib.suppress(NotFoundError):
-                found[ref] = await client.fetch_sim(ref)
+                found[ref] = check_resolved(ref, await client.fetch_sim(ref))
 
     if len(iccids) > LIST_INSTEAD_OF_LOOKUPS:
         wanted = set(iccids)
@@ -72,6 +73,15 @@ async def select_named(client: SuperSimClient, refs: list[str], concurrency: int
         await asyncio.gather(*(one_iccid(i) for i in iccids))
     await asyncio.gather(*(one_ref(r) for r in others))
     return Selection([found[r] for r in refs if r in found], [r for r in refs if r not in found])
+
+
+def check_resolved(ref: str, sim: Sim) -> Sim:
+    """The SIM the server returned for ``ref`` (an ICCID, SID or unique name), if it is the one asked for;
+    otherwise an error naming both (a proxy or server that ignored what was asked must not pick the SIM)."""
+    if ref in (sim.sid, sim.unique_name, sim.iccid):
+        return sim
+    raise ResponseFormatError(f"asked for SIM {ref!r}, the server returned {sim.sid} (ICCID {sim.iccid}, "
+                              f"unique name {sim.unique_name or 'none'}); nothing was changed")
 
 
 async def select_filtered(client: SuperSimClient, *, fleet: str | None, status: str | None) -> Selection:

@@ -121,6 +121,8 @@ class SuperSimApp(App[None]):
             self.set_keymap(self.settings.keymap)
         for problem in self.settings.problems:
             self.notify(problem, title="Settings", severity="warning", timeout=12)
+        for problem in self.registrations.problems:
+            self.notify(problem, title="Registration queue", severity="warning", timeout=12)
 
     async def on_unmount(self) -> None:
         if self._close_client and self._client is not None:
@@ -375,7 +377,7 @@ class SuperSimApp(App[None]):
         self.load_account()
 
     def _offer_resume(self) -> None:
-        found = find_run(None, base_url=self.client.base_url, kinds=BULK_KINDS)
+        found = find_run(None, base_url=self.client.base_url, kinds=BULK_KINDS, include_stopped=False)
         if found is None:
             return
         journal, state = found
