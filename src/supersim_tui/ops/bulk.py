@@ -407,7 +407,7 @@ class BulkRunner:
                 continue
             fresh = PlannedItem(item.key, item.iccid, item.label, str(sim.status or ""), sim.fleet_sid, "send",
                                 "", item.target_name)
-            if sim.status == SimStatus.SCHEDULED and (touched or item.target_name is None):
+            if sim.status == SimStatus.SCHEDULED and item.target_name is None:  # renames are immediate
                 counts.following += 1
                 following.append(fresh)
             elif self._matches(item, sim):
