@@ -156,6 +156,11 @@ class Journal:
     def open(cls, path: Path) -> Journal:
         return cls(path)
 
+    @property
+    def header(self) -> dict[str, Any] | None:
+        """The header of a new run's journal (None once written, or for an opened journal: see its state)."""
+        return self._header
+
     def write_plan(self, items: list[dict[str, Any]], **header: Any) -> None:
         """Write the header and every item to a temporary file, fsync it, rename it into place.
 

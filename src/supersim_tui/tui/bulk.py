@@ -41,7 +41,7 @@ from ..ops.bulk import (
     plan_change,
     write_outcomes_csv,
 )
-from ..ops.journal import Journal, JournalState, new_run_id
+from ..ops.journal import AccountLock, Journal, JournalState, RunLockedError, new_run_id
 from .format import status_text
 
 RESULT_ROWS = 1000  # the results table shows the first this many (problems first); the CSV has all
@@ -241,7 +241,14 @@ class BulkRunScreen(Screen[RunResult | None]):
         else:
             journal = self.make_journal(self.run_id, {"kind": plan.change.kind, "change": plan.change.to_json()})
         runner.journal = journal
+        header = self.resume_state.header if self.resume_state is not None else journal.header if journal else None
+        lock = AccountLock(str(header.get("base_url")), str(header.get("identity"))) if header else None
         try:
+            if lock is not None:
+                try:
+                    lock.acquire(self.run_id)
+                except RunLockedError as locked:
+                    raise SuperSimError(str(locked)) from None
             if plan is None:
                 assert self.resume_state is not None
                 result = await runner.resume(self.resume_state)
@@ -253,13 +260,16 @@ class BulkRunScreen(Screen[RunResult | None]):
             self.query_one("#bulk-title", Static).update(Text.assemble(("The run stopped: ", "bold red"),
                                                                        self.failure))
             self.query_one("#bulk-stats", Static).update(
-                "Nothing is lost: what was sent is in the run's journal, and the app offers to resume it "
-                "when it next starts." if journal else "Esc closes.")
+                "Esc closes." if journal is None else "Nothing was sent. Esc closes." if not journal.path.exists()
+                else "Nothing is lost: what was sent is in the run's journal, and the app offers to resume it "
+                     "when it next starts.")
             self.refresh_bindings()
             return
         finally:
             if journal is not None:
                 journal.close()
+            if lock is not None:
+                lock.release()
         self.result = result
         self._show_progress()
         self._show_results(result)
