@@ -33,6 +33,7 @@ class Gate(httpx.AsyncBaseTransport):
     def __init__(self, sim: Simulator):
         self.inner = asgi_transport(sim)
         self.ignore_iccid = False
+        self.ignore_status = False
         self.refuse_after_posts: int | None = None
         self.posts = 0
         self.posts_after_refusal = 0
@@ -41,6 +42,8 @@ class Gate(httpx.AsyncBaseTransport):
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         if self.ignore_iccid and "Iccid" in request.url.params:
             request.url = request.url.copy_remove_param("Iccid")
+        if self.ignore_status and request.method == "GET" and "Status" in request.url.params:
+            request.url = request.url.copy_remove_param("Status")
         if request.method == "POST":
             if self.refusing:
                 self.posts_after_refusal += 1
@@ -221,6 +224,33 @@ def test_a_server_that_ignores_the_iccid_filter(run: Run, simulator: Simulator, 
     assert posts(simulator) == []
     code, out, err = run("sims", "show", iccid)
     assert code == 1 and iccid in err and out == ""
+
+
+def test_a_server_that_ignores_the_status_filter(run: Run, simulator: Simulator, gate: Gate) -> None:
+    """A selection by --from-status whose listing comes back with other SIMs is refused: nothing is sent."""
+    gate.ignore_status = True
+    code, out, err = run("sims", "set-status", "inactive", "--from-status", "active", "--yes")
+    assert code == 1 and "with status active" in err and "nothing was changed" in err
+    assert posts(simulator) == []
+
+
+async def test_the_register_queue_keeps_an_entry_when_credentials_are_refused(simulator: Simulator,
+                                                                               gate: Gate) -> None:
+    """401 while registering from the app's queue is not the entry's fault: it waits (to be retried after
+    logging in again), it is not failed for good, and it stays in the saved queue."""
+    from supersim_tui.ops.register_queue import WAITING, queue_path
+    from supersim_tui.simulator.seed import registrable_examples
+
+    iccid, code = registrable_examples(simulator.state, 1)[0]
+    gate.refuse_after_posts = 0
+    client = SuperSimClient(BasicAuth(simulator.config.account_sid, simulator.config.auth_token),
+                            base_url=BASE_URL, transport=gate, retry=RetryPolicy(attempts=1))
+    queue = RegistrationQueue.open(queue_path())
+    queue.add(Entry(iccid, code))
+    async with client:
+        await queue._register(client, queue.entries[iccid])
+    assert queue.entries[iccid].status == WAITING and "log in again" in queue.entries[iccid].detail
+    assert RegistrationQueue.open(queue_path()).pending[0].iccid == iccid
 
 
 def test_credentials_refused_mid_run_stop_sending(run: Run, simulator: Simulator, gate: Gate) -> None:

@@ -18,7 +18,14 @@ from pathlib import Path
 from typing import Any
 
 from ..api import SuperSimClient, SuperSimError
-from ..api.errors import ConnectFailedError, RateLimitedError, ServerError, TransportError
+from ..api.errors import (
+    AuthenticationError,
+    ConnectFailedError,
+    PermissionDeniedError,
+    RateLimitedError,
+    ServerError,
+    TransportError,
+)
 from ..config import ensure_dir, state_dir
 from .register import claim_sim
 
@@ -167,5 +174,7 @@ class RegistrationQueue:
             self.set(entry, REGISTERED, sid + note)
         except (RateLimitedError, ServerError, TransportError, ConnectFailedError) as error:
             self.set(entry, WAITING, f"{error} — will retry")
+        except (AuthenticationError, PermissionDeniedError) as error:  # not the entry's fault: keep it
+            self.set(entry, WAITING, f"{error} — the credentials were refused: log in again; will retry")
         except SuperSimError as error:
             self.set(entry, FAILED, str(error) + (f" — {error.hint}" if error.hint else ""))

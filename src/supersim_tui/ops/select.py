@@ -85,5 +85,17 @@ def check_resolved(ref: str, sim: Sim) -> Sim:
 
 
 async def select_filtered(client: SuperSimClient, *, fleet: str | None, status: str | None) -> Selection:
-    """Every SIM in a fleet and/or with a status (server-side filters, 1,000 per page)."""
-    return Selection(await client.list_sims(fleet=fleet, status=status, page_size=1000).collect(), [])
+    """Every SIM in a fleet and/or with a status (server-side filters, 1,000 per page). Each SIM returned is
+    checked against the filters: a server that ignored one must not widen the selection."""
+    fleet_sid = None
+    if fleet is not None:
+        with contextlib.suppress(NotFoundError):
+            fleet_sid = (await client.fetch_fleet(fleet)).sid
+    sims = await client.list_sims(fleet=fleet, status=status, page_size=1000).collect()
+    for sim in sims:
+        if (status is not None and sim.status != status) or (fleet_sid is not None and sim.fleet_sid != fleet_sid):
+            raise ResponseFormatError(
+                f"asked for the SIMs{f' in fleet {fleet}' if fleet else ''}{f' with status {status}' if status else ''}"
+                f", the server returned {sim.sid} (status {sim.status}, fleet {sim.fleet_sid or 'none'}); "
+                "nothing was changed")
+    return Selection(sims, [])
