@@ -320,7 +320,8 @@ class PlanIncompleteError(SuperSimError):
     """A journal whose plan is not whole: resume refuses it, and sends nothing."""
 
     default_hint = ("Run the same change again: it reads every SIM afresh, and SIMs already in the target "
-                    "state are skipped, so nothing is changed twice.")
+                    "state are skipped, so nothing is changed twice. Then remove that journal, or `sims resume` "
+                    "without a run id keeps finding it.")
 
 
 AUTH_ERRORS = (AuthenticationError, PermissionDeniedError)
@@ -379,7 +380,8 @@ class BulkRunner:
         Items with a final outcome are left alone. An incomplete plan is refused (nothing is sent)."""
         problem = state.plan_problem
         if problem is not None:
-            raise PlanIncompleteError(f"run {state.run_id} cannot be resumed: {problem}; nothing more was sent")
+            raise PlanIncompleteError(f"run {state.run_id} cannot be resumed: {problem}; nothing more was sent "
+                                      f"(journal {state.path})")
         change = Change.from_json(state.header["change"])
         self._change = change
         items = [PlannedItem(**{k: v for k, v in record.items() if k != "type"}) for record in state.items]

@@ -191,7 +191,8 @@ class RegistrationRunner:
         already in the account is not registered again, and its fleet and name are set only if they differ."""
         problem = state.plan_problem
         if problem is not None:
-            raise PlanIncompleteError(f"run {state.run_id} cannot be resumed: {problem}; nothing more was sent")
+            raise PlanIncompleteError(f"run {state.run_id} cannot be resumed: {problem}; nothing more was sent "
+                                      f"(journal {state.path})")
         rows = [Registration(**{k: v for k, v in r.items() if k not in ("type", "key")}) for r in state.items]
         for key, record in state.done.items():
             if not state.unfinished(record):
