@@ -1,8 +1,9 @@
 """bulk-activation: activating 1,000 new SIMs on the loopback simulator with 50 ms latency.
 
 Compared, in the same run, with (a) a one-at-a-time loop of the same requests and
-(b) the physical limit N x latency / concurrency. Targets: at most 0.1 of the
-sequential loop, within 1.25x of the physical limit, judged like for like on the
+(b) the physical limit N x latency / concurrency. The engine run writes its journal as a
+real run does (the plan fsynced before the first request, outcome records fsynced in
+batches). Targets: at most 0.1 of the sequential loop, within 1.25x of the physical limit, judged like for like on the
 time until the API has accepted every update (the loop does nothing more). The
 time until every asynchronous update has been read back final (``scheduled`` left,
 checked) is printed too, with its ratios. The sequential loop is timed on a sample
@@ -12,10 +13,13 @@ and scaled (its time is linear in N).
 from __future__ import annotations
 
 import asyncio
+import tempfile
 import time
+from pathlib import Path
 
 from supersim_tui.api import BasicAuth, Sim, SuperSimClient
 from supersim_tui.ops.bulk import DEFAULT_CONCURRENCY, BulkRunner, Change, plan_change
+from supersim_tui.ops.journal import Journal
 
 from .loopback import ACCOUNT, TOKEN, loopback_simulator
 
@@ -37,7 +41,11 @@ async def measure(n: int, concurrency: int, sample: int) -> dict[str, float]:
             sims = await _candidates(client, n + sample)
             engine_sims, loop_sims = sims[:n], sims[n:]
             plan = plan_change(engine_sims, Change(status="active"))
-            result = await BulkRunner(client, concurrency=concurrency).run(plan, "bench")
+            with tempfile.TemporaryDirectory() as folder:  # journaled (plan fsynced, outcomes in batches), as used
+                journal = Journal.create("bench", {"kind": "set-status", "change": plan.change.to_json()},
+                                         Path(folder))
+                result = await BulkRunner(client, concurrency=concurrency, journal=journal).run(plan, "bench")
+                journal.close()
             if result.count("done") != n:
                 raise RuntimeError(f"only {result.count('done')} of {n} SIMs were activated")
             start = time.perf_counter()

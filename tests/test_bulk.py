@@ -138,8 +138,7 @@ async def test_resume_checks_started_items_before_sending(make_simulator: Callab
     client = make_client(sim)
     plan = plan_change(await client.list_sims().collect(), Change(status="active"))
     journal = Journal.create("run-k", {"kind": "set-status", "change": plan.change.to_json()}, tmp_path)
-    for item in plan.items:
-        journal.write({"type": "item", **asdict(item)})
+    journal.write_plan([asdict(item) for item in plan.items])
     journal.write({"type": "start", "key": applied})
     journal.write({"type": "start", "key": lost})
     sim.state.update_sim(applied, {"Status": "active"})  # the request that was in flight when killed

@@ -14,7 +14,7 @@ from textual.pilot import Pilot
 from textual.widgets import OptionList
 
 from supersim_tui.ops.bulk import DONE, FAILED, INVALID, NOT_RUN, SKIPPED, BulkRunner, Change, Progress, plan_change
-from supersim_tui.ops.journal import Journal, new_run_id
+from supersim_tui.ops.journal import Journal, find_run, new_run_id
 from supersim_tui.simulator import Simulator
 from supersim_tui.tui.app import SuperSimApp
 from supersim_tui.tui.bulk import BulkRunScreen, ChoiceScreen, Confirm
@@ -259,8 +259,9 @@ async def test_sim_detail_shows_everything_and_explains_invalid_transitions() ->
 
 
 async def test_an_interrupted_run_is_offered_for_resume_at_start(make_simulator: Callable[..., Simulator]) -> None:
-    """A journaled run stopped part-way (here: cancelled) is offered when the app starts; resuming finishes it
-    without sending anything twice."""
+    """A journaled run cut short (here: its stop record removed, as a kill leaves it) is offered when the app
+    starts; resuming finishes it without sending anything twice. The same run stopped on purpose is not
+    offered."""
     sim = make_simulator(sims=80)
     app = build_app(sim)
     client = app.client
@@ -277,6 +278,10 @@ async def test_an_interrupted_run_is_offered_for_resume_at_start(make_simulator:
     journal.close()
     assert first.cancelled and first.count(NOT_RUN) > 0
     sent_before = posts()
+    assert find_run(None, base_url=client.base_url, include_stopped=False) is None  # Esc: not offered
+    lines = journal.path.read_text().splitlines(keepends=True)
+    assert '"type":"stopped"' in lines[-1]
+    journal.path.write_text("".join(lines[:-1]))  # as a kill would have left it
 
     app.journal_runs = True
     async with app.run_test(size=(120, 36)) as pilot:

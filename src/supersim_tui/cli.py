@@ -216,6 +216,8 @@ def _run_command(args: argparse.Namespace) -> int:
 
     if args.command in ("login", "logout", "profiles"):
         return _run_local(args)
+    if (args.command, getattr(args, "action", None)) == ("sims", "runs"):  # local files only: no credentials
+        return asyncio.run(sims.runs(None, args))
     handlers: dict[tuple[str, str | None], Callable[[Session, argparse.Namespace], Awaitable[int]]] = {
         ("status", None): lambda s, a: account.status(s.client, a),
         ("fleets", "list"): lambda s, a: account.fleets_list(s.client, a),

@@ -348,6 +348,9 @@ class SuperSimClient:
 
     async def find_sim_by_iccid(self, iccid: str) -> Sim | None:
         found = await self.list_sims(iccid=iccid).collect(limit=1)
+        if found and found[0].iccid != iccid:  # a server (or proxy) that ignored the Iccid filter
+            raise ResponseFormatError(f"asked for the SIM with ICCID {iccid}, the server returned {found[0].sid} "
+                                      f"(ICCID {found[0].iccid}); nothing was changed")
         return found[0] if found else None
 
     async def fetch_sim(self, sid_or_name: str) -> Sim:

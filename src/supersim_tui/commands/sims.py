@@ -13,13 +13,22 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from ..api import NotFoundError, Sim, SuperSimClient
+from ..api import NotFoundError, Sim, SuperSimClient, SuperSimError
 from ..api.models import to_builtins
 from ..iccid import iccid_problem, normalize
-from ..ops.bulk import DONE, SKIPPED, BulkRunner, Change, ItemOutcome, Plan, plan_change
-from ..ops.journal import Journal, find_run, list_runs, new_run_id
+from ..ops.bulk import DONE, SKIPPED, BulkRunner, Change, ItemOutcome, Plan, ResumeCounts, plan_change
+from ..ops.journal import (
+    AccountLock,
+    Journal,
+    JournalError,
+    RunLockedError,
+    check_run_id,
+    find_run,
+    list_runs,
+    new_run_id,
+)
 from ..ops.register import InputError, Registration, RegistrationRunner, check_registration, parse_registration_csv
-from ..ops.select import Selection, parse_iccid_lines, select_filtered, select_named
+from ..ops.select import Selection, check_resolved, parse_iccid_lines, select_filtered, select_named
 from ..ops.sim_info import data_size, sim_details
 from .output import ProgressBar, csv_writer, note, print_json, table
 from .session import Session, UsageError
@@ -96,7 +105,7 @@ async def _find_one(client: SuperSimClient, ref: str) -> Sim:
             raise UsageError(f"no SIM with ICCID {value} in this account")
         return sim
     try:
-        return await client.fetch_sim(ref)
+        return check_resolved(ref, await client.fetch_sim(ref))
     except NotFoundError:
         raise UsageError(f"no SIM with SID or unique name {ref!r} in this account") from None
 
@@ -104,6 +113,12 @@ async def _find_one(client: SuperSimClient, ref: str) -> Sim:
 # ------------------------------------------------------------------ changing
 async def change_sims(session: Session, args: argparse.Namespace, change_builder: Callable[[], Change] | None = None
                       ) -> int:
+    run_id = new_run_id()
+    with _account_lock(session, run_id, dry_run=args.dry_run):
+        return await _change_sims(session, args, run_id)
+
+
+async def _change_sims(session: Session, args: argparse.Namespace, run_id: str) -> int:
     client = session.client
     selection = await _select(client, args)
     if selection.missing:
@@ -122,12 +137,12 @@ async def change_sims(session: Session, args: argparse.Namespace, change_builder
     if not plan.to_send:
         return _report_plan_only(plan, args)
     _confirm_or_refuse(args, f"Change {len(plan.to_send):,} SIMs?")
-    run_id = new_run_id()
     journal = _journal(session, run_id, {"kind": change.kind, "change": change.to_json()})
     runner = BulkRunner(client, concurrency=args.concurrency, journal=journal)
     with _live(runner, run_id, journal):
         result = await runner.run(plan, run_id)
-    return _report(result.outcomes, args, run_id, result.cancelled, {"change": change.to_json()})
+    return _report(result.outcomes, args, run_id, result.cancelled, {"change": change.to_json()},
+                   interrupted=result.interrupted)
 
 
 async def _select(client: SuperSimClient, args: argparse.Namespace) -> Selection:
@@ -221,13 +236,18 @@ def _cancel_on_interrupt(cancel: Callable[[], None], run_id: str) -> Iterator[No
 
 
 def _report(outcomes: list[ItemOutcome], args: argparse.Namespace, run_id: str | None, cancelled: bool,
-            extra: dict[str, Any]) -> int:
+            extra: dict[str, Any], *, interrupted: str | None = None, resumed: ResumeCounts | None = None) -> int:
     counts: dict[str, int] = {}
     for outcome in outcomes:
         counts[outcome.outcome] = counts.get(outcome.outcome, 0) + 1
     ok = all(o.outcome in (DONE, SKIPPED) for o in outcomes)
+    if resumed is not None:
+        note(f"Resume: {resumed.describe()}")
+    if interrupted:
+        note(f"Sending stopped: {interrupted}" + (f": supersim-tui sims resume {run_id}" if run_id else ""))
     if args.json:
-        print_json({"run_id": run_id, **extra, "cancelled": cancelled, "counts": counts,
+        print_json({"run_id": run_id, **extra, "cancelled": cancelled, "interrupted": interrupted,
+                    "counts": counts, **({"resume": asdict(resumed)} if resumed is not None else {}),
                     "outcomes": [o.to_json() for o in outcomes]})
     else:
         print(", ".join(f"{name} {count:,}" for name, count in sorted(counts.items())) or "nothing to do")
@@ -237,7 +257,7 @@ def _report(outcomes: list[ItemOutcome], args: argparse.Namespace, run_id: str |
                   [[o.iccid, o.outcome, o.status, o.error] for o in problems[:50]])
             if len(problems) > 50:
                 print(f"… and {len(problems) - 50:,} more (use --json for all)")
-        if run_id and (cancelled or any(o.retryable for o in problems)):
+        if run_id and not interrupted and (cancelled or any(o.retryable for o in problems)):
             note(f"Finish or retry with: supersim-tui sims resume {run_id}")
     return EXIT_OK if ok else EXIT_FAILED
 
@@ -249,11 +269,13 @@ async def register(session: Session, args: argparse.Namespace) -> int:
     if len(rows) > 1:
         _confirm_or_refuse(args, f"Register {len(rows):,} SIMs?")
     run_id = new_run_id()
-    journal = _journal(session, run_id, {"kind": "register"})
-    runner = RegistrationRunner(session.client, concurrency=args.concurrency, journal=journal)
-    with _live(runner, run_id, journal):
-        result = await runner.run(rows, run_id)
-    return _report(result.outcomes, args, run_id, result.cancelled, {"kind": "register"})
+    with _account_lock(session, run_id):
+        journal = _journal(session, run_id, {"kind": "register"})
+        runner = RegistrationRunner(session.client, concurrency=args.concurrency, journal=journal)
+        with _live(runner, run_id, journal):
+            result = await runner.run(rows, run_id)
+    return _report(result.outcomes, args, run_id, result.cancelled, {"kind": "register"},
+                   interrupted=result.interrupted)
 
 
 def _registration_rows(args: argparse.Namespace) -> list[Registration]:
@@ -275,8 +297,24 @@ def _registration_rows(args: argparse.Namespace) -> list[Registration]:
 
 # -------------------------------------------------------------------- resuming
 async def resume(session: Session, args: argparse.Namespace) -> int:
-    found = find_run(args.run_id)
+    """Finish a run: re-check every unfinished item against the API, send only what is still needed."""
+    if args.run_id:
+        try:
+            check_run_id(args.run_id)
+        except ValueError as error:
+            raise UsageError(str(error)) from None
+    try:
+        found = find_run(args.run_id)
+    except JournalError as error:
+        note(f"supersim-tui: {error}.\nNothing was sent: resume stops rather than skip an item it cannot read. "
+             "Repair or remove that line (each line is one JSON record), or run the change again: SIMs already "
+             "in the target state are skipped.")
+        return EXIT_FAILED
     if found is None:
+        if not args.run_id:
+            for state in list_runs():
+                if state.error is not None:
+                    note(f"supersim-tui: passed over an unreadable journal: {state.error}")
         raise UsageError(f"no run {args.run_id!r} to resume" if args.run_id else "no unfinished run to resume")
     journal, state = found
     header = state.header
@@ -285,31 +323,41 @@ async def resume(session: Session, args: argparse.Namespace) -> int:
     if header.get("base_url") != session.client.base_url:
         raise UsageError(f"run {state.run_id} was made against {header.get('base_url')}, "
                          f"not {session.client.base_url}")
-    note(f"Resuming {state.run_id}: {len(state.remaining):,} of {len(state.items):,} items left")
-    if header.get("kind") == "register":
-        registration = RegistrationRunner(session.client, concurrency=args.concurrency, journal=journal)
-        with _live(registration, state.run_id, journal):
-            registered = await registration.resume(state)
-        outcomes, cancelled = registered.outcomes, registered.cancelled
-    else:
-        runner = BulkRunner(session.client, concurrency=args.concurrency, journal=journal)
-        with _live(runner, state.run_id, journal):
-            result = await runner.resume(state)
-        outcomes, cancelled = result.outcomes, result.cancelled
-    return _report(outcomes, args, state.run_id, cancelled, {"kind": header.get("kind")})
+    if state.plan_problem is None:
+        note(f"Resuming {state.run_id}: {len(state.remaining):,} of {len(state.items):,} items to finish")
+    with _account_lock(session, state.run_id):
+        if header.get("kind") == "register":
+            registration = RegistrationRunner(session.client, concurrency=args.concurrency, journal=journal)
+            with _live(registration, state.run_id, journal):
+                registered = await registration.resume(state)
+            outcomes, cancelled, interrupted, resumed = (registered.outcomes, registered.cancelled,
+                                                         registered.interrupted, registered.resumed)
+        else:
+            runner = BulkRunner(session.client, concurrency=args.concurrency, journal=journal)
+            with _live(runner, state.run_id, journal):
+                result = await runner.resume(state)
+            outcomes, cancelled, interrupted, resumed = (result.outcomes, result.cancelled, result.interrupted,
+                                                         result.resumed)
+    return _report(outcomes, args, state.run_id, cancelled, {"kind": header.get("kind")},
+                   interrupted=interrupted, resumed=resumed)
 
 
 async def runs(session: Session | None, args: argparse.Namespace) -> int:
     states = list_runs()
     if args.json:
         print_json([{"run_id": s.run_id, "kind": s.header.get("kind"), "created": s.header.get("created"),
-                     "items": len(s.items), "remaining": len(s.remaining), "finished": s.finished,
-                     "cancelled": s.cancelled} for s in states])
+                     "items": len(s.items), "remaining": len(s.remaining), "finished": s.complete,
+                     "cancelled": s.stopped, "state": s.describe(),
+                     "problem": str(s.error) if s.error else s.plan_problem} for s in states])
         return EXIT_OK
     table(["run", "kind", "created", "items", "remaining", "state"],
-          [[s.run_id, s.header.get("kind"), str(s.header.get("created", ""))[:19], len(s.items), len(s.remaining),
-            "finished" if s.finished and not s.remaining else "cancelled" if s.cancelled else
-            "finished with failures" if s.finished else "interrupted"] for s in states])
+          [[s.run_id, s.header.get("kind") or "-", str(s.header.get("created", ""))[:19] or "-", len(s.items),
+            len(s.remaining), s.describe()] for s in states])
+    for s in states:
+        if s.error is not None:
+            note(f"{s.run_id}: {s.error}")
+        elif s.plan_problem is not None:
+            note(f"{s.run_id}: {s.plan_problem}")
     return EXIT_OK
 
 
@@ -321,6 +369,29 @@ def _journal(session: Session, run_id: str, header: dict[str, Any]) -> Journal |
     journal = Journal.create(run_id, {**header, "base_url": session.client.base_url, "identity": session.identity})
     note(f"Run {run_id} (journal: {journal.path})")
     return journal
+
+
+@contextlib.contextmanager
+def _account_lock(session: Session, run_id: str, *, dry_run: bool = False) -> Iterator[None]:
+    """One changing run at a time per account: a second one refuses (exit 1) instead of colliding."""
+    if session.demo or dry_run:
+        yield
+        return
+    lock = AccountLock(session.client.base_url, session.identity)
+    try:
+        lock.acquire(run_id)
+    except RunLockedError as error:
+        raise RunRefusedError(str(error)) from None
+    try:
+        yield
+    finally:
+        lock.release()
+
+
+class RunRefusedError(SuperSimError):
+    """Another run holds this account's lock."""
+
+    default_hint = "`supersim-tui sims runs` lists the runs; a run that is no longer alive gives up its lock."
 
 
 def _read_input(path: str, flag: str) -> str:

@@ -21,12 +21,21 @@ from pathlib import Path
 from typing import Any
 
 from ..api import Sim, SimStatus, SuperSimClient, SuperSimError
-from ..api.errors import ConnectFailedError, RateLimitedError, ServerError, TransportError
+from ..api.errors import (
+    AuthenticationError,
+    ConnectFailedError,
+    NotFoundError,
+    PermissionDeniedError,
+    RateLimitedError,
+    ServerError,
+    TransportError,
+)
 from .journal import Journal, JournalState
 from .limiter import AdaptiveLimiter
 
 DEFAULT_CONCURRENCY = 16  # Twilio allows far more concurrent requests; 429s halve it
 FETCH_EACH_MAX = 20  # below this many settled SIMs, fetch each; above, confirm by listing
+LIST_INSTEAD_OF_FETCHES = 200  # resume reads back more unfinished items than this by listing the account
 
 # Outcomes, each final for the run.
 DONE = "done"  # the SIM is in the requested state
@@ -125,6 +134,7 @@ class PlannedItem:
 class Plan:
     change: Change
     items: list[PlannedItem]
+    duplicates: int = 0  # SIMs named more than once in the selection, collapsed to one item each
 
     @property
     def to_send(self) -> list[PlannedItem]:
@@ -147,6 +157,9 @@ class Plan:
         lines = [f"{self.change.describe().capitalize()}: {len(self.items):,} SIMs selected",
                  f"  {len(self.to_send):,} will be changed",
                  f"  {len(self.skipped):,} already there (skipped)"]
+        if self.duplicates:
+            lines.insert(1, f"  {self.duplicates:,} named more than once (the same SIM by ICCID, SID or unique "
+                            "name): each changed once")
         if self.invalid:
             lines.append(f"  {len(self.invalid):,} cannot take the change:")
             lines += [f"    {count:,} × {reason}" for reason, count in self.reasons(self.invalid)]
@@ -154,9 +167,20 @@ class Plan:
 
 
 def plan_change(sims: Iterable[Sim], change: Change) -> Plan:
-    """Decide, before anything is sent, what happens to each SIM and why."""
-    if change.unique_name_pattern:
-        return _plan_rename(list(sims), change)
+    """Decide, before anything is sent, what happens to each SIM and why. A SIM listed twice (by ICCID and
+    SID, say) is one item: the plan counts the duplicates."""
+    unique: dict[str, Sim] = {}
+    listed = 0
+    for sim in sims:
+        listed += 1
+        unique.setdefault(sim.sid, sim)
+    plan = _plan_rename(list(unique.values()), change) if change.unique_name_pattern else \
+        _plan_states(unique.values(), change)
+    plan.duplicates = listed - len(unique)
+    return plan
+
+
+def _plan_states(sims: Iterable[Sim], change: Change) -> Plan:
     items = []
     for sim in sims:
         status = str(sim.status or "")
@@ -251,6 +275,23 @@ class Progress:
 
 
 @dataclass
+class ResumeCounts:
+    """What a resume did with the items it took up."""
+
+    rechecked: int = 0  # unfinished items read back from the API
+    already_done: int = 0  # found in the target state: sent before, confirmed now, not sent again
+    already_there: int = 0  # never sent and already in the target state: skipped
+    sent: int = 0  # sent now
+    following: int = 0  # an update in progress (scheduled): followed to the end, not sent
+    left_alone: int = 0  # final before the resume (done, skipped, invalid, failed for good)
+
+    def describe(self) -> str:
+        return (f"re-checked {self.rechecked:,} unfinished item(s): {self.already_done:,} already done, "
+                f"{self.already_there:,} already there (skipped), {self.following:,} in progress (followed), "
+                f"{self.sent:,} sent; {self.left_alone:,} final item(s) left alone")
+
+
+@dataclass
 class RunResult:
     run_id: str
     change: Change
@@ -260,6 +301,9 @@ class RunResult:
     lowest_concurrency: int = 0
     seconds_to_accepted: float = 0.0  # until the API had accepted every update sent
     seconds_to_confirmed: float = 0.0  # until every asynchronous update was read back final
+    interrupted: str | None = None  # why the run stopped itself (credentials refused), if it did
+    resumed: ResumeCounts | None = None  # what a resume found and did
+
 
     def count(self, outcome: str) -> int:
         return sum(1 for o in self.outcomes if o.outcome == outcome)
@@ -270,6 +314,17 @@ class RunResult:
 
 
 ProgressCallback = Callable[[Progress], None]
+
+
+class PlanIncompleteError(SuperSimError):
+    """A journal whose plan is not whole: resume refuses it, and sends nothing."""
+
+    default_hint = ("Run the same change again: it reads every SIM afresh, and SIMs already in the target "
+                    "state are skipped, so nothing is changed twice. Then remove that journal, or `sims resume` "
+                    "without a run id keeps finding it.")
+
+
+AUTH_ERRORS = (AuthenticationError, PermissionDeniedError)
 
 
 def _retryable(error: SuperSimError) -> bool:
@@ -298,6 +353,9 @@ class BulkRunner:
         self._progress = Progress(total=0)
         self._change: Change | None = None
         self._sending_finished = asyncio.Event()
+        self._sent_count = 0
+        self._resume_counts: ResumeCounts | None = None
+        self.interrupted: str | None = None  # set when the run stopped itself (credentials refused)
 
     # --------------------------------------------------------------- control
     def cancel(self) -> None:
@@ -310,26 +368,97 @@ class BulkRunner:
 
     # ------------------------------------------------------------------- run
     async def run(self, plan: Plan, run_id: str) -> RunResult:
-        """Run a new plan (its journal header and items are written first)."""
+        """Run a new plan: the whole plan is made durable in the journal first, then sent."""
         if self.journal is not None:
-            for item in plan.items:
-                self.journal.write({"type": "item", **asdict(item)})
-        return await self._run(plan.change, run_id, plan.items, sent={}, started=set(), order=plan.items)
+            self.journal.write_plan([asdict(item) for item in plan.items], duplicates=plan.duplicates)
+        return await self._run(plan.change, run_id, plan.items, order=plan.items)
 
     async def resume(self, state: JournalState) -> RunResult:
-        """Finish a journaled run: confirm what was sent, check what was started, send the rest."""
+        """Finish a journaled run: every item without a final outcome (never sent, sent but unconfirmed,
+        failed in a way worth retrying) is read back from the API first; what is already in the target
+        state is not sent again, an update in progress is followed, the rest is planned afresh and sent.
+        Items with a final outcome are left alone. An incomplete plan is refused (nothing is sent)."""
+        problem = state.plan_problem
+        if problem is not None:
+            raise PlanIncompleteError(f"run {state.run_id} cannot be resumed: {problem}; nothing more was sent "
+                                      f"(journal {state.path})")
         change = Change.from_json(state.header["change"])
+        self._change = change
+        items = [PlannedItem(**{k: v for k, v in record.items() if k != "type"}) for record in state.items]
+        counts = ResumeCounts()
+        previous: dict[str, dict[str, Any]] = {}
+        for key, record in state.done.items():
+            if state.unfinished(record):
+                previous[key] = record
+            else:
+                self._outcomes[key] = ItemOutcome(**{k: v for k, v in record.items() if k != "type"})
+        counts.left_alone = len(self._outcomes)
+        todo = [item for item in items if item.key not in self._outcomes]
+        current = await self._read_current([item.key for item in todo])
+        counts.rechecked = len(todo)
         if self.journal is not None:
             self.journal.write({"type": "resumed"})
-        items = [PlannedItem(**{k: v for k, v in record.items() if k != "type"}) for record in state.items]
-        for key, record in state.done.items():
-            self._outcomes[key] = ItemOutcome(**{k: v for k, v in record.items() if k not in ("type",)})
-        remaining = [i for i in items if i.key not in state.done]
-        return await self._run(change, state.run_id, remaining, sent=state.sent, started=state.started,
-                               order=items)
+        ready: list[PlannedItem] = []
+        following: list[PlannedItem] = []
+        for item in todo:
+            sim = current.get(item.key)
+            touched = item.key in state.started or item.key in state.sent or item.key in previous
+            if sim is None:
+                self._finish(ItemOutcome(item.key, item.iccid, item.label, FAILED, item.status, item.fleet_sid,
+                                         "the SIM is no longer in this account"))
+                continue
+            fresh = PlannedItem(item.key, item.iccid, item.label, str(sim.status or ""), sim.fleet_sid, "send",
+                                "", item.target_name)
+            if sim.status == SimStatus.SCHEDULED and item.target_name is None:  # renames are immediate
+                counts.following += 1
+                following.append(fresh)
+            elif self._matches(item, sim):
+                if touched:
+                    counts.already_done += 1
+                    self._finish(ItemOutcome(item.key, item.iccid, item.label, DONE, str(sim.status), sim.fleet_sid))
+                else:
+                    counts.already_there += 1
+                    self._finish(ItemOutcome(item.key, item.iccid, item.label, SKIPPED, str(sim.status),
+                                             sim.fleet_sid, "already there"))
+            elif item.target_name is not None:
+                ready.append(fresh)
+            else:
+                again = _plan_states([sim], change).items[0]
+                ready.append(PlannedItem(**{**asdict(again), "label": item.label, "iccid": item.iccid}))
+        self._resume_counts = counts
+        result = await self._run(change, state.run_id, ready, order=items, following=following)
+        counts.sent = self._sent_count
+        result.resumed = counts
+        return result
 
-    async def _run(self, change: Change, run_id: str, items: list[PlannedItem], *, sent: dict[str, Any],
-                   started: set[str], order: list[PlannedItem]) -> RunResult:
+    async def _read_current(self, keys: list[str]) -> dict[str, Sim]:
+        """Each SIM's state now (absent: no longer in the account). Many: one listing; few: a GET each."""
+        if not keys:
+            return {}
+        found: dict[str, Sim] = {}
+        if len(keys) > LIST_INSTEAD_OF_FETCHES:
+            wanted = set(keys)
+            async for sim in self.client.list_sims(page_size=1000):
+                if sim.sid in wanted:
+                    found[sim.sid] = sim
+                    wanted.discard(sim.sid)
+                    if not wanted:
+                        break
+            return found
+        gate = asyncio.Semaphore(max(1, min(self.limiter.maximum, FETCH_EACH_MAX)))
+
+        async def one(key: str) -> None:
+            async with gate:
+                try:
+                    found[key] = await self.client.fetch_sim(key)
+                except NotFoundError:
+                    return
+
+        await asyncio.gather(*(one(key) for key in keys))
+        return found
+
+    async def _run(self, change: Change, run_id: str, items: list[PlannedItem], *, order: list[PlannedItem],
+                   following: list[PlannedItem] | None = None) -> RunResult:
         self._change = change
         self._progress = Progress(total=len(order), concurrency=self.limiter.limit)
         for outcome in self._outcomes.values():
@@ -339,14 +468,12 @@ class BulkRunner:
         began = time.monotonic()
         accepted_at = began
         try:
+            for item in following or ():
+                self._pending[item.key] = item
             for item in items:
                 if item.action != "send":
                     self._finish(ItemOutcome(item.key, item.iccid, item.label, item.action, item.status,
                                              item.fleet_sid, item.reason or None))
-                elif item.key in sent:
-                    self._pending[item.key] = item  # accepted before: only confirm
-                elif item.key in started:
-                    await self._verify_started(item, queue)
                 else:
                     queue.put_nowait(item)
             self._report()
@@ -361,20 +488,40 @@ class BulkRunner:
                 self._finish(ItemOutcome(item.key, item.iccid, item.label, UNCONFIRMED, SimStatus.SCHEDULED,
                                          item.fleet_sid, "accepted; still scheduled when following stopped",
                                          retryable=True), journal=False)
+            reason = self._not_sent_reason()
             while not queue.empty():
                 item = queue.get_nowait()
                 self._finish(ItemOutcome(item.key, item.iccid, item.label, NOT_RUN, item.status, item.fleet_sid,
-                                         "cancelled before it was sent", retryable=True), journal=False)
+                                         reason, retryable=True), journal=False)
         finally:
             self.client.throttle_listeners.remove(self.limiter.throttle)
         if self.journal is not None:
-            self.journal.write({"type": "cancelled" if self._cancelled else "finished"})
+            if self.interrupted:
+                self.journal.write({"type": "interrupted", "reason": self.interrupted})
+            elif self._cancelled:
+                self.journal.write({"type": "stopped", "reason": "stopped on purpose"})
+            else:
+                self.journal.write({"type": "finished"})
+            self.journal.sync()
         self._report()
         position = {item.key: index for index, item in enumerate(order)}
         outcomes = sorted(self._outcomes.values(), key=lambda o: position.get(o.key, -1))
         return RunResult(run_id, change, outcomes, self._cancelled,
                          str(self.journal.path) if self.journal else None, self.limiter.lowest,
-                         accepted_at - began, time.monotonic() - began)
+                         accepted_at - began, time.monotonic() - began, self.interrupted)
+
+    def _not_sent_reason(self) -> str:
+        if self.interrupted:
+            return f"not sent: {self.interrupted}"
+        return "cancelled before it was sent"
+
+    def _stop_for_credentials(self, error: SuperSimError) -> None:
+        """401/403: sending more would only be refused again. Stop at once; the run stays resumable."""
+        if self.interrupted is None:
+            self.interrupted = (f"the credentials were refused ({error.status or 'HTTP 401/403'}"
+                                f"{f', error {error.code}' if error.code else ''}); log in again "
+                                "(supersim-tui login), then resume the run")
+        self._cancelled = True
 
     # ----------------------------------------------------------------- items
     async def _worker(self, queue: asyncio.Queue[PlannedItem]) -> None:
@@ -384,11 +531,19 @@ class BulkRunner:
             except asyncio.QueueEmpty:
                 return
             await self.limiter.acquire()
+            if self._cancelled:  # stopped while waiting for a slot: this one was never sent
+                queue.put_nowait(item)
+                await self.limiter.release()
+                return
             self._progress.in_flight += 1
             self._report()
             success = True
             try:
                 await self._send(item)
+            except AUTH_ERRORS as error:
+                self._stop_for_credentials(error)
+                self._finish(ItemOutcome(item.key, item.iccid, item.label, NOT_RUN, item.status, item.fleet_sid,
+                                         f"refused: {self.interrupted}", error.code, True), journal=False)
             except SuperSimError as error:
                 success = not isinstance(error, RateLimitedError)
                 self._finish(ItemOutcome(item.key, item.iccid, item.label, FAILED, item.status, item.fleet_sid,
@@ -405,6 +560,7 @@ class BulkRunner:
         if self.journal is not None:
             self.journal.write({"type": "start", "key": item.key})
         fleet = change.fleet_sid if change.fleet_sid and change.fleet_sid != item.fleet_sid else None
+        self._sent_count += 1
         sim = await self.client.update_sim(item.key, status=change.status, fleet=fleet,
                                            unique_name=item.target_name)
         if self.journal is not None:
@@ -414,20 +570,6 @@ class BulkRunner:
             self._progress.waiting = len(self._pending)
         else:
             self._settled(item, sim)
-
-    async def _verify_started(self, item: PlannedItem, queue: asyncio.Queue[PlannedItem]) -> None:
-        """A start with no record of the reply: look before sending again."""
-        try:
-            sim = await self.client.fetch_sim(item.key)
-        except SuperSimError:
-            queue.put_nowait(item)
-            return
-        if sim.status == SimStatus.SCHEDULED and item.target_name is None:
-            self._pending[item.key] = item
-        elif self._matches(item, sim):
-            self._settled(item, sim)
-        else:
-            queue.put_nowait(item)
 
     def _matches(self, item: PlannedItem, sim: Sim) -> bool:
         change = self._change
@@ -476,6 +618,9 @@ class BulkRunner:
         else:
             try:
                 still = {s.sid async for s in self.client.list_sims(status="scheduled", page_size=1000)}
+            except AUTH_ERRORS as error:
+                self._stop_for_credentials(error)
+                return
             except SuperSimError:
                 return  # try again next round
             settled = [key for key in candidates if key not in still]
@@ -489,6 +634,8 @@ class BulkRunner:
                 await self._confirm_by_listing(settled, finals)
             gate = asyncio.Semaphore(FETCH_EACH_MAX)
             await asyncio.gather(*(self._fetch_into(key, finals, gate) for key in settled if key not in finals))
+        except AUTH_ERRORS as error:
+            self._stop_for_credentials(error)
         except SuperSimError:
             pass  # whatever was read counts; the rest next round
         for key, sim in finals.items():

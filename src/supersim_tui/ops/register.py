@@ -14,11 +14,22 @@ import io
 import time
 from collections.abc import Awaitable, Callable, Collection
 from dataclasses import asdict, dataclass
-from typing import Any
 
-from ..api import AlreadyRegisteredError, SuperSimClient, SuperSimError
+from ..api import AlreadyRegisteredError, Sim, SuperSimClient, SuperSimError
 from ..iccid import iccid_problem, normalize, registration_code_problem
-from .bulk import DONE, FAILED, NOT_RUN, ItemOutcome, Progress, ProgressCallback, _message, _retryable
+from .bulk import (
+    AUTH_ERRORS,
+    DONE,
+    FAILED,
+    NOT_RUN,
+    ItemOutcome,
+    PlanIncompleteError,
+    Progress,
+    ProgressCallback,
+    ResumeCounts,
+    _message,
+    _retryable,
+)
 from .journal import Journal, JournalState
 from .limiter import AdaptiveLimiter
 
@@ -139,6 +150,8 @@ class RegistrationResult:
     outcomes: list[ItemOutcome]
     cancelled: bool = False
     journal_path: str | None = None
+    interrupted: str | None = None  # why the run stopped itself (credentials refused), if it did
+    resumed: ResumeCounts | None = None
 
     @property
     def ok(self) -> bool:
@@ -159,27 +172,43 @@ class RegistrationRunner:
         self._cancelled = False
         self._outcomes: dict[str, ItemOutcome] = {}
         self._progress = Progress(total=0)
+        self._recheck = False
+        self._claimed = self._found = 0
+        self._fleet_sids: dict[str, str] = {}
+        self.interrupted: str | None = None
 
     def cancel(self) -> None:
         self._cancelled = True
 
     async def run(self, rows: list[Registration], run_id: str) -> RegistrationResult:
+        """Register a new batch: the whole batch is made durable in the journal first, then sent."""
         if self.journal is not None:
-            for row in rows:
-                self.journal.write({"type": "item", "key": row.key, **asdict(row)})
-        return await self._run(rows, run_id, sent={}, started=set(), order=rows)
+            self.journal.write_plan([{"key": row.key, **asdict(row)} for row in rows])
+        return await self._run(rows, run_id, order=rows)
 
     async def resume(self, state: JournalState) -> RegistrationResult:
-        if self.journal is not None:
-            self.journal.write({"type": "resumed"})
+        """Finish a journaled batch: each row without a final outcome is looked up first (by ICCID); a SIM
+        already in the account is not registered again, and its fleet and name are set only if they differ."""
+        problem = state.plan_problem
+        if problem is not None:
+            raise PlanIncompleteError(f"run {state.run_id} cannot be resumed: {problem}; nothing more was sent "
+                                      f"(journal {state.path})")
         rows = [Registration(**{k: v for k, v in r.items() if k not in ("type", "key")}) for r in state.items]
         for key, record in state.done.items():
-            self._outcomes[key] = ItemOutcome(**{k: v for k, v in record.items() if k != "type"})
-        remaining = [r for r in rows if r.key not in state.done]
-        return await self._run(remaining, state.run_id, sent=state.sent, started=state.started, order=rows)
+            if not state.unfinished(record):
+                self._outcomes[key] = ItemOutcome(**{k: v for k, v in record.items() if k != "type"})
+        counts = ResumeCounts(left_alone=len(self._outcomes))
+        remaining = [r for r in rows if r.key not in self._outcomes]
+        counts.rechecked = len(remaining)
+        if self.journal is not None:
+            self.journal.write({"type": "resumed"})
+        self._recheck = True
+        result = await self._run(remaining, state.run_id, order=rows)
+        counts.sent, counts.already_done = self._claimed, self._found
+        result.resumed = counts
+        return result
 
-    async def _run(self, rows: list[Registration], run_id: str, *, sent: dict[str, Any], started: set[str],
-                   order: list[Registration]) -> RegistrationResult:
+    async def _run(self, rows: list[Registration], run_id: str, *, order: list[Registration]) -> RegistrationResult:
         self._progress = Progress(total=len(order), concurrency=self.limiter.limit)
         self._progress.done = sum(1 for o in self._outcomes.values() if o.outcome == DONE)
         self._progress.failed = len(self._outcomes) - self._progress.done
@@ -188,31 +217,42 @@ class RegistrationRunner:
             queue.put_nowait(row)
         self.client.throttle_listeners.append(self.limiter.throttle)
         try:
-            await asyncio.gather(*(self._worker(queue, sent, started) for _ in range(self.limiter.maximum)))
+            await asyncio.gather(*(self._worker(queue) for _ in range(self.limiter.maximum)))
         finally:
             self.client.throttle_listeners.remove(self.limiter.throttle)
+        reason = f"not sent: {self.interrupted}" if self.interrupted else "cancelled before it was sent"
         while not queue.empty():
             row = queue.get_nowait()
             self._outcomes[row.key] = ItemOutcome(row.key, row.iccid, row.unique_name or row.iccid, NOT_RUN,
-                                                  error="cancelled before it was sent", retryable=True)
+                                                  error=reason, retryable=True)
         if self.journal is not None:
-            self.journal.write({"type": "cancelled" if self._cancelled else "finished"})
+            if self.interrupted:
+                self.journal.write({"type": "interrupted", "reason": self.interrupted})
+            elif self._cancelled:
+                self.journal.write({"type": "stopped", "reason": "stopped on purpose"})
+            else:
+                self.journal.write({"type": "finished"})
+            self.journal.sync()
         self._report()
         outcomes = [self._outcomes[r.key] for r in order if r.key in self._outcomes]
         return RegistrationResult(run_id, outcomes, self._cancelled,
-                                  str(self.journal.path) if self.journal else None)
+                                  str(self.journal.path) if self.journal else None, self.interrupted)
 
-    async def _worker(self, queue: asyncio.Queue[Registration], sent: dict[str, Any], started: set[str]) -> None:
+    async def _worker(self, queue: asyncio.Queue[Registration]) -> None:
         while not self._cancelled:
             try:
                 row = queue.get_nowait()
             except asyncio.QueueEmpty:
                 return
             await self.limiter.acquire()
+            if self._cancelled:
+                queue.put_nowait(row)
+                await self.limiter.release()
+                return
             self._progress.in_flight += 1
             self._report()
             try:
-                outcome = await self._register(row, sent.get(row.key), row.key in started)
+                outcome = await self._register(row)
             finally:
                 self._progress.in_flight -= 1
                 await self.limiter.release()
@@ -221,7 +261,7 @@ class RegistrationRunner:
                 self._progress.done += 1
             else:
                 self._progress.failed += 1
-            if self.journal is not None:
+            if self.journal is not None and outcome.outcome != NOT_RUN:
                 self.journal.write({"type": "done", **outcome.to_json()})
             if self.on_outcome is not None:
                 maybe = self.on_outcome(outcome)
@@ -229,17 +269,24 @@ class RegistrationRunner:
                     await maybe
             self._report()
 
-    async def _register(self, row: Registration, sent: dict[str, Any] | None, started: bool) -> ItemOutcome:
+    async def _register(self, row: Registration) -> ItemOutcome:
         label = row.unique_name or row.iccid
         note = None
         try:
-            sim_sid = sent.get("sid") if sent else None
-            if sim_sid is None and started:
-                existing = await self.client.find_sim_by_iccid(row.iccid)  # look before posting again
-                sim_sid = existing.sid if existing else None
-            if sim_sid is None:
+            existing: Sim | None = None
+            if self._recheck:  # resuming: look before registering again
+                existing = await self.client.find_sim_by_iccid(row.iccid)
+            if existing is not None:
+                self._found += 1
+                note = "registered before the resume"
+                if not await self._needs_update(row, existing):
+                    return ItemOutcome(row.key, row.iccid, label, DONE, str(existing.status), existing.fleet_sid,
+                                       note)
+                sim_sid = existing.sid
+            else:
                 if self.journal is not None:
                     self.journal.write({"type": "start", "key": row.key})
+                self._claimed += 1
                 sim_sid, already = await claim_sim(self.client, row.iccid, row.registration_code)
                 note = "already in this account" if already else None
                 if self.journal is not None:
@@ -248,9 +295,26 @@ class RegistrationRunner:
                 sim = await self.client.update_sim(sim_sid, fleet=row.fleet, unique_name=row.unique_name)
                 return ItemOutcome(row.key, row.iccid, label, DONE, str(sim.status), sim.fleet_sid, note)
             return ItemOutcome(row.key, row.iccid, label, DONE, "new", None, note)
+        except AUTH_ERRORS as error:
+            if self.interrupted is None:
+                self.interrupted = (f"the credentials were refused ({error.status or 'HTTP 401/403'}); log in "
+                                    "again (supersim-tui login), then resume the run")
+            self._cancelled = True
+            return ItemOutcome(row.key, row.iccid, label, NOT_RUN, error=f"refused: {self.interrupted}",
+                               code=error.code, retryable=True)
         except SuperSimError as error:
             return ItemOutcome(row.key, row.iccid, label, FAILED, error=_message(error), code=error.code,
                                retryable=_retryable(error))
+
+    async def _needs_update(self, row: Registration, sim: Sim) -> bool:
+        """Whether the row's fleet or unique name still has to be applied to a SIM found registered."""
+        if row.unique_name and sim.unique_name != row.unique_name:
+            return True
+        if row.fleet:
+            if row.fleet not in self._fleet_sids:
+                self._fleet_sids[row.fleet] = (await self.client.fetch_fleet(row.fleet)).sid
+            return sim.fleet_sid != self._fleet_sids[row.fleet]
+        return False
 
     def _report(self) -> None:
         if self.on_progress is not None:

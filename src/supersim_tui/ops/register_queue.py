@@ -18,7 +18,14 @@ from pathlib import Path
 from typing import Any
 
 from ..api import SuperSimClient, SuperSimError
-from ..api.errors import ConnectFailedError, RateLimitedError, ServerError, TransportError
+from ..api.errors import (
+    AuthenticationError,
+    ConnectFailedError,
+    PermissionDeniedError,
+    RateLimitedError,
+    ServerError,
+    TransportError,
+)
 from ..config import ensure_dir, state_dir
 from .register import claim_sim
 
@@ -45,6 +52,34 @@ class Entry:
         return self.status in FINAL
 
 
+_ENTRY_TYPES: dict[str, tuple[type, ...]] = {
+    "iccid": (str,), "registration_code": (str,), "fleet": (str, type(None)), "unique_name": (str, type(None)),
+    "status": (str,), "detail": (str,), "attempts": (int,)}
+
+
+def _entry(raw: bytes) -> tuple[Entry | None, str]:
+    """One saved line as an entry, or why it cannot be one."""
+    try:
+        record = json.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        return None, "not UTF-8 text"
+    except json.JSONDecodeError as error:
+        return None, f"not a JSON record ({error.msg})"
+    if not isinstance(record, dict):
+        return None, f"expected a JSON object, found {type(record).__name__}"
+    for name, value in record.items():
+        if name not in _ENTRY_TYPES:
+            return None, f"unknown field {name!r}"
+        if not isinstance(value, _ENTRY_TYPES[name]) or (isinstance(value, bool) and name == "attempts"):
+            return None, f"field {name!r} has the wrong type ({type(value).__name__})"
+    for name in ("iccid", "registration_code"):
+        if name not in record:
+            return None, f"no {name!r}"
+    if record.get("status", QUEUED) not in (QUEUED, REGISTERING, REGISTERED, WAITING, FAILED):
+        return None, f"unknown status {record['status']!r}"
+    return Entry(**record), ""
+
+
 @dataclass
 class RegistrationQueue:
     """Entries in submission order; ``path`` None keeps them in memory only (demo, tests)."""
@@ -52,20 +87,35 @@ class RegistrationQueue:
     path: Path | None = None
     entries: dict[str, Entry] = field(default_factory=dict)
     on_change: Callable[[Entry], None] | None = None
+    problems: list[str] = field(default_factory=list)  # lines of the saved queue that could not be read
 
     @classmethod
     def open(cls, path: Path | None) -> RegistrationQueue:
+        """The queue as saved. A line that cannot be read is reported in ``problems`` (file and line) and the
+        rest is kept: one bad line never stops the app from starting. A last line without its newline is the
+        write a kill interrupted: the entry it would have updated keeps its previous state."""
         queue = cls(path)
-        if path is not None and path.exists():
-            for line in path.read_text(encoding="utf-8").splitlines():
-                try:
-                    record: dict[str, Any] = json.loads(line)
-                except json.JSONDecodeError:
-                    continue  # a torn last line
-                queue.entries[record["iccid"]] = Entry(**record)
-            for entry in queue.entries.values():
-                if not entry.final:
-                    entry.status = QUEUED  # registering/waiting when the app closed: try again
+        if path is None:
+            return queue
+        try:
+            data = path.read_bytes()
+        except FileNotFoundError:
+            return queue
+        except OSError as error:
+            queue.problems.append(f"{path}: cannot read it ({error.strerror}); queued registrations are not shown")
+            return queue
+        lines = data.split(b"\n")
+        for number, raw in enumerate(lines[:-1], start=1):
+            if not raw.strip():
+                continue
+            entry, problem = _entry(raw)
+            if entry is None:
+                queue.problems.append(f"{path}, line {number}: {problem}; that line is ignored")
+            else:
+                queue.entries[entry.iccid] = entry
+        for entry in queue.entries.values():
+            if not entry.final:
+                entry.status = QUEUED  # registering/waiting when the app closed: try again
         return queue
 
     @property
@@ -82,6 +132,8 @@ class RegistrationQueue:
             fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
             try:
                 os.write(fd, (json.dumps(asdict(entry)) + "\n").encode())
+                if entry.status in (QUEUED, *FINAL):  # what was typed, and each final outcome: made durable
+                    os.fsync(fd)
             finally:
                 os.close(fd)
         if self.on_change is not None:
@@ -122,5 +174,7 @@ class RegistrationQueue:
             self.set(entry, REGISTERED, sid + note)
         except (RateLimitedError, ServerError, TransportError, ConnectFailedError) as error:
             self.set(entry, WAITING, f"{error} — will retry")
+        except (AuthenticationError, PermissionDeniedError) as error:  # not the entry's fault: keep it
+            self.set(entry, WAITING, f"{error} — the credentials were refused: log in again; will retry")
         except SuperSimError as error:
             self.set(entry, FAILED, str(error) + (f" — {error.hint}" if error.hint else ""))

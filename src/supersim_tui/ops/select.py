@@ -7,6 +7,7 @@ import contextlib
 from dataclasses import dataclass
 
 from ..api import NotFoundError, Sim, SuperSimClient
+from ..api.errors import ResponseFormatError
 from ..iccid import iccid_problem, normalize
 
 LIST_INSTEAD_OF_LOOKUPS = 200  # above this many ICCIDs, one listing pass beats one lookup each
@@ -58,7 +59,7 @@ async def select_named(client: SuperSimClient, refs: list[str], concurrency: int
     async def one_ref(ref: str) -> None:
         async with gate:
             with contextlib.suppress(NotFoundError):
-                found[ref] = await client.fetch_sim(ref)
+                found[ref] = check_resolved(ref, await client.fetch_sim(ref))
 
     if len(iccids) > LIST_INSTEAD_OF_LOOKUPS:
         wanted = set(iccids)
@@ -74,6 +75,27 @@ async def select_named(client: SuperSimClient, refs: list[str], concurrency: int
     return Selection([found[r] for r in refs if r in found], [r for r in refs if r not in found])
 
 
+def check_resolved(ref: str, sim: Sim) -> Sim:
+    """The SIM the server returned for ``ref`` (an ICCID, SID or unique name), if it is the one asked for;
+    otherwise an error naming both (a proxy or server that ignored what was asked must not pick the SIM)."""
+    if ref in (sim.sid, sim.unique_name, sim.iccid):
+        return sim
+    raise ResponseFormatError(f"asked for SIM {ref!r}, the server returned {sim.sid} (ICCID {sim.iccid}, "
+                              f"unique name {sim.unique_name or 'none'}); nothing was changed")
+
+
 async def select_filtered(client: SuperSimClient, *, fleet: str | None, status: str | None) -> Selection:
-    """Every SIM in a fleet and/or with a status (server-side filters, 1,000 per page)."""
-    return Selection(await client.list_sims(fleet=fleet, status=status, page_size=1000).collect(), [])
+    """Every SIM in a fleet and/or with a status (server-side filters, 1,000 per page). Each SIM returned is
+    checked against the filters: a server that ignored one must not widen the selection."""
+    fleet_sid = None
+    if fleet is not None:
+        with contextlib.suppress(NotFoundError):
+            fleet_sid = (await client.fetch_fleet(fleet)).sid
+    sims = await client.list_sims(fleet=fleet, status=status, page_size=1000).collect()
+    for sim in sims:
+        if (status is not None and sim.status != status) or (fleet_sid is not None and sim.fleet_sid != fleet_sid):
+            raise ResponseFormatError(
+                f"asked for the SIMs{f' in fleet {fleet}' if fleet else ''}{f' with status {status}' if status else ''}"
+                f", the server returned {sim.sid} (status {sim.status}, fleet {sim.fleet_sid or 'none'}); "
+                "nothing was changed")
+    return Selection(sims, [])

@@ -139,6 +139,8 @@ class SuperSimApp(ReportsFailures, App[None]):
             self.set_keymap({k: v for k, v in self.settings.keymap.items() if k in known})
         for problem in self.settings.problems:
             self.notify(printable(problem), title="Settings", severity="warning", timeout=12, markup=False)
+        for problem in self.registrations.problems:
+            self.notify(printable(problem), title="Registration queue", severity="warning", timeout=12, markup=False)
 
     def deliver_screenshot(self, filename: str | None = None, path: str | None = None,
                            time_format: str | None = None) -> str | None:
@@ -408,7 +410,7 @@ class SuperSimApp(ReportsFailures, App[None]):
         self.load_account()
 
     def _offer_resume(self) -> None:
-        found = find_run(None, base_url=self.client.base_url, kinds=BULK_KINDS)
+        found = find_run(None, base_url=self.client.base_url, kinds=BULK_KINDS, include_stopped=False)
         if found is None:
             return
         journal, state = found

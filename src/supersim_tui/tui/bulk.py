@@ -41,7 +41,7 @@ from ..ops.bulk import (
     plan_change,
     write_outcomes_csv,
 )
-from ..ops.journal import Journal, JournalState, new_run_id
+from ..ops.journal import AccountLock, Journal, JournalState, RunLockedError, new_run_id
 from .failures import ReportsFailures, Task, error_message
 from .format import plain, printable, status_text
 
@@ -189,7 +189,7 @@ class BulkRunScreen(ReportsFailures, Screen[RunResult | None]):
         header = self.resume_state.header if self.resume_state is not None else {}
         self.change = plan.change if plan is not None else Change.from_json(header["change"])
         self.failure: str | None = None
-        self.journaled = False  # the current run writes a journal
+        self.journal: Journal | None = None  # the current run's journal, if it writes one
         self.make_journal = journal
         self.fleet_names = fleet_names or {}
         self.export_dir = export_dir or Path.cwd()
@@ -249,8 +249,15 @@ class BulkRunScreen(ReportsFailures, Screen[RunResult | None]):
         else:
             journal = self.make_journal(self.run_id, {"kind": plan.change.kind, "change": plan.change.to_json()})
         runner.journal = journal
-        self.journaled = journal is not None
+        self.journal = journal
+        header = self.resume_state.header if self.resume_state is not None else journal.header if journal else None
+        lock = AccountLock(str(header.get("base_url")), str(header.get("identity"))) if header else None
         try:
+            if lock is not None:
+                try:
+                    lock.acquire(self.run_id)
+                except RunLockedError as locked:
+                    raise SuperSimError(str(locked)) from None
             if plan is None:
                 assert self.resume_state is not None
                 result = await runner.resume(self.resume_state)
@@ -262,6 +269,8 @@ class BulkRunScreen(ReportsFailures, Screen[RunResult | None]):
         finally:
             if journal is not None:
                 journal.close()
+            if lock is not None:
+                lock.release()
         self.result = result
         self._show_progress()
         self._show_results(result)
@@ -272,9 +281,11 @@ class BulkRunScreen(ReportsFailures, Screen[RunResult | None]):
         self.result = RunResult(self.run_id, self.change, [], cancelled=True)
         self.query_one("#bulk-title", Static).update(Text.assemble(("The run stopped: ", "bold red"),
                                                                    self.failure))
+        journal = self.journal
         self.query_one("#bulk-stats", Static).update(
-            "Nothing is lost: what was sent is in the run's journal, and the app offers to resume it "
-            "when it next starts." if self.journaled else "Esc closes.")
+            "Esc closes." if journal is None else "Nothing was sent. Esc closes." if not journal.path.exists()
+            else "Nothing is lost: what was sent is in the run's journal, and the app offers to resume it "
+                 "when it next starts.")
         self.refresh_bindings()
 
     def worker_failed(self, group: str, error: BaseException) -> None:
