@@ -59,7 +59,11 @@ def from_environment(env: Mapping[str, str] | None = None, *, base_url: str | No
     for kind, id_var, secret_var in pairs:
         identity, secret = env.get(id_var, ""), env.get(secret_var, "")
         if identity and secret:
-            return Credentials(kind, identity, Secret(secret), url, env.get(KORE_TOKEN_URL_VAR))
+            token_url = env.get(KORE_TOKEN_URL_VAR) or None
+            if kind == "kore" and not token_url:
+                raise CredentialsError(f"{id_var} and {secret_var} are set but {KORE_TOKEN_URL_VAR} is not: set it "
+                                       "to the KORE OAuth token URL (https://…)")
+            return Credentials(kind, identity, Secret(secret), url, token_url)
         if identity or secret:
             missing = secret_var if identity else id_var
             raise CredentialsError(f"{id_var if identity else secret_var} is set but {missing} is not")

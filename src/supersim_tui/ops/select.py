@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import re
 from dataclasses import dataclass
 
 from ..api import NotFoundError, Sim, SuperSimClient
-from ..iccid import iccid_problem, normalize
+from ..iccid import iccid_problem, is_ascii_digits, normalize
 
+_SIM_SID = re.compile(r"HS[0-9a-fA-F]{32}")
 LIST_INSTEAD_OF_LOOKUPS = 200  # above this many ICCIDs, one listing pass beats one lookup each
 
 
@@ -30,12 +32,17 @@ def parse_iccid_lines(text: str) -> tuple[list[str], list[str]]:
         line = raw.split("#", 1)[0].strip()
         if not line:
             continue
-        value = normalize(line) if not line.startswith("HS") else line
-        if not value.startswith("HS"):
-            problem = iccid_problem(value)
+        if line.startswith("HS"):
+            value = line
+            if not _SIM_SID.fullmatch(value):
+                problems.append(f"line {number}: not a SIM SID (HS and 32 hexadecimal digits) nor an ICCID")
+                continue
+        else:
+            problem = iccid_problem(line)
             if problem:
                 problems.append(f"line {number}: {problem}")
                 continue
+            value = normalize(line)
         if value not in seen:
             seen.add(value)
             values.append(value)
@@ -44,8 +51,8 @@ def parse_iccid_lines(text: str) -> tuple[list[str], list[str]]:
 
 async def select_named(client: SuperSimClient, refs: list[str], concurrency: int = 8) -> Selection:
     """SIMs for ICCIDs / SIDs / unique names, in the order given."""
-    iccids = [r for r in refs if r.isdigit()]
-    others = [r for r in refs if not r.isdigit()]
+    iccids = [r for r in refs if is_ascii_digits(r)]
+    others = [r for r in refs if not is_ascii_digits(r)]
     found: dict[str, Sim] = {}
     gate = asyncio.Semaphore(concurrency)
 
