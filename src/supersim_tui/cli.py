@@ -60,6 +60,18 @@ def _iccid(text: str) -> str:
     return normalize(text)
 
 
+def _sim(text: str) -> str:
+    """An ICCID (anything starting with a digit of any script is checked as one), a SIM SID or a unique name."""
+    from .iccid import ICCID_INPUT_MAX, iccid_problem, normalize
+
+    if normalize(text[:ICCID_INPUT_MAX + 1])[:1].isdigit():
+        problem = iccid_problem(text)
+        if problem:
+            raise argparse.ArgumentTypeError(problem)
+        return text
+    return _ref("SIM")(text)
+
+
 def _iccid_or_sid(text: str) -> str:
     """An ICCID or a SIM SID (HS…), as the bulk commands take them."""
     if text.startswith("HS"):
@@ -288,7 +300,7 @@ def build_parser() -> argparse.ArgumentParser:
     out.add_argument("--json", action="store_true")
     out.add_argument("--csv", action="store_true")
     s_show = sims.add_parser("show", parents=[common], help="one SIM with fleet, NAP, IPs and recent usage")
-    s_show.add_argument("sim", type=_text("the SIM"), help="ICCID, SID or unique name")
+    s_show.add_argument("sim", type=_sim, help="ICCID, SID or unique name")
     s_show.add_argument("--json", action="store_true")
 
     def bulk(name: str, help_text: str) -> argparse.ArgumentParser:

@@ -50,7 +50,7 @@ def from_environment(env: Mapping[str, str] | None = None, *, base_url: str | No
     A half-set pair is an error that names the missing variable.
     """
     env = os.environ if env is None else env
-    url = check_base_url(base_url or env.get("SUPERSIM_BASE_URL") or DEFAULT_BASE_URL)
+    url = _base_url(base_url, env, DEFAULT_BASE_URL, "the default")
     pairs = (
         ("api_key", "TWILIO_API_KEY", "TWILIO_API_SECRET"),
         ("auth_token", "TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN"),
@@ -105,6 +105,17 @@ def resolve(*, profile: str | None = None, base_url: str | None = None, env: Map
         raise CredentialsError(f"profile {name!r}: {error}") from None
     if secret is None:
         raise CredentialsError(f"profile {name!r} has no stored secret; run `supersim-tui login --profile {name}`")
-    url = check_base_url(base_url or env.get("SUPERSIM_BASE_URL") or chosen.base_url)
+    url = _base_url(base_url, env, chosen.base_url, f"profile {name!r} base_url")
     return Credentials(chosen.auth, chosen.identity, secret, url, chosen.token_url or env.get(KORE_TOKEN_URL_VAR),
                        f"profile {name}")
+
+
+def _base_url(flag: str | None, env: Mapping[str, str], fallback: str, fallback_source: str) -> str:
+    """The base URL from the flag, SUPERSIM_BASE_URL or ``fallback``, checked; a ``ValueError`` names its source."""
+    url, source = ((flag, "--base-url") if flag else
+                   (env["SUPERSIM_BASE_URL"], "SUPERSIM_BASE_URL") if env.get("SUPERSIM_BASE_URL") else
+                   (fallback, fallback_source))
+    try:
+        return check_base_url(url)
+    except ValueError as error:
+        raise ValueError(f"{source}: {error}") from None

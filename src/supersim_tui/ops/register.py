@@ -87,7 +87,7 @@ def check_registration_csv(text: str, fleets: Collection[str] | None = None) -> 
     rows: list[CsvRow] = []
     problems: list[str] = []
     seen: dict[str, int] = {}
-    reader = csv.reader(io.StringIO(text))
+    reader = csv.reader(io.StringIO(text), strict=True)  # a stray or unclosed quote is an error, not data
     while True:
         try:
             row = next(reader)
