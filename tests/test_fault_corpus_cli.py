@@ -418,3 +418,25 @@ def test_unexpected_errors_are_one_line_and_logged(monkeypatch: pytest.MonkeyPat
     assert code == 1 and "internal error (ZeroDivisionError)" in err and "Traceback" not in err
     log = Path(err.strip().rsplit("details in ", 1)[1])
     assert "ZeroDivisionError: boom" in log.read_text() and log.stat().st_mode & 0o777 == 0o600
+
+
+def test_rename_plans_names_over_the_limit_as_invalid() -> None:
+    """At plan time, a SIM whose name from the pattern would exceed 64 characters cannot take the change (one
+    reason for all of them); the others are planned as usual."""
+    from supersim_tui.api import Sim
+    from supersim_tui.ops.bulk import INVALID, Change, plan_change
+
+    sims = [Sim(sid=f"HS{i:032x}", iccid=make_iccid("8988307", i), status="new") for i in range(1, 121)]
+    plan = plan_change(sims, Change(unique_name_pattern="x" * 62 + "{n}"))
+    invalid = [item for item in plan.items if item.action == INVALID]
+    assert len(plan.to_send) == 99 and len(invalid) == 21
+    assert {item.reason for item in invalid} == {"the name would be 65 characters; a unique name may have at most 64"}
+    assert all(len(item.target_name or "") <= 64 for item in plan.to_send)
+
+
+def test_huge_width_is_refused_before_formatting() -> None:
+    """`{n:>99999999}` is refused by the check, not by running out of memory (the old code allocated 430 MB)."""
+    from supersim_tui.ops.bulk import Change
+
+    with pytest.raises(ValueError, match="wider than a unique name"):
+        Change(unique_name_pattern="{n:>99999999}")
