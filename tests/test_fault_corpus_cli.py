@@ -224,6 +224,7 @@ BAD_PROFILES: dict[str, tuple[bytes | str, list[str]]] = {
     "http-remote": (PROFILE_HEAD + 'base_url = "http://example.com"\n', ["plain http"]),
     "secret-store-bogus": (PROFILE_HEAD + 'secret_store = "cloud"\n', ["secret_store"]),
     "empty-identity": ('[profiles.p]\nauth = "auth_token"\nidentity = ""\n', ["identity"]),
+    "escape-identity": ('[profiles.p]\nauth = "auth_token"\nidentity = "AC\\u001b[2J"\n', ["identity", "control"]),
     "not-toml": ("profiles = [\n", ["not valid TOML"]),
     "deep": (DEEP, ["not valid TOML"]),
     "binary": (b"\x00\xff\xfe\x01" * 64, ["UTF-8"]),

@@ -153,6 +153,8 @@ def load_profiles(path: Path | None = None) -> ProfileFile:
         for key, value in known.items():
             if not isinstance(value, str) or not value.strip() or len(value) > 2048:
                 raise ProfileError(f"{where} {key} = {_short(value)} must be non-empty text")
+            if any(ord(c) < 0x20 or 0x7F <= ord(c) < 0xA0 for c in value):
+                raise ProfileError(f"{where} {key} = {_short(value)} contains a control character")
         if known["auth"] == "kore" and not known.get("token_url"):
             raise ProfileError(f"{where} is a KORE profile without token_url; add token_url = \"https://…\" or "
                                f"run `supersim-tui login --profile {name} --kind kore --token-url URL`")
