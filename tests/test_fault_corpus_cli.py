@@ -441,3 +441,18 @@ def test_huge_width_is_refused_before_formatting() -> None:
 
     with pytest.raises(ValueError, match="wider than a unique name"):
         Change(unique_name_pattern="{n:>99999999}")
+
+
+def test_unwritable_config_is_a_profile_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Saving profiles or a file-stored secret where the config folder is a file ends in an error naming the
+    path (a message for the user), not an OSError traceback."""
+    from supersim_tui.api.auth import Secret
+    from supersim_tui.profiles import ProfileError, ProfileFile, save_profiles, store_secret
+
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("")
+    with pytest.raises(ProfileError, match="not-a-folder"):
+        save_profiles(ProfileFile(), blocker / "profiles.toml")
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(blocker))
+    with pytest.raises(SecretStoreError, match="cannot write it"):
+        store_secret(Profile("p", "auth_token", "AC" + "1" * 32, secret_store="file"), Secret("s3cr3t"))

@@ -14,6 +14,7 @@ writes is caught by reading the secret back.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import threading
@@ -167,7 +168,6 @@ def load_profiles(path: Path | None = None) -> ProfileFile:
 
 def save_profiles(profile_file: ProfileFile, path: Path | None = None) -> Path:
     path = path or profiles_path()
-    ensure_dir(path.parent)
     data: dict[str, Any] = {}
     if profile_file.default:
         data["default"] = profile_file.default
@@ -180,15 +180,24 @@ def save_profiles(profile_file: ProfileFile, path: Path | None = None) -> Path:
 
 
 def _atomic_write(path: Path, content: bytes, mode: int) -> None:
-    """Write to a new file created with ``mode`` (never wider), then rename over ``path``."""
+    """Write to a new file created with ``mode`` (never wider), then rename over ``path``.
+
+    A file system problem (read-only, full, a file where the folder should be) is a :class:`ProfileError`
+    naming the path."""
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
     try:
-        os.write(fd, content)
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-    os.replace(temporary, path)
+        ensure_dir(path.parent)
+        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
+        try:
+            os.write(fd, content)
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.replace(temporary, path)
+    except OSError as error:
+        with contextlib.suppress(OSError):
+            temporary.unlink()
+        raise ProfileError(f"{path}: cannot write it ({(error.strerror or type(error).__name__).lower()})") from None
 
 
 # ------------------------------------------------------------------ keyring
@@ -246,8 +255,10 @@ def store_secret(profile: Profile, secret: Secret, *, timeout: float = KEYRING_T
     """Store in the profile's store; return a sentence saying where. Verifies by reading back."""
     if profile.secret_store == "file":
         path = _secret_file(profile)
-        ensure_dir(path.parent)
-        _atomic_write(path, secret.reveal().encode(), mode=0o600)
+        try:
+            _atomic_write(path, secret.reveal().encode(), mode=0o600)
+        except ProfileError as error:
+            raise SecretStoreError(str(error)) from None
         return f"in {path} (readable only by you; not encrypted)"
     import keyring
 
