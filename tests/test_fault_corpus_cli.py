@@ -456,3 +456,15 @@ def test_unwritable_config_is_a_profile_error(tmp_path: Path, monkeypatch: pytes
     monkeypatch.setenv("XDG_CONFIG_HOME", str(blocker))
     with pytest.raises(SecretStoreError, match="cannot write it"):
         store_secret(Profile("p", "auth_token", "AC" + "1" * 32, secret_store="file"), Secret("s3cr3t"))
+
+
+async def test_empty_filters_never_select_the_whole_account(client: SuperSimClient, simulator: Simulator) -> None:
+    """select_filtered refuses an empty fleet or status (defence behind the CLI's argument checks): nothing
+    is listed, so no caller can turn "" into "every SIM"."""
+    from supersim_tui.ops.select import select_filtered
+
+    before = len(simulator.request_log)
+    for fleet, status in (("", None), (None, " "), ("", "")):
+        with pytest.raises(ValueError, match="every SIM"):
+            await select_filtered(client, fleet=fleet, status=status)
+    assert len(simulator.request_log) == before

@@ -82,5 +82,11 @@ async def select_named(client: SuperSimClient, refs: list[str], concurrency: int
 
 
 async def select_filtered(client: SuperSimClient, *, fleet: str | None, status: str | None) -> Selection:
-    """Every SIM in a fleet and/or with a status (server-side filters, 1,000 per page)."""
+    """Every SIM in a fleet and/or with a status (server-side filters, 1,000 per page).
+
+    An empty or blank fleet or status is refused (ValueError): sent as a filter it would be ignored, and
+    the selection would be every SIM of the account."""
+    for name, value in (("fleet", fleet), ("status", status)):
+        if value is not None and not value.strip():
+            raise ValueError(f"an empty {name} would select every SIM in the account; name the {name}")
     return Selection(await client.list_sims(fleet=fleet, status=status, page_size=1000).collect(), [])
