@@ -140,6 +140,9 @@ CASES += [
     Case(["login", "--identity", "", "--kind", "auth-token"], ["--identity", "empty"]),
     Case(["login", "--token-url", "", "--kind", "kore"], ["--token-url", "empty"]),
     Case(["logout", "--profile", "a/b"], ["--profile"]),
+    Case(["login", "--kind", "auth-token", "--identity", "ACnot-hex", "--secret-stdin"], ["--identity", "AC"]),
+    Case(["login", "--kind", "api-key", "--identity", "AC" + "1" * 32, "--secret-stdin"], ["--identity", "SK"]),
+    Case(["login", "--kind", "kore", "--identity", "client"], ["--token-url"]),
 ]
 for flag, values in {"--concurrency": ["0", "65", "-1", "abc", "1e9", "9" * 5000, "", "²"],
                      "--limit": ["-1", "abc", "9" * 5000, "", "①"]}.items():
@@ -468,3 +471,18 @@ async def test_empty_filters_never_select_the_whole_account(client: SuperSimClie
         with pytest.raises(ValueError, match="every SIM"):
             await select_filtered(client, fleet=fleet, status=status)
     assert len(simulator.request_log) == before
+
+
+@pytest.mark.parametrize("stdin", [b"\xff\xfe not utf-8\n", b"\n", b"tok\x1b[2Jen\n", b"x" * 5000 + b"\n"],
+                         ids=["not-utf8", "empty", "escape", "huge"])
+def test_login_secret_on_stdin_is_checked(stdin: bytes, monkeypatch: pytest.MonkeyPatch,
+                                          capsys: pytest.CaptureFixture[str]) -> None:
+    """A secret piped to `login --secret-stdin` that is not UTF-8, empty, has control characters or is absurdly
+    long is a usage error (exit 2) before any request, and is never echoed."""
+    import io
+    import sys
+
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(stdin), encoding="utf-8"))
+    code = cli.main(["login", "--kind", "auth-token", "--identity", "AC" + "1" * 32, "--secret-stdin"])
+    err = capsys.readouterr().err
+    assert code == 2 and "Auth Token" in err and "Traceback" not in err and "\x1b" not in err
