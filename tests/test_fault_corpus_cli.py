@@ -158,7 +158,9 @@ for flag, values in {"--port": ["99999", "65536", "-1", "abc", "", "9" * 5000],
         code_expect = 2
         expect = [flag] if flag not in ("--api-key", "--oauth-client") else [flag, "ID:SECRET"]
         CASES.append(Case(["simulator", flag, value], expect, code_expect))
-CASES += [Case(["--demo", "--sims", str(10**13)], ["--sims"]), Case(["--latency-ms", "x"], ["--latency-ms"])]
+CASES += [Case(["--demo", "--sims", str(10**13)], ["--sims"]), Case(["--latency-ms", "x"], ["--latency-ms"]),
+          Case(["--demo", "--seed", "9" * 100_000], ["--seed"]), Case(["simulator", "--seed", "٣"], ["--seed"]),
+          Case(["sims", "list", "--limit", "٣"], ["--limit"])]
 
 # ----------------------------------------------------------------- input files
 NON_UTF8 = b"# ICCIDs\n" + GOOD_ICCID.encode() + b"\n\xff\xfe89883070\n"

@@ -20,11 +20,16 @@ SIM_STATUSES = ("new", "ready", "active", "inactive", "scheduled")
 MAX_DEMO_SIMS = 1_000_000  # the simulator builds its account in memory: about 3 s per 100,000
 
 
+def _int(text: str) -> int:
+    """A whole number in ASCII digits (``int`` alone also takes other scripts' digits and 4,300-digit values)."""
+    stripped = text.strip()
+    if not (0 < len(stripped) <= 20 and stripped.isascii() and stripped.lstrip("+-").isdigit()):
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text[:40]!r}")
+    return int(stripped)
+
+
 def _positive_int(text: str) -> int:
-    try:
-        value = int(text) if len(text) <= 20 else int("x")
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text[:40]!r}") from None
+    value = _int(text)
     if value < 0:
         raise argparse.ArgumentTypeError(f"expected 0 or more, got {value}")
     return value
@@ -211,7 +216,7 @@ def _common(suppress: bool) -> argparse.ArgumentParser:
     demo = parent.add_argument_group("demo options")
     demo.add_argument("--sims", type=_at_most(MAX_DEMO_SIMS), default=argparse.SUPPRESS if suppress else 300,
                       help="SIMs in the demo account (default 300)")
-    demo.add_argument("--seed", type=int, default=argparse.SUPPRESS if suppress else 1,
+    demo.add_argument("--seed", type=_int, default=argparse.SUPPRESS if suppress else 1,
                       help="seed for the demo account (default 1)")
     demo.add_argument("--latency-ms", type=_at_most(60_000), default=argparse.SUPPRESS if suppress else 0,
                       help="added latency per request, to feel a slow link (default 0)")
@@ -235,7 +240,7 @@ def build_parser() -> argparse.ArgumentParser:
     sim.add_argument("--port", type=_port, default=0, help="port (default: a free one)")
     sim.add_argument("--account-sid", default="AC" + "0" * 31 + "1", help="the account's SID")
     sim.add_argument("--auth-token", default="demo-auth-token", help="the account's Auth Token")
-    sim.add_argument("--seed", type=int, default=1, help="seed for the generated account")
+    sim.add_argument("--seed", type=_int, default=1, help="seed for the generated account")
     sim.add_argument("--sims", type=_at_most(MAX_DEMO_SIMS), default=300, help="SIMs in the account (default 300)")
     sim.add_argument("--latency-ms", type=_at_most(60_000), default=0, help="added latency per request")
     sim.add_argument("--fault-rate", type=_rate, default=0.0,
