@@ -488,3 +488,19 @@ def test_login_secret_on_stdin_is_checked(stdin: bytes, monkeypatch: pytest.Monk
     code = cli.main(["login", "--kind", "auth-token", "--identity", "AC" + "1" * 32, "--secret-stdin"])
     err = capsys.readouterr().err
     assert code == 2 and "Auth Token" in err and "Traceback" not in err and "\x1b" not in err
+
+
+def test_a_task_groups_own_error_is_its_message(monkeypatch: pytest.MonkeyPatch,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    """An ExceptionGroup (parallel work in a task group) holding one of the tool's own errors is reported
+    as that error's message with its exit code, not as an internal error."""
+    from supersim_tui.commands import account
+    from supersim_tui.commands.session import UsageError
+
+    async def grouped(client: object, args: object) -> int:
+        raise ExceptionGroup("parallel", [ExceptionGroup("inner", [UsageError("no fleet 'x' in this account")])])
+
+    monkeypatch.setattr(account, "fleets_list", grouped)
+    code = cli.main(["fleets", "list", "--demo", "--sims", "5"])
+    err = capsys.readouterr().err
+    assert code == 2 and "no fleet 'x' in this account" in err and "internal error" not in err

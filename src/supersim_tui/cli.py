@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Iterator, Sequence
 
 from . import __version__
 
@@ -385,6 +385,10 @@ def _last_resort(error: Exception) -> int:
     from .profiles import ProfileError
     from .textfile import FileProblem
 
+    if isinstance(error, ExceptionGroup):  # a task group's failure: report its first own error, if any
+        leaves = list(_leaves(error))
+        known = [e for e in leaves if not _is_bug(e)]
+        return _last_resort(known[0] if known else leaves[0])
     if isinstance(error, UsageError | CredentialsError | ProfileError | FileProblem | InputError | PatternError):
         print(f"supersim-tui: {error}", file=sys.stderr)
         return EXIT_USAGE
@@ -397,6 +401,28 @@ def _last_resort(error: Exception) -> int:
     print(f"supersim-tui: internal error ({type(error).__name__}): this is a bug, please report it"
           + (f"; details in {where}" if where else ""), file=sys.stderr)
     return EXIT_FAILED
+
+
+def _leaves(group: ExceptionGroup[Exception]) -> Iterator[Exception]:
+    for error in group.exceptions:
+        if isinstance(error, ExceptionGroup):
+            yield from _leaves(error)
+        else:
+            yield error
+
+
+def _is_bug(error: Exception) -> bool:
+    """True unless ``error`` is one of the tool's own error types (each has a message for the user)."""
+    from .api import SuperSimError
+    from .commands.session import UsageError
+    from .credentials import CredentialsError
+    from .ops.names import PatternError
+    from .ops.register import InputError
+    from .profiles import ProfileError
+    from .textfile import FileProblem
+
+    return not isinstance(error, UsageError | CredentialsError | ProfileError | FileProblem | InputError
+                          | PatternError | SuperSimError)
 
 
 def _write_error_log(error: BaseException) -> str | None:
