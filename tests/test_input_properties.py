@@ -11,7 +11,6 @@ import argparse
 import csv
 import io
 import string
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -219,8 +218,13 @@ def test_names_and_references_never_raise(text: str, kind: str) -> None:
 
 
 # ----------------------------------------------------------------- config files
-def _write(data: bytes) -> Path:
-    folder = Path(tempfile.mkdtemp(prefix="props-"))
+@pytest.fixture(scope="module")
+def scratch(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One folder for the examples of this module (each example overwrites the same file)."""
+    return tmp_path_factory.mktemp("props")
+
+
+def _write(folder: Path, data: bytes) -> Path:
     path = folder / "file.toml"
     path.write_bytes(data)
     return path
@@ -239,9 +243,9 @@ toml_docs = st.dictionaries(st.sampled_from(["default_profile", "concurrency", "
 @given(st.binary(max_size=200) | toml_docs.map(lambda d: tomli_w.dumps(d).encode()))
 @example(b"x = " + b"[" * 5000 + b"]" * 5000)
 @example(b"\xff\xfe\x00")
-def test_settings_never_raise(data: bytes) -> None:
+def test_settings_never_raise(scratch: Path, data: bytes) -> None:
     """Any settings file gives Settings (problems as warnings naming the file), never an exception."""
-    path = _write(data)
+    path = _write(scratch, data)
     result = load_settings(path)
     assert isinstance(result, Settings)
     assert 1 <= result.concurrency <= 64 and result.confirm in ("always", "never")
@@ -253,12 +257,13 @@ def test_settings_never_raise(data: bytes) -> None:
        st.sampled_from(["always", "never"]),
        st.dictionaries(st.sampled_from(["tab.sims", "app.refresh", "app.quit"]),
                        st.sampled_from(["s", "f5", "ctrl+r"]), max_size=3))
-def test_settings_round_trip(profile: str | None, concurrency: int, confirm: str, keymap: dict[str, str]) -> None:
+def test_settings_round_trip(scratch: Path, profile: str | None, concurrency: int, confirm: str,
+                             keymap: dict[str, str]) -> None:
     """Valid settings written as TOML are read back unchanged and without problems."""
     data: dict[str, Any] = {"concurrency": concurrency, "confirm": confirm, "keymap": keymap}
     if profile:
         data["default_profile"] = profile
-    result = load_settings(_write(tomli_w.dumps(data).encode()))
+    result = load_settings(_write(scratch, tomli_w.dumps(data).encode()))
     assert result.problems == []
     assert (result.default_profile, result.concurrency, result.confirm, result.keymap) == \
         (profile, concurrency, confirm, keymap)
@@ -271,9 +276,9 @@ def test_settings_round_trip(profile: str | None, concurrency: int, confirm: str
            max_size=6), max_size=3).map(lambda p: tomli_w.dumps({"profiles": p}).encode()))
 @example(b'profiles = "x"')
 @example(b'default = ["a"]')
-def test_profiles_raise_only_profile_errors(data: bytes) -> None:
+def test_profiles_raise_only_profile_errors(scratch: Path, data: bytes) -> None:
     """Any profiles file is read or rejected with a ProfileError that names the file."""
-    path = _write(data)
+    path = _write(scratch, data)
     try:
         load_profiles(path)
     except ProfileError as error:
@@ -286,12 +291,12 @@ def test_profiles_raise_only_profile_errors(data: bytes) -> None:
     st.sampled_from(["https://supersim.twilio.com", "http://127.0.0.1:8080"]),
     st.none() | st.from_regex(r"[a-z-]{1,10}", fullmatch=True), st.sampled_from(["keyring", "file"])),
     max_size=3))
-def test_profiles_round_trip(entries: dict[str, tuple[str, str, str, str | None, str]]) -> None:
+def test_profiles_round_trip(scratch: Path, entries: dict[str, tuple[str, str, str, str | None, str]]) -> None:
     """Profiles saved by the app are loaded back equal."""
     profile_file = ProfileFile(default=next(iter(entries), None), profiles={
         name: Profile(name, auth, identity, url, "https://auth.example.com/token" if auth == "kore" else None,
                       fleet, store) for name, (auth, identity, url, fleet, store) in entries.items()})
-    path = _write(b"")
+    path = _write(scratch, b"")
     save_profiles(profile_file, path)
     assert load_profiles(path) == profile_file
 
