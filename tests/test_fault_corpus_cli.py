@@ -504,3 +504,27 @@ def test_a_task_groups_own_error_is_its_message(monkeypatch: pytest.MonkeyPatch,
     code = cli.main(["fleets", "list", "--demo", "--sims", "5"])
     err = capsys.readouterr().err
     assert code == 2 and "no fleet 'x' in this account" in err and "internal error" not in err
+
+
+@pytest.mark.parametrize("name", ["settings.toml", "profiles.toml"])
+def test_unreadable_config_files_are_named(name: str, monkeypatch: pytest.MonkeyPatch,
+                                           capsys: pytest.CaptureFixture[str]) -> None:
+    """A config file that cannot be opened (permission denied: simulated, since tests may run as root) is
+    named with the reason: a warning and defaults for settings, exit 2 for profiles."""
+    from supersim_tui import textfile
+
+    folder = Path(os.environ["XDG_CONFIG_HOME"]) / "supersim-tui"
+    folder.mkdir(parents=True)
+    (folder / name).write_text("")
+    real_open = os.open
+
+    def refuse(path: object, *args: object, **kwargs: object) -> int:
+        if str(path).endswith(name):
+            raise PermissionError(13, "Permission denied")
+        return real_open(path, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(textfile.os, "open", refuse)
+    code = cli.main(["profiles"] if name == "profiles.toml" else ["fleets", "list", "--demo", "--sims", "5"])
+    err = capsys.readouterr().err
+    assert code == (2 if name == "profiles.toml" else 0)
+    assert f"{folder / name}: cannot read it (permission denied)" in err and "Traceback" not in err
