@@ -166,3 +166,31 @@ async def test_csv_import_previews_and_marks_bad_rows_before_anything_is_sent(tm
     assert set(registered) == {a, b}
     assert registered[a].unique_name == "box-1"
     assert sim.state.fleets[registered[a].fleet_sid or ""].unique_name == "us-meters"
+
+
+async def test_csv_import_names_what_is_wrong_with_the_file(tmp_path: Path) -> None:
+    """ctrl+o on a FIFO, a directory, a non-UTF-8 file or a file with a cell over the csv module's limit: the
+    screen says what is wrong (the line, for bad UTF-8 and bad CSV) without blocking or crashing."""
+    import os
+
+    from supersim_tui.tui.register import CsvImportScreen
+
+    fifo, folder, latin, huge = (tmp_path / n for n in ("pipe.csv", "dir.csv", "latin.csv", "huge.csv"))
+    os.mkfifo(fifo)
+    folder.mkdir()
+    latin.write_bytes(b"iccid,registration_code\n\xe9,x\n")
+    huge.write_text("iccid,registration_code\n1," + "x" * 140_000 + "\n")
+    expected = {fifo: "FIFO", folder: "directory", latin: "line 2: not UTF-8", huge: "line 2: cannot be read as CSV"}
+    app = build_app(demo_simulator())
+    async with app.run_test(size=(120, 36)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.press("3", "n", "ctrl+o")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, CsvImportScreen)
+        for path, text in expected.items():
+            screen.query_one("#csv-path", Input).value = str(path)
+            await pilot.press("enter")
+            await pilot.pause(0.1)
+            shown = str(screen.query_one("#csv-problem", Static).render())
+            assert text in shown and str(path) in shown or text.startswith("line 2: cannot") and text in shown, shown

@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Iterator, Sequence
 
 from . import __version__
 
@@ -17,15 +17,172 @@ EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_USAGE = 2
 SIM_STATUSES = ("new", "ready", "active", "inactive", "scheduled")
+MAX_DEMO_SIMS = 1_000_000  # the simulator builds its account in memory: about 3 s per 100,000
+
+
+def _int(text: str) -> int:
+    """A whole number in ASCII digits (``int`` alone also takes other scripts' digits and 4,300-digit values)."""
+    stripped = text.strip()
+    if not (0 < len(stripped) <= 20 and stripped.isascii() and stripped.lstrip("+-").isdigit()):
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text[:40]!r}")
+    return int(stripped)
 
 
 def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    value = _int(text)
     if value < 0:
         raise argparse.ArgumentTypeError(f"expected 0 or more, got {value}")
+    return value
+
+
+def _port(text: str) -> int:
+    value = _positive_int(text)
+    if value > 65535:
+        raise argparse.ArgumentTypeError(f"expected a port from 0 (any free port) to 65535, got {value}")
+    return value
+
+
+def _ref(kind: str) -> Callable[[str], str]:
+    """A SID or unique name of a SIM, fleet or NAP: not empty, not absurdly long, no control characters."""
+    def check(text: str) -> str:
+        from .ops.names import ref_problem
+
+        problem = ref_problem(text, kind)
+        if problem:
+            raise argparse.ArgumentTypeError(f"the {kind} {problem}")
+        return text
+
+    check.__name__ = f"{kind} SID or unique name"
+    return check
+
+
+def _iccid(text: str) -> str:
+    from .iccid import iccid_problem, normalize
+
+    problem = iccid_problem(text)
+    if problem:
+        raise argparse.ArgumentTypeError(problem)
+    return normalize(text)
+
+
+def _sim(text: str) -> str:
+    """An ICCID (anything starting with a digit of any script is checked as one), a SIM SID or a unique name."""
+    from .iccid import ICCID_INPUT_MAX, iccid_problem, normalize
+
+    if normalize(text[:ICCID_INPUT_MAX + 1])[:1].isdigit():
+        problem = iccid_problem(text)
+        if problem:
+            raise argparse.ArgumentTypeError(problem)
+        return text
+    return _ref("SIM")(text)
+
+
+def _iccid_or_sid(text: str) -> str:
+    """An ICCID or a SIM SID (HS…), as the bulk commands take them."""
+    if text.startswith("HS"):
+        import re
+
+        if not re.fullmatch(r"HS[0-9a-fA-F]{32}", text):
+            raise argparse.ArgumentTypeError("not a SIM SID (HS and 32 hexadecimal digits) nor an ICCID")
+        return text
+    return _iccid(text)
+
+
+def _text(what: str, limit: int = 256) -> Callable[[str], str]:
+    """A value that must not be empty (an empty selector never means "everything" or "the default")."""
+    def check(text: str) -> str:
+        from .ops.names import control_character
+
+        if not text.strip():
+            raise argparse.ArgumentTypeError(f"{what} is empty")
+        if len(text) > limit:
+            raise argparse.ArgumentTypeError(f"{what} is {len(text):,} characters long; at most {limit:,}")
+        bad = control_character(text)
+        if bad is not None:
+            raise argparse.ArgumentTypeError(f"{what} contains the control character {bad!r}")
+        return text
+
+    check.__name__ = what
+    return check
+
+
+def _profile_name(text: str) -> str:
+    from .profiles import profile_name_problem
+
+    problem = profile_name_problem(text)
+    if problem:
+        raise argparse.ArgumentTypeError(problem)
+    return text
+
+
+def _base_url(text: str) -> str:
+    """Not empty (an empty URL never means the production default); the scheme and host are checked where
+    the client is made (``check_base_url``)."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("the base URL is empty; leave --base-url out for the default API")
+    if len(text) > 2048:
+        raise argparse.ArgumentTypeError(f"the base URL is {len(text):,} characters long; at most 2,048")
+    return text
+
+
+def _unique_name(text: str) -> str:
+    from .ops.names import unique_name_problem
+
+    problem = unique_name_problem(text)
+    if problem:
+        raise argparse.ArgumentTypeError(f"the unique name {problem}")
+    return text
+
+
+def _pattern(text: str) -> str:
+    from .ops.names import PatternError, validate_pattern
+
+    try:
+        validate_pattern(text)
+    except PatternError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+    return text
+
+
+def _run_id(text: str) -> str:
+    import re
+
+    if not re.fullmatch(r"[0-9A-Za-z][0-9A-Za-z._-]{0,63}", text):
+        raise argparse.ArgumentTypeError("expected a run id as `supersim-tui sims runs` lists them, "
+                                         "e.g. 20260101-120000-a1b2c3")
+    return text
+
+
+def _matching(what: str, pattern: str, example: str) -> Callable[[str], str]:
+    def check(text: str) -> str:
+        import re
+
+        if not re.fullmatch(pattern, text):
+            raise argparse.ArgumentTypeError(f"expected {what}, e.g. {example}")
+        return text
+
+    check.__name__ = what
+    return check
+
+
+def _at_most(limit: int) -> Callable[[str], int]:
+    def check(text: str) -> int:
+        value = _positive_int(text)
+        if value > limit:
+            raise argparse.ArgumentTypeError(f"expected 0 to {limit:,}, got {value:,}")
+        return value
+
+    check.__name__ = f"number up to {limit}"
+    return check
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of seconds, got {text[:40]!r}") from None
+    if not 0.0 <= value <= 3600.0:  # also rejects nan and inf
+        raise argparse.ArgumentTypeError(f"expected 0 to 3600 seconds, got {text[:40]}")
     return value
 
 
@@ -52,16 +209,16 @@ def _common(suppress: bool) -> argparse.ArgumentParser:
     parent = argparse.ArgumentParser(add_help=False)
     parent.add_argument("--demo", action="store_true", default=argparse.SUPPRESS if suppress else False,
                         help="use the built-in simulator (no account, no network)")
-    parent.add_argument("--profile", default=default,
+    parent.add_argument("--profile", default=default, type=_profile_name,
                         help="credentials profile (default: SUPERSIM_PROFILE or the default)")
-    parent.add_argument("--base-url", default=default,
+    parent.add_argument("--base-url", default=default, type=_base_url,
                         help="API base URL: https, or http only on loopback (the simulator)")
     demo = parent.add_argument_group("demo options")
-    demo.add_argument("--sims", type=_positive_int, default=argparse.SUPPRESS if suppress else 300,
+    demo.add_argument("--sims", type=_at_most(MAX_DEMO_SIMS), default=argparse.SUPPRESS if suppress else 300,
                       help="SIMs in the demo account (default 300)")
-    demo.add_argument("--seed", type=int, default=argparse.SUPPRESS if suppress else 1,
+    demo.add_argument("--seed", type=_int, default=argparse.SUPPRESS if suppress else 1,
                       help="seed for the demo account (default 1)")
-    demo.add_argument("--latency-ms", type=_positive_int, default=argparse.SUPPRESS if suppress else 0,
+    demo.add_argument("--latency-ms", type=_at_most(60_000), default=argparse.SUPPRESS if suppress else 0,
                       help="added latency per request, to feel a slow link (default 0)")
     return parent
 
@@ -79,17 +236,17 @@ def build_parser() -> argparse.ArgumentParser:
     # --- simulator
     sim = commands.add_parser("simulator", help="serve the Super SIM API simulator over HTTP on loopback",
                               description="Serve the simulator; prints its URL once listening.")
-    sim.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
-    sim.add_argument("--port", type=_positive_int, default=0, help="port (default: a free one)")
+    sim.add_argument("--host", default="127.0.0.1", type=_text("the host"), help="address to bind (default 127.0.0.1)")
+    sim.add_argument("--port", type=_port, default=0, help="port (default: a free one)")
     sim.add_argument("--account-sid", default="AC" + "0" * 31 + "1", help="the account's SID")
     sim.add_argument("--auth-token", default="demo-auth-token", help="the account's Auth Token")
-    sim.add_argument("--seed", type=int, default=1, help="seed for the generated account")
-    sim.add_argument("--sims", type=_positive_int, default=300, help="SIMs in the account (default 300)")
-    sim.add_argument("--latency-ms", type=_positive_int, default=0, help="added latency per request")
+    sim.add_argument("--seed", type=_int, default=1, help="seed for the generated account")
+    sim.add_argument("--sims", type=_at_most(MAX_DEMO_SIMS), default=300, help="SIMs in the account (default 300)")
+    sim.add_argument("--latency-ms", type=_at_most(60_000), default=0, help="added latency per request")
     sim.add_argument("--fault-rate", type=_rate, default=0.0,
                      help="share of requests that fail (429 with Retry-After, 500, 503, dropped connection)")
-    sim.add_argument("--retry-after", type=_positive_int, default=1, help="Retry-After seconds on injected 429s")
-    sim.add_argument("--settle-seconds", type=float, default=2.0,
+    sim.add_argument("--retry-after", type=_at_most(3600), default=1, help="Retry-After seconds on injected 429s")
+    sim.add_argument("--settle-seconds", type=_seconds, default=2.0,
                      help="how long asynchronous SIM updates stay scheduled (default 2)")
     sim.add_argument("--api-key", action="append", default=[], metavar="SK…:SECRET",
                      help="also accept this API key (repeatable)")
@@ -99,8 +256,9 @@ def build_parser() -> argparse.ArgumentParser:
     # --- credentials
     login = commands.add_parser("login", parents=[common], help="save credentials for a profile (verified first)")
     login.add_argument("--kind", choices=("auth-token", "api-key", "kore"), help="kind of credentials")
-    login.add_argument("--identity", help="Account SID, API key SID (SK…) or KORE client id")
-    login.add_argument("--token-url", help="KORE OAuth token URL")
+    login.add_argument("--identity", type=_text("the identity"),
+                       help="Account SID, API key SID (SK…) or KORE client id")
+    login.add_argument("--token-url", type=_text("the token URL", 2048), help="KORE OAuth token URL")
     login.add_argument("--store", choices=("keyring", "file"),
                        help="where the secret goes (default keyring; file: 0600, unencrypted)")
     login.add_argument("--secret-stdin", action="store_true", help="read the secret from standard input")
@@ -110,7 +268,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     # --- status
     status = commands.add_parser("status", parents=[common], help="account overview: fleets, SIM counts, NAPs")
-    status.add_argument("--fleet", help="only this fleet (SID or unique name)")
+    status.add_argument("--fleet", type=_ref("fleet"), help="only this fleet (SID or unique name)")
     status.add_argument("--json", action="store_true", help="machine-readable output")
     status.add_argument("--concurrency", type=_concurrency, default=8, help="parallel requests (default 8)")
 
@@ -118,20 +276,21 @@ def build_parser() -> argparse.ArgumentParser:
     fleets = commands.add_parser("fleets", help="fleets").add_subparsers(dest="action", metavar="ACTION",
                                                                           required=True)
     fleets_list = fleets.add_parser("list", parents=[common], help="list fleets")
-    fleets_list.add_argument("--nap", help="only fleets using this NAP")
+    fleets_list.add_argument("--nap", type=_ref("NAP"), help="only fleets using this NAP")
     fleets_list.add_argument("--json", action="store_true")
     naps = commands.add_parser("naps", help="network access profiles").add_subparsers(
         dest="action", metavar="ACTION", required=True)
     naps.add_parser("list", parents=[common], help="list NAPs").add_argument("--json", action="store_true")
     nap_nets = naps.add_parser("networks", parents=[common], help="the networks a NAP allows")
-    nap_nets.add_argument("nap", help="NAP SID or unique name")
+    nap_nets.add_argument("nap", type=_ref("NAP"), help="NAP SID or unique name")
     nap_nets.add_argument("--json", action="store_true")
     networks = commands.add_parser("networks", help="the network catalog").add_subparsers(
         dest="action", metavar="ACTION", required=True)
     net_list = networks.add_parser("list", parents=[common], help="list networks")
-    net_list.add_argument("--country", help="ISO country code, e.g. DE")
-    net_list.add_argument("--mcc")
-    net_list.add_argument("--mnc")
+    net_list.add_argument("--country", type=_matching("a two-letter ISO country code", "[A-Za-z]{2}", "DE"),
+                          help="ISO country code, e.g. DE")
+    net_list.add_argument("--mcc", type=_matching("a 3-digit MCC", "[0-9]{3}", "262"))
+    net_list.add_argument("--mnc", type=_matching("a 2- or 3-digit MNC", "[0-9]{2,3}", "01"))
     net_list.add_argument("--json", action="store_true")
 
     # --- sims
@@ -139,21 +298,22 @@ def build_parser() -> argparse.ArgumentParser:
         dest="action", metavar="ACTION", required=True)
     s_list = sims.add_parser("list", parents=[common], help="list SIMs")
     s_list.add_argument("--status", choices=SIM_STATUSES)
-    s_list.add_argument("--fleet", help="fleet SID or unique name")
-    s_list.add_argument("--iccid")
+    s_list.add_argument("--fleet", type=_ref("fleet"), help="fleet SID or unique name")
+    s_list.add_argument("--iccid", type=_iccid)
     s_list.add_argument("--limit", type=_positive_int, default=0, help="stop after N SIMs")
     out = s_list.add_mutually_exclusive_group()
     out.add_argument("--json", action="store_true")
     out.add_argument("--csv", action="store_true")
     s_show = sims.add_parser("show", parents=[common], help="one SIM with fleet, NAP, IPs and recent usage")
-    s_show.add_argument("sim", help="ICCID, SID or unique name")
+    s_show.add_argument("sim", type=_sim, help="ICCID, SID or unique name")
     s_show.add_argument("--json", action="store_true")
 
     def bulk(name: str, help_text: str) -> argparse.ArgumentParser:
         cmd = sims.add_parser(name, parents=[common], help=help_text)
-        cmd.add_argument("refs", nargs="*", metavar="ICCID", help="ICCIDs or SIM SIDs")
-        cmd.add_argument("--iccid-file", help="a file with one ICCID or SID per line")
-        cmd.add_argument("--fleet", help="select the SIMs in this fleet")
+        cmd.add_argument("refs", nargs="*", metavar="ICCID", type=_iccid_or_sid, help="ICCIDs or SIM SIDs")
+        cmd.add_argument("--iccid-file", type=_text("the file name", 4096),
+                         help="a file with one ICCID or SID per line")
+        cmd.add_argument("--fleet", type=_ref("fleet"), help="select the SIMs in this fleet")
         cmd.add_argument("--from-status", choices=SIM_STATUSES, help="select the SIMs with this status")
         cmd.add_argument("--dry-run", action="store_true", help="show the plan, change nothing")
         cmd.add_argument("--yes", action="store_true", help="do not ask for confirmation")
@@ -165,29 +325,30 @@ def build_parser() -> argparse.ArgumentParser:
     set_status = bulk("set-status", "set the status of many SIMs (follows scheduled updates to the end)")
     set_status.add_argument("status", choices=("ready", "active", "inactive"), metavar="STATUS",
                             help="ready, active or inactive")
-    set_status.add_argument("--into-fleet", help="assign this fleet in the same request (needed to activate "
-                                                 "SIMs that have none)")
+    set_status.add_argument("--into-fleet", type=_ref("fleet"),
+                            help="assign this fleet in the same request (needed to activate SIMs that have none)")
     activate = bulk("activate", "shortcut for set-status active")
-    activate.add_argument("--into-fleet", help="assign this fleet in the same request")
+    activate.add_argument("--into-fleet", type=_ref("fleet"), help="assign this fleet in the same request")
     activate.set_defaults(status="active")
     move = bulk("move", "move many SIMs to another fleet")
-    move.add_argument("--to-fleet", required=True, help="target fleet SID or unique name")
+    move.add_argument("--to-fleet", required=True, type=_ref("fleet"), help="target fleet SID or unique name")
     rename = bulk("rename", "give many SIMs unique names from a pattern")
-    rename.add_argument("--pattern", required=True,
+    rename.add_argument("--pattern", required=True, type=_pattern,
                         help="e.g. 'gate-{n}' or 'meter-{last6}'; fields: {n} {iccid} {last4} {last6} {sid}")
 
     reg = sims.add_parser("register", parents=[common], help="register SIMs by ICCID and registration code")
     reg.add_argument("iccid", nargs="?")
     reg.add_argument("code", nargs="?", metavar="REGISTRATION_CODE")
-    reg.add_argument("--csv", help="a CSV of iccid,registration_code[,fleet,unique_name]")
-    reg.add_argument("--fleet", help="assign this fleet after registering (single SIM)")
-    reg.add_argument("--unique-name", help="set this unique name after registering (single SIM)")
+    reg.add_argument("--csv", type=_text("the file name", 4096),
+                     help="a CSV of iccid,registration_code[,fleet,unique_name]")
+    reg.add_argument("--fleet", type=_ref("fleet"), help="assign this fleet after registering (single SIM)")
+    reg.add_argument("--unique-name", type=_unique_name, help="set this unique name after registering (single SIM)")
     reg.add_argument("--yes", action="store_true")
     reg.add_argument("--concurrency", type=_concurrency, default=None)
     reg.add_argument("--json", action="store_true")
 
     res = sims.add_parser("resume", parents=[common], help="finish an interrupted run (default: the newest)")
-    res.add_argument("run_id", nargs="?")
+    res.add_argument("run_id", nargs="?", type=_run_id)
     res.add_argument("--concurrency", type=_concurrency, default=None)
     res.add_argument("--json", action="store_true")
     runs = sims.add_parser("runs", parents=[common], help="list journaled bulk runs")
@@ -196,8 +357,97 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; every failure ends in one of the tool's own messages and an exit code.
+
+    The last-resort handler below turns the project's own error types into their message (exit 2 for bad
+    usage, input, files or configuration; 1 for a failed API call). Anything else is a bug: it is not hidden,
+    but the user sees one line naming the error type and where the full traceback was written (a file in the
+    state directory, mode 0600: a traceback may show values a user would not paste into a bug report), never
+    the traceback itself. ``SUPERSIM_TUI_DEBUG=1`` re-raises instead, for developers.
+    """
+    try:
+        return _main(argv)
+    except KeyboardInterrupt:
+        print("\nsupersim-tui: interrupted", file=sys.stderr)
+        return EXIT_FAILED
+    except Exception as error:  # the last resort: see the docstring
+        return _last_resort(error)
+
+
+def _last_resort(error: Exception) -> int:
+    import os
+
+    from .api import SuperSimError
+    from .commands.session import UsageError
+    from .credentials import CredentialsError
+    from .ops.names import PatternError
+    from .ops.register import InputError
+    from .profiles import ProfileError
+    from .textfile import FileProblem
+
+    if isinstance(error, ExceptionGroup):  # a task group's failure: report its first own error, if any
+        leaves = list(_leaves(error))
+        known = [e for e in leaves if not _is_bug(e)]
+        return _last_resort(known[0] if known else leaves[0])
+    if isinstance(error, UsageError | CredentialsError | ProfileError | FileProblem | InputError | PatternError):
+        print(f"supersim-tui: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    if isinstance(error, SuperSimError):
+        print(f"supersim-tui: {error}" + (f"\n{error.hint}" if error.hint else ""), file=sys.stderr)
+        return EXIT_FAILED
+    if os.environ.get("SUPERSIM_TUI_DEBUG") == "1":
+        raise error
+    where = _write_error_log(error)
+    print(f"supersim-tui: internal error ({type(error).__name__}): this is a bug, please report it"
+          + (f"; details in {where}" if where else ""), file=sys.stderr)
+    return EXIT_FAILED
+
+
+def _leaves(group: ExceptionGroup[Exception]) -> Iterator[Exception]:
+    for error in group.exceptions:
+        if isinstance(error, ExceptionGroup):
+            yield from _leaves(error)
+        else:
+            yield error
+
+
+def _is_bug(error: Exception) -> bool:
+    """True unless ``error`` is one of the tool's own error types (each has a message for the user)."""
+    from .api import SuperSimError
+    from .commands.session import UsageError
+    from .credentials import CredentialsError
+    from .ops.names import PatternError
+    from .ops.register import InputError
+    from .profiles import ProfileError
+    from .textfile import FileProblem
+
+    return not isinstance(error, UsageError | CredentialsError | ProfileError | FileProblem | InputError
+                          | PatternError | SuperSimError)
+
+
+def _write_error_log(error: BaseException) -> str | None:
+    """The traceback, in ``last-error.log`` in the state directory (0600); its path, or None if unwritable."""
+    import os
+    import traceback
+
+    from .config import ensure_dir, state_dir
+
+    try:
+        path = ensure_dir(state_dir()) / "last-error.log"
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as log:
+            log.write("".join(traceback.format_exception(error)))
+        return str(path)
+    except OSError:
+        return None
+
+
+def _main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as done:  # argparse has printed the usage error (or --help / --version)
+        return done.code if isinstance(done.code, int) else EXIT_USAGE
     for name, value in (("demo", False), ("profile", None), ("base_url", None), ("sims", 300), ("seed", 1),
                         ("latency_ms", 0)):
         if not hasattr(args, name):
@@ -287,6 +537,7 @@ def _run_local(args: argparse.Namespace) -> int:
 
 
 def _run_simulator(args: argparse.Namespace) -> int:
+    from .commands.session import UsageError
     from .simulator import Simulator, SimulatorConfig
     from .simulator.server import is_loopback_host, run
 
@@ -295,7 +546,7 @@ def _run_simulator(args: argparse.Namespace) -> int:
         for value in values:
             key, sep, secret = value.partition(":")
             if not sep or not key or not secret:
-                raise SystemExit(f"supersim-tui simulator: {flag} expects ID:SECRET")
+                raise UsageError(f"simulator: {flag} expects ID:SECRET")
             result[key] = secret
         return result
 
@@ -307,8 +558,34 @@ def _run_simulator(args: argparse.Namespace) -> int:
         settle_seconds=args.settle_seconds, api_keys=pairs(args.api_key, "--api-key"),
         oauth_clients=pairs(args.oauth_client, "--oauth-client"),
     )
+    problem = _bind_problem(args.host, args.port)
+    if problem:
+        print(f"supersim-tui simulator: {problem}", file=sys.stderr)
+        return EXIT_FAILED
     run(Simulator(config), args.host, args.port)
     return EXIT_OK
+
+
+def _bind_problem(host: str, port: int) -> str | None:
+    """Why the simulator could not listen on host:port (in use, no such address…), or None.
+
+    Checked before uvicorn starts, so the user gets one sentence instead of uvicorn's start-up traceback."""
+    import socket
+
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except (OSError, UnicodeError) as error:
+        return f"cannot listen on {host!r}: {getattr(error, 'strerror', None) or type(error).__name__}"
+    family, kind, proto, _, address = infos[0]
+    try:
+        with socket.socket(family, kind, proto) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind(address)
+    except OSError as error:
+        reason = (error.strerror or type(error).__name__).lower()
+        hint = "; choose another --port, or --port 0 for any free one" if port else ""
+        return f"cannot listen on {host}:{port}: {reason}{hint}"
+    return None
 
 
 def _run_tui(args: argparse.Namespace) -> int:

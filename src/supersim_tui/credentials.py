@@ -50,7 +50,7 @@ def from_environment(env: Mapping[str, str] | None = None, *, base_url: str | No
     A half-set pair is an error that names the missing variable.
     """
     env = os.environ if env is None else env
-    url = check_base_url(base_url or env.get("SUPERSIM_BASE_URL") or DEFAULT_BASE_URL)
+    url = _base_url(base_url, env, DEFAULT_BASE_URL, "the default")
     pairs = (
         ("api_key", "TWILIO_API_KEY", "TWILIO_API_SECRET"),
         ("auth_token", "TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN"),
@@ -59,7 +59,11 @@ def from_environment(env: Mapping[str, str] | None = None, *, base_url: str | No
     for kind, id_var, secret_var in pairs:
         identity, secret = env.get(id_var, ""), env.get(secret_var, "")
         if identity and secret:
-            return Credentials(kind, identity, Secret(secret), url, env.get(KORE_TOKEN_URL_VAR))
+            token_url = env.get(KORE_TOKEN_URL_VAR) or None
+            if kind == "kore" and not token_url:
+                raise CredentialsError(f"{id_var} and {secret_var} are set but {KORE_TOKEN_URL_VAR} is not: set it "
+                                       "to the KORE OAuth token URL (https://…)")
+            return Credentials(kind, identity, Secret(secret), url, token_url)
         if identity or secret:
             missing = secret_var if identity else id_var
             raise CredentialsError(f"{id_var if identity else secret_var} is set but {missing} is not")
@@ -101,6 +105,17 @@ def resolve(*, profile: str | None = None, base_url: str | None = None, env: Map
         raise CredentialsError(f"profile {name!r}: {error}") from None
     if secret is None:
         raise CredentialsError(f"profile {name!r} has no stored secret; run `supersim-tui login --profile {name}`")
-    url = check_base_url(base_url or env.get("SUPERSIM_BASE_URL") or chosen.base_url)
+    url = _base_url(base_url, env, chosen.base_url, f"profile {name!r} base_url")
     return Credentials(chosen.auth, chosen.identity, secret, url, chosen.token_url or env.get(KORE_TOKEN_URL_VAR),
                        f"profile {name}")
+
+
+def _base_url(flag: str | None, env: Mapping[str, str], fallback: str, fallback_source: str) -> str:
+    """The base URL from the flag, SUPERSIM_BASE_URL or ``fallback``, checked; a ``ValueError`` names its source."""
+    url, source = ((flag, "--base-url") if flag else
+                   (env["SUPERSIM_BASE_URL"], "SUPERSIM_BASE_URL") if env.get("SUPERSIM_BASE_URL") else
+                   (fallback, fallback_source))
+    try:
+        return check_base_url(url)
+    except ValueError as error:
+        raise ValueError(f"{source}: {error}") from None

@@ -14,7 +14,16 @@ ICCID_MAX_DIGITS = 20
 REGISTRATION_CODE_LENGTH = 10
 
 _SEPARATORS = re.compile(r"[\s\-]+")
-_REGISTRATION_CODE = re.compile(r"^[A-Za-z0-9]{10}$")
+_REGISTRATION_CODE = re.compile(r"[A-Za-z0-9]{10}")
+ASCII_DIGITS = frozenset("0123456789")
+# Longer than any ICCID with its separators: a value beyond this is not an ICCID, and saying so is
+# cheaper than normalising and scanning a pasted megabyte.
+ICCID_INPUT_MAX = 64
+
+
+def is_ascii_digits(value: str) -> bool:
+    """True for a non-empty string of ASCII digits only (``str.isdigit`` also accepts ``²``, ``①``, ``٣``)."""
+    return bool(value) and value.isascii() and value.isdigit()
 
 
 def normalize(raw: str) -> str:
@@ -37,7 +46,7 @@ def luhn_check_digit(payload: str) -> int:
 
 def luhn_valid(digits: str) -> bool:
     """True if the last digit of ``digits`` is its Luhn check digit."""
-    if len(digits) < 2 or not digits.isdigit():
+    if len(digits) < 2 or not is_ascii_digits(digits):
         return False
     return luhn_check_digit(digits[:-1]) == int(digits[-1])
 
@@ -49,12 +58,14 @@ def iccid_problem(raw: str) -> str | None:
     offending character or the digit count, so a mistyped or misread ICCID can
     be fixed without guessing.
     """
+    if len(raw) > ICCID_INPUT_MAX:
+        return f"ICCID is {len(raw):,} characters long; it needs {ICCID_MIN_DIGITS} or {ICCID_MAX_DIGITS} digits"
     value = normalize(raw)
     if not value:
         return "ICCID is empty: enter the 19 or 20 digits printed on the SIM"
     for position, char in enumerate(value, start=1):
-        if not char.isdigit():
-            return f"ICCID must contain only digits: {char!r} at position {position}"
+        if char not in ASCII_DIGITS:
+            return f"ICCID must contain only the digits 0-9: {char!r} at position {position}"
     if len(value) < ICCID_MIN_DIGITS:
         return f"ICCID has {len(value)} digits; it needs {ICCID_MIN_DIGITS} or {ICCID_MAX_DIGITS}"
     if len(value) > ICCID_MAX_DIGITS:
@@ -77,13 +88,16 @@ def registration_code_problem(raw: str) -> str | None:
     value = raw.strip()
     if not value:
         return "registration code is empty: enter the 10 characters printed on the SIM"
-    if not _REGISTRATION_CODE.match(value):
+    if not _REGISTRATION_CODE.fullmatch(value):
         if len(value) != REGISTRATION_CODE_LENGTH:
             return (
-                f"registration code has {len(value)} characters; "
+                f"registration code has {len(value):,} characters; "
                 f"it needs exactly {REGISTRATION_CODE_LENGTH} letters or digits"
             )
-        return "registration code must contain only letters and digits"
+        for position, char in enumerate(value, start=1):
+            if not (char.isascii() and char.isalnum()):
+                return (f"registration code must contain only the letters A-Z and digits 0-9: "
+                        f"{char!r} at position {position}")
     return None
 
 

@@ -14,7 +14,9 @@ writes is caught by reading the secret back.
 
 from __future__ import annotations
 
+import contextlib
 import os
+import re
 import threading
 import tomllib
 from collections.abc import Callable
@@ -27,6 +29,7 @@ import tomli_w
 from .api.auth import Secret
 from .api.client import DEFAULT_BASE_URL, check_base_url
 from .config import config_dir, ensure_dir
+from .textfile import FileProblem, read_bytes, read_text
 
 AUTH_KINDS = {
     "auth_token": ("Account SID", "Auth Token"),
@@ -34,6 +37,9 @@ AUTH_KINDS = {
     "kore": ("KORE client id", "KORE client secret"),
 }
 KEYRING_TIMEOUT = 5.0
+CONFIG_FILE_MAX = 1024 * 1024  # profiles.toml and settings.toml are a few hundred bytes
+SECRET_FILE_MAX = 64 * 1024
+_PROFILE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 T = TypeVar("T")
 
 
@@ -56,6 +62,9 @@ class Profile:
     secret_store: str = "keyring"  # "keyring" | "file"
 
     def __post_init__(self) -> None:
+        problem = profile_name_problem(self.name)
+        if problem:
+            raise ProfileError(problem)
         if self.auth not in AUTH_KINDS:
             raise ProfileError(f"profile {self.name!r}: auth must be one of {', '.join(AUTH_KINDS)}")
         if self.secret_store not in ("keyring", "file"):
@@ -84,29 +93,81 @@ def secrets_dir() -> Path:
     return config_dir() / "secrets"
 
 
-def load_profiles(path: Path | None = None) -> ProfileFile:
-    path = path or profiles_path()
-    if not path.exists():
-        return ProfileFile()
+def profile_name_problem(name: object) -> str | None:
+    """What is wrong with a profile name, or None. Names become keyring services and file names, so only
+    letters, digits, ``.``, ``_`` and ``-`` (not first), at most 64."""
+    if not isinstance(name, str) or not name:
+        return "a profile name must not be empty"
+    if not _PROFILE_NAME.fullmatch(name):
+        shown = name[:40].encode("unicode_escape").decode("ascii")
+        return (f"profile name {shown!r} is not allowed: use up to 64 letters, digits, '.', '_' or '-', "
+                "starting with a letter or digit")
+    return None
+
+
+def _short(value: object) -> str:
+    """A TOML value for a message: its repr, cut to 40 characters."""
+    text = repr(value)
+    return text if len(text) <= 40 else text[:39] + "…"
+
+
+def _read_toml(path: Path, error: type[Exception]) -> dict[str, Any] | None:
+    """A TOML config file's table, or None if it does not exist; ``error`` (naming the file) otherwise."""
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as error:
-        raise ProfileError(f"{path}: not valid TOML ({error})") from None
-    result = ProfileFile(default=data.get("default"))
-    for name, values in (data.get("profiles") or {}).items():
+        text = read_text(path, limit=CONFIG_FILE_MAX, missing_ok=True)
+    except FileProblem as problem:
+        raise error(str(problem)) from None
+    if text is None:
+        return None
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as problem:
+        raise error(f"{path}: not valid TOML ({problem})") from None
+    except (RecursionError, ValueError, MemoryError):
+        raise error(f"{path}: not valid TOML (nested too deeply or too large)") from None
+
+
+def load_profiles(path: Path | None = None) -> ProfileFile:
+    """The profiles file, checked key by key; a :class:`ProfileError` names the file, the table and the key."""
+    path = path or profiles_path()
+    data = _read_toml(path, ProfileError)
+    if data is None:
+        return ProfileFile()
+    default = data.get("default")
+    if default is not None and not (isinstance(default, str) and default):
+        raise ProfileError(f"{path}: default = {_short(default)} must be a profile name in quotes")
+    tables = data.get("profiles", {})
+    if not isinstance(tables, dict):
+        raise ProfileError(f"{path}: profiles = {_short(tables)} must be a table of [profiles.NAME] sections")
+    result = ProfileFile(default=default)
+    for name, values in tables.items():
+        problem = profile_name_problem(name)
+        if problem:
+            raise ProfileError(f"{path}: {problem}")
+        where = f"{path}: [profiles.{name}]"
         if not isinstance(values, dict):
-            raise ProfileError(f"{path}: [profiles.{name}] must be a table")
+            raise ProfileError(f"{where} must be a table")
+        for key in ("auth", "identity"):
+            if key not in values:
+                raise ProfileError(f"{where} has no {key}; run `supersim-tui login --profile {name}` to set it up")
         known = {k: v for k, v in values.items() if k in Profile.__dataclass_fields__ and k != "name"}
+        for key, value in known.items():
+            if not isinstance(value, str) or not value.strip() or len(value) > 2048:
+                raise ProfileError(f"{where} {key} = {_short(value)} must be non-empty text")
+            if any(ord(c) < 0x20 or 0x7F <= ord(c) < 0xA0 for c in value):
+                raise ProfileError(f"{where} {key} = {_short(value)} contains a control character")
+        if known["auth"] == "kore" and not known.get("token_url"):
+            raise ProfileError(f"{where} is a KORE profile without token_url; add token_url = \"https://…\" or "
+                               f"run `supersim-tui login --profile {name} --kind kore --token-url URL`")
         try:
             result.profiles[name] = Profile(name=name, **known)
-        except TypeError as error:
-            raise ProfileError(f"{path}: [profiles.{name}] is incomplete ({error})") from None
+        except ProfileError as error:
+            raise ProfileError(f"{path}: {error}") from None
     return result
 
 
 def save_profiles(profile_file: ProfileFile, path: Path | None = None) -> Path:
     path = path or profiles_path()
-    ensure_dir(path.parent)
     data: dict[str, Any] = {}
     if profile_file.default:
         data["default"] = profile_file.default
@@ -119,20 +180,33 @@ def save_profiles(profile_file: ProfileFile, path: Path | None = None) -> Path:
 
 
 def _atomic_write(path: Path, content: bytes, mode: int) -> None:
-    """Write to a new file created with ``mode`` (never wider), then rename over ``path``."""
+    """Write to a new file created with ``mode`` (never wider), then rename over ``path``.
+
+    A file system problem (read-only, full, a file where the folder should be) is a :class:`ProfileError`
+    naming the path."""
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
     try:
-        os.write(fd, content)
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-    os.replace(temporary, path)
+        ensure_dir(path.parent)
+        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
+        try:
+            os.write(fd, content)
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.replace(temporary, path)
+    except OSError as error:
+        with contextlib.suppress(OSError):
+            temporary.unlink()
+        raise ProfileError(f"{path}: cannot write it ({(error.strerror or type(error).__name__).lower()})") from None
 
 
 # ------------------------------------------------------------------ keyring
 def _with_timeout(call: Callable[[], T], timeout: float, what: str) -> T:
-    """Run a keyring call in a daemon thread; give up (not hang) after ``timeout`` seconds."""
+    """Run a keyring call in a daemon thread; give up (not hang) after ``timeout`` seconds.
+
+    Any exception from the backend (``KeyringError``, but also ``RuntimeError``, ``OSError``, D-Bus errors…)
+    becomes a :class:`SecretStoreError` naming only the exception's type: a backend's message may echo
+    what it was given, and that can be the secret."""
     box: dict[str, Any] = {}
 
     def target() -> None:
@@ -150,12 +224,17 @@ def _with_timeout(call: Callable[[], T], timeout: float, what: str) -> T:
             "(a locked keyring over SSH waits for an unlock prompt you cannot see). Unlock it, or use "
             "environment variables, or `supersim-tui login --store file`")
     if "error" in box:
-        raise box["error"]
+        error = box["error"]
+        if isinstance(error, SecretStoreError):
+            raise error
+        if not isinstance(error, Exception):  # KeyboardInterrupt, SystemExit: not the backend's to swallow
+            raise error
+        raise SecretStoreError(f"the system keyring failed while trying to {what} ({type(error).__name__}); "
+                               "use environment variables, or `supersim-tui login --store file`") from None
     return box["value"]  # type: ignore[no-any-return]
 
 
-def keyring_problem() -> str | None:
-    """Why no keyring can be used here, or None if one seems available."""
+def _backend_problem() -> str | None:
     import keyring
     from keyring.backends import fail, null
 
@@ -166,52 +245,64 @@ def keyring_problem() -> str | None:
     return None
 
 
+def keyring_problem(*, timeout: float = KEYRING_TIMEOUT) -> str | None:
+    """Why no keyring can be used here, or None if one seems available. Choosing the backend runs under the
+    same timeout guard as the calls: a backend's constructor can block too."""
+    return _with_timeout(_backend_problem, timeout, "find the keyring")
+
+
 def store_secret(profile: Profile, secret: Secret, *, timeout: float = KEYRING_TIMEOUT) -> str:
     """Store in the profile's store; return a sentence saying where. Verifies by reading back."""
     if profile.secret_store == "file":
         path = _secret_file(profile)
-        ensure_dir(path.parent)
-        _atomic_write(path, secret.reveal().encode(), mode=0o600)
+        try:
+            _atomic_write(path, secret.reveal().encode(), mode=0o600)
+        except ProfileError as error:
+            raise SecretStoreError(str(error)) from None
         return f"in {path} (readable only by you; not encrypted)"
     import keyring
-    import keyring.errors
 
-    problem = keyring_problem()
+    problem = keyring_problem(timeout=timeout)
     if problem:
         raise SecretStoreError(problem)
-    try:
-        _with_timeout(lambda: keyring.set_password(profile.service, profile.identity, secret.reveal()),
-                      timeout, "store the secret")
-        read_back = _with_timeout(lambda: keyring.get_password(profile.service, profile.identity), timeout,
-                                  "read the secret back")
-    except keyring.errors.KeyringError as error:
-        raise SecretStoreError(f"the keyring refused the secret: {type(error).__name__}") from None
+    _with_timeout(lambda: keyring.set_password(profile.service, profile.identity, secret.reveal()),
+                  timeout, "store the secret")
+    read_back = _with_timeout(lambda: keyring.get_password(profile.service, profile.identity), timeout,
+                              "read the secret back")
     if read_back != secret.reveal():
         raise SecretStoreError("the keyring accepted the secret but did not keep it (a backend that drops "
                                "writes); nothing was saved")
-    backend = type(keyring.get_keyring())
+    backend = type(_with_timeout(keyring.get_keyring, timeout, "name the keyring"))
     return f"in the system keyring ({backend.__module__}.{backend.__name__}), service {profile.service!r}"
 
 
 def load_secret(profile: Profile, *, timeout: float = KEYRING_TIMEOUT) -> Secret | None:
     if profile.secret_store == "file":
         path = _secret_file(profile)
-        if not path.exists():
+        try:
+            data = read_bytes(path, limit=SECRET_FILE_MAX, missing_ok=True)
+        except FileProblem as unreadable:
+            raise SecretStoreError(str(unreadable)) from None
+        if data is None:
             return None
         if path.stat().st_mode & 0o077:
             raise SecretStoreError(f"{path} is readable by others; run: chmod 600 {path}")
-        return Secret(path.read_text(encoding="utf-8").strip())
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            raise SecretStoreError(f"{path} is not UTF-8 text; run `supersim-tui login --profile {profile.name} "
+                                   "--store file` to write it again") from None
+        return Secret(text.strip()) if text.strip() else None
     import keyring
-    import keyring.errors
 
-    problem = keyring_problem()
+    problem = keyring_problem(timeout=timeout)
     if problem:
         raise SecretStoreError(problem)
-    try:
-        value = _with_timeout(lambda: keyring.get_password(profile.service, profile.identity), timeout,
-                              "read the secret")
-    except keyring.errors.KeyringError as error:
-        raise SecretStoreError(f"the keyring could not be read: {type(error).__name__}") from None
+    value = _with_timeout(lambda: keyring.get_password(profile.service, profile.identity), timeout,
+                          "read the secret")
+    if value is not None and not isinstance(value, str):
+        raise SecretStoreError(f"the system keyring returned a {type(value).__name__}, not text, for "
+                               f"{profile.service!r}")
     return Secret(value) if value else None
 
 
@@ -226,12 +317,14 @@ def delete_secret(profile: Profile, *, timeout: float = KEYRING_TIMEOUT) -> bool
     import keyring
     import keyring.errors
 
-    try:
-        _with_timeout(lambda: keyring.delete_password(profile.service, profile.identity), timeout,
-                      "remove the secret")
-    except keyring.errors.PasswordDeleteError:
-        return False
-    return True
+    def delete() -> bool:
+        try:
+            keyring.delete_password(profile.service, profile.identity)
+        except keyring.errors.PasswordDeleteError:
+            return False
+        return True
+
+    return _with_timeout(delete, timeout, "remove the secret")
 
 
 def _secret_file(profile: Profile) -> Path:

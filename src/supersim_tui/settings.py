@@ -14,6 +14,7 @@ key falls back to its default, so the app still starts.
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,6 +23,7 @@ from typing import Any
 from .config import config_dir
 
 CONFIRM_CHOICES = ("always", "never")
+SETTINGS_FILE_MAX = 1024 * 1024  # a settings file is a few hundred bytes
 
 
 @dataclass
@@ -39,22 +41,37 @@ def settings_path() -> Path:
 
 
 def load_settings(path: Path | None = None) -> Settings:
+    """The settings, never an exception: a file that cannot be read (a directory, a FIFO, binary, too big,
+    unreadable, not TOML, nested too deeply) is reported with its path and the defaults apply; a bad value
+    is reported with the file and key, and that key falls back to its default."""
+    from .textfile import FileProblem, read_text
+
     path = path or settings_path()
     settings = Settings()
-    if not path.exists():
+    try:
+        text = read_text(path, limit=SETTINGS_FILE_MAX, missing_ok=True)
+    except FileProblem as problem:
+        settings.problems.append(f"{problem}; using the default settings")
+        return settings
+    if text is None:
         return settings
     try:
-        data: dict[str, Any] = tomllib.loads(path.read_text(encoding="utf-8"))
+        data: dict[str, Any] = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         settings.problems.append(f"{path}: not valid TOML ({error}); using defaults")
         return settings
+    except (RecursionError, ValueError, MemoryError):
+        settings.problems.append(f"{path}: not valid TOML (nested too deeply or too large); using defaults")
+        return settings
 
-    def bad(key: str, expected: str) -> None:
-        settings.problems.append(f"{path}: {key} = {data[key]!r} is invalid: expected {expected}; using the default")
+    def bad(key: str, expected: str, value: object = None) -> None:
+        shown = repr(data[key] if value is None else value)
+        shown = shown if len(shown) <= 40 else shown[:39] + "…"
+        settings.problems.append(f"{path}: {key} = {shown} is invalid: expected {expected}; using the default")
 
     for key in data:
         if key not in ("default_profile", "concurrency", "theme", "confirm", "keymap"):
-            settings.problems.append(f"{path}: unknown key {key!r} (ignored)")
+            settings.problems.append(f"{path}: unknown key {repr(key[:40])} (ignored)")
     if "default_profile" in data:
         if isinstance(data["default_profile"], str) and data["default_profile"]:
             settings.default_profile = data["default_profile"]
@@ -78,13 +95,20 @@ def load_settings(path: Path | None = None) -> Settings:
             bad("confirm", " or ".join(repr(c) for c in CONFIRM_CHOICES))
     if "keymap" in data:
         keymap = data["keymap"]
-        if isinstance(keymap, dict):  # each key on its own: a bad one keeps its default, the others apply
-            for binding_id, keys in keymap.items():
-                if isinstance(keys, str) and keys.strip():
-                    settings.keymap[binding_id] = keys
-                else:
-                    settings.problems.append(f"{path}: keymap {binding_id!r} = {keys!r} is invalid: expected keys "
-                                             'such as "f5" or "ctrl+r,f5"; that binding keeps its default key')
-        else:
+        if not isinstance(keymap, dict):
             bad("keymap", 'a table of binding id = "keys", e.g. "tab.sims" = "s"')
+        else:
+            for binding, keys in keymap.items():  # each binding on its own: one bad value spoils no other
+                if isinstance(keys, str) and keys.strip() and len(keys) <= 200:
+                    settings.keymap[binding] = keys
+                else:
+                    shown = repr(keys) if len(repr(keys)) <= 40 else repr(keys)[:39] + "…"
+                    settings.problems.append(f"{path}: keymap.{_shown(binding)} = {shown} is invalid: expected "
+                                             'keys such as "f5" or "ctrl+r"; using the default')
     return settings
+
+
+def _shown(key: str) -> str:
+    """A TOML key for a message: bare if plain, else quoted (control characters escaped); cut at 40."""
+    text = key[:40]
+    return (text if re.fullmatch(r"[A-Za-z0-9_.-]+", text) else repr(text)) + ("…" if len(key) > 40 else "")

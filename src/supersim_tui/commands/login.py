@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import re
 import sys
 
 from ..api import AuthenticationError, PermissionDeniedError, SuperSimError
@@ -25,6 +26,9 @@ from .output import note, print_json, table
 from .session import UsageError
 
 KIND_CHOICES = {"auth-token": "auth_token", "api-key": "api_key", "kore": "kore"}
+IDENTITY_SHAPES = {"auth_token": (r"AC[0-9a-fA-F]{32}", "AC followed by 32 hexadecimal digits"),
+                   "api_key": (r"SK[0-9a-fA-F]{32}", "SK followed by 32 hexadecimal digits")}
+SECRET_MAX = 4096
 
 
 def _ask(prompt: str, default: str | None = None) -> str:
@@ -57,6 +61,9 @@ async def login(args: argparse.Namespace) -> int:
         identity = _ask(id_label)
     if not identity:
         raise UsageError(f"{id_label} is empty")
+    shape = IDENTITY_SHAPES.get(kind)
+    if shape and not re.fullmatch(shape[0], identity):
+        raise UsageError(f"--identity: {id_label} must be {shape[1]}")
     base_url = args.base_url or (existing.base_url if existing else None) or "https://supersim.twilio.com"
     token_url = args.token_url or (existing.token_url if existing else None)
     if kind == "kore" and not token_url:
@@ -64,13 +71,19 @@ async def login(args: argparse.Namespace) -> int:
             raise UsageError("--token-url is required for KORE credentials")
         token_url = _ask("KORE token URL")
     if args.secret_stdin:
-        secret_text = sys.stdin.readline().rstrip("\n")
+        try:
+            secret_text = sys.stdin.readline(SECRET_MAX + 2).rstrip("\r\n")
+        except UnicodeDecodeError:
+            raise UsageError(f"the {secret_label} on standard input is not UTF-8 text") from None
     elif interactive:
         secret_text = getpass.getpass(f"{secret_label} (input hidden): ")
     else:
         raise UsageError("no terminal to type the secret on: pipe it with --secret-stdin")
     if not secret_text:
         raise UsageError(f"{secret_label} is empty")
+    if len(secret_text) > SECRET_MAX or any(ord(c) < 0x20 or ord(c) == 0x7F for c in secret_text):
+        raise UsageError(f"the {secret_label} is not a secret as issued (over {SECRET_MAX} characters or "
+                         "control characters); copy it again")
     secret = Secret(secret_text)
     try:
         profile = Profile(name, kind, identity, base_url, token_url, existing.default_fleet if existing else None,

@@ -15,7 +15,7 @@ from typing import Any
 
 from ..api import NotFoundError, Sim, SuperSimClient, SuperSimError
 from ..api.models import to_builtins
-from ..iccid import iccid_problem, normalize
+from ..iccid import ICCID_INPUT_MAX, iccid_problem, normalize
 from ..ops.bulk import DONE, SKIPPED, BulkRunner, Change, ItemOutcome, Plan, ResumeCounts, plan_change
 from ..ops.journal import (
     AccountLock,
@@ -27,18 +27,21 @@ from ..ops.journal import (
     list_runs,
     new_run_id,
 )
+from ..ops.names import ref_problem
 from ..ops.register import InputError, Registration, RegistrationRunner, check_registration, parse_registration_csv
 from ..ops.select import Selection, check_resolved, parse_iccid_lines, select_filtered, select_named
 from ..ops.sim_info import data_size, sim_details
+from ..textfile import FileProblem, read_text
 from .output import ProgressBar, csv_writer, note, print_json, table
 from .session import Session, UsageError
 
 EXIT_OK, EXIT_FAILED = 0, 1
+INPUT_FILE_MAX = 64 * 1024 * 1024  # an ICCID list or CSV: over a million SIMs fit in far less
 
 
 # ------------------------------------------------------------------- reading
 async def list_sims(client: SuperSimClient, args: argparse.Namespace) -> int:
-    iccid = _iccid_arg(args.iccid) if args.iccid else None
+    iccid = _iccid_arg(args.iccid) if args.iccid is not None else None
     fleet_names = {f.sid: f.unique_name or f.sid for f in await client.list_fleets().collect()}
     pager = client.list_sims(status=args.status, fleet=args.fleet, iccid=iccid, page_size=1000)
     count = 0
@@ -95,15 +98,18 @@ async def show_sim(client: SuperSimClient, args: argparse.Namespace) -> int:
 
 
 async def _find_one(client: SuperSimClient, ref: str) -> Sim:
-    value = normalize(ref)
-    if value.isdigit():
-        problem = iccid_problem(value)
+    value = normalize(ref[:ICCID_INPUT_MAX + 1])
+    if value[:1].isdigit():  # any script's digits: an ICCID meant, checked (ASCII digits only) with a message
+        problem = iccid_problem(ref)
         if problem:
             raise UsageError(problem)
         sim = await client.find_sim_by_iccid(value)
         if sim is None:
             raise UsageError(f"no SIM with ICCID {value} in this account")
         return sim
+    problem = ref_problem(ref, "SIM")
+    if problem:
+        raise UsageError(f"SIM {problem}")
     try:
         return check_resolved(ref, await client.fetch_sim(ref))
     except NotFoundError:
@@ -151,7 +157,11 @@ async def _select(client: SuperSimClient, args: argparse.Namespace) -> Selection
         text = await asyncio.to_thread(_read_input, args.iccid_file, "--iccid-file")
         named, problems = parse_iccid_lines(text)
         if problems:
-            raise UsageError(f"--iccid-file {args.iccid_file}:\n  " + "\n  ".join(problems))
+            shown = problems[:20] + ([f"… and {len(problems) - 20:,} more"] if len(problems) > 20 else [])
+            raise UsageError(f"--iccid-file {args.iccid_file}: nothing was sent:\n  " + "\n  ".join(shown))
+        if not named:
+            raise UsageError(f"--iccid-file {args.iccid_file}: the file names no SIMs (one ICCID or SIM SID per "
+                             "line expected); nothing was sent")
     if args.refs:
         values, problems = parse_iccid_lines("\n".join(args.refs))
         if problems:
@@ -280,14 +290,19 @@ async def register(session: Session, args: argparse.Namespace) -> int:
 
 def _registration_rows(args: argparse.Namespace) -> list[Registration]:
     if args.csv:
-        if args.iccid or args.code:
+        if args.iccid is not None or args.code is not None:
             raise UsageError("give either --csv FILE or ICCID CODE, not both")
+        if args.fleet or args.unique_name:
+            raise UsageError("--fleet and --unique-name are for a single SIM; with --csv put them in the fleet and "
+                             "unique_name columns")
         text = _read_input(args.csv, "--csv")
         try:
             return parse_registration_csv(text)
         except InputError as error:
-            raise UsageError(f"{args.csv}: nothing was sent:\n  " + "\n  ".join(error.problems)) from None
-    if not args.iccid or not args.code:
+            shown = error.problems[:20] + ([f"… and {len(error.problems) - 20:,} more"]
+                                           if len(error.problems) > 20 else [])
+            raise UsageError(f"--csv {args.csv}: nothing was sent:\n  " + "\n  ".join(shown)) from None
+    if args.iccid is None or args.code is None:
         raise UsageError("give ICCID and REGISTRATION_CODE, or --csv FILE")
     row, problems = check_registration(0, args.iccid, args.code, args.fleet, args.unique_name)
     if row is None:
@@ -395,11 +410,14 @@ class RunRefusedError(SuperSimError):
 
 
 def _read_input(path: str, flag: str) -> str:
-    """A user's input file, as text (a spreadsheet's UTF-8 BOM is dropped)."""
+    """A user's input file, as UTF-8 text (a spreadsheet's BOM is dropped): a regular file of at most
+    :data:`INPUT_FILE_MAX` bytes; anything else is a usage error naming the file (and line, for bad UTF-8)."""
     try:
-        return Path(path).read_text(encoding="utf-8-sig")
-    except OSError as error:
-        raise UsageError(f"{flag}: cannot read {path}: {error.strerror}") from None
+        text = read_text(Path(path), limit=INPUT_FILE_MAX)
+    except FileProblem as problem:
+        raise UsageError(f"{flag}: {problem}") from None
+    assert text is not None
+    return text
 
 
 def _iccid_arg(value: str) -> str:

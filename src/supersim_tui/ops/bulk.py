@@ -32,6 +32,9 @@ from ..api.errors import (
 )
 from .journal import Journal, JournalState
 from .limiter import AdaptiveLimiter
+from .names import NAME_FIELDS, PatternError, format_unique_name, pattern_fields, validate_pattern
+
+__all__ = ["NAME_FIELDS", "PatternError", "format_unique_name"]  # re-exported for older imports
 
 DEFAULT_CONCURRENCY = 16  # Twilio allows far more concurrent requests; 429s halve it
 FETCH_EACH_MAX = 20  # below this many settled SIMs, fetch each; above, confirm by listing
@@ -46,22 +49,8 @@ NOT_RUN = "not-run"  # cancelled before it was sent
 UNCONFIRMED = "unconfirmed"  # accepted by the API, still scheduled when following stopped
 
 
-NAME_FIELDS = ("iccid", "last4", "last6", "n", "sid")
-
-
-def format_unique_name(pattern: str, *, iccid: str, n: int, sid: str | None = None) -> str:
-    """Fill a unique-name pattern ({n}, {iccid}, {last4}, {last6}, and {sid} when known) for one SIM;
-    an unknown field raises KeyError."""
-    fields: dict[str, object] = {"iccid": iccid, "last4": iccid[-4:], "last6": iccid[-6:], "n": n}
-    if sid is not None:
-        fields["sid"] = sid
-    return pattern.format(**fields)
-
-
-def _pattern_fields(pattern: str) -> set[str]:
-    import string
-
-    return {field for _, field, _, _ in string.Formatter().parse(pattern) if field is not None}
+# The unique-name pattern helpers live in ops/names.py; these names stay importable from here.
+_pattern_fields = pattern_fields
 
 
 @dataclass(frozen=True)
@@ -78,17 +67,7 @@ class Change:
         if self.status is None and self.fleet_sid is None and self.unique_name_pattern is None:
             raise ValueError("a change needs a status, a fleet or a unique-name pattern")
         if self.unique_name_pattern is not None:
-            try:
-                fields = _pattern_fields(self.unique_name_pattern)
-            except ValueError as error:
-                raise ValueError(f"unique-name pattern: {error}") from None
-            unknown = fields - set(NAME_FIELDS)
-            if unknown:
-                raise ValueError(f"unique-name pattern: unknown field {{{sorted(unknown)[0]}}}; use "
-                                 + ", ".join("{" + f + "}" for f in NAME_FIELDS))
-            if not fields & {"iccid", "last4", "last6", "n", "sid"}:
-                raise ValueError("unique-name pattern: include {n}, {iccid}, {last4}, {last6} or {sid}, "
-                                 "or every SIM would get the same name")
+            validate_pattern(self.unique_name_pattern)  # PatternError (a ValueError) says what is wrong
 
     @property
     def kind(self) -> str:
@@ -204,14 +183,23 @@ def _plan_states(sims: Iterable[Sim], change: Change) -> Plan:
 
 
 def _plan_rename(sims: list[Sim], change: Change) -> Plan:
-    targets = [change.name_for(sim, n) for n, sim in enumerate(sims, start=1)]
+    targets: list[str] = []
+    problems: dict[int, str] = {}  # index → why that SIM's name cannot be made (e.g. over the length limit)
+    for n, sim in enumerate(sims, start=1):
+        try:
+            targets.append(change.name_for(sim, n))
+        except PatternError as error:
+            targets.append("")
+            problems[n - 1] = str(error)
     seen: dict[str, int] = {}
     for name in targets:
         seen[name] = seen.get(name, 0) + 1
     items = []
-    for sim, name in zip(sims, targets, strict=True):
+    for index, (sim, name) in enumerate(zip(sims, targets, strict=True)):
         action, reason = "send", ""
-        if sim.unique_name == name:
+        if index in problems:
+            action, reason = INVALID, problems[index]
+        elif sim.unique_name == name:
             action, reason = SKIPPED, "already has that name"
         elif seen[name] > 1:
             action, reason = INVALID, f"{seen[name]} SIMs would be named {name!r}"

@@ -32,8 +32,11 @@ from .bulk import (
 )
 from .journal import Journal, JournalState
 from .limiter import AdaptiveLimiter
+from .names import ref_problem, unique_name_problem
 
 CSV_FIELDS = ("iccid", "registration_code", "fleet", "unique_name")
+CSV_ROWS_MAX = 100_000  # one file, one run: a bigger batch is split into several files
+CSV_CELL_MAX = 1_000  # no valid ICCID, code, fleet or name comes near this
 
 
 @dataclass(frozen=True)
@@ -67,6 +70,12 @@ def check_registration(line: int, iccid: str, code: str, fleet: str | None = Non
     code_issue = registration_code_problem(code)
     if code_issue:
         problems.append(f"{where}registration_code: {code_issue}")
+    fleet_issue = ref_problem(fleet, "fleet") if fleet else None
+    if fleet_issue:
+        problems.append(f"{where}fleet: {fleet_issue}")
+    name_issue = unique_name_problem(unique_name) if unique_name else None
+    if name_issue:
+        problems.append(f"{where}unique_name: {name_issue}")
     if problems:
         return None, problems
     return Registration(line, normalize(iccid), code.strip(), fleet or None, unique_name or None), []
@@ -89,11 +98,29 @@ def check_registration_csv(text: str, fleets: Collection[str] | None = None) -> 
     rows: list[CsvRow] = []
     problems: list[str] = []
     seen: dict[str, int] = {}
-    reader = csv.reader(io.StringIO(text))
-    for line_number, row in enumerate(reader, start=1):
+    reader = csv.reader(io.StringIO(text), strict=True)  # a stray or unclosed quote is an error, not data
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as error:  # e.g. a cell over the csv module's 131,072-character limit, a NUL
+            problems.append(f"line {reader.line_num}: cannot be read as CSV ({error}); nothing after it was read")
+            break
+        line_number = reader.line_num
+        long_cell = next((index for index, cell in enumerate(row) if len(cell) > CSV_CELL_MAX), None)
+        if long_cell is not None:
+            name = CSV_FIELDS[long_cell] if long_cell < len(CSV_FIELDS) else f"field {long_cell + 1}"
+            rows.append(CsvRow(line_number, tuple(cell[:CSV_CELL_MAX] for cell in row[:len(CSV_FIELDS)]), None, (
+                f"line {line_number}, {name}: {len(row[long_cell]):,} characters; at most {CSV_CELL_MAX:,}",)))
+            continue
         cells = [cell.strip() for cell in row]
         if not cells or not any(cells) or cells[0].startswith("#"):
             continue
+        if len(rows) >= CSV_ROWS_MAX:
+            problems.append(f"line {line_number}: more than {CSV_ROWS_MAX:,} rows; split the file and import "
+                            "each part")
+            break
         if line_number == 1 and cells[0].lower() == "iccid":
             unknown = [c for c in cells if c.lower() not in CSV_FIELDS]
             if unknown:

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import re
 from dataclasses import dataclass
 
 from ..api import NotFoundError, Sim, SuperSimClient
 from ..api.errors import ResponseFormatError
-from ..iccid import iccid_problem, normalize
+from ..iccid import iccid_problem, is_ascii_digits, normalize
 
+_SIM_SID = re.compile(r"HS[0-9a-fA-F]{32}")
 LIST_INSTEAD_OF_LOOKUPS = 200  # above this many ICCIDs, one listing pass beats one lookup each
 
 
@@ -31,12 +33,17 @@ def parse_iccid_lines(text: str) -> tuple[list[str], list[str]]:
         line = raw.split("#", 1)[0].strip()
         if not line:
             continue
-        value = normalize(line) if not line.startswith("HS") else line
-        if not value.startswith("HS"):
-            problem = iccid_problem(value)
+        if line.startswith("HS"):
+            value = line
+            if not _SIM_SID.fullmatch(value):
+                problems.append(f"line {number}: not a SIM SID (HS and 32 hexadecimal digits) nor an ICCID")
+                continue
+        else:
+            problem = iccid_problem(line)
             if problem:
                 problems.append(f"line {number}: {problem}")
                 continue
+            value = normalize(line)
         if value not in seen:
             seen.add(value)
             values.append(value)
@@ -45,8 +52,8 @@ def parse_iccid_lines(text: str) -> tuple[list[str], list[str]]:
 
 async def select_named(client: SuperSimClient, refs: list[str], concurrency: int = 8) -> Selection:
     """SIMs for ICCIDs / SIDs / unique names, in the order given."""
-    iccids = [r for r in refs if r.isdigit()]
-    others = [r for r in refs if not r.isdigit()]
+    iccids = [r for r in refs if is_ascii_digits(r)]
+    others = [r for r in refs if not is_ascii_digits(r)]
     found: dict[str, Sim] = {}
     gate = asyncio.Semaphore(concurrency)
 
@@ -86,7 +93,13 @@ def check_resolved(ref: str, sim: Sim) -> Sim:
 
 async def select_filtered(client: SuperSimClient, *, fleet: str | None, status: str | None) -> Selection:
     """Every SIM in a fleet and/or with a status (server-side filters, 1,000 per page). Each SIM returned is
-    checked against the filters: a server that ignored one must not widen the selection."""
+    checked against the filters: a server that ignored one must not widen the selection.
+
+    An empty or blank fleet or status is refused (ValueError): sent as a filter it would be ignored, and
+    the selection would be every SIM of the account."""
+    for name, value in (("fleet", fleet), ("status", status)):
+        if value is not None and not value.strip():
+            raise ValueError(f"an empty {name} would select every SIM in the account; name the {name}")
     fleet_sid = None
     if fleet is not None:
         with contextlib.suppress(NotFoundError):

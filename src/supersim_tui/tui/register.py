@@ -26,7 +26,9 @@ from ..iccid import iccid_problem, normalize, registration_code_problem
 from ..ops.bulk import format_unique_name
 from ..ops.register import Registration, check_registration_csv
 from ..ops.register_queue import FAILED, QUEUED, REGISTERED, REGISTERING, WAITING, Entry, RegistrationQueue
+from ..textfile import FileProblem, read_text
 
+INPUT_FILE_MAX = 64 * 1024 * 1024  # as for `sims register --csv`
 STATUS_STYLE = {QUEUED: "dim", REGISTERING: "bold cyan", REGISTERED: "bold green", WAITING: "yellow",
                 FAILED: "bold red"}
 STATUS_GLYPH = {QUEUED: "…", REGISTERING: "↻", REGISTERED: "✓", WAITING: "⏸", FAILED: "✕"}
@@ -193,8 +195,11 @@ class RegisterScreen(Screen[None]):
 
 
 def _read_text(raw_path: str) -> str:
-    """A user's file as text (a spreadsheet's UTF-8 BOM dropped)."""
-    return Path(raw_path).expanduser().read_text(encoding="utf-8-sig")
+    """A user's file as text (a spreadsheet's UTF-8 BOM dropped); a FileProblem names what is wrong (not a
+    regular file, too big, not UTF-8 with the line), so a FIFO or a binary file cannot block or crash."""
+    text = read_text(Path(raw_path).expanduser(), limit=INPUT_FILE_MAX)
+    assert text is not None
+    return text
 
 
 class CsvImportScreen(ModalScreen[list[Registration] | None]):
@@ -240,9 +245,8 @@ class CsvImportScreen(ModalScreen[list[Registration] | None]):
             return
         try:
             text = await asyncio.to_thread(_read_text, raw)
-        except (OSError, UnicodeDecodeError) as error:
-            reason = error.strerror if isinstance(error, OSError) else "not UTF-8 text"
-            problem.update(f"File: cannot read {raw}: {reason}")
+        except FileProblem as error:
+            problem.update(f"File: {error}")
             return
         names = {f.sid for f in self.fleets} | {f.unique_name for f in self.fleets if f.unique_name}
         rows, file_problems = check_registration_csv(text, fleets=names)
