@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from ..api import NotFoundError, Sim, SuperSimClient
 from ..iccid import iccid_problem, normalize
+from .parallel import all_of
 
 LIST_INSTEAD_OF_LOOKUPS = 200  # above this many ICCIDs, one listing pass beats one lookup each
 
@@ -69,8 +70,8 @@ async def select_named(client: SuperSimClient, refs: list[str], concurrency: int
                 if not wanted:
                     break
     else:
-        await asyncio.gather(*(one_iccid(i) for i in iccids))
-    await asyncio.gather(*(one_ref(r) for r in others))
+        await all_of(one_iccid(i) for i in iccids)
+    await all_of(one_ref(r) for r in others)
     return Selection([found[r] for r in refs if r in found], [r for r in refs if r not in found])
 
 
