@@ -271,3 +271,36 @@ def test_error_json_of_any_shape(body: dict[str, Any]) -> None:
     """Twilio error JSON with fields of any type or content gives an ApiError with a printable message."""
     error = _error_from(_response(400, "application/json", msgspec.json.encode(body)))
     assert isinstance(error, ApiError) and is_printable(str(error))
+
+
+async def test_drip_over_a_real_socket_ends_at_the_deadline() -> None:
+    """Over a real loopback socket (httpx's own per-read timeout never fires: a byte comes every 50 ms),
+    a reply that never completes ends at response_timeout, and the listing with it."""
+    writers: list[asyncio.StreamWriter] = []
+
+    async def drip(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        writers.append(writer)
+        await reader.readuntil(b"\r\n\r\n")
+        writer.write(b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 100000\r\n\r\n{")
+        try:
+            while True:
+                await asyncio.sleep(0.05)
+                writer.write(b" ")
+                await writer.drain()
+        except (ConnectionError, asyncio.CancelledError):
+            writer.close()
+
+    server = await asyncio.start_server(drip, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    started = time.monotonic()
+    try:
+        async with SuperSimClient(BasicAuth("AC1", "t"), base_url=f"http://127.0.0.1:{port}", timeout=5.0,
+                                  response_timeout=0.4, retry=RetryPolicy(attempts=1)) as client:
+            with pytest.raises(RequestTimeoutError, match="in time"):
+                await asyncio.wait_for(client.list_sims().collect(), 10)
+    finally:
+        for writer in writers:
+            writer.close()
+        server.close()
+        await server.wait_closed()
+    assert time.monotonic() - started < 3.0
