@@ -304,3 +304,13 @@ async def test_drip_over_a_real_socket_ends_at_the_deadline() -> None:
         server.close()
         await server.wait_closed()
     assert time.monotonic() - started < 3.0
+
+
+async def test_tui_sign_in_with_plain_http_token_url_is_a_message() -> None:
+    """Signing in (TUI) with a KORE token URL on plain http elsewhere is a SignInError naming the rule."""
+    from supersim_tui.connect import Connector, SignInError
+
+    with pytest.raises(SignInError, match="KORE token URL") as refused:
+        await Connector().sign_in(profile="kore", kind="kore", identity="client", secret="kore-s3cret",
+                                  base_url="https://api.test", token_url="http://10.0.0.1/oauth2/token", store="none")
+    assert "kore-s3cret" not in str(refused.value)
