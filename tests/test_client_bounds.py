@@ -314,3 +314,52 @@ async def test_tui_sign_in_with_plain_http_token_url_is_a_message() -> None:
         await Connector().sign_in(profile="kore", kind="kore", identity="client", secret="kore-s3cret",
                                   base_url="https://api.test", token_url="http://10.0.0.1/oauth2/token", store="none")
     assert "kore-s3cret" not in str(refused.value)
+
+
+async def test_parallel_failure_cancels_and_awaits_the_rest() -> None:
+    """all_of/together: the first failure is raised as itself (not an ExceptionGroup), after every sibling
+    was cancelled and has finished; no task is left running or unretrieved."""
+    from supersim_tui.ops.parallel import all_of, together
+
+    finished: list[str] = []
+
+    async def slow(name: str) -> str:
+        try:
+            await asyncio.sleep(10)
+        finally:
+            finished.append(name)
+        return name
+
+    async def fails() -> str:
+        await asyncio.sleep(0.01)
+        raise RequestTimeoutError("boom")
+
+    before = asyncio.all_tasks()
+    with pytest.raises(RequestTimeoutError, match="boom"):
+        await all_of([slow("a"), fails(), slow("b")])
+    assert sorted(finished) == ["a", "b"]
+    with pytest.raises(RequestTimeoutError):
+        await together(slow("c"), fails())
+    assert "c" in finished and asyncio.all_tasks() == before
+    assert await together(asyncio.sleep(0, "x"), asyncio.sleep(0, 1)) == ("x", 1)
+
+
+def test_command_deadline(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """A read-only command that keeps getting pages in time still ends at command_timeout, with exit 1."""
+    from supersim_tui.commands import session as session_module
+
+    class Slow(FaultServer):
+        async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+            await asyncio.sleep(0.05)
+            return await super().handle_async_request(request)
+
+    def fake_session(args: object) -> session_module.Session:
+        client = _client(Slow("endless-sims"), walk_timeout=60, command_timeout=0.5)
+        return session_module.Session(client, "AC1", False)
+
+    monkeypatch.setattr(session_module, "open_session", fake_session)
+    started = time.monotonic()
+    code = cli.main(["sims", "list"])
+    out, err = capsys.readouterr()
+    assert code == 1 and "did not finish in time (0.5 s)" in err and "Traceback" not in err
+    assert time.monotonic() - started < 3.0
