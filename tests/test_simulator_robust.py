@@ -56,7 +56,7 @@ async def test_bad_page_token_is_a_400(http: httpx.AsyncClient, token: str) -> N
 
 @pytest.mark.parametrize("count", ["abc", "²", "-5", "10000000", ""])
 async def test_registrable_count_is_checked(http: httpx.AsyncClient, count: str) -> None:
-    """/_simulator/registrable?count= takes 1 to 1,000; anything else is a 400 with 20001."""
+    """/_simulator/registrable?count= takes 1 to 100,000; anything else is a 400 with 20001."""
     _error(await http.get("/_simulator/registrable", params={"count": count}), 400, 20001)
     ok = await http.get("/_simulator/registrable", params={"count": "3"})
     assert ok.status_code == 200 and len(ok.json()["registrable"]) == 3

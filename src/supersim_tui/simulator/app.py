@@ -561,8 +561,8 @@ class Simulator:
 
     async def admin_registrable(self, request: Request) -> Response:
         raw = request.query_params.get("count", "20")
-        if not (raw.isascii() and raw.isdigit() and 1 <= int(raw) <= 1000):
-            return _error(invalid("count", "must be a whole number from 1 to 1000"))
+        if not (raw.isascii() and raw.isdigit() and len(raw) <= 6 and 1 <= int(raw) <= 100_000):
+            return _error(invalid("count", "must be a whole number from 1 to 100000"))
         count = int(raw)
         pairs = registrable_examples(self.state, count)
         return _json({"registrable": [{"iccid": i, "registration_code": c} for i, c in pairs]})
