@@ -162,7 +162,8 @@ async def test_pager_stops_on_a_looping_server() -> None:
 
 
 async def test_foreign_next_page_url_is_not_followed_with_credentials() -> None:
-    """A next_page_url on another host is fetched from our own base URL, never sending our auth elsewhere."""
+    """A next_page_url on another host is refused (the listing stops with a clear error), never followed
+    with our credentials and never quietly rewritten to our host."""
     hosts: list[str] = []
 
     def handler(request: httpx.Request) -> httpx.Response:
@@ -174,8 +175,9 @@ async def test_foreign_next_page_url_is_not_followed_with_credentials() -> None:
 
     async with SuperSimClient(BasicAuth("AC1", "t"), base_url="http://127.0.0.1",
                               transport=httpx.MockTransport(handler)) as client:
-        await client.list_fleets().collect()
-    assert hosts == ["127.0.0.1", "127.0.0.1"]
+        with pytest.raises(ResponseFormatError, match="another host"):
+            await client.list_fleets().collect()
+    assert hosts == ["127.0.0.1"]
 
 
 # ----------------------------------------------------------------- error classes

@@ -406,10 +406,11 @@ async def test_mark_all_and_bulk_retry_failures_are_reported() -> None:
 
 
 def test_printable_drops_control_characters_only() -> None:
-    """C0/C1 controls, DEL and bidi overrides go; tab, newline and ordinary Unicode stay."""
+    """Escape sequences go whole; C0/C1 controls, DEL and bidi overrides are replaced; newline and ordinary Unicode stay."""
     from supersim_tui.tui.format import printable
 
-    assert printable("a\x1b[31mb\x07c\x9bd\x7fe\u202ef\tg\nh") == "a[31mbcdef\tg\nh"
+    shown = printable("a\x1b[31mb\x07c\x7fe\u202ef\tg\nh")
+    assert shown == "ab\ufffdc\ufffde\ufffdf g\nh"  # the escape sequence is gone, not half-shown
     assert printable("Ünïcode ☃ 名前") == "Ünïcode ☃ 名前"
     assert printable(None) == ""
 

@@ -495,18 +495,33 @@ def _run_command(args: argparse.Namespace) -> int:
         args.concurrency = min(settings.concurrency, 4) if args.action == "register" else settings.concurrency
     args.confirm_setting = settings.confirm
 
+    from .api.text import printable
+
+    read_only = args.command in ("status", "fleets", "naps", "networks") or args.action in ("list", "show", "runs")
+    deadline: list[float] = []
+
     async def run() -> int:
         session = open_session(args)
         async with session.client:
-            return await handler(session, args)
+            if not read_only:  # bulk runs are journaled, show progress and can be stopped: no overall deadline
+                return await handler(session, args)
+            deadline.append(session.client.command_timeout)
+            async with asyncio.timeout(session.client.command_timeout):
+                return await handler(session, args)
 
     try:
         return asyncio.run(run())
     except UsageError as error:
-        print(f"supersim-tui: {error}", file=sys.stderr)
+        print(f"supersim-tui: {printable(error, multiline=True)}", file=sys.stderr)
         return EXIT_USAGE
     except SuperSimError as error:
-        print(f"supersim-tui: {error}" + (f"\n{error.hint}" if error.hint else ""), file=sys.stderr)
+        print(f"supersim-tui: {printable(error, multiline=True)}" + (f"\n{error.hint}" if error.hint else ""),
+              file=sys.stderr)
+        return EXIT_FAILED
+    except TimeoutError:
+        seconds = f" ({deadline[0]:g} s)" if deadline else ""
+        print(f"supersim-tui: the command did not finish in time{seconds}; the API is too slow or not answering. "
+              "Try again later, or ask for less (e.g. --fleet, --limit).", file=sys.stderr)
         return EXIT_FAILED
     except KeyboardInterrupt:
         print("supersim-tui: interrupted", file=sys.stderr)

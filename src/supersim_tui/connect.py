@@ -74,8 +74,12 @@ class Connector:
             credentials = await asyncio.to_thread(resolve, profile=name, env={})
         except CredentialsError as error:
             raise SignInError(str(error)) from None
+        try:
+            client = self.make_client(credentials)
+        except ValueError as error:  # e.g. a KORE token URL that is not https
+            raise SignInError(str(error)) from None
         self.active_profile = name
-        return Connection(self.make_client(credentials), f"{credentials.identity} ({name})", name)
+        return Connection(client, f"{credentials.identity} ({name})", name)
 
     async def sign_in(self, *, profile: str, kind: str, identity: str, secret: str, base_url: str,
                       token_url: str | None = None, store: str = "keyring") -> Connection:
@@ -99,7 +103,10 @@ class Connector:
             raise SignInError(str(error)) from None
         credentials = Credentials(kind, saved.identity, Secret(secret), saved.base_url, saved.token_url,
                                   f"profile {saved.name}")
-        client = self.make_client(credentials)
+        try:
+            client = self.make_client(credentials)
+        except ValueError as error:  # e.g. a KORE token URL that is not https
+            raise SignInError(str(error)) from None
         try:
             await client.list_naps().next_page()
         except (AuthenticationError, PermissionDeniedError) as error:

@@ -14,6 +14,8 @@ from collections.abc import AsyncGenerator, Callable, Generator
 
 import httpx
 
+TOKEN_TIMEOUT = 30.0  # seconds for each step of the token request (connect, each read, write)
+
 
 class Secret:
     """A string that does not show itself. Call :meth:`reveal` where it is really needed."""
@@ -70,8 +72,13 @@ class OAuthClientCredentials(httpx.Auth):
     """
 
     def __init__(self, token_url: str, client_id: str, client_secret: Secret | str, *,
-                 refresh_margin: float = 60.0, clock: Callable[[], float] = time.monotonic):
-        self.token_url = token_url
+                 refresh_margin: float = 60.0, clock: Callable[[], float] = time.monotonic,
+                 timeout: float = TOKEN_TIMEOUT):
+        from .urls import check_url
+
+        # The client secret goes to this URL: https, or http on loopback only (the simulator).
+        self.token_url = check_url(token_url, "KORE token URL")
+        self.timeout = timeout
         self.client_id = client_id
         self._secret = client_secret if isinstance(client_secret, Secret) else Secret(client_secret)
         self.refresh_margin = refresh_margin
@@ -84,11 +91,13 @@ class OAuthClientCredentials(httpx.Auth):
         return f"OAuthClientCredentials(token_url={self.token_url!r}, client_id={self.client_id!r})"
 
     def _token_request(self) -> httpx.Request:
+        # A request built here gets no timeout from the client: give it its own (connect, each read, write).
+        # The client's whole-response deadline covers the token request too, as part of the request it serves.
         return httpx.Request("POST", self.token_url, data={
             "grant_type": "client_credentials",
             "client_id": self.client_id,
             "client_secret": self._secret.reveal(),
-        })
+        }, extensions={"timeout": httpx.Timeout(self.timeout, connect=min(self.timeout, 10.0)).as_dict()})
 
     def _store(self, response: httpx.Response) -> None:
         from .errors import AuthenticationError, ResponseFormatError

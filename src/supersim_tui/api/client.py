@@ -13,7 +13,8 @@ Retries are decided per request kind:
 
 from __future__ import annotations
 
-import ipaddress
+import asyncio
+import math
 import re
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any, TypeVar
@@ -49,8 +50,16 @@ from .models import (
 )
 from .paging import Pager
 from .retry import RetryPolicy, parse_retry_after
+from .text import printable
+from .urls import check_url, redact_url, same_origin
 
 DEFAULT_BASE_URL = "https://supersim.twilio.com"
+# Deadlines (seconds) and bounds; each can be set where the client is built.
+RESPONSE_TIMEOUT = 30.0  # one whole response, body included (a server dripping bytes ends here)
+WALK_TIMEOUT = 900.0  # one walk through a list, every page (1,000 pages of 1,000 SIMs at ~0.5 s each fit)
+COMMAND_TIMEOUT = 1800.0  # a whole read-only CLI command
+MAX_PAGES = 20_000  # pages in one walk: 20 million records at 1,000 a page
+MAX_RESPONSE_BYTES = 64 * 1024 * 1024  # a page of 1,000 SIMs is about 1 MB
 MAX_PAGE_SIZE = 1000
 USER_AGENT = "supersim-tui"
 _SIM_SID = re.compile(r"HS[0-9a-fA-F]{32}")
@@ -69,25 +78,9 @@ class AlreadyRegisteredError(ValidationError):
 
 
 def check_base_url(url: str) -> str:
-    """Accept https, or http only for a loopback host (the simulator). Returns it without a trailing /."""
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ValueError(f"base URL {url!r} must look like https://host")
-    if parts.scheme == "http" and not _is_loopback(parts.hostname):
-        raise ValueError(
-            f"base URL {url!r} uses plain http on a non-loopback host; use https "
-            "(plain http is only accepted for 127.0.0.1/localhost, e.g. the simulator)"
-        )
-    return url.rstrip("/")
-
-
-def _is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
+    """Accept https, or http only for a loopback host (the simulator); no user:password@.
+    Returns it without a trailing /."""
+    return check_url(url, "base URL")
 
 
 def _page_type(key: str, item: type[Any]) -> type[Any]:
@@ -122,14 +115,27 @@ class SuperSimClient:
     """Async client for the Super SIM v1 API. Use as ``async with SuperSimClient(...) as client``.
 
     ``transport`` lets tests and ``--demo`` run against the in-process simulator.
+
+    Bounds: ``timeout`` is httpx's per-operation timeout (connect, each read);
+    ``response_timeout`` bounds one whole response, body included; ``walk_timeout``
+    and ``max_pages`` bound one walk through a list; ``command_timeout`` is what a
+    read-only CLI command may take in all; ``max_response_bytes`` caps one body.
     """
 
     def __init__(self, auth: httpx.Auth, *, base_url: str = DEFAULT_BASE_URL,
                  transport: httpx.AsyncBaseTransport | None = None, timeout: float = 30.0,
-                 retry: RetryPolicy | None = None, page_size: int = 50):
+                 retry: RetryPolicy | None = None, page_size: int = 50,
+                 response_timeout: float = RESPONSE_TIMEOUT, walk_timeout: float = WALK_TIMEOUT,
+                 command_timeout: float = COMMAND_TIMEOUT, max_pages: int = MAX_PAGES,
+                 max_response_bytes: int = MAX_RESPONSE_BYTES):
         self.base_url = check_base_url(base_url)
         self.retry = retry or RetryPolicy()
         self.page_size = max(1, min(page_size, MAX_PAGE_SIZE))
+        self.response_timeout = response_timeout
+        self.walk_timeout = walk_timeout
+        self.command_timeout = command_timeout
+        self.max_pages = max_pages
+        self.max_response_bytes = max_response_bytes
         self._http = httpx.AsyncClient(
             base_url=self.base_url, auth=auth, transport=transport,
             timeout=httpx.Timeout(timeout, connect=min(timeout, 10.0)),
@@ -166,20 +172,53 @@ class SuperSimClient:
         return parts.path + (f"?{parts.query}" if parts.query else "")
 
     async def _attempt(self, method: str, url: str, params: Mapping[str, str] | None,
-                       data: FormData | None) -> httpx.Response:
+                       data: FormData | None, seconds: float) -> httpx.Response:
+        """One try: the whole exchange (token request, headers and body) within ``seconds``."""
         self.requests_sent += 1
+        shown = redact_url(self.base_url)
         try:
-            response = await self._http.request(method, self._local(url), params=params, data=data)
+            async with asyncio.timeout(max(seconds, 0.0)):
+                response = await self._exchange(method, url, params, data)
+        except TimeoutError:
+            raise RequestTimeoutError(f"No complete reply from {shown} in time (waited {_secs(seconds)}); "
+                                      "the server or the network is too slow") from None
         except (httpx.ConnectError, httpx.ConnectTimeout):
-            raise ConnectFailedError(f"Could not connect to {self.base_url}") from None
+            raise ConnectFailedError(f"Could not connect to {shown}") from None
         except httpx.TimeoutException as exc:
-            raise RequestTimeoutError(f"No reply from {self.base_url} in time ({type(exc).__name__})") from None
+            raise RequestTimeoutError(f"No reply from {shown} in time ({type(exc).__name__})") from None
         except httpx.TransportError as exc:
-            raise TransportError(f"Could not complete the request to {self.base_url}: "
-                                 f"{type(exc).__name__}: {exc}") from None
+            raise TransportError(f"Could not complete the request to {shown}: "
+                                 f"{type(exc).__name__}: {printable(exc)}") from None
         if response.status_code >= 400:
             raise _error_from(response)
         return response
+
+    async def _exchange(self, method: str, url: str, params: Mapping[str, str] | None,
+                        data: FormData | None) -> httpx.Response:
+        """Send and read the body, at most ``max_response_bytes`` of it."""
+        request = self._http.build_request(method, self._local(url), params=params, data=data)
+        response = await self._http.send(request, stream=True)
+        try:
+            declared = response.headers.get("content-length", "")
+            if declared.isdigit() and int(declared) > self.max_response_bytes:
+                raise self._too_big(request)
+            chunks: list[bytes] = []
+            size = 0
+            async for chunk in response.aiter_bytes():
+                size += len(chunk)
+                if size > self.max_response_bytes:
+                    raise self._too_big(request)
+                chunks.append(chunk)
+        finally:
+            await response.aclose()
+        headers = [(k, v) for k, v in response.headers.multi_items()
+                   if k.lower() not in ("content-encoding", "content-length", "transfer-encoding")]
+        return httpx.Response(response.status_code, headers=headers, content=b"".join(chunks), request=request,
+                              extensions={"reason_phrase": response.reason_phrase.encode("ascii", "replace")})
+
+    def _too_big(self, request: httpx.Request) -> ResponseFormatError:
+        return ResponseFormatError(f"The reply from {request.url.path} is larger than "
+                                   f"{self.max_response_bytes // (1024 * 1024)} MB; stopped reading it")
 
     async def _send(self, method: str, url: str, *, params: Mapping[str, str] | None = None,
                     data: FormData | None = None,
@@ -192,8 +231,11 @@ class SuperSimClient:
         ambiguous_before = False
         while True:
             attempt += 1
+            # Each try gets a whole response's time, but never more than the retries have left.
+            seconds = min(self.response_timeout, max(deadline - policy.clock(), 0.0)) if attempt > 1 \
+                else self.response_timeout
             try:
-                return await self._attempt(method, url, params, data)
+                return await self._attempt(method, url, params, data, seconds)
             except SuperSimError as error:
                 error.after_ambiguous = ambiguous_before
                 not_processed = isinstance(error, RateLimitedError | ConnectFailedError)
@@ -225,11 +267,15 @@ class SuperSimClient:
         kind = page_type(key, model)
 
         async def fetch(url: str, first_params: dict[str, str] | None) -> tuple[list[T], str | None]:
+            if not same_origin(url, self.base_url):
+                raise ResponseFormatError(
+                    f"The API sent a next page link to another host or scheme ({redact_url(url)[:200]}); "
+                    f"links must stay on {redact_url(self.base_url)}, so the listing was stopped")
             response = await self._send("GET", url, params=first_params, safe=True)
             page = _decode(response, kind)
             return list(getattr(page, key)), page.meta.next_page_url
 
-        return Pager(fetch, path, query)
+        return Pager(fetch, path, query, max_pages=self.max_pages, walk_timeout=self.walk_timeout)
 
     async def _create(self, path: str, data: FormData, model: type[T],
                       recover: Callable[[], Awaitable[T | None]] | None) -> T:
@@ -403,12 +449,16 @@ def _seg(value: str) -> str:
     return quote(value, safe="")
 
 
+def _secs(seconds: float) -> str:
+    return f"{seconds:.0f} s" if seconds >= 10 or math.isclose(seconds, round(seconds)) else f"{seconds:.1f} s"
+
+
 def _decode(response: httpx.Response, model: type[T]) -> T:
     content_type = response.headers.get("content-type", "")
     if "json" not in content_type:
         raise ResponseFormatError(
             f"Expected JSON from {response.request.url.path} but got "
-            f"{content_type or 'no content type'} (HTTP {response.status_code}); "
+            f"{printable(content_type[:100]) or 'no content type'} (HTTP {response.status_code}); "
             "is the base URL right?", status=response.status_code)
     try:
         return msgspec.json.decode(response.content, type=model)
@@ -439,9 +489,11 @@ def _error_from(response: httpx.Response) -> ApiError:
         body = msgspec.json.decode(response.content, type=_ErrorBody)
         code, message, more_info = body.code, body.message, body.more_info
     except (msgspec.DecodeError, msgspec.ValidationError):
-        kind = response.headers.get("content-type", "no content type").split(";")[0]
-        message = f"HTTP {status} {response.reason_phrase or ''}".strip() + f" (the reply was not JSON: {kind})"
-    message = message or f"HTTP {status}"
+        kind = printable(response.headers.get("content-type", "no content type").split(";")[0][:100])
+        reason = printable(response.reason_phrase or "")[:100]
+        message = f"HTTP {status} {reason}".strip() + f" (the reply was not JSON: {kind})"
+    message = printable(message or f"HTTP {status}")
+    more_info = printable(more_info) if more_info else None
     kwargs: dict[str, Any] = {"status": status, "code": code, "more_info": more_info}
     if status == 401:
         return AuthenticationError(message, **kwargs)

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
+import time
 from collections import deque
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Generic, TypeVar
 
 T = TypeVar("T")
 
+MAX_EMPTY_PAGES = 5  # empty pages in a row that still link on: a server whose links never end
 FetchPage = Callable[[str, dict[str, str] | None], Awaitable[tuple[list[T], str | None]]]
 
 
@@ -16,12 +19,16 @@ class Pager(Generic[T], AsyncIterator[T]):
 
     ``async for sim in client.list_sims(...)`` walks everything; the TUI uses
     :meth:`next_page` to load one page per scroll step. Following stops when the
-    server gives no ``next_page_url``; a link seen before, or more than ``max_pages``
-    pages, stops it (a guard against a server that loops).
+    server gives no ``next_page_url``. Guards against a server whose links never end
+    raise :class:`ResponseFormatError`: a link seen before, more than ``max_pages``
+    pages, or :data:`MAX_EMPTY_PAGES` empty pages in a row that still link on. A walk
+    (``async for`` or :meth:`collect`) also ends after ``walk_timeout`` seconds with
+    :class:`RequestTimeoutError`; :meth:`next_page` alone, paced by a person, does not.
     """
 
     def __init__(self, fetch: FetchPage[T], path: str, params: dict[str, str] | None,
-                 max_pages: int = 100_000):
+                 max_pages: int = 20_000, walk_timeout: float | None = None,
+                 clock: Callable[[], float] = time.monotonic):
         self._fetch = fetch
         self._next: str | None = path
         self._params = params
@@ -30,6 +37,10 @@ class Pager(Generic[T], AsyncIterator[T]):
         self._max_pages = max_pages
         self._seen: set[str] = set()
         self._links: list[str] = []  # the link each page was read from, to read it again
+        self._empty_run = 0
+        self._walk_timeout = walk_timeout
+        self._clock = clock
+        self._walk_started: float | None = None
 
     @property
     def has_more(self) -> bool:
@@ -41,12 +52,15 @@ class Pager(Generic[T], AsyncIterator[T]):
 
     async def next_page(self) -> list[T]:
         """The next page's items ([] when there are no more)."""
-        if self._next is None or self._pages >= self._max_pages:
-            self._next = None
-            return []
-        if self._next in self._seen:
-            from .errors import ResponseFormatError
+        from .errors import ResponseFormatError
 
+        if self._next is None:
+            return []
+        if self._pages >= self._max_pages:
+            self._next = None
+            raise ResponseFormatError(f"The API kept linking to more pages after {self._max_pages:,} pages; "
+                                      "stopped (its page links never end)")
+        if self._next in self._seen:
             self._next = None
             raise ResponseFormatError("The API sent the same page link twice; stopped to avoid looping")
         items, following = await self._fetch(self._next, self._params if self._pages == 0 else None)
@@ -54,7 +68,32 @@ class Pager(Generic[T], AsyncIterator[T]):
         self._links.append(self._next)
         self._pages += 1
         self._next = following
+        self._empty_run = self._empty_run + 1 if not items and following else 0
+        if self._empty_run >= MAX_EMPTY_PAGES:
+            self._next = None
+            raise ResponseFormatError(f"The API sent {self._empty_run} empty pages in a row that still link to "
+                                      "more; stopped (its page links never end)")
         return items
+
+    async def walk_page(self) -> list[T]:
+        """:meth:`next_page` as a step of a whole walk: within what is left of ``walk_timeout``."""
+        if self._walk_timeout is None:
+            return await self.next_page()
+        if self._walk_started is None:
+            self._walk_started = self._clock()
+        left = self._walk_started + self._walk_timeout - self._clock()
+        try:
+            if left <= 0:
+                raise TimeoutError
+            async with asyncio.timeout(left):
+                return await self.next_page()
+        except TimeoutError:
+            from .errors import RequestTimeoutError
+
+            self._next = None
+            raise RequestTimeoutError(
+                f"Listing did not finish in time ({self._walk_timeout:g} s, {self._pages:,} pages read); "
+                "the server is too slow or its pages never end") from None
 
     async def page_again(self, index: int) -> list[T]:
         """Read page ``index`` (0-based, already read once) again, from the link it came from.
@@ -73,7 +112,7 @@ class Pager(Generic[T], AsyncIterator[T]):
         while not self._buffer:
             if not self.has_more:
                 raise StopAsyncIteration
-            self._buffer.extend(await self.next_page())
+            self._buffer.extend(await self.walk_page())
         return self._buffer.popleft()
 
     async def collect(self, limit: int | None = None) -> list[T]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import email.utils
+import math
 import random
 import time
 from collections.abc import Awaitable, Callable
@@ -30,7 +31,8 @@ class RetryPolicy:
 
     def backoff(self, attempt: int, retry_after: float | None) -> float:
         """Seconds to wait before try ``attempt + 1`` (``attempt`` counts from 1)."""
-        if retry_after is not None:
+        if retry_after is not None and math.isfinite(retry_after):
+            # An absurd Retry-After (10^9 s) is capped; the caller then sees it does not fit the deadline.
             return min(max(retry_after, 0.0), self.total_seconds)
         ceiling = min(self.max_delay, self.base_delay * 2 ** (attempt - 1))
         return self.rng.uniform(ceiling / 2, ceiling)  # "equal jitter"
@@ -43,13 +45,15 @@ def parse_retry_after(value: str | None, now: Callable[[], float] = time.time) -
     """Retry-After as seconds: either delta-seconds or an HTTP date."""
     if not value:
         return None
-    value = value.strip()
+    value = value.strip()[:100]
     try:
-        return max(float(value), 0.0)
+        seconds = float(value)
     except ValueError:
-        pass
-    try:
-        moment = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    return max(moment.timestamp() - now(), 0.0)
+        try:
+            moment = email.utils.parsedate_to_datetime(value)
+            seconds = moment.timestamp() - now()
+        except (TypeError, ValueError, OverflowError, IndexError):
+            return None
+    if not math.isfinite(seconds):
+        return None  # "nan", "inf": not a time to wait
+    return max(seconds, 0.0)

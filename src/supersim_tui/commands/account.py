@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 from collections.abc import Sequence
 
 from ..api import Network, SuperSimClient
 from ..api.models import to_builtins
+from ..ops.parallel import all_of, together
 from ..ops.summary import STATUSES, account_summary
 from .output import print_json, table
 
@@ -47,8 +47,8 @@ async def fleets_list(client: SuperSimClient, args: argparse.Namespace) -> int:
 
 
 async def naps_list(client: SuperSimClient, args: argparse.Namespace) -> int:
-    naps, fleets = await asyncio.gather(client.list_naps().collect(), client.list_fleets().collect())
-    networks = await asyncio.gather(*(client.list_nap_networks(n.sid).collect() for n in naps))
+    naps, fleets = await together(client.list_naps().collect(), client.list_fleets().collect())
+    networks = await all_of(client.list_nap_networks(n.sid).collect() for n in naps)
     users: dict[str, list[str]] = {}
     for fleet in fleets:
         users.setdefault(fleet.network_access_profile_sid or "", []).append(fleet.unique_name or fleet.sid)

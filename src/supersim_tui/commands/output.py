@@ -1,15 +1,25 @@
-"""Plain-text tables, JSON and CSV on stdout; progress and questions on stderr."""
+"""Plain-text tables, JSON and CSV on stdout; progress and questions on stderr.
+
+Everything printed here passes :func:`printable` (or, for JSON, escapes), so a name or
+message from the server cannot steer the terminal.
+"""
 
 from __future__ import annotations
 
 import csv
 import json
+import re
 import sys
 import time
 from collections.abc import Iterable, Sequence
 from typing import Any, TextIO
 
+from ..api.text import printable
 from ..ops.bulk import Progress
+
+# Characters JSON leaves raw (ensure_ascii=False) that a terminal would act on: C1 controls, DEL,
+# bidi overrides and line separators. They can only occur inside JSON strings, so \uXXXX keeps the data.
+_JSON_UNSAFE = re.compile("[\x7f-\x9f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
 
 
 def table(headers: Sequence[str], rows: Iterable[Sequence[object]], out: TextIO | None = None) -> None:
@@ -29,22 +39,41 @@ def _cell(value: object) -> str:
         return "-"
     if isinstance(value, bool):
         return "yes" if value else "no"
-    return str(value)
+    return printable(value)
 
 
 def print_json(data: Any, out: TextIO | None = None) -> None:
     out = out or sys.stdout
-    json.dump(data, out, indent=2, default=str, ensure_ascii=False)
-    out.write("\n")
+    out.write(json_text(data, indent=2) + "\n")
+
+
+def json_text(data: Any, indent: int | None = None) -> str:
+    """JSON (UTF-8 kept readable) with terminal-control characters escaped as \\uXXXX."""
+    text = json.dumps(data, indent=indent, default=str, ensure_ascii=False)
+    return _JSON_UNSAFE.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
+
+
+class _PrintableCsv:
+    """A csv writer whose text cells pass :func:`printable` (CSV is read on terminals and in spreadsheets)."""
+
+    def __init__(self, out: TextIO):
+        self._writer = csv.writer(out, lineterminator="\n")
+
+    def writerow(self, row: Iterable[object]) -> None:
+        self._writer.writerow([printable(cell) if isinstance(cell, str) else cell for cell in row])
+
+    def writerows(self, rows: Iterable[Iterable[object]]) -> None:
+        for row in rows:
+            self.writerow(row)
 
 
 def csv_writer(out: TextIO | None = None) -> Any:
-    return csv.writer(out or sys.stdout, lineterminator="\n")
+    return _PrintableCsv(out or sys.stdout)
 
 
 def note(message: str) -> None:
     """A line for the person, never for a pipe: stderr."""
-    print(message, file=sys.stderr)
+    print(printable(message, multiline=True), file=sys.stderr)
 
 
 def confirm(question: str) -> bool:

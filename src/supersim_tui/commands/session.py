@@ -36,7 +36,11 @@ def open_session(args: argparse.Namespace) -> Session:
                               default_profile=settings.default_profile)
     except (CredentialsError, ValueError) as error:
         raise UsageError(str(error)) from None
-    return Session(make_client(credentials), credentials.identity, False)
+    try:
+        client = make_client(credentials)
+    except ValueError as error:  # e.g. a KORE token URL that is not https
+        raise UsageError(str(error)) from None
+    return Session(client, credentials.identity, False)
 
 
 def make_client(credentials: Credentials) -> SuperSimClient:

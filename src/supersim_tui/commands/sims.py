@@ -15,6 +15,7 @@ from typing import Any
 
 from ..api import NotFoundError, Sim, SuperSimClient, SuperSimError
 from ..api.models import to_builtins
+from ..api.text import printable
 from ..iccid import ICCID_INPUT_MAX, iccid_problem, normalize
 from ..ops.bulk import DONE, SKIPPED, BulkRunner, Change, ItemOutcome, Plan, ResumeCounts, plan_change
 from ..ops.journal import (
@@ -60,8 +61,8 @@ async def list_sims(client: SuperSimClient, args: argparse.Namespace) -> int:
         elif args.json:
             sys.stdout.write(("," if count else "") + "\n  " + json.dumps(to_builtins(sim)))
         else:
-            print(f"{sim.iccid or '-':<20}  {sim.status or '-':<9}  {fleet or '-':<16}  "
-                  f"{sim.unique_name or '-':<24}  {sim.sid}")
+            print(printable(f"{sim.iccid or '-':<20}  {sim.status or '-':<9}  {fleet or '-':<16}  "
+                            f"{sim.unique_name or '-':<24}  {sim.sid}"))
         count += 1
         if args.limit and count >= args.limit:
             break
@@ -88,7 +89,7 @@ async def show_sim(client: SuperSimClient, args: argparse.Namespace) -> int:
             ("Updated", f"{sim.date_updated:%Y-%m-%d %H:%M UTC}" if sim.date_updated else "-")]
     width = max(len(label) for label, _ in rows)
     for label, value in rows:
-        print(f"{label:<{width}}  {value}")
+        print(f"{label:<{width}}  {printable(value)}")
     print("\nData used, last 7 days")
     table(["day", "upload", "download", "total", "billed"],
           [[f"{r.period.start_time:%Y-%m-%d}" if r.period and r.period.start_time else "-",

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from ..api import Fleet, Network, NetworkAccessProfile, SuperSimClient, SuperSimError
+from .parallel import all_of, together
 from .summary import count_sims
 
 USAGE_DAYS = 30
@@ -90,7 +91,7 @@ async def _fleet_impact(client: SuperSimClient, fleet: Fleet, gate: asyncio.Sema
                 return set()  # usage is a hint; its absence must not block the preview
         return {r.iso_country for r in records if r.iso_country and (r.data_total or 0) > 0}
 
-    impact.active, impact.ready, impact.countries_in_use = await asyncio.gather(
+    impact.active, impact.ready, impact.countries_in_use = await together(
         count_sims(client, fleet=fleet.sid, status="active", gate=gate),
         count_sims(client, fleet=fleet.sid, status="ready", gate=gate), countries())
     return impact
@@ -98,7 +99,7 @@ async def _fleet_impact(client: SuperSimClient, fleet: Fleet, gate: asyncio.Sema
 
 async def fleets_impact(client: SuperSimClient, fleets: Iterable[Fleet], concurrency: int = 6) -> list[FleetImpact]:
     gate = asyncio.Semaphore(concurrency)
-    return list(await asyncio.gather(*(_fleet_impact(client, f, gate) for f in fleets)))
+    return await all_of(_fleet_impact(client, f, gate) for f in fleets)
 
 
 async def nap_impact(client: SuperSimClient, nap: NetworkAccessProfile, current: list[Network],

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from ..api import NotFoundError, Sim, SuperSimClient
 from ..api.errors import ResponseFormatError
 from ..iccid import iccid_problem, is_ascii_digits, normalize
+from .parallel import all_of
 
 _SIM_SID = re.compile(r"HS[0-9a-fA-F]{32}")
 LIST_INSTEAD_OF_LOOKUPS = 200  # above this many ICCIDs, one listing pass beats one lookup each
@@ -77,8 +78,8 @@ async def select_named(client: SuperSimClient, refs: list[str], concurrency: int
                 if not wanted:
                     break
     else:
-        await asyncio.gather(*(one_iccid(i) for i in iccids))
-    await asyncio.gather(*(one_ref(r) for r in others))
+        await all_of(one_iccid(i) for i in iccids)
+    await all_of(one_ref(r) for r in others)
     return Selection([found[r] for r in refs if r in found], [r for r in refs if r not in found])
 
 

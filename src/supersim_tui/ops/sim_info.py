@@ -5,11 +5,11 @@ Shared by ``sims show`` and the TUI's SIM detail screen.
 
 from __future__ import annotations
 
-import asyncio
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from ..api import BillingPeriod, Fleet, NetworkAccessProfile, Sim, SimIpAddress, SuperSimClient, UsageRecord
+from .parallel import together
 
 USAGE_DAYS = 7
 BILLING_PERIODS = 3
@@ -39,7 +39,7 @@ async def sim_details(client: SuperSimClient, sim: Sim, now: datetime | None = N
     nap_sid = fleet.network_access_profile_sid if fleet else None
     today = (now or datetime.now(UTC)).replace(hour=0, minute=0, second=0, microsecond=0)
     first_day = today - timedelta(days=USAGE_DAYS - 1)
-    nap, ips, periods, usage = await asyncio.gather(
+    nap, ips, periods, usage = await together(
         client.fetch_nap(nap_sid) if nap_sid else _none(),
         client.list_ip_addresses(sim.sid).collect(),
         client.list_billing_periods(sim.sid).collect(limit=BILLING_PERIODS),

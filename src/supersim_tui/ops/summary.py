@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from ..api import Fleet, NapNetwork, NetworkAccessProfile, SimStatus, SuperSimClient
+from .parallel import all_of, together
 
 STATUSES = [str(s) for s in SimStatus]
 T = TypeVar("T")
@@ -82,7 +83,7 @@ async def count_sims(client: SuperSimClient, *, fleet: str | None, status: str, 
     pager = client.list_sims_undecoded(status=status, fleet=fleet, page_size=1000)  # counted, never decoded
     while pager.has_more:
         async with gate:
-            total += len(await pager.next_page())
+            total += len(await pager.walk_page())
     return total
 
 
@@ -100,15 +101,16 @@ async def account_summary(client: SuperSimClient, *, fleet: str | None = None,
         total = 0
         pager = client.list_sims(status=status, page_size=1000)
         while pager.has_more:
-            total += sum(1 for sim in await bounded(pager.next_page()) if sim.fleet_sid is None)
+            total += sum(1 for sim in await bounded(pager.walk_page()) if sim.fleet_sid is None)
         return total
 
-    naps_task = asyncio.ensure_future(client.list_naps().collect())
-    if fleet:
-        fleets = [await client.fetch_fleet(fleet)]
-    else:
-        fleets = await client.list_fleets().collect()
-    naps = await naps_task
+    async def read_fleets() -> list[Fleet]:
+        if fleet:
+            return [await client.fetch_fleet(fleet)]
+        return await client.list_fleets().collect()
+
+    # NAPs alongside the fleets; if either fails, the other is cancelled and awaited.
+    naps, fleets = await together(client.list_naps().collect(), read_fleets())
     nap_names = {n.sid: n.unique_name or n.sid for n in naps}
     summaries = [FleetSummary(f, nap_names.get(f.network_access_profile_sid or "")) for f in fleets]
 
@@ -116,17 +118,17 @@ async def account_summary(client: SuperSimClient, *, fleet: str | None = None,
     counting = [count_sims(client, fleet=summary.fleet.sid, status=status, gate=gate) for summary, status in slices]
     unassigned_statuses = [] if fleet else ["new", "inactive"]  # ready/active SIMs always have a fleet
     shown_naps = [n for n in naps if not fleet or any(f.network_access_profile_sid == n.sid for f in fleets)]
-    results = await asyncio.gather(
-        asyncio.gather(*counting),
-        asyncio.gather(*(fleetless(status) for status in unassigned_statuses)),
-        asyncio.gather(*(bounded(client.list_nap_networks(n.sid).collect()) for n in shown_naps)),
+    counts, fleetless_counts, nap_networks = await together(
+        all_of(counting),
+        all_of(fleetless(status) for status in unassigned_statuses),
+        all_of(bounded(client.list_nap_networks(n.sid).collect()) for n in shown_naps),
     )
-    for (summary, status), number in zip(slices, results[0], strict=True):
+    for (summary, status), number in zip(slices, counts, strict=True):
         summary.counts[status] = number
-    unassigned = dict(zip(unassigned_statuses, results[1], strict=True))
+    unassigned = dict(zip(unassigned_statuses, fleetless_counts, strict=True))
     users: dict[str, list[str]] = {}
     for f in fleets:
         users.setdefault(f.network_access_profile_sid or "", []).append(f.unique_name or f.sid)
     nap_summaries = [NapSummary(n, networks, users.get(n.sid, []))
-                     for n, networks in zip(shown_naps, results[2], strict=True)]
+                     for n, networks in zip(shown_naps, nap_networks, strict=True)]
     return AccountSummary(summaries, nap_summaries, unassigned, client.requests_sent - before)

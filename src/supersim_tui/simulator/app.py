@@ -25,7 +25,7 @@ from urllib.parse import parse_qsl, urlencode
 import httpx
 import msgspec
 from starlette.applications import Starlette
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 from starlette.routing import Route
 from starlette.types import Message, Receive, Scope, Send
@@ -38,6 +38,7 @@ from .state import FleetRecord, NapRecord, SimRecord, SimulatorConfig, Simulator
 log = logging.getLogger("supersim_tui.simulator")
 
 FAULT_KINDS = ("429", "500", "503", "drop")
+REQUEST_STATUS_CLIENT_GONE = 499  # logged for a client that went away before its reply was sent (nginx's code)
 REQUEST_LOG_LIMIT = 500_000  # a long-running loopback simulator keeps the newest requests only
 TOKEN_PATH = "/oauth2/token"
 ADMIN_PREFIX = "/_simulator/"
@@ -145,6 +146,11 @@ class Simulator:
                 await self._fault_response(fault)(scope, recording_receive, recording_send)
                 return
             await self._router(scope, recording_receive, recording_send)
+        except (ClientDisconnect, OSError) as gone:
+            # The client went away (a closed socket on send, or a disconnect while its body was read):
+            # nothing to answer and nothing wrong with the simulator, so no traceback and no 500 in the log.
+            status_box[0] = REQUEST_STATUS_CLIENT_GONE
+            log.debug("client went away during %s %s: %s", scope["method"], path, type(gone).__name__)
         finally:
             if not path.startswith(ADMIN_PREFIX):
                 form = [(k, v) for k, v in parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True)
@@ -197,10 +203,12 @@ class Simulator:
             user, _, password = base64.b64decode(value.strip()).decode("utf-8").partition(":")
         except (binascii.Error, UnicodeDecodeError):
             return unauthorized
-        if user == self.config.account_sid and secrets.compare_digest(password, self.config.auth_token):
+        # Compared as bytes: compare_digest refuses str with non-ASCII characters.
+        given = password.encode()
+        if user == self.config.account_sid and secrets.compare_digest(given, self.config.auth_token.encode()):
             return None
         expected = self.config.api_keys.get(user)
-        if expected is not None and secrets.compare_digest(password, expected):
+        if expected is not None and secrets.compare_digest(given, expected.encode()):
             return None
         return unauthorized
 
@@ -269,7 +277,10 @@ class Simulator:
                       ) -> Response:
         form: list[tuple[str, str]] = []
         if request.method == "POST":
-            raw = (await request.body()).decode("utf-8", "replace")
+            try:
+                raw = (await request.body()).decode("utf-8", "replace")
+            except ClientDisconnect:
+                return _client_gone()
             form = parse_qsl(raw, keep_blank_values=True)
         params = dict(form)
         try:
@@ -367,8 +378,9 @@ class Simulator:
     @staticmethod
     def _start(request: Request) -> int:
         token = request.query_params.get("PageToken", "")
-        if token.startswith("PA") and token[2:].isdigit():
-            return int(token[2:])
+        digits = token[2:]
+        if token.startswith("PA") and digits.isascii() and digits.isdigit() and len(digits) <= 18:
+            return int(digits)
         if token:
             raise invalid("PageToken", "is not a token this API issued")
         return 0
@@ -529,7 +541,10 @@ class Simulator:
         return await self._handle(request, handle)
 
     async def token(self, request: Request) -> Response:
-        form = dict(parse_qsl((await request.body()).decode("utf-8", "replace")))
+        try:
+            form = dict(parse_qsl((await request.body()).decode("utf-8", "replace")))
+        except ClientDisconnect:
+            return _client_gone()
         client_id, client_secret = form.get("client_id", ""), form.get("client_secret", "")
         auth = request.headers.get("authorization", "")
         if auth.lower().startswith("basic "):
@@ -538,14 +553,17 @@ class Simulator:
         expected = self.config.oauth_clients.get(client_id)
         if form.get("grant_type") != "client_credentials":
             return _json({"error": "unsupported_grant_type"}, 400)
-        if expected is None or not secrets.compare_digest(expected, client_secret):
+        if expected is None or not secrets.compare_digest(expected.encode(), client_secret.encode()):
             return _json({"error": "invalid_client"}, 401)
         token = secrets.token_urlsafe(24)
         self.tokens[token] = time.monotonic() + self.config.token_ttl
         return _json({"access_token": token, "token_type": "Bearer", "expires_in": int(self.config.token_ttl)})
 
     async def admin_registrable(self, request: Request) -> Response:
-        count = int(request.query_params.get("count", "20"))
+        raw = request.query_params.get("count", "20")
+        if not (raw.isascii() and raw.isdigit() and len(raw) <= 6 and 1 <= int(raw) <= 100_000):
+            return _error(invalid("count", "must be a whole number from 1 to 100000"))
+        count = int(raw)
         pairs = registrable_examples(self.state, count)
         return _json({"registrable": [{"iccid": i, "registration_code": c} for i, c in pairs]})
 
@@ -562,6 +580,11 @@ class Simulator:
         """Make every issued bearer token expired (to test refresh)."""
         for token in self.tokens:
             self.tokens[token] = 0.0
+
+
+def _client_gone() -> Response:
+    # Nobody reads it; returned so the request ends normally and is logged as the client's doing.
+    return Response(status_code=REQUEST_STATUS_CLIENT_GONE)
 
 
 async def _discard(message: Message) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import ipaddress
 import logging
 import sys
 from collections.abc import Callable
@@ -12,6 +11,7 @@ import uvicorn
 
 from .app import Simulator
 from .errors import SimulatedDrop
+from .net import is_loopback_host
 
 
 class _HideSimulatedDrops(logging.Filter):
@@ -19,15 +19,6 @@ class _HideSimulatedDrops(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         return not (record.exc_info and isinstance(record.exc_info[1], SimulatedDrop))
-
-
-def is_loopback_host(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 async def serve(simulator: Simulator, host: str, port: int,
@@ -66,3 +57,6 @@ def run(simulator: Simulator, host: str, port: int) -> None:
         asyncio.run(serve(simulator, host, port))
     except KeyboardInterrupt:
         sys.exit(0)
+
+
+__all__ = ["is_loopback_host", "run", "serve"]

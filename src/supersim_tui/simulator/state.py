@@ -19,11 +19,13 @@ from typing import TypeVar
 
 from .catalog import CatalogNetwork, build_catalog
 from .errors import ApiFailure, invalid, missing, not_found, super_sim
+from .net import is_loopback_url
 
 SIM_STATUSES = ("new", "ready", "active", "inactive", "scheduled")
 UPDATABLE_STATUSES = ("ready", "active", "inactive")
 HTTP_METHODS = ("GET", "POST")
 ACTIVATED = ("ready", "active")
+MAX_UNIQUE_NAME = 64
 
 
 def _iso(moment: datetime) -> str:
@@ -51,13 +53,6 @@ def _luhn_complete(payload: str) -> str:
             value = value * 2 - 9 if value > 4 else value * 2
         total += value
     return payload + str((10 - total % 10) % 10)
-
-
-def _is_loopback_url(url: str) -> bool:
-    from urllib.parse import urlsplit
-
-    host = (urlsplit(url).hostname or "").lower()
-    return host in ("localhost", "::1") or host.startswith("127.")
 
 
 @dataclass(slots=True)
@@ -228,6 +223,7 @@ class SimulatorState:
 
     # ------------------------------------------------------------------ NAPs
     def _check_unique(self, records: Iterable[NapRecord | FleetRecord], name: str, own_sid: str | None) -> None:
+        check_name_length(name)
         for record in records:
             if record.account_sid == self.account_sid and record.unique_name == name and record.sid != own_sid:
                 raise invalid("UniqueName", f"'{name}' is already used by {record.sid}")
@@ -383,7 +379,7 @@ class SimulatorState:
         not_registrable = super_sim(
             83002, "The ICCID and Registration Code do not belong to a registrable Super SIM"
         )
-        if not iccid.isdigit() or len(iccid) not in (19, 20) or not _luhn_ok(iccid):
+        if not (iccid.isascii() and iccid.isdigit()) or len(iccid) not in (19, 20) or not _luhn_ok(iccid):
             raise not_registrable
         existing_sid = self.sims_by_iccid.get(iccid)
         if existing_sid is not None:
@@ -475,6 +471,7 @@ class SimulatorState:
         # --- unique name and account
         unique_name = params.get("UniqueName")
         if unique_name:
+            check_name_length(unique_name)
             clash = self.sims_by_name.get(unique_name)
             if clash is not None and clash != sim.sid:
                 raise super_sim(83011, f"A Super SIM with unique name '{unique_name}' already exists")
@@ -544,7 +541,7 @@ class SimulatorState:
             if pending.status in ACTIVATED:
                 sim.ever_activated = True
             sim.date_updated = self.now_iso()
-            if pending.callback_url and _is_loopback_url(pending.callback_url):
+            if pending.callback_url and is_loopback_url(pending.callback_url):
                 self.outbox.append(Callback(pending.callback_url, pending.callback_method, {
                     "SimSid": sim.sid,
                     "SimUniqueName": sim.unique_name or "",
@@ -610,6 +607,12 @@ class SimulatorState:
         if nap is None or not nap.network_sids:
             return None
         return self.networks[nap.network_sids[sim.index % len(nap.network_sids)]]
+
+
+def check_name_length(name: str) -> None:
+    """UniqueName is at most MAX_UNIQUE_NAME characters (the limit the client checks names against)."""
+    if len(name) > MAX_UNIQUE_NAME:
+        raise invalid("UniqueName", f"must be at most {MAX_UNIQUE_NAME} characters (got {len(name):,})")
 
 
 def _bool(params: dict[str, str], name: str, default: bool) -> bool:

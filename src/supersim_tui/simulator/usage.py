@@ -19,6 +19,8 @@ GRANULARITIES = ("hour", "day", "all")
 MAX_PERIOD = {"hour": timedelta(days=3), "day": timedelta(days=90), "all": timedelta(days=548)}
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 PRICE_PER_MB = 0.10
+EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
+LATEST = datetime(9000, 1, 1, tzinfo=UTC)
 
 
 def _fail(code: int, message: str) -> ApiFailure:
@@ -28,11 +30,15 @@ def _fail(code: int, message: str) -> ApiFailure:
 def _parse_time(name: str, raw: str) -> datetime:
     try:
         moment = datetime.fromisoformat(raw.replace("Z", "+00:00"))
-    except ValueError:
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=UTC)
+        moment = moment.astimezone(UTC)
+    except (ValueError, OverflowError):
         raise _fail(83600, f"Invalid {name}: expected an ISO 8601 date-time such as 2026-11-01T00:00:00Z") from None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC)
+    if not EARLIEST <= moment <= LATEST:
+        # Far from any usage, and near the calendar's ends where date arithmetic overflows.
+        raise _fail(83600, f"Invalid {name}: must be between {EARLIEST.year} and {LATEST.year}")
+    return moment
 
 
 def usage_records(state: SimulatorState, query: Mapping[str, str]) -> list[dict[str, Any]]:

@@ -9,6 +9,8 @@ from rich.console import RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from ..api.text import printable as text_printable
+
 # Each status has a glyph too, so it stays readable with NO_COLOR.
 STATUS_STYLE: dict[str, tuple[str, str]] = {
     "new": ("○", "bold cyan"),
@@ -68,17 +70,13 @@ def details_grid(rows: Sequence[tuple[str, RenderableType]], label_width: int | 
     return grid
 
 
-# C0 and C1 control characters (tab and newline aside), DEL, and the bidi overrides that reorder text on screen.
-_UNPRINTABLE = {c: None for c in (*range(0x00, 0x09), *range(0x0B, 0x20), *range(0x7F, 0xA0),
-                                  *range(0x202A, 0x202F), *range(0x2066, 0x206A))}
-
-
 def printable(text: str | None) -> str:
-    """A server-provided string made safe to show: no control characters reach the terminal.
+    """A server-provided string made safe to show (escape sequences removed, other control characters
+    replaced; see :func:`supersim_tui.api.text.printable`, the one rule the CLI uses too).
 
     Returned as plain text: where it goes into markup, wrap it in :func:`plain` instead.
     """
-    return text.translate(_UNPRINTABLE) if text else ""
+    return text_printable(text, multiline=True) if text else ""
 
 
 def plain(text: str | None, style: str = "") -> Text:
