@@ -39,13 +39,19 @@ async def until(pilot: Pilot[None], condition: Callable[[], bool], seconds: floa
 
 
 async def choose(pilot: Pilot[None], value: str) -> None:
-    """In the open ChoiceScreen, highlight the option ``value`` and press Enter."""
+    """In the open ChoiceScreen, highlight the option ``value`` and press Enter (then wait for the plan's
+    question, when the choice leads to one: the SIMs' current state is read first)."""
     screen = pilot.app.screen
     assert isinstance(screen, ChoiceScreen)
     options = screen.query_one(OptionList)
     options.highlighted = options.get_option_index(value)
     await pilot.press("enter")
     await pilot.pause()
+    for _ in range(500):
+        planning = any(w.group == "bulk-plan" and not w.is_finished for w in pilot.app.workers)
+        if pilot.app.screen is not screen and not planning:
+            break
+        await pilot.pause(0.02)
 
 
 def plain(renderable: object) -> str:
@@ -121,7 +127,10 @@ async def test_bulk_activate_200_cancel_half_way_then_retry_failed_after_faults(
         assert {k for k, o in outcomes.items() if o.outcome in (SKIPPED, INVALID)} == set(before) - can
 
         sim.force_faults(*["503"] * 9, method="POST", path_prefix="/v1/Sims/")
-        await pilot.press("t")
+        await pilot.press("t")  # a retry is planned again and asked for, like a new run
+        await until(pilot, lambda: isinstance(app.screen, Confirm))
+        assert f"{len(not_run)} will be changed" in confirm_text(app)
+        await pilot.press("y")
         screen = await finished_run(pilot)
         assert screen.result is not None
         failed = [o for o in screen.result.outcomes if o.outcome == FAILED]
@@ -129,6 +138,8 @@ async def test_bulk_activate_200_cancel_half_way_then_retry_failed_after_faults(
         assert all(sim.state.sims[o.key].status != "active" for o in failed)
 
         await pilot.press("t")  # the faults are used up: the rest goes through
+        await until(pilot, lambda: isinstance(app.screen, Confirm))
+        await pilot.press("y")
         screen = await finished_run(pilot)
         assert screen.result is not None and screen.result.ok
         assert all(sim.state.sims[k].status == "active" for k in can)
@@ -260,8 +271,8 @@ async def test_sim_detail_shows_everything_and_explains_invalid_transitions() ->
 
 async def test_an_interrupted_run_is_offered_for_resume_at_start(make_simulator: Callable[..., Simulator]) -> None:
     """A journaled run cut short (here: its stop record removed, as a kill leaves it) is offered when the app
-    starts; resuming finishes it without sending anything twice. The same run stopped on purpose is not
-    offered."""
+    starts; resuming re-reads the SIMs left and asks on the new plan, then finishes without sending anything
+    twice. The same run stopped on purpose is not offered."""
     sim = make_simulator(sims=80)
     app = build_app(sim)
     client = app.client
@@ -288,6 +299,10 @@ async def test_an_interrupted_run_is_offered_for_resume_at_start(make_simulator:
         await until(pilot, lambda: isinstance(app.screen, Confirm))
         text = confirm_text(app)
         assert run_id in text and f"{first.count(NOT_RUN)} of {len(sims)} SIMs left" in text
+        offer = app.screen
+        await pilot.press("y")  # the SIMs left are read now and the plan asked for, like a new run
+        await until(pilot, lambda: isinstance(app.screen, Confirm) and app.screen is not offer)
+        assert f"{first.count(NOT_RUN)} will be changed" in confirm_text(app)
         await pilot.press("y")
         screen = await finished_run(pilot)
         assert screen.result is not None and screen.result.ok

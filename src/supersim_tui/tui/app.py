@@ -18,12 +18,14 @@ from textual.widgets.tabbed_content import ContentTabs
 
 from ..api import Fleet, Network, NetworkAccessProfile, Sim, SuperSimClient
 from ..connect import Connection, Connector, SignInError
-from ..ops.bulk import DONE, SKIPPED, Change, RunResult, plan_change
-from ..ops.journal import Journal, find_run
+from ..ops.bulk import DONE, SKIPPED, Change, Plan, RunResult, plan_change
+from ..ops.consent import MODE_MARKERS, OPEN, READ_ONLY
+from ..ops.current import read_current
+from ..ops.journal import Journal, JournalState, find_run
 from ..ops.register_queue import RegistrationQueue
 from ..ops.summary import count_sims
 from ..settings import Settings
-from .bulk import BulkRunScreen, ChoiceScreen, Confirm, plan_text
+from .bulk import BulkRunScreen, ChoiceScreen, Confirm, confirm_plan
 from .catalog import CatalogRead, CatalogScreen
 from .commands import BindingCommands, binding_ids
 from .failures import ReportsFailures, Task
@@ -36,6 +38,8 @@ from .sim_detail import SimChanged, SimDetailScreen
 
 TABS = ("fleets", "naps", "sims")
 BULK_KINDS = ("set-status", "move", "rename")  # runs the TUI can resume (registrations have their own queue)
+# Actions that change the account: hidden (and refused) in a read-only profile.
+CHANGE_ACTIONS = ("new_fleet", "edit_fleet", "new_nap", "rename_nap", "register_sims", "bulk_status", "bulk_move")
 
 
 class SuperSimApp(ReportsFailures, App[None]):
@@ -63,13 +67,17 @@ class SuperSimApp(ReportsFailures, App[None]):
         "nap-rename": Task("Renaming the NAP", "Press e on the NAPs tab to try again."),
         "mark-all": Task("Counting the SIMs to mark", "Press a to try again."),
         "registrations": Task("Registering queued SIMs", "Press n on the SIMs tab to start the queue again."),
+        "bulk-plan": Task("Reading the SIMs' current state to plan the change", "Nothing was sent; try again."),
     }
 
     def __init__(self, client: SuperSimClient | None, *, account_label: str = "", close_client: bool = True,
                  connector: Connector | None = None, settings: Settings | None = None,
                  sign_in_reason: str | None = None, registrations: RegistrationQueue | None = None,
-                 journal_runs: bool = False, export_dir: Path | None = None):
+                 journal_runs: bool = False, export_dir: Path | None = None, mode: str = OPEN,
+                 profile_name: str = ""):
         super().__init__()
+        self.mode = mode  # the profile's safety mode: read-only, protected or open (ops.consent)
+        self.profile_name = profile_name
         self._client = client
         self.account_label = account_label
         self._close_client = close_client
@@ -105,7 +113,7 @@ class SuperSimApp(ReportsFailures, App[None]):
 
     def on_mount(self) -> None:
         self._apply_settings()
-        self.sub_title = self.account_label
+        self._show_identity()
         self.call_after_refresh(self._focus_active_table)  # so the pane's keys work from the start
         if self._client is not None:
             self.load_account()
@@ -159,7 +167,8 @@ class SuperSimApp(ReportsFailures, App[None]):
     async def _use(self, connection: Connection) -> None:
         old, self._client = self._client, connection.client
         self.catalog = []  # another account (or platform) may have another catalog
-        self.account_label = self.sub_title = connection.label
+        self.account_label = connection.label
+        self._show_identity()
         if old is not None and old is not connection.client:
             await old.aclose()
         self.load_account()
@@ -186,9 +195,31 @@ class SuperSimApp(ReportsFailures, App[None]):
         await self._use(connection)
         self.notify(f"Now using profile {name}.", title="Profile", markup=False)
 
+    def _show_identity(self) -> None:
+        """The header always says profile, account and safety mode: a text marker (readable with NO_COLOR) and
+        a colour (the header's class)."""
+        parts = [f"profile {self.profile_name}"] if self.profile_name else []
+        parts += [self.account_label] if self.account_label else []
+        parts.append(MODE_MARKERS.get(self.mode, self.mode))
+        self.sub_title = " · ".join(parts)
+        for mode in MODE_MARKERS:
+            self.set_class(mode == self.mode, f"-mode-{mode}")
+
+    def refuse_read_only(self) -> bool:
+        """In a read-only profile, say why a change is not possible (True: refused)."""
+        if self.mode != READ_ONLY:
+            return False
+        self.notify("This profile is read-only: changes are off. Use a profile with mode \"open\" or "
+                    "\"protected\" in profiles.toml (and no --read-only) to change things.", title="Read-only",
+                    severity="warning", markup=False)
+        return True
+
     # ----------------------------------------------------------------- actions
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Account actions only apply on the main screen once signed in (hidden from the footer otherwise)."""
+        """Account actions only apply on the main screen once signed in (hidden from the footer otherwise);
+        changes are hidden in a read-only profile."""
+        if action in CHANGE_ACTIONS and self.mode == READ_ONLY:
+            return False
         account_actions = ("show_tab", "refresh", "catalog", "new_fleet", "edit_fleet", "goto_nap", "fleet_sims",
                            "new_nap", "rename_nap", "open_nap", "clear_sim_filter", "register_sims",
                            "sim_detail", "mark_matching", "bulk_status", "bulk_move")
@@ -373,16 +404,27 @@ class SuperSimApp(ReportsFailures, App[None]):
                                                         selected) if sid else None)
 
     def _confirm_bulk(self, sims: list[Sim], change: Change, selected: str) -> None:
-        plan = plan_change(sims, change)
-        if not plan.to_send:
-            self.push_screen(Confirm("Nothing to change", plan_text(plan, selected), None, "Close"))
-            return
-        n = len(plan.to_send)
-        self.push_screen(Confirm("Confirm the change", plan_text(plan, selected),
-                                 f"Change {n:,} SIM{'s' if n != 1 else ''}", danger=True),
-                         lambda yes: self._run_bulk(BulkRunScreen(
-                             self.client, plan=plan, journal=self._journal, fleet_names=self._fleet_names(),
-                             export_dir=self.export_dir, concurrency=self.settings.concurrency)) if yes else None)
+        if not self.refuse_read_only():
+            self._plan_bulk(sims, change, selected)
+
+    @work(exclusive=True, group="bulk-plan", exit_on_error=False)
+    async def _plan_bulk(self, sims: list[Sim], change: Change, selected: str) -> None:
+        """Plan on the SIMs' current state (marks can be stale: re-read in pages, not one request per SIM for
+        thousands), refresh the marks with it, then ask as much as the change's harm needs."""
+        self.notify(f"Reading the current state of {len(sims):,} SIM{'s' if len(sims) != 1 else ''}…",
+                    title="Planning", timeout=3, markup=False)
+        current = await read_current(self.client, [s.sid for s in sims])
+        pane = self.query_one(SimsPane)
+        fresh = {sim.sid: sim for sim in current}
+        if pane.marks and any(sid in fresh for sid in pane.marks):
+            pane.set_marks({sid: slim(fresh[sid]) if sid in fresh else sim for sid, sim in pane.marks.items()})
+        plan = plan_change(current, change)
+        confirm_plan(self, plan, selected, self.mode, lambda: self._start_plan(plan))
+
+    def _start_plan(self, plan: Plan) -> None:
+        self._run_bulk(BulkRunScreen(self.client, plan=plan, journal=self._journal, fleet_names=self._fleet_names(),
+                                     export_dir=self.export_dir, concurrency=self.settings.concurrency,
+                                     mode=self.mode))
 
     def _run_bulk(self, screen: BulkRunScreen) -> None:
         self.push_screen(screen, self._bulk_finished)
@@ -421,11 +463,23 @@ class SuperSimApp(ReportsFailures, App[None]):
                              "\nSIMs already sent are confirmed first, never sent twice.")
 
         def resume(yes: bool | None) -> None:
-            if yes:
-                self._run_bulk(BulkRunScreen(self.client, resume=(journal, state), fleet_names=self._fleet_names(),
-                                             export_dir=self.export_dir, concurrency=self.settings.concurrency))
+            if yes and not self.refuse_read_only():
+                self._plan_resume(journal, state, change)
 
         self.push_screen(Confirm("Resume an interrupted run?", body, "Resume", "Not now"), resume)
+
+    @work(exclusive=True, group="bulk-plan", exit_on_error=False)
+    async def _plan_resume(self, journal: Journal, state: JournalState, change: Change) -> None:
+        """A resume is planned and confirmed like a new run: the SIMs left are read now and the plan shown."""
+        current = await read_current(self.client, [str(item["key"]) for item in state.remaining])
+        plan = plan_change(current, change)
+
+        def run() -> None:
+            self._run_bulk(BulkRunScreen(self.client, resume=(journal, state), fleet_names=self._fleet_names(),
+                                         export_dir=self.export_dir, concurrency=self.settings.concurrency,
+                                         mode=self.mode))
+
+        confirm_plan(self, plan, "left by the run", self.mode, run, title="Resume: confirm the change")
 
     def action_register_sims(self) -> None:
         self.process_registrations()

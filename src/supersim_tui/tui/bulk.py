@@ -11,25 +11,26 @@ import time
 from collections import Counter
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 from textual import on, work
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, DataTable, Footer, Header, OptionList, ProgressBar, Static
 from textual.widgets.option_list import Option
 
-from ..api import Sim, SuperSimClient, SuperSimError
+from ..api import SuperSimClient, SuperSimError
 from ..ops.bulk import (
     DONE,
     FAILED,
     INVALID,
     NOT_RUN,
+    OUTCOME_MEANING,
     SKIPPED,
     UNCONFIRMED,
     BulkRunner,
@@ -41,7 +42,10 @@ from ..ops.bulk import (
     plan_change,
     write_outcomes_csv,
 )
+from ..ops.consent import OPEN, change_cuts_service, consent_for
+from ..ops.current import read_current
 from ..ops.journal import AccountLock, Journal, JournalState, RunLockedError, new_run_id
+from .consent import ask_consent
 from .failures import ReportsFailures, Task, error_message
 from .format import plain, printable, status_text
 
@@ -80,7 +84,7 @@ def plan_text(plan: Plan, selected: str = "marked") -> RenderableType:
     for action, items, style in ((SKIPPED, plan.skipped, "dim"), (INVALID, plan.invalid, "yellow")):
         if not items:
             continue
-        heading = "skipped: nothing to do" if action == SKIPPED else "cannot take the change (not sent):"
+        heading = f"{action}: {OUTCOME_MEANING[action]}"
         grid.add_row(Text(f"{len(items):,}", style=style), Text(heading, style=style))
         for reason, count in plan.reasons(items):
             grid.add_row("", Text(f"{count:,} × {reason}", style=style))
@@ -90,6 +94,21 @@ def plan_text(plan: Plan, selected: str = "marked") -> RenderableType:
         parts.append(Text("Changes can be asynchronous: each SIM is followed until it leaves scheduled, "
                           "so the outcome shown is its real final state.", style="dim"))
     return Group(*parts)
+
+
+def confirm_plan(app: App[Any], plan: Plan, selected: str, mode: str, run: Callable[[], None], *,
+                 title: str = "Confirm the change") -> None:
+    """Show a plan and ask as much consent as its harm needs (ops.consent); ``run`` only on a yes.
+
+    New runs, retries after a stop and resumes all come through here: none runs without this question."""
+    if not plan.to_send:
+        app.push_screen(Confirm("Nothing to change", plan_text(plan, selected), None, "Close"))
+        return
+    n = len(plan.to_send)
+    consent = consent_for(sims=n, cuts_service=change_cuts_service(plan.change.status), mode=mode,
+                          what=f"{plan.change.describe()} on {n:,} SIM{'s' if n != 1 else ''}")
+    ask_consent(app, consent, title, plan_text(plan, selected), f"Change {n:,} SIM{'s' if n != 1 else ''}",
+                lambda yes: run() if yes else None)
 
 
 class Confirm(ModalScreen[bool]):
@@ -115,7 +134,8 @@ class Confirm(ModalScreen[bool]):
                 yield Button(self.no, id="no", compact=True)
 
     def on_mount(self) -> None:
-        self.query_one("#yes" if self.yes else "#no", Button).focus()
+        """A destructive question (``danger``) opens with Cancel focused: a stray Enter changes nothing."""
+        self.query_one("#yes" if self.yes and not self.danger else "#no", Button).focus()
 
     def action_answer(self, yes: bool) -> None:
         self.dismiss(yes and self.yes is not None)
@@ -178,8 +198,10 @@ class BulkRunScreen(ReportsFailures, Screen[RunResult | None]):
                  resume: tuple[Journal, JournalState] | None = None,
                  journal: Callable[[str, dict[str, object]], Journal | None] = lambda _id, _header: None,
                  fleet_names: dict[str, str] | None = None, export_dir: Path | None = None,
-                 concurrency: int = 16, run_id: str | None = None, clock: Callable[[], float] = time.monotonic):
+                 concurrency: int = 16, run_id: str | None = None, clock: Callable[[], float] = time.monotonic,
+                 mode: str = OPEN):
         super().__init__()
+        self.mode = mode
         if (plan is None) == (resume is None):
             raise ValueError("give a plan to run or a journal state to resume")
         self.client = client
@@ -310,8 +332,14 @@ class BulkRunScreen(ReportsFailures, Screen[RunResult | None]):
             ("done ", "dim"), (f"{progress.done:,}", "bold green"),
             ("  failed ", "dim"), (f"{progress.failed:,}", "bold red" if progress.failed else ""),
             ("  skipped ", "dim"), f"{progress.skipped:,}",
-            ("  remaining ", "dim"), (f"{progress.remaining:,}", "bold"),
         ]
+        if progress.invalid:
+            parts += [("  invalid ", "dim"), f"{progress.invalid:,}"]
+        if self.result is not None:  # after the run: what never got a final outcome, in the results' words
+            parts += [(f"  {NOT_RUN} ", "dim"), (f"{progress.not_sent:,}", "bold" if progress.not_sent else ""),
+                      (f"  {UNCONFIRMED} ", "dim"), f"{progress.unconfirmed:,}"]
+        else:
+            parts += [("  remaining ", "dim"), (f"{progress.remaining:,}", "bold")]
         if self.result is None:
             parts += [("  in flight ", "dim"), f"{progress.in_flight}",
                       ("  scheduled ", "dim"), f"{progress.waiting:,}",
@@ -331,7 +359,7 @@ class BulkRunScreen(ReportsFailures, Screen[RunResult | None]):
         head = Text.assemble(("Stopped" if result.cancelled else "Finished", "bold yellow" if result.cancelled
                               else "bold"), f": {summary}. ")
         if retry:
-            head.append(f"t retries the {retry:,} that did not change · ", style="bold")
+            head.append(f"t plans a retry of the {retry:,} that did not change (asks first) · ", style="bold")
         head.append("e exports every outcome to CSV · Esc closes", style="dim")
         self.query_one("#bulk-title", Static).update(head)
         table = self.query_one("#bulk-results", DataTable)
@@ -375,18 +403,20 @@ class BulkRunScreen(ReportsFailures, Screen[RunResult | None]):
 
     @work(exclusive=True, group="bulk-retry", exit_on_error=False)
     async def _retry(self, failed: list[ItemOutcome]) -> None:
-        """Read each SIM's state now, plan again (some may have got there meanwhile), run as a new run."""
+        """Read the SIMs' state now (pages of 1,000 for many), plan again (some got there meanwhile), and ask
+        like a new run: a stop stays a stop until the user confirms the new plan."""
         change = self.change
-        gate = asyncio.Semaphore(8)
-
-        async def fetch(key: str) -> Sim:
-            async with gate:
-                return await self.client.fetch_sim(key)
-
         self.query_one("#bulk-title", Static).update(f"Reading the current state of {len(failed):,} SIMs…")
-        sims = await asyncio.gather(*(fetch(o.key) for o in failed))
-        self.plan, self.resume_state, self.run_id = plan_change(sims, change), None, new_run_id()
-        self._start(self.plan)
+        sims = await read_current(self.client, [o.key for o in failed])
+        plan = plan_change(sims, change)
+        assert self.result is not None
+        self._show_results(self.result)
+
+        def run() -> None:
+            self.plan, self.resume_state, self.run_id = plan, None, new_run_id()
+            self._start(plan)
+
+        confirm_plan(self.app, plan, "to retry", self.mode, run, title="Retry: confirm the change")
 
     def action_export(self) -> None:
         if self.result is not None:
