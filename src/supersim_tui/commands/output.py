@@ -10,6 +10,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any, TextIO
 
 from ..ops.bulk import Progress
+from ..ops.consent import Consent
 
 
 def table(headers: Sequence[str], rows: Iterable[Sequence[object]], out: TextIO | None = None) -> None:
@@ -53,6 +54,14 @@ def confirm(question: str) -> bool:
     sys.stderr.flush()
     answer = sys.stdin.readline().strip().lower()
     return answer in ("y", "yes")
+
+
+def confirm_typed(consent: Consent) -> bool:
+    """Ask the person to type the consent's phrase (the number of SIMs, a NAP or fleet name). Callers check for
+    a terminal first."""
+    sys.stderr.write(f"To confirm, type {consent.phrase}: ")
+    sys.stderr.flush()
+    return consent.matches(sys.stdin.readline())
 
 
 def seconds(value: float | None) -> str:

@@ -24,6 +24,7 @@ from ..ops.current import read_current
 from ..ops.journal import Journal, JournalState, find_run
 from ..ops.register_queue import RegistrationQueue
 from ..ops.summary import count_sims
+from ..profiles import ProfileError, profile_mode
 from ..settings import Settings
 from .bulk import BulkRunScreen, ChoiceScreen, Confirm, confirm_plan
 from .catalog import CatalogRead, CatalogScreen
@@ -74,9 +75,10 @@ class SuperSimApp(ReportsFailures, App[None]):
                  connector: Connector | None = None, settings: Settings | None = None,
                  sign_in_reason: str | None = None, registrations: RegistrationQueue | None = None,
                  journal_runs: bool = False, export_dir: Path | None = None, mode: str = OPEN,
-                 profile_name: str = ""):
+                 profile_name: str = "", read_only: bool = False):
         super().__init__()
-        self.mode = mode  # the profile's safety mode: read-only, protected or open (ops.consent)
+        self.read_only = read_only  # --read-only: read-only whatever the profiles say
+        self.mode = READ_ONLY if read_only else mode  # safety mode: read-only, protected or open (ops.consent)
         self.profile_name = profile_name
         self._client = client
         self.account_label = account_label
@@ -168,7 +170,14 @@ class SuperSimApp(ReportsFailures, App[None]):
         old, self._client = self._client, connection.client
         self.catalog = []  # another account (or platform) may have another catalog
         self.account_label = connection.label
+        if connection.profile is not None:
+            self.profile_name = connection.profile
+            try:
+                self.mode = READ_ONLY if self.read_only else profile_mode(connection.profile)
+            except ProfileError:
+                self.mode = READ_ONLY  # a profile file we cannot read: change nothing
         self._show_identity()
+        self.refresh_bindings()
         if old is not None and old is not connection.client:
             await old.aclose()
         self.load_account()

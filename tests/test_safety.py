@@ -1,0 +1,288 @@
+"""Safe changes (issue 15): consent in proportion to the harm, a stop stays a stop, plans on current state,
+one vocabulary with counts that add up, and the read-only / protected / open safety modes.
+
+Every TUI test drives the app with keys and asserts on what the simulator received and holds."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from textual.pilot import Pilot
+from textual.widgets import Button, Input
+
+from supersim_tui import cli
+from supersim_tui.api import BasicAuth, RetryPolicy, SuperSimClient
+from supersim_tui.commands import session as session_module
+from supersim_tui.ops.bulk import OUTCOMES, Progress
+from supersim_tui.ops.consent import CONFIRM, HANDFUL, NONE, REFUSED, TYPED, consent_for
+from supersim_tui.simulator import Simulator, asgi_transport
+from supersim_tui.tui.app import SuperSimApp
+from supersim_tui.tui.bulk import BulkRunScreen, Confirm
+from supersim_tui.tui.consent import TypedConfirm
+from supersim_tui.tui.panes import SimsPane
+
+from .test_tui import demo_simulator
+from .test_tui_sims import choose, confirm_text, finished_run, plain, settle, until
+
+Run = Callable[..., tuple[int, str, str]]
+
+
+def make_app(sim: Simulator, *, mode: str = "open", read_only: bool = False, concurrency: int = 16) -> SuperSimApp:
+    async def no_wait(seconds: float) -> None:
+        return None
+
+    client = SuperSimClient(BasicAuth(sim.config.account_sid, sim.config.auth_token), base_url="http://127.0.0.1",
+                            transport=asgi_transport(sim), retry=RetryPolicy(attempts=3, sleep=no_wait))
+    app = SuperSimApp(client, account_label="AC…0001", mode=mode, profile_name="work", read_only=read_only)
+    app.settings.concurrency = concurrency
+    return app
+
+
+def posts(sim: Simulator) -> list[str]:
+    return [r.path for r in sim.request_log if r.method == "POST"]
+
+
+# ------------------------------------------------------------------ the rule
+def test_consent_grows_with_the_harm() -> None:
+    """Deactivating more than a handful of SIMs is typed (the number of SIMs); a handful, or a change that
+    cannot cut service, is a yes/no; nothing to send asks nothing; protected types every change; read-only
+    refuses every change."""
+    many = consent_for(sims=HANDFUL + 1, cuts_service=True)
+    assert many.level == TYPED and many.phrase == str(HANDFUL + 1) and many.cuts_service
+    assert many.matches(f" {HANDFUL + 1:,} ") and not many.matches("y") and not many.matches("")
+    assert consent_for(sims=HANDFUL, cuts_service=True).level == CONFIRM
+    assert consent_for(sims=14_954, cuts_service=False).level == CONFIRM
+    assert consent_for(sims=0, cuts_service=False).level == NONE
+    assert consent_for(sims=1, cuts_service=False, mode="protected").level == TYPED
+    assert consent_for(sims=1, cuts_service=False, mode="read-only").level == REFUSED
+    assert consent_for(sims=30, cuts_service=True, phrase="global-nap").phrase == "global-nap"
+
+
+# ---------------------------------------------------------------------- CLI
+@pytest.fixture
+def run(simulator: Simulator, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Run:
+    """Run the CLI against the test simulator, with ``stdin`` text typed on a (pretend) terminal."""
+    simulator.config.settle_seconds = 0.0
+
+    def fake_session(args: object) -> session_module.Session:
+        async def no_wait(seconds: float) -> None:
+            return None
+
+        client = SuperSimClient(BasicAuth(simulator.config.account_sid, simulator.config.auth_token),
+                                base_url="http://127.0.0.1", transport=asgi_transport(simulator), page_size=1000,
+                                retry=RetryPolicy(sleep=no_wait))
+        mode = "read-only" if getattr(args, "read_only", False) else "open"
+        return session_module.Session(client, simulator.config.account_sid, False, mode)
+
+    monkeypatch.setattr(session_module, "open_session", fake_session)
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    def invoke(*argv: str, typed: str | None = None) -> tuple[int, str, str]:
+        if typed is not None:
+            monkeypatch.setattr("sys.stdin", Terminal(typed))
+        code = cli.main(list(argv))
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return invoke
+
+
+def test_cli_mass_deactivation_asks_for_the_number_on_a_terminal(run: Run, simulator: Simulator) -> None:
+    """On a terminal, deactivating more than a handful of SIMs asks to type their number: `y` cancels and
+    sends nothing (exit 2); typing the number changes them all."""
+    active = [s.sid for s in simulator.state.sims.values() if s.status == "active"]
+    assert len(active) > HANDFUL
+    code, _, err = run("sims", "set-status", "inactive", "--from-status", "active", typed="y\n")
+    assert code == 2 and f"type {len(active)}" in err and "nothing was changed" in err
+    assert posts(simulator) == []
+    code, _, err = run("sims", "set-status", "inactive", "--from-status", "active", typed=f"{len(active)}\n")
+    assert code == 0, err
+    assert {simulator.state.sims[sid].status for sid in active} == {"inactive"}
+
+
+def test_cli_read_only_refuses_changes_and_sends_nothing(run: Run, simulator: Simulator) -> None:
+    """`--read-only` refuses `sims activate` (even with --yes): exit 2, the simulator receives no request at all;
+    reading still works."""
+    code, _, err = run("sims", "activate", "--from-status", "new", "--fleet", "eu-trackers", "--yes", "--read-only")
+    assert code == 2 and "read-only" in err and "nothing was sent" in err
+    assert simulator.request_log == []
+    code, out, _ = run("--read-only", "sims", "list", "--limit", "3", "--json")
+    assert code == 0 and len(json.loads(out)) == 3
+
+
+# ---------------------------------------------------------------------- TUI
+async def stop_after(pilot: Pilot[None], done: int) -> None:
+    """Once the run on screen has ``done`` SIMs accepted, stop it as Esc does (at a fixed point, not a race)."""
+    await until(pilot, lambda: isinstance(pilot.app.screen, BulkRunScreen) and pilot.app.screen.runner is not None)
+    screen = pilot.app.screen
+    assert isinstance(screen, BulkRunScreen) and screen.runner is not None
+    runner, report = screen.runner, screen.runner.on_progress
+
+    def progress(p: Progress) -> None:
+        if report is not None:
+            report(p)
+        if p.done + p.waiting >= done:  # sent and accepted (asynchronous changes are followed afterwards)
+            screen.action_stop()
+
+    runner.on_progress = progress
+
+
+async def _mark_all(pilot: Pilot[None], app: SuperSimApp) -> None:
+    await settle(pilot)
+    await pilot.press("3", "a")
+    await until(pilot, lambda: isinstance(app.screen, Confirm))
+    await pilot.press("y")
+    await pilot.pause()
+
+
+async def test_stop_then_retry_asks_again_and_replans_on_current_state() -> None:
+    """Deactivating every active SIM asks to type their number (Cancel focused; y and Enter do nothing); Esc
+    stops the run; t does not send: it reads the SIMs again (one changed meanwhile is now skipped) and asks
+    the typed question again; cancelling it sends nothing more."""
+    sim = demo_simulator(sims=300, settle_seconds=0, latency_ms=60)
+    active = {s.sid for s in sim.state.sims.values() if s.status == "active"}
+    assert len(active) > HANDFUL + 20
+    app = make_app(sim, concurrency=1)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("3")
+        pane = app.query_one(SimsPane)
+        pane.set_marks({s.sid: s for s in await app.client.list_sims(status="active").collect()})
+        await pilot.press("s")
+        await choose(pilot, "inactive")
+        dialog = app.screen
+        assert isinstance(dialog, TypedConfirm), type(dialog)
+        assert isinstance(app.focused, Button) and app.focused.id == "no"
+        assert f"type {len(active)}" in plain(dialog.query_one("#typed-prompt").render()).replace("\n", " ")
+        await pilot.press("y", "enter")  # neither confirms: Enter on Cancel cancels
+        await pilot.pause()
+        assert not isinstance(app.screen, BulkRunScreen) and posts(sim) == []
+
+        await pilot.press("s")
+        await choose(pilot, "inactive")
+        dialog = app.screen
+        assert isinstance(dialog, TypedConfirm)
+        dialog.query_one(Input).focus()
+        await pilot.pause()
+        await pilot.press(*str(len(active)))
+        assert dialog.query_one(Input).value == str(len(active)), (dialog.query_one(Input).value, app.screen)
+        await pilot.press("enter")
+        await stop_after(pilot, 3)
+        screen = await finished_run(pilot)
+        assert screen.result is not None and screen.result.cancelled
+        sent = len(posts(sim))
+        unchanged = [sid for sid in active if sim.state.sims[sid].status == "active"]
+        assert unchanged
+        sim.state.update_sim(unchanged[0], {"Status": "inactive"})  # changed elsewhere meanwhile
+
+        await pilot.press("t")
+        await until(pilot, lambda: isinstance(app.screen, (TypedConfirm, Confirm)))
+        retry = app.screen
+        assert isinstance(retry, TypedConfirm), "a retry of a mass deactivation asks to type, like a new run"
+        text = plain(retry.body)
+        assert f"{len(unchanged) - 1} will be changed" in text and "1 × already inactive" in text
+        await pilot.press("enter")  # Cancel is focused
+        await pilot.pause()
+        assert app.screen is screen and len(posts(sim)) == sent  # nothing more was sent
+        assert sum(1 for sid in active if sim.state.sims[sid].status == "active") == len(unchanged) - 1
+
+
+async def test_stale_marks_are_replanned_on_current_state() -> None:
+    """Mark 5 new SIMs, make 2 of them active elsewhere, ask for ready: the plan is made on the state now (3 to
+    change, 2 that cannot go back to ready), not on the marks' old state."""
+    sim = demo_simulator(sims=300, settle_seconds=0)
+    new = [s for s in sim.state.sims.values() if s.status == "new"][:5]
+    assert len(new) == 5
+    app = make_app(sim)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("3")
+        pane = app.query_one(SimsPane)
+        fresh = {s.sid: s for s in await app.client.list_sims(status="new").collect()}
+        pane.set_marks({s.sid: fresh[s.sid] for s in new})
+        for record in new[:2]:
+            sim.state.update_sim(record.sid, {"Status": "active", **({} if record.fleet_sid else
+                                                                     {"Fleet": next(iter(sim.state.fleets))})})
+        await pilot.press("s")
+        await choose(pilot, "ready")
+        text = confirm_text(app)
+        assert "3 will be changed" in text and "2 × ready is only possible from new" in text, text
+
+
+async def test_counts_agree_across_progress_results_and_csv(tmp_path: Path) -> None:
+    """After a stop, the progress line, the results heading and the CSV export give the same count for every
+    outcome, in the same words; never-sent SIMs are "not-sent", not failed, and the bar is not full."""
+    sim = demo_simulator(sims=200, settle_seconds=0, latency_ms=60)
+    app = make_app(sim, concurrency=1)
+    app.export_dir = tmp_path
+    async with app.run_test(size=(120, 36)) as pilot:
+        await _mark_all(pilot, app)
+        await pilot.press("s")
+        await choose(pilot, "active")
+        await pilot.press("y")
+        await stop_after(pilot, 5)
+        screen = await finished_run(pilot)
+        assert screen.result is not None
+        counts = Counter(o.outcome for o in screen.result.outcomes)
+        assert counts["not-sent"] and not counts["failed"], counts
+        heading = plain(screen.query_one("#bulk-title").render())
+        stats = plain(screen.query_one("#bulk-stats").render())
+        for outcome, count in counts.items():
+            assert f"{count:,} {outcome}" in heading, (outcome, heading)
+            assert f"{outcome} {count:,}" in stats, (outcome, stats)
+        bar = screen.query_one("#bulk-bar")
+        assert bar.progress < bar.total  # type: ignore[attr-defined]
+        await pilot.press("e")
+        await until(pilot, lambda: screen.exported is not None)
+        assert screen.exported is not None
+        rows = list(csv.DictReader(screen.exported.open(encoding="utf-8")))
+        assert Counter(r["outcome"] for r in rows) == counts
+        assert set(counts) <= set(OUTCOMES)
+
+
+async def test_read_only_hides_and_refuses_changes() -> None:
+    """A read-only profile: the change keys are not in the footer and do nothing; the header says READ-ONLY;
+    nothing is sent."""
+    sim = demo_simulator(sims=100, settle_seconds=0)
+    app = make_app(sim, read_only=True)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        assert "READ-ONLY" in app.sub_title and "profile work" in app.sub_title
+        await pilot.press("3", "space", "s", "m")
+        await pilot.pause()
+        assert app.screen is app.screen_stack[0]
+        keys = {b.binding.action for b in app.screen.active_bindings.values() if b.enabled}
+        assert not keys & {"bulk_status", "bulk_move", "new_fleet", "register_sims"}
+        await pilot.press("1", "n")
+        await pilot.pause()
+        assert app.screen is app.screen_stack[0]
+    assert posts(sim) == []
+
+
+async def test_protected_asks_to_type_even_for_one_sim() -> None:
+    """A protected profile asks for the typed confirmation on every change, even activating one SIM."""
+    sim = demo_simulator(sims=100, settle_seconds=0)
+    ready = next(s for s in sim.state.sims.values() if s.status == "inactive")
+    app = make_app(sim, mode="protected")
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        assert "PROTECTED" in app.sub_title
+        await pilot.press("3")
+        pane = app.query_one(SimsPane)
+        pane.set_marks({ready.sid: await app.client.fetch_sim(ready.sid)})
+        await pilot.press("s")
+        await choose(pilot, "active")
+        dialog = app.screen
+        assert isinstance(dialog, TypedConfirm) and dialog.consent.phrase == "1"
+        await pilot.press("y", "enter")
+        await pilot.pause()
+        assert posts(sim) == []
