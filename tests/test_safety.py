@@ -14,20 +14,23 @@ from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import Button, Input
+from textual.widgets import Button, DataTable, Input
 
 from supersim_tui import cli
 from supersim_tui.api import BasicAuth, RetryPolicy, SuperSimClient
 from supersim_tui.commands import session as session_module
 from supersim_tui.ops.bulk import OUTCOMES, Progress
 from supersim_tui.ops.consent import CONFIRM, HANDFUL, NONE, REFUSED, TYPED, consent_for
+from supersim_tui.ops.nap_impact import NetworkChange, apply_nap_changes
 from supersim_tui.simulator import Simulator, asgi_transport
 from supersim_tui.tui.app import SuperSimApp
 from supersim_tui.tui.bulk import BulkRunScreen, Confirm
+from supersim_tui.tui.catalog import CatalogScreen, ConfirmNapChanges
 from supersim_tui.tui.consent import TypedConfirm
 from supersim_tui.tui.panes import SimsPane
 
 from .test_tui import demo_simulator
+from .test_tui_naps import filter_to, open_nap
 from .test_tui_sims import choose, confirm_text, finished_run, plain, settle, until
 
 Run = Callable[..., tuple[int, str, str]]
@@ -286,3 +289,80 @@ async def test_protected_asks_to_type_even_for_one_sim() -> None:
         await pilot.press("y", "enter")
         await pilot.pause()
         assert posts(sim) == []
+
+
+# ---------------------------------------------------------------- NAP changes
+async def test_removing_every_network_opens_on_cancel_and_needs_the_nap_name() -> None:
+    """Removing all of a NAP's networks (its fleets' SIMs would lose service): the review opens with Cancel
+    focused, Enter there cancels, Apply stays disabled until the NAP's name is typed; then it applies."""
+    sim = demo_simulator()
+    nap = sim.state.find_nap("us-only")
+    assert nap is not None
+    before = list(nap.network_sids)
+    app = make_app(sim)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await naps_ready(pilot)
+        screen = await open_nap(pilot, "us-only")
+        await filter_to(pilot, screen, "united states")
+        for _ in range(screen.query_one("#catalog-table", DataTable).row_count):
+            await pilot.press("space", "down")
+        await pilot.press("a")
+        await naps_ready(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, ConfirmNapChanges)
+        assert isinstance(app.focused, Button) and app.focused.id == "cancel"
+        assert dialog.query_one("#apply", Button).disabled
+        assert "us-only" in plain(dialog.query_one("#typed-prompt").render())
+        await pilot.press("enter")  # on Cancel
+        await naps_ready(pilot)
+        assert isinstance(app.screen, CatalogScreen) and nap.network_sids == before
+
+        await pilot.press("a")
+        await naps_ready(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, ConfirmNapChanges)
+        dialog.query_one("#typed-answer", Input).focus()
+        await pilot.press(*"us-onl")
+        assert dialog.query_one("#apply", Button).disabled
+        await pilot.press("enter")  # not the name yet: nothing is applied
+        await naps_ready(pilot)
+        assert nap.network_sids == before
+        await pilot.press("y", "enter")
+        await naps_ready(pilot)
+    assert nap.network_sids == []
+
+
+async def test_double_enter_on_apply_sends_each_network_once() -> None:
+    """With a slow API, Enter on Apply then Enter again (and Esc) while it applies: each network is sent once,
+    the dialog stays until it is done and then lists every change; applying an already allowed network again
+    counts as done ("already there"), not as an error."""
+    sim = demo_simulator(latency_ms=150)
+    nap = sim.state.find_nap("us-only")
+    assert nap is not None
+    app = make_app(sim)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await naps_ready(pilot)
+        screen = await open_nap(pilot, "us-only")
+        for plmn in ("262-01", "262-02", "262-03"):
+            await filter_to(pilot, screen, plmn)
+            await pilot.press("space")
+        await pilot.press("a")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmNapChanges)
+                    and not app.screen.query_one("#apply", Button).disabled)
+        dialog = app.screen
+        assert isinstance(dialog, ConfirmNapChanges)
+        await pilot.press("enter")  # Apply has the focus (nothing is cut off)
+        await pilot.press("enter", "escape", "enter")
+        assert app.screen is dialog
+        await until(pilot, lambda: dialog.outcomes is not None)
+        adds = [r for r in sim.request_log if r.method == "POST" and r.path.endswith("/Networks")]
+        assert len(adds) == 3
+        assert "✓ Add Telekom DE (262-01)" in plain(dialog.query_one("#confirm-impact").render())
+        telekom = next(s for s, n in sim.state.networks.items() if n.identifiers[0] == ("262", "01"))
+        network = next(n for n in await app.client.list_networks(page_size=1000).collect() if n.sid == telekom)
+        (again,) = await apply_nap_changes(app.client, nap.sid, [NetworkChange(network, True)])
+        assert again.ok and again.already
+
+
+async def naps_ready(pilot: Pilot[None]) -> None:
+    await settle(pilot)

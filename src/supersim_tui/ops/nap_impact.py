@@ -147,11 +147,21 @@ class ChangeOutcome:
     change: NetworkChange
     ok: bool
     error: str | None = None
+    already: bool = False  # the NAP was already that way (applied twice, or by someone else): nothing changed
+
+
+def _already_there(change: NetworkChange, error: SuperSimError) -> bool:
+    """The API refused because the change is already made: adding a network the NAP already allows (error 20001,
+    "… is already allowed by Network Access Profile …"), or removing one it no longer has (404)."""
+    if change.add:
+        return error.code == 20001 and "already allowed" in str(error)
+    return error.status == 404 and error.code == 20404
 
 
 async def apply_nap_changes(client: SuperSimClient, nap_sid: str, changes: list[NetworkChange],
                             on_outcome: Callable[[ChangeOutcome], None] | None = None) -> list[ChangeOutcome]:
-    """Apply each change in turn; one failing does not stop the others, and each says why."""
+    """Apply each change in turn; one failing does not stop the others, and each says why. Applying again is
+    harmless: a change the NAP already has counts as done ("already there"), not as a failure."""
     outcomes = []
     for change in changes:
         try:
@@ -161,7 +171,10 @@ async def apply_nap_changes(client: SuperSimClient, nap_sid: str, changes: list[
                 await client.remove_nap_network(nap_sid, change.network.sid)
             outcome = ChangeOutcome(change, True)
         except SuperSimError as error:
-            outcome = ChangeOutcome(change, False, str(error) + (f" — {error.hint}" if error.hint else ""))
+            if _already_there(change, error):
+                outcome = ChangeOutcome(change, True, already=True)
+            else:
+                outcome = ChangeOutcome(change, False, str(error) + (f" — {error.hint}" if error.hint else ""))
         outcomes.append(outcome)
         if on_outcome is not None:
             on_outcome(outcome)

@@ -17,6 +17,7 @@ from textual.widgets import Button, DataTable, Footer, Header, Input, LoadingInd
 
 from ..api import Network, NetworkAccessProfile, SuperSimClient
 from ..countries import country_name
+from ..ops.consent import OPEN, REFUSED, Consent, consent_for
 from ..ops.nap_impact import ChangeOutcome, NapImpact, NetworkChange, apply_nap_changes, nap_impact
 from .failures import ReportsFailures, Task, failure_text
 from .format import plain, printable
@@ -309,6 +310,8 @@ class ConfirmNapChanges(ReportsFailures, ModalScreen[list[ChangeOutcome] | None]
         self.changes = changes
         self.outcomes: list[ChangeOutcome] | None = None
         self.impact_failed = False
+        self.applying = False  # while the changes go out: a second Enter, Esc or Cancel does nothing
+        self.consent: Consent | None = None  # how much consent the impact needs (ops.consent)
 
     def compose(self) -> ComposeResult:
         with Vertical(id="confirm"):
@@ -317,11 +320,14 @@ class ConfirmNapChanges(ReportsFailures, ModalScreen[list[ChangeOutcome] | None]
                 yield Static(plain("\n".join(c.describe() for c in self.changes)), id="confirm-changes")
                 yield LoadingIndicator(id="confirm-loading")
                 yield Static(id="confirm-impact")
+            yield Static(id="typed-prompt")
+            yield Input(id="typed-answer", compact=True)
             with Horizontal(id="confirm-buttons"):
                 yield Button("Apply", id="apply", variant="primary", disabled=True, compact=True)
                 yield Button("Cancel", id="cancel", compact=True)
 
     def on_mount(self) -> None:
+        self.query_one("#typed-prompt").display = self.query_one("#typed-answer").display = False
         self._load_impact()
         self.query_one("#cancel", Button).focus()
 
@@ -347,6 +353,8 @@ class ConfirmNapChanges(ReportsFailures, ModalScreen[list[ChangeOutcome] | None]
             self.refresh_bindings()
         elif group == "apply":
             self.outcomes = self.outcomes or []
+            self.applying = False
+            self.query_one("#cancel", Button).disabled = False
             apply = self.query_one("#apply", Button)
             apply.label, apply.variant, apply.disabled = "Done", "primary", False
 
@@ -356,22 +364,65 @@ class ConfirmNapChanges(ReportsFailures, ModalScreen[list[ChangeOutcome] | None]
         self.query_one("#confirm-loading").display = False
         self.query_one("#confirm-impact", Static).update(render_impact(impact))
         apply = self.query_one("#apply", Button)
-        apply.disabled = False
-        if impact.countries_cut_off or not impact.networks_after:
+        cuts = bool(impact.countries_cut_off or not impact.networks_after)
+        name = self.nap.unique_name or self.nap.sid
+        self.consent = consent = consent_for(sims=impact.active + impact.ready, cuts_service=cuts,
+                                             mode=str(getattr(self.app, "mode", OPEN)), phrase=name,
+                                             what=f"change NAP {name}")
+        if cuts:
             apply.label = "Apply anyway"
             apply.variant = "error"
-        apply.focus()
+        if consent.level == REFUSED:
+            self.query_one("#typed-prompt", Static).update(Text("This profile is read-only: nothing can be applied.",
+                                                                style="bold yellow"))
+            self.query_one("#typed-prompt").display = True
+            return
+        if consent.typed:
+            self.query_one("#typed-prompt", Static).update(Text.assemble(
+                ("⚠ ", "bold yellow"), printable(consent.reason.capitalize()), ".\nTo apply, type the NAP's name ",
+                (printable(consent.phrase), "bold reverse"), " in the box (Tab moves to it):"))
+            self.query_one("#typed-prompt").display = self.query_one("#typed-answer").display = True
+            apply.disabled = True
+            return  # the focus stays on Cancel
+        apply.disabled = False
+        if not cuts:
+            apply.focus()  # a change that cuts service opens (and stays) on Cancel
+
+    @on(Input.Changed, "#typed-answer")
+    def _typed(self, event: Input.Changed) -> None:
+        if self.consent is not None and not self.applying and self.outcomes is None:
+            self.query_one("#apply", Button).disabled = not self.consent.matches(event.value)
+
+    @on(Input.Submitted, "#typed-answer")
+    def _typed_submitted(self) -> None:
+        self._apply()
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:
+        if self.applying:  # closing now would hide a NAP half-changed: say so, stay
+            self.notify("The changes are being applied: this closes when they are done, with what was done.",
+                        title="NAP change", markup=False)
+            return
         self.dismiss(self.outcomes)
 
     @on(Button.Pressed, "#apply")
     def _apply(self) -> None:
+        if self.applying:
+            return  # a second Enter while applying does nothing
         if self.outcomes is not None:
             self.dismiss(self.outcomes)
             return
-        self.query_one("#apply", Button).disabled = True
+        consent = self.consent
+        if consent is None or consent.level == REFUSED or self.query_one("#apply", Button).disabled:
+            return
+        if consent.typed and not consent.matches(self.query_one("#typed-answer", Input).value):
+            self.notify(f"Type {printable(consent.phrase)} to apply, or Esc to cancel.", title="Not applied",
+                        severity="warning", markup=False)
+            return
+        self.applying = True
+        for button in self.query(Button):
+            button.disabled = True
+        self.query_one("#typed-answer", Input).disabled = True
         self._run()
 
     @work(exclusive=True, group="apply", exit_on_error=False)
@@ -381,13 +432,16 @@ class ConfirmNapChanges(ReportsFailures, ModalScreen[list[ChangeOutcome] | None]
 
         def show(outcome: ChangeOutcome) -> None:
             if outcome.ok:
-                lines.append(Text(f"✓ {printable(outcome.change.describe())}", style="green"))
+                lines.append(Text(f"✓ {printable(outcome.change.describe())}"
+                                  + (" (already there)" if outcome.already else ""), style="green"))
             else:
                 lines.append(Text(f"✗ {printable(outcome.change.describe())}: {printable(outcome.error)}",
                                   style="bold red"))
             impact.update(Text("\n").join(lines))
 
         self.outcomes = await apply_nap_changes(self.client, self.nap.sid, self.changes, show)
+        self.applying = False
+        self.query_one("#cancel", Button).disabled = False
         failed = [o for o in self.outcomes if not o.ok]
         apply = self.query_one("#apply", Button)
         apply.label, apply.variant, apply.disabled = "Done", "primary", False
