@@ -366,3 +366,25 @@ async def test_double_enter_on_apply_sends_each_network_once() -> None:
 
 async def naps_ready(pilot: Pilot[None]) -> None:
     await settle(pilot)
+
+
+async def test_move_to_a_fleet_on_another_nap_shows_coverage_gained_and_lost() -> None:
+    """Moving SIMs to a fleet whose NAP differs: the confirmation lists the networks and countries gained and
+    lost, before anything is sent."""
+    sim = demo_simulator(sims=100, settle_seconds=0)
+    state = sim.state
+    global_fleet = next(f for f in state.fleets.values() if f.unique_name == "field-sensors")
+    apac = next(f for f in state.fleets.values() if f.unique_name == "apac-kiosks")
+    assert global_fleet.network_access_profile_sid != apac.network_access_profile_sid
+    moving = [s.sid for s in state.sims.values() if s.fleet_sid == global_fleet.sid and s.status != "scheduled"][:3]
+    app = make_app(sim)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("3")
+        pane = app.query_one(SimsPane)
+        pane.set_marks({sid: await app.client.fetch_sim(sid) for sid in moving})
+        await pilot.press("m")
+        await choose(pilot, apac.sid)
+        text = confirm_text(app)
+        assert "3 SIM(s) move from NAP" in text and "lose" in text and "countries lost" in text, text
+    assert posts(sim) == []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections import Counter
 from datetime import datetime
 from pathlib import Path
 from typing import ClassVar
@@ -22,11 +23,12 @@ from ..ops.bulk import DONE, SKIPPED, Change, Plan, RunResult, plan_change
 from ..ops.consent import MODE_MARKERS, OPEN, READ_ONLY
 from ..ops.current import read_current
 from ..ops.journal import Journal, JournalState, find_run
+from ..ops.nap_impact import MoveImpact, move_impact
 from ..ops.register_queue import RegistrationQueue
 from ..ops.summary import count_sims
 from ..profiles import ProfileError, profile_mode
 from ..settings import Settings
-from .bulk import BulkRunScreen, ChoiceScreen, Confirm, confirm_plan
+from .bulk import BulkRunScreen, ChoiceScreen, Confirm, confirm_plan, move_impact_text
 from .catalog import CatalogRead, CatalogScreen
 from .commands import BindingCommands, binding_ids
 from .failures import ReportsFailures, Task
@@ -428,7 +430,24 @@ class SuperSimApp(ReportsFailures, App[None]):
         if pane.marks and any(sid in fresh for sid in pane.marks):
             pane.set_marks({sid: slim(fresh[sid]) if sid in fresh else sim for sid, sim in pane.marks.items()})
         plan = plan_change(current, change)
-        confirm_plan(self, plan, selected, self.mode, lambda: self._start_plan(plan))
+        extra, coverage_lost = None, False
+        if change.fleet_sid:  # a move to a fleet on another NAP: the coverage gained and lost, before asking
+            impacts = await self._move_impact(plan, change.fleet_sid)
+            if impacts:
+                extra, coverage_lost = move_impact_text(impacts), any(i.countries_lost for i in impacts)
+        confirm_plan(self, plan, selected, self.mode, lambda: self._start_plan(plan), extra=extra,
+                     coverage_lost=coverage_lost)
+
+    async def _move_impact(self, plan: Plan, fleet_sid: str) -> list[MoveImpact]:
+        nap_of = {f.sid: f.network_access_profile_sid or "" for f in self.fleets}
+        target = nap_of.get(fleet_sid, "")
+        sims_by_nap = Counter(nap_of.get(i.fleet_sid or "", "") for i in plan.to_send)
+        if not target or set(sims_by_nap) <= {target}:
+            return []
+        wanted = [sid for sid in {target, *sims_by_nap} if sid]
+        networks = await asyncio.gather(*(self.client.list_nap_networks(sid).collect() for sid in wanted))
+        return move_impact(dict(sims_by_nap), dict(zip(wanted, networks, strict=True)),
+                           {n.sid: n.label for n in self.naps}, target)
 
     def _start_plan(self, plan: Plan) -> None:
         self._run_bulk(BulkRunScreen(self.client, plan=plan, journal=self._journal, fleet_names=self._fleet_names(),

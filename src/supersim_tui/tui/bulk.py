@@ -45,6 +45,7 @@ from ..ops.bulk import (
 from ..ops.consent import OPEN, change_cuts_service, consent_for
 from ..ops.current import read_current
 from ..ops.journal import AccountLock, Journal, JournalState, RunLockedError, new_run_id
+from ..ops.nap_impact import MoveImpact
 from .consent import ask_consent
 from .failures import ReportsFailures, Task, error_message
 from .format import plain, printable, status_text
@@ -97,7 +98,8 @@ def plan_text(plan: Plan, selected: str = "marked") -> RenderableType:
 
 
 def confirm_plan(app: App[Any], plan: Plan, selected: str, mode: str, run: Callable[[], None], *,
-                 title: str = "Confirm the change") -> None:
+                 title: str = "Confirm the change", extra: RenderableType | None = None,
+                 coverage_lost: bool = False) -> None:
     """Show a plan and ask as much consent as its harm needs (ops.consent); ``run`` only on a yes.
 
     New runs, retries after a stop and resumes all come through here: none runs without this question."""
@@ -105,10 +107,34 @@ def confirm_plan(app: App[Any], plan: Plan, selected: str, mode: str, run: Calla
         app.push_screen(Confirm("Nothing to change", plan_text(plan, selected), None, "Close"))
         return
     n = len(plan.to_send)
-    consent = consent_for(sims=n, cuts_service=change_cuts_service(plan.change.status), mode=mode,
-                          what=f"{plan.change.describe()} on {n:,} SIM{'s' if n != 1 else ''}")
-    ask_consent(app, consent, title, plan_text(plan, selected), f"Change {n:,} SIM{'s' if n != 1 else ''}",
+    consent = consent_for(sims=n, cuts_service=change_cuts_service(plan.change.status, coverage_lost=coverage_lost),
+                          mode=mode, what=f"{plan.change.describe()} on {n:,} SIM{'s' if n != 1 else ''}")
+    body = plan_text(plan, selected) if extra is None else Group(plan_text(plan, selected), extra)
+    ask_consent(app, consent, title, body, f"Change {n:,} SIM{'s' if n != 1 else ''}",
                 lambda yes: run() if yes else None)
+
+
+def move_impact_text(impacts: list[MoveImpact]) -> Text:
+    """Networks and countries gained and lost by moving SIMs to a fleet on another NAP."""
+    text = Text()
+
+    def names(networks: list[Any]) -> str:
+        shown = [f"{n.friendly_name} {n.iso_country}" for n in networks[:5]]
+        return printable(", ".join(shown) + (f" and {len(networks) - 5} more" if len(networks) > 5 else ""))
+
+    for impact in impacts:
+        text.append(printable(f"{impact.sims:,} SIM(s) move from NAP {impact.from_nap} to {impact.to_nap}:\n"),
+                    style="bold")
+        text.append(f"  gain {len(impact.gained)} network(s)" + (f": {names(impact.gained)}" if impact.gained else "")
+                    + "\n", style="green")
+        text.append(f"  lose {len(impact.lost)} network(s)" + (f": {names(impact.lost)}" if impact.lost else "")
+                    + "\n", style="red" if impact.lost else "")
+        if impact.countries_gained:
+            text.append(f"  countries gained: {', '.join(impact.countries_gained)}\n", style="green")
+        if impact.countries_lost:
+            text.append(f"  ⚠ countries lost (no network left there): {', '.join(impact.countries_lost)}\n",
+                        style="bold red")
+    return text
 
 
 class Confirm(ModalScreen[bool]):
