@@ -388,3 +388,37 @@ async def test_move_to_a_fleet_on_another_nap_shows_coverage_gained_and_lost() -
         text = confirm_text(app)
         assert "3 SIM(s) move from NAP" in text and "lose" in text and "countries lost" in text, text
     assert posts(sim) == []
+
+
+async def test_staged_changes_are_never_discarded_silently() -> None:
+    """With networks staged, Esc asks (Cancel focused: Enter keeps them), ctrl+q asks too; U undoes every staged
+    change at once, after which Esc closes without asking. Nothing is sent."""
+    sim = demo_simulator()
+    app = make_app(sim)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        screen = await open_nap(pilot, "us-only")
+        for plmn in ("262-01", "262-02"):
+            await filter_to(pilot, screen, plmn)
+            await pilot.press("space")
+        assert len(screen.staged) == 2
+        screen.query_one("#catalog-filter", Input).focus()
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, Confirm) and isinstance(app.focused, Button) and app.focused.id == "no"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen is screen and len(screen.staged) == 2
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        assert isinstance(app.screen, Confirm) and "2 staged" in plain(app.screen.body)
+        await pilot.press("escape")
+        await pilot.pause()
+        screen.query_one("#catalog-table", DataTable).focus()
+        await pilot.press("U")
+        await pilot.pause()
+        assert screen.staged == {}
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, (CatalogScreen, Confirm))
+    assert posts(sim) == []

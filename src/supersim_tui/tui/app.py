@@ -245,6 +245,21 @@ class SuperSimApp(ReportsFailures, App[None]):
             return True if applies else None  # dimmed: no SIM to act on
         return True
 
+    async def action_quit(self) -> None:
+        """Quit; staged catalog changes are never dropped without asking (Cancel focused)."""
+        staged = sum(len(getattr(screen, "staged", {}) or {}) for screen in self.screen_stack)
+        if not staged or isinstance(self.screen, Confirm):
+            self.exit()
+            return
+
+        def answered(quit_anyway: bool | None) -> None:
+            if quit_anyway:
+                self.exit()
+
+        self.push_screen(Confirm("Quit with staged changes?", Text(
+            f"{staged} staged NAP change(s) have not been applied. Quit and discard them?"),
+            "Quit and discard", "Keep working", danger=True), answered)
+
     def action_show_tab(self, tab: str) -> None:
         if tab in TABS:
             self.query_one(TabbedContent).active = tab

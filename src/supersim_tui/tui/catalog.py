@@ -17,8 +17,9 @@ from textual.widgets import Button, DataTable, Footer, Header, Input, LoadingInd
 
 from ..api import Network, NetworkAccessProfile, SuperSimClient
 from ..countries import country_name
-from ..ops.consent import OPEN, REFUSED, Consent, consent_for
+from ..ops.consent import OPEN, READ_ONLY, REFUSED, Consent, consent_for
 from ..ops.nap_impact import ChangeOutcome, NapImpact, NetworkChange, apply_nap_changes, nap_impact
+from .bulk import Confirm
 from .failures import ReportsFailures, Task, failure_text
 from .format import plain, printable
 
@@ -78,6 +79,7 @@ class CatalogScreen(ReportsFailures, Screen[None]):
         Binding("space", "toggle_network", "Toggle", id="catalog.toggle"),
         Binding("a", "review", "Review & apply", id="catalog.apply"),
         Binding("u", "undo", "Undo staged", id="catalog.undo"),
+        Binding("U", "undo_all", "Undo all", id="catalog.undo_all"),
         Binding("r", "reload", "Reload", show=False, id="catalog.reload"),
     ]
     TASKS: ClassVar[dict[str, Task]] = {
@@ -102,7 +104,8 @@ class CatalogScreen(ReportsFailures, Screen[None]):
 
     @property
     def editing(self) -> bool:
-        return self.nap is not None or self.new_nap_name is not None
+        """Networks can be staged: a NAP (or a new one) is open, and the profile is not read-only."""
+        return (self.nap is not None or self.new_nap_name is not None) and getattr(self.app, "mode", "") != READ_ONLY
 
     def compose(self) -> ComposeResult:
         yield Header(icon="◆")
@@ -160,7 +163,7 @@ class CatalogScreen(ReportsFailures, Screen[None]):
         # Textual: False hides a binding, None shows it dimmed.
         if action in ("toggle_network", "undo"):
             return self.editing
-        if action == "review":
+        if action in ("review", "undo_all"):
             return (True if self.staged else None) if self.editing else False
         return True
 
@@ -213,9 +216,29 @@ class CatalogScreen(ReportsFailures, Screen[None]):
         self.query_one("#catalog-filter", Input).focus()
 
     def action_close(self) -> None:
+        """Close; staged changes are never dropped without asking (Cancel is focused)."""
+        if not self.staged:
+            self.dismiss(None)
+            return
+        n = len(self.staged)
+
+        def answered(discard: bool | None) -> None:
+            if discard:
+                self.notify(f"{n} staged change(s) discarded; nothing was sent.", title="Catalog")
+                self.dismiss(None)
+
+        self.app.push_screen(Confirm("Discard staged changes?", Text(
+            f"{n} staged change(s) have not been applied. Discard them? (a reviews and applies them)"),
+            f"Discard {n}", "Keep them", danger=True), answered)
+
+    def action_undo_all(self) -> None:
         if self.staged:
-            self.notify(f"{len(self.staged)} staged change(s) discarded.", title="Catalog")
-        self.dismiss(None)
+            n = len(self.staged)
+            self.staged = {}
+            self._show(self.shown)
+            self._summarize()
+            self.refresh_bindings()
+            self.notify(f"{n} staged change(s) undone.", title="Catalog")
 
     def _current_sid(self) -> str | None:
         table = self.query_one("#catalog-table", DataTable)
