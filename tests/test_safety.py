@@ -165,7 +165,7 @@ async def test_stop_then_retry_asks_again_and_replans_on_current_state() -> None
         dialog = app.screen
         assert isinstance(dialog, TypedConfirm), type(dialog)
         assert isinstance(app.focused, Button) and app.focused.id == "no"
-        assert f"type {len(active)}" in plain(dialog.query_one("#typed-prompt").render()).replace("\n", " ")
+        assert f"type  {len(active)} " in plain(dialog.query_one("#typed-prompt").render())
         await pilot.press("y", "enter")  # neither confirms: Enter on Cancel cancels
         await pilot.pause()
         assert not isinstance(app.screen, BulkRunScreen) and posts(sim) == []
@@ -422,3 +422,35 @@ async def test_staged_changes_are_never_discarded_silently() -> None:
         await pilot.pause()
         assert not isinstance(app.screen, (CatalogScreen, Confirm))
     assert posts(sim) == []
+
+
+# ------------------------------------------------------------------ pictures
+def _typed_dialog_app() -> SuperSimApp:
+    return make_app(demo_simulator(settle_seconds=0))
+
+
+def test_snapshot_typed_confirmation(snap_compare: Callable[..., bool]) -> None:
+    """The typed confirmation for deactivating many SIMs: plan, warning, the number to type, Cancel focused."""
+    app = _typed_dialog_app()
+
+    async def before(pilot: Pilot[None]) -> None:
+        await settle(pilot)
+        await pilot.press("3")
+        pane = app.query_one(SimsPane)
+        pane.set_marks({s.sid: s for s in await app.client.list_sims(status="active").collect()})
+        await pilot.press("s")
+        await choose(pilot, "inactive")
+        assert isinstance(app.screen, TypedConfirm)
+
+    assert snap_compare(app, terminal_size=(120, 36), run_before=before)
+
+
+@pytest.mark.parametrize("mode", ["read-only", "protected", "open"])
+def test_snapshot_header_in_each_mode(snap_compare: Callable[..., bool], mode: str) -> None:
+    """The header names the profile, the account and the mode, in words and in colour."""
+    app = make_app(demo_simulator(settle_seconds=0), mode=mode)
+
+    async def before(pilot: Pilot[None]) -> None:
+        await settle(pilot)
+
+    assert snap_compare(app, terminal_size=(100, 12), run_before=before)

@@ -140,7 +140,7 @@ async def _change_sims(session: Session, args: argparse.Namespace, run_id: str) 
         return _report_plan_only(plan, args)
     n = len(plan.to_send)
     consent = consent_for(sims=n, cuts_service=change_cuts_service(change.status),
-                          mode=getattr(args, "safety_mode", OPEN), what=f"{change.describe()} on {n:,} SIMs")
+                          mode=getattr(args, "safety_mode", OPEN), what=change.describe())
     _confirm_or_refuse(args, f"Change {n:,} SIMs?", consent)
     journal = _journal(session, run_id, {"kind": change.kind, "change": change.to_json()})
     runner = BulkRunner(client, concurrency=args.concurrency, journal=journal)
@@ -210,7 +210,7 @@ def _confirm_or_refuse(args: argparse.Namespace, question: str, consent: Consent
     from .output import confirm, confirm_typed
 
     if consent.typed:
-        note(f"⚠ {consent.reason.capitalize()}.")
+        note(f"⚠ {consent.sentence}")
         if not confirm_typed(consent):
             raise UsageError(f"cancelled: you did not type {consent.phrase}; nothing was changed")
     elif not confirm(question):
@@ -353,7 +353,7 @@ async def resume(session: Session, args: argparse.Namespace) -> int:
         _confirm_or_refuse(args, f"Resume: change {n:,} SIMs?",
                            consent_for(sims=n, cuts_service=change_cuts_service(change.status),
                                        mode=getattr(args, "safety_mode", OPEN),
-                                       what=f"{change.describe()} on {n:,} SIMs"))
+                                       what=change.describe()))
     with _account_lock(session, state.run_id):
         if header.get("kind") == "register":
             registration = RegistrationRunner(session.client, concurrency=args.concurrency, journal=journal)

@@ -50,6 +50,11 @@ class Consent:
     cuts_service: bool = False  # the change can cut service: destructive dialogs focus Cancel
 
     @property
+    def sentence(self) -> str:
+        """The reason as a sentence (first letter upper case, the rest as written)."""
+        return self.reason[:1].upper() + self.reason[1:] + ("." if self.reason else "")
+
+    @property
     def typed(self) -> bool:
         return self.level == TYPED
 
@@ -76,6 +81,7 @@ def consent_for(*, sims: int, cuts_service: bool, mode: str = OPEN, phrase: str 
                        cuts_service)
     if cuts_service and sims > HANDFUL:
         return Consent(TYPED, text, f"this can cut service to {sims:,} SIMs ({what})", True)
+
     return Consent(CONFIRM, reason=f"this can cut service ({what})" if cuts_service else "",
                    cuts_service=cuts_service)
 

@@ -108,7 +108,7 @@ def confirm_plan(app: App[Any], plan: Plan, selected: str, mode: str, run: Calla
         return
     n = len(plan.to_send)
     consent = consent_for(sims=n, cuts_service=change_cuts_service(plan.change.status, coverage_lost=coverage_lost),
-                          mode=mode, what=f"{plan.change.describe()} on {n:,} SIM{'s' if n != 1 else ''}")
+                          mode=mode, what=plan.change.describe())
     body = plan_text(plan, selected) if extra is None else Group(plan_text(plan, selected), extra)
     ask_consent(app, consent, title, body, f"Change {n:,} SIM{'s' if n != 1 else ''}",
                 lambda yes: run() if yes else None)

@@ -402,8 +402,8 @@ class ConfirmNapChanges(ReportsFailures, ModalScreen[list[ChangeOutcome] | None]
             return
         if consent.typed:
             self.query_one("#typed-prompt", Static).update(Text.assemble(
-                ("⚠ ", "bold yellow"), printable(consent.reason.capitalize()), ".\nTo apply, type the NAP's name ",
-                (printable(consent.phrase), "bold reverse"), " in the box (Tab moves to it):"))
+                ("⚠ ", "bold yellow"), printable(consent.sentence), "\nTo apply, type the NAP's name ",
+                (f" {printable(consent.phrase)} ", "bold reverse"), " in the box (Tab moves to it):"))
             self.query_one("#typed-prompt").display = self.query_one("#typed-answer").display = True
             apply.disabled = True
             return  # the focus stays on Cancel

@@ -37,11 +37,11 @@ class TypedConfirm(ModalScreen[bool]):
         with Vertical(classes="form", id="typed-confirm"):
             yield Static(Text(printable(self.title_text), style="bold"), classes="form-title")
             yield Static(self.body, id="confirm-text")
-            prompt = Text.assemble(("⚠ ", "bold yellow"), printable(self.consent.reason.capitalize()),
-                                   ".\nTo confirm, type ", (printable(self.consent.phrase), "bold reverse"),
+            prompt = Text.assemble(("⚠ ", "bold yellow"), printable(self.consent.sentence),
+                                   "\nTo confirm, type ", (f" {printable(self.consent.phrase)} ", "bold reverse"),
                                    " in the box (Tab moves to it):")
             yield Static(prompt, id="typed-prompt")
-            yield Input(placeholder=self.consent.phrase, id="typed-answer", compact=True)
+            yield Input(placeholder="type here", id="typed-answer", compact=True)
             with Horizontal(classes="form-buttons"):
                 yield Button(self.yes, id="yes", variant="error", compact=True, disabled=True)
                 yield Button("Cancel", id="no", compact=True)
@@ -97,5 +97,5 @@ def ask_consent(app: App[Any], consent: Consent, title: str, body: RenderableTyp
         app.push_screen(TypedConfirm(title, body, consent, yes), answered)
         return
     if consent.reason:
-        body = Group(body, Text(f"⚠ {consent.reason.capitalize()}.", style="bold yellow"))
+        body = Group(body, Text(f"⚠ {consent.sentence}", style="bold yellow"))
     app.push_screen(Confirm(title, body, yes, danger=consent.cuts_service), answered)
