@@ -11,13 +11,14 @@ from collections.abc import Callable
 import pytest
 from rich.console import Console
 from textual.pilot import Pilot
-from textual.widgets import OptionList
+from textual.widgets import Input, OptionList
 
 from supersim_tui.ops.bulk import DONE, FAILED, INVALID, NOT_RUN, SKIPPED, BulkRunner, Change, Progress, plan_change
 from supersim_tui.ops.journal import Journal, find_run, new_run_id
 from supersim_tui.simulator import Simulator
 from supersim_tui.tui.app import SuperSimApp
 from supersim_tui.tui.bulk import BulkRunScreen, ChoiceScreen, Confirm
+from supersim_tui.tui.consent import TypedConfirm
 from supersim_tui.tui.panes import SimsPane
 from supersim_tui.tui.sim_detail import SimDetailScreen, render_details
 
@@ -372,7 +373,11 @@ def test_snapshot_bulk_results_with_failures(snap_compare: Callable[..., bool], 
         await pilot.press("y", "s")
         await choose(pilot, "inactive")
         sim.force_faults(*["503"] * 5, method="POST", path_prefix="/v1/Sims/")
-        await pilot.press("y")
+        dialog = app.screen  # deactivating this many SIMs: their number is typed to confirm
+        assert isinstance(dialog, TypedConfirm)
+        dialog.query_one(Input).focus()
+        await pilot.press(*dialog.consent.phrase, "enter")
+        await until(pilot, lambda: isinstance(app.screen, BulkRunScreen))
         await finished_run(pilot)
 
     assert snap_compare(app, terminal_size=size, run_before=before)
