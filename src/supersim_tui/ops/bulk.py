@@ -42,7 +42,7 @@ DONE = "done"  # the SIM is in the requested state
 SKIPPED = "skipped"  # already there: nothing sent
 INVALID = "invalid"  # cannot take the change (planned, never sent)
 FAILED = "failed"  # the API refused or kept failing
-NOT_RUN = "not-sent"  # never sent: the run stopped first (journals before 0.x wrote "not-run")
+NOT_RUN = "not-sent"  # never sent: the run stopped first (older journals wrote "not-run")
 UNCONFIRMED = "unconfirmed"  # accepted by the API, still scheduled when following stopped
 OUTCOMES = (DONE, SKIPPED, INVALID, FAILED, NOT_RUN, UNCONFIRMED)
 # The one vocabulary: these words (and these explanations) in the plan, the live progress, the results,
