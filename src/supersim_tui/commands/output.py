@@ -99,6 +99,10 @@ class ProgressBar:
             parts.append(f"failed {progress.failed:,}")
         if progress.skipped:
             parts.append(f"skipped {progress.skipped:,}")
+        if progress.invalid:
+            parts.append(f"invalid {progress.invalid:,}")
+        if progress.not_sent:
+            parts.append(f"not-sent {progress.not_sent:,}")
         if progress.waiting:
             parts.append(f"scheduled {progress.waiting:,}")
         parts.append(f"{progress.rate:,.1f}/s")

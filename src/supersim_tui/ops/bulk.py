@@ -49,8 +49,8 @@ OUTCOMES = (DONE, SKIPPED, INVALID, FAILED, NOT_RUN, UNCONFIRMED)
 # the CLI, JSON and CSV alike.
 OUTCOME_MEANING = {
     DONE: "in the requested state",
-    SKIPPED: "already there: nothing sent",
-    INVALID: "cannot take the change: not sent",
+    SKIPPED: "already there, nothing sent",
+    INVALID: "cannot take the change, not sent",
     FAILED: "the API refused or kept failing",
     NOT_RUN: "never sent: the run stopped first",
     UNCONFIRMED: "sent and accepted; still scheduled when following stopped",

@@ -85,7 +85,7 @@ def plan_text(plan: Plan, selected: str = "marked") -> RenderableType:
     for action, items, style in ((SKIPPED, plan.skipped, "dim"), (INVALID, plan.invalid, "yellow")):
         if not items:
             continue
-        heading = f"{action}: {OUTCOME_MEANING[action]}"
+        heading = f"{action} ({OUTCOME_MEANING[action]}):"
         grid.add_row(Text(f"{len(items):,}", style=style), Text(heading, style=style))
         for reason, count in plan.reasons(items):
             grid.add_row("", Text(f"{count:,} × {reason}", style=style))
