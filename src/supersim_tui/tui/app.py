@@ -209,9 +209,9 @@ class SuperSimApp(ReportsFailures, App[None]):
     def _show_identity(self) -> None:
         """The header always says profile, account and safety mode: a text marker (readable with NO_COLOR) and
         a colour (the header's class)."""
-        parts = [f"profile {self.profile_name}"] if self.profile_name else []
+        parts = [MODE_MARKERS.get(self.mode, self.mode)]  # first: a narrow header cuts the end, never the mode
+        parts += [f"profile {self.profile_name}"] if self.profile_name else []
         parts += [self.account_label] if self.account_label else []
-        parts.append(MODE_MARKERS.get(self.mode, self.mode))
         self.sub_title = " · ".join(parts)
         for mode in MODE_MARKERS:
             self.set_class(mode == self.mode, f"-mode-{mode}")

@@ -260,7 +260,7 @@ class BulkRunScreen(ReportsFailures, Screen[RunResult | None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.sub_title = f"bulk change · {self.app.sub_title}"  # profile, account and mode stay in view
+        self.sub_title = f"{self.app.sub_title} · bulk change"  # mode, profile and account stay in view
         table = self.query_one("#bulk-results", DataTable)
         table.add_columns("ICCID", "Name", "Outcome", "Status", "Fleet", "Error")
         table.display = False
