@@ -5,6 +5,7 @@ Every TUI test drives the app with keys and asserts on what the simulator receiv
 
 from __future__ import annotations
 
+import argparse
 import csv
 import io
 import json
@@ -72,15 +73,16 @@ def test_consent_grows_with_the_harm() -> None:
 def run(simulator: Simulator, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Run:
     """Run the CLI against the test simulator, with ``stdin`` text typed on a (pretend) terminal."""
     simulator.config.settle_seconds = 0.0
+    profile_modes = {"prod": "protected"}  # --profile prod: a protected profile
 
-    def fake_session(args: object) -> session_module.Session:
+    def fake_session(args: argparse.Namespace) -> session_module.Session:
         async def no_wait(seconds: float) -> None:
             return None
 
         client = SuperSimClient(BasicAuth(simulator.config.account_sid, simulator.config.auth_token),
                                 base_url="http://127.0.0.1", transport=asgi_transport(simulator), page_size=1000,
                                 retry=RetryPolicy(sleep=no_wait))
-        mode = "read-only" if getattr(args, "read_only", False) else "open"
+        mode = "read-only" if getattr(args, "read_only", False) else profile_modes.get(str(args.profile), "open")
         return session_module.Session(client, simulator.config.account_sid, False, mode)
 
     monkeypatch.setattr(session_module, "open_session", fake_session)
@@ -110,6 +112,17 @@ def test_cli_mass_deactivation_asks_for_the_number_on_a_terminal(run: Run, simul
     code, _, err = run("sims", "set-status", "inactive", "--from-status", "active", typed=f"{len(active)}\n")
     assert code == 0, err
     assert {simulator.state.sims[sid].status for sid in active} == {"inactive"}
+
+
+def test_cli_protected_profile_types_even_one_sim(run: Run, simulator: Simulator) -> None:
+    """In a protected profile, activating one SIM on a terminal asks to type 1: `y` sends nothing (exit 2)."""
+    sim = next(s for s in simulator.state.sims.values() if s.status == "inactive")
+    code, _, err = run("sims", "activate", sim.iccid, "--profile", "prod", typed="y\n")
+    assert code == 2 and "protected" in err and "type 1" in err
+    assert posts(simulator) == []
+    code, _, err = run("sims", "activate", sim.iccid, "--profile", "prod", typed="1\n")
+    assert code == 0, err
+    assert simulator.state.sims[sim.sid].status == "active"
 
 
 def test_cli_read_only_refuses_changes_and_sends_nothing(run: Run, simulator: Simulator) -> None:
@@ -454,3 +467,35 @@ def test_snapshot_header_in_each_mode(snap_compare: Callable[..., bool], mode: s
         await settle(pilot)
 
     assert snap_compare(app, terminal_size=(100, 12), run_before=before)
+
+
+def test_profile_mode_comes_from_profiles_toml_and_read_only_wins(tmp_path: Path) -> None:
+    """A profile's `mode` decides the session's safety mode; --read-only overrides it; an unknown mode is named
+    with what is expected."""
+    import argparse
+
+    from supersim_tui.api.auth import Secret
+    from supersim_tui.profiles import (
+        Profile,
+        ProfileError,
+        ProfileFile,
+        load_profiles,
+        profiles_path,
+        save_profiles,
+        store_secret,
+    )
+
+    profile = Profile(name="prod", auth="auth_token", identity="AC" + "1" * 32, mode="protected")
+    save_profiles(ProfileFile(default="prod", profiles={"prod": profile}))
+    store_secret(profile, Secret("token"))
+
+    def args(read_only: bool) -> argparse.Namespace:
+        return argparse.Namespace(demo=False, profile="prod", base_url=None, read_only=read_only)
+
+    session = session_module.open_session(args(False))
+    assert (session.mode, session.profile) == ("protected", "prod")
+    assert session_module.open_session(args(True)).mode == "read-only"
+    path = profiles_path()
+    path.write_text(path.read_text().replace('mode = "protected"', 'mode = "careful"'))
+    with pytest.raises(ProfileError, match='mode must be "read-only", "protected" or "open"'):
+        load_profiles()

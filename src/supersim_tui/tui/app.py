@@ -121,7 +121,10 @@ class SuperSimApp(ReportsFailures, App[None]):
         self.call_after_refresh(self._focus_active_table)  # so the pane's keys work from the start
         if self._client is not None:
             self.load_account()
-            if self.registrations.pending:  # left over from last time: carry on
+            if self.registrations.pending and self.mode == READ_ONLY:  # read-only sends nothing, not even these
+                self.notify(f"{len(self.registrations.pending):,} queued registration(s) wait: this profile is "
+                            "read-only.", title="Registration queue", severity="warning", markup=False)
+            elif self.registrations.pending:  # left over from last time: carry on
                 self.process_registrations()
         elif self.connector is not None:
             self.push_screen(LoginScreen(self.connector, can_cancel=False, reason=self.sign_in_reason),
