@@ -31,6 +31,7 @@ from ..settings import Settings
 from .bulk import BulkRunScreen, ChoiceScreen, Confirm, confirm_plan, move_impact_text
 from .catalog import CatalogRead, CatalogScreen
 from .commands import BindingCommands, binding_ids
+from .consent import guard_change
 from .failures import ReportsFailures, Task
 from .format import printable
 from .forms import FleetForm, NameForm
@@ -349,7 +350,8 @@ class SuperSimApp(ReportsFailures, App[None]):
 
         def rename(name: str | None) -> None:
             if name:
-                self._rename_nap(sid, name)
+                guard_change(self, "Rename NAP", f"rename NAP {info.nap.label} to {name}", name,
+                             lambda: self._rename_nap(sid, name))
 
         self.push_screen(NameForm(f"Rename NAP {info.nap.label}", info.nap.unique_name or "", taken), rename)
 

@@ -20,6 +20,7 @@ from ..countries import country_name
 from ..ops.consent import OPEN, READ_ONLY, REFUSED, Consent, consent_for
 from ..ops.nap_impact import ChangeOutcome, NapImpact, NetworkChange, apply_nap_changes, nap_impact
 from .bulk import Confirm
+from .consent import guard_change
 from .failures import ReportsFailures, Task, failure_text
 from .format import plain, printable
 
@@ -277,7 +278,9 @@ class CatalogScreen(ReportsFailures, Screen[None]):
             return
         changes = [NetworkChange(self.by_sid[sid].network, add) for sid, add in self.staged.items()]
         if self.new_nap_name is not None:
-            self._create_nap(changes)
+            name = self.new_nap_name
+            guard_change(self.app, "Create NAP", f"create NAP {name} with {len(changes)} network(s)", name,
+                         lambda: self._create_nap(changes))
             return
         assert self.nap is not None
         current = [self.by_sid[sid].network for sid in self.enabled if sid in self.by_sid]

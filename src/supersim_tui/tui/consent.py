@@ -20,7 +20,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 
-from ..ops.consent import NONE, REFUSED, TYPED, Consent
+from ..ops.consent import NONE, OPEN, REFUSED, TYPED, Consent, consent_for
 from .format import printable
 
 
@@ -99,3 +99,18 @@ def ask_consent(app: App[Any], consent: Consent, title: str, body: RenderableTyp
     if consent.reason:
         body = Group(body, Text(f"⚠ {consent.sentence}", style="bold yellow"))
     app.push_screen(Confirm(title, body, yes, danger=consent.cuts_service), answered)
+
+
+def guard_change(app: App[Any], title: str, what: str, phrase: str, then: Callable[[], object]) -> None:
+    """For a change that otherwise asks nothing (a rename, saving a form): open profiles go ahead; a protected
+    profile asks for ``phrase`` typed; a read-only one refuses and says why."""
+    mode = str(getattr(app, "mode", OPEN))
+    if mode == OPEN:
+        then()
+        return
+    consent = consent_for(sims=1, cuts_service=False, mode=mode, phrase=phrase, what=what)
+    def answered(yes: bool) -> None:
+        if yes:
+            then()
+
+    ask_consent(app, consent, title, Text(printable(what[:1].upper() + what[1:] + "?")), "Confirm", answered)

@@ -15,7 +15,7 @@ from textual.widgets import Button, Input, Label, Select, Static, Switch
 from ..api import Fleet, NetworkAccessProfile, SuperSimClient, SuperSimError
 from ..ops.consent import OPEN, REFUSED, Consent, consent_for
 from ..ops.nap_impact import CACHE_WARNING, FleetNapChange, fleet_nap_change
-from .consent import ask_consent
+from .consent import ask_consent, guard_change
 from .failures import ReportsFailures, Task, error_message, failure_text
 from .format import plain, printable
 
@@ -129,6 +129,11 @@ class FleetForm(ReportsFailures, ModalScreen[bool]):
 
             ask_consent(self.app, consent, f"Change the NAP of fleet {fleet.label if fleet else ''}", body,
                         "Change the NAP", typed)
+            return
+        if consent is None:  # no NAP change: a protected profile still types to confirm
+            label = name or (fleet.label if fleet else "the new fleet")
+            guard_change(self.app, "Save fleet", f"{'save fleet' if fleet else 'create fleet'} {label}",
+                         name or "save", lambda: self._start_save(name, nap, int(limit_text)))
             return
         self._start_save(name, nap, int(limit_text))
 

@@ -27,7 +27,7 @@ from ..ops.consent import OPEN, READ_ONLY, change_cuts_service, consent_for
 from ..ops.journal import new_run_id
 from ..ops.sim_info import SimDetails, data_size, sim_details
 from .bulk import ChoiceScreen
-from .consent import ask_consent
+from .consent import ask_consent, guard_change
 from .failures import ReportsFailures, Task, failure_text
 from .format import details_grid, megabytes, plain, printable, stamp, status_text
 from .forms import NameForm
@@ -176,7 +176,8 @@ class SimDetailScreen(ReportsFailures, Screen[None]):
     def action_rename(self) -> None:
         def rename(name: str | None) -> None:
             if name:
-                self._rename(name)
+                guard_change(self.app, "Rename SIM", f"rename SIM {self.sim.label} to {name}", name,
+                             lambda: self._rename(name))
 
         self.app.push_screen(NameForm(f"Rename SIM {self.sim.label}", self.sim.unique_name or "", set()), rename)
 
