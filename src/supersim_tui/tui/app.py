@@ -14,6 +14,7 @@ from rich.text import Text
 from textual import on, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
+from textual.content import Content
 from textual.widgets import DataTable, Footer, Header, TabbedContent, TabPane
 from textual.widgets.tabbed_content import ContentTabs
 
@@ -219,6 +220,13 @@ class SuperSimApp(ReportsFailures, App[None]):
         self.sub_title = " · ".join(parts)
         for mode in MODE_MARKERS:
             self.set_class(mode == self.mode, f"-mode-{mode}")
+
+    def format_title(self, title: str, sub_title: str) -> Content:
+        """Every screen's header leads with the mode, profile and account (a screen's own sub-title follows)."""
+        marker = MODE_MARKERS.get(self.mode, self.mode)
+        if not sub_title.startswith(marker):
+            sub_title = f"{self.sub_title} · {sub_title}" if sub_title else self.sub_title
+        return super().format_title(title, sub_title)
 
     def refuse_read_only(self) -> bool:
         """In a read-only profile, say why a change is not possible (True: refused)."""
