@@ -499,3 +499,32 @@ def test_profile_mode_comes_from_profiles_toml_and_read_only_wins(tmp_path: Path
     path.write_text(path.read_text().replace('mode = "protected"', 'mode = "careful"'))
     with pytest.raises(ProfileError, match='mode must be "read-only", "protected" or "open"'):
         load_profiles()
+
+
+def test_cli_resume_on_a_terminal_replans_and_asks(run: Run, simulator: Simulator) -> None:
+    """`sims resume` on a terminal reads the SIMs left now, shows the plan (one changed meanwhile is skipped) and
+    asks like a new run: deactivating 11 more SIMs needs "11" typed; `y` sends nothing."""
+    from dataclasses import asdict
+
+    from supersim_tui.api import Sim, SimStatus
+    from supersim_tui.ops.bulk import Change, plan_change
+    from supersim_tui.ops.journal import runs_dir
+
+    records = [simulator.state.sims[sid] for sid, s in simulator.state.sims.items() if s.status == "active"][:12]
+    assert len(records) == 12
+    plan = plan_change([Sim(sid=s.sid, iccid=s.iccid, status=SimStatus(s.status), fleet_sid=s.fleet_sid)
+                        for s in records], Change(status="inactive"))
+    lines = [{"type": "run", "run_id": "run-cut", "created": "2026-12-01T10:00:00+00:00", "kind": "set-status",
+              "change": plan.change.to_json(), "base_url": "http://127.0.0.1", "count": 12},
+             *({"type": "item", **asdict(item)} for item in plan.items), {"type": "planned", "count": 12}]
+    path = runs_dir() / "run-cut.jsonl"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("".join(json.dumps(r) + "\n" for r in lines))
+    simulator.state.update_sim(records[0].sid, {"Status": "inactive"})  # done elsewhere meanwhile
+
+    code, _, err = run("sims", "resume", "run-cut", typed="y\n")
+    assert code == 2 and "11 will be changed" in err and "type 11" in err, err
+    assert posts(simulator) == []  # (the change "elsewhere" went straight to the state, not over the API)
+    code, _, err = run("sims", "resume", "run-cut", typed="11\n")
+    assert code == 0, err
+    assert {simulator.state.sims[s.sid].status for s in records} == {"inactive"}
