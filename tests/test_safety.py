@@ -528,3 +528,24 @@ def test_cli_resume_on_a_terminal_replans_and_asks(run: Run, simulator: Simulato
     code, _, err = run("sims", "resume", "run-cut", typed="11\n")
     assert code == 0, err
     assert {simulator.state.sims[s.sid].status for s in records} == {"inactive"}
+
+
+async def test_failed_results_show_the_state_the_api_has_now() -> None:
+    """A SIM whose change failed is shown (and exported) with the status the API has after the run, not the
+    status it had when planned."""
+    from supersim_tui.api import Sim, SimStatus
+    from supersim_tui.ops.bulk import Change, plan_change
+
+    sim = demo_simulator(sims=60, settle_seconds=0)
+    record = next(s for s in sim.state.sims.values() if s.status == "active")
+    app = make_app(sim)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        stale = Sim(sid=record.sid, iccid=record.iccid, status=SimStatus.READY, fleet_sid=record.fleet_sid)
+        plan = plan_change([stale], Change(status="inactive"))  # planned on a stale "ready"
+        sim.force_faults(*["503"] * 10, method="POST", path_prefix="/v1/Sims/")
+        await app.push_screen(BulkRunScreen(app.client, plan=plan))
+        screen = await finished_run(pilot)
+        assert screen.result is not None
+        (outcome,) = screen.result.outcomes
+        assert outcome.outcome == "failed" and outcome.status == "active" == sim.state.sims[record.sid].status

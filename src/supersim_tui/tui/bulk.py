@@ -7,6 +7,7 @@ the headless commands, journal included); these screens only ask, show and steer
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import time
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -319,9 +320,23 @@ class BulkRunScreen(ReportsFailures, Screen[RunResult | None]):
                 journal.close()
             if lock is not None:
                 lock.release()
+        await self._read_back_failures(result)
         self.result = result
         self._show_progress()
         self._show_results(result)
+
+    async def _read_back_failures(self, result: RunResult) -> None:
+        """A failed SIM's status is read now, not shown as planned: the results (and the CSV) say what the API
+        has. A read that fails leaves the outcome as it was."""
+        failed = [o.key for o in result.outcomes if o.outcome == FAILED]
+        if not failed:
+            return
+        try:
+            now = {sim.sid: sim for sim in await read_current(self.client, failed)}
+        except SuperSimError:
+            return
+        result.outcomes = [dataclasses.replace(o, status=str(now[o.key].status), fleet_sid=now[o.key].fleet_sid)
+                           if o.outcome == FAILED and o.key in now else o for o in result.outcomes]
 
     def _stopped(self, error: BaseException) -> None:
         """The run ended on an error: say why and what happens now; Esc closes."""
