@@ -255,7 +255,7 @@ async def test_the_register_queue_keeps_an_entry_when_credentials_are_refused(si
 
 def test_credentials_refused_mid_run_stop_sending(run: Run, simulator: Simulator, gate: Gate) -> None:
     """401 after 10 changes (of about 30): sending stops at once (no more than the requests already in flight), the rest
-    is not-run, the message says to log in and resume; after that the resume finishes it, nothing twice."""
+    is not-sent, the message says to log in and resume; after that the resume finishes it, nothing twice."""
     sids = active(simulator, 60)
     assert len(sids) >= 25
     gate.refuse_after_posts = 10
@@ -263,7 +263,7 @@ def test_credentials_refused_mid_run_stop_sending(run: Run, simulator: Simulator
     report = json.loads(out)
     assert code == 1
     assert gate.posts_after_refusal <= 4, gate.posts_after_refusal
-    assert report["counts"]["not-run"] >= len(sids) - 10 - 4, report["counts"]
+    assert report["counts"]["not-sent"] >= len(sids) - 10 - 4, report["counts"]
     assert report["counts"].get("failed", 0) == 0 and "done" not in report["counts"], report["counts"]
     assert "credentials were refused" in err and "login" in err and f"sims resume {report['run_id']}" in err
     gate.refusing, gate.refuse_after_posts = False, None  # logged in again

@@ -108,7 +108,7 @@ async def test_profile_switcher(isolated: MemoryKeyring, make_simulator: Callabl
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert connector.active_profile == "lab"
-        assert app.sub_title == f"{other_sid} (lab)"
+        assert app.sub_title.endswith(f"profile lab · {other_sid} (lab)")
         assert app.query_one("#fleets-table", DataTable).row_count == len(sim.state.fleets)
 
 

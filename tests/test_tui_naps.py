@@ -8,6 +8,7 @@ from textual.widgets import DataTable, Input, Select
 
 from supersim_tui.simulator import Simulator
 from supersim_tui.tui.catalog import CatalogScreen, ConfirmNapChanges, catalog_rows, filter_rows
+from supersim_tui.tui.consent import TypedConfirm
 from supersim_tui.tui.forms import FleetForm, NameForm
 from supersim_tui.tui.panes import SimsPane
 
@@ -150,7 +151,8 @@ async def test_api_failure_names_the_network_and_keeps_it_staged() -> None:
 
 
 async def test_edit_fleet_nap_shows_changes_first() -> None:
-    """Changing a fleet's NAP previews networks gained and lost; only the second Save changes the fleet."""
+    """Changing a fleet's NAP previews networks gained and lost; only the second Save changes the fleet, and as
+    the change cuts a country off for many SIMs, only once the fleet's name is typed."""
     sim = demo_simulator()
     app = build_app(sim)
     fleet = sim.state.find_fleet("us-meters")
@@ -172,7 +174,11 @@ async def test_edit_fleet_nap_shows_changes_first() -> None:
         assert "Gains 96 network(s)" in preview and "Loses 5 network(s)" in preview
         assert "No network would be left in US" in preview
         assert fleet.network_access_profile_sid == old_nap  # not yet
-        await pilot.press("ctrl+s")
+        await pilot.press("ctrl+s")  # it cuts the US off for many SIMs: the fleet's name must be typed
+        await ready(pilot)
+        assert isinstance(app.screen, TypedConfirm) and fleet.network_access_profile_sid == old_nap
+        app.screen.query_one(Input).focus()
+        await pilot.press(*"us-meters", "enter")
         await ready(pilot)
     assert fleet.network_access_profile_sid == eu.sid
 

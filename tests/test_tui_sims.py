@@ -11,13 +11,14 @@ from collections.abc import Callable
 import pytest
 from rich.console import Console
 from textual.pilot import Pilot
-from textual.widgets import OptionList
+from textual.widgets import Input, OptionList
 
 from supersim_tui.ops.bulk import DONE, FAILED, INVALID, NOT_RUN, SKIPPED, BulkRunner, Change, Progress, plan_change
 from supersim_tui.ops.journal import Journal, find_run, new_run_id
 from supersim_tui.simulator import Simulator
 from supersim_tui.tui.app import SuperSimApp
 from supersim_tui.tui.bulk import BulkRunScreen, ChoiceScreen, Confirm
+from supersim_tui.tui.consent import TypedConfirm
 from supersim_tui.tui.panes import SimsPane
 from supersim_tui.tui.sim_detail import SimDetailScreen, render_details
 
@@ -39,13 +40,19 @@ async def until(pilot: Pilot[None], condition: Callable[[], bool], seconds: floa
 
 
 async def choose(pilot: Pilot[None], value: str) -> None:
-    """In the open ChoiceScreen, highlight the option ``value`` and press Enter."""
+    """In the open ChoiceScreen, highlight the option ``value`` and press Enter (then wait for the plan's
+    question, when the choice leads to one: the SIMs' current state is read first)."""
     screen = pilot.app.screen
     assert isinstance(screen, ChoiceScreen)
     options = screen.query_one(OptionList)
     options.highlighted = options.get_option_index(value)
     await pilot.press("enter")
     await pilot.pause()
+    for _ in range(500):
+        planning = any(w.group == "bulk-plan" and not w.is_finished for w in pilot.app.workers)
+        if pilot.app.screen is not screen and not planning:
+            break
+        await pilot.pause(0.02)
 
 
 def plain(renderable: object) -> str:
@@ -121,7 +128,10 @@ async def test_bulk_activate_200_cancel_half_way_then_retry_failed_after_faults(
         assert {k for k, o in outcomes.items() if o.outcome in (SKIPPED, INVALID)} == set(before) - can
 
         sim.force_faults(*["503"] * 9, method="POST", path_prefix="/v1/Sims/")
-        await pilot.press("t")
+        await pilot.press("t")  # a retry is planned again and asked for, like a new run
+        await until(pilot, lambda: isinstance(app.screen, Confirm))
+        assert f"{len(not_run)} will be changed" in confirm_text(app)
+        await pilot.press("y")
         screen = await finished_run(pilot)
         assert screen.result is not None
         failed = [o for o in screen.result.outcomes if o.outcome == FAILED]
@@ -129,6 +139,8 @@ async def test_bulk_activate_200_cancel_half_way_then_retry_failed_after_faults(
         assert all(sim.state.sims[o.key].status != "active" for o in failed)
 
         await pilot.press("t")  # the faults are used up: the rest goes through
+        await until(pilot, lambda: isinstance(app.screen, Confirm))
+        await pilot.press("y")
         screen = await finished_run(pilot)
         assert screen.result is not None and screen.result.ok
         assert all(sim.state.sims[k].status == "active" for k in can)
@@ -160,10 +172,14 @@ async def test_move_50_marked_sims_to_another_fleet(tmp_path: object) -> None:
         assert list(pane.marks) == chosen
         await pilot.press("m")
         await choose(pilot, fleet.sid)
-        text = confirm_text(app)
+        dialog = app.screen  # APAC's NAP drops countries these SIMs have now: the number is typed to confirm
+        assert isinstance(dialog, TypedConfirm)
+        text = plain(dialog.body)
         movable = [sid for sid in chosen if before[sid][0] != "scheduled" and before[sid][1] != fleet.sid]
-        assert f"{len(movable)} will be changed" in text
-        await pilot.press("y")
+        assert f"{len(movable)} will be changed" in text and "countries lost" in text
+        dialog.query_one(Input).focus()
+        await pilot.press(*str(len(movable)), "enter")
+        await until(pilot, lambda: isinstance(app.screen, BulkRunScreen))
         screen = await finished_run(pilot)
         assert screen.result is not None
         assert {o.outcome for o in screen.result.outcomes} <= {DONE, SKIPPED, INVALID}
@@ -260,8 +276,8 @@ async def test_sim_detail_shows_everything_and_explains_invalid_transitions() ->
 
 async def test_an_interrupted_run_is_offered_for_resume_at_start(make_simulator: Callable[..., Simulator]) -> None:
     """A journaled run cut short (here: its stop record removed, as a kill leaves it) is offered when the app
-    starts; resuming finishes it without sending anything twice. The same run stopped on purpose is not
-    offered."""
+    starts; resuming re-reads the SIMs left and asks on the new plan, then finishes without sending anything
+    twice. The same run stopped on purpose is not offered."""
     sim = make_simulator(sims=80)
     app = build_app(sim)
     client = app.client
@@ -288,6 +304,10 @@ async def test_an_interrupted_run_is_offered_for_resume_at_start(make_simulator:
         await until(pilot, lambda: isinstance(app.screen, Confirm))
         text = confirm_text(app)
         assert run_id in text and f"{first.count(NOT_RUN)} of {len(sims)} SIMs left" in text
+        offer = app.screen
+        await pilot.press("y")  # the SIMs left are read now and the plan asked for, like a new run
+        await until(pilot, lambda: isinstance(app.screen, Confirm) and app.screen is not offer)
+        assert f"{first.count(NOT_RUN)} will be changed" in confirm_text(app)
         await pilot.press("y")
         screen = await finished_run(pilot)
         assert screen.result is not None and screen.result.ok
@@ -357,7 +377,11 @@ def test_snapshot_bulk_results_with_failures(snap_compare: Callable[..., bool], 
         await pilot.press("y", "s")
         await choose(pilot, "inactive")
         sim.force_faults(*["503"] * 5, method="POST", path_prefix="/v1/Sims/")
-        await pilot.press("y")
+        dialog = app.screen  # deactivating this many SIMs: their number is typed to confirm
+        assert isinstance(dialog, TypedConfirm)
+        dialog.query_one(Input).focus()
+        await pilot.press(*dialog.consent.phrase, "enter")
+        await until(pilot, lambda: isinstance(app.screen, BulkRunScreen))
         await finished_run(pilot)
 
     assert snap_compare(app, terminal_size=size, run_before=before)

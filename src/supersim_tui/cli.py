@@ -17,6 +17,11 @@ EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_USAGE = 2
 SIM_STATUSES = ("new", "ready", "active", "inactive", "scheduled")
+# Commands that change the account: refused (exit 2, nothing sent) in read-only mode.
+CHANGING_COMMANDS = {("sims", action) for action in ("set-status", "activate", "move", "rename", "register",
+                                                     "resume")}
+READ_ONLY_REFUSAL = ("supersim-tui: refused: {why}, so nothing was sent. Run without --read-only, with a profile "
+                     "whose mode is \"open\" or \"protected\" (profiles.toml).")
 MAX_DEMO_SIMS = 1_000_000  # the simulator builds its account in memory: about 3 s per 100,000
 
 
@@ -213,6 +218,8 @@ def _common(suppress: bool) -> argparse.ArgumentParser:
                         help="credentials profile (default: SUPERSIM_PROFILE or the default)")
     parent.add_argument("--base-url", default=default, type=_base_url,
                         help="API base URL: https, or http only on loopback (the simulator)")
+    parent.add_argument("--read-only", action="store_true", default=argparse.SUPPRESS if suppress else False,
+                        help="refuse every change for this run (as a profile with mode = \"read-only\")")
     demo = parent.add_argument_group("demo options")
     demo.add_argument("--sims", type=_at_most(MAX_DEMO_SIMS), default=argparse.SUPPRESS if suppress else 300,
                       help="SIMs in the demo account (default 300)")
@@ -349,6 +356,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     res = sims.add_parser("resume", parents=[common], help="finish an interrupted run (default: the newest)")
     res.add_argument("run_id", nargs="?", type=_run_id)
+    res.add_argument("--yes", action="store_true", help="do not ask (on a terminal, the plan is shown and asked for)")
     res.add_argument("--concurrency", type=_concurrency, default=None)
     res.add_argument("--json", action="store_true")
     runs = sims.add_parser("runs", parents=[common], help="list journaled bulk runs")
@@ -449,7 +457,7 @@ def _main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as done:  # argparse has printed the usage error (or --help / --version)
         return done.code if isinstance(done.code, int) else EXIT_USAGE
     for name, value in (("demo", False), ("profile", None), ("base_url", None), ("sims", 300), ("seed", 1),
-                        ("latency_ms", 0)):
+                        ("latency_ms", 0), ("read_only", False)):
         if not hasattr(args, name):
             setattr(args, name, value)
     if args.command == "simulator":
@@ -485,6 +493,10 @@ def _run_command(args: argparse.Namespace) -> int:
         ("sims", "runs"): sims.runs,
     }
     handler = handlers[(args.command, getattr(args, "action", None))]
+    changes = (args.command, getattr(args, "action", None)) in CHANGING_COMMANDS
+    if changes and args.read_only:
+        print(READ_ONLY_REFUSAL.format(why="--read-only"), file=sys.stderr)
+        return EXIT_USAGE
 
     from .settings import load_settings
 
@@ -497,13 +509,17 @@ def _run_command(args: argparse.Namespace) -> int:
 
     from .api.text import printable
 
-    read_only = args.command in ("status", "fleets", "naps", "networks") or args.action in ("list", "show", "runs")
+    looks_only = args.command in ("status", "fleets", "naps", "networks") or args.action in ("list", "show", "runs")
     deadline: list[float] = []
 
     async def run() -> int:
         session = open_session(args)
         async with session.client:
-            if not read_only:  # bulk runs are journaled, show progress and can be stopped: no overall deadline
+            if changes and session.mode == "read-only":
+                raise UsageError(READ_ONLY_REFUSAL.format(why=f"profile {session.profile or ''} is read-only")
+                                 .removeprefix("supersim-tui: "))
+            args.safety_mode = session.mode
+            if not looks_only:  # bulk runs are journaled, show progress and can be stopped: no overall deadline
                 return await handler(session, args)
             deadline.append(session.client.command_timeout)
             async with asyncio.timeout(session.client.command_timeout):
@@ -613,7 +629,8 @@ def _run_tui(args: argparse.Namespace) -> int:
     settings = load_settings()
     if args.demo:
         session = open_session(args)
-        SuperSimApp(session.client, account_label="demo account (simulator)", settings=settings).run()
+        SuperSimApp(session.client, account_label="demo account (simulator)", settings=settings,
+                    mode=session.mode, profile_name="demo").run()
         return EXIT_OK
     registrations = RegistrationQueue.open(queue_path())
     connector = Connector(make_client=make_client, active_profile=args.profile, base_url=args.base_url)
@@ -624,8 +641,10 @@ def _run_tui(args: argparse.Namespace) -> int:
         reason = ("No saved credentials found."
                   if str(error).startswith("no credentials found") else f"{error}.")
         SuperSimApp(None, connector=connector, settings=settings, sign_in_reason=reason,
-                    registrations=registrations, journal_runs=True).run()
+                    registrations=registrations, journal_runs=True,
+                    mode="read-only" if args.read_only else "open", read_only=args.read_only).run()
         return EXIT_OK
     SuperSimApp(session.client, account_label=session.identity, connector=connector, settings=settings,
-                registrations=registrations, journal_runs=True).run()
+                registrations=registrations, journal_runs=True, mode=session.mode,
+                profile_name=session.profile or "environment", read_only=args.read_only).run()
     return EXIT_OK

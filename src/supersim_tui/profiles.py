@@ -60,6 +60,7 @@ class Profile:
     token_url: str | None = None
     default_fleet: str | None = None
     secret_store: str = "keyring"  # "keyring" | "file"
+    mode: str = "open"  # safety: "read-only" | "protected" | "open" (ops.consent)
 
     def __post_init__(self) -> None:
         problem = profile_name_problem(self.name)
@@ -67,6 +68,9 @@ class Profile:
             raise ProfileError(problem)
         if self.auth not in AUTH_KINDS:
             raise ProfileError(f"profile {self.name!r}: auth must be one of {', '.join(AUTH_KINDS)}")
+        if self.mode not in ("read-only", "protected", "open"):
+            raise ProfileError(f"profile {self.name!r}: mode must be \"read-only\", \"protected\" or \"open\", "
+                               f"not {self.mode!r}")
         if self.secret_store not in ("keyring", "file"):
             raise ProfileError(f"profile {self.name!r}: secret_store must be keyring or file")
         try:
@@ -329,3 +333,11 @@ def delete_secret(profile: Profile, *, timeout: float = KEYRING_TIMEOUT) -> bool
 
 def _secret_file(profile: Profile) -> Path:
     return secrets_dir() / f"{profile.name}.secret"
+
+
+def profile_mode(name: str | None, path: Path | None = None) -> str:
+    """A profile's safety mode ("open" when there is no such profile, e.g. credentials from the environment)."""
+    if not name:
+        return "open"
+    profile = load_profiles(path).profiles.get(name)
+    return profile.mode if profile is not None else "open"

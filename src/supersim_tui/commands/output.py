@@ -16,6 +16,7 @@ from typing import Any, TextIO
 
 from ..api.text import printable
 from ..ops.bulk import Progress
+from ..ops.consent import Consent
 
 # Characters JSON leaves raw (ensure_ascii=False) that a terminal would act on: C1 controls, DEL,
 # bidi overrides and line separators. They can only occur inside JSON strings, so \uXXXX keeps the data.
@@ -84,6 +85,14 @@ def confirm(question: str) -> bool:
     return answer in ("y", "yes")
 
 
+def confirm_typed(consent: Consent) -> bool:
+    """Ask the person to type the consent's phrase (the number of SIMs, a NAP or fleet name). Callers check for
+    a terminal first."""
+    sys.stderr.write(f"To confirm, type {consent.phrase}: ")
+    sys.stderr.flush()
+    return consent.matches(sys.stdin.readline())
+
+
 def seconds(value: float | None) -> str:
     if value is None:
         return "--"
@@ -119,6 +128,10 @@ class ProgressBar:
             parts.append(f"failed {progress.failed:,}")
         if progress.skipped:
             parts.append(f"skipped {progress.skipped:,}")
+        if progress.invalid:
+            parts.append(f"invalid {progress.invalid:,}")
+        if progress.not_sent:
+            parts.append(f"not-sent {progress.not_sent:,}")
         if progress.waiting:
             parts.append(f"scheduled {progress.waiting:,}")
         parts.append(f"{progress.rate:,.1f}/s")

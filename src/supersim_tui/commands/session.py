@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from ..api import BasicAuth, SuperSimClient
 from ..credentials import Credentials, CredentialsError, resolve
+from ..profiles import ProfileError, profile_mode
 from ..settings import load_settings
 
 
@@ -19,6 +20,8 @@ class Session:
     client: SuperSimClient
     identity: str  # never a secret: Account SID, API key SID, client id or "demo"
     demo: bool
+    mode: str = "open"  # the safety mode: read-only, protected or open (ops.consent)
+    profile: str | None = None
 
 
 def open_session(args: argparse.Namespace) -> Session:
@@ -29,18 +32,23 @@ def open_session(args: argparse.Namespace) -> Session:
         client = SuperSimClient(BasicAuth(simulator.config.account_sid, simulator.config.auth_token),
                                 base_url="http://127.0.0.1", transport=asgi_transport(simulator),
                                 page_size=1000)
-        return Session(client, "demo", True)
+        return Session(client, "demo", True, "read-only" if getattr(args, "read_only", False) else "open")
     settings = load_settings()
     try:
         credentials = resolve(profile=getattr(args, "profile", None), base_url=getattr(args, "base_url", None),
                               default_profile=settings.default_profile)
     except (CredentialsError, ValueError) as error:
         raise UsageError(str(error)) from None
+    profile = credentials.source.removeprefix("profile ") if credentials.source.startswith("profile ") else None
+    try:
+        mode = "read-only" if getattr(args, "read_only", False) else profile_mode(profile)
+    except ProfileError as error:
+        raise UsageError(str(error)) from None
     try:
         client = make_client(credentials)
     except ValueError as error:  # e.g. a KORE token URL that is not https
         raise UsageError(str(error)) from None
-    return Session(client, credentials.identity, False)
+    return Session(client, credentials.identity, False, mode, profile)
 
 
 def make_client(credentials: Credentials) -> SuperSimClient:

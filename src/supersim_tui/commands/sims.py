@@ -18,6 +18,8 @@ from ..api.models import to_builtins
 from ..api.text import printable
 from ..iccid import ICCID_INPUT_MAX, iccid_problem, normalize
 from ..ops.bulk import DONE, SKIPPED, BulkRunner, Change, ItemOutcome, Plan, ResumeCounts, plan_change
+from ..ops.consent import CONFIRM, NONE, OPEN, REFUSED, Consent, change_cuts_service, consent_for
+from ..ops.current import read_current
 from ..ops.journal import (
     AccountLock,
     Journal,
@@ -143,7 +145,10 @@ async def _change_sims(session: Session, args: argparse.Namespace, run_id: str) 
         return EXIT_OK
     if not plan.to_send:
         return _report_plan_only(plan, args)
-    _confirm_or_refuse(args, f"Change {len(plan.to_send):,} SIMs?")
+    n = len(plan.to_send)
+    consent = consent_for(sims=n, cuts_service=change_cuts_service(change.status),
+                          mode=getattr(args, "safety_mode", OPEN), what=change.describe())
+    _confirm_or_refuse(args, f"Change {n:,} SIMs?", consent)
     journal = _journal(session, run_id, {"kind": change.kind, "change": change.to_json()})
     runner = BulkRunner(client, concurrency=args.concurrency, journal=journal)
     with _live(runner, run_id, journal):
@@ -200,14 +205,26 @@ def _report_plan_only(plan: Plan, args: argparse.Namespace) -> int:
     return _report(outcomes, args, None, False, {"change": plan.change.to_json()})
 
 
-def _confirm_or_refuse(args: argparse.Namespace, question: str) -> None:
-    if args.yes or getattr(args, "confirm_setting", "always") == "never":
+def _confirm_or_refuse(args: argparse.Namespace, question: str, consent: Consent | None = None) -> None:
+    """Ask on the terminal as much as ``consent`` needs (ops.consent): a typed check for a change that can cut
+    service to many SIMs (or any change in a protected profile), else y/N. ``--yes`` answers for scripts; the
+    ``confirm = "never"`` setting skips only the y/N question, never the typed one."""
+    consent = consent or Consent(CONFIRM)
+    if consent.level == REFUSED:
+        raise UsageError(f"refused: {consent.reason}")
+    if args.yes or consent.level == NONE:
+        return
+    if not consent.typed and getattr(args, "confirm_setting", "always") == "never":
         return
     if not sys.stdin.isatty():
         raise UsageError("refusing to change SIMs without --yes: there is no terminal to confirm on")
-    from .output import confirm
+    from .output import confirm, confirm_typed
 
-    if not confirm(question):
+    if consent.typed:
+        note(f"⚠ {consent.sentence}")
+        if not confirm_typed(consent):
+            raise UsageError(f"cancelled: you did not type {consent.phrase}; nothing was changed")
+    elif not confirm(question):
         raise UsageError("cancelled: nothing was changed")
 
 
@@ -277,8 +294,10 @@ def _report(outcomes: list[ItemOutcome], args: argparse.Namespace, run_id: str |
 async def register(session: Session, args: argparse.Namespace) -> int:
     rows = _registration_rows(args)
     note(f"Registering {len(rows):,} SIM(s)")
-    if len(rows) > 1:
-        _confirm_or_refuse(args, f"Register {len(rows):,} SIMs?")
+    consent = consent_for(sims=len(rows), cuts_service=False, mode=getattr(args, "safety_mode", OPEN),
+                          what=f"register {len(rows):,} SIM(s)")
+    if len(rows) > 1 or consent.typed:
+        _confirm_or_refuse(args, f"Register {len(rows):,} SIMs?", consent)
     run_id = new_run_id()
     with _account_lock(session, run_id):
         journal = _journal(session, run_id, {"kind": "register"})
@@ -341,6 +360,16 @@ async def resume(session: Session, args: argparse.Namespace) -> int:
                          f"not {session.client.base_url}")
     if state.plan_problem is None:
         note(f"Resuming {state.run_id}: {len(state.remaining):,} of {len(state.items):,} items to finish")
+    if header.get("kind") != "register" and state.plan_problem is None and not args.yes and sys.stdin.isatty():
+        # On a terminal a resume is planned on the SIMs' current state and asked for like a new run.
+        change = Change.from_json(header.get("change") or {})
+        plan = plan_change(await read_current(session.client, [str(i["key"]) for i in state.remaining]), change)
+        note(plan.summary())
+        n = len(plan.to_send)
+        _confirm_or_refuse(args, f"Resume: change {n:,} SIMs?",
+                           consent_for(sims=n, cuts_service=change_cuts_service(change.status),
+                                       mode=getattr(args, "safety_mode", OPEN),
+                                       what=change.describe()))
     with _account_lock(session, state.run_id):
         if header.get("kind") == "register":
             registration = RegistrationRunner(session.client, concurrency=args.concurrency, journal=journal)

@@ -45,8 +45,19 @@ DONE = "done"  # the SIM is in the requested state
 SKIPPED = "skipped"  # already there: nothing sent
 INVALID = "invalid"  # cannot take the change (planned, never sent)
 FAILED = "failed"  # the API refused or kept failing
-NOT_RUN = "not-run"  # cancelled before it was sent
+NOT_RUN = "not-sent"  # never sent: the run stopped first (older journals wrote "not-run")
 UNCONFIRMED = "unconfirmed"  # accepted by the API, still scheduled when following stopped
+OUTCOMES = (DONE, SKIPPED, INVALID, FAILED, NOT_RUN, UNCONFIRMED)
+# The one vocabulary: these words (and these explanations) in the plan, the live progress, the results,
+# the CLI, JSON and CSV alike.
+OUTCOME_MEANING = {
+    DONE: "in the requested state",
+    SKIPPED: "already there, nothing sent",
+    INVALID: "cannot take the change, not sent",
+    FAILED: "the API refused or kept failing",
+    NOT_RUN: "never sent: the run stopped first",
+    UNCONFIRMED: "sent and accepted; still scheduled when following stopped",
+}
 
 
 # The unique-name pattern helpers live in ops/names.py; these names stay importable from here.
@@ -135,12 +146,12 @@ class Plan:
     def summary(self) -> str:
         lines = [f"{self.change.describe().capitalize()}: {len(self.items):,} SIMs selected",
                  f"  {len(self.to_send):,} will be changed",
-                 f"  {len(self.skipped):,} already there (skipped)"]
+                 f"  {len(self.skipped):,} {SKIPPED} ({OUTCOME_MEANING[SKIPPED]})"]
         if self.duplicates:
             lines.insert(1, f"  {self.duplicates:,} named more than once (the same SIM by ICCID, SID or unique "
                             "name): each changed once")
         if self.invalid:
-            lines.append(f"  {len(self.invalid):,} cannot take the change:")
+            lines.append(f"  {len(self.invalid):,} {INVALID} ({OUTCOME_MEANING[INVALID]}):")
             lines += [f"    {count:,} × {reason}" for reason, count in self.reasons(self.invalid)]
         return "\n".join(lines)
 
@@ -237,6 +248,9 @@ class Progress:
     done: int = 0
     failed: int = 0
     skipped: int = 0
+    invalid: int = 0  # planned as unable to take the change: never sent
+    not_sent: int = 0  # the run stopped before sending them
+    unconfirmed: int = 0  # sent, still scheduled when following stopped
     in_flight: int = 0
     waiting: int = 0  # accepted, scheduled, being followed
     started: float = field(default_factory=time.monotonic)
@@ -245,7 +259,8 @@ class Progress:
 
     @property
     def finished(self) -> int:
-        return self.done + self.failed + self.skipped
+        """Items with a final outcome the API stands behind: a stop's not-sent and unconfirmed are not progress."""
+        return self.done + self.failed + self.skipped + self.invalid
 
     @property
     def remaining(self) -> int:
@@ -669,10 +684,16 @@ class BulkRunner:
     def _count(self, outcome: ItemOutcome) -> None:
         if outcome.outcome == DONE:
             self._progress.done += 1
-        elif outcome.outcome in (SKIPPED, INVALID):
+        elif outcome.outcome == SKIPPED:
             self._progress.skipped += 1
-        elif outcome.outcome in (FAILED, UNCONFIRMED, NOT_RUN):
+        elif outcome.outcome == INVALID:
+            self._progress.invalid += 1
+        elif outcome.outcome == FAILED:
             self._progress.failed += 1
+        elif outcome.outcome == NOT_RUN:
+            self._progress.not_sent += 1
+        elif outcome.outcome == UNCONFIRMED:
+            self._progress.unconfirmed += 1
 
     def _report(self) -> None:
         if self.on_progress is not None:

@@ -47,7 +47,7 @@ KILL_HOOK = "SUPERSIM_TEST_KILL_AFTER_WRITES"  # tests only: SIGKILL this proces
 RUN_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
 
 # Outcomes a resume takes up again (the rest are final: done, skipped, invalid, failed for good).
-RETRY_OUTCOMES = ("not-run", "unconfirmed")
+RETRY_OUTCOMES = ("not-run", "not-sent", "unconfirmed")  # "not-run": journals written before the rename
 
 _S, _N, _B = (str,), (int,), (bool,)
 _OS, _ON = (str, type(None)), (int, type(None))

@@ -10,7 +10,7 @@ cuts those devices off, so it is flagged loudly.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
@@ -148,11 +148,21 @@ class ChangeOutcome:
     change: NetworkChange
     ok: bool
     error: str | None = None
+    already: bool = False  # the NAP was already that way (applied twice, or by someone else): nothing changed
+
+
+def _already_there(change: NetworkChange, error: SuperSimError) -> bool:
+    """The API refused because the change is already made: adding a network the NAP already allows (error 20001,
+    "… is already allowed by Network Access Profile …"), or removing one it no longer has (404)."""
+    if change.add:
+        return error.code == 20001 and "already allowed" in str(error)
+    return error.status == 404 and error.code == 20404
 
 
 async def apply_nap_changes(client: SuperSimClient, nap_sid: str, changes: list[NetworkChange],
                             on_outcome: Callable[[ChangeOutcome], None] | None = None) -> list[ChangeOutcome]:
-    """Apply each change in turn; one failing does not stop the others, and each says why."""
+    """Apply each change in turn; one failing does not stop the others, and each says why. Applying again is
+    harmless: a change the NAP already has counts as done ("already there"), not as a failure."""
     outcomes = []
     for change in changes:
         try:
@@ -162,8 +172,45 @@ async def apply_nap_changes(client: SuperSimClient, nap_sid: str, changes: list[
                 await client.remove_nap_network(nap_sid, change.network.sid)
             outcome = ChangeOutcome(change, True)
         except SuperSimError as error:
-            outcome = ChangeOutcome(change, False, str(error) + (f" — {error.hint}" if error.hint else ""))
+            if _already_there(change, error):
+                outcome = ChangeOutcome(change, True, already=True)
+            else:
+                outcome = ChangeOutcome(change, False, str(error) + (f" — {error.hint}" if error.hint else ""))
         outcomes.append(outcome)
         if on_outcome is not None:
             on_outcome(outcome)
     return outcomes
+
+
+@dataclass
+class MoveImpact:
+    """What moving SIMs from fleets on one NAP to a fleet on another does to their coverage."""
+
+    from_nap: str  # the NAP the SIMs use now (its label)
+    to_nap: str
+    sims: int  # how many of the moved SIMs use ``from_nap`` now
+    gained: list[Network]
+    lost: list[Network]
+    countries_gained: list[str] = field(default_factory=list)
+    countries_lost: list[str] = field(default_factory=list)  # covered now, not at all after the move
+
+
+def move_impact(sims_by_nap: dict[str, int], nap_networks: Mapping[str, Sequence[Network]], nap_labels: dict[str, str],
+                target_nap: str) -> list[MoveImpact]:
+    """For each NAP the moved SIMs use now (other than the target fleet's), the networks and countries they gain
+    and lose by the move (the same comparison as the fleet form's NAP-change preview)."""
+    target = nap_networks.get(target_nap, [])
+    target_ids = {n.sid for n in target}
+    target_countries = {n.iso_country or "?" for n in target}
+    impacts = []
+    for nap_sid, count in sorted(sims_by_nap.items(), key=lambda kv: -kv[1]):
+        if nap_sid == target_nap:
+            continue
+        old = nap_networks.get(nap_sid, [])
+        old_ids = {n.sid for n in old}
+        old_countries = {n.iso_country or "?" for n in old}
+        impacts.append(MoveImpact(nap_labels.get(nap_sid, nap_sid or "no NAP"), nap_labels.get(target_nap, target_nap),
+                                  count, [n for n in target if n.sid not in old_ids],
+                                  [n for n in old if n.sid not in target_ids],
+                                  sorted(target_countries - old_countries), sorted(old_countries - target_countries)))
+    return impacts

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections import Counter
 from datetime import datetime
 from pathlib import Path
 from typing import ClassVar
@@ -13,19 +14,25 @@ from rich.text import Text
 from textual import on, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
+from textual.content import Content
 from textual.widgets import DataTable, Footer, Header, TabbedContent, TabPane
 from textual.widgets.tabbed_content import ContentTabs
 
 from ..api import Fleet, Network, NetworkAccessProfile, Sim, SuperSimClient
 from ..connect import Connection, Connector, SignInError
-from ..ops.bulk import DONE, SKIPPED, Change, RunResult, plan_change
-from ..ops.journal import Journal, find_run
+from ..ops.bulk import DONE, SKIPPED, Change, Plan, RunResult, plan_change
+from ..ops.consent import MODE_MARKERS, OPEN, READ_ONLY
+from ..ops.current import read_current
+from ..ops.journal import Journal, JournalState, find_run
+from ..ops.nap_impact import MoveImpact, move_impact
 from ..ops.register_queue import RegistrationQueue
 from ..ops.summary import count_sims
+from ..profiles import ProfileError, profile_mode
 from ..settings import Settings
-from .bulk import BulkRunScreen, ChoiceScreen, Confirm, plan_text
+from .bulk import BulkRunScreen, ChoiceScreen, Confirm, confirm_plan, move_impact_text
 from .catalog import CatalogRead, CatalogScreen
 from .commands import BindingCommands, binding_ids
+from .consent import guard_change
 from .failures import ReportsFailures, Task
 from .format import printable
 from .forms import FleetForm, NameForm
@@ -36,6 +43,8 @@ from .sim_detail import SimChanged, SimDetailScreen
 
 TABS = ("fleets", "naps", "sims")
 BULK_KINDS = ("set-status", "move", "rename")  # runs the TUI can resume (registrations have their own queue)
+# Actions that change the account: hidden (and refused) in a read-only profile.
+CHANGE_ACTIONS = ("new_fleet", "edit_fleet", "new_nap", "rename_nap", "register_sims", "bulk_status", "bulk_move")
 
 
 class SuperSimApp(ReportsFailures, App[None]):
@@ -63,13 +72,18 @@ class SuperSimApp(ReportsFailures, App[None]):
         "nap-rename": Task("Renaming the NAP", "Press e on the NAPs tab to try again."),
         "mark-all": Task("Counting the SIMs to mark", "Press a to try again."),
         "registrations": Task("Registering queued SIMs", "Press n on the SIMs tab to start the queue again."),
+        "bulk-plan": Task("Reading the SIMs' current state to plan the change", "Nothing was sent; try again."),
     }
 
     def __init__(self, client: SuperSimClient | None, *, account_label: str = "", close_client: bool = True,
                  connector: Connector | None = None, settings: Settings | None = None,
                  sign_in_reason: str | None = None, registrations: RegistrationQueue | None = None,
-                 journal_runs: bool = False, export_dir: Path | None = None):
+                 journal_runs: bool = False, export_dir: Path | None = None, mode: str = OPEN,
+                 profile_name: str = "", read_only: bool = False):
         super().__init__()
+        self.read_only = read_only  # --read-only: read-only whatever the profiles say
+        self.mode = READ_ONLY if read_only else mode  # safety mode: read-only, protected or open (ops.consent)
+        self.profile_name = profile_name
         self._client = client
         self.account_label = account_label
         self._close_client = close_client
@@ -105,11 +119,14 @@ class SuperSimApp(ReportsFailures, App[None]):
 
     def on_mount(self) -> None:
         self._apply_settings()
-        self.sub_title = self.account_label
+        self._show_identity()
         self.call_after_refresh(self._focus_active_table)  # so the pane's keys work from the start
         if self._client is not None:
             self.load_account()
-            if self.registrations.pending:  # left over from last time: carry on
+            if self.registrations.pending and self.mode == READ_ONLY:  # read-only sends nothing, not even these
+                self.notify(f"{len(self.registrations.pending):,} queued registration(s) wait: this profile is "
+                            "read-only.", title="Registration queue", severity="warning", markup=False)
+            elif self.registrations.pending:  # left over from last time: carry on
                 self.process_registrations()
         elif self.connector is not None:
             self.push_screen(LoginScreen(self.connector, can_cancel=False, reason=self.sign_in_reason),
@@ -159,7 +176,15 @@ class SuperSimApp(ReportsFailures, App[None]):
     async def _use(self, connection: Connection) -> None:
         old, self._client = self._client, connection.client
         self.catalog = []  # another account (or platform) may have another catalog
-        self.account_label = self.sub_title = connection.label
+        self.account_label = connection.label
+        if connection.profile is not None:
+            self.profile_name = connection.profile
+            try:
+                self.mode = READ_ONLY if self.read_only else profile_mode(connection.profile)
+            except ProfileError:
+                self.mode = READ_ONLY  # a profile file we cannot read: change nothing
+        self._show_identity()
+        self.refresh_bindings()
         if old is not None and old is not connection.client:
             await old.aclose()
         self.load_account()
@@ -186,9 +211,38 @@ class SuperSimApp(ReportsFailures, App[None]):
         await self._use(connection)
         self.notify(f"Now using profile {name}.", title="Profile", markup=False)
 
+    def _show_identity(self) -> None:
+        """The header always says profile, account and safety mode: a text marker (readable with NO_COLOR) and
+        a colour (the header's class)."""
+        parts = [MODE_MARKERS.get(self.mode, self.mode)]  # first: a narrow header cuts the end, never the mode
+        parts += [f"profile {self.profile_name}"] if self.profile_name else []
+        parts += [self.account_label] if self.account_label else []
+        self.sub_title = " · ".join(parts)
+        for mode in MODE_MARKERS:
+            self.set_class(mode == self.mode, f"-mode-{mode}")
+
+    def format_title(self, title: str, sub_title: str) -> Content:
+        """Every screen's header leads with the mode, profile and account (a screen's own sub-title follows)."""
+        marker = MODE_MARKERS.get(self.mode, self.mode)
+        if not sub_title.startswith(marker):
+            sub_title = f"{self.sub_title} · {sub_title}" if sub_title else self.sub_title
+        return super().format_title(title, sub_title)
+
+    def refuse_read_only(self) -> bool:
+        """In a read-only profile, say why a change is not possible (True: refused)."""
+        if self.mode != READ_ONLY:
+            return False
+        self.notify("This profile is read-only: changes are off. Use a profile with mode \"open\" or "
+                    "\"protected\" in profiles.toml (and no --read-only) to change things.", title="Read-only",
+                    severity="warning", markup=False)
+        return True
+
     # ----------------------------------------------------------------- actions
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Account actions only apply on the main screen once signed in (hidden from the footer otherwise)."""
+        """Account actions only apply on the main screen once signed in (hidden from the footer otherwise);
+        changes are hidden in a read-only profile."""
+        if action in CHANGE_ACTIONS and self.mode == READ_ONLY:
+            return False
         account_actions = ("show_tab", "refresh", "catalog", "new_fleet", "edit_fleet", "goto_nap", "fleet_sims",
                            "new_nap", "rename_nap", "open_nap", "clear_sim_filter", "register_sims",
                            "sim_detail", "mark_matching", "bulk_status", "bulk_move")
@@ -202,6 +256,21 @@ class SuperSimApp(ReportsFailures, App[None]):
             applies = pane.current is not None or (action != "sim_detail" and bool(pane.marks))
             return True if applies else None  # dimmed: no SIM to act on
         return True
+
+    async def action_quit(self) -> None:
+        """Quit; staged catalog changes are never dropped without asking (Cancel focused)."""
+        staged = sum(len(getattr(screen, "staged", {}) or {}) for screen in self.screen_stack)
+        if not staged or isinstance(self.screen, Confirm):
+            self.exit()
+            return
+
+        def answered(quit_anyway: bool | None) -> None:
+            if quit_anyway:
+                self.exit()
+
+        self.push_screen(Confirm("Quit with staged changes?", Text(
+            f"{staged} staged NAP change(s) have not been applied. Quit and discard them?"),
+            "Quit and discard", "Keep working", danger=True), answered)
 
     def action_show_tab(self, tab: str) -> None:
         if tab in TABS:
@@ -289,7 +358,8 @@ class SuperSimApp(ReportsFailures, App[None]):
 
         def rename(name: str | None) -> None:
             if name:
-                self._rename_nap(sid, name)
+                guard_change(self, "Rename NAP", f"rename NAP {info.nap.label} to {name}", name,
+                             lambda: self._rename_nap(sid, name))
 
         self.push_screen(NameForm(f"Rename NAP {info.nap.label}", info.nap.unique_name or "", taken), rename)
 
@@ -373,16 +443,44 @@ class SuperSimApp(ReportsFailures, App[None]):
                                                         selected) if sid else None)
 
     def _confirm_bulk(self, sims: list[Sim], change: Change, selected: str) -> None:
-        plan = plan_change(sims, change)
-        if not plan.to_send:
-            self.push_screen(Confirm("Nothing to change", plan_text(plan, selected), None, "Close"))
-            return
-        n = len(plan.to_send)
-        self.push_screen(Confirm("Confirm the change", plan_text(plan, selected),
-                                 f"Change {n:,} SIM{'s' if n != 1 else ''}", danger=True),
-                         lambda yes: self._run_bulk(BulkRunScreen(
-                             self.client, plan=plan, journal=self._journal, fleet_names=self._fleet_names(),
-                             export_dir=self.export_dir, concurrency=self.settings.concurrency)) if yes else None)
+        if not self.refuse_read_only():
+            self._plan_bulk(sims, change, selected)
+
+    @work(exclusive=True, group="bulk-plan", exit_on_error=False)
+    async def _plan_bulk(self, sims: list[Sim], change: Change, selected: str) -> None:
+        """Plan on the SIMs' current state (marks can be stale: re-read in pages, not one request per SIM for
+        thousands), refresh the marks with it, then ask as much as the change's harm needs."""
+        self.notify(f"Reading the current state of {len(sims):,} SIM{'s' if len(sims) != 1 else ''}…",
+                    title="Planning", timeout=3, markup=False)
+        current = await read_current(self.client, [s.sid for s in sims])
+        pane = self.query_one(SimsPane)
+        fresh = {sim.sid: sim for sim in current}
+        if pane.marks and any(sid in fresh for sid in pane.marks):
+            pane.set_marks({sid: slim(fresh[sid]) if sid in fresh else sim for sid, sim in pane.marks.items()})
+        plan = plan_change(current, change)
+        extra, coverage_lost = None, False
+        if change.fleet_sid:  # a move to a fleet on another NAP: the coverage gained and lost, before asking
+            impacts = await self._move_impact(plan, change.fleet_sid)
+            if impacts:
+                extra, coverage_lost = move_impact_text(impacts), any(i.countries_lost for i in impacts)
+        confirm_plan(self, plan, selected, self.mode, lambda: self._start_plan(plan), extra=extra,
+                     coverage_lost=coverage_lost)
+
+    async def _move_impact(self, plan: Plan, fleet_sid: str) -> list[MoveImpact]:
+        nap_of = {f.sid: f.network_access_profile_sid or "" for f in self.fleets}
+        target = nap_of.get(fleet_sid, "")
+        sims_by_nap = Counter(nap_of.get(i.fleet_sid or "", "") for i in plan.to_send)
+        if not target or set(sims_by_nap) <= {target}:
+            return []
+        wanted = [sid for sid in {target, *sims_by_nap} if sid]
+        networks = await asyncio.gather(*(self.client.list_nap_networks(sid).collect() for sid in wanted))
+        return move_impact(dict(sims_by_nap), dict(zip(wanted, networks, strict=True)),
+                           {n.sid: n.label for n in self.naps}, target)
+
+    def _start_plan(self, plan: Plan) -> None:
+        self._run_bulk(BulkRunScreen(self.client, plan=plan, journal=self._journal, fleet_names=self._fleet_names(),
+                                     export_dir=self.export_dir, concurrency=self.settings.concurrency,
+                                     mode=self.mode))
 
     def _run_bulk(self, screen: BulkRunScreen) -> None:
         self.push_screen(screen, self._bulk_finished)
@@ -421,11 +519,23 @@ class SuperSimApp(ReportsFailures, App[None]):
                              "\nSIMs already sent are confirmed first, never sent twice.")
 
         def resume(yes: bool | None) -> None:
-            if yes:
-                self._run_bulk(BulkRunScreen(self.client, resume=(journal, state), fleet_names=self._fleet_names(),
-                                             export_dir=self.export_dir, concurrency=self.settings.concurrency))
+            if yes and not self.refuse_read_only():
+                self._plan_resume(journal, state, change)
 
         self.push_screen(Confirm("Resume an interrupted run?", body, "Resume", "Not now"), resume)
+
+    @work(exclusive=True, group="bulk-plan", exit_on_error=False)
+    async def _plan_resume(self, journal: Journal, state: JournalState, change: Change) -> None:
+        """A resume is planned and confirmed like a new run: the SIMs left are read now and the plan shown."""
+        current = await read_current(self.client, [str(item["key"]) for item in state.remaining])
+        plan = plan_change(current, change)
+
+        def run() -> None:
+            self._run_bulk(BulkRunScreen(self.client, resume=(journal, state), fleet_names=self._fleet_names(),
+                                         export_dir=self.export_dir, concurrency=self.settings.concurrency,
+                                         mode=self.mode))
+
+        confirm_plan(self, plan, "left by the run", self.mode, run, title="Resume: confirm the change")
 
     def action_register_sims(self) -> None:
         self.process_registrations()

@@ -7,29 +7,31 @@ the headless commands, journal included); these screens only ask, show and steer
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import time
 from collections import Counter
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 from textual import on, work
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, DataTable, Footer, Header, OptionList, ProgressBar, Static
 from textual.widgets.option_list import Option
 
-from ..api import Sim, SuperSimClient, SuperSimError
+from ..api import SuperSimClient, SuperSimError
 from ..ops.bulk import (
     DONE,
     FAILED,
     INVALID,
     NOT_RUN,
+    OUTCOME_MEANING,
     SKIPPED,
     UNCONFIRMED,
     BulkRunner,
@@ -41,7 +43,11 @@ from ..ops.bulk import (
     plan_change,
     write_outcomes_csv,
 )
+from ..ops.consent import OPEN, change_cuts_service, consent_for
+from ..ops.current import read_current
 from ..ops.journal import AccountLock, Journal, JournalState, RunLockedError, new_run_id
+from ..ops.nap_impact import MoveImpact
+from .consent import ask_consent
 from .failures import ReportsFailures, Task, error_message
 from .format import plain, printable, status_text
 
@@ -80,7 +86,7 @@ def plan_text(plan: Plan, selected: str = "marked") -> RenderableType:
     for action, items, style in ((SKIPPED, plan.skipped, "dim"), (INVALID, plan.invalid, "yellow")):
         if not items:
             continue
-        heading = "skipped: nothing to do" if action == SKIPPED else "cannot take the change (not sent):"
+        heading = f"{action} ({OUTCOME_MEANING[action]}):"
         grid.add_row(Text(f"{len(items):,}", style=style), Text(heading, style=style))
         for reason, count in plan.reasons(items):
             grid.add_row("", Text(f"{count:,} × {reason}", style=style))
@@ -90,6 +96,46 @@ def plan_text(plan: Plan, selected: str = "marked") -> RenderableType:
         parts.append(Text("Changes can be asynchronous: each SIM is followed until it leaves scheduled, "
                           "so the outcome shown is its real final state.", style="dim"))
     return Group(*parts)
+
+
+def confirm_plan(app: App[Any], plan: Plan, selected: str, mode: str, run: Callable[[], None], *,
+                 title: str = "Confirm the change", extra: RenderableType | None = None,
+                 coverage_lost: bool = False) -> None:
+    """Show a plan and ask as much consent as its harm needs (ops.consent); ``run`` only on a yes.
+
+    New runs, retries after a stop and resumes all come through here: none runs without this question."""
+    if not plan.to_send:
+        app.push_screen(Confirm("Nothing to change", plan_text(plan, selected), None, "Close"))
+        return
+    n = len(plan.to_send)
+    consent = consent_for(sims=n, cuts_service=change_cuts_service(plan.change.status, coverage_lost=coverage_lost),
+                          mode=mode, what=plan.change.describe())
+    body = plan_text(plan, selected) if extra is None else Group(plan_text(plan, selected), extra)
+    ask_consent(app, consent, title, body, f"Change {n:,} SIM{'s' if n != 1 else ''}",
+                lambda yes: run() if yes else None)
+
+
+def move_impact_text(impacts: list[MoveImpact]) -> Text:
+    """Networks and countries gained and lost by moving SIMs to a fleet on another NAP."""
+    text = Text()
+
+    def names(networks: list[Any]) -> str:
+        shown = [f"{n.friendly_name} {n.iso_country}" for n in networks[:5]]
+        return printable(", ".join(shown) + (f" and {len(networks) - 5} more" if len(networks) > 5 else ""))
+
+    for impact in impacts:
+        text.append(printable(f"{impact.sims:,} SIM(s) move from NAP {impact.from_nap} to {impact.to_nap}:\n"),
+                    style="bold")
+        text.append(f"  gain {len(impact.gained)} network(s)" + (f": {names(impact.gained)}" if impact.gained else "")
+                    + "\n", style="green")
+        text.append(f"  lose {len(impact.lost)} network(s)" + (f": {names(impact.lost)}" if impact.lost else "")
+                    + "\n", style="red" if impact.lost else "")
+        if impact.countries_gained:
+            text.append(f"  countries gained: {', '.join(impact.countries_gained)}\n", style="green")
+        if impact.countries_lost:
+            text.append(f"  ⚠ countries lost (no network left there): {', '.join(impact.countries_lost)}\n",
+                        style="bold red")
+    return text
 
 
 class Confirm(ModalScreen[bool]):
@@ -115,7 +161,8 @@ class Confirm(ModalScreen[bool]):
                 yield Button(self.no, id="no", compact=True)
 
     def on_mount(self) -> None:
-        self.query_one("#yes" if self.yes else "#no", Button).focus()
+        """A destructive question (``danger``) opens with Cancel focused: a stray Enter changes nothing."""
+        self.query_one("#yes" if self.yes and not self.danger else "#no", Button).focus()
 
     def action_answer(self, yes: bool) -> None:
         self.dismiss(yes and self.yes is not None)
@@ -178,8 +225,10 @@ class BulkRunScreen(ReportsFailures, Screen[RunResult | None]):
                  resume: tuple[Journal, JournalState] | None = None,
                  journal: Callable[[str, dict[str, object]], Journal | None] = lambda _id, _header: None,
                  fleet_names: dict[str, str] | None = None, export_dir: Path | None = None,
-                 concurrency: int = 16, run_id: str | None = None, clock: Callable[[], float] = time.monotonic):
+                 concurrency: int = 16, run_id: str | None = None, clock: Callable[[], float] = time.monotonic,
+                 mode: str = OPEN):
         super().__init__()
+        self.mode = mode
         if (plan is None) == (resume is None):
             raise ValueError("give a plan to run or a journal state to resume")
         self.client = client
@@ -212,7 +261,7 @@ class BulkRunScreen(ReportsFailures, Screen[RunResult | None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.sub_title = "bulk change"
+        self.sub_title = f"{self.app.sub_title} · bulk change"  # mode, profile and account stay in view
         table = self.query_one("#bulk-results", DataTable)
         table.add_columns("ICCID", "Name", "Outcome", "Status", "Fleet", "Error")
         table.display = False
@@ -271,9 +320,23 @@ class BulkRunScreen(ReportsFailures, Screen[RunResult | None]):
                 journal.close()
             if lock is not None:
                 lock.release()
+        await self._read_back_failures(result)
         self.result = result
         self._show_progress()
         self._show_results(result)
+
+    async def _read_back_failures(self, result: RunResult) -> None:
+        """A failed SIM's status is read now, not shown as planned: the results (and the CSV) say what the API
+        has. A read that fails leaves the outcome as it was."""
+        failed = [o.key for o in result.outcomes if o.outcome == FAILED]
+        if not failed:
+            return
+        try:
+            now = {sim.sid: sim for sim in await read_current(self.client, failed)}
+        except SuperSimError:
+            return
+        result.outcomes = [dataclasses.replace(o, status=str(now[o.key].status), fleet_sid=now[o.key].fleet_sid)
+                           if o.outcome == FAILED and o.key in now else o for o in result.outcomes]
 
     def _stopped(self, error: BaseException) -> None:
         """The run ended on an error: say why and what happens now; Esc closes."""
@@ -310,8 +373,14 @@ class BulkRunScreen(ReportsFailures, Screen[RunResult | None]):
             ("done ", "dim"), (f"{progress.done:,}", "bold green"),
             ("  failed ", "dim"), (f"{progress.failed:,}", "bold red" if progress.failed else ""),
             ("  skipped ", "dim"), f"{progress.skipped:,}",
-            ("  remaining ", "dim"), (f"{progress.remaining:,}", "bold"),
         ]
+        if progress.invalid:
+            parts += [("  invalid ", "dim"), f"{progress.invalid:,}"]
+        if self.result is not None:  # after the run: what never got a final outcome, in the results' words
+            parts += [(f"  {NOT_RUN} ", "dim"), (f"{progress.not_sent:,}", "bold" if progress.not_sent else ""),
+                      (f"  {UNCONFIRMED} ", "dim"), f"{progress.unconfirmed:,}"]
+        else:
+            parts += [("  remaining ", "dim"), (f"{progress.remaining:,}", "bold")]
         if self.result is None:
             parts += [("  in flight ", "dim"), f"{progress.in_flight}",
                       ("  scheduled ", "dim"), f"{progress.waiting:,}",
@@ -331,7 +400,7 @@ class BulkRunScreen(ReportsFailures, Screen[RunResult | None]):
         head = Text.assemble(("Stopped" if result.cancelled else "Finished", "bold yellow" if result.cancelled
                               else "bold"), f": {summary}. ")
         if retry:
-            head.append(f"t retries the {retry:,} that did not change · ", style="bold")
+            head.append(f"t plans a retry of the {retry:,} that did not change (asks first) · ", style="bold")
         head.append("e exports every outcome to CSV · Esc closes", style="dim")
         self.query_one("#bulk-title", Static).update(head)
         table = self.query_one("#bulk-results", DataTable)
@@ -375,18 +444,20 @@ class BulkRunScreen(ReportsFailures, Screen[RunResult | None]):
 
     @work(exclusive=True, group="bulk-retry", exit_on_error=False)
     async def _retry(self, failed: list[ItemOutcome]) -> None:
-        """Read each SIM's state now, plan again (some may have got there meanwhile), run as a new run."""
+        """Read the SIMs' state now (pages of 1,000 for many), plan again (some got there meanwhile), and ask
+        like a new run: a stop stays a stop until the user confirms the new plan."""
         change = self.change
-        gate = asyncio.Semaphore(8)
-
-        async def fetch(key: str) -> Sim:
-            async with gate:
-                return await self.client.fetch_sim(key)
-
         self.query_one("#bulk-title", Static).update(f"Reading the current state of {len(failed):,} SIMs…")
-        sims = await asyncio.gather(*(fetch(o.key) for o in failed))
-        self.plan, self.resume_state, self.run_id = plan_change(sims, change), None, new_run_id()
-        self._start(self.plan)
+        sims = await read_current(self.client, [o.key for o in failed])
+        plan = plan_change(sims, change)
+        assert self.result is not None
+        self._show_results(self.result)
+
+        def run() -> None:
+            self.plan, self.resume_state, self.run_id = plan, None, new_run_id()
+            self._start(plan)
+
+        confirm_plan(self.app, plan, "to retry", self.mode, run, title="Retry: confirm the change")
 
     def action_export(self) -> None:
         if self.result is not None:

@@ -17,7 +17,10 @@ from textual.widgets import Button, DataTable, Footer, Header, Input, LoadingInd
 
 from ..api import Network, NetworkAccessProfile, SuperSimClient
 from ..countries import country_name
+from ..ops.consent import OPEN, READ_ONLY, REFUSED, Consent, consent_for
 from ..ops.nap_impact import ChangeOutcome, NapImpact, NetworkChange, apply_nap_changes, nap_impact
+from .bulk import Confirm
+from .consent import guard_change
 from .failures import ReportsFailures, Task, failure_text
 from .format import plain, printable
 
@@ -77,6 +80,7 @@ class CatalogScreen(ReportsFailures, Screen[None]):
         Binding("space", "toggle_network", "Toggle", id="catalog.toggle"),
         Binding("a", "review", "Review & apply", id="catalog.apply"),
         Binding("u", "undo", "Undo staged", id="catalog.undo"),
+        Binding("U", "undo_all", "Undo all", id="catalog.undo_all"),
         Binding("r", "reload", "Reload", show=False, id="catalog.reload"),
     ]
     TASKS: ClassVar[dict[str, Task]] = {
@@ -101,7 +105,8 @@ class CatalogScreen(ReportsFailures, Screen[None]):
 
     @property
     def editing(self) -> bool:
-        return self.nap is not None or self.new_nap_name is not None
+        """Networks can be staged: a NAP (or a new one) is open, and the profile is not read-only."""
+        return (self.nap is not None or self.new_nap_name is not None) and getattr(self.app, "mode", "") != READ_ONLY
 
     def compose(self) -> ComposeResult:
         yield Header(icon="◆")
@@ -159,7 +164,7 @@ class CatalogScreen(ReportsFailures, Screen[None]):
         # Textual: False hides a binding, None shows it dimmed.
         if action in ("toggle_network", "undo"):
             return self.editing
-        if action == "review":
+        if action in ("review", "undo_all"):
             return (True if self.staged else None) if self.editing else False
         return True
 
@@ -212,9 +217,29 @@ class CatalogScreen(ReportsFailures, Screen[None]):
         self.query_one("#catalog-filter", Input).focus()
 
     def action_close(self) -> None:
+        """Close; staged changes are never dropped without asking (Cancel is focused)."""
+        if not self.staged:
+            self.dismiss(None)
+            return
+        n = len(self.staged)
+
+        def answered(discard: bool | None) -> None:
+            if discard:
+                self.notify(f"{n} staged change(s) discarded; nothing was sent.", title="Catalog")
+                self.dismiss(None)
+
+        self.app.push_screen(Confirm("Discard staged changes?", Text(
+            f"{n} staged change(s) have not been applied. Discard them? (a reviews and applies them)"),
+            f"Discard {n}", "Keep them", danger=True), answered)
+
+    def action_undo_all(self) -> None:
         if self.staged:
-            self.notify(f"{len(self.staged)} staged change(s) discarded.", title="Catalog")
-        self.dismiss(None)
+            n = len(self.staged)
+            self.staged = {}
+            self._show(self.shown)
+            self._summarize()
+            self.refresh_bindings()
+            self.notify(f"{n} staged change(s) undone.", title="Catalog")
 
     def _current_sid(self) -> str | None:
         table = self.query_one("#catalog-table", DataTable)
@@ -253,7 +278,9 @@ class CatalogScreen(ReportsFailures, Screen[None]):
             return
         changes = [NetworkChange(self.by_sid[sid].network, add) for sid, add in self.staged.items()]
         if self.new_nap_name is not None:
-            self._create_nap(changes)
+            name = self.new_nap_name
+            guard_change(self.app, "Create NAP", f"create NAP {name} with {len(changes)} network(s)", name,
+                         lambda: self._create_nap(changes))
             return
         assert self.nap is not None
         current = [self.by_sid[sid].network for sid in self.enabled if sid in self.by_sid]
@@ -309,6 +336,8 @@ class ConfirmNapChanges(ReportsFailures, ModalScreen[list[ChangeOutcome] | None]
         self.changes = changes
         self.outcomes: list[ChangeOutcome] | None = None
         self.impact_failed = False
+        self.applying = False  # while the changes go out: a second Enter, Esc or Cancel does nothing
+        self.consent: Consent | None = None  # how much consent the impact needs (ops.consent)
 
     def compose(self) -> ComposeResult:
         with Vertical(id="confirm"):
@@ -317,11 +346,14 @@ class ConfirmNapChanges(ReportsFailures, ModalScreen[list[ChangeOutcome] | None]
                 yield Static(plain("\n".join(c.describe() for c in self.changes)), id="confirm-changes")
                 yield LoadingIndicator(id="confirm-loading")
                 yield Static(id="confirm-impact")
+            yield Static(id="typed-prompt")
+            yield Input(id="typed-answer", compact=True)
             with Horizontal(id="confirm-buttons"):
                 yield Button("Apply", id="apply", variant="primary", disabled=True, compact=True)
                 yield Button("Cancel", id="cancel", compact=True)
 
     def on_mount(self) -> None:
+        self.query_one("#typed-prompt").display = self.query_one("#typed-answer").display = False
         self._load_impact()
         self.query_one("#cancel", Button).focus()
 
@@ -347,6 +379,8 @@ class ConfirmNapChanges(ReportsFailures, ModalScreen[list[ChangeOutcome] | None]
             self.refresh_bindings()
         elif group == "apply":
             self.outcomes = self.outcomes or []
+            self.applying = False
+            self.query_one("#cancel", Button).disabled = False
             apply = self.query_one("#apply", Button)
             apply.label, apply.variant, apply.disabled = "Done", "primary", False
 
@@ -356,22 +390,65 @@ class ConfirmNapChanges(ReportsFailures, ModalScreen[list[ChangeOutcome] | None]
         self.query_one("#confirm-loading").display = False
         self.query_one("#confirm-impact", Static).update(render_impact(impact))
         apply = self.query_one("#apply", Button)
-        apply.disabled = False
-        if impact.countries_cut_off or not impact.networks_after:
+        cuts = bool(impact.countries_cut_off or not impact.networks_after)
+        name = self.nap.unique_name or self.nap.sid
+        self.consent = consent = consent_for(sims=impact.active + impact.ready, cuts_service=cuts,
+                                             mode=str(getattr(self.app, "mode", OPEN)), phrase=name,
+                                             what=f"change NAP {name}")
+        if cuts:
             apply.label = "Apply anyway"
             apply.variant = "error"
-        apply.focus()
+        if consent.level == REFUSED:
+            self.query_one("#typed-prompt", Static).update(Text("This profile is read-only: nothing can be applied.",
+                                                                style="bold yellow"))
+            self.query_one("#typed-prompt").display = True
+            return
+        if consent.typed:
+            self.query_one("#typed-prompt", Static).update(Text.assemble(
+                ("⚠ ", "bold yellow"), printable(consent.sentence), "\nTo apply, type the NAP's name ",
+                (f" {printable(consent.phrase)} ", "bold reverse"), " in the box (Tab moves to it):"))
+            self.query_one("#typed-prompt").display = self.query_one("#typed-answer").display = True
+            apply.disabled = True
+            return  # the focus stays on Cancel
+        apply.disabled = False
+        if not cuts:
+            apply.focus()  # a change that cuts service opens (and stays) on Cancel
+
+    @on(Input.Changed, "#typed-answer")
+    def _typed(self, event: Input.Changed) -> None:
+        if self.consent is not None and not self.applying and self.outcomes is None:
+            self.query_one("#apply", Button).disabled = not self.consent.matches(event.value)
+
+    @on(Input.Submitted, "#typed-answer")
+    def _typed_submitted(self) -> None:
+        self._apply()
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:
+        if self.applying:  # closing now would hide a NAP half-changed: say so, stay
+            self.notify("The changes are being applied: this closes when they are done, with what was done.",
+                        title="NAP change", markup=False)
+            return
         self.dismiss(self.outcomes)
 
     @on(Button.Pressed, "#apply")
     def _apply(self) -> None:
+        if self.applying:
+            return  # a second Enter while applying does nothing
         if self.outcomes is not None:
             self.dismiss(self.outcomes)
             return
-        self.query_one("#apply", Button).disabled = True
+        consent = self.consent
+        if consent is None or consent.level == REFUSED or self.query_one("#apply", Button).disabled:
+            return
+        if consent.typed and not consent.matches(self.query_one("#typed-answer", Input).value):
+            self.notify(f"Type {printable(consent.phrase)} to apply, or Esc to cancel.", title="Not applied",
+                        severity="warning", markup=False)
+            return
+        self.applying = True
+        for button in self.query(Button):
+            button.disabled = True
+        self.query_one("#typed-answer", Input).disabled = True
         self._run()
 
     @work(exclusive=True, group="apply", exit_on_error=False)
@@ -381,13 +458,16 @@ class ConfirmNapChanges(ReportsFailures, ModalScreen[list[ChangeOutcome] | None]
 
         def show(outcome: ChangeOutcome) -> None:
             if outcome.ok:
-                lines.append(Text(f"✓ {printable(outcome.change.describe())}", style="green"))
+                lines.append(Text(f"✓ {printable(outcome.change.describe())}"
+                                  + (" (already there)" if outcome.already else ""), style="green"))
             else:
                 lines.append(Text(f"✗ {printable(outcome.change.describe())}: {printable(outcome.error)}",
                                   style="bold red"))
             impact.update(Text("\n").join(lines))
 
         self.outcomes = await apply_nap_changes(self.client, self.nap.sid, self.changes, show)
+        self.applying = False
+        self.query_one("#cancel", Button).disabled = False
         failed = [o for o in self.outcomes if not o.ok]
         apply = self.query_one("#apply", Button)
         apply.label, apply.variant, apply.disabled = "Done", "primary", False

@@ -13,7 +13,9 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static, Switch
 
 from ..api import Fleet, NetworkAccessProfile, SuperSimClient, SuperSimError
+from ..ops.consent import OPEN, REFUSED, Consent, consent_for
 from ..ops.nap_impact import CACHE_WARNING, FleetNapChange, fleet_nap_change
+from .consent import ask_consent, guard_change
 from .failures import ReportsFailures, Task, error_message, failure_text
 from .format import plain, printable
 
@@ -38,6 +40,9 @@ class FleetForm(ReportsFailures, ModalScreen[bool]):
         self.naps = naps
         self.fleet = fleet
         self.previewed_nap: str | None = None
+        self.consent: Consent | None = None  # how much consent the previewed NAP change needs (ops.consent)
+        self.saving = False  # while saving: a second Enter or Save does nothing
+        self.preview_text = Text()
 
     def compose(self) -> ComposeResult:
         fleet = self.fleet
@@ -73,6 +78,9 @@ class FleetForm(ReportsFailures, ModalScreen[bool]):
         """The form has an error line: the failure is shown there, not as a notification."""
         self.query_one("#form-preview", Static).update("")
         self.query_one("#form-error", Static).update(Text(failure_text(self.task_for(group), error)))
+        self.saving = False
+        for button in self.query(Button):
+            button.disabled = False
 
     @on(Select.Changed, "#fleet-nap")
     def _nap_changed(self) -> None:
@@ -82,11 +90,14 @@ class FleetForm(ReportsFailures, ModalScreen[bool]):
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:
-        self.dismiss(False)
+        if not self.saving:
+            self.dismiss(False)
 
     @on(Button.Pressed, "#save")
     @on(Input.Submitted)
     def action_save(self) -> None:
+        if self.saving:
+            return
         error = self.query_one("#form-error", Static)
         error.update("")
         limit_text = self.query_one("#fleet-limit", Input).value.strip()
@@ -105,7 +116,32 @@ class FleetForm(ReportsFailures, ModalScreen[bool]):
         if fleet and nap != fleet.network_access_profile_sid and self.previewed_nap != nap:
             self._preview(nap)
             return
-        self._save(name, nap, int(limit_text))
+        consent = self.consent if fleet and nap != fleet.network_access_profile_sid else None
+        if consent is not None and consent.level == REFUSED:
+            error.update("This profile is read-only: nothing is saved.")
+            return
+        if consent is not None and consent.typed:
+            body = self.preview_text
+
+            def typed(yes: bool) -> None:
+                if yes:
+                    self._start_save(name, nap, int(limit_text))
+
+            ask_consent(self.app, consent, f"Change the NAP of fleet {fleet.label if fleet else ''}", body,
+                        "Change the NAP", typed)
+            return
+        if consent is None:  # no NAP change: a protected profile still types to confirm
+            label = name or (fleet.label if fleet else "the new fleet")
+            guard_change(self.app, "Save fleet", f"{'save fleet' if fleet else 'create fleet'} {label}",
+                         name or "save", lambda: self._start_save(name, nap, int(limit_text)))
+            return
+        self._start_save(name, nap, int(limit_text))
+
+    def _start_save(self, name: str, nap: str, limit: int) -> None:
+        self.saving = True
+        for button in self.query(Button):
+            button.disabled = True
+        self._save(name, nap, limit)
 
     @work(exclusive=True, group="fleet-preview", exit_on_error=False)
     async def _preview(self, nap_sid: str) -> None:
@@ -114,11 +150,20 @@ class FleetForm(ReportsFailures, ModalScreen[bool]):
         preview.update("Working out what changes…")
         new_nap = next(n for n in self.naps if n.sid == nap_sid)
         change = await fleet_nap_change(self.client, self.fleet, new_nap)
-        preview.update(render_fleet_nap_change(change))
+        self.preview_text = render_fleet_nap_change(change)
+        preview.update(self.preview_text)
         self.previewed_nap = nap_sid
+        cuts = bool(change.countries_cut_off or not change.networks_after)
+        self.consent = consent_for(sims=change.impact.active + change.impact.ready, cuts_service=cuts,
+                                   mode=str(getattr(self.app, "mode", OPEN)), phrase=self.fleet.unique_name or None,
+                                   what=f"move fleet {self.fleet.label} to NAP {new_nap.label}")
         save = self.query_one("#save", Button)
         save.label = "Confirm NAP change"
-        save.focus()
+        if cuts:
+            save.variant = "error"
+            self.query_one("#cancel", Button).focus()  # a change that cuts service opens on Cancel
+        else:
+            save.focus()
 
     @work(exclusive=True, group="fleet-save", exit_on_error=False)
     async def _save(self, name: str, nap: str, limit: int) -> None:
@@ -137,6 +182,9 @@ class FleetForm(ReportsFailures, ModalScreen[bool]):
                 self.notify(f"Fleet {printable(name) or self.fleet.sid} saved.", title="Fleets", markup=False)
         except SuperSimError as error:
             self.query_one("#form-error", Static).update(Text(error_message(error)))
+            self.saving = False
+            for button in self.query(Button):
+                button.disabled = False
             return
         self.dismiss(True)
 

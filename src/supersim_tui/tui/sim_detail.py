@@ -23,9 +23,11 @@ from textual.widgets import Footer, Header, Static
 
 from ..api import Fleet, Sim, SuperSimClient
 from ..ops.bulk import DONE, SKIPPED, BulkRunner, Change, plan_change
+from ..ops.consent import OPEN, READ_ONLY, change_cuts_service, consent_for
 from ..ops.journal import new_run_id
 from ..ops.sim_info import SimDetails, data_size, sim_details
-from .bulk import ChoiceScreen, Confirm
+from .bulk import ChoiceScreen
+from .consent import ask_consent, guard_change
 from .failures import ReportsFailures, Task, failure_text
 from .format import details_grid, megabytes, plain, printable, stamp, status_text
 from .forms import NameForm
@@ -125,7 +127,7 @@ class SimDetailScreen(ReportsFailures, Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.sub_title = f"SIM {printable(self.sim.label)}"
+        self.sub_title = f"{self.app.sub_title} · SIM {printable(self.sim.label)}"  # mode, profile, account
         self.query_one("#sim-detail-body", Static).update(Text(f"Loading {printable(self.sim.label)}…",
                                                                style="dim"))
         self.query_one("#sim-detail").focus()
@@ -136,7 +138,7 @@ class SimDetailScreen(ReportsFailures, Screen[None]):
         sim = await self.client.fetch_sim(self.sim.sid)
         self.sim = sim
         self.info = await sim_details(self.client, sim, now=self.now)
-        self.sub_title = f"SIM {printable(sim.label)}"
+        self.sub_title = f"{self.app.sub_title} · SIM {printable(sim.label)}"
         self.query_one("#sim-detail-body", Static).update(render_details(self.info))
 
     def worker_failed(self, group: str, error: BaseException) -> None:
@@ -147,6 +149,10 @@ class SimDetailScreen(ReportsFailures, Screen[None]):
                                                                    style="bold red"))
 
     # -------------------------------------------------------------- actions
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """In a read-only profile the change keys are hidden."""
+        return not (action in ("status", "move", "rename") and getattr(self.app, "mode", OPEN) == READ_ONLY)
+
     def action_status(self) -> None:
         options = []
         for status in STATUS_CHOICES:
@@ -170,7 +176,8 @@ class SimDetailScreen(ReportsFailures, Screen[None]):
     def action_rename(self) -> None:
         def rename(name: str | None) -> None:
             if name:
-                self._rename(name)
+                guard_change(self.app, "Rename SIM", f"rename SIM {self.sim.label} to {name}", name,
+                             lambda: self._rename(name))
 
         self.app.push_screen(NameForm(f"Rename SIM {self.sim.label}", self.sim.unique_name or "", set()), rename)
 
@@ -181,11 +188,14 @@ class SimDetailScreen(ReportsFailures, Screen[None]):
                         markup=False, severity="warning" if item.action != SKIPPED else "information")
             return
         question = plain(f"{change.describe().capitalize()} for SIM {self.sim.label}?")
-        def apply(yes: bool | None) -> None:
+
+        def apply(yes: bool) -> None:
             if yes:
                 self._apply(change)
 
-        self.app.push_screen(Confirm("Change SIM", question, "Change"), apply)
+        consent = consent_for(sims=1, cuts_service=change_cuts_service(change.status),
+                              mode=str(getattr(self.app, "mode", OPEN)), what=f"{change.describe()} on 1 SIM")
+        ask_consent(self.app, consent, "Change SIM", question, "Change", apply)
 
     @work(exclusive=True, group="sim-change", exit_on_error=False)
     async def _apply(self, change: Change) -> None:

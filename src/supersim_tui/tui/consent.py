@@ -1,0 +1,116 @@
+"""Asking for consent in proportion to the harm (the rule is :mod:`supersim_tui.ops.consent`).
+
+:class:`TypedConfirm` is the dialog for changes that can cut service to many SIMs (or any change in a
+protected profile): it opens with the focus on Cancel, and its confirm button stays disabled until the
+user has typed the phrase (the number of SIMs, or the NAP's or fleet's name). ``y`` and a stray Enter
+do nothing there.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, ClassVar
+
+from rich.console import Group, RenderableType
+from rich.text import Text
+from textual import on
+from textual.app import App, ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Static
+
+from ..ops.consent import NONE, OPEN, REFUSED, TYPED, Consent, consent_for
+from .format import printable
+
+
+class TypedConfirm(ModalScreen[bool]):
+    """Type the phrase to confirm; Cancel is focused first, Esc cancels."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel", id="typed.cancel")]
+
+    def __init__(self, title: str, body: RenderableType, consent: Consent, yes: str):
+        super().__init__(classes="dialog")
+        self.title_text, self.body, self.consent, self.yes = title, body, consent, yes
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="form", id="typed-confirm"):
+            yield Static(Text(printable(self.title_text), style="bold"), classes="form-title")
+            yield Static(self.body, id="confirm-text")
+            prompt = Text.assemble(("⚠ ", "bold yellow"), printable(self.consent.sentence),
+                                   "\nTo confirm, type ", (f" {printable(self.consent.phrase)} ", "bold reverse"),
+                                   " in the box (Tab moves to it):")
+            yield Static(prompt, id="typed-prompt")
+            yield Input(placeholder="type here", id="typed-answer", compact=True)
+            with Horizontal(classes="form-buttons"):
+                yield Button(self.yes, id="yes", variant="error", compact=True, disabled=True)
+                yield Button("Cancel", id="no", compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#no", Button).focus()
+
+    @on(Input.Changed, "#typed-answer")
+    def _typed(self, event: Input.Changed) -> None:
+        self.query_one("#yes", Button).disabled = not self.consent.matches(event.value)
+
+    @on(Input.Submitted, "#typed-answer")
+    def _submitted(self, event: Input.Submitted) -> None:
+        if self.consent.matches(event.value):
+            self.dismiss(True)
+        else:
+            self.notify(f"Type {printable(self.consent.phrase)} exactly to confirm, or Esc to cancel.",
+                        title="Not confirmed", severity="warning", markup=False)
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        yes = event.button.id == "yes" and self.consent.matches(self.query_one("#typed-answer", Input).value)
+        self.dismiss(yes)
+
+    def action_cancel(self) -> None:
+        self.dismiss(False)
+
+
+def ask_consent(app: App[Any], consent: Consent, title: str, body: RenderableType, yes: str,
+                then: Callable[[bool], None]) -> None:
+    """Ask as much as ``consent`` says, then call ``then(True)`` only if the user agreed.
+
+    Read-only refuses with a notification; TYPED opens :class:`TypedConfirm`; CONFIRM the yes/no dialog
+    (Cancel focused when the change can cut service); NONE goes ahead.
+    """
+    from .bulk import Confirm
+
+    if consent.level == REFUSED:
+        app.notify("This profile is read-only: no change is sent. Use a profile with mode \"open\" or "
+                   "\"protected\" (profiles.toml), without --read-only.", title="Read-only", severity="warning",
+                   markup=False)
+        then(False)
+        return
+    if consent.level == NONE:
+        then(True)
+        return
+
+    def answered(yes: bool | None) -> None:
+        then(bool(yes))
+
+    if consent.level == TYPED:
+        app.push_screen(TypedConfirm(title, body, consent, yes), answered)
+        return
+    if consent.reason:
+        body = Group(body, Text(f"⚠ {consent.sentence}", style="bold yellow"))
+    app.push_screen(Confirm(title, body, yes, danger=consent.cuts_service), answered)
+
+
+def guard_change(app: App[Any], title: str, what: str, phrase: str, then: Callable[[], object]) -> None:
+    """For a change that otherwise asks nothing (a rename, saving a form): open profiles go ahead; a protected
+    profile asks for ``phrase`` typed; a read-only one refuses and says why."""
+    mode = str(getattr(app, "mode", OPEN))
+    if mode == OPEN:
+        then()
+        return
+    consent = consent_for(sims=1, cuts_service=False, mode=mode, phrase=phrase, what=what)
+    def answered(yes: bool) -> None:
+        if yes:
+            then()
+
+    ask_consent(app, consent, title, Text(printable(what[:1].upper() + what[1:] + "?")), "Confirm", answered)
