@@ -215,7 +215,7 @@ def test_settings_apply_to_commands(run: Run, simulator: Simulator) -> None:
     path.write_text('confirm = "never"\nconcurrency = 0\n')
     code, _, err = run("sims", "move", "--to-fleet", "lab-bench", "--fleet", "us-meters", "--from-status", "inactive")
     assert code == 0, err
-    assert "concurrency = 0 is invalid: expected a whole number from 1 to 64" in err
+    assert "concurrency = 0 is invalid: expected a whole number from 1 to 256" in err
     lab = simulator.state.find_fleet("lab-bench")
     us = simulator.state.find_fleet("us-meters")
     assert lab is not None and us is not None

@@ -143,8 +143,9 @@ class SuperSimClient:
             follow_redirects=False,
         )
         self.requests_sent = 0
-        # Called with Retry-After (or None) on every 429, so bulk work can slow down as a whole.
-        self.throttle_listeners: list[Callable[[float | None], None]] = []
+        # Called on every 429 with Retry-After and Twilio-Concurrent-Requests (each None when absent), so bulk
+        # work can slow down as a whole and learn the account's allowance.
+        self.throttle_listeners: list[Callable[[float | None, int | None], None]] = []
 
     async def __aenter__(self) -> SuperSimClient:
         return self
@@ -246,8 +247,8 @@ class SuperSimClient:
                     raise
                 retry_after = error.retry_after if isinstance(error, RateLimitedError) else None
                 if isinstance(error, RateLimitedError):
-                    for listener in self.throttle_listeners:
-                        listener(retry_after)
+                    for listener in list(self.throttle_listeners):
+                        listener(retry_after, error.concurrent_requests)
                 wait = policy.backoff(attempt, retry_after)
                 if policy.clock() + wait > deadline:
                     raise
@@ -503,6 +504,7 @@ def _error_from(response: httpx.Response) -> ApiError:
         return NotFoundError(message, **kwargs)
     if status == 429:
         return RateLimitedError(message, retry_after=parse_retry_after(response.headers.get("retry-after")),
+                                concurrent_requests=_count_header(response.headers.get("twilio-concurrent-requests")),
                                 **kwargs)
     if status >= 500:
         return ServerError(message, **kwargs)
@@ -510,3 +512,11 @@ def _error_from(response: httpx.Response) -> ApiError:
         match = _SIM_SID.search(message)
         return AlreadyRegisteredError(message, sim_sid=match.group(0) if match else None, **kwargs)
     return ValidationError(message, **kwargs)
+
+
+def _count_header(value: str | None) -> int | None:
+    """A whole-number header (Twilio-Concurrent-Requests), or None when absent or not a sane count."""
+    if value is None:
+        return None
+    value = value.strip()
+    return int(value) if value.isascii() and value.isdigit() and 0 < len(value) <= 7 else None
