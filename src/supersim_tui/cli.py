@@ -586,7 +586,8 @@ def _run_simulator(args: argparse.Namespace) -> int:
     config = SimulatorConfig(
         account_sid=args.account_sid, auth_token=args.auth_token, seed=args.seed, sims=args.sims,
         latency_ms=args.latency_ms, fault_rate=args.fault_rate, retry_after=args.retry_after,
-        max_concurrency=args.max_concurrency, settle_seconds=args.settle_seconds, api_keys=pairs(args.api_key, "--api-key"),
+        max_concurrency=args.max_concurrency, settle_seconds=args.settle_seconds,
+        api_keys=pairs(args.api_key, "--api-key"),
         oauth_clients=pairs(args.oauth_client, "--oauth-client"),
     )
     problem = _bind_problem(args.host, args.port)

@@ -5,7 +5,8 @@ exceeds allowed concurrency"), publishes no fixed figure, and accounts differ. S
 engine discovers it, TCP-style, and never goes above the user's cap (``maximum``):
 
 * **Start** at a safe level (:data:`START_CONCURRENCY`, or the cap if lower).
-* **Grow while requests succeed.** Until the first 429, one more per success (the level
+* **Grow while requests succeed** and every slot is in use (when the work, or this machine, cannot
+  fill the level, a higher level would only be a number). Until the first 429, one more per success (the level
   doubles each round trip, "slow start"); below a level known to be allowed again after a
   back-off, the same. At the known ceiling, one more per ``probe_window`` successes
   (additive increase): the window starts at one round trip of successes and doubles each time
@@ -59,9 +60,10 @@ class AdaptiveLimiter:
 
     async def release(self, success: bool = True) -> None:
         async with self._condition:
+            busy = self.active >= self.limit  # every slot was taken: the level, not the work, held us back
             self.active -= 1
             self._released += 1
-            if success:
+            if success and busy:
                 self._grow()
             self._condition.notify_all()
 
