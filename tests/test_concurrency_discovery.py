@@ -8,6 +8,7 @@ run near it with few 429s, follow it down when it drops, and never lose or repea
 from __future__ import annotations
 
 import asyncio
+import io
 from collections import Counter
 from collections.abc import Callable
 
@@ -15,7 +16,9 @@ import httpx
 
 from supersim_tui.api import SuperSimClient
 from supersim_tui.api.errors import RateLimitedError
+from supersim_tui.commands.output import ProgressBar
 from supersim_tui.ops.bulk import DONE, BulkRunner, Change, Progress, plan_change
+from supersim_tui.ops.select import select_named
 from supersim_tui.simulator import Simulator
 from supersim_tui.simulator.app import asgi_transport
 
@@ -141,3 +144,28 @@ async def test_engine_follows_a_dropping_allowance_down(make_simulator: Callable
     assert runner.limiter.highest >= 32  # it had found the first allowance
     assert sim.peak_offered <= 7 and runner.limiter.limit <= 7
     assert sim.refused_for_concurrency <= 0.05 * 300
+
+
+async def test_long_iccid_file_is_resolved_by_parallel_slices(make_simulator: Callable[..., Simulator],
+                                                              make_client: MakeClient) -> None:
+    """Thousands of ICCIDs are not resolved by one sequential listing of the whole account: the account is
+    listed as status slices side by side (the simulator sees them in flight together), each SIM is found, and
+    the listing costs about one request per 1,000 SIMs, not one per ICCID."""
+    sim = make_simulator(sims=5000, latency_ms=20)
+    client = make_client(sim, page_size=1000)
+    every = await client.list_sims(page_size=1000).collect()
+    named = [s.iccid or "" for s in every[::2]]  # 2,500 ICCIDs
+    sim.request_log.clear()
+    sim.reset_concurrency_peaks()
+    selection = await select_named(client, named, concurrency=16)
+    assert [s.iccid for s in selection.sims] == named and selection.missing == []
+    assert sim.peak_in_flight >= 3, "the slices were listed side by side"
+    assert len(sim.request_log) <= 5000 // 1000 + 5
+
+
+def test_cli_progress_line_shows_the_current_concurrency() -> None:
+    """The headless progress line names the concurrency the engine is running at, while the run goes on."""
+    out = io.StringIO()
+    bar = ProgressBar(enabled=True, stream=out)
+    bar(Progress(total=100, done=40, in_flight=37, concurrency=37))
+    assert "concurrency 37" in out.getvalue()

@@ -14,7 +14,7 @@ import ssl
 
 import httpx
 
-SHARD_CONNECTIONS = 16  # connections per pool: the scan stays cheap at this size
+SHARD_CONNECTIONS = 8  # connections per pool: the scan stays cheap at this size
 
 
 class ShardedTransport(httpx.AsyncBaseTransport):

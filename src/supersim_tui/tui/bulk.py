@@ -314,6 +314,7 @@ class BulkRunScreen(ReportsFailures, Screen[RunResult | None]):
         ]
         if self.result is None:
             parts += [("  in flight ", "dim"), f"{progress.in_flight}",
+                      ("  concurrency ", "dim"), f"{progress.concurrency}",  # the level found for the account
                       ("  scheduled ", "dim"), f"{progress.waiting:,}",
                       "\n", ("rate ", "dim"), f"{progress.rate:.1f} SIMs/s",
                       ("  ETA ", "dim"), duration(progress.eta),
