@@ -77,7 +77,8 @@ async def measure(n: int, allowance: int) -> dict[str, float]:
                 raise RuntimeError(f"only {result.count('done')} of {n} SIMs were changed")
             posts, refused = _update_counts(url)
             report = _admin(url, "concurrency")
-    return {"confirmed": result.seconds_to_confirmed, "accepted": result.seconds_to_accepted, "total": total, "resolved": resolved,
+    return {"confirmed": result.seconds_to_confirmed, "accepted": result.seconds_to_accepted,
+            "total": total, "resolved": resolved,
             "posts": posts - posts_before, "refused": refused, "peak": report["peak_in_flight"],
             "highest": runner.limiter.highest, "final": runner.limiter.limit,
             "limit": n * LATENCY_MS / 1000 / allowance}
@@ -92,7 +93,8 @@ def run(n: int = 10_000, allowances: tuple[int, ...] = ALLOWANCES) -> bool:
         good = ratio <= TARGET_RATIO and share <= TARGET_REFUSED
         ok = ok and good
         print(f"concurrency-discovery: {n:,} SIMs, {LATENCY_MS} ms latency, account allowance {allowance}, "
-              f"user cap {USER_CAP}: all accepted {f['accepted']:.2f}s, all confirmed {f['confirmed']:.2f}s (physical limit {f['limit']:.2f}s); "
+              f"user cap {USER_CAP}: all accepted {f['accepted']:.2f}s, all confirmed {f['confirmed']:.2f}s "
+              f"(physical limit {f['limit']:.2f}s); "
               f"whole command with {n:,} ICCIDs resolved {f['total']:.2f}s (resolving {f['resolved']:.2f}s); "
               f"level found {int(f['final'])} (highest {int(f['highest'])}, peak in flight {int(f['peak'])}); "
               f"load average {load[0]:.2f}")

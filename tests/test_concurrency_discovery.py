@@ -169,3 +169,16 @@ def test_cli_progress_line_shows_the_current_concurrency() -> None:
     bar = ProgressBar(enabled=True, stream=out)
     bar(Progress(total=100, done=40, in_flight=37, concurrency=37))
     assert "concurrency 37" in out.getvalue()
+
+
+async def test_engine_never_goes_above_the_user_cap(make_simulator: Callable[..., Simulator],
+                                                    make_client: MakeClient) -> None:
+    """With an account allowing 40 in flight and a user cap of 10, the engine grows to the cap and stops
+    there: the simulator never sees more than 10 updates in flight (plus the follow-up's one listing of
+    scheduled SIMs) and refuses nothing."""
+    sim = make_simulator(sims=0, latency_ms=4, max_concurrency=40, settle_seconds=0.0)
+    add_new_sims(sim, 300)
+    client = make_client(sim, attempts=10, page_size=1000)
+    sim.reset_concurrency_peaks()
+    runner = await run_against_cap(sim, client, cap=10)
+    assert runner.limiter.highest == 10 and sim.peak_offered <= 11 and sim.refused_for_concurrency == 0

@@ -65,7 +65,8 @@ class AdaptiveLimiter:
             self._released += 1
             if success and busy:
                 self._grow()
-            self._condition.notify_all()
+            # Wake as many waiters as there are free slots, not all of them (up to 256 workers wait here).
+            self._condition.notify(max(0, self.limit - self.active))
 
     def _grow(self) -> None:
         self._streak += 1
@@ -88,8 +89,9 @@ class AdaptiveLimiter:
         elif self._released < self._hold_until:
             return  # this round trip was already cut for
         elif told is not None:
-            # The account is at its allowance while we are at or below it: other requests (another client,
-            # this run's follow-up listing) share it. One step down per round trip makes room for them.
+            # The account is at its allowance while this run is at or below it: other requests (another client,
+            # this run's follow-up listing) share it. One step down per round trip makes room for them; the
+            # level is probed back up like any other (a step lost to a frequent co-tenant beats a 429 stream).
             level = self.limit - 1
         else:
             level = max(1, int(self.limit * BACKOFF))
