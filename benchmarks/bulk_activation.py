@@ -18,13 +18,14 @@ import time
 from pathlib import Path
 
 from supersim_tui.api import BasicAuth, Sim, SuperSimClient
-from supersim_tui.ops.bulk import DEFAULT_CONCURRENCY, BulkRunner, Change, plan_change
+from supersim_tui.ops.bulk import BulkRunner, Change, plan_change
 from supersim_tui.ops.journal import Journal
 
 from .loopback import ACCOUNT, TOKEN, loopback_simulator
 
 LATENCY_MS = 50
 SETTLE_SECONDS = 0.1  # how long the simulated network takes to apply an activation
+CONCURRENCY = 16  # the user cap; the engine starts lower and grows to it (no account limit here)
 
 
 async def _candidates(client: SuperSimClient, count: int) -> list[Sim]:
@@ -56,7 +57,7 @@ async def measure(n: int, concurrency: int, sample: int) -> dict[str, float]:
             "sequential": sequential, "limit": n * LATENCY_MS / 1000 / concurrency}
 
 
-def run(n: int = 1000, concurrency: int = DEFAULT_CONCURRENCY, sample: int = 100) -> bool:
+def run(n: int = 1000, concurrency: int = CONCURRENCY, sample: int = 100) -> bool:
     f = asyncio.run(measure(n, concurrency, sample))
     print(f"bulk-activation: {n:,} SIMs, {LATENCY_MS} ms latency, concurrency {concurrency}: all accepted "
           f"{f['accepted']:.2f}s, all confirmed final {f['confirmed']:.2f}s; sequential loop {f['sequential']:.1f}s "

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import sys
 
-from . import bulk_activation, client_listing, sims_scale, status_summary, tui_startup
+from . import bulk_activation, client_listing, concurrency_discovery, sims_scale, status_summary, tui_startup
 
 BENCHMARKS = {
     "client-listing": lambda: client_listing.main() == 0,
     "bulk-activation": bulk_activation.run,
+    "concurrency-discovery": concurrency_discovery.run,
     "status-summary": status_summary.run,
     "tui": tui_startup.run,
     "sims-scale": sims_scale.run,

@@ -215,7 +215,7 @@ def test_settings_apply_to_commands(run: Run, simulator: Simulator) -> None:
     path.write_text('confirm = "never"\nconcurrency = 0\n')
     code, _, err = run("sims", "move", "--to-fleet", "lab-bench", "--fleet", "us-meters", "--from-status", "inactive")
     assert code == 0, err
-    assert "concurrency = 0 is invalid: expected a whole number from 1 to 64" in err
+    assert "concurrency = 0 is invalid: expected a whole number from 1 to 256" in err
     lab = simulator.state.find_fleet("lab-bench")
     us = simulator.state.find_fleet("us-meters")
     assert lab is not None and us is not None
@@ -232,3 +232,15 @@ def test_rename_command(run: Run, simulator: Simulator) -> None:
     assert fleet is not None
     kiosks = [s for s in simulator.state.sims.values() if s.fleet_sid == fleet.sid]
     assert kiosks and all(s.unique_name == f"kiosk-{s.iccid[-6:]}" for s in kiosks)
+
+
+def test_concurrency_cap_up_to_256_with_a_note_above_100(run: Run) -> None:
+    """--concurrency takes up to 256 (an account's plausible allowance), notes above 100 that most accounts
+    allow fewer, and refuses more than 256 naming the range."""
+    code, _, err = run("sims", "move", "--to-fleet", "lab-bench", "--fleet", "us-meters", "--dry-run",
+                       "--concurrency", "200")
+    assert code == 0, err
+    assert "at most 200 requests in flight is more than most Twilio accounts allow" in err
+    code, _, err = run("sims", "move", "--to-fleet", "lab-bench", "--fleet", "us-meters", "--dry-run",
+                       "--concurrency", "257")
+    assert code == 2 and "expected 1 to 256, got 257" in err

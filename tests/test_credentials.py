@@ -217,10 +217,10 @@ def test_settings_validation_names_file_key_and_expectation(isolated: MemoryKeyr
     path.write_text('concurrency = 500\nconfirm = "sometimes"\ntheme = "nord"\ncolour = 1\n'
                     '[keymap]\n"tab.sims" = "s"\n')
     settings = load_settings()
-    assert settings.concurrency == 16 and settings.confirm == "always"
+    assert settings.concurrency == 100 and settings.confirm == "always"
     assert settings.theme == "nord" and settings.keymap == {"tab.sims": "s"}
     text = "\n".join(settings.problems)
-    assert f"{path}: concurrency = 500 is invalid: expected a whole number from 1 to 64" in text
+    assert f"{path}: concurrency = 500 is invalid: expected a whole number from 1 to 256" in text
     assert "confirm = 'sometimes'" in text and "unknown key 'colour'" in text
     path.write_text("concurrency = [")
     assert "not valid TOML" in load_settings().problems[0]

@@ -144,7 +144,7 @@ CASES += [
     Case(["login", "--kind", "api-key", "--identity", "AC" + "1" * 32, "--secret-stdin"], ["--identity", "SK"]),
     Case(["login", "--kind", "kore", "--identity", "client"], ["--token-url"]),
 ]
-for flag, values in {"--concurrency": ["0", "65", "-1", "abc", "1e9", "9" * 5000, "", "²"],
+for flag, values in {"--concurrency": ["0", "257", "-1", "abc", "1e9", "9" * 5000, "", "²"],
                      "--limit": ["-1", "abc", "9" * 5000, "", "①"]}.items():
     for value in values:
         CASES.append(Case(["sims", "list", flag, value] if flag == "--limit" else

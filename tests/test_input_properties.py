@@ -248,7 +248,7 @@ def test_settings_never_raise(scratch: Path, data: bytes) -> None:
     path = _write(scratch, data)
     result = load_settings(path)
     assert isinstance(result, Settings)
-    assert 1 <= result.concurrency <= 64 and result.confirm in ("always", "never")
+    assert 1 <= result.concurrency <= 256 and result.confirm in ("always", "never")
     assert all(str(path) in p for p in result.problems)
 
 

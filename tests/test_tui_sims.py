@@ -356,7 +356,7 @@ def test_snapshot_bulk_progress(snap_compare: Callable[..., bool]) -> None:
         await pilot.pause()
         assert screen.runner is not None
         screen.runner.on_progress = None
-        screen._progress = Progress(total=200, done=96, failed=3, skipped=41, in_flight=4, waiting=6,
+        screen._progress = Progress(total=200, done=96, failed=3, skipped=41, in_flight=4, waiting=6, concurrency=16,
                                     started=0.0, now=0.0)
         screen._show_progress()
         await pilot.pause()

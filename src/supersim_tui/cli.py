@@ -191,10 +191,20 @@ def _seconds(text: str) -> float:
     return value
 
 
+MAX_CONCURRENCY = 256  # what an account can plausibly allow; the engine finds the real allowance below it
+
+
 def _concurrency(text: str) -> int:
     value = _positive_int(text)
-    if not 1 <= value <= 64:
-        raise argparse.ArgumentTypeError(f"expected 1 to 64, got {value}")
+    if not 1 <= value <= MAX_CONCURRENCY:
+        raise argparse.ArgumentTypeError(f"expected 1 to {MAX_CONCURRENCY}, got {value}")
+    return value
+
+
+def _concurrency_allowance(text: str) -> int:
+    value = _positive_int(text)
+    if not 1 <= value <= 100_000:
+        raise argparse.ArgumentTypeError(f"expected 1 to 100000 requests in flight, got {value}")
     return value
 
 
@@ -253,6 +263,8 @@ def build_parser() -> argparse.ArgumentParser:
     sim.add_argument("--fault-rate", type=_rate, default=0.0,
                      help="share of requests that fail (429 with Retry-After, 500, 503, dropped connection)")
     sim.add_argument("--retry-after", type=_at_most(3600), default=1, help="Retry-After seconds on injected 429s")
+    sim.add_argument("--max-concurrency", type=_concurrency_allowance, default=None, metavar="C",
+                     help="the account's allowance of requests in flight: above it, 429 / 20429 (default: none)")
     sim.add_argument("--settle-seconds", type=_seconds, default=2.0,
                      help="how long asynchronous SIM updates stay scheduled (default 2)")
     sim.add_argument("--api-key", action="append", default=[], metavar="SK…:SECRET",
@@ -325,7 +337,8 @@ def build_parser() -> argparse.ArgumentParser:
         cmd.add_argument("--dry-run", action="store_true", help="show the plan, change nothing")
         cmd.add_argument("--yes", action="store_true", help="do not ask for confirmation")
         cmd.add_argument("--concurrency", type=_concurrency, default=None,
-                         help="parallel requests (default: settings, else 16; halved when the API pushes back)")
+                         help=f"the most requests in flight, 1 to {MAX_CONCURRENCY} (default: settings, else 100); the "
+                              "engine starts lower and finds the account's allowance below it")
         cmd.add_argument("--json", action="store_true")
         return cmd
 
@@ -505,6 +518,9 @@ def _run_command(args: argparse.Namespace) -> int:
         print(f"supersim-tui: {problem}", file=sys.stderr)
     if getattr(args, "concurrency", 0) is None:
         args.concurrency = min(settings.concurrency, 4) if args.action == "register" else settings.concurrency
+    if getattr(args, "concurrency", 0) > 100 and args.command == "sims":
+        print(f"supersim-tui: note: at most {args.concurrency} requests in flight is more than most Twilio accounts "
+              "allow; the run finds the account's allowance and slows down on 429 (error 20429)", file=sys.stderr)
     args.confirm_setting = settings.confirm
 
     from .api.text import printable
@@ -586,7 +602,8 @@ def _run_simulator(args: argparse.Namespace) -> int:
     config = SimulatorConfig(
         account_sid=args.account_sid, auth_token=args.auth_token, seed=args.seed, sims=args.sims,
         latency_ms=args.latency_ms, fault_rate=args.fault_rate, retry_after=args.retry_after,
-        settle_seconds=args.settle_seconds, api_keys=pairs(args.api_key, "--api-key"),
+        max_concurrency=args.max_concurrency, settle_seconds=args.settle_seconds,
+        api_keys=pairs(args.api_key, "--api-key"),
         oauth_clients=pairs(args.oauth_client, "--oauth-client"),
     )
     problem = _bind_problem(args.host, args.port)

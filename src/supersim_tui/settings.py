@@ -4,7 +4,8 @@ A bad value is reported with the file, the key and what is expected, and that
 key falls back to its default, so the app still starts.
 
     default_profile = "work"
-    concurrency = 16            # bulk work, 1..64
+    concurrency = 100           # bulk work: the most requests in flight, 1..256 (the engine finds the
+                                # account's allowance below it)
     theme = "textual-dark"      # any Textual theme name
     confirm = "always"          # "always" | "never" (never: mutations need no confirmation)
     [keymap]                    # binding id = keys
@@ -23,13 +24,14 @@ from typing import Any
 from .config import config_dir
 
 CONFIRM_CHOICES = ("always", "never")
+MAX_CONCURRENCY = 256  # what an account can plausibly allow
 SETTINGS_FILE_MAX = 1024 * 1024  # a settings file is a few hundred bytes
 
 
 @dataclass
 class Settings:
     default_profile: str | None = None
-    concurrency: int = 16
+    concurrency: int = 100
     theme: str | None = None
     confirm: str = "always"
     keymap: dict[str, str] = field(default_factory=dict)
@@ -79,10 +81,10 @@ def load_settings(path: Path | None = None) -> Settings:
             bad("default_profile", "a profile name")
     if "concurrency" in data:
         value = data["concurrency"]
-        if isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 64:
+        if isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= MAX_CONCURRENCY:
             settings.concurrency = value
         else:
-            bad("concurrency", "a whole number from 1 to 64")
+            bad("concurrency", f"a whole number from 1 to {MAX_CONCURRENCY}")
     if "theme" in data:
         if isinstance(data["theme"], str) and data["theme"]:
             settings.theme = data["theme"]

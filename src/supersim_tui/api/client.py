@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import math
 import re
+import urllib.request
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any, TypeVar
 from urllib.parse import quote, urlsplit
@@ -49,6 +50,7 @@ from .models import (
     UsageRecord,
 )
 from .paging import Pager
+from .pool import SHARD_CONNECTIONS, ShardedTransport
 from .retry import RetryPolicy, parse_retry_after
 from .text import printable
 from .urls import check_url, redact_url, same_origin
@@ -60,6 +62,7 @@ WALK_TIMEOUT = 900.0  # one walk through a list, every page (1,000 pages of 1,00
 COMMAND_TIMEOUT = 1800.0  # a whole read-only CLI command
 MAX_PAGES = 20_000  # pages in one walk: 20 million records at 1,000 a page
 MAX_RESPONSE_BYTES = 64 * 1024 * 1024  # a page of 1,000 SIMs is about 1 MB
+MAX_CONNECTIONS = 300  # above the largest bulk concurrency (256), so a run is never queued inside httpx
 MAX_PAGE_SIZE = 1000
 USER_AGENT = "supersim-tui"
 _SIM_SID = re.compile(r"HS[0-9a-fA-F]{32}")
@@ -136,15 +139,21 @@ class SuperSimClient:
         self.command_timeout = command_timeout
         self.max_pages = max_pages
         self.max_response_bytes = max_response_bytes
+        if transport is None and not urllib.request.getproxies():  # (a proxy from the environment: httpx's pool)
+            transport = ShardedTransport(-(-MAX_CONNECTIONS // SHARD_CONNECTIONS))
         self._http = httpx.AsyncClient(
             base_url=self.base_url, auth=auth, transport=transport,
             timeout=httpx.Timeout(timeout, connect=min(timeout, 10.0)),
             headers={"User-Agent": USER_AGENT, "Accept": "application/json"},
             follow_redirects=False,
+            # Bulk work runs up to 256 requests in flight: keep that many connections open between requests
+            # (httpx's defaults, 100 connections and 20 kept alive, cap a run and reconnect all the time).
+            limits=httpx.Limits(max_connections=MAX_CONNECTIONS, max_keepalive_connections=MAX_CONNECTIONS),
         )
         self.requests_sent = 0
-        # Called with Retry-After (or None) on every 429, so bulk work can slow down as a whole.
-        self.throttle_listeners: list[Callable[[float | None], None]] = []
+        # Called on every 429 with Retry-After and Twilio-Concurrent-Requests (each None when absent), so bulk
+        # work can slow down as a whole and learn the account's allowance.
+        self.throttle_listeners: list[Callable[[float | None, int | None], None]] = []
 
     async def __aenter__(self) -> SuperSimClient:
         return self
@@ -246,8 +255,8 @@ class SuperSimClient:
                     raise
                 retry_after = error.retry_after if isinstance(error, RateLimitedError) else None
                 if isinstance(error, RateLimitedError):
-                    for listener in self.throttle_listeners:
-                        listener(retry_after)
+                    for listener in list(self.throttle_listeners):
+                        listener(retry_after, error.concurrent_requests)
                 wait = policy.backoff(attempt, retry_after)
                 if policy.clock() + wait > deadline:
                     raise
@@ -503,6 +512,7 @@ def _error_from(response: httpx.Response) -> ApiError:
         return NotFoundError(message, **kwargs)
     if status == 429:
         return RateLimitedError(message, retry_after=parse_retry_after(response.headers.get("retry-after")),
+                                concurrent_requests=_count_header(response.headers.get("twilio-concurrent-requests")),
                                 **kwargs)
     if status >= 500:
         return ServerError(message, **kwargs)
@@ -510,3 +520,11 @@ def _error_from(response: httpx.Response) -> ApiError:
         match = _SIM_SID.search(message)
         return AlreadyRegisteredError(message, sim_sid=match.group(0) if match else None, **kwargs)
     return ValidationError(message, **kwargs)
+
+
+def _count_header(value: str | None) -> int | None:
+    """A whole-number header (Twilio-Concurrent-Requests), or None when absent or not a sane count."""
+    if value is None:
+        return None
+    value = value.strip()
+    return int(value) if value.isascii() and value.isdigit() and 0 < len(value) <= 7 else None

@@ -100,9 +100,12 @@ class ValidationError(ApiError):
 class RateLimitedError(ApiError):
     """429 / 20429: not processed; retry after ``retry_after`` seconds (when the server said)."""
 
-    def __init__(self, message: str, *, retry_after: float | None = None, **kwargs: object):
+    def __init__(self, message: str, *, retry_after: float | None = None, concurrent_requests: int | None = None,
+                 **kwargs: object):
         super().__init__(message, **kwargs)  # type: ignore[arg-type]
         self.retry_after = retry_after
+        # Twilio-Concurrent-Requests: how many requests the account had in flight when this one was refused.
+        self.concurrent_requests = concurrent_requests
 
     default_hint = HINTS[20429]
 

@@ -135,6 +135,8 @@ class ProgressBar:
         if progress.waiting:
             parts.append(f"scheduled {progress.waiting:,}")
         parts.append(f"{progress.rate:,.1f}/s")
+        if progress.concurrency and progress.remaining:
+            parts.append(f"concurrency {progress.concurrency}")  # the level found for the account, live
         parts.append(f"ETA {seconds(progress.eta)}")
         self.stream.write("\r" + " · ".join(parts) + "\x1b[K")
         self.stream.flush()

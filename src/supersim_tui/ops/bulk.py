@@ -36,7 +36,7 @@ from .names import NAME_FIELDS, PatternError, format_unique_name, pattern_fields
 
 __all__ = ["NAME_FIELDS", "PatternError", "format_unique_name"]  # re-exported for older imports
 
-DEFAULT_CONCURRENCY = 16  # Twilio allows far more concurrent requests; 429s halve it
+DEFAULT_CONCURRENCY = 100  # the most requests in flight; the limiter finds the account's allowance below it
 FETCH_EACH_MAX = 20  # below this many settled SIMs, fetch each; above, confirm by listing
 LIST_INSTEAD_OF_FETCHES = 200  # resume reads back more unfinished items than this by listing the account
 

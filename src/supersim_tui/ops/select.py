@@ -13,7 +13,13 @@ from ..iccid import iccid_problem, is_ascii_digits, normalize
 from .parallel import all_of
 
 _SIM_SID = re.compile(r"HS[0-9a-fA-F]{32}")
-LIST_INSTEAD_OF_LOOKUPS = 200  # above this many ICCIDs, one listing pass beats one lookup each
+# Per-ICCID lookups or a listing of the account, decided by counts. k lookups cost k requests, c at a time:
+# ceil(k / c) round trips. Listing an account of A SIMs costs A / 1000 requests (1,000 a page); listed as one
+# slice per status, all slices at once, it takes about (largest slice) / 1000 round trips, and stops as soon as
+# every ICCID is found. Above this many ICCIDs, lookups would send more requests than listing any account of up
+# to 1,000 times as many SIMs (200,000), and at the account's concurrency allowance requests are what costs.
+LIST_INSTEAD_OF_LOOKUPS = 200
+SIM_STATUSES = ("active", "ready", "new", "inactive", "scheduled")  # the listing's slices, largest first
 
 
 @dataclass
@@ -70,17 +76,26 @@ async def select_named(client: SuperSimClient, refs: list[str], concurrency: int
                 found[ref] = check_resolved(ref, await client.fetch_sim(ref))
 
     if len(iccids) > LIST_INSTEAD_OF_LOOKUPS:
-        wanted = set(iccids)
-        async for sim in client.list_sims(page_size=1000):
-            if sim.iccid in wanted:
-                found[sim.iccid] = sim
-                wanted.discard(sim.iccid)
-                if not wanted:
-                    break
+        await _find_by_listing(client, set(iccids), found)
     else:
         await all_of(one_iccid(i) for i in iccids)
     await all_of(one_ref(r) for r in others)
     return Selection([found[r] for r in refs if r in found], [r for r in refs if r not in found])
+
+
+async def _find_by_listing(client: SuperSimClient, wanted: set[str], found: dict[str, Sim]) -> None:
+    """The SIMs with the ``wanted`` ICCIDs, listed 1,000 a page in one slice per status, the slices side by
+    side (not one sequential pass over the account); every slice stops once all ICCIDs are found."""
+
+    async def slice_(status: str) -> None:
+        pager = client.list_sims(status=status, page_size=1000)
+        while wanted and pager.has_more:
+            for sim in await pager.walk_page():
+                if sim.iccid in wanted:
+                    found[sim.iccid] = sim
+                    wanted.discard(sim.iccid)
+
+    await all_of(slice_(status) for status in SIM_STATUSES)
 
 
 def check_resolved(ref: str, sim: Sim) -> Sim:

@@ -38,6 +38,8 @@ from .state import FleetRecord, NapRecord, SimRecord, SimulatorConfig, Simulator
 log = logging.getLogger("supersim_tui.simulator")
 
 FAULT_KINDS = ("429", "500", "503", "drop")
+CONCURRENCY_FAULT = "concurrency"  # logged as the fault of a request refused for the account's allowance
+CONCURRENT_HEADER = "Twilio-Concurrent-Requests"
 REQUEST_STATUS_CLIENT_GONE = 499  # logged for a client that went away before its reply was sent (nginx's code)
 REQUEST_LOG_LIMIT = 500_000  # a long-running loopback simulator keeps the newest requests only
 TOKEN_PATH = "/oauth2/token"
@@ -98,6 +100,13 @@ class Simulator:
         self._timer: asyncio.TimerHandle | None = None
         self._timer_at = 0.0
         self._router = Starlette(routes=self._routes())
+        # Concurrency accounting (API requests only, not /_simulator/*): admitted requests in flight now,
+        # the most ever admitted at once, the most ever offered at once (admitted + being refused), refusals.
+        self.in_flight = 0
+        self.peak_in_flight = 0
+        self.offered = 0
+        self.peak_offered = 0
+        self.refused_for_concurrency = 0
 
     # ------------------------------------------------------------------ ASGI
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -124,9 +133,30 @@ class Simulator:
             await send(message)
 
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
+        counted = not path.startswith(ADMIN_PREFIX) and path != TOKEN_PATH
+        admitted = False
+        concurrent = 0
+        if counted:
+            self.offered += 1
+            self.peak_offered = max(self.peak_offered, self.offered)
+            cap = self.config.max_concurrency
+            if cap is None or self.in_flight < cap:
+                admitted = True
+                self.in_flight += 1
+                self.peak_in_flight = max(self.peak_in_flight, self.in_flight)
+            else:
+                fault = CONCURRENCY_FAULT
+                self.refused_for_concurrency += 1
+                concurrent = self.in_flight + 1  # as Twilio counts them: this request included
         try:
             if self.config.latency_ms:
                 await asyncio.sleep(self.config.latency_ms / 1000)
+            if fault == CONCURRENCY_FAULT:
+                # Not processed, safe to retry; Twilio promises no Retry-After, so none is sent.
+                await _error(ApiFailure(429, 20429, "Too Many Requests: your account exceeds allowed concurrency",
+                                        {CONCURRENT_HEADER: str(concurrent)}))(scope, recording_receive,
+                                                                               recording_send)
+                return
             if path == TOKEN_PATH:
                 await self._router(scope, recording_receive, recording_send)
                 return
@@ -152,6 +182,10 @@ class Simulator:
             status_box[0] = REQUEST_STATUS_CLIENT_GONE
             log.debug("client went away during %s %s: %s", scope["method"], path, type(gone).__name__)
         finally:
+            if counted:
+                self.offered -= 1
+                if admitted:
+                    self.in_flight -= 1
             if not path.startswith(ADMIN_PREFIX):
                 form = [(k, v) for k, v in parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True)
                         if k not in ("client_secret",)]
@@ -270,6 +304,7 @@ class Simulator:
             Route(ADMIN_PREFIX + "registrable", self.admin_registrable, methods=["GET"]),
             Route(ADMIN_PREFIX + "changes", self.admin_changes, methods=["GET"]),
             Route(ADMIN_PREFIX + "requests", self.admin_requests, methods=["GET"]),
+            Route(ADMIN_PREFIX + "concurrency", self.admin_concurrency, methods=["GET", "POST"]),
             Route("/{path:path}", self.unknown, methods=["GET", "POST", "DELETE", "PUT", "PATCH"]),
         ]
 
@@ -574,6 +609,34 @@ class Simulator:
     async def admin_requests(self, request: Request) -> Response:
         return _json({"requests": [{"method": r.method, "path": r.path, "query": r.query, "status": r.status,
                                     "fault": r.fault} for r in self.request_log]})
+
+    async def admin_concurrency(self, request: Request) -> Response:
+        """GET: the allowance and what was seen. POST ``Max=C`` (0 or empty: unlimited) changes the allowance
+        mid-run; ``Reset=true`` starts the peaks afresh."""
+        if request.method == "POST":
+            form = dict(parse_qsl((await request.body()).decode("utf-8", "replace"), keep_blank_values=True))
+            if "Max" in form:
+                raw = form["Max"].strip()
+                if raw and not (raw.isascii() and raw.isdigit() and len(raw) <= 6):
+                    return _error(invalid("Max", "must be a whole number (0 or empty: unlimited)"))
+                self.set_max_concurrency(int(raw) if raw and int(raw) > 0 else None)
+            if form.get("Reset", "").lower() == "true":
+                self.reset_concurrency_peaks()
+        return _json(self.concurrency_report())
+
+    def concurrency_report(self) -> dict[str, int | None]:
+        return {"max_concurrency": self.config.max_concurrency, "in_flight": self.in_flight,
+                "peak_in_flight": self.peak_in_flight, "peak_offered": self.peak_offered,
+                "refused": self.refused_for_concurrency}
+
+    def set_max_concurrency(self, cap: int | None) -> None:
+        """Change the account's allowance; requests already admitted finish."""
+        self.config.max_concurrency = cap
+
+    def reset_concurrency_peaks(self) -> None:
+        self.peak_in_flight = self.in_flight
+        self.peak_offered = self.offered
+        self.refused_for_concurrency = 0
 
     # ----------------------------------------------------------- test helpers
     def expire_tokens(self) -> None:

@@ -132,6 +132,9 @@ class SimulatorConfig:
     fault_rate: float = 0.0
     retry_after: int = 1
     settle_seconds: float = 2.0
+    # The account's allowance of requests in flight (None: unlimited). Above it, 429 / 20429 with the
+    # Twilio-Concurrent-Requests header and no Retry-After. Read on every request: change it mid-run in tests.
+    max_concurrency: int | None = None
     registrable: int = 200
     api_keys: dict[str, str] = field(default_factory=dict)
     oauth_clients: dict[str, str] = field(default_factory=dict)

@@ -383,6 +383,7 @@ class BulkRunScreen(ReportsFailures, Screen[RunResult | None]):
             parts += [("  remaining ", "dim"), (f"{progress.remaining:,}", "bold")]
         if self.result is None:
             parts += [("  in flight ", "dim"), f"{progress.in_flight}",
+                      ("  concurrency ", "dim"), f"{progress.concurrency}",  # the level found for the account
                       ("  scheduled ", "dim"), f"{progress.waiting:,}",
                       "\n", ("rate ", "dim"), f"{progress.rate:.1f} SIMs/s",
                       ("  ETA ", "dim"), duration(progress.eta),

@@ -1,0 +1,112 @@
+"""concurrency-discovery: 10,000 SIMs changed on accounts with different concurrency allowances.
+
+The loopback simulator (its own process, real sockets, 50 ms per request) refuses requests
+above C in flight (``--max-concurrency C``: 429 / 20429 with Twilio-Concurrent-Requests, no
+Retry-After), for C in 8, 32 and 128. The engine is given the largest user cap (256) and must
+find C itself. Its time from the start of the run to every SIM confirmed final (``scheduled``
+left, read back) is compared with the physical limit of that account, N x latency / C, in the
+same run; target at most 1.3x for each C, with the share of update requests refused (429)
+printed, target at most 5%. The whole command's time, which also resolves the 10,000 ICCIDs
+from a file, is printed alongside, with its own ratio.
+
+The machine's load average is printed with the figures: the client and the simulator share it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import json
+import os
+import time
+import urllib.parse
+import urllib.request
+from typing import Any
+
+from supersim_tui.api import BasicAuth, SuperSimClient
+from supersim_tui.ops.bulk import BulkRunner, Change, plan_change
+from supersim_tui.ops.select import select_named
+
+from .loopback import ACCOUNT, TOKEN, loopback_simulator
+
+LATENCY_MS = 50
+SETTLE_SECONDS = 0.1
+USER_CAP = 256
+ALLOWANCES = (8, 32, 128)
+TARGET_RATIO = 1.3
+TARGET_REFUSED = 0.05
+
+
+def _admin(url: str, path: str, form: dict[str, str] | None = None) -> Any:
+    """One call to the simulator's /_simulator/ endpoints (loopback only)."""
+    data = urllib.parse.urlencode(form).encode() if form is not None else None
+    request = urllib.request.Request(url + "/_simulator/" + path, data=data, method="POST" if data else "GET")
+    request.add_header("Authorization", "Basic " + base64.b64encode(f"{ACCOUNT}:{TOKEN}".encode()).decode())
+    with urllib.request.urlopen(request, timeout=60) as reply:
+        return json.load(reply)
+
+
+def _update_counts(url: str) -> tuple[int, int]:
+    """(update POSTs answered, of which 429) from the simulator's request log."""
+    posts = [r for r in _admin(url, "requests")["requests"]
+             if r["method"] == "POST" and r["path"].startswith("/v1/Sims/")]
+    return len(posts), sum(1 for r in posts if r["status"] == 429)
+
+
+async def measure(n: int, allowance: int) -> dict[str, float]:
+    with loopback_simulator("--sims", str(int(n * 1.9)), "--seed", "5", "--latency-ms", str(LATENCY_MS),
+                            "--settle-seconds", str(SETTLE_SECONDS)) as url:
+        async with SuperSimClient(BasicAuth(ACCOUNT, TOKEN), base_url=url, page_size=1000) as client:
+            active = await client.list_sims(status="active", page_size=1000).collect()
+            if len(active) < n:
+                raise RuntimeError(f"only {len(active)} active SIMs")
+            iccids = [s.iccid or s.sid for s in active[:n]]
+            # Only now the account's allowance applies: the setup above is not part of the measure.
+            _admin(url, "concurrency", {"Max": str(allowance), "Reset": "true"})
+            posts_before, _ = _update_counts(url)
+            start = time.perf_counter()
+            selection = await select_named(client, iccids, concurrency=USER_CAP)
+            resolved = time.perf_counter() - start
+            if len(selection.sims) != n:
+                raise RuntimeError(f"resolved {len(selection.sims)} of {n} ICCIDs")
+            plan = plan_change(selection.sims, Change(status="inactive"))
+            runner = BulkRunner(client, concurrency=USER_CAP)
+            result = await runner.run(plan, "bench")
+            total = time.perf_counter() - start
+            if result.count("done") != n:
+                raise RuntimeError(f"only {result.count('done')} of {n} SIMs were changed")
+            posts, refused = _update_counts(url)
+            report = _admin(url, "concurrency")
+    return {"confirmed": result.seconds_to_confirmed, "accepted": result.seconds_to_accepted,
+            "total": total, "resolved": resolved,
+            "posts": posts - posts_before, "refused": refused, "peak": report["peak_in_flight"],
+            "highest": runner.limiter.highest, "final": runner.limiter.limit,
+            "limit": n * LATENCY_MS / 1000 / allowance}
+
+
+def run(n: int = 10_000, allowances: tuple[int, ...] = ALLOWANCES) -> bool:
+    ok = True
+    for allowance in allowances:
+        f = asyncio.run(measure(n, allowance))
+        load = os.getloadavg()
+        ratio, share = f["confirmed"] / f["limit"], f["refused"] / max(f["posts"], 1)
+        good = ratio <= TARGET_RATIO and share <= TARGET_REFUSED
+        ok = ok and good
+        print(f"concurrency-discovery: {n:,} SIMs, {LATENCY_MS} ms latency, account allowance {allowance}, "
+              f"user cap {USER_CAP}: all accepted {f['accepted']:.2f}s, all confirmed {f['confirmed']:.2f}s "
+              f"(physical limit {f['limit']:.2f}s); "
+              f"whole command with {n:,} ICCIDs resolved {f['total']:.2f}s (resolving {f['resolved']:.2f}s); "
+              f"level found {int(f['final'])} (highest {int(f['highest'])}, peak in flight {int(f['peak'])}); "
+              f"load average {load[0]:.2f}")
+        print(f"concurrency-discovery C={allowance} ratio to physical limit (confirmed): {ratio:.2f}  "
+              f"target <= {TARGET_RATIO}  {'OK' if ratio <= TARGET_RATIO else 'MISSED'}; whole command "
+              f"{f['total'] / f['limit']:.2f}")
+        print(f"concurrency-discovery C={allowance} updates refused (429): {int(f['refused'])} of {int(f['posts'])} "
+              f"= {share:.1%}  target <= {TARGET_REFUSED:.0%}  {'OK' if share <= TARGET_REFUSED else 'MISSED'}")
+    return ok
+
+
+if __name__ == "__main__":
+    import sys
+
+    raise SystemExit(0 if run(*(int(a) for a in sys.argv[1:2])) else 1)
