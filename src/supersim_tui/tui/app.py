@@ -29,6 +29,7 @@ from .commands import BindingCommands, binding_ids
 from .failures import ReportsFailures, Task
 from .format import printable
 from .forms import FleetForm, NameForm
+from .keyflow import OrderedKeysApp
 from .login import LoginScreen, ProfileCommands
 from .panes import FleetsPane, NapInfo, NapsPane, Pane, SimsPane, slim
 from .register import RegisterScreen
@@ -38,7 +39,7 @@ TABS = ("fleets", "naps", "sims")
 BULK_KINDS = ("set-status", "move", "rename")  # runs the TUI can resume (registrations have their own queue)
 
 
-class SuperSimApp(ReportsFailures, App[None]):
+class SuperSimApp(ReportsFailures, OrderedKeysApp[None]):
     """Fleets, NAPs and SIMs of one Super SIM account."""
 
     CSS_PATH = "app.tcss"

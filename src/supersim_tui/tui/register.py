@@ -51,6 +51,7 @@ class RegisterScreen(Screen[None]):
         self.fleets = fleets
         self._wake = wake  # the app's queue worker waits on it
         self._count = 0
+        self._problems: dict[str, str | Text] = {}
 
     def compose(self) -> ComposeResult:
         yield Header(icon="◆")
@@ -127,9 +128,16 @@ class RegisterScreen(Screen[None]):
             " · ".join(parts) or "Scan or type an ICCID, Enter, then its registration code, Enter.")
 
     # ------------------------------------------------------------------ form
+    def _problem(self, field: str, text: str | Text) -> None:
+        """Show a field's problem; unchanged text is not redrawn (a new text re-lays out the screen, too slow
+        for a key at a time at scanner speed)."""
+        if self._problems.get(field) != text:
+            self._problems[field] = text
+            self.query_one(f"#{field}-problem", Static).update(text)
+
     @on(Input.Changed, "#iccid")
     def _check_iccid(self, event: Input.Changed) -> None:
-        self.query_one("#iccid-problem", Static).update(self._iccid_problem(event.value, typing=True))
+        self._problem("iccid", self._iccid_problem(event.value, typing=True))
 
     def _iccid_problem(self, raw: str, typing: bool = False) -> str:
         value = normalize(raw)
@@ -147,7 +155,7 @@ class RegisterScreen(Screen[None]):
     @on(Input.Submitted, "#iccid")
     def _iccid_done(self) -> None:
         problem = self._iccid_problem(self.query_one("#iccid", Input).value)
-        self.query_one("#iccid-problem", Static).update(problem)
+        self._problem("iccid", problem)
         if not problem and self.query_one("#iccid", Input).value.strip():
             self.query_one("#code", Input).focus()
 
@@ -157,8 +165,8 @@ class RegisterScreen(Screen[None]):
         iccid = normalize(iccid_input.value)
         iccid_issue = self._iccid_problem(iccid) if iccid else "ICCID is empty: scan or type it first"
         code_issue = registration_code_problem(code_input.value)
-        self.query_one("#iccid-problem", Static).update(iccid_issue)
-        self.query_one("#code-problem", Static).update(code_issue or "")
+        self._problem("iccid", iccid_issue)
+        self._problem("code", code_issue or "")
         if iccid_issue:
             iccid_input.focus()
             return
@@ -168,7 +176,7 @@ class RegisterScreen(Screen[None]):
         try:
             name = name_from_pattern(self.query_one("#pattern", Input).value, iccid, self._count + 1)
         except (KeyError, IndexError, ValueError):
-            self.query_one("#code-problem", Static).update(
+            self._problem("code", 
                 "Name pattern: use {n}, {iccid}, {last4} or {last6}, e.g. gate-{n}")
             return
         self._count += 1
