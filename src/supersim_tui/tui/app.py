@@ -13,7 +13,7 @@ from rich.text import Text
 from textual import on, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
-from textual.widgets import DataTable, Footer, Header, TabbedContent, TabPane
+from textual.widgets import DataTable, Header, TabbedContent, TabPane
 from textual.widgets.tabbed_content import ContentTabs
 
 from ..api import Fleet, Network, NetworkAccessProfile, Sim, SuperSimClient
@@ -27,6 +27,7 @@ from .bulk import BulkRunScreen, ChoiceScreen, Confirm, plan_text
 from .catalog import CatalogRead, CatalogScreen
 from .commands import BindingCommands, binding_ids
 from .failures import ReportsFailures, Task
+from .footer import KeysFooter
 from .format import printable
 from .forms import FleetForm, NameForm
 from .keyflow import OrderedKeysApp
@@ -102,7 +103,7 @@ class SuperSimApp(ReportsFailures, OrderedKeysApp[None]):
                 yield NapsPane()
             with TabPane("SIMs", id="sims"):
                 yield SimsPane()
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self._apply_settings()

@@ -13,12 +13,13 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Button, DataTable, Footer, Header, Input, LoadingIndicator, Static
+from textual.widgets import Button, DataTable, Header, Input, LoadingIndicator, Static
 
 from ..api import Network, NetworkAccessProfile, SuperSimClient
 from ..countries import country_name
 from ..ops.nap_impact import ChangeOutcome, NapImpact, NetworkChange, apply_nap_changes, nap_impact
 from .failures import ReportsFailures, Task, failure_text
+from .footer import KeysFooter
 from .format import plain, printable
 
 
@@ -109,7 +110,7 @@ class CatalogScreen(ReportsFailures, Screen[None]):
         table: DataTable[str | Text] = DataTable(id="catalog-table", cursor_type="row", zebra_stripes=True)
         yield table
         yield Static(id="catalog-summary")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         if self.new_nap_name:

@@ -20,23 +20,37 @@ Textual release renames them.
 from __future__ import annotations
 
 import asyncio
+import string
 from collections import deque
 from time import monotonic
 
 from textual import events
 from textual.app import App, ReturnType
+from textual.keys import _character_to_key, key_to_character
 from textual.message_pump import MessagePump
+from textual.widget import Widget
 from textual.widgets import Input, TextArea
 
 SETTLE_TIMEOUT = 0.5  # seconds one key may wait for the previous key's consequences
 MAX_RUN = 256  # printable keys handed to a text field at once
-TEXT_FIELDS = (Input, TextArea)
 QUIET_CHECKS = 2  # consecutive idle checks (one event-loop turn apart) that count as settled
 
 
-def typing_key(event: events.Event) -> bool:
-    """A key that types its character (not Enter, Tab or a control key)."""
-    return isinstance(event, events.Key) and event.is_printable
+TEXT_FIELDS = (Input, TextArea)
+_ASCII_KEYS = {_character_to_key(c): c for c in string.printable if c.isprintable()}
+
+
+def typed_character(key: str) -> str | None:
+    """The character a key types ('?' for question_mark, '/' for slash), None for Enter, ctrl+x, f1 …"""
+    character = key_to_character(key)
+    if character is not None and character.isprintable():
+        return character
+    return _ASCII_KEYS.get(key)
+
+
+def typing_into(widget: Widget | None) -> bool:
+    """True when keys that type characters go into this widget as text."""
+    return isinstance(widget, TEXT_FIELDS) and not widget.disabled and not getattr(widget, "read_only", False)
 
 
 def pump_busy(pump: MessagePump, *, handling: bool = False) -> bool:
@@ -68,21 +82,34 @@ class OrderedKeysApp(App[ReturnType]):
         self._held_keys: deque[events.Event] = deque()
         self._released_keys: set[int] = set()
         self._key_feeder: asyncio.Task[None] | None = None
+        self._last_key_target: Widget | None = None
 
     def keys_pending(self) -> bool:
         """True while keys wait in the buffer or the app is still handling the last one."""
         return bool(self._held_keys) or self._key_feeder is not None or self._app_busy(handling=False)
 
     def _app_busy(self, handling: bool) -> bool:
-        """The app or any widget of the current screen still working (``handling``: asked from inside the
-        app's own handler, so the app handling a message is not itself a reason to wait)."""
+        """Whether what the last key set off may still change where the next key goes: the app (focus moves,
+        screens pushed, actions), the current screen, the focused widget and the last key's target with
+        their ancestors (a message bubbling up) are still working, or a widget of the screen has not finished
+        mounting. ``handling``: asked from inside the app's own handler, so the app handling a message is not
+        itself a reason to wait. Other widgets' work (a table refreshing) does not hold keys back."""
         if pump_busy(self, handling=handling):
             return True
         try:
             screen = self.screen
         except Exception:  # no screen yet or any more: nothing to route to
             return False
-        return any(pump_busy(node) for node in screen.walk_children(with_self=True))
+        chain: list[MessagePump] = [screen]
+        for start in (self.focused, self._last_key_target):
+            node = start
+            while isinstance(node, Widget) and node is not screen and len(chain) < 64:
+                chain.append(node)
+                node = node.parent  # type: ignore[assignment]
+        if any(pump_busy(node) for node in chain):
+            return True
+        return any(not node._is_mounted and not node._closing and not node._closed
+                   for node in screen.walk_children())
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, (events.Key, events.Paste)) and not event.is_forwarded:
@@ -93,6 +120,13 @@ class OrderedKeysApp(App[ReturnType]):
                 if self._key_feeder is None:
                     self._key_feeder = asyncio.create_task(self._feed_keys(), name="ordered keys")
                 return
+            if isinstance(event, events.Key) and event.is_printable and typing_into(self.focused):
+                # A key that types goes into the text field, never to a binding (``q`` bound to quit must not
+                # quit while "iraq" is typed into a filter).
+                self.focused._forward_event(event)  # type: ignore[union-attr]
+                self._last_key_target = self.focused
+                return
+            self._last_key_target = self.focused
         await super().on_event(event)
 
     async def _settled(self) -> None:
@@ -122,11 +156,15 @@ class OrderedKeysApp(App[ReturnType]):
         """The next held key; a run of printable keys for a focused text field becomes one paste (the field
         inserts the same text, and the screen is laid out once instead of once per key)."""
         event = self._held_keys.popleft()
-        if not (typing_key(event) and isinstance(self.focused, TEXT_FIELDS)):
+        if not (isinstance(event, events.Key) and event.is_printable and typing_into(self.focused)):
             return event
         text = [event.character or ""]
-        while self._held_keys and typing_key(self._held_keys[0]) and len(text) < MAX_RUN:
-            text.append(self._held_keys.popleft().character or "")
+        while self._held_keys and len(text) < MAX_RUN:
+            following = self._held_keys[0]
+            if not (isinstance(following, events.Key) and following.is_printable):
+                break
+            text.append(following.character or "")
+            self._held_keys.popleft()
         if len(text) == 1:
             return event
         paste = events.Paste("".join(text))

@@ -19,13 +19,14 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.coordinate import Coordinate
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Button, DataTable, Footer, Header, Input, Label, Select, Static
+from textual.widgets import Button, DataTable, Header, Input, Label, Select, Static
 
 from ..api import Fleet
 from ..iccid import iccid_problem, normalize, registration_code_problem
 from ..ops.bulk import format_unique_name
 from ..ops.register import Registration, check_registration_csv
 from ..ops.register_queue import FAILED, QUEUED, REGISTERED, REGISTERING, WAITING, Entry, RegistrationQueue
+from .footer import KeysFooter
 
 STATUS_STYLE = {QUEUED: "dim", REGISTERING: "bold cyan", REGISTERED: "bold green", WAITING: "yellow",
                 FAILED: "bold red"}
@@ -74,7 +75,7 @@ class RegisterScreen(Screen[None]):
         table: DataTable[str | Text] = DataTable(id="register-list", cursor_type="row", zebra_stripes=True)
         yield table
         yield Static(id="register-summary")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.sub_title = "register SIMs"
