@@ -87,3 +87,138 @@ async def test_register_100_pairs_in_one_burst_with_fleet_and_pattern() -> None:
     for n, (iccid, _code) in enumerate(pairs, start=1):
         registered = sim.state.sims[sim.state.sims_by_iccid[iccid]]
         assert (registered.unique_name, registered.fleet_sid) == (f"gate-{n}", lab.sid)
+
+
+async def test_catalog_slash_filter_enter_as_one_burst_sets_the_filter_and_opens_nothing() -> None:
+    """With the catalog's table focused and a network staged, ``/spain⏎`` in one burst types "spain" into the
+    filter (the ``a`` of "spain" must not open "Change NAP"), Enter returns to the filtered table; nothing
+    is sent to the API."""
+    from textual.widgets import DataTable
+
+    from supersim_tui.tui.catalog import CatalogScreen
+
+    from .test_tui_naps import open_nap, ready
+
+    sim = demo_simulator()
+    app = build_app(sim)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await ready(pilot)
+        nap_name = next(n.unique_name for n in sim.state.naps.values() if n.network_sids)
+        screen = await open_nap(pilot, nap_name)
+        table = screen.query_one("#catalog-table", DataTable)
+        assert app.focused is table
+        await pilot.press("space")
+        assert len(screen.staged) == 1
+        posts_before = [r for r in sim.request_log if r.method in ("POST", "DELETE")]
+        await burst(pilot, app, "/spain\r")
+        assert app.screen is screen and isinstance(app.screen, CatalogScreen)
+        assert screen.query_one("#catalog-filter", Input).value == "spain"
+        assert app.focused is table
+        assert table.row_count and all("Spain" in str(table.get_row_at(i)) or "ES" in str(table.get_row_at(i))
+                                       for i in range(table.row_count))
+        assert len(screen.staged) == 1
+    assert [r for r in sim.request_log if r.method in ("POST", "DELETE")] == posts_before
+
+
+async def test_sign_in_sid_tab_secret_enter_as_one_burst_never_shows_the_secret() -> None:
+    """SID⇥secret⏎⏎⏎ delivered at once: the SID goes into the Account SID field, the secret only into the
+    masked secret field (never into a visible one, never on screen), and the Enters (secret, profile, base
+    URL) submit them."""
+    from supersim_tui.tui.app import SuperSimApp
+    from supersim_tui.tui.login import LoginScreen
+
+    from .test_tui_login import connector_for
+
+    sim = demo_simulator()
+    app = SuperSimApp(None, connector=connector_for(sim), sign_in_reason="No saved credentials found.")
+    secret = "wrong-token-0123456789"
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, LoginScreen)
+        screen.query_one("#identity", Input).focus()
+        await pilot.pause()
+        await burst(pilot, app, f"{sim.config.account_sid}{TAB}{secret}{ENTER * 3}")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert screen.query_one("#identity", Input).value == sim.config.account_sid
+        assert "refused" in str(screen.query_one("#login-status").render())
+        for field in screen.query(Input):
+            if not field.password:
+                assert secret not in field.value and "wrong" not in field.value
+        assert secret not in app.export_screenshot()
+    tried = [r for r in sim.request_log if r.path.startswith("/v1/")]
+    assert tried, "the credentials were sent for checking"
+
+
+async def test_new_nap_named_filtered_picked_and_created_in_one_burst() -> None:
+    """On the NAPs tab, ``n dach⏎ /262-01⏎ ␣ a`` in one burst: the name goes into the name form, the PLMN
+    into the catalog's filter, space stages that network and ``a`` creates the NAP with exactly it."""
+    from .test_tui_naps import ready
+
+    sim = demo_simulator()
+    app = build_app(sim)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await ready(pilot)
+        await pilot.press("2")
+        await burst(pilot, app, "ndach\r/262-01\r a")
+        await ready(pilot)
+        nap = sim.state.find_nap("dach")
+        assert nap is not None
+        assert len(nap.network_sids) == 1
+        assert ("262", "01") in sim.state.networks[nap.network_sids[0]].identifiers
+
+
+async def test_new_fleet_typed_in_one_burst_lands_in_the_form() -> None:
+    """On the Fleets tab, ``npumps`` in one burst opens the form and types the name into it (the ``s`` of
+    "pumps" must not run the Fleets pane's "Its SIMs"); Enter in the form creates the fleet."""
+    from textual.widgets import DataTable, Select
+
+    from supersim_tui.tui.forms import FleetForm
+
+    from .test_tui_naps import ready
+
+    sim = demo_simulator()
+    app = build_app(sim)
+    count = len(sim.state.fleets)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await ready(pilot)
+        await burst(pilot, app, "npumps")
+        form = app.screen
+        assert isinstance(form, FleetForm)
+        assert form.query_one("#fleet-name", Input).value == "pumps"
+        form.query_one("#fleet-nap", Select).value = sim.state.find_nap("apac").sid  # type: ignore[union-attr]
+        form.query_one("#fleet-name", Input).focus()
+        await pilot.pause()
+        await burst(pilot, app, "-2\r")
+        await ready(pilot)
+        assert len(sim.state.fleets) == count + 1
+        assert "pumps-2" in [str(c) for c in app.query_one("#fleets-table", DataTable).get_column("fleet")]
+    assert sim.state.find_fleet("pumps-2") is not None
+
+
+async def test_quit_rebound_to_q_does_not_quit_while_typing_iraq() -> None:
+    """With ``app.quit`` rebound to ``q``, typing "iraq" into the catalog filter (even as one burst) types it;
+    ``q`` outside a text field still quits."""
+    from supersim_tui.settings import Settings
+    from supersim_tui.tui.catalog import CatalogScreen
+
+    from .test_tui_naps import ready
+
+    sim = demo_simulator()
+    app = build_app(sim)
+    app.settings = Settings(keymap={"app.quit": "q"})
+    async with app.run_test(size=(120, 36)) as pilot:
+        await ready(pilot)
+        await pilot.press("c")
+        await ready(pilot)
+        screen = app.screen
+        assert isinstance(screen, CatalogScreen)
+        await burst(pilot, app, "/iraq")
+        assert app.is_running and app.screen is screen
+        assert screen.query_one("#catalog-filter", Input).value == "iraq"
+        await pilot.press("/", "i", "r", "a", "q")  # the filter has the focus: "/" is typed too
+        assert app.is_running and screen.query_one("#catalog-filter", Input).value == "iraq/iraq"
+        await pilot.press("enter", "q")
+        await pilot.pause()
+        assert not app.is_running
