@@ -4,6 +4,7 @@ app has handled any of them. Every key must still reach the widget it would have
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from textual import events
 from textual.app import App
@@ -32,7 +33,7 @@ def key_events(text: str) -> list[events.Key]:
     return made
 
 
-async def burst(pilot: object, app: App[object], *parts: str | Iterable[events.Key]) -> None:
+async def burst(pilot: object, app: App[Any], *parts: str | Iterable[events.Key]) -> None:
     """Post every key to the app before it handles any (as a terminal delivers a scanner's bytes), then let
     it run until the burst has been handled."""
     keys: list[events.Key] = []
@@ -44,7 +45,7 @@ async def burst(pilot: object, app: App[object], *parts: str | Iterable[events.K
     await settle_keys(pilot, app)
 
 
-async def settle_keys(pilot: object, app: App[object]) -> None:
+async def settle_keys(pilot: object, app: App[Any]) -> None:
     """Wait (bounded) until the app has taken every key it was sent and their effects have run."""
     pending = getattr(app, "keys_pending", lambda: False)
     for _ in range(2000):
@@ -103,7 +104,7 @@ async def test_catalog_slash_filter_enter_as_one_burst_sets_the_filter_and_opens
     app = build_app(sim)
     async with app.run_test(size=(120, 36)) as pilot:
         await ready(pilot)
-        nap_name = next(n.unique_name for n in sim.state.naps.values() if n.network_sids)
+        nap_name = next(n.unique_name or "" for n in sim.state.naps.values() if n.network_sids)
         screen = await open_nap(pilot, nap_name)
         table = screen.query_one("#catalog-table", DataTable)
         assert app.focused is table

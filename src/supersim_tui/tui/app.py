@@ -82,6 +82,7 @@ class SuperSimApp(ReportsFailures, OrderedKeysApp[None]):
         self.naps: list[NetworkAccessProfile] = []
         self.catalog: list[Network] = []
         self.registrations = registrations or RegistrationQueue()
+        self.registrations.prune_finished()  # the register screen's list is this session's: earlier outcomes go
         self._registrations_wake = asyncio.Event()
         self.journal_runs = journal_runs  # a real account's bulk runs are journaled, and offered for resuming
         self.export_dir = export_dir
@@ -427,9 +428,23 @@ class SuperSimApp(ReportsFailures, OrderedKeysApp[None]):
 
         self.push_screen(Confirm("Resume an interrupted run?", body, "Resume", "Not now"), resume)
 
+    async def action_quit(self) -> None:
+        """Quit; with registrations still queued, say they are kept for the next start and ask first."""
+        pending = len(self.registrations.pending)
+        if not pending:
+            self.exit()
+            return
+        where = "kept on disk and sent the next time the app starts" if self.registrations.path else \
+            "lost: this demo account is not kept"
+        body = Text.assemble((f"{pending:,} SIM registration{'s are' if pending != 1 else ' is'} still queued",
+                              "bold"), f" (not registered yet). If you quit now they are {where}.")
+        self.push_screen(Confirm("Registrations still queued", body, "Quit", "Stay"),
+                         lambda yes: self.exit() if yes else None)
+
     def action_register_sims(self) -> None:
         self.process_registrations()
-        self.push_screen(RegisterScreen(self.registrations, self.fleets, self._registrations_wake))
+        self.push_screen(RegisterScreen(self.registrations, self.fleets, self._registrations_wake,
+                                        export_dir=self.export_dir, client=self.client))
 
     @work(exclusive=True, group="registrations", exit_on_error=False)
     async def process_registrations(self) -> None:
