@@ -223,3 +223,31 @@ async def test_quit_rebound_to_q_does_not_quit_while_typing_iraq() -> None:
         await pilot.press("enter", "q")
         await pilot.pause()
         assert not app.is_running
+
+
+async def test_private_textual_attributes_still_exist() -> None:
+    """tui/keyflow.py reads Textual's private message-pump state to know when a key's effects have settled;
+    this fails loudly if a Textual release renames it (then keyflow.pump_busy must be adapted)."""
+    from textual.app import App as TextualApp
+    from textual.widgets import Input as TextualInput
+
+    from supersim_tui.tui.keyflow import pump_busy
+
+    class Probe(TextualApp[None]):
+        def compose(self) -> object:  # type: ignore[override]
+            yield TextualInput()
+
+    app = Probe()
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        field = app.query_one(TextualInput)
+        for pump in (app, field):
+            queue = pump._message_queue
+            assert hasattr(queue, "values") and hasattr(queue.ready_event, "_waiters")
+            assert isinstance(pump._next_callbacks, list)
+            assert pump._is_mounted and pump._running and not pump._closing and not pump._closed
+        assert not pump_busy(field)
+        field.post_message(events.Key("a", "a"))
+        assert pump_busy(field)
+        await pilot.pause()
+        assert not pump_busy(field) and field.value == "a"

@@ -13,6 +13,7 @@ from rich.text import Text
 from textual import on, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
+from textual.command import CommandPalette
 from textual.widgets import DataTable, Header, TabbedContent, TabPane
 from textual.widgets.tabbed_content import ContentTabs
 
@@ -25,7 +26,7 @@ from ..ops.summary import count_sims
 from ..settings import Settings
 from .bulk import BulkRunScreen, ChoiceScreen, Confirm, plan_text
 from .catalog import CatalogRead, CatalogScreen
-from .commands import BindingCommands, binding_ids
+from .commands import BindingCommands, binding_ids, keymap_collisions
 from .failures import ReportsFailures, Task
 from .footer import KeysFooter
 from .format import printable
@@ -139,7 +140,9 @@ class SuperSimApp(ReportsFailures, OrderedKeysApp[None]):
                 self.settings.problems.append(
                     f"settings: [keymap] names {', '.join(repr(u) for u in unknown)}, which no binding has (ignored); "
                     "the binding ids are listed in the README under Settings")
-            self.set_keymap({k: v for k, v in self.settings.keymap.items() if k in known})
+            keymap = {k: v for k, v in self.settings.keymap.items() if k in known}
+            self.settings.problems.extend(keymap_collisions(keymap, type(self)))
+            self.set_keymap(keymap)
         for problem in self.settings.problems:
             self.notify(printable(problem), title="Settings", severity="warning", timeout=12, markup=False)
 
@@ -194,8 +197,9 @@ class SuperSimApp(ReportsFailures, OrderedKeysApp[None]):
                            "new_nap", "rename_nap", "open_nap", "clear_sim_filter", "register_sims",
                            "sim_detail", "mark_matching", "bulk_status", "bulk_move")
         # Textual: False hides a binding, None shows it dimmed (not available right now).
-        if action in account_actions and (self._client is None or len(self.screen_stack) > 1):
-            return False  # signed out, or another screen (catalog, form, sign-in) is on top
+        covered = any(not isinstance(screen, CommandPalette) for screen in self.screen_stack[1:])
+        if action in account_actions and (self._client is None or covered):
+            return False  # signed out, or another screen (catalog, form, sign-in) is on top (not the palette)
         if action == "clear_sim_filter":
             return bool(self.query_one(SimsPane).filter_label)
         if action in ("sim_detail", "bulk_status", "bulk_move"):
