@@ -53,6 +53,14 @@ def typing_into(widget: Widget | None) -> bool:
     return isinstance(widget, TEXT_FIELDS) and not widget.disabled and not getattr(widget, "read_only", False)
 
 
+def pastes_like_typing(widget: Widget | None) -> bool:
+    """True when pasting text into the widget gives what typing it key by key would (an Input that restricts
+    or limits what is typed refuses a paste as a whole, where typing drops only the refused keys)."""
+    if isinstance(widget, Input):
+        return typing_into(widget) and widget.type == "text" and not widget.restrict and not widget.max_length
+    return typing_into(widget)
+
+
 def pump_busy(pump: MessagePump, *, handling: bool = False) -> bool:
     """True while the pump has messages queued, is handling one (unless ``handling`` says the caller knows it
     is: the app, asking from inside its own handler), or has not finished mounting.
@@ -156,7 +164,7 @@ class OrderedKeysApp(App[ReturnType]):
         """The next held key; a run of printable keys for a focused text field becomes one paste (the field
         inserts the same text, and the screen is laid out once instead of once per key)."""
         event = self._held_keys.popleft()
-        if not (isinstance(event, events.Key) and event.is_printable and typing_into(self.focused)):
+        if not (isinstance(event, events.Key) and event.is_printable and pastes_like_typing(self.focused)):
             return event
         text = [event.character or ""]
         while self._held_keys and len(text) < MAX_RUN:
