@@ -68,8 +68,9 @@ async def test_register_three_good_one_bad_luhn_one_wrong_code() -> None:
     registered = {i: sim.state.sims[sim.state.sims_by_iccid[i]] for i in (a, b, c)}
     assert bad not in sim.state.sims_by_iccid and d not in sim.state.sims_by_iccid
     lab = sim.state.find_fleet("lab-bench")
-    assert (registered[b].unique_name, registered[b].fleet_sid) == ("door-2", lab.sid)  # type: ignore[union-attr]
-    assert (registered[c].unique_name, registered[c].fleet_sid) == ("door-3", lab.sid)  # type: ignore[union-attr]
+    # {n} counts the SIMs named by this pattern (a was registered without one)
+    assert (registered[b].unique_name, registered[b].fleet_sid) == ("door-1", lab.sid)  # type: ignore[union-attr]
+    assert (registered[c].unique_name, registered[c].fleet_sid) == ("door-2", lab.sid)  # type: ignore[union-attr]
     posts = [dict(r.form)["Iccid"] for r in sim.request_log if r.method == "POST" and r.path == "/v1/Sims"]
     assert sorted(posts) == sorted([a, b, c, d])
 

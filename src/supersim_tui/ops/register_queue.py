@@ -33,6 +33,21 @@ QUEUED, REGISTERING, REGISTERED, WAITING, FAILED = "queued", "registering", "reg
 FINAL = (REGISTERED, FAILED)
 
 
+async def join_fleet_then_name(client: SuperSimClient, sid: str, entry: Entry) -> str:
+    """Move a just registered SIM into its fleet, then name it. A name the API refuses (taken, say) does not
+    undo the registration or the fleet: it is returned as a note. Transient failures raise (retried later)."""
+    if entry.fleet:
+        await client.update_sim(sid, fleet=entry.fleet)
+    if entry.unique_name:
+        try:
+            await client.update_sim(sid, unique_name=entry.unique_name)
+        except (RateLimitedError, ServerError, TransportError, ConnectFailedError):
+            raise
+        except SuperSimError as error:
+            return f"; name {entry.unique_name!r} not set: {error}"
+    return ""
+
+
 def queue_path() -> Path:
     return state_dir() / "register-queue.jsonl"
 
@@ -118,6 +133,21 @@ class RegistrationQueue:
                 entry.status = QUEUED  # registering/waiting when the app closed: try again
         return queue
 
+    def prune_finished(self) -> int:
+        """Drop entries with a final outcome (an earlier session's), in memory and on disk; the count dropped."""
+        finished = [iccid for iccid, entry in self.entries.items() if entry.final]
+        for iccid in finished:
+            del self.entries[iccid]
+        if finished and self.path is not None and self.path.exists():
+            temporary = self.path.with_suffix(".tmp")
+            fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            try:
+                os.write(fd, "".join(json.dumps(asdict(e)) + "\n" for e in self.entries.values()).encode())
+            finally:
+                os.close(fd)
+            os.replace(temporary, self.path)
+        return len(finished)
+
     @property
     def pending(self) -> list[Entry]:
         return [e for e in self.entries.values() if not e.final]
@@ -168,9 +198,7 @@ class RegistrationQueue:
         self.set(entry, REGISTERING)
         try:
             sid, already = await claim_sim(client, entry.iccid, entry.registration_code)
-            note = " (was already yours)" if already else ""
-            if entry.fleet or entry.unique_name:
-                await client.update_sim(sid, fleet=entry.fleet, unique_name=entry.unique_name)
+            note = (" (was already yours)" if already else "") + await join_fleet_then_name(client, sid, entry)
             self.set(entry, REGISTERED, sid + note)
         except (RateLimitedError, ServerError, TransportError, ConnectFailedError) as error:
             self.set(entry, WAITING, f"{error} — will retry")

@@ -14,8 +14,9 @@ from rich.text import Text
 from textual import on, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
+from textual.command import CommandPalette
 from textual.content import Content
-from textual.widgets import DataTable, Footer, Header, TabbedContent, TabPane
+from textual.widgets import DataTable, Header, TabbedContent, TabPane
 from textual.widgets.tabbed_content import ContentTabs
 
 from ..api import Fleet, Network, NetworkAccessProfile, Sim, SuperSimClient
@@ -31,11 +32,13 @@ from ..profiles import ProfileError, profile_mode
 from ..settings import Settings
 from .bulk import BulkRunScreen, ChoiceScreen, Confirm, confirm_plan, move_impact_text
 from .catalog import CatalogRead, CatalogScreen
-from .commands import BindingCommands, binding_ids
+from .commands import BindingCommands, binding_ids, keymap_collisions
 from .consent import guard_change
 from .failures import ReportsFailures, Task
+from .footer import KeysFooter
 from .format import printable
 from .forms import FleetForm, NameForm
+from .keyflow import OrderedKeysApp
 from .login import LoginScreen, ProfileCommands
 from .panes import FleetsPane, NapInfo, NapsPane, Pane, SimsPane, slim
 from .register import RegisterScreen
@@ -47,7 +50,7 @@ BULK_KINDS = ("set-status", "move", "rename")  # runs the TUI can resume (regist
 CHANGE_ACTIONS = ("new_fleet", "edit_fleet", "new_nap", "rename_nap", "register_sims", "bulk_status", "bulk_move")
 
 
-class SuperSimApp(ReportsFailures, App[None]):
+class SuperSimApp(ReportsFailures, OrderedKeysApp[None]):
     """Fleets, NAPs and SIMs of one Super SIM account."""
 
     CSS_PATH = "app.tcss"
@@ -94,6 +97,7 @@ class SuperSimApp(ReportsFailures, App[None]):
         self.naps: list[NetworkAccessProfile] = []
         self.catalog: list[Network] = []
         self.registrations = registrations or RegistrationQueue()
+        self.registrations.prune_finished()  # the register screen's list is this session's: earlier outcomes go
         self._registrations_wake = asyncio.Event()
         self.journal_runs = journal_runs  # a real account's bulk runs are journaled, and offered for resuming
         self.export_dir = export_dir
@@ -115,7 +119,7 @@ class SuperSimApp(ReportsFailures, App[None]):
                 yield NapsPane()
             with TabPane("SIMs", id="sims"):
                 yield SimsPane()
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self._apply_settings()
@@ -153,7 +157,9 @@ class SuperSimApp(ReportsFailures, App[None]):
                 self.settings.problems.append(
                     f"settings: [keymap] names {', '.join(repr(u) for u in unknown)}, which no binding has (ignored); "
                     "the binding ids are listed in the README under Settings")
-            self.set_keymap({k: v for k, v in self.settings.keymap.items() if k in known})
+            keymap = {k: v for k, v in self.settings.keymap.items() if k in known}
+            self.settings.problems.extend(keymap_collisions(keymap, type(self)))
+            self.set_keymap(keymap)
         for problem in self.settings.problems:
             self.notify(printable(problem), title="Settings", severity="warning", timeout=12, markup=False)
         for problem in self.registrations.problems:
@@ -247,8 +253,9 @@ class SuperSimApp(ReportsFailures, App[None]):
                            "new_nap", "rename_nap", "open_nap", "clear_sim_filter", "register_sims",
                            "sim_detail", "mark_matching", "bulk_status", "bulk_move")
         # Textual: False hides a binding, None shows it dimmed (not available right now).
-        if action in account_actions and (self._client is None or len(self.screen_stack) > 1):
-            return False  # signed out, or another screen (catalog, form, sign-in) is on top
+        covered = any(not isinstance(screen, CommandPalette) for screen in self.screen_stack[1:])
+        if action in account_actions and (self._client is None or covered):
+            return False  # signed out, or another screen (catalog, form, sign-in) is on top (not the palette)
         if action == "clear_sim_filter":
             return bool(self.query_one(SimsPane).filter_label)
         if action in ("sim_detail", "bulk_status", "bulk_move"):
@@ -258,19 +265,28 @@ class SuperSimApp(ReportsFailures, App[None]):
         return True
 
     async def action_quit(self) -> None:
-        """Quit; staged catalog changes are never dropped without asking (Cancel focused)."""
-        staged = sum(len(getattr(screen, "staged", {}) or {}) for screen in self.screen_stack)
-        if not staged or isinstance(self.screen, Confirm):
+        """Quit, but never drop work silently: staged catalog changes are discarded only when the user says so
+        (Cancel focused), and queued registrations are named with what happens to them."""
+        if isinstance(self.screen, Confirm):
             self.exit()
             return
-
-        def answered(quit_anyway: bool | None) -> None:
-            if quit_anyway:
-                self.exit()
-
-        self.push_screen(Confirm("Quit with staged changes?", Text(
-            f"{staged} staged NAP change(s) have not been applied. Quit and discard them?"),
-            "Quit and discard", "Keep working", danger=True), answered)
+        staged = sum(len(getattr(screen, "staged", {}) or {}) for screen in self.screen_stack)
+        pending = len(self.registrations.pending)
+        if staged:
+            body = Text(f"{staged} staged NAP change(s) have not been applied. Quit and discard them?")
+            if pending:
+                body.append(f" {pending:,} SIM registration(s) are also still queued.")
+            self.push_screen(Confirm("Quit with staged changes?", body, "Quit and discard", "Keep working",
+                                     danger=True), lambda yes: self.exit() if yes else None)
+        elif pending:
+            where = "kept on disk and sent the next time the app starts" if self.registrations.path else \
+                "lost: this demo account is not kept"
+            body = Text.assemble((f"{pending:,} SIM registration{'s are' if pending != 1 else ' is'} still queued",
+                                  "bold"), f" (not registered yet). If you quit now they are {where}.")
+            self.push_screen(Confirm("Registrations still queued", body, "Quit", "Stay"),
+                             lambda yes: self.exit() if yes else None)
+        else:
+            self.exit()
 
     def action_show_tab(self, tab: str) -> None:
         if tab in TABS:
@@ -539,7 +555,8 @@ class SuperSimApp(ReportsFailures, App[None]):
 
     def action_register_sims(self) -> None:
         self.process_registrations()
-        self.push_screen(RegisterScreen(self.registrations, self.fleets, self._registrations_wake))
+        self.push_screen(RegisterScreen(self.registrations, self.fleets, self._registrations_wake,
+                                        export_dir=self.export_dir, client=self.client))
 
     @work(exclusive=True, group="registrations", exit_on_error=False)
     async def process_registrations(self) -> None:

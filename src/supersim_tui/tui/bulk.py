@@ -22,7 +22,7 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Button, DataTable, Footer, Header, OptionList, ProgressBar, Static
+from textual.widgets import Button, DataTable, Header, OptionList, ProgressBar, Static
 from textual.widgets.option_list import Option
 
 from ..api import SuperSimClient, SuperSimError
@@ -49,6 +49,7 @@ from ..ops.journal import AccountLock, Journal, JournalState, RunLockedError, ne
 from ..ops.nap_impact import MoveImpact
 from .consent import ask_consent
 from .failures import ReportsFailures, Task, error_message
+from .footer import KeysFooter
 from .format import plain, printable, status_text
 
 RESULT_ROWS = 1000  # the results table shows the first this many (problems first); the CSV has all
@@ -258,7 +259,7 @@ class BulkRunScreen(ReportsFailures, Screen[RunResult | None]):
             yield Static(id="bulk-stats")
         table: DataTable[str | Text] = DataTable(id="bulk-results", cursor_type="row", zebra_stripes=True)
         yield table
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.sub_title = f"{self.app.sub_title} · bulk change"  # mode, profile and account stay in view

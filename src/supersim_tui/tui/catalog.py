@@ -13,7 +13,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Button, DataTable, Footer, Header, Input, LoadingIndicator, Static
+from textual.widgets import Button, DataTable, Header, Input, LoadingIndicator, Static
 
 from ..api import Network, NetworkAccessProfile, SuperSimClient
 from ..countries import country_name
@@ -22,6 +22,7 @@ from ..ops.nap_impact import ChangeOutcome, NapImpact, NetworkChange, apply_nap_
 from .bulk import Confirm
 from .consent import guard_change
 from .failures import ReportsFailures, Task, failure_text
+from .footer import KeysFooter
 from .format import plain, printable
 
 
@@ -114,7 +115,7 @@ class CatalogScreen(ReportsFailures, Screen[None]):
         table: DataTable[str | Text] = DataTable(id="catalog-table", cursor_type="row", zebra_stripes=True)
         yield table
         yield Static(id="catalog-summary")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         if self.new_nap_name:

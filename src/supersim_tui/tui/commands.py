@@ -9,6 +9,43 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.dom import DOMNode
 
 
+def _bindings_by_class() -> list[tuple[type, Binding]]:
+    """Every binding with an id, with the class that declares it (app, screens, widgets loaded)."""
+    found: list[tuple[type, Binding]] = []
+    classes: list[type] = [DOMNode]
+    while classes:
+        cls = classes.pop()
+        classes.extend(cls.__subclasses__())
+        found.extend((cls, b) for b in cls.__dict__.get("BINDINGS", []) if isinstance(b, Binding) and b.id)
+    return found
+
+
+def keymap_collisions(keymap: dict[str, str], app_class: type) -> list[str]:
+    """Keymap entries whose key another binding already uses where both apply: the app's own keys apply
+    everywhere, so a key shared between an app binding and any pane's or screen's is shadowed there; two
+    bindings of the same class clash outright. Each problem names both bindings."""
+    bindings = _bindings_by_class()
+
+    def keys_of(binding: Binding) -> set[str]:
+        raw = keymap.get(binding.id or "", binding.key)
+        return {k.strip() for k in raw.split(",") if k.strip()}
+
+    problems: list[str] = []
+    for cls, binding in bindings:
+        if binding.id not in keymap:
+            continue
+        for key in sorted(keys_of(binding)):
+            for other_cls, other in bindings:
+                if other.id == binding.id or key not in keys_of(other):
+                    continue
+                together = cls is other_cls or issubclass(app_class, cls) or issubclass(app_class, other_cls)
+                if together:
+                    problems.append(f"settings: [keymap] {binding.id!r} = {key!r} collides with {other.id!r} "
+                                    f"({other.description or other.action}), which also uses {key!r}: where both "
+                                    "apply only one of them runs; choose another key")
+    return sorted(set(problems))
+
+
 def binding_ids() -> set[str]:
     """Every binding id a ``[keymap]`` can name: those of the app and of every screen and widget class loaded."""
     ids: set[str] = set()
@@ -46,13 +83,13 @@ class BindingCommands(ListedCommands):
     def _commands(self) -> list[tuple[str, str, object]]:
         seen: set[str] = set()
         commands: list[tuple[str, str, object]] = []
-        for key, active in self.screen.active_bindings.items():
+        for active in self.screen.active_bindings.values():
             binding = active.binding
             if not active.enabled or not binding.description or binding.description in seen:
                 continue
             if binding.action in ("command_palette", "quit"):
                 continue
             seen.add(binding.description)
-            commands.append((binding.description, f"key: {binding.key_display or key}",
+            commands.append((binding.description, f"key: {self.app.get_key_display(binding)}",
                              partial(self.app.run_action, binding.action, active.node)))
         return commands

@@ -15,12 +15,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Input, Label, RadioButton, RadioSet, Static
+from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Static
 
 from ..connect import Connection, Connector, KeyringUnavailable, SignInError
 from ..profiles import AUTH_KINDS
 from .commands import ListedCommands
 from .failures import ReportsFailures, Task, failure_text
+from .footer import KeysFooter
 from .format import printable
 
 if TYPE_CHECKING:
@@ -77,7 +78,7 @@ class LoginScreen(ReportsFailures, Screen[Connection | None]):
             with Horizontal(id="keyring-choice"):
                 yield Button("Keep in a 0600 file", id="use-file", variant="warning", compact=True)
                 yield Button("Use without saving", id="no-save", compact=True)
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.query_one("#keyring-choice").display = False

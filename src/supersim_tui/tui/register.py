@@ -8,30 +8,57 @@ lost when the link or the app goes away.
 from __future__ import annotations
 
 import asyncio
+import csv
 import re
+from datetime import datetime
 from pathlib import Path
 from typing import ClassVar
 
 from rich.text import Text
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.coordinate import Coordinate
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Button, DataTable, Footer, Header, Input, Label, Select, Static
+from textual.widgets import Button, DataTable, Header, Input, Label, Select, Static
 
-from ..api import Fleet
+from ..api import Fleet, SuperSimClient
 from ..iccid import iccid_problem, normalize, registration_code_problem
 from ..ops.bulk import format_unique_name
+from ..ops.name_numbers import highest_number, highest_number_in_account, pattern_regex
 from ..ops.register import Registration, check_registration_csv
 from ..ops.register_queue import FAILED, QUEUED, REGISTERED, REGISTERING, WAITING, Entry, RegistrationQueue
 from ..textfile import FileProblem, read_text
+from .failures import ReportsFailures, Task
+from .footer import KeysFooter
 
 INPUT_FILE_MAX = 64 * 1024 * 1024  # as for `sims register --csv`
 STATUS_STYLE = {QUEUED: "dim", REGISTERING: "bold cyan", REGISTERED: "bold green", WAITING: "yellow",
                 FAILED: "bold red"}
 STATUS_GLYPH = {QUEUED: "…", REGISTERING: "↻", REGISTERED: "✓", WAITING: "⏸", FAILED: "✕"}
+
+
+def normalize_code(raw: str) -> str:
+    """A registration code as printed and sent: spaces removed, upper case."""
+    return "".join(raw.split()).upper()
+
+
+def problem_text(problem: str) -> Text:
+    """A problem with a mark that reads without colour (NO_COLOR)."""
+    return Text(f"✕ {problem}", style="bold red") if problem else Text("")
+
+
+def write_session_csv(path: Path, entries: list[Entry], fleet_names: dict[str, str]) -> int:
+    """The session's SIMs as CSV (ICCID, SID, name, fleet, outcome, detail); a new file, never overwritten."""
+    with path.open("x", newline="", encoding="utf-8") as out:
+        writer = csv.writer(out)
+        writer.writerow(["iccid", "sim_sid", "unique_name", "fleet", "outcome", "detail"])
+        for entry in entries:
+            sid = entry.detail.split()[0] if entry.status == REGISTERED and entry.detail.startswith("HS") else ""
+            fleet = fleet_names.get(entry.fleet or "", entry.fleet or "")
+            writer.writerow([entry.iccid, sid, entry.unique_name or "", fleet, entry.status, entry.detail])
+    return len(entries)
 
 
 def name_from_pattern(pattern: str, iccid: str, n: int) -> str | None:
@@ -41,18 +68,30 @@ def name_from_pattern(pattern: str, iccid: str, n: int) -> str | None:
     return format_unique_name(pattern.strip(), iccid=iccid, n=n)
 
 
-class RegisterScreen(Screen[None]):
+class RegisterScreen(ReportsFailures, Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "close", "Back", id="register.close"),
         Binding("ctrl+o", "import_csv", "Import CSV", id="register.import"),
+        Binding("ctrl+s", "export_csv", "Export CSV", id="register.export"),
     ]
+    TASKS: ClassVar[dict[str, Task]] = {
+        "register-export": Task("Exporting the session", "Press ctrl+s to try again."),
+        "register-numbers": Task("Reading the names the pattern has used",
+                                 "{n} counts from this session only: change the pattern to read again."),
+    }
 
-    def __init__(self, queue: RegistrationQueue, fleets: list[Fleet], wake: asyncio.Event):
+    def __init__(self, queue: RegistrationQueue, fleets: list[Fleet], wake: asyncio.Event,
+                 export_dir: Path | None = None, client: SuperSimClient | None = None):
         super().__init__()
+        self.client = client
+        self._account_highest: dict[str, int] = {}  # name pattern -> highest {n} its names use in the account
+        self.export_dir = export_dir or Path.cwd()
         self.queue = queue
         self.fleets = fleets
         self._wake = wake  # the app's queue worker waits on it
         self._count = 0
+        self._problems: dict[str, str | Text] = {}
+        self._fleet_names = {f.sid: f.label for f in fleets}
 
     def compose(self) -> ComposeResult:
         yield Header(icon="◆")
@@ -75,13 +114,15 @@ class RegisterScreen(Screen[None]):
         table: DataTable[str | Text] = DataTable(id="register-list", cursor_type="row", zebra_stripes=True)
         yield table
         yield Static(id="register-summary")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.sub_title = "register SIMs"
         table = self.query_one("#register-list", DataTable)
         table.add_column("ICCID", key="iccid")
         table.add_column("Status", key="status", width=14)
+        table.add_column("Name", key="name")
+        table.add_column("Fleet", key="fleet")
         table.add_column("SIM / reason", key="detail")
         for entry in self.queue.entries.values():
             self._show(entry)
@@ -100,11 +141,17 @@ class RegisterScreen(Screen[None]):
     def _show(self, entry: Entry) -> None:
         table = self.query_one("#register-list", DataTable)
         status = Text(f"{STATUS_GLYPH[entry.status]} {entry.status}", style=STATUS_STYLE[entry.status])
+        fleet = self._fleet_names.get(entry.fleet or "", entry.fleet or "")
+        name: str | Text = entry.unique_name or ""
+        if entry.status == REGISTERED and "not set" in entry.detail:
+            name = Text(f"✕ {entry.unique_name} not set", style="bold yellow")  # the SIM itself is registered
+        detail = entry.detail if len(entry.detail) <= 60 else entry.detail[:59] + "…"  # in full below the list
         if entry.iccid in table.rows:
             table.update_cell(entry.iccid, "status", status)
-            table.update_cell(entry.iccid, "detail", entry.detail, update_width=True)
+            table.update_cell(entry.iccid, "name", name, update_width=True)
+            table.update_cell(entry.iccid, "detail", detail, update_width=True)
         else:
-            table.add_row(entry.iccid, status, entry.detail, key=entry.iccid)
+            table.add_row(entry.iccid, status, name, fleet, detail, key=entry.iccid)
             table.move_cursor(row=table.row_count - 1)
 
     @on(DataTable.RowHighlighted, "#register-list")
@@ -116,7 +163,7 @@ class RegisterScreen(Screen[None]):
         if table.row_count:
             key = str(table.coordinate_to_cell_key(Coordinate(table.cursor_row, 0)).row_key.value)
             entry = self.queue.entries.get(key)
-            if entry is not None and entry.status in (FAILED, WAITING):
+            if entry is not None and (entry.status in (FAILED, WAITING) or "name" in entry.detail):
                 self.query_one("#register-summary", Static).update(
                     Text(f"{entry.iccid}: {entry.detail}", style=STATUS_STYLE[entry.status]))
                 return
@@ -129,9 +176,16 @@ class RegisterScreen(Screen[None]):
             " · ".join(parts) or "Scan or type an ICCID, Enter, then its registration code, Enter.")
 
     # ------------------------------------------------------------------ form
+    def _problem(self, field: str, text: str | Text) -> None:
+        """Show a field's problem; unchanged text is not redrawn (a new text re-lays out the screen, too slow
+        for a key at a time at scanner speed)."""
+        if self._problems.get(field) != text:
+            self._problems[field] = text
+            self.query_one(f"#{field}-problem", Static).update(problem_text(text) if isinstance(text, str) else text)
+
     @on(Input.Changed, "#iccid")
     def _check_iccid(self, event: Input.Changed) -> None:
-        self.query_one("#iccid-problem", Static).update(self._iccid_problem(event.value, typing=True))
+        self._problem("iccid", self._iccid_problem(event.value, typing=True))
 
     def _iccid_problem(self, raw: str, typing: bool = False) -> str:
         value = normalize(raw)
@@ -142,42 +196,95 @@ class RegisterScreen(Screen[None]):
             return ""  # still typing
         if problem:
             return problem
-        if value in self.queue.entries:
-            return f"Already in this session ({self.queue.entries[value].status})"
+        entry = self.queue.entries.get(value)
+        if entry is not None and entry.status != FAILED:  # a failed one may be tried again with a new code
+            return f"Already in this session ({entry.status}): scan the next SIM"
         return ""
 
+    def _refuse(self, field: Input) -> None:
+        """A refused field: bell, and its text selected so the next scan replaces it instead of adding to it."""
+        self.app.bell()
+        field.focus()
+        field.select_all()
+
     @on(Input.Submitted, "#iccid")
-    def _iccid_done(self) -> None:
-        problem = self._iccid_problem(self.query_one("#iccid", Input).value)
-        self.query_one("#iccid-problem", Static).update(problem)
-        if not problem and self.query_one("#iccid", Input).value.strip():
+    def _iccid_done(self, event: Input.Submitted) -> None:
+        """Enter after the ICCID: what was typed before that Enter is checked (``event.value``)."""
+        problem = self._iccid_problem(event.value)
+        self._problem("iccid", problem)
+        if problem:
+            self._refuse(event.input)
+        elif event.value.strip():
             self.query_one("#code", Input).focus()
 
     @on(Input.Submitted, "#code")
-    def _submit(self) -> None:
-        iccid_input, code_input = self.query_one("#iccid", Input), self.query_one("#code", Input)
+    def _submit(self, event: Input.Submitted) -> None:
+        iccid_input, code_input = self.query_one("#iccid", Input), event.input
         iccid = normalize(iccid_input.value)
+        code = normalize_code(event.value)
         iccid_issue = self._iccid_problem(iccid) if iccid else "ICCID is empty: scan or type it first"
-        code_issue = registration_code_problem(code_input.value)
-        self.query_one("#iccid-problem", Static).update(iccid_issue)
-        self.query_one("#code-problem", Static).update(code_issue or "")
+        code_issue = registration_code_problem(code)
+        self._problem("iccid", iccid_issue)
+        self._problem("code", code_issue or "")
         if iccid_issue:
-            iccid_input.focus()
+            self._refuse(iccid_input)
             return
         if code_issue:
+            self._refuse(code_input)
             return
         fleet = self.query_one("#fleet", Select).value
         try:
-            name = name_from_pattern(self.query_one("#pattern", Input).value, iccid, self._count + 1)
+            pattern = self.query_one("#pattern", Input).value
+            name = name_from_pattern(pattern, iccid, self._next_number(pattern))
         except (KeyError, IndexError, ValueError):
-            self.query_one("#code-problem", Static).update(
-                "Name pattern: use {n}, {iccid}, {last4} or {last6}, e.g. gate-{n}")
+            self._problem("code", "Name pattern: use {n}, {iccid}, {last4} or {last6}, e.g. gate-{n}")
+            self.app.bell()
             return
         self._count += 1
-        self.queue.add(Entry(iccid, code_input.value.strip(), fleet if isinstance(fleet, str) else None, name))
+        self.queue.add(Entry(iccid, code, fleet if isinstance(fleet, str) else None, name))
         self._wake.set()
         iccid_input.value = code_input.value = ""
         iccid_input.focus()
+
+    def _next_number(self, pattern: str) -> int:
+        """{n} for the next SIM: after the highest this pattern has used in the account and in this session."""
+        pattern = pattern.strip()
+        if pattern_regex(pattern) is None:
+            return self._count + 1
+        used = highest_number(pattern, (e.unique_name for e in self.queue.entries.values()))
+        return max(used, self._account_highest.get(pattern, 0)) + 1
+
+    @on(Input.Changed, "#pattern")
+    def _pattern_changed(self, event: Input.Changed) -> None:
+        pattern = event.value.strip()
+        if self.client is not None and pattern_regex(pattern) is not None and pattern not in self._account_highest:
+            self._read_highest(pattern)
+
+    @work(exclusive=True, group="register-numbers", exit_on_error=False)
+    async def _read_highest(self, pattern: str) -> None:
+        await asyncio.sleep(0.3)  # typing the pattern: read once it stops changing
+        if self.client is not None:
+            self._account_highest[pattern] = await highest_number_in_account(self.client, pattern)
+
+    def action_export_csv(self) -> None:
+        if self.queue.entries:
+            self._export(list(self.queue.entries.values()))
+        else:
+            self.notify("Nothing registered in this session yet.", title="Export")
+
+    @work(group="register-export", exit_on_error=False)
+    async def _export(self, entries: list[Entry]) -> None:
+        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+        path = self.export_dir / f"supersim-registered-{stamp}.csv"
+        for n in range(2, 100):
+            try:
+                rows = await asyncio.to_thread(write_session_csv, path, entries, self._fleet_names)
+                break
+            except FileExistsError:
+                path = self.export_dir / f"supersim-registered-{stamp}-{n}.csv"
+        else:
+            raise FileExistsError(f"no free file name like {path}")
+        self.notify(f"{rows:,} SIMs written to {path}", title="Export", markup=False)
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -19,7 +19,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from ..api import Fleet, Sim, SuperSimClient
 from ..ops.bulk import DONE, SKIPPED, BulkRunner, Change, plan_change
@@ -29,6 +29,7 @@ from ..ops.sim_info import SimDetails, data_size, sim_details
 from .bulk import ChoiceScreen
 from .consent import ask_consent, guard_change
 from .failures import ReportsFailures, Task, failure_text
+from .footer import KeysFooter
 from .format import details_grid, megabytes, plain, printable, stamp, status_text
 from .forms import NameForm
 
@@ -124,7 +125,7 @@ class SimDetailScreen(ReportsFailures, Screen[None]):
         yield Header(icon="◆")
         with VerticalScroll(id="sim-detail"):
             yield Static(id="sim-detail-body")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.sub_title = f"{self.app.sub_title} · SIM {printable(self.sim.label)}"  # mode, profile, account

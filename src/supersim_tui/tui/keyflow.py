@@ -1,0 +1,184 @@
+"""Keys at machine speed are routed as if they had been typed slowly.
+
+A barcode scanner, a paste, a password manager's auto-type or an SSH link that stalls and then delivers a
+burst hands the app many keys at once. Textual's App forwards each key to the widget focused *when the app
+takes the key*, so every key of a burst lands in the queue of the widget focused before the burst: the keys
+after an Enter that moves focus (or opens a dialog, or after ``/`` that focuses a filter) still go to the old
+widget, and may trigger its single-letter bindings.
+
+:class:`OrderedKeysApp` fixes that once for the whole app: a key (or paste) is handed on only when the
+consequences of the previous one have settled, i.e. every message pump of the current screen (and the app
+itself) has processed its queue, a screen being pushed has mounted, and a focus change has been applied.
+Keys that arrive while the app is still busy wait in order in a buffer. The wait per key is bounded
+(:data:`SETTLE_TIMEOUT`), so an app that stays busy never holds input back for long.
+
+Whether a message pump is idle is not public Textual API: :func:`pump_busy` reads it from Textual's private
+attributes, and ``tests/test_tui_bursts.py::test_private_textual_attributes_still_exist`` fails loudly if a
+Textual release renames them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import string
+from collections import deque
+from time import monotonic
+
+from textual import events
+from textual.app import App, ReturnType
+from textual.keys import _character_to_key, key_to_character
+from textual.message_pump import MessagePump
+from textual.widget import Widget
+from textual.widgets import Input, TextArea
+
+SETTLE_TIMEOUT = 0.5  # seconds one key may wait for the previous key's consequences
+MAX_RUN = 256  # printable keys handed to a text field at once
+QUIET_CHECKS = 2  # consecutive idle checks (one event-loop turn apart) that count as settled
+
+
+TEXT_FIELDS = (Input, TextArea)
+_ASCII_KEYS = {_character_to_key(c): c for c in string.printable if c.isprintable()}
+
+
+def typed_character(key: str) -> str | None:
+    """The character a key types ('?' for question_mark, '/' for slash), None for Enter, ctrl+x, f1 …"""
+    character = key_to_character(key)
+    if character is not None and character.isprintable():
+        return character
+    return _ASCII_KEYS.get(key)
+
+
+def typing_into(widget: Widget | None) -> bool:
+    """True when keys that type characters go into this widget as text."""
+    return isinstance(widget, TEXT_FIELDS) and not widget.disabled and not getattr(widget, "read_only", False)
+
+
+def pastes_like_typing(widget: Widget | None) -> bool:
+    """True when pasting text into the widget gives what typing it key by key would (an Input that restricts
+    or limits what is typed refuses a paste as a whole, where typing drops only the refused keys)."""
+    if isinstance(widget, Input):
+        return typing_into(widget) and widget.type == "text" and not widget.restrict and not widget.max_length
+    return typing_into(widget)
+
+
+def pump_busy(pump: MessagePump, *, handling: bool = False) -> bool:
+    """True while the pump has messages queued, is handling one (unless ``handling`` says the caller knows it
+    is: the app, asking from inside its own handler), or has not finished mounting.
+
+    Private Textual API (checked by a test): ``_message_queue`` is a cached property holding Textual's own
+    ``Queue`` (``values``, a deque; ``ready_event``, the asyncio.Event the pump's task waits on while it has
+    nothing to do); ``_next_callbacks`` holds ``call_next`` callbacks; ``_is_mounted``, ``_running``.
+    """
+    if pump._closing or pump._closed:
+        return False
+    if not pump._is_mounted:
+        return True
+    queue = pump.__dict__.get("_message_queue")
+    if queue is None or not pump._running:
+        return False
+    if queue.values or pump._next_callbacks:
+        return True
+    waiting = bool(queue.ready_event._waiters)  # the pump's task sits in queue.get(): nothing to do
+    return not (waiting or handling)
+
+
+class OrderedKeysApp(App[ReturnType]):
+    """An App that hands each key (and paste) on only after the previous one's consequences have settled."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self._held_keys: deque[events.Event] = deque()
+        self._released_keys: set[int] = set()
+        self._key_feeder: asyncio.Task[None] | None = None
+        self._last_key_target: Widget | None = None
+
+    def keys_pending(self) -> bool:
+        """True while keys wait in the buffer or the app is still handling the last one."""
+        return bool(self._held_keys) or self._key_feeder is not None or self._app_busy(handling=False)
+
+    def _app_busy(self, handling: bool) -> bool:
+        """Whether what the last key set off may still change where the next key goes: the app (focus moves,
+        screens pushed, actions), the current screen, the focused widget and the last key's target with
+        their ancestors (a message bubbling up) are still working, or a widget of the screen has not finished
+        mounting. ``handling``: asked from inside the app's own handler, so the app handling a message is not
+        itself a reason to wait. Other widgets' work (a table refreshing) does not hold keys back."""
+        if pump_busy(self, handling=handling):
+            return True
+        try:
+            screen = self.screen
+        except Exception:  # no screen yet or any more: nothing to route to
+            return False
+        chain: list[MessagePump] = [screen]
+        for start in (self.focused, self._last_key_target):
+            node = start
+            while isinstance(node, Widget) and node is not screen and len(chain) < 64:
+                chain.append(node)
+                node = node.parent  # type: ignore[assignment]
+        if any(pump_busy(node) for node in chain):
+            return True
+        return any(not node._is_mounted and not node._closing and not node._closed
+                   for node in screen.walk_children())
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, (events.Key, events.Paste)) and not event.is_forwarded:
+            if id(event) in self._released_keys:
+                self._released_keys.discard(id(event))
+            elif self._held_keys or self._key_feeder is not None or self._app_busy(handling=True):
+                self._held_keys.append(event)
+                if self._key_feeder is None:
+                    self._key_feeder = asyncio.create_task(self._feed_keys(), name="ordered keys")
+                return
+            if isinstance(event, events.Key) and event.is_printable and typing_into(self.focused):
+                # A key that types goes into the text field, never to a binding (``q`` bound to quit must not
+                # quit while "iraq" is typed into a filter).
+                self.focused._forward_event(event)  # type: ignore[union-attr]
+                self._last_key_target = self.focused
+                return
+            self._last_key_target = self.focused
+        await super().on_event(event)
+
+    async def _settled(self) -> None:
+        """Wait until the app is idle for a few event-loop turns, or SETTLE_TIMEOUT has passed."""
+        deadline = monotonic() + SETTLE_TIMEOUT
+        quiet = turns = 0
+        while quiet < QUIET_CHECKS and monotonic() < deadline:
+            quiet = 0 if self._app_busy(handling=False) else quiet + 1
+            turns += 1
+            await asyncio.sleep(0 if turns < 200 else 0.002)
+
+    async def _feed_keys(self) -> None:
+        try:
+            while True:
+                await self._settled()
+                if not self._held_keys:
+                    break  # nothing awaited between this check and the end: no key is left behind
+                event = self._next_held()
+                self._released_keys.add(id(event))
+                if not self.post_message(event):  # the app is closing
+                    self._released_keys.discard(id(event))
+                    self._held_keys.clear()
+        finally:
+            self._key_feeder = None
+
+    def _next_held(self) -> events.Event:
+        """The next held key; a run of printable keys for a focused text field becomes one paste (the field
+        inserts the same text, and the screen is laid out once instead of once per key)."""
+        event = self._held_keys.popleft()
+        if not (isinstance(event, events.Key) and event.is_printable and pastes_like_typing(self.focused)):
+            return event
+        text = [event.character or ""]
+        while self._held_keys and len(text) < MAX_RUN:
+            following = self._held_keys[0]
+            if not (isinstance(following, events.Key) and following.is_printable):
+                break
+            text.append(following.character or "")
+            self._held_keys.popleft()
+        if len(text) == 1:
+            return event
+        paste = events.Paste("".join(text))
+        paste.set_sender(self)
+        return paste
+
+    async def _on_unmount(self) -> None:
+        if self._key_feeder is not None:
+            self._key_feeder.cancel()

@@ -1,0 +1,253 @@
+"""Keys at machine speed: a scanner, a paste or a stalled SSH link delivers a whole burst of keys before the
+app has handled any of them. Every key must still reach the widget it would have reached if typed slowly."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from textual import events
+from textual.app import App
+from textual.keys import _character_to_key
+from textual.widgets import Input
+
+from supersim_tui.ops.register_queue import REGISTERED
+from supersim_tui.simulator.seed import registrable_examples
+from supersim_tui.tui.register import RegisterScreen
+
+from .test_tui import build_app, demo_simulator
+
+ENTER, TAB = "\r", "\t"
+
+
+def key_events(text: str) -> list[events.Key]:
+    """One Key event per character, as the terminal driver makes them (\\r is Enter, \\t is Tab)."""
+    made = []
+    for char in text:
+        if char == ENTER:
+            made.append(events.Key("enter", "\r"))
+        elif char == TAB:
+            made.append(events.Key("tab", "\t"))
+        else:
+            made.append(events.Key(char if char.isalnum() else _character_to_key(char), char))
+    return made
+
+
+async def burst(pilot: object, app: App[Any], *parts: str | Iterable[events.Key]) -> None:
+    """Post every key to the app before it handles any (as a terminal delivers a scanner's bytes), then let
+    it run until the burst has been handled."""
+    keys: list[events.Key] = []
+    for part in parts:
+        keys.extend(key_events(part) if isinstance(part, str) else part)
+    for key in keys:
+        key.set_sender(app)
+        app.post_message(key)
+    await settle_keys(pilot, app)
+
+
+async def settle_keys(pilot: object, app: App[Any]) -> None:
+    """Wait (bounded) until the app has taken every key it was sent and their effects have run."""
+    pending = getattr(app, "keys_pending", lambda: False)
+    for _ in range(2000):
+        await pilot.pause()  # type: ignore[attr-defined]
+        if not pending():
+            break
+    await pilot.pause()  # type: ignore[attr-defined]
+
+
+async def test_register_100_pairs_in_one_burst_with_fleet_and_pattern() -> None:
+    """100 ICCID/code pairs delivered as one burst (fleet and name pattern set): 100 SIMs registered, each
+    with its own code, named in order, in the fleet, none duplicated; the form is empty and ready."""
+    sim = demo_simulator()
+    app = build_app(sim)
+    pairs = registrable_examples(sim.state, 100)
+    assert len(pairs) == 100
+    lab = sim.state.find_fleet("lab-bench")
+    assert lab is not None
+    async with app.run_test(size=(100, 30)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.press("3", "n")
+        screen = app.screen
+        assert isinstance(screen, RegisterScreen)
+        screen.query_one("#fleet").value = lab.sid  # type: ignore[attr-defined]
+        screen.query_one("#pattern", Input).value = "gate-{n}"
+        screen.query_one("#iccid", Input).focus()
+        await pilot.pause()
+        await burst(pilot, app, "".join(f"{iccid}{ENTER}{code}{ENTER}" for iccid, code in pairs))
+        queue = app.registrations
+        assert [e.iccid for e in queue.entries.values()] == [iccid for iccid, _ in pairs]
+        for _ in range(500):
+            if all(e.final for e in queue.entries.values()):
+                break
+            await pilot.pause(0.02)
+        assert {e.status for e in queue.entries.values()} == {REGISTERED}
+        assert screen.query_one("#iccid", Input).value == screen.query_one("#code", Input).value == ""
+        assert app.focused is screen.query_one("#iccid", Input)
+    posts = [dict(r.form) for r in sim.request_log if r.method == "POST" and r.path == "/v1/Sims"]
+    assert [(p["Iccid"], p["RegistrationCode"]) for p in posts] == pairs
+    for n, (iccid, _code) in enumerate(pairs, start=1):
+        registered = sim.state.sims[sim.state.sims_by_iccid[iccid]]
+        assert (registered.unique_name, registered.fleet_sid) == (f"gate-{n}", lab.sid)
+
+
+async def test_catalog_slash_filter_enter_as_one_burst_sets_the_filter_and_opens_nothing() -> None:
+    """With the catalog's table focused and a network staged, ``/spain⏎`` in one burst types "spain" into the
+    filter (the ``a`` of "spain" must not open "Change NAP"), Enter returns to the filtered table; nothing
+    is sent to the API."""
+    from textual.widgets import DataTable
+
+    from supersim_tui.tui.catalog import CatalogScreen
+
+    from .test_tui_naps import open_nap, ready
+
+    sim = demo_simulator()
+    app = build_app(sim)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await ready(pilot)
+        nap_name = next(n.unique_name or "" for n in sim.state.naps.values() if n.network_sids)
+        screen = await open_nap(pilot, nap_name)
+        table = screen.query_one("#catalog-table", DataTable)
+        assert app.focused is table
+        await pilot.press("space")
+        assert len(screen.staged) == 1
+        posts_before = [r for r in sim.request_log if r.method in ("POST", "DELETE")]
+        await burst(pilot, app, "/spain\r")
+        assert app.screen is screen and isinstance(app.screen, CatalogScreen)
+        assert screen.query_one("#catalog-filter", Input).value == "spain"
+        assert app.focused is table
+        assert table.row_count and all("Spain" in str(table.get_row_at(i)) or "ES" in str(table.get_row_at(i))
+                                       for i in range(table.row_count))
+        assert len(screen.staged) == 1
+    assert [r for r in sim.request_log if r.method in ("POST", "DELETE")] == posts_before
+
+
+async def test_sign_in_sid_tab_secret_enter_as_one_burst_never_shows_the_secret() -> None:
+    """SID⇥secret⏎⏎⏎ delivered at once: the SID goes into the Account SID field, the secret only into the
+    masked secret field (never into a visible one, never on screen), and the Enters (secret, profile, base
+    URL) submit them."""
+    from supersim_tui.tui.app import SuperSimApp
+    from supersim_tui.tui.login import LoginScreen
+
+    from .test_tui_login import connector_for
+
+    sim = demo_simulator()
+    app = SuperSimApp(None, connector=connector_for(sim), sign_in_reason="No saved credentials found.")
+    secret = "wrong-token-0123456789"
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, LoginScreen)
+        screen.query_one("#identity", Input).focus()
+        await pilot.pause()
+        await burst(pilot, app, f"{sim.config.account_sid}{TAB}{secret}{ENTER * 3}")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert screen.query_one("#identity", Input).value == sim.config.account_sid
+        assert "refused" in str(screen.query_one("#login-status").render())
+        for field in screen.query(Input):
+            if not field.password:
+                assert secret not in field.value and "wrong" not in field.value
+        assert secret not in app.export_screenshot()
+    tried = [r for r in sim.request_log if r.path.startswith("/v1/")]
+    assert tried, "the credentials were sent for checking"
+
+
+async def test_new_nap_named_filtered_picked_and_created_in_one_burst() -> None:
+    """On the NAPs tab, ``n dach⏎ /262-01⏎ ␣ a`` in one burst: the name goes into the name form, the PLMN
+    into the catalog's filter, space stages that network and ``a`` creates the NAP with exactly it."""
+    from .test_tui_naps import ready
+
+    sim = demo_simulator()
+    app = build_app(sim)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await ready(pilot)
+        await pilot.press("2")
+        await burst(pilot, app, "ndach\r/262-01\r a")
+        await ready(pilot)
+        nap = sim.state.find_nap("dach")
+        assert nap is not None
+        assert len(nap.network_sids) == 1
+        assert ("262", "01") in sim.state.networks[nap.network_sids[0]].identifiers
+
+
+async def test_new_fleet_typed_in_one_burst_lands_in_the_form() -> None:
+    """On the Fleets tab, ``npumps`` in one burst opens the form and types the name into it (the ``s`` of
+    "pumps" must not run the Fleets pane's "Its SIMs"); Enter in the form creates the fleet."""
+    from textual.widgets import DataTable, Select
+
+    from supersim_tui.tui.forms import FleetForm
+
+    from .test_tui_naps import ready
+
+    sim = demo_simulator()
+    app = build_app(sim)
+    count = len(sim.state.fleets)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await ready(pilot)
+        await burst(pilot, app, "npumps")
+        form = app.screen
+        assert isinstance(form, FleetForm)
+        assert form.query_one("#fleet-name", Input).value == "pumps"
+        form.query_one("#fleet-nap", Select).value = sim.state.find_nap("apac").sid  # type: ignore[union-attr]
+        form.query_one("#fleet-name", Input).focus()
+        await pilot.pause()
+        await burst(pilot, app, "-2\r")
+        await ready(pilot)
+        assert len(sim.state.fleets) == count + 1
+        assert "pumps-2" in [str(c) for c in app.query_one("#fleets-table", DataTable).get_column("fleet")]
+    assert sim.state.find_fleet("pumps-2") is not None
+
+
+async def test_quit_rebound_to_q_does_not_quit_while_typing_iraq() -> None:
+    """With ``app.quit`` rebound to ``q``, typing "iraq" into the catalog filter (even as one burst) types it;
+    ``q`` outside a text field still quits."""
+    from supersim_tui.settings import Settings
+    from supersim_tui.tui.catalog import CatalogScreen
+
+    from .test_tui_naps import ready
+
+    sim = demo_simulator()
+    app = build_app(sim)
+    app.settings = Settings(keymap={"app.quit": "q"})
+    async with app.run_test(size=(120, 36)) as pilot:
+        await ready(pilot)
+        await pilot.press("c")
+        await ready(pilot)
+        screen = app.screen
+        assert isinstance(screen, CatalogScreen)
+        await burst(pilot, app, "/iraq")
+        assert app.is_running and app.screen is screen
+        assert screen.query_one("#catalog-filter", Input).value == "iraq"
+        await pilot.press("/", "i", "r", "a", "q")  # the filter has the focus: "/" is typed too
+        assert app.is_running and screen.query_one("#catalog-filter", Input).value == "iraq/iraq"
+        await pilot.press("enter", "q")
+        await pilot.pause()
+        assert not app.is_running
+
+
+async def test_private_textual_attributes_still_exist() -> None:
+    """tui/keyflow.py reads Textual's private message-pump state to know when a key's effects have settled;
+    this fails loudly if a Textual release renames it (then keyflow.pump_busy must be adapted)."""
+    from textual.app import App as TextualApp
+    from textual.widgets import Input as TextualInput
+
+    from supersim_tui.tui.keyflow import pump_busy
+
+    class Probe(TextualApp[None]):
+        def compose(self) -> object:  # type: ignore[override]
+            yield TextualInput()
+
+    app = Probe()
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        field = app.query_one(TextualInput)
+        for pump in (app, field):
+            queue = pump._message_queue
+            assert hasattr(queue, "values") and hasattr(queue.ready_event, "_waiters")
+            assert isinstance(pump._next_callbacks, list)
+            assert pump._is_mounted and pump._running and not pump._closing and not pump._closed
+        assert not pump_busy(field)
+        field.post_message(events.Key("a", "a"))
+        assert pump_busy(field)
+        await pilot.pause()
+        assert not pump_busy(field) and field.value == "a"
