@@ -406,7 +406,7 @@ async def test_mark_all_and_bulk_retry_failures_are_reported() -> None:
 
 
 def test_printable_drops_control_characters_only() -> None:
-    """Escape sequences go whole; C0/C1 controls, DEL and bidi overrides are replaced; newline and ordinary Unicode stay."""
+    """Escape sequences go whole; C0/C1 controls, DEL and bidi overrides are replaced; newline and other text stay."""
     from supersim_tui.tui.format import printable
 
     shown = printable("a\x1b[31mb\x07c\x7fe\u202ef\tg\nh")

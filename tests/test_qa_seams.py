@@ -1,0 +1,72 @@
+"""Seams between the merged pieces, found by trying the tool as a user: documented argument orders, one
+run-id rule, one error format."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from supersim_tui import cli
+from supersim_tui.api import BasicAuth, RetryPolicy, SuperSimClient
+from supersim_tui.commands import session as session_module
+from supersim_tui.simulator import Simulator, asgi_transport
+
+Run = Callable[..., tuple[int, str, str]]
+
+
+@pytest.fixture
+def run(simulator: Simulator, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Run:
+    """Run the CLI against the test simulator; returns (exit code, stdout, stderr)."""
+    simulator.config.settle_seconds = 0.0
+
+    def fake_session(args: object) -> session_module.Session:
+        async def no_wait(seconds: float) -> None:
+            return None
+
+        client = SuperSimClient(BasicAuth(simulator.config.account_sid, simulator.config.auth_token),
+                                base_url="http://127.0.0.1", transport=asgi_transport(simulator), page_size=1000,
+                                retry=RetryPolicy(sleep=no_wait))
+        return session_module.Session(client, simulator.config.account_sid, False)
+
+    monkeypatch.setattr(session_module, "open_session", fake_session)
+
+    def invoke(*argv: str) -> tuple[int, str, str]:
+        code = cli.main(list(argv))
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return invoke
+
+
+def test_set_status_takes_the_status_first_as_documented(run: Run, simulator: Simulator) -> None:
+    """README: `sims set-status STATUS ICCID...`. The status given first is the status, not an ICCID."""
+    sims = [s for s in simulator.state.sims.values() if s.status == "active"][:2]
+    code, _, err = run("sims", "set-status", "inactive", *(s.iccid for s in sims), "--yes")
+    assert code == 0, err
+    assert {simulator.state.sims[s.sid].status for s in sims} == {"inactive"}
+
+
+def test_set_status_with_the_status_last_still_works(run: Run, simulator: Simulator) -> None:
+    """The order scripts may already use (ICCIDs, then the status) keeps working."""
+    sim = next(s for s in simulator.state.sims.values() if s.status == "active")
+    code, _, err = run("sims", "set-status", sim.iccid, "inactive", "--yes")
+    assert code == 0, err
+    assert simulator.state.sims[sim.sid].status == "inactive"
+
+
+@pytest.mark.parametrize("run_id", ["a.b", "..", "x" * 65, "-x", "a/b"])
+def test_a_bad_run_id_is_one_usage_error_from_the_parser(run: Run, run_id: str) -> None:
+    """One run-id rule (the journal's): whatever it refuses, the argument parser refuses, exit 2."""
+    code, _, err = run("sims", "resume", run_id)
+    assert code == 2
+    assert ("argument run_id" in err or "unrecognized arguments" in err) and "Traceback" not in err
+
+
+@pytest.mark.parametrize("argv", [("sims", "set-status", "--fleet", "eu-trackers", "--from-status", "active"),
+                                  ("sims", "set-status", "active", "inactive", "--fleet", "eu-trackers")])
+def test_set_status_needs_exactly_one_status(run: Run, simulator: Simulator, argv: tuple[str, ...]) -> None:
+    """No status, or two, is a usage error naming STATUS; nothing is sent."""
+    code, _, err = run(*argv, "--yes")
+    assert code == 2 and "STATUS" in err and "Traceback" not in err
+    assert not [r for r in simulator.request_log if r.method == "POST"]
