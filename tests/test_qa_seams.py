@@ -3,8 +3,11 @@ run-id rule, one error format."""
 
 from __future__ import annotations
 
+import json
+from collections import Counter
 from collections.abc import Callable
 
+import httpx
 import pytest
 
 from supersim_tui import cli
@@ -70,3 +73,62 @@ def test_set_status_needs_exactly_one_status(run: Run, simulator: Simulator, arg
     code, _, err = run(*argv, "--yes")
     assert code == 2 and "STATUS" in err and "Traceback" not in err
     assert not [r for r in simulator.request_log if r.method == "POST"]
+
+
+class Outage(httpx.AsyncBaseTransport):
+    """The simulator, until ``down_after_posts`` POSTs have gone through; then nothing answers (connection
+    refused), as when the server is stopped mid-run. Counts the requests tried while it is down."""
+
+    def __init__(self, sim: Simulator, down_after_posts: int):
+        self.inner = asgi_transport(sim)
+        self.down_after_posts = down_after_posts
+        self.posts = 0
+        self.down = False
+        self.tried_while_down = 0
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if self.down:
+            self.tried_while_down += 1
+            raise httpx.ConnectError("[Errno 111] Connection refused", request=request)
+        if request.method == "POST":
+            self.posts += 1
+            self.down = self.posts >= self.down_after_posts
+        return await self.inner.handle_async_request(request)
+
+
+def test_an_api_that_goes_away_mid_run_stops_the_run(simulator: Simulator, monkeypatch: pytest.MonkeyPatch,
+                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    """The server stops after 5 of 25 changes: the run stops after a few items fail to connect (it does not try
+    every remaining SIM in turn, which took 10 minutes for 289 SIMs), the rest is not-run, the message says the
+    API cannot be reached and how to resume; once it is back, resume finishes the run, nothing sent twice."""
+    simulator.config.settle_seconds = 0.0
+    outage = Outage(simulator, down_after_posts=5)
+
+    def fake_session(args: object) -> session_module.Session:
+        async def no_wait(seconds: float) -> None:
+            return None
+
+        client = SuperSimClient(BasicAuth(simulator.config.account_sid, simulator.config.auth_token),
+                                base_url="http://127.0.0.1", transport=outage, page_size=1000,
+                                retry=RetryPolicy(sleep=no_wait))
+        return session_module.Session(client, simulator.config.account_sid, False)
+
+    monkeypatch.setattr(session_module, "open_session", fake_session)
+    sids = [s.sid for s in simulator.state.sims.values() if s.status == "active"][:25]
+    assert len(sids) == 25
+    code = cli.main(["sims", "set-status", "inactive", *sids, "--yes", "--json", "--concurrency", "2"])
+    out, err = capsys.readouterr()
+    report = json.loads(out)
+    assert code == 1 and "Traceback" not in err
+    assert report["counts"].get("not-run", 0) >= 10, report["counts"]
+    # 3 items (2 at a time) that could not connect, then one read each of the SIMs already accepted; 5 tries each
+    assert outage.tried_while_down <= 45, outage.tried_while_down
+    assert "could not be reached" in err and f"sims resume {report['run_id']}" in err
+    outage.down = False
+    outage.down_after_posts = 10**9
+    code = cli.main(["sims", "resume", report["run_id"], "--json"])
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    assert all(simulator.state.sims[s].status == "inactive" for s in sids)
+    changed = [r.path for r in simulator.request_log if r.method == "POST" and 200 <= r.status < 300]
+    assert Counter(changed) == {f"/v1/Sims/{s}": 1 for s in sids}

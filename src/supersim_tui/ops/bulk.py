@@ -313,6 +313,10 @@ class PlanIncompleteError(SuperSimError):
 
 
 AUTH_ERRORS = (AuthenticationError, PermissionDeniedError)
+# Items (or follow-up reads) in a row that could not connect at all, each after its own retries, before a run
+# stops sending: the API is down or unreachable, and trying every remaining SIM in turn would only take minutes
+# to fail each one. The rest is not-run and the run is resumable.
+UNREACHABLE_AFTER = 3
 
 
 def _retryable(error: SuperSimError) -> bool:
@@ -344,6 +348,7 @@ class BulkRunner:
         self._sent_count = 0
         self._resume_counts: ResumeCounts | None = None
         self.interrupted: str | None = None  # set when the run stopped itself (credentials refused)
+        self._connect_failures = 0  # in a row; see UNREACHABLE_AFTER
 
     # --------------------------------------------------------------- control
     def cancel(self) -> None:
@@ -511,6 +516,17 @@ class BulkRunner:
                                 "(supersim-tui login), then resume the run")
         self._cancelled = True
 
+    def _connect_failed(self, error: SuperSimError | None) -> None:
+        """Count connection failures in a row (``None``: a request got through); stop when the API is gone."""
+        if not isinstance(error, ConnectFailedError):
+            self._connect_failures = 0
+            return
+        self._connect_failures += 1
+        if self._connect_failures >= UNREACHABLE_AFTER and self.interrupted is None:
+            self.interrupted = (f"the API could not be reached ({error}); check the connection and the base URL, "
+                                "then resume the run")
+            self._cancelled = True
+
     # ----------------------------------------------------------------- items
     async def _worker(self, queue: asyncio.Queue[PlannedItem]) -> None:
         while not self._cancelled:
@@ -536,6 +552,9 @@ class BulkRunner:
                 success = not isinstance(error, RateLimitedError)
                 self._finish(ItemOutcome(item.key, item.iccid, item.label, FAILED, item.status, item.fleet_sid,
                                          _message(error), error.code, _retryable(error)))
+                self._connect_failed(error)
+            else:
+                self._connect_failed(None)
             finally:
                 self._progress.in_flight -= 1
                 await self.limiter.release(success)
@@ -609,7 +628,8 @@ class BulkRunner:
             except AUTH_ERRORS as error:
                 self._stop_for_credentials(error)
                 return
-            except SuperSimError:
+            except SuperSimError as error:
+                self._connect_failed(error)
                 return  # try again next round
             settled = [key for key in candidates if key not in still]
         self._progress.waiting = len(self._pending) - len(settled)
@@ -624,8 +644,8 @@ class BulkRunner:
             await asyncio.gather(*(self._fetch_into(key, finals, gate) for key in settled if key not in finals))
         except AUTH_ERRORS as error:
             self._stop_for_credentials(error)
-        except SuperSimError:
-            pass  # whatever was read counts; the rest next round
+        except SuperSimError as error:
+            self._connect_failed(error)  # whatever was read counts; the rest next round
         for key, sim in finals.items():
             if sim.status == SimStatus.SCHEDULED:
                 continue  # scheduled again (or still): keep following
