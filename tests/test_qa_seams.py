@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Callable
+from pathlib import Path
 
 import httpx
 import pytest
@@ -14,6 +15,7 @@ from supersim_tui import cli
 from supersim_tui.api import BasicAuth, RetryPolicy, SuperSimClient
 from supersim_tui.commands import session as session_module
 from supersim_tui.simulator import Simulator, asgi_transport
+from supersim_tui.simulator.seed import registrable_examples
 
 Run = Callable[..., tuple[int, str, str]]
 
@@ -94,6 +96,45 @@ class Outage(httpx.AsyncBaseTransport):
             self.posts += 1
             self.down = self.posts >= self.down_after_posts
         return await self.inner.handle_async_request(request)
+
+
+def _outage_session(simulator: Simulator, outage: Outage, monkeypatch: pytest.MonkeyPatch) -> None:
+    simulator.config.settle_seconds = 0.0
+
+    def fake_session(args: object) -> session_module.Session:
+        async def no_wait(seconds: float) -> None:
+            return None
+
+        client = SuperSimClient(BasicAuth(simulator.config.account_sid, simulator.config.auth_token),
+                                base_url="http://127.0.0.1", transport=outage, page_size=1000,
+                                retry=RetryPolicy(sleep=no_wait))
+        return session_module.Session(client, simulator.config.account_sid, False)
+
+    monkeypatch.setattr(session_module, "open_session", fake_session)
+
+
+def test_an_api_that_goes_away_mid_registration_stops_it(simulator: Simulator, monkeypatch: pytest.MonkeyPatch,
+                                                          capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """register --csv of 20 SIMs, the server stops after 4 requests that change something: the run stops after a
+    few rows fail to connect, the rest is not-run, the message says how to resume; resume registers every SIM."""
+    outage = Outage(simulator, down_after_posts=4)
+    _outage_session(simulator, outage, monkeypatch)
+    rows = registrable_examples(simulator.state, 20)
+    csv = tmp_path / "box.csv"
+    csv.write_text("iccid,registration_code\n" + "".join(f"{iccid},{code}\n" for iccid, code in rows))
+    code = cli.main(["sims", "register", "--csv", str(csv), "--yes", "--json", "--concurrency", "1"])
+    out, err = capsys.readouterr()
+    report = json.loads(out)
+    assert code == 1 and "Traceback" not in err
+    assert report["counts"].get("not-run", 0) >= 10, report["counts"]
+    assert outage.tried_while_down <= 40, outage.tried_while_down  # 3 rows, each tried 5 times (+ look-ups)
+    assert "could not be reached" in err and f"sims resume {report['run_id']}" in err
+    outage.down, outage.down_after_posts = False, 10**9
+    code = cli.main(["sims", "resume", report["run_id"], "--json"])
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    owned = {s.iccid for s in simulator.state.sims.values()}
+    assert all(iccid in owned for iccid, _ in rows)
 
 
 def test_an_api_that_goes_away_mid_run_stops_the_run(simulator: Simulator, monkeypatch: pytest.MonkeyPatch,
