@@ -173,3 +173,39 @@ def test_an_api_that_goes_away_mid_run_stops_the_run(simulator: Simulator, monke
     assert all(simulator.state.sims[s].status == "inactive" for s in sids)
     changed = [r.path for r in simulator.request_log if r.method == "POST" and 200 <= r.status < 300]
     assert Counter(changed) == {f"/v1/Sims/{s}": 1 for s in sids}
+
+
+class Hostile(httpx.AsyncBaseTransport):
+    """A server whose every error message carries terminal escape sequences (set the title, colour)."""
+
+    def __init__(self, status: int):
+        self.status = status
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        return httpx.Response(self.status, json={"code": 20001, "status": self.status,
+                                                 "message": "\x1b]0;pwned\x07bad\x1b[31m red\x9b2J"},
+                              request=request)
+
+
+@pytest.mark.parametrize("argv", [("status",), ("sims", "list"), ("fleets", "list"), ("sims", "show", "HS" + "0" * 32)])
+@pytest.mark.parametrize("status", [400, 500])
+def test_server_text_in_errors_never_reaches_the_terminal_raw(argv: tuple[str, ...], status: int,
+                                                              monkeypatch: pytest.MonkeyPatch,
+                                                              capsys: pytest.CaptureFixture[str]) -> None:
+    """Whichever way an API error reaches the user (a command's own handler, or the last-resort handler after
+    parallel work failed), the server's message passes printable(): no ESC, BEL or C1 byte is printed."""
+
+    def fake_session(args: object) -> session_module.Session:
+        async def no_wait(seconds: float) -> None:
+            return None
+
+        client = SuperSimClient(BasicAuth("AC" + "0" * 32, "token"), base_url="http://127.0.0.1",
+                                transport=Hostile(status), retry=RetryPolicy(attempts=1, sleep=no_wait))
+        return session_module.Session(client, "AC" + "0" * 32, False)
+
+    monkeypatch.setattr(session_module, "open_session", fake_session)
+    code = cli.main(list(argv))
+    out, err = capsys.readouterr()
+    assert code == 1, err
+    assert "bad" in err and "Traceback" not in err
+    assert not any(ch in out + err for ch in "\x1b\x07\x9b"), repr(err)
