@@ -209,3 +209,18 @@ def test_server_text_in_errors_never_reaches_the_terminal_raw(argv: tuple[str, .
     assert code == 1, err
     assert "bad" in err and "Traceback" not in err
     assert not any(ch in out + err for ch in "\x1b\x07\x9b"), repr(err)
+
+
+def test_a_keymap_value_that_is_not_keys_is_reported_and_falls_back(tmp_path: Path) -> None:
+    """`"f5,"` (an empty key in the list) and a value carrying an escape sequence are not keys: each is reported
+    with the file and key and falls back to its default; a good entry beside them is kept."""
+    from supersim_tui.settings import load_settings
+
+    path = tmp_path / "settings.toml"
+    path.write_text('[keymap]\n"tab.sims" = "s"\n"app.refresh" = "f5,"\n"app.help" = "\\u001b[31m"\n'
+                    '"app.catalog" = "ctrl+k, f2"\n')
+    settings = load_settings(path)
+    assert settings.keymap == {"tab.sims": "s", "app.catalog": "ctrl+k, f2"}
+    problems = "\n".join(settings.problems)
+    assert "keymap.app.refresh" in problems and "keymap.app.help" in problems and str(path) in problems
+    assert "\x1b" not in problems
