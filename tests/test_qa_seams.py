@@ -224,3 +224,32 @@ def test_a_keymap_value_that_is_not_keys_is_reported_and_falls_back(tmp_path: Pa
     problems = "\n".join(settings.problems)
     assert "keymap.app.refresh" in problems and "keymap.app.help" in problems and str(path) in problems
     assert "\x1b" not in problems
+
+
+def test_a_run_in_progress_is_listed_as_running_not_interrupted() -> None:
+    """While a live process holds the account's lock for a run, `sims runs` shows it as running (with the pid),
+    and it is not picked as "the newest unfinished run" to resume or offered by the app as interrupted; once
+    the lock is released (the process ended), the same journal reads as interrupted again."""
+    import os
+
+    from supersim_tui.ops.journal import AccountLock, find_run, list_runs, runs_dir
+
+    runs_dir().mkdir(parents=True, exist_ok=True)
+    records = [{"type": "run", "run_id": "run-live", "created": "2026-12-01T10:00:00+00:00", "kind": "set-status",
+                "change": {"status": "inactive"}, "base_url": "http://127.0.0.1", "identity": "AC1", "count": 1},
+               {"type": "item", "key": "HS" + "1" * 32, "iccid": "8988307000068772277" + "5", "label": "x",
+                "status": "active", "fleet_sid": None, "action": "send", "reason": ""},
+               {"type": "planned", "count": 1}]
+    (runs_dir() / "run-live.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records))
+    lock = AccountLock("http://127.0.0.1", "AC1")
+    lock.acquire("run-live")
+    try:
+        (state,) = list_runs()
+        assert state.describe() == f"running (pid {os.getpid()})"
+        assert find_run(None) is None
+    finally:
+        lock.release()
+    (state,) = list_runs()
+    assert state.describe() == "interrupted"
+    found = find_run(None)
+    assert found is not None and found[1].run_id == "run-live"

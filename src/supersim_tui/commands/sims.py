@@ -331,6 +331,9 @@ async def resume(session: Session, args: argparse.Namespace) -> int:
             for state in list_runs():
                 if state.error is not None:
                     note(f"supersim-tui: passed over an unreadable journal: {state.error}")
+                elif state.running_pid is not None and state.remaining:
+                    note(f"supersim-tui: run {state.run_id} is running right now (pid {state.running_pid}); "
+                         "it finishes on its own")
         raise UsageError(f"no run {args.run_id!r} to resume" if args.run_id else "no unfinished run to resume")
     journal, state = found
     header = state.header
