@@ -253,3 +253,27 @@ def test_a_run_in_progress_is_listed_as_running_not_interrupted() -> None:
     assert state.describe() == "interrupted"
     found = find_run(None)
     assert found is not None and found[1].run_id == "run-live"
+
+
+def test_resume_without_a_run_id_finishes_this_accounts_run(run: Run, simulator: Simulator) -> None:
+    """With a newer interrupted run of another API (another profile, another simulator) in the runs folder,
+    `sims resume` with no run id finishes the newest run made against this one, instead of refusing."""
+    from supersim_tui.ops.journal import runs_dir
+
+    sim = next(s for s in simulator.state.sims.values() if s.status == "active")
+
+    def journal(run_id: str, base_url: str) -> None:
+        records = [{"type": "run", "run_id": run_id, "created": "2026-12-01T10:00:00+00:00", "kind": "set-status",
+                    "change": {"status": "inactive"}, "base_url": base_url, "count": 1},
+                   {"type": "item", "key": sim.sid, "iccid": sim.iccid, "label": sim.iccid, "status": "active",
+                    "fleet_sid": sim.fleet_sid, "action": "send", "reason": ""},
+                   {"type": "planned", "count": 1}]
+        (runs_dir() / f"{run_id}.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records))
+
+    runs_dir().mkdir(parents=True, exist_ok=True)
+    journal("20261201-100000-aaaaaa", "http://127.0.0.1")
+    journal("20261201-110000-bbbbbb", "http://127.0.0.1:9999")  # newer, another API
+    code, _, err = run("sims", "resume")
+    assert code == 0, err
+    assert "20261201-100000-aaaaaa" in err
+    assert simulator.state.sims[sim.sid].status == "inactive"

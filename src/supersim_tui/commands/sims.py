@@ -320,7 +320,8 @@ async def resume(session: Session, args: argparse.Namespace) -> int:
         except ValueError as error:
             raise UsageError(str(error)) from None
     try:
-        found = find_run(args.run_id)
+        # without a run id: the newest unfinished run made against this API (another profile's is not ours)
+        found = find_run(args.run_id, base_url=None if args.run_id else session.client.base_url)
     except JournalError as error:
         note(f"supersim-tui: {error}.\nNothing was sent: resume stops rather than skip an item it cannot read. "
              "Repair or remove that line (each line is one JSON record), or run the change again: SIMs already "
