@@ -277,3 +277,14 @@ def test_resume_without_a_run_id_finishes_this_accounts_run(run: Run, simulator:
     assert code == 0, err
     assert "20261201-100000-aaaaaa" in err
     assert simulator.state.sims[sim.sid].status == "inactive"
+
+
+@pytest.mark.parametrize("argv", [("sims", "list", "--fleet", "eu-tracker"),
+                                  ("sims", "set-status", "inactive", "--fleet", "eu-tracker", "--from-status", "active",
+                                   "--dry-run")])
+def test_a_fleet_selector_naming_no_fleet_says_so(run: Run, argv: tuple[str, ...]) -> None:
+    """A typo in --fleet is not an empty listing (exit 0) or "the selection matches no SIMs": the message
+    names the fleet that does not exist, exit 2."""
+    code, out, err = run(*argv)
+    assert code == 2, (out, err)
+    assert "no fleet 'eu-tracker' in this account" in err

@@ -43,7 +43,10 @@ INPUT_FILE_MAX = 64 * 1024 * 1024  # an ICCID list or CSV: over a million SIMs f
 # ------------------------------------------------------------------- reading
 async def list_sims(client: SuperSimClient, args: argparse.Namespace) -> int:
     iccid = _iccid_arg(args.iccid) if args.iccid is not None else None
-    fleet_names = {f.sid: f.unique_name or f.sid for f in await client.list_fleets().collect()}
+    fleets = await client.list_fleets().collect()
+    fleet_names = {f.sid: f.unique_name or f.sid for f in fleets}
+    if args.fleet is not None and not any(args.fleet in (f.sid, f.unique_name) for f in fleets):
+        raise UsageError(f"no fleet {args.fleet!r} in this account")  # not an empty listing
     pager = client.list_sims(status=args.status, fleet=args.fleet, iccid=iccid, page_size=1000)
     count = 0
     writer = csv_writer() if args.csv else None
@@ -174,6 +177,11 @@ async def _select(client: SuperSimClient, args: argparse.Namespace) -> Selection
     if named:
         return await select_named(client, named)
     if filtered:
+        if args.fleet is not None:  # a typo is "no fleet X", not "the selection matches no SIMs"
+            try:
+                await client.fetch_fleet(args.fleet)
+            except NotFoundError:
+                raise UsageError(f"no fleet {args.fleet!r} in this account") from None
         return await select_filtered(client, fleet=args.fleet, status=args.from_status)
     raise UsageError("say which SIMs: ICCIDs, --iccid-file FILE, or --fleet F and/or --from-status S")
 
