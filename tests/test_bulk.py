@@ -16,7 +16,7 @@ from supersim_tui.api import SuperSimClient
 from supersim_tui.ops.bulk import (
     DONE,
     INVALID,
-    NOT_RUN,
+    NOT_SENT,
     SKIPPED,
     BulkRunner,
     Change,
@@ -114,7 +114,7 @@ async def test_cancel_then_resume_finishes_without_repeats(make_simulator: Calla
     runner.on_progress = cancel_half_way
     first = await runner.run(plan, "run-c")
     assert first.cancelled
-    not_run = [o for o in first.outcomes if o.outcome == NOT_RUN]
+    not_run = [o for o in first.outcomes if o.outcome == NOT_SENT]
     assert 0 < len(not_run) < 200
     assert all(sim.state.sims[o.key].status == "new" for o in not_run)
     state = read_state(journal)

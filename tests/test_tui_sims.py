@@ -13,7 +13,7 @@ from rich.console import Console
 from textual.pilot import Pilot
 from textual.widgets import Input, OptionList
 
-from supersim_tui.ops.bulk import DONE, FAILED, INVALID, NOT_RUN, SKIPPED, BulkRunner, Change, Progress, plan_change
+from supersim_tui.ops.bulk import DONE, FAILED, INVALID, NOT_SENT, SKIPPED, BulkRunner, Change, Progress, plan_change
 from supersim_tui.ops.journal import Journal, find_run, new_run_id
 from supersim_tui.simulator import Simulator
 from supersim_tui.tui.app import SuperSimApp
@@ -119,7 +119,7 @@ async def test_bulk_activate_200_cancel_half_way_then_retry_failed_after_faults(
         result = screen.result
         assert result is not None and result.cancelled
         outcomes = {o.key: o for o in result.outcomes}
-        not_run = {k for k, o in outcomes.items() if o.outcome == NOT_RUN}
+        not_run = {k for k, o in outcomes.items() if o.outcome == NOT_SENT}
         done = {k for k, o in outcomes.items() if o.outcome == DONE}
         assert not_run and done and done | not_run == can, {(outcomes[k].outcome, outcomes[k].error)
                                                              for k in can - done - not_run}
@@ -292,7 +292,7 @@ async def test_an_interrupted_run_is_offered_for_resume_at_start(make_simulator:
     runner.on_progress = lambda p: runner.cancel() if posts() >= 2 else None
     first = await runner.run(plan, run_id)
     journal.close()
-    assert first.cancelled and first.count(NOT_RUN) > 0
+    assert first.cancelled and first.count(NOT_SENT) > 0
     sent_before = posts()
     assert find_run(None, base_url=client.base_url, include_stopped=False) is None  # Esc: not offered
     lines = journal.path.read_text().splitlines(keepends=True)
@@ -303,16 +303,16 @@ async def test_an_interrupted_run_is_offered_for_resume_at_start(make_simulator:
     async with app.run_test(size=(120, 36)) as pilot:
         await until(pilot, lambda: isinstance(app.screen, Confirm))
         text = confirm_text(app)
-        assert run_id in text and f"{first.count(NOT_RUN)} of {len(sims)} SIMs left" in text
+        assert run_id in text and f"{first.count(NOT_SENT)} of {len(sims)} SIMs left" in text
         offer = app.screen
         await pilot.press("y")  # the SIMs left are read now and the plan asked for, like a new run
         await until(pilot, lambda: isinstance(app.screen, Confirm) and app.screen is not offer)
-        assert f"{first.count(NOT_RUN)} will be changed" in confirm_text(app)
+        assert f"{first.count(NOT_SENT)} will be changed" in confirm_text(app)
         await pilot.press("y")
         screen = await finished_run(pilot)
         assert screen.result is not None and screen.result.ok
     assert all(sim.state.sims[s.sid].status == "active" for s in sims)
-    assert posts() - sent_before == first.count(NOT_RUN)
+    assert posts() - sent_before == first.count(NOT_SENT)
 
 
 # ------------------------------------------------------------------ pictures

@@ -93,6 +93,27 @@ def _iccid_or_sid(text: str) -> str:
     return _iccid(text)
 
 
+SETTABLE_STATUSES = ("ready", "active", "inactive")
+
+
+def _iccid_sid_or_status(text: str) -> str:
+    """``sims set-status`` positionals: the target status, or an ICCID or SIM SID."""
+    return text if text in SETTABLE_STATUSES else _iccid_or_sid(text)
+
+
+def _status_from_refs(args: argparse.Namespace) -> None:
+    """Pick the one status word out of ``set-status``'s positionals (first or last, as the user wrote it)."""
+    statuses = [ref for ref in args.refs if ref in SETTABLE_STATUSES]
+    if len(statuses) != 1:
+        sub = "give the status once: ready, active or inactive" if not statuses else \
+            f"give one status, not {len(statuses)} ({', '.join(statuses)})"
+        print(f"usage: supersim-tui sims set-status [options] STATUS [ICCID ...]\n"
+              f"supersim-tui sims set-status: error: argument STATUS: {sub}", file=sys.stderr)
+        raise SystemExit(EXIT_USAGE)
+    args.status = statuses[0]
+    args.refs = [ref for ref in args.refs if ref not in SETTABLE_STATUSES]
+
+
 def _text(what: str, limit: int = 256) -> Callable[[str], str]:
     """A value that must not be empty (an empty selector never means "everything" or "the default")."""
     def check(text: str) -> str:
@@ -150,11 +171,12 @@ def _pattern(text: str) -> str:
 
 
 def _run_id(text: str) -> str:
-    import re
+    """The journal's one run-id rule (``ops.journal.check_run_id``), applied while parsing."""
+    from .ops.journal import RUN_ID
 
-    if not re.fullmatch(r"[0-9A-Za-z][0-9A-Za-z._-]{0,63}", text):
-        raise argparse.ArgumentTypeError("expected a run id as `supersim-tui sims runs` lists them, "
-                                         "e.g. 20260101-120000-a1b2c3")
+    if not RUN_ID.fullmatch(text):
+        raise argparse.ArgumentTypeError("expected a run id as `supersim-tui sims runs` lists them (letters, digits, "
+                                         "'-' and '_'), e.g. 20260101-120000-a1b2c3")
     return text
 
 
@@ -329,7 +351,15 @@ def build_parser() -> argparse.ArgumentParser:
 
     def bulk(name: str, help_text: str) -> argparse.ArgumentParser:
         cmd = sims.add_parser(name, parents=[common], help=help_text)
-        cmd.add_argument("refs", nargs="*", metavar="ICCID", type=_iccid_or_sid, help="ICCIDs or SIM SIDs")
+        if name == "set-status":
+            # STATUS ICCID... as documented (ICCID... STATUS is accepted too): one positional list, the status
+            # picked out of it in _main, because argparse would give the first word to the ICCIDs.
+            cmd.usage = ("%(prog)s [options] STATUS [ICCID ...]\n       (ICCID... | --iccid-file FILE | "
+                         "--fleet F --from-status S)")
+            cmd.add_argument("refs", nargs="+", metavar="STATUS", type=_iccid_sid_or_status,
+                             help="ready, active or inactive, then the ICCIDs or SIM SIDs (if any)")
+        else:
+            cmd.add_argument("refs", nargs="*", metavar="ICCID", type=_iccid_or_sid, help="ICCIDs or SIM SIDs")
         cmd.add_argument("--iccid-file", type=_text("the file name", 4096),
                          help="a file with one ICCID or SID per line")
         cmd.add_argument("--fleet", type=_ref("fleet"), help="select the SIMs in this fleet")
@@ -343,8 +373,6 @@ def build_parser() -> argparse.ArgumentParser:
         return cmd
 
     set_status = bulk("set-status", "set the status of many SIMs (follows scheduled updates to the end)")
-    set_status.add_argument("status", choices=("ready", "active", "inactive"), metavar="STATUS",
-                            help="ready, active or inactive")
     set_status.add_argument("--into-fleet", type=_ref("fleet"),
                             help="assign this fleet in the same request (needed to activate SIMs that have none)")
     activate = bulk("activate", "shortcut for set-status active")
@@ -469,6 +497,11 @@ def _main(argv: Sequence[str] | None = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as done:  # argparse has printed the usage error (or --help / --version)
         return done.code if isinstance(done.code, int) else EXIT_USAGE
+    if (getattr(args, "command", None), getattr(args, "action", None)) == ("sims", "set-status"):
+        try:
+            _status_from_refs(args)
+        except SystemExit as done:
+            return done.code if isinstance(done.code, int) else EXIT_USAGE
     for name, value in (("demo", False), ("profile", None), ("base_url", None), ("sims", 300), ("seed", 1),
                         ("latency_ms", 0), ("read_only", False)):
         if not hasattr(args, name):

@@ -101,13 +101,20 @@ def load_settings(path: Path | None = None) -> Settings:
             bad("keymap", 'a table of binding id = "keys", e.g. "tab.sims" = "s"')
         else:
             for binding, keys in keymap.items():  # each binding on its own: one bad value spoils no other
-                if isinstance(keys, str) and keys.strip() and len(keys) <= 200:
+                if isinstance(keys, str) and len(keys) <= 200 and _keys_ok(keys):
                     settings.keymap[binding] = keys
                 else:
                     shown = repr(keys) if len(repr(keys)) <= 40 else repr(keys)[:39] + "…"
                     settings.problems.append(f"{path}: keymap.{_shown(binding)} = {shown} is invalid: expected "
                                              'keys such as "f5" or "ctrl+r"; using the default')
     return settings
+
+
+def _keys_ok(keys: str) -> bool:
+    """A comma-separated list of key names (``f5``, ``ctrl+r``, ``?``): none empty, no spaces or control
+    characters inside one."""
+    parts = [part.strip() for part in keys.split(",")]
+    return all(part and re.fullmatch(r"[^\x00-\x20\x7f-\x9f]+", part) for part in parts)
 
 
 def _shown(key: str) -> str:

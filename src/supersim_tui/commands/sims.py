@@ -45,7 +45,10 @@ INPUT_FILE_MAX = 64 * 1024 * 1024  # an ICCID list or CSV: over a million SIMs f
 # ------------------------------------------------------------------- reading
 async def list_sims(client: SuperSimClient, args: argparse.Namespace) -> int:
     iccid = _iccid_arg(args.iccid) if args.iccid is not None else None
-    fleet_names = {f.sid: f.unique_name or f.sid for f in await client.list_fleets().collect()}
+    fleets = await client.list_fleets().collect()
+    fleet_names = {f.sid: f.unique_name or f.sid for f in fleets}
+    if args.fleet is not None and not any(args.fleet in (f.sid, f.unique_name) for f in fleets):
+        raise UsageError(f"no fleet {args.fleet!r} in this account")  # not an empty listing
     pager = client.list_sims(status=args.status, fleet=args.fleet, iccid=iccid, page_size=1000)
     count = 0
     writer = csv_writer() if args.csv else None
@@ -179,6 +182,11 @@ async def _select(client: SuperSimClient, args: argparse.Namespace) -> Selection
     if named:
         return await select_named(client, named)
     if filtered:
+        if args.fleet is not None:  # a typo is "no fleet X", not "the selection matches no SIMs"
+            try:
+                await client.fetch_fleet(args.fleet)
+            except NotFoundError:
+                raise UsageError(f"no fleet {args.fleet!r} in this account") from None
         return await select_filtered(client, fleet=args.fleet, status=args.from_status)
     raise UsageError("say which SIMs: ICCIDs, --iccid-file FILE, or --fleet F and/or --from-status S")
 
@@ -339,7 +347,8 @@ async def resume(session: Session, args: argparse.Namespace) -> int:
         except ValueError as error:
             raise UsageError(str(error)) from None
     try:
-        found = find_run(args.run_id)
+        # without a run id: the newest unfinished run made against this API (another profile's is not ours)
+        found = find_run(args.run_id, base_url=None if args.run_id else session.client.base_url)
     except JournalError as error:
         note(f"supersim-tui: {error}.\nNothing was sent: resume stops rather than skip an item it cannot read. "
              "Repair or remove that line (each line is one JSON record), or run the change again: SIMs already "
@@ -350,6 +359,9 @@ async def resume(session: Session, args: argparse.Namespace) -> int:
             for state in list_runs():
                 if state.error is not None:
                     note(f"supersim-tui: passed over an unreadable journal: {state.error}")
+                elif state.running_pid is not None and state.remaining:
+                    note(f"supersim-tui: run {state.run_id} is running right now (pid {state.running_pid}); "
+                         "it finishes on its own")
         raise UsageError(f"no run {args.run_id!r} to resume" if args.run_id else "no unfinished run to resume")
     journal, state = found
     header = state.header

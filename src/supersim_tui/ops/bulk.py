@@ -45,9 +45,9 @@ DONE = "done"  # the SIM is in the requested state
 SKIPPED = "skipped"  # already there: nothing sent
 INVALID = "invalid"  # cannot take the change (planned, never sent)
 FAILED = "failed"  # the API refused or kept failing
-NOT_RUN = "not-sent"  # never sent: the run stopped first (older journals wrote "not-run")
+NOT_SENT = "not-sent"  # never sent: the run stopped first (older journals wrote "not-run")
 UNCONFIRMED = "unconfirmed"  # accepted by the API, still scheduled when following stopped
-OUTCOMES = (DONE, SKIPPED, INVALID, FAILED, NOT_RUN, UNCONFIRMED)
+OUTCOMES = (DONE, SKIPPED, INVALID, FAILED, NOT_SENT, UNCONFIRMED)
 # The one vocabulary: these words (and these explanations) in the plan, the live progress, the results,
 # the CLI, JSON and CSV alike.
 OUTCOME_MEANING = {
@@ -55,7 +55,7 @@ OUTCOME_MEANING = {
     SKIPPED: "already there, nothing sent",
     INVALID: "cannot take the change, not sent",
     FAILED: "the API refused or kept failing",
-    NOT_RUN: "never sent: the run stopped first",
+    NOT_SENT: "never sent: the run stopped first",
     UNCONFIRMED: "sent and accepted; still scheduled when following stopped",
 }
 
@@ -328,6 +328,10 @@ class PlanIncompleteError(SuperSimError):
 
 
 AUTH_ERRORS = (AuthenticationError, PermissionDeniedError)
+# Items (or follow-up reads) in a row that could not connect at all, each after its own retries, before a run
+# stops sending: the API is down or unreachable, and trying every remaining SIM in turn would only take minutes
+# to fail each one. The rest is not-sent and the run is resumable.
+UNREACHABLE_AFTER = 3
 
 
 def _retryable(error: SuperSimError) -> bool:
@@ -359,6 +363,7 @@ class BulkRunner:
         self._sent_count = 0
         self._resume_counts: ResumeCounts | None = None
         self.interrupted: str | None = None  # set when the run stopped itself (credentials refused)
+        self._connect_failures = 0  # in a row; see UNREACHABLE_AFTER
 
     # --------------------------------------------------------------- control
     def cancel(self) -> None:
@@ -494,7 +499,7 @@ class BulkRunner:
             reason = self._not_sent_reason()
             while not queue.empty():
                 item = queue.get_nowait()
-                self._finish(ItemOutcome(item.key, item.iccid, item.label, NOT_RUN, item.status, item.fleet_sid,
+                self._finish(ItemOutcome(item.key, item.iccid, item.label, NOT_SENT, item.status, item.fleet_sid,
                                          reason, retryable=True), journal=False)
         finally:
             self.client.throttle_listeners.remove(self.limiter.throttle)
@@ -526,6 +531,17 @@ class BulkRunner:
                                 "(supersim-tui login), then resume the run")
         self._cancelled = True
 
+    def _connect_failed(self, error: SuperSimError | None) -> None:
+        """Count connection failures in a row (``None``: a request got through); stop when the API is gone."""
+        if not isinstance(error, ConnectFailedError):
+            self._connect_failures = 0
+            return
+        self._connect_failures += 1
+        if self._connect_failures >= UNREACHABLE_AFTER and self.interrupted is None:
+            self.interrupted = (f"the API could not be reached ({error}); check the connection and the base URL, "
+                                "then resume the run")
+            self._cancelled = True
+
     # ----------------------------------------------------------------- items
     async def _worker(self, queue: asyncio.Queue[PlannedItem]) -> None:
         while not self._cancelled:
@@ -545,12 +561,15 @@ class BulkRunner:
                 await self._send(item)
             except AUTH_ERRORS as error:
                 self._stop_for_credentials(error)
-                self._finish(ItemOutcome(item.key, item.iccid, item.label, NOT_RUN, item.status, item.fleet_sid,
+                self._finish(ItemOutcome(item.key, item.iccid, item.label, NOT_SENT, item.status, item.fleet_sid,
                                          f"refused: {self.interrupted}", error.code, True), journal=False)
             except SuperSimError as error:
                 success = not isinstance(error, RateLimitedError)
                 self._finish(ItemOutcome(item.key, item.iccid, item.label, FAILED, item.status, item.fleet_sid,
                                          _message(error), error.code, _retryable(error)))
+                self._connect_failed(error)
+            else:
+                self._connect_failed(None)
             finally:
                 self._progress.in_flight -= 1
                 await self.limiter.release(success)
@@ -624,7 +643,8 @@ class BulkRunner:
             except AUTH_ERRORS as error:
                 self._stop_for_credentials(error)
                 return
-            except SuperSimError:
+            except SuperSimError as error:
+                self._connect_failed(error)
                 return  # try again next round
             settled = [key for key in candidates if key not in still]
         self._progress.waiting = len(self._pending) - len(settled)
@@ -639,8 +659,8 @@ class BulkRunner:
             await asyncio.gather(*(self._fetch_into(key, finals, gate) for key in settled if key not in finals))
         except AUTH_ERRORS as error:
             self._stop_for_credentials(error)
-        except SuperSimError:
-            pass  # whatever was read counts; the rest next round
+        except SuperSimError as error:
+            self._connect_failed(error)  # whatever was read counts; the rest next round
         for key, sim in finals.items():
             if sim.status == SimStatus.SCHEDULED:
                 continue  # scheduled again (or still): keep following
@@ -690,7 +710,7 @@ class BulkRunner:
             self._progress.invalid += 1
         elif outcome.outcome == FAILED:
             self._progress.failed += 1
-        elif outcome.outcome == NOT_RUN:
+        elif outcome.outcome == NOT_SENT:
             self._progress.not_sent += 1
         elif outcome.outcome == UNCONFIRMED:
             self._progress.unconfirmed += 1

@@ -275,6 +275,7 @@ class JournalState:
     stopped: bool = False  # stopped on purpose (Esc, Ctrl+C)
     interrupted: str | None = None  # why the run stopped itself (e.g. credentials refused)
     error: JournalError | None = None  # set by list_runs for a journal it could not read
+    running_pid: int | None = None  # set by list_runs while a live process holds the account lock for this run
 
     @property
     def run_id(self) -> str:
@@ -327,6 +328,8 @@ class JournalState:
             return "plan incomplete"
         if not self.remaining:
             return "finished"
+        if self.running_pid is not None:
+            return f"running (pid {self.running_pid})"
         if self.stopped:
             return "stopped"
         if self.interrupted:
@@ -389,7 +392,32 @@ def list_runs(directory: Path | None = None) -> list[JournalState]:
             state = JournalState(header={"run_id": path.stem}, path=path, error=error)
         if state is not None:
             states.append(state)
+    running = _running_runs(folder)
+    for state in states:
+        state.running_pid = running.get(state.run_id)
     return states
+
+
+def _running_runs(folder: Path) -> dict[str, int]:
+    """run id -> pid for each account lock whose holder is alive (read only: never takes the lock, so a run
+    starting at the same moment is not refused because of it)."""
+    running = {}
+    for path in folder.glob("account-*.lock"):
+        try:
+            info = json.loads(path.read_text(encoding="utf-8")[:4096])
+            run_id, pid = str(info["run_id"]), int(info["pid"])
+            if pid <= 0:
+                continue
+        except (OSError, ValueError, TypeError, KeyError):
+            continue  # released (emptied), or not ours to read
+        try:
+            os.kill(pid, 0)
+        except PermissionError:
+            pass  # alive, another user's
+        except (OSError, OverflowError):
+            continue  # dead: its lock is stale
+        running[run_id] = pid
+    return running
 
 
 def find_run(run_id: str | None, directory: Path | None = None, *, base_url: str | None = None,
@@ -411,6 +439,8 @@ def find_run(run_id: str | None, directory: Path | None = None, *, base_url: str
         if kinds is not None and state.header.get("kind") not in kinds:
             continue
         if state.stopped and not include_stopped:
+            continue
+        if state.running_pid is not None:  # another live process is running it right now
             continue
         if state.plan_problem is not None or (not state.finished and state.remaining):
             return Journal(state.path), state

@@ -15,13 +15,14 @@ import time
 from collections.abc import Awaitable, Callable, Collection
 from dataclasses import asdict, dataclass
 
-from ..api import AlreadyRegisteredError, Sim, SuperSimClient, SuperSimError
+from ..api import AlreadyRegisteredError, ConnectFailedError, Sim, SuperSimClient, SuperSimError
 from ..iccid import iccid_problem, normalize, registration_code_problem
 from .bulk import (
     AUTH_ERRORS,
     DONE,
     FAILED,
-    NOT_RUN,
+    NOT_SENT,
+    UNREACHABLE_AFTER,
     ItemOutcome,
     PlanIncompleteError,
     Progress,
@@ -203,6 +204,7 @@ class RegistrationRunner:
         self._claimed = self._found = 0
         self._fleet_sids: dict[str, str] = {}
         self.interrupted: str | None = None
+        self._connect_failures = 0  # rows in a row that could not connect; see UNREACHABLE_AFTER
 
     def cancel(self) -> None:
         self._cancelled = True
@@ -250,7 +252,7 @@ class RegistrationRunner:
         reason = f"not sent: {self.interrupted}" if self.interrupted else "cancelled before it was sent"
         while not queue.empty():
             row = queue.get_nowait()
-            self._outcomes[row.key] = ItemOutcome(row.key, row.iccid, row.unique_name or row.iccid, NOT_RUN,
+            self._outcomes[row.key] = ItemOutcome(row.key, row.iccid, row.unique_name or row.iccid, NOT_SENT,
                                                   error=reason, retryable=True)
         if self.journal is not None:
             if self.interrupted:
@@ -285,10 +287,11 @@ class RegistrationRunner:
                 await self.limiter.release()
             self._outcomes[row.key] = outcome
             if outcome.outcome == DONE:
+                self._connect_failures = 0
                 self._progress.done += 1
             else:
                 self._progress.failed += 1
-            if self.journal is not None and outcome.outcome != NOT_RUN:
+            if self.journal is not None and outcome.outcome != NOT_SENT:
                 self.journal.write({"type": "done", **outcome.to_json()})
             if self.on_outcome is not None:
                 maybe = self.on_outcome(outcome)
@@ -327,9 +330,15 @@ class RegistrationRunner:
                 self.interrupted = (f"the credentials were refused ({error.status or 'HTTP 401/403'}); log in "
                                     "again (supersim-tui login), then resume the run")
             self._cancelled = True
-            return ItemOutcome(row.key, row.iccid, label, NOT_RUN, error=f"refused: {self.interrupted}",
+            return ItemOutcome(row.key, row.iccid, label, NOT_SENT, error=f"refused: {self.interrupted}",
                                code=error.code, retryable=True)
         except SuperSimError as error:
+            if isinstance(error, ConnectFailedError):  # the API is gone: stop, like a bulk run (UNREACHABLE_AFTER)
+                self._connect_failures += 1
+                if self._connect_failures >= UNREACHABLE_AFTER and self.interrupted is None:
+                    self.interrupted = (f"the API could not be reached ({error}); check the connection and the "
+                                        "base URL, then resume the run")
+                    self._cancelled = True
             return ItemOutcome(row.key, row.iccid, label, FAILED, error=_message(error), code=error.code,
                                retryable=_retryable(error))
 

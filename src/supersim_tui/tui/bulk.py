@@ -30,7 +30,7 @@ from ..ops.bulk import (
     DONE,
     FAILED,
     INVALID,
-    NOT_RUN,
+    NOT_SENT,
     OUTCOME_MEANING,
     SKIPPED,
     UNCONFIRMED,
@@ -53,16 +53,16 @@ from .footer import KeysFooter
 from .format import plain, printable, status_text
 
 RESULT_ROWS = 1000  # the results table shows the first this many (problems first); the CSV has all
-RETRY_OUTCOMES = (FAILED, NOT_RUN, UNCONFIRMED)
+RETRY_OUTCOMES = (FAILED, NOT_SENT, UNCONFIRMED)
 OUTCOME_STYLE: dict[str, tuple[str, str]] = {
     DONE: ("✓", "green"),
     SKIPPED: ("–", "dim"),
     INVALID: ("⊘", "yellow"),
     FAILED: ("✕", "bold red"),
-    NOT_RUN: ("…", "dim"),
+    NOT_SENT: ("…", "dim"),
     UNCONFIRMED: ("?", "magenta"),
 }
-OUTCOME_ORDER = (FAILED, UNCONFIRMED, NOT_RUN, INVALID, DONE, SKIPPED)
+OUTCOME_ORDER = (FAILED, UNCONFIRMED, NOT_SENT, INVALID, DONE, SKIPPED)
 
 
 def outcome_text(outcome: str) -> Text:
@@ -378,7 +378,7 @@ class BulkRunScreen(ReportsFailures, Screen[RunResult | None]):
         if progress.invalid:
             parts += [("  invalid ", "dim"), f"{progress.invalid:,}"]
         if self.result is not None:  # after the run: what never got a final outcome, in the results' words
-            parts += [(f"  {NOT_RUN} ", "dim"), (f"{progress.not_sent:,}", "bold" if progress.not_sent else ""),
+            parts += [(f"  {NOT_SENT} ", "dim"), (f"{progress.not_sent:,}", "bold" if progress.not_sent else ""),
                       (f"  {UNCONFIRMED} ", "dim"), f"{progress.unconfirmed:,}"]
         else:
             parts += [("  remaining ", "dim"), (f"{progress.remaining:,}", "bold")]

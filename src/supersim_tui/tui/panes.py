@@ -25,7 +25,7 @@ from textual.widgets import DataTable, Input, Select, Static
 from ..api import Fleet, NapNetwork, NetworkAccessProfile, Pager, Sim
 from ..iccid import iccid_problem, normalize
 from .failures import ReportsFailures, Task, failure_text
-from .format import details_grid, megabytes, plain, stamp, status_text, when, yes_no
+from .format import details_grid, megabytes, plain, printable, stamp, status_text, when, yes_no
 
 SIM_PAGE_SIZE = 100
 LOAD_AHEAD_ROWS = 25
@@ -583,8 +583,8 @@ class SimsPane(Pane):
         self._problem = None
         self._show_count()
         if not self._sims:
-            self.detail.update(f"No SIMs match ({self.filter_label}): x clears the filters." if self.filter_label
-                               else "No SIMs in this account yet.")
+            self.detail.update(Text(f"No SIMs match ({printable(self.filter_label)}): x clears the filters."  # names
+                                    if self.filter_label else "No SIMs in this account yet."))  # are not markup
 
     def _show_count(self) -> None:
         """Marks, position and count: ``2 marked · 3 of 100+ SIMs``, or ``2■ 3/100+`` when narrow."""

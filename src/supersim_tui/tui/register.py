@@ -353,7 +353,7 @@ class CsvImportScreen(ModalScreen[list[Registration] | None]):
         try:
             text = await asyncio.to_thread(_read_text, raw)
         except FileProblem as error:
-            problem.update(f"File: {error}")
+            problem.update(Text(f"File: {error}"))  # a file name is not markup
             return
         names = {f.sid for f in self.fleets} | {f.unique_name for f in self.fleets if f.unique_name}
         rows, file_problems = check_registration_csv(text, fleets=names)
