@@ -76,29 +76,32 @@ async def test_code_is_normalised_and_a_failed_sim_can_be_tried_again_with_a_new
 
 
 async def test_a_taken_name_never_costs_the_registration_or_the_fleet() -> None:
-    """Two SIMs with a pattern that gives both the same name: both register and join the fleet; the second's
-    name problem is reported on its own (✕ in the Name column, the reason in its detail)."""
+    """Two SIMs registered with a pattern; the name the second gets is already used by another SIM of the
+    account: both register and join the fleet; the second's name problem is reported on its own (✕ in the
+    Name column, the reason in its detail)."""
     sim = demo_simulator()
     app = build_app(sim)
     (a, code_a), (b, code_b) = registrable_examples(sim.state, 2)
+    taken = f"spare-{b[-4:]}"
+    sim.state.update_sim(next(iter(sim.state.sims)), {"UniqueName": taken})
     lab = sim.state.find_fleet("lab-bench")
-    assert lab is not None
+    assert lab is not None and a[-4:] != b[-4:]
     async with app.run_test(size=(120, 30)) as pilot:
         screen = await open_register(pilot)
         screen.query_one("#fleet").value = lab.sid  # type: ignore[attr-defined]
-        screen.query_one("#pattern", Input).value = "spare"
+        screen.query_one("#pattern", Input).value = "spare-{last4}"
         screen.query_one("#iccid", Input).focus()
         await pilot.pause()
         await burst(pilot, app, f"{a}\r{code_a}\r{b}\r{code_b}\r")
         await settle(pilot, app.registrations, 2)
         entries = app.registrations.entries
         assert (entries[a].status, entries[b].status) == (REGISTERED, REGISTERED)
-        assert "name 'spare' not set" in entries[b].detail and "already exists" in entries[b].detail
+        assert f"name '{taken}' not set" in entries[b].detail and "already exists" in entries[b].detail
         table = screen.query_one("#register-list")
-        assert "✕ spare not set" in str(table.get_row(b))  # type: ignore[attr-defined]
+        assert f"✕ {taken} not set" in str(table.get_row(b))  # type: ignore[attr-defined]
     first, second = (sim.state.sims[sim.state.sims_by_iccid[i]] for i in (a, b))
-    assert (first.unique_name, first.fleet_sid) == ("spare", lab.sid)
-    assert (second.unique_name != "spare", second.fleet_sid) == (True, lab.sid)
+    assert (first.unique_name, first.fleet_sid) == (f"spare-{a[-4:]}", lab.sid)
+    assert (second.unique_name != taken, second.fleet_sid) == (True, lab.sid)
 
 
 async def test_n_continues_from_the_highest_number_the_pattern_used_in_the_account() -> None:
