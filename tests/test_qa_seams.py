@@ -116,7 +116,7 @@ def _outage_session(simulator: Simulator, outage: Outage, monkeypatch: pytest.Mo
 def test_an_api_that_goes_away_mid_registration_stops_it(simulator: Simulator, monkeypatch: pytest.MonkeyPatch,
                                                           capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     """register --csv of 20 SIMs, the server stops after 4 requests that change something: the run stops after a
-    few rows fail to connect, the rest is not-run, the message says how to resume; resume registers every SIM."""
+    few rows fail to connect, the rest is not-sent, the message says how to resume; resume registers every SIM."""
     outage = Outage(simulator, down_after_posts=4)
     _outage_session(simulator, outage, monkeypatch)
     rows = registrable_examples(simulator.state, 20)
@@ -126,7 +126,7 @@ def test_an_api_that_goes_away_mid_registration_stops_it(simulator: Simulator, m
     out, err = capsys.readouterr()
     report = json.loads(out)
     assert code == 1 and "Traceback" not in err
-    assert report["counts"].get("not-run", 0) >= 10, report["counts"]
+    assert report["counts"].get("not-sent", 0) >= 10, report["counts"]
     assert outage.tried_while_down <= 40, outage.tried_while_down  # 3 rows, each tried 5 times (+ look-ups)
     assert "could not be reached" in err and f"sims resume {report['run_id']}" in err
     outage.down, outage.down_after_posts = False, 10**9
@@ -140,7 +140,7 @@ def test_an_api_that_goes_away_mid_registration_stops_it(simulator: Simulator, m
 def test_an_api_that_goes_away_mid_run_stops_the_run(simulator: Simulator, monkeypatch: pytest.MonkeyPatch,
                                                       capsys: pytest.CaptureFixture[str]) -> None:
     """The server stops after 5 of 25 changes: the run stops after a few items fail to connect (it does not try
-    every remaining SIM in turn, which took 10 minutes for 289 SIMs), the rest is not-run, the message says the
+    every remaining SIM in turn, which took 10 minutes for 289 SIMs), the rest is not-sent, the message says the
     API cannot be reached and how to resume; once it is back, resume finishes the run, nothing sent twice."""
     simulator.config.settle_seconds = 0.0
     outage = Outage(simulator, down_after_posts=5)
@@ -161,7 +161,7 @@ def test_an_api_that_goes_away_mid_run_stops_the_run(simulator: Simulator, monke
     out, err = capsys.readouterr()
     report = json.loads(out)
     assert code == 1 and "Traceback" not in err
-    assert report["counts"].get("not-run", 0) >= 10, report["counts"]
+    assert report["counts"].get("not-sent", 0) >= 10, report["counts"]
     # 3 items (2 at a time) that could not connect, then one read each of the SIMs already accepted; 5 tries each
     assert outage.tried_while_down <= 45, outage.tried_while_down
     assert "could not be reached" in err and f"sims resume {report['run_id']}" in err
