@@ -429,3 +429,37 @@ async def test_fleet_counts_that_fail_stop_showing_progress() -> None:
         table = app.query_one("#fleets-table", DataTable)
         counts = [str(cell) for row in range(table.row_count) for cell in table.get_row_at(row)[5:]]
         assert "…" not in counts and "?" in counts, counts
+
+
+async def test_review_with_the_api_down_then_enter_says_nothing_was_applied() -> None:
+    """NAP catalog, stage a network, API stopped, a, then Enter at once: the review closes (Enter is on Cancel),
+    and the user is told in words that nothing was applied, why, and that the change is still staged with the
+    keys to apply or undo it; no notification claims success, and the catalog still shows the change staged."""
+    sim = demo_simulator()
+    nap = sim.state.find_nap("us-only")
+    assert nap is not None
+    before = list(nap.network_sids)
+    app, api = build(sim)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("2")
+        table = app.query_one("#naps-table", DataTable)
+        table.move_cursor(row=table.get_row_index(nap.sid))
+        await pilot.press("enter")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, CatalogScreen)
+        api.down = True
+        await pilot.press("space", "a")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmNapChanges)
+        app.clear_notifications()
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen is screen and len(screen.staged) == 1
+        said = notes(app)
+        assert any("Not applied" in n and "Could not connect" in n and "still staged" in n and "press a" in n
+                   for n in said), said
+        assert not any("applied to" in n for n in said), said
+        assert "staged: +" in shown(screen.query_one("#catalog-summary"))
+    assert nap.network_sids == before
