@@ -63,6 +63,16 @@ def test_status_counts_match_the_account(run: Run, simulator: Simulator) -> None
     assert code == 0 and "eu-trackers" in human and f"Total: {len(state.sims):,} SIMs" in human
 
 
+def test_sims_list_limit_zero_is_a_usage_error(run: Run, simulator: Simulator) -> None:
+    """README says --limit N stops after N SIMs: 0 (or less) is refused as bad usage (exit 2) naming the flag
+    and what it expects, and nothing is listed; --limit 1 lists exactly one SIM."""
+    code, out, err = run("sims", "list", "--limit", "0", "--json")
+    assert code == 2 and out == "", out
+    assert "--limit" in err and "1 or more" in err and "Traceback" not in err, err
+    code, out, _ = run("sims", "list", "--limit", "1", "--json")
+    assert code == 0 and len(json.loads(out)) == 1
+
+
 def test_listing_commands(run: Run, simulator: Simulator) -> None:
     """sims list (json, csv, filters), fleets/naps/networks lists show the account's records."""
     code, out, _ = run("sims", "list", "--status", "active", "--json")

@@ -549,3 +549,49 @@ async def test_failed_results_show_the_state_the_api_has_now() -> None:
         assert screen.result is not None
         (outcome,) = screen.result.outcomes
         assert outcome.outcome == "failed" and outcome.status == "active" == sim.state.sims[record.sid].status
+
+
+async def test_counts_agree_for_skipped_invalid_and_failed(tmp_path: Path) -> None:
+    """Activate three SIMs: one already active (skipped), one new without a fleet (invalid), one ready that the
+    API keeps refusing (failed). The plan, the results heading, the stats line and the CSV each give exactly
+    1 skipped, 1 invalid and 1 failed in those words; no count lands under another outcome's name."""
+    sim = demo_simulator(sims=200, settle_seconds=0)
+    records = list(sim.state.sims.values())
+    active = next(s for s in records if s.status == "active")
+    no_fleet = next(s for s in records if s.status == "new" and not s.fleet_sid)
+    ready = next(s for s in records if s.status == "ready" and s.fleet_sid)
+    app = make_app(sim, concurrency=1)
+    app.export_dir = tmp_path
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("3")
+        pane = app.query_one(SimsPane)
+        listed = {s.sid: s for s in await app.client.list_sims().collect()}
+        pane.set_marks({sid: listed[sid] for sid in (active.sid, no_fleet.sid, ready.sid)})
+        sim.force_faults(*["503"] * 10, method="POST", path_prefix=f"/v1/Sims/{ready.sid}")
+        await pilot.press("s")
+        await choose(pilot, "active")
+        plan = confirm_text(app)
+        assert "1 will be changed" in plan, plan
+        assert "1 skipped" in plan.replace("\n", " ") and "1 invalid" in plan.replace("\n", " "), plan
+        await pilot.press("y")
+        screen = await finished_run(pilot)
+        assert screen.result is not None
+        counts = Counter(o.outcome for o in screen.result.outcomes)
+        assert counts == Counter({"skipped": 1, "invalid": 1, "failed": 1}), counts
+        heading = plain(screen.query_one("#bulk-title").render())
+        stats = plain(screen.query_one("#bulk-stats").render())
+        for outcome in OUTCOMES:
+            n = counts.get(outcome, 0)
+            if n:
+                assert f"{n:,} {outcome}" in heading, (outcome, heading)
+            else:
+                assert f" {outcome}" not in heading, (outcome, heading)
+            if n or outcome in ("done", "failed", "skipped"):
+                assert f"{outcome} {n:,}" in stats, (outcome, stats)
+        await pilot.press("e")
+        await until(pilot, lambda: screen.exported is not None)
+        assert screen.exported is not None
+        rows = list(csv.DictReader(screen.exported.open(encoding="utf-8")))
+        assert Counter(r["outcome"] for r in rows) == counts
+    assert sim.state.sims[ready.sid].status == "ready" and sim.state.sims[no_fleet.sid].status == "new"

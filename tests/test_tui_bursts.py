@@ -122,9 +122,9 @@ async def test_catalog_slash_filter_enter_as_one_burst_sets_the_filter_and_opens
 
 
 async def test_sign_in_sid_tab_secret_enter_as_one_burst_never_shows_the_secret() -> None:
-    """SID⇥secret⏎⏎⏎ delivered at once: the SID goes into the Account SID field, the secret only into the
-    masked secret field (never into a visible one, never on screen), and the Enters (secret, profile, base
-    URL) submit them."""
+    """SID⇥secret⏎ delivered at once: the SID goes into the Account SID field, the secret only into the
+    masked secret field (never into a visible one, never on screen), and the one Enter in the secret field
+    submits them (the profile and base URL have defaults), sending them once."""
     from supersim_tui.tui.app import SuperSimApp
     from supersim_tui.tui.login import LoginScreen
 
@@ -139,7 +139,7 @@ async def test_sign_in_sid_tab_secret_enter_as_one_burst_never_shows_the_secret(
         assert isinstance(screen, LoginScreen)
         screen.query_one("#identity", Input).focus()
         await pilot.pause()
-        await burst(pilot, app, f"{sim.config.account_sid}{TAB}{secret}{ENTER * 3}")
+        await burst(pilot, app, f"{sim.config.account_sid}{TAB}{secret}{ENTER}")
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert screen.query_one("#identity", Input).value == sim.config.account_sid
@@ -148,8 +148,9 @@ async def test_sign_in_sid_tab_secret_enter_as_one_burst_never_shows_the_secret(
             if not field.password:
                 assert secret not in field.value and "wrong" not in field.value
         assert secret not in app.export_screenshot()
+        assert screen.query_one("#profile", Input).value == "default"
     tried = [r for r in sim.request_log if r.path.startswith("/v1/")]
-    assert tried, "the credentials were sent for checking"
+    assert len(tried) == 1, "the credentials were sent for checking, once"
 
 
 async def test_new_nap_named_filtered_picked_and_created_in_one_burst() -> None:

@@ -429,3 +429,75 @@ async def test_fleet_counts_that_fail_stop_showing_progress() -> None:
         table = app.query_one("#fleets-table", DataTable)
         counts = [str(cell) for row in range(table.row_count) for cell in table.get_row_at(row)[5:]]
         assert "…" not in counts and "?" in counts, counts
+
+
+async def test_review_with_the_api_down_then_enter_says_nothing_was_applied() -> None:
+    """NAP catalog, stage a network, API stopped, a, then Enter at once: the review closes (Enter is on Cancel),
+    and the user is told in words that nothing was applied, why, and that the change is still staged with the
+    keys to apply or undo it; no notification claims success, and the catalog still shows the change staged."""
+    sim = demo_simulator()
+    nap = sim.state.find_nap("us-only")
+    assert nap is not None
+    before = list(nap.network_sids)
+    app, api = build(sim)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("2")
+        table = app.query_one("#naps-table", DataTable)
+        table.move_cursor(row=table.get_row_index(nap.sid))
+        await pilot.press("enter")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, CatalogScreen)
+        api.down = True
+        await pilot.press("space", "a")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmNapChanges)
+        app.clear_notifications()
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen is screen and len(screen.staged) == 1
+        said = notes(app)
+        assert any("Not applied" in n and "Could not connect" in n and "still staged" in n and "press a" in n
+                   for n in said), said
+        assert not any("applied to" in n for n in said), said
+        assert "staged: +" in shown(screen.query_one("#catalog-summary"))
+    assert nap.network_sids == before
+
+
+@pytest.mark.parametrize("taken", [False, True])
+async def test_sim_rename_then_esc_at_once_still_reports_the_outcome(taken: bool) -> None:
+    """SIM detail → e → a name → Enter, then Esc at once (the request still in flight): leaving the screen does
+    not lose the rename. A free name is applied, said in a notification, and shown in the SIMs table; a name in
+    use is refused and the refusal is said with what to do."""
+    sim = demo_simulator(sims=60, settle_seconds=0, latency_ms=150)
+    first, second = list(sim.state.sims.values())[:2]
+    old = first.unique_name
+    new = (second.unique_name or "") if taken else "renamed-in-flight"
+    app, _ = build(sim)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("3")
+        pane = app.query_one(SimsPane)
+        pane.table.move_cursor(row=pane.table.get_row_index(first.sid))
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, SimDetailScreen)
+        await pilot.press("e")
+        await pilot.pause()
+        app.screen.query_one("#name", Input).value = new
+        app.clear_notifications()
+        await pilot.press("enter", "escape")
+        assert not isinstance(app.screen, SimDetailScreen)
+        await settle(pilot)
+        await pilot.pause(0.5)
+        await settle(pilot)
+        if taken:
+            assert sim.state.sims[first.sid].unique_name == old
+            assert any("Renaming the SIM" in e and "already" in e for e in errors(app)), notes(app)
+        else:
+            assert sim.state.sims[first.sid].unique_name == new
+            assert any("Renamed to renamed-in-flight" in n for n in notes(app)), notes(app)
+            row = pane.table.get_row(first.sid)
+            assert any("renamed-in-flight" in str(cell) for cell in row), row
+        assert app.is_running

@@ -30,11 +30,14 @@ def connector_for(sim: Simulator) -> Connector:
 
 
 async def fill_and_submit(pilot: object, identity: str, secret: str, *, type_it: bool = False) -> None:
-    """Fill the form (typed key by key, Enter moving on and finally submitting, or set directly)."""
+    """Fill the form (typed key by key: Enter moves to the empty secret field, then Enter there submits, the
+    profile and base URL keeping their defaults; or set directly)."""
     screen = pilot.app.screen  # type: ignore[attr-defined]
     if type_it:
         await pilot.click("#identity")  # type: ignore[attr-defined]
-        await pilot.press(*identity, "enter", *secret, "enter", "enter", "enter")  # type: ignore[attr-defined]
+        await pilot.press(*identity, "enter")  # type: ignore[attr-defined]
+        assert screen.focused is screen.query_one("#secret"), "Enter with the secret still empty moves to it"
+        await pilot.press(*secret, "enter")  # type: ignore[attr-defined]
     else:
         screen.query_one("#identity").value = identity
         screen.query_one("#secret").value = secret

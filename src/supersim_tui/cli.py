@@ -40,6 +40,14 @@ def _positive_int(text: str) -> int:
     return value
 
 
+def _count_limit(text: str) -> int:
+    """``--limit N``: stop after N, so N is 1 or more (no --limit means no limit)."""
+    value = _int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected 1 or more (leave --limit out for no limit), got {value}")
+    return value
+
+
 def _port(text: str) -> int:
     value = _positive_int(text)
     if value > 65535:
@@ -341,7 +349,7 @@ def build_parser() -> argparse.ArgumentParser:
     s_list.add_argument("--status", choices=SIM_STATUSES)
     s_list.add_argument("--fleet", type=_ref("fleet"), help="fleet SID or unique name")
     s_list.add_argument("--iccid", type=_iccid)
-    s_list.add_argument("--limit", type=_positive_int, default=0, help="stop after N SIMs")
+    s_list.add_argument("--limit", type=_count_limit, default=None, help="stop after N SIMs (1 or more)")
     out = s_list.add_mutually_exclusive_group()
     out.add_argument("--json", action="store_true")
     out.add_argument("--csv", action="store_true")

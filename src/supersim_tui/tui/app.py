@@ -75,6 +75,9 @@ class SuperSimApp(ReportsFailures, OrderedKeysApp[None]):
         "nap-rename": Task("Renaming the NAP", "Press e on the NAPs tab to try again."),
         "mark-all": Task("Counting the SIMs to mark", "Press a to try again."),
         "registrations": Task("Registering queued SIMs", "Press n on the SIMs tab to start the queue again."),
+        # started by the SIM detail screen, run on the App so that leaving the screen does not lose them
+        "sim-change": Task("Changing the SIM", "Open the SIM again (Enter on the SIMs tab) to see its state now."),
+        "sim-rename": Task("Renaming the SIM", "Open the SIM again (Enter on the SIMs tab) and press e to try again."),
         "bulk-plan": Task("Reading the SIMs' current state to plan the change", "Nothing was sent; try again."),
     }
 

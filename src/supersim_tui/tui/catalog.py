@@ -21,7 +21,7 @@ from ..ops.consent import OPEN, READ_ONLY, REFUSED, Consent, consent_for
 from ..ops.nap_impact import ChangeOutcome, NapImpact, NetworkChange, apply_nap_changes, nap_impact
 from .bulk import Confirm
 from .consent import guard_change
-from .failures import ReportsFailures, Task, failure_text
+from .failures import ReportsFailures, Task, error_message, failure_text
 from .footer import KeysFooter
 from .format import plain, printable
 
@@ -337,6 +337,7 @@ class ConfirmNapChanges(ReportsFailures, ModalScreen[list[ChangeOutcome] | None]
         self.changes = changes
         self.outcomes: list[ChangeOutcome] | None = None
         self.impact_failed = False
+        self.impact_error = ""  # why the impact could not be worked out, for the note when the review closes
         self.applying = False  # while the changes go out: a second Enter, Esc or Cancel does nothing
         self.consent: Consent | None = None  # how much consent the impact needs (ops.consent)
 
@@ -374,6 +375,7 @@ class ConfirmNapChanges(ReportsFailures, ModalScreen[list[ChangeOutcome] | None]
         super().worker_failed(group, error)
         if group == "impact":
             self.impact_failed = True
+            self.impact_error = error_message(error)
             self.query_one("#confirm-loading").display = False
             self.query_one("#confirm-impact", Static).update(Text(failure_text(self.task_for(group), error),
                                                                   style="bold red"))
@@ -430,6 +432,11 @@ class ConfirmNapChanges(ReportsFailures, ModalScreen[list[ChangeOutcome] | None]
             self.notify("The changes are being applied: this closes when they are done, with what was done.",
                         title="NAP change", markup=False)
             return
+        if self.outcomes is None:  # closed before applying: say so, so a closed dialog never reads as done
+            why = f"The impact could not be worked out: {self.impact_error}\n" if self.impact_failed else ""
+            self.notify(f"{why}Nothing was sent; {len(self.changes)} change(s) still staged: press a to review "
+                        "and apply them, u to undo them.", title="Not applied", severity="warning",
+                        timeout=10, markup=False)
         self.dismiss(self.outcomes)
 
     @on(Button.Pressed, "#apply")

@@ -122,11 +122,16 @@ class LoginScreen(ReportsFailures, Screen[Connection | None]):
 
     @on(Input.Submitted)
     def _next_field(self, event: Input.Submitted) -> None:
+        """Enter submits once every field is filled (the profile and base URL have defaults, so SID⇥secret⏎
+        signs in); otherwise it moves to the next empty field."""
         order = ["identity", "secret", "profile", "base-url"] + (["token-url"] if self.kind == "kore" else [])
-        if event.input.id in order[:-1]:
-            self.query_one(f"#{order[order.index(event.input.id) + 1]}", Input).focus()
-        else:
+        empty = [name for name in order if not self.query_one(f"#{name}", Input).value.strip()]
+        if not empty or event.input.id not in order:
             self.action_submit()
+            return
+        after = order[order.index(event.input.id) + 1:]
+        target = next((name for name in after if name in empty), empty[0])
+        self.query_one(f"#{target}", Input).focus()
 
     @on(Button.Pressed, "#save")
     def action_submit(self) -> None:
@@ -148,6 +153,8 @@ class LoginScreen(ReportsFailures, Screen[Connection | None]):
             self.app.exit()
 
     def _submit(self, store: str) -> None:
+        if any(w.group == "login" and not w.is_finished for w in self.workers):
+            return  # already checking: a second Enter does not send the credentials again
         self._status("Checking the credentials with the API…")
         self.query_one("#save", Button).disabled = True
         self._sign_in(store)

@@ -109,8 +109,7 @@ class SimDetailScreen(ReportsFailures, Screen[None]):
     ]
     TASKS: ClassVar[dict[str, Task]] = {
         "sim-detail": Task("Loading the SIM", "Press r to reload."),
-        "sim-change": Task("Changing the SIM", "Press r to see its state now, then try again."),
-        "sim-rename": Task("Renaming the SIM", "Press e to try again."),
+        # sim-change and sim-rename run on the App (so Esc does not lose them): their Tasks are in app.TASKS
     }
 
     def __init__(self, client: SuperSimClient, sim: Sim, fleets: list[Fleet], now: datetime | None = None):
@@ -198,29 +197,38 @@ class SimDetailScreen(ReportsFailures, Screen[None]):
                               mode=str(getattr(self.app, "mode", OPEN)), what=f"{change.describe()} on 1 SIM")
         ask_consent(self.app, consent, "Change SIM", question, "Change", apply)
 
-    @work(exclusive=True, group="sim-change", exit_on_error=False)
-    async def _apply(self, change: Change) -> None:
-        self.notify(printable(f"{change.describe().capitalize()}…"), title=printable(self.sim.label), timeout=3,
-                    markup=False)
+    def _apply(self, change: Change) -> None:
+        """The change runs as an App worker: leaving this screen (Esc) does not cancel it or lose its outcome."""
+        self.app.run_worker(self._apply_job(change), group="sim-change", exit_on_error=False)
+
+    async def _apply_job(self, change: Change) -> None:
+        self.app.notify(printable(f"{change.describe().capitalize()}…"), title=printable(self.sim.label),
+                        timeout=3, markup=False)
         runner = BulkRunner(self.client, concurrency=1, poll_interval=1.0, follow_timeout=120)
         result = await runner.run(plan_change([self.sim], change), new_run_id())
         outcome = result.outcomes[0]
         if outcome.outcome == DONE:
-            self.notify(printable(f"Done: {change.describe()} ({outcome.status})."), title=printable(self.sim.label),
-                        markup=False)
+            self.app.notify(printable(f"Done: {change.describe()} ({outcome.status})."),
+                            title=printable(self.sim.label), markup=False)
         else:
-            self.notify(printable(f"{outcome.outcome}: {outcome.error or 'no reason given'}"), markup=False,
-                        title=printable(self.sim.label), severity="error")
+            self.app.notify(printable(f"{outcome.outcome}: {outcome.error or 'no reason given'}"), markup=False,
+                            title=printable(self.sim.label), severity="error")
         await self._changed()
 
-    @work(exclusive=True, group="sim-rename", exit_on_error=False)
-    async def _rename(self, name: str) -> None:
+    def _rename(self, name: str) -> None:
+        """The rename runs as an App worker: leaving this screen (Esc) does not cancel it or lose its outcome."""
+        self.app.run_worker(self._rename_job(name), group="sim-rename", exit_on_error=False)
+
+    async def _rename_job(self, name: str) -> None:
         sim = await self.client.update_sim(self.sim.sid, unique_name=name)
-        self.notify(f"Renamed to {printable(sim.unique_name)}.", title="SIM", markup=False)
+        self.app.notify(f"Renamed to {printable(sim.unique_name)}.", title=f"SIM {printable(self.sim.label)}",
+                        markup=False)
         await self._changed()
 
     async def _changed(self) -> None:
+        """Tell the SIMs table; reload this screen if it is still open."""
         self.sim = await self.client.fetch_sim(self.sim.sid)
-        self.post_message(SimChanged(self.sim))
-        self.action_reload()
+        self.app.post_message(SimChanged(self.sim))
+        if self.is_attached:
+            self.action_reload()
 
