@@ -80,9 +80,9 @@ def _iccid(text: str) -> str:
 
 def _sim(text: str) -> str:
     """An ICCID (anything starting with a digit of any script is checked as one), a SIM SID or a unique name."""
-    from .iccid import ICCID_INPUT_MAX, iccid_problem, normalize
+    from .iccid import iccid_problem, meant_as_iccid
 
-    if normalize(text[:ICCID_INPUT_MAX + 1])[:1].isdigit():
+    if meant_as_iccid(text):
         problem = iccid_problem(text)
         if problem:
             raise argparse.ArgumentTypeError(problem)

@@ -16,7 +16,7 @@ from typing import Any
 from ..api import NotFoundError, Sim, SuperSimClient, SuperSimError
 from ..api.models import to_builtins
 from ..api.text import printable
-from ..iccid import ICCID_INPUT_MAX, iccid_problem, normalize
+from ..iccid import iccid_problem, meant_as_iccid, normalize
 from ..ops.bulk import DONE, SKIPPED, BulkRunner, Change, ItemOutcome, Plan, ResumeCounts, plan_change
 from ..ops.consent import CONFIRM, NONE, OPEN, REFUSED, Consent, change_cuts_service, consent_for
 from ..ops.current import read_current
@@ -104,11 +104,11 @@ async def show_sim(client: SuperSimClient, args: argparse.Namespace) -> int:
 
 
 async def _find_one(client: SuperSimClient, ref: str) -> Sim:
-    value = normalize(ref[:ICCID_INPUT_MAX + 1])
-    if value[:1].isdigit():  # any script's digits: an ICCID meant, checked (ASCII digits only) with a message
+    if meant_as_iccid(ref):  # any script's digits: an ICCID meant, checked (ASCII digits only) with a message
         problem = iccid_problem(ref)
         if problem:
             raise UsageError(problem)
+        value = normalize(ref)
         sim = await client.find_sim_by_iccid(value)
         if sim is None:
             raise UsageError(f"no SIM with ICCID {value} in this account")
