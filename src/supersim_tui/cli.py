@@ -92,13 +92,13 @@ def _sim(text: str) -> str:
 
 def _iccid_or_sid(text: str) -> str:
     """An ICCID or a SIM SID (HS…), as the bulk commands take them."""
-    if text.startswith("HS"):
-        import re
+    from .iccid import normalize
+    from .ops.names import sim_sid_or_iccid_problem
 
-        if not re.fullmatch(r"HS[0-9a-fA-F]{32}", text):
-            raise argparse.ArgumentTypeError("not a SIM SID (HS and 32 hexadecimal digits) nor an ICCID")
-        return text
-    return _iccid(text)
+    problem = sim_sid_or_iccid_problem(text)
+    if problem:
+        raise argparse.ArgumentTypeError(problem)
+    return text if text.startswith("HS") else normalize(text)
 
 
 SETTABLE_STATUSES = ("ready", "active", "inactive")
