@@ -348,15 +348,16 @@ async def resume(session: Session, args: argparse.Namespace) -> int:
             raise UsageError(str(error)) from None
     try:
         # without a run id: the newest unfinished run made against this API (another profile's is not ours)
-        found = find_run(args.run_id, base_url=None if args.run_id else session.client.base_url)
+        runs = None if args.run_id else list_runs()  # read once: for the newest unfinished run, and the notes
+        found = find_run(args.run_id, base_url=None if args.run_id else session.client.base_url, runs=runs)
     except JournalError as error:
         note(f"supersim-tui: {error}.\nNothing was sent: resume stops rather than skip an item it cannot read. "
              "Repair or remove that line (each line is one JSON record), or run the change again: SIMs already "
              "in the target state are skipped.")
         return EXIT_FAILED
     if found is None:
-        if not args.run_id:
-            for state in list_runs():
+        if runs is not None:
+            for state in runs:
                 if state.error is not None:
                     note(f"supersim-tui: passed over an unreadable journal: {state.error}")
                 elif state.running_pid is not None and state.remaining:
