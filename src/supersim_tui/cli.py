@@ -10,8 +10,12 @@ import argparse
 import asyncio
 import sys
 from collections.abc import Awaitable, Callable, Iterator, Sequence
+from typing import TYPE_CHECKING
 
 from . import __version__
+
+if TYPE_CHECKING:
+    from .api import SuperSimError
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -431,6 +435,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _last_resort(error)
 
 
+def _api_error_text(error: SuperSimError) -> str:
+    """An API error for stderr: its message (server text made printable), then its hint on the next line."""
+    from .api.text import printable
+
+    return f"supersim-tui: {printable(error, multiline=True)}" + (f"\n{error.hint}" if error.hint else "")
+
+
 def _last_resort(error: Exception) -> int:
     import os
 
@@ -450,7 +461,7 @@ def _last_resort(error: Exception) -> int:
         print(f"supersim-tui: {error}", file=sys.stderr)
         return EXIT_USAGE
     if isinstance(error, SuperSimError):
-        print(f"supersim-tui: {error}" + (f"\n{error.hint}" if error.hint else ""), file=sys.stderr)
+        print(_api_error_text(error), file=sys.stderr)
         return EXIT_FAILED
     if os.environ.get("SUPERSIM_TUI_DEBUG") == "1":
         raise error
@@ -588,8 +599,7 @@ def _run_command(args: argparse.Namespace) -> int:
         print(f"supersim-tui: {printable(error, multiline=True)}", file=sys.stderr)
         return EXIT_USAGE
     except SuperSimError as error:
-        print(f"supersim-tui: {printable(error, multiline=True)}" + (f"\n{error.hint}" if error.hint else ""),
-              file=sys.stderr)
+        print(_api_error_text(error), file=sys.stderr)
         return EXIT_FAILED
     except TimeoutError:
         seconds = f" ({deadline[0]:g} s)" if deadline else ""
