@@ -10,8 +10,12 @@ import argparse
 import asyncio
 import sys
 from collections.abc import Awaitable, Callable, Iterator, Sequence
+from typing import TYPE_CHECKING
 
 from . import __version__
+
+if TYPE_CHECKING:
+    from .api import SuperSimError
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -80,9 +84,9 @@ def _iccid(text: str) -> str:
 
 def _sim(text: str) -> str:
     """An ICCID (anything starting with a digit of any script is checked as one), a SIM SID or a unique name."""
-    from .iccid import ICCID_INPUT_MAX, iccid_problem, normalize
+    from .iccid import iccid_problem, meant_as_iccid
 
-    if normalize(text[:ICCID_INPUT_MAX + 1])[:1].isdigit():
+    if meant_as_iccid(text):
         problem = iccid_problem(text)
         if problem:
             raise argparse.ArgumentTypeError(problem)
@@ -92,13 +96,13 @@ def _sim(text: str) -> str:
 
 def _iccid_or_sid(text: str) -> str:
     """An ICCID or a SIM SID (HS…), as the bulk commands take them."""
-    if text.startswith("HS"):
-        import re
+    from .iccid import normalize
+    from .ops.names import sim_sid_or_iccid_problem
 
-        if not re.fullmatch(r"HS[0-9a-fA-F]{32}", text):
-            raise argparse.ArgumentTypeError("not a SIM SID (HS and 32 hexadecimal digits) nor an ICCID")
-        return text
-    return _iccid(text)
+    problem = sim_sid_or_iccid_problem(text)
+    if problem:
+        raise argparse.ArgumentTypeError(problem)
+    return text if text.startswith("HS") else normalize(text)
 
 
 SETTABLE_STATUSES = ("ready", "active", "inactive")
@@ -431,6 +435,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _last_resort(error)
 
 
+def _api_error_text(error: SuperSimError) -> str:
+    """An API error for stderr: its message (server text made printable), then its hint on the next line."""
+    from .api.text import printable
+
+    return f"supersim-tui: {printable(error, multiline=True)}" + (f"\n{error.hint}" if error.hint else "")
+
+
 def _last_resort(error: Exception) -> int:
     import os
 
@@ -450,7 +461,7 @@ def _last_resort(error: Exception) -> int:
         print(f"supersim-tui: {error}", file=sys.stderr)
         return EXIT_USAGE
     if isinstance(error, SuperSimError):
-        print(f"supersim-tui: {error}" + (f"\n{error.hint}" if error.hint else ""), file=sys.stderr)
+        print(_api_error_text(error), file=sys.stderr)
         return EXIT_FAILED
     if os.environ.get("SUPERSIM_TUI_DEBUG") == "1":
         raise error
@@ -588,8 +599,7 @@ def _run_command(args: argparse.Namespace) -> int:
         print(f"supersim-tui: {printable(error, multiline=True)}", file=sys.stderr)
         return EXIT_USAGE
     except SuperSimError as error:
-        print(f"supersim-tui: {printable(error, multiline=True)}" + (f"\n{error.hint}" if error.hint else ""),
-              file=sys.stderr)
+        print(_api_error_text(error), file=sys.stderr)
         return EXIT_FAILED
     except TimeoutError:
         seconds = f" ({deadline[0]:g} s)" if deadline else ""

@@ -61,6 +61,12 @@ class Connector:
         self.active_profile = active_profile
         self.last_saved_where = ""
 
+    def _client(self, credentials: Credentials) -> SuperSimClient:
+        try:
+            return self.make_client(credentials)
+        except ValueError as error:  # e.g. a KORE token URL that is not https
+            raise SignInError(str(error)) from None
+
     def profiles(self) -> list[ProfileInfo]:
         try:
             profile_file = load_profiles()
@@ -74,10 +80,7 @@ class Connector:
             credentials = await asyncio.to_thread(resolve, profile=name, env={})
         except CredentialsError as error:
             raise SignInError(str(error)) from None
-        try:
-            client = self.make_client(credentials)
-        except ValueError as error:  # e.g. a KORE token URL that is not https
-            raise SignInError(str(error)) from None
+        client = self._client(credentials)
         self.active_profile = name
         return Connection(client, f"{credentials.identity} ({name})", name)
 
@@ -103,10 +106,7 @@ class Connector:
             raise SignInError(str(error)) from None
         credentials = Credentials(kind, saved.identity, Secret(secret), saved.base_url, saved.token_url,
                                   f"profile {saved.name}")
-        try:
-            client = self.make_client(credentials)
-        except ValueError as error:  # e.g. a KORE token URL that is not https
-            raise SignInError(str(error)) from None
+        client = self._client(credentials)
         try:
             await client.list_naps().next_page()
         except (AuthenticationError, PermissionDeniedError) as error:

@@ -34,6 +34,8 @@ class Credentials:
     base_url: str = DEFAULT_BASE_URL
     token_url: str | None = None
     source: str = "environment"  # or "profile NAME"
+    profile: str | None = None  # the profile resolve() read them from (None: the environment)
+    mode: str = "open"  # that profile's safety mode (ops.consent): read once, with the profile
 
     def auth(self) -> httpx.Auth:
         if self.kind == "kore":
@@ -107,7 +109,7 @@ def resolve(*, profile: str | None = None, base_url: str | None = None, env: Map
         raise CredentialsError(f"profile {name!r} has no stored secret; run `supersim-tui login --profile {name}`")
     url = _base_url(base_url, env, chosen.base_url, f"profile {name!r} base_url")
     return Credentials(chosen.auth, chosen.identity, secret, url, chosen.token_url or env.get(KORE_TOKEN_URL_VAR),
-                       f"profile {name}")
+                       f"profile {name}", name, chosen.mode)
 
 
 def _base_url(flag: str | None, env: Mapping[str, str], fallback: str, fallback_source: str) -> str:

@@ -26,6 +26,12 @@ def is_ascii_digits(value: str) -> bool:
     return bool(value) and value.isascii() and value.isdigit()
 
 
+def meant_as_iccid(text: str) -> bool:
+    """True when ``text`` starts with a digit of any script (after separators): an ICCID is meant, to be checked
+    with :func:`iccid_problem` (which accepts ASCII digits only) rather than taken as a SID or name."""
+    return normalize(text[:ICCID_INPUT_MAX + 1])[:1].isdigit()
+
+
 def normalize(raw: str) -> str:
     """Remove the spaces and dashes that labels and scanners add."""
     return _SEPARATORS.sub("", raw)

@@ -29,6 +29,7 @@ import tomli_w
 from .api.auth import Secret
 from .api.client import DEFAULT_BASE_URL, check_base_url
 from .config import config_dir, ensure_dir
+from .ops.consent import MODES
 from .textfile import FileProblem, read_bytes, read_text
 
 AUTH_KINDS = {
@@ -68,7 +69,7 @@ class Profile:
             raise ProfileError(problem)
         if self.auth not in AUTH_KINDS:
             raise ProfileError(f"profile {self.name!r}: auth must be one of {', '.join(AUTH_KINDS)}")
-        if self.mode not in ("read-only", "protected", "open"):
+        if self.mode not in MODES:
             raise ProfileError(f"profile {self.name!r}: mode must be \"read-only\", \"protected\" or \"open\", "
                                f"not {self.mode!r}")
         if self.secret_store not in ("keyring", "file"):

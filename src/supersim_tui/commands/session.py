@@ -7,7 +7,6 @@ from dataclasses import dataclass
 
 from ..api import BasicAuth, SuperSimClient
 from ..credentials import Credentials, CredentialsError, resolve
-from ..profiles import ProfileError, profile_mode
 from ..settings import load_settings
 
 
@@ -39,16 +38,12 @@ def open_session(args: argparse.Namespace) -> Session:
                               default_profile=settings.default_profile)
     except (CredentialsError, ValueError) as error:
         raise UsageError(str(error)) from None
-    profile = credentials.source.removeprefix("profile ") if credentials.source.startswith("profile ") else None
-    try:
-        mode = "read-only" if getattr(args, "read_only", False) else profile_mode(profile)
-    except ProfileError as error:
-        raise UsageError(str(error)) from None
+    mode = "read-only" if getattr(args, "read_only", False) else credentials.mode
     try:
         client = make_client(credentials)
     except ValueError as error:  # e.g. a KORE token URL that is not https
         raise UsageError(str(error)) from None
-    return Session(client, credentials.identity, False, mode, profile)
+    return Session(client, credentials.identity, False, mode, credentials.profile)
 
 
 def make_client(credentials: Credentials) -> SuperSimClient:

@@ -16,7 +16,7 @@ from typing import Any
 from ..api import NotFoundError, Sim, SuperSimClient, SuperSimError
 from ..api.models import to_builtins
 from ..api.text import printable
-from ..iccid import ICCID_INPUT_MAX, iccid_problem, normalize
+from ..iccid import iccid_problem, meant_as_iccid, normalize
 from ..ops.bulk import DONE, SKIPPED, BulkRunner, Change, ItemOutcome, Plan, ResumeCounts, plan_change
 from ..ops.consent import CONFIRM, NONE, OPEN, REFUSED, Consent, change_cuts_service, consent_for
 from ..ops.current import read_current
@@ -104,11 +104,11 @@ async def show_sim(client: SuperSimClient, args: argparse.Namespace) -> int:
 
 
 async def _find_one(client: SuperSimClient, ref: str) -> Sim:
-    value = normalize(ref[:ICCID_INPUT_MAX + 1])
-    if value[:1].isdigit():  # any script's digits: an ICCID meant, checked (ASCII digits only) with a message
+    if meant_as_iccid(ref):  # any script's digits: an ICCID meant, checked (ASCII digits only) with a message
         problem = iccid_problem(ref)
         if problem:
             raise UsageError(problem)
+        value = normalize(ref)
         sim = await client.find_sim_by_iccid(value)
         if sim is None:
             raise UsageError(f"no SIM with ICCID {value} in this account")
@@ -348,15 +348,16 @@ async def resume(session: Session, args: argparse.Namespace) -> int:
             raise UsageError(str(error)) from None
     try:
         # without a run id: the newest unfinished run made against this API (another profile's is not ours)
-        found = find_run(args.run_id, base_url=None if args.run_id else session.client.base_url)
+        runs = None if args.run_id else list_runs()  # read once: for the newest unfinished run, and the notes
+        found = find_run(args.run_id, base_url=None if args.run_id else session.client.base_url, runs=runs)
     except JournalError as error:
         note(f"supersim-tui: {error}.\nNothing was sent: resume stops rather than skip an item it cannot read. "
              "Repair or remove that line (each line is one JSON record), or run the change again: SIMs already "
              "in the target state are skipped.")
         return EXIT_FAILED
     if found is None:
-        if not args.run_id:
-            for state in list_runs():
+        if runs is not None:
+            for state in runs:
                 if state.error is not None:
                     note(f"supersim-tui: passed over an unreadable journal: {state.error}")
                 elif state.running_pid is not None and state.remaining:

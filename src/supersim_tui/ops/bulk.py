@@ -33,6 +33,7 @@ from ..api.errors import (
 from .journal import Journal, JournalState
 from .limiter import AdaptiveLimiter
 from .names import NAME_FIELDS, PatternError, format_unique_name, pattern_fields, validate_pattern
+from .parallel import all_of
 
 __all__ = ["NAME_FIELDS", "PatternError", "format_unique_name"]  # re-exported for older imports
 
@@ -462,7 +463,7 @@ class BulkRunner:
                 except NotFoundError:
                     return
 
-        await asyncio.gather(*(one(key) for key in keys))
+        await all_of(one(key) for key in keys)
         return found
 
     async def _run(self, change: Change, run_id: str, items: list[PlannedItem], *, order: list[PlannedItem],
@@ -656,7 +657,7 @@ class BulkRunner:
             if len(settled) > FETCH_EACH_MAX:
                 await self._confirm_by_listing(settled, finals)
             gate = asyncio.Semaphore(FETCH_EACH_MAX)
-            await asyncio.gather(*(self._fetch_into(key, finals, gate) for key in settled if key not in finals))
+            await all_of(self._fetch_into(key, finals, gate) for key in settled if key not in finals)
         except AUTH_ERRORS as error:
             self._stop_for_credentials(error)
         except SuperSimError as error:
@@ -691,7 +692,7 @@ class BulkRunner:
                     if not wanted:
                         return
 
-        await asyncio.gather(*(scan(fleet, wanted) for fleet, wanted in groups.items()))
+        await all_of(scan(fleet, wanted) for fleet, wanted in groups.items())
 
     # ------------------------------------------------------------- bookkeeping
     def _finish(self, outcome: ItemOutcome, journal: bool = True) -> None:

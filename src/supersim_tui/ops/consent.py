@@ -31,17 +31,6 @@ MODES = (READ_ONLY, PROTECTED, OPEN)
 MODE_MARKERS = {READ_ONLY: "◉ READ-ONLY", PROTECTED: "▲ PROTECTED", OPEN: "○ open"}
 
 
-class ReadOnlyError(Exception):
-    """A change was asked for in read-only mode; nothing was sent."""
-
-
-def check_mode(value: object, where: str = "mode") -> str:
-    """A safety mode as given in a profile or on the command line; a ValueError names what is expected."""
-    if value not in MODES:
-        raise ValueError(f"{where}: expected one of {', '.join(repr(m) for m in MODES)}, got {value!r}")
-    return str(value)
-
-
 @dataclass(frozen=True)
 class Consent:
     level: str  # NONE | CONFIRM | TYPED | REFUSED

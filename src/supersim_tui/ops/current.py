@@ -10,6 +10,7 @@ import asyncio
 from collections.abc import Iterable
 
 from ..api import Sim, SuperSimClient
+from .parallel import all_of
 
 FETCH_EACH_MAX = 50  # up to this many SIMs are fetched one by one; more are read by listing pages of 1,000
 
@@ -27,7 +28,7 @@ async def read_current(client: SuperSimClient, sids: Iterable[str], *, concurren
             async with gate:
                 found[sid] = await client.fetch_sim(sid)
 
-        await asyncio.gather(*(fetch(sid) for sid in wanted))
+        await all_of(fetch(sid) for sid in wanted)
     else:
         keep = set(wanted)
         pager = client.list_sims(page_size=1000)

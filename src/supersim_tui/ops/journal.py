@@ -421,17 +421,18 @@ def _running_runs(folder: Path) -> dict[str, int]:
 
 
 def find_run(run_id: str | None, directory: Path | None = None, *, base_url: str | None = None,
-             kinds: tuple[str, ...] | None = None, include_stopped: bool = True
-             ) -> tuple[Journal, JournalState] | None:
+             kinds: tuple[str, ...] | None = None, include_stopped: bool = True,
+             runs: list[JournalState] | None = None) -> tuple[Journal, JournalState] | None:
     """The named run, or the newest unfinished one (made against ``base_url``, of one of ``kinds``, if given;
     runs stopped on purpose only with ``include_stopped``). A named run's journal that cannot be trusted
-    raises :class:`JournalError`; an unreadable one is passed over when looking for the newest."""
+    raises :class:`JournalError`; an unreadable one is passed over when looking for the newest. ``runs``: the
+    :func:`list_runs` answer when the caller already has it (each journal is then read once)."""
     folder = directory or runs_dir()
     if run_id:
         path = journal_path(run_id, folder)
         state = read_state(Journal(path)) if path.exists() else None
         return (Journal(path), state) if state else None
-    for state in list_runs(folder):
+    for state in list_runs(folder) if runs is None else runs:
         if state.error is not None or state.path is None:
             continue
         if base_url is not None and state.header.get("base_url") != base_url:

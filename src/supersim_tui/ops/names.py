@@ -24,6 +24,8 @@ import string
 from dataclasses import dataclass
 from functools import lru_cache
 
+from ..iccid import iccid_problem
+
 UNIQUE_NAME_MAX = 64
 REF_MAX = 256
 NAME_FIELDS = ("iccid", "last4", "last6", "n", "sid")
@@ -33,6 +35,7 @@ _FIELD_LENGTH = {"iccid": (19, 20), "last4": (4, 4), "last6": (6, 6), "sid": (34
 _SPEC = re.compile(r"(?:(?P<fill>.)?(?P<align>[<>^=]))?(?P<zero>0)?(?P<width>[0-9]+)?(?P<type>[a-zA-Z%])?",
                    re.DOTALL)
 _SID = re.compile(r"[A-Z]{2}[0-9a-fA-F]{32}")
+SIM_SID = re.compile(r"HS[0-9a-fA-F]{32}")
 SID_PREFIXES = {"SIM": "HS", "fleet": "HF", "NAP": "HA", "network": "HW"}
 
 
@@ -191,3 +194,11 @@ def ref_problem(value: str, kind: str) -> str | None:
     if prefix and value.startswith(prefix) and len(value) == 34 and not _SID.fullmatch(value):
         return f"is not a valid {kind} SID: expected {prefix} and 32 hexadecimal digits"
     return None
+
+
+def sim_sid_or_iccid_problem(value: str) -> str | None:
+    """What is wrong with a SIM SID (``HS`` and 32 hexadecimal digits) or ICCID, as the bulk commands and ICCID
+    files take them, or None."""
+    if value.startswith("HS"):
+        return None if SIM_SID.fullmatch(value) else "not a SIM SID (HS and 32 hexadecimal digits) nor an ICCID"
+    return iccid_problem(value)

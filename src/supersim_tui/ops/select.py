@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import re
 from dataclasses import dataclass
 
 from ..api import NotFoundError, Sim, SuperSimClient
 from ..api.errors import ResponseFormatError
-from ..iccid import iccid_problem, is_ascii_digits, normalize
+from ..iccid import is_ascii_digits, normalize
+from .names import sim_sid_or_iccid_problem
 from .parallel import all_of
 
-_SIM_SID = re.compile(r"HS[0-9a-fA-F]{32}")
 # Per-ICCID lookups or a listing of the account, decided by counts. k lookups cost k requests, c at a time:
 # ceil(k / c) round trips. Listing an account of A SIMs costs A / 1000 requests (1,000 a page); listed as one
 # slice per status, all slices at once, it takes about (largest slice) / 1000 round trips, and stops as soon as
@@ -40,17 +39,11 @@ def parse_iccid_lines(text: str) -> tuple[list[str], list[str]]:
         line = raw.split("#", 1)[0].strip()
         if not line:
             continue
-        if line.startswith("HS"):
-            value = line
-            if not _SIM_SID.fullmatch(value):
-                problems.append(f"line {number}: not a SIM SID (HS and 32 hexadecimal digits) nor an ICCID")
-                continue
-        else:
-            problem = iccid_problem(line)
-            if problem:
-                problems.append(f"line {number}: {problem}")
-                continue
-            value = normalize(line)
+        problem = sim_sid_or_iccid_problem(line)
+        if problem:
+            problems.append(f"line {number}: {problem}")
+            continue
+        value = line if line.startswith("HS") else normalize(line)
         if value not in seen:
             seen.add(value)
             values.append(value)
