@@ -71,6 +71,13 @@ class TypedConfirm(ModalScreen[bool]):
         self.dismiss(False)
 
 
+def notify_read_only(app: App[Any]) -> None:
+    """Say that a read-only profile sends no change, and how to get one that can (the one wording for this)."""
+    app.notify("This profile is read-only: no change is sent. Use a profile with mode \"open\" or "
+               "\"protected\" (profiles.toml), without --read-only.", title="Read-only", severity="warning",
+               markup=False)
+
+
 def ask_consent(app: App[Any], consent: Consent, title: str, body: RenderableType, yes: str,
                 then: Callable[[bool], None]) -> None:
     """Ask as much as ``consent`` says, then call ``then(True)`` only if the user agreed.
@@ -81,9 +88,7 @@ def ask_consent(app: App[Any], consent: Consent, title: str, body: RenderableTyp
     from .bulk import Confirm
 
     if consent.level == REFUSED:
-        app.notify("This profile is read-only: no change is sent. Use a profile with mode \"open\" or "
-                   "\"protected\" (profiles.toml), without --read-only.", title="Read-only", severity="warning",
-                   markup=False)
+        notify_read_only(app)
         then(False)
         return
     if consent.level == NONE:
