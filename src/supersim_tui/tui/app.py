@@ -33,7 +33,7 @@ from ..settings import Settings
 from .bulk import BulkRunScreen, ChoiceScreen, Confirm, confirm_plan, move_impact_text
 from .catalog import CatalogRead, CatalogScreen
 from .commands import BindingCommands, binding_ids, keymap_collisions
-from .consent import guard_change
+from .consent import guard_change, notify_read_only
 from .failures import ReportsFailures, Task
 from .footer import KeysFooter
 from .format import printable
@@ -241,9 +241,7 @@ class SuperSimApp(ReportsFailures, OrderedKeysApp[None]):
         """In a read-only profile, say why a change is not possible (True: refused)."""
         if self.mode != READ_ONLY:
             return False
-        self.notify("This profile is read-only: changes are off. Use a profile with mode \"open\" or "
-                    "\"protected\" in profiles.toml (and no --read-only) to change things.", title="Read-only",
-                    severity="warning", markup=False)
+        notify_read_only(self)
         return True
 
     # ----------------------------------------------------------------- actions

@@ -262,7 +262,7 @@ class BulkRunScreen(ReportsFailures, Screen[RunResult | None]):
         yield KeysFooter()
 
     def on_mount(self) -> None:
-        self.sub_title = f"{self.app.sub_title} · bulk change"  # mode, profile and account stay in view
+        self.sub_title = "bulk change"  # the app's format_title puts mode, profile and account first
         table = self.query_one("#bulk-results", DataTable)
         table.add_columns("ICCID", "Name", "Outcome", "Status", "Fleet", "Error")
         table.display = False

@@ -20,7 +20,7 @@ from ..countries import country_name
 from ..ops.consent import OPEN, READ_ONLY, REFUSED, Consent, consent_for
 from ..ops.nap_impact import ChangeOutcome, NapImpact, NetworkChange, apply_nap_changes, nap_impact
 from .bulk import Confirm
-from .consent import guard_change
+from .consent import guard_change, typed_prompt
 from .failures import ReportsFailures, Task, error_message, failure_text
 from .footer import KeysFooter
 from .format import plain, printable
@@ -407,9 +407,7 @@ class ConfirmNapChanges(ReportsFailures, ModalScreen[list[ChangeOutcome] | None]
             self.query_one("#typed-prompt").display = True
             return
         if consent.typed:
-            self.query_one("#typed-prompt", Static).update(Text.assemble(
-                ("⚠ ", "bold yellow"), printable(consent.sentence), "\nTo apply, type the NAP's name ",
-                (f" {printable(consent.phrase)} ", "bold reverse"), " in the box (Tab moves to it):"))
+            self.query_one("#typed-prompt", Static).update(typed_prompt(consent, "To apply, type the NAP's name"))
             self.query_one("#typed-prompt").display = self.query_one("#typed-answer").display = True
             apply.disabled = True
             return  # the focus stays on Cancel

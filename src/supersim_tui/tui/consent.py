@@ -24,6 +24,12 @@ from ..ops.consent import NONE, OPEN, REFUSED, TYPED, Consent, consent_for
 from .format import printable
 
 
+def typed_prompt(consent: Consent, lead: str) -> Text:
+    """Why the phrase is asked for, and the phrase to type (``lead``: "To confirm, type")."""
+    return Text.assemble(("⚠ ", "bold yellow"), printable(consent.sentence), f"\n{lead} ",
+                         (f" {printable(consent.phrase)} ", "bold reverse"), " in the box (Tab moves to it):")
+
+
 class TypedConfirm(ModalScreen[bool]):
     """Type the phrase to confirm; Cancel is focused first, Esc cancels."""
 
@@ -37,10 +43,7 @@ class TypedConfirm(ModalScreen[bool]):
         with Vertical(classes="form", id="typed-confirm"):
             yield Static(Text(printable(self.title_text), style="bold"), classes="form-title")
             yield Static(self.body, id="confirm-text")
-            prompt = Text.assemble(("⚠ ", "bold yellow"), printable(self.consent.sentence),
-                                   "\nTo confirm, type ", (f" {printable(self.consent.phrase)} ", "bold reverse"),
-                                   " in the box (Tab moves to it):")
-            yield Static(prompt, id="typed-prompt")
+            yield Static(typed_prompt(self.consent, "To confirm, type"), id="typed-prompt")
             yield Input(placeholder="type here", id="typed-answer", compact=True)
             with Horizontal(classes="form-buttons"):
                 yield Button(self.yes, id="yes", variant="error", compact=True, disabled=True)
@@ -71,6 +74,13 @@ class TypedConfirm(ModalScreen[bool]):
         self.dismiss(False)
 
 
+def notify_read_only(app: App[Any]) -> None:
+    """Say that a read-only profile sends no change, and how to get one that can (the one wording for this)."""
+    app.notify("This profile is read-only: no change is sent. Use a profile with mode \"open\" or "
+               "\"protected\" (profiles.toml), without --read-only.", title="Read-only", severity="warning",
+               markup=False)
+
+
 def ask_consent(app: App[Any], consent: Consent, title: str, body: RenderableType, yes: str,
                 then: Callable[[bool], None]) -> None:
     """Ask as much as ``consent`` says, then call ``then(True)`` only if the user agreed.
@@ -81,9 +91,7 @@ def ask_consent(app: App[Any], consent: Consent, title: str, body: RenderableTyp
     from .bulk import Confirm
 
     if consent.level == REFUSED:
-        app.notify("This profile is read-only: no change is sent. Use a profile with mode \"open\" or "
-                   "\"protected\" (profiles.toml), without --read-only.", title="Read-only", severity="warning",
-                   markup=False)
+        notify_read_only(app)
         then(False)
         return
     if consent.level == NONE:

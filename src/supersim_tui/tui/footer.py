@@ -43,14 +43,16 @@ class KeysFooter(Footer):
         return applicable(((b, enabled, tooltip) for (_, b, enabled, tooltip) in active.values() if b.show),
                           self.app.focused)
 
-    def _signature(self) -> tuple[tuple[str, str, bool], ...]:
-        return tuple((b.key, b.description, enabled) for b, enabled, _tooltip in self._applicable())
+    @staticmethod
+    def _signature(bindings: list[Shown]) -> tuple[tuple[str, str, bool], ...]:
+        """What the footer shows of these bindings (rebuilt only when this changes)."""
+        return tuple((b.key, b.description, enabled) for b, enabled, _tooltip in bindings)
 
     def compose(self) -> ComposeResult:
         if not self._bindings_ready:
             return
         bindings = self._applicable()
-        self._shown = tuple((b.key, b.description, enabled) for b, enabled, _tooltip in bindings)
+        self._shown = self._signature(bindings)
         self.styles.grid_size_columns = len(bindings)
         for binding, enabled, tooltip in bindings:
             yield FooterKey(binding.key, self.app.get_key_display(binding), binding.description, binding.action,
@@ -64,6 +66,7 @@ class KeysFooter(Footer):
                                 tooltip=binding.tooltip or binding.description)
 
     def bindings_changed(self, screen: Screen[object]) -> None:
-        if self._bindings_ready and self.is_attached and screen is self.screen and self._signature() == self._shown:
+        if (self._bindings_ready and self.is_attached and screen is self.screen
+                and self._signature(self._applicable()) == self._shown):
             return  # nothing it shows changed
         super().bindings_changed(screen)

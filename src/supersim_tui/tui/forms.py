@@ -78,9 +78,7 @@ class FleetForm(ReportsFailures, ModalScreen[bool]):
         """The form has an error line: the failure is shown there, not as a notification."""
         self.query_one("#form-preview", Static).update("")
         self.query_one("#form-error", Static).update(Text(failure_text(self.task_for(group), error)))
-        self.saving = False
-        for button in self.query(Button):
-            button.disabled = False
+        self._set_saving(False)
 
     @on(Select.Changed, "#fleet-nap")
     def _nap_changed(self) -> None:
@@ -137,10 +135,14 @@ class FleetForm(ReportsFailures, ModalScreen[bool]):
             return
         self._start_save(name, nap, int(limit_text))
 
-    def _start_save(self, name: str, nap: str, limit: int) -> None:
-        self.saving = True
+    def _set_saving(self, saving: bool) -> None:
+        """While saving, Save and Cancel are disabled and a second Enter does nothing."""
+        self.saving = saving
         for button in self.query(Button):
-            button.disabled = True
+            button.disabled = saving
+
+    def _start_save(self, name: str, nap: str, limit: int) -> None:
+        self._set_saving(True)
         self._save(name, nap, limit)
 
     @work(exclusive=True, group="fleet-preview", exit_on_error=False)
@@ -182,9 +184,7 @@ class FleetForm(ReportsFailures, ModalScreen[bool]):
                 self.notify(f"Fleet {printable(name) or self.fleet.sid} saved.", title="Fleets", markup=False)
         except SuperSimError as error:
             self.query_one("#form-error", Static).update(Text(error_message(error)))
-            self.saving = False
-            for button in self.query(Button):
-                button.disabled = False
+            self._set_saving(False)
             return
         self.dismiss(True)
 

@@ -127,7 +127,7 @@ class SimDetailScreen(ReportsFailures, Screen[None]):
         yield KeysFooter()
 
     def on_mount(self) -> None:
-        self.sub_title = f"{self.app.sub_title} · SIM {printable(self.sim.label)}"  # mode, profile, account
+        self.sub_title = f"SIM {printable(self.sim.label)}"  # the app's format_title puts mode, profile, account first
         self.query_one("#sim-detail-body", Static).update(Text(f"Loading {printable(self.sim.label)}…",
                                                                style="dim"))
         self.query_one("#sim-detail").focus()
@@ -138,7 +138,7 @@ class SimDetailScreen(ReportsFailures, Screen[None]):
         sim = await self.client.fetch_sim(self.sim.sid)
         self.sim = sim
         self.info = await sim_details(self.client, sim, now=self.now)
-        self.sub_title = f"{self.app.sub_title} · SIM {printable(sim.label)}"
+        self.sub_title = f"SIM {printable(sim.label)}"
         self.query_one("#sim-detail-body", Static).update(render_details(self.info))
 
     def worker_failed(self, group: str, error: BaseException) -> None:
