@@ -47,3 +47,35 @@ async def test_a_fleet_name_with_brackets_in_the_no_match_line_is_not_markup() -
         await pilot.pause(0.1)
         shown = str(pane.detail.render())
         assert "fleet lab[/b]" in shown, shown
+
+
+async def test_register_list_shows_fleet_names_and_reasons_as_text_not_markup() -> None:
+    """A fleet whose unique name (server text) holds `[/b]`, and a registration into it: the register list shows
+    the fleet's name as written and the app does not fail on the markup."""
+    from supersim_tui.simulator.seed import registrable_examples
+    from supersim_tui.tui.register import RegisterScreen
+
+    from .test_tui_bursts import burst
+    from .test_tui_register import settle
+
+    sim = demo_simulator()
+    lab = sim.state.find_fleet("lab-bench")
+    assert lab is not None
+    lab.unique_name = "lab[/b]"
+    (iccid, code), = registrable_examples(sim.state, 1)
+    app = build_app(sim)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.press("3", "n")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, RegisterScreen)
+        screen.query_one("#fleet").value = lab.sid  # type: ignore[attr-defined]
+        screen.query_one("#iccid", Input).focus()
+        await pilot.pause()
+        await burst(pilot, app, f"{iccid}\r{code}\r")
+        await settle(pilot, app.registrations, 1)
+        row = screen.query_one("#register-list").get_row(iccid)  # type: ignore[attr-defined]
+        assert "lab[/b]" in [str(cell) for cell in row], row
+    assert app.return_code in (None, 0)
+    assert sim.state.sims[sim.state.sims_by_iccid[iccid]].fleet_sid == lab.sid

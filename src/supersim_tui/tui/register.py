@@ -32,6 +32,7 @@ from ..ops.register_queue import FAILED, QUEUED, REGISTERED, REGISTERING, WAITIN
 from ..textfile import FileProblem, read_text
 from .failures import ReportsFailures, Task
 from .footer import KeysFooter
+from .format import plain
 
 INPUT_FILE_MAX = 64 * 1024 * 1024  # as for `sims register --csv`
 STATUS_STYLE = {QUEUED: "dim", REGISTERING: "bold cyan", REGISTERED: "bold green", WAITING: "yellow",
@@ -106,7 +107,7 @@ class RegisterScreen(ReportsFailures, Screen[None]):
             yield Static(id="code-problem", classes="problem")
             with Horizontal(classes="field select-field"):
                 yield Label("Then fleet")
-                yield Select([(f.label, f.sid) for f in self.fleets], id="fleet", compact=True,
+                yield Select([(plain(f.label), f.sid) for f in self.fleets], id="fleet", compact=True,
                              prompt="none (stay new, no fleet)")
             with Horizontal(classes="field"):
                 yield Label("Name pattern")
@@ -141,11 +142,12 @@ class RegisterScreen(ReportsFailures, Screen[None]):
     def _show(self, entry: Entry) -> None:
         table = self.query_one("#register-list", DataTable)
         status = Text(f"{STATUS_GLYPH[entry.status]} {entry.status}", style=STATUS_STYLE[entry.status])
-        fleet = self._fleet_names.get(entry.fleet or "", entry.fleet or "")
-        name: str | Text = entry.unique_name or ""
+        # Names and the server's reasons are shown as plain text: a DataTable reads a str cell as markup.
+        fleet = plain(self._fleet_names.get(entry.fleet or "", entry.fleet or ""))
+        name = plain(entry.unique_name)
         if entry.status == REGISTERED and "not set" in entry.detail:
-            name = Text(f"✕ {entry.unique_name} not set", style="bold yellow")  # the SIM itself is registered
-        detail = entry.detail if len(entry.detail) <= 60 else entry.detail[:59] + "…"  # in full below the list
+            name = plain(f"✕ {entry.unique_name} not set", style="bold yellow")  # the SIM itself is registered
+        detail = plain(entry.detail if len(entry.detail) <= 60 else entry.detail[:59] + "…")  # in full below
         if entry.iccid in table.rows:
             table.update_cell(entry.iccid, "status", status)
             table.update_cell(entry.iccid, "name", name, update_width=True)
@@ -165,7 +167,7 @@ class RegisterScreen(ReportsFailures, Screen[None]):
             entry = self.queue.entries.get(key)
             if entry is not None and (entry.status in (FAILED, WAITING) or "name" in entry.detail):
                 self.query_one("#register-summary", Static).update(
-                    Text(f"{entry.iccid}: {entry.detail}", style=STATUS_STYLE[entry.status]))
+                    plain(f"{entry.iccid}: {entry.detail}", style=STATUS_STYLE[entry.status]))
                 return
         counts: dict[str, int] = {}
         for entry in self.queue.entries.values():
