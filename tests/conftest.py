@@ -13,7 +13,9 @@ import keyring.errors
 import pytest
 from keyring.backend import KeyringBackend
 
+from supersim_tui import cli
 from supersim_tui.api import BasicAuth, RetryPolicy, SuperSimClient
+from supersim_tui.commands import session as session_module
 from supersim_tui.credentials import ENV_VARS
 from supersim_tui.simulator import Simulator, SimulatorConfig, asgi_transport
 
@@ -113,3 +115,30 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     """A run that collected no tests is a failure, never a silent pass."""
     if exitstatus == pytest.ExitCode.NO_TESTS_COLLECTED:
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+Run = Callable[..., tuple[int, str, str]]
+
+
+@pytest.fixture
+def run(simulator: Simulator, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Run:
+    """Run the CLI in-process against the test simulator (instant retries); returns (exit code, stdout, stderr)."""
+    simulator.config.settle_seconds = 0.0
+
+    def fake_session(args: object) -> session_module.Session:
+        async def no_wait(seconds: float) -> None:
+            return None
+
+        client = SuperSimClient(BasicAuth(simulator.config.account_sid, simulator.config.auth_token),
+                                base_url="http://127.0.0.1", transport=asgi_transport(simulator), page_size=1000,
+                                retry=RetryPolicy(sleep=no_wait))
+        return session_module.Session(client, simulator.config.account_sid, False)
+
+    monkeypatch.setattr(session_module, "open_session", fake_session)
+
+    def invoke(*argv: str) -> tuple[int, str, str]:
+        code = cli.main(list(argv))
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return invoke

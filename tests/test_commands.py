@@ -4,42 +4,15 @@ refusals, and what actually changed in the simulator."""
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from supersim_tui import cli
-from supersim_tui.api import BasicAuth, RetryPolicy, SuperSimClient
-from supersim_tui.commands import session as session_module
-from supersim_tui.simulator import Simulator, asgi_transport
+from supersim_tui.simulator import Simulator
 from supersim_tui.simulator.seed import registrable_examples
 
-Run = Callable[..., tuple[int, str, str]]
-
-
-@pytest.fixture
-def run(simulator: Simulator, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Run:
-    """Run the CLI against the test simulator; returns (exit code, stdout, stderr)."""
-    simulator.config.settle_seconds = 0.0
-
-    def fake_session(args: object) -> session_module.Session:
-        async def no_wait(seconds: float) -> None:
-            return None
-
-        client = SuperSimClient(BasicAuth(simulator.config.account_sid, simulator.config.auth_token),
-                                base_url="http://127.0.0.1", transport=asgi_transport(simulator), page_size=1000,
-                                retry=RetryPolicy(sleep=no_wait))
-        return session_module.Session(client, simulator.config.account_sid, False)
-
-    monkeypatch.setattr(session_module, "open_session", fake_session)
-
-    def invoke(*argv: str) -> tuple[int, str, str]:
-        code = cli.main(list(argv))
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    return invoke
+from .conftest import Run
 
 
 def posts(sim: Simulator) -> list[str]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Callable
 from pathlib import Path
 
 import httpx
@@ -17,31 +16,7 @@ from supersim_tui.commands import session as session_module
 from supersim_tui.simulator import Simulator, asgi_transport
 from supersim_tui.simulator.seed import registrable_examples
 
-Run = Callable[..., tuple[int, str, str]]
-
-
-@pytest.fixture
-def run(simulator: Simulator, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Run:
-    """Run the CLI against the test simulator; returns (exit code, stdout, stderr)."""
-    simulator.config.settle_seconds = 0.0
-
-    def fake_session(args: object) -> session_module.Session:
-        async def no_wait(seconds: float) -> None:
-            return None
-
-        client = SuperSimClient(BasicAuth(simulator.config.account_sid, simulator.config.auth_token),
-                                base_url="http://127.0.0.1", transport=asgi_transport(simulator), page_size=1000,
-                                retry=RetryPolicy(sleep=no_wait))
-        return session_module.Session(client, simulator.config.account_sid, False)
-
-    monkeypatch.setattr(session_module, "open_session", fake_session)
-
-    def invoke(*argv: str) -> tuple[int, str, str]:
-        code = cli.main(list(argv))
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    return invoke
+from .conftest import Run
 
 
 def test_set_status_takes_the_status_first_as_documented(run: Run, simulator: Simulator) -> None:
