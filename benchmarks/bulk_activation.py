@@ -36,15 +36,15 @@ async def _candidates(client: SuperSimClient, count: int) -> list[Sim]:
 
 
 async def measure(n: int, concurrency: int, sample: int) -> dict[str, float]:
-    with loopback_simulator("--sims", str(n * 12), "--seed", "3", "--latency-ms", str(LATENCY_MS),
-                            "--settle-seconds", str(SETTLE_SECONDS)) as url:
+    with loopback_simulator(
+        "--sims", str(n * 12), "--seed", "3", "--latency-ms", str(LATENCY_MS), "--settle-seconds", str(SETTLE_SECONDS)
+    ) as url:
         async with SuperSimClient(BasicAuth(ACCOUNT, TOKEN), base_url=url, page_size=1000) as client:
             sims = await _candidates(client, n + sample)
             engine_sims, loop_sims = sims[:n], sims[n:]
             plan = plan_change(engine_sims, Change(status="active"))
             with tempfile.TemporaryDirectory() as folder:  # journaled (plan fsynced, outcomes in batches), as used
-                journal = Journal.create("bench", {"kind": "set-status", "change": plan.change.to_json()},
-                                         Path(folder))
+                journal = Journal.create("bench", {"kind": "set-status", "change": plan.change.to_json()}, Path(folder))
                 result = await BulkRunner(client, concurrency=concurrency, journal=journal).run(plan, "bench")
                 journal.close()
             if result.count("done") != n:
@@ -53,20 +53,32 @@ async def measure(n: int, concurrency: int, sample: int) -> dict[str, float]:
             for sim in loop_sims:
                 await client.update_sim(sim.sid, status="active")
             sequential = (time.perf_counter() - start) / sample * n
-    return {"accepted": result.seconds_to_accepted, "confirmed": result.seconds_to_confirmed,
-            "sequential": sequential, "limit": n * LATENCY_MS / 1000 / concurrency}
+    return {
+        "accepted": result.seconds_to_accepted,
+        "confirmed": result.seconds_to_confirmed,
+        "sequential": sequential,
+        "limit": n * LATENCY_MS / 1000 / concurrency,
+    }
 
 
 def run(n: int = 1000, concurrency: int = CONCURRENCY, sample: int = 100) -> bool:
     f = asyncio.run(measure(n, concurrency, sample))
-    print(f"bulk-activation: {n:,} SIMs, {LATENCY_MS} ms latency, concurrency {concurrency}: all accepted "
-          f"{f['accepted']:.2f}s, all confirmed final {f['confirmed']:.2f}s; sequential loop {f['sequential']:.1f}s "
-          f"(scaled from {sample}); physical limit {f['limit']:.2f}s")
+    print(
+        f"bulk-activation: {n:,} SIMs, {LATENCY_MS} ms latency, concurrency {concurrency}: all accepted "
+        f"{f['accepted']:.2f}s, all confirmed final {f['confirmed']:.2f}s; sequential loop {f['sequential']:.1f}s "
+        f"(scaled from {sample}); physical limit {f['limit']:.2f}s"
+    )
     vs_loop, vs_limit = f["accepted"] / f["sequential"], f["accepted"] / f["limit"]
-    print(f"bulk-activation ratio to sequential (accepted): {vs_loop:.3f}  target <= 0.100  "
-          f"{'OK' if vs_loop <= 0.1 else 'MISSED'}")
-    print(f"bulk-activation ratio to physical limit (accepted): {vs_limit:.2f}  target <= 1.25  "
-          f"{'OK' if vs_limit <= 1.25 else 'MISSED'}")
-    print(f"bulk-activation with follow-up (confirmed): {f['confirmed'] / f['sequential']:.3f} of sequential, "
-          f"{f['confirmed'] / f['limit']:.2f}x the physical limit")
+    print(
+        f"bulk-activation ratio to sequential (accepted): {vs_loop:.3f}  target <= 0.100  "
+        f"{'OK' if vs_loop <= 0.1 else 'MISSED'}"
+    )
+    print(
+        f"bulk-activation ratio to physical limit (accepted): {vs_limit:.2f}  target <= 1.25  "
+        f"{'OK' if vs_limit <= 1.25 else 'MISSED'}"
+    )
+    print(
+        f"bulk-activation with follow-up (confirmed): {f['confirmed'] / f['sequential']:.3f} of sequential, "
+        f"{f['confirmed'] / f['limit']:.2f}x the physical limit"
+    )
     return vs_loop <= 0.1 and vs_limit <= 1.25

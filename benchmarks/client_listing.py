@@ -19,8 +19,9 @@ from supersim_tui.simulator import Simulator, SimulatorConfig, asgi_transport
 
 async def raw_walk(sim: Simulator, page_size: int) -> int:
     count = 0
-    async with httpx.AsyncClient(transport=asgi_transport(sim), base_url="http://127.0.0.1",
-                                 auth=(sim.config.account_sid, sim.config.auth_token)) as http:
+    async with httpx.AsyncClient(
+        transport=asgi_transport(sim), base_url="http://127.0.0.1", auth=(sim.config.account_sid, sim.config.auth_token)
+    ) as http:
         url: str | None = f"/v1/Sims?PageSize={page_size}"
         while url:
             body = json.loads((await http.get(url)).content)
@@ -30,8 +31,12 @@ async def raw_walk(sim: Simulator, page_size: int) -> int:
 
 
 async def client_walk(sim: Simulator, page_size: int) -> int:
-    client = SuperSimClient(BasicAuth(sim.config.account_sid, sim.config.auth_token), base_url="http://127.0.0.1",
-                            transport=asgi_transport(sim), page_size=page_size)
+    client = SuperSimClient(
+        BasicAuth(sim.config.account_sid, sim.config.auth_token),
+        base_url="http://127.0.0.1",
+        transport=asgi_transport(sim),
+        page_size=page_size,
+    )
     async with client:
         count = 0
         async for _ in client.list_sims():

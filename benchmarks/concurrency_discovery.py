@@ -48,14 +48,23 @@ def _admin(url: str, path: str, form: dict[str, str] | None = None) -> Any:
 
 def _update_counts(url: str) -> tuple[int, int]:
     """(update POSTs answered, of which 429) from the simulator's request log."""
-    posts = [r for r in _admin(url, "requests")["requests"]
-             if r["method"] == "POST" and r["path"].startswith("/v1/Sims/")]
+    posts = [
+        r for r in _admin(url, "requests")["requests"] if r["method"] == "POST" and r["path"].startswith("/v1/Sims/")
+    ]
     return len(posts), sum(1 for r in posts if r["status"] == 429)
 
 
 async def measure(n: int, allowance: int) -> dict[str, float]:
-    with loopback_simulator("--sims", str(int(n * 1.9)), "--seed", "5", "--latency-ms", str(LATENCY_MS),
-                            "--settle-seconds", str(SETTLE_SECONDS)) as url:
+    with loopback_simulator(
+        "--sims",
+        str(int(n * 1.9)),
+        "--seed",
+        "5",
+        "--latency-ms",
+        str(LATENCY_MS),
+        "--settle-seconds",
+        str(SETTLE_SECONDS),
+    ) as url:
         async with SuperSimClient(BasicAuth(ACCOUNT, TOKEN), base_url=url, page_size=1000) as client:
             active = await client.list_sims(status="active", page_size=1000).collect()
             if len(active) < n:
@@ -77,11 +86,18 @@ async def measure(n: int, allowance: int) -> dict[str, float]:
                 raise RuntimeError(f"only {result.count('done')} of {n} SIMs were changed")
             posts, refused = _update_counts(url)
             report = _admin(url, "concurrency")
-    return {"confirmed": result.seconds_to_confirmed, "accepted": result.seconds_to_accepted,
-            "total": total, "resolved": resolved,
-            "posts": posts - posts_before, "refused": refused, "peak": report["peak_in_flight"],
-            "highest": runner.limiter.highest, "final": runner.limiter.limit,
-            "limit": n * LATENCY_MS / 1000 / allowance}
+    return {
+        "confirmed": result.seconds_to_confirmed,
+        "accepted": result.seconds_to_accepted,
+        "total": total,
+        "resolved": resolved,
+        "posts": posts - posts_before,
+        "refused": refused,
+        "peak": report["peak_in_flight"],
+        "highest": runner.limiter.highest,
+        "final": runner.limiter.limit,
+        "limit": n * LATENCY_MS / 1000 / allowance,
+    }
 
 
 def run(n: int = 10_000, allowances: tuple[int, ...] = ALLOWANCES) -> bool:
@@ -92,17 +108,23 @@ def run(n: int = 10_000, allowances: tuple[int, ...] = ALLOWANCES) -> bool:
         ratio, share = f["confirmed"] / f["limit"], f["refused"] / max(f["posts"], 1)
         good = ratio <= TARGET_RATIO and share <= TARGET_REFUSED
         ok = ok and good
-        print(f"concurrency-discovery: {n:,} SIMs, {LATENCY_MS} ms latency, account allowance {allowance}, "
-              f"user cap {USER_CAP}: all accepted {f['accepted']:.2f}s, all confirmed {f['confirmed']:.2f}s "
-              f"(physical limit {f['limit']:.2f}s); "
-              f"whole command with {n:,} ICCIDs resolved {f['total']:.2f}s (resolving {f['resolved']:.2f}s); "
-              f"level found {int(f['final'])} (highest {int(f['highest'])}, peak in flight {int(f['peak'])}); "
-              f"load average {load[0]:.2f}")
-        print(f"concurrency-discovery C={allowance} ratio to physical limit (confirmed): {ratio:.2f}  "
-              f"target <= {TARGET_RATIO}  {'OK' if ratio <= TARGET_RATIO else 'MISSED'}; whole command "
-              f"{f['total'] / f['limit']:.2f}")
-        print(f"concurrency-discovery C={allowance} updates refused (429): {int(f['refused'])} of {int(f['posts'])} "
-              f"= {share:.1%}  target <= {TARGET_REFUSED:.0%}  {'OK' if share <= TARGET_REFUSED else 'MISSED'}")
+        print(
+            f"concurrency-discovery: {n:,} SIMs, {LATENCY_MS} ms latency, account allowance {allowance}, "
+            f"user cap {USER_CAP}: all accepted {f['accepted']:.2f}s, all confirmed {f['confirmed']:.2f}s "
+            f"(physical limit {f['limit']:.2f}s); "
+            f"whole command with {n:,} ICCIDs resolved {f['total']:.2f}s (resolving {f['resolved']:.2f}s); "
+            f"level found {int(f['final'])} (highest {int(f['highest'])}, peak in flight {int(f['peak'])}); "
+            f"load average {load[0]:.2f}"
+        )
+        print(
+            f"concurrency-discovery C={allowance} ratio to physical limit (confirmed): {ratio:.2f}  "
+            f"target <= {TARGET_RATIO}  {'OK' if ratio <= TARGET_RATIO else 'MISSED'}; whole command "
+            f"{f['total'] / f['limit']:.2f}"
+        )
+        print(
+            f"concurrency-discovery C={allowance} updates refused (429): {int(f['refused'])} of {int(f['posts'])} "
+            f"= {share:.1%}  target <= {TARGET_REFUSED:.0%}  {'OK' if share <= TARGET_REFUSED else 'MISSED'}"
+        )
     return ok
 
 

@@ -14,9 +14,25 @@ TOKEN = "bench-token"
 @contextmanager
 def loopback_simulator(*options: str) -> Iterator[str]:
     process = subprocess.Popen(
-        [sys.executable, "-m", "supersim_tui", "simulator", "--host", "127.0.0.1", "--port", "0",
-         "--account-sid", ACCOUNT, "--auth-token", TOKEN, *options],
-        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        [
+            sys.executable,
+            "-m",
+            "supersim_tui",
+            "simulator",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            "0",
+            "--account-sid",
+            ACCOUNT,
+            "--auth-token",
+            TOKEN,
+            *options,
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
     try:
         assert process.stdout is not None
         url = process.stdout.readline().strip()

@@ -123,13 +123,23 @@ async def _minimal_run(url: str) -> dict[str, float]:
             page = (await raw.get(page["meta"]["next_page_url"])).json()
             pages += 1
         listing = time.perf_counter() - start
-    return {"start": started, "one_page": one_page, "filtered_page": filtered_page, "listing": listing,
-            "peak_mb": _peak_mb()}
+    return {
+        "start": started,
+        "one_page": one_page,
+        "filtered_page": filtered_page,
+        "listing": listing,
+        "peak_mb": _peak_mb(),
+    }
 
 
 def _child(kind: str, url: str) -> dict[str, float]:
-    result = subprocess.run([sys.executable, "-m", "benchmarks.sims_scale", kind, url], capture_output=True,
-                            text=True, timeout=300, check=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "benchmarks.sims_scale", kind, url],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
+    )
     figures: dict[str, float] = json.loads(result.stdout.strip().splitlines()[-1])
     return figures
 
@@ -140,25 +150,36 @@ def run() -> bool:
         app = _child("app", url)
     baseline_first = minimal["start"] + minimal["one_page"]
     first_rows = max(app["open_pane"], app["filter_to_rows"])
-    print(f"sims-scale: {SIMS:,} SIMs; app start to first SIM rows {app['start_to_rows'] * 1000:.0f} ms "
-          f"(minimal Textual app start + one raw page read: {baseline_first * 1000:.0f} ms, "
-          f"ratio {app['start_to_rows'] / baseline_first:.2f})")
-    print(f"sims-scale: opening the SIMs pane {app['open_pane'] * 1000:.0f} ms; a filter's first rows "
-          f"{app['filter_to_rows'] * 1000:.0f} ms (raw read of that page {minimal['filtered_page'] * 1000:.0f} ms, "
-          f"ratio {app['filter_to_rows'] / minimal['filtered_page']:.2f})")
-    print(f"sims-scale first rows / 0.3 s: {first_rows / FIRST_ROWS_TARGET:.2f}  target ≤ 1.00  "
-          f"{'OK' if first_rows <= FIRST_ROWS_TARGET else 'MISSED'}")
-    print(f"sims-scale: to row {int(app['position']):,} in {app['scroll']:.2f} s "
-          f"(raw httpx read of those {TARGET_ROW // 100} pages: {minimal['listing']:.2f} s), "
-          f"ratio {app['scroll'] / minimal['listing']:.2f}; table holds {int(app['rows_in_table'])} rows")
-    print(f"sims-scale memory: peak {app['peak_mb']:.0f} MB (minimal Textual app {minimal['peak_mb']:.0f} MB, "
-          f"ratio {app['peak_mb'] / minimal['peak_mb']:.2f}); peak / 200 MB: "
-          f"{app['peak_mb'] / MEMORY_TARGET_MB:.2f}  target < 1.00  "
-          f"{'OK' if app['peak_mb'] < MEMORY_TARGET_MB else 'MISSED'}")
-    print(f"sims-scale memory growth from row 1,000 to row 10,000: "
-          f"{app['rss_at_10000'] / app['rss_at_1000']:.2f} (1.00 = flat)")
-    return first_rows <= FIRST_ROWS_TARGET and app["peak_mb"] < MEMORY_TARGET_MB and \
-        app["position"] >= TARGET_ROW
+    print(
+        f"sims-scale: {SIMS:,} SIMs; app start to first SIM rows {app['start_to_rows'] * 1000:.0f} ms "
+        f"(minimal Textual app start + one raw page read: {baseline_first * 1000:.0f} ms, "
+        f"ratio {app['start_to_rows'] / baseline_first:.2f})"
+    )
+    print(
+        f"sims-scale: opening the SIMs pane {app['open_pane'] * 1000:.0f} ms; a filter's first rows "
+        f"{app['filter_to_rows'] * 1000:.0f} ms (raw read of that page {minimal['filtered_page'] * 1000:.0f} ms, "
+        f"ratio {app['filter_to_rows'] / minimal['filtered_page']:.2f})"
+    )
+    print(
+        f"sims-scale first rows / 0.3 s: {first_rows / FIRST_ROWS_TARGET:.2f}  target ≤ 1.00  "
+        f"{'OK' if first_rows <= FIRST_ROWS_TARGET else 'MISSED'}"
+    )
+    print(
+        f"sims-scale: to row {int(app['position']):,} in {app['scroll']:.2f} s "
+        f"(raw httpx read of those {TARGET_ROW // 100} pages: {minimal['listing']:.2f} s), "
+        f"ratio {app['scroll'] / minimal['listing']:.2f}; table holds {int(app['rows_in_table'])} rows"
+    )
+    print(
+        f"sims-scale memory: peak {app['peak_mb']:.0f} MB (minimal Textual app {minimal['peak_mb']:.0f} MB, "
+        f"ratio {app['peak_mb'] / minimal['peak_mb']:.2f}); peak / 200 MB: "
+        f"{app['peak_mb'] / MEMORY_TARGET_MB:.2f}  target < 1.00  "
+        f"{'OK' if app['peak_mb'] < MEMORY_TARGET_MB else 'MISSED'}"
+    )
+    print(
+        f"sims-scale memory growth from row 1,000 to row 10,000: "
+        f"{app['rss_at_10000'] / app['rss_at_1000']:.2f} (1.00 = flat)"
+    )
+    return first_rows <= FIRST_ROWS_TARGET and app["peak_mb"] < MEMORY_TARGET_MB and app["position"] >= TARGET_ROW
 
 
 if __name__ == "__main__":

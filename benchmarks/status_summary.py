@@ -32,6 +32,8 @@ def run(sims: int = 100_000) -> bool:
     sequential, parallel, count = asyncio.run(measure(sims))
     ratio = parallel / sequential
     print(f"status-summary: {count:,} SIMs: status {parallel:.2f}s, one sequential listing pass {sequential:.2f}s")
-    print(f"status-summary ratio (status / sequential pass): {ratio:.2f}  target < 1.00  "
-          f"{'OK' if ratio < 1 else 'MISSED'}")
+    print(
+        f"status-summary ratio (status / sequential pass): {ratio:.2f}  target < 1.00  "
+        f"{'OK' if ratio < 1 else 'MISSED'}"
+    )
     return ratio < 1

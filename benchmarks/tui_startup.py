@@ -33,8 +33,11 @@ class Minimal(App[None]):
 
 def demo_app() -> SuperSimApp:
     sim = Simulator(SimulatorConfig(sims=300, seed=1))
-    client = SuperSimClient(BasicAuth(sim.config.account_sid, sim.config.auth_token), base_url="http://127.0.0.1",
-                            transport=asgi_transport(sim))
+    client = SuperSimClient(
+        BasicAuth(sim.config.account_sid, sim.config.auth_token),
+        base_url="http://127.0.0.1",
+        transport=asgi_transport(sim),
+    )
     return SuperSimApp(client, account_label="demo")
 
 
@@ -86,10 +89,14 @@ def run(runs: int = 3) -> bool:
     print(f"tui-startup ratio (demo / minimal app): {demo / minimal:.2f}")
     pure, with_table = asyncio.run(filter_times())
     worst_pure, worst_table = max(pure), max(with_table)
-    print(f"catalog-filter: {len(pure)} keystrokes over {380} networks: filter median "
-          f"{statistics.median(pure):.2f} ms (worst {worst_pure:.2f}), with table rebuild median "
-          f"{statistics.median(with_table):.2f} ms (worst {worst_table:.2f})")
+    print(
+        f"catalog-filter: {len(pure)} keystrokes over {380} networks: filter median "
+        f"{statistics.median(pure):.2f} ms (worst {worst_pure:.2f}), with table rebuild median "
+        f"{statistics.median(with_table):.2f} ms (worst {worst_table:.2f})"
+    )
     ok = worst_table < FRAME_MS
-    print(f"catalog-filter worst keystroke / one frame (16 ms): {worst_table / FRAME_MS:.2f}  target < 1.00  "
-          f"{'OK' if ok else 'MISSED'}")
+    print(
+        f"catalog-filter worst keystroke / one frame (16 ms): {worst_table / FRAME_MS:.2f}  target < 1.00  "
+        f"{'OK' if ok else 'MISSED'}"
+    )
     return ok

@@ -32,23 +32,32 @@ SHOTS = [
     ("nap-change", (120, 36), [*CATALOG, "a"]),
     ("fleet-edit", (100, 30), ["down", "e"]),
     ("sign-in", (80, 24), []),
-    ("register", (100, 30), ["3", "n", *"8988 3071 1116 8772 2779", "enter", *"73GUSXFWVQ", "enter",
-                             *"89883071111687722788"]),
+    (
+        "register",
+        (100, 30),
+        ["3", "n", *"8988 3071 1116 8772 2779", "enter", *"73GUSXFWVQ", "enter", *"89883071111687722788"],
+    ),
     ("sims-marked", (120, 36), ["3", "space", "space", "down", "space", "space"]),
     ("bulk-confirm", (120, 36), ["3", "a", "wait", "y", "s", "down", "enter"]),
     ("bulk-results", (120, 36), ["3", "a", "wait", "y", "s", "down", "down", "enter", "faults", "y", "wait-run"]),
     ("sim-detail", (120, 36), ["3", "down", "down", "enter"]),
     ("register-csv", (120, 36), ["3", "n", "ctrl+o", "csv", "enter"]),
 ]
-CSV = ("iccid,registration_code,fleet,unique_name\n89883071111687722779,73GUSXFWVQ,us-meters,box-1\n"
-       "89883071111687722787,DD92AHQDD9,us-meters,box-2\n89883070000687722770,ABCDEFGHIJ,,\n"
-       "8988307000068772,ABCDEFGHIJ,,\n89883071111687722795,5Y8ULMMFUY,no-such-fleet,\n")
+CSV = (
+    "iccid,registration_code,fleet,unique_name\n89883071111687722779,73GUSXFWVQ,us-meters,box-1\n"
+    "89883071111687722787,DD92AHQDD9,us-meters,box-2\n89883070000687722770,ABCDEFGHIJ,,\n"
+    "8988307000068772,ABCDEFGHIJ,,\n89883071111687722795,5Y8ULMMFUY,no-such-fleet,\n"
+)
 
 
 async def shoot(name: str, size: tuple[int, int], keys: list[str]) -> Path:
     sim = Simulator(SimulatorConfig(sims=300, seed=1, epoch=datetime(2024, 6, 1, 12, tzinfo=UTC), settle_seconds=0))
-    client = SuperSimClient(BasicAuth(sim.config.account_sid, sim.config.auth_token), base_url="http://127.0.0.1",
-                            transport=asgi_transport(sim), retry=RetryPolicy(attempts=1))
+    client = SuperSimClient(
+        BasicAuth(sim.config.account_sid, sim.config.auth_token),
+        base_url="http://127.0.0.1",
+        transport=asgi_transport(sim),
+        retry=RetryPolicy(attempts=1),
+    )
     if name == "sign-in":
         connector = Connector(make_client=lambda credentials: client)
         app = SuperSimApp(None, connector=connector, sign_in_reason="No saved credentials found.")

@@ -95,8 +95,12 @@ async def make_client(sleeps: RecordedSleep) -> AsyncIterator[Callable[..., Supe
     def make(sim: Simulator, *, page_size: int = 50, attempts: int = 5, **kwargs: Any) -> SuperSimClient:
         policy = RetryPolicy(attempts=attempts, sleep=sleeps, total_seconds=600)
         client = SuperSimClient(
-            BasicAuth(sim.config.account_sid, sim.config.auth_token), base_url="http://127.0.0.1",
-            transport=asgi_transport(sim), retry=policy, page_size=page_size, **kwargs,
+            BasicAuth(sim.config.account_sid, sim.config.auth_token),
+            base_url="http://127.0.0.1",
+            transport=asgi_transport(sim),
+            retry=policy,
+            page_size=page_size,
+            **kwargs,
         )
         clients.append(client)
         return client
@@ -129,9 +133,13 @@ def run(simulator: Simulator, monkeypatch: pytest.MonkeyPatch, capsys: pytest.Ca
         async def no_wait(seconds: float) -> None:
             return None
 
-        client = SuperSimClient(BasicAuth(simulator.config.account_sid, simulator.config.auth_token),
-                                base_url="http://127.0.0.1", transport=asgi_transport(simulator), page_size=1000,
-                                retry=RetryPolicy(sleep=no_wait))
+        client = SuperSimClient(
+            BasicAuth(simulator.config.account_sid, simulator.config.auth_token),
+            base_url="http://127.0.0.1",
+            transport=asgi_transport(simulator),
+            page_size=1000,
+            retry=RetryPolicy(sleep=no_wait),
+        )
         return session_module.Session(client, simulator.config.account_sid, False)
 
     monkeypatch.setattr(session_module, "open_session", fake_session)

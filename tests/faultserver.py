@@ -85,16 +85,31 @@ class FaultServer(httpx.AsyncBaseTransport):
         return {"sid": NAP_SID, "unique_name": self._name("nap-one"), "account_sid": "AC" + "0" * 32}
 
     def _fleet(self) -> dict[str, Any]:
-        return {"sid": FLEET_SID, "unique_name": self._name("fleet-one"), "network_access_profile_sid": NAP_SID,
-                "data_enabled": True, "data_limit": 1000}
+        return {
+            "sid": FLEET_SID,
+            "unique_name": self._name("fleet-one"),
+            "network_access_profile_sid": NAP_SID,
+            "data_enabled": True,
+            "data_limit": 1000,
+        }
 
     def _sim(self, index: int) -> dict[str, Any]:
-        return {"sid": SIM_SIDS[index % len(SIM_SIDS)], "unique_name": self._name(f"sim-{index}"),
-                "iccid": ICCID, "status": "active", "fleet_sid": FLEET_SID}
+        return {
+            "sid": SIM_SIDS[index % len(SIM_SIDS)],
+            "unique_name": self._name(f"sim-{index}"),
+            "iccid": ICCID,
+            "status": "active",
+            "fleet_sid": FLEET_SID,
+        }
 
     def _network(self) -> dict[str, Any]:
-        return {"sid": NETWORK_SID, "friendly_name": self._name("Telekom"), "iso_country": "DE",
-                "identifiers": [{"mcc": "262", "mnc": "01"}], "network_access_profile_sid": NAP_SID}
+        return {
+            "sid": NETWORK_SID,
+            "friendly_name": self._name("Telekom"),
+            "iso_country": "DE",
+            "identifiers": [{"mcc": "262", "mnc": "01"}],
+            "network_access_profile_sid": NAP_SID,
+        }
 
     def _list(self, path: str) -> tuple[str, list[dict[str, Any]]] | None:
         if path == "/v1/Sims":
@@ -161,8 +176,9 @@ class FaultServer(httpx.AsyncBaseTransport):
         if b == "empty":
             return httpx.Response(200, headers={"content-type": "application/json"}, content=b"")
         if b == "wrong-shape":
-            return _json({"sims": "x", "fleets": 5, "network_access_profiles": [1], "networks": {"a": 1},
-                          "sid": 7, "meta": []})
+            return _json(
+                {"sims": "x", "fleets": 5, "network_access_profiles": [1], "networks": {"a": 1}, "sid": 7, "meta": []}
+            )
         body = self._body(request, listing, page)
         if body is None:
             return _error(404, 20404, f"The requested resource {request.url.path} was not found")
@@ -170,12 +186,14 @@ class FaultServer(httpx.AsyncBaseTransport):
         if b == "truncated":
             return httpx.Response(200, headers={"content-type": "application/json"}, content=raw[: len(raw) // 2])
         if b == "drip" or (b == "drip-second-page" and second_page):
-            return httpx.Response(200, headers={"content-type": "application/json"},
-                                  stream=_Drip(raw, self.drip_interval))
+            return httpx.Response(
+                200, headers={"content-type": "application/json"}, stream=_Drip(raw, self.drip_interval)
+            )
         return _json(body)
 
-    def _body(self, request: httpx.Request, listing: tuple[str, list[dict[str, Any]]] | None,
-              page: int) -> dict[str, Any] | None:
+    def _body(
+        self, request: httpx.Request, listing: tuple[str, list[dict[str, Any]]] | None, page: int
+    ) -> dict[str, Any] | None:
         path = request.url.path
         if listing is None:
             return self._one(path)
@@ -195,15 +213,21 @@ class FaultServer(httpx.AsyncBaseTransport):
             following = f"http://api.test{path}?Page=1"
         if b == "endless-empty":
             items = []
-        return {key: items, "meta": {"key": key, "page": page, "page_size": 50, "next_page_url": following,
-                                     "url": f"{base}{path}"}}
+        return {
+            key: items,
+            "meta": {"key": key, "page": page, "page_size": 50, "next_page_url": following, "url": f"{base}{path}"},
+        }
 
 
 def _json(body: object, status: int = 200, headers: dict[str, str] | None = None) -> httpx.Response:
-    return httpx.Response(status, headers={"content-type": "application/json", **(headers or {})},
-                          content=json.dumps(body).encode())
+    return httpx.Response(
+        status, headers={"content-type": "application/json", **(headers or {})}, content=json.dumps(body).encode()
+    )
 
 
 def _error(status: int, code: int, message: str, headers: dict[str, str] | None = None) -> httpx.Response:
-    return _json({"code": code, "message": message, "more_info": f"https://www.twilio.com/docs/errors/{code}",
-                  "status": status}, status, headers)
+    return _json(
+        {"code": code, "message": message, "more_info": f"https://www.twilio.com/docs/errors/{code}", "status": status},
+        status,
+        headers,
+    )

@@ -36,8 +36,10 @@ def add_new_sims(sim: Simulator, count: int, fleet: str | None = "field-sensors"
     fleet_sid = state.find_fleet(fleet).sid if fleet else None  # type: ignore[union-attr]
     now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     start = len(state.sim_order)
-    return [state._add_sim(make_iccid("89883079999", start + i), state.account_sid, "new", fleet_sid, None, now).sid
-            for i in range(count)]
+    return [
+        state._add_sim(make_iccid("89883079999", start + i), state.account_sid, "new", fleet_sid, None, now).sid
+        for i in range(count)
+    ]
 
 
 def changed_twice(sim: Simulator) -> list[str]:
@@ -45,8 +47,9 @@ def changed_twice(sim: Simulator) -> list[str]:
     return [f"{sid} {what}" for (sid, what), n in counts.items() if n > 1]
 
 
-async def test_activate_1000_sims_through_faults(make_simulator: Callable[..., Simulator],
-                                                 make_client: MakeClient, tmp_path: Path) -> None:
+async def test_activate_1000_sims_through_faults(
+    make_simulator: Callable[..., Simulator], make_client: MakeClient, tmp_path: Path
+) -> None:
     """1,000 SIMs with 20% of requests failing (429, 500, 503, drops): every SIM ends active,
     none is changed twice, and every item has an outcome in the result and the journal."""
     sim = make_simulator(sims=0, fault_rate=0.2, retry_after=0, settle_seconds=0.05)
@@ -58,8 +61,13 @@ async def test_activate_1000_sims_through_faults(make_simulator: Callable[..., S
 
     journal = Journal.create("run-1", {"kind": "set-status", "change": plan.change.to_json()}, tmp_path)
     progress: list[Progress] = []
-    runner = BulkRunner(client, concurrency=16, journal=journal, poll_interval=0.05,
-                        on_progress=lambda p: progress.append(Progress(**vars(p))))
+    runner = BulkRunner(
+        client,
+        concurrency=16,
+        journal=journal,
+        poll_interval=0.05,
+        on_progress=lambda p: progress.append(Progress(**vars(p))),
+    )
     result = await runner.run(plan, "run-1")
 
     assert [o.outcome for o in result.outcomes] == [DONE] * 1000
@@ -97,8 +105,9 @@ async def test_plan_explains_skips_and_invalid_changes(simulator: Simulator, cli
         Change()
 
 
-async def test_cancel_then_resume_finishes_without_repeats(make_simulator: Callable[..., Simulator],
-                                                          make_client: MakeClient, tmp_path: Path) -> None:
+async def test_cancel_then_resume_finishes_without_repeats(
+    make_simulator: Callable[..., Simulator], make_client: MakeClient, tmp_path: Path
+) -> None:
     """Cancel stops new sends and records it; resume finishes the rest; no SIM changed twice."""
     sim = make_simulator(sims=0, settle_seconds=0.02)
     sids = add_new_sims(sim, 200)
@@ -129,8 +138,9 @@ async def test_cancel_then_resume_finishes_without_repeats(make_simulator: Calla
     assert find_run(None, tmp_path) is None  # nothing left to resume
 
 
-async def test_resume_checks_started_items_before_sending(make_simulator: Callable[..., Simulator],
-                                                          make_client: MakeClient, tmp_path: Path) -> None:
+async def test_resume_checks_started_items_before_sending(
+    make_simulator: Callable[..., Simulator], make_client: MakeClient, tmp_path: Path
+) -> None:
     """A journal that ends after 'start' (killed mid-request): an item the server did apply is
     confirmed, not re-sent; one it never got is sent; one never started is sent."""
     sim = make_simulator(sims=0, settle_seconds=0)
@@ -158,8 +168,9 @@ async def test_resume_checks_started_items_before_sending(make_simulator: Callab
     assert changed_twice(sim) == []
 
 
-async def test_move_to_fleet_follows_scheduled_changes(make_simulator: Callable[..., Simulator],
-                                                       make_client: MakeClient) -> None:
+async def test_move_to_fleet_follows_scheduled_changes(
+    make_simulator: Callable[..., Simulator], make_client: MakeClient
+) -> None:
     """Moving active SIMs is asynchronous: the outcome is the fleet they really end in."""
     sim = make_simulator(sims=300, settle_seconds=0.05)
     client = make_client(sim)
@@ -168,7 +179,8 @@ async def test_move_to_fleet_follows_scheduled_changes(make_simulator: Callable[
     active = await client.list_sims(status="active", fleet="eu-trackers", page_size=1000).collect()
     assert len(active) > FETCH_THRESHOLD
     result = await BulkRunner(client, poll_interval=0.02).run(
-        plan_change(active, Change(fleet_sid=target.sid)), "run-m")
+        plan_change(active, Change(fleet_sid=target.sid)), "run-m"
+    )
     assert {o.outcome for o in result.outcomes} == {DONE}
     assert {sim.state.sims[s.sid].fleet_sid for s in active} == {target.sid}
     assert {sim.state.sims[s.sid].status for s in active} == {"active"}
@@ -177,8 +189,9 @@ async def test_move_to_fleet_follows_scheduled_changes(make_simulator: Callable[
 FETCH_THRESHOLD = 20
 
 
-async def test_requests_stay_near_one_per_sim(make_simulator: Callable[..., Simulator],
-                                              make_client: MakeClient) -> None:
+async def test_requests_stay_near_one_per_sim(
+    make_simulator: Callable[..., Simulator], make_client: MakeClient
+) -> None:
     """Following scheduled SIMs by listing keeps the run close to one request per SIM."""
     sim = make_simulator(sims=0, settle_seconds=0.01)
     add_new_sims(sim, 400)
@@ -189,8 +202,9 @@ async def test_requests_stay_near_one_per_sim(make_simulator: Callable[..., Simu
     assert client.requests_sent - before <= 400 * 1.2
 
 
-async def test_registration_batch_through_faults(make_simulator: Callable[..., Simulator],
-                                                 make_client: MakeClient, tmp_path: Path) -> None:
+async def test_registration_batch_through_faults(
+    make_simulator: Callable[..., Simulator], make_client: MakeClient, tmp_path: Path
+) -> None:
     """60 registrations with 30% faults: all end registered, and the server processed each ICCID's
     POST exactly once (a reply lost after processing is checked, never blindly re-sent)."""
     from supersim_tui.ops.register import Registration, RegistrationRunner
@@ -207,8 +221,11 @@ async def test_registration_batch_through_faults(make_simulator: Callable[..., S
     for row in rows:
         registered = sim.state.sims[sim.state.sims_by_iccid[row.iccid]]
         assert registered.fleet_sid == (lab.sid if row.fleet else None)  # type: ignore[union-attr]
-    processed = Counter(dict(r.form)["Iccid"] for r in sim.request_log
-                        if r.method == "POST" and r.path == "/v1/Sims" and r.fault not in ("429", "503"))
+    processed = Counter(
+        dict(r.form)["Iccid"]
+        for r in sim.request_log
+        if r.method == "POST" and r.path == "/v1/Sims" and r.fault not in ("429", "503")
+    )
     assert set(processed) == {row.iccid for row in rows}
     assert max(processed.values()) == 1
     assert any(r.fault in ("500", "drop") for r in sim.request_log if r.path == "/v1/Sims")
@@ -235,8 +252,10 @@ async def test_rename_from_a_pattern(make_simulator: Callable[..., Simulator], m
         Change(unique_name_pattern="gate-{fleet}")
     from supersim_tui.api import Sim
 
-    twins = [Sim(sid="HS" + "1" * 32, iccid="8988307000000001234"),
-             Sim(sid="HS" + "2" * 32, iccid="8988307000000991234")]
+    twins = [
+        Sim(sid="HS" + "1" * 32, iccid="8988307000000001234"),
+        Sim(sid="HS" + "2" * 32, iccid="8988307000000991234"),
+    ]
     duplicate = plan_change(twins, Change(unique_name_pattern="meter-{last4}"))
     assert [i.action for i in duplicate.items] == [INVALID, INVALID]
     assert duplicate.items[0].reason == "2 SIMs would be named 'meter-1234'"

@@ -46,8 +46,9 @@ def posts(sim: Simulator, path: str) -> list[Any]:
 # --------------------------------------------------------------- every method
 async def test_fleet_methods(client: SuperSimClient, simulator: Simulator) -> None:
     """create / list (with NAP filter) / fetch by sid and name / update change the simulator's fleets."""
-    created = await client.create_fleet("us-only", unique_name="pumps", data_limit=64, data_enabled=False,
-                                        sms_commands_enabled=False)
+    created = await client.create_fleet(
+        "us-only", unique_name="pumps", data_limit=64, data_enabled=False, sms_commands_enabled=False
+    )
     assert simulator.state.fleets[created.sid].data_limit == 64
     assert created.data_enabled is False and created.sms_commands_enabled is False
     us_only = simulator.state.find_nap("us-only")
@@ -57,8 +58,7 @@ async def test_fleet_methods(client: SuperSimClient, simulator: Simulator) -> No
     assert {f.network_access_profile_sid for f in listed} == {us_only.sid}
     assert (await client.fetch_fleet("pumps")).sid == created.sid
     assert (await client.fetch_fleet(created.sid)).unique_name == "pumps"
-    updated = await client.update_fleet("pumps", unique_name="pumps-2", network_access_profile="global",
-                                        data_limit=128)
+    updated = await client.update_fleet("pumps", unique_name="pumps-2", network_access_profile="global", data_limit=128)
     record = simulator.state.fleets[created.sid]
     assert (record.unique_name, record.data_limit) == ("pumps-2", 128)
     assert updated.network_access_profile_sid == simulator.state.find_nap("global").sid  # type: ignore[union-attr]
@@ -117,22 +117,26 @@ async def test_sim_methods(client: SuperSimClient, simulator: Simulator) -> None
 
 async def test_usage_records(client: SuperSimClient) -> None:
     """Usage grouped by fleet adds up to the ungrouped total; rule violations carry their 836xx code."""
-    total = await client.list_usage_records(start_time="2026-10-01T00:00:00Z",
-                                            end_time="2026-10-31T00:00:00Z").collect()
-    by_fleet = await client.list_usage_records(group="fleet", start_time="2026-10-01T00:00:00Z",
-                                               end_time="2026-10-31T00:00:00Z").collect()
+    total = await client.list_usage_records(
+        start_time="2026-10-01T00:00:00Z", end_time="2026-10-31T00:00:00Z"
+    ).collect()
+    by_fleet = await client.list_usage_records(
+        group="fleet", start_time="2026-10-01T00:00:00Z", end_time="2026-10-31T00:00:00Z"
+    ).collect()
     assert len(total) == 1 and len(by_fleet) > 1
     assert sum(r.data_total or 0 for r in by_fleet) == total[0].data_total
     assert all(r.fleet_sid for r in by_fleet)
     with pytest.raises(ValidationError) as caught:
-        await client.list_usage_records(granularity="day", start_time="2026-10-01T05:00:00Z",
-                                        end_time="2026-10-02T00:00:00Z").collect()
+        await client.list_usage_records(
+            granularity="day", start_time="2026-10-01T05:00:00Z", end_time="2026-10-02T00:00:00Z"
+        ).collect()
     assert caught.value.code == 83601 and caught.value.hint
 
 
 # --------------------------------------------------------------------- paging
-async def test_paging_crosses_page_boundaries_lazily(make_simulator: Callable[..., Simulator],
-                                                     make_client: MakeClient) -> None:
+async def test_paging_crosses_page_boundaries_lazily(
+    make_simulator: Callable[..., Simulator], make_client: MakeClient
+) -> None:
     """Iteration follows next_page_url one page at a time and yields every SIM exactly once."""
     sim = make_simulator(sims=103)
     client = make_client(sim, page_size=10)
@@ -154,8 +158,9 @@ async def test_pager_stops_on_a_looping_server() -> None:
         calls += 1
         return httpx.Response(200, json={"fleets": [], "meta": {"next_page_url": "http://127.0.0.1/v1/Fleets?Page=1"}})
 
-    async with SuperSimClient(BasicAuth("AC1", "t"), base_url="http://127.0.0.1",
-                              transport=httpx.MockTransport(handler)) as client:
+    async with SuperSimClient(
+        BasicAuth("AC1", "t"), base_url="http://127.0.0.1", transport=httpx.MockTransport(handler)
+    ) as client:
         with pytest.raises(ResponseFormatError):
             await client.list_fleets().collect()
     assert calls == 2
@@ -170,11 +175,13 @@ async def test_foreign_next_page_url_is_not_followed_with_credentials() -> None:
         hosts.append(request.url.host)
         if "PageToken" in str(request.url):
             return httpx.Response(200, json={"fleets": [], "meta": {"next_page_url": None}})
-        return httpx.Response(200, json={"fleets": [], "meta": {
-            "next_page_url": "https://elsewhere.example/v1/Fleets?PageToken=PA1"}})
+        return httpx.Response(
+            200, json={"fleets": [], "meta": {"next_page_url": "https://elsewhere.example/v1/Fleets?PageToken=PA1"}}
+        )
 
-    async with SuperSimClient(BasicAuth("AC1", "t"), base_url="http://127.0.0.1",
-                              transport=httpx.MockTransport(handler)) as client:
+    async with SuperSimClient(
+        BasicAuth("AC1", "t"), base_url="http://127.0.0.1", transport=httpx.MockTransport(handler)
+    ) as client:
         with pytest.raises(ResponseFormatError, match="another host"):
             await client.list_fleets().collect()
     assert hosts == ["127.0.0.1"]
@@ -183,8 +190,11 @@ async def test_foreign_next_page_url_is_not_followed_with_credentials() -> None:
 # ----------------------------------------------------------------- error classes
 async def test_error_classes(make_client: MakeClient, simulator: Simulator) -> None:
     """401, 404 and 400 map to their classes, with Twilio's code, message and a hint."""
-    wrong = SuperSimClient(BasicAuth(simulator.config.account_sid, "not-the-token"), base_url="http://127.0.0.1",
-                           transport=asgi_transport(simulator))
+    wrong = SuperSimClient(
+        BasicAuth(simulator.config.account_sid, "not-the-token"),
+        base_url="http://127.0.0.1",
+        transport=asgi_transport(simulator),
+    )
     async with wrong:
         with pytest.raises(AuthenticationError) as auth:
             await wrong.fetch_fleet("us-meters")
@@ -214,8 +224,9 @@ async def test_already_registered_carries_the_sim(client: SuperSimClient, simula
 
 async def test_403_is_permission_denied() -> None:
     """403 without a bearer token to refresh is PermissionDeniedError."""
-    transport = httpx.MockTransport(lambda r: httpx.Response(
-        403, json={"code": 20006, "message": "Access denied", "more_info": "x", "status": 403}))
+    transport = httpx.MockTransport(
+        lambda r: httpx.Response(403, json={"code": 20006, "message": "Access denied", "more_info": "x", "status": 403})
+    )
     async with SuperSimClient(BasicAuth("AC1", "t"), base_url="http://127.0.0.1", transport=transport) as client:
         with pytest.raises(PermissionDeniedError) as caught:
             await client.fetch_fleet("x")
@@ -223,8 +234,9 @@ async def test_403_is_permission_denied() -> None:
 
 
 # ---------------------------------------------------------------------- retries
-async def test_retry_after_is_honoured(make_simulator: Callable[..., Simulator], make_client: MakeClient,
-                                       sleeps: RecordedSleep) -> None:
+async def test_retry_after_is_honoured(
+    make_simulator: Callable[..., Simulator], make_client: MakeClient, sleeps: RecordedSleep
+) -> None:
     """A 429 with Retry-After: 3 waits exactly 3 s, then the request succeeds."""
     sim = make_simulator(retry_after=3)
     sim.force_faults("429", path_prefix="/v1/Fleets")
@@ -234,8 +246,9 @@ async def test_retry_after_is_honoured(make_simulator: Callable[..., Simulator],
     assert [r.status for r in sim.request_log] == [429, 200]
 
 
-async def test_rate_limit_exhausts_attempts(simulator: Simulator, make_client: MakeClient,
-                                            sleeps: RecordedSleep) -> None:
+async def test_rate_limit_exhausts_attempts(
+    simulator: Simulator, make_client: MakeClient, sleeps: RecordedSleep
+) -> None:
     """Attempts are bounded: after the last 429 the error carries retry_after."""
     simulator.force_faults(*["429"] * 3)
     with pytest.raises(RateLimitedError) as caught:
@@ -248,17 +261,21 @@ async def test_retry_after_beyond_budget_is_not_waited(simulator: Simulator, sle
     """A Retry-After longer than the remaining time budget fails at once instead of sleeping."""
     simulator.config.retry_after = 120
     simulator.force_faults("429")
-    client = SuperSimClient(BasicAuth(simulator.config.account_sid, simulator.config.auth_token),
-                            base_url="http://127.0.0.1", transport=asgi_transport(simulator),
-                            retry=RetryPolicy(total_seconds=30, sleep=sleeps))
+    client = SuperSimClient(
+        BasicAuth(simulator.config.account_sid, simulator.config.auth_token),
+        base_url="http://127.0.0.1",
+        transport=asgi_transport(simulator),
+        retry=RetryPolicy(total_seconds=30, sleep=sleeps),
+    )
     async with client:
         with pytest.raises(RateLimitedError):
             await client.fetch_fleet("us-meters")
     assert sleeps.waits == []
 
 
-async def test_server_errors_and_drops_are_retried_for_reads(simulator: Simulator, make_client: MakeClient,
-                                                             sleeps: RecordedSleep) -> None:
+async def test_server_errors_and_drops_are_retried_for_reads(
+    simulator: Simulator, make_client: MakeClient, sleeps: RecordedSleep
+) -> None:
     """503, 500 and a dropped connection on a GET are retried with growing backoff."""
     simulator.force_faults("503", "500", "drop")
     fleet = await make_client(simulator).fetch_fleet("us-meters")
@@ -278,8 +295,9 @@ async def test_persistent_failures_raise_their_class(simulator: Simulator, make_
         await make_client(simulator, attempts=2).fetch_fleet("us-meters")
 
 
-async def test_listing_survives_random_faults(make_simulator: Callable[..., Simulator],
-                                              make_client: MakeClient) -> None:
+async def test_listing_survives_random_faults(
+    make_simulator: Callable[..., Simulator], make_client: MakeClient
+) -> None:
     """With 20% of requests failing (429/500/503/drops), a full listing still returns every SIM once."""
     sim = make_simulator(sims=500, fault_rate=0.2, retry_after=0)
     sims = await make_client(sim, page_size=20, attempts=8).list_sims().collect()
@@ -289,13 +307,17 @@ async def test_listing_survives_random_faults(make_simulator: Callable[..., Simu
 
 async def test_timeout_and_refused_connection() -> None:
     """A read timeout is RequestTimeoutError; a closed loopback port is ConnectFailedError, retried safely."""
+
     def slow(request: httpx.Request) -> httpx.Response:
         raise httpx.ReadTimeout("timed out", request=request)
 
     sleeps = RecordedSleep()
-    async with SuperSimClient(BasicAuth("AC1", "t"), base_url="http://127.0.0.1",
-                              transport=httpx.MockTransport(slow),
-                              retry=RetryPolicy(attempts=2, sleep=sleeps)) as client:
+    async with SuperSimClient(
+        BasicAuth("AC1", "t"),
+        base_url="http://127.0.0.1",
+        transport=httpx.MockTransport(slow),
+        retry=RetryPolicy(attempts=2, sleep=sleeps),
+    ) as client:
         with pytest.raises(RequestTimeoutError):
             await client.fetch_fleet("x")
     assert client.requests_sent == 2
@@ -305,8 +327,9 @@ async def test_timeout_and_refused_connection() -> None:
     with socket.socket() as probe:  # a port nobody listens on
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    async with SuperSimClient(BasicAuth("AC1", "t"), base_url=f"http://127.0.0.1:{port}",
-                              retry=RetryPolicy(attempts=2, sleep=sleeps)) as client:
+    async with SuperSimClient(
+        BasicAuth("AC1", "t"), base_url=f"http://127.0.0.1:{port}", retry=RetryPolicy(attempts=2, sleep=sleeps)
+    ) as client:
         with pytest.raises(ConnectFailedError):
             await client.create_fleet("global")
     assert client.requests_sent == 2  # never processed, so even a creation may be retried
@@ -315,7 +338,8 @@ async def test_timeout_and_refused_connection() -> None:
 # ------------------------------------------------- creations after ambiguous failures
 @pytest.mark.parametrize("fault", ["500", "drop"])
 async def test_registration_is_not_repeated_after_ambiguous_failure(
-        simulator: Simulator, make_client: MakeClient, fault: str) -> None:
+    simulator: Simulator, make_client: MakeClient, fault: str
+) -> None:
     """The POST went through but the reply was lost: the client finds the SIM instead of posting again."""
     iccid, code = registrable_examples(simulator.state, 1)[0]
     simulator.force_faults(fault, method="POST", path_prefix="/v1/Sims")
@@ -351,8 +375,7 @@ async def test_creations_recover_by_unique_name(simulator: Simulator, make_clien
     assert fleet.network_access_profile_sid == nap.sid
 
 
-async def test_unnamed_fleet_creation_is_never_retried_blindly(simulator: Simulator,
-                                                               make_client: MakeClient) -> None:
+async def test_unnamed_fleet_creation_is_never_retried_blindly(simulator: Simulator, make_client: MakeClient) -> None:
     """Without a unique name there is no way to check, so an ambiguous failure is reported, not repeated."""
     before = len(simulator.state.fleets)
     simulator.force_faults("500", method="POST", path_prefix="/v1/Fleets")
@@ -372,8 +395,9 @@ async def test_delete_after_lost_reply_counts_as_done(simulator: Simulator, make
     assert network not in nap.network_sids
 
 
-async def test_status_update_after_lost_reply(make_simulator: Callable[..., Simulator],
-                                              make_client: MakeClient) -> None:
+async def test_status_update_after_lost_reply(
+    make_simulator: Callable[..., Simulator], make_client: MakeClient
+) -> None:
     """Activation applied but the reply dropped: the retry's 83010 (update in progress) yields the scheduled SIM."""
     sim = make_simulator(settle_seconds=30)
     target = next(s for s in sim.state.sims.values() if s.status == "new" and s.fleet_sid)
@@ -385,9 +409,12 @@ async def test_status_update_after_lost_reply(make_simulator: Callable[..., Simu
 
 # ----------------------------------------------------------------- bad replies
 def _mock(response: httpx.Response) -> SuperSimClient:
-    return SuperSimClient(BasicAuth("AC1", "t"), base_url="http://127.0.0.1",
-                          transport=httpx.MockTransport(lambda request: response),
-                          retry=RetryPolicy(attempts=1))
+    return SuperSimClient(
+        BasicAuth("AC1", "t"),
+        base_url="http://127.0.0.1",
+        transport=httpx.MockTransport(lambda request: response),
+        retry=RetryPolicy(attempts=1),
+    )
 
 
 async def test_html_error_page_is_a_clear_server_error() -> None:
@@ -398,13 +425,18 @@ async def test_html_error_page_is_a_clear_server_error() -> None:
     assert "502" in str(caught.value) and "not JSON" in str(caught.value) and "text/html" in str(caught.value)
 
 
-@pytest.mark.parametrize(("response", "words"), [
-    (httpx.Response(200, content=b'{"sid": "HF1", "unique', headers={"content-type": "application/json"}),
-     "not valid JSON"),
-    (httpx.Response(200, html="<html>login page</html>"), "Expected JSON"),
-    (httpx.Response(200, json={"sid": 42}), "does not match"),
-    (httpx.Response(200, json=["not", "an", "object"]), "does not match"),
-])
+@pytest.mark.parametrize(
+    ("response", "words"),
+    [
+        (
+            httpx.Response(200, content=b'{"sid": "HF1", "unique', headers={"content-type": "application/json"}),
+            "not valid JSON",
+        ),
+        (httpx.Response(200, html="<html>login page</html>"), "Expected JSON"),
+        (httpx.Response(200, json={"sid": 42}), "does not match"),
+        (httpx.Response(200, json=["not", "an", "object"]), "does not match"),
+    ],
+)
 async def test_malformed_success_bodies(response: httpx.Response, words: str) -> None:
     """Truncated JSON, a wrong content type or a wrong shape give ResponseFormatError saying which."""
     async with _mock(response) as client:
@@ -427,8 +459,9 @@ async def test_unknown_enum_values_do_not_break_parsing() -> None:
 async def test_api_key_auth(make_simulator: Callable[..., Simulator]) -> None:
     """An API key SID + secret authenticates like the Auth Token."""
     sim = make_simulator(api_keys={"SK" + "1" * 32: "key-secret"})
-    async with SuperSimClient(BasicAuth("SK" + "1" * 32, Secret("key-secret")), base_url="http://127.0.0.1",
-                              transport=asgi_transport(sim)) as client:
+    async with SuperSimClient(
+        BasicAuth("SK" + "1" * 32, Secret("key-secret")), base_url="http://127.0.0.1", transport=asgi_transport(sim)
+    ) as client:
         assert len(await client.list_fleets().collect()) == len(sim.state.fleets)
 
 
@@ -436,8 +469,7 @@ async def test_bearer_tokens_refresh(make_simulator: Callable[..., Simulator]) -
     """One token serves many calls; an expired token (403) is refreshed once; expiry is anticipated by the clock."""
     sim = make_simulator(oauth_clients={"kore-client": "kore-secret"}, token_ttl=3600)
     now = [1000.0]
-    auth = OAuthClientCredentials("http://127.0.0.1/oauth2/token", "kore-client", "kore-secret",
-                                  clock=lambda: now[0])
+    auth = OAuthClientCredentials("http://127.0.0.1/oauth2/token", "kore-client", "kore-secret", clock=lambda: now[0])
     async with SuperSimClient(auth, base_url="http://127.0.0.1", transport=asgi_transport(sim)) as client:
         for _ in range(3):
             await client.fetch_fleet("us-meters")
@@ -475,11 +507,19 @@ def test_secret_is_masked() -> None:
     assert "s3cr3t" not in repr(BasicAuth("AC1", "s3cr3t-value"))
 
 
-@pytest.mark.parametrize(("url", "ok"), [
-    ("https://supersim.twilio.com", True), ("http://127.0.0.1:8080", True), ("http://localhost:1", True),
-    ("http://[::1]:9", True), ("http://supersim.example.com", False), ("ftp://127.0.0.1", False),
-    ("127.0.0.1:8080", False), ("http://10.0.0.5", False),
-])
+@pytest.mark.parametrize(
+    ("url", "ok"),
+    [
+        ("https://supersim.twilio.com", True),
+        ("http://127.0.0.1:8080", True),
+        ("http://localhost:1", True),
+        ("http://[::1]:9", True),
+        ("http://supersim.example.com", False),
+        ("ftp://127.0.0.1", False),
+        ("127.0.0.1:8080", False),
+        ("http://10.0.0.5", False),
+    ],
+)
 def test_base_url_rules(url: str, ok: bool) -> None:
     """https anywhere; plain http only on loopback; anything else is refused with the reason."""
     if ok:

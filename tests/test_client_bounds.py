@@ -65,13 +65,15 @@ async def test_token_request_has_a_timeout_and_a_deadline() -> None:
         async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
             if request.url.path == "/oauth2/token":
                 seen.append(dict(request.extensions.get("timeout") or {}))
-                return httpx.Response(200, headers={"content-type": "application/json"},
-                                      stream=_Drip(b'{"access_token": "x"}', 0.01))
+                return httpx.Response(
+                    200, headers={"content-type": "application/json"}, stream=_Drip(b'{"access_token": "x"}', 0.01)
+                )
             return httpx.Response(200, json={"sid": "HF" + "f" * 32})
 
     auth = OAuthClientCredentials("https://auth.test/oauth2/token", "client", "secret")
-    async with SuperSimClient(auth, base_url=BASE, transport=TokenDrip(), response_timeout=0.2,
-                              retry=RetryPolicy(attempts=1)) as client:
+    async with SuperSimClient(
+        auth, base_url=BASE, transport=TokenDrip(), response_timeout=0.2, retry=RetryPolicy(attempts=1)
+    ) as client:
         with pytest.raises(RequestTimeoutError):
             await asyncio.wait_for(client.fetch_fleet("x"), 10)
     assert seen and all(value is not None and value > 0 for value in seen[0].values())
@@ -146,8 +148,11 @@ async def test_absurd_retry_after_is_capped(retry_after: str) -> None:
 
     class Busy(httpx.AsyncBaseTransport):
         async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-            return httpx.Response(429, headers={"Retry-After": retry_after},
-                                  json={"code": 20429, "message": "Too many requests", "status": 429})
+            return httpx.Response(
+                429,
+                headers={"Retry-After": retry_after},
+                json={"code": 20429, "message": "Too many requests", "status": 429},
+            )
 
     policy = RetryPolicy(attempts=4, total_seconds=5.0, sleep=record)
     async with _client(Busy(), retry=policy) as client:
@@ -172,8 +177,16 @@ async def test_huge_body_is_capped() -> None:
 
 
 # ------------------------------------------------------------------ URL rules
-@pytest.mark.parametrize("url", ["http://10.0.0.1/oauth2/token", "http://127.evil.com/token", "ftp://x/token",
-                                 "https://user:s3cret@auth.test/token", ""])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://10.0.0.1/oauth2/token",
+        "http://127.evil.com/token",
+        "ftp://x/token",
+        "https://user:s3cret@auth.test/token",
+        "",
+    ],
+)
 def test_token_url_rule(url: str) -> None:
     """The KORE token URL follows the base URL's rule: https, or http on loopback; no user:password@."""
     with pytest.raises(ValueError) as refused:
@@ -200,8 +213,7 @@ def test_cli_base_url_with_password(monkeypatch: pytest.MonkeyPatch, capsys: pyt
     assert code == 2 and "s3cret" not in out + err and "user name or password" in err
 
 
-def test_cli_kore_token_url_must_be_https(monkeypatch: pytest.MonkeyPatch,
-                                           capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_kore_token_url_must_be_https(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     """KORE credentials with an http token URL on another host: exit 2 naming the rule, nothing sent."""
     monkeypatch.setenv("KORE_CLIENT_ID", "client")
     monkeypatch.setenv("KORE_CLIENT_SECRET", "kore-s3cret")
@@ -233,9 +245,13 @@ def test_printable_properties(text: str) -> None:
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.recursive(st.none() | st.booleans() | st.integers() | st.text(),
-                    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4),
-                    max_leaves=12))
+@given(
+    st.recursive(
+        st.none() | st.booleans() | st.integers() | st.text(),
+        lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4),
+        max_leaves=12,
+    )
+)
 def test_json_output_round_trips_and_is_safe(data: Any) -> None:
     """--json output parses back to the same data and carries no raw terminal-control characters."""
     text = json_text(data, indent=2)
@@ -244,14 +260,17 @@ def test_json_output_round_trips_and_is_safe(data: Any) -> None:
 
 
 def _response(status: int, content_type: str, body: bytes) -> httpx.Response:
-    return httpx.Response(status, headers={"content-type": content_type}, content=body,
-                          request=httpx.Request("GET", f"{BASE}/v1/Sims"))
+    return httpx.Response(
+        status, headers={"content-type": content_type}, content=body, request=httpx.Request("GET", f"{BASE}/v1/Sims")
+    )
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.binary(max_size=300) | st.text(max_size=300).map(str.encode),
-       st.sampled_from(["application/json", "text/html", "", "application/json; charset=\x1b[31m"]),
-       st.integers(min_value=200, max_value=599))
+@given(
+    st.binary(max_size=300) | st.text(max_size=300).map(str.encode),
+    st.sampled_from(["application/json", "text/html", "", "application/json; charset=\x1b[31m"]),
+    st.integers(min_value=200, max_value=599),
+)
 def test_any_server_body_decodes_or_fails_cleanly(body: bytes, content_type: str, status: int) -> None:
     """Any bytes, as a page or an error reply, end in a page or the client's own error with printable text."""
     response = _response(status, content_type, body)
@@ -265,8 +284,12 @@ def test_any_server_body_decodes_or_fails_cleanly(body: bytes, content_type: str
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.dictionaries(st.sampled_from(["code", "message", "more_info", "status"]),
-                       st.none() | st.integers() | st.text() | st.lists(st.integers(), max_size=2)))
+@given(
+    st.dictionaries(
+        st.sampled_from(["code", "message", "more_info", "status"]),
+        st.none() | st.integers() | st.text() | st.lists(st.integers(), max_size=2),
+    )
+)
 def test_error_json_of_any_shape(body: dict[str, Any]) -> None:
     """Twilio error JSON with fields of any type or content gives an ApiError with a printable message."""
     error = _error_from(_response(400, "application/json", msgspec.json.encode(body)))
@@ -294,8 +317,13 @@ async def test_drip_over_a_real_socket_ends_at_the_deadline() -> None:
     port = server.sockets[0].getsockname()[1]
     started = time.monotonic()
     try:
-        async with SuperSimClient(BasicAuth("AC1", "t"), base_url=f"http://127.0.0.1:{port}", timeout=5.0,
-                                  response_timeout=0.4, retry=RetryPolicy(attempts=1)) as client:
+        async with SuperSimClient(
+            BasicAuth("AC1", "t"),
+            base_url=f"http://127.0.0.1:{port}",
+            timeout=5.0,
+            response_timeout=0.4,
+            retry=RetryPolicy(attempts=1),
+        ) as client:
             with pytest.raises(RequestTimeoutError, match="in time"):
                 await asyncio.wait_for(client.list_sims().collect(), 10)
     finally:
@@ -311,8 +339,15 @@ async def test_tui_sign_in_with_plain_http_token_url_is_a_message() -> None:
     from supersim_tui.connect import Connector, SignInError
 
     with pytest.raises(SignInError, match="KORE token URL") as refused:
-        await Connector().sign_in(profile="kore", kind="kore", identity="client", secret="kore-s3cret",
-                                  base_url="https://api.test", token_url="http://10.0.0.1/oauth2/token", store="none")
+        await Connector().sign_in(
+            profile="kore",
+            kind="kore",
+            identity="client",
+            secret="kore-s3cret",
+            base_url="https://api.test",
+            token_url="http://10.0.0.1/oauth2/token",
+            store="none",
+        )
     assert "kore-s3cret" not in str(refused.value)
 
 

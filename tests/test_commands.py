@@ -26,12 +26,15 @@ def test_status_counts_match_the_account(run: Run, simulator: Simulator) -> None
     data = json.loads(out)
     state = simulator.state
     for fleet in data["fleets"]:
-        expected = {s: sum(1 for x in state.sims.values() if x.fleet_sid == fleet["sid"] and x.status == s)
-                    for s in ("new", "ready", "active", "inactive", "scheduled")}
+        expected = {
+            s: sum(1 for x in state.sims.values() if x.fleet_sid == fleet["sid"] and x.status == s)
+            for s in ("new", "ready", "active", "inactive", "scheduled")
+        }
         assert fleet["sims"] == expected
     assert data["sims_total"] == len(state.sims)
-    assert data["sims_without_fleet"]["new"] == sum(1 for x in state.sims.values()
-                                                    if x.fleet_sid is None and x.status == "new")
+    assert data["sims_without_fleet"]["new"] == sum(
+        1 for x in state.sims.values() if x.fleet_sid is None and x.status == "new"
+    )
     code, human, _ = run("status")
     assert code == 0 and "eu-trackers" in human and f"Total: {len(state.sims):,} SIMs" in human
 
@@ -50,8 +53,9 @@ def test_listing_commands(run: Run, simulator: Simulator) -> None:
     """sims list (json, csv, filters), fleets/naps/networks lists show the account's records."""
     code, out, _ = run("sims", "list", "--status", "active", "--json")
     listed = json.loads(out)
-    assert code == 0 and {s["sid"] for s in listed} == {s.sid for s in simulator.state.sims.values()
-                                                        if s.status == "active"}
+    assert code == 0 and {s["sid"] for s in listed} == {
+        s.sid for s in simulator.state.sims.values() if s.status == "active"
+    }
     code, out, _ = run("sims", "list", "--csv", "--limit", "5")
     rows = out.strip().splitlines()
     assert rows[0].startswith("iccid,sid,") and len(rows) == 6
@@ -127,7 +131,7 @@ def test_iccid_file_with_a_bad_line(run: Run, simulator: Simulator, tmp_path: Pa
 
 def test_register_csv_rejects_bad_rows_before_sending(run: Run, simulator: Simulator, tmp_path: Path) -> None:
     """A malformed CSV names each bad line and field; no registration is sent."""
-    (iccid, code_), = registrable_examples(simulator.state, 1)
+    ((iccid, code_),) = registrable_examples(simulator.state, 1)
     path = tmp_path / "box.csv"
     path.write_text(f"iccid,registration_code\n{iccid},{code_}\n{iccid[:-1]}0,ABCDEFGHIJ\n{iccid},SHORT\nonly-one\n")
     code, _, err = run("sims", "register", "--csv", str(path), "--yes")
@@ -143,8 +147,10 @@ def test_register_csv_mixed_outcomes(run: Run, simulator: Simulator, tmp_path: P
     existing = next(iter(simulator.state.sims.values()))
     wrong = "ZZZZZZZZZ9" if _code_c != "ZZZZZZZZZ9" else "YYYYYYYYY9"
     path = tmp_path / "box.csv"
-    path.write_text(f"{a},{code_a},lab-bench,door-1\n{b},{code_b}\n{c},{wrong}\n"
-                    f"{existing.iccid},{simulator.state.registration_code(existing.iccid)}\n")
+    path.write_text(
+        f"{a},{code_a},lab-bench,door-1\n{b},{code_b}\n{c},{wrong}\n"
+        f"{existing.iccid},{simulator.state.registration_code(existing.iccid)}\n"
+    )
     code, out, _ = run("sims", "register", "--csv", str(path), "--yes", "--json")
     result = json.loads(out)
     assert code == 1
@@ -160,8 +166,8 @@ def test_register_csv_mixed_outcomes(run: Run, simulator: Simulator, tmp_path: P
 
 def test_register_single_sim(run: Run, simulator: Simulator) -> None:
     """register ICCID CODE adds the SIM as new (spaces from a label are fine)."""
-    (iccid, code_), = registrable_examples(simulator.state, 1)
-    spaced = " ".join(iccid[i:i + 4] for i in range(0, len(iccid), 4))
+    ((iccid, code_),) = registrable_examples(simulator.state, 1)
+    spaced = " ".join(iccid[i : i + 4] for i in range(0, len(iccid), 4))
     code, out, _ = run("sims", "register", spaced, code_)
     assert code == 0 and "done 1" in out
     assert simulator.state.sims[simulator.state.sims_by_iccid[iccid]].status == "new"
@@ -173,8 +179,9 @@ def test_nothing_to_resume(run: Run) -> None:
     assert code == 2 and "no unfinished run" in err
 
 
-def test_refuses_plain_http_to_a_remote_host(capsys: pytest.CaptureFixture[str],
-                                             monkeypatch: pytest.MonkeyPatch) -> None:
+def test_refuses_plain_http_to_a_remote_host(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     """--base-url http://remote is refused before anything is sent (credentials would travel in clear)."""
     monkeypatch.setenv("TWILIO_ACCOUNT_SID", "AC" + "1" * 32)
     monkeypatch.setenv("TWILIO_AUTH_TOKEN", "tok-should-not-leak")
@@ -220,10 +227,12 @@ def test_rename_command(run: Run, simulator: Simulator) -> None:
 def test_concurrency_cap_up_to_256_with_a_note_above_100(run: Run) -> None:
     """--concurrency takes up to 256 (an account's plausible allowance), notes above 100 that most accounts
     allow fewer, and refuses more than 256 naming the range."""
-    code, _, err = run("sims", "move", "--to-fleet", "lab-bench", "--fleet", "us-meters", "--dry-run",
-                       "--concurrency", "200")
+    code, _, err = run(
+        "sims", "move", "--to-fleet", "lab-bench", "--fleet", "us-meters", "--dry-run", "--concurrency", "200"
+    )
     assert code == 0, err
     assert "at most 200 requests in flight is more than most Twilio accounts allow" in err
-    code, _, err = run("sims", "move", "--to-fleet", "lab-bench", "--fleet", "us-meters", "--dry-run",
-                       "--concurrency", "257")
+    code, _, err = run(
+        "sims", "move", "--to-fleet", "lab-bench", "--fleet", "us-meters", "--dry-run", "--concurrency", "257"
+    )
     assert code == 2 and "expected 1 to 256, got 257" in err

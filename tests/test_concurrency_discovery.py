@@ -48,8 +48,7 @@ async def test_simulator_refuses_above_its_allowance_like_twilio(make_simulator:
         assert refused[0].headers["Twilio-Concurrent-Requests"] == "3"
         assert "retry-after" not in refused[0].headers
         report = (await http.get("/_simulator/concurrency")).json()
-        assert report == {"max_concurrency": 2, "in_flight": 0, "peak_in_flight": 2, "peak_offered": 3,
-                          "refused": 1}
+        assert report == {"max_concurrency": 2, "in_flight": 0, "peak_in_flight": 2, "peak_offered": 3, "refused": 1}
         changed = (await http.post("/_simulator/concurrency", data={"Max": "5", "Reset": "true"})).json()
         assert changed["max_concurrency"] == 5 and changed["peak_in_flight"] == 0 and changed["refused"] == 0
         replies = await asyncio.gather(*(http.get("/v1/Fleets") for _ in range(5)))
@@ -58,34 +57,46 @@ async def test_simulator_refuses_above_its_allowance_like_twilio(make_simulator:
         assert (await http.post("/_simulator/concurrency", data={"Max": "x"})).status_code == 400
 
 
-async def test_client_reports_the_concurrent_requests_header(make_simulator: Callable[..., Simulator],
-                                                             make_client: MakeClient) -> None:
+async def test_client_reports_the_concurrent_requests_header(
+    make_simulator: Callable[..., Simulator], make_client: MakeClient
+) -> None:
     """A 429 from the account's limit reaches the bulk engine's listener with Twilio-Concurrent-Requests."""
     sim = make_simulator(sims=5, latency_ms=50, max_concurrency=1)
     client = make_client(sim, attempts=1)
     heard: list[tuple[float | None, int | None]] = []
     client.throttle_listeners.append(lambda retry_after, concurrent: heard.append((retry_after, concurrent)))
-    results = await asyncio.gather(client.list_fleets().collect(), client.list_fleets().collect(),
-                                   return_exceptions=True)
+    results = await asyncio.gather(
+        client.list_fleets().collect(), client.list_fleets().collect(), return_exceptions=True
+    )
     errors = [r for r in results if isinstance(r, RateLimitedError)]
     assert len(errors) == 1 and errors[0].concurrent_requests == 2 and errors[0].retry_after is None
 
 
-async def run_against_cap(sim: Simulator, client: SuperSimClient, *, cap: int,
-                          on_progress: Callable[[Progress, BulkRunner], None] | None = None) -> BulkRunner:
+async def run_against_cap(
+    sim: Simulator,
+    client: SuperSimClient,
+    *,
+    cap: int,
+    on_progress: Callable[[Progress, BulkRunner], None] | None = None,
+) -> BulkRunner:
     sims = await client.list_sims(status="new", page_size=1000).collect()
     plan = plan_change(sims, Change(status="active"))
     holder: list[BulkRunner] = []
-    runner = BulkRunner(client, concurrency=cap, poll_interval=0.05,
-                        on_progress=(lambda p: on_progress(p, holder[0])) if on_progress else None)
+    runner = BulkRunner(
+        client,
+        concurrency=cap,
+        poll_interval=0.05,
+        on_progress=(lambda p: on_progress(p, holder[0])) if on_progress else None,
+    )
     holder.append(runner)
     result = await runner.run(plan, "cap")
     assert [o.outcome for o in result.outcomes] == [DONE] * len(plan.to_send)
     return runner
 
 
-async def test_engine_finds_the_allowance_and_runs_near_it(make_simulator: Callable[..., Simulator],
-                                                           make_client: MakeClient) -> None:
+async def test_engine_finds_the_allowance_and_runs_near_it(
+    make_simulator: Callable[..., Simulator], make_client: MakeClient
+) -> None:
     """Against an account allowing 12 requests in flight and a user cap of 64, the engine climbs from its
     safe start to the allowance and stays there: every SIM is activated exactly once, at most 5% of update
     requests are refused, and over the second half of the run the simulator never sees more than one probe
@@ -116,8 +127,9 @@ async def test_engine_finds_the_allowance_and_runs_near_it(make_simulator: Calla
     assert min(levels) >= allowance // 2 and max(levels) <= allowance + 1
 
 
-async def test_engine_follows_a_dropping_allowance_down(make_simulator: Callable[..., Simulator],
-                                                        make_client: MakeClient) -> None:
+async def test_engine_follows_a_dropping_allowance_down(
+    make_simulator: Callable[..., Simulator], make_client: MakeClient
+) -> None:
     """The account allows 32, then 6 once a third of the SIMs are done: the engine comes down to 6,
     the last third runs without more than one probe above it, and no SIM is lost or updated twice."""
     sim = make_simulator(sims=0, latency_ms=4, max_concurrency=32, settle_seconds=0.0)
@@ -146,8 +158,9 @@ async def test_engine_follows_a_dropping_allowance_down(make_simulator: Callable
     assert sim.refused_for_concurrency <= 0.05 * 300
 
 
-async def test_long_iccid_file_is_resolved_by_parallel_slices(make_simulator: Callable[..., Simulator],
-                                                              make_client: MakeClient) -> None:
+async def test_long_iccid_file_is_resolved_by_parallel_slices(
+    make_simulator: Callable[..., Simulator], make_client: MakeClient
+) -> None:
     """Thousands of ICCIDs are not resolved by one sequential listing of the whole account: the account is
     listed as status slices side by side (the simulator sees them in flight together), each SIM is found, and
     the listing costs about one request per 1,000 SIMs, not one per ICCID."""
@@ -171,8 +184,9 @@ def test_cli_progress_line_shows_the_current_concurrency() -> None:
     assert "concurrency 37" in out.getvalue()
 
 
-async def test_engine_never_goes_above_the_user_cap(make_simulator: Callable[..., Simulator],
-                                                    make_client: MakeClient) -> None:
+async def test_engine_never_goes_above_the_user_cap(
+    make_simulator: Callable[..., Simulator], make_client: MakeClient
+) -> None:
     """With an account allowing 40 in flight and a user cap of 10, the engine grows to the cap and stops
     there: the simulator never sees more than 10 updates in flight (plus the follow-up's one listing of
     scheduled SIMs) and refuses nothing."""

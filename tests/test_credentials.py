@@ -150,34 +150,49 @@ def test_file_store_is_owner_only(isolated: MemoryKeyring) -> None:
 @pytest.fixture
 def against(simulator: Simulator, monkeypatch: pytest.MonkeyPatch) -> Simulator:
     """Point every client the commands build at the in-process simulator."""
+
     def make(credentials: Credentials) -> SuperSimClient:
-        return SuperSimClient(credentials.auth(), base_url="http://127.0.0.1", transport=asgi_transport(simulator),
-                              retry=RetryPolicy(attempts=1))
+        return SuperSimClient(
+            credentials.auth(),
+            base_url="http://127.0.0.1",
+            transport=asgi_transport(simulator),
+            retry=RetryPolicy(attempts=1),
+        )
 
     monkeypatch.setattr(session_module, "make_client", make)
     return simulator
 
 
-def run_cli(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], argv: list[str],
-            stdin: str = "") -> tuple[int, str, str]:
+def run_cli(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], argv: list[str], stdin: str = ""
+) -> tuple[int, str, str]:
     monkeypatch.setattr("sys.stdin", io.StringIO(stdin))
     code = cli.main(argv)
     out, err = capsys.readouterr()
     return code, out, err
 
 
-def test_login_verifies_before_saving(against: Simulator, isolated: MemoryKeyring, monkeypatch: pytest.MonkeyPatch,
-                                      capsys: pytest.CaptureFixture[str]) -> None:
+def test_login_verifies_before_saving(
+    against: Simulator, isolated: MemoryKeyring, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     """A wrong token saves nothing; the right one goes to the keyring, the profile to TOML."""
     sid = against.config.account_sid
-    code, _, err = run_cli(monkeypatch, capsys, ["login", "--profile", "work", "--kind", "auth-token",
-                                                 "--identity", sid, "--secret-stdin"], "wrong-token\n")
+    code, _, err = run_cli(
+        monkeypatch,
+        capsys,
+        ["login", "--profile", "work", "--kind", "auth-token", "--identity", sid, "--secret-stdin"],
+        "wrong-token\n",
+    )
     assert code == 1 and "nothing was saved" in err
     assert isolated.store == {} and not profiles_path().exists()
 
     token = against.config.auth_token
-    code, _, err = run_cli(monkeypatch, capsys, ["login", "--profile", "work", "--kind", "auth-token",
-                                                 "--identity", sid, "--secret-stdin"], token + "\n")
+    code, _, err = run_cli(
+        monkeypatch,
+        capsys,
+        ["login", "--profile", "work", "--kind", "auth-token", "--identity", sid, "--secret-stdin"],
+        token + "\n",
+    )
     assert code == 0 and "system keyring" in err
     assert isolated.store == {("supersim-tui:work", sid): token}
     assert token not in profiles_path().read_text()
@@ -193,19 +208,34 @@ def test_login_verifies_before_saving(against: Simulator, isolated: MemoryKeyrin
     assert code == 0 and isolated.store == {}
 
 
-def test_login_without_keyring_refuses_silent_plaintext(against: Simulator, isolated: MemoryKeyring,
-                                                        monkeypatch: pytest.MonkeyPatch,
-                                                        capsys: pytest.CaptureFixture[str]) -> None:
+def test_login_without_keyring_refuses_silent_plaintext(
+    against: Simulator, isolated: MemoryKeyring, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     """No keyring and no terminal to ask: nothing is saved, and the options are explained."""
     keyring.set_keyring(fail.Keyring())
-    code, _, err = run_cli(monkeypatch, capsys, ["login", "--kind", "auth-token", "--identity",
-                                                 against.config.account_sid, "--secret-stdin"],
-                           against.config.auth_token + "\n")
+    code, _, err = run_cli(
+        monkeypatch,
+        capsys,
+        ["login", "--kind", "auth-token", "--identity", against.config.account_sid, "--secret-stdin"],
+        against.config.auth_token + "\n",
+    )
     assert code == 1 and "--store file" in err and "Nothing was saved" in err
     assert not profiles_path().exists()
-    code, _, err = run_cli(monkeypatch, capsys, ["login", "--kind", "auth-token", "--identity",
-                                                 against.config.account_sid, "--secret-stdin", "--store", "file"],
-                           against.config.auth_token + "\n")
+    code, _, err = run_cli(
+        monkeypatch,
+        capsys,
+        [
+            "login",
+            "--kind",
+            "auth-token",
+            "--identity",
+            against.config.account_sid,
+            "--secret-stdin",
+            "--store",
+            "file",
+        ],
+        against.config.auth_token + "\n",
+    )
     assert code == 0 and "readable only by you" in err
 
 
@@ -214,8 +244,9 @@ def test_settings_validation_names_file_key_and_expectation(isolated: MemoryKeyr
     """Bad values are reported precisely and fall back to defaults; good ones apply."""
     path = settings_path()
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text('concurrency = 500\nconfirm = "sometimes"\ntheme = "nord"\ncolour = 1\n'
-                    '[keymap]\n"tab.sims" = "s"\n')
+    path.write_text(
+        'concurrency = 500\nconfirm = "sometimes"\ntheme = "nord"\ncolour = 1\n[keymap]\n"tab.sims" = "s"\n'
+    )
     settings = load_settings()
     assert settings.concurrency == 100 and settings.confirm == "always"
     assert settings.theme == "nord" and settings.keymap == {"tab.sims": "s"}
@@ -227,15 +258,24 @@ def test_settings_validation_names_file_key_and_expectation(isolated: MemoryKeyr
 
 
 # ------------------------------------------------------------------------- leaks
-def test_secret_never_leaks(against: Simulator, isolated: MemoryKeyring, monkeypatch: pytest.MonkeyPatch,
-                            capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+def test_secret_never_leaks(
+    against: Simulator,
+    isolated: MemoryKeyring,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+) -> None:
     """Login, a refused call, the profiles list and a crash traceback never show the secret."""
     import traceback
 
     against.config.auth_token = CANARY
     outputs: list[str] = []
-    code, out, err = run_cli(monkeypatch, capsys, ["login", "--profile", "p", "--kind", "auth-token", "--identity",
-                                                   against.config.account_sid, "--secret-stdin"], CANARY + "\n")
+    code, out, err = run_cli(
+        monkeypatch,
+        capsys,
+        ["login", "--profile", "p", "--kind", "auth-token", "--identity", against.config.account_sid, "--secret-stdin"],
+        CANARY + "\n",
+    )
     assert code == 0
     outputs += [out, err]
     for argv in (["profiles"], ["profiles", "--json"], ["status", "--json"]):
@@ -247,6 +287,7 @@ def test_secret_never_leaks(against: Simulator, isolated: MemoryKeyring, monkeyp
 
     credentials = resolve(env={})
     try:
+
         def crash(creds: Credentials) -> None:
             auth = creds.auth()
             raise RuntimeError(f"boom with {creds!r} and {auth!r}")

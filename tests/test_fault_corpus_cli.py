@@ -47,8 +47,10 @@ class Case:
 
 def _id(case: Case) -> str:
     text = " ".join(a if len(a) <= 24 else a[:20] + f"…{len(a)}" for a in case.argv)
-    files = [f"{name}={content[1:-1] if isinstance(content, str) and content.startswith('<') else len(content)}"
-             for name, content in case.files.items()]
+    files = [
+        f"{name}={content[1:-1] if isinstance(content, str) and content.startswith('<') else len(content)}"
+        for name, content in case.files.items()
+    ]
     return " ".join([text, *files]).encode("unicode_escape").decode()[:100]
 
 
@@ -68,8 +70,17 @@ BAD_ICCIDS = {
     "nul": "89883070000\x0012345678",
     "emoji": "8988307000012345678🙂",
 }
-BAD_CODES = {"empty": "", "short": "ABC", "long": "A" * 11, "huge": "A" * 100_000, "superscript": "ABCDE1234²",
-             "fullwidth": "ＡＢＣＤＥ12345", "space": "ABCDE 2345", "dash": "ABCDE-2345", "escape": "ABCDE\x1b2345"}
+BAD_CODES = {
+    "empty": "",
+    "short": "ABC",
+    "long": "A" * 11,
+    "huge": "A" * 100_000,
+    "superscript": "ABCDE1234²",
+    "fullwidth": "ＡＢＣＤＥ12345",
+    "space": "ABCDE 2345",
+    "dash": "ABCDE-2345",
+    "escape": "ABCDE\x1b2345",
+}
 
 CASES: list[Case] = []
 for _label, bad in BAD_ICCIDS.items():
@@ -109,13 +120,40 @@ BAD_NAMES = {"empty": "", "long": "n" * 65, "huge": "n" * 1_000_000, "escape": "
 for _label, bad in BAD_NAMES.items():
     CASES.append(Case(["sims", "register", GOOD_ICCID, GOOD_CODE, "--unique-name", bad], ["--unique-name"]))
 
-BAD_PATTERNS = ["{n:>999}", "{n:>99999999}", "{n:>" + "9" * 5000 + "}", "{n:{iccid}}", "{iccid:d}", "{n!x}",
-                "{n!r}", "{n!s}", "{n.real}", "{iccid[0]}", "{}", "{0}", "{name}", "gate", "", "{n", "n}", "{n:x}",
-                "{n:,}", "{n:.2}", "{iccid:=20}", "{sid:>65}", "x" * 70 + "{n}", "{n}" * 400, "\x1b[2J{n}",
-                "{n:\x00<5}", "{n:{n}}", "{n:%}", "{last4:e}", "{n}" + "{" * 3]
+BAD_PATTERNS = [
+    "{n:>999}",
+    "{n:>99999999}",
+    "{n:>" + "9" * 5000 + "}",
+    "{n:{iccid}}",
+    "{iccid:d}",
+    "{n!x}",
+    "{n!r}",
+    "{n!s}",
+    "{n.real}",
+    "{iccid[0]}",
+    "{}",
+    "{0}",
+    "{name}",
+    "gate",
+    "",
+    "{n",
+    "n}",
+    "{n:x}",
+    "{n:,}",
+    "{n:.2}",
+    "{iccid:=20}",
+    "{sid:>65}",
+    "x" * 70 + "{n}",
+    "{n}" * 400,
+    "\x1b[2J{n}",
+    "{n:\x00<5}",
+    "{n:{n}}",
+    "{n:%}",
+    "{last4:e}",
+    "{n}" + "{" * 3,
+]
 for pattern in BAD_PATTERNS:
-    CASES.append(Case(["sims", "rename", "--pattern", pattern, "--fleet", "eu-trackers", "--dry-run"],
-                      ["--pattern"]))
+    CASES.append(Case(["sims", "rename", "--pattern", pattern, "--fleet", "eu-trackers", "--dry-run"], ["--pattern"]))
 
 CASES += [
     # empty selectors and values are usage errors, never "the default" or "everything"
@@ -144,28 +182,48 @@ CASES += [
     Case(["login", "--kind", "api-key", "--identity", "AC" + "1" * 32, "--secret-stdin"], ["--identity", "SK"]),
     Case(["login", "--kind", "kore", "--identity", "client"], ["--token-url"]),
 ]
-for flag, values in {"--concurrency": ["0", "257", "-1", "abc", "1e9", "9" * 5000, "", "²"],
-                     "--limit": ["-1", "abc", "9" * 5000, "", "①"]}.items():
+for flag, values in {
+    "--concurrency": ["0", "257", "-1", "abc", "1e9", "9" * 5000, "", "²"],
+    "--limit": ["-1", "abc", "9" * 5000, "", "①"],
+}.items():
     for value in values:
-        CASES.append(Case(["sims", "list", flag, value] if flag == "--limit" else
-                          ["sims", "activate", "--from-status", "new", "--fleet", "x", flag, value], [flag]))
-for flag, values in {"--port": ["99999", "65536", "-1", "abc", "", "9" * 5000],
-                     "--sims": ["-1", str(10**13), "x"], "--latency-ms": ["-5", str(10**9)],
-                     "--settle-seconds": ["nan", "inf", "-1", "1e9", "x"], "--fault-rate": ["2", "nan", "-0.5", "x"],
-                     "--retry-after": ["-1", str(10**12)], "--host": ["", " "],
-                     "--api-key": ["nocolon", ":secret", "SK1:"], "--oauth-client": ["id:"]}.items():
+        CASES.append(
+            Case(
+                ["sims", "list", flag, value]
+                if flag == "--limit"
+                else ["sims", "activate", "--from-status", "new", "--fleet", "x", flag, value],
+                [flag],
+            )
+        )
+for flag, values in {
+    "--port": ["99999", "65536", "-1", "abc", "", "9" * 5000],
+    "--sims": ["-1", str(10**13), "x"],
+    "--latency-ms": ["-5", str(10**9)],
+    "--settle-seconds": ["nan", "inf", "-1", "1e9", "x"],
+    "--fault-rate": ["2", "nan", "-0.5", "x"],
+    "--retry-after": ["-1", str(10**12)],
+    "--host": ["", " "],
+    "--api-key": ["nocolon", ":secret", "SK1:"],
+    "--oauth-client": ["id:"],
+}.items():
     for value in values:
         code_expect = 2
         expect = [flag] if flag not in ("--api-key", "--oauth-client") else [flag, "ID:SECRET"]
         CASES.append(Case(["simulator", flag, value], expect, code_expect))
-CASES += [Case(["--demo", "--sims", str(10**13)], ["--sims"]), Case(["--latency-ms", "x"], ["--latency-ms"]),
-          Case(["--demo", "--seed", "9" * 100_000], ["--seed"]), Case(["simulator", "--seed", "٣"], ["--seed"]),
-          Case(["sims", "list", "--limit", "٣"], ["--limit"])]
+CASES += [
+    Case(["--demo", "--sims", str(10**13)], ["--sims"]),
+    Case(["--latency-ms", "x"], ["--latency-ms"]),
+    Case(["--demo", "--seed", "9" * 100_000], ["--seed"]),
+    Case(["simulator", "--seed", "٣"], ["--seed"]),
+    Case(["sims", "list", "--limit", "٣"], ["--limit"]),
+]
 
 # ----------------------------------------------------------------- input files
 NON_UTF8 = b"# ICCIDs\n" + GOOD_ICCID.encode() + b"\n\xff\xfe89883070\n"
-for flag, argv in (("--iccid-file", ["sims", "activate", "--iccid-file", "{f}", "--yes"]),
-                   ("--csv", ["sims", "register", "--csv", "{f}"])):
+for flag, argv in (
+    ("--iccid-file", ["sims", "activate", "--iccid-file", "{f}", "--yes"]),
+    ("--csv", ["sims", "register", "--csv", "{f}"]),
+):
     CASES += [
         Case(argv, [flag, "no such file"]),
         Case(argv, [flag, "is a directory"], files={"f": "<dir>"}),
@@ -180,35 +238,68 @@ for flag, argv in (("--iccid-file", ["sims", "activate", "--iccid-file", "{f}", 
         Case(argv, [flag, "line 1"], files={"f": "٨٩٨٨٣٠٧٠٠٠٠١٢٣٤٥٦٧٨٩," + GOOD_CODE + "\n"}),
     ]
 CASES += [
-    Case(["sims", "activate", "--iccid-file", "{f}", "--fleet", "eu-trackers", "--yes"], ["--iccid-file"],
-         files={"f": "\n# nothing here\n"}),
-    Case(["sims", "activate", "--iccid-file", "{f}", "--yes"], ["line 2", "SIM SID"],
-         files={"f": f"{GOOD_ICCID}\nHSnothex\n"}),
-    Case(["sims", "activate", "--iccid-file", "{f}", "--yes"], ["line 1", "ICCID"],
-         files={"f": "8" * 200_000 + "\n"}),
-    Case(["sims", "register", "--csv", "{f}"], ["line 2", "cannot be read as CSV"],
-         files={"f": f"iccid,registration_code\n{GOOD_ICCID},{GOOD_CODE},x,{'n' * 140_000}\n"}),
-    Case(["sims", "register", "--csv", "{f}"], ["line 1", "unique_name", "at most 1,000"],
-         files={"f": f"{GOOD_ICCID},{GOOD_CODE},eu-trackers,{'n' * 5_000}\n"}),
-    Case(["sims", "register", "--csv", "{f}"], ["line 1", "unique_name"],
-         files={"f": f"{GOOD_ICCID},{GOOD_CODE},eu-trackers,{'n' * 65}\n"}),
-    Case(["sims", "register", "--csv", "{f}"], ["line 1", "unique_name", "control"],
-         files={"f": f"{GOOD_ICCID},{GOOD_CODE},,bad\x1bname\n"}),
-    Case(["sims", "register", "--csv", "{f}"], ["line 1", "fleet", "HF"],
-         files={"f": f"{GOOD_ICCID},{GOOD_CODE},{HS}\n"}),
-    Case(["sims", "register", "--csv", "{f}"], ["line 1", "registration_code"],
-         files={"f": f"{GOOD_ICCID},{GOOD_CODE}\x00\n"}),
-    Case(["sims", "register", "--csv", "{f}"], ["line 1", "cannot be read as CSV"],
-         files={"f": f'{GOOD_ICCID},"{GOOD_CODE}'}),
+    Case(
+        ["sims", "activate", "--iccid-file", "{f}", "--fleet", "eu-trackers", "--yes"],
+        ["--iccid-file"],
+        files={"f": "\n# nothing here\n"},
+    ),
+    Case(
+        ["sims", "activate", "--iccid-file", "{f}", "--yes"],
+        ["line 2", "SIM SID"],
+        files={"f": f"{GOOD_ICCID}\nHSnothex\n"},
+    ),
+    Case(["sims", "activate", "--iccid-file", "{f}", "--yes"], ["line 1", "ICCID"], files={"f": "8" * 200_000 + "\n"}),
+    Case(
+        ["sims", "register", "--csv", "{f}"],
+        ["line 2", "cannot be read as CSV"],
+        files={"f": f"iccid,registration_code\n{GOOD_ICCID},{GOOD_CODE},x,{'n' * 140_000}\n"},
+    ),
+    Case(
+        ["sims", "register", "--csv", "{f}"],
+        ["line 1", "unique_name", "at most 1,000"],
+        files={"f": f"{GOOD_ICCID},{GOOD_CODE},eu-trackers,{'n' * 5_000}\n"},
+    ),
+    Case(
+        ["sims", "register", "--csv", "{f}"],
+        ["line 1", "unique_name"],
+        files={"f": f"{GOOD_ICCID},{GOOD_CODE},eu-trackers,{'n' * 65}\n"},
+    ),
+    Case(
+        ["sims", "register", "--csv", "{f}"],
+        ["line 1", "unique_name", "control"],
+        files={"f": f"{GOOD_ICCID},{GOOD_CODE},,bad\x1bname\n"},
+    ),
+    Case(
+        ["sims", "register", "--csv", "{f}"], ["line 1", "fleet", "HF"], files={"f": f"{GOOD_ICCID},{GOOD_CODE},{HS}\n"}
+    ),
+    Case(
+        ["sims", "register", "--csv", "{f}"],
+        ["line 1", "registration_code"],
+        files={"f": f"{GOOD_ICCID},{GOOD_CODE}\x00\n"},
+    ),
+    Case(
+        ["sims", "register", "--csv", "{f}"],
+        ["line 1", "cannot be read as CSV"],
+        files={"f": f'{GOOD_ICCID},"{GOOD_CODE}'},
+    ),
     Case(["sims", "register", "--csv", "{f}"], ["line 1", "expected 2 to 4 fields"], files={"f": "a,b,c,d,e\n"}),
     Case(["sims", "register", "--csv", "{f}"], ["line 1", "expected 2 to 4 fields"], files={"f": GOOD_ICCID}),
-    Case(["sims", "register", "--csv", "{f}"], ["line 3", "duplicate of line 2"],
-         files={"f": f"iccid,registration_code\n{GOOD_ICCID},{GOOD_CODE}\n{GOOD_ICCID},{GOOD_CODE}\n"}),
+    Case(
+        ["sims", "register", "--csv", "{f}"],
+        ["line 3", "duplicate of line 2"],
+        files={"f": f"iccid,registration_code\n{GOOD_ICCID},{GOOD_CODE}\n{GOOD_ICCID},{GOOD_CODE}\n"},
+    ),
     Case(["sims", "register", "--csv", "{f}"], ["line 1", "unknown column"], files={"f": "iccid,colour\n"}),
-    Case(["sims", "register", "--csv", "{f}"], ["more than 100,000 rows"],
-         files={"f": f"{GOOD_ICCID},{GOOD_CODE}\n" * 100_001}),
-    Case(["sims", "register", "--csv", "{f}", "--fleet", "eu-trackers"], ["--fleet", "columns"],
-         files={"f": f"{GOOD_ICCID},{GOOD_CODE}\n"}),
+    Case(
+        ["sims", "register", "--csv", "{f}"],
+        ["more than 100,000 rows"],
+        files={"f": f"{GOOD_ICCID},{GOOD_CODE}\n" * 100_001},
+    ),
+    Case(
+        ["sims", "register", "--csv", "{f}", "--fleet", "eu-trackers"],
+        ["--fleet", "columns"],
+        files={"f": f"{GOOD_ICCID},{GOOD_CODE}\n"},
+    ),
 ]
 
 # ---------------------------------------------------------------- configuration
@@ -239,16 +330,26 @@ BAD_PROFILES: dict[str, tuple[bytes | str, list[str]]] = {
 }
 for _label, (content, expect) in BAD_PROFILES.items():
     for argv in (["fleets", "list"], ["profiles"], ["sims", "list", "--profile", "p"], ["login", "--profile", "p"]):
-        CASES.append(Case(argv, ["profiles.toml", *expect], files={"config:profiles.toml": content},
-                          real_session=True))
+        CASES.append(Case(argv, ["profiles.toml", *expect], files={"config:profiles.toml": content}, real_session=True))
 CASES += [
-    Case(["fleets", "list"], ["KORE_TOKEN_URL"], env={"KORE_CLIENT_ID": "id", "KORE_CLIENT_SECRET": "s3cr3t"},
-         real_session=True),
+    Case(
+        ["fleets", "list"],
+        ["KORE_TOKEN_URL"],
+        env={"KORE_CLIENT_ID": "id", "KORE_CLIENT_SECRET": "s3cr3t"},
+        real_session=True,
+    ),
     Case(["fleets", "list"], ["KORE_CLIENT_SECRET"], env={"KORE_CLIENT_ID": "id"}, real_session=True),
     Case(["fleets", "list"], ["TWILIO_ACCOUNT_SID"], env={"TWILIO_AUTH_TOKEN": "tok"}, real_session=True),
-    Case(["fleets", "list"], ["SUPERSIM_BASE_URL", "plain http"],
-         env={"TWILIO_ACCOUNT_SID": "AC" + "1" * 32, "TWILIO_AUTH_TOKEN": "tok",
-              "SUPERSIM_BASE_URL": "http://example.com"}, real_session=True),
+    Case(
+        ["fleets", "list"],
+        ["SUPERSIM_BASE_URL", "plain http"],
+        env={
+            "TWILIO_ACCOUNT_SID": "AC" + "1" * 32,
+            "TWILIO_AUTH_TOKEN": "tok",
+            "SUPERSIM_BASE_URL": "http://example.com",
+        },
+        real_session=True,
+    ),
 ]
 
 # settings fall back to defaults with a warning naming the file: the command still works
@@ -266,8 +367,7 @@ BAD_SETTINGS: dict[str, tuple[bytes | str, list[str]]] = {
     "unknown": ("colour = 1\n", ["unknown key 'colour'"]),
 }
 for _label, (content, expect) in BAD_SETTINGS.items():
-    CASES.append(Case(["fleets", "list"], ["settings.toml", *expect], code=0,
-                      files={"config:settings.toml": content}))
+    CASES.append(Case(["fleets", "list"], ["settings.toml", *expect], code=0, files={"config:settings.toml": content}))
 
 
 # ------------------------------------------------------------------------ runner
@@ -275,8 +375,9 @@ Run = Callable[[Case], tuple[int, str, str]]
 
 
 @pytest.fixture
-def run_case(simulator: Simulator, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
-             tmp_path: Path) -> Run:
+def run_case(
+    simulator: Simulator, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> Run:
     simulator.config.settle_seconds = 0.0
     real_open_session = session_module.open_session
 
@@ -284,9 +385,13 @@ def run_case(simulator: Simulator, monkeypatch: pytest.MonkeyPatch, capsys: pyte
         async def no_wait(seconds: float) -> None:
             return None
 
-        client = SuperSimClient(BasicAuth(simulator.config.account_sid, simulator.config.auth_token),
-                                base_url="http://127.0.0.1", transport=asgi_transport(simulator), page_size=1000,
-                                retry=RetryPolicy(sleep=no_wait))
+        client = SuperSimClient(
+            BasicAuth(simulator.config.account_sid, simulator.config.auth_token),
+            base_url="http://127.0.0.1",
+            transport=asgi_transport(simulator),
+            page_size=1000,
+            retry=RetryPolicy(sleep=no_wait),
+        )
         return session_module.Session(client, simulator.config.account_sid, False)
 
     def invoke(case: Case) -> tuple[int, str, str]:
@@ -374,11 +479,19 @@ class ExplodingKeyring(MemoryKeyring):
         raise type(self.error)(f"could not store {password}")
 
 
-@pytest.mark.parametrize("error", [RuntimeError("secret s3cr3t leaked"), OSError(5, "I/O s3cr3t"),
-                                   ValueError("s3cr3t"), LookupError("org.freedesktop.DBus.Error s3cr3t")],
-                         ids=lambda e: type(e).__name__)
-def test_keyring_failures_are_messages_without_the_secret(error: Exception, capsys: pytest.CaptureFixture[str],
-                                                         tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    "error",
+    [
+        RuntimeError("secret s3cr3t leaked"),
+        OSError(5, "I/O s3cr3t"),
+        ValueError("s3cr3t"),
+        LookupError("org.freedesktop.DBus.Error s3cr3t"),
+    ],
+    ids=lambda e: type(e).__name__,
+)
+def test_keyring_failures_are_messages_without_the_secret(
+    error: Exception, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     """Any exception from a keyring backend (not only KeyringError) is reported by its type, never with
     its message (which may carry the secret), exit 2."""
     folder = Path(os.environ["XDG_CONFIG_HOME"]) / "supersim-tui"
@@ -409,8 +522,9 @@ def test_keyring_whose_constructor_blocks_is_inside_the_timeout(monkeypatch: pyt
     assert time.monotonic() - started < 5
 
 
-def test_unexpected_errors_are_one_line_and_logged(monkeypatch: pytest.MonkeyPatch,
-                                                   capsys: pytest.CaptureFixture[str]) -> None:
+def test_unexpected_errors_are_one_line_and_logged(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     """A bug (an exception that is none of the tool's own) prints one line naming its type and the log file
     that holds the traceback, exit 1; the traceback is in that file, not on the terminal."""
     from supersim_tui.commands import account
@@ -475,10 +589,14 @@ async def test_empty_filters_never_select_the_whole_account(client: SuperSimClie
     assert len(simulator.request_log) == before
 
 
-@pytest.mark.parametrize("stdin", [b"\xff\xfe not utf-8\n", b"\n", b"tok\x1b[2Jen\n", b"x" * 5000 + b"\n"],
-                         ids=["not-utf8", "empty", "escape", "huge"])
-def test_login_secret_on_stdin_is_checked(stdin: bytes, monkeypatch: pytest.MonkeyPatch,
-                                          capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.parametrize(
+    "stdin",
+    [b"\xff\xfe not utf-8\n", b"\n", b"tok\x1b[2Jen\n", b"x" * 5000 + b"\n"],
+    ids=["not-utf8", "empty", "escape", "huge"],
+)
+def test_login_secret_on_stdin_is_checked(
+    stdin: bytes, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     """A secret piped to `login --secret-stdin` that is not UTF-8, empty, has control characters or is absurdly
     long is a usage error (exit 2) before any request, and is never echoed."""
     import io
@@ -490,8 +608,9 @@ def test_login_secret_on_stdin_is_checked(stdin: bytes, monkeypatch: pytest.Monk
     assert code == 2 and "Auth Token" in err and "Traceback" not in err and "\x1b" not in err
 
 
-def test_a_task_groups_own_error_is_its_message(monkeypatch: pytest.MonkeyPatch,
-                                               capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_task_groups_own_error_is_its_message(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     """An ExceptionGroup (parallel work in a task group) holding one of the tool's own errors is reported
     as that error's message with its exit code, not as an internal error."""
     from supersim_tui.commands import account
@@ -507,8 +626,9 @@ def test_a_task_groups_own_error_is_its_message(monkeypatch: pytest.MonkeyPatch,
 
 
 @pytest.mark.parametrize("name", ["settings.toml", "profiles.toml"])
-def test_unreadable_config_files_are_named(name: str, monkeypatch: pytest.MonkeyPatch,
-                                           capsys: pytest.CaptureFixture[str]) -> None:
+def test_unreadable_config_files_are_named(
+    name: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     """A config file that cannot be opened (permission denied: simulated, since tests may run as root) is
     named with the reason: a warning and defaults for settings, exit 2 for profiles."""
     from supersim_tui import textfile

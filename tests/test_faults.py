@@ -89,12 +89,30 @@ Run = Callable[..., tuple[int, str, str, FaultServer]]
 def expected(command: str, behaviour: str) -> tuple[int, str]:
     code, pattern = EXPECTED[behaviour]
     if behaviour == "endless-sims":  # only the SIM listing never ends
-        if command in ("sims-limit", "fleets", "fleets-json", "naps", "nap-networks", "networks", "show-sid",
-                       "show-iccid", "set-status-dry"):
+        if command in (
+            "sims-limit",
+            "fleets",
+            "fleets-json",
+            "naps",
+            "nap-networks",
+            "networks",
+            "show-sid",
+            "show-iccid",
+            "set-status-dry",
+        ):
             return 0, r""  # --limit 5 stops the walk; the others never list SIMs past one
         return FAILED, r"pages"
-    if command in ONE_PAGE and behaviour in ("endless-sims", "drip-second-page", "401-mid-walk", "reset-mid-walk",
-                                             "endless", "endless-empty", "same-link", "off-host", "downgrade"):
+    if command in ONE_PAGE and behaviour in (
+        "endless-sims",
+        "drip-second-page",
+        "401-mid-walk",
+        "reset-mid-walk",
+        "endless",
+        "endless-empty",
+        "same-link",
+        "off-host",
+        "downgrade",
+    ):
         return 0, r""
     return code, pattern
 
@@ -110,8 +128,7 @@ def _quick_gc() -> Iterator[None]:
 
 
 @pytest.fixture
-def run(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
-        caplog: pytest.LogCaptureFixture) -> Run:
+def run(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], caplog: pytest.LogCaptureFixture) -> Run:
     """Run the CLI in a thread (a hang fails the test instead of blocking the suite) against a FaultServer."""
     caplog.set_level(logging.WARNING)
 
@@ -122,8 +139,13 @@ def run(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
             return None
 
         def fake_session(args: object) -> session_module.Session:
-            client = SuperSimClient(BasicAuth("AC" + "0" * 32, "token"), base_url=BASE, transport=server,
-                                    page_size=50, retry=RetryPolicy(attempts=2, total_seconds=0.5, sleep=no_wait))
+            client = SuperSimClient(
+                BasicAuth("AC" + "0" * 32, "token"),
+                base_url=BASE,
+                transport=server,
+                page_size=50,
+                retry=RetryPolicy(attempts=2, total_seconds=0.5, sleep=no_wait),
+            )
             # Tiny deadlines (set as attributes so this file also runs against older clients).
             client.response_timeout = RESPONSE_SECONDS  # type: ignore[attr-defined]
             client.walk_timeout = 1.0  # type: ignore[attr-defined]
@@ -133,6 +155,7 @@ def run(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
 
         monkeypatch.setattr(session_module, "open_session", fake_session)
         result: list[int] = []
+
         def main() -> None:
             try:
                 result.append(cli.main(list(argv)))

@@ -38,15 +38,19 @@ from supersim_tui.textfile import FileProblem, decode
 
 FAST = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 # Text that mixes the characters these parsers meet: digits of every script, separators, quotes, controls.
-TRICKY = st.text(alphabet=st.sampled_from(list("0123456789 -,#\"'\n\r\t{}:!<>^=.[]x\x00\x1b²①٣８HSFabc")) |
-                 st.characters(), max_size=60)
+TRICKY = st.text(
+    alphabet=st.sampled_from(list("0123456789 -,#\"'\n\r\t{}:!<>^=.[]x\x00\x1b²①٣８HSFabc")) | st.characters(),
+    max_size=60,
+)
 ASCII_DIGITS = set(string.digits)
 
-iccids = st.builds(make_iccid, st.sampled_from(["8988307", "89010", "8944"]), st.integers(0, 10**9),
-                   st.sampled_from([19, 20]))
+iccids = st.builds(
+    make_iccid, st.sampled_from(["8988307", "89010", "8944"]), st.integers(0, 10**9), st.sampled_from([19, 20])
+)
 codes = st.text(alphabet=string.ascii_letters + string.digits, min_size=10, max_size=10)
 names = st.text(alphabet=string.ascii_letters + string.digits + "-_ .", min_size=1, max_size=UNIQUE_NAME_MAX).filter(
-    lambda s: s.strip() == s and s.strip() != "")
+    lambda s: s.strip() == s and s.strip() != ""
+)
 
 
 # --------------------------------------------------------------------- ICCIDs
@@ -96,9 +100,21 @@ def test_valid_registration_codes_are_accepted(code: str) -> None:
 @given(TRICKY)
 def test_cli_argument_types_raise_only_usage_errors(text: str) -> None:
     """The CLI's argument checks answer any text with a value or an argparse usage error (exit 2)."""
-    checks = [cli._iccid, cli._sim, cli._iccid_or_sid, cli._ref("fleet"), cli._unique_name, cli._pattern,
-              cli._run_id, cli._base_url, cli._profile_name, cli._port, cli._concurrency, cli._seconds,
-              cli._text("x")]
+    checks = [
+        cli._iccid,
+        cli._sim,
+        cli._iccid_or_sid,
+        cli._ref("fleet"),
+        cli._unique_name,
+        cli._pattern,
+        cli._run_id,
+        cli._base_url,
+        cli._profile_name,
+        cli._port,
+        cli._concurrency,
+        cli._seconds,
+        cli._text("x"),
+    ]
     for check in checks:
         try:
             check(text)
@@ -145,8 +161,10 @@ def test_registration_csv_never_raises(text: str) -> None:
 
 
 @FAST
-@given(st.lists(st.tuples(iccids, codes, st.none() | names, st.none() | names), max_size=10,
-                unique_by=lambda r: r[0]), st.booleans())
+@given(
+    st.lists(st.tuples(iccids, codes, st.none() | names, st.none() | names), max_size=10, unique_by=lambda r: r[0]),
+    st.booleans(),
+)
 def test_registration_csv_round_trips(rows: list[tuple[str, str, str | None, str | None]], header: bool) -> None:
     """Rows written by the csv module (quotes where needed) are read back as the same registrations."""
     assume(rows)
@@ -158,8 +176,9 @@ def test_registration_csv_round_trips(rows: list[tuple[str, str, str | None, str
         writer.writerow([iccid, code, fleet or "", name or ""])
     parsed = parse_registration_csv(buffer.getvalue())
     first = 2 if header else 1
-    assert parsed == [Registration(first + i, iccid, code, fleet, name)
-                      for i, (iccid, code, fleet, name) in enumerate(rows)]
+    assert parsed == [
+        Registration(first + i, iccid, code, fleet, name) for i, (iccid, code, fleet, name) in enumerate(rows)
+    ]
 
 
 # ------------------------------------------------------------ unique-name patterns
@@ -184,8 +203,11 @@ def test_patterns_raise_only_pattern_errors_and_names_stay_short(pattern: str, i
 
 pieces = st.one_of(
     st.text(alphabet=string.ascii_letters + "-_.", min_size=1, max_size=6),
-    st.builds(lambda f, spec: "{" + f + spec + "}", st.sampled_from(NAME_FIELDS),
-              st.sampled_from(["", ":>3", ":<5", ":^4", ":x>2"])),
+    st.builds(
+        lambda f, spec: "{" + f + spec + "}",
+        st.sampled_from(NAME_FIELDS),
+        st.sampled_from(["", ":>3", ":<5", ":^4", ":x>2"]),
+    ),
     st.builds(lambda spec: "{n" + spec + "}", st.sampled_from([":04", ":d", ":03d", ":=5", ":*>6"])),
 )
 
@@ -233,10 +255,14 @@ def _write(folder: Path, data: bytes) -> Path:
 toml_values = st.recursive(
     st.booleans() | st.integers(-(2**63), 2**63 - 1) | st.text(max_size=20) | st.floats(allow_nan=False),
     lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3),
-    max_leaves=12)
-toml_docs = st.dictionaries(st.sampled_from(["default_profile", "concurrency", "theme", "confirm", "keymap",
-                                             "default", "profiles", "other"]) | st.text(max_size=8),
-                            toml_values, max_size=5)
+    max_leaves=12,
+)
+toml_docs = st.dictionaries(
+    st.sampled_from(["default_profile", "concurrency", "theme", "confirm", "keymap", "default", "profiles", "other"])
+    | st.text(max_size=8),
+    toml_values,
+    max_size=5,
+)
 
 
 @FAST
@@ -253,27 +279,45 @@ def test_settings_never_raise(scratch: Path, data: bytes) -> None:
 
 
 @FAST
-@given(st.none() | st.from_regex(r"[a-z]{1,8}", fullmatch=True), st.integers(1, 64),
-       st.sampled_from(["always", "never"]),
-       st.dictionaries(st.sampled_from(["tab.sims", "app.refresh", "app.quit"]),
-                       st.sampled_from(["s", "f5", "ctrl+r"]), max_size=3))
-def test_settings_round_trip(scratch: Path, profile: str | None, concurrency: int, confirm: str,
-                             keymap: dict[str, str]) -> None:
+@given(
+    st.none() | st.from_regex(r"[a-z]{1,8}", fullmatch=True),
+    st.integers(1, 64),
+    st.sampled_from(["always", "never"]),
+    st.dictionaries(
+        st.sampled_from(["tab.sims", "app.refresh", "app.quit"]), st.sampled_from(["s", "f5", "ctrl+r"]), max_size=3
+    ),
+)
+def test_settings_round_trip(
+    scratch: Path, profile: str | None, concurrency: int, confirm: str, keymap: dict[str, str]
+) -> None:
     """Valid settings written as TOML are read back unchanged and without problems."""
     data: dict[str, Any] = {"concurrency": concurrency, "confirm": confirm, "keymap": keymap}
     if profile:
         data["default_profile"] = profile
     result = load_settings(_write(scratch, tomli_w.dumps(data).encode()))
     assert result.problems == []
-    assert (result.default_profile, result.concurrency, result.confirm, result.keymap) == \
-        (profile, concurrency, confirm, keymap)
+    assert (result.default_profile, result.concurrency, result.confirm, result.keymap) == (
+        profile,
+        concurrency,
+        confirm,
+        keymap,
+    )
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.binary(max_size=200) | toml_docs.map(lambda d: tomli_w.dumps(d).encode()) |
-       st.dictionaries(st.text(max_size=6), st.dictionaries(st.sampled_from(
-           ["auth", "identity", "base_url", "token_url", "secret_store", "default_fleet"]), toml_values,
-           max_size=6), max_size=3).map(lambda p: tomli_w.dumps({"profiles": p}).encode()))
+@given(
+    st.binary(max_size=200)
+    | toml_docs.map(lambda d: tomli_w.dumps(d).encode())
+    | st.dictionaries(
+        st.text(max_size=6),
+        st.dictionaries(
+            st.sampled_from(["auth", "identity", "base_url", "token_url", "secret_store", "default_fleet"]),
+            toml_values,
+            max_size=6,
+        ),
+        max_size=3,
+    ).map(lambda p: tomli_w.dumps({"profiles": p}).encode())
+)
 @example(b'profiles = "x"')
 @example(b'default = ["a"]')
 def test_profiles_raise_only_profile_errors(scratch: Path, data: bytes) -> None:
@@ -286,16 +330,30 @@ def test_profiles_raise_only_profile_errors(scratch: Path, data: bytes) -> None:
 
 
 @FAST
-@given(st.dictionaries(st.from_regex(r"[a-z][a-z0-9_-]{0,10}", fullmatch=True), st.tuples(
-    st.sampled_from(["auth_token", "api_key", "kore"]), st.from_regex(r"AC[0-9a-f]{32}", fullmatch=True),
-    st.sampled_from(["https://supersim.twilio.com", "http://127.0.0.1:8080"]),
-    st.none() | st.from_regex(r"[a-z-]{1,10}", fullmatch=True), st.sampled_from(["keyring", "file"])),
-    max_size=3))
+@given(
+    st.dictionaries(
+        st.from_regex(r"[a-z][a-z0-9_-]{0,10}", fullmatch=True),
+        st.tuples(
+            st.sampled_from(["auth_token", "api_key", "kore"]),
+            st.from_regex(r"AC[0-9a-f]{32}", fullmatch=True),
+            st.sampled_from(["https://supersim.twilio.com", "http://127.0.0.1:8080"]),
+            st.none() | st.from_regex(r"[a-z-]{1,10}", fullmatch=True),
+            st.sampled_from(["keyring", "file"]),
+        ),
+        max_size=3,
+    )
+)
 def test_profiles_round_trip(scratch: Path, entries: dict[str, tuple[str, str, str, str | None, str]]) -> None:
     """Profiles saved by the app are loaded back equal."""
-    profile_file = ProfileFile(default=next(iter(entries), None), profiles={
-        name: Profile(name, auth, identity, url, "https://auth.example.com/token" if auth == "kore" else None,
-                      fleet, store) for name, (auth, identity, url, fleet, store) in entries.items()})
+    profile_file = ProfileFile(
+        default=next(iter(entries), None),
+        profiles={
+            name: Profile(
+                name, auth, identity, url, "https://auth.example.com/token" if auth == "kore" else None, fleet, store
+            )
+            for name, (auth, identity, url, fleet, store) in entries.items()
+        },
+    )
     path = _write(scratch, b"")
     save_profiles(profile_file, path)
     assert load_profiles(path) == profile_file

@@ -51,8 +51,7 @@ class Gate(httpx.AsyncBaseTransport):
             if self.refuse_after_posts is not None and self.posts > self.refuse_after_posts:
                 self.refusing = True
         if self.refusing:
-            return httpx.Response(401, json={"code": 20003, "message": "Authenticate", "status": 401},
-                                  request=request)
+            return httpx.Response(401, json={"code": 20003, "message": "Authenticate", "status": 401}, request=request)
         return await self.inner.handle_async_request(request)
 
 
@@ -66,17 +65,20 @@ def gate(simulator: Simulator) -> Gate:
 
 
 @pytest.fixture
-def run(simulator: Simulator, gate: Gate, monkeypatch: pytest.MonkeyPatch,
-        capsys: pytest.CaptureFixture[str]) -> Run:
+def run(simulator: Simulator, gate: Gate, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Run:
     """Run the CLI against the simulator (through the gate); returns (exit code, stdout, stderr)."""
 
     def fake_session(args: object) -> session_module.Session:
         async def no_wait(seconds: float) -> None:
             return None
 
-        client = SuperSimClient(BasicAuth(simulator.config.account_sid, simulator.config.auth_token),
-                                base_url=BASE_URL, transport=gate, page_size=1000,
-                                retry=RetryPolicy(sleep=no_wait))
+        client = SuperSimClient(
+            BasicAuth(simulator.config.account_sid, simulator.config.auth_token),
+            base_url=BASE_URL,
+            transport=gate,
+            page_size=1000,
+            retry=RetryPolicy(sleep=no_wait),
+        )
         return session_module.Session(client, simulator.config.account_sid, False)
 
     monkeypatch.setattr(session_module, "open_session", fake_session)
@@ -102,12 +104,24 @@ def active(sim: Simulator, count: int) -> list[str]:
 def planned_run(simulator: Simulator) -> Iterator[tuple[Journal, list[str]]]:
     """A journaled run to deactivate 6 active SIMs, killed right after its plan was written."""
     sims = [simulator.state.sims[sid] for sid in active(simulator, 6)]
-    objects = [Sim(sid=s.sid, iccid=s.iccid, status=SimStatus(s.status), fleet_sid=s.fleet_sid,
-                   unique_name=s.unique_name) for s in sims]
+    objects = [
+        Sim(sid=s.sid, iccid=s.iccid, status=SimStatus(s.status), fleet_sid=s.fleet_sid, unique_name=s.unique_name)
+        for s in sims
+    ]
     plan = plan_change(objects, Change(status="inactive"))
-    records = [{"type": "run", "run_id": "run-cut", "created": "2026-12-01T10:00:00+00:00", "kind": "set-status",
-                "change": plan.change.to_json(), "base_url": BASE_URL, "count": 6},
-               *({"type": "item", **asdict(item)} for item in plan.items), {"type": "planned", "count": 6}]
+    records = [
+        {
+            "type": "run",
+            "run_id": "run-cut",
+            "created": "2026-12-01T10:00:00+00:00",
+            "kind": "set-status",
+            "change": plan.change.to_json(),
+            "base_url": BASE_URL,
+            "count": 6,
+        },
+        *({"type": "item", **asdict(item)} for item in plan.items),
+        {"type": "planned", "count": 6},
+    ]
     path = runs_dir() / "run-cut.jsonl"  # written by hand, as the journal format is documented
     path.parent.mkdir(parents=True)
     path.write_text("".join(json.dumps(r) + "\n" for r in records))
@@ -126,8 +140,9 @@ CORRUPTIONS = {
 
 
 @pytest.mark.parametrize("name", list(CORRUPTIONS))
-def test_a_bad_line_stops_resume_naming_path_and_line(name: str, run: Run, simulator: Simulator,
-                                                      planned_run: tuple[Journal, list[str]]) -> None:
+def test_a_bad_line_stops_resume_naming_path_and_line(
+    name: str, run: Run, simulator: Simulator, planned_run: tuple[Journal, list[str]]
+) -> None:
     """A line resume cannot read stops it (exit 1) with the journal's path and line number and sends
     nothing; `sims runs` still lists every run, the bad one marked unreadable."""
     journal, sids = planned_run
@@ -137,7 +152,8 @@ def test_a_bad_line_stops_resume_naming_path_and_line(name: str, run: Run, simul
     journal.path.write_bytes(b"\n".join(lines))
     (runs_dir() / "run-good.jsonl").write_text(
         '{"type":"run","run_id":"run-good","kind":"set-status","change":{"status":"active"},"count":0}\n'
-        '{"type":"planned","count":0}\n{"type":"finished"}\n')
+        '{"type":"planned","count":0}\n{"type":"finished"}\n'
+    )
     before = len(posts(simulator))
 
     code, out, err = run("sims", "resume", "run-cut")
@@ -150,8 +166,9 @@ def test_a_bad_line_stops_resume_naming_path_and_line(name: str, run: Run, simul
     assert listed["run-good"]["state"] == "finished"
 
 
-def test_a_torn_last_line_is_the_interrupted_write(run: Run, simulator: Simulator,
-                                                   planned_run: tuple[Journal, list[str]]) -> None:
+def test_a_torn_last_line_is_the_interrupted_write(
+    run: Run, simulator: Simulator, planned_run: tuple[Journal, list[str]]
+) -> None:
     """A last line without its newline (the write a kill cut) is passed over; the item it was about is
     re-checked like every unfinished one: all SIMs end inactive, each changed once."""
     journal, sids = planned_run
@@ -164,8 +181,9 @@ def test_a_torn_last_line_is_the_interrupted_write(run: Run, simulator: Simulato
     assert Counter(posts(simulator)) == {f"/v1/Sims/{s}": 1 for s in sids}
 
 
-def test_an_incomplete_plan_is_refused_not_finished(run: Run, simulator: Simulator,
-                                                    planned_run: tuple[Journal, list[str]]) -> None:
+def test_an_incomplete_plan_is_refused_not_finished(
+    run: Run, simulator: Simulator, planned_run: tuple[Journal, list[str]]
+) -> None:
     """A journal whose plan was cut short (header says 6 items, 2 recorded, no 'planned' line) is never
     called finished: resume refuses with exit 1, says how many items are unaccounted for and that nothing
     more was sent; `sims runs` says so too."""
@@ -234,8 +252,7 @@ def test_a_server_that_ignores_the_status_filter(run: Run, simulator: Simulator,
     assert posts(simulator) == []
 
 
-async def test_the_register_queue_keeps_an_entry_when_credentials_are_refused(simulator: Simulator,
-                                                                               gate: Gate) -> None:
+async def test_the_register_queue_keeps_an_entry_when_credentials_are_refused(simulator: Simulator, gate: Gate) -> None:
     """401 while registering from the app's queue is not the entry's fault: it waits (to be retried after
     logging in again), it is not failed for good, and it stays in the saved queue."""
     from supersim_tui.ops.register_queue import WAITING, queue_path
@@ -243,8 +260,12 @@ async def test_the_register_queue_keeps_an_entry_when_credentials_are_refused(si
 
     iccid, code = registrable_examples(simulator.state, 1)[0]
     gate.refuse_after_posts = 0
-    client = SuperSimClient(BasicAuth(simulator.config.account_sid, simulator.config.auth_token),
-                            base_url=BASE_URL, transport=gate, retry=RetryPolicy(attempts=1))
+    client = SuperSimClient(
+        BasicAuth(simulator.config.account_sid, simulator.config.auth_token),
+        base_url=BASE_URL,
+        transport=gate,
+        retry=RetryPolicy(attempts=1),
+    )
     queue = RegistrationQueue.open(queue_path())
     queue.add(Entry(iccid, code))
     async with client:

@@ -41,9 +41,30 @@ def _ks(n: int) -> list[int]:
 @pytest.fixture
 def loopback(tmp_path: Path) -> Iterator[str]:
     process = subprocess.Popen(
-        [sys.executable, "-m", "supersim_tui", "simulator", "--port", "0", "--account-sid", ACCOUNT,
-         "--auth-token", TOKEN, "--sims", "700", "--seed", "11", "--latency-ms", "3", "--settle-seconds", "0.1"],
-        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        [
+            sys.executable,
+            "-m",
+            "supersim_tui",
+            "simulator",
+            "--port",
+            "0",
+            "--account-sid",
+            ACCOUNT,
+            "--auth-token",
+            TOKEN,
+            "--sims",
+            "700",
+            "--seed",
+            "11",
+            "--latency-ms",
+            "3",
+            "--settle-seconds",
+            "0.1",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
     try:
         assert process.stdout is not None
         url = process.stdout.readline().strip()
@@ -67,8 +88,11 @@ def _sims(url: str, query: str = "") -> list[dict[str, Any]]:
 
 def _posts(url: str) -> list[str]:
     """Paths of the POSTs the simulator applied (one cut off by the kill before it was whole is not)."""
-    return [r["path"] for r in _get(f"{url}/_simulator/requests")["requests"]
-            if r["method"] == "POST" and 200 <= r["status"] < 300]
+    return [
+        r["path"]
+        for r in _get(f"{url}/_simulator/requests")["requests"]
+        if r["method"] == "POST" and 200 <= r["status"] < 300
+    ]
 
 
 @dataclass
@@ -80,13 +104,23 @@ class Case:
 
 
 def _cli(case: Case, url: str, args: list[str], kill_after: int | None) -> subprocess.CompletedProcess[str]:
-    env = dict(os.environ, TWILIO_ACCOUNT_SID=ACCOUNT, TWILIO_AUTH_TOKEN=TOKEN,
-               XDG_STATE_HOME=str(case.state), HOME=str(case.state))
+    env = dict(
+        os.environ,
+        TWILIO_ACCOUNT_SID=ACCOUNT,
+        TWILIO_AUTH_TOKEN=TOKEN,
+        XDG_STATE_HOME=str(case.state),
+        HOME=str(case.state),
+    )
     env.pop(KILL_HOOK, None)
     if kill_after is not None:
         env[KILL_HOOK] = str(kill_after)
-    return subprocess.run([sys.executable, "-m", "supersim_tui", *args, "--base-url", url], env=env,
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "supersim_tui", *args, "--base-url", url],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def _run_case(case: Case, url: str, posts_for: Callable[[list[str]], int]) -> dict[str, Any]:
@@ -112,8 +146,13 @@ def _run_case(case: Case, url: str, posts_for: Callable[[list[str]], int]) -> di
     return dict(report)
 
 
-def _cases(tmp_path: Path, name: str, groups: list[list[str]], command: Callable[[int, list[str]], list[str]],
-           keys: Callable[[list[str]], set[str]]) -> list[Case]:
+def _cases(
+    tmp_path: Path,
+    name: str,
+    groups: list[list[str]],
+    command: Callable[[int, list[str]], list[str]],
+    keys: Callable[[list[str]], set[str]],
+) -> list[Case]:
     ks = _ks(N)
     assert len(groups) >= len(ks)
     cases = []
@@ -134,14 +173,24 @@ def _run_all(cases: list[Case], url: str, posts_for: Callable[[Case], Callable[[
             future.result()
 
 
-def _bulk(tmp_path: Path, url: str, name: str, sims: list[dict[str, Any]],
-          command: Callable[[int, str], list[str]], reached: Callable[[dict[str, Any]], bool],
-          what: str) -> None:
-    groups = [sims[i:i + N] for i in range(0, len(sims) - N + 1, N)]
+def _bulk(
+    tmp_path: Path,
+    url: str,
+    name: str,
+    sims: list[dict[str, Any]],
+    command: Callable[[int, str], list[str]],
+    reached: Callable[[dict[str, Any]], bool],
+    what: str,
+) -> None:
+    groups = [sims[i : i + N] for i in range(0, len(sims) - N + 1, N)]
     by_iccid = {s["iccid"]: s["sid"] for s in sims}
-    cases = _cases(tmp_path, name, [[s["iccid"] for s in g] for g in groups],
-                   lambda k, iccids: command(k, _iccid_file(tmp_path, k, iccids)),
-                   lambda iccids: {by_iccid[i] for i in iccids})
+    cases = _cases(
+        tmp_path,
+        name,
+        [[s["iccid"] for s in g] for g in groups],
+        lambda k, iccids: command(k, _iccid_file(tmp_path, k, iccids)),
+        lambda iccids: {by_iccid[i] for i in iccids},
+    )
 
     def posts_for(case: Case) -> Callable[[list[str]], int]:
         paths = {f"/v1/Sims/{sid}" for sid in case.keys}
@@ -161,10 +210,25 @@ def _bulk(tmp_path: Path, url: str, name: str, sims: list[dict[str, Any]],
 def test_set_status_killed_at_every_write(loopback: str, tmp_path: Path) -> None:
     """Deactivating 30 SIMs per case, killed after write k: every SIM ends inactive, each changed once."""
     active = _sims(loopback, "&Status=active")[: N * len(_ks(N))]
-    _bulk(tmp_path, loopback, "status", active,
-          lambda k, path: ["sims", "set-status", "inactive", "--iccid-file", path, "--yes", "--json",
-                           "--concurrency", "4"],
-          lambda sim: sim["status"] == "inactive", "status")
+    _bulk(
+        tmp_path,
+        loopback,
+        "status",
+        active,
+        lambda k, path: [
+            "sims",
+            "set-status",
+            "inactive",
+            "--iccid-file",
+            path,
+            "--yes",
+            "--json",
+            "--concurrency",
+            "4",
+        ],
+        lambda sim: sim["status"] == "inactive",
+        "status",
+    )
 
 
 def test_move_killed_at_every_write(loopback: str, tmp_path: Path) -> None:
@@ -173,23 +237,56 @@ def test_move_killed_at_every_write(loopback: str, tmp_path: Path) -> None:
     fleets = {f["unique_name"]: f["sid"] for f in _get(f"{loopback}/v1/Fleets")["fleets"]}
     target = fleets["lab-bench"]
     active = [s for s in _sims(loopback, "&Status=active") if s["fleet_sid"] != target][: N * len(_ks(N))]
-    _bulk(tmp_path, loopback, "move", active,
-          lambda k, path: ["sims", "move", "--to-fleet", "lab-bench", "--iccid-file", path, "--yes", "--json",
-                           "--concurrency", "4"],
-          lambda sim: sim["fleet_sid"] == target and sim["status"] == "active", "fleet")
+    _bulk(
+        tmp_path,
+        loopback,
+        "move",
+        active,
+        lambda k, path: [
+            "sims",
+            "move",
+            "--to-fleet",
+            "lab-bench",
+            "--iccid-file",
+            path,
+            "--yes",
+            "--json",
+            "--concurrency",
+            "4",
+        ],
+        lambda sim: sim["fleet_sid"] == target and sim["status"] == "active",
+        "fleet",
+    )
 
 
 def test_rename_killed_at_every_write(loopback: str, tmp_path: Path) -> None:
     """Renaming 30 SIMs per case with {n}, killed after write k: every SIM ends with its planned name
     (numbering kept across the resume), each renamed by one request."""
     sims = _sims(loopback)[: N * len(_ks(N))]
-    groups = [sims[i:i + N] for i in range(0, len(sims), N)]
-    expected = {s["sid"]: f"k{k}-{n}" for k, group in zip(_ks(N), groups, strict=False)
-                for n, s in enumerate(group, start=1)}
-    _bulk(tmp_path, loopback, "rename", sims,
-          lambda k, path: ["sims", "rename", "--pattern", f"k{k}-{{n}}", "--iccid-file", path, "--yes", "--json",
-                           "--concurrency", "4"],
-          lambda sim: sim["unique_name"] == expected[sim["sid"]], "")
+    groups = [sims[i : i + N] for i in range(0, len(sims), N)]
+    expected = {
+        s["sid"]: f"k{k}-{n}" for k, group in zip(_ks(N), groups, strict=False) for n, s in enumerate(group, start=1)
+    }
+    _bulk(
+        tmp_path,
+        loopback,
+        "rename",
+        sims,
+        lambda k, path: [
+            "sims",
+            "rename",
+            "--pattern",
+            f"k{k}-{{n}}",
+            "--iccid-file",
+            path,
+            "--yes",
+            "--json",
+            "--concurrency",
+            "4",
+        ],
+        lambda sim: sim["unique_name"] == expected[sim["sid"]],
+        "",
+    )
 
 
 def test_registration_killed_at_every_write(loopback: str, tmp_path: Path) -> None:
@@ -198,17 +295,21 @@ def test_registration_killed_at_every_write(loopback: str, tmp_path: Path) -> No
     count = N * len(_ks(N))
     rows = _get(f"{loopback}/_simulator/registrable?count={count}")["registrable"]
     assert len(rows) == count
-    groups = [rows[i:i + N] for i in range(0, count, N)]
+    groups = [rows[i : i + N] for i in range(0, count, N)]
 
     def command(k: int, group: list[dict[str, str]]) -> list[str]:
         path = tmp_path / f"register-{k}.csv"
-        path.write_text("iccid,registration_code,fleet\n" + "".join(
-            f"{r['iccid']},{r['registration_code']},eu-trackers\n" for r in group))
+        path.write_text(
+            "iccid,registration_code,fleet\n"
+            + "".join(f"{r['iccid']},{r['registration_code']},eu-trackers\n" for r in group)
+        )
         return ["sims", "register", "--csv", str(path), "--yes", "--json", "--concurrency", "4"]
 
     ks = _ks(N)
-    cases = [Case(k, command(k, g), tmp_path / f"register-{k}", {r["iccid"] for r in g}) for k, g in zip(ks, groups,
-                                                                                                       strict=True)]
+    cases = [
+        Case(k, command(k, g), tmp_path / f"register-{k}", {r["iccid"] for r in g})
+        for k, g in zip(ks, groups, strict=True)
+    ]
     before = len(_posts(loopback))
     for case in cases:  # one at a time: the request log is the only witness of which case registered what
         start = len(_posts(loopback))

@@ -34,14 +34,18 @@ def test_headless_sources_import_no_textual_or_rich() -> None:
     import supersim_tui
 
     root = Path(supersim_tui.__file__).parent
-    files = [p for name in HEADLESS for p in ((root / name).rglob("*.py") if (root / name).is_dir()
-                                                  else [root / name])]
+    files = [p for name in HEADLESS for p in ((root / name).rglob("*.py") if (root / name).is_dir() else [root / name])]
     assert len(files) > 10
     offenders = []
     for path in files:
         for node in ast.walk(ast.parse(path.read_text())):
-            names = ([a.name for a in node.names] if isinstance(node, ast.Import)
-                     else [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
+            names = (
+                [a.name for a in node.names]
+                if isinstance(node, ast.Import)
+                else [node.module or ""]
+                if isinstance(node, ast.ImportFrom)
+                else []
+            )
             offenders += [f"{path.name}: {n}" for n in names if n.split(".")[0] in ("textual", "rich")]
     assert offenders == []
 
@@ -59,6 +63,9 @@ def test_importing_creates_nothing_on_disk(tmp_path: object) -> None:
 
     home = Path(str(tmp_path)) / "fresh-home"
     env = dict(os.environ, HOME=str(home), XDG_CONFIG_HOME=str(home / "c"), XDG_STATE_HOME=str(home / "s"))
-    subprocess.run([sys.executable, "-c", "import supersim_tui.cli, supersim_tui.tui.app, supersim_tui.config"],
-                   check=True, env=env)
+    subprocess.run(
+        [sys.executable, "-c", "import supersim_tui.cli, supersim_tui.tui.app, supersim_tui.config"],
+        check=True,
+        env=env,
+    )
     assert not home.exists()

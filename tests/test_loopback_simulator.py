@@ -23,10 +23,29 @@ TOKEN = "loopback-token"
 @pytest.fixture(scope="module")
 def served() -> Iterator[str]:
     process = subprocess.Popen(
-        [sys.executable, "-m", "supersim_tui", "simulator", "--host", "127.0.0.1", "--port", "0",
-         "--account-sid", ACCOUNT, "--auth-token", TOKEN, "--sims", "230", "--seed", "5",
-         "--settle-seconds", "0"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        [
+            sys.executable,
+            "-m",
+            "supersim_tui",
+            "simulator",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            "0",
+            "--account-sid",
+            ACCOUNT,
+            "--auth-token",
+            TOKEN,
+            "--sims",
+            "230",
+            "--seed",
+            "5",
+            "--settle-seconds",
+            "0",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     try:
         assert process.stdout is not None

@@ -43,8 +43,13 @@ def test_a_bad_run_id_is_one_usage_error_from_the_parser(run: Run, run_id: str) 
     assert ("argument run_id" in err or "unrecognized arguments" in err) and "Traceback" not in err
 
 
-@pytest.mark.parametrize("argv", [("sims", "set-status", "--fleet", "eu-trackers", "--from-status", "active"),
-                                  ("sims", "set-status", "active", "inactive", "--fleet", "eu-trackers")])
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ("sims", "set-status", "--fleet", "eu-trackers", "--from-status", "active"),
+        ("sims", "set-status", "active", "inactive", "--fleet", "eu-trackers"),
+    ],
+)
 def test_set_status_needs_exactly_one_status(run: Run, simulator: Simulator, argv: tuple[str, ...]) -> None:
     """No status, or two, is a usage error naming STATUS; nothing is sent."""
     code, _, err = run(*argv, "--yes")
@@ -80,16 +85,21 @@ def _outage_session(simulator: Simulator, outage: Outage, monkeypatch: pytest.Mo
         async def no_wait(seconds: float) -> None:
             return None
 
-        client = SuperSimClient(BasicAuth(simulator.config.account_sid, simulator.config.auth_token),
-                                base_url="http://127.0.0.1", transport=outage, page_size=1000,
-                                retry=RetryPolicy(sleep=no_wait))
+        client = SuperSimClient(
+            BasicAuth(simulator.config.account_sid, simulator.config.auth_token),
+            base_url="http://127.0.0.1",
+            transport=outage,
+            page_size=1000,
+            retry=RetryPolicy(sleep=no_wait),
+        )
         return session_module.Session(client, simulator.config.account_sid, False)
 
     monkeypatch.setattr(session_module, "open_session", fake_session)
 
 
-def test_an_api_that_goes_away_mid_registration_stops_it(simulator: Simulator, monkeypatch: pytest.MonkeyPatch,
-                                                          capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+def test_an_api_that_goes_away_mid_registration_stops_it(
+    simulator: Simulator, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     """register --csv of 20 SIMs, the server stops after 4 requests that change something: the run stops after a
     few rows fail to connect, the rest is not-sent, the message says how to resume; resume registers every SIM."""
     outage = Outage(simulator, down_after_posts=4)
@@ -112,8 +122,9 @@ def test_an_api_that_goes_away_mid_registration_stops_it(simulator: Simulator, m
     assert all(iccid in owned for iccid, _ in rows)
 
 
-def test_an_api_that_goes_away_mid_run_stops_the_run(simulator: Simulator, monkeypatch: pytest.MonkeyPatch,
-                                                      capsys: pytest.CaptureFixture[str]) -> None:
+def test_an_api_that_goes_away_mid_run_stops_the_run(
+    simulator: Simulator, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     """The server stops after 5 of 25 changes: the run stops after a few items fail to connect (it does not try
     every remaining SIM in turn, which took 10 minutes for 289 SIMs), the rest is not-sent, the message says the
     API cannot be reached and how to resume; once it is back, resume finishes the run, nothing sent twice."""
@@ -124,9 +135,13 @@ def test_an_api_that_goes_away_mid_run_stops_the_run(simulator: Simulator, monke
         async def no_wait(seconds: float) -> None:
             return None
 
-        client = SuperSimClient(BasicAuth(simulator.config.account_sid, simulator.config.auth_token),
-                                base_url="http://127.0.0.1", transport=outage, page_size=1000,
-                                retry=RetryPolicy(sleep=no_wait))
+        client = SuperSimClient(
+            BasicAuth(simulator.config.account_sid, simulator.config.auth_token),
+            base_url="http://127.0.0.1",
+            transport=outage,
+            page_size=1000,
+            retry=RetryPolicy(sleep=no_wait),
+        )
         return session_module.Session(client, simulator.config.account_sid, False)
 
     monkeypatch.setattr(session_module, "open_session", fake_session)
@@ -157,16 +172,18 @@ class Hostile(httpx.AsyncBaseTransport):
         self.status = status
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        return httpx.Response(self.status, json={"code": 20001, "status": self.status,
-                                                 "message": "\x1b]0;pwned\x07bad\x1b[31m red\x9b2J"},
-                              request=request)
+        return httpx.Response(
+            self.status,
+            json={"code": 20001, "status": self.status, "message": "\x1b]0;pwned\x07bad\x1b[31m red\x9b2J"},
+            request=request,
+        )
 
 
 @pytest.mark.parametrize("argv", [("status",), ("sims", "list"), ("fleets", "list"), ("sims", "show", "HS" + "0" * 32)])
 @pytest.mark.parametrize("status", [400, 500])
-def test_server_text_in_errors_never_reaches_the_terminal_raw(argv: tuple[str, ...], status: int,
-                                                              monkeypatch: pytest.MonkeyPatch,
-                                                              capsys: pytest.CaptureFixture[str]) -> None:
+def test_server_text_in_errors_never_reaches_the_terminal_raw(
+    argv: tuple[str, ...], status: int, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     """Whichever way an API error reaches the user (a command's own handler, or the last-resort handler after
     parallel work failed), the server's message passes printable(): no ESC, BEL or C1 byte is printed."""
 
@@ -174,8 +191,12 @@ def test_server_text_in_errors_never_reaches_the_terminal_raw(argv: tuple[str, .
         async def no_wait(seconds: float) -> None:
             return None
 
-        client = SuperSimClient(BasicAuth("AC" + "0" * 32, "token"), base_url="http://127.0.0.1",
-                                transport=Hostile(status), retry=RetryPolicy(attempts=1, sleep=no_wait))
+        client = SuperSimClient(
+            BasicAuth("AC" + "0" * 32, "token"),
+            base_url="http://127.0.0.1",
+            transport=Hostile(status),
+            retry=RetryPolicy(attempts=1, sleep=no_wait),
+        )
         return session_module.Session(client, "AC" + "0" * 32, False)
 
     monkeypatch.setattr(session_module, "open_session", fake_session)
@@ -192,8 +213,9 @@ def test_a_keymap_value_that_is_not_keys_is_reported_and_falls_back(tmp_path: Pa
     from supersim_tui.settings import load_settings
 
     path = tmp_path / "settings.toml"
-    path.write_text('[keymap]\n"tab.sims" = "s"\n"app.refresh" = "f5,"\n"app.help" = "\\u001b[31m"\n'
-                    '"app.catalog" = "ctrl+k, f2"\n')
+    path.write_text(
+        '[keymap]\n"tab.sims" = "s"\n"app.refresh" = "f5,"\n"app.help" = "\\u001b[31m"\n"app.catalog" = "ctrl+k, f2"\n'
+    )
     settings = load_settings(path)
     assert settings.keymap == {"tab.sims": "s", "app.catalog": "ctrl+k, f2"}
     problems = "\n".join(settings.problems)
@@ -210,11 +232,29 @@ def test_a_run_in_progress_is_listed_as_running_not_interrupted() -> None:
     from supersim_tui.ops.journal import AccountLock, find_run, list_runs, runs_dir
 
     runs_dir().mkdir(parents=True, exist_ok=True)
-    records = [{"type": "run", "run_id": "run-live", "created": "2026-12-01T10:00:00+00:00", "kind": "set-status",
-                "change": {"status": "inactive"}, "base_url": "http://127.0.0.1", "identity": "AC1", "count": 1},
-               {"type": "item", "key": "HS" + "1" * 32, "iccid": "8988307000068772277" + "5", "label": "x",
-                "status": "active", "fleet_sid": None, "action": "send", "reason": ""},
-               {"type": "planned", "count": 1}]
+    records = [
+        {
+            "type": "run",
+            "run_id": "run-live",
+            "created": "2026-12-01T10:00:00+00:00",
+            "kind": "set-status",
+            "change": {"status": "inactive"},
+            "base_url": "http://127.0.0.1",
+            "identity": "AC1",
+            "count": 1,
+        },
+        {
+            "type": "item",
+            "key": "HS" + "1" * 32,
+            "iccid": "8988307000068772277" + "5",
+            "label": "x",
+            "status": "active",
+            "fleet_sid": None,
+            "action": "send",
+            "reason": "",
+        },
+        {"type": "planned", "count": 1},
+    ]
     (runs_dir() / "run-live.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records))
     lock = AccountLock("http://127.0.0.1", "AC1")
     lock.acquire("run-live")
@@ -238,11 +278,28 @@ def test_resume_without_a_run_id_finishes_this_accounts_run(run: Run, simulator:
     sim = next(s for s in simulator.state.sims.values() if s.status == "active")
 
     def journal(run_id: str, base_url: str) -> None:
-        records = [{"type": "run", "run_id": run_id, "created": "2026-12-01T10:00:00+00:00", "kind": "set-status",
-                    "change": {"status": "inactive"}, "base_url": base_url, "count": 1},
-                   {"type": "item", "key": sim.sid, "iccid": sim.iccid, "label": sim.iccid, "status": "active",
-                    "fleet_sid": sim.fleet_sid, "action": "send", "reason": ""},
-                   {"type": "planned", "count": 1}]
+        records = [
+            {
+                "type": "run",
+                "run_id": run_id,
+                "created": "2026-12-01T10:00:00+00:00",
+                "kind": "set-status",
+                "change": {"status": "inactive"},
+                "base_url": base_url,
+                "count": 1,
+            },
+            {
+                "type": "item",
+                "key": sim.sid,
+                "iccid": sim.iccid,
+                "label": sim.iccid,
+                "status": "active",
+                "fleet_sid": sim.fleet_sid,
+                "action": "send",
+                "reason": "",
+            },
+            {"type": "planned", "count": 1},
+        ]
         (runs_dir() / f"{run_id}.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records))
 
     runs_dir().mkdir(parents=True, exist_ok=True)
@@ -254,9 +311,13 @@ def test_resume_without_a_run_id_finishes_this_accounts_run(run: Run, simulator:
     assert simulator.state.sims[sim.sid].status == "inactive"
 
 
-@pytest.mark.parametrize("argv", [("sims", "list", "--fleet", "eu-tracker"),
-                                  ("sims", "set-status", "inactive", "--fleet", "eu-tracker", "--from-status", "active",
-                                   "--dry-run")])
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ("sims", "list", "--fleet", "eu-tracker"),
+        ("sims", "set-status", "inactive", "--fleet", "eu-tracker", "--from-status", "active", "--dry-run"),
+    ],
+)
 def test_a_fleet_selector_naming_no_fleet_says_so(run: Run, argv: tuple[str, ...]) -> None:
     """A typo in --fleet is not an empty listing (exit 0) or "the selection matches no SIMs": the message
     names the fleet that does not exist, exit 2."""

@@ -62,7 +62,7 @@ async def test_register_list_shows_fleet_names_and_reasons_as_text_not_markup() 
     lab = sim.state.find_fleet("lab-bench")
     assert lab is not None
     lab.unique_name = "lab[/b]"
-    (iccid, code), = registrable_examples(sim.state, 1)
+    ((iccid, code),) = registrable_examples(sim.state, 1)
     app = build_app(sim)
     async with app.run_test(size=(120, 36)) as pilot:
         await app.workers.wait_for_complete()

@@ -25,9 +25,30 @@ TOKEN = "kill-test-token"
 @pytest.fixture
 def loopback() -> Iterator[str]:
     process = subprocess.Popen(
-        [sys.executable, "-m", "supersim_tui", "simulator", "--port", "0", "--account-sid", ACCOUNT,
-         "--auth-token", TOKEN, "--sims", "600", "--seed", "11", "--latency-ms", "25", "--settle-seconds", "0.3"],
-        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        [
+            sys.executable,
+            "-m",
+            "supersim_tui",
+            "simulator",
+            "--port",
+            "0",
+            "--account-sid",
+            ACCOUNT,
+            "--auth-token",
+            TOKEN,
+            "--sims",
+            "600",
+            "--seed",
+            "11",
+            "--latency-ms",
+            "25",
+            "--settle-seconds",
+            "0.3",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
     try:
         assert process.stdout is not None
         url = process.stdout.readline().strip()
@@ -51,12 +72,30 @@ def _active_sids(url: str) -> set[str]:
 
 def test_sigkill_then_resume(loopback: str, tmp_path: Path) -> None:
     """Deactivate every active SIM, SIGKILL the run part-way, resume: all end inactive, none changed twice."""
-    env = dict(os.environ, TWILIO_ACCOUNT_SID=ACCOUNT, TWILIO_AUTH_TOKEN=TOKEN,
-               XDG_STATE_HOME=str(tmp_path / "state"), HOME=str(tmp_path))
+    env = dict(
+        os.environ,
+        TWILIO_ACCOUNT_SID=ACCOUNT,
+        TWILIO_AUTH_TOKEN=TOKEN,
+        XDG_STATE_HOME=str(tmp_path / "state"),
+        HOME=str(tmp_path),
+    )
     targets = _active_sids(loopback)
     assert len(targets) > 200
-    command = [sys.executable, "-m", "supersim_tui", "sims", "set-status", "inactive", "--from-status", "active",
-               "--yes", "--concurrency", "4", "--base-url", loopback]
+    command = [
+        sys.executable,
+        "-m",
+        "supersim_tui",
+        "sims",
+        "set-status",
+        "inactive",
+        "--from-status",
+        "active",
+        "--yes",
+        "--concurrency",
+        "4",
+        "--base-url",
+        loopback,
+    ]
     run = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     runs = tmp_path / "state" / "supersim-tui" / "runs"
     deadline = time.monotonic() + 60
@@ -73,8 +112,13 @@ def test_sigkill_then_resume(loopback: str, tmp_path: Path) -> None:
     still_active = _active_sids(loopback) & targets
     assert still_active, "some SIMs were left for the resume"
 
-    resumed = subprocess.run([sys.executable, "-m", "supersim_tui", "sims", "resume", "--json",
-                              "--base-url", loopback], env=env, capture_output=True, text=True, timeout=120)
+    resumed = subprocess.run(
+        [sys.executable, "-m", "supersim_tui", "sims", "resume", "--json", "--base-url", loopback],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert resumed.returncode == 0, resumed.stderr + resumed.stdout[-3000:]
     result = json.loads(resumed.stdout)
     assert result["counts"] == {"done": len(targets)}

@@ -41,8 +41,12 @@ def make_app(sim: Simulator, *, mode: str = "open", read_only: bool = False, con
     async def no_wait(seconds: float) -> None:
         return None
 
-    client = SuperSimClient(BasicAuth(sim.config.account_sid, sim.config.auth_token), base_url="http://127.0.0.1",
-                            transport=asgi_transport(sim), retry=RetryPolicy(attempts=3, sleep=no_wait))
+    client = SuperSimClient(
+        BasicAuth(sim.config.account_sid, sim.config.auth_token),
+        base_url="http://127.0.0.1",
+        transport=asgi_transport(sim),
+        retry=RetryPolicy(attempts=3, sleep=no_wait),
+    )
     app = SuperSimApp(client, account_label="AC…0001", mode=mode, profile_name="work", read_only=read_only)
     app.settings.concurrency = concurrency
     return app
@@ -79,9 +83,13 @@ def run(simulator: Simulator, monkeypatch: pytest.MonkeyPatch, capsys: pytest.Ca
         async def no_wait(seconds: float) -> None:
             return None
 
-        client = SuperSimClient(BasicAuth(simulator.config.account_sid, simulator.config.auth_token),
-                                base_url="http://127.0.0.1", transport=asgi_transport(simulator), page_size=1000,
-                                retry=RetryPolicy(sleep=no_wait))
+        client = SuperSimClient(
+            BasicAuth(simulator.config.account_sid, simulator.config.auth_token),
+            base_url="http://127.0.0.1",
+            transport=asgi_transport(simulator),
+            page_size=1000,
+            retry=RetryPolicy(sleep=no_wait),
+        )
         mode = "read-only" if getattr(args, "read_only", False) else profile_modes.get(str(args.profile), "open")
         return session_module.Session(client, simulator.config.account_sid, False, mode)
 
@@ -226,8 +234,10 @@ async def test_stale_marks_are_replanned_on_current_state() -> None:
         fresh = {s.sid: s for s in await app.client.list_sims(status="new").collect()}
         pane.set_marks({s.sid: fresh[s.sid] for s in new})
         for record in new[:2]:
-            sim.state.update_sim(record.sid, {"Status": "active", **({} if record.fleet_sid else
-                                                                     {"Fleet": next(iter(sim.state.fleets))})})
+            sim.state.update_sim(
+                record.sid,
+                {"Status": "active", **({} if record.fleet_sid else {"Fleet": next(iter(sim.state.fleets))})},
+            )
         await pilot.press("s")
         await choose(pilot, "ready")
         text = confirm_text(app)
@@ -360,8 +370,10 @@ async def test_double_enter_on_apply_sends_each_network_once() -> None:
             await filter_to(pilot, screen, plmn)
             await pilot.press("space")
         await pilot.press("a")
-        await until(pilot, lambda: isinstance(app.screen, ConfirmNapChanges)
-                    and not app.screen.query_one("#apply", Button).disabled)
+        await until(
+            pilot,
+            lambda: isinstance(app.screen, ConfirmNapChanges) and not app.screen.query_one("#apply", Button).disabled,
+        )
         dialog = app.screen
         assert isinstance(dialog, ConfirmNapChanges)
         await pilot.press("enter")  # Apply has the focus (nothing is cut off)
@@ -512,11 +524,23 @@ def test_cli_resume_on_a_terminal_replans_and_asks(run: Run, simulator: Simulato
 
     records = [simulator.state.sims[sid] for sid, s in simulator.state.sims.items() if s.status == "active"][:12]
     assert len(records) == 12
-    plan = plan_change([Sim(sid=s.sid, iccid=s.iccid, status=SimStatus(s.status), fleet_sid=s.fleet_sid)
-                        for s in records], Change(status="inactive"))
-    lines = [{"type": "run", "run_id": "run-cut", "created": "2026-12-01T10:00:00+00:00", "kind": "set-status",
-              "change": plan.change.to_json(), "base_url": "http://127.0.0.1", "count": 12},
-             *({"type": "item", **asdict(item)} for item in plan.items), {"type": "planned", "count": 12}]
+    plan = plan_change(
+        [Sim(sid=s.sid, iccid=s.iccid, status=SimStatus(s.status), fleet_sid=s.fleet_sid) for s in records],
+        Change(status="inactive"),
+    )
+    lines = [
+        {
+            "type": "run",
+            "run_id": "run-cut",
+            "created": "2026-12-01T10:00:00+00:00",
+            "kind": "set-status",
+            "change": plan.change.to_json(),
+            "base_url": "http://127.0.0.1",
+            "count": 12,
+        },
+        *({"type": "item", **asdict(item)} for item in plan.items),
+        {"type": "planned", "count": 12},
+    ]
     path = runs_dir() / "run-cut.jsonl"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("".join(json.dumps(r) + "\n" for r in lines))

@@ -21,8 +21,11 @@ async def http(simulator: Simulator) -> AsyncIterator[httpx.AsyncClient]:
 
 
 def _raw(sim: Simulator) -> httpx.AsyncClient:
-    return httpx.AsyncClient(transport=asgi_transport(sim), base_url="http://127.0.0.1:8042",
-                             auth=(sim.config.account_sid, sim.config.auth_token))
+    return httpx.AsyncClient(
+        transport=asgi_transport(sim),
+        base_url="http://127.0.0.1:8042",
+        auth=(sim.config.account_sid, sim.config.auth_token),
+    )
 
 
 async def _first_sim(http: httpx.AsyncClient, status: str) -> dict[str, Any]:
@@ -107,8 +110,9 @@ async def test_network_filters(http: httpx.AsyncClient) -> None:
 async def test_nap_create_with_networks_and_network_subresource(http: httpx.AsyncClient) -> None:
     """Repeated Networks params build the NAP; adding twice is an error; removing an absent one is 404."""
     de = (await http.get("/v1/Networks", params={"IsoCountry": "DE"})).json()["networks"]
-    created = await http.post("/v1/NetworkAccessProfiles",
-                              data={"UniqueName": "de-only", "Networks": [de[0]["sid"], de[1]["sid"]]})
+    created = await http.post(
+        "/v1/NetworkAccessProfiles", data={"UniqueName": "de-only", "Networks": [de[0]["sid"], de[1]["sid"]]}
+    )
     assert created.status_code == 201
     nap = created.json()
     assert nap["links"]["networks"].endswith(f"/v1/NetworkAccessProfiles/{nap['sid']}/Networks")
@@ -139,8 +143,10 @@ async def test_fleet_needs_an_existing_nap(http: httpx.AsyncClient) -> None:
     _error(await http.post("/v1/Fleets", data={"UniqueName": "x"}), 400, 20002)
     body = _error(await http.post("/v1/Fleets", data={"NetworkAccessProfile": "nope"}), 400, 20001)
     assert "NetworkAccessProfile" in body["message"]
-    created = await http.post("/v1/Fleets", data={"NetworkAccessProfile": "eu-only", "UniqueName": "new-fleet",
-                                                  "DataLimit": "300", "DataEnabled": "false"})
+    created = await http.post(
+        "/v1/Fleets",
+        data={"NetworkAccessProfile": "eu-only", "UniqueName": "new-fleet", "DataLimit": "300", "DataEnabled": "false"},
+    )
     assert created.status_code == 201
     fleet = created.json()
     assert (fleet["data_limit"], fleet["data_enabled"], fleet["data_metering"]) == (300, False, "payg")
@@ -205,7 +211,8 @@ async def test_status_rules(http: httpx.AsyncClient, simulator: Simulator) -> No
 
 
 async def test_activation_is_asynchronous_and_keeps_fleet_until_settled(
-        make_simulator: Callable[..., Simulator]) -> None:
+    make_simulator: Callable[..., Simulator],
+) -> None:
     """new -> active with a Fleet: 202, scheduled, old fleet_sid; later active in the new fleet."""
     sim = make_simulator(settle_seconds=0.2)
     async with _raw(sim) as http:
@@ -267,8 +274,9 @@ async def test_status_callback_reaches_loopback_listener(make_simulator: Callabl
 
     async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         head = await reader.readuntil(b"\r\n\r\n")
-        length = int(next(line.split(b":")[1] for line in head.split(b"\r\n")
-                          if line.lower().startswith(b"content-length")))
+        length = int(
+            next(line.split(b":")[1] for line in head.split(b"\r\n") if line.lower().startswith(b"content-length"))
+        )
         await received.put(await reader.readexactly(length))
         writer.write(b"HTTP/1.1 204 No Content\r\nContent-Length: 0\r\n\r\n")
         await writer.drain()
@@ -280,8 +288,9 @@ async def test_status_callback_reaches_loopback_listener(make_simulator: Callabl
     try:
         async with _raw(sim) as http:
             target = await _first_sim(http, "active")
-            response = await http.post(f"/v1/Sims/{target['sid']}", data={
-                "Status": "inactive", "CallbackUrl": f"http://127.0.0.1:{port}/hook"})
+            response = await http.post(
+                f"/v1/Sims/{target['sid']}", data={"Status": "inactive", "CallbackUrl": f"http://127.0.0.1:{port}/hook"}
+            )
             assert response.status_code == 202
             body = await asyncio.wait_for(received.get(), timeout=5)
     finally:

@@ -21,16 +21,26 @@ SCHEMAS: dict[str, Any] = SPEC["components"]["schemas"]
 
 # The paths and methods the product uses (issue: foundation); each must be exercised below.
 USED = {
-    ("/v1/Fleets", "get"), ("/v1/Fleets", "post"), ("/v1/Fleets/{Sid}", "get"), ("/v1/Fleets/{Sid}", "post"),
-    ("/v1/NetworkAccessProfiles", "get"), ("/v1/NetworkAccessProfiles", "post"),
-    ("/v1/NetworkAccessProfiles/{Sid}", "get"), ("/v1/NetworkAccessProfiles/{Sid}", "post"),
+    ("/v1/Fleets", "get"),
+    ("/v1/Fleets", "post"),
+    ("/v1/Fleets/{Sid}", "get"),
+    ("/v1/Fleets/{Sid}", "post"),
+    ("/v1/NetworkAccessProfiles", "get"),
+    ("/v1/NetworkAccessProfiles", "post"),
+    ("/v1/NetworkAccessProfiles/{Sid}", "get"),
+    ("/v1/NetworkAccessProfiles/{Sid}", "post"),
     ("/v1/NetworkAccessProfiles/{NetworkAccessProfileSid}/Networks", "get"),
     ("/v1/NetworkAccessProfiles/{NetworkAccessProfileSid}/Networks", "post"),
     ("/v1/NetworkAccessProfiles/{NetworkAccessProfileSid}/Networks/{Sid}", "get"),
     ("/v1/NetworkAccessProfiles/{NetworkAccessProfileSid}/Networks/{Sid}", "delete"),
-    ("/v1/Networks", "get"), ("/v1/Networks/{Sid}", "get"),
-    ("/v1/Sims", "get"), ("/v1/Sims", "post"), ("/v1/Sims/{Sid}", "get"), ("/v1/Sims/{Sid}", "post"),
-    ("/v1/Sims/{SimSid}/BillingPeriods", "get"), ("/v1/Sims/{SimSid}/IpAddresses", "get"),
+    ("/v1/Networks", "get"),
+    ("/v1/Networks/{Sid}", "get"),
+    ("/v1/Sims", "get"),
+    ("/v1/Sims", "post"),
+    ("/v1/Sims/{Sid}", "get"),
+    ("/v1/Sims/{Sid}", "post"),
+    ("/v1/Sims/{SimSid}/BillingPeriods", "get"),
+    ("/v1/Sims/{SimSid}/IpAddresses", "get"),
     ("/v1/UsageRecords", "get"),
 }
 
@@ -43,8 +53,11 @@ def to_json_schema(node: Any) -> Any:
         return node
     if "$ref" in node:
         return to_json_schema(SCHEMAS[node["$ref"].rsplit("/", 1)[1]])
-    result = {k: to_json_schema(v) for k, v in node.items()
-              if k not in ("nullable", "x-twilio", "description", "example", "format", "title")}
+    result = {
+        k: to_json_schema(v)
+        for k, v in node.items()
+        if k not in ("nullable", "x-twilio", "description", "example", "format", "title")
+    }
     if node.get("nullable"):
         if "type" in result:
             result["type"] = [result["type"], "null"]
@@ -86,8 +99,11 @@ class Checker:
 
 @pytest.fixture
 async def checker(simulator: Simulator) -> Any:
-    async with httpx.AsyncClient(transport=asgi_transport(simulator), base_url="http://127.0.0.1:9000",
-                                 auth=(simulator.config.account_sid, simulator.config.auth_token)) as http:
+    async with httpx.AsyncClient(
+        transport=asgi_transport(simulator),
+        base_url="http://127.0.0.1:9000",
+        auth=(simulator.config.account_sid, simulator.config.auth_token),
+    ) as http:
         yield Checker(http)
 
 
@@ -98,12 +114,20 @@ async def test_every_used_endpoint_matches_the_spec(checker: Checker, simulator:
     network = networks["networks"][0]
     await c.call("get", "/v1/Networks/{Sid}", f"/v1/Networks/{network['sid']}")
 
-    nap = await c.call("post", "/v1/NetworkAccessProfiles", "/v1/NetworkAccessProfiles",
-                       data={"UniqueName": "fr", "Networks": [n["sid"] for n in networks["networks"][:2]]})
+    nap = await c.call(
+        "post",
+        "/v1/NetworkAccessProfiles",
+        "/v1/NetworkAccessProfiles",
+        data={"UniqueName": "fr", "Networks": [n["sid"] for n in networks["networks"][:2]]},
+    )
     await c.call("get", "/v1/NetworkAccessProfiles", "/v1/NetworkAccessProfiles")
     await c.call("get", "/v1/NetworkAccessProfiles/{Sid}", f"/v1/NetworkAccessProfiles/{nap['sid']}")
-    await c.call("post", "/v1/NetworkAccessProfiles/{Sid}", f"/v1/NetworkAccessProfiles/{nap['sid']}",
-                 data={"UniqueName": "france"})
+    await c.call(
+        "post",
+        "/v1/NetworkAccessProfiles/{Sid}",
+        f"/v1/NetworkAccessProfiles/{nap['sid']}",
+        data={"UniqueName": "france"},
+    )
     sub = "/v1/NetworkAccessProfiles/{NetworkAccessProfileSid}/Networks"
     await c.call("get", sub, f"/v1/NetworkAccessProfiles/{nap['sid']}/Networks")
     third = networks["networks"][2]["sid"]
@@ -111,8 +135,9 @@ async def test_every_used_endpoint_matches_the_spec(checker: Checker, simulator:
     await c.call("get", sub + "/{Sid}", f"/v1/NetworkAccessProfiles/{nap['sid']}/Networks/{third}")
     await c.call("delete", sub + "/{Sid}", f"/v1/NetworkAccessProfiles/{nap['sid']}/Networks/{third}")
 
-    fleet = await c.call("post", "/v1/Fleets", "/v1/Fleets",
-                         data={"NetworkAccessProfile": nap["sid"], "UniqueName": "fr-fleet"})
+    fleet = await c.call(
+        "post", "/v1/Fleets", "/v1/Fleets", data={"NetworkAccessProfile": nap["sid"], "UniqueName": "fr-fleet"}
+    )
     await c.call("get", "/v1/Fleets", "/v1/Fleets", params={"NetworkAccessProfile": nap["sid"]})
     await c.call("get", "/v1/Fleets/{Sid}", "/v1/Fleets/fr-fleet")
     await c.call("post", "/v1/Fleets/{Sid}", f"/v1/Fleets/{fleet['sid']}", data={"DataLimit": "100"})
@@ -130,10 +155,22 @@ async def test_every_used_endpoint_matches_the_spec(checker: Checker, simulator:
     assert periods["billing_periods"], "an active SIM has billing periods"
     ips = await c.call("get", "/v1/Sims/{SimSid}/IpAddresses", f"/v1/Sims/{active.sid}/IpAddresses")
     assert ips["ip_addresses"]
-    for params in ({}, {"Group": "fleet"}, {"Group": "isoCountry", "Granularity": "day",
-                                           "StartTime": "2026-11-01T00:00:00Z", "EndTime": "2026-11-03T00:00:00Z"},
-                   {"Sim": active.sid, "Granularity": "day",
-                    "StartTime": "2026-11-01T00:00:00Z", "EndTime": "2026-11-02T00:00:00Z"}):
+    for params in (
+        {},
+        {"Group": "fleet"},
+        {
+            "Group": "isoCountry",
+            "Granularity": "day",
+            "StartTime": "2026-11-01T00:00:00Z",
+            "EndTime": "2026-11-03T00:00:00Z",
+        },
+        {
+            "Sim": active.sid,
+            "Granularity": "day",
+            "StartTime": "2026-11-01T00:00:00Z",
+            "EndTime": "2026-11-02T00:00:00Z",
+        },
+    ):
         await c.call("get", "/v1/UsageRecords", "/v1/UsageRecords", params=params)
 
     assert c.covered == USED

@@ -22,8 +22,12 @@ def build_app(sim: Simulator, attempts: int = 3) -> SuperSimApp:
     async def no_wait(seconds: float) -> None:
         return None
 
-    client = SuperSimClient(BasicAuth(sim.config.account_sid, sim.config.auth_token), base_url="http://127.0.0.1",
-                            transport=asgi_transport(sim), retry=RetryPolicy(attempts=attempts, sleep=no_wait))
+    client = SuperSimClient(
+        BasicAuth(sim.config.account_sid, sim.config.auth_token),
+        base_url="http://127.0.0.1",
+        transport=asgi_transport(sim),
+        retry=RetryPolicy(attempts=attempts, sleep=no_wait),
+    )
     return SuperSimApp(client, account_label="demo account (simulator)")
 
 
@@ -68,8 +72,11 @@ async def test_fleets_and_naps_show_the_account(make_simulator: Callable[..., Si
         naps = app.query_one("#naps-table", DataTable)
         assert cells(naps, 0) == [n.unique_name for n in sim.state.naps.values()]
         assert cells(naps, 1) == [str(len(n.network_sids)) for n in sim.state.naps.values()]
-        unused = [n.unique_name for n in sim.state.naps.values()
-                  if not any(f.network_access_profile_sid == n.sid for f in sim.state.fleets.values())]
+        unused = [
+            n.unique_name
+            for n in sim.state.naps.values()
+            if not any(f.network_access_profile_sid == n.sid for f in sim.state.fleets.values())
+        ]
         assert unused and all(cells(naps, 3)[cells(naps, 0).index(name)] == "unused" for name in unused)
 
 
@@ -93,7 +100,7 @@ async def test_sims_load_page_by_page_in_a_window_of_pages(monkeypatch: pytest.M
 
         def window_is_consistent() -> None:
             first = pane.position(0) - 1
-            assert cells(table, ICCID) == iccids[first:first + table.row_count]
+            assert cells(table, ICCID) == iccids[first : first + table.row_count]
             assert table.row_count <= 2 * 3 * 100  # at most twice the window, then half is dropped
 
         for _ in range(12):
@@ -156,13 +163,17 @@ async def wait_for_data(pilot: object) -> None:
     await pilot.pause()  # type: ignore[attr-defined]
 
 
-@pytest.mark.parametrize(("name", "size", "keys"), [
-    ("fleets-120x36", (120, 36), []),
-    ("naps-120x36", (120, 36), ["2"]),
-    ("sims-80x24", (80, 24), ["3", "down", "down"]),
-])
+@pytest.mark.parametrize(
+    ("name", "size", "keys"),
+    [
+        ("fleets-120x36", (120, 36), []),
+        ("naps-120x36", (120, 36), ["2"]),
+        ("sims-80x24", (80, 24), ["3", "down", "down"]),
+    ],
+)
 def test_snapshots(snap_compare: Callable[..., bool], name: str, size: tuple[int, int], keys: list[str]) -> None:
     """The main panes as pictures (fixed account, fixed dates, workers finished)."""
+
     async def before(pilot: object) -> None:
         await wait_for_data(pilot)
         for key in keys:

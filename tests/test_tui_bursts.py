@@ -115,8 +115,9 @@ async def test_catalog_slash_filter_enter_as_one_burst_sets_the_filter_and_opens
         assert app.screen is screen and isinstance(app.screen, CatalogScreen)
         assert screen.query_one("#catalog-filter", Input).value == "spain"
         assert app.focused is table
-        assert table.row_count and all("Spain" in str(table.get_row_at(i)) or "ES" in str(table.get_row_at(i))
-                                       for i in range(table.row_count))
+        assert table.row_count and all(
+            "Spain" in str(table.get_row_at(i)) or "ES" in str(table.get_row_at(i)) for i in range(table.row_count)
+        )
         assert len(screen.staged) == 1
     assert [r for r in sim.request_log if r.method in ("POST", "DELETE")] == posts_before
 

@@ -50,8 +50,12 @@ def build(sim: Simulator, settings: Settings | None = None) -> tuple[SuperSimApp
         return None
 
     transport = Switchable(sim)
-    client = SuperSimClient(BasicAuth(sim.config.account_sid, sim.config.auth_token), base_url="http://127.0.0.1",
-                            transport=transport, retry=RetryPolicy(attempts=2, sleep=no_wait))
+    client = SuperSimClient(
+        BasicAuth(sim.config.account_sid, sim.config.auth_token),
+        base_url="http://127.0.0.1",
+        transport=transport,
+        retry=RetryPolicy(attempts=2, sleep=no_wait),
+    )
     return SuperSimApp(client, account_label="demo account (simulator)", settings=settings), transport
 
 
@@ -89,8 +93,9 @@ async def test_sim_rename_to_a_name_in_use_is_reported() -> None:
         await pilot.press("enter")
         await settle(pilot)
         assert sim.state.sims[first.sid].unique_name == old
-        assert any("Renaming the SIM" in e and "already" in e and "choose a different one" in e
-                   for e in errors(app)), notes(app)
+        assert any("Renaming the SIM" in e and "already" in e and "choose a different one" in e for e in errors(app)), (
+            notes(app)
+        )
         assert app.is_running
 
 
@@ -153,8 +158,9 @@ async def test_review_while_the_api_is_down_stops_spinning_and_retries() -> None
         api.down = False
         await pilot.press("r")
         await settle(pilot)
-        assert "SIMs are affected" in shown(review.query_one("#confirm-impact")) or \
-            "no SIM is affected" in shown(review.query_one("#confirm-impact"))
+        assert "SIMs are affected" in shown(review.query_one("#confirm-impact")) or "no SIM is affected" in shown(
+            review.query_one("#confirm-impact")
+        )
         await pilot.click("#apply")
         await settle(pilot)
         assert len(nap.network_sids) != len(review.current)
@@ -304,8 +310,14 @@ def test_every_worker_is_routed_to_the_failure_path() -> None:
                     continue
                 for decorator in item.decorator_list:
                     if isinstance(decorator, ast.Call) and getattr(decorator.func, "id", "") == "work":
-                        group = next((k.value.value for k in decorator.keywords if k.arg == "group"
-                                      and isinstance(k.value, ast.Constant)), None)
+                        group = next(
+                            (
+                                k.value.value
+                                for k in decorator.keywords
+                                if k.arg == "group" and isinstance(k.value, ast.Constant)
+                            ),
+                            None,
+                        )
                         cls = getattr(module, node.name)
                         assert issubclass(cls, ReportsFailures), f"{node.name}.{item.name}"
                         assert group in cls.TASKS, f"{node.name}.{item.name}: group {group!r} has no task"
@@ -334,8 +346,9 @@ async def test_unknown_binding_ids_are_reported_by_name() -> None:
         assert app.query_one("TabbedContent").active == "sims"  # type: ignore[attr-defined]
 
 
-async def test_screenshot_is_saved_even_without_a_downloads_folder(tmp_path: Path,
-                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_screenshot_is_saved_even_without_a_downloads_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The palette's Screenshot works when ~/Downloads does not exist, and says where the file went."""
     monkeypatch.chdir(tmp_path)
     sim = demo_simulator()
@@ -458,8 +471,9 @@ async def test_review_with_the_api_down_then_enter_says_nothing_was_applied() ->
         await settle(pilot)
         assert app.screen is screen and len(screen.staged) == 1
         said = notes(app)
-        assert any("Not applied" in n and "Could not connect" in n and "still staged" in n and "press a" in n
-                   for n in said), said
+        assert any(
+            "Not applied" in n and "Could not connect" in n and "still staged" in n and "press a" in n for n in said
+        ), said
         assert not any("applied to" in n for n in said), said
         assert "staged: +" in shown(screen.query_one("#catalog-summary"))
     assert nap.network_sids == before

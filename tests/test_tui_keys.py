@@ -24,8 +24,14 @@ async def test_palette_finds_every_action_of_the_main_screen_with_its_key() -> N
         await pilot.pause()
         provider = BindingCommands(app.screen_stack[-2])
         commands = {title: help_text for title, help_text, _ in provider._commands()}
-        for title, key in (("New fleet", "n"), ("Edit", "e"), ("Catalog", "c"), ("Refresh", "r"), ("Fleets", "1"),
-                           ("Help", "?")):
+        for title, key in (
+            ("New fleet", "n"),
+            ("Edit", "e"),
+            ("Catalog", "c"),
+            ("Refresh", "r"),
+            ("Fleets", "1"),
+            ("Help", "?"),
+        ):
             assert commands.get(title) == f"key: {key}", (title, commands.get(title))
         for char in "catalog":
             await pilot.press(char)

@@ -23,8 +23,12 @@ from .test_tui import demo_simulator
 
 def connector_for(sim: Simulator) -> Connector:
     def make(credentials: Credentials) -> SuperSimClient:
-        return SuperSimClient(credentials.auth(), base_url="http://127.0.0.1", transport=asgi_transport(sim),
-                              retry=RetryPolicy(attempts=1))
+        return SuperSimClient(
+            credentials.auth(),
+            base_url="http://127.0.0.1",
+            transport=asgi_transport(sim),
+            retry=RetryPolicy(attempts=1),
+        )
 
     return Connector(make_client=make)
 
@@ -100,8 +104,11 @@ async def test_profile_switcher(isolated: MemoryKeyring, make_simulator: Callabl
     store_secret(work, Secret(sim.config.auth_token))
     store_secret(lab, Secret(sim.config.auth_token))
     connector = connector_for(sim)
-    app = SuperSimApp(connector.make_client(Credentials("auth_token", work.identity, Secret(sim.config.auth_token))),
-                      account_label="work", connector=connector)
+    app = SuperSimApp(
+        connector.make_client(Credentials("auth_token", work.identity, Secret(sim.config.auth_token))),
+        account_label="work",
+        connector=connector,
+    )
     async with app.run_test(size=(100, 30)) as pilot:
         await app.workers.wait_for_complete()
         await pilot.press("ctrl+p")
@@ -129,8 +136,10 @@ def test_login_snapshot(snap_compare: Callable[..., bool], isolated: MemoryKeyri
 def test_profile_switcher_snapshot(snap_compare: Callable[..., bool], isolated: MemoryKeyring) -> None:
     """The command palette filtered to profile commands."""
     sim = demo_simulator()
-    profiles = {name: Profile(name, "auth_token", "AC" + c * 32, "https://supersim.twilio.com")
-                for name, c in (("work", "1"), ("lab", "2"))}
+    profiles = {
+        name: Profile(name, "auth_token", "AC" + c * 32, "https://supersim.twilio.com")
+        for name, c in (("work", "1"), ("lab", "2"))
+    }
     save_profiles(ProfileFile("work", profiles))
     connector = connector_for(sim)
     connector.active_profile = "work"

@@ -43,9 +43,15 @@ def test_filter_matches_country_names_codes_and_plmns(simulator: Simulator) -> N
     from supersim_tui.api import Network
     from supersim_tui.api.models import Identifier
 
-    networks = [Network(sid=n.sid, friendly_name=n.friendly_name, iso_country=n.iso_country,
-                        identifiers=[Identifier(m, c) for m, c in n.identifiers])
-                for n in simulator.state.networks.values()]
+    networks = [
+        Network(
+            sid=n.sid,
+            friendly_name=n.friendly_name,
+            iso_country=n.iso_country,
+            identifiers=[Identifier(m, c) for m, c in n.identifiers],
+        )
+        for n in simulator.state.networks.values()
+    ]
     rows = catalog_rows(networks)
     assert {r.network.friendly_name for r in filter_rows(rows, "germany")} == {"Telekom", "Vodafone", "O2"}
     assert {r.network.friendly_name for r in filter_rows(rows, "de")} >= {"Telekom", "Vodafone", "O2"}
@@ -310,9 +316,17 @@ def test_typing_a_plmn_never_empties_the_list_midway(simulator: Simulator) -> No
     from supersim_tui.api import Network
     from supersim_tui.api.models import Identifier
 
-    rows = catalog_rows([Network(sid=n.sid, friendly_name=n.friendly_name, iso_country=n.iso_country,
-                                 identifiers=[Identifier(m, c) for m, c in n.identifiers])
-                         for n in simulator.state.networks.values()])
+    rows = catalog_rows(
+        [
+            Network(
+                sid=n.sid,
+                friendly_name=n.friendly_name,
+                iso_country=n.iso_country,
+                identifiers=[Identifier(m, c) for m, c in n.identifiers],
+            )
+            for n in simulator.state.networks.values()
+        ]
+    )
     for text in ("262-01", "26201"):
         for end in range(3, len(text) + 1):
             assert "Telekom" in {r.network.friendly_name for r in filter_rows(rows, text[:end])}, text[:end]

@@ -115,6 +115,7 @@ async def test_queue_survives_closing_and_waits_out_an_outage(tmp_path: Path) ->
 
 def test_register_screen_snapshot(snap_compare: object) -> None:
     """The register screen at 80x24 with a validation message."""
+
     async def before(pilot: object) -> None:
         await pilot.app.workers.wait_for_complete()  # type: ignore[attr-defined]
         await pilot.press("3", "n")  # type: ignore[attr-defined]
@@ -135,9 +136,12 @@ async def test_csv_import_previews_and_marks_bad_rows_before_anything_is_sent(tm
     (a, code_a), (b, code_b), (c, code_c) = registrable_examples(sim.state, 3)
     bad_luhn = a[:-1] + str((int(a[-1]) + 1) % 10)
     csv_file = tmp_path / "box.csv"
-    csv_file.write_text("iccid,registration_code,fleet,unique_name\n"
-                        f"{a},{code_a},us-meters,box-1\n{b},{code_b},,\n{c},{code_c},no-such-fleet,\n"
-                        f"{bad_luhn},{code_a},,\n8988307,{code_a},,\n{a},{code_a},,\n", encoding="utf-8")
+    csv_file.write_text(
+        "iccid,registration_code,fleet,unique_name\n"
+        f"{a},{code_a},us-meters,box-1\n{b},{code_b},,\n{c},{code_c},no-such-fleet,\n"
+        f"{bad_luhn},{code_a},,\n8988307,{code_a},,\n{a},{code_a},,\n",
+        encoding="utf-8",
+    )
     app = build_app(sim)
     async with app.run_test(size=(120, 36)) as pilot:
         await app.workers.wait_for_complete()

@@ -38,7 +38,7 @@ async def test_a_refused_scan_is_replaced_by_the_next_and_marked_without_colour(
     the next scan (in the same burst) replaces it instead of being appended, and registers."""
     sim = demo_simulator()
     app = build_app(sim)
-    (iccid, code), = registrable_examples(sim.state, 1)
+    ((iccid, code),) = registrable_examples(sim.state, 1)
     bad = iccid[:-1] + str((int(iccid[-1]) + 1) % 10)
     async with app.run_test(size=(100, 30)) as pilot:
         screen = await open_register(pilot)
@@ -58,7 +58,7 @@ async def test_code_is_normalised_and_a_failed_sim_can_be_tried_again_with_a_new
     is accepted (failed is not "already in this session"), sent upper case without spaces, and registers."""
     sim = demo_simulator()
     app = build_app(sim)
-    (iccid, code), = registrable_examples(sim.state, 1)
+    ((iccid, code),) = registrable_examples(sim.state, 1)
     typed_code = f"{code[:5].lower()} {code[5:].lower()}"
     async with app.run_test(size=(100, 30)) as pilot:
         screen = await open_register(pilot)
@@ -110,7 +110,7 @@ async def test_n_continues_from_the_highest_number_the_pattern_used_in_the_accou
     existing = next(iter(sim.state.sims))
     sim.state.update_sim(existing, {"UniqueName": "gate-7"})
     app = build_app(sim)
-    (iccid, code), = registrable_examples(sim.state, 1)
+    ((iccid, code),) = registrable_examples(sim.state, 1)
     async with app.run_test(size=(100, 30)) as pilot:
         screen = await open_register(pilot)
         screen.query_one("#pattern", Input).value = "gate-{n}"
@@ -137,7 +137,7 @@ async def test_session_exports_to_csv(tmp_path: Path) -> None:
     sim = demo_simulator()
     app = build_app(sim)
     app.export_dir = tmp_path
-    (iccid, code), = registrable_examples(sim.state, 1)
+    ((iccid, code),) = registrable_examples(sim.state, 1)
     lab = sim.state.find_fleet("lab-bench")
     assert lab is not None
     async with app.run_test(size=(100, 30)) as pilot:
@@ -156,8 +156,9 @@ async def test_session_exports_to_csv(tmp_path: Path) -> None:
     assert len(files) == 1
     rows = list(csv.DictReader(files[0].open(encoding="utf-8")))
     sid = sim.state.sims_by_iccid[iccid]
-    assert [(r["iccid"], r["sim_sid"], r["fleet"], r["outcome"]) for r in rows] == \
-        [(iccid, sid, "lab-bench", REGISTERED)]
+    assert [(r["iccid"], r["sim_sid"], r["fleet"], r["outcome"]) for r in rows] == [
+        (iccid, sid, "lab-bench", REGISTERED)
+    ]
 
 
 def test_finished_entries_are_pruned_from_the_queue_file(tmp_path: Path) -> None:
@@ -180,7 +181,7 @@ async def test_quitting_with_registrations_queued_asks_first() -> None:
     sim = demo_simulator()
     sim.force_faults(*["503"] * 50, method="POST", path_prefix="/v1/Sims")
     app = build_app(sim, attempts=1)
-    (iccid, code), = registrable_examples(sim.state, 1)
+    ((iccid, code),) = registrable_examples(sim.state, 1)
     async with app.run_test(size=(100, 30)) as pilot:
         await open_register(pilot)
         await burst(pilot, app, f"{iccid}\r{code}\r")
@@ -188,8 +189,9 @@ async def test_quitting_with_registrations_queued_asks_first() -> None:
         await pilot.press("ctrl+q")
         await pilot.pause()
         assert isinstance(app.screen, Confirm) and app.is_running
-        assert "sent the next time" in str(app.screen.query_one("#confirm-text", Static).render()) or \
-            "not kept" in str(app.screen.query_one("#confirm-text", Static).render())
+        assert "sent the next time" in str(app.screen.query_one("#confirm-text", Static).render()) or "not kept" in str(
+            app.screen.query_one("#confirm-text", Static).render()
+        )
         await pilot.press("escape")
         await pilot.pause()
         assert app.is_running

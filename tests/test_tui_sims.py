@@ -84,8 +84,9 @@ async def test_bulk_activate_200_cancel_half_way_then_retry_failed_after_faults(
     before = {s.sid: (s.status, s.fleet_sid) for s in sim.state.sims.values()}
     statuses = [status for status, _fleet in before.values()]
     assert statuses.count("active") and statuses.count("new")  # the mix the scenario needs
-    can = {sid for sid, (status, fleet) in before.items()
-           if status in ("ready", "inactive") or (status == "new" and fleet)}
+    can = {
+        sid for sid, (status, fleet) in before.items() if status in ("ready", "inactive") or (status == "new" and fleet)
+    }
     app = build_app(sim)
     app.settings.concurrency = 1  # slow enough (about 2 s) to stop half-way
     async with app.run_test(size=(120, 36)) as pilot:
@@ -112,7 +113,7 @@ async def test_bulk_activate_200_cancel_half_way_then_retry_failed_after_faults(
 
         screen = app.screen
         assert isinstance(screen, BulkRunScreen)
-        progress = (lambda: screen._progress)  # noqa: E731
+        progress = lambda: screen._progress  # noqa: E731
         await until(pilot, lambda: (p := progress()) is not None and p.done + p.waiting >= len(can) // 3)
         await pilot.press("escape")  # stop half-way
         screen = await finished_run(pilot)
@@ -121,8 +122,9 @@ async def test_bulk_activate_200_cancel_half_way_then_retry_failed_after_faults(
         outcomes = {o.key: o for o in result.outcomes}
         not_run = {k for k, o in outcomes.items() if o.outcome == NOT_SENT}
         done = {k for k, o in outcomes.items() if o.outcome == DONE}
-        assert not_run and done and done | not_run == can, {(outcomes[k].outcome, outcomes[k].error)
-                                                             for k in can - done - not_run}
+        assert not_run and done and done | not_run == can, {
+            (outcomes[k].outcome, outcomes[k].error) for k in can - done - not_run
+        }
         assert all(sim.state.sims[k].status == "active" for k in done)
         assert all((sim.state.sims[k].status, sim.state.sims[k].fleet_sid) == before[k] for k in not_run)
         assert {k for k, o in outcomes.items() if o.outcome in (SKIPPED, INVALID)} == set(before) - can
@@ -191,8 +193,9 @@ async def test_move_50_marked_sims_to_another_fleet(tmp_path: object) -> None:
         assert {r["outcome"] for r in rows if r["sid"] in movable} == {"done"}
         assert all(r["fleet"] == "apac-kiosks" for r in rows if r["sid"] in movable)
 
-    assert {s.sid for s in sim.state.sims.values() if s.fleet_sid == fleet.sid} == \
-        {sid for sid, (_status, f) in before.items() if f == fleet.sid} | set(movable)
+    assert {s.sid for s in sim.state.sims.values() if s.fleet_sid == fleet.sid} == {
+        sid for sid, (_status, f) in before.items() if f == fleet.sid
+    } | set(movable)
     assert all(sim.state.sims[sid].status == before[sid][0] for sid in chosen if before[sid][0] != "scheduled")
 
 
@@ -285,10 +288,11 @@ async def test_an_interrupted_run_is_offered_for_resume_at_start(make_simulator:
     assert len(sims) >= 6
     plan = plan_change(sims, Change(status="active"))
     run_id = new_run_id()
-    journal = Journal.create(run_id, {"kind": "set-status", "change": plan.change.to_json(),
-                                      "base_url": client.base_url})
+    journal = Journal.create(
+        run_id, {"kind": "set-status", "change": plan.change.to_json(), "base_url": client.base_url}
+    )
     runner = BulkRunner(client, concurrency=1, journal=journal)
-    posts = (lambda: sum(1 for r in sim.request_log if r.method == "POST"))  # noqa: E731
+    posts = lambda: sum(1 for r in sim.request_log if r.method == "POST")  # noqa: E731
     runner.on_progress = lambda p: runner.cancel() if posts() >= 2 else None
     first = await runner.run(plan, run_id)
     journal.close()
@@ -349,15 +353,21 @@ def test_snapshot_bulk_progress(snap_compare: Callable[..., bool]) -> None:
         sims = list(sim.state.sims.values())[:200]
         from supersim_tui.api import Sim as ApiSim
 
-        plan = plan_change([ApiSim(sid=s.sid, iccid=s.iccid, status=s.status, fleet_sid=s.fleet_sid)  # type: ignore[arg-type]
-                            for s in sims], Change(status="active"))
+        plan = plan_change(
+            [
+                ApiSim(sid=s.sid, iccid=s.iccid, status=s.status, fleet_sid=s.fleet_sid)  # type: ignore[arg-type]
+                for s in sims
+            ],
+            Change(status="active"),
+        )
         screen = BulkRunScreen(app.client, plan=plan, run_id="20240601-120000-abcdef", clock=lambda: 42.0)
         await app.push_screen(screen)
         await pilot.pause()
         assert screen.runner is not None
         screen.runner.on_progress = None
-        screen._progress = Progress(total=200, done=96, failed=3, skipped=41, in_flight=4, waiting=6, concurrency=16,
-                                    started=0.0, now=0.0)
+        screen._progress = Progress(
+            total=200, done=96, failed=3, skipped=41, in_flight=4, waiting=6, concurrency=16, started=0.0, now=0.0
+        )
         screen._show_progress()
         await pilot.pause()
 

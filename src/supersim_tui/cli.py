@@ -22,10 +22,11 @@ EXIT_FAILED = 1
 EXIT_USAGE = 2
 SIM_STATUSES = ("new", "ready", "active", "inactive", "scheduled")
 # Commands that change the account: refused (exit 2, nothing sent) in read-only mode.
-CHANGING_COMMANDS = {("sims", action) for action in ("set-status", "activate", "move", "rename", "register",
-                                                     "resume")}
-READ_ONLY_REFUSAL = ("supersim-tui: refused: {why}, so nothing was sent. Run without --read-only, with a profile "
-                     "whose mode is \"open\" or \"protected\" (profiles.toml).")
+CHANGING_COMMANDS = {("sims", action) for action in ("set-status", "activate", "move", "rename", "register", "resume")}
+READ_ONLY_REFUSAL = (
+    "supersim-tui: refused: {why}, so nothing was sent. Run without --read-only, with a profile "
+    'whose mode is "open" or "protected" (profiles.toml).'
+)
 MAX_DEMO_SIMS = 1_000_000  # the simulator builds its account in memory: about 3 s per 100,000
 
 
@@ -61,6 +62,7 @@ def _port(text: str) -> int:
 
 def _ref(kind: str) -> Callable[[str], str]:
     """A SID or unique name of a SIM, fleet or NAP: not empty, not absurdly long, no control characters."""
+
     def check(text: str) -> str:
         from .ops.names import ref_problem
 
@@ -117,10 +119,16 @@ def _status_from_refs(args: argparse.Namespace) -> None:
     """Pick the one status word out of ``set-status``'s positionals (first or last, as the user wrote it)."""
     statuses = [ref for ref in args.refs if ref in SETTABLE_STATUSES]
     if len(statuses) != 1:
-        sub = "give the status once: ready, active or inactive" if not statuses else \
-            f"give one status, not {len(statuses)} ({', '.join(statuses)})"
-        print(f"usage: supersim-tui sims set-status [options] STATUS [ICCID ...]\n"
-              f"supersim-tui sims set-status: error: argument STATUS: {sub}", file=sys.stderr)
+        sub = (
+            "give the status once: ready, active or inactive"
+            if not statuses
+            else f"give one status, not {len(statuses)} ({', '.join(statuses)})"
+        )
+        print(
+            f"usage: supersim-tui sims set-status [options] STATUS [ICCID ...]\n"
+            f"supersim-tui sims set-status: error: argument STATUS: {sub}",
+            file=sys.stderr,
+        )
         raise SystemExit(EXIT_USAGE)
     args.status = statuses[0]
     args.refs = [ref for ref in args.refs if ref not in SETTABLE_STATUSES]
@@ -128,6 +136,7 @@ def _status_from_refs(args: argparse.Namespace) -> None:
 
 def _text(what: str, limit: int = 256) -> Callable[[str], str]:
     """A value that must not be empty (an empty selector never means "everything" or "the default")."""
+
     def check(text: str) -> str:
         from .ops.names import control_character
 
@@ -187,8 +196,10 @@ def _run_id(text: str) -> str:
     from .ops.journal import RUN_ID
 
     if not RUN_ID.fullmatch(text):
-        raise argparse.ArgumentTypeError("expected a run id as `supersim-tui sims runs` lists them (letters, digits, "
-                                         "'-' and '_'), e.g. 20260101-120000-a1b2c3")
+        raise argparse.ArgumentTypeError(
+            "expected a run id as `supersim-tui sims runs` lists them (letters, digits, "
+            "'-' and '_'), e.g. 20260101-120000-a1b2c3"
+        )
     return text
 
 
@@ -256,37 +267,66 @@ def _common(suppress: bool) -> argparse.ArgumentParser:
     """Options that work before or after the command (``--demo status`` and ``status --demo``)."""
     default = argparse.SUPPRESS if suppress else None
     parent = argparse.ArgumentParser(add_help=False)
-    parent.add_argument("--demo", action="store_true", default=argparse.SUPPRESS if suppress else False,
-                        help="use the built-in simulator (no account, no network)")
-    parent.add_argument("--profile", default=default, type=_profile_name,
-                        help="credentials profile (default: SUPERSIM_PROFILE or the default)")
-    parent.add_argument("--base-url", default=default, type=_base_url,
-                        help="API base URL: https, or http only on loopback (the simulator)")
-    parent.add_argument("--read-only", action="store_true", default=argparse.SUPPRESS if suppress else False,
-                        help="refuse every change for this run (as a profile with mode = \"read-only\")")
+    parent.add_argument(
+        "--demo",
+        action="store_true",
+        default=argparse.SUPPRESS if suppress else False,
+        help="use the built-in simulator (no account, no network)",
+    )
+    parent.add_argument(
+        "--profile",
+        default=default,
+        type=_profile_name,
+        help="credentials profile (default: SUPERSIM_PROFILE or the default)",
+    )
+    parent.add_argument(
+        "--base-url",
+        default=default,
+        type=_base_url,
+        help="API base URL: https, or http only on loopback (the simulator)",
+    )
+    parent.add_argument(
+        "--read-only",
+        action="store_true",
+        default=argparse.SUPPRESS if suppress else False,
+        help='refuse every change for this run (as a profile with mode = "read-only")',
+    )
     demo = parent.add_argument_group("demo options")
-    demo.add_argument("--sims", type=_at_most(MAX_DEMO_SIMS), default=argparse.SUPPRESS if suppress else 300,
-                      help="SIMs in the demo account (default 300)")
-    demo.add_argument("--seed", type=_int, default=argparse.SUPPRESS if suppress else 1,
-                      help="seed for the demo account (default 1)")
-    demo.add_argument("--latency-ms", type=_at_most(60_000), default=argparse.SUPPRESS if suppress else 0,
-                      help="added latency per request, to feel a slow link (default 0)")
+    demo.add_argument(
+        "--sims",
+        type=_at_most(MAX_DEMO_SIMS),
+        default=argparse.SUPPRESS if suppress else 300,
+        help="SIMs in the demo account (default 300)",
+    )
+    demo.add_argument(
+        "--seed", type=_int, default=argparse.SUPPRESS if suppress else 1, help="seed for the demo account (default 1)"
+    )
+    demo.add_argument(
+        "--latency-ms",
+        type=_at_most(60_000),
+        default=argparse.SUPPRESS if suppress else 0,
+        help="added latency per request, to feel a slow link (default 0)",
+    )
     return parent
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="supersim-tui", parents=[_common(False)],
+        prog="supersim-tui",
+        parents=[_common(False)],
         description="Manage Twilio Super SIM fleets, network access profiles and SIMs from the terminal. "
-                    "Without a command, opens the TUI.",
+        "Without a command, opens the TUI.",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     common = _common(True)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     # --- simulator
-    sim = commands.add_parser("simulator", help="serve the Super SIM API simulator over HTTP on loopback",
-                              description="Serve the simulator; prints its URL once listening.")
+    sim = commands.add_parser(
+        "simulator",
+        help="serve the Super SIM API simulator over HTTP on loopback",
+        description="Serve the simulator; prints its URL once listening.",
+    )
     sim.add_argument("--host", default="127.0.0.1", type=_text("the host"), help="address to bind (default 127.0.0.1)")
     sim.add_argument("--port", type=_port, default=0, help="port (default: a free one)")
     sim.add_argument("--account-sid", default="AC" + "0" * 31 + "1", help="the account's SID")
@@ -294,26 +334,47 @@ def build_parser() -> argparse.ArgumentParser:
     sim.add_argument("--seed", type=_int, default=1, help="seed for the generated account")
     sim.add_argument("--sims", type=_at_most(MAX_DEMO_SIMS), default=300, help="SIMs in the account (default 300)")
     sim.add_argument("--latency-ms", type=_at_most(60_000), default=0, help="added latency per request")
-    sim.add_argument("--fault-rate", type=_rate, default=0.0,
-                     help="share of requests that fail (429 with Retry-After, 500, 503, dropped connection)")
+    sim.add_argument(
+        "--fault-rate",
+        type=_rate,
+        default=0.0,
+        help="share of requests that fail (429 with Retry-After, 500, 503, dropped connection)",
+    )
     sim.add_argument("--retry-after", type=_at_most(3600), default=1, help="Retry-After seconds on injected 429s")
-    sim.add_argument("--max-concurrency", type=_concurrency_allowance, default=None, metavar="C",
-                     help="the account's allowance of requests in flight: above it, 429 / 20429 (default: none)")
-    sim.add_argument("--settle-seconds", type=_seconds, default=2.0,
-                     help="how long asynchronous SIM updates stay scheduled (default 2)")
-    sim.add_argument("--api-key", action="append", default=[], metavar="SK…:SECRET",
-                     help="also accept this API key (repeatable)")
-    sim.add_argument("--oauth-client", action="append", default=[], metavar="ID:SECRET",
-                     help="issue bearer tokens at /oauth2/token to this client (repeatable)")
+    sim.add_argument(
+        "--max-concurrency",
+        type=_concurrency_allowance,
+        default=None,
+        metavar="C",
+        help="the account's allowance of requests in flight: above it, 429 / 20429 (default: none)",
+    )
+    sim.add_argument(
+        "--settle-seconds",
+        type=_seconds,
+        default=2.0,
+        help="how long asynchronous SIM updates stay scheduled (default 2)",
+    )
+    sim.add_argument(
+        "--api-key", action="append", default=[], metavar="SK…:SECRET", help="also accept this API key (repeatable)"
+    )
+    sim.add_argument(
+        "--oauth-client",
+        action="append",
+        default=[],
+        metavar="ID:SECRET",
+        help="issue bearer tokens at /oauth2/token to this client (repeatable)",
+    )
 
     # --- credentials
     login = commands.add_parser("login", parents=[common], help="save credentials for a profile (verified first)")
     login.add_argument("--kind", choices=("auth-token", "api-key", "kore"), help="kind of credentials")
-    login.add_argument("--identity", type=_text("the identity"),
-                       help="Account SID, API key SID (SK…) or KORE client id")
+    login.add_argument(
+        "--identity", type=_text("the identity"), help="Account SID, API key SID (SK…) or KORE client id"
+    )
     login.add_argument("--token-url", type=_text("the token URL", 2048), help="KORE OAuth token URL")
-    login.add_argument("--store", choices=("keyring", "file"),
-                       help="where the secret goes (default keyring; file: 0600, unencrypted)")
+    login.add_argument(
+        "--store", choices=("keyring", "file"), help="where the secret goes (default keyring; file: 0600, unencrypted)"
+    )
     login.add_argument("--secret-stdin", action="store_true", help="read the secret from standard input")
     commands.add_parser("logout", parents=[common], help="remove a profile's stored secret")
     profiles_cmd = commands.add_parser("profiles", parents=[common], help="list profiles (never secrets)")
@@ -326,29 +387,34 @@ def build_parser() -> argparse.ArgumentParser:
     status.add_argument("--concurrency", type=_concurrency, default=8, help="parallel requests (default 8)")
 
     # --- fleets / naps / networks
-    fleets = commands.add_parser("fleets", help="fleets").add_subparsers(dest="action", metavar="ACTION",
-                                                                          required=True)
+    fleets = commands.add_parser("fleets", help="fleets").add_subparsers(dest="action", metavar="ACTION", required=True)
     fleets_list = fleets.add_parser("list", parents=[common], help="list fleets")
     fleets_list.add_argument("--nap", type=_ref("NAP"), help="only fleets using this NAP")
     fleets_list.add_argument("--json", action="store_true")
     naps = commands.add_parser("naps", help="network access profiles").add_subparsers(
-        dest="action", metavar="ACTION", required=True)
+        dest="action", metavar="ACTION", required=True
+    )
     naps.add_parser("list", parents=[common], help="list NAPs").add_argument("--json", action="store_true")
     nap_nets = naps.add_parser("networks", parents=[common], help="the networks a NAP allows")
     nap_nets.add_argument("nap", type=_ref("NAP"), help="NAP SID or unique name")
     nap_nets.add_argument("--json", action="store_true")
     networks = commands.add_parser("networks", help="the network catalog").add_subparsers(
-        dest="action", metavar="ACTION", required=True)
+        dest="action", metavar="ACTION", required=True
+    )
     net_list = networks.add_parser("list", parents=[common], help="list networks")
-    net_list.add_argument("--country", type=_matching("a two-letter ISO country code", "[A-Za-z]{2}", "DE"),
-                          help="ISO country code, e.g. DE")
+    net_list.add_argument(
+        "--country",
+        type=_matching("a two-letter ISO country code", "[A-Za-z]{2}", "DE"),
+        help="ISO country code, e.g. DE",
+    )
     net_list.add_argument("--mcc", type=_matching("a 3-digit MCC", "[0-9]{3}", "262"))
     net_list.add_argument("--mnc", type=_matching("a 2- or 3-digit MNC", "[0-9]{2,3}", "01"))
     net_list.add_argument("--json", action="store_true")
 
     # --- sims
     sims = commands.add_parser("sims", help="SIMs: list, show, change, register, resume").add_subparsers(
-        dest="action", metavar="ACTION", required=True)
+        dest="action", metavar="ACTION", required=True
+    )
     s_list = sims.add_parser("list", parents=[common], help="list SIMs")
     s_list.add_argument("--status", choices=SIM_STATUSES)
     s_list.add_argument("--fleet", type=_ref("fleet"), help="fleet SID or unique name")
@@ -366,41 +432,61 @@ def build_parser() -> argparse.ArgumentParser:
         if name == "set-status":
             # STATUS ICCID... as documented (ICCID... STATUS is accepted too): one positional list, the status
             # picked out of it in _main, because argparse would give the first word to the ICCIDs.
-            cmd.usage = ("%(prog)s [options] STATUS [ICCID ...]\n       (ICCID... | --iccid-file FILE | "
-                         "--fleet F --from-status S)")
-            cmd.add_argument("refs", nargs="+", metavar="STATUS", type=_iccid_sid_or_status,
-                             help="ready, active or inactive, then the ICCIDs or SIM SIDs (if any)")
+            cmd.usage = (
+                "%(prog)s [options] STATUS [ICCID ...]\n       (ICCID... | --iccid-file FILE | "
+                "--fleet F --from-status S)"
+            )
+            cmd.add_argument(
+                "refs",
+                nargs="+",
+                metavar="STATUS",
+                type=_iccid_sid_or_status,
+                help="ready, active or inactive, then the ICCIDs or SIM SIDs (if any)",
+            )
         else:
             cmd.add_argument("refs", nargs="*", metavar="ICCID", type=_iccid_or_sid, help="ICCIDs or SIM SIDs")
-        cmd.add_argument("--iccid-file", type=_text("the file name", 4096),
-                         help="a file with one ICCID or SID per line")
+        cmd.add_argument(
+            "--iccid-file", type=_text("the file name", 4096), help="a file with one ICCID or SID per line"
+        )
         cmd.add_argument("--fleet", type=_ref("fleet"), help="select the SIMs in this fleet")
         cmd.add_argument("--from-status", choices=SIM_STATUSES, help="select the SIMs with this status")
         cmd.add_argument("--dry-run", action="store_true", help="show the plan, change nothing")
         cmd.add_argument("--yes", action="store_true", help="do not ask for confirmation")
-        cmd.add_argument("--concurrency", type=_concurrency, default=None,
-                         help=f"the most requests in flight, 1 to {MAX_CONCURRENCY} (default: settings, else 100); the "
-                              "engine starts lower and finds the account's allowance below it")
+        cmd.add_argument(
+            "--concurrency",
+            type=_concurrency,
+            default=None,
+            help=f"the most requests in flight, 1 to {MAX_CONCURRENCY} (default: settings, else 100); the "
+            "engine starts lower and finds the account's allowance below it",
+        )
         cmd.add_argument("--json", action="store_true")
         return cmd
 
     set_status = bulk("set-status", "set the status of many SIMs (follows scheduled updates to the end)")
-    set_status.add_argument("--into-fleet", type=_ref("fleet"),
-                            help="assign this fleet in the same request (needed to activate SIMs that have none)")
+    set_status.add_argument(
+        "--into-fleet",
+        type=_ref("fleet"),
+        help="assign this fleet in the same request (needed to activate SIMs that have none)",
+    )
     activate = bulk("activate", "shortcut for set-status active")
     activate.add_argument("--into-fleet", type=_ref("fleet"), help="assign this fleet in the same request")
     activate.set_defaults(status="active")
     move = bulk("move", "move many SIMs to another fleet")
     move.add_argument("--to-fleet", required=True, type=_ref("fleet"), help="target fleet SID or unique name")
     rename = bulk("rename", "give many SIMs unique names from a pattern")
-    rename.add_argument("--pattern", required=True, type=_pattern,
-                        help="e.g. 'gate-{n}' or 'meter-{last6}'; fields: {n} {iccid} {last4} {last6} {sid}")
+    rename.add_argument(
+        "--pattern",
+        required=True,
+        type=_pattern,
+        help="e.g. 'gate-{n}' or 'meter-{last6}'; fields: {n} {iccid} {last4} {last6} {sid}",
+    )
 
     reg = sims.add_parser("register", parents=[common], help="register SIMs by ICCID and registration code")
     reg.add_argument("iccid", nargs="?")
     reg.add_argument("code", nargs="?", metavar="REGISTRATION_CODE")
-    reg.add_argument("--csv", type=_text("the file name", 4096),
-                     help="a CSV of iccid,registration_code[,fleet,unique_name]")
+    reg.add_argument(
+        "--csv", type=_text("the file name", 4096), help="a CSV of iccid,registration_code[,fleet,unique_name]"
+    )
     reg.add_argument("--fleet", type=_ref("fleet"), help="assign this fleet after registering (single SIM)")
     reg.add_argument("--unique-name", type=_unique_name, help="set this unique name after registering (single SIM)")
     reg.add_argument("--yes", action="store_true")
@@ -466,8 +552,11 @@ def _last_resort(error: Exception) -> int:
     if os.environ.get("SUPERSIM_TUI_DEBUG") == "1":
         raise error
     where = _write_error_log(error)
-    print(f"supersim-tui: internal error ({type(error).__name__}): this is a bug, please report it"
-          + (f"; details in {where}" if where else ""), file=sys.stderr)
+    print(
+        f"supersim-tui: internal error ({type(error).__name__}): this is a bug, please report it"
+        + (f"; details in {where}" if where else ""),
+        file=sys.stderr,
+    )
     return EXIT_FAILED
 
 
@@ -489,8 +578,9 @@ def _is_bug(error: Exception) -> bool:
     from .profiles import ProfileError
     from .textfile import FileProblem
 
-    return not isinstance(error, UsageError | CredentialsError | ProfileError | FileProblem | InputError
-                          | PatternError | SuperSimError)
+    return not isinstance(
+        error, UsageError | CredentialsError | ProfileError | FileProblem | InputError | PatternError | SuperSimError
+    )
 
 
 def _write_error_log(error: BaseException) -> str | None:
@@ -521,8 +611,15 @@ def _main(argv: Sequence[str] | None = None) -> int:
             _status_from_refs(args)
         except SystemExit as done:
             return done.code if isinstance(done.code, int) else EXIT_USAGE
-    for name, value in (("demo", False), ("profile", None), ("base_url", None), ("sims", 300), ("seed", 1),
-                        ("latency_ms", 0), ("read_only", False)):
+    for name, value in (
+        ("demo", False),
+        ("profile", None),
+        ("base_url", None),
+        ("sims", 300),
+        ("seed", 1),
+        ("latency_ms", 0),
+        ("read_only", False),
+    ):
         if not hasattr(args, name):
             setattr(args, name, value)
     if args.command == "simulator":
@@ -571,8 +668,11 @@ def _run_command(args: argparse.Namespace) -> int:
     if getattr(args, "concurrency", 0) is None:
         args.concurrency = min(settings.concurrency, 4) if args.action == "register" else settings.concurrency
     if getattr(args, "concurrency", 0) > 100 and args.command == "sims":
-        print(f"supersim-tui: note: at most {args.concurrency} requests in flight is more than most Twilio accounts "
-              "allow; the run finds the account's allowance and slows down on 429 (error 20429)", file=sys.stderr)
+        print(
+            f"supersim-tui: note: at most {args.concurrency} requests in flight is more than most Twilio accounts "
+            "allow; the run finds the account's allowance and slows down on 429 (error 20429)",
+            file=sys.stderr,
+        )
     args.confirm_setting = settings.confirm
 
     from .api.text import printable
@@ -584,8 +684,11 @@ def _run_command(args: argparse.Namespace) -> int:
         session = open_session(args)
         async with session.client:
             if changes and session.mode == "read-only":
-                raise UsageError(READ_ONLY_REFUSAL.format(why=f"profile {session.profile or ''} is read-only")
-                                 .removeprefix("supersim-tui: "))
+                raise UsageError(
+                    READ_ONLY_REFUSAL.format(why=f"profile {session.profile or ''} is read-only").removeprefix(
+                        "supersim-tui: "
+                    )
+                )
             args.safety_mode = session.mode
             if not looks_only:  # bulk runs are journaled, show progress and can be stopped: no overall deadline
                 return await handler(session, args)
@@ -603,8 +706,11 @@ def _run_command(args: argparse.Namespace) -> int:
         return EXIT_FAILED
     except TimeoutError:
         seconds = f" ({deadline[0]:g} s)" if deadline else ""
-        print(f"supersim-tui: the command did not finish in time{seconds}; the API is too slow or not answering. "
-              "Try again later, or ask for less (e.g. --fleet, --limit).", file=sys.stderr)
+        print(
+            f"supersim-tui: the command did not finish in time{seconds}; the API is too slow or not answering. "
+            "Try again later, or ask for less (e.g. --fleet, --limit).",
+            file=sys.stderr,
+        )
         return EXIT_FAILED
     except KeyboardInterrupt:
         print("supersim-tui: interrupted", file=sys.stderr)
@@ -651,9 +757,15 @@ def _run_simulator(args: argparse.Namespace) -> int:
     if not is_loopback_host(args.host):
         print(f"warning: serving on {args.host}, which is not a loopback address", file=sys.stderr)
     config = SimulatorConfig(
-        account_sid=args.account_sid, auth_token=args.auth_token, seed=args.seed, sims=args.sims,
-        latency_ms=args.latency_ms, fault_rate=args.fault_rate, retry_after=args.retry_after,
-        max_concurrency=args.max_concurrency, settle_seconds=args.settle_seconds,
+        account_sid=args.account_sid,
+        auth_token=args.auth_token,
+        seed=args.seed,
+        sims=args.sims,
+        latency_ms=args.latency_ms,
+        fault_rate=args.fault_rate,
+        retry_after=args.retry_after,
+        max_concurrency=args.max_concurrency,
+        settle_seconds=args.settle_seconds,
         api_keys=pairs(args.api_key, "--api-key"),
         oauth_clients=pairs(args.oauth_client, "--oauth-client"),
     )
@@ -697,8 +809,13 @@ def _run_tui(args: argparse.Namespace) -> int:
     settings = load_settings()
     if args.demo:
         session = open_session(args)
-        SuperSimApp(session.client, account_label="demo account (simulator)", settings=settings,
-                    mode=session.mode, profile_name="demo").run()
+        SuperSimApp(
+            session.client,
+            account_label="demo account (simulator)",
+            settings=settings,
+            mode=session.mode,
+            profile_name="demo",
+        ).run()
         return EXIT_OK
     registrations = RegistrationQueue.open(queue_path())
     connector = Connector(make_client=make_client, active_profile=args.profile, base_url=args.base_url)
@@ -706,13 +823,27 @@ def _run_tui(args: argparse.Namespace) -> int:
         session = open_session(args)
     except UsageError as error:
         # No usable credentials: the TUI asks for them (verified, then kept in the keyring).
-        reason = ("No saved credentials found."
-                  if str(error).startswith("no credentials found") else f"{error}.")
-        SuperSimApp(None, connector=connector, settings=settings, sign_in_reason=reason,
-                    registrations=registrations, journal_runs=True,
-                    mode="read-only" if args.read_only else "open", read_only=args.read_only).run()
+        reason = "No saved credentials found." if str(error).startswith("no credentials found") else f"{error}."
+        SuperSimApp(
+            None,
+            connector=connector,
+            settings=settings,
+            sign_in_reason=reason,
+            registrations=registrations,
+            journal_runs=True,
+            mode="read-only" if args.read_only else "open",
+            read_only=args.read_only,
+        ).run()
         return EXIT_OK
-    SuperSimApp(session.client, account_label=session.identity, connector=connector, settings=settings,
-                registrations=registrations, journal_runs=True, mode=session.mode,
-                profile_name=session.profile or "environment", read_only=args.read_only).run()
+    SuperSimApp(
+        session.client,
+        account_label=session.identity,
+        connector=connector,
+        settings=settings,
+        registrations=registrations,
+        journal_runs=True,
+        mode=session.mode,
+        profile_name=session.profile or "environment",
+        read_only=args.read_only,
+    ).run()
     return EXIT_OK

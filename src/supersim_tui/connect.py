@@ -54,8 +54,12 @@ def _default_client(credentials: Credentials) -> SuperSimClient:
 
 
 class Connector:
-    def __init__(self, make_client: Callable[[Credentials], SuperSimClient] = _default_client,
-                 active_profile: str | None = None, base_url: str | None = None):
+    def __init__(
+        self,
+        make_client: Callable[[Credentials], SuperSimClient] = _default_client,
+        active_profile: str | None = None,
+        base_url: str | None = None,
+    ):
         self.make_client = make_client
         self.default_base_url = base_url or "https://supersim.twilio.com"
         self.active_profile = active_profile
@@ -84,8 +88,17 @@ class Connector:
         self.active_profile = name
         return Connection(client, f"{credentials.identity} ({name})", name)
 
-    async def sign_in(self, *, profile: str, kind: str, identity: str, secret: str, base_url: str,
-                      token_url: str | None = None, store: str = "keyring") -> Connection:
+    async def sign_in(
+        self,
+        *,
+        profile: str,
+        kind: str,
+        identity: str,
+        secret: str,
+        base_url: str,
+        token_url: str | None = None,
+        store: str = "keyring",
+    ) -> Connection:
         """Check the credentials with a cheap call, then save the profile and its secret
         (``store`` "keyring" or "file"; "none" keeps them for this session only)."""
         if kind not in AUTH_KINDS:
@@ -100,12 +113,19 @@ class Connector:
         if kind == "kore" and not (token_url or "").strip():
             raise SignInError("KORE token URL: required for KORE credentials")
         try:
-            saved = Profile(profile.strip(), kind, identity.strip(), base_url.strip() or "https://supersim.twilio.com",
-                            (token_url or "").strip() or None, secret_store="file" if store == "file" else "keyring")
+            saved = Profile(
+                profile.strip(),
+                kind,
+                identity.strip(),
+                base_url.strip() or "https://supersim.twilio.com",
+                (token_url or "").strip() or None,
+                secret_store="file" if store == "file" else "keyring",
+            )
         except ProfileError as error:
             raise SignInError(str(error)) from None
-        credentials = Credentials(kind, saved.identity, Secret(secret), saved.base_url, saved.token_url,
-                                  f"profile {saved.name}")
+        credentials = Credentials(
+            kind, saved.identity, Secret(secret), saved.base_url, saved.token_url, f"profile {saved.name}"
+        )
         client = self._client(credentials)
         try:
             await client.list_naps().next_page()

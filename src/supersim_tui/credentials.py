@@ -16,8 +16,14 @@ from .api.auth import BasicAuth, OAuthClientCredentials, Secret
 from .api.client import DEFAULT_BASE_URL, check_base_url
 
 ENV_VARS = (
-    "TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "TWILIO_API_KEY", "TWILIO_API_SECRET",
-    "KORE_CLIENT_ID", "KORE_CLIENT_SECRET", "SUPERSIM_BASE_URL", "SUPERSIM_PROFILE",
+    "TWILIO_ACCOUNT_SID",
+    "TWILIO_AUTH_TOKEN",
+    "TWILIO_API_KEY",
+    "TWILIO_API_SECRET",
+    "KORE_CLIENT_ID",
+    "KORE_CLIENT_SECRET",
+    "SUPERSIM_BASE_URL",
+    "SUPERSIM_PROFILE",
 )
 KORE_TOKEN_URL_VAR = "KORE_TOKEN_URL"
 
@@ -63,8 +69,10 @@ def from_environment(env: Mapping[str, str] | None = None, *, base_url: str | No
         if identity and secret:
             token_url = env.get(KORE_TOKEN_URL_VAR) or None
             if kind == "kore" and not token_url:
-                raise CredentialsError(f"{id_var} and {secret_var} are set but {KORE_TOKEN_URL_VAR} is not: set it "
-                                       "to the KORE OAuth token URL (https://…)")
+                raise CredentialsError(
+                    f"{id_var} and {secret_var} are set but {KORE_TOKEN_URL_VAR} is not: set it "
+                    "to the KORE OAuth token URL (https://…)"
+                )
             return Credentials(kind, identity, Secret(secret), url, token_url)
         if identity or secret:
             missing = secret_var if identity else id_var
@@ -72,8 +80,13 @@ def from_environment(env: Mapping[str, str] | None = None, *, base_url: str | No
     return None
 
 
-def resolve(*, profile: str | None = None, base_url: str | None = None, env: Mapping[str, str] | None = None,
-            default_profile: str | None = None) -> Credentials:
+def resolve(
+    *,
+    profile: str | None = None,
+    base_url: str | None = None,
+    env: Mapping[str, str] | None = None,
+    default_profile: str | None = None,
+) -> Credentials:
     """Flags (``profile``, ``base_url``) → environment → the named or default profile's stored secret.
 
     Raises :class:`CredentialsError` saying exactly what to do when nothing usable is found.
@@ -95,12 +108,14 @@ def resolve(*, profile: str | None = None, base_url: str | None = None, env: Map
     if not name:
         raise CredentialsError(
             "no credentials found. Run `supersim-tui login`, or set TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN "
-            "(or TWILIO_API_KEY and TWILIO_API_SECRET), or try the demo: supersim-tui --demo")
+            "(or TWILIO_API_KEY and TWILIO_API_SECRET), or try the demo: supersim-tui --demo"
+        )
     chosen = profile_file.profiles.get(name)
     if chosen is None:
         known = ", ".join(sorted(profile_file.profiles)) or "none yet"
-        raise CredentialsError(f"no profile {name!r} (profiles: {known}); create it with "
-                               f"`supersim-tui login --profile {name}`")
+        raise CredentialsError(
+            f"no profile {name!r} (profiles: {known}); create it with `supersim-tui login --profile {name}`"
+        )
     try:
         secret = load_secret(chosen)
     except ProfileError as error:
@@ -108,15 +123,27 @@ def resolve(*, profile: str | None = None, base_url: str | None = None, env: Map
     if secret is None:
         raise CredentialsError(f"profile {name!r} has no stored secret; run `supersim-tui login --profile {name}`")
     url = _base_url(base_url, env, chosen.base_url, f"profile {name!r} base_url")
-    return Credentials(chosen.auth, chosen.identity, secret, url, chosen.token_url or env.get(KORE_TOKEN_URL_VAR),
-                       f"profile {name}", name, chosen.mode)
+    return Credentials(
+        chosen.auth,
+        chosen.identity,
+        secret,
+        url,
+        chosen.token_url or env.get(KORE_TOKEN_URL_VAR),
+        f"profile {name}",
+        name,
+        chosen.mode,
+    )
 
 
 def _base_url(flag: str | None, env: Mapping[str, str], fallback: str, fallback_source: str) -> str:
     """The base URL from the flag, SUPERSIM_BASE_URL or ``fallback``, checked; a ``ValueError`` names its source."""
-    url, source = ((flag, "--base-url") if flag else
-                   (env["SUPERSIM_BASE_URL"], "SUPERSIM_BASE_URL") if env.get("SUPERSIM_BASE_URL") else
-                   (fallback, fallback_source))
+    url, source = (
+        (flag, "--base-url")
+        if flag
+        else (env["SUPERSIM_BASE_URL"], "SUPERSIM_BASE_URL")
+        if env.get("SUPERSIM_BASE_URL")
+        else (fallback, fallback_source)
+    )
     try:
         return check_base_url(url)
     except ValueError as error:

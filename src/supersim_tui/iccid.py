@@ -29,7 +29,7 @@ def is_ascii_digits(value: str) -> bool:
 def meant_as_iccid(text: str) -> bool:
     """True when ``text`` starts with a digit of any script (after separators): an ICCID is meant, to be checked
     with :func:`iccid_problem` (which accepts ASCII digits only) rather than taken as a SID or name."""
-    return normalize(text[:ICCID_INPUT_MAX + 1])[:1].isdigit()
+    return normalize(text[: ICCID_INPUT_MAX + 1])[:1].isdigit()
 
 
 def normalize(raw: str) -> str:
@@ -79,8 +79,7 @@ def iccid_problem(raw: str) -> str | None:
     if not luhn_valid(value):
         expected = luhn_check_digit(value[:-1])
         return (
-            f"ICCID check digit is wrong (last digit {value[-1]}, expected {expected}): "
-            "a digit was probably mistyped"
+            f"ICCID check digit is wrong (last digit {value[-1]}, expected {expected}): a digit was probably mistyped"
         )
     return None
 
@@ -102,8 +101,10 @@ def registration_code_problem(raw: str) -> str | None:
             )
         for position, char in enumerate(value, start=1):
             if not (char.isascii() and char.isalnum()):
-                return (f"registration code must contain only the letters A-Z and digits 0-9: "
-                        f"{char!r} at position {position}")
+                return (
+                    f"registration code must contain only the letters A-Z and digits 0-9: "
+                    f"{char!r} at position {position}"
+                )
     return None
 
 

@@ -70,8 +70,9 @@ class Profile:
         if self.auth not in AUTH_KINDS:
             raise ProfileError(f"profile {self.name!r}: auth must be one of {', '.join(AUTH_KINDS)}")
         if self.mode not in MODES:
-            raise ProfileError(f"profile {self.name!r}: mode must be \"read-only\", \"protected\" or \"open\", "
-                               f"not {self.mode!r}")
+            raise ProfileError(
+                f'profile {self.name!r}: mode must be "read-only", "protected" or "open", not {self.mode!r}'
+            )
         if self.secret_store not in ("keyring", "file"):
             raise ProfileError(f"profile {self.name!r}: secret_store must be keyring or file")
         try:
@@ -105,8 +106,10 @@ def profile_name_problem(name: object) -> str | None:
         return "a profile name must not be empty"
     if not _PROFILE_NAME.fullmatch(name):
         shown = name[:40].encode("unicode_escape").decode("ascii")
-        return (f"profile name {shown!r} is not allowed: use up to 64 letters, digits, '.', '_' or '-', "
-                "starting with a letter or digit")
+        return (
+            f"profile name {shown!r} is not allowed: use up to 64 letters, digits, '.', '_' or '-', "
+            "starting with a letter or digit"
+        )
     return None
 
 
@@ -162,8 +165,10 @@ def load_profiles(path: Path | None = None) -> ProfileFile:
             if any(ord(c) < 0x20 or 0x7F <= ord(c) < 0xA0 for c in value):
                 raise ProfileError(f"{where} {key} = {_short(value)} contains a control character")
         if known["auth"] == "kore" and not known.get("token_url"):
-            raise ProfileError(f"{where} is a KORE profile without token_url; add token_url = \"https://…\" or "
-                               f"run `supersim-tui login --profile {name} --kind kore --token-url URL`")
+            raise ProfileError(
+                f'{where} is a KORE profile without token_url; add token_url = "https://…" or '
+                f"run `supersim-tui login --profile {name} --kind kore --token-url URL`"
+            )
         try:
             result.profiles[name] = Profile(name=name, **known)
         except ProfileError as error:
@@ -227,15 +232,18 @@ def _with_timeout(call: Callable[[], T], timeout: float, what: str) -> T:
         raise SecretStoreError(
             f"the system keyring did not answer within {timeout:g} s while trying to {what} "
             "(a locked keyring over SSH waits for an unlock prompt you cannot see). Unlock it, or use "
-            "environment variables, or `supersim-tui login --store file`")
+            "environment variables, or `supersim-tui login --store file`"
+        )
     if "error" in box:
         error = box["error"]
         if isinstance(error, SecretStoreError):
             raise error
         if not isinstance(error, Exception):  # KeyboardInterrupt, SystemExit: not the backend's to swallow
             raise error
-        raise SecretStoreError(f"the system keyring failed while trying to {what} ({type(error).__name__}); "
-                               "use environment variables, or `supersim-tui login --store file`") from None
+        raise SecretStoreError(
+            f"the system keyring failed while trying to {what} ({type(error).__name__}); "
+            "use environment variables, or `supersim-tui login --store file`"
+        ) from None
     return box["value"]  # type: ignore[no-any-return]
 
 
@@ -245,8 +253,10 @@ def _backend_problem() -> str | None:
 
     backend = keyring.get_keyring()
     if isinstance(backend, fail.Keyring | null.Keyring):
-        return (f"no usable keyring backend ({type(backend).__module__}); typical on a headless "
-                "machine without a Secret Service or KWallet")
+        return (
+            f"no usable keyring backend ({type(backend).__module__}); typical on a headless "
+            "machine without a Secret Service or KWallet"
+        )
     return None
 
 
@@ -270,13 +280,16 @@ def store_secret(profile: Profile, secret: Secret, *, timeout: float = KEYRING_T
     problem = keyring_problem(timeout=timeout)
     if problem:
         raise SecretStoreError(problem)
-    _with_timeout(lambda: keyring.set_password(profile.service, profile.identity, secret.reveal()),
-                  timeout, "store the secret")
-    read_back = _with_timeout(lambda: keyring.get_password(profile.service, profile.identity), timeout,
-                              "read the secret back")
+    _with_timeout(
+        lambda: keyring.set_password(profile.service, profile.identity, secret.reveal()), timeout, "store the secret"
+    )
+    read_back = _with_timeout(
+        lambda: keyring.get_password(profile.service, profile.identity), timeout, "read the secret back"
+    )
     if read_back != secret.reveal():
-        raise SecretStoreError("the keyring accepted the secret but did not keep it (a backend that drops "
-                               "writes); nothing was saved")
+        raise SecretStoreError(
+            "the keyring accepted the secret but did not keep it (a backend that drops writes); nothing was saved"
+        )
     backend = type(_with_timeout(keyring.get_keyring, timeout, "name the keyring"))
     return f"in the system keyring ({backend.__module__}.{backend.__name__}), service {profile.service!r}"
 
@@ -295,19 +308,21 @@ def load_secret(profile: Profile, *, timeout: float = KEYRING_TIMEOUT) -> Secret
         try:
             text = data.decode("utf-8")
         except UnicodeDecodeError:
-            raise SecretStoreError(f"{path} is not UTF-8 text; run `supersim-tui login --profile {profile.name} "
-                                   "--store file` to write it again") from None
+            raise SecretStoreError(
+                f"{path} is not UTF-8 text; run `supersim-tui login --profile {profile.name} "
+                "--store file` to write it again"
+            ) from None
         return Secret(text.strip()) if text.strip() else None
     import keyring
 
     problem = keyring_problem(timeout=timeout)
     if problem:
         raise SecretStoreError(problem)
-    value = _with_timeout(lambda: keyring.get_password(profile.service, profile.identity), timeout,
-                          "read the secret")
+    value = _with_timeout(lambda: keyring.get_password(profile.service, profile.identity), timeout, "read the secret")
     if value is not None and not isinstance(value, str):
-        raise SecretStoreError(f"the system keyring returned a {type(value).__name__}, not text, for "
-                               f"{profile.service!r}")
+        raise SecretStoreError(
+            f"the system keyring returned a {type(value).__name__}, not text, for {profile.service!r}"
+        )
     return Secret(value) if value else None
 
 

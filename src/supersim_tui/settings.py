@@ -105,8 +105,10 @@ def load_settings(path: Path | None = None) -> Settings:
                     settings.keymap[binding] = keys
                 else:
                     shown = repr(keys) if len(repr(keys)) <= 40 else repr(keys)[:39] + "…"
-                    settings.problems.append(f"{path}: keymap.{_shown(binding)} = {shown} is invalid: expected "
-                                             'keys such as "f5" or "ctrl+r"; using the default')
+                    settings.problems.append(
+                        f"{path}: keymap.{_shown(binding)} = {shown} is invalid: expected "
+                        'keys such as "f5" or "ctrl+r"; using the default'
+                    )
     return settings
 
 

@@ -75,9 +75,10 @@ def decode(data: bytes, path: Path | str) -> str:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        line = data[:error.start].count(b"\n") + 1
-        raise FileProblem(f"{path}, line {line}: not UTF-8 text (byte 0x{data[error.start]:02x}); "
-                          "save the file as UTF-8") from None
+        line = data[: error.start].count(b"\n") + 1
+        raise FileProblem(
+            f"{path}, line {line}: not UTF-8 text (byte 0x{data[error.start]:02x}); save the file as UTF-8"
+        ) from None
 
 
 def read_text(path: Path | str, *, limit: int, missing_ok: bool = False) -> str | None:

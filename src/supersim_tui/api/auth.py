@@ -71,9 +71,16 @@ class OAuthClientCredentials(httpx.Auth):
     retries that request once.
     """
 
-    def __init__(self, token_url: str, client_id: str, client_secret: Secret | str, *,
-                 refresh_margin: float = 60.0, clock: Callable[[], float] = time.monotonic,
-                 timeout: float = TOKEN_TIMEOUT):
+    def __init__(
+        self,
+        token_url: str,
+        client_id: str,
+        client_secret: Secret | str,
+        *,
+        refresh_margin: float = 60.0,
+        clock: Callable[[], float] = time.monotonic,
+        timeout: float = TOKEN_TIMEOUT,
+    ):
         from .urls import check_url
 
         # The client secret goes to this URL: https, or http on loopback only (the simulator).
@@ -93,21 +100,28 @@ class OAuthClientCredentials(httpx.Auth):
     def _token_request(self) -> httpx.Request:
         # A request built here gets no timeout from the client: give it its own (connect, each read, write).
         # The client's whole-response deadline covers the token request too, as part of the request it serves.
-        return httpx.Request("POST", self.token_url, data={
-            "grant_type": "client_credentials",
-            "client_id": self.client_id,
-            "client_secret": self._secret.reveal(),
-        }, extensions={"timeout": httpx.Timeout(self.timeout, connect=min(self.timeout, 10.0)).as_dict()})
+        return httpx.Request(
+            "POST",
+            self.token_url,
+            data={
+                "grant_type": "client_credentials",
+                "client_id": self.client_id,
+                "client_secret": self._secret.reveal(),
+            },
+            extensions={"timeout": httpx.Timeout(self.timeout, connect=min(self.timeout, 10.0)).as_dict()},
+        )
 
     def _store(self, response: httpx.Response) -> None:
         from .errors import AuthenticationError, ResponseFormatError
 
         if response.status_code in (400, 401, 403):
-            raise AuthenticationError("The token endpoint refused the client credentials",
-                                      status=response.status_code, code=20003)
+            raise AuthenticationError(
+                "The token endpoint refused the client credentials", status=response.status_code, code=20003
+            )
         if response.status_code >= 300:
-            raise AuthenticationError(f"The token endpoint answered HTTP {response.status_code}",
-                                      status=response.status_code)
+            raise AuthenticationError(
+                f"The token endpoint answered HTTP {response.status_code}", status=response.status_code
+            )
         try:
             body = response.json()
             token = str(body["access_token"])

@@ -88,8 +88,7 @@ def check_base_url(url: str) -> str:
 
 def _page_type(key: str, item: type[Any]) -> type[Any]:
     items: Any = list[item]  # type: ignore[valid-type]  # a runtime type built for msgspec
-    return msgspec.defstruct(f"{item.__name__}Page", [(key, items, []), ("meta", PageMeta, PageMeta())],
-                             kw_only=True)
+    return msgspec.defstruct(f"{item.__name__}Page", [(key, items, []), ("meta", PageMeta, PageMeta())], kw_only=True)
 
 
 _PAGE_TYPES: dict[tuple[str, type[Any]], type[Any]] = {}
@@ -125,12 +124,21 @@ class SuperSimClient:
     read-only CLI command may take in all; ``max_response_bytes`` caps one body.
     """
 
-    def __init__(self, auth: httpx.Auth, *, base_url: str = DEFAULT_BASE_URL,
-                 transport: httpx.AsyncBaseTransport | None = None, timeout: float = 30.0,
-                 retry: RetryPolicy | None = None, page_size: int = 50,
-                 response_timeout: float = RESPONSE_TIMEOUT, walk_timeout: float = WALK_TIMEOUT,
-                 command_timeout: float = COMMAND_TIMEOUT, max_pages: int = MAX_PAGES,
-                 max_response_bytes: int = MAX_RESPONSE_BYTES):
+    def __init__(
+        self,
+        auth: httpx.Auth,
+        *,
+        base_url: str = DEFAULT_BASE_URL,
+        transport: httpx.AsyncBaseTransport | None = None,
+        timeout: float = 30.0,
+        retry: RetryPolicy | None = None,
+        page_size: int = 50,
+        response_timeout: float = RESPONSE_TIMEOUT,
+        walk_timeout: float = WALK_TIMEOUT,
+        command_timeout: float = COMMAND_TIMEOUT,
+        max_pages: int = MAX_PAGES,
+        max_response_bytes: int = MAX_RESPONSE_BYTES,
+    ):
         self.base_url = check_base_url(base_url)
         self.retry = retry or RetryPolicy()
         self.page_size = max(1, min(page_size, MAX_PAGE_SIZE))
@@ -142,7 +150,9 @@ class SuperSimClient:
         if transport is None and not urllib.request.getproxies():  # (a proxy from the environment: httpx's pool)
             transport = ShardedTransport(-(-MAX_CONNECTIONS // SHARD_CONNECTIONS))
         self._http = httpx.AsyncClient(
-            base_url=self.base_url, auth=auth, transport=transport,
+            base_url=self.base_url,
+            auth=auth,
+            transport=transport,
             timeout=httpx.Timeout(timeout, connect=min(timeout, 10.0)),
             headers={"User-Agent": USER_AGENT, "Accept": "application/json"},
             follow_redirects=False,
@@ -180,8 +190,9 @@ class SuperSimClient:
             return url
         return parts.path + (f"?{parts.query}" if parts.query else "")
 
-    async def _attempt(self, method: str, url: str, params: Mapping[str, str] | None,
-                       data: FormData | None, seconds: float) -> httpx.Response:
+    async def _attempt(
+        self, method: str, url: str, params: Mapping[str, str] | None, data: FormData | None, seconds: float
+    ) -> httpx.Response:
         """One try: the whole exchange (token request, headers and body) within ``seconds``."""
         self.requests_sent += 1
         shown = redact_url(self.base_url)
@@ -189,21 +200,25 @@ class SuperSimClient:
             async with asyncio.timeout(max(seconds, 0.0)):
                 response = await self._exchange(method, url, params, data)
         except TimeoutError:
-            raise RequestTimeoutError(f"No complete reply from {shown} in time (waited {_secs(seconds)}); "
-                                      "the server or the network is too slow") from None
+            raise RequestTimeoutError(
+                f"No complete reply from {shown} in time (waited {_secs(seconds)}); "
+                "the server or the network is too slow"
+            ) from None
         except (httpx.ConnectError, httpx.ConnectTimeout):
             raise ConnectFailedError(f"Could not connect to {shown}") from None
         except httpx.TimeoutException as exc:
             raise RequestTimeoutError(f"No reply from {shown} in time ({type(exc).__name__})") from None
         except httpx.TransportError as exc:
-            raise TransportError(f"Could not complete the request to {shown}: "
-                                 f"{type(exc).__name__}: {printable(exc)}") from None
+            raise TransportError(
+                f"Could not complete the request to {shown}: {type(exc).__name__}: {printable(exc)}"
+            ) from None
         if response.status_code >= 400:
             raise _error_from(response)
         return response
 
-    async def _exchange(self, method: str, url: str, params: Mapping[str, str] | None,
-                        data: FormData | None) -> httpx.Response:
+    async def _exchange(
+        self, method: str, url: str, params: Mapping[str, str] | None, data: FormData | None
+    ) -> httpx.Response:
         """Send and read the body, at most ``max_response_bytes`` of it."""
         request = self._http.build_request(method, self._local(url), params=params, data=data)
         response = await self._http.send(request, stream=True)
@@ -220,18 +235,34 @@ class SuperSimClient:
                 chunks.append(chunk)
         finally:
             await response.aclose()
-        headers = [(k, v) for k, v in response.headers.multi_items()
-                   if k.lower() not in ("content-encoding", "content-length", "transfer-encoding")]
-        return httpx.Response(response.status_code, headers=headers, content=b"".join(chunks), request=request,
-                              extensions={"reason_phrase": response.reason_phrase.encode("ascii", "replace")})
+        headers = [
+            (k, v)
+            for k, v in response.headers.multi_items()
+            if k.lower() not in ("content-encoding", "content-length", "transfer-encoding")
+        ]
+        return httpx.Response(
+            response.status_code,
+            headers=headers,
+            content=b"".join(chunks),
+            request=request,
+            extensions={"reason_phrase": response.reason_phrase.encode("ascii", "replace")},
+        )
 
     def _too_big(self, request: httpx.Request) -> ResponseFormatError:
-        return ResponseFormatError(f"The reply from {request.url.path} is larger than "
-                                   f"{self.max_response_bytes // (1024 * 1024)} MB; stopped reading it")
+        return ResponseFormatError(
+            f"The reply from {request.url.path} is larger than "
+            f"{self.max_response_bytes // (1024 * 1024)} MB; stopped reading it"
+        )
 
-    async def _send(self, method: str, url: str, *, params: Mapping[str, str] | None = None,
-                    data: FormData | None = None,
-                    safe: bool) -> httpx.Response:
+    async def _send(
+        self,
+        method: str,
+        url: str,
+        *,
+        params: Mapping[str, str] | None = None,
+        data: FormData | None = None,
+        safe: bool,
+    ) -> httpx.Response:
         """One request with retries. ``safe`` requests may be repeated after any transient
         failure; unsafe ones only when the server surely did not act (429, connect errors)."""
         policy = self.retry
@@ -241,8 +272,11 @@ class SuperSimClient:
         while True:
             attempt += 1
             # Each try gets a whole response's time, but never more than the retries have left.
-            seconds = min(self.response_timeout, max(deadline - policy.clock(), 0.0)) if attempt > 1 \
+            seconds = (
+                min(self.response_timeout, max(deadline - policy.clock(), 0.0))
+                if attempt > 1
                 else self.response_timeout
+            )
             try:
                 return await self._attempt(method, url, params, data, seconds)
             except SuperSimError as error:
@@ -264,13 +298,22 @@ class SuperSimClient:
                     ambiguous_before = True
                 await policy.sleep(wait)
 
-    async def _json(self, method: str, url: str, model: type[T], *, params: Mapping[str, str] | None = None,
-                    data: FormData | None = None, safe: bool = True) -> T:
+    async def _json(
+        self,
+        method: str,
+        url: str,
+        model: type[T],
+        *,
+        params: Mapping[str, str] | None = None,
+        data: FormData | None = None,
+        safe: bool = True,
+    ) -> T:
         response = await self._send(method, url, params=params, data=data, safe=safe)
         return _decode(response, model)
 
-    def _pager(self, path: str, key: str, model: type[T], params: Mapping[str, object | None],
-               page_size: int | None = None) -> Pager[T]:
+    def _pager(
+        self, path: str, key: str, model: type[T], params: Mapping[str, object | None], page_size: int | None = None
+    ) -> Pager[T]:
         query = _form(params)
         query["PageSize"] = str(max(1, min(page_size or self.page_size, MAX_PAGE_SIZE)))
         kind = page_type(key, model)
@@ -279,15 +322,17 @@ class SuperSimClient:
             if not same_origin(url, self.base_url):
                 raise ResponseFormatError(
                     f"The API sent a next page link to another host or scheme ({redact_url(url)[:200]}); "
-                    f"links must stay on {redact_url(self.base_url)}, so the listing was stopped")
+                    f"links must stay on {redact_url(self.base_url)}, so the listing was stopped"
+                )
             response = await self._send("GET", url, params=first_params, safe=True)
             page = _decode(response, kind)
             return list(getattr(page, key)), page.meta.next_page_url
 
         return Pager(fetch, path, query, max_pages=self.max_pages, walk_timeout=self.walk_timeout)
 
-    async def _create(self, path: str, data: FormData, model: type[T],
-                      recover: Callable[[], Awaitable[T | None]] | None) -> T:
+    async def _create(
+        self, path: str, data: FormData, model: type[T], recover: Callable[[], Awaitable[T | None]] | None
+    ) -> T:
         """POST a creation; after an ambiguous failure, ``recover`` looks for the result."""
         policy = self.retry
         for round_ in range(1, policy.attempts + 1):
@@ -305,18 +350,32 @@ class SuperSimClient:
         raise AssertionError("unreachable")
 
     # ----------------------------------------------------------------- fleets
-    async def create_fleet(self, network_access_profile: str, *, unique_name: str | None = None,
-                           data_enabled: bool | None = None, data_limit: int | None = None,
-                           ip_commands_url: str | None = None, ip_commands_method: str | None = None,
-                           sms_commands_enabled: bool | None = None, sms_commands_url: str | None = None,
-                           sms_commands_method: str | None = None) -> Fleet:
-        data = _form({
-            "NetworkAccessProfile": network_access_profile, "UniqueName": unique_name,
-            "DataEnabled": data_enabled, "DataLimit": data_limit,
-            "IpCommandsUrl": ip_commands_url, "IpCommandsMethod": ip_commands_method,
-            "SmsCommandsEnabled": sms_commands_enabled, "SmsCommandsUrl": sms_commands_url,
-            "SmsCommandsMethod": sms_commands_method,
-        })
+    async def create_fleet(
+        self,
+        network_access_profile: str,
+        *,
+        unique_name: str | None = None,
+        data_enabled: bool | None = None,
+        data_limit: int | None = None,
+        ip_commands_url: str | None = None,
+        ip_commands_method: str | None = None,
+        sms_commands_enabled: bool | None = None,
+        sms_commands_url: str | None = None,
+        sms_commands_method: str | None = None,
+    ) -> Fleet:
+        data = _form(
+            {
+                "NetworkAccessProfile": network_access_profile,
+                "UniqueName": unique_name,
+                "DataEnabled": data_enabled,
+                "DataLimit": data_limit,
+                "IpCommandsUrl": ip_commands_url,
+                "IpCommandsMethod": ip_commands_method,
+                "SmsCommandsEnabled": sms_commands_enabled,
+                "SmsCommandsUrl": sms_commands_url,
+                "SmsCommandsMethod": sms_commands_method,
+            }
+        )
         recover = (lambda: self._maybe(self.fetch_fleet(unique_name))) if unique_name else None
         return await self._create("/v1/Fleets", data, Fleet, recover)
 
@@ -326,20 +385,35 @@ class SuperSimClient:
     async def fetch_fleet(self, sid_or_name: str) -> Fleet:
         return await self._json("GET", f"/v1/Fleets/{_seg(sid_or_name)}", Fleet)
 
-    async def update_fleet(self, sid_or_name: str, *, unique_name: str | None = None,
-                           network_access_profile: str | None = None, data_limit: int | None = None,
-                           ip_commands_url: str | None = None, ip_commands_method: str | None = None,
-                           sms_commands_url: str | None = None, sms_commands_method: str | None = None) -> Fleet:
-        data = _form({
-            "UniqueName": unique_name, "NetworkAccessProfile": network_access_profile, "DataLimit": data_limit,
-            "IpCommandsUrl": ip_commands_url, "IpCommandsMethod": ip_commands_method,
-            "SmsCommandsUrl": sms_commands_url, "SmsCommandsMethod": sms_commands_method,
-        })
+    async def update_fleet(
+        self,
+        sid_or_name: str,
+        *,
+        unique_name: str | None = None,
+        network_access_profile: str | None = None,
+        data_limit: int | None = None,
+        ip_commands_url: str | None = None,
+        ip_commands_method: str | None = None,
+        sms_commands_url: str | None = None,
+        sms_commands_method: str | None = None,
+    ) -> Fleet:
+        data = _form(
+            {
+                "UniqueName": unique_name,
+                "NetworkAccessProfile": network_access_profile,
+                "DataLimit": data_limit,
+                "IpCommandsUrl": ip_commands_url,
+                "IpCommandsMethod": ip_commands_method,
+                "SmsCommandsUrl": sms_commands_url,
+                "SmsCommandsMethod": sms_commands_method,
+            }
+        )
         return await self._json("POST", f"/v1/Fleets/{_seg(sid_or_name)}", Fleet, data=data)
 
     # ------------------------------------------------------------------- NAPs
-    async def create_nap(self, *, unique_name: str | None = None,
-                         networks: list[str] | tuple[str, ...] = ()) -> NetworkAccessProfile:
+    async def create_nap(
+        self, *, unique_name: str | None = None, networks: list[str] | tuple[str, ...] = ()
+    ) -> NetworkAccessProfile:
         data: dict[str, str | list[str]] = {"Networks": list(networks)}
         if unique_name:
             data["UniqueName"] = unique_name
@@ -353,20 +427,26 @@ class SuperSimClient:
         return await self._json("GET", f"/v1/NetworkAccessProfiles/{_seg(sid_or_name)}", NetworkAccessProfile)
 
     async def update_nap(self, sid_or_name: str, *, unique_name: str) -> NetworkAccessProfile:
-        return await self._json("POST", f"/v1/NetworkAccessProfiles/{_seg(sid_or_name)}", NetworkAccessProfile,
-                                data={"UniqueName": unique_name})
+        return await self._json(
+            "POST",
+            f"/v1/NetworkAccessProfiles/{_seg(sid_or_name)}",
+            NetworkAccessProfile,
+            data={"UniqueName": unique_name},
+        )
 
     async def add_nap_network(self, nap: str, network_sid: str) -> NapNetwork:
         path = f"/v1/NetworkAccessProfiles/{_seg(nap)}/Networks"
-        return await self._create(path, {"Network": network_sid}, NapNetwork,
-                                  lambda: self._maybe(self.fetch_nap_network(nap, network_sid)))
+        return await self._create(
+            path, {"Network": network_sid}, NapNetwork, lambda: self._maybe(self.fetch_nap_network(nap, network_sid))
+        )
 
     def list_nap_networks(self, nap: str) -> Pager[NapNetwork]:
         return self._pager(f"/v1/NetworkAccessProfiles/{_seg(nap)}/Networks", "networks", NapNetwork, {})
 
     async def fetch_nap_network(self, nap: str, network_sid: str) -> NapNetwork:
-        return await self._json("GET", f"/v1/NetworkAccessProfiles/{_seg(nap)}/Networks/{_seg(network_sid)}",
-                                NapNetwork)
+        return await self._json(
+            "GET", f"/v1/NetworkAccessProfiles/{_seg(nap)}/Networks/{_seg(network_sid)}", NapNetwork
+        )
 
     async def remove_nap_network(self, nap: str, network_sid: str) -> None:
         path = f"/v1/NetworkAccessProfiles/{_seg(nap)}/Networks/{_seg(network_sid)}"
@@ -378,10 +458,17 @@ class SuperSimClient:
             # An earlier try was applied but its reply was lost: the network is gone, as asked.
 
     # --------------------------------------------------------------- networks
-    def list_networks(self, *, iso_country: str | None = None, mcc: str | None = None,
-                      mnc: str | None = None, page_size: int | None = None) -> Pager[Network]:
-        return self._pager("/v1/Networks", "networks", Network,
-                           {"IsoCountry": iso_country, "Mcc": mcc, "Mnc": mnc}, page_size)
+    def list_networks(
+        self,
+        *,
+        iso_country: str | None = None,
+        mcc: str | None = None,
+        mnc: str | None = None,
+        page_size: int | None = None,
+    ) -> Pager[Network]:
+        return self._pager(
+            "/v1/Networks", "networks", Network, {"IsoCountry": iso_country, "Mcc": mcc, "Mnc": mnc}, page_size
+        )
 
     async def fetch_network(self, sid: str) -> Network:
         return await self._json("GET", f"/v1/Networks/{_seg(sid)}", Network)
@@ -389,37 +476,64 @@ class SuperSimClient:
     # ------------------------------------------------------------------- SIMs
     async def register_sim(self, iccid: str, registration_code: str) -> Sim:
         """Claim a SIM. Raises :class:`AlreadyRegisteredError` (83003) if it is already ours."""
-        return await self._create("/v1/Sims", {"Iccid": iccid, "RegistrationCode": registration_code}, Sim,
-                                  lambda: self.find_sim_by_iccid(iccid))
+        return await self._create(
+            "/v1/Sims",
+            {"Iccid": iccid, "RegistrationCode": registration_code},
+            Sim,
+            lambda: self.find_sim_by_iccid(iccid),
+        )
 
-    def list_sims(self, *, status: str | None = None, fleet: str | None = None, iccid: str | None = None,
-                  page_size: int | None = None) -> Pager[Sim]:
+    def list_sims(
+        self,
+        *,
+        status: str | None = None,
+        fleet: str | None = None,
+        iccid: str | None = None,
+        page_size: int | None = None,
+    ) -> Pager[Sim]:
         return self._pager("/v1/Sims", "sims", Sim, {"Status": status, "Fleet": fleet, "Iccid": iccid}, page_size)
 
-    def list_sims_undecoded(self, *, status: str | None = None, fleet: str | None = None,
-                            page_size: int | None = None) -> Pager[msgspec.Raw]:
+    def list_sims_undecoded(
+        self, *, status: str | None = None, fleet: str | None = None, page_size: int | None = None
+    ) -> Pager[msgspec.Raw]:
         """SIMs left as raw JSON: for counting, where decoding 100,000 SIMs would cost the UI its frames."""
         return self._pager("/v1/Sims", "sims", msgspec.Raw, {"Status": status, "Fleet": fleet}, page_size)
 
     async def find_sim_by_iccid(self, iccid: str) -> Sim | None:
         found = await self.list_sims(iccid=iccid).collect(limit=1)
         if found and found[0].iccid != iccid:  # a server (or proxy) that ignored the Iccid filter
-            raise ResponseFormatError(f"asked for the SIM with ICCID {iccid}, the server returned {found[0].sid} "
-                                      f"(ICCID {found[0].iccid}); nothing was changed")
+            raise ResponseFormatError(
+                f"asked for the SIM with ICCID {iccid}, the server returned {found[0].sid} "
+                f"(ICCID {found[0].iccid}); nothing was changed"
+            )
         return found[0] if found else None
 
     async def fetch_sim(self, sid_or_name: str) -> Sim:
         return await self._json("GET", f"/v1/Sims/{_seg(sid_or_name)}", Sim)
 
-    async def update_sim(self, sid_or_name: str, *, unique_name: str | None = None, status: str | None = None,
-                         fleet: str | None = None, callback_url: str | None = None,
-                         callback_method: str | None = None, account_sid: str | None = None) -> Sim:
+    async def update_sim(
+        self,
+        sid_or_name: str,
+        *,
+        unique_name: str | None = None,
+        status: str | None = None,
+        fleet: str | None = None,
+        callback_url: str | None = None,
+        callback_method: str | None = None,
+        account_sid: str | None = None,
+    ) -> Sim:
         """Update a SIM. Status and fleet changes may be asynchronous: the returned SIM
         then shows ``scheduled`` (and its old fleet) until the change completes."""
-        data = _form({
-            "UniqueName": unique_name, "Status": status, "Fleet": fleet, "CallbackUrl": callback_url,
-            "CallbackMethod": callback_method, "AccountSid": account_sid,
-        })
+        data = _form(
+            {
+                "UniqueName": unique_name,
+                "Status": status,
+                "Fleet": fleet,
+                "CallbackUrl": callback_url,
+                "CallbackMethod": callback_method,
+                "AccountSid": account_sid,
+            }
+        )
         try:
             return await self._json("POST", f"/v1/Sims/{_seg(sid_or_name)}", Sim, data=data)
         except ValidationError as error:
@@ -436,14 +550,33 @@ class SuperSimClient:
     def list_ip_addresses(self, sim_sid: str) -> Pager[SimIpAddress]:
         return self._pager(f"/v1/Sims/{_seg(sim_sid)}/IpAddresses", "ip_addresses", SimIpAddress, {})
 
-    def list_usage_records(self, *, sim: str | None = None, fleet: str | None = None, network: str | None = None,
-                           iso_country: str | None = None, group: str | None = None,
-                           granularity: str | None = None, start_time: str | None = None,
-                           end_time: str | None = None) -> Pager[UsageRecord]:
-        return self._pager("/v1/UsageRecords", "usage_records", UsageRecord, {
-            "Sim": sim, "Fleet": fleet, "Network": network, "IsoCountry": iso_country, "Group": group,
-            "Granularity": granularity, "StartTime": start_time, "EndTime": end_time,
-        })
+    def list_usage_records(
+        self,
+        *,
+        sim: str | None = None,
+        fleet: str | None = None,
+        network: str | None = None,
+        iso_country: str | None = None,
+        group: str | None = None,
+        granularity: str | None = None,
+        start_time: str | None = None,
+        end_time: str | None = None,
+    ) -> Pager[UsageRecord]:
+        return self._pager(
+            "/v1/UsageRecords",
+            "usage_records",
+            UsageRecord,
+            {
+                "Sim": sim,
+                "Fleet": fleet,
+                "Network": network,
+                "IsoCountry": iso_country,
+                "Group": group,
+                "Granularity": granularity,
+                "StartTime": start_time,
+                "EndTime": end_time,
+            },
+        )
 
     # ---------------------------------------------------------------- helpers
     @staticmethod
@@ -468,18 +601,22 @@ def _decode(response: httpx.Response, model: type[T]) -> T:
         raise ResponseFormatError(
             f"Expected JSON from {response.request.url.path} but got "
             f"{printable(content_type[:100]) or 'no content type'} (HTTP {response.status_code}); "
-            "is the base URL right?", status=response.status_code)
+            "is the base URL right?",
+            status=response.status_code,
+        )
     try:
         return msgspec.json.decode(response.content, type=model)
     except msgspec.ValidationError as exc:  # a subclass of DecodeError: test it first
         raise ResponseFormatError(
             f"The reply from {response.request.url.path} does not match the Super SIM API: {exc}",
-            status=response.status_code) from None
+            status=response.status_code,
+        ) from None
     except msgspec.DecodeError:
         raise ResponseFormatError(
             f"The reply from {response.request.url.path} is not valid JSON "
             f"(HTTP {response.status_code}, {len(response.content)} bytes; truncated?)",
-            status=response.status_code) from None
+            status=response.status_code,
+        ) from None
 
 
 class _ErrorBody(msgspec.Struct):
@@ -511,9 +648,12 @@ def _error_from(response: httpx.Response) -> ApiError:
     if status == 404:
         return NotFoundError(message, **kwargs)
     if status == 429:
-        return RateLimitedError(message, retry_after=parse_retry_after(response.headers.get("retry-after")),
-                                concurrent_requests=_count_header(response.headers.get("twilio-concurrent-requests")),
-                                **kwargs)
+        return RateLimitedError(
+            message,
+            retry_after=parse_retry_after(response.headers.get("retry-after")),
+            concurrent_requests=_count_header(response.headers.get("twilio-concurrent-requests")),
+            **kwargs,
+        )
     if status >= 500:
         return ServerError(message, **kwargs)
     if code == 83003:

@@ -21,7 +21,7 @@ HINTS: dict[int, str] = {
     83000: "Registration failed inside the service; it is safe to retry.",
     83001: "Both the ICCID and the registration code are required.",
     83002: "Check the ICCID and registration code printed on the SIM; if both are right, "
-           "the SIM may already belong to another account.",
+    "the SIM may already belong to another account.",
     83003: "This SIM is already in your account: nothing to do.",
     83004: "The update failed inside the service; it is safe to retry.",
     83005: "No Super SIM with that SID or unique name in this account.",
@@ -51,8 +51,9 @@ class SuperSimError(Exception):
     after_ambiguous: bool = False
     default_hint: str | None = None
 
-    def __init__(self, message: str, *, status: int | None = None, code: int | None = None,
-                 more_info: str | None = None):
+    def __init__(
+        self, message: str, *, status: int | None = None, code: int | None = None, more_info: str | None = None
+    ):
         super().__init__(message)
         self.message = message
         self.status = status
@@ -100,8 +101,14 @@ class ValidationError(ApiError):
 class RateLimitedError(ApiError):
     """429 / 20429: not processed; retry after ``retry_after`` seconds (when the server said)."""
 
-    def __init__(self, message: str, *, retry_after: float | None = None, concurrent_requests: int | None = None,
-                 **kwargs: object):
+    def __init__(
+        self,
+        message: str,
+        *,
+        retry_after: float | None = None,
+        concurrent_requests: int | None = None,
+        **kwargs: object,
+    ):
         super().__init__(message, **kwargs)  # type: ignore[arg-type]
         self.retry_after = retry_after
         # Twilio-Concurrent-Requests: how many requests the account had in flight when this one was refused.

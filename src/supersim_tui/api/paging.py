@@ -26,9 +26,15 @@ class Pager(Generic[T], AsyncIterator[T]):
     :class:`RequestTimeoutError`; :meth:`next_page` alone, paced by a person, does not.
     """
 
-    def __init__(self, fetch: FetchPage[T], path: str, params: dict[str, str] | None,
-                 max_pages: int = 20_000, walk_timeout: float | None = None,
-                 clock: Callable[[], float] = time.monotonic):
+    def __init__(
+        self,
+        fetch: FetchPage[T],
+        path: str,
+        params: dict[str, str] | None,
+        max_pages: int = 20_000,
+        walk_timeout: float | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ):
         self._fetch = fetch
         self._next: str | None = path
         self._params = params
@@ -58,8 +64,10 @@ class Pager(Generic[T], AsyncIterator[T]):
             return []
         if self._pages >= self._max_pages:
             self._next = None
-            raise ResponseFormatError(f"The API kept linking to more pages after {self._max_pages:,} pages; "
-                                      "stopped (its page links never end)")
+            raise ResponseFormatError(
+                f"The API kept linking to more pages after {self._max_pages:,} pages; "
+                "stopped (its page links never end)"
+            )
         if self._next in self._seen:
             self._next = None
             raise ResponseFormatError("The API sent the same page link twice; stopped to avoid looping")
@@ -71,8 +79,10 @@ class Pager(Generic[T], AsyncIterator[T]):
         self._empty_run = self._empty_run + 1 if not items and following else 0
         if self._empty_run >= MAX_EMPTY_PAGES:
             self._next = None
-            raise ResponseFormatError(f"The API sent {self._empty_run} empty pages in a row that still link to "
-                                      "more; stopped (its page links never end)")
+            raise ResponseFormatError(
+                f"The API sent {self._empty_run} empty pages in a row that still link to "
+                "more; stopped (its page links never end)"
+            )
         return items
 
     async def walk_page(self) -> list[T]:
@@ -93,7 +103,8 @@ class Pager(Generic[T], AsyncIterator[T]):
             self._next = None
             raise RequestTimeoutError(
                 f"Listing did not finish in time ({self._walk_timeout:g} s, {self._pages:,} pages read); "
-                "the server is too slow or its pages never end") from None
+                "the server is too slow or its pages never end"
+            ) from None
 
     async def page_again(self, index: int) -> list[T]:
         """Read page ``index`` (0-based, already read once) again, from the link it came from.

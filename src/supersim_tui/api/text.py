@@ -17,10 +17,10 @@ REPLACEMENT = "\N{REPLACEMENT CHARACTER}"
 # ESC-introduced sequences (CSI, OSC/DCS/APC/PM/SOS strings up to BEL or ST, two-character escapes),
 # and the 8-bit CSI/OSC/DCS forms.
 _ESCAPE = re.compile(
-    r"\x1b\[[0-?]*[ -/]*[@-~]"                      # CSI ... final
+    r"\x1b\[[0-?]*[ -/]*[@-~]"  # CSI ... final
     r"|\x1b[\]PX^_][^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?"  # OSC/DCS/SOS/PM/APC ... BEL or ST
-    r"|\x1b[ -/]*[0-~]"                              # other escapes (ESC 7, ESC ( B, ...)
-    r"|\x9b[0-?]*[ -/]*[@-~]"                       # 8-bit CSI
+    r"|\x1b[ -/]*[0-~]"  # other escapes (ESC 7, ESC ( B, ...)
+    r"|\x9b[0-?]*[ -/]*[@-~]"  # 8-bit CSI
     r"|[\x90\x98\x9d\x9e\x9f][^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?"  # 8-bit string controls
 )
 # C0 controls (newline and tab handled apart), DEL, C1 controls, bidi embeddings/overrides/isolates,

@@ -52,8 +52,10 @@ def check_url(url: str, what: str = "base URL") -> str:
     if parts.scheme not in ("http", "https") or not hostname:
         raise ValueError(f"{what} {shown!r} must look like https://host")
     if parts.username is not None or parts.password is not None:
-        raise ValueError(f"{what} {shown!r} contains a user name or password; remove the 'user:password@' "
-                         "part (credentials come from the profile or environment, never from the URL)")
+        raise ValueError(
+            f"{what} {shown!r} contains a user name or password; remove the 'user:password@' "
+            "part (credentials come from the profile or environment, never from the URL)"
+        )
     if parts.scheme == "http" and not is_loopback_host(hostname):
         raise ValueError(
             f"{what} {shown!r} uses plain http on a non-loopback host; use https "
@@ -69,8 +71,10 @@ def same_origin(url: str, base: str) -> bool:
         if not parts.scheme and not parts.netloc:
             return True
         default = {"http": 80, "https": 443}
-        return (parts.scheme.lower() == own.scheme.lower()
-                and (parts.hostname or "") == (own.hostname or "")
-                and (parts.port or default.get(parts.scheme.lower())) == (own.port or default.get(own.scheme.lower())))
+        return (
+            parts.scheme.lower() == own.scheme.lower()
+            and (parts.hostname or "") == (own.hostname or "")
+            and (parts.port or default.get(parts.scheme.lower())) == (own.port or default.get(own.scheme.lower()))
+        )
     except ValueError:
         return False

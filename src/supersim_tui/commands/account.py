@@ -18,19 +18,30 @@ async def status(client: SuperSimClient, args: argparse.Namespace) -> int:
         print_json(summary.to_json())
         return 0
     print("Fleets")
-    table(["fleet", "nap", *STATUSES, "total"],
-          [[f.fleet.unique_name or f.fleet.sid, f.nap_name, *(f.counts.get(s, 0) for s in STATUSES), f.total]
-           for f in summary.fleets])
+    table(
+        ["fleet", "nap", *STATUSES, "total"],
+        [
+            [f.fleet.unique_name or f.fleet.sid, f.nap_name, *(f.counts.get(s, 0) for s in STATUSES), f.total]
+            for f in summary.fleets
+        ],
+    )
     if summary.unassigned:
         parts = ", ".join(f"{status} {count:,}" for status, count in summary.unassigned.items())
         print(f"\nSIMs without a fleet: {parts}")
     totals = summary.totals
-    print(f"\nTotal: {sum(totals.values()):,} SIMs ("
-          + ", ".join(f"{s} {totals[s]:,}" for s in STATUSES if totals.get(s)) + ")")
+    print(
+        f"\nTotal: {sum(totals.values()):,} SIMs ("
+        + ", ".join(f"{s} {totals[s]:,}" for s in STATUSES if totals.get(s))
+        + ")"
+    )
     print("\nNetwork access profiles")
-    table(["nap", "networks", "countries", "fleets"],
-          [[n.nap.unique_name or n.nap.sid, len(n.networks), len(n.countries), ", ".join(n.fleets) or "unused"]
-           for n in summary.naps])
+    table(
+        ["nap", "networks", "countries", "fleets"],
+        [
+            [n.nap.unique_name or n.nap.sid, len(n.networks), len(n.countries), ", ".join(n.fleets) or "unused"]
+            for n in summary.naps
+        ],
+    )
     return 0
 
 
@@ -40,9 +51,20 @@ async def fleets_list(client: SuperSimClient, args: argparse.Namespace) -> int:
         print_json(to_builtins(fleets))
         return 0
     naps = {n.sid: n.unique_name or n.sid for n in await client.list_naps().collect()}
-    table(["fleet", "sid", "nap", "data", "limit_mb", "sms_commands"],
-          [[f.unique_name, f.sid, naps.get(f.network_access_profile_sid or ""), f.data_enabled, f.data_limit,
-            f.sms_commands_enabled] for f in fleets])
+    table(
+        ["fleet", "sid", "nap", "data", "limit_mb", "sms_commands"],
+        [
+            [
+                f.unique_name,
+                f.sid,
+                naps.get(f.network_access_profile_sid or ""),
+                f.data_enabled,
+                f.data_limit,
+                f.sms_commands_enabled,
+            ]
+            for f in fleets
+        ],
+    )
     return 0
 
 
@@ -53,12 +75,26 @@ async def naps_list(client: SuperSimClient, args: argparse.Namespace) -> int:
     for fleet in fleets:
         users.setdefault(fleet.network_access_profile_sid or "", []).append(fleet.unique_name or fleet.sid)
     if args.json:
-        print_json([{**to_builtins(n), "networks": len(nets), "fleets": users.get(n.sid, [])}
-                    for n, nets in zip(naps, networks, strict=True)])
+        print_json(
+            [
+                {**to_builtins(n), "networks": len(nets), "fleets": users.get(n.sid, [])}
+                for n, nets in zip(naps, networks, strict=True)
+            ]
+        )
         return 0
-    table(["nap", "sid", "networks", "countries", "fleets"],
-          [[n.unique_name, n.sid, len(nets), len({x.iso_country for x in nets}), ", ".join(users.get(n.sid, []))
-            or "unused"] for n, nets in zip(naps, networks, strict=True)])
+    table(
+        ["nap", "sid", "networks", "countries", "fleets"],
+        [
+            [
+                n.unique_name,
+                n.sid,
+                len(nets),
+                len({x.iso_country for x in nets}),
+                ", ".join(users.get(n.sid, [])) or "unused",
+            ]
+            for n, nets in zip(naps, networks, strict=True)
+        ],
+    )
     return 0
 
 
@@ -67,14 +103,18 @@ async def nap_networks(client: SuperSimClient, args: argparse.Namespace) -> int:
 
 
 async def networks_list(client: SuperSimClient, args: argparse.Namespace) -> int:
-    return _networks(await client.list_networks(iso_country=args.country, mcc=args.mcc, mnc=args.mnc,
-                                                page_size=1000).collect(), args.json)
+    return _networks(
+        await client.list_networks(iso_country=args.country, mcc=args.mcc, mnc=args.mnc, page_size=1000).collect(),
+        args.json,
+    )
 
 
 def _networks(networks: Sequence[Network], as_json: bool) -> int:
     if as_json:
         print_json(to_builtins(list(networks)))
     else:
-        table(["network", "country", "mcc-mnc", "sid"],
-              [[n.friendly_name, n.iso_country, " ".join(n.plmns), n.sid] for n in networks])
+        table(
+            ["network", "country", "mcc-mnc", "sid"],
+            [[n.friendly_name, n.iso_country, " ".join(n.plmns), n.sid] for n in networks],
+        )
     return 0

@@ -26,8 +26,10 @@ from .output import note, print_json, table
 from .session import UsageError
 
 KIND_CHOICES = {"auth-token": "auth_token", "api-key": "api_key", "kore": "kore"}
-IDENTITY_SHAPES = {"auth_token": (r"AC[0-9a-fA-F]{32}", "AC followed by 32 hexadecimal digits"),
-                   "api_key": (r"SK[0-9a-fA-F]{32}", "SK followed by 32 hexadecimal digits")}
+IDENTITY_SHAPES = {
+    "auth_token": (r"AC[0-9a-fA-F]{32}", "AC followed by 32 hexadecimal digits"),
+    "api_key": (r"SK[0-9a-fA-F]{32}", "SK followed by 32 hexadecimal digits"),
+}
 SECRET_MAX = 4096
 
 
@@ -82,12 +84,21 @@ async def login(args: argparse.Namespace) -> int:
     if not secret_text:
         raise UsageError(f"{secret_label} is empty")
     if len(secret_text) > SECRET_MAX or any(ord(c) < 0x20 or ord(c) == 0x7F for c in secret_text):
-        raise UsageError(f"the {secret_label} is not a secret as issued (over {SECRET_MAX} characters or "
-                         "control characters); copy it again")
+        raise UsageError(
+            f"the {secret_label} is not a secret as issued (over {SECRET_MAX} characters or "
+            "control characters); copy it again"
+        )
     secret = Secret(secret_text)
     try:
-        profile = Profile(name, kind, identity, base_url, token_url, existing.default_fleet if existing else None,
-                          args.store or (existing.secret_store if existing else "keyring"))
+        profile = Profile(
+            name,
+            kind,
+            identity,
+            base_url,
+            token_url,
+            existing.default_fleet if existing else None,
+            args.store or (existing.secret_store if existing else "keyring"),
+        )
     except ProfileError as error:
         raise UsageError(str(error)) from None
 
@@ -108,8 +119,10 @@ async def login(args: argparse.Namespace) -> int:
         where = store_secret(profile, secret)
     except SecretStoreError as problem:
         note(f"Could not store the secret in the keyring: {problem}")
-        note("Options: set the environment variables instead (nothing stored), or keep the secret in a file "
-             "readable only by you (not encrypted): supersim-tui login --store file")
+        note(
+            "Options: set the environment variables instead (nothing stored), or keep the secret in a file "
+            "readable only by you (not encrypted): supersim-tui login --store file"
+        )
         if not interactive or _ask("Store it in such a file now? (y/N)").lower() not in ("y", "yes"):
             note("Nothing was saved.")
             return 1
@@ -141,16 +154,29 @@ async def logout(args: argparse.Namespace) -> int:
 async def profiles(args: argparse.Namespace) -> int:
     profile_file = load_profiles()
     active = args.profile or profile_file.default
-    rows = [{"name": p.name, "active": p.name == active, "auth": p.auth, "identity": p.identity,
-             "base_url": p.base_url, "secret_store": p.secret_store, "default_fleet": p.default_fleet}
-            for p in profile_file.profiles.values()]
+    rows = [
+        {
+            "name": p.name,
+            "active": p.name == active,
+            "auth": p.auth,
+            "identity": p.identity,
+            "base_url": p.base_url,
+            "secret_store": p.secret_store,
+            "default_fleet": p.default_fleet,
+        }
+        for p in profile_file.profiles.values()
+    ]
     if args.json:
         print_json({"file": str(profiles_path()), "active": active, "profiles": rows})
         return 0
     if not rows:
         note("No profiles yet: run `supersim-tui login`.")
         return 0
-    table(["", "profile", "auth", "identity", "base url", "secret in"],
-          [["*" if r["active"] else "", r["name"], r["auth"], r["identity"], r["base_url"], r["secret_store"]]
-           for r in rows])
+    table(
+        ["", "profile", "auth", "identity", "base url", "secret in"],
+        [
+            ["*" if r["active"] else "", r["name"], r["auth"], r["identity"], r["base_url"], r["secret_store"]]
+            for r in rows
+        ],
+    )
     return 0

@@ -28,14 +28,20 @@ def open_session(args: argparse.Namespace) -> Session:
         from ..simulator import Simulator, SimulatorConfig, asgi_transport
 
         simulator = Simulator(SimulatorConfig(sims=args.sims, seed=args.seed, latency_ms=args.latency_ms))
-        client = SuperSimClient(BasicAuth(simulator.config.account_sid, simulator.config.auth_token),
-                                base_url="http://127.0.0.1", transport=asgi_transport(simulator),
-                                page_size=1000)
+        client = SuperSimClient(
+            BasicAuth(simulator.config.account_sid, simulator.config.auth_token),
+            base_url="http://127.0.0.1",
+            transport=asgi_transport(simulator),
+            page_size=1000,
+        )
         return Session(client, "demo", True, "read-only" if getattr(args, "read_only", False) else "open")
     settings = load_settings()
     try:
-        credentials = resolve(profile=getattr(args, "profile", None), base_url=getattr(args, "base_url", None),
-                              default_profile=settings.default_profile)
+        credentials = resolve(
+            profile=getattr(args, "profile", None),
+            base_url=getattr(args, "base_url", None),
+            default_profile=settings.default_profile,
+        )
     except (CredentialsError, ValueError) as error:
         raise UsageError(str(error)) from None
     mode = "read-only" if getattr(args, "read_only", False) else credentials.mode

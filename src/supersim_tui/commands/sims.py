@@ -61,13 +61,26 @@ async def list_sims(client: SuperSimClient, args: argparse.Namespace) -> int:
     async for sim in pager:
         fleet = fleet_names.get(sim.fleet_sid or "", sim.fleet_sid or "")
         if writer:
-            writer.writerow([sim.iccid, sim.sid, sim.unique_name or "", sim.status, fleet, sim.fleet_sid or "",
-                             sim.date_updated.isoformat() if sim.date_updated else ""])
+            writer.writerow(
+                [
+                    sim.iccid,
+                    sim.sid,
+                    sim.unique_name or "",
+                    sim.status,
+                    fleet,
+                    sim.fleet_sid or "",
+                    sim.date_updated.isoformat() if sim.date_updated else "",
+                ]
+            )
         elif args.json:
             sys.stdout.write(("," if count else "") + "\n  " + json.dumps(to_builtins(sim)))
         else:
-            print(printable(f"{sim.iccid or '-':<20}  {sim.status or '-':<9}  {fleet or '-':<16}  "
-                            f"{sim.unique_name or '-':<24}  {sim.sid}"))
+            print(
+                printable(
+                    f"{sim.iccid or '-':<20}  {sim.status or '-':<9}  {fleet or '-':<16}  "
+                    f"{sim.unique_name or '-':<24}  {sim.sid}"
+                )
+            )
         count += 1
         if args.limit and count >= args.limit:
             break
@@ -80,26 +93,50 @@ async def show_sim(client: SuperSimClient, args: argparse.Namespace) -> int:
     info = await sim_details(client, await _find_one(client, args.sim))
     sim, fleet, nap, ips, periods = info.sim, info.fleet, info.nap, info.ip_addresses, info.billing_periods
     if args.json:
-        print_json({"sim": to_builtins(sim), "fleet": to_builtins(fleet), "network_access_profile": to_builtins(nap),
-                    "ip_addresses": to_builtins(ips), "billing_periods": to_builtins(periods),
-                    "usage_last_7_days": to_builtins(info.usage)})
+        print_json(
+            {
+                "sim": to_builtins(sim),
+                "fleet": to_builtins(fleet),
+                "network_access_profile": to_builtins(nap),
+                "ip_addresses": to_builtins(ips),
+                "billing_periods": to_builtins(periods),
+                "usage_last_7_days": to_builtins(info.usage),
+            }
+        )
         return EXIT_OK
-    rows = [("SID", sim.sid), ("ICCID", sim.iccid), ("Unique name", sim.unique_name or "-"),
-            ("Status", sim.status), ("Fleet", f"{fleet.unique_name} ({fleet.sid})" if fleet else "none"),
-            ("NAP", f"{nap.unique_name} ({nap.sid})" if nap else "-"),
-            ("IP addresses", ", ".join(ip.ip_address or "" for ip in ips) or "none"),
-            ("Billing period", f"{periods[0].period_type} {periods[0].start_time:%Y-%m-%d} to "
-                               f"{periods[0].end_time:%Y-%m-%d}" if periods and periods[0].start_time
-             and periods[0].end_time else "none"),
-            ("Updated", f"{sim.date_updated:%Y-%m-%d %H:%M UTC}" if sim.date_updated else "-")]
+    rows = [
+        ("SID", sim.sid),
+        ("ICCID", sim.iccid),
+        ("Unique name", sim.unique_name or "-"),
+        ("Status", sim.status),
+        ("Fleet", f"{fleet.unique_name} ({fleet.sid})" if fleet else "none"),
+        ("NAP", f"{nap.unique_name} ({nap.sid})" if nap else "-"),
+        ("IP addresses", ", ".join(ip.ip_address or "" for ip in ips) or "none"),
+        (
+            "Billing period",
+            f"{periods[0].period_type} {periods[0].start_time:%Y-%m-%d} to {periods[0].end_time:%Y-%m-%d}"
+            if periods and periods[0].start_time and periods[0].end_time
+            else "none",
+        ),
+        ("Updated", f"{sim.date_updated:%Y-%m-%d %H:%M UTC}" if sim.date_updated else "-"),
+    ]
     width = max(len(label) for label, _ in rows)
     for label, value in rows:
         print(f"{label:<{width}}  {printable(value)}")
     print("\nData used, last 7 days")
-    table(["day", "upload", "download", "total", "billed"],
-          [[f"{r.period.start_time:%Y-%m-%d}" if r.period and r.period.start_time else "-",
-            data_size(r.data_upload), data_size(r.data_download), data_size(r.data_total),
-            f"{r.billed or 0:.2f} {r.billed_unit or ''}"] for r in info.usage])
+    table(
+        ["day", "upload", "download", "total", "billed"],
+        [
+            [
+                f"{r.period.start_time:%Y-%m-%d}" if r.period and r.period.start_time else "-",
+                data_size(r.data_upload),
+                data_size(r.data_download),
+                data_size(r.data_total),
+                f"{r.billed or 0:.2f} {r.billed_unit or ''}",
+            ]
+            for r in info.usage
+        ],
+    )
     return EXIT_OK
 
 
@@ -123,8 +160,9 @@ async def _find_one(client: SuperSimClient, ref: str) -> Sim:
 
 
 # ------------------------------------------------------------------ changing
-async def change_sims(session: Session, args: argparse.Namespace, change_builder: Callable[[], Change] | None = None
-                      ) -> int:
+async def change_sims(
+    session: Session, args: argparse.Namespace, change_builder: Callable[[], Change] | None = None
+) -> int:
     run_id = new_run_id()
     with _account_lock(session, run_id, dry_run=args.dry_run):
         return await _change_sims(session, args, run_id)
@@ -149,15 +187,20 @@ async def _change_sims(session: Session, args: argparse.Namespace, run_id: str) 
     if not plan.to_send:
         return _report_plan_only(plan, args)
     n = len(plan.to_send)
-    consent = consent_for(sims=n, cuts_service=change_cuts_service(change.status),
-                          mode=getattr(args, "safety_mode", OPEN), what=change.describe())
+    consent = consent_for(
+        sims=n,
+        cuts_service=change_cuts_service(change.status),
+        mode=getattr(args, "safety_mode", OPEN),
+        what=change.describe(),
+    )
     _confirm_or_refuse(args, f"Change {n:,} SIMs?", consent)
     journal = _journal(session, run_id, {"kind": change.kind, "change": change.to_json()})
     runner = BulkRunner(client, concurrency=args.concurrency, journal=journal)
     with _live(runner, run_id, journal):
         result = await runner.run(plan, run_id)
-    return _report(result.outcomes, args, run_id, result.cancelled, {"change": change.to_json()},
-                   interrupted=result.interrupted)
+    return _report(
+        result.outcomes, args, run_id, result.cancelled, {"change": change.to_json()}, interrupted=result.interrupted
+    )
 
 
 async def _select(client: SuperSimClient, args: argparse.Namespace) -> Selection:
@@ -169,8 +212,10 @@ async def _select(client: SuperSimClient, args: argparse.Namespace) -> Selection
             shown = problems[:20] + ([f"… and {len(problems) - 20:,} more"] if len(problems) > 20 else [])
             raise UsageError(f"--iccid-file {args.iccid_file}: nothing was sent:\n  " + "\n  ".join(shown))
         if not named:
-            raise UsageError(f"--iccid-file {args.iccid_file}: the file names no SIMs (one ICCID or SIM SID per "
-                             "line expected); nothing was sent")
+            raise UsageError(
+                f"--iccid-file {args.iccid_file}: the file names no SIMs (one ICCID or SIM SID per "
+                "line expected); nothing was sent"
+            )
     if args.refs:
         values, problems = parse_iccid_lines("\n".join(args.refs))
         if problems:
@@ -201,15 +246,20 @@ async def _change(client: SuperSimClient, args: argparse.Namespace) -> Change:
             raise UsageError(f"no fleet {fleet_ref!r} in this account") from None
         fleet_sid, fleet_label = fleet.sid, fleet.unique_name or fleet.sid
     try:
-        return Change(status=getattr(args, "status", None), fleet_sid=fleet_sid, fleet_label=fleet_label,
-                      unique_name_pattern=getattr(args, "pattern", None))
+        return Change(
+            status=getattr(args, "status", None),
+            fleet_sid=fleet_sid,
+            fleet_label=fleet_label,
+            unique_name_pattern=getattr(args, "pattern", None),
+        )
     except ValueError as error:
         raise UsageError(f"--pattern: {error}") from None
 
 
 def _report_plan_only(plan: Plan, args: argparse.Namespace) -> int:
-    outcomes = [ItemOutcome(i.key, i.iccid, i.label, i.action, i.status, i.fleet_sid, i.reason or None)
-                for i in plan.items]
+    outcomes = [
+        ItemOutcome(i.key, i.iccid, i.label, i.action, i.status, i.fleet_sid, i.reason or None) for i in plan.items
+    ]
     return _report(outcomes, args, None, False, {"change": plan.change.to_json()})
 
 
@@ -271,8 +321,16 @@ def _cancel_on_interrupt(cancel: Callable[[], None], run_id: str) -> Iterator[No
             loop.remove_signal_handler(signal.SIGINT)
 
 
-def _report(outcomes: list[ItemOutcome], args: argparse.Namespace, run_id: str | None, cancelled: bool,
-            extra: dict[str, Any], *, interrupted: str | None = None, resumed: ResumeCounts | None = None) -> int:
+def _report(
+    outcomes: list[ItemOutcome],
+    args: argparse.Namespace,
+    run_id: str | None,
+    cancelled: bool,
+    extra: dict[str, Any],
+    *,
+    interrupted: str | None = None,
+    resumed: ResumeCounts | None = None,
+) -> int:
     counts: dict[str, int] = {}
     for outcome in outcomes:
         counts[outcome.outcome] = counts.get(outcome.outcome, 0) + 1
@@ -282,15 +340,25 @@ def _report(outcomes: list[ItemOutcome], args: argparse.Namespace, run_id: str |
     if interrupted:
         note(f"Sending stopped: {interrupted}" + (f": supersim-tui sims resume {run_id}" if run_id else ""))
     if args.json:
-        print_json({"run_id": run_id, **extra, "cancelled": cancelled, "interrupted": interrupted,
-                    "counts": counts, **({"resume": asdict(resumed)} if resumed is not None else {}),
-                    "outcomes": [o.to_json() for o in outcomes]})
+        print_json(
+            {
+                "run_id": run_id,
+                **extra,
+                "cancelled": cancelled,
+                "interrupted": interrupted,
+                "counts": counts,
+                **({"resume": asdict(resumed)} if resumed is not None else {}),
+                "outcomes": [o.to_json() for o in outcomes],
+            }
+        )
     else:
         print(", ".join(f"{name} {count:,}" for name, count in sorted(counts.items())) or "nothing to do")
         problems = [o for o in outcomes if o.outcome not in (DONE, SKIPPED)]
         if problems:
-            table(["iccid", "outcome", "status", "reason"],
-                  [[o.iccid, o.outcome, o.status, o.error] for o in problems[:50]])
+            table(
+                ["iccid", "outcome", "status", "reason"],
+                [[o.iccid, o.outcome, o.status, o.error] for o in problems[:50]],
+            )
             if len(problems) > 50:
                 print(f"… and {len(problems) - 50:,} more (use --json for all)")
         if run_id and not interrupted and (cancelled or any(o.retryable for o in problems)):
@@ -302,8 +370,12 @@ def _report(outcomes: list[ItemOutcome], args: argparse.Namespace, run_id: str |
 async def register(session: Session, args: argparse.Namespace) -> int:
     rows = _registration_rows(args)
     note(f"Registering {len(rows):,} SIM(s)")
-    consent = consent_for(sims=len(rows), cuts_service=False, mode=getattr(args, "safety_mode", OPEN),
-                          what=f"register {len(rows):,} SIM(s)")
+    consent = consent_for(
+        sims=len(rows),
+        cuts_service=False,
+        mode=getattr(args, "safety_mode", OPEN),
+        what=f"register {len(rows):,} SIM(s)",
+    )
     if len(rows) > 1 or consent.typed:
         _confirm_or_refuse(args, f"Register {len(rows):,} SIMs?", consent)
     run_id = new_run_id()
@@ -312,8 +384,9 @@ async def register(session: Session, args: argparse.Namespace) -> int:
         runner = RegistrationRunner(session.client, concurrency=args.concurrency, journal=journal)
         with _live(runner, run_id, journal):
             result = await runner.run(rows, run_id)
-    return _report(result.outcomes, args, run_id, result.cancelled, {"kind": "register"},
-                   interrupted=result.interrupted)
+    return _report(
+        result.outcomes, args, run_id, result.cancelled, {"kind": "register"}, interrupted=result.interrupted
+    )
 
 
 def _registration_rows(args: argparse.Namespace) -> list[Registration]:
@@ -321,14 +394,17 @@ def _registration_rows(args: argparse.Namespace) -> list[Registration]:
         if args.iccid is not None or args.code is not None:
             raise UsageError("give either --csv FILE or ICCID CODE, not both")
         if args.fleet or args.unique_name:
-            raise UsageError("--fleet and --unique-name are for a single SIM; with --csv put them in the fleet and "
-                             "unique_name columns")
+            raise UsageError(
+                "--fleet and --unique-name are for a single SIM; with --csv put them in the fleet and "
+                "unique_name columns"
+            )
         text = _read_input(args.csv, "--csv")
         try:
             return parse_registration_csv(text)
         except InputError as error:
-            shown = error.problems[:20] + ([f"… and {len(error.problems) - 20:,} more"]
-                                           if len(error.problems) > 20 else [])
+            shown = error.problems[:20] + (
+                [f"… and {len(error.problems) - 20:,} more"] if len(error.problems) > 20 else []
+            )
             raise UsageError(f"--csv {args.csv}: nothing was sent:\n  " + "\n  ".join(shown)) from None
     if args.iccid is None or args.code is None:
         raise UsageError("give ICCID and REGISTRATION_CODE, or --csv FILE")
@@ -351,9 +427,11 @@ async def resume(session: Session, args: argparse.Namespace) -> int:
         runs = None if args.run_id else list_runs()  # read once: for the newest unfinished run, and the notes
         found = find_run(args.run_id, base_url=None if args.run_id else session.client.base_url, runs=runs)
     except JournalError as error:
-        note(f"supersim-tui: {error}.\nNothing was sent: resume stops rather than skip an item it cannot read. "
-             "Repair or remove that line (each line is one JSON record), or run the change again: SIMs already "
-             "in the target state are skipped.")
+        note(
+            f"supersim-tui: {error}.\nNothing was sent: resume stops rather than skip an item it cannot read. "
+            "Repair or remove that line (each line is one JSON record), or run the change again: SIMs already "
+            "in the target state are skipped."
+        )
         return EXIT_FAILED
     if found is None:
         if runs is not None:
@@ -361,16 +439,17 @@ async def resume(session: Session, args: argparse.Namespace) -> int:
                 if state.error is not None:
                     note(f"supersim-tui: passed over an unreadable journal: {state.error}")
                 elif state.running_pid is not None and state.remaining:
-                    note(f"supersim-tui: run {state.run_id} is running right now (pid {state.running_pid}); "
-                         "it finishes on its own")
+                    note(
+                        f"supersim-tui: run {state.run_id} is running right now (pid {state.running_pid}); "
+                        "it finishes on its own"
+                    )
         raise UsageError(f"no run {args.run_id!r} to resume" if args.run_id else "no unfinished run to resume")
     journal, state = found
     header = state.header
     if session.demo:
         raise UsageError("demo runs cannot be resumed: the demo account is created anew each time")
     if header.get("base_url") != session.client.base_url:
-        raise UsageError(f"run {state.run_id} was made against {header.get('base_url')}, "
-                         f"not {session.client.base_url}")
+        raise UsageError(f"run {state.run_id} was made against {header.get('base_url')}, not {session.client.base_url}")
     if state.plan_problem is None:
         note(f"Resuming {state.run_id}: {len(state.remaining):,} of {len(state.items):,} items to finish")
     if header.get("kind") != "register" and state.plan_problem is None and not args.yes and sys.stdin.isatty():
@@ -379,38 +458,76 @@ async def resume(session: Session, args: argparse.Namespace) -> int:
         plan = plan_change(await read_current(session.client, [str(i["key"]) for i in state.remaining]), change)
         note(plan.summary())
         n = len(plan.to_send)
-        _confirm_or_refuse(args, f"Resume: change {n:,} SIMs?",
-                           consent_for(sims=n, cuts_service=change_cuts_service(change.status),
-                                       mode=getattr(args, "safety_mode", OPEN),
-                                       what=change.describe()))
+        _confirm_or_refuse(
+            args,
+            f"Resume: change {n:,} SIMs?",
+            consent_for(
+                sims=n,
+                cuts_service=change_cuts_service(change.status),
+                mode=getattr(args, "safety_mode", OPEN),
+                what=change.describe(),
+            ),
+        )
     with _account_lock(session, state.run_id):
         if header.get("kind") == "register":
             registration = RegistrationRunner(session.client, concurrency=args.concurrency, journal=journal)
             with _live(registration, state.run_id, journal):
                 registered = await registration.resume(state)
-            outcomes, cancelled, interrupted, resumed = (registered.outcomes, registered.cancelled,
-                                                         registered.interrupted, registered.resumed)
+            outcomes, cancelled, interrupted, resumed = (
+                registered.outcomes,
+                registered.cancelled,
+                registered.interrupted,
+                registered.resumed,
+            )
         else:
             runner = BulkRunner(session.client, concurrency=args.concurrency, journal=journal)
             with _live(runner, state.run_id, journal):
                 result = await runner.resume(state)
-            outcomes, cancelled, interrupted, resumed = (result.outcomes, result.cancelled, result.interrupted,
-                                                         result.resumed)
-    return _report(outcomes, args, state.run_id, cancelled, {"kind": header.get("kind")},
-                   interrupted=interrupted, resumed=resumed)
+            outcomes, cancelled, interrupted, resumed = (
+                result.outcomes,
+                result.cancelled,
+                result.interrupted,
+                result.resumed,
+            )
+    return _report(
+        outcomes, args, state.run_id, cancelled, {"kind": header.get("kind")}, interrupted=interrupted, resumed=resumed
+    )
 
 
 async def runs(session: Session | None, args: argparse.Namespace) -> int:
     states = list_runs()
     if args.json:
-        print_json([{"run_id": s.run_id, "kind": s.header.get("kind"), "created": s.header.get("created"),
-                     "items": len(s.items), "remaining": len(s.remaining), "finished": s.complete,
-                     "cancelled": s.stopped, "state": s.describe(),
-                     "problem": str(s.error) if s.error else s.plan_problem} for s in states])
+        print_json(
+            [
+                {
+                    "run_id": s.run_id,
+                    "kind": s.header.get("kind"),
+                    "created": s.header.get("created"),
+                    "items": len(s.items),
+                    "remaining": len(s.remaining),
+                    "finished": s.complete,
+                    "cancelled": s.stopped,
+                    "state": s.describe(),
+                    "problem": str(s.error) if s.error else s.plan_problem,
+                }
+                for s in states
+            ]
+        )
         return EXIT_OK
-    table(["run", "kind", "created", "items", "remaining", "state"],
-          [[s.run_id, s.header.get("kind") or "-", str(s.header.get("created", ""))[:19] or "-", len(s.items),
-            len(s.remaining), s.describe()] for s in states])
+    table(
+        ["run", "kind", "created", "items", "remaining", "state"],
+        [
+            [
+                s.run_id,
+                s.header.get("kind") or "-",
+                str(s.header.get("created", ""))[:19] or "-",
+                len(s.items),
+                len(s.remaining),
+                s.describe(),
+            ]
+            for s in states
+        ],
+    )
     for s in states:
         if s.error is not None:
             note(f"{s.run_id}: {s.error}")

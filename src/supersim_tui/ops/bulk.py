@@ -100,13 +100,21 @@ class Change:
         return " ".join(parts)
 
     def to_json(self) -> dict[str, Any]:
-        return {"status": self.status, "fleet_sid": self.fleet_sid, "fleet_label": self.fleet_label,
-                "unique_name_pattern": self.unique_name_pattern}
+        return {
+            "status": self.status,
+            "fleet_sid": self.fleet_sid,
+            "fleet_label": self.fleet_label,
+            "unique_name_pattern": self.unique_name_pattern,
+        }
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Change:
-        return cls(status=data.get("status"), fleet_sid=data.get("fleet_sid"), fleet_label=data.get("fleet_label"),
-                   unique_name_pattern=data.get("unique_name_pattern"))
+        return cls(
+            status=data.get("status"),
+            fleet_sid=data.get("fleet_sid"),
+            fleet_label=data.get("fleet_label"),
+            unique_name_pattern=data.get("unique_name_pattern"),
+        )
 
 
 @dataclass(frozen=True)
@@ -145,12 +153,17 @@ class Plan:
         return Counter(item.reason for item in items).most_common()
 
     def summary(self) -> str:
-        lines = [f"{self.change.describe().capitalize()}: {len(self.items):,} SIMs selected",
-                 f"  {len(self.to_send):,} will be changed",
-                 f"  {len(self.skipped):,} {SKIPPED} ({OUTCOME_MEANING[SKIPPED]})"]
+        lines = [
+            f"{self.change.describe().capitalize()}: {len(self.items):,} SIMs selected",
+            f"  {len(self.to_send):,} will be changed",
+            f"  {len(self.skipped):,} {SKIPPED} ({OUTCOME_MEANING[SKIPPED]})",
+        ]
         if self.duplicates:
-            lines.insert(1, f"  {self.duplicates:,} named more than once (the same SIM by ICCID, SID or unique "
-                            "name): each changed once")
+            lines.insert(
+                1,
+                f"  {self.duplicates:,} named more than once (the same SIM by ICCID, SID or unique "
+                "name): each changed once",
+            )
         if self.invalid:
             lines.append(f"  {len(self.invalid):,} {INVALID} ({OUTCOME_MEANING[INVALID]}):")
             lines += [f"    {count:,} × {reason}" for reason, count in self.reasons(self.invalid)]
@@ -165,8 +178,11 @@ def plan_change(sims: Iterable[Sim], change: Change) -> Plan:
     for sim in sims:
         listed += 1
         unique.setdefault(sim.sid, sim)
-    plan = _plan_rename(list(unique.values()), change) if change.unique_name_pattern else \
-        _plan_states(unique.values(), change)
+    plan = (
+        _plan_rename(list(unique.values()), change)
+        if change.unique_name_pattern
+        else _plan_states(unique.values(), change)
+    )
     plan.duplicates = listed - len(unique)
     return plan
 
@@ -215,8 +231,9 @@ def _plan_rename(sims: list[Sim], change: Change) -> Plan:
             action, reason = SKIPPED, "already has that name"
         elif seen[name] > 1:
             action, reason = INVALID, f"{seen[name]} SIMs would be named {name!r}"
-        items.append(PlannedItem(sim.sid, sim.iccid or "", sim.label, str(sim.status or ""), sim.fleet_sid,
-                                 action, reason, name))
+        items.append(
+            PlannedItem(sim.sid, sim.iccid or "", sim.label, str(sim.status or ""), sim.fleet_sid, action, reason, name)
+        )
     return Plan(change, items)
 
 
@@ -290,9 +307,11 @@ class ResumeCounts:
     left_alone: int = 0  # final before the resume (done, skipped, invalid, failed for good)
 
     def describe(self) -> str:
-        return (f"re-checked {self.rechecked:,} unfinished item(s): {self.already_done:,} already done, "
-                f"{self.already_there:,} already there (skipped), {self.following:,} in progress (followed), "
-                f"{self.sent:,} sent; {self.left_alone:,} final item(s) left alone")
+        return (
+            f"re-checked {self.rechecked:,} unfinished item(s): {self.already_done:,} already done, "
+            f"{self.already_there:,} already there (skipped), {self.following:,} in progress (followed), "
+            f"{self.sent:,} sent; {self.left_alone:,} final item(s) left alone"
+        )
 
 
 @dataclass
@@ -308,7 +327,6 @@ class RunResult:
     interrupted: str | None = None  # why the run stopped itself (credentials refused), if it did
     resumed: ResumeCounts | None = None  # what a resume found and did
 
-
     def count(self, outcome: str) -> int:
         return sum(1 for o in self.outcomes if o.outcome == outcome)
 
@@ -323,9 +341,11 @@ ProgressCallback = Callable[[Progress], None]
 class PlanIncompleteError(SuperSimError):
     """A journal whose plan is not whole: resume refuses it, and sends nothing."""
 
-    default_hint = ("Run the same change again: it reads every SIM afresh, and SIMs already in the target "
-                    "state are skipped, so nothing is changed twice. Then remove that journal, or `sims resume` "
-                    "without a run id keeps finding it.")
+    default_hint = (
+        "Run the same change again: it reads every SIM afresh, and SIMs already in the target "
+        "state are skipped, so nothing is changed twice. Then remove that journal, or `sims resume` "
+        "without a run id keeps finding it."
+    )
 
 
 AUTH_ERRORS = (AuthenticationError, PermissionDeniedError)
@@ -336,17 +356,28 @@ UNREACHABLE_AFTER = 3
 
 
 def _retryable(error: SuperSimError) -> bool:
-    return isinstance(error, RateLimitedError | ServerError | TransportError | ConnectFailedError) or \
-        error.code in (83000, 83004, 83009)
+    return isinstance(error, RateLimitedError | ServerError | TransportError | ConnectFailedError) or error.code in (
+        83000,
+        83004,
+        83009,
+    )
 
 
 class BulkRunner:
     """Applies one :class:`Change` to many SIMs. Create one per run."""
 
-    def __init__(self, client: SuperSimClient, *, concurrency: int = DEFAULT_CONCURRENCY,
-                 journal: Journal | None = None, on_progress: ProgressCallback | None = None,
-                 follow: bool = True, poll_interval: float = 1.0, follow_timeout: float = 600.0,
-                 sleep: Callable[[float], Awaitable[None]] = asyncio.sleep):
+    def __init__(
+        self,
+        client: SuperSimClient,
+        *,
+        concurrency: int = DEFAULT_CONCURRENCY,
+        journal: Journal | None = None,
+        on_progress: ProgressCallback | None = None,
+        follow: bool = True,
+        poll_interval: float = 1.0,
+        follow_timeout: float = 600.0,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ):
         self.client = client
         self.limiter = AdaptiveLimiter(concurrency)
         self.journal = journal
@@ -389,8 +420,9 @@ class BulkRunner:
         Items with a final outcome are left alone. An incomplete plan is refused (nothing is sent)."""
         problem = state.plan_problem
         if problem is not None:
-            raise PlanIncompleteError(f"run {state.run_id} cannot be resumed: {problem}; nothing more was sent "
-                                      f"(journal {state.path})")
+            raise PlanIncompleteError(
+                f"run {state.run_id} cannot be resumed: {problem}; nothing more was sent (journal {state.path})"
+            )
         change = Change.from_json(state.header["change"])
         self._change = change
         items = [PlannedItem(**{k: v for k, v in record.items() if k != "type"}) for record in state.items]
@@ -413,11 +445,21 @@ class BulkRunner:
             sim = current.get(item.key)
             touched = item.key in state.started or item.key in state.sent or item.key in previous
             if sim is None:
-                self._finish(ItemOutcome(item.key, item.iccid, item.label, FAILED, item.status, item.fleet_sid,
-                                         "the SIM is no longer in this account"))
+                self._finish(
+                    ItemOutcome(
+                        item.key,
+                        item.iccid,
+                        item.label,
+                        FAILED,
+                        item.status,
+                        item.fleet_sid,
+                        "the SIM is no longer in this account",
+                    )
+                )
                 continue
-            fresh = PlannedItem(item.key, item.iccid, item.label, str(sim.status or ""), sim.fleet_sid, "send",
-                                "", item.target_name)
+            fresh = PlannedItem(
+                item.key, item.iccid, item.label, str(sim.status or ""), sim.fleet_sid, "send", "", item.target_name
+            )
             if sim.status == SimStatus.SCHEDULED and item.target_name is None:  # renames are immediate
                 counts.following += 1
                 following.append(fresh)
@@ -427,8 +469,11 @@ class BulkRunner:
                     self._finish(ItemOutcome(item.key, item.iccid, item.label, DONE, str(sim.status), sim.fleet_sid))
                 else:
                     counts.already_there += 1
-                    self._finish(ItemOutcome(item.key, item.iccid, item.label, SKIPPED, str(sim.status),
-                                             sim.fleet_sid, "already there"))
+                    self._finish(
+                        ItemOutcome(
+                            item.key, item.iccid, item.label, SKIPPED, str(sim.status), sim.fleet_sid, "already there"
+                        )
+                    )
             elif item.target_name is not None:
                 ready.append(fresh)
             else:
@@ -466,8 +511,15 @@ class BulkRunner:
         await all_of(one(key) for key in keys)
         return found
 
-    async def _run(self, change: Change, run_id: str, items: list[PlannedItem], *, order: list[PlannedItem],
-                   following: list[PlannedItem] | None = None) -> RunResult:
+    async def _run(
+        self,
+        change: Change,
+        run_id: str,
+        items: list[PlannedItem],
+        *,
+        order: list[PlannedItem],
+        following: list[PlannedItem] | None = None,
+    ) -> RunResult:
         self._change = change
         self._progress = Progress(total=len(order), concurrency=self.limiter.limit)
         for outcome in self._outcomes.values():
@@ -481,8 +533,17 @@ class BulkRunner:
                 self._pending[item.key] = item
             for item in items:
                 if item.action != "send":
-                    self._finish(ItemOutcome(item.key, item.iccid, item.label, item.action, item.status,
-                                             item.fleet_sid, item.reason or None))
+                    self._finish(
+                        ItemOutcome(
+                            item.key,
+                            item.iccid,
+                            item.label,
+                            item.action,
+                            item.status,
+                            item.fleet_sid,
+                            item.reason or None,
+                        )
+                    )
                 else:
                     queue.put_nowait(item)
             self._report()
@@ -494,14 +555,28 @@ class BulkRunner:
             if follower is not None:
                 await follower
             for item in list(self._pending.values()):
-                self._finish(ItemOutcome(item.key, item.iccid, item.label, UNCONFIRMED, SimStatus.SCHEDULED,
-                                         item.fleet_sid, "accepted; still scheduled when following stopped",
-                                         retryable=True), journal=False)
+                self._finish(
+                    ItemOutcome(
+                        item.key,
+                        item.iccid,
+                        item.label,
+                        UNCONFIRMED,
+                        SimStatus.SCHEDULED,
+                        item.fleet_sid,
+                        "accepted; still scheduled when following stopped",
+                        retryable=True,
+                    ),
+                    journal=False,
+                )
             reason = self._not_sent_reason()
             while not queue.empty():
                 item = queue.get_nowait()
-                self._finish(ItemOutcome(item.key, item.iccid, item.label, NOT_SENT, item.status, item.fleet_sid,
-                                         reason, retryable=True), journal=False)
+                self._finish(
+                    ItemOutcome(
+                        item.key, item.iccid, item.label, NOT_SENT, item.status, item.fleet_sid, reason, retryable=True
+                    ),
+                    journal=False,
+                )
         finally:
             self.client.throttle_listeners.remove(self.limiter.throttle)
         if self.journal is not None:
@@ -515,9 +590,17 @@ class BulkRunner:
         self._report()
         position = {item.key: index for index, item in enumerate(order)}
         outcomes = sorted(self._outcomes.values(), key=lambda o: position.get(o.key, -1))
-        return RunResult(run_id, change, outcomes, self._cancelled,
-                         str(self.journal.path) if self.journal else None, self.limiter.lowest,
-                         accepted_at - began, time.monotonic() - began, self.interrupted)
+        return RunResult(
+            run_id,
+            change,
+            outcomes,
+            self._cancelled,
+            str(self.journal.path) if self.journal else None,
+            self.limiter.lowest,
+            accepted_at - began,
+            time.monotonic() - began,
+            self.interrupted,
+        )
 
     def _not_sent_reason(self) -> str:
         if self.interrupted:
@@ -527,9 +610,11 @@ class BulkRunner:
     def _stop_for_credentials(self, error: SuperSimError) -> None:
         """401/403: sending more would only be refused again. Stop at once; the run stays resumable."""
         if self.interrupted is None:
-            self.interrupted = (f"the credentials were refused ({error.status or 'HTTP 401/403'}"
-                                f"{f', error {error.code}' if error.code else ''}); log in again "
-                                "(supersim-tui login), then resume the run")
+            self.interrupted = (
+                f"the credentials were refused ({error.status or 'HTTP 401/403'}"
+                f"{f', error {error.code}' if error.code else ''}); log in again "
+                "(supersim-tui login), then resume the run"
+            )
         self._cancelled = True
 
     def _connect_failed(self, error: SuperSimError | None) -> None:
@@ -539,8 +624,9 @@ class BulkRunner:
             return
         self._connect_failures += 1
         if self._connect_failures >= UNREACHABLE_AFTER and self.interrupted is None:
-            self.interrupted = (f"the API could not be reached ({error}); check the connection and the base URL, "
-                                "then resume the run")
+            self.interrupted = (
+                f"the API could not be reached ({error}); check the connection and the base URL, then resume the run"
+            )
             self._cancelled = True
 
     # ----------------------------------------------------------------- items
@@ -562,12 +648,35 @@ class BulkRunner:
                 await self._send(item)
             except AUTH_ERRORS as error:
                 self._stop_for_credentials(error)
-                self._finish(ItemOutcome(item.key, item.iccid, item.label, NOT_SENT, item.status, item.fleet_sid,
-                                         f"refused: {self.interrupted}", error.code, True), journal=False)
+                self._finish(
+                    ItemOutcome(
+                        item.key,
+                        item.iccid,
+                        item.label,
+                        NOT_SENT,
+                        item.status,
+                        item.fleet_sid,
+                        f"refused: {self.interrupted}",
+                        error.code,
+                        True,
+                    ),
+                    journal=False,
+                )
             except SuperSimError as error:
                 success = not isinstance(error, RateLimitedError)
-                self._finish(ItemOutcome(item.key, item.iccid, item.label, FAILED, item.status, item.fleet_sid,
-                                         _message(error), error.code, _retryable(error)))
+                self._finish(
+                    ItemOutcome(
+                        item.key,
+                        item.iccid,
+                        item.label,
+                        FAILED,
+                        item.status,
+                        item.fleet_sid,
+                        _message(error),
+                        error.code,
+                        _retryable(error),
+                    )
+                )
                 self._connect_failed(error)
             else:
                 self._connect_failed(None)
@@ -584,8 +693,7 @@ class BulkRunner:
             self.journal.write({"type": "start", "key": item.key})
         fleet = change.fleet_sid if change.fleet_sid and change.fleet_sid != item.fleet_sid else None
         self._sent_count += 1
-        sim = await self.client.update_sim(item.key, status=change.status, fleet=fleet,
-                                           unique_name=item.target_name)
+        sim = await self.client.update_sim(item.key, status=change.status, fleet=fleet, unique_name=item.target_name)
         if self.journal is not None:
             self.journal.write({"type": "sent", "key": item.key, "status": str(sim.status)})
         if sim.status == SimStatus.SCHEDULED and self.follow and item.target_name is None:
@@ -606,8 +714,18 @@ class BulkRunner:
         if self._matches(item, sim):
             self._finish(ItemOutcome(item.key, item.iccid, item.label, DONE, str(sim.status), sim.fleet_sid))
         else:
-            self._finish(ItemOutcome(item.key, item.iccid, item.label, FAILED, str(sim.status), sim.fleet_sid,
-                                     f"the update did not take effect: the SIM is {sim.status}", retryable=True))
+            self._finish(
+                ItemOutcome(
+                    item.key,
+                    item.iccid,
+                    item.label,
+                    FAILED,
+                    str(sim.status),
+                    sim.fleet_sid,
+                    f"the update did not take effect: the SIM is {sim.status}",
+                    retryable=True,
+                )
+            )
 
     # ------------------------------------------------------------- following
     async def _follow_loop(self) -> None:
@@ -736,8 +854,18 @@ def write_outcomes_csv(path: Path, outcomes: Iterable[ItemOutcome], fleet_names:
         writer = csv.writer(handle)
         writer.writerow(OUTCOME_COLUMNS)
         for o in outcomes:
-            writer.writerow([o.iccid, o.key, o.unique_name or "", o.outcome,
-                             o.status or "", fleet_names.get(o.fleet_sid or "", ""), o.fleet_sid or "",
-                             o.error or "", o.code if o.code is not None else ""])
+            writer.writerow(
+                [
+                    o.iccid,
+                    o.key,
+                    o.unique_name or "",
+                    o.outcome,
+                    o.status or "",
+                    fleet_names.get(o.fleet_sid or "", ""),
+                    o.fleet_sid or "",
+                    o.error or "",
+                    o.code if o.code is not None else "",
+                ]
+            )
             count += 1
     return count

@@ -49,14 +49,16 @@ class Consent:
 
     def matches(self, answer: str) -> bool:
         """The typed answer confirms: the phrase itself (case and surrounding spaces and commas ignored)."""
+
         def norm(text: str) -> str:
             return text.strip().replace(",", "").replace("_", "").casefold()
 
         return bool(self.phrase) and norm(answer) == norm(self.phrase)
 
 
-def consent_for(*, sims: int, cuts_service: bool, mode: str = OPEN, phrase: str | None = None,
-                what: str = "") -> Consent:
+def consent_for(
+    *, sims: int, cuts_service: bool, mode: str = OPEN, phrase: str | None = None, what: str = ""
+) -> Consent:
     """How much consent a change to ``sims`` SIMs needs. ``phrase`` is what to type (default: the number of
     SIMs); ``what`` names the change for the reason ("deactivate 14,954 SIMs")."""
     what = what or f"change {sims:,} SIM{'s' if sims != 1 else ''}"
@@ -66,13 +68,13 @@ def consent_for(*, sims: int, cuts_service: bool, mode: str = OPEN, phrase: str 
         return Consent(NONE)
     text = phrase if phrase is not None else str(sims)
     if mode == PROTECTED:
-        return Consent(TYPED, text, f"this profile is protected: every change is typed to confirm ({what})",
-                       cuts_service)
+        return Consent(
+            TYPED, text, f"this profile is protected: every change is typed to confirm ({what})", cuts_service
+        )
     if cuts_service and sims > HANDFUL:
         return Consent(TYPED, text, f"this can cut service to {sims:,} SIMs ({what})", True)
 
-    return Consent(CONFIRM, reason=f"this can cut service ({what})" if cuts_service else "",
-                   cuts_service=cuts_service)
+    return Consent(CONFIRM, reason=f"this can cut service ({what})" if cuts_service else "", cuts_service=cuts_service)
 
 
 def change_cuts_service(status: str | None, *, coverage_lost: bool = False) -> bool:

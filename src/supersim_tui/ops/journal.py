@@ -51,24 +51,61 @@ RETRY_OUTCOMES = ("not-run", "not-sent", "unconfirmed")  # "not-run": journals w
 
 _S, _N, _B = (str,), (int,), (bool,)
 _OS, _ON = (str, type(None)), (int, type(None))
-_OUTCOME_FIELDS = {"key": _S, "iccid": _S, "label": _S, "outcome": _S, "status": _OS, "fleet_sid": _OS,
-                   "error": _OS, "code": _ON, "retryable": _B}
+_OUTCOME_FIELDS = {
+    "key": _S,
+    "iccid": _S,
+    "label": _S,
+    "outcome": _S,
+    "status": _OS,
+    "fleet_sid": _OS,
+    "error": _OS,
+    "code": _ON,
+    "retryable": _B,
+}
 # type -> {field: allowed types}; a record with a field not listed, or missing one without a default, is corrupt.
 _RECORDS: dict[str, dict[str, tuple[type, ...]]] = {
-    "run": {"run_id": _S, "created": _S, "kind": _S, "count": _N, "change": (dict,), "base_url": _OS,
-            "identity": _OS, "duplicates": _N},
+    "run": {
+        "run_id": _S,
+        "created": _S,
+        "kind": _S,
+        "count": _N,
+        "change": (dict,),
+        "base_url": _OS,
+        "identity": _OS,
+        "duplicates": _N,
+    },
     "planned": {"count": _N},
     "start": {"key": _S},
     "sent": {"key": _S, "status": _OS, "sid": _OS},
     "done": _OUTCOME_FIELDS,
-    "finished": {}, "stopped": {"reason": _S}, "cancelled": {}, "interrupted": {"reason": _S}, "resumed": {},
+    "finished": {},
+    "stopped": {"reason": _S},
+    "cancelled": {},
+    "interrupted": {"reason": _S},
+    "resumed": {},
 }
 _ITEM_FIELDS = {  # bulk changes and registrations
-    "key": _S, "iccid": _S, "label": _S, "status": _S, "fleet_sid": _OS, "action": _S, "reason": _S,
-    "target_name": _OS, "line": _N, "registration_code": _S, "fleet": _OS, "unique_name": _OS,
+    "key": _S,
+    "iccid": _S,
+    "label": _S,
+    "status": _S,
+    "fleet_sid": _OS,
+    "action": _S,
+    "reason": _S,
+    "target_name": _OS,
+    "line": _N,
+    "registration_code": _S,
+    "fleet": _OS,
+    "unique_name": _OS,
 }
-_REQUIRED = {"run": ("run_id", "kind"), "planned": ("count",), "start": ("key",), "sent": ("key",),
-             "done": ("key", "outcome"), "item": ("key", "iccid")}
+_REQUIRED = {
+    "run": ("run_id", "kind"),
+    "planned": ("count",),
+    "start": ("key",),
+    "sent": ("key",),
+    "done": ("key", "outcome"),
+    "item": ("key", "iccid"),
+}
 
 
 class JournalError(Exception):
@@ -91,8 +128,7 @@ def new_run_id() -> str:
 def check_run_id(run_id: str) -> str:
     """A run id names a journal in the runs folder and nothing else: letters, digits, - and _."""
     if not RUN_ID.fullmatch(run_id):
-        raise ValueError(f"{run_id!r} is not a run id (letters, digits, '-' and '_' only, as `sims runs` "
-                         "lists them)")
+        raise ValueError(f"{run_id!r} is not a run id (letters, digits, '-' and '_' only, as `sims runs` lists them)")
     return run_id
 
 
@@ -252,8 +288,9 @@ def _parse(path: Path, number: int, raw: bytes) -> dict[str, Any]:
         if name not in fields:
             raise JournalError(path, number, f"unknown field {name!r} in a {kind} record")
         if not isinstance(value, fields[name]) or (isinstance(value, bool) and bool not in fields[name]):
-            raise JournalError(path, number, f"field {name!r} of a {kind} record has the wrong type "
-                                             f"({type(value).__name__})")
+            raise JournalError(
+                path, number, f"field {name!r} of a {kind} record has the wrong type ({type(value).__name__})"
+            )
     missing = [name for name in _REQUIRED.get(str(kind), ()) if name not in record]
     if missing:
         raise JournalError(path, number, f"a {kind} record without {missing[0]!r}")
@@ -295,13 +332,18 @@ class JournalState:
         """Why the plan cannot be trusted to be whole, or None."""
         expected = self.expected
         if self.planned is None:
-            missing = f"{expected - len(self.items):,} of {expected:,}" if expected is not None else "an unknown " \
-                "number of"
-            return (f"the plan is incomplete: {len(self.items):,} items recorded, {missing} items unaccounted for "
-                    "(the run was stopped while its plan was being written, or the journal was cut short)")
+            missing = (
+                f"{expected - len(self.items):,} of {expected:,}" if expected is not None else "an unknown number of"
+            )
+            return (
+                f"the plan is incomplete: {len(self.items):,} items recorded, {missing} items unaccounted for "
+                "(the run was stopped while its plan was being written, or the journal was cut short)"
+            )
         if self.planned != len(self.items) or (expected is not None and expected != len(self.items)):
-            return (f"the plan is incomplete: {len(self.items):,} items recorded of "
-                    f"{expected if expected is not None else self.planned:,} planned")
+            return (
+                f"the plan is incomplete: {len(self.items):,} items recorded of "
+                f"{expected if expected is not None else self.planned:,} planned"
+            )
         return None
 
     @staticmethod
@@ -309,8 +351,9 @@ class JournalState:
         """Whether an item with this ``done`` record (None: no outcome) is still to be finished."""
         if record is None:
             return True
-        return record.get("outcome") in RETRY_OUTCOMES or (record.get("outcome") == "failed"
-                                                           and bool(record.get("retryable")))
+        return record.get("outcome") in RETRY_OUTCOMES or (
+            record.get("outcome") == "failed" and bool(record.get("retryable"))
+        )
 
     @property
     def remaining(self) -> list[dict[str, Any]]:
@@ -420,9 +463,15 @@ def _running_runs(folder: Path) -> dict[str, int]:
     return running
 
 
-def find_run(run_id: str | None, directory: Path | None = None, *, base_url: str | None = None,
-             kinds: tuple[str, ...] | None = None, include_stopped: bool = True,
-             runs: list[JournalState] | None = None) -> tuple[Journal, JournalState] | None:
+def find_run(
+    run_id: str | None,
+    directory: Path | None = None,
+    *,
+    base_url: str | None = None,
+    kinds: tuple[str, ...] | None = None,
+    include_stopped: bool = True,
+    runs: list[JournalState] | None = None,
+) -> tuple[Journal, JournalState] | None:
     """The named run, or the newest unfinished one (made against ``base_url``, of one of ``kinds``, if given;
     runs stopped on purpose only with ``include_stopped``). A named run's journal that cannot be trusted
     raises :class:`JournalError`; an unreadable one is passed over when looking for the newest. ``runs``: the
@@ -482,8 +531,10 @@ class AccountLock:
                 who = f"run {info.get('run_id')} (pid {info.get('pid')})"
             except (json.JSONDecodeError, AttributeError):
                 who = "another run"
-            raise RunLockedError(f"{who} is changing SIMs on this account right now; nothing was sent. "
-                                 "Wait for it to finish (or stop it), then try again.") from None
+            raise RunLockedError(
+                f"{who} is changing SIMs on this account right now; nothing was sent. "
+                "Wait for it to finish (or stop it), then try again."
+            ) from None
         os.ftruncate(fd, 0)
         os.write(fd, json.dumps({"pid": os.getpid(), "run_id": run_id}).encode())
         self._fd = fd

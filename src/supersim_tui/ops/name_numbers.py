@@ -8,8 +8,13 @@ from collections.abc import Iterable
 
 from ..api import SuperSimClient
 
-FIELD_PATTERNS = {"n": r"(?P<n>\d+)", "iccid": r"\d{18,22}", "last4": r"\d{4}", "last6": r"\d{6}",
-                  "sid": r"HS[0-9a-f]{32}"}
+FIELD_PATTERNS = {
+    "n": r"(?P<n>\d+)",
+    "iccid": r"\d{18,22}",
+    "last4": r"\d{4}",
+    "last6": r"\d{6}",
+    "sid": r"HS[0-9a-f]{32}",
+}
 
 
 def pattern_regex(pattern: str) -> re.Pattern[str] | None:

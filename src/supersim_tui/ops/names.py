@@ -32,8 +32,7 @@ NAME_FIELDS = ("iccid", "last4", "last6", "n", "sid")
 PATTERN_MAX = 1024  # a pattern longer than this cannot make a name of 64 characters anyway
 # The shortest and longest value of each field (n: its digits; bounded by the selection size at plan time).
 _FIELD_LENGTH = {"iccid": (19, 20), "last4": (4, 4), "last6": (6, 6), "sid": (34, 34), "n": (1, 7)}
-_SPEC = re.compile(r"(?:(?P<fill>.)?(?P<align>[<>^=]))?(?P<zero>0)?(?P<width>[0-9]+)?(?P<type>[a-zA-Z%])?",
-                   re.DOTALL)
+_SPEC = re.compile(r"(?:(?P<fill>.)?(?P<align>[<>^=]))?(?P<zero>0)?(?P<width>[0-9]+)?(?P<type>[a-zA-Z%])?", re.DOTALL)
 _SID = re.compile(r"[A-Z]{2}[0-9a-fA-F]{32}")
 SIM_SID = re.compile(r"HS[0-9a-fA-F]{32}")
 SID_PREFIXES = {"SIM": "HS", "fleet": "HF", "NAP": "HA", "network": "HW"}
@@ -71,8 +70,9 @@ def _shown(text: str, limit: int = 40) -> str:
 def _parse(pattern: str) -> tuple[str, tuple[_Field, ...]]:
     """(the literal text, the fields) of a valid pattern; raises :class:`PatternError` naming the problem."""
     if len(pattern) > PATTERN_MAX:
-        raise PatternError(f"unique-name pattern is {len(pattern):,} characters long; a unique name may have at "
-                           f"most {UNIQUE_NAME_MAX}")
+        raise PatternError(
+            f"unique-name pattern is {len(pattern):,} characters long; a unique name may have at most {UNIQUE_NAME_MAX}"
+        )
     try:
         parts = list(string.Formatter().parse(pattern))
     except ValueError as error:
@@ -87,8 +87,10 @@ def _parse(pattern: str) -> tuple[str, tuple[_Field, ...]]:
         if name not in NAME_FIELDS:
             raise PatternError(f"unique-name pattern: unknown field {{{_shown(name)}}}; use {allowed}")
         if conversion is not None:
-            raise PatternError(f"unique-name pattern: {{{name}!{_shown(conversion, 5)}}}: conversions (!r, !s, !a) "
-                               f"are not supported; write {{{name}}}")
+            raise PatternError(
+                f"unique-name pattern: {{{name}!{_shown(conversion, 5)}}}: conversions (!r, !s, !a) "
+                f"are not supported; write {{{name}}}"
+            )
         fields.append(_Field(name, _check_spec(name, spec or "")))
     text = "".join(literal)
     bad = control_character(text)
@@ -108,19 +110,24 @@ def _check_spec(name: str, spec: str) -> int:
         raise PatternError(f"unique-name pattern: {where}: a format spec cannot contain another field")
     match = _SPEC.fullmatch(spec)
     if match is None:
-        raise PatternError(f"unique-name pattern: {where}: unsupported format; use [[fill]align][0][width], "
-                           f"e.g. {{n:04}} or {{n:>5}}")
+        raise PatternError(
+            f"unique-name pattern: {where}: unsupported format; use [[fill]align][0][width], e.g. {{n:04}} or {{n:>5}}"
+        )
     fill, align, kind, width = match["fill"], match["align"], match["type"], match["width"] or ""
     if fill is not None and (_control(fill) or fill in "{}"):
         raise PatternError(f"unique-name pattern: {where}: the fill character {fill!r} is not allowed")
     if kind is not None and not (name == "n" and kind == "d"):
-        raise PatternError(f"unique-name pattern: {where}: format type {kind!r} does not apply: {{{name}}} is "
-                           + ("a number (only d)" if name == "n" else "text (no type)"))
+        raise PatternError(
+            f"unique-name pattern: {where}: format type {kind!r} does not apply: {{{name}}} is "
+            + ("a number (only d)" if name == "n" else "text (no type)")
+        )
     if align == "=" and name != "n":
         raise PatternError(f"unique-name pattern: {where}: '=' alignment only applies to {{n}}")
     if len(width) > 3 or int(width or 0) > UNIQUE_NAME_MAX:
-        raise PatternError(f"unique-name pattern: {where}: width {width[:10]}{'…' if len(width) > 10 else ''} is "
-                           f"wider than a unique name (at most {UNIQUE_NAME_MAX} characters)")
+        raise PatternError(
+            f"unique-name pattern: {where}: width {width[:10]}{'…' if len(width) > 10 else ''} is "
+            f"wider than a unique name (at most {UNIQUE_NAME_MAX} characters)"
+        )
     return int(width or 0)
 
 
@@ -137,8 +144,10 @@ def validate_pattern(pattern: str) -> None:
     text, fields = _parse(pattern)
     shortest = len(text) + sum(max(f.width, _FIELD_LENGTH[f.name][0]) for f in fields)
     if shortest > UNIQUE_NAME_MAX:
-        raise PatternError(f"unique-name pattern makes names of at least {shortest:,} characters; a unique name "
-                           f"may have at most {UNIQUE_NAME_MAX}")
+        raise PatternError(
+            f"unique-name pattern makes names of at least {shortest:,} characters; a unique name "
+            f"may have at most {UNIQUE_NAME_MAX}"
+        )
 
 
 def format_unique_name(pattern: str, *, iccid: str, n: int, sid: str | None = None) -> str:
@@ -151,17 +160,19 @@ def format_unique_name(pattern: str, *, iccid: str, n: int, sid: str | None = No
     if sid is not None:
         values["sid"] = sid
     elif "sid" in pattern_fields(pattern):
-        raise PatternError("unique-name pattern: {sid} is only known once the SIM is registered; use {n}, {iccid}, "
-                           "{last4} or {last6}")
-    if len(iccid) > 64 or not -10**18 < n < 10**18:
+        raise PatternError(
+            "unique-name pattern: {sid} is only known once the SIM is registered; use {n}, {iccid}, {last4} or {last6}"
+        )
+    if len(iccid) > 64 or not -(10**18) < n < 10**18:
         raise PatternError("unique-name pattern: the ICCID or number is out of range")
     try:
         name = pattern.format(**values)
     except (ValueError, KeyError, IndexError, AttributeError) as error:  # not expected after validation
         raise PatternError(f"unique-name pattern: {type(error).__name__}: {str(error)[:80]}") from None
     if len(name) > UNIQUE_NAME_MAX:
-        raise PatternError(f"the name would be {len(name)} characters; a unique name may have at most "
-                           f"{UNIQUE_NAME_MAX}")
+        raise PatternError(
+            f"the name would be {len(name)} characters; a unique name may have at most {UNIQUE_NAME_MAX}"
+        )
     return name
 
 

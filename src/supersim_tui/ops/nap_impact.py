@@ -19,8 +19,10 @@ from .parallel import all_of, together
 from .summary import count_sims
 
 USAGE_DAYS = 30
-CACHE_WARNING = ("Removed networks may stay usable for up to a week for SIMs already attached to them "
-                 "(the network caches their authorization).")
+CACHE_WARNING = (
+    "Removed networks may stay usable for up to a week for SIMs already attached to them "
+    "(the network caches their authorization)."
+)
 
 
 @dataclass(frozen=True)
@@ -71,8 +73,10 @@ class NapImpact:
             notes.append("The NAP would allow NO network at all: every SIM in these fleets would lose service.")
         cut = self.countries_cut_off
         if cut and self.networks_after:
-            notes.append("No network would be left in " + ", ".join(cut) + ", where these fleets' SIMs used data "
-                         f"in the last {USAGE_DAYS} days: those devices would lose service.")
+            notes.append(
+                "No network would be left in " + ", ".join(cut) + ", where these fleets' SIMs used data "
+                f"in the last {USAGE_DAYS} days: those devices would lose service."
+            )
         if any(not c.add for c in self.changes):
             notes.append(CACHE_WARNING)
         return notes
@@ -85,15 +89,18 @@ async def _fleet_impact(client: SuperSimClient, fleet: Fleet, gate: asyncio.Sema
         start = (datetime.now(UTC) - timedelta(days=USAGE_DAYS)).strftime("%Y-%m-%dT%H:00:00Z")
         async with gate:
             try:
-                records = await client.list_usage_records(fleet=fleet.sid, group="isoCountry",
-                                                          start_time=start).collect()
+                records = await client.list_usage_records(
+                    fleet=fleet.sid, group="isoCountry", start_time=start
+                ).collect()
             except SuperSimError:
                 return set()  # usage is a hint; its absence must not block the preview
         return {r.iso_country for r in records if r.iso_country and (r.data_total or 0) > 0}
 
     impact.active, impact.ready, impact.countries_in_use = await together(
         count_sims(client, fleet=fleet.sid, status="active", gate=gate),
-        count_sims(client, fleet=fleet.sid, status="ready", gate=gate), countries())
+        count_sims(client, fleet=fleet.sid, status="ready", gate=gate),
+        countries(),
+    )
     return impact
 
 
@@ -102,8 +109,9 @@ async def fleets_impact(client: SuperSimClient, fleets: Iterable[Fleet], concurr
     return await all_of(_fleet_impact(client, f, gate) for f in fleets)
 
 
-async def nap_impact(client: SuperSimClient, nap: NetworkAccessProfile, current: list[Network],
-                     changes: list[NetworkChange]) -> NapImpact:
+async def nap_impact(
+    client: SuperSimClient, nap: NetworkAccessProfile, current: list[Network], changes: list[NetworkChange]
+) -> NapImpact:
     """The fleets on ``nap``, their SIMs and countries, and the networks before and after ``changes``."""
     fleets = await client.list_fleets(network_access_profile=nap.sid).collect()
     after = {n.sid: n for n in current}
@@ -139,8 +147,15 @@ async def fleet_nap_change(client: SuperSimClient, fleet: Fleet, new_nap: Networ
     new_networks: list[Network] = list(await client.list_nap_networks(new_nap.sid).collect())
     old_ids, new_ids = {n.sid for n in old_networks}, {n.sid for n in new_networks}
     (impact,) = await fleets_impact(client, [fleet])
-    return FleetNapChange(fleet, old_nap, new_nap, [n for n in new_networks if n.sid not in old_ids],
-                          [n for n in old_networks if n.sid not in new_ids], impact, new_networks)
+    return FleetNapChange(
+        fleet,
+        old_nap,
+        new_nap,
+        [n for n in new_networks if n.sid not in old_ids],
+        [n for n in old_networks if n.sid not in new_ids],
+        impact,
+        new_networks,
+    )
 
 
 @dataclass(frozen=True)
@@ -159,8 +174,12 @@ def _already_there(change: NetworkChange, error: SuperSimError) -> bool:
     return error.status == 404 and error.code == 20404
 
 
-async def apply_nap_changes(client: SuperSimClient, nap_sid: str, changes: list[NetworkChange],
-                            on_outcome: Callable[[ChangeOutcome], None] | None = None) -> list[ChangeOutcome]:
+async def apply_nap_changes(
+    client: SuperSimClient,
+    nap_sid: str,
+    changes: list[NetworkChange],
+    on_outcome: Callable[[ChangeOutcome], None] | None = None,
+) -> list[ChangeOutcome]:
     """Apply each change in turn; one failing does not stop the others, and each says why. Applying again is
     harmless: a change the NAP already has counts as done ("already there"), not as a failure."""
     outcomes = []
@@ -195,8 +214,12 @@ class MoveImpact:
     countries_lost: list[str] = field(default_factory=list)  # covered now, not at all after the move
 
 
-def move_impact(sims_by_nap: dict[str, int], nap_networks: Mapping[str, Sequence[Network]], nap_labels: dict[str, str],
-                target_nap: str) -> list[MoveImpact]:
+def move_impact(
+    sims_by_nap: dict[str, int],
+    nap_networks: Mapping[str, Sequence[Network]],
+    nap_labels: dict[str, str],
+    target_nap: str,
+) -> list[MoveImpact]:
     """For each NAP the moved SIMs use now (other than the target fleet's), the networks and countries they gain
     and lose by the move (the same comparison as the fleet form's NAP-change preview)."""
     target = nap_networks.get(target_nap, [])
@@ -209,8 +232,15 @@ def move_impact(sims_by_nap: dict[str, int], nap_networks: Mapping[str, Sequence
         old = nap_networks.get(nap_sid, [])
         old_ids = {n.sid for n in old}
         old_countries = {n.iso_country or "?" for n in old}
-        impacts.append(MoveImpact(nap_labels.get(nap_sid, nap_sid or "no NAP"), nap_labels.get(target_nap, target_nap),
-                                  count, [n for n in target if n.sid not in old_ids],
-                                  [n for n in old if n.sid not in target_ids],
-                                  sorted(target_countries - old_countries), sorted(old_countries - target_countries)))
+        impacts.append(
+            MoveImpact(
+                nap_labels.get(nap_sid, nap_sid or "no NAP"),
+                nap_labels.get(target_nap, target_nap),
+                count,
+                [n for n in target if n.sid not in old_ids],
+                [n for n in old if n.sid not in target_ids],
+                sorted(target_countries - old_countries),
+                sorted(old_countries - target_countries),
+            )
+        )
     return impacts

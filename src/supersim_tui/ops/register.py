@@ -61,8 +61,9 @@ class InputError(ValueError):
         self.problems = problems
 
 
-def check_registration(line: int, iccid: str, code: str, fleet: str | None = None,
-                       unique_name: str | None = None) -> tuple[Registration | None, list[str]]:
+def check_registration(
+    line: int, iccid: str, code: str, fleet: str | None = None, unique_name: str | None = None
+) -> tuple[Registration | None, list[str]]:
     problems = []
     where = f"line {line}, " if line else ""
     iccid_issue = iccid_problem(iccid)
@@ -112,15 +113,20 @@ def check_registration_csv(text: str, fleets: Collection[str] | None = None) -> 
         long_cell = next((index for index, cell in enumerate(row) if len(cell) > CSV_CELL_MAX), None)
         if long_cell is not None:
             name = CSV_FIELDS[long_cell] if long_cell < len(CSV_FIELDS) else f"field {long_cell + 1}"
-            rows.append(CsvRow(line_number, tuple(cell[:CSV_CELL_MAX] for cell in row[:len(CSV_FIELDS)]), None, (
-                f"line {line_number}, {name}: {len(row[long_cell]):,} characters; at most {CSV_CELL_MAX:,}",)))
+            rows.append(
+                CsvRow(
+                    line_number,
+                    tuple(cell[:CSV_CELL_MAX] for cell in row[: len(CSV_FIELDS)]),
+                    None,
+                    (f"line {line_number}, {name}: {len(row[long_cell]):,} characters; at most {CSV_CELL_MAX:,}",),
+                )
+            )
             continue
         cells = [cell.strip() for cell in row]
         if not cells or not any(cells) or cells[0].startswith("#"):
             continue
         if len(rows) >= CSV_ROWS_MAX:
-            problems.append(f"line {line_number}: more than {CSV_ROWS_MAX:,} rows; split the file and import "
-                            "each part")
+            problems.append(f"line {line_number}: more than {CSV_ROWS_MAX:,} rows; split the file and import each part")
             break
         if line_number == 1 and cells[0].lower() == "iccid":
             unknown = [c for c in cells if c.lower() not in CSV_FIELDS]
@@ -128,9 +134,17 @@ def check_registration_csv(text: str, fleets: Collection[str] | None = None) -> 
                 problems.append(f"line 1: unknown column {unknown[0]!r}; expected {', '.join(CSV_FIELDS)}")
             continue
         if len(cells) < 2 or len(cells) > 4:
-            rows.append(CsvRow(line_number, tuple(cells), None, (
-                f"line {line_number}: expected 2 to 4 fields (iccid,registration_code[,fleet,unique_name]), "
-                f"found {len(cells)}",)))
+            rows.append(
+                CsvRow(
+                    line_number,
+                    tuple(cells),
+                    None,
+                    (
+                        f"line {line_number}: expected 2 to 4 fields (iccid,registration_code[,fleet,unique_name]), "
+                        f"found {len(cells)}",
+                    ),
+                )
+            )
             continue
         cells += [""] * (4 - len(cells))
         registration, issues = check_registration(line_number, *cells)
@@ -189,9 +203,15 @@ class RegistrationResult:
 class RegistrationRunner:
     """Registers a batch with bounded adaptive concurrency, journaled per SIM."""
 
-    def __init__(self, client: SuperSimClient, *, concurrency: int = 4, journal: Journal | None = None,
-                 on_progress: ProgressCallback | None = None,
-                 on_outcome: Callable[[ItemOutcome], Awaitable[None] | None] | None = None):
+    def __init__(
+        self,
+        client: SuperSimClient,
+        *,
+        concurrency: int = 4,
+        journal: Journal | None = None,
+        on_progress: ProgressCallback | None = None,
+        on_outcome: Callable[[ItemOutcome], Awaitable[None] | None] | None = None,
+    ):
         self.client = client
         self.limiter = AdaptiveLimiter(concurrency)
         self.journal = journal
@@ -220,8 +240,9 @@ class RegistrationRunner:
         already in the account is not registered again, and its fleet and name are set only if they differ."""
         problem = state.plan_problem
         if problem is not None:
-            raise PlanIncompleteError(f"run {state.run_id} cannot be resumed: {problem}; nothing more was sent "
-                                      f"(journal {state.path})")
+            raise PlanIncompleteError(
+                f"run {state.run_id} cannot be resumed: {problem}; nothing more was sent (journal {state.path})"
+            )
         rows = [Registration(**{k: v for k, v in r.items() if k not in ("type", "key")}) for r in state.items]
         for key, record in state.done.items():
             if not state.unfinished(record):
@@ -252,8 +273,9 @@ class RegistrationRunner:
         reason = f"not sent: {self.interrupted}" if self.interrupted else "cancelled before it was sent"
         while not queue.empty():
             row = queue.get_nowait()
-            self._outcomes[row.key] = ItemOutcome(row.key, row.iccid, row.unique_name or row.iccid, NOT_SENT,
-                                                  error=reason, retryable=True)
+            self._outcomes[row.key] = ItemOutcome(
+                row.key, row.iccid, row.unique_name or row.iccid, NOT_SENT, error=reason, retryable=True
+            )
         if self.journal is not None:
             if self.interrupted:
                 self.journal.write({"type": "interrupted", "reason": self.interrupted})
@@ -264,8 +286,9 @@ class RegistrationRunner:
             self.journal.sync()
         self._report()
         outcomes = [self._outcomes[r.key] for r in order if r.key in self._outcomes]
-        return RegistrationResult(run_id, outcomes, self._cancelled,
-                                  str(self.journal.path) if self.journal else None, self.interrupted)
+        return RegistrationResult(
+            run_id, outcomes, self._cancelled, str(self.journal.path) if self.journal else None, self.interrupted
+        )
 
     async def _worker(self, queue: asyncio.Queue[Registration]) -> None:
         while not self._cancelled:
@@ -310,8 +333,7 @@ class RegistrationRunner:
                 self._found += 1
                 note = "registered before the resume"
                 if not await self._needs_update(row, existing):
-                    return ItemOutcome(row.key, row.iccid, label, DONE, str(existing.status), existing.fleet_sid,
-                                       note)
+                    return ItemOutcome(row.key, row.iccid, label, DONE, str(existing.status), existing.fleet_sid, note)
                 sim_sid = existing.sid
             else:
                 if self.journal is not None:
@@ -327,20 +349,32 @@ class RegistrationRunner:
             return ItemOutcome(row.key, row.iccid, label, DONE, "new", None, note)
         except AUTH_ERRORS as error:
             if self.interrupted is None:
-                self.interrupted = (f"the credentials were refused ({error.status or 'HTTP 401/403'}); log in "
-                                    "again (supersim-tui login), then resume the run")
+                self.interrupted = (
+                    f"the credentials were refused ({error.status or 'HTTP 401/403'}); log in "
+                    "again (supersim-tui login), then resume the run"
+                )
             self._cancelled = True
-            return ItemOutcome(row.key, row.iccid, label, NOT_SENT, error=f"refused: {self.interrupted}",
-                               code=error.code, retryable=True)
+            return ItemOutcome(
+                row.key,
+                row.iccid,
+                label,
+                NOT_SENT,
+                error=f"refused: {self.interrupted}",
+                code=error.code,
+                retryable=True,
+            )
         except SuperSimError as error:
             if isinstance(error, ConnectFailedError):  # the API is gone: stop, like a bulk run (UNREACHABLE_AFTER)
                 self._connect_failures += 1
                 if self._connect_failures >= UNREACHABLE_AFTER and self.interrupted is None:
-                    self.interrupted = (f"the API could not be reached ({error}); check the connection and the "
-                                        "base URL, then resume the run")
+                    self.interrupted = (
+                        f"the API could not be reached ({error}); check the connection and the "
+                        "base URL, then resume the run"
+                    )
                     self._cancelled = True
-            return ItemOutcome(row.key, row.iccid, label, FAILED, error=_message(error), code=error.code,
-                               retryable=_retryable(error))
+            return ItemOutcome(
+                row.key, row.iccid, label, FAILED, error=_message(error), code=error.code, retryable=_retryable(error)
+            )
 
     async def _needs_update(self, row: Registration, sim: Sim) -> bool:
         """Whether the row's fleet or unique name still has to be applied to a SIM found registered."""

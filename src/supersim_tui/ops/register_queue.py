@@ -68,8 +68,14 @@ class Entry:
 
 
 _ENTRY_TYPES: dict[str, tuple[type, ...]] = {
-    "iccid": (str,), "registration_code": (str,), "fleet": (str, type(None)), "unique_name": (str, type(None)),
-    "status": (str,), "detail": (str,), "attempts": (int,)}
+    "iccid": (str,),
+    "registration_code": (str,),
+    "fleet": (str, type(None)),
+    "unique_name": (str, type(None)),
+    "status": (str,),
+    "detail": (str,),
+    "attempts": (int,),
+}
 
 
 def _entry(raw: bytes) -> tuple[Entry | None, str]:
@@ -173,9 +179,14 @@ class RegistrationQueue:
         entry.status, entry.detail = status, detail
         self._save(entry)
 
-    async def process(self, client: SuperSimClient, *, wake: asyncio.Event,
-                      retry_delay: Callable[[int], float] = lambda n: min(5.0 * 2 ** (n - 1), 60.0),
-                      sleep: Callable[[float], Any] = asyncio.sleep) -> None:
+    async def process(
+        self,
+        client: SuperSimClient,
+        *,
+        wake: asyncio.Event,
+        retry_delay: Callable[[int], float] = lambda n: min(5.0 * 2 ** (n - 1), 60.0),
+        sleep: Callable[[float], Any] = asyncio.sleep,
+    ) -> None:
         """Register queued entries one by one, forever (cancel the task to stop)."""
         while True:
             ready = [e for e in self.entries.values() if e.status == QUEUED]

@@ -96,8 +96,10 @@ def check_resolved(ref: str, sim: Sim) -> Sim:
     otherwise an error naming both (a proxy or server that ignored what was asked must not pick the SIM)."""
     if ref in (sim.sid, sim.unique_name, sim.iccid):
         return sim
-    raise ResponseFormatError(f"asked for SIM {ref!r}, the server returned {sim.sid} (ICCID {sim.iccid}, "
-                              f"unique name {sim.unique_name or 'none'}); nothing was changed")
+    raise ResponseFormatError(
+        f"asked for SIM {ref!r}, the server returned {sim.sid} (ICCID {sim.iccid}, "
+        f"unique name {sim.unique_name or 'none'}); nothing was changed"
+    )
 
 
 async def select_filtered(client: SuperSimClient, *, fleet: str | None, status: str | None) -> Selection:
@@ -119,5 +121,6 @@ async def select_filtered(client: SuperSimClient, *, fleet: str | None, status: 
             raise ResponseFormatError(
                 f"asked for the SIMs{f' in fleet {fleet}' if fleet else ''}{f' with status {status}' if status else ''}"
                 f", the server returned {sim.sid} (status {sim.status}, fleet {sim.fleet_sid or 'none'}); "
-                "nothing was changed")
+                "nothing was changed"
+            )
     return Selection(sims, [])

@@ -43,8 +43,9 @@ async def sim_details(client: SuperSimClient, sim: Sim, now: datetime | None = N
         client.fetch_nap(nap_sid) if nap_sid else _none(),
         client.list_ip_addresses(sim.sid).collect(),
         client.list_billing_periods(sim.sid).collect(limit=BILLING_PERIODS),
-        client.list_usage_records(sim=sim.sid, granularity="day", start_time=_iso(first_day),
-                                  end_time=_iso(today + timedelta(days=1))).collect(),
+        client.list_usage_records(
+            sim=sim.sid, granularity="day", start_time=_iso(first_day), end_time=_iso(today + timedelta(days=1))
+        ).collect(),
     )
     usage.sort(key=lambda r: r.period.start_time if r.period and r.period.start_time else today)
     return SimDetails(sim, fleet, nap, ips, periods, usage)

@@ -32,10 +32,16 @@ class FleetSummary:
         return sum(self.counts.values())
 
     def to_json(self) -> dict[str, Any]:
-        return {"sid": self.fleet.sid, "unique_name": self.fleet.unique_name,
-                "network_access_profile_sid": self.fleet.network_access_profile_sid,
-                "network_access_profile": self.nap_name, "data_enabled": self.fleet.data_enabled,
-                "data_limit": self.fleet.data_limit, "sims": dict(self.counts), "sims_total": self.total}
+        return {
+            "sid": self.fleet.sid,
+            "unique_name": self.fleet.unique_name,
+            "network_access_profile_sid": self.fleet.network_access_profile_sid,
+            "network_access_profile": self.nap_name,
+            "data_enabled": self.fleet.data_enabled,
+            "data_limit": self.fleet.data_limit,
+            "sims": dict(self.counts),
+            "sims_total": self.total,
+        }
 
 
 @dataclass
@@ -49,8 +55,13 @@ class NapSummary:
         return sorted({n.iso_country for n in self.networks if n.iso_country})
 
     def to_json(self) -> dict[str, Any]:
-        return {"sid": self.nap.sid, "unique_name": self.nap.unique_name, "networks": len(self.networks),
-                "countries": self.countries, "fleets": self.fleets}
+        return {
+            "sid": self.nap.sid,
+            "unique_name": self.nap.unique_name,
+            "networks": len(self.networks),
+            "countries": self.countries,
+            "fleets": self.fleets,
+        }
 
 
 @dataclass
@@ -71,10 +82,13 @@ class AccountSummary:
         return totals
 
     def to_json(self) -> dict[str, Any]:
-        return {"fleets": [f.to_json() for f in self.fleets],
-                "network_access_profiles": [n.to_json() for n in self.naps],
-                "sims_without_fleet": dict(self.unassigned), "sims_by_status": self.totals,
-                "sims_total": sum(self.totals.values())}
+        return {
+            "fleets": [f.to_json() for f in self.fleets],
+            "network_access_profiles": [n.to_json() for n in self.naps],
+            "sims_without_fleet": dict(self.unassigned),
+            "sims_by_status": self.totals,
+            "sims_total": sum(self.totals.values()),
+        }
 
 
 async def count_sims(client: SuperSimClient, *, fleet: str | None, status: str, gate: asyncio.Semaphore) -> int:
@@ -87,8 +101,7 @@ async def count_sims(client: SuperSimClient, *, fleet: str | None, status: str, 
     return total
 
 
-async def account_summary(client: SuperSimClient, *, fleet: str | None = None,
-                          concurrency: int = 8) -> AccountSummary:
+async def account_summary(client: SuperSimClient, *, fleet: str | None = None, concurrency: int = 8) -> AccountSummary:
     """Counts for every fleet (or one), each NAP's networks, and SIMs without a fleet."""
     gate = asyncio.Semaphore(concurrency)
     before = client.requests_sent
@@ -129,6 +142,7 @@ async def account_summary(client: SuperSimClient, *, fleet: str | None = None,
     users: dict[str, list[str]] = {}
     for f in fleets:
         users.setdefault(f.network_access_profile_sid or "", []).append(f.unique_name or f.sid)
-    nap_summaries = [NapSummary(n, networks, users.get(n.sid, []))
-                     for n, networks in zip(shown_naps, nap_networks, strict=True)]
+    nap_summaries = [
+        NapSummary(n, networks, users.get(n.sid, [])) for n, networks in zip(shown_naps, nap_networks, strict=True)
+    ]
     return AccountSummary(summaries, nap_summaries, unassigned, client.requests_sent - before)

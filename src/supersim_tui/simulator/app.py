@@ -72,8 +72,7 @@ class LoggedRequest:
 
 
 def _json(body: object, status: int = 200, headers: dict[str, str] | None = None) -> Response:
-    return Response(msgspec.json.encode(body), status_code=status, headers=headers,
-                    media_type="application/json")
+    return Response(msgspec.json.encode(body), status_code=status, headers=headers, media_type="application/json")
 
 
 def _error(failure: ApiFailure) -> Response:
@@ -153,9 +152,14 @@ class Simulator:
                 await asyncio.sleep(self.config.latency_ms / 1000)
             if fault == CONCURRENCY_FAULT:
                 # Not processed, safe to retry; Twilio promises no Retry-After, so none is sent.
-                await _error(ApiFailure(429, 20429, "Too Many Requests: your account exceeds allowed concurrency",
-                                        {CONCURRENT_HEADER: str(concurrent)}))(scope, recording_receive,
-                                                                               recording_send)
+                await _error(
+                    ApiFailure(
+                        429,
+                        20429,
+                        "Too Many Requests: your account exceeds allowed concurrency",
+                        {CONCURRENT_HEADER: str(concurrent)},
+                    )
+                )(scope, recording_receive, recording_send)
                 return
             if path == TOKEN_PATH:
                 await self._router(scope, recording_receive, recording_send)
@@ -187,11 +191,22 @@ class Simulator:
                 if admitted:
                     self.in_flight -= 1
             if not path.startswith(ADMIN_PREFIX):
-                form = [(k, v) for k, v in parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True)
-                        if k not in ("client_secret",)]
-                self.request_log.append(LoggedRequest(
-                    scope["method"], path, scope.get("query_string", b"").decode("latin-1"),
-                    form, status_box[0], fault, time.time()))
+                form = [
+                    (k, v)
+                    for k, v in parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True)
+                    if k not in ("client_secret",)
+                ]
+                self.request_log.append(
+                    LoggedRequest(
+                        scope["method"],
+                        path,
+                        scope.get("query_string", b"").decode("latin-1"),
+                        form,
+                        status_box[0],
+                        fault,
+                        time.time(),
+                    )
+                )
                 if len(self.request_log) > REQUEST_LOG_LIMIT:
                     del self.request_log[: REQUEST_LOG_LIMIT // 2]
             self._after_request()
@@ -217,8 +232,7 @@ class Simulator:
 
     def _fault_response(self, fault: str) -> Response:
         if fault == "429":
-            return _error(ApiFailure(429, 20429, "Too many requests",
-                                     {"Retry-After": str(self.config.retry_after)}))
+            return _error(ApiFailure(429, 20429, "Too many requests", {"Retry-After": str(self.config.retry_after)}))
         if fault == "503":
             return _error(ApiFailure(503, 20503, "Service unavailable"))
         return _error(ApiFailure(500, 20500, "Internal server error"))
@@ -268,8 +282,9 @@ class Simulator:
     def _deliver_callbacks(self) -> None:
         while self.state.outbox:
             callback = self.state.outbox.pop(0)
-            task = asyncio.get_running_loop().create_task(self._send_callback(callback.url, callback.method,
-                                                                              callback.params))
+            task = asyncio.get_running_loop().create_task(
+                self._send_callback(callback.url, callback.method, callback.params)
+            )
             self._tasks.add(task)
             task.add_done_callback(self._tasks.discard)
 
@@ -308,8 +323,9 @@ class Simulator:
             Route("/{path:path}", self.unknown, methods=["GET", "POST", "DELETE", "PUT", "PATCH"]),
         ]
 
-    async def _handle(self, request: Request, handler: Callable[[dict[str, str], list[tuple[str, str]]], Response]
-                      ) -> Response:
+    async def _handle(
+        self, request: Request, handler: Callable[[dict[str, str], list[tuple[str, str]]], Response]
+    ) -> Response:
         form: list[tuple[str, str]] = []
         if request.method == "POST":
             try:
@@ -343,34 +359,56 @@ class Simulator:
     def nap_json(self, base: str, nap: NapRecord) -> dict[str, Any]:
         url = f"{base}/v1/NetworkAccessProfiles/{nap.sid}"
         return {
-            "sid": nap.sid, "unique_name": nap.unique_name, "account_sid": nap.account_sid,
-            "date_created": nap.date_created, "date_updated": nap.date_updated,
-            "url": url, "links": {"networks": f"{url}/Networks"},
+            "sid": nap.sid,
+            "unique_name": nap.unique_name,
+            "account_sid": nap.account_sid,
+            "date_created": nap.date_created,
+            "date_updated": nap.date_updated,
+            "url": url,
+            "links": {"networks": f"{url}/Networks"},
         }
 
     def fleet_json(self, base: str, f: FleetRecord) -> dict[str, Any]:
         return {
-            "account_sid": f.account_sid, "sid": f.sid, "unique_name": f.unique_name,
-            "date_created": f.date_created, "date_updated": f.date_updated,
+            "account_sid": f.account_sid,
+            "sid": f.sid,
+            "unique_name": f.unique_name,
+            "date_created": f.date_created,
+            "date_updated": f.date_updated,
             "url": f"{base}/v1/Fleets/{f.sid}",
-            "data_enabled": f.data_enabled, "data_limit": f.data_limit, "data_metering": f.data_metering,
-            "sms_commands_enabled": f.sms_commands_enabled, "sms_commands_url": f.sms_commands_url,
+            "data_enabled": f.data_enabled,
+            "data_limit": f.data_limit,
+            "data_metering": f.data_metering,
+            "sms_commands_enabled": f.sms_commands_enabled,
+            "sms_commands_url": f.sms_commands_url,
             "sms_commands_method": f.sms_commands_method,
             "network_access_profile_sid": f.network_access_profile_sid,
-            "ip_commands_url": f.ip_commands_url, "ip_commands_method": f.ip_commands_method,
+            "ip_commands_url": f.ip_commands_url,
+            "ip_commands_method": f.ip_commands_method,
         }
 
     def sim_json(self, base: str, s: SimRecord) -> dict[str, Any]:
         url = f"{base}/v1/Sims/{s.sid}"
         return {
-            "sid": s.sid, "unique_name": s.unique_name, "account_sid": s.account_sid, "iccid": s.iccid,
-            "status": s.status, "fleet_sid": s.fleet_sid,
-            "date_created": s.date_created, "date_updated": s.date_updated, "url": url,
+            "sid": s.sid,
+            "unique_name": s.unique_name,
+            "account_sid": s.account_sid,
+            "iccid": s.iccid,
+            "status": s.status,
+            "fleet_sid": s.fleet_sid,
+            "date_created": s.date_created,
+            "date_updated": s.date_updated,
+            "url": url,
             "links": {"billing_periods": f"{url}/BillingPeriods", "sim_ip_addresses": f"{url}/IpAddresses"},
         }
 
-    def _page(self, request: Request, key: str, items: Iterator[tuple[int, dict[str, Any]]] | Iterable[
-              tuple[int, dict[str, Any]]], filters: list[tuple[str, str]]) -> Response:
+    def _page(
+        self,
+        request: Request,
+        key: str,
+        items: Iterator[tuple[int, dict[str, Any]]] | Iterable[tuple[int, dict[str, Any]]],
+        filters: list[tuple[str, str]],
+    ) -> Response:
         """Render one Twilio list page; ``items`` yields (position, body) from the token's position."""
         query = request.query_params
         try:
@@ -424,8 +462,9 @@ class Simulator:
     def _filters(request: Request, names: Iterable[str]) -> list[tuple[str, str]]:
         return [(n, request.query_params[n]) for n in names if request.query_params.get(n)]
 
-    def _list(self, request: Request, key: str, bodies: list[dict[str, Any]],
-              filter_names: Iterable[str] = ()) -> Response:
+    def _list(
+        self, request: Request, key: str, bodies: list[dict[str, Any]], filter_names: Iterable[str] = ()
+    ) -> Response:
         try:
             start = self._start(request)
         except ApiFailure as failure:
@@ -441,8 +480,9 @@ class Simulator:
         q = request.query_params
         base = self._base(request)
         networks = self.state.list_networks(q.get("IsoCountry"), q.get("Mcc"), q.get("Mnc"))
-        return self._list(request, "networks", [self.network_json(base, n) for n in networks],
-                          ("IsoCountry", "Mcc", "Mnc"))
+        return self._list(
+            request, "networks", [self.network_json(base, n) for n in networks], ("IsoCountry", "Mcc", "Mnc")
+        )
 
     async def fetch_network(self, request: Request) -> Response:
         network = self.state.networks.get(request.path_params["sid"])
@@ -453,8 +493,9 @@ class Simulator:
     async def naps(self, request: Request) -> Response:
         base = self._base(request)
         if request.method == "GET":
-            return self._list(request, "network_access_profiles",
-                              [self.nap_json(base, n) for n in self.state.list_naps()])
+            return self._list(
+                request, "network_access_profiles", [self.nap_json(base, n) for n in self.state.list_naps()]
+            )
 
         def create(params: dict[str, str], form: list[tuple[str, str]]) -> Response:
             networks = [v for k, v in form if k == "Networks"]
@@ -508,8 +549,7 @@ class Simulator:
             if request.method == "POST":
                 return _json(self.fleet_json(base, self.state.create_fleet(params)), 201)
             fleets = self.state.list_fleets(request.query_params.get("NetworkAccessProfile"))
-            return self._list(request, "fleets", [self.fleet_json(base, f) for f in fleets],
-                              ("NetworkAccessProfile",))
+            return self._list(request, "fleets", [self.fleet_json(base, f) for f in fleets], ("NetworkAccessProfile",))
 
         return await self._handle(request, handle)
 
@@ -532,8 +572,9 @@ class Simulator:
                 sim = self.state.register_sim(params.get("Iccid"), params.get("RegistrationCode"))
                 return _json(self.sim_json(base, sim), 201)
             q = request.query_params
-            matches = self.state.list_sims(q.get("Status") or None, q.get("Fleet") or None,
-                                           q.get("Iccid") or None, self._start(request))
+            matches = self.state.list_sims(
+                q.get("Status") or None, q.get("Fleet") or None, q.get("Iccid") or None, self._start(request)
+            )
             items = ((position, self.sim_json(base, sim)) for position, sim in matches)
             return self._page(request, "sims", items, self._filters(request, ("Status", "Fleet", "Iccid")))
 
@@ -603,12 +644,19 @@ class Simulator:
         return _json({"registrable": [{"iccid": i, "registration_code": c} for i, c in pairs]})
 
     async def admin_changes(self, request: Request) -> Response:
-        return _json({"changes": [{"sid": sid, "what": what, "value": value}
-                                  for sid, what, value in self.state.changes]})
+        return _json(
+            {"changes": [{"sid": sid, "what": what, "value": value} for sid, what, value in self.state.changes]}
+        )
 
     async def admin_requests(self, request: Request) -> Response:
-        return _json({"requests": [{"method": r.method, "path": r.path, "query": r.query, "status": r.status,
-                                    "fault": r.fault} for r in self.request_log]})
+        return _json(
+            {
+                "requests": [
+                    {"method": r.method, "path": r.path, "query": r.query, "status": r.status, "fault": r.fault}
+                    for r in self.request_log
+                ]
+            }
+        )
 
     async def admin_concurrency(self, request: Request) -> Response:
         """GET: the allowance and what was seen. POST ``Max=C`` (0 or empty: unlimited) changes the allowance
@@ -625,9 +673,13 @@ class Simulator:
         return _json(self.concurrency_report())
 
     def concurrency_report(self) -> dict[str, int | None]:
-        return {"max_concurrency": self.config.max_concurrency, "in_flight": self.in_flight,
-                "peak_in_flight": self.peak_in_flight, "peak_offered": self.peak_offered,
-                "refused": self.refused_for_concurrency}
+        return {
+            "max_concurrency": self.config.max_concurrency,
+            "in_flight": self.in_flight,
+            "peak_in_flight": self.peak_in_flight,
+            "peak_offered": self.peak_offered,
+            "refused": self.refused_for_concurrency,
+        }
 
     def set_max_concurrency(self, cap: int | None) -> None:
         """Change the account's allowance; requests already admitted finish."""
@@ -666,8 +718,9 @@ class SimulatorTransport(httpx.AsyncBaseTransport):
         try:
             return await self._inner.handle_async_request(request)
         except SimulatedDrop:
-            raise httpx.RemoteProtocolError("Server disconnected without sending a complete response.",
-                                            request=request) from None
+            raise httpx.RemoteProtocolError(
+                "Server disconnected without sending a complete response.", request=request
+            ) from None
 
 
 def asgi_transport(app: Simulator) -> SimulatorTransport:

@@ -16,20 +16,38 @@ Operator = tuple[str, list[str]]
 
 CATALOG: list[tuple[str, str, list[Operator]]] = [
     # North America
-    ("US", "United States", [
-        ("AT&T", ["310-410", "310-170", "310-150"]),
-        ("T-Mobile", ["310-260", "310-160"]),
-        ("Verizon Wireless", ["311-480", "310-004"]),
-        ("UScellular", ["311-580"]),
-        ("FirstNet", ["313-100"]),
-    ]),
-    ("CA", "Canada", [
-        ("Rogers", ["302-720"]), ("Bell", ["302-610"]), ("TELUS", ["302-220"]),
-        ("Vidéotron", ["302-500"]), ("SaskTel", ["302-780"]), ("Freedom Mobile", ["302-490"]),
-    ]),
-    ("MX", "Mexico", [
-        ("Telcel", ["334-020"]), ("Movistar", ["334-030"]), ("AT&T", ["334-050", "334-090"]),
-    ]),
+    (
+        "US",
+        "United States",
+        [
+            ("AT&T", ["310-410", "310-170", "310-150"]),
+            ("T-Mobile", ["310-260", "310-160"]),
+            ("Verizon Wireless", ["311-480", "310-004"]),
+            ("UScellular", ["311-580"]),
+            ("FirstNet", ["313-100"]),
+        ],
+    ),
+    (
+        "CA",
+        "Canada",
+        [
+            ("Rogers", ["302-720"]),
+            ("Bell", ["302-610"]),
+            ("TELUS", ["302-220"]),
+            ("Vidéotron", ["302-500"]),
+            ("SaskTel", ["302-780"]),
+            ("Freedom Mobile", ["302-490"]),
+        ],
+    ),
+    (
+        "MX",
+        "Mexico",
+        [
+            ("Telcel", ["334-020"]),
+            ("Movistar", ["334-030"]),
+            ("AT&T", ["334-050", "334-090"]),
+        ],
+    ),
     ("PR", "Puerto Rico", [("Claro", ["330-110"])]),
     # Central America and the Caribbean
     ("GT", "Guatemala", [("Claro", ["704-01"]), ("Tigo", ["704-02"]), ("Movistar", ["704-03"])]),
@@ -37,9 +55,16 @@ CATALOG: list[tuple[str, str, list[Operator]]] = [
     ("HN", "Honduras", [("Claro", ["708-01"]), ("Tigo", ["708-02"])]),
     ("NI", "Nicaragua", [("Claro", ["710-21"]), ("Tigo", ["710-30"])]),
     ("CR", "Costa Rica", [("Kölbi ICE", ["712-01"]), ("Claro", ["712-03"]), ("Liberty", ["712-04"])]),
-    ("PA", "Panama", [
-        ("+Móvil", ["714-01"]), ("Tigo", ["714-02"]), ("Claro", ["714-03"]), ("Digicel", ["714-04"]),
-    ]),
+    (
+        "PA",
+        "Panama",
+        [
+            ("+Móvil", ["714-01"]),
+            ("Tigo", ["714-02"]),
+            ("Claro", ["714-03"]),
+            ("Digicel", ["714-04"]),
+        ],
+    ),
     ("DO", "Dominican Republic", [("Altice", ["370-01"]), ("Claro", ["370-02"])]),
     ("JM", "Jamaica", [("Digicel", ["338-050"]), ("FLOW", ["338-180"])]),
     ("TT", "Trinidad and Tobago", [("bmobile", ["374-12"]), ("Digicel", ["374-130"])]),
@@ -47,18 +72,37 @@ CATALOG: list[tuple[str, str, list[Operator]]] = [
     ("BS", "Bahamas", [("BTC", ["364-390"])]),
     ("HT", "Haiti", [("Digicel", ["372-01"])]),
     # South America
-    ("BR", "Brazil", [
-        ("TIM", ["724-02", "724-03", "724-04"]), ("Claro", ["724-05"]),
-        ("Vivo", ["724-06", "724-10", "724-11"]),
-    ]),
+    (
+        "BR",
+        "Brazil",
+        [
+            ("TIM", ["724-02", "724-03", "724-04"]),
+            ("Claro", ["724-05"]),
+            ("Vivo", ["724-06", "724-10", "724-11"]),
+        ],
+    ),
     ("AR", "Argentina", [("Movistar", ["722-07"]), ("Claro", ["722-310"]), ("Personal", ["722-34"])]),
-    ("CL", "Chile", [
-        ("Entel", ["730-01"]), ("Movistar", ["730-02"]), ("Claro", ["730-03"]), ("WOM", ["730-09"]),
-    ]),
+    (
+        "CL",
+        "Chile",
+        [
+            ("Entel", ["730-01"]),
+            ("Movistar", ["730-02"]),
+            ("Claro", ["730-03"]),
+            ("WOM", ["730-09"]),
+        ],
+    ),
     ("CO", "Colombia", [("Claro", ["732-101"]), ("Tigo", ["732-103"]), ("Movistar", ["732-123"])]),
-    ("PE", "Peru", [
-        ("Movistar", ["716-06"]), ("Claro", ["716-10"]), ("Bitel", ["716-15"]), ("Entel", ["716-17"]),
-    ]),
+    (
+        "PE",
+        "Peru",
+        [
+            ("Movistar", ["716-06"]),
+            ("Claro", ["716-10"]),
+            ("Bitel", ["716-15"]),
+            ("Entel", ["716-17"]),
+        ],
+    ),
     ("EC", "Ecuador", [("Movistar", ["740-00"]), ("Claro", ["740-01"]), ("CNT", ["740-02"])]),
     ("UY", "Uruguay", [("Antel", ["748-01"]), ("Movistar", ["748-07"]), ("Claro", ["748-10"])]),
     ("PY", "Paraguay", [("Claro", ["744-02"]), ("Tigo", ["744-04"]), ("Personal", ["744-05"])]),
@@ -66,25 +110,52 @@ CATALOG: list[tuple[str, str, list[Operator]]] = [
     ("VE", "Venezuela", [("Digitel", ["734-02"]), ("Movistar", ["734-04"]), ("Movilnet", ["734-06"])]),
     ("GY", "Guyana", [("Digicel", ["738-01"])]),
     # Western Europe
-    ("GB", "United Kingdom", [
-        ("O2", ["234-10"]), ("Vodafone", ["234-15"]), ("Three", ["234-20"]), ("EE", ["234-30"]),
-    ]),
+    (
+        "GB",
+        "United Kingdom",
+        [
+            ("O2", ["234-10"]),
+            ("Vodafone", ["234-15"]),
+            ("Three", ["234-20"]),
+            ("EE", ["234-30"]),
+        ],
+    ),
     ("IM", "Isle of Man", [("Manx Telecom", ["234-58"])]),
     ("JE", "Jersey", [("JT", ["234-50"])]),
     ("GG", "Guernsey", [("Sure", ["234-55"])]),
     ("IE", "Ireland", [("Vodafone", ["272-01"]), ("eir", ["272-03"]), ("Three", ["272-05"])]),
     ("DE", "Germany", [("Telekom", ["262-01"]), ("Vodafone", ["262-02"]), ("O2", ["262-03"])]),
-    ("FR", "France", [
-        ("Orange", ["208-01"]), ("SFR", ["208-10"]), ("Free Mobile", ["208-15"]),
-        ("Bouygues Telecom", ["208-20"]),
-    ]),
-    ("ES", "Spain", [
-        ("Vodafone", ["214-01"]), ("Orange", ["214-03"]), ("Yoigo", ["214-04"]), ("Movistar", ["214-07"]),
-    ]),
+    (
+        "FR",
+        "France",
+        [
+            ("Orange", ["208-01"]),
+            ("SFR", ["208-10"]),
+            ("Free Mobile", ["208-15"]),
+            ("Bouygues Telecom", ["208-20"]),
+        ],
+    ),
+    (
+        "ES",
+        "Spain",
+        [
+            ("Vodafone", ["214-01"]),
+            ("Orange", ["214-03"]),
+            ("Yoigo", ["214-04"]),
+            ("Movistar", ["214-07"]),
+        ],
+    ),
     ("PT", "Portugal", [("Vodafone", ["268-01"]), ("NOS", ["268-03"]), ("MEO", ["268-06"])]),
-    ("IT", "Italy", [
-        ("TIM", ["222-01"]), ("Vodafone", ["222-10"]), ("Iliad", ["222-50"]), ("WindTre", ["222-88"]),
-    ]),
+    (
+        "IT",
+        "Italy",
+        [
+            ("TIM", ["222-01"]),
+            ("Vodafone", ["222-10"]),
+            ("Iliad", ["222-50"]),
+            ("WindTre", ["222-88"]),
+        ],
+    ),
     ("NL", "Netherlands", [("Vodafone", ["204-04"]), ("KPN", ["204-08"]), ("Odido", ["204-16"])]),
     ("BE", "Belgium", [("Proximus", ["206-01"]), ("Orange", ["206-10"]), ("BASE", ["206-20"])]),
     ("LU", "Luxembourg", [("POST", ["270-01"]), ("Tango", ["270-77"]), ("Orange", ["270-99"])]),
@@ -112,7 +183,11 @@ CATALOG: list[tuple[str, str, list[Operator]]] = [
     ("CZ", "Czechia", [("T-Mobile", ["230-01"]), ("O2", ["230-02"]), ("Vodafone", ["230-03"])]),
     ("SK", "Slovakia", [("Orange", ["231-01"]), ("Telekom", ["231-02"]), ("4ka", ["231-03"]), ("O2", ["231-06"])]),
     ("HU", "Hungary", [("Yettel", ["216-01"]), ("Telekom", ["216-30"]), ("One", ["216-70"])]),
-    ("RO", "Romania", [("Vodafone", ["226-01"]), ("Telekom", ["226-03"]), ("Digi", ["226-05"]), ("Orange", ["226-10"])]),
+    (
+        "RO",
+        "Romania",
+        [("Vodafone", ["226-01"]), ("Telekom", ["226-03"]), ("Digi", ["226-05"]), ("Orange", ["226-10"])],
+    ),
     ("BG", "Bulgaria", [("A1", ["284-01"]), ("Vivacom", ["284-03"]), ("Yettel", ["284-05"])]),
     ("GR", "Greece", [("Cosmote", ["202-01"]), ("Vodafone", ["202-05"]), ("Nova", ["202-10"])]),
     ("CY", "Cyprus", [("Cyta", ["280-01"]), ("Epic", ["280-10"])]),
@@ -150,7 +225,11 @@ CATALOG: list[tuple[str, str, list[Operator]]] = [
     ("MA", "Morocco", [("Orange", ["604-00"]), ("Maroc Telecom", ["604-01"])]),
     ("DZ", "Algeria", [("Mobilis", ["603-01"]), ("Djezzy", ["603-02"]), ("Ooredoo", ["603-03"])]),
     ("TN", "Tunisia", [("Orange", ["605-01"]), ("Tunisie Telecom", ["605-02"]), ("Ooredoo", ["605-03"])]),
-    ("ZA", "South Africa", [("Vodacom", ["655-01"]), ("Telkom", ["655-02"]), ("Cell C", ["655-07"]), ("MTN", ["655-10"])]),
+    (
+        "ZA",
+        "South Africa",
+        [("Vodacom", ["655-01"]), ("Telkom", ["655-02"]), ("Cell C", ["655-07"]), ("MTN", ["655-10"])],
+    ),
     ("NG", "Nigeria", [("Airtel", ["621-20"]), ("MTN", ["621-30"]), ("Glo", ["621-50"]), ("9mobile", ["621-60"])]),
     ("KE", "Kenya", [("Safaricom", ["639-02"]), ("Airtel", ["639-03"])]),
     ("TZ", "Tanzania", [("Tigo", ["640-02"]), ("Vodacom", ["640-04"]), ("Airtel", ["640-05"])]),
@@ -169,13 +248,23 @@ CATALOG: list[tuple[str, str, list[Operator]]] = [
     ("ET", "Ethiopia", [("Ethio Telecom", ["636-01"])]),
     # Asia
     ("CN", "China", [("China Mobile", ["460-00"]), ("China Unicom", ["460-01"]), ("China Telecom", ["460-11"])]),
-    ("HK", "Hong Kong", [("csl", ["454-00"]), ("3", ["454-03"]), ("SmarTone", ["454-06"]), ("China Mobile HK", ["454-12"])]),
+    (
+        "HK",
+        "Hong Kong",
+        [("csl", ["454-00"]), ("3", ["454-03"]), ("SmarTone", ["454-06"]), ("China Mobile HK", ["454-12"])],
+    ),
     ("MO", "Macao", [("SmarTone", ["455-00"]), ("CTM", ["455-01"]), ("3", ["455-03"])]),
     ("TW", "Taiwan", [("Far EasTone", ["466-01"]), ("Chunghwa Telecom", ["466-92"]), ("Taiwan Mobile", ["466-97"])]),
-    ("JP", "Japan", [
-        ("NTT docomo", ["440-10"]), ("Rakuten Mobile", ["440-11"]), ("SoftBank", ["440-20"]),
-        ("au (KDDI)", ["440-50", "440-51"]),
-    ]),
+    (
+        "JP",
+        "Japan",
+        [
+            ("NTT docomo", ["440-10"]),
+            ("Rakuten Mobile", ["440-11"]),
+            ("SoftBank", ["440-20"]),
+            ("au (KDDI)", ["440-50", "440-51"]),
+        ],
+    ),
     ("KR", "South Korea", [("SK Telecom", ["450-05"]), ("LG U+", ["450-06"]), ("KT", ["450-08"])]),
     ("SG", "Singapore", [("Singtel", ["525-01"]), ("M1", ["525-03"]), ("StarHub", ["525-05"])]),
     ("MY", "Malaysia", [("Maxis", ["502-12"]), ("Digi", ["502-16"]), ("U Mobile", ["502-18"]), ("Celcom", ["502-19"])]),

@@ -14,8 +14,36 @@ from datetime import UTC, datetime, timedelta
 from .state import SimulatorState, _iso, make_iccid
 
 EU_EEA = {
-    "AT", "BE", "BG", "HR", "CY", "CZ", "DK", "EE", "FI", "FR", "DE", "GR", "HU", "IE", "IT",
-    "LV", "LT", "LU", "MT", "NL", "PL", "PT", "RO", "SK", "SI", "ES", "SE", "IS", "LI", "NO",
+    "AT",
+    "BE",
+    "BG",
+    "HR",
+    "CY",
+    "CZ",
+    "DK",
+    "EE",
+    "FI",
+    "FR",
+    "DE",
+    "GR",
+    "HU",
+    "IE",
+    "IT",
+    "LV",
+    "LT",
+    "LU",
+    "MT",
+    "NL",
+    "PL",
+    "PT",
+    "RO",
+    "SK",
+    "SI",
+    "ES",
+    "SE",
+    "IS",
+    "LI",
+    "NO",
 }
 APAC = {"AU", "NZ", "JP", "KR", "SG", "MY", "TH", "ID", "PH", "VN", "HK", "TW", "IN"}
 
@@ -58,13 +86,15 @@ def seed_account(state: SimulatorState) -> None:
     # A NAP no fleet uses yet, to show an unused profile.
     nap_sids["uk-ie"] = nap("uk-ie", {"GB", "IE", "IM", "JE", "GG"})
     for index, (name, nap_name, limit, enabled, _share) in enumerate(FLEETS):
-        fleet = state.create_fleet({
-            "UniqueName": name,
-            "NetworkAccessProfile": nap_sids[nap_name],
-            "DataLimit": str(limit),
-            "DataEnabled": "true" if enabled else "false",
-            "SmsCommandsEnabled": "true" if index % 3 != 2 else "false",
-        })
+        fleet = state.create_fleet(
+            {
+                "UniqueName": name,
+                "NetworkAccessProfile": nap_sids[nap_name],
+                "DataLimit": str(limit),
+                "DataEnabled": "true" if enabled else "false",
+                "SmsCommandsEnabled": "true" if index % 3 != 2 else "false",
+            }
+        )
         if index == 0:
             fleet.sms_commands_url = "https://iot.example.com/sms"
             fleet.ip_commands_url = "https://iot.example.com/ip"
@@ -91,12 +121,17 @@ def seed_account(state: SimulatorState) -> None:
         fleet_name = fleet_names.get(fleet_sid) if fleet_sid else None
         unique_name = f"{fleet_name}-{i + 1:05d}" if fleet_name and rng.randrange(4) else None
         created = _iso(base + timedelta(minutes=i * (400 * 24 * 60) // max(config.sims, 1)))
-        sim = state._add_sim(make_iccid(ACCOUNT_PREFIX, serial_base + i), state.account_sid,
-                             "active" if status == "scheduled" else status, fleet_sid, unique_name, created)
+        sim = state._add_sim(
+            make_iccid(ACCOUNT_PREFIX, serial_base + i),
+            state.account_sid,
+            "active" if status == "scheduled" else status,
+            fleet_sid,
+            unique_name,
+            created,
+        )
         if status == "scheduled":
             # Deactivation in progress, settling a while after start.
-            state._schedule_sim(sim, "inactive", fleet_sid, False, None, "POST",
-                                delay=60 + rng.randrange(540))
+            state._schedule_sim(sim, "inactive", fleet_sid, False, None, "POST", delay=60 + rng.randrange(540))
 
     for i in range(config.registrable):
         iccid = make_iccid(UNREGISTERED_PREFIX, serial_base + i)

@@ -21,12 +21,10 @@ class _HideSimulatedDrops(logging.Filter):
         return not (record.exc_info and isinstance(record.exc_info[1], SimulatedDrop))
 
 
-async def serve(simulator: Simulator, host: str, port: int,
-                on_ready: Callable[[str], None] | None = None) -> None:
+async def serve(simulator: Simulator, host: str, port: int, on_ready: Callable[[str], None] | None = None) -> None:
     """Run until cancelled; ``on_ready`` receives the base URL once the socket listens."""
     logging.getLogger("uvicorn.error").addFilter(_HideSimulatedDrops())
-    config = uvicorn.Config(simulator, host=host, port=port, log_level="warning", access_log=False,
-                            lifespan="off")
+    config = uvicorn.Config(simulator, host=host, port=port, log_level="warning", access_log=False, lifespan="off")
     server = uvicorn.Server(config)
     task = asyncio.create_task(server.serve())
     try:

@@ -188,8 +188,7 @@ class SimulatorState:
         record = records.get(ref)
         if record is not None and record.account_sid == self.account_sid:
             return record
-        return next((r for r in records.values() if r.unique_name == ref and r.account_sid == self.account_sid),
-                    None)
+        return next((r for r in records.values() if r.unique_name == ref and r.account_sid == self.account_sid), None)
 
     def find_nap(self, ref: str) -> NapRecord | None:
         return self._find(self.naps, ref)
@@ -353,8 +352,9 @@ class SimulatorState:
         return fleets
 
     # ------------------------------------------------------------------ Sims
-    def _add_sim(self, iccid: str, account_sid: str, status: str, fleet_sid: str | None,
-                 unique_name: str | None, created: str) -> SimRecord:
+    def _add_sim(
+        self, iccid: str, account_sid: str, status: str, fleet_sid: str | None, unique_name: str | None, created: str
+    ) -> SimRecord:
         sim = SimRecord(
             sid=self._sid("HS"),
             account_sid=account_sid,
@@ -379,9 +379,7 @@ class SimulatorState:
             raise super_sim(83001, "Missing required parameter Iccid")
         if not code:
             raise super_sim(83001, "Missing required parameter RegistrationCode")
-        not_registrable = super_sim(
-            83002, "The ICCID and Registration Code do not belong to a registrable Super SIM"
-        )
+        not_registrable = super_sim(83002, "The ICCID and Registration Code do not belong to a registrable Super SIM")
         if not (iccid.isascii() and iccid.isdigit()) or len(iccid) not in (19, 20) or not _luhn_ok(iccid):
             raise not_registrable
         existing_sid = self.sims_by_iccid.get(iccid)
@@ -400,8 +398,9 @@ class SimulatorState:
         del self.unregistered[iccid]
         return self._add_sim(iccid, self.account_sid, "new", None, None, self.now_iso())
 
-    def list_sims(self, status: str | None, fleet_ref: str | None, iccid: str | None,
-                  start: int) -> Iterator[tuple[int, SimRecord]]:
+    def list_sims(
+        self, status: str | None, fleet_ref: str | None, iccid: str | None, start: int
+    ) -> Iterator[tuple[int, SimRecord]]:
         """Yield ``(position, sim)`` in creation order from ``start``, filtered."""
         self.settle_due()
         if status is not None and status not in SIM_STATUSES:
@@ -417,9 +416,12 @@ class SimulatorState:
             if sid is None:
                 return
             sim = self.sims[sid]
-            if (sim.index >= start and sim.account_sid == self.account_sid
-                    and (status is None or sim.status == status)
-                    and (fleet_sid is None or sim.fleet_sid == fleet_sid)):
+            if (
+                sim.index >= start
+                and sim.account_sid == self.account_sid
+                and (status is None or sim.status == status)
+                and (fleet_sid is None or sim.fleet_sid == fleet_sid)
+            ):
                 yield sim.index, sim
             return
         for position in range(start, len(self.sim_order)):
@@ -461,16 +463,21 @@ class SimulatorState:
         if status_changes:
             assert status is not None
             if sim.status == "scheduled":
-                raise super_sim(83010, "The Super SIM has an update in progress (status scheduled); "
-                                       "wait until it completes")
+                raise super_sim(
+                    83010, "The Super SIM has an update in progress (status scheduled); wait until it completes"
+                )
             if status in ("new", "scheduled"):
                 raise super_sim(83010, f"Cannot update the Super SIM's status to {status}")
             if status == "ready" and sim.status != "new":
-                raise super_sim(83010, f"Cannot update status from {sim.status} to ready: "
-                                       "ready is only possible from new")
+                raise super_sim(
+                    83010, f"Cannot update status from {sim.status} to ready: ready is only possible from new"
+                )
             if status in ACTIVATED and target_fleet is None:
-                raise super_sim(83007, "The Super SIM cannot be activated because it does not belong "
-                                       "to a Fleet; provide a Fleet in the same request")
+                raise super_sim(
+                    83007,
+                    "The Super SIM cannot be activated because it does not belong "
+                    "to a Fleet; provide a Fleet in the same request",
+                )
         # --- unique name and account
         unique_name = params.get("UniqueName")
         if unique_name:
@@ -518,8 +525,16 @@ class SimulatorState:
         sim.date_updated = now
         return sim, asynchronous
 
-    def _schedule_sim(self, sim: SimRecord, status: str, fleet_sid: str | None, fleet_changes: bool,
-                      callback_url: str | None, callback_method: str, delay: float | None = None) -> None:
+    def _schedule_sim(
+        self,
+        sim: SimRecord,
+        status: str,
+        fleet_sid: str | None,
+        fleet_changes: bool,
+        callback_url: str | None,
+        callback_method: str,
+        delay: float | None = None,
+    ) -> None:
         settle_at = self.clock() + (self.config.settle_seconds if delay is None else delay)
         sim.pending = Pending(status, fleet_sid, fleet_changes, settle_at, callback_url, callback_method)
         sim.status = "scheduled"
@@ -545,12 +560,18 @@ class SimulatorState:
                 sim.ever_activated = True
             sim.date_updated = self.now_iso()
             if pending.callback_url and is_loopback_url(pending.callback_url):
-                self.outbox.append(Callback(pending.callback_url, pending.callback_method, {
-                    "SimSid": sim.sid,
-                    "SimUniqueName": sim.unique_name or "",
-                    "SimStatus": sim.status,
-                    "AccountSid": sim.account_sid,
-                }))
+                self.outbox.append(
+                    Callback(
+                        pending.callback_url,
+                        pending.callback_method,
+                        {
+                            "SimSid": sim.sid,
+                            "SimUniqueName": sim.unique_name or "",
+                            "SimStatus": sim.status,
+                            "AccountSid": sim.account_sid,
+                        },
+                    )
+                )
 
     # ------------------------------------------------------------- Networks
     def list_networks(self, iso: str | None, mcc: str | None, mnc: str | None) -> list[CatalogNetwork]:
@@ -558,8 +579,9 @@ class SimulatorState:
         for network in self.networks.values():
             if iso and network.iso_country != iso.upper():
                 continue
-            if (mcc or mnc) and not any((not mcc or m == mcc) and (not mnc or n == mnc)
-                                        for m, n in network.identifiers):
+            if (mcc or mnc) and not any(
+                (not mcc or m == mcc) and (not mnc or n == mnc) for m, n in network.identifiers
+            ):
                 continue
             result.append(network)
         return result
@@ -577,11 +599,18 @@ class SimulatorState:
             end = start + timedelta(days=30)
             period_type = "ready" if number == 0 and sim.index % 3 == 0 else "active"
             sid = "HB" + hashlib.sha256(f"{sim.sid}:{number}".encode()).hexdigest()[:32]
-            periods.append({
-                "sid": sid, "account_sid": sim.account_sid, "sim_sid": sim.sid,
-                "start_time": _iso(start), "end_time": _iso(end), "period_type": period_type,
-                "date_created": _iso(start), "date_updated": _iso(start),
-            })
+            periods.append(
+                {
+                    "sid": sid,
+                    "account_sid": sim.account_sid,
+                    "sim_sid": sim.sid,
+                    "start_time": _iso(start),
+                    "end_time": _iso(end),
+                    "period_type": period_type,
+                    "date_created": _iso(start),
+                    "date_updated": _iso(start),
+                }
+            )
             start = end
             number += 1
         periods.reverse()
@@ -591,8 +620,7 @@ class SimulatorState:
         if sim.status not in ("active", "ready"):
             return []
         n = sim.index + 2  # skip .0 and .1 of the first block
-        return [{"ip_address": f"10.{64 + (n >> 16) % 64}.{(n >> 8) & 255}.{n & 255}",
-                 "ip_address_version": "IPv4"}]
+        return [{"ip_address": f"10.{64 + (n >> 16) % 64}.{(n >> 8) & 255}.{n & 255}", "ip_address_version": "IPv4"}]
 
     def daily_usage(self, sim: SimRecord, day: int) -> int:
         """Bytes a SIM used on a day (days since the epoch): deterministic, cheap."""

@@ -103,12 +103,15 @@ def usage_records(state: SimulatorState, query: Mapping[str, str]) -> list[dict[
             key = network.sid if network else None
         elif group == "isoCountry":
             key = network.iso_country if network else None
-        keys.setdefault(key, {
-            "sim_sid": sim.sid if group == "sim" else None,
-            "fleet_sid": sim.fleet_sid if group == "fleet" else None,
-            "network_sid": (network.sid if network else None) if group == "network" else None,
-            "iso_country": (network.iso_country if network else None) if group == "isoCountry" else None,
-        })
+        keys.setdefault(
+            key,
+            {
+                "sim_sid": sim.sid if group == "sim" else None,
+                "fleet_sid": sim.fleet_sid if group == "fleet" else None,
+                "network_sid": (network.sid if network else None) if group == "network" else None,
+                "iso_country": (network.iso_country if network else None) if group == "isoCountry" else None,
+            },
+        )
         for index, (b_start, b_end) in enumerate(buckets):
             used = _bytes_between(state, sim, b_start, b_end)
             if used:
@@ -122,23 +125,34 @@ def usage_records(state: SimulatorState, query: Mapping[str, str]) -> list[dict[
             if group is not None and total == 0:
                 continue
             upload = total // 4
-            records.append({
-                "period": {"start_time": _iso(b_start), "end_time": _iso(b_end)},
-                "account_sid": state.account_sid,
-                "data_upload": upload,
-                "data_download": total - upload,
-                "data_total": total,
-                "data_total_billed": round(total / 1_000_000 * PRICE_PER_MB, 4),
-                "billed_unit": "USD",
-                **fields,
-            })
+            records.append(
+                {
+                    "period": {"start_time": _iso(b_start), "end_time": _iso(b_end)},
+                    "account_sid": state.account_sid,
+                    "data_upload": upload,
+                    "data_download": total - upload,
+                    "data_total": total,
+                    "data_total_billed": round(total / 1_000_000 * PRICE_PER_MB, 4),
+                    "billed_unit": "USD",
+                    **fields,
+                }
+            )
         if group is None and not keys:
-            records.append({
-                "period": {"start_time": _iso(b_start), "end_time": _iso(b_end)},
-                "account_sid": state.account_sid, "data_upload": 0, "data_download": 0, "data_total": 0,
-                "data_total_billed": 0.0, "billed_unit": "USD",
-                "sim_sid": None, "fleet_sid": None, "network_sid": None, "iso_country": None,
-            })
+            records.append(
+                {
+                    "period": {"start_time": _iso(b_start), "end_time": _iso(b_end)},
+                    "account_sid": state.account_sid,
+                    "data_upload": 0,
+                    "data_download": 0,
+                    "data_total": 0,
+                    "data_total_billed": 0.0,
+                    "billed_unit": "USD",
+                    "sim_sid": None,
+                    "fleet_sid": None,
+                    "network_sid": None,
+                    "iso_country": None,
+                }
+            )
     return records
 
 

@@ -81,11 +81,22 @@ class SuperSimApp(ReportsFailures, OrderedKeysApp[None]):
         "bulk-plan": Task("Reading the SIMs' current state to plan the change", "Nothing was sent; try again."),
     }
 
-    def __init__(self, client: SuperSimClient | None, *, account_label: str = "", close_client: bool = True,
-                 connector: Connector | None = None, settings: Settings | None = None,
-                 sign_in_reason: str | None = None, registrations: RegistrationQueue | None = None,
-                 journal_runs: bool = False, export_dir: Path | None = None, mode: str = OPEN,
-                 profile_name: str = "", read_only: bool = False):
+    def __init__(
+        self,
+        client: SuperSimClient | None,
+        *,
+        account_label: str = "",
+        close_client: bool = True,
+        connector: Connector | None = None,
+        settings: Settings | None = None,
+        sign_in_reason: str | None = None,
+        registrations: RegistrationQueue | None = None,
+        journal_runs: bool = False,
+        export_dir: Path | None = None,
+        mode: str = OPEN,
+        profile_name: str = "",
+        read_only: bool = False,
+    ):
         super().__init__()
         self.read_only = read_only  # --read-only: read-only whatever the profiles say
         self.mode = READ_ONLY if read_only else mode  # safety mode: read-only, protected or open (ops.consent)
@@ -131,13 +142,16 @@ class SuperSimApp(ReportsFailures, OrderedKeysApp[None]):
         if self._client is not None:
             self.load_account()
             if self.registrations.pending and self.mode == READ_ONLY:  # read-only sends nothing, not even these
-                self.notify(f"{len(self.registrations.pending):,} queued registration(s) wait: this profile is "
-                            "read-only.", title="Registration queue", severity="warning", markup=False)
+                self.notify(
+                    f"{len(self.registrations.pending):,} queued registration(s) wait: this profile is read-only.",
+                    title="Registration queue",
+                    severity="warning",
+                    markup=False,
+                )
             elif self.registrations.pending:  # left over from last time: carry on
                 self.process_registrations()
         elif self.connector is not None:
-            self.push_screen(LoginScreen(self.connector, can_cancel=False, reason=self.sign_in_reason),
-                             self._signed_in)
+            self.push_screen(LoginScreen(self.connector, can_cancel=False, reason=self.sign_in_reason), self._signed_in)
 
     def _focus_active_table(self) -> None:
         """Put the focus on the visible table unless the user is somewhere else (loading tables drop it)."""
@@ -151,15 +165,18 @@ class SuperSimApp(ReportsFailures, OrderedKeysApp[None]):
             if self.settings.theme in self.available_themes:
                 self.theme = self.settings.theme
             else:
-                self.settings.problems.append(f"settings: theme {self.settings.theme!r} is unknown; expected one of "
-                                              f"{', '.join(sorted(self.available_themes))}")
+                self.settings.problems.append(
+                    f"settings: theme {self.settings.theme!r} is unknown; expected one of "
+                    f"{', '.join(sorted(self.available_themes))}"
+                )
         if self.settings.keymap:
             known = binding_ids()
             unknown = [binding_id for binding_id in self.settings.keymap if binding_id not in known]
             if unknown:
                 self.settings.problems.append(
                     f"settings: [keymap] names {', '.join(repr(u) for u in unknown)}, which no binding has (ignored); "
-                    "the binding ids are listed in the README under Settings")
+                    "the binding ids are listed in the README under Settings"
+                )
             keymap = {k: v for k, v in self.settings.keymap.items() if k in known}
             self.settings.problems.extend(keymap_collisions(keymap, type(self)))
             self.set_keymap(keymap)
@@ -168,8 +185,9 @@ class SuperSimApp(ReportsFailures, OrderedKeysApp[None]):
         for problem in self.registrations.problems:
             self.notify(printable(problem), title="Registration queue", severity="warning", timeout=12, markup=False)
 
-    def deliver_screenshot(self, filename: str | None = None, path: str | None = None,
-                           time_format: str | None = None) -> str | None:
+    def deliver_screenshot(
+        self, filename: str | None = None, path: str | None = None, time_format: str | None = None
+    ) -> str | None:
         """Screenshots go to the Downloads folder if there is one, else where CSV exports go (Textual would
         fail when ~/Downloads does not exist); the notification says where."""
         if path is None:
@@ -202,8 +220,7 @@ class SuperSimApp(ReportsFailures, OrderedKeysApp[None]):
         if connection is not None:
             await self._use(connection)
             assert self.connector is not None
-            self.notify(f"Signed in; secret stored {self.connector.last_saved_where}.", title="Signed in",
-                        markup=False)
+            self.notify(f"Signed in; secret stored {self.connector.last_saved_where}.", title="Signed in", markup=False)
 
     def action_sign_in(self) -> None:
         if self.connector is not None:
@@ -250,9 +267,24 @@ class SuperSimApp(ReportsFailures, OrderedKeysApp[None]):
         changes are hidden in a read-only profile."""
         if action in CHANGE_ACTIONS and self.mode == READ_ONLY:
             return False
-        account_actions = ("show_tab", "refresh", "catalog", "new_fleet", "edit_fleet", "goto_nap", "fleet_sims",
-                           "new_nap", "rename_nap", "open_nap", "clear_sim_filter", "register_sims",
-                           "sim_detail", "mark_matching", "bulk_status", "bulk_move")
+        account_actions = (
+            "show_tab",
+            "refresh",
+            "catalog",
+            "new_fleet",
+            "edit_fleet",
+            "goto_nap",
+            "fleet_sims",
+            "new_nap",
+            "rename_nap",
+            "open_nap",
+            "clear_sim_filter",
+            "register_sims",
+            "sim_detail",
+            "mark_matching",
+            "bulk_status",
+            "bulk_move",
+        )
         # Textual: False hides a binding, None shows it dimmed (not available right now).
         covered = any(not isinstance(screen, CommandPalette) for screen in self.screen_stack[1:])
         if action in account_actions and (self._client is None or covered):
@@ -277,15 +309,23 @@ class SuperSimApp(ReportsFailures, OrderedKeysApp[None]):
             body = Text(f"{staged} staged NAP change(s) have not been applied. Quit and discard them?")
             if pending:
                 body.append(f" {pending:,} SIM registration(s) are also still queued.")
-            self.push_screen(Confirm("Quit with staged changes?", body, "Quit and discard", "Keep working",
-                                     danger=True), lambda yes: self.exit() if yes else None)
+            self.push_screen(
+                Confirm("Quit with staged changes?", body, "Quit and discard", "Keep working", danger=True),
+                lambda yes: self.exit() if yes else None,
+            )
         elif pending:
-            where = "kept on disk and sent the next time the app starts" if self.registrations.path else \
-                "lost: this demo account is not kept"
-            body = Text.assemble((f"{pending:,} SIM registration{'s are' if pending != 1 else ' is'} still queued",
-                                  "bold"), f" (not registered yet). If you quit now they are {where}.")
-            self.push_screen(Confirm("Registrations still queued", body, "Quit", "Stay"),
-                             lambda yes: self.exit() if yes else None)
+            where = (
+                "kept on disk and sent the next time the app starts"
+                if self.registrations.path
+                else "lost: this demo account is not kept"
+            )
+            body = Text.assemble(
+                (f"{pending:,} SIM registration{'s are' if pending != 1 else ' is'} still queued", "bold"),
+                f" (not registered yet). If you quit now they are {where}.",
+            )
+            self.push_screen(
+                Confirm("Registrations still queued", body, "Quit", "Stay"), lambda yes: self.exit() if yes else None
+            )
         else:
             self.exit()
 
@@ -345,8 +385,9 @@ class SuperSimApp(ReportsFailures, OrderedKeysApp[None]):
         parts += [f"fleet {names.get(event.fleet, event.fleet)}"] if event.fleet else []
         parts += [f"ICCID {event.iccid}"] if event.iccid else []
         pane = self.query_one(SimsPane)
-        pager = self.client.list_sims(status=event.status, fleet=event.fleet, iccid=event.iccid,
-                                      page_size=pane.page_size)
+        pager = self.client.list_sims(
+            status=event.status, fleet=event.fleet, iccid=event.iccid, page_size=pane.page_size
+        )
         pane.start(pager, names, filter_label=", ".join(parts) or None)
         self.refresh_bindings()
 
@@ -375,8 +416,13 @@ class SuperSimApp(ReportsFailures, OrderedKeysApp[None]):
 
         def rename(name: str | None) -> None:
             if name:
-                guard_change(self, "Rename NAP", f"rename NAP {info.nap.label} to {name}", name,
-                             lambda: self._rename_nap(sid, name))
+                guard_change(
+                    self,
+                    "Rename NAP",
+                    f"rename NAP {info.nap.label} to {name}",
+                    name,
+                    lambda: self._rename_nap(sid, name),
+                )
 
         self.push_screen(NameForm(f"Rename NAP {info.nap.label}", info.nap.unique_name or "", taken), rename)
 
@@ -442,9 +488,14 @@ class SuperSimApp(ReportsFailures, OrderedKeysApp[None]):
             return
         options = [("ready", "ready", None), ("active", "active", None), ("inactive", "inactive", None)]
         title = f"Set the status of {len(sims):,} {selected} SIM{'s' if len(sims) != 1 else ''}"
-        self.push_screen(ChoiceScreen(title, options, note="The next step shows what will change, what is skipped "
-                                                            "and why, before anything is sent."),
-                         lambda status: self._confirm_bulk(sims, Change(status=status), selected) if status else None)
+        self.push_screen(
+            ChoiceScreen(
+                title,
+                options,
+                note="The next step shows what will change, what is skipped and why, before anything is sent.",
+            ),
+            lambda status: self._confirm_bulk(sims, Change(status=status), selected) if status else None,
+        )
 
     def action_bulk_move(self) -> None:
         sims, selected = self._targets()
@@ -455,9 +506,12 @@ class SuperSimApp(ReportsFailures, OrderedKeysApp[None]):
             return
         labels = {f.sid: f.label for f in self.fleets}
         title = f"Move {len(sims):,} {selected} SIM{'s' if len(sims) != 1 else ''} to fleet"
-        self.push_screen(ChoiceScreen(title, [(f.sid, f.label, None) for f in self.fleets]),
-                         lambda sid: self._confirm_bulk(sims, Change(fleet_sid=sid, fleet_label=labels[sid]),
-                                                        selected) if sid else None)
+        self.push_screen(
+            ChoiceScreen(title, [(f.sid, f.label, None) for f in self.fleets]),
+            lambda sid: (
+                self._confirm_bulk(sims, Change(fleet_sid=sid, fleet_label=labels[sid]), selected) if sid else None
+            ),
+        )
 
     def _confirm_bulk(self, sims: list[Sim], change: Change, selected: str) -> None:
         if not self.refuse_read_only():
@@ -467,8 +521,12 @@ class SuperSimApp(ReportsFailures, OrderedKeysApp[None]):
     async def _plan_bulk(self, sims: list[Sim], change: Change, selected: str) -> None:
         """Plan on the SIMs' current state (marks can be stale: re-read in pages, not one request per SIM for
         thousands), refresh the marks with it, then ask as much as the change's harm needs."""
-        self.notify(f"Reading the current state of {len(sims):,} SIM{'s' if len(sims) != 1 else ''}…",
-                    title="Planning", timeout=3, markup=False)
+        self.notify(
+            f"Reading the current state of {len(sims):,} SIM{'s' if len(sims) != 1 else ''}…",
+            title="Planning",
+            timeout=3,
+            markup=False,
+        )
         current = await read_current(self.client, [s.sid for s in sims])
         pane = self.query_one(SimsPane)
         fresh = {sim.sid: sim for sim in current}
@@ -480,8 +538,9 @@ class SuperSimApp(ReportsFailures, OrderedKeysApp[None]):
             impacts = await self._move_impact(plan, change.fleet_sid)
             if impacts:
                 extra, coverage_lost = move_impact_text(impacts), any(i.countries_lost for i in impacts)
-        confirm_plan(self, plan, selected, self.mode, lambda: self._start_plan(plan), extra=extra,
-                     coverage_lost=coverage_lost)
+        confirm_plan(
+            self, plan, selected, self.mode, lambda: self._start_plan(plan), extra=extra, coverage_lost=coverage_lost
+        )
 
     async def _move_impact(self, plan: Plan, fleet_sid: str) -> list[MoveImpact]:
         nap_of = {f.sid: f.network_access_profile_sid or "" for f in self.fleets}
@@ -491,13 +550,22 @@ class SuperSimApp(ReportsFailures, OrderedKeysApp[None]):
             return []
         wanted = [sid for sid in {target, *sims_by_nap} if sid]
         networks = await asyncio.gather(*(self.client.list_nap_networks(sid).collect() for sid in wanted))
-        return move_impact(dict(sims_by_nap), dict(zip(wanted, networks, strict=True)),
-                           {n.sid: n.label for n in self.naps}, target)
+        return move_impact(
+            dict(sims_by_nap), dict(zip(wanted, networks, strict=True)), {n.sid: n.label for n in self.naps}, target
+        )
 
     def _start_plan(self, plan: Plan) -> None:
-        self._run_bulk(BulkRunScreen(self.client, plan=plan, journal=self._journal, fleet_names=self._fleet_names(),
-                                     export_dir=self.export_dir, concurrency=self.settings.concurrency,
-                                     mode=self.mode))
+        self._run_bulk(
+            BulkRunScreen(
+                self.client,
+                plan=plan,
+                journal=self._journal,
+                fleet_names=self._fleet_names(),
+                export_dir=self.export_dir,
+                concurrency=self.settings.concurrency,
+                mode=self.mode,
+            )
+        )
 
     def _run_bulk(self, screen: BulkRunScreen) -> None:
         self.push_screen(screen, self._bulk_finished)
@@ -516,12 +584,19 @@ class SuperSimApp(ReportsFailures, OrderedKeysApp[None]):
         pane = self.query_one(SimsPane)
         if result is not None and result.outcomes:
             left = {o.key: o for o in result.outcomes if o.outcome not in (DONE, SKIPPED)}
-            pane.set_marks({sid: msgspec.structs.replace(sim, status=left[sid].status, fleet_sid=left[sid].fleet_sid)
-                            for sid, sim in pane.marks.items() if sid in left})
+            pane.set_marks(
+                {
+                    sid: msgspec.structs.replace(sim, status=left[sid].status, fleet_sid=left[sid].fleet_sid)
+                    for sid, sim in pane.marks.items()
+                    if sid in left
+                }
+            )
             if pane.marks:
                 n = len(pane.marks)
-                self.notify(f"{n:,} SIM{' that did not change stays' if n == 1 else 's that did not change stay'}"
-                            " marked.", title="Marks")
+                self.notify(
+                    f"{n:,} SIM{' that did not change stays' if n == 1 else 's that did not change stay'} marked.",
+                    title="Marks",
+                )
         self.load_account()
 
     def _offer_resume(self) -> None:
@@ -530,10 +605,13 @@ class SuperSimApp(ReportsFailures, OrderedKeysApp[None]):
             return
         journal, state = found
         change = Change.from_json(state.header.get("change", {}))
-        body = Text.assemble(printable(f"Run {state.run_id} ({change.describe()}), started "),
-                             str(state.header.get("created", ""))[:16].replace("T", " "), " UTC, did not finish:\n",
-                             (f"{len(state.remaining):,} of {len(state.items):,} SIMs left.", "bold"),
-                             "\nSIMs already sent are confirmed first, never sent twice.")
+        body = Text.assemble(
+            printable(f"Run {state.run_id} ({change.describe()}), started "),
+            str(state.header.get("created", ""))[:16].replace("T", " "),
+            " UTC, did not finish:\n",
+            (f"{len(state.remaining):,} of {len(state.items):,} SIMs left.", "bold"),
+            "\nSIMs already sent are confirmed first, never sent twice.",
+        )
 
         def resume(yes: bool | None) -> None:
             if yes and not self.refuse_read_only():
@@ -548,16 +626,30 @@ class SuperSimApp(ReportsFailures, OrderedKeysApp[None]):
         plan = plan_change(current, change)
 
         def run() -> None:
-            self._run_bulk(BulkRunScreen(self.client, resume=(journal, state), fleet_names=self._fleet_names(),
-                                         export_dir=self.export_dir, concurrency=self.settings.concurrency,
-                                         mode=self.mode))
+            self._run_bulk(
+                BulkRunScreen(
+                    self.client,
+                    resume=(journal, state),
+                    fleet_names=self._fleet_names(),
+                    export_dir=self.export_dir,
+                    concurrency=self.settings.concurrency,
+                    mode=self.mode,
+                )
+            )
 
         confirm_plan(self, plan, "left by the run", self.mode, run, title="Resume: confirm the change")
 
     def action_register_sims(self) -> None:
         self.process_registrations()
-        self.push_screen(RegisterScreen(self.registrations, self.fleets, self._registrations_wake,
-                                        export_dir=self.export_dir, client=self.client))
+        self.push_screen(
+            RegisterScreen(
+                self.registrations,
+                self.fleets,
+                self._registrations_wake,
+                export_dir=self.export_dir,
+                client=self.client,
+            )
+        )
 
     @work(exclusive=True, group="registrations", exit_on_error=False)
     async def process_registrations(self) -> None:
@@ -584,8 +676,9 @@ class SuperSimApp(ReportsFailures, OrderedKeysApp[None]):
         sims_pager = self.client.list_sims(page_size=sims.page_size) if sims.filter_label is None else None
         first_sims = asyncio.create_task(sims_pager.next_page()) if sims_pager else None  # alongside the fleets
         fleets_task = asyncio.create_task(self.client.list_fleets().collect())
-        catalog_task = asyncio.create_task(self.client.list_networks(page_size=1000).collect()) \
-            if not self.catalog else None
+        catalog_task = (
+            asyncio.create_task(self.client.list_networks(page_size=1000).collect()) if not self.catalog else None
+        )
         try:
             naps = await self.client.list_naps().collect()
             fleets = await fleets_task
@@ -622,8 +715,10 @@ class SuperSimApp(ReportsFailures, OrderedKeysApp[None]):
         pane = self.query_one(FleetsPane)
 
         async def count(fleet: Fleet) -> None:
-            counts = {status: await count_sims(self.client, fleet=fleet.sid, status=status, gate=gate)
-                      for status, _label in FleetsPane.COUNT_COLUMNS}
+            counts = {
+                status: await count_sims(self.client, fleet=fleet.sid, status=status, gate=gate)
+                for status, _label in FleetsPane.COUNT_COLUMNS
+            }
             pane.show_counts(fleet.sid, counts)
 
         async with asyncio.TaskGroup() as group:  # one failure stops the other counts

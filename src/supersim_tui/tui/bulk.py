@@ -74,8 +74,11 @@ def duration(seconds: float | None) -> str:
     if seconds is None:
         return "—"
     seconds = int(seconds + 0.5)
-    return f"{seconds // 3600}:{seconds // 60 % 60:02d}:{seconds % 60:02d}" if seconds >= 3600 \
+    return (
+        f"{seconds // 3600}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"
+        if seconds >= 3600
         else f"{seconds // 60}:{seconds % 60:02d}"
+    )
 
 
 def plan_text(plan: Plan, selected: str = "marked") -> RenderableType:
@@ -94,14 +97,27 @@ def plan_text(plan: Plan, selected: str = "marked") -> RenderableType:
     title = plain(f"{plan.change.describe().capitalize()}: {len(plan.items):,} SIMs {selected}", style="bold")
     parts: list[RenderableType] = [title, Text(""), grid, Text("")]
     if plan.change.status or plan.change.fleet_sid:
-        parts.append(Text("Changes can be asynchronous: each SIM is followed until it leaves scheduled, "
-                          "so the outcome shown is its real final state.", style="dim"))
+        parts.append(
+            Text(
+                "Changes can be asynchronous: each SIM is followed until it leaves scheduled, "
+                "so the outcome shown is its real final state.",
+                style="dim",
+            )
+        )
     return Group(*parts)
 
 
-def confirm_plan(app: App[Any], plan: Plan, selected: str, mode: str, run: Callable[[], None], *,
-                 title: str = "Confirm the change", extra: RenderableType | None = None,
-                 coverage_lost: bool = False) -> None:
+def confirm_plan(
+    app: App[Any],
+    plan: Plan,
+    selected: str,
+    mode: str,
+    run: Callable[[], None],
+    *,
+    title: str = "Confirm the change",
+    extra: RenderableType | None = None,
+    coverage_lost: bool = False,
+) -> None:
     """Show a plan and ask as much consent as its harm needs (ops.consent); ``run`` only on a yes.
 
     New runs, retries after a stop and resumes all come through here: none runs without this question."""
@@ -109,11 +125,16 @@ def confirm_plan(app: App[Any], plan: Plan, selected: str, mode: str, run: Calla
         app.push_screen(Confirm("Nothing to change", plan_text(plan, selected), None, "Close"))
         return
     n = len(plan.to_send)
-    consent = consent_for(sims=n, cuts_service=change_cuts_service(plan.change.status, coverage_lost=coverage_lost),
-                          mode=mode, what=plan.change.describe())
+    consent = consent_for(
+        sims=n,
+        cuts_service=change_cuts_service(plan.change.status, coverage_lost=coverage_lost),
+        mode=mode,
+        what=plan.change.describe(),
+    )
     body = plan_text(plan, selected) if extra is None else Group(plan_text(plan, selected), extra)
-    ask_consent(app, consent, title, body, f"Change {n:,} SIM{'s' if n != 1 else ''}",
-                lambda yes: run() if yes else None)
+    ask_consent(
+        app, consent, title, body, f"Change {n:,} SIM{'s' if n != 1 else ''}", lambda yes: run() if yes else None
+    )
 
 
 def move_impact_text(impacts: list[MoveImpact]) -> Text:
@@ -125,17 +146,23 @@ def move_impact_text(impacts: list[MoveImpact]) -> Text:
         return printable(", ".join(shown) + (f" and {len(networks) - 5} more" if len(networks) > 5 else ""))
 
     for impact in impacts:
-        text.append(printable(f"{impact.sims:,} SIM(s) move from NAP {impact.from_nap} to {impact.to_nap}:\n"),
-                    style="bold")
-        text.append(f"  gain {len(impact.gained)} network(s)" + (f": {names(impact.gained)}" if impact.gained else "")
-                    + "\n", style="green")
-        text.append(f"  lose {len(impact.lost)} network(s)" + (f": {names(impact.lost)}" if impact.lost else "")
-                    + "\n", style="red" if impact.lost else "")
+        text.append(
+            printable(f"{impact.sims:,} SIM(s) move from NAP {impact.from_nap} to {impact.to_nap}:\n"), style="bold"
+        )
+        text.append(
+            f"  gain {len(impact.gained)} network(s)" + (f": {names(impact.gained)}" if impact.gained else "") + "\n",
+            style="green",
+        )
+        text.append(
+            f"  lose {len(impact.lost)} network(s)" + (f": {names(impact.lost)}" if impact.lost else "") + "\n",
+            style="red" if impact.lost else "",
+        )
         if impact.countries_gained:
             text.append(f"  countries gained: {', '.join(impact.countries_gained)}\n", style="green")
         if impact.countries_lost:
-            text.append(f"  ⚠ countries lost (no network left there): {', '.join(impact.countries_lost)}\n",
-                        style="bold red")
+            text.append(
+                f"  ⚠ countries lost (no network left there): {', '.join(impact.countries_lost)}\n", style="bold red"
+            )
     return text
 
 
@@ -147,8 +174,7 @@ class Confirm(ModalScreen[bool]):
         Binding("y", "answer(True)", "Yes", show=False, id="confirm.yes"),
     ]
 
-    def __init__(self, title: str, body: RenderableType, yes: str | None, no: str = "Cancel",
-                 danger: bool = False):
+    def __init__(self, title: str, body: RenderableType, yes: str | None, no: str = "Cancel", danger: bool = False):
         super().__init__(classes="dialog")
         self.title_text, self.body, self.yes, self.no, self.danger = title, body, yes, no, danger
 
@@ -222,12 +248,20 @@ class BulkRunScreen(ReportsFailures, Screen[RunResult | None]):
         "bulk-export": Task("Exporting the outcomes", "Press e to try again."),
     }
 
-    def __init__(self, client: SuperSimClient, *, plan: Plan | None = None,
-                 resume: tuple[Journal, JournalState] | None = None,
-                 journal: Callable[[str, dict[str, object]], Journal | None] = lambda _id, _header: None,
-                 fleet_names: dict[str, str] | None = None, export_dir: Path | None = None,
-                 concurrency: int = 16, run_id: str | None = None, clock: Callable[[], float] = time.monotonic,
-                 mode: str = OPEN):
+    def __init__(
+        self,
+        client: SuperSimClient,
+        *,
+        plan: Plan | None = None,
+        resume: tuple[Journal, JournalState] | None = None,
+        journal: Callable[[str, dict[str, object]], Journal | None] = lambda _id, _header: None,
+        fleet_names: dict[str, str] | None = None,
+        export_dir: Path | None = None,
+        concurrency: int = 16,
+        run_id: str | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        mode: str = OPEN,
+    ):
         super().__init__()
         self.mode = mode
         if (plan is None) == (resume is None):
@@ -282,9 +316,13 @@ class BulkRunScreen(ReportsFailures, Screen[RunResult | None]):
         self.runner = BulkRunner(self.client, concurrency=self.concurrency, on_progress=self._on_progress)
         self._progress = Progress(total=total)
         what = "Resuming" if plan is None else "Running"
-        self.query_one("#bulk-title", Static).update(Text.assemble(
-            (printable(f"{what}: {change.describe()}"), "bold"), f" on {total:,} SIMs",
-            (f"   run {self.run_id}", "dim")))
+        self.query_one("#bulk-title", Static).update(
+            Text.assemble(
+                (printable(f"{what}: {change.describe()}"), "bold"),
+                f" on {total:,} SIMs",
+                (f"   run {self.run_id}", "dim"),
+            )
+        )
         self.query_one("#bulk-bar", ProgressBar).update(total=total, progress=0)
         self.query_one("#bulk-results", DataTable).display = False
         self.refresh_bindings()
@@ -336,20 +374,27 @@ class BulkRunScreen(ReportsFailures, Screen[RunResult | None]):
             now = {sim.sid: sim for sim in await read_current(self.client, failed)}
         except SuperSimError:
             return
-        result.outcomes = [dataclasses.replace(o, status=str(now[o.key].status), fleet_sid=now[o.key].fleet_sid)
-                           if o.outcome == FAILED and o.key in now else o for o in result.outcomes]
+        result.outcomes = [
+            dataclasses.replace(o, status=str(now[o.key].status), fleet_sid=now[o.key].fleet_sid)
+            if o.outcome == FAILED and o.key in now
+            else o
+            for o in result.outcomes
+        ]
 
     def _stopped(self, error: BaseException) -> None:
         """The run ended on an error: say why and what happens now; Esc closes."""
         self.failure = error_message(error).replace("\n", " ")
         self.result = RunResult(self.run_id, self.change, [], cancelled=True)
-        self.query_one("#bulk-title", Static).update(Text.assemble(("The run stopped: ", "bold red"),
-                                                                   self.failure))
+        self.query_one("#bulk-title", Static).update(Text.assemble(("The run stopped: ", "bold red"), self.failure))
         journal = self.journal
         self.query_one("#bulk-stats", Static).update(
-            "Esc closes." if journal is None else "Nothing was sent. Esc closes." if not journal.path.exists()
+            "Esc closes."
+            if journal is None
+            else "Nothing was sent. Esc closes."
+            if not journal.path.exists()
             else "Nothing is lost: what was sent is in the run's journal, and the app offers to resume it "
-                 "when it next starts.")
+            "when it next starts."
+        )
         self.refresh_bindings()
 
     def worker_failed(self, group: str, error: BaseException) -> None:
@@ -371,24 +416,40 @@ class BulkRunScreen(ReportsFailures, Screen[RunResult | None]):
             progress.now = self.clock()
         self.query_one("#bulk-bar", ProgressBar).update(total=progress.total, progress=progress.finished)
         parts: list[str | tuple[str, str]] = [
-            ("done ", "dim"), (f"{progress.done:,}", "bold green"),
-            ("  failed ", "dim"), (f"{progress.failed:,}", "bold red" if progress.failed else ""),
-            ("  skipped ", "dim"), f"{progress.skipped:,}",
+            ("done ", "dim"),
+            (f"{progress.done:,}", "bold green"),
+            ("  failed ", "dim"),
+            (f"{progress.failed:,}", "bold red" if progress.failed else ""),
+            ("  skipped ", "dim"),
+            f"{progress.skipped:,}",
         ]
         if progress.invalid:
             parts += [("  invalid ", "dim"), f"{progress.invalid:,}"]
         if self.result is not None:  # after the run: what never got a final outcome, in the results' words
-            parts += [(f"  {NOT_SENT} ", "dim"), (f"{progress.not_sent:,}", "bold" if progress.not_sent else ""),
-                      (f"  {UNCONFIRMED} ", "dim"), f"{progress.unconfirmed:,}"]
+            parts += [
+                (f"  {NOT_SENT} ", "dim"),
+                (f"{progress.not_sent:,}", "bold" if progress.not_sent else ""),
+                (f"  {UNCONFIRMED} ", "dim"),
+                f"{progress.unconfirmed:,}",
+            ]
         else:
             parts += [("  remaining ", "dim"), (f"{progress.remaining:,}", "bold")]
         if self.result is None:
-            parts += [("  in flight ", "dim"), f"{progress.in_flight}",
-                      ("  concurrency ", "dim"), f"{progress.concurrency}",  # the level found for the account
-                      ("  scheduled ", "dim"), f"{progress.waiting:,}",
-                      "\n", ("rate ", "dim"), f"{progress.rate:.1f} SIMs/s",
-                      ("  ETA ", "dim"), duration(progress.eta),
-                      ("  elapsed ", "dim"), duration(progress.now - progress.started)]
+            parts += [
+                ("  in flight ", "dim"),
+                f"{progress.in_flight}",
+                ("  concurrency ", "dim"),
+                f"{progress.concurrency}",  # the level found for the account
+                ("  scheduled ", "dim"),
+                f"{progress.waiting:,}",
+                "\n",
+                ("rate ", "dim"),
+                f"{progress.rate:.1f} SIMs/s",
+                ("  ETA ", "dim"),
+                duration(progress.eta),
+                ("  elapsed ", "dim"),
+                duration(progress.now - progress.started),
+            ]
             if self.runner is not None and self.runner.cancelled:
                 parts += ["\n", ("Stopping: the requests in flight finish, nothing new is sent…", "yellow")]
             else:
@@ -399,8 +460,10 @@ class BulkRunScreen(ReportsFailures, Screen[RunResult | None]):
         counts = Counter(o.outcome for o in result.outcomes)
         summary = ", ".join(f"{counts[o]:,} {o}" for o in OUTCOME_ORDER if counts[o]) or "nothing to do"
         retry = sum(counts[o] for o in RETRY_OUTCOMES)
-        head = Text.assemble(("Stopped" if result.cancelled else "Finished", "bold yellow" if result.cancelled
-                              else "bold"), f": {summary}. ")
+        head = Text.assemble(
+            ("Stopped" if result.cancelled else "Finished", "bold yellow" if result.cancelled else "bold"),
+            f": {summary}. ",
+        )
         if retry:
             head.append(f"t plans a retry of the {retry:,} that did not change (asks first) · ", style="bold")
         head.append("e exports every outcome to CSV · Esc closes", style="dim")
@@ -410,13 +473,20 @@ class BulkRunScreen(ReportsFailures, Screen[RunResult | None]):
         order = {name: i for i, name in enumerate(OUTCOME_ORDER)}
         shown = sorted(result.outcomes, key=lambda o: order.get(o.outcome, 99))[:RESULT_ROWS]
         for o in shown:
-            table.add_row(plain(o.iccid), plain(o.unique_name) if o.unique_name else Text("—", style="dim"),
-                          outcome_text(o.outcome), status_text(o.status),
-                          plain(self.fleet_names.get(o.fleet_sid or "", o.fleet_sid or "—")),
-                          plain(o.error, style="red" if o.outcome == FAILED else "dim"))
+            table.add_row(
+                plain(o.iccid),
+                plain(o.unique_name) if o.unique_name else Text("—", style="dim"),
+                outcome_text(o.outcome),
+                status_text(o.status),
+                plain(self.fleet_names.get(o.fleet_sid or "", o.fleet_sid or "—")),
+                plain(o.error, style="red" if o.outcome == FAILED else "dim"),
+            )
         if len(result.outcomes) > RESULT_ROWS:
-            self.notify(f"The table shows {RESULT_ROWS:,} of {len(result.outcomes):,} outcomes (problems first); "
-                        "the CSV export has them all.", title="Results")
+            self.notify(
+                f"The table shows {RESULT_ROWS:,} of {len(result.outcomes):,} outcomes (problems first); "
+                "the CSV export has them all.",
+                title="Results",
+            )
         table.display = True
         table.focus()
         self.refresh_bindings()
@@ -475,12 +545,10 @@ class BulkRunScreen(ReportsFailures, Screen[RunResult | None]):
             except FileExistsError:
                 path = self.export_dir / f"supersim-run-{result.run_id}-{n}.csv"
             except OSError as error:
-                self.notify(f"Could not write {path}: {error.strerror}", title="Export", severity="error",
-                            markup=False)
+                self.notify(f"Could not write {path}: {error.strerror}", title="Export", severity="error", markup=False)
                 return
         else:
-            self.notify(f"Could not find a free file name like {path}", title="Export", severity="error",
-                        markup=False)
+            self.notify(f"Could not find a free file name like {path}", title="Export", severity="error", markup=False)
             return
         self.exported = path
         self.notify(f"{rows:,} outcomes written to {path}", title="Export", markup=False)

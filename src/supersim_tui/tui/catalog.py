@@ -39,8 +39,13 @@ class CatalogRow:
         digits = token.replace("-", "")
         if digits.isdigit():
             for mcc, mnc in self.codes:
-                if token in (mcc, mnc) or f"{mcc}-{mnc}".startswith(token) and len(token) > 3 \
-                        or len(digits) > 3 and f"{mcc}{mnc}".startswith(digits):
+                if (
+                    token in (mcc, mnc)
+                    or f"{mcc}-{mnc}".startswith(token)
+                    and len(token) > 3
+                    or len(digits) > 3
+                    and f"{mcc}{mnc}".startswith(digits)
+                ):
                     return True
             return False
         return token in self.text
@@ -90,9 +95,15 @@ class CatalogScreen(ReportsFailures, Screen[None]):
         "nap-reread": Task("Reading the NAP's networks", "Press r to reload."),
     }
 
-    def __init__(self, client: SuperSimClient, catalog: list[Network], *,
-                 nap: NetworkAccessProfile | None = None, enabled: Iterable[str] = (),
-                 new_nap_name: str | None = None):
+    def __init__(
+        self,
+        client: SuperSimClient,
+        catalog: list[Network],
+        *,
+        nap: NetworkAccessProfile | None = None,
+        enabled: Iterable[str] = (),
+        new_nap_name: str | None = None,
+    ):
         super().__init__()
         self.client = client
         self.rows = catalog_rows(catalog)
@@ -177,8 +188,12 @@ class CatalogScreen(ReportsFailures, Screen[None]):
 
     def _cells(self, row: CatalogRow) -> list[str | Text]:
         network = row.network
-        cells: list[str | Text] = [plain(network.friendly_name or "—"), row.country,
-                                   plain(network.iso_country or "—"), plain(" ".join(network.plmns))]
+        cells: list[str | Text] = [
+            plain(network.friendly_name or "—"),
+            row.country,
+            plain(network.iso_country or "—"),
+            plain(" ".join(network.plmns)),
+        ]
         return [self._state(network.sid), *cells] if self.editing else cells
 
     def _show(self, rows: list[CatalogRow]) -> None:
@@ -229,9 +244,16 @@ class CatalogScreen(ReportsFailures, Screen[None]):
                 self.notify(f"{n} staged change(s) discarded; nothing was sent.", title="Catalog")
                 self.dismiss(None)
 
-        self.app.push_screen(Confirm("Discard staged changes?", Text(
-            f"{n} staged change(s) have not been applied. Discard them? (a reviews and applies them)"),
-            f"Discard {n}", "Keep them", danger=True), answered)
+        self.app.push_screen(
+            Confirm(
+                "Discard staged changes?",
+                Text(f"{n} staged change(s) have not been applied. Discard them? (a reviews and applies them)"),
+                f"Discard {n}",
+                "Keep them",
+                danger=True,
+            ),
+            answered,
+        )
 
     def action_undo_all(self) -> None:
         if self.staged:
@@ -280,8 +302,13 @@ class CatalogScreen(ReportsFailures, Screen[None]):
         changes = [NetworkChange(self.by_sid[sid].network, add) for sid, add in self.staged.items()]
         if self.new_nap_name is not None:
             name = self.new_nap_name
-            guard_change(self.app, "Create NAP", f"create NAP {name} with {len(changes)} network(s)", name,
-                         lambda: self._create_nap(changes))
+            guard_change(
+                self.app,
+                "Create NAP",
+                f"create NAP {name} with {len(changes)} network(s)",
+                name,
+                lambda: self._create_nap(changes),
+            )
             return
         assert self.nap is not None
         current = [self.by_sid[sid].network for sid in self.enabled if sid in self.by_sid]
@@ -292,8 +319,9 @@ class CatalogScreen(ReportsFailures, Screen[None]):
         assert self.new_nap_name is not None
         networks = [c.network.sid for c in changes if c.add]
         nap = await self.client.create_nap(unique_name=self.new_nap_name, networks=networks)
-        self.notify(f"NAP {printable(nap.label)} created with {len(networks)} network(s).", title="Created",
-                    markup=False)
+        self.notify(
+            f"NAP {printable(nap.label)} created with {len(networks)} network(s).", title="Created", markup=False
+        )
         self.dismiss(None)
 
     def _applied(self, outcomes: list[ChangeOutcome] | None) -> None:
@@ -328,8 +356,9 @@ class ConfirmNapChanges(ReportsFailures, ModalScreen[list[ChangeOutcome] | None]
         "apply": Task("Applying the changes", "Done closes; the changes not applied stay staged."),
     }
 
-    def __init__(self, client: SuperSimClient, nap: NetworkAccessProfile, current: list[Network],
-                 changes: list[NetworkChange]):
+    def __init__(
+        self, client: SuperSimClient, nap: NetworkAccessProfile, current: list[Network], changes: list[NetworkChange]
+    ):
         super().__init__()
         self.client = client
         self.nap = nap
@@ -377,8 +406,9 @@ class ConfirmNapChanges(ReportsFailures, ModalScreen[list[ChangeOutcome] | None]
             self.impact_failed = True
             self.impact_error = error_message(error)
             self.query_one("#confirm-loading").display = False
-            self.query_one("#confirm-impact", Static).update(Text(failure_text(self.task_for(group), error),
-                                                                  style="bold red"))
+            self.query_one("#confirm-impact", Static).update(
+                Text(failure_text(self.task_for(group), error), style="bold red")
+            )
             self.refresh_bindings()
         elif group == "apply":
             self.outcomes = self.outcomes or []
@@ -395,15 +425,20 @@ class ConfirmNapChanges(ReportsFailures, ModalScreen[list[ChangeOutcome] | None]
         apply = self.query_one("#apply", Button)
         cuts = bool(impact.countries_cut_off or not impact.networks_after)
         name = self.nap.unique_name or self.nap.sid
-        self.consent = consent = consent_for(sims=impact.active + impact.ready, cuts_service=cuts,
-                                             mode=str(getattr(self.app, "mode", OPEN)), phrase=name,
-                                             what=f"change NAP {name}")
+        self.consent = consent = consent_for(
+            sims=impact.active + impact.ready,
+            cuts_service=cuts,
+            mode=str(getattr(self.app, "mode", OPEN)),
+            phrase=name,
+            what=f"change NAP {name}",
+        )
         if cuts:
             apply.label = "Apply anyway"
             apply.variant = "error"
         if consent.level == REFUSED:
-            self.query_one("#typed-prompt", Static).update(Text("This profile is read-only: nothing can be applied.",
-                                                                style="bold yellow"))
+            self.query_one("#typed-prompt", Static).update(
+                Text("This profile is read-only: nothing can be applied.", style="bold yellow")
+            )
             self.query_one("#typed-prompt").display = True
             return
         if consent.typed:
@@ -427,14 +462,22 @@ class ConfirmNapChanges(ReportsFailures, ModalScreen[list[ChangeOutcome] | None]
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:
         if self.applying:  # closing now would hide a NAP half-changed: say so, stay
-            self.notify("The changes are being applied: this closes when they are done, with what was done.",
-                        title="NAP change", markup=False)
+            self.notify(
+                "The changes are being applied: this closes when they are done, with what was done.",
+                title="NAP change",
+                markup=False,
+            )
             return
         if self.outcomes is None:  # closed before applying: say so, so a closed dialog never reads as done
             why = f"The impact could not be worked out: {self.impact_error}\n" if self.impact_failed else ""
-            self.notify(f"{why}Nothing was sent; {len(self.changes)} change(s) still staged: press a to review "
-                        "and apply them, u to undo them.", title="Not applied", severity="warning",
-                        timeout=10, markup=False)
+            self.notify(
+                f"{why}Nothing was sent; {len(self.changes)} change(s) still staged: press a to review "
+                "and apply them, u to undo them.",
+                title="Not applied",
+                severity="warning",
+                timeout=10,
+                markup=False,
+            )
         self.dismiss(self.outcomes)
 
     @on(Button.Pressed, "#apply")
@@ -448,8 +491,12 @@ class ConfirmNapChanges(ReportsFailures, ModalScreen[list[ChangeOutcome] | None]
         if consent is None or consent.level == REFUSED or self.query_one("#apply", Button).disabled:
             return
         if consent.typed and not consent.matches(self.query_one("#typed-answer", Input).value):
-            self.notify(f"Type {printable(consent.phrase)} to apply, or Esc to cancel.", title="Not applied",
-                        severity="warning", markup=False)
+            self.notify(
+                f"Type {printable(consent.phrase)} to apply, or Esc to cancel.",
+                title="Not applied",
+                severity="warning",
+                markup=False,
+            )
             return
         self.applying = True
         for button in self.query(Button):
@@ -464,11 +511,16 @@ class ConfirmNapChanges(ReportsFailures, ModalScreen[list[ChangeOutcome] | None]
 
         def show(outcome: ChangeOutcome) -> None:
             if outcome.ok:
-                lines.append(Text(f"✓ {printable(outcome.change.describe())}"
-                                  + (" (already there)" if outcome.already else ""), style="green"))
+                lines.append(
+                    Text(
+                        f"✓ {printable(outcome.change.describe())}" + (" (already there)" if outcome.already else ""),
+                        style="green",
+                    )
+                )
             else:
-                lines.append(Text(f"✗ {printable(outcome.change.describe())}: {printable(outcome.error)}",
-                                  style="bold red"))
+                lines.append(
+                    Text(f"✗ {printable(outcome.change.describe())}: {printable(outcome.error)}", style="bold red")
+                )
             impact.update(Text("\n").join(lines))
 
         self.outcomes = await apply_nap_changes(self.client, self.nap.sid, self.changes, show)
@@ -479,11 +531,18 @@ class ConfirmNapChanges(ReportsFailures, ModalScreen[list[ChangeOutcome] | None]
         apply.label, apply.variant, apply.disabled = "Done", "primary", False
         apply.focus()
         if failed:
-            self.notify(f"{len(failed)} of {len(self.outcomes)} change(s) failed; they stay staged to retry.",
-                        title="NAP change", severity="error", timeout=10)
+            self.notify(
+                f"{len(failed)} of {len(self.outcomes)} change(s) failed; they stay staged to retry.",
+                title="NAP change",
+                severity="error",
+                timeout=10,
+            )
         else:
-            self.notify(f"{len(self.outcomes)} change(s) applied to {printable(self.nap.label)}.", title="NAP change",
-                        markup=False)
+            self.notify(
+                f"{len(self.outcomes)} change(s) applied to {printable(self.nap.label)}.",
+                title="NAP change",
+                markup=False,
+            )
 
 
 def render_impact(impact: NapImpact) -> Text:

@@ -40,9 +40,11 @@ def keymap_collisions(keymap: dict[str, str], app_class: type) -> list[str]:
                     continue
                 together = cls is other_cls or issubclass(app_class, cls) or issubclass(app_class, other_cls)
                 if together:
-                    problems.append(f"settings: [keymap] {binding.id!r} = {key!r} collides with {other.id!r} "
-                                    f"({other.description or other.action}), which also uses {key!r}: where both "
-                                    "apply only one of them runs; choose another key")
+                    problems.append(
+                        f"settings: [keymap] {binding.id!r} = {key!r} collides with {other.id!r} "
+                        f"({other.description or other.action}), which also uses {key!r}: where both "
+                        "apply only one of them runs; choose another key"
+                    )
     return sorted(set(problems))
 
 
@@ -90,6 +92,11 @@ class BindingCommands(ListedCommands):
             if binding.action in ("command_palette", "quit"):
                 continue
             seen.add(binding.description)
-            commands.append((binding.description, f"key: {self.app.get_key_display(binding)}",
-                             partial(self.app.run_action, binding.action, active.node)))
+            commands.append(
+                (
+                    binding.description,
+                    f"key: {self.app.get_key_display(binding)}",
+                    partial(self.app.run_action, binding.action, active.node),
+                )
+            )
         return commands

@@ -26,8 +26,13 @@ from .format import printable
 
 def typed_prompt(consent: Consent, lead: str) -> Text:
     """Why the phrase is asked for, and the phrase to type (``lead``: "To confirm, type")."""
-    return Text.assemble(("⚠ ", "bold yellow"), printable(consent.sentence), f"\n{lead} ",
-                         (f" {printable(consent.phrase)} ", "bold reverse"), " in the box (Tab moves to it):")
+    return Text.assemble(
+        ("⚠ ", "bold yellow"),
+        printable(consent.sentence),
+        f"\n{lead} ",
+        (f" {printable(consent.phrase)} ", "bold reverse"),
+        " in the box (Tab moves to it):",
+    )
 
 
 class TypedConfirm(ModalScreen[bool]):
@@ -61,8 +66,12 @@ class TypedConfirm(ModalScreen[bool]):
         if self.consent.matches(event.value):
             self.dismiss(True)
         else:
-            self.notify(f"Type {printable(self.consent.phrase)} exactly to confirm, or Esc to cancel.",
-                        title="Not confirmed", severity="warning", markup=False)
+            self.notify(
+                f"Type {printable(self.consent.phrase)} exactly to confirm, or Esc to cancel.",
+                title="Not confirmed",
+                severity="warning",
+                markup=False,
+            )
 
     @on(Button.Pressed)
     def _pressed(self, event: Button.Pressed) -> None:
@@ -76,13 +85,18 @@ class TypedConfirm(ModalScreen[bool]):
 
 def notify_read_only(app: App[Any]) -> None:
     """Say that a read-only profile sends no change, and how to get one that can (the one wording for this)."""
-    app.notify("This profile is read-only: no change is sent. Use a profile with mode \"open\" or "
-               "\"protected\" (profiles.toml), without --read-only.", title="Read-only", severity="warning",
-               markup=False)
+    app.notify(
+        'This profile is read-only: no change is sent. Use a profile with mode "open" or '
+        '"protected" (profiles.toml), without --read-only.',
+        title="Read-only",
+        severity="warning",
+        markup=False,
+    )
 
 
-def ask_consent(app: App[Any], consent: Consent, title: str, body: RenderableType, yes: str,
-                then: Callable[[bool], None]) -> None:
+def ask_consent(
+    app: App[Any], consent: Consent, title: str, body: RenderableType, yes: str, then: Callable[[bool], None]
+) -> None:
     """Ask as much as ``consent`` says, then call ``then(True)`` only if the user agreed.
 
     Read-only refuses with a notification; TYPED opens :class:`TypedConfirm`; CONFIRM the yes/no dialog
@@ -117,6 +131,7 @@ def guard_change(app: App[Any], title: str, what: str, phrase: str, then: Callab
         then()
         return
     consent = consent_for(sims=1, cuts_service=False, mode=mode, phrase=phrase, what=what)
+
     def answered(yes: bool) -> None:
         if yes:
             then()

@@ -41,8 +41,10 @@ def error_message(error: BaseException) -> str:
         hint = f"\n{printable(error.hint)}" if error.hint else ""
         return printable(str(error)) + hint
     detail = printable(str(error))
-    return (f"Unexpected error ({type(error).__name__}{': ' + detail if detail else ''}). "
-            "This is a bug in supersim-tui; please report it with what you were doing.")
+    return (
+        f"Unexpected error ({type(error).__name__}{': ' + detail if detail else ''}). "
+        "This is a bug in supersim-tui; please report it with what you were doing."
+    )
 
 
 def failure_text(task: Task, error: BaseException) -> str:
@@ -68,5 +70,6 @@ class ReportsFailures:
         """Tell the user what failed, why and what to do (a notification that stays a while)."""
         task = self.task_for(group)
         then = f"\n{task.then}" if task.then else ""
-        cast("DOMNode", self).app.notify(error_message(error) + then, title=f"{task.what} failed",
-                                         severity="error", timeout=12, markup=False)
+        cast("DOMNode", self).app.notify(
+            error_message(error) + then, title=f"{task.what} failed", severity="error", timeout=12, markup=False
+        )

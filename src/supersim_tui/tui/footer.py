@@ -40,8 +40,9 @@ class KeysFooter(Footer):
 
     def _applicable(self) -> list[Shown]:
         active = self.screen.active_bindings
-        return applicable(((b, enabled, tooltip) for (_, b, enabled, tooltip) in active.values() if b.show),
-                          self.app.focused)
+        return applicable(
+            ((b, enabled, tooltip) for (_, b, enabled, tooltip) in active.values() if b.show), self.app.focused
+        )
 
     @staticmethod
     def _signature(bindings: list[Shown]) -> tuple[tuple[str, str, bool], ...]:
@@ -55,18 +56,34 @@ class KeysFooter(Footer):
         self._shown = self._signature(bindings)
         self.styles.grid_size_columns = len(bindings)
         for binding, enabled, tooltip in bindings:
-            yield FooterKey(binding.key, self.app.get_key_display(binding), binding.description, binding.action,
-                            disabled=not enabled, tooltip=tooltip).data_bind(compact=Footer.compact)
+            yield FooterKey(
+                binding.key,
+                self.app.get_key_display(binding),
+                binding.description,
+                binding.action,
+                disabled=not enabled,
+                tooltip=tooltip,
+            ).data_bind(compact=Footer.compact)
         if self.show_command_palette and self.app.ENABLE_COMMAND_PALETTE:
             found = self.screen.active_bindings.get(self.app.COMMAND_PALETTE_BINDING)
             if found is not None:
                 _node, binding, enabled, tooltip = found
-                yield FooterKey(binding.key, self.app.get_key_display(binding), binding.description, binding.action,
-                                classes="-command-palette", disabled=not enabled,
-                                tooltip=binding.tooltip or binding.description)
+                yield FooterKey(
+                    binding.key,
+                    self.app.get_key_display(binding),
+                    binding.description,
+                    binding.action,
+                    classes="-command-palette",
+                    disabled=not enabled,
+                    tooltip=binding.tooltip or binding.description,
+                )
 
     def bindings_changed(self, screen: Screen[object]) -> None:
-        if (self._bindings_ready and self.is_attached and screen is self.screen
-                and self._signature(self._applicable()) == self._shown):
+        if (
+            self._bindings_ready
+            and self.is_attached
+            and screen is self.screen
+            and self._signature(self._applicable()) == self._shown
+        ):
             return  # nothing it shows changed
         super().bindings_changed(screen)

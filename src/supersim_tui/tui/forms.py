@@ -50,17 +50,31 @@ class FleetForm(ReportsFailures, ModalScreen[bool]):
             yield Static(plain(f"Edit fleet {fleet.label}" if fleet else "New fleet"), classes="form-title")
             with Horizontal(classes="field"):
                 yield Label("Unique name")
-                yield Input(value=(fleet.unique_name or "") if fleet else "", id="fleet-name", compact=True,
-                            placeholder="e.g. eu-trackers")
+                yield Input(
+                    value=(fleet.unique_name or "") if fleet else "",
+                    id="fleet-name",
+                    compact=True,
+                    placeholder="e.g. eu-trackers",
+                )
             with Horizontal(classes="field select-field"):
                 yield Label("NAP")
-                yield Select([(plain(n.label), n.sid) for n in self.naps], id="fleet-nap", compact=True,
-                             value=fleet.network_access_profile_sid if fleet and fleet.network_access_profile_sid
-                             else Select.NULL, prompt="choose a network access profile")
+                yield Select(
+                    [(plain(n.label), n.sid) for n in self.naps],
+                    id="fleet-nap",
+                    compact=True,
+                    value=fleet.network_access_profile_sid
+                    if fleet and fleet.network_access_profile_sid
+                    else Select.NULL,
+                    prompt="choose a network access profile",
+                )
             with Horizontal(classes="field"):
                 yield Label("Data limit MB")
-                yield Input(value=str(fleet.data_limit if fleet and fleet.data_limit else 1000), id="fleet-limit",
-                            compact=True, type="integer")
+                yield Input(
+                    value=str(fleet.data_limit if fleet and fleet.data_limit else 1000),
+                    id="fleet-limit",
+                    compact=True,
+                    type="integer",
+                )
             if fleet is None:
                 with Horizontal(classes="field switch-field"):
                     yield Label("Data enabled")
@@ -125,13 +139,24 @@ class FleetForm(ReportsFailures, ModalScreen[bool]):
                 if yes:
                     self._start_save(name, nap, int(limit_text))
 
-            ask_consent(self.app, consent, f"Change the NAP of fleet {fleet.label if fleet else ''}", body,
-                        "Change the NAP", typed)
+            ask_consent(
+                self.app,
+                consent,
+                f"Change the NAP of fleet {fleet.label if fleet else ''}",
+                body,
+                "Change the NAP",
+                typed,
+            )
             return
         if consent is None:  # no NAP change: a protected profile still types to confirm
             label = name or (fleet.label if fleet else "the new fleet")
-            guard_change(self.app, "Save fleet", f"{'save fleet' if fleet else 'create fleet'} {label}",
-                         name or "save", lambda: self._start_save(name, nap, int(limit_text)))
+            guard_change(
+                self.app,
+                "Save fleet",
+                f"{'save fleet' if fleet else 'create fleet'} {label}",
+                name or "save",
+                lambda: self._start_save(name, nap, int(limit_text)),
+            )
             return
         self._start_save(name, nap, int(limit_text))
 
@@ -156,9 +181,13 @@ class FleetForm(ReportsFailures, ModalScreen[bool]):
         preview.update(self.preview_text)
         self.previewed_nap = nap_sid
         cuts = bool(change.countries_cut_off or not change.networks_after)
-        self.consent = consent_for(sims=change.impact.active + change.impact.ready, cuts_service=cuts,
-                                   mode=str(getattr(self.app, "mode", OPEN)), phrase=self.fleet.unique_name or None,
-                                   what=f"move fleet {self.fleet.label} to NAP {new_nap.label}")
+        self.consent = consent_for(
+            sims=change.impact.active + change.impact.ready,
+            cuts_service=cuts,
+            mode=str(getattr(self.app, "mode", OPEN)),
+            phrase=self.fleet.unique_name or None,
+            what=f"move fleet {self.fleet.label} to NAP {new_nap.label}",
+        )
         save = self.query_one("#save", Button)
         save.label = "Confirm NAP change"
         if cuts:
@@ -172,15 +201,20 @@ class FleetForm(ReportsFailures, ModalScreen[bool]):
         try:
             if self.fleet is None:
                 created = await self.client.create_fleet(
-                    nap, unique_name=name or None, data_limit=limit,
-                    data_enabled=self.query_one("#fleet-data", Switch).value)
+                    nap,
+                    unique_name=name or None,
+                    data_limit=limit,
+                    data_enabled=self.query_one("#fleet-data", Switch).value,
+                )
                 self.notify(f"Fleet {printable(created.label)} created.", title="Fleets", markup=False)
             else:
                 changed_name = name if name != (self.fleet.unique_name or "") else None
                 await self.client.update_fleet(
-                    self.fleet.sid, unique_name=changed_name,
+                    self.fleet.sid,
+                    unique_name=changed_name,
                     network_access_profile=nap if nap != self.fleet.network_access_profile_sid else None,
-                    data_limit=limit if limit != self.fleet.data_limit else None)
+                    data_limit=limit if limit != self.fleet.data_limit else None,
+                )
                 self.notify(f"Fleet {printable(name) or self.fleet.sid} saved.", title="Fleets", markup=False)
         except SuperSimError as error:
             self.query_one("#form-error", Static).update(Text(error_message(error)))
@@ -198,13 +232,21 @@ def render_fleet_nap_change(change: FleetNapChange) -> Text:
         shown = [printable(f"{n.friendly_name} {n.iso_country}") for n in networks[:6]]  # type: ignore[attr-defined]
         return ", ".join(shown) + (f" and {len(networks) - 6} more" if len(networks) > 6 else "")
 
-    text.append(f"Gains {len(change.gained)} network(s)" + (f": {names(list(change.gained))}" if change.gained
-                                                              else "") + "\n", style="green")
-    text.append(f"Loses {len(change.lost)} network(s)" + (f": {names(list(change.lost))}" if change.lost else "")
-                + "\n", style="red" if change.lost else "")
+    text.append(
+        f"Gains {len(change.gained)} network(s)" + (f": {names(list(change.gained))}" if change.gained else "") + "\n",
+        style="green",
+    )
+    text.append(
+        f"Loses {len(change.lost)} network(s)" + (f": {names(list(change.lost))}" if change.lost else "") + "\n",
+        style="red" if change.lost else "",
+    )
     if change.countries_cut_off:
-        text.append("⚠ No network would be left in " + ", ".join(change.countries_cut_off)
-                    + ", where this fleet's SIMs used data recently.\n", style="bold red")
+        text.append(
+            "⚠ No network would be left in "
+            + ", ".join(change.countries_cut_off)
+            + ", where this fleet's SIMs used data recently.\n",
+            style="bold red",
+        )
     if not change.networks_after:
         text.append("⚠ The new NAP allows no network at all.\n", style="bold red")
     if change.lost:

@@ -116,8 +116,7 @@ class OrderedKeysApp(App[ReturnType]):
                 node = node.parent  # type: ignore[assignment]
         if any(pump_busy(node) for node in chain):
             return True
-        return any(not node._is_mounted and not node._closing and not node._closed
-                   for node in screen.walk_children())
+        return any(not node._is_mounted and not node._closing and not node._closed for node in screen.walk_children())
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, (events.Key, events.Paste)) and not event.is_forwarded:

@@ -50,8 +50,11 @@ class LoginScreen(ReportsFailures, Screen[Connection | None]):
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="login"):
             yield Static("Sign in to Super SIM", id="login-title")
-            yield Static((self.reason + " " if self.reason else "") + "Credentials are checked with the API, "
-                         "then kept in your system keyring.", id="login-intro")
+            yield Static(
+                (self.reason + " " if self.reason else "") + "Credentials are checked with the API, "
+                "then kept in your system keyring.",
+                id="login-intro",
+            )
             with RadioSet(id="kind", compact=True):
                 yield RadioButton("Twilio Auth Token", id="auth_token", value=True)
                 yield RadioButton("Twilio API key", id="api_key")
@@ -129,7 +132,7 @@ class LoginScreen(ReportsFailures, Screen[Connection | None]):
         if not empty or event.input.id not in order:
             self.action_submit()
             return
-        after = order[order.index(event.input.id) + 1:]
+        after = order[order.index(event.input.id) + 1 :]
         target = next((name for name in after if name in empty), empty[0])
         self.query_one(f"#{target}", Input).focus()
 
@@ -164,12 +167,21 @@ class LoginScreen(ReportsFailures, Screen[Connection | None]):
         value = partial(lambda selector: self.query_one(selector, Input).value)
         try:
             connection = await self.connector.sign_in(
-                profile=value("#profile"), kind=self.kind, identity=value("#identity"), secret=value("#secret"),
-                base_url=value("#base-url"), token_url=value("#token-url"), store=store)
+                profile=value("#profile"),
+                kind=self.kind,
+                identity=value("#identity"),
+                secret=value("#secret"),
+                base_url=value("#base-url"),
+                token_url=value("#token-url"),
+                store=store,
+            )
         except KeyringUnavailable as problem:
-            self._status(f"The credentials work, but the keyring cannot keep them: {problem}\n"
-                         "Keep them in a file only you can read (not encrypted), or use them without saving "
-                         "(you will be asked again next time; or set the environment variables).", error=True)
+            self._status(
+                f"The credentials work, but the keyring cannot keep them: {problem}\n"
+                "Keep them in a file only you can read (not encrypted), or use them without saving "
+                "(you will be asked again next time; or set the environment variables).",
+                error=True,
+            )
             self.query_one("#keyring-choice").display = True
             self.query_one("#use-file", Button).focus()
             self.call_after_refresh(self.query_one("#keyring-choice").scroll_visible, animate=False)
@@ -181,8 +193,12 @@ class LoginScreen(ReportsFailures, Screen[Connection | None]):
             self.query_one("#save", Button).disabled = False
         self.query_one("#secret", Input).value = ""
         if store == "file":
-            self.notify("The secret is in a plain file readable only by you.", title="Saved to a file",
-                        severity="warning", timeout=8)
+            self.notify(
+                "The secret is in a plain file readable only by you.",
+                title="Saved to a file",
+                severity="warning",
+                timeout=8,
+            )
         self.dismiss(connection)
 
 
@@ -202,8 +218,7 @@ class ProfileCommands(ListedCommands):
             title = f"Switch profile: {info.name}" + (" (active)" if info.active else "")
             help_text = f"{KIND_NAMES.get(info.auth, info.auth)} · {info.identity}"
             commands.append((title, help_text, partial(app.switch_profile, info.name)))
-        commands.append(("Sign in with new credentials…", "add a profile, verified before saving",
-                         app.action_sign_in))
+        commands.append(("Sign in with new credentials…", "add a profile, verified before saving", app.action_sign_in))
         return commands
 
 

@@ -59,8 +59,10 @@ class ResourceTable(DataTable[str | Text]):
 def stale_mark(at: datetime, short: bool = False) -> Text:
     """Data kept on screen after a refresh failed: said in words (NO_COLOR reads it), with the time and the key."""
     clock = at.strftime("%H:%M")
-    return Text(f"stale since {clock} · r retries" if short else f"stale — refresh failed {clock} · r to retry",
-                style="bold red")
+    return Text(
+        f"stale since {clock} · r retries" if short else f"stale — refresh failed {clock} · r to retry",
+        style="bold red",
+    )
 
 
 class Pane(ReportsFailures, Vertical):
@@ -125,8 +127,14 @@ class FleetsPane(Pane):
 
     def on_mount(self) -> None:
         table = self.table
-        for key, label in (("fleet", "Fleet"), ("nap", "NAP"), ("data", "Data"), ("limit", "Limit"),
-                           ("sms", "SMS"), *self.COUNT_COLUMNS):
+        for key, label in (
+            ("fleet", "Fleet"),
+            ("nap", "NAP"),
+            ("data", "Data"),
+            ("limit", "Limit"),
+            ("sms", "SMS"),
+            *self.COUNT_COLUMNS,
+        ):
             table.add_column(label, key=key)
         table.loading = True
         self.detail.update("Loading fleets…")
@@ -177,18 +185,37 @@ class FleetsPane(Pane):
         if fleet is None:
             return
         nap_sid = fleet.network_access_profile_sid or ""
-        self.detail.update(details_grid([
-            ("Fleet", plain(f"{fleet.label}  ({fleet.sid})")),
-            ("NAP", plain(f"{self._nap_names.get(nap_sid, '—')}  ({nap_sid or 'none'})")),
-            ("Data", f"{'enabled' if fleet.data_enabled else 'disabled'}, limit {megabytes(fleet.data_limit)} "
-                     f"per SIM per month, metering {fleet.data_metering or '—'}"),
-            ("SMS commands", plain(f"{'enabled' if fleet.sms_commands_enabled else 'disabled'}"
-                                   + (f" → {fleet.sms_commands_method} {fleet.sms_commands_url}"
-                                      if fleet.sms_commands_url else ""))),
-            ("IP commands", plain(f"{fleet.ip_commands_method} {fleet.ip_commands_url}") if fleet.ip_commands_url
-             else "no webhook"),
-            ("Updated", stamp(fleet.date_updated)),
-        ]))
+        self.detail.update(
+            details_grid(
+                [
+                    ("Fleet", plain(f"{fleet.label}  ({fleet.sid})")),
+                    ("NAP", plain(f"{self._nap_names.get(nap_sid, '—')}  ({nap_sid or 'none'})")),
+                    (
+                        "Data",
+                        f"{'enabled' if fleet.data_enabled else 'disabled'}, limit {megabytes(fleet.data_limit)} "
+                        f"per SIM per month, metering {fleet.data_metering or '—'}",
+                    ),
+                    (
+                        "SMS commands",
+                        plain(
+                            f"{'enabled' if fleet.sms_commands_enabled else 'disabled'}"
+                            + (
+                                f" → {fleet.sms_commands_method} {fleet.sms_commands_url}"
+                                if fleet.sms_commands_url
+                                else ""
+                            )
+                        ),
+                    ),
+                    (
+                        "IP commands",
+                        plain(f"{fleet.ip_commands_method} {fleet.ip_commands_url}")
+                        if fleet.ip_commands_url
+                        else "no webhook",
+                    ),
+                    ("Updated", stamp(fleet.date_updated)),
+                ]
+            )
+        )
 
 
 class NapsPane(Pane):
@@ -254,14 +281,22 @@ class NapsPane(Pane):
         else:
             countries = ", ".join(f"{iso} ({n})" if n > 1 else iso for iso, n in sorted(by_country.items()))
         users = self._users.get(info.nap.sid, [])
-        self.detail.update(details_grid([
-            ("NAP", plain(f"{info.nap.label}  ({info.nap.sid})")),
-            ("Networks", f"{_count(len(info.networks), 'network')} in {_count(len(by_country), 'country')}"),
-            ("Countries", plain(countries) if countries
-             else Text("none: SIMs using this NAP cannot attach anywhere", style="bold red")),
-            ("Fleets", plain(", ".join(users)) if users else "none"),
-            ("", Text("Enter: see and change its networks · n: new NAP · e: rename", style="dim")),
-        ]))
+        self.detail.update(
+            details_grid(
+                [
+                    ("NAP", plain(f"{info.nap.label}  ({info.nap.sid})")),
+                    ("Networks", f"{_count(len(info.networks), 'network')} in {_count(len(by_country), 'country')}"),
+                    (
+                        "Countries",
+                        plain(countries)
+                        if countries
+                        else Text("none: SIMs using this NAP cannot attach anywhere", style="bold red"),
+                    ),
+                    ("Fleets", plain(", ".join(users)) if users else "none"),
+                    ("", Text("Enter: see and change its networks · n: new NAP · e: rename", style="dim")),
+                ]
+            )
+        )
 
 
 SIM_STATUSES = ("new", "ready", "active", "inactive", "scheduled")
@@ -296,8 +331,14 @@ class SimsPane(Pane):
 
     TABLE_ID = "sims-table"
     WIDE = 100  # below this many columns, "Updated" moves to the detail strip only
-    COLUMNS = (("mark", " "), ("iccid", "ICCID"), ("name", "Name"), ("status", "Status"), ("fleet", "Fleet"),
-               ("updated", "Updated"))  # in the order of _cells
+    COLUMNS = (
+        ("mark", " "),
+        ("iccid", "ICCID"),
+        ("name", "Name"),
+        ("status", "Status"),
+        ("fleet", "Fleet"),
+        ("updated", "Updated"),
+    )  # in the order of _cells
 
     class FiltersChanged(Message):
         def __init__(self, status: str | None, fleet: str | None, iccid: str | None):
@@ -430,7 +471,7 @@ class SimsPane(Pane):
         self._wide = wide
         table = self.table
         table.clear(columns=True)
-        for key, label in self.COLUMNS[:None if wide else -1]:
+        for key, label in self.COLUMNS[: None if wide else -1]:
             table.add_column(label, key=key, width=1 if key == "mark" else None)
         self._rebuild()
 
@@ -448,8 +489,13 @@ class SimsPane(Pane):
         return cells
 
     # ------------------------------------------------------------------ paging
-    def start(self, pager: Pager[Sim], fleet_names: dict[str, str], filter_label: str | None = None,
-              first_page: list[Sim] | None = None) -> None:
+    def start(
+        self,
+        pager: Pager[Sim],
+        fleet_names: dict[str, str],
+        filter_label: str | None = None,
+        first_page: list[Sim] | None = None,
+    ) -> None:
         """Show the first page of ``pager`` (given if already read); later pages load as the cursor moves down."""
         self.filter_label = filter_label
         self._pager = pager
@@ -539,7 +585,7 @@ class SimsPane(Pane):
             self._pages.append(sims)
             if len(self._pages) > 2 * self.window_pages:  # drop half the window at once: one rebuild in N pages
                 self.first_page += len(self._pages) - self.window_pages
-                self._pages = self._pages[-self.window_pages:]
+                self._pages = self._pages[-self.window_pages :]
                 self._rebuild()
             else:
                 self._append(sims)
@@ -583,8 +629,13 @@ class SimsPane(Pane):
         self._problem = None
         self._show_count()
         if not self._sims:
-            self.detail.update(Text(f"No SIMs match ({printable(self.filter_label)}): x clears the filters."  # names
-                                    if self.filter_label else "No SIMs in this account yet."))  # are not markup
+            self.detail.update(
+                Text(
+                    f"No SIMs match ({printable(self.filter_label)}): x clears the filters."  # names
+                    if self.filter_label
+                    else "No SIMs in this account yet."
+                )
+            )  # are not markup
 
     def _show_count(self) -> None:
         """Marks, position and count: ``2 marked · 3 of 100+ SIMs``, or ``2■ 3/100+`` when narrow."""
@@ -592,12 +643,14 @@ class SimsPane(Pane):
         narrow = not self._wide
         parts = []
         if self.marks:
-            parts.append(Text(f"{len(self.marks):,}■" if narrow else f"{len(self.marks):,} marked",
-                              style="bold yellow"))
+            parts.append(
+                Text(f"{len(self.marks):,}■" if narrow else f"{len(self.marks):,} marked", style="bold yellow")
+            )
         if self._sims:
             position = self.position(self.table.cursor_row)
-            parts.append(Text(f"{position:,}/{self.loaded:,}{more}" if narrow
-                              else f"{position:,} of {self.loaded:,}{more} SIMs"))
+            parts.append(
+                Text(f"{position:,}/{self.loaded:,}{more}" if narrow else f"{position:,} of {self.loaded:,}{more} SIMs")
+            )
         elif self._problem is None:
             parts.append(Text(f"{self.loaded:,}{more} SIMs"))
         if self._problem is not None:
@@ -670,12 +723,19 @@ class SimsPane(Pane):
         self._check_edges()
         self._show_count()
         fleet = self._fleet_names.get(sim.fleet_sid or "", "") if sim.fleet_sid else ""
-        self.detail.update(details_grid([
-            ("SIM", plain(f"{sim.label}  ({sim.sid})")),
-            ("ICCID", plain(sim.iccid or "—")),
-            ("Status", status_text(sim.status)),
-            ("Fleet", plain(f"{fleet}  ({sim.fleet_sid})") if sim.fleet_sid else Text("none: the SIM cannot be "
-                                                                              "activated until it has a fleet",
-                                                                              style="yellow")),
-            ("Updated", stamp(sim.date_updated)),
-        ]))
+        self.detail.update(
+            details_grid(
+                [
+                    ("SIM", plain(f"{sim.label}  ({sim.sid})")),
+                    ("ICCID", plain(sim.iccid or "—")),
+                    ("Status", status_text(sim.status)),
+                    (
+                        "Fleet",
+                        plain(f"{fleet}  ({sim.fleet_sid})")
+                        if sim.fleet_sid
+                        else Text("none: the SIM cannot be activated until it has a fleet", style="yellow"),
+                    ),
+                    ("Updated", stamp(sim.date_updated)),
+                ]
+            )
+        )

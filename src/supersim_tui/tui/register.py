@@ -35,8 +35,13 @@ from .footer import KeysFooter
 from .format import plain
 
 INPUT_FILE_MAX = 64 * 1024 * 1024  # as for `sims register --csv`
-STATUS_STYLE = {QUEUED: "dim", REGISTERING: "bold cyan", REGISTERED: "bold green", WAITING: "yellow",
-                FAILED: "bold red"}
+STATUS_STYLE = {
+    QUEUED: "dim",
+    REGISTERING: "bold cyan",
+    REGISTERED: "bold green",
+    WAITING: "yellow",
+    FAILED: "bold red",
+}
 STATUS_GLYPH = {QUEUED: "…", REGISTERING: "↻", REGISTERED: "✓", WAITING: "⏸", FAILED: "✕"}
 
 
@@ -77,12 +82,20 @@ class RegisterScreen(ReportsFailures, Screen[None]):
     ]
     TASKS: ClassVar[dict[str, Task]] = {
         "register-export": Task("Exporting the session", "Press ctrl+s to try again."),
-        "register-numbers": Task("Reading the names the pattern has used",
-                                 "{n} counts from this session only: change the pattern to read again."),
+        "register-numbers": Task(
+            "Reading the names the pattern has used",
+            "{n} counts from this session only: change the pattern to read again.",
+        ),
     }
 
-    def __init__(self, queue: RegistrationQueue, fleets: list[Fleet], wake: asyncio.Event,
-                 export_dir: Path | None = None, client: SuperSimClient | None = None):
+    def __init__(
+        self,
+        queue: RegistrationQueue,
+        fleets: list[Fleet],
+        wake: asyncio.Event,
+        export_dir: Path | None = None,
+        client: SuperSimClient | None = None,
+    ):
         super().__init__()
         self.client = client
         self._account_highest: dict[str, int] = {}  # name pattern -> highest {n} its names use in the account
@@ -107,8 +120,12 @@ class RegisterScreen(ReportsFailures, Screen[None]):
             yield Static(id="code-problem", classes="problem")
             with Horizontal(classes="field select-field"):
                 yield Label("Then fleet")
-                yield Select([(plain(f.label), f.sid) for f in self.fleets], id="fleet", compact=True,
-                             prompt="none (stay new, no fleet)")
+                yield Select(
+                    [(plain(f.label), f.sid) for f in self.fleets],
+                    id="fleet",
+                    compact=True,
+                    prompt="none (stay new, no fleet)",
+                )
             with Horizontal(classes="field"):
                 yield Label("Name pattern")
                 yield Input(id="pattern", compact=True, placeholder="optional, e.g. gate-{n} or meter-{last6}")
@@ -167,15 +184,20 @@ class RegisterScreen(ReportsFailures, Screen[None]):
             entry = self.queue.entries.get(key)
             if entry is not None and (entry.status in (FAILED, WAITING) or "name" in entry.detail):
                 self.query_one("#register-summary", Static).update(
-                    plain(f"{entry.iccid}: {entry.detail}", style=STATUS_STYLE[entry.status]))
+                    plain(f"{entry.iccid}: {entry.detail}", style=STATUS_STYLE[entry.status])
+                )
                 return
         counts: dict[str, int] = {}
         for entry in self.queue.entries.values():
             counts[entry.status] = counts.get(entry.status, 0) + 1
-        parts = [f"{status} {counts[status]}" for status in (REGISTERED, REGISTERING, QUEUED, WAITING, FAILED)
-                 if counts.get(status)]
+        parts = [
+            f"{status} {counts[status]}"
+            for status in (REGISTERED, REGISTERING, QUEUED, WAITING, FAILED)
+            if counts.get(status)
+        ]
         self.query_one("#register-summary", Static).update(
-            " · ".join(parts) or "Scan or type an ICCID, Enter, then its registration code, Enter.")
+            " · ".join(parts) or "Scan or type an ICCID, Enter, then its registration code, Enter."
+        )
 
     # ------------------------------------------------------------------ form
     def _problem(self, field: str, text: str | Text) -> None:
@@ -328,8 +350,11 @@ class CsvImportScreen(ModalScreen[list[Registration] | None]):
             yield Static("Import SIMs from a CSV file", classes="form-title")
             with Horizontal(classes="field"):
                 yield Label("File")
-                yield Input(id="csv-path", compact=True, placeholder="path to iccid,registration_code[,fleet,"
-                                                                      "unique_name] (Enter previews)")
+                yield Input(
+                    id="csv-path",
+                    compact=True,
+                    placeholder="path to iccid,registration_code[,fleet,unique_name] (Enter previews)",
+                )
             yield Static(id="csv-problem", classes="error")
             table: DataTable[str | Text] = DataTable(id="csv-preview", cursor_type="row", zebra_stripes=True)
             yield table
@@ -369,15 +394,19 @@ class CsvImportScreen(ModalScreen[list[Registration] | None]):
             if ok and row.registration is not None:
                 self.good.append(row.registration)
             cells = (list(row.cells) + [""] * 4)[:4]
-            check = Text("✓ ok", style="green") if ok else \
-                Text("✕ " + "; ".join(re.sub(r"^line \d+[,:] ", "", issue) for issue in issues), style="bold red")
+            check = (
+                Text("✓ ok", style="green")
+                if ok
+                else Text("✕ " + "; ".join(re.sub(r"^line \d+[,:] ", "", issue) for issue in issues), style="bold red")
+            )
             table.add_row(str(row.line), cells[0], check, *cells[1:], key=str(row.line))
         table.display = bool(rows)
         bad = len(rows) - len(self.good)
         summary = "; ".join(file_problems) if file_problems else ""
         if rows:
-            summary = (summary + "  " if summary else "") + \
-                f"{len(self.good):,} rows ready, {bad:,} bad (marked ✕, never sent)."
+            summary = (
+                summary + "  " if summary else ""
+            ) + f"{len(self.good):,} rows ready, {bad:,} bad (marked ✕, never sent)."
         problem.update(Text(summary, style="bold red" if bad or file_problems else "green"))
         button.label = f"Queue {len(self.good):,} good rows" + (f", skip {bad:,} bad" if bad else "")
         button.refresh(layout=True)  # Button's label is not a layout reactive: widen it for the new text

@@ -61,25 +61,37 @@ def render_details(info: SimDetails) -> RenderableType:
     ]
     if fleet is None:
         fleet_rows: list[tuple[str, RenderableType]] = [
-            ("Fleet", Text("none: the SIM cannot be activated until it has one (m moves it)", style="yellow"))]
+            ("Fleet", Text("none: the SIM cannot be activated until it has one (m moves it)", style="yellow"))
+        ]
     else:
         fleet_rows = [
             ("Fleet", plain(f"{fleet.label}  ({fleet.sid})")),
-            ("Data", f"{'enabled' if fleet.data_enabled else 'disabled'}, limit {megabytes(fleet.data_limit)} "
-                     "per SIM per month"),
+            (
+                "Data",
+                f"{'enabled' if fleet.data_enabled else 'disabled'}, limit {megabytes(fleet.data_limit)} "
+                "per SIM per month",
+            ),
             ("SMS commands", "enabled" if fleet.sms_commands_enabled else "disabled"),
-            ("NAP", plain(f"{nap.label}  ({nap.sid})") if nap
-             else Text("none: the SIM can attach nowhere", style="red")),
+            (
+                "NAP",
+                plain(f"{nap.label}  ({nap.sid})") if nap else Text("none: the SIM can attach nowhere", style="red"),
+            ),
         ]
     ips = ", ".join(f"{ip.ip_address} ({ip.ip_address_version})" for ip in info.ip_addresses if ip.ip_address)
-    periods = [Text(f"{p.period_type or '?':<7} {stamp(p.start_time)[:10]} → {stamp(p.end_time)[:10]}")
-               for p in info.billing_periods]
+    periods = [
+        Text(f"{p.period_type or '?':<7} {stamp(p.start_time)[:10]} → {stamp(p.end_time)[:10]}")
+        for p in info.billing_periods
+    ]
     net_rows: list[tuple[str, RenderableType]] = [
         ("IP addresses", plain(ips) if ips else Text("none", style="dim")),
         ("Billing", Group(*periods) if periods else Text("no billing period yet (never active)", style="dim")),
     ]
-    return Group(_section("SIM", sim_rows), _section("Fleet and network access", fleet_rows),
-                 _section("Network", net_rows), render_usage(info))
+    return Group(
+        _section("SIM", sim_rows),
+        _section("Fleet and network access", fleet_rows),
+        _section("Network", net_rows),
+        render_usage(info),
+    )
 
 
 def render_usage(info: SimDetails) -> RenderableType:
@@ -87,15 +99,27 @@ def render_usage(info: SimDetails) -> RenderableType:
     if not info.usage:
         return Group(title, Text("no usage recorded", style="dim"))
     table = Table(box=None, padding=(0, 1), show_edge=False, header_style="bold")
-    for name, justify in (("Day", "left"), ("Up", "right"), ("Down", "right"), ("Total", "right"),
-                          ("Billed", "right"), ("", "left")):
+    for name, justify in (
+        ("Day", "left"),
+        ("Up", "right"),
+        ("Down", "right"),
+        ("Total", "right"),
+        ("Billed", "right"),
+        ("", "left"),
+    ):
         table.add_column(name, justify=justify)  # type: ignore[arg-type]
     peak = max((r.data_total or 0) for r in info.usage) or 1
     for r in info.usage:
         day = r.period.start_time.strftime("%a %d %b") if r.period and r.period.start_time else "—"
         bar = "█" * round(20 * (r.data_total or 0) / peak)
-        table.add_row(day, data_size(r.data_upload), data_size(r.data_download), data_size(r.data_total),
-                      f"{r.billed or 0:.2f} {r.billed_unit or ''}", Text(bar, style="cyan"))
+        table.add_row(
+            day,
+            data_size(r.data_upload),
+            data_size(r.data_download),
+            data_size(r.data_total),
+            f"{r.billed or 0:.2f} {r.billed_unit or ''}",
+            Text(bar, style="cyan"),
+        )
     return Group(title, table)
 
 
@@ -128,8 +152,7 @@ class SimDetailScreen(ReportsFailures, Screen[None]):
 
     def on_mount(self) -> None:
         self.sub_title = f"SIM {printable(self.sim.label)}"  # the app's format_title puts mode, profile, account first
-        self.query_one("#sim-detail-body", Static).update(Text(f"Loading {printable(self.sim.label)}…",
-                                                               style="dim"))
+        self.query_one("#sim-detail-body", Static).update(Text(f"Loading {printable(self.sim.label)}…", style="dim"))
         self.query_one("#sim-detail").focus()
         self.action_reload()
 
@@ -145,8 +168,9 @@ class SimDetailScreen(ReportsFailures, Screen[None]):
         """Notify; a SIM that could not be loaded at all says why in place of its details."""
         super().worker_failed(group, error)
         if group == "sim-detail" and self.info is None:
-            self.query_one("#sim-detail-body", Static).update(Text(failure_text(self.task_for(group), error),
-                                                                   style="bold red"))
+            self.query_one("#sim-detail-body", Static).update(
+                Text(failure_text(self.task_for(group), error), style="bold red")
+            )
 
     # -------------------------------------------------------------- actions
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -158,10 +182,15 @@ class SimDetailScreen(ReportsFailures, Screen[None]):
         for status in STATUS_CHOICES:
             item = plan_change([self.sim], Change(status=status)).items[0]
             options.append((status, status, None if item.action == "send" else item.reason))
-        self.app.push_screen(ChoiceScreen(f"Status of {self.sim.label} (now {self.sim.status})", options,
-                                          note="Greyed-out statuses cannot be reached from here; the reason is "
-                                               "beside each. Enter chooses · Esc cancels"),
-                             lambda status: self._confirm(Change(status=status)) if status else None)
+        self.app.push_screen(
+            ChoiceScreen(
+                f"Status of {self.sim.label} (now {self.sim.status})",
+                options,
+                note="Greyed-out statuses cannot be reached from here; the reason is "
+                "beside each. Enter chooses · Esc cancels",
+            ),
+            lambda status: self._confirm(Change(status=status)) if status else None,
+        )
 
     def action_move(self) -> None:
         options = [(f.sid, f.label, "its fleet now" if f.sid == self.sim.fleet_sid else None) for f in self.fleets]
@@ -169,23 +198,29 @@ class SimDetailScreen(ReportsFailures, Screen[None]):
             self.notify("This account has no fleets: create one on the Fleets tab (n).", title="Move")
             return
         labels = {f.sid: f.label for f in self.fleets}
-        self.app.push_screen(ChoiceScreen(f"Move {self.sim.label} to fleet", options),
-                             lambda sid: self._confirm(Change(fleet_sid=sid, fleet_label=labels[sid]))
-                             if sid else None)
+        self.app.push_screen(
+            ChoiceScreen(f"Move {self.sim.label} to fleet", options),
+            lambda sid: self._confirm(Change(fleet_sid=sid, fleet_label=labels[sid])) if sid else None,
+        )
 
     def action_rename(self) -> None:
         def rename(name: str | None) -> None:
             if name:
-                guard_change(self.app, "Rename SIM", f"rename SIM {self.sim.label} to {name}", name,
-                             lambda: self._rename(name))
+                guard_change(
+                    self.app, "Rename SIM", f"rename SIM {self.sim.label} to {name}", name, lambda: self._rename(name)
+                )
 
         self.app.push_screen(NameForm(f"Rename SIM {self.sim.label}", self.sim.unique_name or "", set()), rename)
 
     def _confirm(self, change: Change) -> None:
         item = plan_change([self.sim], change).items[0]
         if item.action != "send":  # explained, not attempted
-            self.notify(printable(f"{self.sim.label}: {item.reason}. Nothing was sent."), title="Not changed",
-                        markup=False, severity="warning" if item.action != SKIPPED else "information")
+            self.notify(
+                printable(f"{self.sim.label}: {item.reason}. Nothing was sent."),
+                title="Not changed",
+                markup=False,
+                severity="warning" if item.action != SKIPPED else "information",
+            )
             return
         question = plain(f"{change.describe().capitalize()} for SIM {self.sim.label}?")
 
@@ -193,8 +228,12 @@ class SimDetailScreen(ReportsFailures, Screen[None]):
             if yes:
                 self._apply(change)
 
-        consent = consent_for(sims=1, cuts_service=change_cuts_service(change.status),
-                              mode=str(getattr(self.app, "mode", OPEN)), what=f"{change.describe()} on 1 SIM")
+        consent = consent_for(
+            sims=1,
+            cuts_service=change_cuts_service(change.status),
+            mode=str(getattr(self.app, "mode", OPEN)),
+            what=f"{change.describe()} on 1 SIM",
+        )
         ask_consent(self.app, consent, "Change SIM", question, "Change", apply)
 
     def _apply(self, change: Change) -> None:
@@ -202,17 +241,25 @@ class SimDetailScreen(ReportsFailures, Screen[None]):
         self.app.run_worker(self._apply_job(change), group="sim-change", exit_on_error=False)
 
     async def _apply_job(self, change: Change) -> None:
-        self.app.notify(printable(f"{change.describe().capitalize()}…"), title=printable(self.sim.label),
-                        timeout=3, markup=False)
+        self.app.notify(
+            printable(f"{change.describe().capitalize()}…"), title=printable(self.sim.label), timeout=3, markup=False
+        )
         runner = BulkRunner(self.client, concurrency=1, poll_interval=1.0, follow_timeout=120)
         result = await runner.run(plan_change([self.sim], change), new_run_id())
         outcome = result.outcomes[0]
         if outcome.outcome == DONE:
-            self.app.notify(printable(f"Done: {change.describe()} ({outcome.status})."),
-                            title=printable(self.sim.label), markup=False)
+            self.app.notify(
+                printable(f"Done: {change.describe()} ({outcome.status})."),
+                title=printable(self.sim.label),
+                markup=False,
+            )
         else:
-            self.app.notify(printable(f"{outcome.outcome}: {outcome.error or 'no reason given'}"), markup=False,
-                            title=printable(self.sim.label), severity="error")
+            self.app.notify(
+                printable(f"{outcome.outcome}: {outcome.error or 'no reason given'}"),
+                markup=False,
+                title=printable(self.sim.label),
+                severity="error",
+            )
         await self._changed()
 
     def _rename(self, name: str) -> None:
@@ -221,8 +268,9 @@ class SimDetailScreen(ReportsFailures, Screen[None]):
 
     async def _rename_job(self, name: str) -> None:
         sim = await self.client.update_sim(self.sim.sid, unique_name=name)
-        self.app.notify(f"Renamed to {printable(sim.unique_name)}.", title=f"SIM {printable(self.sim.label)}",
-                        markup=False)
+        self.app.notify(
+            f"Renamed to {printable(sim.unique_name)}.", title=f"SIM {printable(self.sim.label)}", markup=False
+        )
         await self._changed()
 
     async def _changed(self) -> None:
@@ -231,4 +279,3 @@ class SimDetailScreen(ReportsFailures, Screen[None]):
         self.app.post_message(SimChanged(self.sim))
         if self.is_attached:
             self.action_reload()
-
