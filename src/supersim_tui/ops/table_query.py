@@ -1,0 +1,125 @@
+"""Local filtering and sorting of a table held in memory, the way k9s does it (no Textual here).
+
+A query is what the person types after ``/``: a case-insensitive substring, ``!`` in front
+inverts it (rows that do *not* contain it), ``~`` in front makes it fuzzy (the letters in
+order, anything between them: ``~fsn`` finds "field-sensors"). ``!~x`` is an inverted fuzzy.
+Rows are searched through one lower-case "haystack" string each (the searchable columns
+joined), so a keystroke over 100,000 rows is one list comprehension of ``in`` tests (a few ms).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from itertools import compress
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Query:
+    """A parsed filter: the needle (lower case), inverted or not, fuzzy or not."""
+
+    needle: str = ""
+    invert: bool = False
+    fuzzy: bool = False
+
+    @classmethod
+    def parse(cls, text: str) -> Query:
+        text = text.strip()
+        invert = text.startswith("!")
+        if invert:
+            text = text[1:].lstrip()
+        fuzzy = text.startswith("~")
+        if fuzzy:
+            text = text[1:].lstrip()
+        return cls(text.lower(), invert, fuzzy)
+
+    @property
+    def empty(self) -> bool:
+        return not self.needle
+
+    def describe(self) -> str:
+        """How the count bar names the filter: ``"eu"``, ``not "eu"``, ``fuzzy "fsn"``."""
+        words = ("not " if self.invert else "") + ("fuzzy " if self.fuzzy else "")
+        return f'{words}"{self.needle}"'
+
+
+def matching_mask(query: Query, haystacks: Sequence[str]) -> list[bool]:
+    """One bool per row: does it pass the query (inversion applied)."""
+    if query.empty:
+        return [True] * len(haystacks)
+    if query.fuzzy:
+        search = re.compile(".*?".join(re.escape(ch) for ch in query.needle)).search
+        if query.invert:
+            return [search(h) is None for h in haystacks]
+        return [search(h) is not None for h in haystacks]
+    needle = query.needle
+    if query.invert:
+        return [needle not in h for h in haystacks]
+    return [needle in h for h in haystacks]
+
+
+def filter_rows(order: Iterable[int], mask: Sequence[bool]) -> list[int]:
+    """The rows of ``order`` (row numbers, in display order) that pass ``mask``."""
+    return [row for row in order if mask[row]]
+
+
+def matching_rows(query: Query, haystacks: Sequence[str]) -> list[int]:
+    """Row numbers (in stored order) whose haystack passes the query."""
+    if query.empty:
+        return list(range(len(haystacks)))
+    return list(compress(range(len(haystacks)), matching_mask(query, haystacks)))
+
+
+def sort_order(count: int, key: Callable[[int], Any] | None, descending: bool = False) -> list[int]:
+    """Row numbers sorted by ``key(row)``; ties keep stored order. ``key=None``: stored order."""
+    rows = range(count)
+    if key is None:
+        return list(reversed(rows)) if descending else list(rows)
+    ordered = sorted(rows, key=key)
+    if descending:
+        ordered.reverse()
+    return ordered
+
+
+@dataclass
+class TableQuery:
+    """A pane's filter text and sort column, remembered while the pane lives.
+
+    ``rows(haystacks, keys)`` gives the row numbers to show. Sort keys are per column, in
+    ``keys`` (column key → function of a row number); a column not in ``keys`` sorts by
+    its stored order.
+    """
+
+    text: str = ""
+    sort_column: str | None = None
+    descending: bool = False
+
+    @property
+    def query(self) -> Query:
+        return Query.parse(self.text)
+
+    def sort_by(self, column: str) -> None:
+        """The key pressed for a column: first press sorts ascending, the next flips it."""
+        if self.sort_column == column:
+            self.descending = not self.descending
+        else:
+            self.sort_column, self.descending = column, False
+
+    def rows(self, haystacks: Sequence[str], keys: dict[str, Callable[[int], Any]]) -> list[int]:
+        key = keys.get(self.sort_column) if self.sort_column else None
+        order = sort_order(len(haystacks), key, self.descending)
+        query = self.query
+        if query.empty:
+            return order
+        return filter_rows(order, matching_mask(query, haystacks))
+
+    def describe(self, shown: int, total: int, noun: str) -> str:
+        """``12 of 380 networks · filter "de" · sorted by name ↓``."""
+        parts = [f"{shown:,} of {total:,} {noun}" if shown != total else f"{total:,} {noun}"]
+        if not self.query.empty:
+            parts.append(f"filter {self.query.describe()}")
+        if self.sort_column:
+            parts.append(f"sorted by {self.sort_column} {'↓' if self.descending else '↑'}")
+        return " · ".join(parts)

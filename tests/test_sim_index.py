@@ -1,0 +1,174 @@
+"""The local SIM index (ops/sim_index.py) and the filter/sort logic (ops/table_query.py), without Textual."""
+
+from __future__ import annotations
+
+import tracemalloc
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+
+from supersim_tui.api import Sim, SimStatus, SuperSimClient
+from supersim_tui.ops.sim_index import SimIndex, SimView, load_index
+from supersim_tui.ops.table_query import Query, TableQuery, matching_rows
+from supersim_tui.simulator import Simulator
+
+
+def fake_sims(count: int, fleets: int = 6) -> list[Sim]:
+    base = datetime(2026, 1, 1, tzinfo=UTC)
+    statuses = [SimStatus.NEW, SimStatus.READY, SimStatus.ACTIVE, SimStatus.INACTIVE]
+    return [
+        Sim(
+            sid=f"HS{i:032x}",
+            unique_name=f"fleet-{i % fleets}-{i:07d}" if i % 4 else None,
+            iccid=f"8988307{i:013d}",
+            status=statuses[i % 4],
+            fleet_sid=f"HF{i % fleets:032x}" if i % 7 else None,
+            date_created=base + timedelta(minutes=i),
+            date_updated=base + timedelta(minutes=2 * i),
+        )
+        for i in range(count)
+    ]
+
+
+async def test_load_lists_every_sim_of_the_account(
+    make_simulator: Callable[..., Simulator], make_client: Callable[..., SuperSimClient]
+) -> None:
+    """Parallel slices (fleet x status, fleetless new/inactive) find each SIM exactly once, in account order."""
+    sim = make_simulator(sims=400)
+    client = make_client(sim, page_size=1000)
+    expected = [s.sid for s in await client.list_sims().collect()]
+    fleets = await client.list_fleets().collect()
+    index = SimIndex()
+    pages: list[int] = []
+    await load_index(client, index, fleets, on_page=lambda: pages.append(len(index)))
+    assert sorted(index.sids) == sorted(expected)
+    assert index.complete and index.expected == 400 and index.listed == 400
+    assert pages and pages[-1] == 400
+    view = SimView(index)
+    view.refresh()
+    assert [index.sids[r] for r in view.rows] == expected  # the API's order, whatever order the slices came in
+
+
+async def test_end_during_load_is_the_true_last_sim_once_known(
+    make_simulator: Callable[..., Simulator], make_client: Callable[..., SuperSimClient]
+) -> None:
+    """While slices arrive the last row moves; once the load completes it is the account's last SIM."""
+    sim = make_simulator(sims=300)
+    client = make_client(sim, page_size=1000)
+    true_last = (await client.list_sims().collect())[-1].sid
+    fleets = await client.list_fleets().collect()
+    index = SimIndex()
+    view = SimView(index)
+    lasts: list[str] = []
+    sizes: list[int] = []
+
+    def page() -> None:
+        view.refresh()
+        lasts.append(index.sids[view.rows[-1]])
+        sizes.append(len(index))
+
+    await load_index(client, index, fleets, page_size=10, on_page=page)
+    view.refresh()
+    assert index.sids[view.rows[-1]] == true_last
+    assert lasts[-1] == true_last
+    assert sizes[0] < 300 and len(sizes) > 10  # End was possible before the load completed (many pages)
+
+
+async def test_reload_updates_changed_and_drops_gone_sims() -> None:
+    """Incremental put() changes only the given SIMs; a full reload drops SIMs the account no longer lists."""
+    index = SimIndex()
+    sims = fake_sims(50)
+    index.put(sims)
+    before = index.version
+    changed = Sim(sid=sims[3].sid, iccid=sims[3].iccid, unique_name="renamed", status=SimStatus.ACTIVE)
+    index.put([changed])
+    assert index.version > before
+    assert len(index) == 50
+    row = index.row(index.row_of(sims[3].sid) or 0)
+    assert (row.name, row.status) == ("renamed", "active")
+    view = SimView(index, TableQuery("renamed"))
+    view.refresh()
+    assert [index.sids[r] for r in view.rows] == [sims[3].sid]  # the search string followed the change
+
+    index.begin_load()
+    index.put(sims[:40])
+    assert len(index) == 50  # still shown while the reload runs
+    index.end_load(complete=True)
+    assert len(index) == 40 and index.expected == 40
+    assert index.row_of(sims[45].sid) is None
+    view.refresh()
+    assert view.rows == []  # the reload brought back the name the server lists
+
+
+def test_filter_substring_inverted_fuzzy_and_sort() -> None:
+    """`/` text: substring over ICCID, name, fleet and status; `!` inverts; `~` is fuzzy; sorting by any column."""
+    index = SimIndex({f"HF{i:032x}": f"fleet {name}" for i, name in enumerate("abcdef")})
+    sims = fake_sims(40)
+    index.put(sims)
+    view = SimView(index)
+
+    def sids(text: str, column: str | None = None, descending: bool = False) -> list[str]:
+        view.query = TableQuery(text, column, descending)
+        view.refresh()
+        return [index.sids[r] for r in view.rows]
+
+    assert sids("0000000000017") == [sims[17].sid]  # by ICCID
+    assert sids("fleet-2-0000038") == [sims[38].sid]  # by name
+    assert set(sids("inactive")) == {s.sid for s in sims if s.status == SimStatus.INACTIVE}
+    assert set(sids("no fleet")) == {s.sid for s in sims if s.fleet_sid is None}
+    assert set(sids("fleet c")) == {s.sid for s in sims if s.fleet_sid == f"HF{2:032x}"}  # by fleet name
+    assert set(sids("!active")) == {s.sid for s in sims if s.status in (SimStatus.NEW, SimStatus.READY)}
+    assert sids("~f1-37") == [sims[37].sid]  # "fleet-1-0000037": letters in order
+    assert sids("", "iccid", descending=True)[0] == sims[-1].sid
+    names = sids("", "name")
+    assert names[-1] in {s.sid for s in sims if s.unique_name is None}  # SIMs without a name sort last
+    assert sids("", "updated")[:2] == [sims[0].sid, sims[1].sid]
+    assert sids("ACTIVE", "status") == sids("active", "status")  # case does not matter
+    assert Query.parse("!~ab") == Query("ab", invert=True, fuzzy=True)
+
+
+def test_typing_on_narrows_and_matches_a_fresh_filter() -> None:
+    """Each keystroke narrows the previous result; it equals filtering from scratch, also after sorting."""
+    index = SimIndex()
+    index.put(fake_sims(2000))
+    view = SimView(index, TableQuery("", "name", descending=True))
+    for end in range(1, 8):
+        view.query.text = "fleet-3"[:end]
+        view.refresh()
+        fresh = SimView(index, TableQuery(view.query.text, "name", descending=True))
+        fresh.refresh()
+        assert view.rows == fresh.rows
+
+
+def test_matching_rows_over_plain_strings() -> None:
+    """The same query logic serves Fleets, NAPs and the catalog (any list of search strings)."""
+    hay = ["germany vodafone 262-02", "spain vodafone 214-01", "germany telekom 262-01"]
+    assert matching_rows(Query.parse("germany"), hay) == [0, 2]
+    assert matching_rows(Query.parse("!vodafone"), hay) == [2]
+    assert matching_rows(Query.parse(""), hay) == [0, 1, 2]
+    assert TableQuery("de", "name").describe(2, 3, "networks") == '2 of 3 networks · filter "de" · sorted by name ↑'
+
+
+def test_counts_per_fleet_and_status() -> None:
+    """The Fleets table's numbers come from the index and add up to every SIM."""
+    index = SimIndex()
+    index.put(fake_sims(700))
+    counts = index.counts()
+    assert sum(sum(by.values()) for by in counts.values()) == 700
+    assert sum(counts[None].values()) == sum(1 for i in range(700) if i % 7 == 0)
+
+
+def test_memory_per_sim_at_100k() -> None:
+    """100,000 SIMs with their search strings stay under 400 bytes a SIM (the figure is printed)."""
+    sims = fake_sims(100_000)
+    tracemalloc.start()
+    try:
+        index = SimIndex()
+        for start in range(0, len(sims), 1000):
+            index.put(sims[start : start + 1000])
+        index.haystacks()
+        current, _peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    per_sim = current / len(index)
+    print(f"index: {per_sim:.0f} bytes per SIM at 100,000")
+    assert per_sim < 400
