@@ -1,0 +1,271 @@
+"""A virtual table: only the rows on screen are rendered (Textual's Line API).
+
+Textual's stock ``DataTable`` holds a row object per row and measures every cell as rows are
+added: 100,000 SIMs cost seconds and hundreds of MB before the first paint. This table holds
+no rows at all. It is told how many there are and asked, for each line on screen, for that
+row's cells (``cell_at(row)``); column widths are fixed or share the width left, never
+measured from the data. Setting 100,000 rows is one integer; a paint renders ~40 rows.
+
+Why our own widget and not ``textual-fastdatatable`` 0.19.5: that package needs pyarrow (a
+170 MB install) and copies the data into an Arrow table, while the SIM index already holds it
+in columns; it also renders by measuring columns from the data. See README "Benchmarks"
+(``make bench vtable``) for the figures that decided it.
+
+Keys: up/down, PgUp/PgDn, Home/End, and ``go_to(row)``. ``End`` pressed while rows are still
+arriving keeps the cursor on the last row as more arrive (``follow_end``), so it lands on the
+true last row once the list is complete. The header shows each column's sort key (its letter
+underlined) and the sort column with ▲/▼.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import ClassVar
+
+from rich.segment import Segment
+from rich.style import Style
+from rich.text import Text
+from textual import events
+from textual.binding import Binding, BindingType
+from textual.geometry import Size
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+Cell = str | Text
+
+
+@dataclass(frozen=True)
+class VColumn:
+    key: str
+    label: str
+    width: int | None = None  # None: shares the width the fixed columns leave
+    min_width: int = 6
+    right: bool = False  # numbers: aligned right
+    sort_key: str | None = None  # the letter (a shifted key) that sorts by this column
+
+
+def fit(text: Text, width: int, right: bool = False) -> Text:
+    """Exactly ``width`` cells: cut with an ellipsis (never silently), padded left or right."""
+    text = text.copy()
+    text.no_wrap = True
+    if text.cell_len > width:
+        text.truncate(width, overflow="ellipsis")
+    elif right:
+        text = Text(" " * (width - text.cell_len)) + text
+    else:
+        text.pad_right(width - text.cell_len)
+    return text
+
+
+class VirtualTable(ScrollView, can_focus=True):
+    """Rows come from ``cell_at(row)``; only the rows in view are ever rendered."""
+
+    DEFAULT_CSS = """
+    VirtualTable {
+        background: $surface;
+        color: $foreground;
+        height: 1fr;
+        & > .vtable--header { text-style: bold; background: $panel; color: $foreground; }
+        & > .vtable--even-row { background: $surface-lighten-1 50%; }
+        & > .vtable--cursor {
+            background: $block-cursor-blurred-background;
+            color: $block-cursor-blurred-foreground;
+            text-style: $block-cursor-blurred-text-style;
+        }
+        &:focus {
+            background-tint: $foreground 5%;
+            & > .vtable--cursor {
+                background: $block-cursor-background;
+                color: $block-cursor-foreground;
+                text-style: $block-cursor-text-style;
+            }
+        }
+    }
+    """
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"vtable--header", "vtable--even-row", "vtable--cursor"}
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("up", "cursor_up", "Up", show=False),
+        Binding("down", "cursor_down", "Down", show=False),
+        Binding("pageup", "page_up", "Page up", show=False),
+        Binding("pagedown", "page_down", "Page down", show=False),
+        Binding("home,ctrl+home", "first", "First", show=False),
+        Binding("end,ctrl+end", "last", "Last", show=False),
+    ]
+
+    class CursorMoved(Message):
+        """The cursor is on another row (or the rows under it changed)."""
+
+        def __init__(self, table: VirtualTable, row: int) -> None:
+            super().__init__()
+            self.table, self.row = table, row
+
+        @property
+        def control(self) -> VirtualTable:
+            return self.table
+
+    def __init__(self, columns: Sequence[VColumn], *, zebra_stripes: bool = True, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.columns = list(columns)
+        self.zebra_stripes = zebra_stripes
+        self.row_count = 0
+        self.cursor_row = 0
+        self.follow_end = False  # End pressed while rows still arrive: stay on the last one
+        self.sort_column: str | None = None
+        self.descending = False
+        self._cell_at: Callable[[int], Sequence[Cell]] = lambda row: ()
+        self._widths: list[int] = []
+        self._layout_width = -1
+
+    # ----------------------------------------------------------------- data
+    def set_columns(self, columns: Sequence[VColumn]) -> None:
+        self.columns = list(columns)
+        self._layout_width = -1
+        self.refresh()
+
+    def set_rows(self, count: int, cell_at: Callable[[int], Sequence[Cell]], cursor: int | None = None) -> None:
+        """Show ``count`` rows; the cursor goes to ``cursor`` (else stays, within range; End follows the end)."""
+        self.row_count, self._cell_at = count, cell_at
+        if self.follow_end:
+            cursor = count - 1
+        target = self.cursor_row if cursor is None else cursor
+        self._update_virtual_size()
+        self._move(max(0, min(target, count - 1)), announce=True)
+        self.refresh()
+
+    def set_sort(self, column: str | None, descending: bool) -> None:
+        self.sort_column, self.descending = column, descending
+        self.refresh()
+
+    def refresh_rows(self) -> None:
+        """The cells changed (not the count): paint again."""
+        self.refresh()
+
+    # ---------------------------------------------------------------- layout
+    def _compute_widths(self, width: int) -> list[int]:
+        fixed = sum(c.width or 0 for c in self.columns) + len(self.columns)  # one space before each column
+        flexible = [c for c in self.columns if c.width is None]
+        left = max(width - fixed, 0)
+        share = left // len(flexible) if flexible else 0
+        extra = left - share * len(flexible) if flexible else 0
+        widths = []
+        for column in self.columns:
+            if column.width is not None:
+                widths.append(column.width)
+            else:
+                widths.append(max(column.min_width, share + extra))
+                extra = 0
+        return widths
+
+    def _update_virtual_size(self) -> None:
+        width = self.scrollable_content_region.width or self.size.width
+        self._widths = self._compute_widths(width)
+        self._layout_width = width
+        total = sum(self._widths) + len(self._widths)
+        self.virtual_size = Size(max(total, width), self.row_count + 1)  # + the header
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._update_virtual_size()
+        self._scroll_cursor_into_view()
+
+    @property
+    def visible_rows(self) -> int:
+        return max(self.scrollable_content_region.height - 1, 1)
+
+    # ---------------------------------------------------------------- cursor
+    def _move(self, row: int, announce: bool = True) -> None:
+        row = max(0, min(row, self.row_count - 1))
+        moved = row != self.cursor_row
+        self.cursor_row = row
+        self._scroll_cursor_into_view()
+        self.refresh()
+        if announce or moved:
+            self.post_message(self.CursorMoved(self, row))
+
+    def _scroll_cursor_into_view(self) -> None:
+        top, height = round(self.scroll_y), self.visible_rows
+        if self.cursor_row < top:
+            self.scroll_to(y=self.cursor_row, animate=False, immediate=True)
+        elif self.cursor_row >= top + height:
+            self.scroll_to(y=self.cursor_row - height + 1, animate=False, immediate=True)
+
+    def go_to(self, row: int) -> None:
+        self.follow_end = False
+        self._move(row, announce=False)
+
+    def action_cursor_up(self) -> None:
+        self.go_to(self.cursor_row - 1)
+
+    def action_cursor_down(self) -> None:
+        self.go_to(self.cursor_row + 1)
+
+    def action_page_up(self) -> None:
+        self.go_to(self.cursor_row - self.visible_rows)
+
+    def action_page_down(self) -> None:
+        self.go_to(self.cursor_row + self.visible_rows)
+
+    def action_first(self) -> None:
+        self.go_to(0)
+
+    def action_last(self) -> None:
+        self.go_to(self.row_count - 1)
+        self.follow_end = True  # more rows may come: End means the last one
+
+    def _on_click(self, event: events.Click) -> None:
+        offset = event.get_content_offset(self)
+        if offset is not None and offset.y >= 1:
+            row = round(self.scroll_y) + offset.y - 1
+            if row < self.row_count:
+                self.go_to(row)
+
+    # ---------------------------------------------------------------- render
+    def _header(self) -> Text:
+        line = Text()
+        for column, width in zip(self.columns, self._widths, strict=True):
+            label = Text(column.label)
+            if column.sort_key:
+                at = column.label.lower().find(column.sort_key.lower())
+                if at >= 0:
+                    label.stylize("underline", at, at + 1)
+            if column.key == self.sort_column:
+                label.append(" ▼" if self.descending else " ▲", style="bold")
+            line.append(" ")
+            line.append_text(fit(label, width, column.right))
+        return line
+
+    def _row_text(self, row: int) -> Text:
+        line = Text()
+        for column, width, cell in zip(self.columns, self._widths, self._cell_at(row), strict=False):
+            line.append(" ")
+            if isinstance(cell, str):
+                if len(cell) > width:
+                    cell = cell[: max(width - 1, 0)] + "…"
+                line.append(cell.rjust(width) if column.right else cell.ljust(width))
+            else:
+                line.append_text(fit(cell, width, column.right))
+        return line
+
+    def render_line(self, y: int) -> Strip:
+        width = self.size.width
+        if self._layout_width != (self.scrollable_content_region.width or width):
+            self._update_virtual_size()
+        base = self.rich_style
+        scroll_x = round(self.scroll_x)
+        if y == 0:
+            text, style = self._header(), self.get_component_rich_style("vtable--header")
+        else:
+            row = round(self.scroll_y) + y - 1
+            if row >= self.row_count:
+                return Strip.blank(width, base)
+            text = self._row_text(row)
+            if row == self.cursor_row:
+                style = self.get_component_rich_style("vtable--cursor")
+            elif self.zebra_stripes and row % 2:
+                style = self.get_component_rich_style("vtable--even-row")
+            else:
+                style = Style()
+        segments = [Segment(s.text, base + style + s.style) for s in text.render(self.app.console)]
+        strip = Strip(segments).crop_extend(scroll_x, scroll_x + width, base + style)
+        return strip
