@@ -213,7 +213,7 @@ class VirtualTable(ScrollView, can_focus=True):
         self.go_to(self.row_count - 1)
         self.follow_end = True  # more rows may come: End means the last one
 
-    def _on_click(self, event: events.Click) -> None:
+    async def _on_click(self, event: events.Click) -> None:
         offset = event.get_content_offset(self)
         if offset is not None and offset.y >= 1:
             row = round(self.scroll_y) + offset.y - 1
