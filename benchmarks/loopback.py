@@ -4,8 +4,17 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+import msgspec
+
+from supersim_tui.api import Sim
+from supersim_tui.api.client import page_type
 
 ACCOUNT = "AC" + "be" * 16
 TOKEN = "bench-token"
@@ -42,3 +51,31 @@ def loopback_simulator(*options: str) -> Iterator[str]:
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+@dataclass
+class Listing:
+    seconds: float
+    count: int
+    first_iccid: str
+    last_iccid: str
+
+
+async def sequential_listing(url: str, item: type[Any] = Sim, page_size: int = 1000) -> Listing:
+    """One plain sequential listing of every SIM: raw httpx, each page decoded by msgspec into ``item``
+    (the client's own page type: the same decoding as the app). The baseline the app is measured against."""
+    decoder = msgspec.json.Decoder(page_type("sims", item))
+    first = last = ""
+    count = 0
+    async with httpx.AsyncClient(base_url=url, auth=(ACCOUNT, TOKEN), timeout=60) as http:
+        start = time.perf_counter()
+        next_url: str | None = f"/v1/Sims?PageSize={page_size}"
+        while next_url:
+            page = decoder.decode((await http.get(next_url)).content)
+            count += len(page.sims)
+            if page.sims and item is Sim:
+                first = first or page.sims[0].iccid or ""
+                last = page.sims[-1].iccid or ""
+            next_url = page.meta.next_page_url
+        seconds = time.perf_counter() - start
+    return Listing(seconds, count, first, last)

@@ -8,7 +8,15 @@ from __future__ import annotations
 
 import sys
 
-from . import bulk_activation, client_listing, concurrency_discovery, sims_scale, status_summary, tui_startup
+from . import (
+    bulk_activation,
+    client_listing,
+    concurrency_discovery,
+    sims_scale,
+    status_summary,
+    tui_startup,
+    vtable_compare,
+)
 
 BENCHMARKS = {
     "client-listing": lambda: client_listing.main() == 0,
@@ -17,6 +25,8 @@ BENCHMARKS = {
     "status-summary": status_summary.run,
     "tui": tui_startup.run,
     "sims-scale": sims_scale.run,
+    "sims-scale-1m": sims_scale.run_million,
+    "vtable": vtable_compare.run,
 }
 
 

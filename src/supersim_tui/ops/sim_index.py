@@ -304,6 +304,7 @@ async def load_index(
     concurrency: int = 8,
     page_size: int = LOAD_PAGE_SIZE,
     on_page: Callable[[], None] | None = None,
+    by_fleet: bool = True,
 ) -> None:
     """List every SIM into ``index`` in parallel slices (fleet x status, and fleetless new/inactive).
 
@@ -326,6 +327,8 @@ async def load_index(
     statuses = STATUS_NAMES[1:]
     slices: list[tuple[str | None, str, bool]] = [(f.sid, status, False) for f in fleets for status in statuses]
     slices += [(None, status, True) for status in ("new", "inactive")]  # ready/active SIMs always have a fleet
+    if not by_fleet:
+        slices = [(None, status, False) for status in statuses]
     complete = False
     try:
         await all_of(read(*one) for one in slices)

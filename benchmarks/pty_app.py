@@ -1,0 +1,114 @@
+"""Drive a Textual app on a real pseudo-terminal (pexpect) and time what reaches the screen.
+
+Timing a method (``_show()``, ``row_count > 0``) stops before Textual lays out and paints;
+a person sees the bytes written to the terminal. Each figure here is the time from an
+action (process start, a key sent) until a given text appears in what the app wrote to its
+terminal: the frame that shows it has been painted.
+
+The app runs in its own process with its own home and config directories and no keyring,
+signed in from the environment to a loopback simulator.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pexpect
+
+from .loopback import ACCOUNT, TOKEN
+
+SIZE = (36, 120)  # rows, columns
+CSI = re.compile(rb"\x1b\[[0-9;?<>=]*[ -/]*[@-~]|\x1b[()][A-Z0-9]|\x1b[=>]")
+
+
+def app_env(home: str, url: str | None) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TWILIO_", "SUPERSIM_", "KORE_"))}
+    env.update(
+        TERM="xterm-256color",
+        COLORTERM="truecolor",
+        HOME=home,
+        XDG_CONFIG_HOME=f"{home}/config",
+        XDG_DATA_HOME=f"{home}/data",
+        XDG_STATE_HOME=f"{home}/state",
+        XDG_CACHE_HOME=f"{home}/cache",
+        PYTHON_KEYRING_BACKEND="keyring.backends.null.Keyring",
+        TEXTUAL_ANIMATIONS="none",
+    )
+    if url is not None:
+        env.update(TWILIO_ACCOUNT_SID=ACCOUNT, TWILIO_AUTH_TOKEN=TOKEN, SUPERSIM_BASE_URL=url)
+    return env
+
+
+class Terminal:
+    """One app on a pty: send keys, wait for text, read its peak memory."""
+
+    def __init__(self, child: pexpect.spawn) -> None:  # type: ignore[type-arg]
+        self.child = child
+        self.started = time.perf_counter()
+        self._seen = b""  # what the app wrote, escape sequences removed, since the last mark
+
+    def send(self, keys: str) -> float:
+        """Send keys (raw bytes as the terminal would: "\\x1b[F" is End); the moment they were sent."""
+        self.child.send(keys)
+        return time.perf_counter()
+
+    def wait_for(self, text: str, timeout: float = 60.0) -> float:
+        """Read until ``text`` shows in what was written (escape sequences ignored); the moment it did."""
+        wanted = text.encode()
+        deadline = time.monotonic() + timeout
+        while True:
+            if wanted in self._seen:
+                at = time.perf_counter()
+                self._seen = self._seen[self._seen.index(wanted) + len(wanted) :]
+                return at
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise TimeoutError(f"{text!r} did not appear within {timeout:g} s")
+            try:
+                chunk = self.child.read_nonblocking(1 << 16, timeout=min(left, 0.5))
+            except pexpect.TIMEOUT:
+                continue
+            self._seen = (self._seen + CSI.sub(b"", chunk))[-(1 << 20) :]
+
+    def drain(self, quiet: float = 0.3) -> None:
+        """Read until the app has written nothing for ``quiet`` seconds; forget what was read."""
+        while True:
+            try:
+                self.child.read_nonblocking(1 << 16, timeout=quiet)
+            except pexpect.TIMEOUT:
+                break
+        self._seen = b""
+
+    def peak_mb(self) -> float:
+        """The app process's peak resident memory (VmHWM), in MB."""
+        for line in Path(f"/proc/{self.child.pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+        return float("nan")
+
+
+@contextmanager
+def terminal(argv: list[str], url: str | None = None) -> Iterator[Terminal]:
+    """Start ``python argv...`` on a pty of :data:`SIZE`."""
+    with tempfile.TemporaryDirectory(prefix="bench-home-") as home:
+        child = pexpect.spawn(
+            sys.executable, argv, env=app_env(home, url), dimensions=SIZE, timeout=60, cwd=os.getcwd()
+        )
+        try:
+            yield Terminal(child)
+        finally:
+            child.terminate(force=True)
+
+
+def supersim(url: str) -> list[str]:
+    return ["-m", "supersim_tui"]
+
+
+KEYS = {"end": "\x1b[F", "home": "\x1b[H", "escape": "\x1b", "enter": "\r"}
