@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import Button, DataTable, Input
+from textual.widgets import Button, Input
 
 from supersim_tui import cli
 from supersim_tui.api import BasicAuth, RetryPolicy, SuperSimClient
@@ -29,6 +29,7 @@ from supersim_tui.tui.bulk import BulkRunScreen, Confirm
 from supersim_tui.tui.catalog import CatalogScreen, ConfirmNapChanges
 from supersim_tui.tui.consent import TypedConfirm
 from supersim_tui.tui.panes import SimsPane
+from supersim_tui.tui.vtable import VirtualTable
 
 from .test_tui import demo_simulator
 from .test_tui_naps import filter_to, open_nap
@@ -327,7 +328,7 @@ async def test_removing_every_network_opens_on_cancel_and_needs_the_nap_name() -
         await naps_ready(pilot)
         screen = await open_nap(pilot, "us-only")
         await filter_to(pilot, screen, "united states")
-        for _ in range(screen.query_one("#catalog-table", DataTable).row_count):
+        for _ in range(screen.query_one("#catalog-table", VirtualTable).row_count):
             await pilot.press("space", "down")
         await pilot.press("a")
         await naps_ready(pilot)
@@ -439,7 +440,7 @@ async def test_staged_changes_are_never_discarded_silently() -> None:
         assert isinstance(app.screen, Confirm) and "2 staged" in plain(app.screen.body)
         await pilot.press("escape")
         await pilot.pause()
-        screen.query_one("#catalog-table", DataTable).focus()
+        screen.query_one("#catalog-table", VirtualTable).focus()
         await pilot.press("U")
         await pilot.pause()
         assert screen.staged == {}

@@ -14,6 +14,7 @@ from textual.widgets import Input
 from supersim_tui.ops.register_queue import REGISTERED
 from supersim_tui.simulator.seed import registrable_examples
 from supersim_tui.tui.register import RegisterScreen
+from supersim_tui.tui.vtable import VirtualTable
 
 from .test_tui import build_app, demo_simulator
 
@@ -94,8 +95,6 @@ async def test_catalog_slash_filter_enter_as_one_burst_sets_the_filter_and_opens
     """With the catalog's table focused and a network staged, ``/spain⏎`` in one burst types "spain" into the
     filter (the ``a`` of "spain" must not open "Change NAP"), Enter returns to the filtered table; nothing
     is sent to the API."""
-    from textual.widgets import DataTable
-
     from supersim_tui.tui.catalog import CatalogScreen
 
     from .test_tui_naps import open_nap, ready
@@ -106,7 +105,7 @@ async def test_catalog_slash_filter_enter_as_one_burst_sets_the_filter_and_opens
         await ready(pilot)
         nap_name = next(n.unique_name or "" for n in sim.state.naps.values() if n.network_sids)
         screen = await open_nap(pilot, nap_name)
-        table = screen.query_one("#catalog-table", DataTable)
+        table = screen.query_one("#catalog-table", VirtualTable)
         assert app.focused is table
         await pilot.press("space")
         assert len(screen.staged) == 1

@@ -24,6 +24,7 @@ from supersim_tui.tui.catalog import CatalogScreen, ConfirmNapChanges
 from supersim_tui.tui.forms import FleetForm, NameForm
 from supersim_tui.tui.panes import SimsPane
 from supersim_tui.tui.sim_detail import SimDetailScreen
+from supersim_tui.tui.vtable import VirtualTable
 
 from .test_tui import demo_simulator, settle
 from .test_tui_sims import plain
@@ -180,11 +181,11 @@ async def test_catalog_opened_while_the_api_is_down_says_so_and_recovers() -> No
         assert isinstance(screen, CatalogScreen)
         summary = shown(screen.query_one("#catalog-summary"))
         assert "0 of 0" not in summary and "Could not connect" in summary and "r to try again" in summary, summary
-        assert not screen.query_one("#catalog-table", DataTable).loading
+        assert not screen.query_one("#catalog-table", VirtualTable).loading
         api.down = False
         await pilot.press("r")
         await settle(pilot)
-        assert screen.query_one("#catalog-table", DataTable).row_count == len(sim.state.networks)
+        assert screen.query_one("#catalog-table", VirtualTable).row_count == len(sim.state.networks)
         assert len(app.catalog) == len(sim.state.networks)
 
 

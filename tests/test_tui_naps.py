@@ -11,6 +11,7 @@ from supersim_tui.tui.catalog import CatalogScreen, ConfirmNapChanges, catalog_r
 from supersim_tui.tui.consent import TypedConfirm
 from supersim_tui.tui.forms import FleetForm, NameForm
 from supersim_tui.tui.panes import SimsPane
+from supersim_tui.tui.vtable import VirtualTable
 
 from .test_tui import build_app, demo_simulator
 
@@ -34,7 +35,7 @@ async def open_nap(pilot: object, name: str) -> CatalogScreen:
 async def filter_to(pilot: object, screen: CatalogScreen, text: str) -> None:
     screen.query_one("#catalog-filter", Input).value = text
     await pilot.pause()  # type: ignore[attr-defined]
-    screen.query_one("#catalog-table", DataTable).focus()
+    screen.query_one("#catalog-table", VirtualTable).focus()
     await pilot.pause()  # type: ignore[attr-defined]
 
 
@@ -110,7 +111,7 @@ async def test_removing_every_network_warns_loudly_and_cancel_changes_nothing() 
         await ready(pilot)
         screen = await open_nap(pilot, "us-only")
         await filter_to(pilot, screen, "united states")
-        for _ in range(screen.query_one("#catalog-table", DataTable).row_count):
+        for _ in range(screen.query_one("#catalog-table", VirtualTable).row_count):
             await pilot.press("space", "down")
         await pilot.press("a")
         await ready(pilot)

@@ -1,29 +1,37 @@
-"""The network catalog: filter as you type; for a NAP, stage toggles and apply them after an impact preview."""
+"""The network catalog: filter as you type; for a NAP, stage toggles and apply them after an impact preview.
+
+The table is a :class:`~.vtable.VirtualTable`: a keystroke recomputes the list of rows shown
+and repaints the lines on screen; no table is rebuilt. Shift+O/C/I/M sorts by operator,
+country, ISO code or MCC-MNC (again: reversed), remembered for as long as the app runs.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import Any, ClassVar
+from weakref import WeakKeyDictionary
 
 from rich.text import Text
 from textual import on, work
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Button, DataTable, Header, Input, LoadingIndicator, Static
+from textual.widgets import Button, Header, Input, LoadingIndicator, Static
 
 from ..api import Network, NetworkAccessProfile, SuperSimClient
 from ..countries import country_name
 from ..ops.consent import OPEN, READ_ONLY, REFUSED, Consent, consent_for
 from ..ops.nap_impact import ChangeOutcome, NapImpact, NetworkChange, apply_nap_changes, nap_impact
+from ..ops.table_query import Query, TableQuery, matching_mask
 from .bulk import Confirm
 from .consent import guard_change, typed_prompt
 from .failures import ReportsFailures, Task, error_message, failure_text
 from .footer import KeysFooter
 from .format import plain, printable
+from .vtable import VColumn, VirtualTable
 
 
 @dataclass(frozen=True)
@@ -62,11 +70,29 @@ def catalog_rows(networks: Iterable[Network]) -> list[CatalogRow]:
 
 
 def filter_rows(rows: list[CatalogRow], query: str) -> list[CatalogRow]:
-    """Rows matching every word of ``query`` (country name or code, MCC, MNC, MCC-MNC, operator)."""
-    tokens = query.lower().split()
+    """Rows matching every word of ``query`` (country name or code, MCC, MNC, MCC-MNC, operator).
+
+    ``!`` in front keeps the rows that do not match; ``~`` in front matches the letters in order
+    (fuzzy) over operator, country and ISO code, as the SIMs filter does.
+    """
+    parsed = Query.parse(query)
+    if parsed.fuzzy:
+        mask = matching_mask(parsed, [row.text for row in rows])
+        return [row for row, keep in zip(rows, mask, strict=True) if keep]
+    tokens = parsed.needle.split()
     if not tokens:
         return rows
-    return [row for row in rows if all(row.matches(token) for token in tokens)]
+    return [row for row in rows if all(row.matches(token) for token in tokens) != parsed.invert]
+
+
+SORT_KEYS: dict[str, Callable[[CatalogRow], Any]] = {
+    "operator": lambda row: (row.network.friendly_name or "").lower(),
+    "country": lambda row: row.country,
+    "iso": lambda row: row.network.iso_country or "",
+    "plmn": lambda row: row.codes,
+}
+# The catalog's sort, per app: the screen is made anew each time it opens, the sort stays.
+_REMEMBERED: WeakKeyDictionary[App[Any], TableQuery] = WeakKeyDictionary()
 
 
 class CatalogRead(Message):
@@ -83,6 +109,10 @@ class CatalogScreen(ReportsFailures, Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "close", "Back", id="catalog.close"),
         Binding("slash", "focus_filter", "Filter", id="catalog.filter"),
+        Binding("O", "sort('operator')", "Sort by operator", show=False),
+        Binding("C", "sort('country')", "Sort by country", show=False),
+        Binding("I", "sort('iso')", "Sort by ISO", show=False),
+        Binding("M", "sort('plmn')", "Sort by MCC-MNC", show=False),
         Binding("space", "toggle_network", "Toggle", id="catalog.toggle"),
         Binding("a", "review", "Review & apply", id="catalog.apply"),
         Binding("u", "undo", "Undo staged", id="catalog.undo"),
@@ -123,8 +153,7 @@ class CatalogScreen(ReportsFailures, Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header(icon="◆")
         yield Input(id="catalog-filter", placeholder="Filter: country name or code, MCC, MNC, MCC-MNC, operator")
-        table: DataTable[str | Text] = DataTable(id="catalog-table", cursor_type="row", zebra_stripes=True)
-        yield table
+        yield VirtualTable(self._columns(), id="catalog-table")
         yield Static(id="catalog-summary")
         yield KeysFooter()
 
@@ -135,11 +164,9 @@ class CatalogScreen(ReportsFailures, Screen[None]):
             self.sub_title = f"networks of NAP {self.nap.label}"
         else:
             self.sub_title = "network catalog"
-        table = self.query_one("#catalog-table", DataTable)
-        if self.editing:
-            table.add_column("On", width=9)  # room for "− remove"
-        table.add_columns("Operator", "Country", "ISO", "MCC-MNC")
-        self._show(self.rows)
+        table = self.query_one("#catalog-table", VirtualTable)
+        table.set_sort(self.sort.sort_column, self.sort.descending)
+        self._show(self._sorted(self.rows))
         self._summarize()
         table.focus()
         if not self.rows:  # the account load could not read it (or has not yet)
@@ -148,7 +175,7 @@ class CatalogScreen(ReportsFailures, Screen[None]):
     def action_reload(self) -> None:
         """Read again what this screen shows: the catalog if it has none, and the NAP's networks."""
         if not self.rows:
-            self.query_one("#catalog-table", DataTable).loading = True
+            self.query_one("#catalog-table", VirtualTable).loading = True
             self._read_catalog()
         elif self.nap is not None:
             self._reread_nap()
@@ -159,15 +186,15 @@ class CatalogScreen(ReportsFailures, Screen[None]):
         self.rows = catalog_rows(networks)
         self.by_sid = {row.network.sid: row for row in self.rows}
         self.problem = None
-        self.query_one("#catalog-table", DataTable).loading = False
-        self._show(filter_rows(self.rows, self.query_one("#catalog-filter", Input).value))
+        self.query_one("#catalog-table", VirtualTable).loading = False
+        self._show(self._sorted(filter_rows(self.rows, self.query_one("#catalog-filter", Input).value)))
         self._summarize()
         self.post_message(CatalogRead(networks))
 
     def worker_failed(self, group: str, error: BaseException) -> None:
         """Notify, stop the spinner, and say in the summary line what failed and which key retries."""
         super().worker_failed(group, error)
-        self.query_one("#catalog-table", DataTable).loading = False
+        self.query_one("#catalog-table", VirtualTable).loading = False
         if group in ("catalog", "nap-reread"):
             self.problem = failure_text(self.task_for(group), error)
             self._summarize()
@@ -196,12 +223,39 @@ class CatalogScreen(ReportsFailures, Screen[None]):
         ]
         return [self._state(network.sid), *cells] if self.editing else cells
 
+    def _columns(self) -> list[VColumn]:
+        columns = [
+            VColumn("operator", "Operator", sort_key="O"),
+            VColumn("country", "Country", sort_key="C"),
+            VColumn("iso", "ISO", width=5, sort_key="I"),
+            VColumn("plmn", "MCC-MNC", sort_key="M"),
+        ]
+        return [VColumn("on", "On", width=8), *columns] if self.editing else columns
+
+    @property
+    def sort(self) -> TableQuery:
+        """The catalog's sort, kept by the app across openings."""
+        return _REMEMBERED.setdefault(self.app, TableQuery())
+
+    def _sorted(self, rows: list[CatalogRow]) -> list[CatalogRow]:
+        column = self.sort.sort_column
+        if column is None:
+            return rows
+        return sorted(rows, key=SORT_KEYS[column], reverse=self.sort.descending)
+
+    def action_sort(self, column: str) -> None:
+        self.sort.sort_by(column)
+        self.query_one("#catalog-table", VirtualTable).set_sort(self.sort.sort_column, self.sort.descending)
+        self._show(self._sorted(filter_rows(self.rows, self.query_one("#catalog-filter", Input).value)))
+        self._summarize()
+
     def _show(self, rows: list[CatalogRow]) -> None:
-        table = self.query_one("#catalog-table", DataTable)
-        table.clear()
-        for row in rows:
-            table.add_row(*self._cells(row), key=row.network.sid)
+        """Show ``rows``; the cursor stays on the network it was on if that is still shown."""
+        table = self.query_one("#catalog-table", VirtualTable)
+        current = self._current_sid()
         self.shown = rows
+        cursor = next((i for i, row in enumerate(rows) if row.network.sid == current), None) if current else None
+        table.set_rows(len(rows), lambda i: self._cells(self.shown[i]), cursor=cursor if cursor is not None else 0)
 
     def _summarize(self) -> None:
         summary = self.query_one("#catalog-summary", Static)
@@ -209,6 +263,8 @@ class CatalogScreen(ReportsFailures, Screen[None]):
             summary.update(Text(self.problem, style="bold red"))
             return
         parts = [f"{len(self.shown):,} of {len(self.rows):,} networks shown"]
+        if self.sort.sort_column:
+            parts.append(f"sorted by {self.sort.sort_column} {'▼' if self.sort.descending else '▲'}")
         if self.editing:
             adds = sum(1 for add in self.staged.values() if add)
             removes = len(self.staged) - adds
@@ -222,12 +278,12 @@ class CatalogScreen(ReportsFailures, Screen[None]):
     # -------------------------------------------------------------- actions
     @on(Input.Changed, "#catalog-filter")
     def _filter(self, event: Input.Changed) -> None:
-        self._show(filter_rows(self.rows, event.value))
+        self._show(self._sorted(filter_rows(self.rows, event.value)))
         self._summarize()
 
     @on(Input.Submitted, "#catalog-filter")
     def _to_table(self) -> None:
-        self.query_one("#catalog-table", DataTable).focus()
+        self.query_one("#catalog-table", VirtualTable).focus()
 
     def action_focus_filter(self) -> None:
         self.query_one("#catalog-filter", Input).focus()
@@ -265,12 +321,12 @@ class CatalogScreen(ReportsFailures, Screen[None]):
             self.notify(f"{n} staged change(s) undone.", title="Catalog")
 
     def _current_sid(self) -> str | None:
-        table = self.query_one("#catalog-table", DataTable)
+        table = self.query_one("#catalog-table", VirtualTable)
         if not self.shown or table.cursor_row >= len(self.shown):
             return None
         return self.shown[table.cursor_row].network.sid
 
-    @on(DataTable.RowSelected, "#catalog-table")
+    @on(VirtualTable.Selected, "#catalog-table")
     def _selected(self) -> None:
         self.action_toggle_network()
 
@@ -291,8 +347,7 @@ class CatalogScreen(ReportsFailures, Screen[None]):
             self._refresh_row(sid)
 
     def _refresh_row(self, sid: str) -> None:
-        table = self.query_one("#catalog-table", DataTable)
-        table.update_cell(sid, table.ordered_columns[0].key, self._state(sid))
+        self.query_one("#catalog-table", VirtualTable).refresh_rows()
         self._summarize()
         self.refresh_bindings()
 

@@ -92,10 +92,22 @@ class VirtualTable(ScrollView, can_focus=True):
         Binding("pagedown", "page_down", "Page down", show=False),
         Binding("home,ctrl+home", "first", "First", show=False),
         Binding("end,ctrl+end", "last", "Last", show=False),
+        Binding("enter", "select", "Select", show=False),
     ]
 
     class CursorMoved(Message):
         """The cursor is on another row (or the rows under it changed)."""
+
+        def __init__(self, table: VirtualTable, row: int) -> None:
+            super().__init__()
+            self.table, self.row = table, row
+
+        @property
+        def control(self) -> VirtualTable:
+            return self.table
+
+    class Selected(Message):
+        """Enter on a row."""
 
         def __init__(self, table: VirtualTable, row: int) -> None:
             super().__init__()
@@ -137,6 +149,16 @@ class VirtualTable(ScrollView, can_focus=True):
     def set_sort(self, column: str | None, descending: bool) -> None:
         self.sort_column, self.descending = column, descending
         self.refresh()
+
+    def get_row_at(self, row: int) -> list[Cell]:
+        """The cells of ``row`` (as DataTable names it)."""
+        if not 0 <= row < self.row_count:
+            raise IndexError(f"row {row} is not in the table ({self.row_count} rows)")
+        return list(self._cell_at(row))
+
+    def move_cursor(self, *, row: int) -> None:
+        """Put the cursor on ``row`` (as DataTable names it)."""
+        self.go_to(row)
 
     def refresh_rows(self) -> None:
         """The cells changed (not the count): paint again."""
@@ -213,6 +235,10 @@ class VirtualTable(ScrollView, can_focus=True):
         self.go_to(self.row_count - 1)
         self.follow_end = True  # more rows may come: End means the last one
 
+    def action_select(self) -> None:
+        if self.row_count:
+            self.post_message(self.Selected(self, self.cursor_row))
+
     async def _on_click(self, event: events.Click) -> None:
         offset = event.get_content_offset(self)
         if offset is not None and offset.y >= 1:
@@ -266,6 +292,9 @@ class VirtualTable(ScrollView, can_focus=True):
                 style = self.get_component_rich_style("vtable--even-row")
             else:
                 style = Style()
-        segments = [Segment(s.text, base + style + s.style) for s in text.render(self.app.console)]
+        if y and round(self.scroll_y) + y - 1 == self.cursor_row:  # the cursor's colours win, as in DataTable
+            segments = [Segment(s.text, base + (s.style or Style()) + style) for s in text.render(self.app.console)]
+        else:
+            segments = [Segment(s.text, base + style + s.style) for s in text.render(self.app.console)]
         strip = Strip(segments).crop_extend(scroll_x, scroll_x + width, base + style)
         return strip
