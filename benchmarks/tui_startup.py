@@ -66,6 +66,7 @@ def run() -> bool:
         listing = asyncio.run(sequential_listing(url))
         minimal = min(minimal_start() for _ in range(RUNS))
         app = min(app_start(url, listing.first_iccid) for _ in range(RUNS))
+    with loopback_simulator("--sims", "300", "--seed", "3") as url:  # the catalog alone: no SIMs loading meanwhile
         total, counts = asyncio.run(catalog_counts(url))
         echo = statistics.median(echo_keys(TYPED))
         catalog = catalog_keys(url, total, counts)

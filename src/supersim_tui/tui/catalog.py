@@ -144,6 +144,7 @@ class CatalogScreen(ReportsFailures, Screen[None]):
         self.staged: dict[str, bool] = {}  # network SID -> True add / False remove
         self.shown: list[CatalogRow] = []
         self.problem: str | None = None  # why the list may be empty or out of date (a read failed)
+        self._summary_cells = -1  # the summary line's length last shown
 
     @property
     def editing(self) -> bool:
@@ -260,6 +261,7 @@ class CatalogScreen(ReportsFailures, Screen[None]):
     def _summarize(self) -> None:
         summary = self.query_one("#catalog-summary", Static)
         if self.problem is not None:
+            self._summary_cells = -1
             summary.update(Text(self.problem, style="bold red"))
             return
         parts = [f"{len(self.shown):,} of {len(self.rows):,} networks shown"]
@@ -273,7 +275,12 @@ class CatalogScreen(ReportsFailures, Screen[None]):
                 parts.append(f"staged: +{adds} −{removes} — press a to review and apply, u to undo")
             else:
                 parts.append("space toggles the highlighted network")
-        summary.update(Text(" · ".join(parts)))
+        text = Text(" · ".join(parts))
+        # Re-laying the screen out on each keystroke costs a frame: only when the line count may change.
+        width = max(summary.content_region.width, 1)
+        layout = self._summary_cells < 0 or text.cell_len // width != self._summary_cells // width
+        self._summary_cells = text.cell_len
+        summary.update(text, layout=layout)
 
     # -------------------------------------------------------------- actions
     @on(Input.Changed, "#catalog-filter")

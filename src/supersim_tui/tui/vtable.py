@@ -23,6 +23,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import ClassVar
 
+from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
@@ -32,6 +33,7 @@ from textual.geometry import Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
+from textual.widget import Widget
 
 Cell = str | Text
 
@@ -129,6 +131,27 @@ class VirtualTable(ScrollView, can_focus=True):
         self._cell_at: Callable[[int], Sequence[Cell]] = lambda row: ()
         self._widths: list[int] = []
         self._layout_width = -1
+        self._styles: dict[str, Style] | None = None  # per paint: Textual computes styles at some cost
+        self._parsed_styles: dict[str, Style] = {}
+
+    def notify_style_update(self) -> None:
+        self._styles = None
+        super().notify_style_update()
+
+    def _on_focus(self, event: events.Focus) -> None:
+        self._styles = None
+        super()._on_focus(event)
+
+    def _on_blur(self, event: events.Blur) -> None:
+        self._styles = None
+        super()._on_blur(event)
+
+    def _style(self, name: str) -> Style:
+        if self._styles is None:
+            self._styles = {"base": self.rich_style}
+            for component in self.COMPONENT_CLASSES:
+                self._styles[component] = self.get_component_rich_style(component)
+        return self._styles[name]
 
     # ----------------------------------------------------------------- data
     def set_columns(self, columns: Sequence[VColumn]) -> None:
@@ -185,7 +208,15 @@ class VirtualTable(ScrollView, can_focus=True):
         self._widths = self._compute_widths(width)
         self._layout_width = width
         total = sum(self._widths) + len(self._widths)
-        self.virtual_size = Size(max(total, width), self.row_count + 1)  # + the header
+        size = Size(max(total, width), self.row_count + 1)  # + the header
+        if size == self.virtual_size:
+            return
+        # A new row count is no reason to lay the screen out again (Textual would, and repaint every
+        # widget): only the scrollbars change, unless one appears or goes.
+        shown = (self.show_vertical_scrollbar, self.show_horizontal_scrollbar)
+        self.set_reactive(Widget.virtual_size, size)
+        self._scroll_update(size)
+        self.refresh(layout=(self.show_vertical_scrollbar, self.show_horizontal_scrollbar) != shown)
 
     def on_resize(self, event: events.Resize) -> None:
         self._update_virtual_size()
@@ -261,40 +292,67 @@ class VirtualTable(ScrollView, can_focus=True):
             line.append_text(fit(label, width, column.right))
         return line
 
-    def _row_text(self, row: int) -> Text:
-        line = Text()
-        for column, width, cell in zip(self.columns, self._widths, self._cell_at(row), strict=False):
-            line.append(" ")
-            if isinstance(cell, str):
-                if len(cell) > width:
-                    cell = cell[: max(width - 1, 0)] + "…"
-                line.append(cell.rjust(width) if column.right else cell.ljust(width))
-            else:
-                line.append_text(fit(cell, width, column.right))
-        return line
+    def _cell_pieces(self, cell: Cell, width: int, right: bool, out: list[tuple[str, Style | None]]) -> None:
+        """Append ``cell`` fitted to ``width`` as (text, style); str and one-style Text need no Rich render."""
+        if isinstance(cell, str):
+            text, style = cell, None
+        elif not cell.spans:
+            text = cell.plain
+            style = self._parsed(cell.style)
+        else:
+            console = self.app.console
+            out.extend((seg.text, seg.style) for seg in fit(cell, width, right).render(console) if seg.text)
+            return
+        length = cell_len(text)
+        if length > width:
+            out.append((set_cell_size(text, max(width - 1, 0)) + "…"[: max(width, 0)], style))
+        elif right:
+            out.append((" " * (width - length) + text, style))
+        else:
+            out.append((text + " " * (width - length), style))
+
+    def _parsed(self, style: str | Style) -> Style | None:
+        if isinstance(style, Style):
+            return style
+        if not style:
+            return None
+        parsed = self._parsed_styles.get(style)
+        if parsed is None:
+            parsed = self._parsed_styles[style] = Style.parse(style)
+        return parsed
 
     def render_line(self, y: int) -> Strip:
         width = self.size.width
         if self._layout_width != (self.scrollable_content_region.width or width):
             self._update_virtual_size()
-        base = self.rich_style
+        base = self._style("base")
         scroll_x = round(self.scroll_x)
         if y == 0:
-            text, style = self._header(), self.get_component_rich_style("vtable--header")
+            style = self._style("vtable--header")
+            pieces = [(seg.text, seg.style) for seg in self._header().render(self.app.console)]
+            cursor = False
         else:
             row = round(self.scroll_y) + y - 1
             if row >= self.row_count:
                 return Strip.blank(width, base)
-            text = self._row_text(row)
-            if row == self.cursor_row:
-                style = self.get_component_rich_style("vtable--cursor")
+            pieces = []
+            for column, column_width, cell in zip(self.columns, self._widths, self._cell_at(row), strict=False):
+                pieces.append((" ", None))
+                self._cell_pieces(cell, column_width, column.right, pieces)
+            cursor = row == self.cursor_row
+            if cursor:
+                style = self._style("vtable--cursor")
             elif self.zebra_stripes and row % 2:
-                style = self.get_component_rich_style("vtable--even-row")
+                style = self._style("vtable--even-row")
             else:
                 style = Style()
-        if y and round(self.scroll_y) + y - 1 == self.cursor_row:  # the cursor's colours win, as in DataTable
-            segments = [Segment(s.text, base + (s.style or Style()) + style) for s in text.render(self.app.console)]
-        else:
-            segments = [Segment(s.text, base + style + s.style) for s in text.render(self.app.console)]
-        strip = Strip(segments).crop_extend(scroll_x, scroll_x + width, base + style)
-        return strip
+        line_style = base + style
+        # One segment per cell (as DataTable draws them): screenshots (SVG) place each at its column.
+        segments = [self._segment(text, piece_style, line_style, base, style, cursor) for text, piece_style in pieces]
+        return Strip(segments).crop_extend(scroll_x, scroll_x + width, line_style)
+
+    @staticmethod
+    def _segment(text: str, own: Style | None, line: Style, base: Style, row: Style, cursor: bool) -> Segment:
+        if own is None:
+            return Segment(text, line)
+        return Segment(text, base + own + row if cursor else line + own)  # the cursor's colours win
