@@ -35,6 +35,8 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.widget import Widget
 
+from .format import printable
+
 Cell = str | Text
 
 
@@ -303,6 +305,8 @@ class VirtualTable(ScrollView, can_focus=True):
             console = self.app.console
             out.extend((seg.text, seg.style) for seg in fit(cell, width, right).render(console) if seg.text)
             return
+        if not text.isprintable():  # control characters never reach the terminal (a name is the server's text)
+            text = printable(text).replace("\n", " ")
         length = cell_len(text)
         if length > width:
             out.append((set_cell_size(text, max(width - 1, 0)) + "…"[: max(width, 0)], style))
