@@ -6,8 +6,10 @@ import tracemalloc
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from supersim_tui.api import Sim, SimStatus, SuperSimClient
-from supersim_tui.ops.sim_index import SimIndex, SimView, load_index
+from supersim_tui.ops.sim_index import Scope, SimIndex, SimView, load_index
 from supersim_tui.ops.table_query import Query, TableQuery, matching_rows
 from supersim_tui.simulator import Simulator
 
@@ -172,3 +174,38 @@ def test_memory_per_sim_at_100k() -> None:
     per_sim = current / len(index)
     print(f"index: {per_sim:.0f} bytes per SIM at 100,000")
     assert per_sim < 400
+
+
+async def test_scope_and_limit(
+    make_simulator: Callable[..., Simulator], make_client: Callable[..., SuperSimClient]
+) -> None:
+    """A server-side scope lists only its SIMs; past the limit the load stops, says so, and drops nothing."""
+    sim = make_simulator(sims=300)
+    client = make_client(sim, page_size=1000)
+    fleets = await client.list_fleets().collect()
+    everything = await client.list_sims().collect()
+    index = SimIndex()
+    await load_index(client, index, fleets, scope=Scope(status="ready"))
+    assert sorted(index.sids) == sorted(s.sid for s in everything if s.status == "ready")
+    fleet = fleets[0].sid
+    await load_index(client, index, fleets, scope=Scope(fleet=fleet), by_fleet=True)
+    assert sorted(index.sids) == sorted(s.sid for s in everything if s.fleet_sid == fleet)  # ready SIMs of others gone
+    one = everything[7]
+    await load_index(client, index, fleets, scope=Scope(iccid=one.iccid))
+    assert index.sids == [one.sid]
+    capped = SimIndex()
+    await load_index(client, capped, fleets, page_size=20, limit=100)
+    assert capped.truncated and not capped.complete and 100 <= len(capped) < 300
+
+
+@pytest.mark.parametrize("by_fleet", [False, True])
+async def test_both_slicings_find_every_sim(
+    by_fleet: bool, make_simulator: Callable[..., Simulator], make_client: Callable[..., SuperSimClient]
+) -> None:
+    """Status slices and fleet x status slices (with the fleetless new/inactive) both find every SIM once."""
+    sim = make_simulator(sims=250)
+    client = make_client(sim, page_size=1000)
+    expected = sorted(s.sid for s in await client.list_sims().collect())
+    index = SimIndex()
+    await load_index(client, index, await client.list_fleets().collect(), by_fleet=by_fleet, page_size=30)
+    assert sorted(index.sids) == expected

@@ -2,10 +2,16 @@
 
 The API has no count, no sort and no substring search, so a person who wants the last SIM,
 or every SIM whose name holds "eu", would otherwise wait for a listing each time. The index
-lists every SIM once, in the background, in independent slices read in parallel (fleet x
-status, plus the new and inactive SIMs without a fleet, as ``status`` counts them), then
-keeps itself current from the SIMs the app changes (bulk runs, the detail screen,
-registrations: only those SIMs), and is listed again in full on request.
+lists every SIM once, in the background, in independent slices read in parallel, then keeps
+itself current from the SIMs the app changes (bulk runs, the detail screen, registrations:
+only those SIMs), and is listed again in full on request.
+
+Slices: one per status (five, complete by construction: every SIM has one status), or, on a
+slow link, fleet x status plus the new and inactive SIMs without a fleet, as ``status`` counts
+them (``by_fleet``: more slices in flight, so more of the link's latency overlapped). Each
+slice costs the server a filtered scan: on loopback, where the server's CPU and not latency
+sets the pace, five status slices finish in about one sequential listing's time, and 37
+fleet x status slices in about 2.5 times that (measured on 100,000 SIMs).
 
 Storage is columnar, not one object per SIM: ``sids``, ``iccids`` and ``names`` are lists of
 str, the status is one byte (a code), the fleet a 4-byte code into a small table, and the
@@ -34,10 +40,11 @@ from .table_query import Query, TableQuery, matching_mask
 STATUS_NAMES = ("", "new", "ready", "active", "inactive", "scheduled")  # code 0: no status given
 NO_TIME = -(2**62)  # an unknown time: sorts first
 LOAD_PAGE_SIZE = 1000
-# Above this many SIMs the index is not built: listing takes minutes on the real API (1,000 a page,
-# ~0.3 s a page, 8 at a time: ~40 s per 1,000,000), and ~240 MB per 1,000,000 SIMs is more than a
-# terminal app should hold. The pane then keeps the server-side filters and reads a page at a time.
-MAX_INDEXED_SIMS = 2_000_000
+# Above this many SIMs the index stops: ~240 MB at 1,000,000 (peak app memory under 1 GB, measured by
+# `make bench sims-scale-1m`), and listing them takes 1,000 pages (on the real API, ~0.3 s a page with 8
+# in flight: about 40 s). Past it the pane asks for a server-side filter (status, fleet or ICCID), which
+# narrows what is listed (:class:`Scope`); the local filter and sort then work within it.
+MAX_INDEXED_SIMS = 1_000_000
 
 
 @dataclass(frozen=True)
@@ -84,6 +91,7 @@ class SimIndex:
         self.complete = False
         self.expected: int | None = None  # what the last complete load found: "of ~100,000"
         self.listed = 0  # SIMs read by the load under way
+        self.truncated = False  # the last load stopped at its limit: the account is too large to index
 
     def __len__(self) -> int:
         return len(self.sids)
@@ -296,42 +304,72 @@ class SimView:
         return self.query.describe(len(self.rows), len(self.index), "SIMs")
 
 
+@dataclass(frozen=True)
+class Scope:
+    """Which SIMs the index holds: the whole account, or what the server-side filters select.
+
+    For an account too large to index (:data:`MAX_INDEXED_SIMS`), a status, a fleet or an exact
+    ICCID narrows what is listed; the local filter then works within that.
+    """
+
+    status: str | None = None
+    fleet: str | None = None
+    iccid: str | None = None
+
+    @property
+    def whole(self) -> bool:
+        return self.status is None and self.fleet is None and self.iccid is None
+
+
 async def load_index(
     client: SuperSimClient,
     index: SimIndex,
     fleets: list[Fleet],
     *,
+    scope: Scope = Scope(),  # frozen: safe as a default
     concurrency: int = 8,
     page_size: int = LOAD_PAGE_SIZE,
     on_page: Callable[[], None] | None = None,
-    by_fleet: bool = True,
+    by_fleet: bool = False,
+    limit: int = MAX_INDEXED_SIMS,
 ) -> None:
-    """List every SIM into ``index`` in parallel slices (fleet x status, and fleetless new/inactive).
+    """List the SIMs of ``scope`` into ``index`` in parallel slices (by status; or fleet x status and
+    fleetless new/inactive with ``by_fleet``).
 
     SIMs already in the index stay shown while the listing runs; those it does not find again
-    are dropped once it is complete. ``on_page`` is called after each page is stored.
+    are dropped once it is complete. ``on_page`` is called after each page is stored. Past
+    ``limit`` SIMs the listing stops and ``index.truncated`` is set (choose a narrower scope).
     """
     gate = asyncio.Semaphore(concurrency)
     index.set_fleet_names({f.sid: f.unique_name or f.sid for f in fleets})
+    index.truncated = False
     index.begin_load()
 
-    async def read(fleet: str | None, status: str, fleetless: bool) -> None:
-        pager = client.list_sims(status=status, fleet=fleet, page_size=page_size)
+    async def read(fleet: str | None, status: str | None, fleetless: bool) -> None:
+        pager = client.list_sims(status=status, fleet=fleet, iccid=scope.iccid, page_size=page_size)
         while pager.has_more:
+            if index.listed >= limit:
+                index.truncated = True
+                return
             async with gate:
                 sims = await pager.walk_page()
             index.listed += index.put(s for s in sims if not fleetless or s.fleet_sid is None)
             if on_page is not None:
                 on_page()
 
-    statuses = STATUS_NAMES[1:]
-    slices: list[tuple[str | None, str, bool]] = [(f.sid, status, False) for f in fleets for status in statuses]
-    slices += [(None, status, True) for status in ("new", "inactive")]  # ready/active SIMs always have a fleet
-    if not by_fleet:
-        slices = [(None, status, False) for status in statuses]
+    statuses = [scope.status] if scope.status else list(STATUS_NAMES[1:])
+    slices: list[tuple[str | None, str | None, bool]]
+    if scope.iccid:
+        slices = [(scope.fleet, scope.status, False)]  # one SIM at most: one request
+    elif scope.fleet or not by_fleet:
+        slices = [(scope.fleet, status, False) for status in statuses]
+    else:
+        slices = [(f.sid, status, False) for f in fleets for status in statuses]
+        # ready/active SIMs always have a fleet: the fleetless ones are among the new and inactive
+        slices += [(None, status, True) for status in ("new", "inactive") if status in statuses]
     complete = False
     try:
         await all_of(read(*one) for one in slices)
-        complete = True
+        complete = not index.truncated
     finally:
         index.end_load(complete)
