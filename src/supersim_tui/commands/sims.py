@@ -17,7 +17,7 @@ from ..api import NotFoundError, Sim, SuperSimClient, SuperSimError
 from ..api.models import to_builtins
 from ..api.text import printable
 from ..iccid import iccid_problem, meant_as_iccid, normalize
-from ..ops.bulk import DONE, SKIPPED, BulkRunner, Change, ItemOutcome, Plan, ResumeCounts, plan_change
+from ..ops.bulk import DONE, SKIPPED, BulkRunner, Change, ItemOutcome, Outcome, Plan, ResumeCounts, plan_change
 from ..ops.consent import CONFIRM, NONE, OPEN, REFUSED, Consent, change_cuts_service, consent_for
 from ..ops.current import read_current
 from ..ops.journal import (
@@ -258,7 +258,8 @@ async def _change(client: SuperSimClient, args: argparse.Namespace) -> Change:
 
 def _report_plan_only(plan: Plan, args: argparse.Namespace) -> int:
     outcomes = [
-        ItemOutcome(i.key, i.iccid, i.label, i.action, i.status, i.fleet_sid, i.reason or None) for i in plan.items
+        ItemOutcome(i.key, i.iccid, i.label, Outcome(i.action.value), i.status, i.fleet_sid, i.reason or None)
+        for i in plan.items
     ]
     return _report(outcomes, args, None, False, {"change": plan.change.to_json()})
 
