@@ -8,6 +8,9 @@ CSV in :mod:`.export`; their names stay importable from here.
 A run costs about one request per SIM: asynchronous updates (``scheduled``) are
 confirmed by listing ``Status=scheduled`` (and the target status or fleet) a
 page of 1,000 at a time, not by polling each SIM.
+
+Over 400 lines on purpose: sending, resuming and following scheduled updates share the run's state
+(pending items, outcomes, the stop) and are one job, the bulk run; each part is a few short methods.
 """
 
 from __future__ import annotations

@@ -42,13 +42,14 @@ from typing import Any
 
 from ..config import ensure_dir, state_dir
 from .atomic import remove_abandoned, write_atomically
+from .outcomes import Outcome
 
 FSYNC_INTERVAL = 0.25  # seconds: at most this much of a run's outcome records can be lost to a power cut
 KILL_HOOK = "SUPERSIM_TEST_KILL_AFTER_WRITES"  # tests only: SIGKILL this process after its k-th journal write
 RUN_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
 
 # Outcomes a resume takes up again (the rest are final: done, skipped, invalid, failed for good).
-RETRY_OUTCOMES = ("not-run", "not-sent", "unconfirmed")  # "not-run": journals written before the rename
+RETRY_OUTCOMES = ("not-run", Outcome.NOT_SENT, Outcome.UNCONFIRMED)  # "not-run": journals before the rename
 
 _S, _N, _B = (str,), (int,), (bool,)
 _OS, _ON = (str, type(None)), (int, type(None))
@@ -335,7 +336,7 @@ class JournalState:
         if record is None:
             return True
         return record.get("outcome") in RETRY_OUTCOMES or (
-            record.get("outcome") == "failed" and bool(record.get("retryable"))
+            record.get("outcome") == Outcome.FAILED and bool(record.get("retryable"))
         )
 
     @property
