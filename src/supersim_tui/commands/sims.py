@@ -454,9 +454,17 @@ async def resume(session: Session, args: argparse.Namespace) -> int:
         raise UsageError("demo runs cannot be resumed: the demo account is created anew each time")
     if header.get("base_url") != session.client.base_url:
         raise UsageError(f"run {state.run_id} was made against {header.get('base_url')}, not {session.client.base_url}")
-    if state.plan_problem is None and not state.remaining:
-        note(f"Nothing to resume: every item of run {state.run_id} has its final outcome (`sims runs` shows it).")
-        return EXIT_OK
+    if state.plan_problem is None and not state.remaining:  # the run's outcomes as they stand, nothing sent
+        note(f"Nothing to resume: every item of run {state.run_id} has its final outcome.")
+        outcomes = [ItemOutcome.from_record(state.done[str(i["key"])]) for i in state.items if i["key"] in state.done]
+        return _report(
+            outcomes,
+            args,
+            state.run_id,
+            False,
+            {"kind": header.get("kind")},
+            resumed=ResumeCounts(left_alone=len(outcomes)),
+        )
     if state.plan_problem is None:
         note(f"Resuming {state.run_id}: {len(state.remaining):,} of {len(state.items):,} items to finish")
     current: dict[str, Sim] | None = None  # read once, for the plan shown here and for the resume itself
