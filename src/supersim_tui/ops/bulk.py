@@ -144,19 +144,11 @@ class BulkRunner(Runner):
         in progress is followed, a SIM no longer in the account fails with that reason, the rest is planned
         afresh and sent. Items with a final outcome are left alone. An incomplete plan is refused (nothing is
         sent)."""
-        problem = state.plan_problem
-        if problem is not None:
-            raise PlanIncompleteError(
-                f"run {state.run_id} cannot be resumed: {problem}; nothing more was sent (journal {state.path})"
-            )
+        self._outcomes = self.final_outcomes(state)
         change = Change.from_json(state.header["change"])
         self._change = change
         items = [PlannedItem.from_record(record) for record in state.items]
-        counts = ResumeCounts()
-        for key, record in state.done.items():
-            if not state.unfinished(record):
-                self._outcomes[key] = ItemOutcome.from_record(record)
-        counts.left_alone = len(self._outcomes)
+        counts = ResumeCounts(left_alone=len(self._outcomes))
         todo = [item for item in items if item.key not in self._outcomes]
         if current is None:
             current = await read_current_by_sid(self.client, [item.key for item in todo])

@@ -18,7 +18,7 @@ from ..api.errors import explain, is_transient
 from ..iccid import iccid_problem, normalize, registration_code_problem
 from .journal import Journal, JournalState
 from .names import ref_problem, unique_name_problem
-from .outcomes import DONE, FAILED, NOT_SENT, ItemOutcome, PlanIncompleteError, Progress, ResumeCounts
+from .outcomes import DONE, FAILED, NOT_SENT, ItemOutcome, Progress, ResumeCounts
 from .runner import AUTH_ERRORS, ProgressCallback, Runner
 
 CSV_FIELDS = ("iccid", "registration_code", "fleet", "unique_name")
@@ -214,15 +214,8 @@ class RegistrationRunner(Runner):
     async def resume(self, state: JournalState) -> RegistrationResult:
         """Finish a journaled batch: each row without a final outcome is looked up first (by ICCID); a SIM
         already in the account is not registered again, and its fleet and name are set only if they differ."""
-        problem = state.plan_problem
-        if problem is not None:
-            raise PlanIncompleteError(
-                f"run {state.run_id} cannot be resumed: {problem}; nothing more was sent (journal {state.path})"
-            )
+        self._outcomes = self.final_outcomes(state)
         rows = [Registration(**{k: v for k, v in r.items() if k not in ("type", "key")}) for r in state.items]
-        for key, record in state.done.items():
-            if not state.unfinished(record):
-                self._outcomes[key] = ItemOutcome.from_record(record)
         counts = ResumeCounts(left_alone=len(self._outcomes))
         remaining = [r for r in rows if r.key not in self._outcomes]
         counts.rechecked = len(remaining)

@@ -17,9 +17,9 @@ from typing import TypeVar
 
 from ..api import SuperSimClient, SuperSimError
 from ..api.errors import AuthenticationError, ConnectFailedError, PermissionDeniedError
-from .journal import Journal
+from .journal import Journal, JournalState
 from .limiter import AdaptiveLimiter
-from .outcomes import Progress
+from .outcomes import ItemOutcome, PlanIncompleteError, Progress
 
 AUTH_ERRORS = (AuthenticationError, PermissionDeniedError)
 # Items (or follow-up reads) in a row that could not connect at all, each after its own retries, before a run
@@ -85,6 +85,19 @@ class Runner:
     def not_sent_reason(self) -> str:
         """Why the items left in the queue were never sent."""
         return f"not sent: {self.interrupted}" if self.interrupted else "cancelled before it was sent"
+
+    # ---------------------------------------------------------------- resume
+    @staticmethod
+    def final_outcomes(state: JournalState) -> dict[str, ItemOutcome]:
+        """The outcomes a journal holds as final (a resume leaves them alone); refuses an incomplete plan."""
+        problem = state.plan_problem
+        if problem is not None:
+            raise PlanIncompleteError(
+                f"run {state.run_id} cannot be resumed: {problem}; nothing more was sent (journal {state.path})"
+            )
+        return {
+            key: ItemOutcome.from_record(record) for key, record in state.done.items() if not state.unfinished(record)
+        }
 
     # ----------------------------------------------------------------- items
     @contextlib.contextmanager
