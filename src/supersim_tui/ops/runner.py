@@ -135,11 +135,12 @@ class Runner:
             self._progress.in_flight += 1
             self.report()
             success = True
+            began = time.monotonic()
             try:
                 success = await handle(item)
             finally:
                 self._progress.in_flight -= 1
-                await self.limiter.release(success)
+                await self.limiter.release(success, time.monotonic() - began)
                 self._progress.concurrency = self.limiter.limit
                 self.report()
 
