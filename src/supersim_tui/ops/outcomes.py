@@ -7,7 +7,7 @@ The outcome words (:class:`Outcome`) are written to journals, JSON and CSV as th
 from __future__ import annotations
 
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
@@ -75,7 +75,18 @@ class ItemOutcome:
             object.__setattr__(self, "outcome", Outcome.parse(self.outcome))
 
     def to_json(self) -> dict[str, Any]:
-        return {**asdict(self), "outcome": self.outcome.value}
+        # Field by field, not dataclasses.asdict (a deep copy): this runs once per SIM, in the run's hot path.
+        return {
+            "key": self.key,
+            "iccid": self.iccid,
+            "label": self.label,
+            "outcome": self.outcome.value,
+            "status": self.status,
+            "fleet_sid": self.fleet_sid,
+            "error": self.error,
+            "code": self.code,
+            "retryable": self.retryable,
+        }
 
     @classmethod
     def from_record(cls, record: dict[str, Any]) -> ItemOutcome:
