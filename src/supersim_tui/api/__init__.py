@@ -1,7 +1,7 @@
 """Headless async client for the Super SIM v1 API (no Textual, no Rich)."""
 
 from .auth import BasicAuth, OAuthClientCredentials, Secret
-from .client import DEFAULT_BASE_URL, AlreadyRegisteredError, SuperSimClient, check_base_url
+from .client import AlreadyRegisteredError, SuperSimClient, check_base_url
 from .errors import (
     ApiError,
     AuthenticationError,
@@ -29,6 +29,7 @@ from .models import (
 )
 from .paging import Pager
 from .retry import RetryPolicy
+from .urls import DEFAULT_BASE_URL
 
 __all__ = [
     "DEFAULT_BASE_URL",

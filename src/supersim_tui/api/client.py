@@ -53,9 +53,8 @@ from .paging import Pager
 from .pool import SHARD_CONNECTIONS, ShardedTransport
 from .retry import RetryPolicy, parse_retry_after
 from .text import printable
-from .urls import check_url, redact_url, same_origin
+from .urls import DEFAULT_BASE_URL, check_url, redact_url, same_origin
 
-DEFAULT_BASE_URL = "https://supersim.twilio.com"
 # Deadlines (seconds) and bounds; each can be set where the client is built.
 RESPONSE_TIMEOUT = 30.0  # one whole response, body included (a server dripping bytes ends here)
 WALK_TIMEOUT = 900.0  # one walk through a list, every page (1,000 pages of 1,000 SIMs at ~0.5 s each fit)
