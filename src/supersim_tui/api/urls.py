@@ -66,6 +66,12 @@ def check_url(url: str, what: str = "base URL") -> str:
     return url.rstrip("/")
 
 
+def check_base_url(url: str) -> str:
+    """The API base URL checked by :func:`check_url` (https, or http on loopback; no ``user:password@``),
+    without a trailing ``/``."""
+    return check_url(url, "base URL")
+
+
 def same_origin(url: str, base: str) -> bool:
     """True when an absolute ``url`` is on ``base``'s scheme, host and port (relative URLs are)."""
     try:
