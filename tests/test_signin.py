@@ -167,3 +167,23 @@ def test_profiles_shows_no_secret_after_logout(front_ends: FrontEnds, store: str
     assert store not in out and "none" in out
     code, _, err = front_ends.cli("fleets", "list", "--profile", "work")
     assert code == 2 and "no stored secret" in err and "login --profile work" in err
+
+
+async def test_adding_a_profile_from_the_tui_starts_from_an_unused_name(front_ends: FrontEnds) -> None:
+    """ "Sign in with new credentials" (an account is open) never starts from an existing profile's name,
+    so typing a new SID and secret adds a profile instead of overwriting the one in use."""
+    sid = front_ends.simulator.config.account_sid
+    profiles = {name: Profile(name, "auth_token", sid, LOCAL_URL) for name in ("default", "profile-2")}
+    save_profiles(ProfileFile("default", profiles))
+    store_secret(profiles["default"], Secret(front_ends.simulator.config.auth_token))
+    connector = Connector(make_client=_make_client(front_ends.simulator), active_profile="default")  # type: ignore[arg-type]
+    connection = await connector.open_profile("default")
+    app = SuperSimApp(connection.client, account_label=connection.label, connector=connector)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.workers.wait_for_complete()
+        app.action_sign_in()
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, LoginScreen)
+        values = {name: screen.query_one(f"#{name}").value for name in ("profile", "identity", "base-url")}  # type: ignore[attr-defined]
+        assert values == {"profile": "profile-3", "identity": "", "base-url": "https://supersim.twilio.com"}

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from .api import SuperSimClient
 from .credentials import Credentials, CredentialsError, resolve
 from .profiles import ProfileError, load_profiles
-from .signin import Details, KeyringUnavailable, SignInError, sign_in, starting_details
+from .signin import Details, KeyringUnavailable, SignInError, new_profile_details, sign_in, starting_details
 
 
 @dataclass(frozen=True)
@@ -74,8 +74,11 @@ class Connector:
         self.active_profile = name
         return Connection(client, f"{credentials.identity} ({name})", name)
 
-    def starting_details(self) -> Details:
-        """What the sign-in form starts with: the profile in use, or a new ``default`` one."""
+    def starting_details(self, *, adding: bool = False) -> Details:
+        """What the sign-in form starts with: the profile in use (or a new ``default`` one); when ``adding``
+        another profile, a name not in use yet."""
+        if adding:
+            return new_profile_details(self.base_url)
         return starting_details(self.active_profile, base_url=self.base_url, default_profile=self.default_profile)
 
     async def sign_in(

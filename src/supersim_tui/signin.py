@@ -11,7 +11,8 @@ Rules kept here, once:
   safety mode (a read-only profile stays read-only).
 * A signed-in profile becomes the file's default when the file names no default, or one that does not exist.
 * A sign-in starts from the profile in use (:func:`starting_details`), so signing in after ``logout``
-  renews that profile instead of creating ``default`` on the production API.
+  renews that profile instead of creating ``default`` on the production API; adding another profile
+  starts from a name not in use (:func:`new_profile_details`).
 * ``logout`` removes the secret and records ``secret_store = "none"``, so ``profiles`` shows it.
 """
 
@@ -113,6 +114,17 @@ def starting_details(
         existing.token_url,
         existing.secret_store if existing.secret_store != "none" else "keyring",
     )
+
+
+def new_profile_details(base_url: str | None = None) -> Details:
+    """What adding another profile starts from: a name not in use yet ("default", else "profile-2", …), so
+    signing in with new credentials never overwrites an existing profile unless its name is typed."""
+    try:
+        taken = set(load_profiles().profiles)
+    except ProfileError:
+        taken = set()
+    name = next(n for n in ("default", *(f"profile-{i}" for i in range(2, len(taken) + 3))) if n not in taken)
+    return Details(name, base_url=base_url or DEFAULT_BASE_URL)
 
 
 def details_problem(details: Details, secret: str | None) -> SignInError | None:
@@ -262,6 +274,7 @@ __all__ = [
     "SignedIn",
     "check_credentials",
     "details_problem",
+    "new_profile_details",
     "profile_to_save",
     "save_signed_in",
     "sign_in",

@@ -43,7 +43,9 @@ class LoginScreen(ReportsFailures, Screen[Connection | None]):
         self.connector = connector
         self.can_cancel = can_cancel
         self.reason = reason
-        self.start = connector.starting_details()  # the profile in use (e.g. the one just signed out of)
+        # Signing in because there is no usable account: the profile in use (e.g. the one just signed out of).
+        # With an account open (so it can be cancelled) this adds a profile: a name not in use yet.
+        self.start = connector.starting_details(adding=can_cancel)
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="login"):
