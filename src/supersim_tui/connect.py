@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from .api import SuperSimClient
-from .credentials import Credentials, CredentialsError, resolve
+from .credentials import Credentials, CredentialsError, profile_in_use, resolve
 from .profiles import ProfileError, load_profiles
 from .signin import Details, KeyringUnavailable, SignInError, new_profile_details, sign_in, starting_details
 
@@ -59,7 +59,7 @@ class Connector:
             profile_file = load_profiles()
         except ProfileError:
             return []
-        active = self.active_profile or profile_file.default
+        active = profile_in_use(profile_file, profile=self.active_profile, default_profile=self.default_profile)
         return [ProfileInfo(p.name, p.auth, p.identity, p.name == active) for p in profile_file.profiles.values()]
 
     async def open_profile(self, name: str) -> Connection:
