@@ -12,31 +12,17 @@ import json
 import pytest
 
 from supersim_tui import cli
-from supersim_tui.api import RetryPolicy, SuperSimClient
 from supersim_tui.api.auth import Secret
 from supersim_tui.commands import session as session_module
 from supersim_tui.connect import Connector
-from supersim_tui.credentials import Credentials
 from supersim_tui.profiles import Profile, ProfileFile, load_profiles, save_profiles, store_secret
-from supersim_tui.simulator import Simulator, asgi_transport
+from supersim_tui.simulator import Simulator
 from supersim_tui.tui.app import SuperSimApp
 from supersim_tui.tui.login import LoginScreen
 
-from .conftest import MemoryKeyring
+from .conftest import MemoryKeyring, client_maker
 
 LOCAL_URL = "http://127.0.0.1:8123"
-
-
-def _make_client(simulator: Simulator) -> object:
-    def make(credentials: Credentials) -> SuperSimClient:
-        return SuperSimClient(
-            credentials.auth(),
-            base_url="http://127.0.0.1",
-            transport=asgi_transport(simulator),
-            retry=RetryPolicy(attempts=1),
-        )
-
-    return make
 
 
 class FrontEnds:
@@ -46,7 +32,7 @@ class FrontEnds:
         self.simulator = simulator
         self.monkeypatch = monkeypatch
         self.capsys = capsys
-        monkeypatch.setattr(session_module, "make_client", _make_client(simulator))
+        monkeypatch.setattr(session_module, "make_client", client_maker(simulator))
 
     def cli(self, *argv: str, stdin: str = "") -> tuple[int, str, str]:
         self.monkeypatch.setattr("sys.stdin", io.StringIO(stdin))
@@ -61,7 +47,7 @@ class FrontEnds:
             code, _, err = await _in_thread(self.cli, *argv, stdin=token + "\n")
             assert code == 0, err
             return
-        connector = Connector(make_client=_make_client(self.simulator))  # type: ignore[arg-type]
+        connector = Connector(make_client=client_maker(self.simulator))
         connection = await connector.sign_in(
             profile=profile, kind="auth_token", identity=sid, secret=token, base_url=LOCAL_URL
         )
@@ -72,7 +58,7 @@ async def _in_thread(call: object, *args: str, stdin: str) -> tuple[int, str, st
     """cli.main runs its own event loop: call it from a worker thread inside an async test."""
     import asyncio
 
-    return await asyncio.to_thread(call, *args, stdin=stdin)  # type: ignore[arg-type]
+    return await asyncio.to_thread(call, *args, stdin=stdin)
 
 
 @pytest.fixture
@@ -119,7 +105,7 @@ async def test_tui_sign_in_after_logout_offers_the_existing_profile(front_ends: 
     store_secret(lab, Secret(front_ends.simulator.config.auth_token))
     code, _, err = await _in_thread(front_ends.cli, "logout", stdin="")
     assert code == 0, err
-    connector = Connector(make_client=_make_client(front_ends.simulator))  # type: ignore[arg-type]
+    connector = Connector(make_client=client_maker(front_ends.simulator))
     app = SuperSimApp(None, connector=connector, sign_in_reason="profile 'lab' has no stored secret.")
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
@@ -176,7 +162,7 @@ async def test_adding_a_profile_from_the_tui_starts_from_an_unused_name(front_en
     profiles = {name: Profile(name, "auth_token", sid, LOCAL_URL) for name in ("default", "profile-2")}
     save_profiles(ProfileFile("default", profiles))
     store_secret(profiles["default"], Secret(front_ends.simulator.config.auth_token))
-    connector = Connector(make_client=_make_client(front_ends.simulator), active_profile="default")  # type: ignore[arg-type]
+    connector = Connector(make_client=client_maker(front_ends.simulator), active_profile="default")
     connection = await connector.open_profile("default")
     app = SuperSimApp(connection.client, account_label=connection.label, connector=connector)
     async with app.run_test(size=(80, 24)) as pilot:
