@@ -6,7 +6,7 @@ from pathlib import Path
 
 from textual.widgets import Input, Static
 
-from .test_tui import build_app, demo_simulator
+from .conftest import build_app, demo_simulator
 
 
 async def test_a_csv_path_with_brackets_is_shown_not_parsed_as_markup(tmp_path: Path) -> None:
@@ -55,8 +55,8 @@ async def test_register_list_shows_fleet_names_and_reasons_as_text_not_markup() 
     from supersim_tui.simulator.seed import registrable_examples
     from supersim_tui.tui.register import RegisterScreen
 
+    from .conftest import settle_registrations
     from .test_tui_bursts import burst
-    from .test_tui_register import settle
 
     sim = demo_simulator()
     lab = sim.state.find_fleet("lab-bench")
@@ -74,7 +74,7 @@ async def test_register_list_shows_fleet_names_and_reasons_as_text_not_markup() 
         screen.query_one("#iccid", Input).focus()
         await pilot.pause()
         await burst(pilot, app, f"{iccid}\r{code}\r")
-        await settle(pilot, app.registrations, 1)
+        await settle_registrations(pilot, app.registrations, 1)
         row = screen.query_one("#register-list").get_row(iccid)  # type: ignore[attr-defined]
         assert "lab[/b]" in [str(cell) for cell in row], row
     assert app.return_code in (None, 0)

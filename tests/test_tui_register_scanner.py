@@ -16,9 +16,8 @@ from supersim_tui.tui.app import SuperSimApp
 from supersim_tui.tui.bulk import Confirm
 from supersim_tui.tui.register import RegisterScreen
 
-from .test_tui import build_app, demo_simulator
+from .conftest import build_app, demo_simulator, settle_registrations
 from .test_tui_bursts import burst
-from .test_tui_register import settle
 
 
 async def open_register(pilot: object) -> RegisterScreen:
@@ -48,7 +47,7 @@ async def test_a_refused_scan_is_replaced_by_the_next_and_marked_without_colour(
         assert problem.startswith("✕ ") and "check digit" in problem
         assert app.focused is field and field.selected_text == bad
         await burst(pilot, app, f"{iccid}\r{code}\r")
-        await settle(pilot, app.registrations, 1)
+        await settle_registrations(pilot, app.registrations, 1)
         assert app.registrations.entries[iccid].status == REGISTERED
     assert [p["Iccid"] for p in posted(sim)] == [iccid]
 
@@ -63,7 +62,7 @@ async def test_code_is_normalised_and_a_failed_sim_can_be_tried_again_with_a_new
     async with app.run_test(size=(100, 30)) as pilot:
         screen = await open_register(pilot)
         await burst(pilot, app, f"{iccid}\rWRONGCODE1\r")
-        await settle(pilot, app.registrations, 1)
+        await settle_registrations(pilot, app.registrations, 1)
         assert app.registrations.entries[iccid].status == FAILED
         await burst(pilot, app, f"{iccid}\r{typed_code}\r")
         assert str(screen.query_one("#iccid-problem", Static).render()) == ""
@@ -93,7 +92,7 @@ async def test_a_taken_name_never_costs_the_registration_or_the_fleet() -> None:
         screen.query_one("#iccid", Input).focus()
         await pilot.pause()
         await burst(pilot, app, f"{a}\r{code_a}\r{b}\r{code_b}\r")
-        await settle(pilot, app.registrations, 2)
+        await settle_registrations(pilot, app.registrations, 2)
         entries = app.registrations.entries
         assert (entries[a].status, entries[b].status) == (REGISTERED, REGISTERED)
         assert f"name '{taken}' not set" in entries[b].detail and "already exists" in entries[b].detail
@@ -121,7 +120,7 @@ async def test_n_continues_from_the_highest_number_the_pattern_used_in_the_accou
         screen.query_one("#iccid", Input).focus()
         await pilot.pause()
         await burst(pilot, app, f"{iccid}\r{code}\r")
-        await settle(pilot, app.registrations, 1)
+        await settle_registrations(pilot, app.registrations, 1)
     assert sim.state.sims[sim.state.sims_by_iccid[iccid]].unique_name == "gate-8"
 
 
@@ -146,7 +145,7 @@ async def test_session_exports_to_csv(tmp_path: Path) -> None:
         screen.query_one("#iccid", Input).focus()
         await pilot.pause()
         await burst(pilot, app, f"{iccid}\r{code}\r")
-        await settle(pilot, app.registrations, 1)
+        await settle_registrations(pilot, app.registrations, 1)
         await pilot.press("ctrl+s")
         for _ in range(100):
             await pilot.pause(0.02)

@@ -22,21 +22,7 @@ from supersim_tui.tui.consent import TypedConfirm
 from supersim_tui.tui.panes import SimsPane
 from supersim_tui.tui.sim_detail import SimDetailScreen, render_details
 
-from .test_tui import build_app, demo_simulator
-
-
-async def settle(pilot: Pilot[None]) -> None:
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-
-
-async def until(pilot: Pilot[None], condition: Callable[[], bool], seconds: float = 20.0) -> None:
-    """Let the app run until ``condition`` holds (bounded: fails after ``seconds``)."""
-    for _ in range(int(seconds / 0.02)):
-        if condition():
-            return
-        await pilot.pause(0.02)
-    raise AssertionError("condition not reached in time")
+from .conftest import build_app, demo_simulator, settle, until
 
 
 async def choose(pilot: Pilot[None], value: str) -> None:
@@ -398,7 +384,7 @@ def test_snapshot_bulk_results_with_failures(snap_compare: Callable[..., bool], 
 
 
 def test_snapshot_sim_detail(snap_compare: Callable[..., bool]) -> None:
-    from .test_tui import FIXED_EPOCH
+    from .conftest import FIXED_EPOCH
 
     sim = demo_simulator(settle_seconds=0)
     app = build_app(sim)

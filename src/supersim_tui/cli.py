@@ -819,7 +819,12 @@ def _run_tui(args: argparse.Namespace) -> int:
         ).run()
         return EXIT_OK
     registrations = RegistrationQueue.open(queue_path())
-    connector = Connector(make_client=make_client, active_profile=args.profile, base_url=args.base_url)
+    connector = Connector(
+        make_client=make_client,
+        active_profile=args.profile,
+        base_url=args.base_url,
+        default_profile=settings.default_profile,
+    )
     try:
         session = open_session(args)
     except UsageError as error:
