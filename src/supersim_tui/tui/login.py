@@ -19,10 +19,10 @@ from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Static
 
 from ..connect import Connection, Connector, KeyringUnavailable, SignInError
 from ..profiles import AUTH_KINDS
-from .commands import ListedCommands
 from .failures import ReportsFailures, Task, failure_text
 from .footer import KeysFooter
 from .format import printable
+from .palette import ListedCommands
 
 if TYPE_CHECKING:
     from .app import SuperSimApp
