@@ -25,10 +25,11 @@ from supersim_tui.ops.consent import CONFIRM, HANDFUL, NONE, REFUSED, TYPED, con
 from supersim_tui.ops.nap_impact import NetworkChange, apply_nap_changes
 from supersim_tui.simulator import Simulator, asgi_transport
 from supersim_tui.tui.app import SuperSimApp
-from supersim_tui.tui.bulk import BulkRunScreen, Confirm
+from supersim_tui.tui.bulk import BulkRunScreen
 from supersim_tui.tui.catalog import CatalogScreen, ConfirmNapChanges
 from supersim_tui.tui.consent import TypedConfirm
-from supersim_tui.tui.panes import SimsPane
+from supersim_tui.tui.dialogs import Confirm
+from supersim_tui.tui.sims_pane import SimsPane
 
 from .conftest import demo_simulator, settle, until
 from .test_tui_naps import filter_to, open_nap

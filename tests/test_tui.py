@@ -8,7 +8,7 @@ import pytest
 from textual.widgets import DataTable
 
 from supersim_tui.simulator import Simulator
-from supersim_tui.tui.panes import SimsPane
+from supersim_tui.tui.sims_pane import SimsPane
 
 from .conftest import build_app, demo_simulator, settle
 
@@ -46,9 +46,9 @@ async def test_fleets_and_naps_show_the_account(make_simulator: Callable[..., Si
 async def test_sims_load_page_by_page_in_a_window_of_pages(monkeypatch: pytest.MonkeyPatch) -> None:
     """Only the first page loads at start; End reads on page by page to the last SIM while the table never
     holds more than the window; scrolling back up reads dropped pages again; Home returns to the first SIM."""
-    from supersim_tui.tui import panes
+    from supersim_tui.tui import sims_pane
 
-    monkeypatch.setattr(panes, "WINDOW_PAGES", 3)
+    monkeypatch.setattr(sims_pane, "WINDOW_PAGES", 3)
     sim = demo_simulator(sims=1000)
     iccids = [s.iccid for s in sim.state.sims.values()]
     app = build_app(sim)
@@ -174,7 +174,7 @@ async def test_sims_filters_go_to_the_server() -> None:
         await pilot.pause()
         assert cells(table, ICCID) == [target]
 
-        app.action_clear_sim_filter()
+        pane.action_clear_sim_filter()
         await pilot.pause()
         await app.workers.wait_for_complete()
         await pilot.pause()

@@ -8,7 +8,7 @@ from textual.widgets._footer import FooterKey
 
 from supersim_tui.settings import Settings
 from supersim_tui.tui.catalog import CatalogScreen
-from supersim_tui.tui.commands import BindingCommands
+from supersim_tui.tui.palette import BindingCommands
 
 from .conftest import build_app, demo_simulator, settle
 

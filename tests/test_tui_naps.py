@@ -10,7 +10,7 @@ from supersim_tui.simulator import Simulator
 from supersim_tui.tui.catalog import CatalogScreen, ConfirmNapChanges, catalog_rows, filter_rows
 from supersim_tui.tui.consent import TypedConfirm
 from supersim_tui.tui.forms import FleetForm, NameForm
-from supersim_tui.tui.panes import SimsPane
+from supersim_tui.tui.sims_pane import SimsPane
 
 from .conftest import build_app, demo_simulator
 from .conftest import settle as ready

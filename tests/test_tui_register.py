@@ -89,12 +89,12 @@ async def test_queue_survives_closing_and_waits_out_an_outage(tmp_path: Path) ->
                 break
             await pilot.pause(0.01)
         assert any(e.status == "waiting" for e in reopened.entries.values())
-        app._registrations_wake.set()  # retry now instead of after the back-off
+        app.registrations_wake.set()  # retry now instead of after the back-off
         for _ in range(20):
             await settle_registrations(pilot, reopened, 2)
             if all(e.final for e in reopened.entries.values()):
                 break
-            app._registrations_wake.set()
+            app.registrations_wake.set()
             for e in reopened.entries.values():
                 if e.status == "waiting":
                     e.status = QUEUED

@@ -13,7 +13,7 @@ from supersim_tui.ops.name_numbers import highest_number
 from supersim_tui.ops.register_queue import FAILED, QUEUED, REGISTERED, Entry, RegistrationQueue
 from supersim_tui.simulator.seed import registrable_examples
 from supersim_tui.tui.app import SuperSimApp
-from supersim_tui.tui.bulk import Confirm
+from supersim_tui.tui.dialogs import Confirm
 from supersim_tui.tui.register import RegisterScreen
 
 from .conftest import build_app, demo_simulator, settle_registrations
@@ -200,3 +200,26 @@ async def test_quitting_with_registrations_queued_asks_first() -> None:
         await pilot.pause()
         assert not app.is_running
     assert app.registrations.entries[iccid].status in (QUEUED, "waiting", "registering")
+
+
+async def test_quitting_from_another_dialog_still_asks_about_queued_registrations() -> None:
+    """ctrl+q while some other yes/no dialog is open (here: mark all) does not quit at once: with a
+    registration still queued it asks about the queue first; only the quit question itself quits on ctrl+q."""
+    sim = demo_simulator()
+    sim.force_faults(*["503"] * 50, method="POST", path_prefix="/v1/Sims")
+    app = build_app(sim, attempts=1)
+    ((iccid, code),) = registrable_examples(sim.state, 1)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_register(pilot)
+        await burst(pilot, app, f"{iccid}\r{code}\r")
+        assert app.registrations.entries[iccid].status != REGISTERED
+        await pilot.press("escape", "a")  # back on the SIMs tab: mark all asks first
+        await pilot.pause(0.2)
+        assert isinstance(app.screen, Confirm) and app.screen.title_text == "Mark all matching"
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        assert app.is_running
+        assert isinstance(app.screen, Confirm) and app.screen.title_text == "Registrations still queued"
+        await pilot.press("ctrl+q")  # the quit question itself: ctrl+q again quits
+        await pilot.pause()
+        assert not app.is_running

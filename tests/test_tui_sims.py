@@ -17,10 +17,11 @@ from supersim_tui.ops.bulk import DONE, FAILED, INVALID, NOT_SENT, SKIPPED, Bulk
 from supersim_tui.ops.journal import Journal, find_run, new_run_id
 from supersim_tui.simulator import Simulator
 from supersim_tui.tui.app import SuperSimApp
-from supersim_tui.tui.bulk import BulkRunScreen, ChoiceScreen, Confirm
+from supersim_tui.tui.bulk import BulkRunScreen
 from supersim_tui.tui.consent import TypedConfirm
-from supersim_tui.tui.panes import SimsPane
+from supersim_tui.tui.dialogs import ChoiceScreen, Confirm
 from supersim_tui.tui.sim_detail import SimDetailScreen, render_details
+from supersim_tui.tui.sims_pane import SimsPane
 
 from .conftest import build_app, demo_simulator, settle, until
 
@@ -393,7 +394,7 @@ def test_snapshot_sim_detail(snap_compare: Callable[..., bool]) -> None:
         await settle(pilot)
         target = next(s for s in sim.state.sims.values() if s.status == "active")
         api_sim = await app.client.fetch_sim(target.sid)
-        await app.push_screen(SimDetailScreen(app.client, api_sim, app.fleets, now=FIXED_EPOCH))
+        await app.push_screen(SimDetailScreen(app.client, api_sim, app.main.fleets or [], now=FIXED_EPOCH))
         await settle(pilot)
 
     assert snap_compare(app, terminal_size=(120, 36), run_before=before)

@@ -19,10 +19,10 @@ from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Static
 
 from ..connect import Connection, Connector, KeyringUnavailable, SignInError
 from ..profiles import AUTH_KINDS
-from .commands import ListedCommands
 from .failures import ReportsFailures, Task, failure_text
 from .footer import KeysFooter
 from .format import printable
+from .palette import ListedCommands
 
 PLACEHOLDERS = {"auth_token": "AC…", "api_key": "SK…", "kore": "client id"}
 KIND_NAMES = {"auth_token": "Twilio Auth Token", "api_key": "Twilio API key", "kore": "KORE client credentials"}

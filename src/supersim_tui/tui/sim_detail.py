@@ -26,8 +26,8 @@ from ..ops.bulk import DONE, Action, BulkRunner, Change, plan_change
 from ..ops.consent import OPEN, READ_ONLY, change_cuts_service, consent_for
 from ..ops.journal import new_run_id
 from ..ops.sim_info import SimDetails, data_size, sim_details
-from .bulk import ChoiceScreen
 from .consent import ask_consent, guard_change
+from .dialogs import ChoiceScreen
 from .failures import ReportsFailures, Task, failure_text
 from .footer import KeysFooter
 from .format import details_grid, megabytes, plain, printable, stamp, status_text
