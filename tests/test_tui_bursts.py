@@ -16,7 +16,7 @@ from supersim_tui.simulator.seed import registrable_examples
 from supersim_tui.tui.register import RegisterScreen
 from supersim_tui.tui.vtable import VirtualTable
 
-from .test_tui import build_app, demo_simulator
+from .conftest import build_app, demo_simulator
 
 ENTER, TAB = "\r", "\t"
 

@@ -26,8 +26,8 @@ from ..countries import country_name
 from ..ops.consent import OPEN, READ_ONLY, REFUSED, Consent, consent_for
 from ..ops.nap_impact import ChangeOutcome, NapImpact, NetworkChange, apply_nap_changes, nap_impact
 from ..ops.table_query import Query, TableQuery, matching_mask
-from .bulk import Confirm
 from .consent import guard_change, typed_prompt
+from .dialogs import Confirm
 from .failures import ReportsFailures, Task, error_message, failure_text
 from .footer import KeysFooter
 from .format import plain, printable
