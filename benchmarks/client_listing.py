@@ -15,7 +15,7 @@ import httpx
 import msgspec
 
 from supersim_tui.api import BasicAuth, Sim, SuperSimClient
-from supersim_tui.api.client import page_type
+from supersim_tui.api.replies import page_type
 from supersim_tui.simulator import Simulator, SimulatorConfig, asgi_transport
 
 

@@ -14,7 +14,7 @@ import httpx
 import msgspec
 
 from supersim_tui.api import Sim
-from supersim_tui.api.client import page_type
+from supersim_tui.api.replies import page_type
 
 ACCOUNT = "AC" + "be" * 16
 TOKEN = "bench-token"
