@@ -41,7 +41,7 @@ async def test_load_lists_every_sim_of_the_account(
     fleets = await client.list_fleets().collect()
     index = SimIndex()
     pages: list[int] = []
-    await load_index(client, index, fleets, on_page=lambda: pages.append(len(index)))
+    await load_index(client.list_sims, index, fleets, on_page=lambda: pages.append(len(index)))
     assert sorted(index.sids) == sorted(expected)
     assert index.complete and index.expected == 400 and index.listed == 400
     assert pages and pages[-1] == 400
@@ -68,7 +68,7 @@ async def test_end_during_load_is_the_true_last_sim_once_known(
         lasts.append(index.sids[view.rows[-1]])
         sizes.append(len(index))
 
-    await load_index(client, index, fleets, page_size=10, on_page=page)
+    await load_index(client.list_sims, index, fleets, page_size=10, on_page=page)
     view.refresh()
     assert index.sids[view.rows[-1]] == true_last
     assert lasts[-1] == true_last
@@ -185,16 +185,16 @@ async def test_scope_and_limit(
     fleets = await client.list_fleets().collect()
     everything = await client.list_sims().collect()
     index = SimIndex()
-    await load_index(client, index, fleets, scope=Scope(status="ready"))
+    await load_index(client.list_sims, index, fleets, scope=Scope(status="ready"))
     assert sorted(index.sids) == sorted(s.sid for s in everything if s.status == "ready")
     fleet = fleets[0].sid
-    await load_index(client, index, fleets, scope=Scope(fleet=fleet), by_fleet=True)
+    await load_index(client.list_sims, index, fleets, scope=Scope(fleet=fleet), by_fleet=True)
     assert sorted(index.sids) == sorted(s.sid for s in everything if s.fleet_sid == fleet)  # ready SIMs of others gone
     one = everything[7]
-    await load_index(client, index, fleets, scope=Scope(iccid=one.iccid))
+    await load_index(client.list_sims, index, fleets, scope=Scope(iccid=one.iccid))
     assert index.sids == [one.sid]
     capped = SimIndex()
-    await load_index(client, capped, fleets, page_size=20, limit=100)
+    await load_index(client.list_sims, capped, fleets, page_size=20, limit=100)
     assert capped.truncated and not capped.complete and 100 <= len(capped) < 300
 
 
@@ -207,5 +207,5 @@ async def test_both_slicings_find_every_sim(
     client = make_client(sim, page_size=1000)
     expected = sorted(s.sid for s in await client.list_sims().collect())
     index = SimIndex()
-    await load_index(client, index, await client.list_fleets().collect(), by_fleet=by_fleet, page_size=30)
+    await load_index(client.list_sims, index, await client.list_fleets().collect(), by_fleet=by_fleet, page_size=30)
     assert sorted(index.sids) == expected

@@ -33,8 +33,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from ..api import Fleet, Sim, SuperSimClient
+from ..api import Fleet, Sim
 from .parallel import all_of
+from .select import ListSims
 from .table_query import Query, TableQuery, matching_mask
 
 STATUS_NAMES = ("", "new", "ready", "active", "inactive", "scheduled")  # code 0: no status given
@@ -322,7 +323,7 @@ class Scope:
 
 
 async def load_index(
-    client: SuperSimClient,
+    list_sims: ListSims,
     index: SimIndex,
     fleets: list[Fleet],
     *,
@@ -341,12 +342,13 @@ async def load_index(
     ``limit`` SIMs the listing stops and ``index.truncated`` is set (choose a narrower scope).
     """
     gate = asyncio.Semaphore(concurrency)
-    index.set_fleet_names({f.sid: f.unique_name or f.sid for f in fleets})
+    if fleets:
+        index.set_fleet_names({f.sid: f.label for f in fleets})
     index.truncated = False
     index.begin_load()
 
     async def read(fleet: str | None, status: str | None, fleetless: bool) -> None:
-        pager = client.list_sims(status=status, fleet=fleet, iccid=scope.iccid, page_size=page_size)
+        pager = list_sims(status=status, fleet=fleet, iccid=scope.iccid, page_size=page_size)
         while pager.has_more:
             if index.listed >= limit:
                 index.truncated = True

@@ -136,7 +136,9 @@ class BulkFlow:
                     f"{n:,} SIM{' that did not change stays' if n == 1 else 's that did not change stay'} marked.",
                     title="Marks",
                 )
-        self.screen.load_account()
+            # the SIMs the run reached, updated in the index as they ended (no SIM listing again)
+            pane.update_outcomes({o.key: (o.status, o.fleet_sid) for o in result.outcomes if o.status is not None})
+        self.screen.load_account(reload_sims=result is None or not result.outcomes)
 
     # ------------------------------------------------------------------ resume
     def offer_resume(self) -> None:

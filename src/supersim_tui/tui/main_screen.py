@@ -17,11 +17,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.reactive import reactive
 from textual.screen import Screen
-from textual.widgets import DataTable, Header, TabbedContent, TabPane
+from textual.widget import Widget
+from textual.widgets import Header, TabbedContent, TabPane
 from textual.widgets.tabbed_content import ContentTabs
 
 from ..api import Fleet, Network, NetworkAccessProfile, Pager, Sim
 from ..ops.consent import OPEN
+from ..ops.register_queue import REGISTERED
 from ..ops.summary import NapSummary, count_fleet, read_fleets_and_naps, read_nap_summaries
 from .bulk_flow import BulkFlow
 from .catalog import CatalogScreen
@@ -108,7 +110,12 @@ class MainScreen(ReportsFailures, Screen[None]):
         if not self.is_current:
             return
         if self.focused is None or isinstance(self.focused, ContentTabs):
-            self.query_one(f"#{self.query_one(TabbedContent).active}-pane").query_one(DataTable).focus()
+            self._table_of(self.query_one(TabbedContent).active).focus()
+
+    def _table_of(self, tab: str) -> Widget:
+        """The table of a tab's pane (the SIMs pane's is a virtual table, the others DataTables)."""
+        pane = self.query_one(f"#{tab}-pane", Pane)
+        return pane.query_one(f"#{pane.TABLE_ID}")
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """The account's keys apply once signed in (hidden from the footer before)."""
@@ -118,11 +125,11 @@ class MainScreen(ReportsFailures, Screen[None]):
     def action_show_tab(self, tab: str) -> None:
         if tab in TABS:
             self.query_one(TabbedContent).active = tab
-            self.query_one(f"#{tab}-pane").query_one(DataTable).focus()
+            self._table_of(tab).focus()
 
     @on(TabbedContent.TabActivated)
     def _focus_table(self, event: TabbedContent.TabActivated) -> None:
-        self.query_one(f"#{event.pane.id}-pane").query_one(DataTable).focus()
+        self._table_of(str(event.pane.id)).focus()
 
     def action_refresh(self) -> None:
         self.load_account()
@@ -205,7 +212,14 @@ class MainScreen(ReportsFailures, Screen[None]):
             export_dir=shell.export_dir,
             client=shell.client,
         )
-        self.app.push_screen(screen)
+        before = {e.iccid for e in shell.registrations.entries.values() if e.status == REGISTERED}
+
+        def closed(_result: object = None) -> None:  # the SIMs registered meanwhile join the index
+            done = [e.iccid for e in shell.registrations.entries.values() if e.status == REGISTERED]
+            if new := [iccid for iccid in done if iccid not in before]:
+                self.query_one(SimsPane).add_registered(new)
+
+        self.app.push_screen(screen, closed)
 
     def sims_changed(self, sims: list[Sim]) -> None:
         """SIMs changed elsewhere (the SIM detail screen): show their state now."""
@@ -213,13 +227,14 @@ class MainScreen(ReportsFailures, Screen[None]):
 
     # ------------------------------------------------------------------ loading
     @work(exclusive=True, group="account", exit_on_error=False)
-    async def load_account(self) -> None:
-        """Fleets, NAPs and the SIMs' first page together, then each NAP's networks, then SIM counts."""
+    async def load_account(self, reload_sims: bool = True) -> None:
+        """Fleets and NAPs, with every SIM listed into the SIMs pane's index alongside (unless ``reload_sims``
+        is False: a bulk run updated its SIMs in the index already), then each NAP's networks, then SIM counts."""
         client = self.shell.client
         sims = self.query_one(SimsPane)
         fleets_pane, naps_pane = self.query_one(FleetsPane), self.query_one(NapsPane)
-        self._loading = [fleets_pane, naps_pane, sims]
-        first_sims = asyncio.create_task(sims.read_first_page()) if not sims.filtered else None  # alongside
+        self._loading = [fleets_pane, naps_pane, sims] if reload_sims else [fleets_pane, naps_pane]
+        first_sims = asyncio.create_task(sims.read_first_page()) if reload_sims and not sims.filtered else None
         catalog_task = asyncio.create_task(client.list_networks(page_size=1000).collect()) if not self.catalog else None
         try:
             fleets, naps = await read_fleets_and_naps(client)
@@ -228,9 +243,10 @@ class MainScreen(ReportsFailures, Screen[None]):
             self._loading.remove(fleets_pane)
             if first_sims is not None:
                 await first_sims
-            else:
+            elif reload_sims:
                 sims.reload()  # with the filters the user set (the pane reports its own failure)
-            self._loading.remove(sims)
+            if sims in self._loading:
+                self._loading.remove(sims)
             self.nap_summaries = await read_nap_summaries(client, naps, fleets, gate=asyncio.Semaphore(NAP_CONCURRENCY))
             self._loading.remove(naps_pane)
             if catalog_task is not None:

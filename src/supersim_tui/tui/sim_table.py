@@ -2,8 +2,9 @@
 
 Rows are the index rows a :class:`~supersim_tui.ops.sim_index.SimView` selects (its filter and
 sort); cells are made only for the rows on screen. The cursor stays on its SIM when the rows
-change under it (a page arrives, a filter is typed, a SIM changes), except after End pressed
-while the index is still loading: then it follows the last row until the load completes.
+change under it (a page arrives, a filter is typed, a SIM changes), except on the first row (the
+top stays the top) and after End pressed while the index is still loading: then it follows the
+last row until the load completes.
 
 Sort keys (Shift+letter, as k9s): I ICCID, N name, S status, F fleet, U updated; pressing the
 same key again reverses. The header shows each key underlined and the sort column ▲/▼.
@@ -73,7 +74,7 @@ class SimTable(VirtualTable):
 
     def show(self, force: bool = False) -> bool:
         """Recompute the view if the index or the query moved; the cursor stays on its SIM. True if redrawn."""
-        keep = self.current_sid()
+        keep = self.current_sid() if self.cursor_row > 0 else None  # on the first row: the first row stays
         if not self.view.refresh() and not force:
             self.refresh_rows()  # cells may have changed (marks) though not the rows
             return False
@@ -88,6 +89,18 @@ class SimTable(VirtualTable):
         self.set_sort(self.view.query.sort_column, self.view.query.descending)
         self.set_rows(len(self.view.rows), self._cells, cursor=cursor)
         return True
+
+    def get_row_index(self, sid: str) -> int:
+        """The position of SIM ``sid`` among the rows shown (as DataTable names it); KeyError if not shown."""
+        row = self.index.row_of(sid)
+        try:
+            return self.view.rows.index(row) if row is not None else self.view.rows.index(-1)
+        except ValueError:
+            raise KeyError(sid) from None
+
+    def get_row(self, sid: str) -> list[Cell]:
+        """The cells of SIM ``sid`` as shown."""
+        return self.get_row_at(self.get_row_index(sid))
 
     def go_to_sid(self, sid: str) -> bool:
         row = self.index.row_of(sid)

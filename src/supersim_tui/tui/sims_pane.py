@@ -1,43 +1,48 @@
-"""The SIMs pane: the filter bar, the window of SIM pages, and marks.
+"""The SIMs pane: the filter bars, the SIMs table over the local index, and marks.
 
-The pane owns its data source: it is given a ``list_sims``-style callable and opens its own listings
-with the filters set in its bar (filtered on the server: status, fleet, exact ICCID). Which pages are
-held is :class:`~.sim_window.PageWindow`'s job (plain logic, unit-tested); the pane draws the window's
-rows and reads on as the cursor nears an edge, so an account of 100,000 SIMs never loads up front.
-Marks (SID → SIM) live outside the window, so they survive scrolling and paging; ``marks`` is a
-reactive, so the keys that depend on it are shown or hidden as it changes.
+The pane owns its data source: it is given a ``list_sims``-style callable and lists every SIM of the
+account in the background into a :class:`~supersim_tui.ops.sim_index.SimIndex` (parallel slices; the
+count bar says "loading 42,000 of ~100,000"), shown by a virtual table that renders only the rows on
+screen. ``/`` filters locally as you type (substring over ICCID, name, fleet and status; ``!`` inverts,
+``~`` is fuzzy); Shift+I/N/S/F/U sorts by a column (again: reversed), remembered while the app runs.
+Home/End/PgUp/PgDn are instant; End pressed while loading lands on the true last SIM once it is known.
+
+The server-side filters (status, fleet, exact ICCID) stay: they set which SIMs the index holds (its
+:class:`~supersim_tui.ops.sim_index.Scope`), for accounts past ``MAX_INDEXED_SIMS`` (1,000,000: the
+index then stops and asks for one). SIMs that change in the app (the detail screen, bulk runs,
+registrations) are updated in the index by SID; ``r`` lists everything again. Marks (SID → SIM) are a
+reactive, so the keys that depend on them are shown or hidden as they change.
 """
 
-from __future__ import annotations
-
 from datetime import datetime
+from time import monotonic
 from typing import ClassVar
 
 import msgspec
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.message import Message
 from textual.reactive import reactive
-from textual.widgets import DataTable, Input, Select, Static
+from textual.widgets import Input, Select, Static
 
-from ..api import Fleet, Pager, Sim
+from ..api import Fleet, Sim
 from ..iccid import iccid_problem, normalize
 from ..ops.bulk import Change
 from ..ops.select import ListSims, select_matching
+from ..ops.sim_index import LOAD_PAGE_SIZE, MAX_INDEXED_SIMS, Scope, SimIndex, SimView, load_index
+from ..ops.table_query import TableQuery
 from .dialogs import ChoiceScreen, Confirm
 from .failures import Task, failure_text
-from .format import details_grid, plain, printable, stamp, status_text, when
-from .pane import Pane, ResourceTable, count_of, stale_mark
-from .sim_window import Moved, PageWindow
+from .format import details_grid, plain, printable, stamp, status_text
+from .pane import Pane, count_of, stale_mark
+from .sim_table import WIDE, SimTable, count_text
 
-SIM_PAGE_SIZE = 100
-LOAD_AHEAD_ROWS = 25
-WINDOW_PAGES = 5  # pages of SIMs kept in memory (up to twice this); the rest is read again when scrolled back to
 SIM_STATUSES = ("new", "ready", "active", "inactive", "scheduled")
-MARK = Text("■", style="bold yellow")
+REDRAW_EVERY = 0.25  # seconds between redraws while the index loads (each page would cost a sort)
+LOAD_CONCURRENCY = 8
 
 
 def slim(sim: Sim) -> Sim:
@@ -45,35 +50,28 @@ def slim(sim: Sim) -> Sim:
     return msgspec.structs.replace(sim, url=None, links=None, account_sid=None, date_created=None)
 
 
-class SimsTable(ResourceTable):
-    """The SIMs table: Home goes to the first SIM of the list, not of the pages in memory."""
+class SimSearch(Input):
+    """``/``: the local filter. Enter or Esc goes back to the table (the filter stays)."""
 
-    def action_scroll_top(self) -> None:
-        pane = self.parent
-        if isinstance(pane, SimsPane) and pane.first_page > 0:
-            pane.jump_to_start()
-        else:
-            super().action_scroll_top()
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "done", "Back to the table", show=False)]
+
+    def action_done(self) -> None:
+        pane = self.parent.parent if self.parent is not None else None
+        if isinstance(pane, SimsPane):
+            pane.table.focus()
 
 
 class SimsPane(Pane):
-    """SIMs, filtered on the server, read a page at a time into a window of pages (see the module)."""
+    """SIMs from the local index, filtered and sorted locally (see the module)."""
 
     TABLE_ID = "sims-table"
-    WIDE = 100  # below this many columns, "Updated" moves to the detail strip only
-    COLUMNS = (
-        ("mark", " "),
-        ("iccid", "ICCID"),
-        ("name", "Name"),
-        ("status", "Status"),
-        ("fleet", "Fleet"),
-        ("updated", "Updated"),
-    )  # in the order of _cells
+    WIDE = WIDE  # below this many columns, "Updated" moves to the detail strip only
     CHANGES = frozenset({"register_sims", "bulk_status", "bulk_move"})
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "sim_detail", "Details", id="sims.detail"),
         Binding("space", "toggle_mark", "Mark", id="sims.mark"),
+        Binding("slash", "search", "Filter", id="sims.search"),
         Binding("a", "mark_matching", "Mark all", id="sims.mark_all"),
         Binding("u", "clear_marks", "Unmark", id="sims.unmark"),
         Binding("s", "bulk_status", "Set status", id="sims.set_status"),
@@ -108,29 +106,42 @@ class SimsPane(Pane):
     filter_label: reactive[str | None] = reactive(None, bindings=True)
     has_rows: reactive[bool] = reactive(False, bindings=True)
 
-    def __init__(self, list_sims: ListSims, page_size: int | None = None, window_pages: int | None = None) -> None:
+    def __init__(self, list_sims: ListSims, page_size: int | None = None, limit: int = MAX_INDEXED_SIMS) -> None:
         super().__init__(id="sims-pane")
         self.list_sims = list_sims
-        self.page_size = page_size or SIM_PAGE_SIZE
-        self.window: PageWindow[Sim] = PageWindow(self._listing, window_pages or WINDOW_PAGES)
-        self._sims: dict[str, Sim] = {}  # SID → SIM, for the rows drawn
+        self.page_size = page_size  # None: the index's own (1,000 a page)
+        self.limit = limit
+        self.index = SimIndex()
+        self.view = SimView(self.index, TableQuery())
+        self._scope = Scope()
         self._fleet_names: dict[str, str] = {}
         self._wide: bool | None = None
-        self._reading = False
         self._problem: Text | None = None  # why the count bar cannot show the count (a read failed)
         self._stale_since: datetime | None = None
+        self._drawn_at = 0.0
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="sims-filters"):
             yield Select([(s, s) for s in SIM_STATUSES], prompt="any status", id="filter-status", compact=True)
             yield Select([], prompt="any fleet", id="filter-fleet", compact=True)
             yield Input(id="filter-iccid", placeholder="ICCID (Enter)", compact=True)
+            yield SimSearch(id="sims-search", placeholder="/ filter: text !not ~fuzzy", compact=True)
             yield Static(id="sims-count")
-        yield SimsTable(id=self.TABLE_ID, cursor_type="row", zebra_stripes=True)
+        table = SimTable(self.view, id=self.TABLE_ID)
+        table.marked = self.marks.__contains__
+        yield table
         yield Static(id=f"{self.TABLE_ID}-detail", classes="detail")
 
+    @property
+    def table(self) -> SimTable:  # type: ignore[override]  # the SIMs table is a virtual table, not a DataTable
+        return self.query_one(f"#{self.TABLE_ID}", SimTable)
+
+    @property
+    def current_key(self) -> str | None:
+        return self.table.current_sid()
+
     def on_mount(self) -> None:
-        self._set_columns(self.app.size.width >= self.WIDE)
+        self._set_wide(self.app.size.width >= self.WIDE)
         self.table.loading = True
         self.detail.update("Loading SIMs…")
 
@@ -153,25 +164,39 @@ class SimsPane(Pane):
         if fleets is None:
             return
         self._fleet_names = {f.sid: f.label for f in fleets}
+        self.index.set_fleet_names(self._fleet_names)
         select = self.query_one("#filter-fleet", Select)
         value = select.value
         with self.prevent(Select.Changed):  # new options are not a new filter
             select.set_options([(plain(f.label), f.sid) for f in fleets])
             if isinstance(value, str) and value in self._fleet_names:
                 select.value = value
-        if self.window.pages:
-            self._rebuild()
-            self._loaded()
+        self._redraw()
 
     def set_fleet(self, fleet_sid: str) -> None:
         self.query_one("#filter-fleet", Select).value = fleet_sid  # posts Changed: the pane reloads
 
     def action_clear_sim_filter(self) -> None:
-        with self.prevent(Select.Changed):
+        with self.prevent(Select.Changed, Input.Changed):
             self.query_one("#filter-status", Select).clear()
             self.query_one("#filter-fleet", Select).clear()
+            self.query_one("#sims-search", SimSearch).value = ""
         self.query_one("#filter-iccid", Input).value = ""
+        self.view.query.text = ""
         self.reload()
+
+    def action_search(self) -> None:
+        self.query_one("#sims-search", SimSearch).focus()
+
+    @on(Input.Changed, "#sims-search")
+    def _search_changed(self, event: Input.Changed) -> None:
+        self.view.query.text = event.value
+        self.filter_label = self._describe_filters()
+        self._redraw(force=True)
+
+    @on(Input.Submitted, "#sims-search")
+    def _search_done(self) -> None:
+        self.table.focus()
 
     @on(Select.Changed, "#sims-filters Select")
     def _select_changed(self) -> None:
@@ -189,7 +214,7 @@ class SimsPane(Pane):
 
     @property
     def filters(self) -> tuple[str | None, str | None, str | None]:
-        """(status, fleet SID, ICCID) as set in the filter bar."""
+        """(status, fleet SID, ICCID) as set in the filter bar: the server-side scope."""
         status = self.query_one("#filter-status", Select).value
         fleet = self.query_one("#filter-fleet", Select).value
         iccid = normalize(self.query_one("#filter-iccid", Input).value) or None
@@ -200,198 +225,113 @@ class SimsPane(Pane):
         parts = [f"status {status}"] if status else []
         parts += [f"fleet {self._fleet_names.get(fleet, fleet)}"] if fleet else []
         parts += [f"ICCID {iccid}"] if iccid else []
+        if not self.view.query.query.empty:
+            parts.append(f"filter {self.view.query.query.describe()}")
         return ", ".join(parts) or None
-
-    def _listing(self) -> Pager[Sim]:
-        status, fleet, iccid = self.filters
-        return self.list_sims(status=status, fleet=fleet, iccid=iccid, page_size=self.page_size)
-
-    # ------------------------------------------------------------------ paging
-    def _restart(self, window: PageWindow[Sim] | None = None) -> None:
-        """Forget the rows shown: the next read starts the listing (with the filters now set) from its start;
-        or show ``window``, already read."""
-        self.filter_label = self._describe_filters()
-        if window is None:
-            self.window.invalidate()
-        else:
-            self.window = window
-        self._problem = self._stale_since = None
-        self._sims = {}
-        self.has_rows = False
-        self.workers.cancel_group(self, "sims-page")
-        self._reading = False
-        self.table.clear()
-
-    def reload(self) -> None:
-        """Read the SIMs again with the filters set; a failure is reported by the pane (a notification and the
-        count bar)."""
-        self._restart()
-        self.table.loading = True
-        self.load_more()
-
-    async def read_first_page(self) -> None:
-        """Read the SIMs again from the first page, as part of a larger load: a failure raises to the caller,
-        and until the page is read the rows shown stay (marked stale by the caller if it fails)."""
-        window = PageWindow(self._listing, self.window.window_pages)
-        moved, page = await window.read_next()
-        self._restart(window)
-        self._show(moved, page)
 
     @property
     def filtered(self) -> bool:
-        return self._describe_filters() is not None
+        """Server-side filters are set (the index holds only what they select)."""
+        return any(self.filters)
+
+    # ----------------------------------------------------------------- loading
+    def reload(self) -> None:
+        """List the SIMs again with the server-side filters set; a failure is reported by the pane."""
+        scope = Scope(*self.filters)
+        if scope != self._scope:  # another selection: start from an empty index
+            self._scope = scope
+            self.index = SimIndex(self._fleet_names)
+            self.view = self.table.view = SimView(self.index, self.view.query)
+        self.filter_label = self._describe_filters()
+        self._problem = self._stale_since = None
+        self.table.loading = not len(self.index)
+        self._load_index()
+
+    async def read_first_page(self) -> None:
+        """Start listing every SIM again (part of the account's load): the rows shown stay until replaced."""
+        self.reload()
 
     @property
     def loaded(self) -> int:
-        """How many matching SIMs have been read so far (the window holds at most a few pages of them)."""
-        return self.window.loaded
+        return len(self.index)
 
     @property
     def complete(self) -> bool:
-        return self.window.complete
+        return self.index.complete and not self.index.loading
 
-    @property
-    def at_end(self) -> bool:
-        return self.window.at_end
+    @work(exclusive=True, group="sims-page", exit_on_error=False)
+    async def _load_index(self) -> None:
+        index = self.index
+        self._drawn_at = 0.0
 
-    @property
-    def first_page(self) -> int:
-        return self.window.first_page
+        def page() -> None:
+            if index is self.index and monotonic() - self._drawn_at >= REDRAW_EVERY:
+                self._redraw()
 
-    def position(self, row: int) -> int:
-        """The 1-based position in the whole list of the window's row ``row``."""
-        return self.window.position(row)
-
-    def load_more(self) -> None:
-        self._load("next")
-
-    def load_previous(self) -> None:
-        if self.first_page > 0:
-            self._load("previous")
-
-    def jump_to_start(self) -> None:
-        self._load("start")
-
-    def _load(self, where: str) -> None:
-        if self._reading:
-            return  # one read at a time: the edge is checked again when it lands
-        self._reading = True
-        self._read_page(where)
-
-    @work(group="sims-page", exit_on_error=False)
-    async def _read_page(self, where: str) -> None:
-        window = self.window
         try:
-            if where == "start":
-                moved, page = await window.read_start()
-            elif where == "previous":
-                moved, page = await window.read_previous()
-            else:
-                moved, page = await window.read_next()
+            await load_index(
+                self.list_sims,
+                index,
+                self.fleets or [],
+                scope=self._scope,
+                concurrency=LOAD_CONCURRENCY,
+                on_page=page,
+                limit=self.limit,
+                page_size=self.page_size or LOAD_PAGE_SIZE,
+            )
         finally:
-            self._reading = False
-        self._show(moved, page)
-        if moved is not Moved.NOTHING and where == "start":
-            self.table.move_cursor(row=0, animate=False)
-
-    def _show(self, moved: Moved, page: list[Sim]) -> None:
-        if self.fleets is None:
-            return  # drawn when the fleets arrive (the Fleet column shows their names)
-        if moved is Moved.REBUILT:
-            self._rebuild()
-        elif moved is Moved.APPENDED:
-            self._append(page)
-        self._loaded()
-        if moved is not Moved.NOTHING:
-            self.call_after_refresh(self._check_edges)
-
-    def _check_edges(self) -> None:
-        """Read on if the cursor is still near an edge of the window (it may have moved during a read)."""
-        table = self.table
-        if table.row_count == 0:
-            return
-        if table.cursor_row >= table.row_count - LOAD_AHEAD_ROWS and not self.at_end:
-            self.load_more()
-        elif table.cursor_row < LOAD_AHEAD_ROWS and self.first_page > 0:
-            self.load_previous()
+            if index is self.index:
+                self.table.loading = False
+                self._redraw(force=True)
+        if index.truncated:
+            self.notify(
+                f"More than {self.limit:,} SIMs: only the first {len(index):,} are held. Choose a status or a "
+                "fleet above the table to list only those.",
+                title="SIMs",
+                severity="warning",
+                timeout=10,
+            )
 
     def worker_failed(self, group: str, error: BaseException) -> None:
-        """A page read failed: stop loading; say so in the count bar (and the detail strip if nothing is shown).
-        Mark all: the count bar shows the count again."""
+        """A read failed: say so in the count bar (and the detail strip if nothing is shown)."""
         super().worker_failed(group, error)
         if group == "sims-page":
-            self._reading = False
             self.table.loading = False
-            if not self._sims:
+            if not len(self.index):
                 self._problem = Text("Could not load SIMs · r to retry", style="bold red")
                 self.detail.update(Text(failure_text(self.task_for(group), error), style="bold red"))
             else:
-                self._problem = Text("Could not read more SIMs · r to retry", style="bold red")
+                self._problem = Text("Could not read every SIM · r to retry", style="bold red")
         self._show_count()
+
+    def load_failed(self, task: Task, error: BaseException, at: datetime | None = None) -> None:
+        self.table.loading = False
+        if not len(self.index):
+            self.detail.update(Text(failure_text(task, error), style="bold red"))
+        else:
+            self.mark_stale(at or datetime.now())
 
     # -------------------------------------------------------------------- rows
-    def on_resize(self) -> None:
-        wide = self.app.size.width >= self.WIDE
+    def on_resize(self, event: events.Resize) -> None:
+        self._set_wide(self.app.size.width >= self.WIDE)
+
+    def _set_wide(self, wide: bool) -> None:
         if wide != self._wide:
-            self._set_columns(wide)
-            if self.window.listing is not None:
-                self._show_count()
+            self._wide = wide
+            self.table.set_wide(wide)
+            self._show_count()
 
-    def _set_columns(self, wide: bool) -> None:
-        """(Re)build the columns for the width, keeping the rows and the cursor."""
-        self._wide = wide
-        table = self.table
-        table.clear(columns=True)
-        for key, label in self.COLUMNS[: None if wide else -1]:
-            table.add_column(label, key=key, width=1 if key == "mark" else None)
-        self._rebuild()
-
-    def _cells(self, sim: Sim) -> list[str | Text]:
-        fleet = self._fleet_names.get(sim.fleet_sid, sim.fleet_sid) if sim.fleet_sid else None
-        cells: list[str | Text] = [
-            MARK if sim.sid in self.marks else "",
-            plain(sim.iccid or "—"),
-            plain(sim.unique_name) if sim.unique_name else Text("—", style="dim"),
-            status_text(sim.status),
-            plain(fleet) if fleet else Text("no fleet", style="dim"),
-        ]
-        if self._wide:
-            cells.append(when(sim.date_updated))
-        return cells
-
-    def _append(self, sims: list[Sim]) -> None:
-        table = self.table
-        for sim in sims:
-            if sim.sid not in self._sims:
-                self._sims[sim.sid] = sim
-                table.add_row(*self._cells(sim), key=sim.sid)
-
-    def _rebuild(self) -> None:
-        """Fill the table from the window, keeping the highlighted SIM where it was on screen."""
-        table = self.table
-        keep = self.current_key
-        offset = table.cursor_row - round(table.scroll_y) if keep else 0
-        table.clear()
-        self._sims = {}
-        self._append(self.window.rows)
-        if keep in self._sims:
-            row = table.get_row_index(keep)
-            table.move_cursor(row=row, animate=False, scroll=False)
-            table.scroll_to(y=max(row - offset, 0), animate=False, immediate=True)
-
-    def _loaded(self) -> None:
-        self.table.loading = False
-        self._problem = None
-        self.has_rows = bool(self._sims)
+    def _redraw(self, force: bool = False) -> None:
+        """Show the index through the view (rows recomputed only if something moved), then the count bar."""
+        if not self.is_mounted:
+            return
+        self._drawn_at = monotonic()
+        self.table.show(force=force)
+        self.has_rows = bool(self.view.rows)
+        if len(self.index):
+            self.table.loading = False
         self._show_count()
-        if not self._sims:
-            self.detail.update(
-                Text(
-                    f"No SIMs match ({printable(self.filter_label)}): x clears the filters."  # names
-                    if self.filter_label
-                    else "No SIMs in this account yet."
-                )
-            )  # are not markup
+        self._show_detail()
 
     def mark_stale(self, at: datetime | None) -> None:
         """The count bar says the SIMs shown are stale since ``at`` (None: fresh again)."""
@@ -399,27 +339,19 @@ class SimsPane(Pane):
         self._show_count()
 
     def _show_count(self) -> None:
-        """Marks, position and count: ``2 marked · 3 of 100+ SIMs``, or ``2■ 3/100+`` when narrow."""
-        more = "" if self.complete else "+"  # more load as you scroll
+        """``3 of 100,000 SIMs · filter "eu" · sorted by name ▲ · 2 marked · loading 42,000 of ~100,000``."""
+        if not self.is_mounted:
+            return
         narrow = not self._wide
-        parts = []
-        if self.marks:
-            parts.append(
-                Text(f"{len(self.marks):,}■" if narrow else f"{len(self.marks):,} marked", style="bold yellow")
-            )
-        if self._sims:
-            position = self.position(self.table.cursor_row)
-            parts.append(
-                Text(f"{position:,}/{self.loaded:,}{more}" if narrow else f"{position:,} of {self.loaded:,}{more} SIMs")
-            )
-        elif self._problem is None:
-            parts.append(Text(f"{self.loaded:,}{more} SIMs"))
+        parts = [count_text(self.view, marked=len(self.marks), narrow=narrow)]
+        if self.index.truncated:
+            parts.append(Text(f"over {self.limit:,}: choose a status or fleet", style="bold red"))
         if self._problem is not None:
             parts.append(self._problem)
         if self._stale_since is not None:
             # the count bar has little room: at 80 columns the word alone
             parts.append(Text("stale", style="bold red") if narrow else stale_mark(self._stale_since, short=True))
-        self.query_one("#sims-count", Static).update(Text(" " if narrow else " · ").join(parts))
+        self.query_one("#sims-count", Static).update(Text(" " if narrow else " · ").join(parts), layout=False)
 
     def _show_counting(self, what: str, found: int) -> None:
         """While mark-all counts the matching SIMs."""
@@ -428,19 +360,50 @@ class SimsPane(Pane):
 
     @property
     def current(self) -> Sim | None:
-        key = self.current_key
-        return self._sims.get(key) if key else None
+        sid = self.table.current_sid()
+        return self._sim(sid) if sid else None
+
+    def _sim(self, sid: str) -> Sim | None:
+        row = self.index.row_of(sid)
+        if row is None:
+            return None
+        held = self.index.row(row)
+        return Sim(
+            sid=held.sid,
+            iccid=held.iccid,
+            unique_name=held.name,
+            status=held.status,  # type: ignore[arg-type]  # the index keeps the status as the API sent it
+            fleet_sid=held.fleet_sid,
+            date_updated=held.updated,
+        )
 
     def refresh_sims(self, sims: list[Sim]) -> None:
-        """Show the latest state of SIMs that changed (those in the window; marks keep their SID)."""
+        """SIMs that changed in the app: updated in the index by SID (marks keep their SID)."""
+        self.index.put(sims)
+        marks = self.marks
         for sim in sims:
-            if sim.sid in self._sims:
-                self._sims[sim.sid] = sim
-                self.window.replace(sim, key=lambda s: s.sid)
-                for (column, _label), value in zip(self.COLUMNS, self._cells(sim), strict=False):
-                    self.table.update_cell(sim.sid, column, value)
-            if sim.sid in self.marks:
-                self.marks[sim.sid] = slim(sim)
+            if sim.sid in marks:
+                marks[sim.sid] = slim(sim)
+        self._redraw()
+
+    def update_outcomes(self, changes: dict[str, tuple[str | None, str | None]]) -> None:
+        """A bulk run's final states (SID → status, fleet SID): those SIMs updated, no request made."""
+        updated = []
+        for sid, (status, fleet_sid) in changes.items():
+            sim = self._sim(sid)
+            if sim is not None:
+                updated.append(msgspec.structs.replace(sim, status=status, fleet_sid=fleet_sid))
+        if updated:
+            self.refresh_sims(updated)
+
+    @work(group="sims-registered", exit_on_error=False)
+    async def add_registered(self, iccids: list[str]) -> None:
+        """SIMs registered in the app: read by ICCID (one request each) into the index."""
+        found: list[Sim] = []
+        for iccid in iccids:
+            found += await self.list_sims(iccid=iccid, page_size=1).collect(limit=1)
+        if found:
+            self.refresh_sims(found)
 
     # ------------------------------------------------------------------- marks
     def watch_marks(self) -> None:
@@ -454,13 +417,13 @@ class SimsPane(Pane):
         if self.marks.pop(sim.sid, None) is None:
             self.marks[sim.sid] = slim(sim)
         self.mutate_reactive(SimsPane.marks)
-        self.table.update_cell(sim.sid, "mark", MARK if sim.sid in self.marks else "")
+        self.table.refresh_rows()
         self.table.action_cursor_down()
 
     def set_marks(self, sims: dict[str, Sim]) -> None:
         self.marks = {sid: slim(sim) for sid, sim in sims.items()}
-        for sid in self._sims:
-            self.table.update_cell(sid, "mark", MARK if sid in self.marks else "")
+        self.table.marked = self.marks.__contains__
+        self.table.refresh_rows()
 
     def action_clear_marks(self) -> None:
         if self.marks:
@@ -500,7 +463,7 @@ class SimsPane(Pane):
         self.app.push_screen(Confirm("Mark all matching", body, f"Mark {len(found):,} SIMs"), mark)
 
     # ----------------------------------------------------------------- actions
-    @on(DataTable.RowSelected, "#sims-table")
+    @on(SimTable.Selected, "#sims-table")
     def action_sim_detail(self) -> None:
         if (sim := self.current) is not None:
             self.post_message(self.OpenSim(sim))
@@ -545,13 +508,25 @@ class SimsPane(Pane):
 
         self.app.push_screen(ChoiceScreen(title, [(f.sid, f.label, None) for f in fleets]), chosen)
 
-    @on(DataTable.RowHighlighted, "#sims-table")
-    def _highlighted(self, event: DataTable.RowHighlighted) -> None:
-        sim = self._sims.get(str(event.row_key.value))
-        if sim is None:
-            return
-        self._check_edges()
+    @on(SimTable.CursorMoved, "#sims-table")
+    def _moved(self) -> None:
         self._show_count()
+        self._show_detail()
+
+    def _show_detail(self) -> None:
+        sim = self.current
+        if sim is None:
+            if self.index.loading and not len(self.index):
+                return
+            label = self.filter_label
+            self.detail.update(
+                Text(
+                    f"No SIMs match ({printable(label)}): x clears the filters."  # names are not markup
+                    if label
+                    else ("Loading SIMs…" if self.index.loading else "No SIMs in this account yet.")
+                )
+            )
+            return
         fleet = self._fleet_names.get(sim.fleet_sid or "", "") if sim.fleet_sid else ""
         self.detail.update(
             details_grid(
