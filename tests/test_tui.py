@@ -9,13 +9,14 @@ from textual.widgets import DataTable
 
 from supersim_tui.simulator import Simulator
 from supersim_tui.tui.sims_pane import SimsPane
+from supersim_tui.tui.vtable import VirtualTable
 
 from .conftest import build_app, demo_simulator, settle
 
 ICCID = 1  # the SIMs table's ICCID column (the first is the mark)
 
 
-def cells(table: DataTable[object], column: int) -> list[str]:
+def cells(table: DataTable[object] | VirtualTable, column: int) -> list[str]:
     return [str(table.get_row_at(i)[column]) for i in range(table.row_count)]
 
 
@@ -43,50 +44,36 @@ async def test_fleets_and_naps_show_the_account(make_simulator: Callable[..., Si
         assert unused and all(cells(naps, 3)[cells(naps, 0).index(name)] == "unused" for name in unused)
 
 
-async def test_sims_load_page_by_page_in_a_window_of_pages(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Only the first page loads at start; End reads on page by page to the last SIM while the table never
-    holds more than the window; scrolling back up reads dropped pages again; Home returns to the first SIM."""
-    from supersim_tui.tui import sims_pane
-
-    monkeypatch.setattr(sims_pane, "WINDOW_PAGES", 3)
+async def test_sims_are_indexed_then_jump_filter_and_sort_locally() -> None:
+    """Every SIM is listed into the index in the background (by status, in parallel, 1,000 a page); then
+    End/Home jump to the account's last/first SIM, `/` filters and Shift+N sorts without a request."""
     sim = demo_simulator(sims=1000)
     iccids = [s.iccid for s in sim.state.sims.values()]
     app = build_app(sim)
     async with app.run_test(size=(120, 36)) as pilot:
-        await app.workers.wait_for_complete()
+        await settle(pilot)
         await pilot.press("3")
-        table = app.query_one("#sims-table", DataTable)
         pane = app.query_one(SimsPane)
-        assert table.row_count == 100 and not pane.complete
-        pane_gets = [r for r in sim.request_log if r.path == "/v1/Sims" and "Fleet=" not in r.query]
-        assert len(pane_gets) == 1  # one page, not the account (fleet counts use filtered listings)
-
-        def window_is_consistent() -> None:
-            first = pane.position(0) - 1
-            assert cells(table, ICCID) == iccids[first : first + table.row_count]
-            assert table.row_count <= 2 * 3 * 100  # at most twice the window, then half is dropped
-
-        for _ in range(12):
-            await pilot.press("end")
-            await app.workers.wait_for_complete()
-            await pilot.pause()
-            window_is_consistent()
-        assert pane.complete and pane.at_end
-        assert pane.position(table.cursor_row) == 1000 and pane.first_page >= 4
-        assert "1,000 of 1,000 SIMs" in str(pane.query_one("#sims-count").render())
-
-        for _ in range(40):  # back up: earlier pages are read again from their links
-            await pilot.press("pageup")
-            await app.workers.wait_for_complete()
-            await pilot.pause()
-            window_is_consistent()
-        assert pane.first_page < 4
-
+        table = pane.table
+        assert table.row_count == 1000 and pane.complete
+        assert cells(table, ICCID) == iccids  # the account's order, whatever order the slices arrived in
+        listing = [r for r in sim.request_log if r.path == "/v1/Sims" and "Fleet=" not in r.query]
+        assert len(listing) <= 6  # five status slices of at most 1,000, not 10 pages of 100
+        before = len(sim.request_log)
+        await pilot.press("end")
+        assert table.cursor_row == 999 and str(table.get_row_at(999)[ICCID]) == iccids[-1]
         await pilot.press("home")
-        await app.workers.wait_for_complete()
+        assert table.cursor_row == 0
+        await pilot.press("slash", *"eu-trackers-0001")
         await pilot.pause()
-        assert pane.first_page == 0 and pane.position(table.cursor_row) == 1
-        window_is_consistent()
+        shown = cells(table, ICCID)
+        expected = [s.iccid for s in sim.state.sims.values() if "eu-trackers-0001" in (s.unique_name or "")]
+        assert shown == expected and expected
+        assert f"{len(expected)} of 1,000 SIMs" in str(pane.query_one("#sims-count").render())
+        await pilot.press("escape", "N")
+        assert "Name ▲" in table.render_line(0).text
+        assert "sorted by name ▲" in str(pane.query_one("#sims-count").render())
+        assert len(sim.request_log) == before  # jumping, filtering and sorting read nothing
 
 
 async def test_api_failure_becomes_a_notification_not_a_crash() -> None:
@@ -154,11 +141,11 @@ async def test_sims_filters_go_to_the_server() -> None:
         pane.query_one("#filter-status", Select).value = "inactive"
         await app.workers.wait_for_complete()
         await pilot.pause()
-        table = app.query_one("#sims-table", DataTable)
+        table = pane.table
         expected = [s.iccid for s in sim.state.sims.values() if s.status == "inactive"]
         assert cells(table, ICCID) == expected
         assert "Status=inactive" in sim.request_log[-1].query
-        assert str(pane.query_one("#sims-count").render()) == f"1 of {len(expected)} SIMs"
+        assert str(pane.query_one("#sims-count").render()) == f"{len(expected)} of {len(expected)} SIMs"
 
         target = expected[0]
         iccid_box = pane.query_one("#filter-iccid", Input)
@@ -178,4 +165,4 @@ async def test_sims_filters_go_to_the_server() -> None:
         await pilot.pause()
         await app.workers.wait_for_complete()
         await pilot.pause()
-        assert table.row_count == 100 and pane.filter_label is None
+        assert table.row_count == 250 and pane.filter_label is None  # the whole account, indexed

@@ -433,18 +433,30 @@ class SimsPane(Pane):
 
     @work(exclusive=True, group="mark-all", exit_on_error=False)
     async def action_mark_matching(self) -> None:
-        """Read every SIM matching the filters (pages of 1,000), state the exact count, then mark them."""
+        """Every SIM matching the filters, with the exact count, then mark them. With a local filter (``/``):
+        the SIMs it shows, once the index is complete; else read from the server (pages of 1,000)."""
         status, fleet, iccid = self.filters
         label = self.filter_label
         what = f"matching {label}" if label else "in the account (no filter)"
-        matching = await select_matching(
-            self.list_sims,
-            status=status,
-            fleet=fleet,
-            iccid=iccid,
-            on_page=lambda found: self._show_counting(what, found),
-        )
-        found = {sim.sid: slim(sim) for sim in matching}
+        if not self.view.query.query.empty:
+            if not self.complete:
+                self.notify(
+                    f"SIMs are still loading ({self.index.listed:,} so far): press a again once loaded.",
+                    title="Mark all",
+                    markup=False,
+                )
+                return
+            shown = (self._sim(self.index.sids[row]) for row in self.view.rows)
+            found = {sim.sid: slim(sim) for sim in shown if sim is not None}
+        else:
+            matching = await select_matching(
+                self.list_sims,
+                status=status,
+                fleet=fleet,
+                iccid=iccid,
+                on_page=lambda found: self._show_counting(what, found),
+            )
+            found = {sim.sid: slim(sim) for sim in matching}
         self._show_count()
         already = sum(1 for sid in found if sid in self.marks)
         if not found:

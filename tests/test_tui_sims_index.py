@@ -1,0 +1,75 @@
+"""The SIMs pane over the local index: local filter + mark all, bulk runs and reloads keep the index current."""
+
+from __future__ import annotations
+
+from supersim_tui.tui.bulk import BulkRunScreen
+from supersim_tui.tui.dialogs import Confirm
+from supersim_tui.tui.sims_pane import SimsPane
+
+from .conftest import build_app, demo_simulator, settle
+from .test_tui_sims import choose, finished_run
+
+
+def sims_listed(sim: object) -> int:
+    """GETs of /v1/Sims without a fleet filter (the pane's listings; fleet counts filter by fleet)."""
+    log = sim.request_log  # type: ignore[attr-defined]
+    return sum(1 for r in log if r.method == "GET" and r.path == "/v1/Sims" and "Fleet=" not in r.query)
+
+
+async def test_local_filter_then_mark_all_marks_exactly_the_rows_shown() -> None:
+    """`/` then text narrows the table as typed; `a` marks those SIMs (count stated first), reading nothing."""
+    sim = demo_simulator(sims=300, settle_seconds=0)
+    app = build_app(sim)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("3", "slash", *"us-meters", "enter")
+        await pilot.pause()
+        pane = app.query_one(SimsPane)
+        fleets = {f.sid: f.unique_name or "" for f in sim.state.fleets.values()}
+        expected = {
+            s.sid
+            for s in sim.state.sims.values()
+            if "us-meters" in (s.unique_name or "") or "us-meters" in fleets.get(s.fleet_sid or "", "")
+        }
+        assert pane.table.row_count == len(expected) > 0
+        before = len(sim.request_log)
+        await pilot.press("a")
+        await pilot.pause()
+        assert isinstance(app.screen, Confirm)
+        app.screen.dismiss(True)  # type: ignore[arg-type]
+        await pilot.pause()
+        assert set(pane.marks) == expected
+        assert len(sim.request_log) == before
+        assert f"{len(expected)} marked" in str(pane.query_one("#sims-count").render())
+
+
+async def test_a_bulk_run_updates_its_sims_in_the_index_without_listing_again() -> None:
+    """After a bulk status change, the table shows the SIMs' new status at once; the SIMs are not listed
+    again (only the run's own reads); r lists them all again and finds a SIM added meanwhile."""
+    sim = demo_simulator(sims=120, settle_seconds=0)
+    target = next(s for s in sim.state.sims.values() if s.status == "ready")
+    app = build_app(sim)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("3")
+        pane = app.query_one(SimsPane)
+        pane.table.move_cursor(row=pane.table.get_row_index(target.sid))
+        await pilot.pause()
+        listed = sims_listed(sim)
+        await pilot.press("s")
+        await choose(pilot, "inactive")
+        assert isinstance(app.screen, Confirm)
+        app.screen.dismiss(True)  # type: ignore[arg-type]
+        await pilot.pause()
+        screen = await finished_run(pilot)
+        assert isinstance(screen, BulkRunScreen)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert sim.state.sims[target.sid].status == "inactive"
+        assert "inactive" in str(pane.table.get_row(target.sid)[3])
+        assert sims_listed(sim) == listed  # no listing of the account after the run
+        new = sim.state._add_sim("8988307000099999999", sim.state.account_sid, "new", None, None, sim.state.now_iso())
+        await pilot.press("r")
+        await settle(pilot)
+        assert pane.table.get_row_index(new.sid) >= 0
+        assert sims_listed(sim) > listed
