@@ -60,6 +60,10 @@ class SimSearch(Input):
         if isinstance(pane, SimsPane):
             pane.table.focus()
 
+    def _on_blur(self, event: events.Blur) -> None:
+        super()._on_blur(event)
+        self.set_class(bool(self.value), "shown")  # stays on screen while it filters
+
 
 class SimsPane(Pane):
     """SIMs from the local index, filtered and sorted locally (see the module)."""
@@ -82,6 +86,7 @@ class SimsPane(Pane):
     TASKS: ClassVar[dict[str, Task]] = {
         "sims-page": Task("Reading SIMs", "Press r to reload."),
         "mark-all": Task("Counting the SIMs to mark", "Press a to try again."),
+        "sims-registered": Task("Reading the SIMs just registered", "Press r to list every SIM again."),
     }
 
     class OpenSim(Message):
@@ -119,6 +124,7 @@ class SimsPane(Pane):
         self._problem: Text | None = None  # why the count bar cannot show the count (a read failed)
         self._stale_since: datetime | None = None
         self._drawn_at = 0.0
+        self._count_cells = -1
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="sims-filters"):
@@ -181,12 +187,15 @@ class SimsPane(Pane):
             self.query_one("#filter-status", Select).clear()
             self.query_one("#filter-fleet", Select).clear()
             self.query_one("#sims-search", SimSearch).value = ""
+        self.query_one("#sims-search", SimSearch).remove_class("shown")
         self.query_one("#filter-iccid", Input).value = ""
         self.view.query.text = ""
         self.reload()
 
     def action_search(self) -> None:
-        self.query_one("#sims-search", SimSearch).focus()
+        search = self.query_one("#sims-search", SimSearch)
+        search.add_class("shown")
+        search.focus()
 
     @on(Input.Changed, "#sims-search")
     def _search_changed(self, event: Input.Changed) -> None:
@@ -207,6 +216,7 @@ class SimsPane(Pane):
         value = normalize(event.value)
         problem = iccid_problem(value) if value else None
         if problem:
+            self._count_cells = -1
             self.query_one("#sims-count", Static).update(Text(problem, style="bold red"))
             return
         self.reload()
@@ -318,6 +328,7 @@ class SimsPane(Pane):
     def _set_wide(self, wide: bool) -> None:
         if wide != self._wide:
             self._wide = wide
+            self.set_class(not wide, "narrow")
             self.table.set_wide(wide)
             self._show_count()
 
@@ -351,11 +362,15 @@ class SimsPane(Pane):
         if self._stale_since is not None:
             # the count bar has little room: at 80 columns the word alone
             parts.append(Text("stale", style="bold red") if narrow else stale_mark(self._stale_since, short=True))
-        self.query_one("#sims-count", Static).update(Text(" " if narrow else " · ").join(parts), layout=False)
+        text = Text(" " if narrow else " · ").join(parts)
+        # The bar is as wide as its text: lay out again only when the width changes (not each keystroke's count).
+        self.query_one("#sims-count", Static).update(text, layout=text.cell_len != self._count_cells)
+        self._count_cells = text.cell_len
 
     def _show_counting(self, what: str, found: int) -> None:
         """While mark-all counts the matching SIMs."""
         text = f"counting… {found:,}" if not self._wide else f"counting SIMs {what}… {found:,}"
+        self._count_cells = -1
         self.query_one("#sims-count", Static).update(Text(text, style="bold yellow"))
 
     @property
