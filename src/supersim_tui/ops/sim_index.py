@@ -82,6 +82,7 @@ class SimIndex:
         self._rows: dict[str, int] = {}
         self._status_names: list[str] = list(STATUS_NAMES)
         self._status_code = {name: code for code, name in enumerate(STATUS_NAMES)}
+        self._status_by_value: dict[object, int] = {}  # the Sim's status (an enum member) → code
         self._fleet_sids: list[str] = [""]  # code 0: no fleet
         self._fleet_code: dict[str, int] = {"": 0}
         self.fleet_names: dict[str, str] = dict(fleet_names or {})
@@ -125,29 +126,38 @@ class SimIndex:
         """Add new SIMs and overwrite known ones (by SID); how many were given."""
         count = 0
         rows, hay, seen = self._rows, self._hay, self._seen
+        status_code, fleet_code = self._status_by_value, self._fleet_code
+        sids, iccids, names = self.sids, self.iccids, self.names
+        statuses, fleets, updated, created = self.statuses, self.fleets, self.updated, self.created
         for sim in sims:
             count += 1
-            status = str(sim.status) if sim.status is not None else None
+            status = status_code.get(sim.status)
+            if status is None:
+                status = status_code[sim.status] = self._code(str(sim.status) if sim.status is not None else None)
+            fleet = fleet_code.get(sim.fleet_sid or "")
+            if fleet is None:
+                fleet = self._fleet(sim.fleet_sid)
+            when = sim.date_updated
             row = rows.get(sim.sid)
             if row is None:
-                row = rows[sim.sid] = len(self.sids)
-                self.sids.append(sim.sid)
-                self.iccids.append(sim.iccid or "")
-                self.names.append(sim.unique_name)
-                self.statuses.append(self._code(status))
-                self.fleets.append(self._fleet(sim.fleet_sid))
-                self.updated.append(_seconds(sim.date_updated))
-                self.created.append(_seconds(sim.date_created))
+                row = rows[sim.sid] = len(sids)
+                sids.append(sim.sid)
+                iccids.append(sim.iccid or "")
+                names.append(sim.unique_name)
+                statuses.append(status)
+                fleets.append(fleet)
+                updated.append(int(when.timestamp()) if when is not None else NO_TIME)
+                created.append(_seconds(sim.date_created))
                 if hay is not None:
                     hay.append(self._haystack(row))
             else:
-                self.iccids[row] = sim.iccid or ""
-                self.names[row] = sim.unique_name
-                self.statuses[row] = self._code(status)
-                self.fleets[row] = self._fleet(sim.fleet_sid)
-                self.updated[row] = _seconds(sim.date_updated)
+                iccids[row] = sim.iccid or ""
+                names[row] = sim.unique_name
+                statuses[row] = status
+                fleets[row] = fleet
+                updated[row] = int(when.timestamp()) if when is not None else NO_TIME
                 if sim.date_created is not None:
-                    self.created[row] = _seconds(sim.date_created)
+                    created[row] = _seconds(sim.date_created)
                 if hay is not None:
                     hay[row] = self._haystack(row)
             if seen is not None:

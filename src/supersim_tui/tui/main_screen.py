@@ -201,6 +201,13 @@ class MainScreen(ReportsFailures, Screen[None]):
     def _change_chosen(self, event: SimsPane.ChangeChosen) -> None:
         self.bulk.start(event.sims, event.change, event.selected)
 
+    @on(SimsPane.Indexed)
+    def _sims_indexed(self, event: SimsPane.Indexed) -> None:
+        """Every SIM is listed: the Fleets table's counts come from the index (no second listing to count)."""
+        self.workers.cancel_group(self, "fleet-counts")
+        fleets = {f.sid for f in self.fleets or []}
+        self.fleet_counts = {sid: event.counts.get(sid, {}) for sid in fleets}
+
     @on(SimsPane.RegisterSims)
     def _register_sims(self) -> None:
         shell = self.shell
@@ -257,7 +264,8 @@ class MainScreen(ReportsFailures, Screen[None]):
                 task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
         self._focus_active_table()
-        self.load_fleet_counts(fleets)
+        if sims.filtered or (not reload_sims and not sims.complete):  # else the index counts them (SimsPane.Indexed)
+            self.load_fleet_counts(fleets)
         if self.shell.journal_runs and not self._resume_offered:
             self._resume_offered = True
             self.bulk.offer_resume()

@@ -41,7 +41,7 @@ from .pane import Pane, count_of, stale_mark
 from .sim_table import WIDE, SimTable, count_text
 
 SIM_STATUSES = ("new", "ready", "active", "inactive", "scheduled")
-REDRAW_EVERY = 0.25  # seconds between redraws while the index loads (each page would cost a sort)
+REDRAW_EVERY = 0.5  # seconds between redraws while the index loads (each page would cost a sort)
 LOAD_CONCURRENCY = 8
 
 
@@ -105,6 +105,13 @@ class SimsPane(Pane):
 
     class RegisterSims(Message):
         """n: the register screen."""
+
+    class Indexed(Message):
+        """Every SIM of the account is in the index: SIM counts by fleet and status (the Fleets table's)."""
+
+        def __init__(self, counts: dict[str, dict[str, int]]) -> None:
+            super().__init__()
+            self.counts = counts
 
     fleets: reactive[list[Fleet] | None] = reactive(None, always_update=True)
     marks: reactive[dict[str, Sim]] = reactive(dict, always_update=True, bindings=True, init=False)
@@ -274,8 +281,8 @@ class SimsPane(Pane):
         index = self.index
         self._drawn_at = 0.0
 
-        def page() -> None:
-            if index is self.index and monotonic() - self._drawn_at >= REDRAW_EVERY:
+        def page() -> None:  # redrawn while on screen, at most every REDRAW_EVERY (each costs a sort)
+            if index is self.index and self.is_on_screen and monotonic() - self._drawn_at >= REDRAW_EVERY:
                 self._redraw()
 
         try:
@@ -293,6 +300,9 @@ class SimsPane(Pane):
             if index is self.index:
                 self.table.loading = False
                 self._redraw(force=True)
+        if index is self.index and index.complete and self._scope.whole and not index.truncated:
+            counts = {fleet: by_status for fleet, by_status in index.counts().items() if fleet is not None}
+            self.post_message(self.Indexed(counts))
         if index.truncated:
             self.notify(
                 f"More than {self.limit:,} SIMs: only the first {len(index):,} are held. Choose a status or a "
@@ -400,6 +410,8 @@ class SimsPane(Pane):
             if sim.sid in marks:
                 marks[sim.sid] = slim(sim)
         self._redraw()
+        if self.complete and self._scope.whole:  # the Fleets table's counts follow
+            self.post_message(self.Indexed({f: c for f, c in self.index.counts().items() if f is not None}))
 
     def update_outcomes(self, changes: dict[str, tuple[str | None, str | None]]) -> None:
         """A bulk run's final states (SID → status, fleet SID): those SIMs updated, no request made."""
