@@ -107,8 +107,19 @@ def terminal(argv: list[str], url: str | None = None) -> Iterator[Terminal]:
             child.terminate(force=True)
 
 
-def supersim(url: str) -> list[str]:
-    return ["-m", "supersim_tui"]
+def open_sims_tab(term: Terminal, timeout: float = 60.0) -> None:
+    """Once the account's fleets are painted (the main screen that takes keys is up: a key sent before is
+    lost), press 3 until the SIMs table's header is painted."""
+    term.wait_for("field-sensors", timeout=timeout)
+    deadline = time.monotonic() + timeout
+    while True:
+        term.send("3")
+        try:
+            term.wait_for("ICCID", timeout=0.1)
+            return
+        except TimeoutError:
+            if time.monotonic() > deadline:
+                raise
 
 
 KEYS = {"end": "\x1b[F", "home": "\x1b[H", "escape": "\x1b", "enter": "\r"}

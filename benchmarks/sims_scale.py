@@ -27,7 +27,7 @@ from supersim_tui.ops.sim_index import SimIndex, SimView
 from supersim_tui.ops.table_query import TableQuery
 
 from .loopback import ACCOUNT, TOKEN, Listing, loopback_simulator, sequential_listing
-from .pty_app import KEYS, terminal
+from .pty_app import KEYS, open_sims_tab, terminal
 
 TYPED = "eu-trackers-01"
 END_RATIO_TARGET = 1.5
@@ -65,8 +65,7 @@ def echo_keys(text: str) -> list[float]:
 def app_run(url: str, listing: Listing, sims: int, counts: list[int] | None) -> dict[str, float]:
     figures: dict[str, float] = {}
     with terminal(["-m", "supersim_tui"], url) as term:
-        term.wait_for("SIMs", timeout=60)  # the first frame (the tab bar)
-        term.send("3")
+        open_sims_tab(term)  # as soon as the main screen takes keys
         pressed = term.send(KEYS["end"])
         try:
             at = term.wait_for(listing.last_iccid, timeout=max(60.0, 20 * listing.seconds))

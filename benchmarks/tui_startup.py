@@ -20,7 +20,7 @@ from supersim_tui.api import BasicAuth, SuperSimClient
 from supersim_tui.tui.catalog import catalog_rows, filter_rows
 
 from .loopback import ACCOUNT, TOKEN, loopback_simulator, sequential_listing
-from .pty_app import terminal
+from .pty_app import open_sims_tab, terminal
 from .sims_scale import echo_keys
 
 RUNS = 3
@@ -35,8 +35,7 @@ def minimal_start() -> float:
 
 def app_start(url: str, first_iccid: str) -> float:
     with terminal(["-m", "supersim_tui"], url) as term:
-        term.wait_for("SIMs", timeout=60)
-        term.send("3")
+        open_sims_tab(term)
         return term.wait_for(first_iccid, timeout=60) - term.started
 
 
