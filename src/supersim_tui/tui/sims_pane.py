@@ -300,6 +300,8 @@ class SimsPane(Pane):
             if index is self.index:
                 self.table.loading = False
                 self._redraw(force=True)
+        if index is self.index:
+            index.haystacks()  # built now, once, rather than on the first keystroke of a filter
         if index is self.index and index.complete and self._scope.whole and not index.truncated:
             counts = {fleet: by_status for fleet, by_status in index.counts().items() if fleet is not None}
             self.post_message(self.Indexed(counts))
