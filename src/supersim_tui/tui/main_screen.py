@@ -247,6 +247,8 @@ class MainScreen(ReportsFailures, Screen[None]):
             fleets, naps = await read_fleets_and_naps(client)
             self.naps = naps
             self.fleets = fleets  # the fleets pane and the SIMs pane's fleet names
+            if not reload_sims and (counts := sims.fleet_counts()) is not None:  # the index has them already
+                self.fleet_counts = {f.sid: counts.get(f.sid, {}) for f in fleets}
             self._loading.remove(fleets_pane)
             if first_sims is not None:
                 await first_sims

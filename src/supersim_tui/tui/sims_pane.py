@@ -141,7 +141,7 @@ class SimsPane(Pane):
             yield SimSearch(id="sims-search", placeholder="/ filter: text !not ~fuzzy", compact=True)
             yield Static(id="sims-count")
         table = SimTable(self.view, id=self.TABLE_ID)
-        table.marked = self.marks.__contains__
+        table.marked = lambda sid: sid in self.marks
         yield table
         yield Static(id=f"{self.TABLE_ID}-detail", classes="detail")
 
@@ -302,8 +302,7 @@ class SimsPane(Pane):
                 self._redraw(force=True)
         if index is self.index:
             index.haystacks()  # built now, once, rather than on the first keystroke of a filter
-        if index is self.index and index.complete and self._scope.whole and not index.truncated:
-            counts = {fleet: by_status for fleet, by_status in index.counts().items() if fleet is not None}
+        if index is self.index and (counts := self.fleet_counts()) is not None:
             self.post_message(self.Indexed(counts))
         if index.truncated:
             self.notify(
@@ -412,8 +411,14 @@ class SimsPane(Pane):
             if sim.sid in marks:
                 marks[sim.sid] = slim(sim)
         self._redraw()
-        if self.complete and self._scope.whole:  # the Fleets table's counts follow
-            self.post_message(self.Indexed({f: c for f, c in self.index.counts().items() if f is not None}))
+        if (counts := self.fleet_counts()) is not None:  # the Fleets table's counts follow
+            self.post_message(self.Indexed(counts))
+
+    def fleet_counts(self) -> dict[str, dict[str, int]] | None:
+        """SIM counts by fleet SID and status from the index, if it holds every SIM of the account."""
+        if not (self.complete and self._scope.whole and not self.index.truncated):
+            return None
+        return {fleet: by_status for fleet, by_status in self.index.counts().items() if fleet is not None}
 
     def update_outcomes(self, changes: dict[str, tuple[str | None, str | None]]) -> None:
         """A bulk run's final states (SID → status, fleet SID): those SIMs updated, no request made."""
@@ -437,6 +442,8 @@ class SimsPane(Pane):
     # ------------------------------------------------------------------- marks
     def watch_marks(self) -> None:
         self._show_count()
+        if self.is_mounted:
+            self.table.refresh_rows()
 
     def action_toggle_mark(self) -> None:
         """Mark or unmark the highlighted SIM, then move down (so space, space, space marks a run)."""
@@ -451,8 +458,6 @@ class SimsPane(Pane):
 
     def set_marks(self, sims: dict[str, Sim]) -> None:
         self.marks = {sid: slim(sim) for sid, sim in sims.items()}
-        self.table.marked = self.marks.__contains__
-        self.table.refresh_rows()
 
     def action_clear_marks(self) -> None:
         if self.marks:
