@@ -435,16 +435,16 @@ def test_printable_drops_control_characters_only() -> None:
 
 
 async def test_fleet_counts_that_fail_stop_showing_progress() -> None:
-    """Counting each fleet's SIMs fails (the other reads work): the user is told, and the counts still
-    waiting show ? instead of an endless …"""
+    """Listing the SIMs (which counts each fleet's SIMs: the SIMs pane's index) fails, the other reads work:
+    the user is told, and the counts still waiting show ? instead of an endless …"""
     sim = demo_simulator()
     app, api = build(sim)
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)
-        api.refuse = "Fleet="  # the per-fleet counts only
+        api.refuse = "Status="  # the index's status slices only
         await pilot.press("r")
         await settle(pilot)
-        assert any("Counting each fleet's SIMs" in e for e in errors(app)), notes(app)
+        assert any("Reading SIMs" in e for e in errors(app)), notes(app)
         table = app.query_one("#fleets-table", DataTable)
         counts = [str(cell) for row in range(table.row_count) for cell in table.get_row_at(row)[5:]]
         assert "…" not in counts and "?" in counts, counts

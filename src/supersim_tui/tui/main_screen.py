@@ -208,6 +208,12 @@ class MainScreen(ReportsFailures, Screen[None]):
         fleets = {f.sid for f in self.fleets or []}
         self.fleet_counts = {sid: event.counts.get(sid, {}) for sid in fleets}
 
+    @on(SimsPane.IndexFailed)
+    def _sims_index_failed(self) -> None:
+        """The SIMs could not all be listed: the Fleets counts that waited on them show ? (r retries)."""
+        if not self.query_one(SimsPane).filtered:
+            self.query_one(FleetsPane).counts_failed()
+
     @on(SimsPane.RegisterSims)
     def _register_sims(self) -> None:
         shell = self.shell
