@@ -23,9 +23,41 @@ from .format import details_grid, megabytes, plain, stamp, yes_no
 from .pane import Pane, count_of
 
 
+def count_cell(number: int, narrow: bool) -> str:
+    """A SIM count: in full when wide; within 6 characters when narrow (``12.3k``, ``1.2M``), so a column of
+    fixed width never cuts a number."""
+    if not narrow or number < 100_000:
+        return f"{number:,}"
+    if number < 1_000_000:
+        return f"{number // 1000}k"
+    return f"{number / 1_000_000:.1f}M"
+
+
+def fit_name(text: str, width: int | None) -> Text:
+    """A name cut to ``width`` with an ellipsis (never silently)."""
+    shown = plain(text)
+    if width is not None and shown.cell_len > width:
+        shown.truncate(width, overflow="ellipsis")
+    return shown
+
+
 class FleetsPane(Pane):
+    """Fleets with SIM counts by status and in total (they add up to the SIMs on the SIMs tab, unfiltered).
+
+    Under ``NARROW`` columns of terminal the table keeps to the width: the Data and SMS columns move to
+    the detail strip, names are cut with an ellipsis and large counts shortened (``123k``), so nothing is
+    cut off at the edge. The cursor stays on its fleet when the fleets are read again (an edit, r).
+    """
+
     TABLE_ID = "fleets-table"
-    COUNT_COLUMNS = (("active", "Active"), ("ready", "Ready"), ("new", "New"), ("inactive", "Off"))
+    NARROW = 100
+    COUNT_COLUMNS = (
+        ("active", "Active"),
+        ("ready", "Ready"),
+        ("new", "New"),
+        ("inactive", "Off"),
+        ("scheduled", "Sched"),
+    )
     CHANGES = frozenset({"new_fleet", "edit_fleet"})
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -61,21 +93,33 @@ class FleetsPane(Pane):
         super().__init__(id="fleets-pane")
         self._fleets: dict[str, Fleet] = {}
         self._nap_names: dict[str, str] = {}
-        self._counted: set[str] = set()  # fleets whose SIM counts are shown
+        self._counts: dict[str, dict[str, int]] = {}  # fleets whose SIM counts are known
+        self._narrow: bool | None = None
 
     def on_mount(self) -> None:
-        table = self.table
-        for key, label in (
-            ("fleet", "Fleet"),
-            ("nap", "NAP"),
-            ("data", "Data"),
-            ("limit", "Limit"),
-            ("sms", "SMS"),
-            *self.COUNT_COLUMNS,
-        ):
-            table.add_column(label, key=key)
-        table.loading = True
+        self._set_columns(self.app.size.width < self.NARROW)
+        self.table.loading = True
         self.detail.update("Loading fleets…")
+
+    def on_resize(self) -> None:
+        narrow = self.app.size.width < self.NARROW
+        if narrow != self._narrow:
+            self._set_columns(narrow)
+            self._fill()
+
+    def _set_columns(self, narrow: bool) -> None:
+        self._narrow = narrow
+        table = self.table
+        table.clear(columns=True)
+        count_width = 6 if narrow else None
+        columns: list[tuple[str, str, int | None]] = [("fleet", "Fleet", 12 if narrow else None)]
+        columns.append(("nap", "NAP", 9 if narrow else None))
+        if not narrow:
+            columns += [("data", "Data", None), ("limit", "Limit", None), ("sms", "SMS", None)]
+        columns += [(key, label, count_width) for key, label in self.COUNT_COLUMNS]
+        columns.append(("total", "Total", count_width))
+        for key, label, width in columns:
+            table.add_column(label, key=key, width=width)
 
     @property
     def current(self) -> Fleet | None:
@@ -86,40 +130,61 @@ class FleetsPane(Pane):
         """The fleets arrived (with the NAPs, set just before): show them, their counts to follow."""
         if fleets is None:
             return
-        nap_names = {n.sid: n.label for n in self.naps or []}
+        self._nap_names = {n.sid: n.label for n in self.naps or []}
         self._fleets = {f.sid: f for f in fleets}
-        self._nap_names = nap_names
-        self._counted = set()
+        self._counts = {}
         self.mark_stale(None)
-        table = self.table
-        table.clear()
-        for fleet in fleets:
-            table.add_row(
-                plain(fleet.label, style="bold"),
-                plain(nap_names.get(fleet.network_access_profile_sid or "", fleet.network_access_profile_sid or "—")),
-                yes_no(fleet.data_enabled),
-                megabytes(fleet.data_limit),
-                yes_no(fleet.sms_commands_enabled),
-                *(Text("…", style="dim") for _ in self.COUNT_COLUMNS),
-                key=fleet.sid,
-            )
-        table.loading = False
+        self._fill()
+        self.table.loading = False
         if not fleets:
             self.detail.update("This account has no fleets yet: press n to create one.")
 
+    def _row(self, fleet: Fleet) -> list[str | Text]:
+        narrow = bool(self._narrow)
+        nap_sid = fleet.network_access_profile_sid or ""
+        cells: list[str | Text] = [
+            fit_name(fleet.label, 12 if narrow else None),
+            fit_name(self._nap_names.get(nap_sid, nap_sid or "—"), 9 if narrow else None),
+        ]
+        if not narrow:
+            cells += [yes_no(fleet.data_enabled), megabytes(fleet.data_limit), yes_no(fleet.sms_commands_enabled)]
+        counts = self._counts.get(fleet.sid)
+        if counts is None:
+            cells += [Text("…", style="dim") for _ in range(len(self.COUNT_COLUMNS) + 1)]
+        else:
+            cells += [Text(count_cell(counts.get(k, 0), narrow), justify="right") for k, _l in self.COUNT_COLUMNS]
+            cells.append(Text(count_cell(sum(counts.values()), narrow), style="bold", justify="right"))
+        return cells
+
+    def _fill(self) -> None:
+        """(Re)draw every fleet; the cursor stays on the fleet it was on."""
+        table = self.table
+        keep = self.current_key
+        table.clear()
+        for fleet in self._fleets.values():
+            table.add_row(*self._row(fleet), key=fleet.sid)
+        if keep in self._fleets:
+            table.move_cursor(row=table.get_row_index(keep), animate=False)
+
     def watch_fleet_counts(self, counts: dict[str, dict[str, int]]) -> None:
-        """SIM counts arrive per fleet as they are counted (lazily, after the table is shown)."""
+        """SIM counts arrive per fleet (from the SIMs index, or counted when the SIMs are filtered)."""
+        changed = False
         for fleet_sid, fleet_counts in counts.items():
-            if fleet_sid not in self._fleets or fleet_sid in self._counted:
-                continue
-            self._counted.add(fleet_sid)
-            for key, _label in self.COUNT_COLUMNS:
-                self.table.update_cell(fleet_sid, key, f"{fleet_counts.get(key, 0):,}")
+            if fleet_sid in self._fleets and self._counts.get(fleet_sid) != fleet_counts:
+                self._counts[fleet_sid] = dict(fleet_counts)
+                changed = True
+        if changed:
+            table = self.table
+            for fleet_sid in counts:
+                if fleet_sid in self._counts and fleet_sid in self._fleets:
+                    row = self._row(self._fleets[fleet_sid])
+                    for column, value in zip(table.ordered_columns, row, strict=True):
+                        table.update_cell(fleet_sid, column.key, value)
 
     def counts_failed(self) -> None:
         """Counting stopped: the counts still waiting show ``?`` instead of an endless ``…``."""
-        for sid in self._fleets.keys() - self._counted:
-            for key, _label in self.COUNT_COLUMNS:
+        for sid in self._fleets.keys() - self._counts.keys():
+            for key in [k for k, _label in self.COUNT_COLUMNS] + ["total"]:
                 self.table.update_cell(sid, key, Text("?", style="dim"))
 
     # ----------------------------------------------------------------- actions

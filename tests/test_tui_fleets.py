@@ -1,0 +1,59 @@
+"""The Fleets table: Scheduled and Total columns from the SIM index, nothing cut off at 80 columns, the cursor
+kept on its fleet across a refresh."""
+
+from __future__ import annotations
+
+from textual.widgets import DataTable
+
+from .conftest import build_app, demo_simulator, settle
+
+
+def counts_by_fleet(table: DataTable[object]) -> dict[str, list[str]]:
+    return {str(table.get_row_at(i)[0]): [str(c) for c in table.get_row_at(i)[-6:]] for i in range(table.row_count)}
+
+
+async def test_counts_add_up_with_scheduled_and_total() -> None:
+    """Each fleet's Active/Ready/New/Off/Sched counts match the simulator and Total is their sum; over all
+    fleets (plus the SIMs without one) they add up to every SIM of the account."""
+    sim = demo_simulator(sims=300)
+    app = build_app(sim)
+    async with app.run_test(size=(140, 36)) as pilot:
+        await settle(pilot)
+        table = app.query_one("#fleets-table", DataTable)
+        shown = counts_by_fleet(table)
+        total = 0
+        for fleet in sim.state.fleets.values():
+            mine = [s for s in sim.state.sims.values() if s.fleet_sid == fleet.sid]
+            by = [sum(1 for s in mine if s.status == st) for st in ("active", "ready", "new", "inactive", "scheduled")]
+            assert shown[fleet.unique_name or ""] == [*(f"{n:,}" for n in by), f"{len(mine):,}"]
+            total += len(mine)
+        fleetless = sum(1 for s in sim.state.sims.values() if s.fleet_sid is None)
+        assert total + fleetless == len(sim.state.sims)
+
+
+async def test_at_80_columns_nothing_is_cut_and_the_cursor_stays_after_r() -> None:
+    """At 80 columns the table fits the pane (no column past the edge), names are cut with an ellipsis;
+    after r the cursor is still on the fleet it was on."""
+    sim = demo_simulator(sims=300)
+    app = build_app(sim)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        table = app.query_one("#fleets-table", DataTable)
+        assert table.virtual_size.width <= table.scrollable_content_region.width
+        names = [str(table.get_row_at(i)[0]) for i in range(table.row_count)]
+        assert any(name.endswith("…") for name in names)  # "field-sensors" is 13 wide: cut, with an ellipsis
+        await pilot.press("down", "down", "down")
+        chosen = table.get_row_at(3)[0]
+        await pilot.press("r")
+        await settle(pilot)
+        assert table.cursor_row == 3 and table.get_row_at(3)[0] == chosen
+
+
+def test_large_counts_keep_to_six_characters_when_narrow() -> None:
+    """Counts are shortened, never cut: 123,456 reads 123k and 1,234,567 reads 1.2M in a 6-wide column."""
+    from supersim_tui.tui.panes import count_cell
+
+    assert count_cell(99_999, narrow=True) == "99,999"
+    assert count_cell(123_456, narrow=True) == "123k"
+    assert count_cell(1_234_567, narrow=True) == "1.2M"
+    assert count_cell(1_234_567, narrow=False) == "1,234,567"
