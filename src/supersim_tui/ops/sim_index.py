@@ -262,7 +262,7 @@ class SimView:
     """What one pane shows of an index: its filter and sort, and the rows that result.
 
     With no sort column the SIMs are in the account's order (by creation, as the API lists
-    them), whatever order the parallel slices arrived in.
+    them; SIMs created the same second by ICCID), whatever order the parallel slices arrived in.
     """
 
     DEFAULT_SORT = "created"
@@ -285,7 +285,12 @@ class SimView:
         column = query.sort_column or self.DEFAULT_SORT
         order_key = (index.version, column, query.descending)
         if self._order is None or self._order[0] != order_key:
-            ordered = sorted(range(len(index)), key=index.sort_keys()[column])
+            keys = index.sort_keys()
+            # Ties (SIMs created the same second) in ICCID order, the simulator's and a stable rule: sorting
+            # by ICCID first, then (stable) by the column, costs two plain sorts, not one on tuples.
+            ordered = sorted(range(len(index)), key=keys["iccid"])
+            if column != "iccid":
+                ordered.sort(key=keys[column])
             if query.descending:
                 ordered.reverse()
             self._order = (order_key, ordered)
