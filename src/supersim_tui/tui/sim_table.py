@@ -111,6 +111,8 @@ class SimTable(VirtualTable):
 
     def _cells(self, position: int) -> list[Cell]:
         index = self.index
+        if position >= len(self.view.rows):  # the view changed before the table was told: blank until it is
+            return []
         row = self.view.rows[position]
         sid = index.sids[row]
         fleet_sid = index.fleet_sid(row)

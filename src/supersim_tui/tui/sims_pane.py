@@ -263,6 +263,7 @@ class SimsPane(Pane):
             self._scope = scope
             self.index = SimIndex(self._fleet_names)
             self.view = self.table.view = SimView(self.index, self.view.query)
+            self.table.show(force=True)  # nothing shown from the old selection
         self.filter_label = self._describe_filters()
         self._problem = self._stale_since = None
         self.table.loading = not len(self.index)
