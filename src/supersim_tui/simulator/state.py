@@ -15,11 +15,12 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from .catalog import CatalogNetwork, build_catalog
 from .errors import ApiFailure, invalid, missing, not_found, super_sim
 from .net import is_loopback_url
+from .traffic import EPOCH, STEADY, UNIT, UsageSegment, cohort_of, day_bytes, hour_of, ready_turns_active_hour
 
 SIM_STATUSES = ("new", "ready", "active", "inactive", "scheduled")
 UPDATABLE_STATUSES = ("ready", "active", "inactive")
@@ -80,6 +81,10 @@ class SimRecord:
     index: int
     pending: Pending | None = None
     ever_activated: bool = False
+    # Usage model (traffic.py): data use over time, SMS Commands, and when a ready SIM turns active.
+    usage: list[UsageSegment] = field(default_factory=list)
+    sms_commands: int = 0
+    auto_active_hour: int | None = None
 
 
 @dataclass(slots=True)
@@ -168,6 +173,14 @@ class SimulatorState:
         # that a bulk run changed no SIM twice, whatever the replies said.
         self.changes: list[tuple[str, str, str | None]] = []
         self.started = datetime.now(UTC).replace(microsecond=0)
+        self._clock0 = clock()
+        # Bumped by every change that can alter usage records (their cache key).
+        self.revision = 0
+        self.usage_cache: dict[tuple[object, ...], Any] = {}
+        # (hour, SIM SID): ready SIMs turning active on their own (250KB, 5 SMS Commands or 3 months).
+        self._auto: list[tuple[int, str]] = []
+        # Fleet SID -> share of its data limit an average SIM uses in 30 days (seeded; default 0.3).
+        self.fleet_appetite: dict[str, float] = {}
 
     # ----------------------------------------------------------------- helpers
     def _sid(self, prefix: str) -> str:
@@ -175,6 +188,10 @@ class SimulatorState:
 
     def now_iso(self) -> str:
         return _iso(datetime.now(UTC))
+
+    def world_now(self) -> datetime:
+        """The simulated present: the epoch (or the start) moved on by the clock."""
+        return (self.config.epoch or self.started) + timedelta(seconds=self.clock() - self._clock0)
 
     def registration_code(self, iccid: str) -> str:
         """The code printed on the card: stable for a given seed and ICCID."""
@@ -264,6 +281,7 @@ class SimulatorState:
             raise invalid("Network", f"{network_sid} is already allowed by Network Access Profile {nap.sid}")
         nap.network_sids.append(network_sid)
         nap.date_updated = self.now_iso()
+        self.revision += 1
         return nap, network
 
     def nap_network(self, ref: str, network_sid: str) -> tuple[NapRecord, CatalogNetwork]:
@@ -276,6 +294,7 @@ class SimulatorState:
         nap, _ = self.nap_network(ref, network_sid)
         nap.network_sids.remove(network_sid)
         nap.date_updated = self.now_iso()
+        self.revision += 1
 
     def list_naps(self) -> list[NapRecord]:
         return [n for n in self.naps.values() if n.account_sid == self.account_sid]
@@ -340,6 +359,7 @@ class SimulatorState:
         if "IpCommandsUrl" in params:
             fleet.ip_commands_url = params["IpCommandsUrl"] or None
         fleet.date_updated = self.now_iso()
+        self.revision += 1
         return fleet
 
     def list_fleets(self, nap_ref: str | None) -> list[FleetRecord]:
@@ -396,6 +416,7 @@ class SimulatorState:
         if entry[1] is not None and entry[1] != self.account_sid:
             raise not_registrable
         del self.unregistered[iccid]
+        self.revision += 1
         return self._add_sim(iccid, self.account_sid, "new", None, None, self.now_iso())
 
     def list_sims(
@@ -493,6 +514,7 @@ class SimulatorState:
                 raise ApiFailure(403, 20006, "AccountSid must be this account or one of its subaccounts")
         # --- apply
         now = self.now_iso()
+        self.revision += 1
         if status_changes:
             self.changes.append((sim.sid, "status", status))
         if fleet_changes:
@@ -511,6 +533,7 @@ class SimulatorState:
             asynchronous = sim.status in ("new", "inactive") or status == "inactive"
             if not asynchronous:  # ready -> active
                 sim.status = status
+                self.retraffic(sim)
                 if fleet_changes:
                     self._schedule_sim(sim, status, target_fleet, True, callback_url, callback_method)
                     asynchronous = True
@@ -546,6 +569,7 @@ class SimulatorState:
     def settle_due(self) -> None:
         """Complete every asynchronous update whose moment has come (callbacks go to the outbox)."""
         now = self.clock()
+        self._auto_activate()
         while self._schedule and self._schedule[0][0] <= now:
             _, sid = heapq.heappop(self._schedule)
             sim = self.sims[sid]
@@ -558,6 +582,7 @@ class SimulatorState:
                 sim.fleet_sid = pending.fleet_sid
             if pending.status in ACTIVATED:
                 sim.ever_activated = True
+            self.retraffic(sim)
             sim.date_updated = self.now_iso()
             if pending.callback_url and is_loopback_url(pending.callback_url):
                 self.outbox.append(
@@ -623,10 +648,71 @@ class SimulatorState:
         return [{"ip_address": f"10.{64 + (n >> 16) % 64}.{(n >> 8) & 255}.{n & 255}", "ip_address_version": "IPv4"}]
 
     def daily_usage(self, sim: SimRecord, day: int) -> int:
-        """Bytes a SIM used on a day (days since the epoch): deterministic, cheap."""
-        if not sim.ever_activated or sim.status == "new":
-            return 0
-        return ((sim.index * 7919 + day * 104729) % 4_000_000) + 50_000
+        """Bytes a SIM used on a day (days since 1970), over all its networks."""
+        return sum(
+            day_bytes(seg.daily_bytes, seg.cohort, day)
+            for seg in sim.usage
+            if seg.start_day <= day and (seg.end_day is None or day < seg.end_day)
+        )
+
+    # ---------------------------------------------------------- usage model
+    def usage_scale(self, sim: SimRecord) -> float:
+        """How much this SIM uses compared with its fleet's average (0.2 to 2.0, fixed per SIM)."""
+        return 0.2 + ((sim.index * 7919 + 13) % 1801) / 1000
+
+    def retraffic(self, sim: SimRecord) -> None:
+        """Close the SIM's ongoing usage after today and start what its status and fleet now give."""
+        self.revision += 1
+        day = hour_of(self.world_now()) // 24 + 1
+        for segment in sim.usage:
+            if segment.end_day is None:
+                segment.end_day = max(segment.start_day, day)
+        sim.auto_active_hour = None
+        self.open_usage(sim, day)
+
+    def open_usage(self, sim: SimRecord, day: int, ready_bytes: int | None = None) -> None:
+        """Start the SIM's usage from ``day`` for its current status and fleet (none unless ready/active)."""
+        if sim.status not in ACTIVATED or sim.fleet_sid is None:
+            return
+        fleet = self.fleets.get(sim.fleet_sid)
+        network = self.home_network(sim)
+        if fleet is None or network is None:
+            return
+        if sim.status == "ready":
+            daily = (UNIT if sim.index % 4 == 0 else 0) if ready_bytes is None else ready_bytes
+            daily = daily if fleet.data_enabled else 0
+            if daily:
+                sim.usage.append(UsageSegment(day, None, fleet.sid, network.sid, daily, STEADY))
+            sim.auto_active_hour = ready_turns_active_hour(day * 24, daily, sim.sms_commands)
+            heapq.heappush(self._auto, (sim.auto_active_hour, sim.sid))
+            return
+        if not fleet.data_enabled:
+            return
+        appetite = self.fleet_appetite.get(fleet.sid, 0.3)
+        mean = fleet.data_limit * 1_000_000 * appetite / 30 * self.usage_scale(sim)
+        daily = max(1, round(mean / UNIT)) * UNIT
+        cohort = cohort_of(sim.index)
+        sim.usage.append(UsageSegment(day, None, fleet.sid, network.sid, daily, cohort))
+        nap = self.naps.get(fleet.network_access_profile_sid)
+        if sim.index % 10 == 0 and nap is not None and len(nap.network_sids) > 1:
+            # One SIM in ten also roams onto a second network of its NAP, at a quarter of its use.
+            other = nap.network_sids[(sim.index * 7 + 3) % len(nap.network_sids)]
+            if other != network.sid:
+                sim.usage.append(UsageSegment(day, None, fleet.sid, other, max(1, daily // UNIT // 4) * UNIT, cohort))
+
+    def _auto_activate(self) -> None:
+        """Ready SIMs whose 250KB, five SMS Commands or three months have come turn active (the Sim document)."""
+        if not self._auto:
+            return
+        hour = hour_of(self.world_now())
+        while self._auto and self._auto[0][0] <= hour:
+            due, sid = heapq.heappop(self._auto)
+            sim = self.sims[sid]
+            if sim.status != "ready" or sim.auto_active_hour != due:
+                continue
+            sim.status = "active"
+            sim.date_updated = _iso(EPOCH + timedelta(hours=due))
+            self.retraffic(sim)
 
     def home_network(self, sim: SimRecord) -> CatalogNetwork | None:
         if sim.fleet_sid is None:
