@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import sys
 
-from . import bulk_activation, client_listing, concurrency_discovery, sims_scale, status_summary, tui_startup
+from . import bulk_activation, client_listing, concurrency_discovery, health, sims_scale, status_summary, tui_startup
 
 BENCHMARKS = {
     "client-listing": lambda: client_listing.main() == 0,
     "bulk-activation": bulk_activation.run,
     "concurrency-discovery": concurrency_discovery.run,
     "status-summary": status_summary.run,
+    "health": health.run,
     "tui": tui_startup.run,
     "sims-scale": sims_scale.run,
 }

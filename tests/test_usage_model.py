@@ -37,7 +37,7 @@ def test_ready_sims_turn_active_at_250kb_or_three_months() -> None:
     i = max(idle, key=lambda s: s.date_updated)
     t = max(trickling, key=lambda s: s.usage[0].start_day)
     start_hour = t.usage[0].start_day * 24
-    due = start_hour + -(-250_000 // (24_000 // 24))  # hours until 250 KB at 1,000 bytes an hour
+    due = start_hour + 10 * 24 + 13  # 24 KB a day: 240 KB after 10 days, the last 10 KB by 13:00 on day 11
     now_hour = int((FIXED - EPOCH).total_seconds() // 3600)
     assert due > now_hour
     clock.now += (due - now_hour - 1) * 3600 + 1  # an hour before: still ready

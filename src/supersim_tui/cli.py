@@ -500,6 +500,10 @@ def build_parser() -> argparse.ArgumentParser:
     res.add_argument("--json", action="store_true")
     runs = sims.add_parser("runs", parents=[common], help="list journaled bulk runs")
     runs.add_argument("--json", action="store_true")
+    from .commands import health, usage  # issue 19: health and usage
+
+    health.add_parser(commands, common)
+    usage.add_parser(commands, common, _ref("fleet"))
     return parser
 
 
@@ -631,7 +635,7 @@ def _main(argv: Sequence[str] | None = None) -> int:
 
 def _run_command(args: argparse.Namespace) -> int:
     from .api import SuperSimError
-    from .commands import account, sims
+    from .commands import account, health, sims, usage
     from .commands.session import Session, UsageError, open_session
 
     if args.command in ("login", "logout", "profiles"):
@@ -653,6 +657,8 @@ def _run_command(args: argparse.Namespace) -> int:
         ("sims", "register"): sims.register,
         ("sims", "resume"): sims.resume,
         ("sims", "runs"): sims.runs,
+        ("health", None): lambda s, a: health.run(s.client, a),
+        ("usage", None): lambda s, a: usage.run(s.client, a),
     }
     handler = handlers[(args.command, getattr(args, "action", None))]
     changes = (args.command, getattr(args, "action", None)) in CHANGING_COMMANDS
@@ -677,7 +683,11 @@ def _run_command(args: argparse.Namespace) -> int:
 
     from .api.text import printable
 
-    looks_only = args.command in ("status", "fleets", "naps", "networks") or args.action in ("list", "show", "runs")
+    looks_only = args.command in ("status", "fleets", "naps", "networks", "health", "usage") or args.action in (
+        "list",
+        "show",
+        "runs",
+    )
     deadline: list[float] = []
 
     async def run() -> int:

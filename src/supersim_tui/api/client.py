@@ -561,6 +561,7 @@ class SuperSimClient:
         granularity: str | None = None,
         start_time: str | None = None,
         end_time: str | None = None,
+        page_size: int | None = None,
     ) -> Pager[UsageRecord]:
         return self._pager(
             "/v1/UsageRecords",
@@ -576,6 +577,7 @@ class SuperSimClient:
                 "StartTime": start_time,
                 "EndTime": end_time,
             },
+            page_size,
         )
 
     # ---------------------------------------------------------------- helpers

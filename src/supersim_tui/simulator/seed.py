@@ -191,6 +191,8 @@ def seed_usage(state: SimulatorState) -> None:
                 if urng.randrange(3) == 0:
                     sim.pending.settle_at = state.clock() + STUCK_SCHEDULED
                     sim.date_updated = _iso(now - timedelta(hours=24 * 2 + urng.randrange(24 * 7)))
+                else:  # asked for a few minutes ago
+                    sim.date_updated = _iso(now - timedelta(minutes=1 + urng.randrange(30)))
         elif sim.status == "inactive":
             _past_usage(state, sim, created_day, today, urng)
     state._schedule = [(s.pending.settle_at, s.sid) for s in state.sims.values() if s.pending is not None]

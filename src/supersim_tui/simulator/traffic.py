@@ -46,6 +46,10 @@ def _tables() -> tuple[list[list[int]], list[list[int]]]:
 
 
 FACTORS, PREFIX = _tables()
+# A day's use spread over its hours (UTC), in 24ths: quiet at night, busiest in the afternoon.
+HOURLY = [0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 2, 2, 2, 2, 2, 2, 1, 1, 1, 1, 1, 1, 0]
+HOUR_PREFIX = [sum(HOURLY[:h]) for h in range(25)]
+assert HOUR_PREFIX[24] == 24
 
 
 @dataclass(slots=True)
@@ -95,11 +99,11 @@ def hours_bytes(daily: int, cohort: int, first_hour: int, last_hour: int) -> int
     d0, r0 = divmod(first_hour, 24)
     d1, r1 = divmod(last_hour, 24)
     if d0 == d1:
-        return day_bytes(daily, cohort, d0) * (r1 - r0) // 24
-    total = day_bytes(daily, cohort, d0) * (24 - r0) // 24
+        return day_bytes(daily, cohort, d0) * (HOUR_PREFIX[r1] - HOUR_PREFIX[r0]) // 24
+    total = day_bytes(daily, cohort, d0) * (24 - HOUR_PREFIX[r0]) // 24
     total += daily * factor_sum(cohort, d0 + 1, d1) // 1000
     if r1:
-        total += day_bytes(daily, cohort, d1) * r1 // 24
+        total += day_bytes(daily, cohort, d1) * HOUR_PREFIX[r1] // 24
     return total
 
 
@@ -122,6 +126,7 @@ def ready_turns_active_hour(ready_hour: int, daily_bytes: int, sms_commands: int
     by_time = ready_hour + READY_DAYS_LIMIT * 24
     if daily_bytes <= 0:
         return by_time
-    per_hour = daily_bytes // 24  # ready use is steady: the same every hour
-    hours = -(-READY_DATA_LIMIT // per_hour)  # ceil: the hour in which the 250KB is reached ends it
-    return min(by_time, ready_hour + hours)
+    # Ready use is steady from day to day; find the hour in which the 250KB is reached.
+    days, left = divmod(READY_DATA_LIMIT, daily_bytes)
+    hour = next(h for h in range(25) if daily_bytes * HOUR_PREFIX[h] // 24 >= left) if left else 0
+    return min(by_time, ready_hour + days * 24 + hour)
