@@ -119,6 +119,11 @@ def _size(value: float) -> str:
     return f"{value:.1f} TB"
 
 
+def _sims(count: int, what: str = "SIM") -> str:
+    """``1 ready SIM``, ``12 ready SIMs``."""
+    return f"{count:,} {what}" + ("" if count == 1 else "s")
+
+
 def _ref(sim: Sim, note: str = "") -> SimRef:
     return SimRef(sim.sid, sim.iccid, sim.fleet_sid, note)
 
@@ -216,7 +221,8 @@ def _ready_findings(ready: list[Sim], used: dict[str, int], now: datetime, limit
             Finding(
                 "ready-turning-active",
                 "medium",
-                f"{len(soon):,} ready SIMs turn active within {limits.soon_days} days",
+                f"{_sims(len(soon), 'ready SIM')} {'turns' if len(soon) == 1 else 'turn'} active within "
+                f"{limits.soon_days} days",
                 explanation,
                 len(soon),
                 soon,
@@ -227,7 +233,7 @@ def _ready_findings(ready: list[Sim], used: dict[str, int], now: datetime, limit
             Finding(
                 "ready-past-data",
                 "medium",
-                f"{len(past):,} ready SIMs already used over {_size(limits.ready_bytes)} of their 250 KB",
+                f"{_sims(len(past), 'ready SIM')} already used over {_size(limits.ready_bytes)} of the 250 KB",
                 explanation,
                 len(past),
                 past,
@@ -246,7 +252,7 @@ def _active_findings(
             Finding(
                 "active-no-data",
                 "medium",
-                f"{len(idle):,} active SIMs used no data in the last {WINDOW_DAYS} days",
+                f"{_sims(len(idle), 'active SIM')} used no data in the last {WINDOW_DAYS} days",
                 "Active SIMs pay the monthly fee (the Sim document: only ready avoids it); these used nothing "
                 "in about a billing period.",
                 len(idle),
@@ -260,7 +266,7 @@ def _active_findings(
                 Finding(
                     "fleet-data-disabled",
                     "medium",
-                    f"Fleet {fleet.label} has data disabled but {len(active):,} active SIMs",
+                    f"Fleet {fleet.label} has data disabled but {_sims(len(active), 'active SIM')}",
                     "data_enabled is false: the fleet's SIMs cannot use data (the Fleet document), yet active "
                     "SIMs pay the monthly fee.",
                     len(active),
@@ -284,9 +290,9 @@ def _scheduled_findings(scheduled: list[Sim], now: datetime, limits: Thresholds)
         Finding(
             "scheduled-stuck",
             "high",
-            f"{len(stuck):,} SIMs scheduled for over {limits.scheduled_hours} hours",
+            f"{_sims(len(stuck))} scheduled for over {limits.scheduled_hours} hours",
             "The Sim document: scheduled means the update is queued until the network operator is ready; "
-            "these have waited long (since their date_updated).",
+            f"these have waited over {limits.scheduled_hours} hours (since their date_updated).",
             len(stuck),
             stuck,
         )
@@ -314,7 +320,7 @@ def _limit_findings(
             Finding(
                 "fleet-near-limit",
                 "high" if at else "medium",
-                f"Fleet {fleet.label}: {len(near):,} SIMs at or near the {fleet.data_limit:,} MB data limit"
+                f"Fleet {fleet.label}: {_sims(len(near))} at or near the {fleet.data_limit:,} MB data limit"
                 + (f" ({at:,} at it)" if at else ""),
                 "The Fleet document: data_limit is what each SIM may use in a billing period (normally one "
                 f"month); these used {limits.near_limit:.0%} or more of it in the last {WINDOW_DAYS} days.",
@@ -399,7 +405,7 @@ def _fleetless_findings(
             Finding(
                 "sims-without-fleet",
                 "low",
-                f"{len(orphans):,} SIMs have no fleet",
+                f"{_sims(len(orphans))} without a fleet",
                 "The Sim document: a SIM must be assigned to a Fleet before it can be activated.",
                 len(orphans),
                 orphans,
