@@ -41,10 +41,17 @@ class SimRef:
     sid: str
     iccid: str | None
     fleet_sid: str | None
-    note: str = ""  # e.g. "turns active in 3 days (three months)" or "412 MB of 500 MB"
+    note: str = ""
+    status: str | None = None  # e.g. "turns active in 3 days (three months)" or "412 MB of 500 MB"
 
     def to_json(self) -> dict[str, Any]:
-        return {"sid": self.sid, "iccid": self.iccid, "fleet_sid": self.fleet_sid, "note": self.note}
+        return {
+            "sid": self.sid,
+            "iccid": self.iccid,
+            "fleet_sid": self.fleet_sid,
+            "status": self.status,
+            "note": self.note,
+        }
 
 
 @dataclass
@@ -114,7 +121,7 @@ def _stamp(moment: datetime) -> str:
 def _size(value: float) -> str:
     for unit in ("B", "KB", "MB", "GB"):
         if value < 1000:
-            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
+            return f"{value:.0f} {unit}" if unit == "B" or value == int(value) else f"{value:.1f} {unit}"
         value /= 1000
     return f"{value:.1f} TB"
 
@@ -125,7 +132,7 @@ def _sims(count: int, what: str = "SIM") -> str:
 
 
 def _ref(sim: Sim, note: str = "") -> SimRef:
-    return SimRef(sim.sid, sim.iccid, sim.fleet_sid, note)
+    return SimRef(sim.sid, sim.iccid, sim.fleet_sid, note, str(sim.status) if sim.status else None)
 
 
 async def account_health(

@@ -214,30 +214,55 @@ class PeriodToDate:
 
 
 async def period_to_date(client: SuperSimClient, fleet: str, now: datetime | None = None) -> PeriodToDate | None:
-    """The calendar month so far (billing periods are normally a month) for the fleet's heaviest SIM."""
+    """The heaviest SIM of the fleet (last 30 days) in its current billing period (BillingPeriods), so far."""
     now = (now or datetime.now(UTC)).astimezone(UTC)
-    start = now.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
-    end = (start + timedelta(days=32)).replace(day=1)
-    today_end = now.replace(hour=0, minute=0, second=0, microsecond=0) + timedelta(days=1)
     the_fleet = await client.fetch_fleet(fleet)
+    hour = now.replace(minute=0, second=0, microsecond=0)
     per_sim = await client.list_usage_records(
-        fleet=the_fleet.sid, group="sim", start_time=_stamp(start), end_time=_stamp(today_end), page_size=1000
+        fleet=the_fleet.sid,
+        group="sim",
+        start_time=_stamp(hour - timedelta(days=30)),
+        end_time=_stamp(hour),
+        page_size=1000,
     ).collect()
-    if not per_sim:
+    top = max(per_sim, key=lambda r: r.data_total or 0, default=None)
+    if top is None or not top.sim_sid or not top.data_total:
         return None
-    top = max(per_sim, key=lambda r: r.data_total or 0)
-    if not top.sim_sid:
-        return None
-    daily = await client.list_usage_records(
-        sim=top.sim_sid, granularity="day", start_time=_stamp(start), end_time=_stamp(today_end), page_size=1000
-    ).collect()
-    cumulative, running = [], 0
+    sim, periods = await together(client.fetch_sim(top.sim_sid), client.list_billing_periods(top.sim_sid).collect())
+    current = next((p for p in periods if p.start_time and p.end_time and p.start_time <= now < p.end_time), None)
+    if current is not None and current.start_time and current.end_time:
+        start, end = current.start_time, current.end_time
+    else:  # no period given: the calendar month ("normally one month", the Fleet document)
+        start = now.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+        end = (start + timedelta(days=32)).replace(day=1)
+    daily = await _daily(client, top.sim_sid, start, hour)
+    cumulative: list[tuple[datetime, int]] = []
+    running = 0
     for record in sorted(daily, key=lambda r: r.period.start_time if r.period and r.period.start_time else start):
         running += record.data_total or 0
-        cumulative.append((record.period.start_time if record.period and record.period.start_time else start, running))
-    elapsed = max((now - start).total_seconds(), 3600.0)
+        moment = record.period.start_time if record.period and record.period.start_time else start
+        cumulative.append((moment, running))
+    elapsed = max((hour - start).total_seconds(), 3600.0)
     projected = int(running * (end - start).total_seconds() / elapsed)
-    sim = await client.fetch_sim(top.sim_sid)
-    return PeriodToDate(
-        the_fleet.label, (the_fleet.data_limit or 0) * 1_000_000, start, end, cumulative, sim.label, projected
-    )
+    limit = (the_fleet.data_limit or 0) * 1_000_000
+    return PeriodToDate(the_fleet.label, limit, start, end, cumulative, sim.label, projected)
+
+
+async def _daily(client: SuperSimClient, sim: str, start: datetime, until: datetime) -> list[UsageRecord]:
+    """Per day from the period's start; the day in progress as one record up to ``until``."""
+    first_day = start.replace(hour=0, minute=0, second=0, microsecond=0)
+    if first_day < start:
+        first_day += timedelta(days=1)
+    today = until.replace(hour=0, minute=0, second=0, microsecond=0)
+    parts: list[UsageRecord] = []
+    if first_day > start:  # a period starting mid-day: its first hours in one record
+        parts += await client.list_usage_records(
+            sim=sim, start_time=_stamp(start), end_time=_stamp(min(first_day, until))
+        ).collect()
+    if today > first_day:
+        parts += await client.list_usage_records(
+            sim=sim, granularity="day", start_time=_stamp(first_day), end_time=_stamp(today), page_size=1000
+        ).collect()
+    if until > today >= first_day:
+        parts += await client.list_usage_records(sim=sim, start_time=_stamp(today), end_time=_stamp(until)).collect()
+    return parts

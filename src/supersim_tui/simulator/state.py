@@ -618,7 +618,7 @@ class SimulatorState:
         created = datetime.strptime(sim.date_created, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
         periods: list[dict[str, object]] = []
         start = created
-        now = datetime.now(UTC)
+        now = self.world_now()
         number = 0
         while start < now and number < 24:
             end = start + timedelta(days=30)

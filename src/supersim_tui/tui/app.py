@@ -38,13 +38,15 @@ from .failures import ReportsFailures, Task
 from .footer import KeysFooter
 from .format import printable
 from .forms import FleetForm, NameForm
+from .health import HealthPane, act_on_finding, open_insight
 from .keyflow import OrderedKeysApp
 from .login import LoginScreen, ProfileCommands
 from .panes import FleetsPane, NapInfo, NapsPane, Pane, SimsPane, slim
 from .register import RegisterScreen
 from .sim_detail import SimChanged, SimDetailScreen
+from .usage import UsagePane
 
-TABS = ("fleets", "naps", "sims")
+TABS = ("fleets", "naps", "sims", "health", "usage")
 BULK_KINDS = ("set-status", "move", "rename")  # runs the TUI can resume (registrations have their own queue)
 # Actions that change the account: hidden (and refused) in a read-only profile.
 CHANGE_ACTIONS = ("new_fleet", "edit_fleet", "new_nap", "rename_nap", "register_sims", "bulk_status", "bulk_move")
@@ -62,6 +64,8 @@ class SuperSimApp(ReportsFailures, OrderedKeysApp[None]):
         Binding("1", "show_tab('fleets')", "Fleets", id="tab.fleets"),
         Binding("2", "show_tab('naps')", "NAPs", id="tab.naps"),
         Binding("3", "show_tab('sims')", "SIMs", id="tab.sims"),
+        Binding("4", "show_tab('health')", "Health", id="tab.health"),
+        Binding("5", "show_tab('usage')", "Usage", id="tab.usage"),
         Binding("c", "catalog", "Catalog", id="app.catalog"),
         Binding("r", "refresh", "Refresh", id="app.refresh"),
         Binding("question_mark,f1", "help", "Help", id="app.help"),
@@ -133,6 +137,10 @@ class SuperSimApp(ReportsFailures, OrderedKeysApp[None]):
                 yield NapsPane()
             with TabPane("SIMs", id="sims"):
                 yield SimsPane()
+            with TabPane("Health", id="health"):
+                yield HealthPane(id="health-pane")
+            with TabPane("Usage", id="usage"):
+                yield UsagePane(id="usage-pane")
         yield KeysFooter()
 
     def on_mount(self) -> None:
@@ -337,6 +345,16 @@ class SuperSimApp(ReportsFailures, OrderedKeysApp[None]):
     def action_refresh(self) -> None:
         if self._client is not None:
             self.load_account()
+            open_insight(self, self.query_one(TabbedContent).active, self.client, self.fleets, force=True)
+
+    @on(TabbedContent.TabActivated)
+    def _open_insight(self, event: TabbedContent.TabActivated) -> None:
+        if self._client is not None:
+            open_insight(self, event.pane.id, self.client, self.fleets)
+
+    @on(HealthPane.Act)
+    def _act_on_finding(self, event: HealthPane.Act) -> None:
+        act_on_finding(self, self.action_show_tab, event.finding)
 
     def action_help(self) -> None:
         """Show (or hide) the keys that apply where the focus is."""
