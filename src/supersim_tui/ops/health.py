@@ -8,7 +8,7 @@ of the last 30 days grouped by SIM and by country (UsageRecords, Fleet filter) a
 networks. Every page waits on one semaphore, so at most ``concurrency`` requests are in flight.
 
 Estimates, and why (the API gives no more):
-- "30 days" stands for the current billing period ("normally one month", the Fleet document); each
+- "30 days" stands for the current billing period ("normally one month", the Fleet resource's data_limit); each
   SIM's own period may start on another day.
 - When a ready SIM became ready is taken from its ``date_updated`` (a later rename makes that later,
   so its three months may end sooner than shown). Its data is what it used in the last 30 days (a
@@ -274,7 +274,7 @@ def _active_findings(
                     "fleet-data-disabled",
                     "medium",
                     f"Fleet {fleet.label} has data disabled but {_sims(len(active), 'active SIM')}",
-                    "data_enabled is false: the fleet's SIMs cannot use data (the Fleet document), yet active "
+                    "data_enabled is false: the fleet's SIMs cannot use data (the Fleet resource), yet active "
                     "SIMs pay the monthly fee.",
                     len(active),
                     [_ref(s) for s in active],
@@ -329,7 +329,7 @@ def _limit_findings(
                 "high" if at else "medium",
                 f"Fleet {fleet.label}: {_sims(len(near))} at or near the {fleet.data_limit:,} MB data limit"
                 + (f" ({at:,} at it)" if at else ""),
-                "The Fleet document: data_limit is what each SIM may use in a billing period (normally one "
+                "The Fleet resource (API description): data_limit is what each SIM may use in a billing period (normally one "
                 f"month); these used {limits.near_limit:.0%} or more of it in the last {WINDOW_DAYS} days.",
                 len(near),
                 near,

@@ -232,7 +232,7 @@ async def period_to_date(client: SuperSimClient, fleet: str, now: datetime | Non
     current = next((p for p in periods if p.start_time and p.end_time and p.start_time <= now < p.end_time), None)
     if current is not None and current.start_time and current.end_time:
         start, end = current.start_time, current.end_time
-    else:  # no period given: the calendar month ("normally one month", the Fleet document)
+    else:  # no period given: the calendar month ("normally one month", the Fleet resource's data_limit)
         start = now.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
         end = (start + timedelta(days=32)).replace(day=1)
     daily = await _daily(client, top.sim_sid, start, hour)
