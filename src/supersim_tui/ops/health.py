@@ -330,7 +330,7 @@ def _limit_findings(
                 f"Fleet {fleet.label}: {_sims(len(near))} at or near the {fleet.data_limit:,} MB data limit"
                 + (f" ({at:,} at it)" if at else ""),
                 "The Fleet resource (API description): data_limit is what each SIM may use in a billing period "
-                f"(normally one month); these used {limits.near_limit:.0%} or more of it in the last {WINDOW_DAYS} days.",
+                f"(normally one month); these used {limits.near_limit:.0%} or more in the last {WINDOW_DAYS} days.",
                 len(near),
                 near,
                 fleet=fleet,
