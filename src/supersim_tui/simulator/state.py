@@ -17,10 +17,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
+from . import traffic
 from .catalog import CatalogNetwork, build_catalog
 from .errors import ApiFailure, invalid, missing, not_found, super_sim
 from .net import is_loopback_url
-from .traffic import EPOCH, STEADY, UNIT, UsageSegment, cohort_of, day_bytes, hour_of, ready_turns_active_hour
+from .traffic import UsageSegment, day_bytes
 
 SIM_STATUSES = ("new", "ready", "active", "inactive", "scheduled")
 UPDATABLE_STATUSES = ("ready", "active", "inactive")
@@ -569,7 +570,7 @@ class SimulatorState:
     def settle_due(self) -> None:
         """Complete every asynchronous update whose moment has come (callbacks go to the outbox)."""
         now = self.clock()
-        self._auto_activate()
+        traffic.auto_activate(self)
         while self._schedule and self._schedule[0][0] <= now:
             _, sid = heapq.heappop(self._schedule)
             sim = self.sims[sid]
@@ -655,64 +656,12 @@ class SimulatorState:
             if seg.start_day <= day and (seg.end_day is None or day < seg.end_day)
         )
 
-    # ---------------------------------------------------------- usage model
-    def usage_scale(self, sim: SimRecord) -> float:
-        """How much this SIM uses compared with its fleet's average (0.2 to 2.0, fixed per SIM)."""
-        return 0.2 + ((sim.index * 7919 + 13) % 1801) / 1000
-
+    # ---------------------------------------------------------- usage model (traffic.py)
     def retraffic(self, sim: SimRecord) -> None:
-        """Close the SIM's ongoing usage after today and start what its status and fleet now give."""
-        self.revision += 1
-        day = hour_of(self.world_now()) // 24 + 1
-        for segment in sim.usage:
-            if segment.end_day is None:
-                segment.end_day = max(segment.start_day, day)
-        sim.auto_active_hour = None
-        self.open_usage(sim, day)
+        traffic.retraffic(self, sim)
 
     def open_usage(self, sim: SimRecord, day: int, ready_bytes: int | None = None) -> None:
-        """Start the SIM's usage from ``day`` for its current status and fleet (none unless ready/active)."""
-        if sim.status not in ACTIVATED or sim.fleet_sid is None:
-            return
-        fleet = self.fleets.get(sim.fleet_sid)
-        network = self.home_network(sim)
-        if fleet is None or network is None:
-            return
-        if sim.status == "ready":
-            daily = (UNIT if sim.index % 4 == 0 else 0) if ready_bytes is None else ready_bytes
-            daily = daily if fleet.data_enabled else 0
-            if daily:
-                sim.usage.append(UsageSegment(day, None, fleet.sid, network.sid, daily, STEADY))
-            sim.auto_active_hour = ready_turns_active_hour(day * 24, daily, sim.sms_commands)
-            heapq.heappush(self._auto, (sim.auto_active_hour, sim.sid))
-            return
-        if not fleet.data_enabled:
-            return
-        appetite = self.fleet_appetite.get(fleet.sid, 0.3)
-        mean = fleet.data_limit * 1_000_000 * appetite / 30 * self.usage_scale(sim)
-        daily = max(1, round(mean / UNIT)) * UNIT
-        cohort = cohort_of(sim.index)
-        sim.usage.append(UsageSegment(day, None, fleet.sid, network.sid, daily, cohort))
-        nap = self.naps.get(fleet.network_access_profile_sid)
-        if sim.index % 10 == 0 and nap is not None and len(nap.network_sids) > 1:
-            # One SIM in ten also roams onto a second network of its NAP, at a quarter of its use.
-            other = nap.network_sids[(sim.index * 7 + 3) % len(nap.network_sids)]
-            if other != network.sid:
-                sim.usage.append(UsageSegment(day, None, fleet.sid, other, max(1, daily // UNIT // 4) * UNIT, cohort))
-
-    def _auto_activate(self) -> None:
-        """Ready SIMs whose 250KB, five SMS Commands or three months have come turn active (the Sim document)."""
-        if not self._auto:
-            return
-        hour = hour_of(self.world_now())
-        while self._auto and self._auto[0][0] <= hour:
-            due, sid = heapq.heappop(self._auto)
-            sim = self.sims[sid]
-            if sim.status != "ready" or sim.auto_active_hour != due:
-                continue
-            sim.status = "active"
-            sim.date_updated = _iso(EPOCH + timedelta(hours=due))
-            self.retraffic(sim)
+        traffic.open_usage(self, sim, day, ready_bytes)
 
     def home_network(self, sim: SimRecord) -> CatalogNetwork | None:
         if sim.fleet_sid is None:

@@ -13,9 +13,14 @@ the simulated world's current hour (:meth:`SimulatorState.world_now`).
 
 from __future__ import annotations
 
+import heapq
 import random
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .state import SimRecord, SimulatorState
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 CYCLE = 97  # days: a prime, so the weekly rhythm and the cycle never line up
@@ -130,3 +135,66 @@ def ready_turns_active_hour(ready_hour: int, daily_bytes: int, sms_commands: int
     days, left = divmod(READY_DATA_LIMIT, daily_bytes)
     hour = next(h for h in range(25) if daily_bytes * HOUR_PREFIX[h] // 24 >= left) if left else 0
     return min(by_time, ready_hour + days * 24 + hour)
+
+
+# ------------------------------------------------- a SIM's usage as its status and fleet change
+def usage_scale(sim: SimRecord) -> float:
+    """How much this SIM uses compared with its fleet's average (0.2 to 2.0, fixed per SIM)."""
+    return 0.2 + ((sim.index * 7919 + 13) % 1801) / 1000
+
+
+def retraffic(state: SimulatorState, sim: SimRecord) -> None:
+    """Close the SIM's ongoing usage after today and start what its status and fleet now give."""
+    state.revision += 1
+    day = hour_of(state.world_now()) // 24 + 1
+    for segment in sim.usage:
+        if segment.end_day is None:
+            segment.end_day = max(segment.start_day, day)
+    sim.auto_active_hour = None
+    open_usage(state, sim, day)
+
+
+def open_usage(state: SimulatorState, sim: SimRecord, day: int, ready_bytes: int | None = None) -> None:
+    """Start the SIM's usage from ``day`` for its current status and fleet (none unless ready/active)."""
+    if sim.status not in ("ready", "active") or sim.fleet_sid is None:
+        return
+    fleet = state.fleets.get(sim.fleet_sid)
+    network = state.home_network(sim)
+    if fleet is None or network is None:
+        return
+    if sim.status == "ready":
+        daily = (UNIT if sim.index % 4 == 0 else 0) if ready_bytes is None else ready_bytes
+        daily = daily if fleet.data_enabled else 0
+        if daily:
+            sim.usage.append(UsageSegment(day, None, fleet.sid, network.sid, daily, STEADY))
+        sim.auto_active_hour = ready_turns_active_hour(day * 24, daily, sim.sms_commands)
+        heapq.heappush(state._auto, (sim.auto_active_hour, sim.sid))
+        return
+    if not fleet.data_enabled:
+        return
+    appetite = state.fleet_appetite.get(fleet.sid, 0.3)
+    mean = fleet.data_limit * 1_000_000 * appetite / 30 * usage_scale(sim)
+    daily = max(1, round(mean / UNIT)) * UNIT
+    cohort = cohort_of(sim.index)
+    sim.usage.append(UsageSegment(day, None, fleet.sid, network.sid, daily, cohort))
+    nap = state.naps.get(fleet.network_access_profile_sid)
+    if sim.index % 10 == 0 and nap is not None and len(nap.network_sids) > 1:
+        # One SIM in ten also roams onto a second network of its NAP, at a quarter of its use.
+        other = nap.network_sids[(sim.index * 7 + 3) % len(nap.network_sids)]
+        if other != network.sid:
+            sim.usage.append(UsageSegment(day, None, fleet.sid, other, max(1, daily // UNIT // 4) * UNIT, cohort))
+
+
+def auto_activate(state: SimulatorState) -> None:
+    """Ready SIMs whose 250KB, five SMS Commands or three months have come turn active (the Sim document)."""
+    if not state._auto:
+        return
+    hour = hour_of(state.world_now())
+    while state._auto and state._auto[0][0] <= hour:
+        due, sid = heapq.heappop(state._auto)
+        sim = state.sims[sid]
+        if sim.status != "ready" or sim.auto_active_hour != due:
+            continue
+        sim.status = "active"
+        sim.date_updated = (EPOCH + timedelta(hours=due)).strftime("%Y-%m-%dT%H:%M:%SZ")
+        retraffic(state, sim)
