@@ -239,3 +239,15 @@ def test_usage_command_matches_the_records(run: Callable[..., tuple[int, str, st
     assert got == {k: v for k, v in expected.items() if v}
     code, _, err = run("usage", "--by", "sim", "--from", "2026-01-01", "--to", "2026-03-01")
     assert code == 2 and "31 days" in err
+
+
+async def test_usage_failure_skips_only_the_usage_checks() -> None:
+    """When UsageRecords keeps failing (503 beyond every retry), health still reports what needs no usage
+    (stuck scheduled SIMs, SIMs without a fleet) and says which checks were skipped, instead of failing;
+    no active SIM is reported as idle for want of data."""
+    sim = make_simulator(sims=200)
+    sim.force_faults(*["503"] * 200, method="GET", path_prefix="/v1/UsageRecords")
+    report = await health_of(sim)
+    checks = {f.check for f in report.findings}
+    assert "usage-unavailable" in checks and "scheduled-stuck" in checks and "sims-without-fleet" in checks
+    assert not checks & {"active-no-data", "ready-past-data", "fleet-near-limit", "nap-missing-country"}

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
-from ..api import Fleet, NapNetwork, NetworkAccessProfile, Sim, SuperSimClient, UsageRecord
+from ..api import Fleet, NapNetwork, NetworkAccessProfile, Sim, SuperSimClient, SuperSimError, UsageRecord
 from .parallel import all_of, together
 
 T = TypeVar("T")
@@ -163,13 +163,19 @@ async def account_health(
             found += await bounded(pager.walk_page())
         return found
 
+    usage_problems: list[str] = []
+
     async def usage(fleet: str, group: str) -> list[UsageRecord]:
+        """A fleet's usage; a failure skips the checks that need usage (reported), not the whole review."""
         found: list[UsageRecord] = []
         pager = client.list_usage_records(
             fleet=fleet, group=group, start_time=_stamp(window_start), end_time=_stamp(now), page_size=1000
         )
-        while pager.has_more:
-            found += await bounded(pager.walk_page())
+        try:
+            while pager.has_more:
+                found += await bounded(pager.walk_page())
+        except SuperSimError as error:
+            usage_problems.append(str(error))
         return found
 
     naps, fleets = await together(client.list_naps().collect(), client.list_fleets().collect())
@@ -196,11 +202,23 @@ async def account_health(
     active = [s for f in fleets for s in in_fleets[(f.sid, "active")]]
     scheduled = [s for f in fleets for s in in_fleets[(f.sid, "scheduled")]]
     findings += _ready_findings(ready, used, now, limits)
-    findings += _active_findings(fleets, in_fleets, used)
+    findings += _active_findings(fleets, in_fleets, None if usage_problems else used)
     findings += _scheduled_findings(scheduled, now, limits)
     findings += _limit_findings(fleets, in_fleets, used, limits)
     findings += _nap_findings(naps, fleets, networks, countries)
     findings += _fleetless_findings(fleets, in_fleets, new, inactive)
+    if usage_problems:
+        findings.append(
+            Finding(
+                "usage-unavailable",
+                "medium",
+                "Usage could not be read: the checks that need it were skipped",
+                "Ready SIMs past 200 KB, active SIMs without data, fleets near their limit and NAP coverage "
+                "need UsageRecords.",
+                len(usage_problems),
+                detail=usage_problems[0],
+            )
+        )
     findings.sort(key=lambda f: SEVERITIES.index(f.severity))
     total = len(ready) + len(active) + len(scheduled) + len(new) + len(inactive)
     return HealthReport(findings, now, total, client.requests_sent - before)
@@ -253,10 +271,12 @@ def _ready_findings(ready: list[Sim], used: dict[str, int], now: datetime, limit
 
 
 def _active_findings(
-    fleets: list[Fleet], in_fleets: dict[tuple[str, str], list[Sim]], used: dict[str, int]
+    fleets: list[Fleet], in_fleets: dict[tuple[str, str], list[Sim]], used: dict[str, int] | None
 ) -> list[Finding]:
     findings = []
-    idle = [_ref(s) for f in fleets for s in in_fleets[(f.sid, "active")] if not used.get(s.sid)]
+    idle = (
+        [] if used is None else [_ref(s) for f in fleets for s in in_fleets[(f.sid, "active")] if not used.get(s.sid)]
+    )
     if idle:
         findings.append(
             Finding(
