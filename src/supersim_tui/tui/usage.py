@@ -12,18 +12,22 @@ columns the plot is hidden and the table (with its bars) takes the width: readab
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import ClassVar
 
+from rich.segment import Segment
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.events import Resize
+from textual.strip import Strip
 from textual.widgets import DataTable, Static
 from textual_plotext import PlotextPlot
+from textual_plotext.plot import Plot
 
 from ..api import Fleet, SuperSimClient
 from ..ops.sim_info import data_size
@@ -53,6 +57,57 @@ def bar(value: float, largest: float, width: int = BAR_WIDTH) -> str:
 
 def megabytes(value: int) -> float:
     return round(value / 1_000_000, 1)
+
+
+class UsagePlot(PlotextPlot):
+    """textual-plotext's widget, drawn off the UI thread and kept as lines: plotext builds an ANSI picture, Rich
+    parses it back and cuts it into styled lines (hundreds of ms for a 6-series plot at 120x36 on a busy machine),
+    which the stock widget redoes on every repaint. Here a thread worker does all of that when the data, the size
+    or the theme change, and painting only hands over the finished lines, so the UI stays responsive and the
+    plot appears in the frame after it is ready."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._lines: list[Strip] = []
+        self._draw: Callable[[Plot], None] | None = None
+        self.pictures = 0  # plots finished (tests and the benchmark wait on it)
+
+    def draw(self, draw: Callable[[Plot], None]) -> None:
+        """Plot with ``draw`` (called on a fresh figure in a worker thread)."""
+        self._draw = draw
+        self._rebuild()
+
+    def on_resize(self) -> None:
+        self._rebuild()
+
+    def _rebuild(self) -> None:
+        if self._draw is not None and self.size.width > 4 and self.size.height > 4:
+            theme = self._get_plotext_theme_name(self.app.theme)
+            self._build(self._draw, self.size.width, self.size.height, theme)
+
+    @work(thread=True, exclusive=True, group="usage-plot", exit_on_error=False)
+    def _build(self, draw: Callable[[Plot], None], width: int, height: int, theme: str) -> None:
+        figure = Plot()
+        draw(figure)
+        figure.plotsize(width, height)
+        figure._set_size(width, height)  # as PlotextPlot.render does (textual-plotext issue 5)
+        figure.theme(theme)
+        picture = Text.from_ansi(figure.build())
+        console = self.app.console
+        segments = console.render(picture, console.options.update(width=width, height=height))
+        lines = [
+            Strip(line, width)
+            for line in Segment.split_and_crop_lines(segments, width, pad=True, include_new_lines=False)
+        ]
+        self.app.call_from_thread(self._show, lines[:height])
+
+    def _show(self, lines: list[Strip]) -> None:
+        self._lines = lines
+        self.pictures += 1
+        self.refresh()
+
+    def render_line(self, y: int) -> Strip:
+        return self._lines[y] if 0 <= y < len(self._lines) else Strip.blank(self.size.width)
 
 
 @dataclass
@@ -99,7 +154,7 @@ class UsagePane(ReportsFailures, Vertical):
     def compose(self) -> ComposeResult:
         yield Static(id="usage-bar")
         with Horizontal(id="usage-body"):
-            yield PlotextPlot(id="usage-plot")
+            yield UsagePlot(id="usage-plot")
             yield ResourceTable(id="usage-table", cursor_type="row", zebra_stripes=True)
         yield Static(id="usage-note", classes="detail")
 
@@ -249,49 +304,52 @@ class UsagePane(ReportsFailures, Vertical):
         self._plot(data)
 
     def _plot(self, data: UsageData) -> None:
-        widget = self.query_one("#usage-plot", PlotextPlot)
-        plt = widget.plt
-        plt.clear_figure()
-        plt.title(data.title)
         view = VIEWS[self.view][0]
-        if view == "time" and data.series:
-            ticks: list[datetime] = sorted({moment for points in data.series.values() for moment, _ in points})
-            index = {moment: i for i, moment in enumerate(ticks)}
-            for number, (label, points) in enumerate(data.series.items()):
-                plt.plot(
-                    [index[m] for m, _ in points],
-                    [megabytes(v) for _, v in points],
-                    marker=MARKERS[number % len(MARKERS)],
-                    label=printable(label),
-                )
-            step = max(1, len(ticks) // 5)
-            fmt = "%H:00" if PERIODS[self.period][1] == "hour" else "%m-%d"
-            plt.xticks(list(range(0, len(ticks), step)), [f"{ticks[i]:{fmt}}" for i in range(0, len(ticks), step)])
-        elif view in ("sims", "countries") and data.rows:
-            labels = [printable(label)[-8:] for label, _, _ in data.rows]
-            plt.bar(labels, [megabytes(used) for _, used, _ in data.rows], orientation="horizontal", marker="█")
-        elif view == "period" and data.period is not None:
-            period = data.period
-            days = [(day - period.start).days for day, _ in period.days]
-            plt.plot(days, [megabytes(v) for _, v in period.days], marker="•", label="so far")
-            total_days = (period.end - period.start).days
-            if days:
-                plt.plot(
-                    [days[-1], total_days - 1],
-                    [megabytes(period.days[-1][1]), megabytes(period.projected)],
-                    marker="·",
-                    label="projected",
-                )
-            plt.plot([0, total_days - 1], [megabytes(period.limit_bytes)] * 2, marker="-", label="limit")
-        widget.refresh()
+        hourly = PERIODS[self.period][1] == "hour"
+        self.query_one("#usage-plot", UsagePlot).draw(lambda plt: draw_usage(plt, data, view, hourly))
 
     @on(Resize)
     def _fit(self) -> None:
         """Below NARROW columns the plot is hidden: the table (with its bars) is the readable fallback."""
         narrow = self.size.width < NARROW
-        self.query_one("#usage-plot", PlotextPlot).display = not narrow
+        self.query_one("#usage-plot", UsagePlot).display = not narrow
         self.set_class(narrow, "-narrow")
 
 
 def _rows(report: UsageReport) -> list[tuple[str, int, float | None]]:
     return [(label, used, billed) for label, (used, billed) in report.totals().items()]
+
+
+def draw_usage(plt: Plot, data: UsageData, view: str, hourly: bool) -> None:
+    """One view's plot on a plotext figure (run in a worker thread: no widget access)."""
+    plt.clear_figure()
+    plt.title(data.title)
+    if view == "time" and data.series:
+        ticks: list[datetime] = sorted({moment for points in data.series.values() for moment, _ in points})
+        index = {moment: i for i, moment in enumerate(ticks)}
+        for number, (label, points) in enumerate(data.series.items()):
+            plt.plot(
+                [index[m] for m, _ in points],
+                [megabytes(v) for _, v in points],
+                marker=MARKERS[number % len(MARKERS)],
+                label=printable(label),
+            )
+        step = max(1, len(ticks) // 5)
+        fmt = "%H:00" if hourly else "%m-%d"
+        plt.xticks(list(range(0, len(ticks), step)), [f"{ticks[i]:{fmt}}" for i in range(0, len(ticks), step)])
+    elif view in ("sims", "countries") and data.rows:
+        labels = [printable(label)[-8:] for label, _, _ in data.rows]
+        plt.bar(labels, [megabytes(used) for _, used, _ in data.rows], orientation="horizontal", marker="█")
+    elif view == "period" and data.period is not None:
+        period = data.period
+        days = [(day - period.start).days for day, _ in period.days]
+        plt.plot(days, [megabytes(v) for _, v in period.days], marker="•", label="so far")
+        total_days = (period.end - period.start).days
+        if days:
+            plt.plot(
+                [days[-1], total_days - 1],
+                [megabytes(period.days[-1][1]), megabytes(period.projected)],
+                marker="·",
+                label="projected",
+            )
+        plt.plot([0, total_days - 1], [megabytes(period.limit_bytes)] * 2, marker="-", label="limit")
