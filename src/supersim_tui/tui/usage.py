@@ -59,12 +59,14 @@ def megabytes(value: int) -> float:
     return round(value / 1_000_000, 1)
 
 
-class UsagePlot(PlotextPlot):
+class UsagePlot(ReportsFailures, PlotextPlot):
     """textual-plotext's widget, drawn off the UI thread and kept as lines: plotext builds an ANSI picture, Rich
     parses it back and cuts it into styled lines (hundreds of ms for a 6-series plot at 120x36 on a busy machine),
     which the stock widget redoes on every repaint. Here a thread worker does all of that when the data, the size
     or the theme change, and painting only hands over the finished lines, so the UI stays responsive and the
     plot appears in the frame after it is ready."""
+
+    TASKS: ClassVar[dict[str, Task]] = {"usage-plot": Task("Drawing the usage plot", "Press v to draw again.")}
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
