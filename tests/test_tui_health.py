@@ -11,10 +11,11 @@ from textual.widgets import DataTable, TabbedContent
 import supersim_tui.tui.health as health_tab
 from supersim_tui.simulator.traffic import EPOCH, FACTORS
 from supersim_tui.tui.health import HealthPane
-from supersim_tui.tui.panes import FleetsPane, SimsPane
+from supersim_tui.tui.panes import FleetsPane
+from supersim_tui.tui.sims_pane import SimsPane
 from supersim_tui.tui.usage import UsagePane
 
-from .test_tui import FIXED_EPOCH, build_app, demo_simulator, settle, wait_for_data
+from .conftest import FIXED_EPOCH, build_app, demo_simulator, settle
 
 
 @pytest.fixture(autouse=True)
@@ -116,9 +117,9 @@ def test_snapshots(snap_compare: Callable[..., bool], name: str, size: tuple[int
     """Health and Usage as pictures (fixed account and present, workers finished)."""
 
     async def before(pilot: object) -> None:
-        await wait_for_data(pilot)
+        await settle(pilot)  # type: ignore[arg-type]
         for key in keys:
             await pilot.press(key)  # type: ignore[attr-defined]
-            await wait_for_data(pilot)
+            await settle(pilot)  # type: ignore[arg-type]
 
     assert snap_compare(build_app(demo_simulator()), terminal_size=size, run_before=before)

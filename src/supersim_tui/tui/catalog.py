@@ -19,8 +19,8 @@ from ..api import Network, NetworkAccessProfile, SuperSimClient
 from ..countries import country_name
 from ..ops.consent import OPEN, READ_ONLY, REFUSED, Consent, consent_for
 from ..ops.nap_impact import ChangeOutcome, NapImpact, NetworkChange, apply_nap_changes, nap_impact
-from .bulk import Confirm
 from .consent import guard_change, typed_prompt
+from .dialogs import Confirm
 from .failures import ReportsFailures, Task, error_message, failure_text
 from .footer import KeysFooter
 from .format import plain, printable

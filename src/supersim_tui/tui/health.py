@@ -25,7 +25,9 @@ from ..api import Fleet, Sim, SimStatus, SuperSimClient
 from ..ops.health import Finding, HealthReport, account_health
 from .failures import ReportsFailures, Task, failure_text
 from .format import printable
-from .panes import FleetsPane, NapsPane, ResourceTable, SimsPane
+from .pane import ResourceTable
+from .panes import FleetsPane, NapsPane
+from .sims_pane import SimsPane
 from .usage import UsagePane
 
 if TYPE_CHECKING:
@@ -174,16 +176,17 @@ def mark_finding(pane: SimsPane, finding: Finding) -> None:
     fleet = next(iter(fleets)) if len(fleets) == 1 else None
     status_select = pane.query_one("#filter-status", Select)
     fleet_select = pane.query_one("#filter-fleet", Select)
+    with pane.prevent(Select.Changed):  # one reload below, not one per filter
+        if status:
+            status_select.value = status
+        else:
+            status_select.clear()
+        if fleet:
+            fleet_select.value = fleet
+        else:
+            fleet_select.clear()
     pane.query_one("#filter-iccid", Input).value = ""
-    if status:
-        status_select.value = status
-    else:
-        status_select.clear()
-    if fleet:
-        fleet_select.value = fleet
-    else:
-        fleet_select.clear()
-    pane.apply_filters()
+    pane.reload()
     pane.set_marks(
         {
             s.sid: Sim(
@@ -216,7 +219,7 @@ def act_on_finding(root: DOMNode, show_tab: Callable[[str], None], finding: Find
 
 
 def open_insight(
-    root: DOMNode, tab: str | None, client: SuperSimClient, fleets: list[Fleet], force: bool = False
+    root: DOMNode, tab: str | None, client: SuperSimClient, fleets: list[Fleet] | None, force: bool = False
 ) -> None:
     """Start the Health check or the Usage reads the first time their tab is shown (or again when ``force``)."""
     if tab == "health":
@@ -226,4 +229,4 @@ def open_insight(
     elif tab == "usage":
         usage = root.query_one(UsagePane)
         if force or usage.client is None:
-            usage.start(client, fleets, now())
+            usage.start(client, fleets or [], now())

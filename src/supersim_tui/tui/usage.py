@@ -34,7 +34,7 @@ from ..ops.sim_info import data_size
 from ..ops.usage import PeriodToDate, UsageReport, period_to_date, usage_report
 from .failures import ReportsFailures, Task, failure_text
 from .format import printable
-from .panes import ResourceTable
+from .pane import ResourceTable
 
 VIEWS = [("time", "Over time"), ("sims", "Top SIMs"), ("countries", "Top countries"), ("period", "Period vs limit")]
 PERIODS = [
