@@ -17,10 +17,12 @@ from collections import Counter
 from collections.abc import Callable
 
 import httpx
+import pytest
 
 from supersim_tui.api import SuperSimClient
 from supersim_tui.api.errors import RateLimitedError
 from supersim_tui.commands.output import ProgressBar
+from supersim_tui.ops import select
 from supersim_tui.ops.bulk import DONE, BulkRunner, Change, Progress, plan_change
 from supersim_tui.ops.select import select_named
 from supersim_tui.simulator import Simulator
@@ -200,3 +202,21 @@ async def test_engine_never_goes_above_the_user_cap(
     sim.reset_concurrency_peaks()
     runner = await run_against_cap(sim, client, cap=10)
     assert runner.limiter.highest == 10 and sim.peak_offered <= 11 and sim.refused_for_concurrency == 0
+
+
+async def test_iccid_file_small_for_its_account_switches_to_lookups(
+    make_simulator: Callable[..., Simulator], make_client: MakeClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """When the account is large for the file (here pages of 10 SIMs stand in for an account 100 times
+    larger), the listing stops once it has read as many pages as ICCIDs are still missing and looks the rest
+    up one by one: every SIM is found, in at most about twice the requests of the cheaper way."""
+    monkeypatch.setattr(select, "LIST_PAGE", 10)
+    sim = make_simulator(sims=6000, latency_ms=0)
+    client = make_client(sim, page_size=1000)
+    every = await client.list_sims(page_size=1000).collect()
+    named = [s.iccid or "" for s in every[-250:]]  # the account's newest: the last pages of their slices
+    sim.request_log.clear()
+    selection = await select.select_named(client, named, concurrency=32)
+    assert [s.iccid for s in selection.sims] == named and selection.missing == []
+    pages_to_list_all = 6000 // 10
+    assert len(sim.request_log) <= 2 * len(named) + 10 < pages_to_list_all
