@@ -137,18 +137,19 @@ async def test_engine_follows_a_dropping_allowance_down(
     make_simulator: Callable[..., Simulator], make_client: MakeClient
 ) -> None:
     """The account allows 32, then 6 once a third of the SIMs are done: the engine comes down to 6,
-    the last third runs without more than one probe above it, and no SIM is lost or updated twice."""
-    sim = make_simulator(sims=0, latency_ms=20, max_concurrency=32, settle_seconds=0.0)
-    sids = add_new_sims(sim, 900)
+    the last third runs without more than one probe above it, and no SIM is lost or updated twice.
+    (50 ms of latency: 32 in flight then need 640 requests a second, which this machine can serve.)"""
+    sim = make_simulator(sims=0, latency_ms=50, max_concurrency=32, settle_seconds=0.0)
+    sids = add_new_sims(sim, 600)
     client = make_client(sim, attempts=10, page_size=1000)
     phase: list[str] = []
 
     def drop(progress: Progress, runner: BulkRunner) -> None:
         applied = len(sim.state.changes)  # updates the account has processed so far
-        if applied >= 300 and not phase:
+        if applied >= 200 and not phase:
             sim.set_max_concurrency(6)
             phase.append("dropped")
-        elif applied >= 600 and phase == ["dropped"]:
+        elif applied >= 400 and phase == ["dropped"]:
             sim.reset_concurrency_peaks()
             phase.append("settled")
 
@@ -158,10 +159,10 @@ async def test_engine_follows_a_dropping_allowance_down(
     assert {sim.state.sims[s].status for s in sids} == {"active"}
     assert changed_twice(sim) == []
     posts, refused = update_requests(sim)
-    assert posts - refused == 900
+    assert posts - refused == 600
     assert runner.limiter.highest >= 32  # it had found the first allowance
     assert sim.peak_offered <= 7 and runner.limiter.limit <= 7
-    assert sim.refused_for_concurrency <= 0.05 * 300
+    assert sim.refused_for_concurrency <= 0.05 * 200
 
 
 async def test_long_iccid_file_is_resolved_by_parallel_slices(
