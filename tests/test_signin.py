@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import json
+from collections.abc import Callable
 
 import pytest
 
@@ -54,7 +55,7 @@ class FrontEnds:
         await connection.client.aclose()
 
 
-async def _in_thread(call: object, *args: str, stdin: str) -> tuple[int, str, str]:
+async def _in_thread(call: Callable[..., tuple[int, str, str]], *args: str, stdin: str) -> tuple[int, str, str]:
     """cli.main runs its own event loop: call it from a worker thread inside an async test."""
     import asyncio
 
