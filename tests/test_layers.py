@@ -15,7 +15,17 @@ def _modules_after_import(module: str) -> set[str]:
     return set(json.loads(output))
 
 
-HEADLESS = ["api", "ops", "simulator", "credentials.py", "config.py", "iccid.py", "signin.py", "connect.py", "profiles.py"]
+HEADLESS = [
+    "api",
+    "ops",
+    "simulator",
+    "credentials.py",
+    "config.py",
+    "iccid.py",
+    "signin.py",
+    "connect.py",
+    "profiles.py",
+]
 
 
 @pytest.mark.parametrize("module", ["supersim_tui.api", "supersim_tui.simulator", "supersim_tui.credentials"])
