@@ -12,9 +12,11 @@ import json
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from textual.pilot import Pilot
+from textual.screen import Screen
 from textual.widgets import Button, DataTable, Input
 
 from supersim_tui import cli
@@ -332,7 +334,7 @@ async def test_removing_every_network_opens_on_cancel_and_needs_the_nap_name() -
             await pilot.press("space", "down")
         await pilot.press("a")
         await settle(pilot)
-        dialog = app.screen
+        dialog: Screen[Any] = app.screen
         assert isinstance(dialog, ConfirmNapChanges)
         assert isinstance(app.focused, Button) and app.focused.id == "cancel"
         assert dialog.query_one("#apply", Button).disabled
@@ -375,8 +377,8 @@ async def test_double_enter_on_apply_sends_each_network_once() -> None:
             pilot,
             lambda: isinstance(app.screen, ConfirmNapChanges) and not app.screen.query_one("#apply", Button).disabled,
         )
+        assert isinstance(app.screen, ConfirmNapChanges)
         dialog = app.screen
-        assert isinstance(dialog, ConfirmNapChanges)
         await pilot.press("enter")  # Apply has the focus (nothing is cut off)
         await pilot.press("enter", "escape", "enter")
         assert app.screen is dialog
@@ -427,7 +429,8 @@ async def test_staged_changes_are_never_discarded_silently() -> None:
         screen.query_one("#catalog-filter", Input).focus()
         await pilot.press("escape")
         await pilot.pause()
-        assert isinstance(app.screen, Confirm) and isinstance(app.focused, Button) and app.focused.id == "no"
+        assert isinstance(confirm := app.screen, Confirm), confirm  # (not narrowing app.screen for the check below)
+        assert isinstance(app.focused, Button) and app.focused.id == "no"
         await pilot.press("enter")
         await pilot.pause()
         assert app.screen is screen and len(screen.staged) == 2
