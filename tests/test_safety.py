@@ -26,9 +26,10 @@ from supersim_tui.ops.nap_impact import NetworkChange, apply_nap_changes
 from supersim_tui.simulator import Simulator, asgi_transport
 from supersim_tui.tui.app import SuperSimApp
 from supersim_tui.tui.bulk import BulkRunScreen
-from supersim_tui.tui.catalog import CatalogScreen, ConfirmNapChanges
+from supersim_tui.tui.catalog import CatalogScreen
 from supersim_tui.tui.consent import TypedConfirm
 from supersim_tui.tui.dialogs import Confirm
+from supersim_tui.tui.nap_review import ConfirmNapChanges
 from supersim_tui.tui.sims_pane import SimsPane
 
 from .test_tui import demo_simulator

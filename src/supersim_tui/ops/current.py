@@ -10,7 +10,7 @@ import asyncio
 from collections.abc import Iterable
 
 from ..api import Sim, SuperSimClient
-from .parallel import all_of
+from .select import fetch_each
 
 FETCH_EACH_MAX = 50  # up to this many SIMs are fetched one by one; more are read by listing pages of 1,000
 
@@ -22,13 +22,7 @@ async def read_current(client: SuperSimClient, sids: Iterable[str], *, concurren
         return []
     found: dict[str, Sim] = {}
     if len(wanted) <= FETCH_EACH_MAX:
-        gate = asyncio.Semaphore(concurrency)
-
-        async def fetch(sid: str) -> None:
-            async with gate:
-                found[sid] = await client.fetch_sim(sid)
-
-        await all_of(fetch(sid) for sid in wanted)
+        found = await fetch_each(client, wanted, gate=asyncio.Semaphore(concurrency))
     else:
         keep = set(wanted)
         pager = client.list_sims(page_size=1000)
