@@ -544,11 +544,12 @@ def test_rename_plans_names_over_the_limit_as_invalid() -> None:
     """At plan time, a SIM whose name from the pattern would exceed 64 characters cannot take the change (one
     reason for all of them); the others are planned as usual."""
     from supersim_tui.api import Sim, SimStatus
-    from supersim_tui.ops.bulk import INVALID, Change, plan_change
+    from supersim_tui.ops.bulk import Change, plan_change
+    from supersim_tui.ops.outcomes import Action
 
     sims = [Sim(sid=f"HS{i:032x}", iccid=make_iccid("8988307", i), status=SimStatus.NEW) for i in range(1, 121)]
     plan = plan_change(sims, Change(unique_name_pattern="x" * 62 + "{n}"))
-    invalid = [item for item in plan.items if item.action == INVALID]
+    invalid = [item for item in plan.items if item.action == Action.INVALID]
     assert len(plan.to_send) == 99 and len(invalid) == 21
     assert {item.reason for item in invalid} == {"the name would be 65 characters; a unique name may have at most 64"}
     assert all(len(item.target_name or "") <= 64 for item in plan.to_send)

@@ -25,12 +25,14 @@ from supersim_tui.commands import session as session_module
 from supersim_tui.ops.bulk import OUTCOMES, Progress
 from supersim_tui.ops.consent import CONFIRM, HANDFUL, NONE, REFUSED, TYPED, consent_for
 from supersim_tui.ops.nap_impact import NetworkChange, apply_nap_changes
+from supersim_tui.ops.outcomes import Outcome
 from supersim_tui.simulator import Simulator, asgi_transport
 from supersim_tui.tui.app import SuperSimApp
 from supersim_tui.tui.bulk import BulkRunScreen
-from supersim_tui.tui.catalog import CatalogScreen, ConfirmNapChanges
+from supersim_tui.tui.catalog import CatalogScreen
 from supersim_tui.tui.consent import TypedConfirm
 from supersim_tui.tui.dialogs import Confirm
+from supersim_tui.tui.nap_review import ConfirmNapChanges
 from supersim_tui.tui.sims_pane import SimsPane
 
 from .conftest import demo_simulator, settle, until
@@ -262,7 +264,7 @@ async def test_counts_agree_across_progress_results_and_csv(tmp_path: Path) -> N
         screen = await finished_run(pilot)
         assert screen.result is not None
         counts = Counter(o.outcome for o in screen.result.outcomes)
-        assert counts["not-sent"] and not counts["failed"], counts
+        assert counts[Outcome.NOT_SENT] and not counts[Outcome.FAILED], counts
         heading = plain(screen.query_one("#bulk-title").render())
         stats = plain(screen.query_one("#bulk-stats").render())
         for outcome, count in counts.items():

@@ -21,8 +21,9 @@ from supersim_tui.api import BasicAuth, RetryPolicy, SuperSimClient
 from supersim_tui.settings import Settings, load_settings
 from supersim_tui.simulator import Simulator, asgi_transport
 from supersim_tui.tui.app import SuperSimApp
-from supersim_tui.tui.catalog import CatalogScreen, ConfirmNapChanges
+from supersim_tui.tui.catalog import CatalogScreen
 from supersim_tui.tui.forms import FleetForm, NameForm
+from supersim_tui.tui.nap_review import ConfirmNapChanges
 from supersim_tui.tui.sim_detail import SimDetailScreen
 from supersim_tui.tui.sims_pane import SimsPane
 

@@ -140,6 +140,7 @@ def test_profile_switcher_snapshot(snap_compare: Callable[..., bool], isolated: 
         from textual.command import CommandList
 
         await pilot.app.workers.wait_for_complete()
+        await pilot.pause()  # the table has the focus, the footer its keys
         await pilot.press("ctrl+p", *"profile")
         for _ in range(50):  # the palette searches asynchronously: wait (bounded) for both hits
             await pilot.pause(0.1)

@@ -9,9 +9,10 @@ from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, Select
 
 from supersim_tui.simulator import Simulator
-from supersim_tui.tui.catalog import CatalogScreen, ConfirmNapChanges, catalog_rows, filter_rows
+from supersim_tui.tui.catalog import CatalogScreen, catalog_rows, filter_rows
 from supersim_tui.tui.consent import TypedConfirm
 from supersim_tui.tui.forms import FleetForm, NameForm
+from supersim_tui.tui.nap_review import ConfirmNapChanges
 from supersim_tui.tui.sims_pane import SimsPane
 
 from .conftest import build_app, demo_simulator

@@ -123,7 +123,7 @@ async def test_csv_import_previews_and_marks_bad_rows_before_anything_is_sent(tm
     nothing is sent; queueing sends only the good rows, which register into the named fleet."""
     from textual.widgets import Button, DataTable
 
-    from supersim_tui.tui.register import CsvImportScreen
+    from supersim_tui.tui.csv_import import CsvImportScreen
 
     sim = demo_simulator()
     (a, code_a), (b, code_b), (c, code_c) = registrable_examples(sim.state, 3)
@@ -171,7 +171,7 @@ async def test_csv_import_names_what_is_wrong_with_the_file(tmp_path: Path) -> N
     screen says what is wrong (the line, for bad UTF-8 and bad CSV) without blocking or crashing."""
     import os
 
-    from supersim_tui.tui.register import CsvImportScreen
+    from supersim_tui.tui.csv_import import CsvImportScreen
 
     fifo, folder, latin, huge = (tmp_path / n for n in ("pipe.csv", "dir.csv", "latin.csv", "huge.csv"))
     os.mkfifo(fifo)

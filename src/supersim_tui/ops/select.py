@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -83,19 +83,28 @@ async def select_named(client: SuperSimClient, refs: list[str], concurrency: int
         if sim is not None:
             found[iccid] = sim
 
-    async def one_ref(ref: str) -> None:
-        async with gate:
-            with contextlib.suppress(NotFoundError):
-                found[ref] = check_resolved(ref, await client.fetch_sim(ref))
-
     if len(iccids) > LIST_INSTEAD_OF_LOOKUPS:
         wanted = set(iccids)
         await _find_by_listing(client, wanted, found)
         await all_of(one_iccid(i) for i in list(wanted))  # what the listing left (its pages outnumbered them)
     else:
         await all_of(one_iccid(i) for i in iccids)
-    await all_of(one_ref(r) for r in others)
+    found.update(await fetch_each(client, others, gate=gate))
     return Selection([found[r] for r in refs if r in found], [r for r in refs if r not in found])
+
+
+async def fetch_each(client: SuperSimClient, refs: Iterable[str], *, gate: asyncio.Semaphore) -> dict[str, Sim]:
+    """Each SIM by SID or unique name, one request each, as many at a time as ``gate`` allows. A ref the API
+    does not know is left out; a SIM that is not the one asked for is an error (:func:`check_resolved`)."""
+    found: dict[str, Sim] = {}
+
+    async def one(ref: str) -> None:
+        async with gate:
+            with contextlib.suppress(NotFoundError):
+                found[ref] = check_resolved(ref, await client.fetch_sim(ref))
+
+    await all_of(one(ref) for ref in dict.fromkeys(refs))
+    return found
 
 
 async def _find_by_listing(client: SuperSimClient, wanted: set[str], found: dict[str, Sim]) -> None:
