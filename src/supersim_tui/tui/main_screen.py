@@ -113,10 +113,10 @@ class MainScreen(ReportsFailures, Screen[None]):
 
     def _focus_active_table(self) -> None:
         """Put the focus on the visible table unless the user is somewhere else (loading tables drop it)."""
-        if not self.is_current:
-            return
+        if not self.is_active:
+            return  # another screen is on top
         if self.focused is None or isinstance(self.focused, ContentTabs):
-            self.query_one(f"#{self.query_one(TabbedContent).active}-pane").query_one(DataTable).focus()
+            self.set_focus(self.query_one(f"#{self.query_one(TabbedContent).active}-pane").query_one(DataTable))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """The account's keys apply once signed in (hidden from the footer before)."""
