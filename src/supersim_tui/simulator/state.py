@@ -17,11 +17,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
-from . import traffic
 from .catalog import CatalogNetwork, build_catalog
 from .errors import ApiFailure, invalid, missing, not_found, super_sim
 from .net import is_loopback_url
-from .traffic import UsageSegment, day_bytes
+from .traffic import UsageSegment, auto_activate, day_bytes
+from .traffic import open_usage as _open_usage
+from .traffic import retraffic as _retraffic
 
 SIM_STATUSES = ("new", "ready", "active", "inactive", "scheduled")
 UPDATABLE_STATUSES = ("ready", "active", "inactive")
@@ -570,7 +571,7 @@ class SimulatorState:
     def settle_due(self) -> None:
         """Complete every asynchronous update whose moment has come (callbacks go to the outbox)."""
         now = self.clock()
-        traffic.auto_activate(self)
+        auto_activate(self)
         while self._schedule and self._schedule[0][0] <= now:
             _, sid = heapq.heappop(self._schedule)
             sim = self.sims[sid]
@@ -658,10 +659,10 @@ class SimulatorState:
 
     # ---------------------------------------------------------- usage model (traffic.py)
     def retraffic(self, sim: SimRecord) -> None:
-        traffic.retraffic(self, sim)
+        _retraffic(self, sim)
 
     def open_usage(self, sim: SimRecord, day: int, ready_bytes: int | None = None) -> None:
-        traffic.open_usage(self, sim, day, ready_bytes)
+        _open_usage(self, sim, day, ready_bytes)
 
     def home_network(self, sim: SimRecord) -> CatalogNetwork | None:
         if sim.fleet_sid is None:

@@ -17,10 +17,37 @@ import heapq
 import random
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import Any, Protocol
 
-if TYPE_CHECKING:
-    from .state import SimRecord, SimulatorState
+
+class SimRecord(Protocol):
+    """What the usage lifecycle reads and writes of a simulated SIM (state.SimRecord; structural, so this module
+    needs no import of state.py, which imports it)."""
+
+    sid: str
+    index: int
+    status: str
+    fleet_sid: str | None
+    date_updated: str
+    usage: list[UsageSegment]
+    sms_commands: int
+    auto_active_hour: int | None
+
+
+class SimulatorState(Protocol):
+    """What the usage lifecycle needs of the simulated world (state.SimulatorState)."""
+
+    revision: int
+    fleets: dict[str, Any]
+    naps: dict[str, Any]
+    sims: dict[str, Any]
+    fleet_appetite: dict[str, float]
+    _auto: list[tuple[int, str]]
+
+    def world_now(self) -> datetime: ...
+
+    def home_network(self, sim: Any) -> Any: ...
+
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 CYCLE = 97  # days: a prime, so the weekly rhythm and the cycle never line up
