@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import json
 import signal
 import sys
 from collections.abc import Callable, Iterator
@@ -35,7 +34,7 @@ from ..ops.register import InputError, Registration, RegistrationRunner, check_r
 from ..ops.select import Selection, check_resolved, parse_iccid_lines, select_filtered, select_named
 from ..ops.sim_info import data_size, sim_details
 from ..textfile import FileProblem, read_text
-from .output import ProgressBar, csv_writer, note, print_json, table
+from .output import ProgressBar, RecordWriter, note, print_json, table, write_records
 from .session import Session, UsageError
 
 EXIT_OK, EXIT_FAILED = 0, 1
@@ -51,29 +50,14 @@ async def list_sims(client: SuperSimClient, args: argparse.Namespace) -> int:
         raise UsageError(f"no fleet {args.fleet!r} in this account")  # not an empty listing
     pager = client.list_sims(status=args.status, fleet=args.fleet, iccid=iccid, page_size=1000)
     count = 0
-    writer = csv_writer() if args.csv else None
-    if writer:
-        writer.writerow(["iccid", "sid", "unique_name", "status", "fleet", "fleet_sid", "date_updated"])
-    elif args.json:
-        sys.stdout.write("[")
-    else:
+    writer = RecordWriter(args, "sims")
+    writer.header(["iccid", "sid", "unique_name", "status", "fleet", "fleet_sid", "date_updated"])
+    if not writer.active:
         print(f"{'ICCID':<20}  {'STATUS':<9}  {'FLEET':<16}  {'UNIQUE NAME':<24}  SID")
     async for sim in pager:
         fleet = fleet_names.get(sim.fleet_sid or "", sim.fleet_sid or "")
-        if writer:
-            writer.writerow(
-                [
-                    sim.iccid,
-                    sim.sid,
-                    sim.unique_name or "",
-                    sim.status,
-                    fleet,
-                    sim.fleet_sid or "",
-                    sim.date_updated.isoformat() if sim.date_updated else "",
-                ]
-            )
-        elif args.json:
-            sys.stdout.write(("," if count else "") + "\n  " + json.dumps(to_builtins(sim)))
+        if writer.active:
+            writer.write({**to_builtins(sim), "fleet": fleet or None})
         else:
             print(
                 printable(
@@ -84,8 +68,7 @@ async def list_sims(client: SuperSimClient, args: argparse.Namespace) -> int:
         count += 1
         if args.limit and count >= args.limit:
             break
-    if args.json:
-        sys.stdout.write("\n]\n" if count else "]\n")
+    writer.close()
     return EXIT_OK
 
 
@@ -496,23 +479,21 @@ async def resume(session: Session, args: argparse.Namespace) -> int:
 
 async def runs(session: Session | None, args: argparse.Namespace) -> int:
     states = list_runs()
-    if args.json:
-        print_json(
-            [
-                {
-                    "run_id": s.run_id,
-                    "kind": s.header.get("kind"),
-                    "created": s.header.get("created"),
-                    "items": len(s.items),
-                    "remaining": len(s.remaining),
-                    "finished": s.complete,
-                    "cancelled": s.stopped,
-                    "state": s.describe(),
-                    "problem": str(s.error) if s.error else s.plan_problem,
-                }
-                for s in states
-            ]
-        )
+    records = (
+        {
+            "run_id": s.run_id,
+            "kind": s.header.get("kind"),
+            "created": s.header.get("created"),
+            "items": len(s.items),
+            "remaining": len(s.remaining),
+            "finished": s.complete,
+            "cancelled": s.stopped,
+            "state": s.describe(),
+            "problem": str(s.error) if s.error else s.plan_problem,
+        }
+        for s in states
+    )
+    if write_records(args, "runs", records, ["run_id", "kind", "created", "items", "remaining", "state"]):
         return EXIT_OK
     table(
         ["run", "kind", "created", "items", "remaining", "state"],
