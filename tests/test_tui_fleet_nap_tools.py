@@ -3,12 +3,19 @@ toggles, NAPs containing a network, NAP clone and compare; each checked on the s
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from textual.widgets import Checkbox, DataTable, Input, Select
 
+from supersim_tui.api import Network
+from supersim_tui.api.models import Identifier
+from supersim_tui.simulator import Simulator
+from supersim_tui.tui.catalog import CatalogRow, CatalogScreen, ConfirmNapChanges, catalog_rows, filter_rows
 from supersim_tui.tui.forms import FleetForm
+from supersim_tui.tui.nap_compare import NapCompareScreen, NapsWithNetwork
 
 from .test_tui import build_app, demo_simulator
-from .test_tui_naps import ready
+from .test_tui_naps import filter_to, open_nap, ready
 
 
 async def open_fleet_form(pilot: object, fleet_sid: str | None = None) -> FleetForm:
@@ -82,3 +89,171 @@ async def test_fleet_form_refuses_http_urls_and_a_blank_name() -> None:
         "GET",
         "eu-trackers",
     )
+
+
+def _rows(simulator: Simulator) -> list[CatalogRow]:
+    return catalog_rows(
+        Network(
+            sid=n.sid,
+            friendly_name=n.friendly_name,
+            iso_country=n.iso_country,
+            identifiers=[Identifier(m, c) for m, c in n.identifiers],
+        )
+        for n in simulator.state.networks.values()
+    )
+
+
+def test_filter_matches_iso_codes_and_aliases_exactly(simulator: Simulator) -> None:
+    """`de` is Germany only (not Bangladesh, Denmark, Sweden or 2degrees); `uk` finds GB; `usa` the US and not
+    Greenland's Tusass; an operator named exactly like a code (EE) still shows; other words match as before."""
+    rows = _rows(simulator)
+
+    def countries(query: str) -> set[str | None]:
+        return {r.network.iso_country for r in filter_rows(rows, query)}
+
+    assert countries("de") == {"DE"}
+    assert countries("DE") == {"DE"}
+    assert countries("deu") == {"DE"}
+    assert countries("uk") == {"GB"} and countries("gb") == {"GB"}
+    assert countries("usa") == {"US"} and countries("us") == {"US"}
+    assert "Tusass" not in {r.network.friendly_name for r in filter_rows(rows, "usa")}
+    assert countries("vodafone uk") == {"GB"}
+    assert {r.network.friendly_name for r in filter_rows(rows, "ee")} >= {"EE"}
+    assert countries("germany") == {"DE"} and "Telekom" in {r.network.friendly_name for r in filter_rows(rows, "tele")}
+
+
+async def test_toggle_all_shown_and_country_counted_in_the_review() -> None:
+    """`t` stages every network the filter shows; `C` every network of the highlighted one's country; the
+    review lists them all and applying adds them all to the NAP."""
+    sim = demo_simulator()
+    app = build_app(sim)
+    nap = sim.state.find_nap("uk-ie")
+    assert nap is not None
+    german = {s for s, n in sim.state.networks.items() if n.iso_country == "DE"}
+    french = {s for s, n in sim.state.networks.items() if n.iso_country == "FR"}
+    async with app.run_test(size=(120, 36)) as pilot:
+        await ready(pilot)
+        screen = await open_nap(pilot, "uk-ie")
+        await filter_to(pilot, screen, "de")
+        await pilot.press("t")
+        assert {sid for sid, add in screen.staged.items() if add} == german
+        await filter_to(pilot, screen, "france orange")
+        await pilot.press("C")  # the whole of France, not only the Orange row shown
+        assert {sid for sid, add in screen.staged.items() if add} == german | french
+        await pilot.press("C")  # again: France back to how it is (nothing staged for it)
+        assert set(screen.staged) == german
+        await pilot.press("C")
+        await pilot.press("a")
+        await ready(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, ConfirmNapChanges)
+        assert len(dialog.changes) == len(german | french)
+        assert f"Networks: {len(nap.network_sids)} now, {len(nap.network_sids) + len(german | french)} after" in str(
+            dialog.query_one("#confirm-impact").render()
+        )
+        await pilot.click("#apply")
+        await ready(pilot)
+    assert german | french <= set(nap.network_sids)
+
+
+async def test_toggle_shown_turns_all_off_when_all_are_on() -> None:
+    """With every shown network already on, `t` stages them all off (the review warns if none would be left)."""
+    sim = demo_simulator()
+    app = build_app(sim)
+    nap = sim.state.find_nap("us-only")
+    assert nap is not None
+    async with app.run_test(size=(120, 36)) as pilot:
+        await ready(pilot)
+        screen = await open_nap(pilot, "us-only")
+        await filter_to(pilot, screen, "usa")
+        shown = {row.network.sid for row in screen.shown}
+        on = shown & set(nap.network_sids)
+        await pilot.press("t")
+        if shown == on:
+            assert screen.staged == dict.fromkeys(shown, False)
+        else:
+            assert screen.staged == dict.fromkeys(shown - on, True)
+
+
+async def test_naps_containing_a_network_from_the_catalog() -> None:
+    """`n` on a catalog row lists every NAP allowing that network and the fleets using each."""
+    sim = demo_simulator()
+    app = build_app(sim)
+    telekom = next(s for s, n in sim.state.networks.items() if n.identifiers[0] == ("262", "01"))
+    holders = sorted(n.unique_name or n.sid for n in sim.state.naps.values() if telekom in n.network_sids)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await ready(pilot)
+        await pilot.press("c")
+        await ready(pilot)
+        screen = app.screen
+        assert isinstance(screen, CatalogScreen)
+        await filter_to(pilot, screen, "262-01")
+        await pilot.press("n")
+        await ready(pilot)
+        assert isinstance(app.screen, NapsWithNetwork)
+        body = str(app.screen.query_one("#naps-with-body").render())
+        assert holders and all(name in body for name in holders)
+        assert "eu-trackers" in body  # a fleet on eu-only
+        others = [n.unique_name for n in sim.state.naps.values() if telekom not in n.network_sids]
+        assert all(f"● {name}" not in body for name in others if name)
+
+
+async def test_compare_two_naps() -> None:
+    """The compare view lists networks only in A, only in B, in both, with each side's fleets and SIM counts."""
+    sim = demo_simulator()
+    app = build_app(sim)
+    eu, uk = sim.state.find_nap("eu-only"), sim.state.find_nap("uk-ie")
+    assert eu is not None and uk is not None
+    async with app.run_test(size=(120, 36)) as pilot:
+        await ready(pilot)
+        naps = await app.client.list_naps().collect()  # type: ignore[union-attr]
+        a = next(n for n in naps if n.sid == eu.sid)
+        b = next(n for n in naps if n.sid == uk.sid)
+        await app.push_screen(NapCompareScreen(app.client, a, naps, b))  # type: ignore[arg-type]
+        await ready(pilot)
+        screen = app.screen
+        assert isinstance(screen, NapCompareScreen)
+
+        def keys(key: str) -> set[str]:
+            table = screen.query_one(f"#compare-{key}", DataTable)
+            return {str(row.value) for row in table.rows}
+
+        assert keys("only-a") == set(eu.network_sids) - set(uk.network_sids)
+        assert keys("only-b") == set(uk.network_sids) - set(eu.network_sids)
+        assert keys("both") == set(eu.network_sids) & set(uk.network_sids)
+        fleet = sim.state.find_fleet("eu-trackers")
+        assert fleet is not None
+        active = sum(1 for s in sim.state.sims.values() if s.fleet_sid == fleet.sid and s.status == "active")
+        side_a = str(screen.query_one("#compare-a").render())
+        assert "eu-trackers" in side_a and f"{active:,} active" in side_a
+        assert "no fleet" in str(screen.query_one("#compare-b").render())
+
+
+def test_snapshot_nap_compare(snap_compare: Callable[..., bool]) -> None:
+    """The compare view of eu-only and uk-ie at 100x30, as a picture."""
+
+    async def compare(pilot: object) -> None:
+        app = pilot.app  # type: ignore[attr-defined]
+        await ready(pilot)
+        naps = await app.client.list_naps().collect()
+        a = next(n for n in naps if n.unique_name == "eu-only")
+        b = next(n for n in naps if n.unique_name == "uk-ie")
+        await app.push_screen(NapCompareScreen(app.client, a, naps, b))
+        await ready(pilot)
+
+    assert snap_compare(build_app(demo_simulator()), terminal_size=(100, 30), run_before=compare)
+
+
+def test_snapshot_new_fleet_form_with_commands(snap_compare: Callable[..., bool]) -> None:
+    """The new-fleet form at 80x24 with its commands settings (URLs, methods, data and SMS on create)."""
+
+    async def form(pilot: object) -> None:
+        await ready(pilot)
+        await pilot.press("n")  # type: ignore[attr-defined]
+        await ready(pilot)
+        screen = pilot.app.screen  # type: ignore[attr-defined]
+        screen.query_one("#fleet-sms-url", Input).value = "https://example.com/sms"
+        screen.query_one("#fleet-ip-method", Select).value = "GET"
+        await pilot.pause()  # type: ignore[attr-defined]
+
+    assert snap_compare(build_app(demo_simulator()), terminal_size=(80, 24), run_before=form)

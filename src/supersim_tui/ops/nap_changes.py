@@ -19,7 +19,7 @@ from typing import Any
 from ..api import Fleet, Network, NetworkAccessProfile, SuperSimClient
 from .consent import NONE, OPEN, Consent, consent_for
 from .nap_impact import ChangeOutcome, NapImpact, NetworkChange, apply_nap_changes, fleets_impact, nap_impact
-from .parallel import together
+from .parallel import all_of, together
 
 _SID = re.compile(r"HW[0-9a-fA-F]{32}")
 _PLMN = re.compile(r"([0-9]{3})[-/ ]?([0-9]{2,3})")
@@ -199,3 +199,26 @@ async def compare_naps(client: SuperSimClient, a: NetworkAccessProfile, b: Netwo
         sorted((n for n in side_b.networks if n.sid not in in_a), key=_key),
         sorted((n for n in side_a.networks if n.sid in in_b), key=_key),
     )
+
+
+@dataclass
+class NapWithNetwork:
+    nap: NetworkAccessProfile
+    fleets: list[Fleet]
+
+
+async def naps_with_network(client: SuperSimClient, network_sid: str) -> list[NapWithNetwork]:
+    """Every NAP of the account that allows ``network_sid``, with the fleets using each (by name)."""
+    naps, fleets = await together(client.list_naps().collect(), client.list_fleets().collect())
+    networks = await all_of(client.list_nap_networks(n.sid).collect() for n in naps)
+    found = []
+    for nap, nets in zip(naps, networks, strict=True):
+        if any(n.sid == network_sid for n in nets):
+            found.append(NapWithNetwork(nap, [f for f in fleets if f.network_access_profile_sid == nap.sid]))
+    return sorted(found, key=lambda item: item.nap.label)
+
+
+async def clone_nap(client: SuperSimClient, source: NetworkAccessProfile, name: str) -> NetworkAccessProfile:
+    """A new NAP named ``name`` allowing the same networks as ``source`` (one create call)."""
+    networks = await client.list_nap_networks(source.sid).collect()
+    return await client.create_nap(unique_name=name, networks=[n.sid for n in networks])
