@@ -11,35 +11,12 @@ from typing import Any
 from ..api.models import to_builtins
 from ..ops.consent import NONE, OPEN, Consent, consent_for
 from ..ops.fleet_changes import url_problem
+from ..ops.sim_changes import update_fields, update_problem
 from .confirm import confirm_change
 from .output import note, print_json
 from .session import Session, UsageError
 
 EXIT_OK, EXIT_FAILED = 0, 1
-ACTIVATED = ("ready", "active")
-
-
-def _cannot(sim: Any, args: argparse.Namespace, fleet_sid: str | None) -> str | None:
-    """Why the SIM as it is now cannot take the change (the Sim document's rules), or None."""
-    status = str(sim.status)
-    if args.account_sid and args.account_sid != sim.account_sid:
-        if status != "new":
-            return f"the account can only change while the SIM is new (it is {status})"
-        if args.status:
-            return "the account cannot change in the same request as the status"
-    if args.status:
-        if status == "scheduled":
-            return "the SIM has an update in progress (scheduled); wait until it completes"
-        if args.status == "ready" and status not in ("new", "ready"):
-            return f"ready is only possible from new (the SIM is {status})"
-        if args.status in ACTIVATED and fleet_sid is None:
-            return "activating needs a fleet: add --fleet F"
-    fleet_changes = (args.fleet is not None or args.no_fleet) and fleet_sid != sim.fleet_sid
-    if fleet_changes and status == "scheduled":
-        return "the fleet cannot change while the SIM is scheduled; wait until it completes"
-    if args.no_fleet and sim.fleet_sid and status in ACTIVATED:
-        return f"a SIM cannot leave its fleet while {status}"
-    return None
 
 
 async def update(session: Session, args: argparse.Namespace) -> int:
@@ -67,23 +44,22 @@ async def update(session: Session, args: argparse.Namespace) -> int:
         fleet_sid = (await client.fetch_fleet(args.fleet)).sid
     elif args.no_fleet:
         fleet_sid = None
-    send: dict[str, Any] = {}
-    if args.unique_name and args.unique_name != sim.unique_name:
-        send["unique_name"] = args.unique_name
-    if args.status and args.status != str(sim.status):
-        send["status"] = args.status
-    if (args.fleet is not None or args.no_fleet) and fleet_sid != sim.fleet_sid:
-        send["fleet"] = fleet_sid or ""
-    if args.account_sid and args.account_sid != sim.account_sid:
-        send["account_sid"] = args.account_sid
-    if send and ("status" in send or "fleet" in send):
-        if args.callback_url:
-            send["callback_url"] = args.callback_url
-        if args.callback_method:
-            send["callback_method"] = args.callback_method
+    fleet_given = args.fleet is not None or args.no_fleet
+    send = update_fields(
+        sim,
+        unique_name=args.unique_name,
+        status=args.status,
+        fleet_sid=fleet_sid,
+        fleet_given=fleet_given,
+        callback_url=args.callback_url,
+        callback_method=args.callback_method,
+        account_sid=args.account_sid,
+    )
     label = sim.unique_name or sim.iccid or sim.sid
     plan: dict[str, Any] = {"sim": sim.sid, "iccid": sim.iccid, "status": str(sim.status), "send": send}
-    reason = _cannot(sim, args, fleet_sid)
+    reason = update_problem(
+        sim, status=args.status, fleet_sid=fleet_sid, fleet_given=fleet_given, account_sid=args.account_sid
+    )
     if reason:
         note(f"SIM {label} cannot take the change: {reason}. Nothing was sent.")
         if args.json:
