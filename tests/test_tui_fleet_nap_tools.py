@@ -257,3 +257,38 @@ def test_snapshot_new_fleet_form_with_commands(snap_compare: Callable[..., bool]
         await pilot.pause()  # type: ignore[attr-defined]
 
     assert snap_compare(build_app(demo_simulator()), terminal_size=(80, 24), run_before=form)
+
+
+async def test_global_catalog_adds_a_network_to_a_chosen_nap() -> None:
+    """In the catalog opened without a NAP, p offers the NAPs (those already allowing it greyed), then the
+    usual review; applying adds the network to that NAP."""
+    from textual.widgets import OptionList
+
+    from supersim_tui.tui.bulk import ChoiceScreen
+
+    sim = demo_simulator()
+    app = build_app(sim)
+    nap = sim.state.find_nap("uk-ie")
+    assert nap is not None
+    telekom = next(s for s, n in sim.state.networks.items() if n.identifiers[0] == ("262", "01"))
+    async with app.run_test(size=(120, 36)) as pilot:
+        await ready(pilot)
+        await pilot.press("c")
+        await ready(pilot)
+        screen = app.screen
+        assert isinstance(screen, CatalogScreen)
+        await filter_to(pilot, screen, "262-01")
+        await pilot.press("p")
+        await ready(pilot)
+        choices = app.screen
+        assert isinstance(choices, ChoiceScreen)
+        options = choices.query_one(OptionList)
+        eu = sim.state.find_nap("eu-only")
+        assert eu is not None and options.get_option(eu.sid).disabled  # already allows Telekom DE
+        options.highlighted = options.get_option_index(nap.sid)
+        await pilot.press("enter")
+        await ready(pilot)
+        assert isinstance(app.screen, ConfirmNapChanges)
+        await pilot.click("#apply")
+        await ready(pilot)
+    assert telekom in nap.network_sids

@@ -18,6 +18,7 @@ from textual.widgets import Button, DataTable, Header, Input, LoadingIndicator, 
 from ..api import Network, NetworkAccessProfile, SuperSimClient
 from ..countries import country_code, country_name
 from ..ops.consent import OPEN, READ_ONLY, REFUSED, Consent, consent_for
+from ..ops.nap_changes import naps_with_network
 from ..ops.nap_impact import ChangeOutcome, NapImpact, NetworkChange, apply_nap_changes, nap_impact
 from .bulk import Confirm
 from .consent import guard_change, typed_prompt
@@ -111,6 +112,7 @@ class CatalogScreen(ReportsFailures, Screen[None]):
         Binding("t", "toggle_shown", "Toggle shown", id="catalog.toggle_shown"),
         Binding("C", "toggle_country", "Toggle country", id="catalog.toggle_country"),
         Binding("n", "naps_with", "NAPs with it", id="catalog.naps_with"),
+        Binding("p", "add_to_nap", "Add to NAP…", id="catalog.add_to_nap"),
         Binding("a", "review", "Review & apply", id="catalog.apply"),
         Binding("u", "undo", "Undo staged", id="catalog.undo"),
         Binding("U", "undo_all", "Undo all", id="catalog.undo_all"),
@@ -120,6 +122,7 @@ class CatalogScreen(ReportsFailures, Screen[None]):
         "catalog": Task("Reading the network catalog", "Press r to try again."),
         "nap-create": Task("Creating the NAP", "Press a to try again."),
         "nap-reread": Task("Reading the NAP's networks", "Press r to reload."),
+        "catalog-naps": Task("Reading the NAPs", "Press p to try again."),
     }
 
     def __init__(
@@ -203,6 +206,8 @@ class CatalogScreen(ReportsFailures, Screen[None]):
         # Textual: False hides a binding, None shows it dimmed.
         if action in ("toggle_network", "undo", "toggle_shown", "toggle_country"):
             return self.editing
+        if action == "add_to_nap":  # the global catalog: add the highlighted network to a NAP chosen next
+            return self.nap is None and self.new_nap_name is None and getattr(self.app, "mode", "") != READ_ONLY
         if action in ("review", "undo_all"):
             return (True if self.staged else None) if self.editing else False
         return True
@@ -351,6 +356,32 @@ class CatalogScreen(ReportsFailures, Screen[None]):
             from .nap_compare import NapsWithNetwork
 
             self.app.push_screen(NapsWithNetwork(self.client, self.by_sid[sid].network))
+
+    def action_add_to_nap(self) -> None:
+        sid = self._current_sid()
+        if sid is not None and self.nap is None:
+            self._choose_nap(self.by_sid[sid].network)
+
+    @work(exclusive=True, group="catalog-naps", exit_on_error=False)
+    async def _choose_nap(self, network: Network) -> None:
+        """Offer the NAPs (those that already allow the network greyed, with why); the review follows."""
+        from .bulk import ChoiceScreen
+
+        naps = await self.client.list_naps().collect()
+        holders = {item.nap.sid for item in await naps_with_network(self.client, network.sid)}
+        by_sid = {n.sid: n for n in naps}
+        options = [(n.sid, n.label, "already allows it" if n.sid in holders else None) for n in naps]
+
+        def chosen(nap_sid: str | None) -> None:
+            if nap_sid:
+                self._review_add(by_sid[nap_sid], network)
+
+        self.app.push_screen(ChoiceScreen(f"Add {network.friendly_name} {network.iso_country} to NAP", options), chosen)
+
+    @work(exclusive=True, group="catalog-naps", exit_on_error=False)
+    async def _review_add(self, nap: NetworkAccessProfile, network: Network) -> None:
+        current: list[Network] = list(await self.client.list_nap_networks(nap.sid).collect())
+        self.app.push_screen(ConfirmNapChanges(self.client, nap, current, [NetworkChange(network, True)]))
 
     def action_undo(self) -> None:
         sid = self._current_sid()
