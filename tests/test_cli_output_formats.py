@@ -81,3 +81,22 @@ def test_completion_unknown_shell(run: Run) -> None:
     """An unsupported shell is exit 2, naming the choices."""
     code, _, err = run("completion", "powershell")
     assert code == 2 and "bash" in err and "fish" in err
+
+
+def test_bulk_outcomes_as_jsonl_and_csv(run: Run, simulator: Simulator) -> None:
+    """A bulk change's outcomes (and a dry run's plan) come as JSON lines or CSV, one SIM a line, with the
+    counts on stderr; --fields picks the columns; a wrong field is exit 2 before anything is sent."""
+    targets = [s for s in simulator.state.sims.values() if s.status == "inactive" and s.fleet_sid]
+    fleet = targets[0].fleet_sid
+    expected = {s.iccid for s in targets if s.fleet_sid == fleet}
+    base = ("sims", "set-status", "active", "--fleet", fleet, "--from-status", "inactive")
+    code, out, _ = run(*base, "--dry-run", "--csv")
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert code == 0 and {r["iccid"] for r in rows} == expected and {r["outcome"] for r in rows} == {"planned"}
+    assert not [r for r in simulator.request_log if r.method == "POST"]
+    code, _, err = run(*base, "--yes", "--jsonl", "--fields", "iccid,colour")
+    assert code == 2 and "valid fields:" in err and not [r for r in simulator.request_log if r.method == "POST"]
+    code, out, err = run(*base, "--yes", "--jsonl", "--fields", "iccid,outcome")
+    lines = [json.loads(line) for line in out.splitlines()]
+    assert code == 0 and {(x["iccid"], x["outcome"]) for x in lines} == {(i, "done") for i in expected}
+    assert all(list(x) == ["iccid", "outcome"] for x in lines) and f"done {len(expected)}" in err

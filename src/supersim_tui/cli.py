@@ -368,7 +368,7 @@ def _changes(cmd: argparse.ArgumentParser) -> None:
 def _list_output(cmd: argparse.ArgumentParser, kind: str) -> None:
     """``--json``, ``--jsonl``, ``--csv`` (one of them) and ``--fields a,b,c`` for a command that lists things."""
     out = cmd.add_mutually_exclusive_group()
-    out.add_argument("--json", action="store_true", help="a JSON array")
+    out.add_argument("--json", action="store_true", help="JSON (a list, or for a change the run with its outcomes)")
     out.add_argument("--jsonl", action="store_true", help="JSON lines: one object a line")
     out.add_argument("--csv", action="store_true", help="CSV with a header row")
     cmd.add_argument(
@@ -608,7 +608,7 @@ def build_parser() -> argparse.ArgumentParser:
             help=f"the most requests in flight, 1 to {MAX_CONCURRENCY} (default: settings, else 100); the "
             "engine starts lower and finds the account's allowance below it",
         )
-        cmd.add_argument("--json", action="store_true")
+        _list_output(cmd, "outcomes")
         return cmd
 
     set_status = bulk("set-status", "set the status of many SIMs (follows scheduled updates to the end)")
@@ -640,13 +640,13 @@ def build_parser() -> argparse.ArgumentParser:
     reg.add_argument("--unique-name", type=_unique_name, help="set this unique name after registering (single SIM)")
     reg.add_argument("--yes", action="store_true")
     reg.add_argument("--concurrency", type=_concurrency, default=None)
-    reg.add_argument("--json", action="store_true")
+    reg.add_argument("--json", action="store_true")  # --csv is its input file here
 
     res = sims.add_parser("resume", parents=[common], help="finish an interrupted run (default: the newest)")
     res.add_argument("run_id", nargs="?", type=_run_id)
     res.add_argument("--yes", action="store_true", help="do not ask (on a terminal, the plan is shown and asked for)")
     res.add_argument("--concurrency", type=_concurrency, default=None)
-    res.add_argument("--json", action="store_true")
+    _list_output(res, "outcomes")
     runs = sims.add_parser("runs", parents=[common], help="list journaled bulk runs")
     _list_output(runs, "runs")
     _sim_update_parser(sims, common)

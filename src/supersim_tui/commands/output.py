@@ -165,6 +165,12 @@ def list_fields(kind: str) -> list[str]:
         return [*_struct_fields(Network), "plmns", "network_access_profile_sid"]
     if kind == "sims":
         return [*_struct_fields(Sim), "fleet"]
+    if kind == "outcomes":
+        from dataclasses import fields
+
+        from ..ops.bulk import ItemOutcome
+
+        return [f.name for f in fields(ItemOutcome)]
     if kind == "runs":
         return ["run_id", "kind", "created", "items", "remaining", "finished", "cancelled", "state", "problem"]
     raise ValueError(kind)

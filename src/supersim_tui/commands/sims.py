@@ -166,6 +166,15 @@ async def _change_sims(session: Session, args: argparse.Namespace, run_id: str) 
         return EXIT_OK
     note(plan.summary())
     if args.dry_run:
+        if getattr(args, "jsonl", False) or args.csv or getattr(args, "fields_list", None):  # the plan, per SIM
+            planned = (
+                ItemOutcome(
+                    i.key, i.iccid, i.label, "planned" if i.action == "send" else i.action, i.status, i.fleet_sid,
+                    i.reason or None,
+                ).to_json()
+                for i in plan.items
+            )  # fmt: skip
+            write_records(args, "outcomes", planned, ["iccid", "key", "outcome", "status", "error"])
         return EXIT_OK
     if not plan.to_send:
         return _report_plan_only(plan, args)
@@ -322,6 +331,7 @@ def _report(
         note(f"Resume: {resumed.describe()}")
     if interrupted:
         note(f"Sending stopped: {interrupted}" + (f": supersim-tui sims resume {run_id}" if run_id else ""))
+    fields = getattr(args, "fields_list", None)
     if args.json:
         print_json(
             {
@@ -331,9 +341,13 @@ def _report(
                 "interrupted": interrupted,
                 "counts": counts,
                 **({"resume": asdict(resumed)} if resumed is not None else {}),
-                "outcomes": [o.to_json() for o in outcomes],
+                "outcomes": [{k: v for k, v in o.to_json().items() if fields is None or k in fields} for o in outcomes],
             }
         )
+    elif getattr(args, "jsonl", False) or getattr(args, "csv", False) or fields:
+        # One outcome a line (JSON lines or CSV) on stdout; the counts go to stderr with the other notes.
+        note(", ".join(f"{name} {count:,}" for name, count in sorted(counts.items())) or "nothing to do")
+        write_records(args, "outcomes", (o.to_json() for o in outcomes), ["iccid", "key", "outcome", "status", "error"])
     else:
         print(", ".join(f"{name} {count:,}" for name, count in sorted(counts.items())) or "nothing to do")
         problems = [o for o in outcomes if o.outcome not in (DONE, SKIPPED)]
