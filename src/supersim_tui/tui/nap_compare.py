@@ -3,19 +3,20 @@ that allow a network (from the catalog), and cloning a NAP. The work is in ops.n
 
 from __future__ import annotations
 
-from typing import ClassVar
+from collections.abc import Callable
+from typing import Any, ClassVar
 
 from rich.text import Text
 from textual import on, work
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Header, Label, LoadingIndicator, Select, Static
 
-from ..api import Network, NetworkAccessProfile, SuperSimClient
-from ..ops.nap_changes import NapComparison, NapSide, compare_naps, naps_with_network
-from .failures import ReportsFailures, Task, failure_text
+from ..api import Network, NetworkAccessProfile, SuperSimClient, SuperSimError
+from ..ops.nap_changes import NapComparison, NapSide, clone_nap, compare_naps, naps_with_network
+from .failures import ReportsFailures, Task, error_message, failure_text
 from .footer import KeysFooter
 from .format import plain, printable
 
@@ -177,3 +178,42 @@ class NapsWithNetwork(ReportsFailures, ModalScreen[None]):
         self.query_one("#naps-with-body", Static).update(
             Text(failure_text(self.task_for(group), error), style="bold red")
         )
+
+
+def clone_nap_flow(
+    app: App[Any], client: SuperSimClient, nap: NetworkAccessProfile, taken: set[str], done: Callable[[bool], None]
+) -> None:
+    """Ask a name (default ``<name>-copy``), confirm as a protected profile needs, create a NAP with the same
+    networks, say so, then ``done(True)`` (so the caller reloads); a failure is notified with what to do."""
+    from .consent import guard_change
+    from .forms import NameForm
+
+    base = nap.unique_name or nap.sid
+    suggestion = next(
+        name for name in (f"{base}-copy", *(f"{base}-copy-{n}" for n in range(2, 100)), "") if name not in taken
+    )
+
+    async def clone(name: str) -> None:
+        try:
+            created = await clone_nap(client, nap, name)
+        except SuperSimError as error:
+            app.notify(error_message(error), title="NAP not cloned", severity="error", markup=False)
+            return
+        app.notify(
+            f"NAP {printable(created.label)} created with the networks of {printable(nap.label)}.",
+            title="NAP cloned",
+            markup=False,
+        )
+        done(True)
+
+    def named(name: str | None) -> None:
+        if name:
+            guard_change(
+                app,
+                "Clone NAP",
+                f"create NAP {name} with the networks of {nap.label}",
+                name,
+                lambda: app.run_worker(clone(name), group="nap-clone", exit_on_error=False),
+            )
+
+    app.push_screen(NameForm(f"Clone NAP {nap.label} as", suggestion, taken), named)
