@@ -123,7 +123,7 @@ def test_filter_matches_iso_codes_and_aliases_exactly(simulator: Simulator) -> N
 
 
 async def test_toggle_all_shown_and_country_counted_in_the_review() -> None:
-    """`t` stages every network the filter shows; `C` every network of the highlighted one's country; the
+    """`t` stages every network the filter shows; `T` every network of the highlighted one's country; the
     review lists them all and applying adds them all to the NAP."""
     sim = demo_simulator()
     app = build_app(sim)
@@ -138,11 +138,11 @@ async def test_toggle_all_shown_and_country_counted_in_the_review() -> None:
         await pilot.press("t")
         assert {sid for sid, add in screen.staged.items() if add} == german
         await filter_to(pilot, screen, "france orange")
-        await pilot.press("C")  # the whole of France, not only the Orange row shown
+        await pilot.press("T")  # the whole of France, not only the Orange row shown
         assert {sid for sid, add in screen.staged.items() if add} == german | french
-        await pilot.press("C")  # again: France back to how it is (nothing staged for it)
+        await pilot.press("T")  # again: France back to how it is (nothing staged for it)
         assert set(screen.staged) == german
-        await pilot.press("C")
+        await pilot.press("T")
         await pilot.press("a")
         await ready(pilot)
         dialog = app.screen
@@ -254,7 +254,8 @@ def test_snapshot_new_fleet_form_with_commands(snap_compare: Callable[..., bool]
         screen = pilot.app.screen  # type: ignore[attr-defined]
         screen.query_one("#fleet-sms-url", Input).value = "https://example.com/sms"
         screen.query_one("#fleet-ip-method", Select).value = "GET"
-        await pilot.pause()  # type: ignore[attr-defined]
+        await ready(pilot)
+        await pilot.pause(0.2)  # type: ignore[attr-defined]
 
     assert snap_compare(build_app(demo_simulator()), terminal_size=(80, 24), run_before=form)
 

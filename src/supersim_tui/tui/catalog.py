@@ -71,27 +71,22 @@ def filter_rows(rows: list[CatalogRow], query: str) -> list[CatalogRow]:
     tokens = query.lower().split()
     if not tokens:
         return rows
-    present = {(row.network.iso_country or "").upper() for row in rows}
-    tests = []
-    for token in tokens:
-        code = country_code(token)
-        if code is not None and code in present:
-            tests.append(_country_test(code, token))
-        else:
-            tests.append(_word_test(token))
+    tests = [token_test(token, rows) for token in tokens]
     return [row for row in rows if all(test(row) for test in tests)]
 
 
-def _country_test(code: str, token: str) -> Callable[[CatalogRow], bool]:
+def token_test(token: str, rows: list[CatalogRow]) -> Callable[[CatalogRow], bool]:
+    """How one filter word matches a row: exactly a country (by ISO code or alias) when it names one present in
+    ``rows``, else :meth:`CatalogRow.matches`."""
+    code = country_code(token)
+    if code is None or not any((row.network.iso_country or "").upper() == code for row in rows):
+        return lambda row: row.matches(token)
+
     def test(row: CatalogRow) -> bool:
         network = row.network
         return (network.iso_country or "").upper() == code or (network.friendly_name or "").lower() == token
 
     return test
-
-
-def _word_test(token: str) -> Callable[[CatalogRow], bool]:
-    return lambda row: row.matches(token)
 
 
 class CatalogRead(Message):
@@ -110,7 +105,7 @@ class CatalogScreen(ReportsFailures, Screen[None]):
         Binding("slash", "focus_filter", "Filter", id="catalog.filter"),
         Binding("space", "toggle_network", "Toggle", id="catalog.toggle"),
         Binding("t", "toggle_shown", "Toggle shown", id="catalog.toggle_shown"),
-        Binding("C", "toggle_country", "Toggle country", id="catalog.toggle_country"),
+        Binding("T", "toggle_country", "Toggle country", id="catalog.toggle_country"),
         Binding("n", "naps_with", "NAPs with it", id="catalog.naps_with"),
         Binding("p", "add_to_nap", "Add to NAP…", id="catalog.add_to_nap"),
         Binding("a", "review", "Review & apply", id="catalog.apply"),
@@ -248,7 +243,7 @@ class CatalogScreen(ReportsFailures, Screen[None]):
             if self.staged:
                 parts.append(f"staged: +{adds} −{removes} — press a to review and apply, u to undo")
             else:
-                parts.append("space toggles the highlighted network, t all shown, C its country")
+                parts.append("space toggles the highlighted network, t all shown, T its country")
         summary.update(Text(" · ".join(parts)))
 
     # -------------------------------------------------------------- actions
