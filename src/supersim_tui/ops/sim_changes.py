@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..api import Sim
+from ..api import NotFoundError, Sim, SuperSimClient
+from ..iccid import iccid_problem, meant_as_iccid, normalize
+from .names import ref_problem
 
 ACTIVATED = ("ready", "active")
 
@@ -70,3 +72,28 @@ def update_fields(
         if callback_method:
             send["callback_method"] = callback_method
     return send
+
+
+class SimLookupError(ValueError):
+    """The text given for a SIM is not an ICCID and names no SIM of this account (the message says which)."""
+
+
+async def iccid_for(client: SuperSimClient, text: str) -> str:
+    """The ICCID to filter by for ``text``: an ICCID as typed (checked, spaces and dashes dropped), or the ICCID
+    of the SIM whose SID or unique name it is (the API fetches a SIM by either). Raises SimLookupError."""
+    value = text.strip()
+    if meant_as_iccid(value):
+        problem = iccid_problem(normalize(value))
+        if problem:
+            raise SimLookupError(problem)
+        return normalize(value)
+    problem = ref_problem(value, "SIM")
+    if problem:
+        raise SimLookupError(f"the SIM {problem}")
+    try:
+        sim = await client.fetch_sim(value)
+    except NotFoundError:
+        raise SimLookupError(f"no SIM with SID or unique name {value!r} in this account") from None
+    if not sim.iccid:
+        raise SimLookupError(f"SIM {sim.sid} has no ICCID to filter by")
+    return sim.iccid
