@@ -268,3 +268,22 @@ def test_new_changes_refused_read_only(run: Run, simulator: Simulator, argv: tup
     code, _, err = run(*argv, "--yes", "--read-only")
     assert code == 2 and "read-only" in err
     assert changes_sent(simulator) == []
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ("fleets", "create", "--nap", "no-such-nap"),
+        ("fleets", "update", "no-such-fleet", "--data-limit", "5"),
+        ("fleets", "update", "eu-trackers", "--nap", "no-such-nap"),
+        ("naps", "rename", "no-such-nap", "x"),
+        ("naps", "clone", "no-such-nap", "x"),
+        ("naps", "add-network", "no-such-nap", "262-01"),
+        ("naps", "remove-network", "no-such-nap", "262-01"),
+    ],
+)
+def test_unknown_fleet_or_nap_is_bad_input(run: Run, simulator: Simulator, argv: tuple[str, ...]) -> None:
+    """A fleet or NAP the account does not have is exit 2 naming it, and nothing is sent."""
+    code, out, err = run(*argv, "--yes")
+    assert code == 2 and "no-such" in err and "nothing was sent" in err, err
+    assert changes_sent(simulator) == []

@@ -4,10 +4,15 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Awaitable
+from typing import TypeVar
 
+from ..api import NotFoundError
 from ..ops.consent import NONE, REFUSED, Consent
 from .output import confirm, confirm_typed, note
 from .session import UsageError
+
+T = TypeVar("T")
 
 
 def confirm_change(args: argparse.Namespace, question: str, consent: Consent) -> None:
@@ -28,3 +33,11 @@ def confirm_change(args: argparse.Namespace, question: str, consent: Consent) ->
             raise UsageError(f"cancelled: you did not type {consent.phrase}; nothing was changed")
     elif not confirm(question):
         raise UsageError("cancelled: nothing was changed")
+
+
+async def named(lookup: Awaitable[T], what: str) -> T:
+    """``lookup`` of something the user named (a fleet, a NAP); a 404 is bad input (exit 2), nothing sent."""
+    try:
+        return await lookup
+    except NotFoundError:
+        raise UsageError(f"no {what} in this account; nothing was sent") from None

@@ -8,7 +8,7 @@ from typing import Any
 from ..api.models import to_builtins
 from ..ops.fleet_changes import FIELDS, FleetPlan, apply_plan, plan_create, plan_update, settings_problems
 from ..ops.nap_impact import CACHE_WARNING
-from .confirm import confirm_change
+from .confirm import confirm_change, named
 from .output import note, print_json
 from .session import Session, UsageError
 
@@ -79,9 +79,12 @@ async def _run(session: Session, args: argparse.Namespace, create: bool) -> int:
             "nothing to change: give at least one of --name, --nap, --data-limit, --sms-commands-url, "
             "--sms-commands-method, --ip-commands-url, --ip-commands-method"
         )
-    plan = (
-        await plan_create(session.client, values) if create else await plan_update(session.client, args.fleet, values)
-    )
+    client = session.client
+    if args.nap is not None:
+        await named(client.fetch_nap(args.nap), f"NAP {args.nap!r}")
+    if not create:
+        await named(client.fetch_fleet(args.fleet), f"fleet {args.fleet!r}")
+    plan = await plan_create(client, values) if create else await plan_update(client, args.fleet, values)
     _show_plan(plan)
     result = None
     if args.dry_run:

@@ -13,7 +13,7 @@ from typing import Any
 from ..api import Network, NetworkAccessProfile, SuperSimClient
 from ..api.models import to_builtins
 from ..ops.nap_changes import NetworkPlan, apply_networks, plan_networks, resolve_networks, simple_consent
-from .confirm import confirm_change
+from .confirm import confirm_change, named
 from .output import note, print_json, table
 from .session import Session, UsageError
 
@@ -73,14 +73,14 @@ async def create(session: Session, args: argparse.Namespace) -> int:
 
 
 async def clone(session: Session, args: argparse.Namespace) -> int:
-    source = await session.client.fetch_nap(args.nap)
+    source = await named(session.client.fetch_nap(args.nap), f"NAP {args.nap!r}")
     networks: list[Network] = list(await session.client.list_nap_networks(source.sid).collect())
     return await _create_with(session, args, args.name, networks, "clone", source.unique_name or source.sid)
 
 
 async def rename(session: Session, args: argparse.Namespace) -> int:
     client = session.client
-    nap = await client.fetch_nap(args.nap)
+    nap = await named(client.fetch_nap(args.nap), f"NAP {args.nap!r}")
     extra: dict[str, Any] = {"action": "rename", "from": nap.unique_name, "to": args.name}
     if nap.unique_name == args.name:
         note(f"NAP {nap.sid} is already named {args.name}: nothing to change.")
@@ -118,6 +118,7 @@ def _show_impact(plan: NetworkPlan) -> None:
 
 
 async def _change_networks(session: Session, args: argparse.Namespace, add: bool) -> int:
+    await named(session.client.fetch_nap(args.nap), f"NAP {args.nap!r}")
     networks = await _networks(session.client, args.networks)
     plan = await plan_networks(session.client, args.nap, networks, add=add)
     _show_impact(plan)

@@ -12,7 +12,7 @@ from ..api.models import to_builtins
 from ..ops.consent import NONE, OPEN, Consent, consent_for
 from ..ops.fleet_changes import url_problem
 from ..ops.sim_changes import update_fields, update_problem
-from .confirm import confirm_change
+from .confirm import confirm_change, named
 from .output import note, print_json
 from .session import Session, UsageError
 
@@ -41,7 +41,7 @@ async def update(session: Session, args: argparse.Namespace) -> int:
     sim = await _find_one(client, args.sim)
     fleet_sid = sim.fleet_sid
     if args.fleet is not None:
-        fleet_sid = (await client.fetch_fleet(args.fleet)).sid
+        fleet_sid = (await named(client.fetch_fleet(args.fleet), f"fleet {args.fleet!r}")).sid
     elif args.no_fleet:
         fleet_sid = None
     fleet_given = args.fleet is not None or args.no_fleet
