@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck pytest bench screenshots clean
+.PHONY: demo test lint typecheck pytest snapshot-update bench screenshots clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,14 @@ typecheck: $(STAMP)
 
 pytest: $(STAMP)
 	$(BIN)/pytest -q
+
+# Re-record the TUI snapshots after a deliberate change of the picture, then LOOK at each changed one:
+#   make snapshot-update K=login      (K: a pytest -k expression; without it every snapshot test runs)
+SNAPSHOT_TESTS = $(shell grep -l snap_compare tests/test_*.py)
+snapshot-update: $(STAMP)
+	$(BIN)/pytest -q --snapshot-update $(SNAPSHOT_TESTS) $(if $(K),-k '$(K)')
+	@git status --short tests/__snapshots__
+	@echo "Look at each changed picture: rsvg-convert -o /tmp/x.png tests/__snapshots__/FILE/NAME.svg"
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks.run

@@ -1,25 +1,38 @@
-"""Shared fixtures. Autouse ones keep the developer's machine out of every test:
-temporary config/state dirs, an in-memory keyring, no credentials in the environment."""
+"""Shared fixtures and helpers. Autouse ones keep the developer's machine out of every test:
+temporary config/state dirs, an in-memory keyring, no credentials in the environment.
+
+Helpers used by several test files live here (test files import them from ``.conftest``, never from
+each other): the demo simulator and an app on it (``demo_simulator``, ``build_app``), a client maker
+for the Connector (``client_maker``), and the waits for a running app (``settle``, ``until``,
+``settle_registrations``)."""
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator, Callable
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import keyring
 import keyring.errors
 import pytest
 from keyring.backend import KeyringBackend
+from textual.pilot import Pilot
+from textual.worker import WorkerFailed
 
 from supersim_tui import cli
 from supersim_tui.api import BasicAuth, RetryPolicy, SuperSimClient
 from supersim_tui.commands import session as session_module
-from supersim_tui.credentials import ENV_VARS
+from supersim_tui.credentials import ENV_VARS, Credentials
 from supersim_tui.simulator import Simulator, SimulatorConfig, asgi_transport
 
+if TYPE_CHECKING:
+    from supersim_tui.ops.register_queue import RegistrationQueue
+    from supersim_tui.tui.app import SuperSimApp
+
 DATA = Path(__file__).parent / "data"
+FIXED_EPOCH = datetime(2024, 6, 1, 12, 0, tzinfo=UTC)
 
 
 class MemoryKeyring(KeyringBackend):
@@ -150,3 +163,72 @@ def run(simulator: Simulator, monkeypatch: pytest.MonkeyPatch, capsys: pytest.Ca
         return code, out, err
 
     return invoke
+
+
+# ---------------------------------------------------------------- the TUI on the demo simulator
+def demo_simulator(**overrides: Any) -> Simulator:
+    """The simulator the TUI tests and snapshots use: 300 SIMs, seed 1, a fixed clock."""
+    settings: dict[str, Any] = {"sims": 300, "seed": 1, "epoch": FIXED_EPOCH}
+    settings.update(overrides)
+    return Simulator(SimulatorConfig(**settings))
+
+
+def build_app(sim: Simulator, attempts: int = 3) -> SuperSimApp:
+    """The App on ``sim`` (in-process), retrying without waiting."""
+    from supersim_tui.tui.app import SuperSimApp
+
+    async def no_wait(seconds: float) -> None:
+        return None
+
+    client = SuperSimClient(
+        BasicAuth(sim.config.account_sid, sim.config.auth_token),
+        base_url="http://127.0.0.1",
+        transport=asgi_transport(sim),
+        retry=RetryPolicy(attempts=attempts, sleep=no_wait),
+    )
+    return SuperSimApp(client, account_label="demo account (simulator)")
+
+
+def client_maker(sim: Simulator) -> Callable[[Credentials], SuperSimClient]:
+    """A ``make_client`` for the Connector (or the CLI's session) whose clients talk to ``sim``, one try each."""
+
+    def make(credentials: Credentials) -> SuperSimClient:
+        return SuperSimClient(
+            credentials.auth(),
+            base_url="http://127.0.0.1",
+            transport=asgi_transport(sim),
+            retry=RetryPolicy(attempts=1),
+        )
+
+    return make
+
+
+async def settle(pilot: Pilot[Any], *, failures_expected: bool = False) -> None:
+    """Let every worker finish, then let the screen update. A worker that failed fails the test, unless
+    ``failures_expected`` (then what the user sees of the failure is what the test checks)."""
+    for _ in range(20 if failures_expected else 1):
+        try:
+            await pilot.app.workers.wait_for_complete()
+            break
+        except WorkerFailed:
+            if not failures_expected:
+                raise
+    await pilot.pause()
+
+
+async def until(pilot: Pilot[Any], condition: Callable[[], bool], seconds: float = 20.0) -> None:
+    """Let the app run until ``condition`` holds (bounded: fails after ``seconds``)."""
+    for _ in range(int(seconds / 0.02)):
+        if condition():
+            return
+        await pilot.pause(0.02)
+    raise AssertionError("condition not reached in time")
+
+
+async def settle_registrations(pilot: Pilot[Any], queue: RegistrationQueue, count: int) -> None:
+    """Wait (bounded) until ``count`` entries have a final outcome; the queue worker runs forever."""
+    for _ in range(200):
+        if sum(1 for e in queue.entries.values() if e.final) >= count:
+            break
+        await pilot.pause(0.02)
+    await pilot.pause()

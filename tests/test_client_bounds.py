@@ -28,7 +28,7 @@ from supersim_tui.api import (
     SuperSimClient,
     check_base_url,
 )
-from supersim_tui.api.client import _decode, _error_from, page_type
+from supersim_tui.api.replies import decode, error_from, page_type
 from supersim_tui.api.retry import parse_retry_after
 from supersim_tui.api.text import is_printable, printable
 from supersim_tui.commands.output import json_text
@@ -275,11 +275,11 @@ def test_any_server_body_decodes_or_fails_cleanly(body: bytes, content_type: str
     """Any bytes, as a page or an error reply, end in a page or the client's own error with printable text."""
     response = _response(status, content_type, body)
     try:
-        page = _decode(response, page_type("sims", Sim))
+        page = decode(response, page_type("sims", Sim))
         assert isinstance(page.sims, list)
     except ResponseFormatError as error:
         assert is_printable(str(error))
-    error_ = _error_from(response)
+    error_ = error_from(response)
     assert isinstance(error_, ApiError) and is_printable(str(error_))
 
 
@@ -292,7 +292,7 @@ def test_any_server_body_decodes_or_fails_cleanly(body: bytes, content_type: str
 )
 def test_error_json_of_any_shape(body: dict[str, Any]) -> None:
     """Twilio error JSON with fields of any type or content gives an ApiError with a printable message."""
-    error = _error_from(_response(400, "application/json", msgspec.json.encode(body)))
+    error = error_from(_response(400, "application/json", msgspec.json.encode(body)))
     assert isinstance(error, ApiError) and is_printable(str(error))
 
 

@@ -174,9 +174,12 @@ def test_register_single_sim(run: Run, simulator: Simulator) -> None:
 
 
 def test_nothing_to_resume(run: Run) -> None:
-    """resume with no journaled run is bad usage."""
+    """resume with no journaled run has nothing to do: it says so and succeeds; a run id that does not exist is
+    bad usage."""
     code, _, err = run("sims", "resume")
-    assert code == 2 and "no unfinished run" in err
+    assert code == 0 and "Nothing to resume" in err
+    code, _, err = run("sims", "resume", "no-such-run")
+    assert code == 2 and "no run 'no-such-run'" in err
 
 
 def test_refuses_plain_http_to_a_remote_host(

@@ -3,6 +3,10 @@
 The simulator models Twilio's per-account limit (``max_concurrency``): above it, 429 / 20429
 with ``Twilio-Concurrent-Requests`` and no Retry-After. The engine must find that allowance,
 run near it with few 429s, follow it down when it drops, and never lose or repeat an update.
+
+The engine's tests use 20 ms of latency: at a few milliseconds the in-process client and simulator are
+bound by this machine's CPU, and the limiter rightly stops growing where more in flight buys nothing
+(tests/test_limiter_latency.py), before it reaches the allowance under test.
 """
 
 from __future__ import annotations
@@ -102,7 +106,7 @@ async def test_engine_finds_the_allowance_and_runs_near_it(
     requests are refused, and over the second half of the run the simulator never sees more than one probe
     above the allowance (peak offered ≤ 13) while the engine still runs at it (level ≥ 12)."""
     allowance = 12
-    sim = make_simulator(sims=0, latency_ms=4, max_concurrency=allowance, settle_seconds=0.0)
+    sim = make_simulator(sims=0, latency_ms=20, max_concurrency=allowance, settle_seconds=0.0)
     sids = add_new_sims(sim, 1200)
     client = make_client(sim, attempts=10, page_size=1000)
     levels: list[int] = []
@@ -132,7 +136,7 @@ async def test_engine_follows_a_dropping_allowance_down(
 ) -> None:
     """The account allows 32, then 6 once a third of the SIMs are done: the engine comes down to 6,
     the last third runs without more than one probe above it, and no SIM is lost or updated twice."""
-    sim = make_simulator(sims=0, latency_ms=4, max_concurrency=32, settle_seconds=0.0)
+    sim = make_simulator(sims=0, latency_ms=20, max_concurrency=32, settle_seconds=0.0)
     sids = add_new_sims(sim, 900)
     client = make_client(sim, attempts=10, page_size=1000)
     phase: list[str] = []
@@ -190,7 +194,7 @@ async def test_engine_never_goes_above_the_user_cap(
     """With an account allowing 40 in flight and a user cap of 10, the engine grows to the cap and stops
     there: the simulator never sees more than 10 updates in flight (plus the follow-up's one listing of
     scheduled SIMs) and refuses nothing."""
-    sim = make_simulator(sims=0, latency_ms=4, max_concurrency=40, settle_seconds=0.0)
+    sim = make_simulator(sims=0, latency_ms=20, max_concurrency=40, settle_seconds=0.0)
     add_new_sims(sim, 300)
     client = make_client(sim, attempts=10, page_size=1000)
     sim.reset_concurrency_peaks()

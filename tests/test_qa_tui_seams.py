@@ -6,7 +6,7 @@ from pathlib import Path
 
 from textual.widgets import Input, Static
 
-from .test_tui import build_app, demo_simulator
+from .conftest import build_app, demo_simulator
 
 
 async def test_a_csv_path_with_brackets_is_shown_not_parsed_as_markup(tmp_path: Path) -> None:
@@ -33,20 +33,26 @@ async def test_a_csv_path_with_brackets_is_shown_not_parsed_as_markup(tmp_path: 
 async def test_a_fleet_name_with_brackets_in_the_no_match_line_is_not_markup() -> None:
     """A filter naming a fleet whose unique name (server text) holds `[/b]`, matching no SIMs: the pane says
     "No SIMs match (fleet lab[/b])" instead of failing on the markup."""
-    from supersim_tui.tui.panes import SimsPane
+    from supersim_tui.tui.sims_pane import SimsPane
 
-    app = build_app(demo_simulator())
+    sim = demo_simulator()
+    lab = sim.state.find_fleet("lab-bench")
+    assert lab is not None
+    lab.unique_name = "lab[/b]"
+    for sim_state in sim.state.sims.values():
+        if sim_state.fleet_sid == lab.sid:
+            sim_state.fleet_sid = None  # the fleet matches no SIM
+    app = build_app(sim)
     async with app.run_test(size=(120, 36)) as pilot:
         await app.workers.wait_for_complete()
         await pilot.press("3")
         await pilot.pause()
         pane = app.query_one(SimsPane)
-        pane.filter_label = "fleet lab[/b]"
-        pane._sims = {}
-        pane._loaded()
+        pane.set_fleet(lab.sid)
+        await app.workers.wait_for_complete()
         await pilot.pause(0.1)
         shown = str(pane.detail.render())
-        assert "fleet lab[/b]" in shown, shown
+        assert "No SIMs match (fleet lab[/b])" in shown, shown
 
 
 async def test_register_list_shows_fleet_names_and_reasons_as_text_not_markup() -> None:
@@ -55,8 +61,8 @@ async def test_register_list_shows_fleet_names_and_reasons_as_text_not_markup() 
     from supersim_tui.simulator.seed import registrable_examples
     from supersim_tui.tui.register import RegisterScreen
 
+    from .conftest import settle_registrations
     from .test_tui_bursts import burst
-    from .test_tui_register import settle
 
     sim = demo_simulator()
     lab = sim.state.find_fleet("lab-bench")
@@ -74,7 +80,7 @@ async def test_register_list_shows_fleet_names_and_reasons_as_text_not_markup() 
         screen.query_one("#iccid", Input).focus()
         await pilot.pause()
         await burst(pilot, app, f"{iccid}\r{code}\r")
-        await settle(pilot, app.registrations, 1)
+        await settle_registrations(pilot, app.registrations, 1)
         row = screen.query_one("#register-list").get_row(iccid)  # type: ignore[attr-defined]
         assert "lab[/b]" in [str(cell) for cell in row], row
     assert app.return_code in (None, 0)

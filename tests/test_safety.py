@@ -25,14 +25,15 @@ from supersim_tui.ops.consent import CONFIRM, HANDFUL, NONE, REFUSED, TYPED, con
 from supersim_tui.ops.nap_impact import NetworkChange, apply_nap_changes
 from supersim_tui.simulator import Simulator, asgi_transport
 from supersim_tui.tui.app import SuperSimApp
-from supersim_tui.tui.bulk import BulkRunScreen, Confirm
+from supersim_tui.tui.bulk import BulkRunScreen
 from supersim_tui.tui.catalog import CatalogScreen, ConfirmNapChanges
 from supersim_tui.tui.consent import TypedConfirm
-from supersim_tui.tui.panes import SimsPane
+from supersim_tui.tui.dialogs import Confirm
+from supersim_tui.tui.sims_pane import SimsPane
 
-from .test_tui import demo_simulator
+from .conftest import demo_simulator, settle, until
 from .test_tui_naps import filter_to, open_nap
-from .test_tui_sims import choose, confirm_text, finished_run, plain, settle, until
+from .test_tui_sims import choose, confirm_text, finished_run, plain
 
 Run = Callable[..., tuple[int, str, str]]
 
@@ -324,34 +325,34 @@ async def test_removing_every_network_opens_on_cancel_and_needs_the_nap_name() -
     before = list(nap.network_sids)
     app = make_app(sim)
     async with app.run_test(size=(120, 36)) as pilot:
-        await naps_ready(pilot)
+        await settle(pilot)
         screen = await open_nap(pilot, "us-only")
         await filter_to(pilot, screen, "united states")
         for _ in range(screen.query_one("#catalog-table", DataTable).row_count):
             await pilot.press("space", "down")
         await pilot.press("a")
-        await naps_ready(pilot)
+        await settle(pilot)
         dialog = app.screen
         assert isinstance(dialog, ConfirmNapChanges)
         assert isinstance(app.focused, Button) and app.focused.id == "cancel"
         assert dialog.query_one("#apply", Button).disabled
         assert "us-only" in plain(dialog.query_one("#typed-prompt").render())
         await pilot.press("enter")  # on Cancel
-        await naps_ready(pilot)
+        await settle(pilot)
         assert isinstance(app.screen, CatalogScreen) and nap.network_sids == before
 
         await pilot.press("a")
-        await naps_ready(pilot)
+        await settle(pilot)
         dialog = app.screen
         assert isinstance(dialog, ConfirmNapChanges)
         dialog.query_one("#typed-answer", Input).focus()
         await pilot.press(*"us-onl")
         assert dialog.query_one("#apply", Button).disabled
         await pilot.press("enter")  # not the name yet: nothing is applied
-        await naps_ready(pilot)
+        await settle(pilot)
         assert nap.network_sids == before
         await pilot.press("y", "enter")
-        await naps_ready(pilot)
+        await settle(pilot)
     assert nap.network_sids == []
 
 
@@ -364,7 +365,7 @@ async def test_double_enter_on_apply_sends_each_network_once() -> None:
     assert nap is not None
     app = make_app(sim)
     async with app.run_test(size=(120, 36)) as pilot:
-        await naps_ready(pilot)
+        await settle(pilot)
         screen = await open_nap(pilot, "us-only")
         for plmn in ("262-01", "262-02", "262-03"):
             await filter_to(pilot, screen, plmn)
@@ -387,10 +388,6 @@ async def test_double_enter_on_apply_sends_each_network_once() -> None:
         network = next(n for n in await app.client.list_networks(page_size=1000).collect() if n.sid == telekom)
         (again,) = await apply_nap_changes(app.client, nap.sid, [NetworkChange(network, True)])
         assert again.ok and again.already
-
-
-async def naps_ready(pilot: Pilot[None]) -> None:
-    await settle(pilot)
 
 
 async def test_move_to_a_fleet_on_another_nap_shows_coverage_gained_and_lost() -> None:

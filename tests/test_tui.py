@@ -3,51 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
 
 import pytest
-from textual.pilot import Pilot
 from textual.widgets import DataTable
-from textual.worker import WorkerFailed
 
-from supersim_tui.api import BasicAuth, RetryPolicy, SuperSimClient
-from supersim_tui.simulator import Simulator, SimulatorConfig, asgi_transport
-from supersim_tui.tui.app import SuperSimApp
-from supersim_tui.tui.panes import SimsPane
+from supersim_tui.simulator import Simulator
+from supersim_tui.tui.sims_pane import SimsPane
 
-FIXED_EPOCH = datetime(2024, 6, 1, 12, 0, tzinfo=UTC)
-
-
-def build_app(sim: Simulator, attempts: int = 3) -> SuperSimApp:
-    async def no_wait(seconds: float) -> None:
-        return None
-
-    client = SuperSimClient(
-        BasicAuth(sim.config.account_sid, sim.config.auth_token),
-        base_url="http://127.0.0.1",
-        transport=asgi_transport(sim),
-        retry=RetryPolicy(attempts=attempts, sleep=no_wait),
-    )
-    return SuperSimApp(client, account_label="demo account (simulator)")
-
-
-async def settle(pilot: Pilot[SuperSimApp]) -> None:
-    """Let every worker finish. One that fails is fine here: what the user sees of it is what tests check
-    (``wait_for_complete`` re-raises a worker's error)."""
-    for _ in range(20):
-        try:
-            await pilot.app.workers.wait_for_complete()
-            break
-        except WorkerFailed:
-            continue
-    await pilot.pause()
-
-
-def demo_simulator(**overrides: object) -> Simulator:
-    settings: dict[str, object] = {"sims": 300, "seed": 1, "epoch": FIXED_EPOCH}
-    settings.update(overrides)
-    return Simulator(SimulatorConfig(**settings))  # type: ignore[arg-type]
-
+from .conftest import build_app, demo_simulator, settle
 
 ICCID = 1  # the SIMs table's ICCID column (the first is the mark)
 
@@ -83,9 +46,9 @@ async def test_fleets_and_naps_show_the_account(make_simulator: Callable[..., Si
 async def test_sims_load_page_by_page_in_a_window_of_pages(monkeypatch: pytest.MonkeyPatch) -> None:
     """Only the first page loads at start; End reads on page by page to the last SIM while the table never
     holds more than the window; scrolling back up reads dropped pages again; Home returns to the first SIM."""
-    from supersim_tui.tui import panes
+    from supersim_tui.tui import sims_pane
 
-    monkeypatch.setattr(panes, "WINDOW_PAGES", 3)
+    monkeypatch.setattr(sims_pane, "WINDOW_PAGES", 3)
     sim = demo_simulator(sims=1000)
     iccids = [s.iccid for s in sim.state.sims.values()]
     app = build_app(sim)
@@ -132,7 +95,7 @@ async def test_api_failure_becomes_a_notification_not_a_crash() -> None:
     sim.force_faults("503", "503", path_prefix="/v1/NetworkAccessProfiles")
     app = build_app(sim, attempts=2)
     async with app.run_test(size=(120, 36)) as pilot:
-        await settle(pilot)
+        await settle(pilot, failures_expected=True)
         messages = [n.message for n in app._notifications]
         assert any("Service unavailable" in m and "try again" in m for m in messages), messages
         assert app.is_running
@@ -140,7 +103,7 @@ async def test_api_failure_becomes_a_notification_not_a_crash() -> None:
         assert "Loading the account failed" in detail and "Press r to try again" in detail
         assert not app.query_one("#naps-table", DataTable).loading
         await pilot.press("r")  # the fault is gone: refresh recovers
-        await settle(pilot)
+        await settle(pilot, failures_expected=True)
         assert app.query_one("#fleets-table", DataTable).row_count == len(sim.state.fleets)
 
 
@@ -157,12 +120,6 @@ async def test_refresh_shows_changes_made_elsewhere(make_simulator: Callable[...
         assert "us-water-meters" in cells(app.query_one("#fleets-table", DataTable), 0)
 
 
-async def wait_for_data(pilot: object) -> None:
-    app = pilot.app  # type: ignore[attr-defined]
-    await app.workers.wait_for_complete()
-    await pilot.pause()  # type: ignore[attr-defined]
-
-
 @pytest.mark.parametrize(
     ("name", "size", "keys"),
     [
@@ -175,10 +132,10 @@ def test_snapshots(snap_compare: Callable[..., bool], name: str, size: tuple[int
     """The main panes as pictures (fixed account, fixed dates, workers finished)."""
 
     async def before(pilot: object) -> None:
-        await wait_for_data(pilot)
+        await settle(pilot)
         for key in keys:
             await pilot.press(key)  # type: ignore[attr-defined]
-        await wait_for_data(pilot)
+        await settle(pilot)
 
     assert snap_compare(build_app(demo_simulator()), terminal_size=size, run_before=before)
 
@@ -217,7 +174,7 @@ async def test_sims_filters_go_to_the_server() -> None:
         await pilot.pause()
         assert cells(table, ICCID) == [target]
 
-        app.action_clear_sim_filter()
+        pane.action_clear_sim_filter()
         await pilot.pause()
         await app.workers.wait_for_complete()
         await pilot.pause()

@@ -15,7 +15,7 @@ from supersim_tui.ops.register_queue import REGISTERED
 from supersim_tui.simulator.seed import registrable_examples
 from supersim_tui.tui.register import RegisterScreen
 
-from .test_tui import build_app, demo_simulator
+from .conftest import build_app, demo_simulator
 
 ENTER, TAB = "\r", "\t"
 

@@ -11,7 +11,7 @@ from supersim_tui.api import Network
 from supersim_tui.api.models import Identifier
 from supersim_tui.simulator import Simulator
 from supersim_tui.tui.catalog import CatalogRow, CatalogScreen, ConfirmNapChanges, catalog_rows, filter_rows
-from supersim_tui.tui.forms import FleetForm
+from supersim_tui.tui.forms import FleetForm, NameForm
 from supersim_tui.tui.nap_compare import NapCompareScreen, NapsWithNetwork
 
 from .test_tui import build_app, demo_simulator
@@ -265,7 +265,7 @@ async def test_global_catalog_adds_a_network_to_a_chosen_nap() -> None:
     usual review; applying adds the network to that NAP."""
     from textual.widgets import OptionList
 
-    from supersim_tui.tui.bulk import ChoiceScreen
+    from supersim_tui.tui.dialogs import ChoiceScreen
 
     sim = demo_simulator()
     app = build_app(sim)
@@ -293,3 +293,30 @@ async def test_global_catalog_adds_a_network_to_a_chosen_nap() -> None:
         await pilot.click("#apply")
         await ready(pilot)
     assert telekom in nap.network_sids
+
+
+async def test_clone_and_compare_from_the_naps_tab() -> None:
+    """On the NAPs tab, y clones the highlighted NAP under a new name (same networks); d opens the compare
+    view for it."""
+    sim = demo_simulator()
+    app = build_app(sim)
+    source = sim.state.find_nap("uk-ie")
+    assert source is not None
+    async with app.run_test(size=(120, 36)) as pilot:
+        await ready(pilot)
+        await pilot.press("2")
+        table = app.screen.query_one("#naps-table", DataTable)
+        table.move_cursor(row=table.get_row_index(source.sid))
+        await pilot.press("y")
+        await ready(pilot)
+        assert isinstance(app.screen, NameForm)
+        assert app.screen.query_one("#name", Input).value == "uk-ie-copy"
+        await pilot.press("enter")
+        await ready(pilot)
+        copy = sim.state.find_nap("uk-ie-copy")
+        assert copy is not None and copy.network_sids == source.network_sids and copy.sid != source.sid
+        table = app.screen.query_one("#naps-table", DataTable)
+        table.move_cursor(row=table.get_row_index(source.sid))
+        await pilot.press("d")
+        await ready(pilot)
+        assert isinstance(app.screen, NapCompareScreen) and app.screen.nap.sid == source.sid

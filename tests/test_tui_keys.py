@@ -8,10 +8,9 @@ from textual.widgets._footer import FooterKey
 
 from supersim_tui.settings import Settings
 from supersim_tui.tui.catalog import CatalogScreen
-from supersim_tui.tui.commands import BindingCommands
+from supersim_tui.tui.palette import BindingCommands
 
-from .test_tui import build_app, demo_simulator
-from .test_tui_naps import ready
+from .conftest import build_app, demo_simulator, settle
 
 
 async def test_palette_finds_every_action_of_the_main_screen_with_its_key() -> None:
@@ -19,7 +18,7 @@ async def test_palette_finds_every_action_of_the_main_screen_with_its_key() -> N
     with the key that runs it, and choosing one runs it."""
     app = build_app(demo_simulator())
     async with app.run_test(size=(120, 36)) as pilot:
-        await ready(pilot)
+        await settle(pilot)
         await pilot.press("ctrl+p")
         await pilot.pause()
         provider = BindingCommands(app.screen_stack[-2])
@@ -37,7 +36,7 @@ async def test_palette_finds_every_action_of_the_main_screen_with_its_key() -> N
             await pilot.press(char)
         await pilot.pause(0.3)
         await pilot.press("enter")
-        await ready(pilot)
+        await settle(pilot)
         assert isinstance(app.screen, CatalogScreen)
 
 
@@ -47,7 +46,7 @@ async def test_a_keymap_key_that_collides_with_a_panes_own_key_is_reported() -> 
     app = build_app(demo_simulator())
     app.settings = Settings(keymap={"tab.sims": "s", "tab.naps": "f5"})
     async with app.run_test(size=(120, 36)) as pilot:
-        await ready(pilot)
+        await settle(pilot)
         problems = [p for p in app.settings.problems if "[keymap]" in p]
         assert any("'tab.sims'" in p and "'fleets.sims'" in p and "Its SIMs" in p for p in problems), problems
         assert not any("'tab.naps'" in p for p in problems)
@@ -60,9 +59,9 @@ async def test_footer_shows_only_keys_that_apply_in_the_focused_widget() -> None
     focused (where ? and / type themselves) it offers neither, but still f1 Help."""
     app = build_app(demo_simulator())
     async with app.run_test(size=(120, 36)) as pilot:
-        await ready(pilot)
+        await settle(pilot)
         await pilot.press("c")
-        await ready(pilot)
+        await settle(pilot)
         screen = app.screen
         assert isinstance(screen, CatalogScreen)
 

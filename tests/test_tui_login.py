@@ -8,29 +8,19 @@ import keyring
 from keyring.backends import fail
 from textual.widgets import DataTable
 
-from supersim_tui.api import RetryPolicy, SuperSimClient
 from supersim_tui.api.auth import Secret
 from supersim_tui.connect import Connector
 from supersim_tui.credentials import Credentials
 from supersim_tui.profiles import Profile, ProfileFile, load_profiles, save_profiles, store_secret
-from supersim_tui.simulator import Simulator, asgi_transport
+from supersim_tui.simulator import Simulator
 from supersim_tui.tui.app import SuperSimApp
 from supersim_tui.tui.login import LoginScreen
 
-from .conftest import MemoryKeyring
-from .test_tui import demo_simulator
+from .conftest import MemoryKeyring, client_maker, demo_simulator
 
 
 def connector_for(sim: Simulator) -> Connector:
-    def make(credentials: Credentials) -> SuperSimClient:
-        return SuperSimClient(
-            credentials.auth(),
-            base_url="http://127.0.0.1",
-            transport=asgi_transport(sim),
-            retry=RetryPolicy(attempts=1),
-        )
-
-    return Connector(make_client=make)
+    return Connector(make_client=client_maker(sim))
 
 
 async def fill_and_submit(pilot: object, identity: str, secret: str, *, type_it: bool = False) -> None:

@@ -10,14 +10,10 @@ from supersim_tui.simulator import Simulator
 from supersim_tui.tui.catalog import CatalogScreen, ConfirmNapChanges, catalog_rows, filter_rows
 from supersim_tui.tui.consent import TypedConfirm
 from supersim_tui.tui.forms import FleetForm, NameForm
-from supersim_tui.tui.panes import SimsPane
+from supersim_tui.tui.sims_pane import SimsPane
 
-from .test_tui import build_app, demo_simulator
-
-
-async def ready(pilot: object) -> None:
-    await pilot.app.workers.wait_for_complete()  # type: ignore[attr-defined]
-    await pilot.pause()  # type: ignore[attr-defined]
+from .conftest import build_app, demo_simulator
+from .conftest import settle as ready
 
 
 async def open_nap(pilot: object, name: str) -> CatalogScreen:

@@ -10,16 +10,7 @@ from supersim_tui.ops.register_queue import FAILED, QUEUED, REGISTERED, Entry, R
 from supersim_tui.simulator.seed import registrable_examples
 from supersim_tui.tui.register import RegisterScreen
 
-from .test_tui import build_app, demo_simulator
-
-
-async def settle(pilot: object, queue: RegistrationQueue, count: int) -> None:
-    """Wait (bounded) until ``count`` entries have a final outcome; the queue worker runs forever."""
-    for _ in range(200):
-        if sum(1 for e in queue.entries.values() if e.final) >= count:
-            break
-        await pilot.pause(0.02)  # type: ignore[attr-defined]
-    await pilot.pause()  # type: ignore[attr-defined]
+from .conftest import build_app, demo_simulator, settle_registrations
 
 
 async def type_sim(pilot: object, iccid: str, code: str, *, keys: bool = False) -> None:
@@ -61,7 +52,7 @@ async def test_register_three_good_one_bad_luhn_one_wrong_code() -> None:
         await type_sim(pilot, b, code_b)
         await type_sim(pilot, c, code_c)
         await type_sim(pilot, d, "WRONGCODE1")
-        await settle(pilot, app.registrations, 4)
+        await settle_registrations(pilot, app.registrations, 4)
         statuses = {iccid: e.status for iccid, e in app.registrations.entries.items()}
         assert statuses == {a: REGISTERED, b: REGISTERED, c: REGISTERED, d: FAILED}
         assert "registration code" in app.registrations.entries[d].detail
@@ -98,12 +89,12 @@ async def test_queue_survives_closing_and_waits_out_an_outage(tmp_path: Path) ->
                 break
             await pilot.pause(0.01)
         assert any(e.status == "waiting" for e in reopened.entries.values())
-        app._registrations_wake.set()  # retry now instead of after the back-off
+        app.registrations_wake.set()  # retry now instead of after the back-off
         for _ in range(20):
-            await settle(pilot, reopened, 2)
+            await settle_registrations(pilot, reopened, 2)
             if all(e.final for e in reopened.entries.values()):
                 break
-            app._registrations_wake.set()
+            app.registrations_wake.set()
             for e in reopened.entries.values():
                 if e.status == "waiting":
                     e.status = QUEUED
@@ -165,7 +156,7 @@ async def test_csv_import_previews_and_marks_bad_rows_before_anything_is_sent(tm
         await pilot.click("#csv-queue")
         await pilot.pause()
         queue = app.registrations
-        await settle(pilot, queue, 2)
+        await settle_registrations(pilot, queue, 2)
         assert {e.iccid: e.status for e in queue.entries.values()} == {a: REGISTERED, b: REGISTERED}
     registered = {s.iccid: s for s in sim.state.sims.values() if s.iccid in (a, b, c)}
     assert set(registered) == {a, b}

@@ -13,12 +13,11 @@ from supersim_tui.ops.name_numbers import highest_number
 from supersim_tui.ops.register_queue import FAILED, QUEUED, REGISTERED, Entry, RegistrationQueue
 from supersim_tui.simulator.seed import registrable_examples
 from supersim_tui.tui.app import SuperSimApp
-from supersim_tui.tui.bulk import Confirm
+from supersim_tui.tui.dialogs import Confirm
 from supersim_tui.tui.register import RegisterScreen
 
-from .test_tui import build_app, demo_simulator
+from .conftest import build_app, demo_simulator, settle_registrations
 from .test_tui_bursts import burst
-from .test_tui_register import settle
 
 
 async def open_register(pilot: object) -> RegisterScreen:
@@ -48,7 +47,7 @@ async def test_a_refused_scan_is_replaced_by_the_next_and_marked_without_colour(
         assert problem.startswith("✕ ") and "check digit" in problem
         assert app.focused is field and field.selected_text == bad
         await burst(pilot, app, f"{iccid}\r{code}\r")
-        await settle(pilot, app.registrations, 1)
+        await settle_registrations(pilot, app.registrations, 1)
         assert app.registrations.entries[iccid].status == REGISTERED
     assert [p["Iccid"] for p in posted(sim)] == [iccid]
 
@@ -63,7 +62,7 @@ async def test_code_is_normalised_and_a_failed_sim_can_be_tried_again_with_a_new
     async with app.run_test(size=(100, 30)) as pilot:
         screen = await open_register(pilot)
         await burst(pilot, app, f"{iccid}\rWRONGCODE1\r")
-        await settle(pilot, app.registrations, 1)
+        await settle_registrations(pilot, app.registrations, 1)
         assert app.registrations.entries[iccid].status == FAILED
         await burst(pilot, app, f"{iccid}\r{typed_code}\r")
         assert str(screen.query_one("#iccid-problem", Static).render()) == ""
@@ -93,7 +92,7 @@ async def test_a_taken_name_never_costs_the_registration_or_the_fleet() -> None:
         screen.query_one("#iccid", Input).focus()
         await pilot.pause()
         await burst(pilot, app, f"{a}\r{code_a}\r{b}\r{code_b}\r")
-        await settle(pilot, app.registrations, 2)
+        await settle_registrations(pilot, app.registrations, 2)
         entries = app.registrations.entries
         assert (entries[a].status, entries[b].status) == (REGISTERED, REGISTERED)
         assert f"name '{taken}' not set" in entries[b].detail and "already exists" in entries[b].detail
@@ -121,7 +120,7 @@ async def test_n_continues_from_the_highest_number_the_pattern_used_in_the_accou
         screen.query_one("#iccid", Input).focus()
         await pilot.pause()
         await burst(pilot, app, f"{iccid}\r{code}\r")
-        await settle(pilot, app.registrations, 1)
+        await settle_registrations(pilot, app.registrations, 1)
     assert sim.state.sims[sim.state.sims_by_iccid[iccid]].unique_name == "gate-8"
 
 
@@ -146,7 +145,7 @@ async def test_session_exports_to_csv(tmp_path: Path) -> None:
         screen.query_one("#iccid", Input).focus()
         await pilot.pause()
         await burst(pilot, app, f"{iccid}\r{code}\r")
-        await settle(pilot, app.registrations, 1)
+        await settle_registrations(pilot, app.registrations, 1)
         await pilot.press("ctrl+s")
         for _ in range(100):
             await pilot.pause(0.02)
@@ -201,3 +200,26 @@ async def test_quitting_with_registrations_queued_asks_first() -> None:
         await pilot.pause()
         assert not app.is_running
     assert app.registrations.entries[iccid].status in (QUEUED, "waiting", "registering")
+
+
+async def test_quitting_from_another_dialog_still_asks_about_queued_registrations() -> None:
+    """ctrl+q while some other yes/no dialog is open (here: mark all) does not quit at once: with a
+    registration still queued it asks about the queue first; only the quit question itself quits on ctrl+q."""
+    sim = demo_simulator()
+    sim.force_faults(*["503"] * 50, method="POST", path_prefix="/v1/Sims")
+    app = build_app(sim, attempts=1)
+    ((iccid, code),) = registrable_examples(sim.state, 1)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_register(pilot)
+        await burst(pilot, app, f"{iccid}\r{code}\r")
+        assert app.registrations.entries[iccid].status != REGISTERED
+        await pilot.press("escape", "a")  # back on the SIMs tab: mark all asks first
+        await pilot.pause(0.2)
+        assert isinstance(app.screen, Confirm) and app.screen.title_text == "Mark all matching"
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        assert app.is_running
+        assert isinstance(app.screen, Confirm) and app.screen.title_text == "Registrations still queued"
+        await pilot.press("ctrl+q")  # the quit question itself: ctrl+q again quits
+        await pilot.pause()
+        assert not app.is_running

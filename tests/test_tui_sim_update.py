@@ -17,7 +17,7 @@ async def open_detail(pilot: Pilot[None], sid: str) -> SimDetailScreen:
     app = pilot.app
     await settle(pilot)
     api_sim = await app.client.fetch_sim(sid)  # type: ignore[attr-defined]
-    await app.push_screen(SimDetailScreen(app.client, api_sim, app.fleets))  # type: ignore[attr-defined]
+    await app.push_screen(SimDetailScreen(app.client, api_sim, app.main.fleets or []))  # type: ignore[attr-defined]
     await settle(pilot)
     assert isinstance(app.screen, SimDetailScreen)
     return app.screen
@@ -92,3 +92,32 @@ async def test_update_form_callback_and_account() -> None:
             await pilot.press("y")
             await settle(pilot)
     assert sim.state.sims[new.sid].account_sid == sub
+
+
+async def test_iccid_filter_takes_a_sid_or_unique_name() -> None:
+    """The SIMs filter accepts a SIM's SID or unique name (looked up, then filtered by its ICCID); an unknown
+    name says so and loads nothing new."""
+    from textual.widgets import DataTable
+
+    sim = demo_simulator(sims=60, settle_seconds=0)
+    target = next(s for s in sim.state.sims.values() if s.unique_name)
+    app = build_app(sim)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("3")
+        await settle(pilot)
+        for ref in (target.sid, target.unique_name or ""):
+            box = app.screen.query_one("#filter-iccid", Input)
+            box.value = ref
+            box.focus()
+            await pilot.press("enter")
+            await settle(pilot)
+            table: DataTable[object] = app.screen.query_one("#sims-table", DataTable)
+            await until(pilot, lambda shown=table: shown.row_count == 1)  # type: ignore[misc]
+            assert next(iter(table.rows)).value == target.sid
+            assert box.value == target.iccid
+        box.value = "no-such-sim"
+        box.focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "no SIM with SID or unique name 'no-such-sim'" in str(app.screen.query_one("#sims-count").render())

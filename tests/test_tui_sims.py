@@ -17,26 +17,13 @@ from supersim_tui.ops.bulk import DONE, FAILED, INVALID, NOT_SENT, SKIPPED, Bulk
 from supersim_tui.ops.journal import Journal, find_run, new_run_id
 from supersim_tui.simulator import Simulator
 from supersim_tui.tui.app import SuperSimApp
-from supersim_tui.tui.bulk import BulkRunScreen, ChoiceScreen, Confirm
+from supersim_tui.tui.bulk import BulkRunScreen
 from supersim_tui.tui.consent import TypedConfirm
-from supersim_tui.tui.panes import SimsPane
+from supersim_tui.tui.dialogs import ChoiceScreen, Confirm
 from supersim_tui.tui.sim_detail import SimDetailScreen, render_details
+from supersim_tui.tui.sims_pane import SimsPane
 
-from .test_tui import build_app, demo_simulator
-
-
-async def settle(pilot: Pilot[None]) -> None:
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-
-
-async def until(pilot: Pilot[None], condition: Callable[[], bool], seconds: float = 20.0) -> None:
-    """Let the app run until ``condition`` holds (bounded: fails after ``seconds``)."""
-    for _ in range(int(seconds / 0.02)):
-        if condition():
-            return
-        await pilot.pause(0.02)
-    raise AssertionError("condition not reached in time")
+from .conftest import build_app, demo_simulator, settle, until
 
 
 async def choose(pilot: Pilot[None], value: str) -> None:
@@ -398,7 +385,7 @@ def test_snapshot_bulk_results_with_failures(snap_compare: Callable[..., bool], 
 
 
 def test_snapshot_sim_detail(snap_compare: Callable[..., bool]) -> None:
-    from .test_tui import FIXED_EPOCH
+    from .conftest import FIXED_EPOCH
 
     sim = demo_simulator(settle_seconds=0)
     app = build_app(sim)
@@ -407,7 +394,7 @@ def test_snapshot_sim_detail(snap_compare: Callable[..., bool]) -> None:
         await settle(pilot)
         target = next(s for s in sim.state.sims.values() if s.status == "active")
         api_sim = await app.client.fetch_sim(target.sid)
-        await app.push_screen(SimDetailScreen(app.client, api_sim, app.fleets, now=FIXED_EPOCH))
+        await app.push_screen(SimDetailScreen(app.client, api_sim, app.main.fleets or [], now=FIXED_EPOCH))
         await settle(pilot)
 
     assert snap_compare(app, terminal_size=(120, 36), run_before=before)

@@ -681,9 +681,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _api_error_text(error: SuperSimError) -> str:
     """An API error for stderr: its message (server text made printable), then its hint on the next line."""
+    from .api.errors import explain
     from .api.text import printable
 
-    return f"supersim-tui: {printable(error, multiline=True)}" + (f"\n{error.hint}" if error.hint else "")
+    return f"supersim-tui: {printable(explain(error, lines=True), multiline=True)}"
 
 
 def _last_resort(error: Exception) -> int:
@@ -1002,7 +1003,12 @@ def _run_tui(args: argparse.Namespace) -> int:
         ).run()
         return EXIT_OK
     registrations = RegistrationQueue.open(queue_path())
-    connector = Connector(make_client=make_client, active_profile=args.profile, base_url=args.base_url)
+    connector = Connector(
+        make_client=make_client,
+        active_profile=args.profile,
+        base_url=args.base_url,
+        default_profile=settings.default_profile,
+    )
     try:
         session = open_session(args)
     except UsageError as error:

@@ -1,5 +1,8 @@
 """What the TUI needs to sign in and switch profiles, without doing I/O itself.
 
+Signing in is :mod:`supersim_tui.signin`'s flow (shared with the CLI's ``login``); this adds the client
+maker the App was given and remembers the active profile.
+
 The App receives a :class:`Connector`; tests give it one whose clients talk to
 the simulator. Keyring and file work runs in threads (it can block), API checks
 on the event loop.
@@ -11,26 +14,10 @@ import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from .api import AuthenticationError, PermissionDeniedError, SuperSimClient, SuperSimError
-from .api.auth import Secret
-from .credentials import Credentials, CredentialsError, resolve
-from .profiles import (
-    AUTH_KINDS,
-    Profile,
-    ProfileError,
-    SecretStoreError,
-    load_profiles,
-    save_profiles,
-    store_secret,
-)
-
-
-class SignInError(Exception):
-    """Why signing in did not work, in words for the person at the keyboard."""
-
-
-class KeyringUnavailable(SignInError):
-    """The credentials work but the keyring cannot keep them; the user must choose what to do."""
+from .api import SuperSimClient
+from .credentials import Credentials, CredentialsError, profile_in_use, resolve
+from .profiles import ProfileError, load_profiles
+from .signin import Details, KeyringUnavailable, SignInError, new_profile_details, sign_in, starting_details
 
 
 @dataclass(frozen=True)
@@ -59,24 +46,20 @@ class Connector:
         make_client: Callable[[Credentials], SuperSimClient] = _default_client,
         active_profile: str | None = None,
         base_url: str | None = None,
+        default_profile: str | None = None,
     ):
         self.make_client = make_client
-        self.default_base_url = base_url or "https://supersim.twilio.com"
+        self.base_url = base_url  # --base-url: wins over a profile's
+        self.default_profile = default_profile  # the settings' default_profile
         self.active_profile = active_profile
         self.last_saved_where = ""
-
-    def _client(self, credentials: Credentials) -> SuperSimClient:
-        try:
-            return self.make_client(credentials)
-        except ValueError as error:  # e.g. a KORE token URL that is not https
-            raise SignInError(str(error)) from None
 
     def profiles(self) -> list[ProfileInfo]:
         try:
             profile_file = load_profiles()
         except ProfileError:
             return []
-        active = self.active_profile or profile_file.default
+        active = profile_in_use(profile_file, profile=self.active_profile, default_profile=self.default_profile)
         return [ProfileInfo(p.name, p.auth, p.identity, p.name == active) for p in profile_file.profiles.values()]
 
     async def open_profile(self, name: str) -> Connection:
@@ -84,9 +67,19 @@ class Connector:
             credentials = await asyncio.to_thread(resolve, profile=name, env={})
         except CredentialsError as error:
             raise SignInError(str(error)) from None
-        client = self._client(credentials)
+        try:
+            client = self.make_client(credentials)
+        except ValueError as error:  # e.g. a KORE token URL that is not https
+            raise SignInError(str(error)) from None
         self.active_profile = name
         return Connection(client, f"{credentials.identity} ({name})", name)
+
+    def starting_details(self, *, adding: bool = False) -> Details:
+        """What the sign-in form starts with: the profile in use (or a new ``default`` one); when ``adding``
+        another profile, a name not in use yet."""
+        if adding:
+            return new_profile_details(self.base_url)
+        return starting_details(self.active_profile, base_url=self.base_url, default_profile=self.default_profile)
 
     async def sign_in(
         self,
@@ -99,55 +92,17 @@ class Connector:
         token_url: str | None = None,
         store: str = "keyring",
     ) -> Connection:
-        """Check the credentials with a cheap call, then save the profile and its secret
-        (``store`` "keyring" or "file"; "none" keeps them for this session only)."""
-        if kind not in AUTH_KINDS:
-            raise SignInError("choose the kind of credentials")
-        id_label, secret_label = AUTH_KINDS[kind]
-        if not profile.strip():
-            raise SignInError("Profile name: enter a name, e.g. default")
-        if not identity.strip():
-            raise SignInError(f"{id_label}: required")
-        if not secret:
-            raise SignInError(f"{secret_label}: required")
-        if kind == "kore" and not (token_url or "").strip():
-            raise SignInError("KORE token URL: required for KORE credentials")
-        try:
-            saved = Profile(
-                profile.strip(),
-                kind,
-                identity.strip(),
-                base_url.strip() or "https://supersim.twilio.com",
-                (token_url or "").strip() or None,
-                secret_store="file" if store == "file" else "keyring",
-            )
-        except ProfileError as error:
-            raise SignInError(str(error)) from None
-        credentials = Credentials(
-            kind, saved.identity, Secret(secret), saved.base_url, saved.token_url, f"profile {saved.name}"
+        """Sign in with :func:`supersim_tui.signin.sign_in` (checked by the API, then stored: ``store`` is
+        "keyring", "file", or "none" for this session only)."""
+        details = Details(profile, kind, identity, base_url, token_url, store)
+        signed_in = await sign_in(details, secret, self.make_client)
+        self.last_saved_where = signed_in.where
+        if not signed_in.saved:
+            return Connection(signed_in.client, f"{signed_in.profile.identity} (not saved)", None)
+        self.active_profile = signed_in.profile.name
+        return Connection(
+            signed_in.client, f"{signed_in.profile.identity} ({signed_in.profile.name})", signed_in.profile.name
         )
-        client = self._client(credentials)
-        try:
-            await client.list_naps().next_page()
-        except (AuthenticationError, PermissionDeniedError) as error:
-            await client.aclose()
-            raise SignInError(f"The API refused these credentials ({error.message}); nothing was saved.") from None
-        except SuperSimError as error:
-            await client.aclose()
-            raise SignInError(f"Could not check the credentials: {error}; nothing was saved.") from None
-        if store == "none":
-            self.last_saved_where = "nowhere (this session only)"
-            return Connection(client, f"{saved.identity} (not saved)", None)
-        try:
-            where = await asyncio.to_thread(store_secret, saved, credentials.secret)
-        except SecretStoreError as error:
-            await client.aclose()
-            raise KeyringUnavailable(str(error)) from None
-        profile_file = load_profiles()
-        profile_file.profiles[saved.name] = saved
-        if profile_file.default is None:
-            profile_file.default = saved.name
-        await asyncio.to_thread(save_profiles, profile_file)
-        self.active_profile = saved.name
-        self.last_saved_where = where
-        return Connection(client, f"{saved.identity} ({saved.name})", saved.name)
+
+
+__all__ = ["Connection", "Connector", "KeyringUnavailable", "ProfileInfo", "SignInError"]

@@ -9,11 +9,15 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import httpx
 
 from .api.auth import BasicAuth, OAuthClientCredentials, Secret
-from .api.client import DEFAULT_BASE_URL, check_base_url
+from .api.urls import DEFAULT_BASE_URL, check_url
+
+if TYPE_CHECKING:
+    from .profiles import ProfileFile
 
 ENV_VARS = (
     "TWILIO_ACCOUNT_SID",
@@ -102,9 +106,7 @@ def resolve(
         profile_file = load_profiles()
     except ProfileError as error:
         raise CredentialsError(str(error)) from None
-    name = profile or env.get("SUPERSIM_PROFILE") or default_profile or profile_file.default
-    if not name and len(profile_file.profiles) == 1:
-        name = next(iter(profile_file.profiles))
+    name = profile_in_use(profile_file, profile=profile, env=env, default_profile=default_profile)
     if not name:
         raise CredentialsError(
             "no credentials found. Run `supersim-tui login`, or set TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN "
@@ -135,6 +137,23 @@ def resolve(
     )
 
 
+def profile_in_use(
+    profile_file: ProfileFile,
+    *,
+    profile: str | None = None,
+    env: Mapping[str, str] | None = None,
+    default_profile: str | None = None,
+) -> str | None:
+    """The name of the profile credentials are read from: the one named (``--profile``), else
+    ``SUPERSIM_PROFILE``, else the settings' ``default_profile``, else the file's default, else the only
+    profile there is; None when none of these names one. It need not exist in ``profile_file``."""
+    env = os.environ if env is None else env
+    name = profile or env.get("SUPERSIM_PROFILE") or default_profile or profile_file.default
+    if not name and len(profile_file.profiles) == 1:
+        name = next(iter(profile_file.profiles))
+    return name or None
+
+
 def _base_url(flag: str | None, env: Mapping[str, str], fallback: str, fallback_source: str) -> str:
     """The base URL from the flag, SUPERSIM_BASE_URL or ``fallback``, checked; a ``ValueError`` names its source."""
     url, source = (
@@ -145,6 +164,6 @@ def _base_url(flag: str | None, env: Mapping[str, str], fallback: str, fallback_
         else (fallback, fallback_source)
     )
     try:
-        return check_base_url(url)
+        return check_url(url)
     except ValueError as error:
         raise ValueError(f"{source}: {error}") from None

@@ -27,7 +27,7 @@ from typing import Any, TypeVar
 import tomli_w
 
 from .api.auth import Secret
-from .api.client import DEFAULT_BASE_URL, check_base_url
+from .api.urls import DEFAULT_BASE_URL, check_url
 from .config import config_dir, ensure_dir
 from .ops.consent import MODES
 from .textfile import FileProblem, read_bytes, read_text
@@ -40,6 +40,7 @@ AUTH_KINDS = {
 KEYRING_TIMEOUT = 5.0
 CONFIG_FILE_MAX = 1024 * 1024  # profiles.toml and settings.toml are a few hundred bytes
 SECRET_FILE_MAX = 64 * 1024
+SECRET_STORES = ("keyring", "file", "none")
 _PROFILE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 T = TypeVar("T")
 
@@ -60,7 +61,7 @@ class Profile:
     base_url: str = DEFAULT_BASE_URL
     token_url: str | None = None
     default_fleet: str | None = None
-    secret_store: str = "keyring"  # "keyring" | "file"
+    secret_store: str = "keyring"  # one of SECRET_STORES; "none" after logout: no secret is stored
     mode: str = "open"  # safety: "read-only" | "protected" | "open" (ops.consent)
 
     def __post_init__(self) -> None:
@@ -73,10 +74,10 @@ class Profile:
             raise ProfileError(
                 f'profile {self.name!r}: mode must be "read-only", "protected" or "open", not {self.mode!r}'
             )
-        if self.secret_store not in ("keyring", "file"):
-            raise ProfileError(f"profile {self.name!r}: secret_store must be keyring or file")
+        if self.secret_store not in SECRET_STORES:
+            raise ProfileError(f"profile {self.name!r}: secret_store must be keyring, file or none")
         try:
-            self.base_url = check_base_url(self.base_url)
+            self.base_url = check_url(self.base_url)
         except ValueError as error:
             raise ProfileError(f"profile {self.name!r}: {error}") from None
 
@@ -267,7 +268,10 @@ def keyring_problem(*, timeout: float = KEYRING_TIMEOUT) -> str | None:
 
 
 def store_secret(profile: Profile, secret: Secret, *, timeout: float = KEYRING_TIMEOUT) -> str:
-    """Store in the profile's store; return a sentence saying where. Verifies by reading back."""
+    """Store in the profile's store ("keyring" or "file"); return a sentence saying where. Verifies by reading
+    back."""
+    if profile.secret_store not in ("keyring", "file"):
+        raise SecretStoreError(f"profile {profile.name!r}: choose where the secret goes (keyring or file)")
     if profile.secret_store == "file":
         path = _secret_file(profile)
         try:
@@ -295,6 +299,8 @@ def store_secret(profile: Profile, secret: Secret, *, timeout: float = KEYRING_T
 
 
 def load_secret(profile: Profile, *, timeout: float = KEYRING_TIMEOUT) -> Secret | None:
+    if profile.secret_store == "none":
+        return None
     if profile.secret_store == "file":
         path = _secret_file(profile)
         try:
@@ -328,6 +334,8 @@ def load_secret(profile: Profile, *, timeout: float = KEYRING_TIMEOUT) -> Secret
 
 def delete_secret(profile: Profile, *, timeout: float = KEYRING_TIMEOUT) -> bool:
     """Remove the stored secret; True if there was one."""
+    if profile.secret_store == "none":
+        return False
     if profile.secret_store == "file":
         path = _secret_file(profile)
         if path.exists():

@@ -1,7 +1,7 @@
 """Headless async client for the Super SIM v1 API (no Textual, no Rich)."""
 
 from .auth import BasicAuth, OAuthClientCredentials, Secret
-from .client import DEFAULT_BASE_URL, AlreadyRegisteredError, SuperSimClient, check_base_url
+from .client import SuperSimClient
 from .errors import (
     ApiError,
     AuthenticationError,
@@ -28,7 +28,9 @@ from .models import (
     UsageRecord,
 )
 from .paging import Pager
+from .replies import AlreadyRegisteredError
 from .retry import RetryPolicy
+from .urls import DEFAULT_BASE_URL, check_base_url
 
 __all__ = [
     "DEFAULT_BASE_URL",

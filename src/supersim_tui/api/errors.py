@@ -141,3 +141,26 @@ class ResponseFormatError(SuperSimError):
     """The server's reply was not the JSON this API returns (HTML page, truncated body, wrong type)."""
 
     default_hint = "The reply did not come from the Super SIM API as expected: check the base URL or proxy."
+
+
+# Codes that say the service failed for a moment: the same request may well succeed later.
+TRANSIENT_CODES = frozenset({83000, 83004, 83009})
+
+
+def is_transient(error: BaseException) -> bool:
+    """Whether the same request, tried again later, may succeed: a 429, a 5xx, a transport failure, or a code
+    that says the service failed for a moment (:data:`TRANSIENT_CODES`). The one test of "worth retrying" for
+    bulk runs, registrations and the register screen's queue (the client's own retries decide per request)."""
+    if isinstance(error, RateLimitedError | ServerError | TransportError):
+        return True
+    return isinstance(error, SuperSimError) and error.code in TRANSIENT_CODES
+
+
+def explain(error: SuperSimError, *, lines: bool = False) -> str:
+    """An error's message and what to do about it, the one wording everywhere: ``message (error N) — hint`` on
+    one line (outcomes, journals, CSV), or the hint on its own line with ``lines`` (stderr, dialogs).
+    The text is the server's: callers that print it make it printable (``api.text.printable``)."""
+    hint = error.hint
+    if not hint:
+        return str(error)
+    return f"{error}\n{hint}" if lines else f"{error} — {hint}"

@@ -11,6 +11,8 @@ from urllib.parse import urlsplit
 
 from .text import printable
 
+DEFAULT_BASE_URL = "https://supersim.twilio.com"  # the production API: the one place it is written
+
 
 def is_loopback_host(host: str) -> bool:
     """localhost, 127.0.0.0/8 or ::1, by address (``127.evil.com`` is not loopback)."""
@@ -42,7 +44,7 @@ def check_url(url: str, what: str = "base URL") -> str:
     """
     shown = redact_url(url)
     if not url.strip():
-        raise ValueError(f"{what} is empty; give a URL such as https://supersim.twilio.com")
+        raise ValueError(f"{what} is empty; give a URL such as {DEFAULT_BASE_URL}")
     try:
         parts = urlsplit(url)
         hostname = parts.hostname
@@ -62,6 +64,12 @@ def check_url(url: str, what: str = "base URL") -> str:
             "(plain http is only accepted for 127.0.0.1/localhost, e.g. the simulator)"
         )
     return url.rstrip("/")
+
+
+def check_base_url(url: str) -> str:
+    """The API base URL checked by :func:`check_url` (https, or http on loopback; no ``user:password@``),
+    without a trailing ``/``."""
+    return check_url(url, "base URL")
 
 
 def same_origin(url: str, base: str) -> bool:

@@ -1,36 +1,25 @@
-"""``login``, ``logout`` and ``profiles``: credentials set up once, kept in the keyring."""
+"""``login``, ``logout`` and ``profiles``: credentials set up once, kept in the keyring.
+
+``login`` only asks the questions (flags, then the terminal); checking, storing and saving are
+:mod:`supersim_tui.signin`'s flow, the same one the TUI's sign-in screen uses."""
 
 from __future__ import annotations
 
 import argparse
 import getpass
-import re
 import sys
+from dataclasses import replace
 
-from ..api import AuthenticationError, PermissionDeniedError, SuperSimError
-from ..api.auth import Secret
-from ..credentials import Credentials
-from ..profiles import (
-    AUTH_KINDS,
-    Profile,
-    ProfileError,
-    SecretStoreError,
-    delete_secret,
-    load_profiles,
-    profiles_path,
-    save_profiles,
-    store_secret,
-)
+from .. import signin
+from ..credentials import profile_in_use
+from ..profiles import AUTH_KINDS, ProfileError, load_profiles, profiles_path
+from ..settings import load_settings
 from . import session as session_module
 from .output import note, print_json, table
 from .session import UsageError
 
 KIND_CHOICES = {"auth-token": "auth_token", "api-key": "api_key", "kore": "kore"}
-IDENTITY_SHAPES = {
-    "auth_token": (r"AC[0-9a-fA-F]{32}", "AC followed by 32 hexadecimal digits"),
-    "api_key": (r"SK[0-9a-fA-F]{32}", "SK followed by 32 hexadecimal digits"),
-}
-SECRET_MAX = 4096
+FLAGS = {"profile": "--profile", "identity": "--identity", "token_url": "--token-url", "base_url": "--base-url"}
 
 
 def _ask(prompt: str, default: str | None = None) -> str:
@@ -40,11 +29,17 @@ def _ask(prompt: str, default: str | None = None) -> str:
     return answer or (default or "")
 
 
-async def login(args: argparse.Namespace) -> int:
-    interactive = sys.stdin.isatty()
-    name = args.profile or "default"
+def _usage(error: signin.SignInError) -> UsageError:
+    """A detail the flow refused, as a usage error naming the flag that gave it."""
+    flag = FLAGS.get(error.field or "")
+    return UsageError(f"{flag}: {error}" if flag else str(error))
+
+
+def _details(args: argparse.Namespace, interactive: bool) -> signin.Details:
+    """The flags, then the profile in use (see signin.starting_details), then questions on the terminal."""
     try:
-        existing = load_profiles().profiles.get(name)
+        start = signin.starting_details(args.profile, default_profile=load_settings().default_profile)
+        existing = load_profiles().profiles.get(start.profile)
     except ProfileError as error:
         raise UsageError(str(error)) from None
     kind = KIND_CHOICES.get(args.kind or "") or (existing.auth if existing else None)
@@ -55,69 +50,53 @@ async def login(args: argparse.Namespace) -> int:
         kind = {"1": "auth_token", "2": "api_key", "3": "kore"}.get(choice)
         if kind is None:
             raise UsageError("choose 1, 2 or 3")
-    id_label, secret_label = AUTH_KINDS[kind]
-    identity = args.identity or (existing.identity if existing and existing.auth == kind else None)
+    id_label = AUTH_KINDS[kind][0]
+    identity = args.identity or (start.identity if existing and existing.auth == kind else None)
     if not identity:
         if not interactive:
             raise UsageError("--identity is required without a terminal")
         identity = _ask(id_label)
-    if not identity:
-        raise UsageError(f"{id_label} is empty")
-    shape = IDENTITY_SHAPES.get(kind)
-    if shape and not re.fullmatch(shape[0], identity):
-        raise UsageError(f"--identity: {id_label} must be {shape[1]}")
-    base_url = args.base_url or (existing.base_url if existing else None) or "https://supersim.twilio.com"
-    token_url = args.token_url or (existing.token_url if existing else None)
+    token_url = args.token_url or start.token_url
     if kind == "kore" and not token_url:
         if not interactive:
             raise UsageError("--token-url is required for KORE credentials")
         token_url = _ask("KORE token URL")
+    details = signin.Details(
+        start.profile, kind, identity, args.base_url or start.base_url, token_url, args.store or start.store
+    )
+    problem = signin.details_problem(details, None)  # everything but the secret, before asking for it
+    if problem is not None:
+        raise _usage(problem)
+    return details
+
+
+def _secret(details: signin.Details, args: argparse.Namespace, interactive: bool) -> str:
+    secret_label = AUTH_KINDS[details.kind][1]
     if args.secret_stdin:
         try:
-            secret_text = sys.stdin.readline(SECRET_MAX + 2).rstrip("\r\n")
+            secret = sys.stdin.readline(signin.SECRET_MAX + 2).rstrip("\r\n")
         except UnicodeDecodeError:
             raise UsageError(f"the {secret_label} on standard input is not UTF-8 text") from None
     elif interactive:
-        secret_text = getpass.getpass(f"{secret_label} (input hidden): ")
+        secret = getpass.getpass(f"{secret_label} (input hidden): ")
     else:
         raise UsageError("no terminal to type the secret on: pipe it with --secret-stdin")
-    if not secret_text:
-        raise UsageError(f"{secret_label} is empty")
-    if len(secret_text) > SECRET_MAX or any(ord(c) < 0x20 or ord(c) == 0x7F for c in secret_text):
-        raise UsageError(
-            f"the {secret_label} is not a secret as issued (over {SECRET_MAX} characters or "
-            "control characters); copy it again"
-        )
-    secret = Secret(secret_text)
-    try:
-        profile = Profile(
-            name,
-            kind,
-            identity,
-            base_url,
-            token_url,
-            existing.default_fleet if existing else None,
-            args.store or (existing.secret_store if existing else "keyring"),
-        )
-    except ProfileError as error:
-        raise UsageError(str(error)) from None
+    problem = signin.details_problem(details, secret)
+    if problem is not None:
+        raise _usage(problem)
+    return secret
 
-    credentials = Credentials(kind, identity, secret, profile.base_url, token_url, f"profile {name}")
-    client = session_module.make_client(credentials)
-    try:
-        async with client:
-            await client.list_naps().next_page()  # a cheap call that needs valid credentials
-    except (AuthenticationError, PermissionDeniedError) as error:
-        note(f"The API refused these credentials ({error.message}); nothing was saved.")
-        return 1
-    except SuperSimError as error:
-        note(f"Could not check the credentials: {error}; nothing was saved.")
-        return 1
-    note(f"Credentials work for {identity}.")
 
+async def login(args: argparse.Namespace) -> int:
+    """Prompts for what the flags and the profile in use leave open, then signs in with :mod:`..signin`."""
+    interactive = sys.stdin.isatty()
+    details = _details(args, interactive)
+    secret = _secret(details, args, interactive)
+    make_client = session_module.make_client  # looked up now: tests point it at the simulator
     try:
-        where = store_secret(profile, secret)
-    except SecretStoreError as problem:
+        signed_in = await signin.sign_in(details, secret, make_client)
+    except signin.KeyringUnavailable as problem:
+        note(f"Credentials work for {details.identity.strip()}.")
         note(f"Could not store the secret in the keyring: {problem}")
         note(
             "Options: set the environment variables instead (nothing stored), or keep the secret in a file "
@@ -126,26 +105,30 @@ async def login(args: argparse.Namespace) -> int:
         if not interactive or _ask("Store it in such a file now? (y/N)").lower() not in ("y", "yes"):
             note("Nothing was saved.")
             return 1
-        profile.secret_store = "file"
-        where = store_secret(profile, secret)
+        try:
+            signed_in = await signin.sign_in(replace(details, store="file"), secret, make_client)
+        except signin.SignInError as error:
+            note(str(error))
+            return 1
         note("WARNING: the secret is in a plain file (mode 0600). Anyone with your user account can read it.")
-    profile_file = load_profiles()
-    profile_file.profiles[name] = profile
-    if profile_file.default is None or len(profile_file.profiles) == 1:
-        profile_file.default = name
-    path = save_profiles(profile_file)
-    note(f"Saved profile {name!r} in {path}; the {secret_label} is stored {where}.")
+    except signin.SignInError as error:
+        if error.field is not None:
+            raise _usage(error) from None
+        note(str(error))
+        return 1
+    await signed_in.client.aclose()
+    note(f"Credentials work for {signed_in.profile.identity}.")
+    secret_label = AUTH_KINDS[details.kind][1]
+    saved_in = f"Saved profile {signed_in.profile.name!r} in {profiles_path()}"
+    note(f"{saved_in}; the {secret_label} is stored {signed_in.where}.")
     return 0
 
 
 async def logout(args: argparse.Namespace) -> int:
-    name = args.profile or load_profiles().default
-    profile = load_profiles().profiles.get(name or "")
-    if profile is None:
-        raise UsageError(f"no profile {name!r}")
+    name = args.profile or signin.starting_details(default_profile=load_settings().default_profile).profile
     try:
-        removed = delete_secret(profile)
-    except SecretStoreError as error:
+        removed = signin.sign_out(name)
+    except ProfileError as error:
         raise UsageError(str(error)) from None
     note(f"Removed the secret of profile {name!r}." if removed else f"Profile {name!r} had no stored secret.")
     return 0
@@ -153,7 +136,7 @@ async def logout(args: argparse.Namespace) -> int:
 
 async def profiles(args: argparse.Namespace) -> int:
     profile_file = load_profiles()
-    active = args.profile or profile_file.default
+    active = profile_in_use(profile_file, profile=args.profile, env={}, default_profile=load_settings().default_profile)
     rows = [
         {
             "name": p.name,

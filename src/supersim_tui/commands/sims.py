@@ -16,9 +16,9 @@ from ..api import NotFoundError, Sim, SuperSimClient, SuperSimError
 from ..api.models import to_builtins
 from ..api.text import printable
 from ..iccid import iccid_problem, meant_as_iccid, normalize
-from ..ops.bulk import DONE, SKIPPED, BulkRunner, Change, ItemOutcome, Plan, ResumeCounts, plan_change
+from ..ops.bulk import DONE, SKIPPED, Action, BulkRunner, Change, ItemOutcome, Outcome, Plan, ResumeCounts, plan_change
 from ..ops.consent import CONFIRM, NONE, OPEN, REFUSED, Consent, change_cuts_service, consent_for
-from ..ops.current import read_current
+from ..ops.current import read_current_by_sid
 from ..ops.journal import (
     AccountLock,
     Journal,
@@ -168,12 +168,13 @@ async def _change_sims(session: Session, args: argparse.Namespace, run_id: str) 
     if args.dry_run:
         if getattr(args, "jsonl", False) or args.csv or getattr(args, "fields_list", None):  # the plan, per SIM
             planned = (
-                ItemOutcome(
-                    i.key, i.iccid, i.label, "planned" if i.action == "send" else i.action, i.status, i.fleet_sid,
-                    i.reason or None,
-                ).to_json()
+                {
+                    **ItemOutcome(i.key, i.iccid, i.label, Outcome.NOT_SENT, i.status, i.fleet_sid).to_json(),
+                    "outcome": "planned" if i.action is Action.SEND else i.action.value,
+                    "error": i.reason or None,
+                }
                 for i in plan.items
-            )  # fmt: skip
+            )
             write_records(args, "outcomes", planned, ["iccid", "key", "outcome", "status", "error"])
         return EXIT_OK
     if not plan.to_send:
@@ -250,7 +251,8 @@ async def _change(client: SuperSimClient, args: argparse.Namespace) -> Change:
 
 def _report_plan_only(plan: Plan, args: argparse.Namespace) -> int:
     outcomes = [
-        ItemOutcome(i.key, i.iccid, i.label, i.action, i.status, i.fleet_sid, i.reason or None) for i in plan.items
+        ItemOutcome(i.key, i.iccid, i.label, Outcome(i.action.value), i.status, i.fleet_sid, i.reason or None)
+        for i in plan.items
     ]
     return _report(outcomes, args, None, False, {"change": plan.change.to_json()})
 
@@ -440,20 +442,39 @@ async def resume(session: Session, args: argparse.Namespace) -> int:
                         f"supersim-tui: run {state.run_id} is running right now (pid {state.running_pid}); "
                         "it finishes on its own"
                     )
-        raise UsageError(f"no run {args.run_id!r} to resume" if args.run_id else "no unfinished run to resume")
+        if args.run_id:
+            raise UsageError(f"no run {args.run_id!r} to resume")
+        note("Nothing to resume: every run made against this API is finished (`supersim-tui sims runs` lists them).")
+        return EXIT_OK
     journal, state = found
     header = state.header
     if session.demo:
         raise UsageError("demo runs cannot be resumed: the demo account is created anew each time")
     if header.get("base_url") != session.client.base_url:
         raise UsageError(f"run {state.run_id} was made against {header.get('base_url')}, not {session.client.base_url}")
+    if state.plan_problem is None and not state.remaining:  # the run's outcomes as they stand, nothing sent
+        note(f"Nothing to resume: every item of run {state.run_id} has its final outcome.")
+        outcomes = [ItemOutcome.from_record(state.done[str(i["key"])]) for i in state.items if i["key"] in state.done]
+        return _report(
+            outcomes,
+            args,
+            state.run_id,
+            False,
+            {"kind": header.get("kind")},
+            resumed=ResumeCounts(left_alone=len(outcomes)),
+        )
     if state.plan_problem is None:
         note(f"Resuming {state.run_id}: {len(state.remaining):,} of {len(state.items):,} items to finish")
+    current: dict[str, Sim] | None = None  # read once, for the plan shown here and for the resume itself
     if header.get("kind") != "register" and state.plan_problem is None and not args.yes and sys.stdin.isatty():
         # On a terminal a resume is planned on the SIMs' current state and asked for like a new run.
         change = Change.from_json(header.get("change") or {})
-        plan = plan_change(await read_current(session.client, [str(i["key"]) for i in state.remaining]), change)
+        current = await read_current_by_sid(session.client, [str(i["key"]) for i in state.remaining])
+        plan = plan_change(current.values(), change)
         note(plan.summary())
+        gone = len(state.remaining) - len(current)
+        if gone:
+            note(f"  {gone:,} no longer in this account: they fail, nothing is sent to them")
         n = len(plan.to_send)
         _confirm_or_refuse(
             args,
@@ -479,7 +500,7 @@ async def resume(session: Session, args: argparse.Namespace) -> int:
         else:
             runner = BulkRunner(session.client, concurrency=args.concurrency, journal=journal)
             with _live(runner, state.run_id, journal):
-                result = await runner.resume(state)
+                result = await runner.resume(state, current)
             outcomes, cancelled, interrupted, resumed = (
                 result.outcomes,
                 result.cancelled,

@@ -41,13 +41,15 @@ from pathlib import Path
 from typing import Any
 
 from ..config import ensure_dir, state_dir
+from .atomic import remove_abandoned, write_atomically
+from .outcomes import Outcome
 
 FSYNC_INTERVAL = 0.25  # seconds: at most this much of a run's outcome records can be lost to a power cut
 KILL_HOOK = "SUPERSIM_TEST_KILL_AFTER_WRITES"  # tests only: SIGKILL this process after its k-th journal write
 RUN_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
 
 # Outcomes a resume takes up again (the rest are final: done, skipped, invalid, failed for good).
-RETRY_OUTCOMES = ("not-run", "not-sent", "unconfirmed")  # "not-run": journals written before the rename
+RETRY_OUTCOMES = ("not-run", Outcome.NOT_SENT, Outcome.UNCONFIRMED)  # "not-run": journals before the rename
 
 _S, _N, _B = (str,), (int,), (bool,)
 _OS, _ON = (str, type(None)), (int, type(None))
@@ -155,15 +157,6 @@ class _KillHook:
 _kill_hook = _KillHook()
 
 
-def _fsync_dir(folder: Path) -> None:
-    with contextlib.suppress(OSError):
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-
-
 def _line(record: dict[str, Any]) -> bytes:
     return (json.dumps(record, separators=(",", ":"), ensure_ascii=False) + "\n").encode("utf-8")
 
@@ -182,6 +175,7 @@ class Journal:
     def create(cls, run_id: str, header: dict[str, Any], directory: Path | None = None) -> Journal:
         """A journal for a new run. Nothing is on disk until :meth:`write_plan`."""
         folder = ensure_dir(directory or runs_dir())
+        remove_abandoned(folder, ".jsonl")  # plans a killed run never published: nothing was sent for them
         journal = cls(journal_path(run_id, folder))
         if journal.path.exists():
             raise FileExistsError(f"a journal for run {run_id} already exists: {journal.path}")
@@ -204,30 +198,20 @@ class Journal:
         if self._header is None:
             raise RuntimeError("the plan of this journal is already written")
         head = {**self._header, **header, "count": len(items)}
-        temporary = self.path.with_name(f".{self.path.name}.tmp")
-        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        try:
-            os.write(fd, _line(head))
-            _kill_hook.wrote()
-            chunk: list[bytes] = []
+
+        def chunks() -> Iterator[bytes]:
+            yield _line(head)
+            batch: list[bytes] = []
             for item in items:
-                chunk.append(_line({"type": "item", **item}))
-                if _kill_hook.limit:  # one write per line under the test hook, so a kill can land anywhere
-                    os.write(fd, chunk.pop())
-                    _kill_hook.wrote()
-                elif len(chunk) >= 500:
-                    os.write(fd, b"".join(chunk))
-                    chunk.clear()
-            os.write(fd, b"".join(chunk) + _line({"type": "planned", "count": len(items)}))
-            _kill_hook.wrote()
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-        os.replace(temporary, self.path)
-        _fsync_dir(self.path.parent)
+                batch.append(_line({"type": "item", **item}))
+                if _kill_hook.limit or len(batch) >= 500:  # one line per write under the test hook: a kill anywhere
+                    yield b"".join(batch)
+                    batch.clear()
+            yield b"".join(batch) + _line({"type": "planned", "count": len(items)})
+
+        write_atomically(self.path, chunks(), after_write=_kill_hook.wrote)
         self._header = None
         self._last_sync = time.monotonic()
-        _kill_hook.wrote()
 
     def write(self, record: dict[str, Any]) -> None:
         if self._header is not None:
@@ -352,7 +336,7 @@ class JournalState:
         if record is None:
             return True
         return record.get("outcome") in RETRY_OUTCOMES or (
-            record.get("outcome") == "failed" and bool(record.get("retryable"))
+            record.get("outcome") == Outcome.FAILED and bool(record.get("retryable"))
         )
 
     @property

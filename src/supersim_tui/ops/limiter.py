@@ -19,15 +19,29 @@ engine discovers it, TCP-style, and never goes above the user's cap (``maximum``
   :data:`BACKOFF` of itself (multiplicative decrease). One cut per round trip: the 429s of
   requests that were already in flight when the level was cut do not cut it again (the
   header still lowers it to what it says).
+* **Stop growing when more in flight buys nothing** (latency-aware, Vegas-style). A level above what this
+  machine (or the API) can serve only lengthens the queue: throughput stays flat and each request waits
+  longer. So the round-trip time of each request is measured; once per round trip its median is compared
+  with the lowest median seen (the unloaded time). While the median is more than :data:`LATENCY_TOLERANCE`
+  times that, the level does not grow, and it is brought down towards ``level x tolerance / ratio`` (at
+  most to :data:`BACKOFF` of itself per round trip, never below the safe start): with throughput flat at
+  ``X`` requests a second and unloaded time ``t``, that settles at about ``tolerance x X x t`` in flight,
+  enough to keep ``X`` while the queue stays short; that level counts as the ceiling (growth above it is the
+  slow probe, not slow start). The test is relative, so it holds whether the client's
+  CPU, the network or the API is what saturates.
 """
 
 from __future__ import annotations
 
 import asyncio
+import math
+import statistics
 
 START_CONCURRENCY = 8  # a level every account allows; discovery grows from here
 BACKOFF = 0.7  # multiplicative decrease on a 429 that does not say the account's count
 MAX_PROBE_ROUNDS = 64  # a probe above a refused level waits at most this many round trips of successes
+LATENCY_TOLERANCE = 2.0  # a round trip's median this many times the unloaded one: more in flight buys nothing
+MIN_SAMPLES = 8  # a round trip's median is taken over at least this many requests
 
 
 class AdaptiveLimiter:
@@ -52,18 +66,25 @@ class AdaptiveLimiter:
         self._released = 0
         self._hold_until = 0  # 429s of requests released before this count were already acted on
         self._condition = asyncio.Condition()
+        self._samples: list[float] = []  # round-trip times (seconds) of this round trip's successes
+        self._window = MIN_SAMPLES
+        self.unloaded: float | None = None  # the lowest round trip median seen: the time without a queue
+        self.queueing = False  # the last round trip's median was over LATENCY_TOLERANCE x unloaded
 
     async def acquire(self) -> None:
         async with self._condition:
             await self._condition.wait_for(lambda: self.active < self.limit)
             self.active += 1
 
-    async def release(self, success: bool = True) -> None:
+    async def release(self, success: bool = True, seconds: float | None = None) -> None:
+        """A request is over; ``seconds``: how long it took (acquire to release), for the latency test."""
         async with self._condition:
             busy = self.active >= self.limit  # every slot was taken: the level, not the work, held us back
             self.active -= 1
             self._released += 1
-            if success and busy:
+            if success and seconds is not None:
+                self._sample(seconds)
+            if success and busy and not self.queueing:
                 self._grow()
             # Wake as many waiters as there are free slots, not all of them (up to 256 workers wait here).
             self._condition.notify(max(0, self.limit - self.active))
@@ -78,6 +99,25 @@ class AdaptiveLimiter:
             # A whole probe window at the ceiling without a 429: the account allows this much; try one more.
             self.ceiling = self.limit
             self._set(self.limit + 1)
+
+    def _sample(self, seconds: float) -> None:
+        if not self._samples:
+            self._window = max(MIN_SAMPLES, self.limit)  # one round trip at the level this window started at
+        self._samples.append(seconds)
+        if len(self._samples) < self._window:
+            return
+        median = statistics.median(self._samples)
+        self._samples.clear()
+        if self.unloaded is None or median < self.unloaded:
+            self.unloaded = median
+        ratio = median / max(self.unloaded, 1e-6)
+        self.queueing = ratio > LATENCY_TOLERANCE
+        if self.queueing:
+            floor = min(START_CONCURRENCY, self.limit)
+            level = max(floor, math.ceil(self.limit * LATENCY_TOLERANCE / ratio), int(self.limit * BACKOFF))
+            if level < self.limit:
+                self.ceiling = level  # from here the level grows one at a time per probe window, like after a 429
+                self._set(level)
 
     def throttle(self, retry_after: float | None = None, concurrent: int | None = None) -> None:
         """A 429: lower the level (see the module docstring). ``concurrent`` is Twilio-Concurrent-Requests."""

@@ -1,12 +1,16 @@
-"""Where ``{n}`` in a unique-name pattern should start so new names never collide with the account's."""
+"""Where ``{n}`` in a unique-name pattern should start so new names never collide with the account's.
+
+The pattern is read by the one parser (:func:`.names.pattern_segments`), format specs included: ``{n:04}``
+makes ``door-0007`` and ``{n:_>4}`` makes ``door-___7``, and both read back as 7.
+"""
 
 from __future__ import annotations
 
 import re
-import string
 from collections.abc import Iterable
 
 from ..api import SuperSimClient
+from .names import Field, PatternError, pattern_segments
 
 FIELD_PATTERNS = {
     "n": r"(?P<n>\d+)",
@@ -17,27 +21,37 @@ FIELD_PATTERNS = {
 }
 
 
+def _field_regex(field: Field, value: str) -> str:
+    """``value`` (a regex) as the field's spec pads it: fill characters on the side(s) its alignment puts them."""
+    if not field.width:
+        return value
+    fill = f"(?:{re.escape(field.fill)})*"
+    align = field.align or (">" if field.name == "n" else "<")
+    if align == "<":
+        return value + fill
+    if align == "^":
+        return fill + value + fill
+    return fill + value  # ">" and "=" (no sign: an {n} is never negative)
+
+
 def pattern_regex(pattern: str) -> re.Pattern[str] | None:
     """A regex matching the names this pattern makes, capturing {n}; None when it has no {n} (or is not a
     valid pattern)."""
+    try:
+        segments = pattern_segments(pattern)
+    except PatternError:
+        return None
     parts: list[str] = []
     has_n = False
-    try:
-        parsed = list(string.Formatter().parse(pattern))
-    except ValueError:
-        return None
-    for literal, field, _spec, _conversion in parsed:
+    for literal, field in segments:
         parts.append(re.escape(literal))
         if field is None:
             continue
-        if field not in FIELD_PATTERNS:
-            return None
-        if field == "n":
-            if has_n:
-                parts.append(r"\d+")
-                continue
+        value = FIELD_PATTERNS[field.name]
+        if field.name == "n":
+            value = r"\d+" if has_n else value  # a second {n} repeats the number: matched, not captured again
             has_n = True
-        parts.append(FIELD_PATTERNS[field])
+        parts.append(_field_regex(field, value))
     return re.compile("".join(parts)) if has_n else None
 
 

@@ -43,9 +43,16 @@ class PatternError(ValueError):
 
 
 @dataclass(frozen=True)
-class _Field:
+class Field:
+    """One ``{field:spec}`` of a pattern, its spec taken apart."""
+
     name: str
-    width: int
+    width: int = 0
+    fill: str = " "
+    align: str = ""  # "<", ">", "^", "=", or "" for the default (numbers right, text left)
+
+
+Segment = tuple[str, Field | None]  # literal text, then the field after it (None at the end)
 
 
 def _control(char: str) -> bool:
@@ -67,8 +74,9 @@ def _shown(text: str, limit: int = 40) -> str:
 
 
 @lru_cache(maxsize=64)
-def _parse(pattern: str) -> tuple[str, tuple[_Field, ...]]:
-    """(the literal text, the fields) of a valid pattern; raises :class:`PatternError` naming the problem."""
+def _parse(pattern: str) -> tuple[str, tuple[Field, ...], tuple[Segment, ...]]:
+    """(the literal text, the fields, the segments in order) of a valid pattern; raises :class:`PatternError`
+    naming the problem."""
     if len(pattern) > PATTERN_MAX:
         raise PatternError(
             f"unique-name pattern is {len(pattern):,} characters long; a unique name may have at most {UNIQUE_NAME_MAX}"
@@ -78,11 +86,13 @@ def _parse(pattern: str) -> tuple[str, tuple[_Field, ...]]:
     except ValueError as error:
         raise PatternError(f"unique-name pattern: {error} (write {{{{ or }}}} for a literal brace)") from None
     literal: list[str] = []
-    fields: list[_Field] = []
+    fields: list[Field] = []
+    segments: list[Segment] = []
     allowed = ", ".join("{" + f + "}" for f in NAME_FIELDS)
     for text, name, spec, conversion in parts:
         literal.append(text)
         if name is None:
+            segments.append((text, None))
             continue
         if name not in NAME_FIELDS:
             raise PatternError(f"unique-name pattern: unknown field {{{_shown(name)}}}; use {allowed}")
@@ -91,20 +101,21 @@ def _parse(pattern: str) -> tuple[str, tuple[_Field, ...]]:
                 f"unique-name pattern: {{{name}!{_shown(conversion, 5)}}}: conversions (!r, !s, !a) "
                 f"are not supported; write {{{name}}}"
             )
-        fields.append(_Field(name, _check_spec(name, spec or "")))
+        fields.append(_check_spec(name, spec or ""))
+        segments.append((text, fields[-1]))
     text = "".join(literal)
     bad = control_character(text)
     if bad is not None:
         raise PatternError(f"unique-name pattern contains the control character {bad!r}; names are plain text")
     if not fields:
         raise PatternError(f"unique-name pattern: include {allowed}, or every SIM would get the same name")
-    return text, tuple(fields)
+    return text, tuple(fields), tuple(segments)
 
 
-def _check_spec(name: str, spec: str) -> int:
-    """The width a field's format spec asks for (0: none); raises :class:`PatternError` for anything else."""
+def _check_spec(name: str, spec: str) -> Field:
+    """The field with what its format spec asks for; raises :class:`PatternError` for anything unsupported."""
     if not spec:
-        return 0
+        return Field(name)
     where = f"{{{name}:{_shown(spec, 20)}}}"
     if "{" in spec or "}" in spec:
         raise PatternError(f"unique-name pattern: {where}: a format spec cannot contain another field")
@@ -128,7 +139,15 @@ def _check_spec(name: str, spec: str) -> int:
             f"unique-name pattern: {where}: width {width[:10]}{'…' if len(width) > 10 else ''} is "
             f"wider than a unique name (at most {UNIQUE_NAME_MAX} characters)"
         )
-    return int(width or 0)
+    if match["zero"] and fill is None:  # {n:04}: zeros after the sign, as str.format pads a number (text: on the right)
+        fill, align = "0", align or ("=" if name == "n" else "<")
+    return Field(name, int(width or 0), fill if fill is not None else " ", align or "")
+
+
+def pattern_segments(pattern: str) -> tuple[Segment, ...]:
+    """A valid pattern as (literal, field) pairs in order, for reading names back (``ops.name_numbers``);
+    raises :class:`PatternError` for an invalid one."""
+    return _parse(pattern)[2]
 
 
 def pattern_fields(pattern: str) -> set[str]:
@@ -141,7 +160,7 @@ def validate_pattern(pattern: str) -> None:
 
     The check uses each field's shortest value ({n} = 1, a 19-digit ICCID), so a pattern rejected here would
     make no valid name at all; longer values are checked name by name (:func:`format_unique_name`)."""
-    text, fields = _parse(pattern)
+    text, fields, _ = _parse(pattern)
     shortest = len(text) + sum(max(f.width, _FIELD_LENGTH[f.name][0]) for f in fields)
     if shortest > UNIQUE_NAME_MAX:
         raise PatternError(

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from ..api import Fleet, Network, NetworkAccessProfile, SuperSimClient, SuperSimError
+from ..api.errors import explain
 from .parallel import all_of, together
 from .summary import count_sims
 
@@ -194,7 +195,7 @@ async def apply_nap_changes(
             if _already_there(change, error):
                 outcome = ChangeOutcome(change, True, already=True)
             else:
-                outcome = ChangeOutcome(change, False, str(error) + (f" — {error.hint}" if error.hint else ""))
+                outcome = ChangeOutcome(change, False, explain(error))
         outcomes.append(outcome)
         if on_outcome is not None:
             on_outcome(outcome)

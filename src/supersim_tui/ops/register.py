@@ -8,32 +8,18 @@ unique name are applied (absolute updates, safe to repeat on resume).
 
 from __future__ import annotations
 
-import asyncio
 import csv
 import io
-import time
 from collections.abc import Awaitable, Callable, Collection
 from dataclasses import asdict, dataclass
 
-from ..api import AlreadyRegisteredError, ConnectFailedError, Sim, SuperSimClient, SuperSimError
+from ..api import AlreadyRegisteredError, RateLimitedError, Sim, SuperSimClient, SuperSimError
+from ..api.errors import explain, is_transient
 from ..iccid import iccid_problem, normalize, registration_code_problem
-from .bulk import (
-    AUTH_ERRORS,
-    DONE,
-    FAILED,
-    NOT_SENT,
-    UNREACHABLE_AFTER,
-    ItemOutcome,
-    PlanIncompleteError,
-    Progress,
-    ProgressCallback,
-    ResumeCounts,
-    _message,
-    _retryable,
-)
 from .journal import Journal, JournalState
-from .limiter import AdaptiveLimiter
 from .names import ref_problem, unique_name_problem
+from .outcomes import DONE, FAILED, NOT_SENT, ItemOutcome, Progress, ResumeCounts
+from .runner import AUTH_ERRORS, ProgressCallback, Runner
 
 CSV_FIELDS = ("iccid", "registration_code", "fleet", "unique_name")
 CSV_ROWS_MAX = 100_000  # one file, one run: a bigger batch is split into several files
@@ -200,7 +186,7 @@ class RegistrationResult:
         return all(o.outcome == DONE for o in self.outcomes)
 
 
-class RegistrationRunner:
+class RegistrationRunner(Runner):
     """Registers a batch with bounded adaptive concurrency, journaled per SIM."""
 
     def __init__(
@@ -212,22 +198,12 @@ class RegistrationRunner:
         on_progress: ProgressCallback | None = None,
         on_outcome: Callable[[ItemOutcome], Awaitable[None] | None] | None = None,
     ):
-        self.client = client
-        self.limiter = AdaptiveLimiter(concurrency)
-        self.journal = journal
-        self.on_progress = on_progress
+        super().__init__(client, concurrency=concurrency, journal=journal, on_progress=on_progress)
         self.on_outcome = on_outcome
-        self._cancelled = False
         self._outcomes: dict[str, ItemOutcome] = {}
-        self._progress = Progress(total=0)
         self._recheck = False
         self._claimed = self._found = 0
         self._fleet_sids: dict[str, str] = {}
-        self.interrupted: str | None = None
-        self._connect_failures = 0  # rows in a row that could not connect; see UNREACHABLE_AFTER
-
-    def cancel(self) -> None:
-        self._cancelled = True
 
     async def run(self, rows: list[Registration], run_id: str) -> RegistrationResult:
         """Register a new batch: the whole batch is made durable in the journal first, then sent."""
@@ -238,15 +214,8 @@ class RegistrationRunner:
     async def resume(self, state: JournalState) -> RegistrationResult:
         """Finish a journaled batch: each row without a final outcome is looked up first (by ICCID); a SIM
         already in the account is not registered again, and its fleet and name are set only if they differ."""
-        problem = state.plan_problem
-        if problem is not None:
-            raise PlanIncompleteError(
-                f"run {state.run_id} cannot be resumed: {problem}; nothing more was sent (journal {state.path})"
-            )
+        self._outcomes = self.final_outcomes(state)
         rows = [Registration(**{k: v for k, v in r.items() if k not in ("type", "key")}) for r in state.items]
-        for key, record in state.done.items():
-            if not state.unfinished(record):
-                self._outcomes[key] = ItemOutcome(**{k: v for k, v in record.items() if k != "type"})
         counts = ResumeCounts(left_alone=len(self._outcomes))
         remaining = [r for r in rows if r.key not in self._outcomes]
         counts.rechecked = len(remaining)
@@ -262,67 +231,36 @@ class RegistrationRunner:
         self._progress = Progress(total=len(order), concurrency=self.limiter.limit)
         self._progress.done = sum(1 for o in self._outcomes.values() if o.outcome == DONE)
         self._progress.failed = len(self._outcomes) - self._progress.done
-        queue: asyncio.Queue[Registration] = asyncio.Queue()
-        for row in rows:
-            queue.put_nowait(row)
-        self.client.throttle_listeners.append(self.limiter.throttle)
-        try:
-            await asyncio.gather(*(self._worker(queue) for _ in range(self.limiter.maximum)))
-        finally:
-            self.client.throttle_listeners.remove(self.limiter.throttle)
-        reason = f"not sent: {self.interrupted}" if self.interrupted else "cancelled before it was sent"
-        while not queue.empty():
-            row = queue.get_nowait()
+        with self.throttle_feedback():
+            never_sent = await self.work(rows, self._register_one)
+        reason = self.not_sent_reason()
+        for row in never_sent:
             self._outcomes[row.key] = ItemOutcome(
                 row.key, row.iccid, row.unique_name or row.iccid, NOT_SENT, error=reason, retryable=True
             )
-        if self.journal is not None:
-            if self.interrupted:
-                self.journal.write({"type": "interrupted", "reason": self.interrupted})
-            elif self._cancelled:
-                self.journal.write({"type": "stopped", "reason": "stopped on purpose"})
-            else:
-                self.journal.write({"type": "finished"})
-            self.journal.sync()
-        self._report()
+        self.close_journal()
+        self.report()
         outcomes = [self._outcomes[r.key] for r in order if r.key in self._outcomes]
-        return RegistrationResult(
-            run_id, outcomes, self._cancelled, str(self.journal.path) if self.journal else None, self.interrupted
-        )
+        return RegistrationResult(run_id, outcomes, self._cancelled, self.journal_path, self.interrupted)
 
-    async def _worker(self, queue: asyncio.Queue[Registration]) -> None:
-        while not self._cancelled:
-            try:
-                row = queue.get_nowait()
-            except asyncio.QueueEmpty:
-                return
-            await self.limiter.acquire()
-            if self._cancelled:
-                queue.put_nowait(row)
-                await self.limiter.release()
-                return
-            self._progress.in_flight += 1
-            self._report()
-            try:
-                outcome = await self._register(row)
-            finally:
-                self._progress.in_flight -= 1
-                await self.limiter.release()
-            self._outcomes[row.key] = outcome
-            if outcome.outcome == DONE:
-                self._connect_failures = 0
-                self._progress.done += 1
-            else:
-                self._progress.failed += 1
-            if self.journal is not None and outcome.outcome != NOT_SENT:
-                self.journal.write({"type": "done", **outcome.to_json()})
-            if self.on_outcome is not None:
-                maybe = self.on_outcome(outcome)
-                if maybe is not None:
-                    await maybe
-            self._report()
+    async def _register_one(self, row: Registration) -> bool:
+        """Register one row and record its outcome; False when it met a 429."""
+        outcome, throttled = await self._register(row)
+        self._outcomes[row.key] = outcome
+        if outcome.outcome == DONE:
+            self._progress.done += 1
+        else:
+            self._progress.failed += 1
+        if self.journal is not None and outcome.outcome != NOT_SENT:
+            self.journal.write({"type": "done", **outcome.to_json()})
+        if self.on_outcome is not None:
+            maybe = self.on_outcome(outcome)
+            if maybe is not None:
+                await maybe
+        return not throttled
 
-    async def _register(self, row: Registration) -> ItemOutcome:
+    async def _register(self, row: Registration) -> tuple[ItemOutcome, bool]:
+        """The row's outcome, and whether it met a 429."""
         label = row.unique_name or row.iccid
         note = None
         try:
@@ -333,7 +271,10 @@ class RegistrationRunner:
                 self._found += 1
                 note = "registered before the resume"
                 if not await self._needs_update(row, existing):
-                    return ItemOutcome(row.key, row.iccid, label, DONE, str(existing.status), existing.fleet_sid, note)
+                    self.connect_failed(None)
+                    return ItemOutcome(
+                        row.key, row.iccid, label, DONE, str(existing.status), existing.fleet_sid, note
+                    ), False
                 sim_sid = existing.sid
             else:
                 if self.journal is not None:
@@ -343,18 +284,14 @@ class RegistrationRunner:
                 note = "already in this account" if already else None
                 if self.journal is not None:
                     self.journal.write({"type": "sent", "key": row.key, "sid": sim_sid})
+            self.connect_failed(None)
             if row.fleet or row.unique_name:
                 sim = await self.client.update_sim(sim_sid, fleet=row.fleet, unique_name=row.unique_name)
-                return ItemOutcome(row.key, row.iccid, label, DONE, str(sim.status), sim.fleet_sid, note)
-            return ItemOutcome(row.key, row.iccid, label, DONE, "new", None, note)
+                return ItemOutcome(row.key, row.iccid, label, DONE, str(sim.status), sim.fleet_sid, note), False
+            return ItemOutcome(row.key, row.iccid, label, DONE, "new", None, note), False
         except AUTH_ERRORS as error:
-            if self.interrupted is None:
-                self.interrupted = (
-                    f"the credentials were refused ({error.status or 'HTTP 401/403'}); log in "
-                    "again (supersim-tui login), then resume the run"
-                )
-            self._cancelled = True
-            return ItemOutcome(
+            self.stop_for_credentials(error)
+            outcome = ItemOutcome(
                 row.key,
                 row.iccid,
                 label,
@@ -363,18 +300,13 @@ class RegistrationRunner:
                 code=error.code,
                 retryable=True,
             )
+            return outcome, False
         except SuperSimError as error:
-            if isinstance(error, ConnectFailedError):  # the API is gone: stop, like a bulk run (UNREACHABLE_AFTER)
-                self._connect_failures += 1
-                if self._connect_failures >= UNREACHABLE_AFTER and self.interrupted is None:
-                    self.interrupted = (
-                        f"the API could not be reached ({error}); check the connection and the "
-                        "base URL, then resume the run"
-                    )
-                    self._cancelled = True
-            return ItemOutcome(
-                row.key, row.iccid, label, FAILED, error=_message(error), code=error.code, retryable=_retryable(error)
+            self.connect_failed(error)  # the API is gone: stop, like a bulk run (UNREACHABLE_AFTER)
+            outcome = ItemOutcome(
+                row.key, row.iccid, label, FAILED, error=explain(error), code=error.code, retryable=is_transient(error)
             )
+            return outcome, isinstance(error, RateLimitedError)
 
     async def _needs_update(self, row: Registration, sim: Sim) -> bool:
         """Whether the row's fleet or unique name still has to be applied to a SIM found registered."""
@@ -385,8 +317,3 @@ class RegistrationRunner:
                 self._fleet_sids[row.fleet] = (await self.client.fetch_fleet(row.fleet)).sid
             return sim.fleet_sid != self._fleet_sids[row.fleet]
         return False
-
-    def _report(self) -> None:
-        if self.on_progress is not None:
-            self._progress.now = time.monotonic()
-            self.on_progress(self._progress)

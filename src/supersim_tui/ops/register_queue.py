@@ -18,15 +18,9 @@ from pathlib import Path
 from typing import Any
 
 from ..api import SuperSimClient, SuperSimError
-from ..api.errors import (
-    AuthenticationError,
-    ConnectFailedError,
-    PermissionDeniedError,
-    RateLimitedError,
-    ServerError,
-    TransportError,
-)
+from ..api.errors import AuthenticationError, PermissionDeniedError, explain, is_transient
 from ..config import ensure_dir, state_dir
+from .atomic import write_atomically
 from .register import claim_sim
 
 QUEUED, REGISTERING, REGISTERED, WAITING, FAILED = "queued", "registering", "registered", "waiting", "failed"
@@ -41,11 +35,15 @@ async def join_fleet_then_name(client: SuperSimClient, sid: str, entry: Entry) -
     if entry.unique_name:
         try:
             await client.update_sim(sid, unique_name=entry.unique_name)
-        except (RateLimitedError, ServerError, TransportError, ConnectFailedError):
-            raise
         except SuperSimError as error:
+            if is_transient(error):
+                raise
             return f"; name {entry.unique_name!r} not set: {error}"
     return ""
+
+
+def _record(entry: Entry) -> bytes:
+    return (json.dumps(asdict(entry)) + "\n").encode()
 
 
 def queue_path() -> Path:
@@ -145,13 +143,7 @@ class RegistrationQueue:
         for iccid in finished:
             del self.entries[iccid]
         if finished and self.path is not None and self.path.exists():
-            temporary = self.path.with_suffix(".tmp")
-            fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-            try:
-                os.write(fd, "".join(json.dumps(asdict(e)) + "\n" for e in self.entries.values()).encode())
-            finally:
-                os.close(fd)
-            os.replace(temporary, self.path)
+            write_atomically(self.path, [b"".join(_record(e) for e in self.entries.values())])
         return len(finished)
 
     @property
@@ -167,7 +159,7 @@ class RegistrationQueue:
             ensure_dir(self.path.parent)
             fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
             try:
-                os.write(fd, (json.dumps(asdict(entry)) + "\n").encode())
+                os.write(fd, _record(entry))
                 if entry.status in (QUEUED, *FINAL):  # what was typed, and each final outcome: made durable
                     os.fsync(fd)
             finally:
@@ -211,9 +203,10 @@ class RegistrationQueue:
             sid, already = await claim_sim(client, entry.iccid, entry.registration_code)
             note = (" (was already yours)" if already else "") + await join_fleet_then_name(client, sid, entry)
             self.set(entry, REGISTERED, sid + note)
-        except (RateLimitedError, ServerError, TransportError, ConnectFailedError) as error:
-            self.set(entry, WAITING, f"{error} — will retry")
         except (AuthenticationError, PermissionDeniedError) as error:  # not the entry's fault: keep it
             self.set(entry, WAITING, f"{error} — the credentials were refused: log in again; will retry")
         except SuperSimError as error:
-            self.set(entry, FAILED, str(error) + (f" — {error.hint}" if error.hint else ""))
+            if is_transient(error):
+                self.set(entry, WAITING, f"{error} — will retry")
+            else:
+                self.set(entry, FAILED, explain(error))

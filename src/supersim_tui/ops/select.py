@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Protocol
 
-from ..api import NotFoundError, Sim, SuperSimClient
+from ..api import NotFoundError, Pager, Sim, SuperSimClient
 from ..api.errors import ResponseFormatError
 from ..iccid import is_ascii_digits, normalize
 from .names import sim_sid_or_iccid_problem
@@ -19,6 +21,19 @@ from .parallel import all_of
 # to 1,000 times as many SIMs (200,000), and at the account's concurrency allowance requests are what costs.
 LIST_INSTEAD_OF_LOOKUPS = 200
 SIM_STATUSES = ("active", "ready", "new", "inactive", "scheduled")  # the listing's slices, largest first
+
+
+class ListSims(Protocol):
+    """A SIM listing with server-side filters: ``SuperSimClient.list_sims`` or anything that pages like it."""
+
+    def __call__(
+        self,
+        *,
+        status: str | None = None,
+        fleet: str | None = None,
+        iccid: str | None = None,
+        page_size: int | None = None,
+    ) -> Pager[Sim]: ...
 
 
 @dataclass
@@ -115,12 +130,39 @@ async def select_filtered(client: SuperSimClient, *, fleet: str | None, status: 
     if fleet is not None:
         with contextlib.suppress(NotFoundError):
             fleet_sid = (await client.fetch_fleet(fleet)).sid
-    sims = await client.list_sims(fleet=fleet, status=status, page_size=1000).collect()
-    for sim in sims:
-        if (status is not None and sim.status != status) or (fleet_sid is not None and sim.fleet_sid != fleet_sid):
-            raise ResponseFormatError(
-                f"asked for the SIMs{f' in fleet {fleet}' if fleet else ''}{f' with status {status}' if status else ''}"
-                f", the server returned {sim.sid} (status {sim.status}, fleet {sim.fleet_sid or 'none'}); "
-                "nothing was changed"
-            )
+    sims = await select_matching(client.list_sims, fleet=fleet, status=status, fleet_sid=fleet_sid)
     return Selection(sims, [])
+
+
+async def select_matching(
+    list_sims: ListSims,
+    *,
+    status: str | None = None,
+    fleet: str | None = None,
+    iccid: str | None = None,
+    fleet_sid: str | None = None,
+    on_page: Callable[[int], object] | None = None,
+) -> list[Sim]:
+    """Every SIM matching the server-side filters (``fleet``: a SID or unique name), read 1,000 a page; once
+    per page ``on_page`` gets how many were found so far. Each SIM is checked against the filters (the
+    fleet when its SID, ``fleet_sid``, is known): a server that ignored one must not widen the selection
+    (ResponseFormatError, naming the SIM)."""
+    pager = list_sims(status=status, fleet=fleet, iccid=iccid, page_size=1000)
+    found: dict[str, Sim] = {}
+    while pager.has_more:
+        for sim in await pager.next_page():
+            if (
+                (status is not None and sim.status != status)
+                or (fleet_sid is not None and sim.fleet_sid != fleet_sid)
+                or (iccid is not None and sim.iccid != iccid)
+            ):
+                asked = f"{f' in fleet {fleet}' if fleet else ''}{f' with status {status}' if status else ''}"
+                asked += f" with ICCID {iccid}" if iccid else ""
+                raise ResponseFormatError(
+                    f"asked for the SIMs{asked}, the server returned {sim.sid} (status {sim.status}, "
+                    f"fleet {sim.fleet_sid or 'none'}); nothing was changed"
+                )
+            found[sim.sid] = sim
+        if on_page is not None:
+            on_page(len(found))
+    return list(found.values())

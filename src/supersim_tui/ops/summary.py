@@ -10,15 +10,14 @@ slowest slice, not the account, sets the time.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any
 
 from ..api import Fleet, NapNetwork, NetworkAccessProfile, SimStatus, SuperSimClient
 from .parallel import all_of, together
 
 STATUSES = [str(s) for s in SimStatus]
-T = TypeVar("T")
 
 
 @dataclass
@@ -101,48 +100,77 @@ async def count_sims(client: SuperSimClient, *, fleet: str | None, status: str, 
     return total
 
 
-async def account_summary(client: SuperSimClient, *, fleet: str | None = None, concurrency: int = 8) -> AccountSummary:
-    """Counts for every fleet (or one), each NAP's networks, and SIMs without a fleet."""
-    gate = asyncio.Semaphore(concurrency)
-    before = client.requests_sent
+def nap_users(fleets: list[Fleet]) -> dict[str, list[str]]:
+    """NAP SID → the names of the fleets using it."""
+    users: dict[str, list[str]] = {}
+    for f in fleets:
+        users.setdefault(f.network_access_profile_sid or "", []).append(f.unique_name or f.sid)
+    return users
 
-    async def bounded(call: Awaitable[T]) -> T:
-        async with gate:
-            return await call
 
-    async def fleetless(status: str) -> int:
-        total = 0
-        pager = client.list_sims(status=status, page_size=1000)
-        while pager.has_more:
-            total += sum(1 for sim in await bounded(pager.walk_page()) if sim.fleet_sid is None)
-        return total
+async def read_fleets_and_naps(
+    client: SuperSimClient, *, fleet: str | None = None
+) -> tuple[list[Fleet], list[NetworkAccessProfile]]:
+    """The account's fleets (or the one named) and every NAP, read side by side; if either read fails, the
+    other is cancelled and awaited."""
 
     async def read_fleets() -> list[Fleet]:
         if fleet:
             return [await client.fetch_fleet(fleet)]
         return await client.list_fleets().collect()
 
-    # NAPs alongside the fleets; if either fails, the other is cancelled and awaited.
     naps, fleets = await together(client.list_naps().collect(), read_fleets())
+    return fleets, naps
+
+
+async def read_nap_summaries(
+    client: SuperSimClient, naps: list[NetworkAccessProfile], fleets: list[Fleet], *, gate: asyncio.Semaphore
+) -> list[NapSummary]:
+    """Each NAP with its networks (one listing per NAP, each under ``gate``) and the fleets using it."""
+
+    async def networks(nap: NetworkAccessProfile) -> list[NapNetwork]:
+        async with gate:
+            return await client.list_nap_networks(nap.sid).collect()
+
+    users = nap_users(fleets)
+    lists = await all_of(networks(n) for n in naps)
+    return [NapSummary(n, nets, users.get(n.sid, [])) for n, nets in zip(naps, lists, strict=True)]
+
+
+async def count_fleet(
+    client: SuperSimClient, fleet_sid: str, statuses: Iterable[str], *, gate: asyncio.Semaphore
+) -> dict[str, int]:
+    """A fleet's SIMs counted by status (one listing per status, each page under ``gate``)."""
+    wanted = list(statuses)
+    counts = await all_of(count_sims(client, fleet=fleet_sid, status=status, gate=gate) for status in wanted)
+    return dict(zip(wanted, counts, strict=True))
+
+
+async def account_summary(client: SuperSimClient, *, fleet: str | None = None, concurrency: int = 8) -> AccountSummary:
+    """Counts for every fleet (or one), each NAP's networks, and SIMs without a fleet."""
+    gate = asyncio.Semaphore(concurrency)
+    before = client.requests_sent
+
+    async def fleetless(status: str) -> int:
+        total = 0
+        pager = client.list_sims(status=status, page_size=1000)
+        while pager.has_more:
+            async with gate:
+                page = await pager.walk_page()
+            total += sum(1 for sim in page if sim.fleet_sid is None)
+        return total
+
+    fleets, naps = await read_fleets_and_naps(client, fleet=fleet)
     nap_names = {n.sid: n.unique_name or n.sid for n in naps}
     summaries = [FleetSummary(f, nap_names.get(f.network_access_profile_sid or "")) for f in fleets]
-
-    slices = [(summary, status) for summary in summaries for status in STATUSES]
-    counting = [count_sims(client, fleet=summary.fleet.sid, status=status, gate=gate) for summary, status in slices]
     unassigned_statuses = [] if fleet else ["new", "inactive"]  # ready/active SIMs always have a fleet
     shown_naps = [n for n in naps if not fleet or any(f.network_access_profile_sid == n.sid for f in fleets)]
-    counts, fleetless_counts, nap_networks = await together(
-        all_of(counting),
+    counts, fleetless_counts, nap_summaries = await together(
+        all_of(count_fleet(client, summary.fleet.sid, STATUSES, gate=gate) for summary in summaries),
         all_of(fleetless(status) for status in unassigned_statuses),
-        all_of(bounded(client.list_nap_networks(n.sid).collect()) for n in shown_naps),
+        read_nap_summaries(client, shown_naps, fleets, gate=gate),
     )
-    for (summary, status), number in zip(slices, counts, strict=True):
-        summary.counts[status] = number
+    for summary, fleet_counts in zip(summaries, counts, strict=True):
+        summary.counts.update(fleet_counts)
     unassigned = dict(zip(unassigned_statuses, fleetless_counts, strict=True))
-    users: dict[str, list[str]] = {}
-    for f in fleets:
-        users.setdefault(f.network_access_profile_sid or "", []).append(f.unique_name or f.sid)
-    nap_summaries = [
-        NapSummary(n, networks, users.get(n.sid, [])) for n, networks in zip(shown_naps, nap_networks, strict=True)
-    ]
     return AccountSummary(summaries, nap_summaries, unassigned, client.requests_sent - before)

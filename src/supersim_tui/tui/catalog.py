@@ -20,8 +20,8 @@ from ..countries import country_code, country_name
 from ..ops.consent import OPEN, READ_ONLY, REFUSED, Consent, consent_for
 from ..ops.nap_changes import naps_with_network
 from ..ops.nap_impact import ChangeOutcome, NapImpact, NetworkChange, apply_nap_changes, nap_impact
-from .bulk import Confirm
 from .consent import guard_change, typed_prompt
+from .dialogs import Confirm
 from .failures import ReportsFailures, Task, error_message, failure_text
 from .footer import KeysFooter
 from .format import plain, printable
@@ -360,7 +360,7 @@ class CatalogScreen(ReportsFailures, Screen[None]):
     @work(exclusive=True, group="catalog-naps", exit_on_error=False)
     async def _choose_nap(self, network: Network) -> None:
         """Offer the NAPs (those that already allow the network greyed, with why); the review follows."""
-        from .bulk import ChoiceScreen
+        from .dialogs import ChoiceScreen
 
         naps = await self.client.list_naps().collect()
         holders = {item.nap.sid for item in await naps_with_network(self.client, network.sid)}

@@ -21,6 +21,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 
 from ..ops.consent import NONE, OPEN, REFUSED, TYPED, Consent, consent_for
+from .dialogs import Confirm
 from .format import printable
 
 
@@ -102,8 +103,6 @@ def ask_consent(
     Read-only refuses with a notification; TYPED opens :class:`TypedConfirm`; CONFIRM the yes/no dialog
     (Cancel focused when the change can cut service); NONE goes ahead.
     """
-    from .bulk import Confirm
-
     if consent.level == REFUSED:
         notify_read_only(app)
         then(False)

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, ClassVar, cast
 from textual.worker import Worker, WorkerState
 
 from ..api import SuperSimError
+from ..api.errors import explain
 from .format import printable
 
 if TYPE_CHECKING:
@@ -38,8 +39,7 @@ UNKNOWN_TASK = Task("Background work")
 def error_message(error: BaseException) -> str:
     """The tool's message for a failure: the API error and what to do about it; never a traceback."""
     if isinstance(error, SuperSimError):
-        hint = f"\n{printable(error.hint)}" if error.hint else ""
-        return printable(str(error)) + hint
+        return printable(explain(error, lines=True))
     detail = printable(str(error))
     return (
         f"Unexpected error ({type(error).__name__}{': ' + detail if detail else ''}). "

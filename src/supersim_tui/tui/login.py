@@ -7,7 +7,7 @@ The secret field is masked and its value is cleared as soon as it has been used.
 from __future__ import annotations
 
 from functools import partial
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar, Protocol, cast
 
 from rich.text import Text
 from textual import on, work
@@ -19,13 +19,10 @@ from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Static
 
 from ..connect import Connection, Connector, KeyringUnavailable, SignInError
 from ..profiles import AUTH_KINDS
-from .commands import ListedCommands
 from .failures import ReportsFailures, Task, failure_text
 from .footer import KeysFooter
 from .format import printable
-
-if TYPE_CHECKING:
-    from .app import SuperSimApp
+from .palette import ListedCommands
 
 PLACEHOLDERS = {"auth_token": "AC…", "api_key": "SK…", "kore": "client id"}
 KIND_NAMES = {"auth_token": "Twilio Auth Token", "api_key": "Twilio API key", "kore": "KORE client credentials"}
@@ -46,6 +43,9 @@ class LoginScreen(ReportsFailures, Screen[Connection | None]):
         self.connector = connector
         self.can_cancel = can_cancel
         self.reason = reason
+        # Signing in because there is no usable account: the profile in use (e.g. the one just signed out of).
+        # With an account open (so it can be cancelled) this adds a profile: a name not in use yet.
+        self.start = connector.starting_details(adding=can_cancel)
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="login"):
@@ -56,24 +56,25 @@ class LoginScreen(ReportsFailures, Screen[Connection | None]):
                 id="login-intro",
             )
             with RadioSet(id="kind", compact=True):
-                yield RadioButton("Twilio Auth Token", id="auth_token", value=True)
-                yield RadioButton("Twilio API key", id="api_key")
-                yield RadioButton("KORE client credentials", id="kore")
+                for kind, name in KIND_NAMES.items():
+                    yield RadioButton(name, id=kind, value=kind == self.start.kind)
             with Horizontal(classes="field"):
                 yield Label("Account SID", id="identity-label")
-                yield Input(id="identity", placeholder="AC…", compact=True)
+                yield Input(id="identity", value=self.start.identity, placeholder="AC…", compact=True)
             with Horizontal(classes="field"):
                 yield Label("Auth Token", id="secret-label")
                 yield Input(id="secret", password=True, compact=True, placeholder="hidden as you type")
             with Horizontal(classes="field"):
                 yield Label("Profile name")
-                yield Input(id="profile", value="default", compact=True)
+                yield Input(id="profile", value=self.start.profile, compact=True)
             with Horizontal(classes="field"):
                 yield Label("Base URL")
-                yield Input(id="base-url", value=self.connector.default_base_url, compact=True)
+                yield Input(id="base-url", value=self.start.base_url, compact=True)
             with Horizontal(classes="field kore-only"):
                 yield Label("Token URL")
-                yield Input(id="token-url", compact=True, placeholder="KORE OAuth token URL")
+                yield Input(
+                    id="token-url", value=self.start.token_url or "", compact=True, placeholder="KORE OAuth token URL"
+                )
             yield Static(id="login-status")
             with Horizontal(id="login-buttons"):
                 yield Button("Verify and save", id="save", variant="primary", compact=True)
@@ -85,9 +86,8 @@ class LoginScreen(ReportsFailures, Screen[Connection | None]):
 
     def on_mount(self) -> None:
         self.query_one("#keyring-choice").display = False
-        for widget in self.query(".kore-only"):
-            widget.display = False
-        self.query_one("#identity", Input).focus()
+        self._kind_changed()
+        self.query_one("#secret" if self.start.identity else "#identity", Input).focus()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # Esc cancels when there is an account to go back to; at first start it quits (False hides a binding).
@@ -202,12 +202,22 @@ class LoginScreen(ReportsFailures, Screen[Connection | None]):
         self.dismiss(connection)
 
 
+class ProfileHost(Protocol):
+    """What the profile commands need from the App (typed here, so this module does not import the App)."""
+
+    connector: Connector | None
+
+    def switch_profile(self, name: str) -> object: ...
+
+    def action_sign_in(self) -> None: ...
+
+
 class ProfileCommands(ListedCommands):
     """Command palette: switch profile, sign in with new credentials."""
 
     @property
-    def _app(self) -> SuperSimApp:
-        return self.app  # type: ignore[return-value]
+    def _app(self) -> ProfileHost:
+        return cast(ProfileHost, self.app)
 
     def _commands(self) -> list[tuple[str, str, object]]:
         app = self._app

@@ -22,12 +22,12 @@ from textual.screen import Screen
 from textual.widgets import Header, Static
 
 from ..api import Fleet, Sim, SuperSimClient
-from ..ops.bulk import DONE, SKIPPED, BulkRunner, Change, plan_change
+from ..ops.bulk import DONE, Action, BulkRunner, Change, plan_change
 from ..ops.consent import OPEN, READ_ONLY, change_cuts_service, consent_for
 from ..ops.journal import new_run_id
 from ..ops.sim_info import SimDetails, data_size, sim_details
-from .bulk import ChoiceScreen
 from .consent import ask_consent, guard_change
+from .dialogs import ChoiceScreen
 from .failures import ReportsFailures, Task, failure_text
 from .footer import KeysFooter
 from .format import details_grid, megabytes, plain, printable, stamp, status_text
@@ -186,7 +186,7 @@ class SimDetailScreen(ReportsFailures, Screen[None]):
             into = self.fleets[0].sid if needs_fleet and status in ("ready", "active") else None
             item = plan_change([self.sim], Change(status=status, fleet_sid=into)).items[0]
             label = f"{status} (then choose its fleet)" if into else status
-            options.append((status, label, None if item.action == "send" else item.reason))
+            options.append((status, label, None if item.action is Action.SEND else item.reason))
         self.app.push_screen(
             ChoiceScreen(
                 f"Status of {self.sim.label} (now {self.sim.status})",
@@ -246,12 +246,12 @@ class SimDetailScreen(ReportsFailures, Screen[None]):
 
     def _confirm(self, change: Change) -> None:
         item = plan_change([self.sim], change).items[0]
-        if item.action != "send":  # explained, not attempted
+        if item.action is not Action.SEND:  # explained, not attempted
             self.notify(
                 printable(f"{self.sim.label}: {item.reason}. Nothing was sent."),
                 title="Not changed",
                 markup=False,
-                severity="warning" if item.action != SKIPPED else "information",
+                severity="warning" if item.action is not Action.SKIPPED else "information",
             )
             return
         question = plain(f"{change.describe().capitalize()} for SIM {self.sim.label}?")

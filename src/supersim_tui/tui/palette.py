@@ -20,10 +20,11 @@ def _bindings_by_class() -> list[tuple[type, Binding]]:
     return found
 
 
-def keymap_collisions(keymap: dict[str, str], app_class: type) -> list[str]:
-    """Keymap entries whose key another binding already uses where both apply: the app's own keys apply
-    everywhere, so a key shared between an app binding and any pane's or screen's is shadowed there; two
-    bindings of the same class clash outright. Each problem names both bindings."""
+def keymap_collisions(keymap: dict[str, str], wide: tuple[type, ...]) -> list[str]:
+    """Keymap entries whose key another binding already uses where both apply. The bindings of the ``wide``
+    classes (the app's, which apply everywhere, and the main screen's, which apply over every pane) share
+    their keys with any pane's or screen's, which they shadow or are shadowed by; two bindings of the same
+    class clash outright. Each problem names both bindings."""
     bindings = _bindings_by_class()
 
     def keys_of(binding: Binding) -> set[str]:
@@ -38,7 +39,7 @@ def keymap_collisions(keymap: dict[str, str], app_class: type) -> list[str]:
             for other_cls, other in bindings:
                 if other.id == binding.id or key not in keys_of(other):
                     continue
-                together = cls is other_cls or issubclass(app_class, cls) or issubclass(app_class, other_cls)
+                together = cls is other_cls or any(issubclass(w, (cls, other_cls)) for w in wide)
                 if together:
                     problems.append(
                         f"settings: [keymap] {binding.id!r} = {key!r} collides with {other.id!r} "

@@ -1,0 +1,175 @@
+"""Bulk changes started from the main screen: plan on the SIMs' current state, ask as much as the change's
+harm needs, run it on :class:`~.bulk.BulkRunScreen`, then keep marks only on the SIMs that did not get
+there; and the offer to resume a run that did not finish.
+
+Its workers run on the main screen (group ``bulk-plan``), whose failure path reports them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import Counter
+from typing import TYPE_CHECKING
+
+import msgspec
+from rich.text import Text
+
+from ..api import Sim
+from ..ops.bulk import DONE, SKIPPED, Change, Plan, RunResult, plan_change
+from ..ops.current import read_current
+from ..ops.journal import Journal, JournalState, find_run
+from ..ops.nap_impact import MoveImpact, move_impact
+from .bulk import BulkRunScreen, confirm_plan, move_impact_text
+from .dialogs import Confirm
+from .format import printable
+from .sims_pane import SimsPane, slim
+
+if TYPE_CHECKING:
+    from .main_screen import MainScreen
+
+BULK_KINDS = ("set-status", "move", "rename")  # runs the TUI can resume (registrations have their own queue)
+
+
+class BulkFlow:
+    """The steps of a bulk change between the SIMs pane (which says what to change) and the run screen."""
+
+    def __init__(self, screen: MainScreen) -> None:
+        self.screen = screen
+        self.shell = screen.shell
+
+    @property
+    def sims(self) -> SimsPane:
+        return self.screen.query_one(SimsPane)
+
+    def _fleet_names(self) -> dict[str, str]:
+        return {f.sid: f.label for f in self.screen.fleets or []}
+
+    def start(self, sims: list[Sim], change: Change, selected: str) -> None:
+        if not self.shell.refuse_read_only():
+            self.screen.run_worker(
+                self._plan(sims, change, selected), group="bulk-plan", exclusive=True, exit_on_error=False
+            )
+
+    async def _plan(self, sims: list[Sim], change: Change, selected: str) -> None:
+        """Plan on the SIMs' current state (marks can be stale: re-read in pages, not one request per SIM for
+        thousands), refresh the marks with it, then ask as much as the change's harm needs."""
+        client = self.shell.client
+        self.screen.notify(
+            f"Reading the current state of {len(sims):,} SIM{'s' if len(sims) != 1 else ''}…",
+            title="Planning",
+            timeout=3,
+            markup=False,
+        )
+        current = await read_current(client, [s.sid for s in sims])
+        pane = self.sims
+        fresh = {sim.sid: sim for sim in current}
+        if pane.marks and any(sid in fresh for sid in pane.marks):
+            pane.set_marks({sid: slim(fresh[sid]) if sid in fresh else sim for sid, sim in pane.marks.items()})
+        plan = plan_change(current, change)
+        extra, coverage_lost = None, False
+        if change.fleet_sid:  # a move to a fleet on another NAP: the coverage gained and lost, before asking
+            impacts = await self._move_impact(plan, change.fleet_sid)
+            if impacts:
+                extra, coverage_lost = move_impact_text(impacts), any(i.countries_lost for i in impacts)
+        confirm_plan(
+            self.screen.app,
+            plan,
+            selected,
+            self.shell.mode,
+            lambda: self._run(self._screen_for(plan=plan)),
+            extra=extra,
+            coverage_lost=coverage_lost,
+        )
+
+    async def _move_impact(self, plan: Plan, fleet_sid: str) -> list[MoveImpact]:
+        client = self.shell.client
+        nap_of = {f.sid: f.network_access_profile_sid or "" for f in self.screen.fleets or []}
+        target = nap_of.get(fleet_sid, "")
+        sims_by_nap = Counter(nap_of.get(i.fleet_sid or "", "") for i in plan.to_send)
+        if not target or set(sims_by_nap) <= {target}:
+            return []
+        wanted = [sid for sid in {target, *sims_by_nap} if sid]
+        networks = await asyncio.gather(*(client.list_nap_networks(sid).collect() for sid in wanted))
+        nap_names = {n.sid: n.label for n in self.screen.naps or []}
+        return move_impact(dict(sims_by_nap), dict(zip(wanted, networks, strict=True)), nap_names, target)
+
+    def _screen_for(
+        self, *, plan: Plan | None = None, resume: tuple[Journal, JournalState] | None = None
+    ) -> BulkRunScreen:
+        shell = self.shell
+        return BulkRunScreen(
+            shell.client,
+            plan=plan,
+            resume=resume,
+            journal=self._journal,
+            fleet_names=self._fleet_names(),
+            export_dir=shell.export_dir,
+            concurrency=shell.settings.concurrency,
+            mode=shell.mode,
+        )
+
+    def _run(self, screen: BulkRunScreen) -> None:
+        self.screen.app.push_screen(screen, self._finished)
+
+    def _journal(self, run_id: str, header: dict[str, object]) -> Journal | None:
+        """A journal for a real account's run (the demo account is gone when the app closes)."""
+        shell = self.shell
+        if not shell.journal_runs:
+            return None
+        return Journal.create(run_id, {**header, "base_url": shell.client.base_url, "identity": shell.account_label})
+
+    def _finished(self, result: RunResult | None) -> None:
+        """Marks stay only on the SIMs that did not get there (with their state now), then the views reload."""
+        pane = self.sims
+        if result is not None and result.outcomes:
+            left = {o.key: o for o in result.outcomes if o.outcome not in (DONE, SKIPPED)}
+            pane.set_marks(
+                {
+                    sid: msgspec.structs.replace(sim, status=left[sid].status, fleet_sid=left[sid].fleet_sid)
+                    for sid, sim in pane.marks.items()
+                    if sid in left
+                }
+            )
+            if pane.marks:
+                n = len(pane.marks)
+                self.screen.notify(
+                    f"{n:,} SIM{' that did not change stays' if n == 1 else 's that did not change stay'} marked.",
+                    title="Marks",
+                )
+        self.screen.load_account()
+
+    # ------------------------------------------------------------------ resume
+    def offer_resume(self) -> None:
+        found = find_run(None, base_url=self.shell.client.base_url, kinds=BULK_KINDS, include_stopped=False)
+        if found is None:
+            return
+        journal, state = found
+        change = Change.from_json(state.header.get("change", {}))
+        body = Text.assemble(
+            printable(f"Run {state.run_id} ({change.describe()}), started "),
+            str(state.header.get("created", ""))[:16].replace("T", " "),
+            " UTC, did not finish:\n",
+            (f"{len(state.remaining):,} of {len(state.items):,} SIMs left.", "bold"),
+            "\nSIMs already sent are confirmed first, never sent twice.",
+        )
+
+        def resume(yes: bool | None) -> None:
+            if yes and not self.shell.refuse_read_only():
+                self.screen.run_worker(
+                    self._plan_resume(journal, state, change), group="bulk-plan", exclusive=True, exit_on_error=False
+                )
+
+        self.screen.app.push_screen(Confirm("Resume an interrupted run?", body, "Resume", "Not now"), resume)
+
+    async def _plan_resume(self, journal: Journal, state: JournalState, change: Change) -> None:
+        """A resume is planned and confirmed like a new run: the SIMs left are read now and the plan shown."""
+        current = await read_current(self.shell.client, [str(item["key"]) for item in state.remaining])
+        plan = plan_change(current, change)
+        confirm_plan(
+            self.screen.app,
+            plan,
+            "left by the run",
+            self.shell.mode,
+            lambda: self._run(self._screen_for(resume=(journal, state))),
+            title="Resume: confirm the change",
+        )

@@ -1,0 +1,295 @@
+"""The main screen: the Fleets, NAPs and SIMs panes over one account.
+
+The account's state (fleets, NAPs with their networks, the network catalog, SIM counts per fleet) lives
+here as reactives; each pane is bound to the parts it shows (``data_bind``) and redraws when they change.
+Panes ask for what needs the account (a form, another screen, a bulk change) with messages that bubble up
+to this screen; this screen never reaches into a pane's internals.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import datetime
+from typing import ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.reactive import reactive
+from textual.screen import Screen
+from textual.widgets import DataTable, Header, TabbedContent, TabPane
+from textual.widgets.tabbed_content import ContentTabs
+
+from ..api import Fleet, Network, NetworkAccessProfile, Pager, Sim
+from ..ops.consent import OPEN
+from ..ops.sim_changes import SimLookupError, iccid_for
+from ..ops.summary import NapSummary, count_fleet, read_fleets_and_naps, read_nap_summaries
+from .bulk_flow import BulkFlow
+from .catalog import CatalogScreen
+from .consent import guard_change
+from .failures import ReportsFailures, Task
+from .footer import KeysFooter
+from .format import printable
+from .forms import FleetForm, NameForm
+from .nap_compare import NapCompareScreen, clone_nap_flow
+from .pane import Pane
+from .panes import FleetsPane, NapsPane
+from .register import RegisterScreen
+from .shell import Shell
+from .sim_detail import SimDetailScreen
+from .sims_pane import SimsPane
+
+TABS = ("fleets", "naps", "sims")
+COUNT_CONCURRENCY = 6  # fleets counted at once
+NAP_CONCURRENCY = 8  # NAPs' networks read at once
+
+
+class MainScreen(ReportsFailures, Screen[None]):
+    """Fleets, NAPs and SIMs of the account the shell is connected to."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("1", "show_tab('fleets')", "Fleets", id="tab.fleets"),
+        Binding("2", "show_tab('naps')", "NAPs", id="tab.naps"),
+        Binding("3", "show_tab('sims')", "SIMs", id="tab.sims"),
+        Binding("c", "catalog", "Catalog", id="app.catalog"),
+        Binding("r", "refresh", "Refresh", id="app.refresh"),
+    ]
+    TASKS: ClassVar[dict[str, Task]] = {
+        "account": Task("Loading the account", "Press r to try again."),
+        "fleet-counts": Task("Counting each fleet's SIMs", "Press r to try again."),
+        "nap-rename": Task("Renaming the NAP", "Press e on the NAPs tab to try again."),
+        "bulk-plan": Task("Reading the SIMs' current state to plan the change", "Nothing was sent; try again."),
+        "sim-lookup": Task("Looking up the SIM", "Press Enter in the filter to try again."),
+    }
+
+    # The account, as last read (None: not read yet). Set naps before fleets: the fleets pane names NAPs.
+    fleets: reactive[list[Fleet] | None] = reactive(None, always_update=True)
+    naps: reactive[list[NetworkAccessProfile] | None] = reactive(None, always_update=True)
+    nap_summaries: reactive[list[NapSummary] | None] = reactive(None, always_update=True)
+    fleet_counts: reactive[dict[str, dict[str, int]]] = reactive(dict, always_update=True)
+    catalog: reactive[list[Network]] = reactive(list)
+    mode: reactive[str] = reactive(OPEN)  # the safety mode, bound to the panes (they hide changes in read-only)
+
+    def __init__(self, shell: Shell) -> None:
+        super().__init__()
+        self.shell = shell
+        self.bulk = BulkFlow(self)
+        self._loading: list[Pane] = []  # the panes the account load has not filled yet
+        self._resume_offered = False
+
+    def compose(self) -> ComposeResult:
+        yield Header(icon="◆")
+        with TabbedContent(initial="fleets"):
+            with TabPane("Fleets", id="fleets"):
+                yield FleetsPane().data_bind(
+                    MainScreen.fleets, MainScreen.naps, MainScreen.fleet_counts, MainScreen.mode
+                )
+            with TabPane("NAPs", id="naps"):
+                yield NapsPane().data_bind(MainScreen.mode, naps=MainScreen.nap_summaries)
+            with TabPane("SIMs", id="sims"):
+                yield SimsPane(self._list_sims).data_bind(MainScreen.fleets, MainScreen.mode)
+        yield KeysFooter()
+
+    def _list_sims(
+        self,
+        *,
+        status: str | None = None,
+        fleet: str | None = None,
+        iccid: str | None = None,
+        page_size: int | None = None,
+    ) -> Pager[Sim]:
+        """The SIMs pane's data source: the connected account's SIMs (the client changes with the profile)."""
+        return self.shell.client.list_sims(status=status, fleet=fleet, iccid=iccid, page_size=page_size)
+
+    def on_mount(self) -> None:
+        self.call_after_refresh(self._focus_active_table)  # so the pane's keys work from the start
+        if self.shell.signed_in:
+            self.load_account()
+
+    def _focus_active_table(self) -> None:
+        """Put the focus on the visible table unless the user is somewhere else (loading tables drop it)."""
+        if not self.is_current:
+            return
+        if self.focused is None or isinstance(self.focused, ContentTabs):
+            self.query_one(f"#{self.query_one(TabbedContent).active}-pane").query_one(DataTable).focus()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """The account's keys apply once signed in (hidden from the footer before)."""
+        return self.shell.signed_in
+
+    # ----------------------------------------------------------------- actions
+    def action_show_tab(self, tab: str) -> None:
+        if tab in TABS:
+            self.query_one(TabbedContent).active = tab
+            self.query_one(f"#{tab}-pane").query_one(DataTable).focus()
+
+    @on(TabbedContent.TabActivated)
+    def _focus_table(self, event: TabbedContent.TabActivated) -> None:
+        self.query_one(f"#{event.pane.id}-pane").query_one(DataTable).focus()
+
+    def action_refresh(self) -> None:
+        self.load_account()
+
+    def action_catalog(self) -> None:
+        self.app.push_screen(CatalogScreen(self.shell.client, self.catalog))
+
+    def _reload_if(self, changed: object = True) -> None:
+        if changed is not False:
+            self.load_account()
+
+    @on(FleetsPane.NewFleet)
+    def _new_fleet(self) -> None:
+        self.app.push_screen(FleetForm(self.shell.client, self.naps or []), self._reload_if)
+
+    @on(FleetsPane.EditFleet)
+    def _edit_fleet(self, event: FleetsPane.EditFleet) -> None:
+        self.app.push_screen(FleetForm(self.shell.client, self.naps or [], event.fleet), self._reload_if)
+
+    @on(FleetsPane.ShowNap)
+    def _show_nap(self, event: FleetsPane.ShowNap) -> None:
+        self.action_show_tab("naps")
+        self.query_one(NapsPane).select(event.nap_sid)
+
+    @on(FleetsPane.ShowSims)
+    def _show_fleet_sims(self, event: FleetsPane.ShowSims) -> None:
+        self.action_show_tab("sims")
+        self.query_one(SimsPane).set_fleet(event.fleet_sid)
+
+    @on(NapsPane.OpenNap)
+    def _open_nap(self, event: NapsPane.OpenNap) -> None:
+        info = event.nap
+        screen = CatalogScreen(self.shell.client, self.catalog, nap=info.nap, enabled=[n.sid for n in info.networks])
+        self.app.push_screen(screen, self._reload_if)
+
+    @on(NapsPane.NewNap)
+    def _new_nap(self) -> None:
+        taken = {n.unique_name for n in self.naps or [] if n.unique_name}
+
+        def pick_networks(name: str | None) -> None:
+            if name:
+                self.app.push_screen(CatalogScreen(self.shell.client, self.catalog, new_nap_name=name), self._reload_if)
+
+        self.app.push_screen(NameForm("New network access profile", taken=taken), pick_networks)
+
+    @on(NapsPane.RenameNap)
+    def _ask_nap_name(self, event: NapsPane.RenameNap) -> None:
+        nap = event.nap.nap
+        taken = {n.unique_name for n in self.naps or [] if n.unique_name and n.sid != nap.sid}
+
+        def rename(name: str | None) -> None:
+            if name:
+                what = f"rename NAP {nap.label} to {name}"
+                guard_change(self.app, "Rename NAP", what, name, lambda: self._rename_nap(nap.sid, name))
+
+        self.app.push_screen(NameForm(f"Rename NAP {nap.label}", nap.unique_name or "", taken), rename)
+
+    @work(exclusive=True, group="nap-rename", exit_on_error=False)
+    async def _rename_nap(self, sid: str, name: str) -> None:
+        await self.shell.client.update_nap(sid, unique_name=name)
+        self.notify(f"NAP renamed to {printable(name)}.", title="NAPs", markup=False)
+        self.load_account()
+
+    @on(NapsPane.CloneNap)
+    def _clone_nap(self, event: NapsPane.CloneNap) -> None:
+        taken = {n.unique_name for n in self.naps or [] if n.unique_name}
+        clone_nap_flow(self.app, self.shell.client, event.nap.nap, taken, self._reload_if)
+
+    @on(NapsPane.CompareNap)
+    def _compare_nap(self, event: NapsPane.CompareNap) -> None:
+        self.app.push_screen(NapCompareScreen(self.shell.client, event.nap.nap, self.naps or []))
+
+    @on(SimsPane.OpenSim)
+    def _open_sim(self, event: SimsPane.OpenSim) -> None:
+        self.app.push_screen(SimDetailScreen(self.shell.client, event.sim, self.fleets or []))
+
+    @on(SimsPane.ChangeChosen)
+    def _change_chosen(self, event: SimsPane.ChangeChosen) -> None:
+        self.bulk.start(event.sims, event.change, event.selected)
+
+    @on(SimsPane.FindSim)
+    @work(exclusive=True, group="sim-lookup", exit_on_error=False)
+    async def _find_sim(self, event: SimsPane.FindSim) -> None:
+        pane = self.query_one(SimsPane)
+        try:
+            pane.set_iccid(await iccid_for(self.shell.client, event.ref))
+        except SimLookupError as error:
+            pane.set_iccid(None, str(error))
+
+    @on(SimsPane.RegisterSims)
+    def _register_sims(self) -> None:
+        shell = self.shell
+        shell.process_registrations()
+        screen = RegisterScreen(
+            shell.registrations,
+            self.fleets or [],
+            shell.registrations_wake,
+            export_dir=shell.export_dir,
+            client=shell.client,
+        )
+        self.app.push_screen(screen)
+
+    def sims_changed(self, sims: list[Sim]) -> None:
+        """SIMs changed elsewhere (the SIM detail screen): show their state now."""
+        self.query_one(SimsPane).refresh_sims(sims)
+
+    # ------------------------------------------------------------------ loading
+    @work(exclusive=True, group="account", exit_on_error=False)
+    async def load_account(self) -> None:
+        """Fleets, NAPs and the SIMs' first page together, then each NAP's networks, then SIM counts."""
+        client = self.shell.client
+        sims = self.query_one(SimsPane)
+        fleets_pane, naps_pane = self.query_one(FleetsPane), self.query_one(NapsPane)
+        self._loading = [fleets_pane, naps_pane, sims]
+        first_sims = asyncio.create_task(sims.read_first_page()) if not sims.filtered else None  # alongside
+        catalog_task = asyncio.create_task(client.list_networks(page_size=1000).collect()) if not self.catalog else None
+        try:
+            fleets, naps = await read_fleets_and_naps(client)
+            self.naps = naps
+            self.fleets = fleets  # the fleets pane and the SIMs pane's fleet names
+            self._loading.remove(fleets_pane)
+            if first_sims is not None:
+                await first_sims
+            else:
+                sims.reload()  # with the filters the user set (the pane reports its own failure)
+            self._loading.remove(sims)
+            self.nap_summaries = await read_nap_summaries(client, naps, fleets, gate=asyncio.Semaphore(NAP_CONCURRENCY))
+            self._loading.remove(naps_pane)
+            if catalog_task is not None:
+                self.catalog = await catalog_task
+        finally:  # a failure stops the reads still running alongside, and none is left unawaited
+            tasks = [t for t in (first_sims, catalog_task) if t is not None]
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+        self._focus_active_table()
+        self.load_fleet_counts(fleets)
+        if self.shell.journal_runs and not self._resume_offered:
+            self._resume_offered = True
+            self.bulk.offer_resume()
+
+    @work(exclusive=True, group="fleet-counts", exit_on_error=False)
+    async def load_fleet_counts(self, fleets: list[Fleet]) -> None:
+        """SIM counts by status per fleet, filled in as each fleet is counted (large fleets take a while)."""
+        gate = asyncio.Semaphore(COUNT_CONCURRENCY)
+        statuses = [status for status, _label in FleetsPane.COUNT_COLUMNS]
+        self.fleet_counts = {}
+
+        async def count(fleet: Fleet) -> None:
+            counts = await count_fleet(self.shell.client, fleet.sid, statuses, gate=gate)
+            self.fleet_counts = {**self.fleet_counts, fleet.sid: counts}
+
+        async with asyncio.TaskGroup() as group:  # one failure stops the other counts
+            for fleet in fleets:
+                group.create_task(count(fleet))
+
+    def worker_failed(self, group: str, error: BaseException) -> None:
+        """Notify; then stop what the failed work left waiting: only the panes it had not filled are marked."""
+        if isinstance(error, BaseExceptionGroup) and error.exceptions:
+            error = error.exceptions[0]  # the counts' task group: the first failure says it
+        super().worker_failed(group, error)
+        if group == "account":
+            for pane in self._loading:
+                pane.load_failed(self.task_for(group), error, datetime.now())
+            self._loading = []
+        elif group == "fleet-counts":
+            self.query_one(FleetsPane).counts_failed()
