@@ -131,7 +131,7 @@ class SimsPane(Pane):
         with Horizontal(id="sims-filters"):
             yield Select([(s, s) for s in SIM_STATUSES], prompt="any status", id="filter-status", compact=True)
             yield Select([], prompt="any fleet", id="filter-fleet", compact=True)
-            yield Input(id="filter-iccid", placeholder="ICCID, SID or name (Enter)", compact=True)
+            yield Input(id="filter-iccid", placeholder="ICCID/name (Enter)", compact=True)
             yield Static(id="sims-count")
         yield SimsTable(id=self.TABLE_ID, cursor_type="row", zebra_stripes=True)
         yield Static(id=f"{self.TABLE_ID}-detail", classes="detail")
