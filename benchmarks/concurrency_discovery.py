@@ -131,7 +131,9 @@ async def measure(n: int, allowance: int) -> dict[str, float]:
                 raise RuntimeError(f"resolved {len(selection.sims)} of {n} ICCIDs")
             plan = plan_change(selection.sims, Change(status="inactive"))
             runner = BulkRunner(client, concurrency=USER_CAP)
+            cpu = time.process_time()
             result = await runner.run(plan, "bench")
+            cpu = time.process_time() - cpu  # this process only: the simulator has its own
             total = time.perf_counter() - start
             if result.count("done") != n:
                 raise RuntimeError(f"only {result.count('done')} of {n} SIMs were changed")
@@ -149,6 +151,7 @@ async def measure(n: int, allowance: int) -> dict[str, float]:
         "final": runner.limiter.limit,
         "limit": n * LATENCY_MS / 1000 / allowance,
         "ceiling": ceiling,
+        "cpu_per_update": cpu / n,
         **{f"bare_{level}": rate for level, rate in rates.items()},
         "machine_limit": max(n * LATENCY_MS / 1000 / allowance, n / ceiling),
     }
@@ -180,6 +183,11 @@ def run(n: int = 10_000, allowances: tuple[int, ...] = ALLOWANCES) -> bool:
             + ", ".join(f"{level} in flight {f[f'bare_{level}']:.0f}" for level in CEILING_LEVELS)
             + f"): {f['ceiling']:.0f}/s; ratio to max(N x latency / C, N / ceiling) = "
             f"{f['machine_limit']:.2f}s (confirmed): {f['confirmed'] / f['machine_limit']:.2f}"
+        )
+        print(
+            f"concurrency-discovery C={allowance} client CPU {f['cpu_per_update'] * 1000:.2f} ms per SIM (updates, "
+            f"follow-up reads, journal): one whole core would top out at {1 / f['cpu_per_update']:.0f} updates/s; "
+            f"C x 1000 / latency = {allowance * 1000 / LATENCY_MS:.0f}/s needed"
         )
         print(
             f"concurrency-discovery C={allowance} updates refused (429): {int(f['refused'])} of {int(f['posts'])} "

@@ -200,7 +200,7 @@ def _template(path: str) -> str:
     for template in SPEC["paths"]:
         pattern = template.strip("/").split("/")
         if len(pattern) == len(parts) and all(p.startswith("{") or p == q for p, q in zip(pattern, parts, strict=True)):
-            return template
+            return str(template)
     raise AssertionError(f"no spec path for {path}")
 
 

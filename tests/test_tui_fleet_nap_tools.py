@@ -4,31 +4,36 @@ toggles, NAPs containing a network, NAP clone and compare; each checked on the s
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
+from textual.pilot import Pilot
 from textual.widgets import Checkbox, DataTable, Input, Select
 
 from supersim_tui.api import Network
 from supersim_tui.api.models import Identifier
 from supersim_tui.simulator import Simulator
-from supersim_tui.tui.catalog import CatalogRow, CatalogScreen, ConfirmNapChanges, catalog_rows, filter_rows
+from supersim_tui.tui.app import SuperSimApp
+from supersim_tui.tui.catalog import CatalogRow, CatalogScreen, catalog_rows, filter_rows
 from supersim_tui.tui.forms import FleetForm, NameForm
 from supersim_tui.tui.nap_compare import NapCompareScreen, NapsWithNetwork
+from supersim_tui.tui.nap_review import ConfirmNapChanges
 
-from .test_tui import build_app, demo_simulator
-from .test_tui_naps import filter_to, open_nap, ready
+from .conftest import build_app, demo_simulator
+from .conftest import settle as ready
+from .test_tui_naps import filter_to, open_nap
 
 
-async def open_fleet_form(pilot: object, fleet_sid: str | None = None) -> FleetForm:
-    app = pilot.app  # type: ignore[attr-defined]
+async def open_fleet_form(pilot: Pilot[Any], fleet_sid: str | None = None) -> FleetForm:
+    app = pilot.app
     if fleet_sid is None:
-        await pilot.press("n")  # type: ignore[attr-defined]
+        await pilot.press("n")
     else:
         table = app.query_one("#fleets-table", DataTable)
         table.move_cursor(row=table.get_row_index(fleet_sid))
-        await pilot.press("e")  # type: ignore[attr-defined]
+        await pilot.press("e")
     await ready(pilot)
     assert isinstance(app.screen, FleetForm)
-    return app.screen  # type: ignore[no-any-return]
+    return app.screen
 
 
 def form_error(form: FleetForm) -> str:
@@ -43,7 +48,9 @@ async def test_new_fleet_with_commands_settings() -> None:
         await ready(pilot)
         form = await open_fleet_form(pilot)
         form.query_one("#fleet-name", Input).value = "hooks"
-        form.query_one("#fleet-nap", Select).value = sim.state.find_nap("apac").sid  # type: ignore[union-attr]
+        apac = sim.state.find_nap("apac")
+        assert apac is not None
+        form.query_one("#fleet-nap", Select).value = apac.sid
         form.query_one("#fleet-data", Checkbox).value = False
         form.query_one("#fleet-sms", Checkbox).value = False
         form.query_one("#fleet-sms-url", Input).value = "https://example.com/sms"
@@ -84,7 +91,9 @@ async def test_fleet_form_refuses_http_urls_and_a_blank_name() -> None:
         await pilot.press("ctrl+s")
         await ready(pilot)
         assert not isinstance(app.screen, FleetForm)
-    assert (fleet.ip_commands_url, fleet.ip_commands_method, fleet.unique_name) == (
+    saved = sim.state.find_fleet("eu-trackers")
+    assert saved is not None
+    assert (saved.ip_commands_url, saved.ip_commands_method, saved.unique_name) == (
         "https://example.com/ip",
         "GET",
         "eu-trackers",
@@ -206,10 +215,10 @@ async def test_compare_two_naps() -> None:
     assert eu is not None and uk is not None
     async with app.run_test(size=(120, 36)) as pilot:
         await ready(pilot)
-        naps = await app.client.list_naps().collect()  # type: ignore[union-attr]
+        naps = await app.client.list_naps().collect()
         a = next(n for n in naps if n.sid == eu.sid)
         b = next(n for n in naps if n.sid == uk.sid)
-        await app.push_screen(NapCompareScreen(app.client, a, naps, b))  # type: ignore[arg-type]
+        await app.push_screen(NapCompareScreen(app.client, a, naps, b))
         await ready(pilot)
         screen = app.screen
         assert isinstance(screen, NapCompareScreen)
@@ -232,8 +241,9 @@ async def test_compare_two_naps() -> None:
 def test_snapshot_nap_compare(snap_compare: Callable[..., bool]) -> None:
     """The compare view of eu-only and uk-ie at 100x30, as a picture."""
 
-    async def compare(pilot: object) -> None:
-        app = pilot.app  # type: ignore[attr-defined]
+    async def compare(pilot: Pilot[Any]) -> None:
+        app = pilot.app
+        assert isinstance(app, SuperSimApp)
         await ready(pilot)
         naps = await app.client.list_naps().collect()
         a = next(n for n in naps if n.unique_name == "eu-only")
@@ -247,16 +257,16 @@ def test_snapshot_nap_compare(snap_compare: Callable[..., bool]) -> None:
 def test_snapshot_new_fleet_form_with_commands(snap_compare: Callable[..., bool]) -> None:
     """The new-fleet form at 80x24 with its commands settings (URLs, methods, data and SMS on create)."""
 
-    async def form(pilot: object) -> None:
+    async def form(pilot: Pilot[Any]) -> None:
         await ready(pilot)
-        await pilot.press("n")  # type: ignore[attr-defined]
+        await pilot.press("n")
         await ready(pilot)
-        screen = pilot.app.screen  # type: ignore[attr-defined]
+        screen = pilot.app.screen
         screen.query_one("#fleet-sms-url", Input).value = "https://example.com/sms"
         screen.query_one("#fleet-ip-method", Select).value = "GET"
         screen.query_one("#save").focus()  # no text cursor in the picture (its blink would make it vary)
         await ready(pilot)
-        await pilot.pause(0.2)  # type: ignore[attr-defined]
+        await pilot.pause(0.2)
 
     assert snap_compare(build_app(demo_simulator()), terminal_size=(80, 24), run_before=form)
 

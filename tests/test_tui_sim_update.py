@@ -9,8 +9,8 @@ from textual.widgets import Input, Select
 from supersim_tui.tui.sim_detail import SimDetailScreen
 from supersim_tui.tui.sim_update import SimUpdateForm
 
-from .test_tui import build_app, demo_simulator
-from .test_tui_sims import choose, settle, until
+from .conftest import build_app, demo_simulator, settle, until
+from .test_tui_sims import choose
 
 
 async def open_detail(pilot: Pilot[None], sid: str) -> SimDetailScreen:

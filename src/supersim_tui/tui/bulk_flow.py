@@ -19,9 +19,10 @@ from ..ops.bulk import DONE, SKIPPED, Change, Plan, RunResult, plan_change
 from ..ops.current import read_current
 from ..ops.journal import Journal, JournalState, find_run
 from ..ops.nap_impact import MoveImpact, move_impact
-from .bulk import BulkRunScreen, confirm_plan, move_impact_text
+from .bulk import BulkRunScreen
 from .dialogs import Confirm
 from .format import printable
+from .plan_view import confirm_plan, move_impact_text
 from .sims_pane import SimsPane, slim
 
 if TYPE_CHECKING:

@@ -87,3 +87,10 @@ class KeysFooter(Footer):
         ):
             return  # nothing it shows changed
         super().bindings_changed(screen)
+
+    async def recompose(self) -> None:
+        """Under a dialog or the palette the footer keeps the keys it showed (none of them applies until its
+        screen is back on top, when it is rebuilt): what it shows does not depend on when a rebuild lands."""
+        if self._shown is not None and not self.screen.is_active:
+            return
+        await super().recompose()

@@ -37,6 +37,7 @@ from .panes import FleetsPane, NapsPane
 from .register import RegisterScreen
 from .shell import Shell
 from .sim_detail import SimDetailScreen
+from .sims_filters import SimFilters
 from .sims_pane import SimsPane
 
 TABS = ("fleets", "naps", "sims")
@@ -108,10 +109,10 @@ class MainScreen(ReportsFailures, Screen[None]):
 
     def _focus_active_table(self) -> None:
         """Put the focus on the visible table unless the user is somewhere else (loading tables drop it)."""
-        if not self.is_current:
-            return
+        if not self.is_active:
+            return  # another screen is on top
         if self.focused is None or isinstance(self.focused, ContentTabs):
-            self.query_one(f"#{self.query_one(TabbedContent).active}-pane").query_one(DataTable).focus()
+            self.set_focus(self.query_one(f"#{self.query_one(TabbedContent).active}-pane").query_one(DataTable))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """The account's keys apply once signed in (hidden from the footer before)."""
@@ -206,14 +207,14 @@ class MainScreen(ReportsFailures, Screen[None]):
     def _change_chosen(self, event: SimsPane.ChangeChosen) -> None:
         self.bulk.start(event.sims, event.change, event.selected)
 
-    @on(SimsPane.FindSim)
+    @on(SimFilters.FindSim)
     @work(exclusive=True, group="sim-lookup", exit_on_error=False)
-    async def _find_sim(self, event: SimsPane.FindSim) -> None:
-        pane = self.query_one(SimsPane)
+    async def _find_sim(self, event: SimFilters.FindSim) -> None:
+        filters = self.query_one(SimFilters)
         try:
-            pane.set_iccid(await iccid_for(self.shell.client, event.ref))
+            filters.set_iccid(await iccid_for(self.shell.client, event.ref))
         except SimLookupError as error:
-            pane.set_iccid(None, str(error))
+            filters.set_iccid(None, str(error))
 
     @on(SimsPane.RegisterSims)
     def _register_sims(self) -> None:
