@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
 from .catalog import CatalogNetwork, build_catalog
 from .errors import ApiFailure, invalid, missing, not_found, super_sim
@@ -321,9 +322,9 @@ class SimulatorState:
             data_enabled=_bool(params, "DataEnabled", True),
             data_limit=_data_limit(params.get("DataLimit"), 1000),
             sms_commands_enabled=_bool(params, "SmsCommandsEnabled", True),
-            sms_commands_url=params.get("SmsCommandsUrl") or None,
+            sms_commands_url=_url(params, "SmsCommandsUrl"),
             sms_commands_method=_method(params, "SmsCommandsMethod", "POST"),
-            ip_commands_url=params.get("IpCommandsUrl") or None,
+            ip_commands_url=_url(params, "IpCommandsUrl"),
             ip_commands_method=_method(params, "IpCommandsMethod", "POST"),
             date_created=now,
             date_updated=now,
@@ -349,6 +350,7 @@ class SimulatorState:
         data_limit = _data_limit(params.get("DataLimit"), fleet.data_limit)
         sms_method = _method(params, "SmsCommandsMethod", fleet.sms_commands_method)
         ip_method = _method(params, "IpCommandsMethod", fleet.ip_commands_method)
+        sms_url, ip_url = _url(params, "SmsCommandsUrl"), _url(params, "IpCommandsUrl")
         # Validation passed: apply everything at once.
         if "UniqueName" in params:
             fleet.unique_name = params["UniqueName"] or None
@@ -357,9 +359,9 @@ class SimulatorState:
         fleet.sms_commands_method = sms_method
         fleet.ip_commands_method = ip_method
         if "SmsCommandsUrl" in params:
-            fleet.sms_commands_url = params["SmsCommandsUrl"] or None
+            fleet.sms_commands_url = sms_url
         if "IpCommandsUrl" in params:
-            fleet.ip_commands_url = params["IpCommandsUrl"] or None
+            fleet.ip_commands_url = ip_url
         fleet.date_updated = self.now_iso()
         self.revision += 1
         return fleet
@@ -461,7 +463,7 @@ class SimulatorState:
         """Apply a Sim update; returns the record and whether it was made asynchronous."""
         sim = self.sim_or_404(ref)
         status = params.get("Status")
-        callback_url = params.get("CallbackUrl") or None
+        callback_url = _url(params, "CallbackUrl")
         callback_method = _method(params, "CallbackMethod", "POST")
         if status is not None and status not in SIM_STATUSES:
             raise invalid("Status", "must be one of ready, active, inactive")
@@ -700,6 +702,21 @@ def _method(params: dict[str, str], name: str, default: str) -> str:
     if raw.upper() not in HTTP_METHODS:
         raise invalid(name, "must be GET or POST")
     return raw.upper()
+
+
+def _url(params: dict[str, str], name: str) -> str | None:
+    """A ``format: uri`` field (webhooks): an absolute http(s) URL with a host, or absent/empty (None)."""
+    raw = params.get(name)
+    if raw is None or raw == "":
+        return None
+    try:
+        parts = urlsplit(raw)
+        parts.port  # noqa: B018 - raises ValueError on a bad port
+    except ValueError:
+        parts = None
+    if parts is None or parts.scheme.lower() not in ("http", "https") or not parts.hostname or " " in raw:
+        raise invalid(name, "must be an absolute http or https URL")
+    return raw
 
 
 def _data_limit(raw: str | None, default: int) -> int:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -15,8 +15,9 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Header, Input, Static
 
 from ..api import Network, NetworkAccessProfile, SuperSimClient
-from ..countries import country_name
+from ..countries import country_code, country_name
 from ..ops.consent import READ_ONLY
+from ..ops.nap_changes import naps_with_network
 from ..ops.nap_impact import ChangeOutcome, NetworkChange
 from .consent import guard_change
 from .dialogs import Confirm
@@ -62,11 +63,30 @@ def catalog_rows(networks: Iterable[Network]) -> list[CatalogRow]:
 
 
 def filter_rows(rows: list[CatalogRow], query: str) -> list[CatalogRow]:
-    """Rows matching every word of ``query`` (country name or code, MCC, MNC, MCC-MNC, operator)."""
+    """Rows matching every word of ``query`` (country name or code, MCC, MNC, MCC-MNC, operator).
+
+    A word that is exactly a country's ISO code (``de``, ``usa``) or a common alias (``uk``) of a country in the
+    catalog matches that country only (and an operator of exactly that name, such as EE): ``de`` is Germany,
+    not Bangladesh or "2degrees"; ``usa`` is the United States, not Greenland's "Tusass"."""
     tokens = query.lower().split()
     if not tokens:
         return rows
-    return [row for row in rows if all(row.matches(token) for token in tokens)]
+    tests = [token_test(token, rows) for token in tokens]
+    return [row for row in rows if all(test(row) for test in tests)]
+
+
+def token_test(token: str, rows: list[CatalogRow]) -> Callable[[CatalogRow], bool]:
+    """How one filter word matches a row: exactly a country (by ISO code or alias) when it names one present in
+    ``rows``, else :meth:`CatalogRow.matches`."""
+    code = country_code(token)
+    if code is None or not any((row.network.iso_country or "").upper() == code for row in rows):
+        return lambda row: row.matches(token)
+
+    def test(row: CatalogRow) -> bool:
+        network = row.network
+        return (network.iso_country or "").upper() == code or (network.friendly_name or "").lower() == token
+
+    return test
 
 
 class CatalogRead(Message):
@@ -84,6 +104,10 @@ class CatalogScreen(ReportsFailures, Screen[None]):
         Binding("escape", "close", "Back", id="catalog.close"),
         Binding("slash", "focus_filter", "Filter", id="catalog.filter"),
         Binding("space", "toggle_network", "Toggle", id="catalog.toggle"),
+        Binding("t", "toggle_shown", "Toggle shown", id="catalog.toggle_shown"),
+        Binding("T", "toggle_country", "Toggle country", id="catalog.toggle_country"),
+        Binding("n", "naps_with", "NAPs with it", id="catalog.naps_with"),
+        Binding("p", "add_to_nap", "Add to NAP…", id="catalog.add_to_nap"),
         Binding("a", "review", "Review & apply", id="catalog.apply"),
         Binding("u", "undo", "Undo staged", id="catalog.undo"),
         Binding("U", "undo_all", "Undo all", id="catalog.undo_all"),
@@ -93,6 +117,7 @@ class CatalogScreen(ReportsFailures, Screen[None]):
         "catalog": Task("Reading the network catalog", "Press r to try again."),
         "nap-create": Task("Creating the NAP", "Press a to try again."),
         "nap-reread": Task("Reading the NAP's networks", "Press r to reload."),
+        "catalog-naps": Task("Reading the NAPs", "Press p to try again."),
     }
 
     def __init__(
@@ -174,8 +199,10 @@ class CatalogScreen(ReportsFailures, Screen[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # Textual: False hides a binding, None shows it dimmed.
-        if action in ("toggle_network", "undo"):
+        if action in ("toggle_network", "undo", "toggle_shown", "toggle_country"):
             return self.editing
+        if action == "add_to_nap":  # the global catalog: add the highlighted network to a NAP chosen next
+            return self.nap is None and self.new_nap_name is None and getattr(self.app, "mode", "") != READ_ONLY
         if action in ("review", "undo_all"):
             return (True if self.staged else None) if self.editing else False
         return True
@@ -216,7 +243,7 @@ class CatalogScreen(ReportsFailures, Screen[None]):
             if self.staged:
                 parts.append(f"staged: +{adds} −{removes} — press a to review and apply, u to undo")
             else:
-                parts.append("space toggles the highlighted network")
+                parts.append("space toggles the highlighted network, t all shown, T its country")
         summary.update(Text(" · ".join(parts)))
 
     # -------------------------------------------------------------- actions
@@ -283,6 +310,73 @@ class CatalogScreen(ReportsFailures, Screen[None]):
         else:
             self.staged[sid] = sid not in self.enabled
         self._refresh_row(sid)
+
+    def _after(self, sid: str) -> bool:
+        """Whether the network is on the NAP once the staged changes are applied."""
+        return self.staged.get(sid, sid in self.enabled)
+
+    def _toggle_many(self, rows: list[CatalogRow], what: str) -> None:
+        """Stage one change for all ``rows``: all on if any is off, else all off; the review counts them all."""
+        if not self.editing or not rows:
+            return
+        turn_on = not all(self._after(row.network.sid) for row in rows)
+        for row in rows:
+            sid = row.network.sid
+            if turn_on == (sid in self.enabled):
+                self.staged.pop(sid, None)  # back to how it is now: nothing to send
+            else:
+                self.staged[sid] = turn_on
+        self._show(self.shown)
+        self._summarize()
+        self.refresh_bindings()
+        verb = "on" if turn_on else "off"
+        self.notify(f"{len(rows):,} network(s) {what} staged {verb}: a reviews and applies.", title="Catalog")
+
+    def action_toggle_shown(self) -> None:
+        """Every network the filter shows, at once (e.g. filter `eu`, or a country, then t)."""
+        self._toggle_many(list(self.shown), "shown")
+
+    def action_toggle_country(self) -> None:
+        """Every network in the highlighted network's country (whatever the filter shows)."""
+        sid = self._current_sid()
+        if sid is None:
+            return
+        iso = self.by_sid[sid].network.iso_country
+        self._toggle_many([row for row in self.rows if row.network.iso_country == iso], f"in {iso}")
+
+    def action_naps_with(self) -> None:
+        """Which NAPs allow the highlighted network (and the fleets using each)."""
+        sid = self._current_sid()
+        if sid is not None:
+            from .nap_compare import NapsWithNetwork
+
+            self.app.push_screen(NapsWithNetwork(self.client, self.by_sid[sid].network))
+
+    def action_add_to_nap(self) -> None:
+        sid = self._current_sid()
+        if sid is not None and self.nap is None:
+            self._choose_nap(self.by_sid[sid].network)
+
+    @work(exclusive=True, group="catalog-naps", exit_on_error=False)
+    async def _choose_nap(self, network: Network) -> None:
+        """Offer the NAPs (those that already allow the network greyed, with why); the review follows."""
+        from .dialogs import ChoiceScreen
+
+        naps = await self.client.list_naps().collect()
+        holders = {item.nap.sid for item in await naps_with_network(self.client, network.sid)}
+        by_sid = {n.sid: n for n in naps}
+        options = [(n.sid, n.label, "already allows it" if n.sid in holders else None) for n in naps]
+
+        def chosen(nap_sid: str | None) -> None:
+            if nap_sid:
+                self._review_add(by_sid[nap_sid], network)
+
+        self.app.push_screen(ChoiceScreen(f"Add {network.friendly_name} {network.iso_country} to NAP", options), chosen)
+
+    @work(exclusive=True, group="catalog-naps", exit_on_error=False)
+    async def _review_add(self, nap: NetworkAccessProfile, network: Network) -> None:
+        current: list[Network] = list(await self.client.list_nap_networks(nap.sid).collect())
+        self.app.push_screen(ConfirmNapChanges(self.client, nap, current, [NetworkChange(network, True)]))
 
     def action_undo(self) -> None:
         sid = self._current_sid()

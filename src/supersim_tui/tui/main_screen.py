@@ -22,6 +22,7 @@ from textual.widgets.tabbed_content import ContentTabs
 
 from ..api import Fleet, Network, NetworkAccessProfile, Pager, Sim
 from ..ops.consent import OPEN
+from ..ops.sim_changes import SimLookupError, iccid_for
 from ..ops.summary import NapSummary, count_fleet, read_fleets_and_naps, read_nap_summaries
 from .bulk_flow import BulkFlow
 from .catalog import CatalogScreen
@@ -31,11 +32,13 @@ from .footer import KeysFooter
 from .format import printable
 from .forms import FleetForm, NameForm
 from .health import HealthPane, act_on_finding, open_insight
+from .nap_compare import NapCompareScreen, clone_nap_flow
 from .pane import Pane
 from .panes import FleetsPane, NapsPane
 from .register import RegisterScreen
 from .shell import Shell
 from .sim_detail import SimDetailScreen
+from .sims_filters import SimFilters
 from .sims_pane import SimsPane
 from .usage import UsagePane
 
@@ -61,6 +64,7 @@ class MainScreen(ReportsFailures, Screen[None]):
         "fleet-counts": Task("Counting each fleet's SIMs", "Press r to try again."),
         "nap-rename": Task("Renaming the NAP", "Press e on the NAPs tab to try again."),
         "bulk-plan": Task("Reading the SIMs' current state to plan the change", "Nothing was sent; try again."),
+        "sim-lookup": Task("Looking up the SIM", "Press Enter in the filter to try again."),
     }
 
     # The account, as last read (None: not read yet). Set naps before fleets: the fleets pane names NAPs.
@@ -205,6 +209,15 @@ class MainScreen(ReportsFailures, Screen[None]):
         self.notify(f"NAP renamed to {printable(name)}.", title="NAPs", markup=False)
         self.load_account()
 
+    @on(NapsPane.CloneNap)
+    def _clone_nap(self, event: NapsPane.CloneNap) -> None:
+        taken = {n.unique_name for n in self.naps or [] if n.unique_name}
+        clone_nap_flow(self.app, self.shell.client, event.nap.nap, taken, self._reload_if)
+
+    @on(NapsPane.CompareNap)
+    def _compare_nap(self, event: NapsPane.CompareNap) -> None:
+        self.app.push_screen(NapCompareScreen(self.shell.client, event.nap.nap, self.naps or []))
+
     @on(SimsPane.OpenSim)
     def _open_sim(self, event: SimsPane.OpenSim) -> None:
         self.app.push_screen(SimDetailScreen(self.shell.client, event.sim, self.fleets or []))
@@ -212,6 +225,15 @@ class MainScreen(ReportsFailures, Screen[None]):
     @on(SimsPane.ChangeChosen)
     def _change_chosen(self, event: SimsPane.ChangeChosen) -> None:
         self.bulk.start(event.sims, event.change, event.selected)
+
+    @on(SimFilters.FindSim)
+    @work(exclusive=True, group="sim-lookup", exit_on_error=False)
+    async def _find_sim(self, event: SimFilters.FindSim) -> None:
+        filters = self.query_one(SimFilters)
+        try:
+            filters.set_iccid(await iccid_for(self.shell.client, event.ref))
+        except SimLookupError as error:
+            filters.set_iccid(None, str(error))
 
     @on(SimsPane.RegisterSims)
     def _register_sims(self) -> None:

@@ -1,4 +1,5 @@
-"""The SIMs pane's filter bar: status, fleet and exact ICCID (all sent to the server), and the count bar."""
+"""The SIMs pane's filter bar: status, fleet and exact ICCID (all sent to the server; a SIM's SID or unique name is
+looked up first, for its ICCID), and the count bar."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from textual.message import Message
 from textual.widgets import Input, Select, Static
 
 from ..api import Fleet
-from ..iccid import iccid_problem, normalize
+from ..iccid import iccid_problem, meant_as_iccid, normalize
 from .format import plain
 
 SIM_STATUSES = ("new", "ready", "active", "inactive", "scheduled")
@@ -29,13 +30,20 @@ class SimFilters(Horizontal):
             super().__init__()
             self.typed = typed
 
+    class FindSim(Message):
+        """A SID or unique name typed in the ICCID filter: the screen looks up its ICCID (then ``set_iccid``)."""
+
+        def __init__(self, ref: str) -> None:
+            super().__init__()
+            self.ref = ref
+
     def __init__(self) -> None:
         super().__init__(id="sims-filters")
 
     def compose(self) -> ComposeResult:
         yield Select([(s, s) for s in SIM_STATUSES], prompt="any status", id="filter-status", compact=True)
         yield Select([], prompt="any fleet", id="filter-fleet", compact=True)
-        yield Input(id="filter-iccid", placeholder="ICCID (Enter)", compact=True)
+        yield Input(id="filter-iccid", placeholder="ICCID/name (Enter)", compact=True)
         yield Static(id="sims-count")
 
     @property
@@ -73,6 +81,14 @@ class SimFilters(Horizontal):
             self.query_one("#filter-fleet", Select).clear()
         self.query_one("#filter-iccid", Input).value = ""
 
+    def set_iccid(self, iccid: str | None, problem: str | None = None) -> None:
+        """The ICCID a SID or name typed in the filter stands for (or why there is none): filter by it."""
+        if problem is not None or not iccid:
+            self.show_count(Text(problem or "no such SIM", style="bold red"))
+            return
+        self.query_one("#filter-iccid", Input).value = iccid
+        self.post_message(self.Changed(typed=True))
+
     def show_count(self, text: Text) -> None:
         self.query_one("#sims-count", Static).update(text)
 
@@ -86,6 +102,10 @@ class SimFilters(Horizontal):
         """An ICCID is checked before it is sent: a wrong one is named in the count bar, and nothing is read."""
         event.stop()
         value = normalize(event.value)
+        if value and not meant_as_iccid(value):  # a SID or unique name: the API fetches a SIM by either
+            self.show_count(Text(f"Looking up {event.value.strip()}…", style="dim"))
+            self.post_message(self.FindSim(event.value.strip()))
+            return
         problem = iccid_problem(value) if value else None
         if problem:
             self.show_count(Text(problem, style="bold red"))
