@@ -102,7 +102,7 @@ async def test_select_named_and_read_current_share_one_bounded_fetch(
         finally:
             in_flight -= 1
 
-    client.fetch_sim = counted  # type: ignore[method-assign]
+    client.fetch_sim = counted  # type: ignore[method-assign,assignment]
     selection = await select_named(client, refs, concurrency=2)
     assert [s.sid for s in selection.sims] == [r.sid for r in records] and selection.missing == ["no-such-sim"]
     assert peak == 2
