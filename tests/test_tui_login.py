@@ -147,6 +147,8 @@ def test_profile_switcher_snapshot(snap_compare: Callable[..., bool], isolated: 
             lists = pilot.app.screen.query(CommandList)
             if lists and lists.first().option_count == 2:
                 break
+        for field in pilot.app.screen.query(Input):  # a blinking cursor is drawn or not by the clock: hold it still
+            field.cursor_blink = False
         await pilot.pause(0.2)
 
     client = connector.make_client(Credentials("auth_token", sim.config.account_sid, Secret(sim.config.auth_token)))
