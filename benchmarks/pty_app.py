@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-import pexpect
+import pexpect  # type: ignore[import-untyped]
 
 from .loopback import ACCOUNT, TOKEN
 
@@ -49,7 +49,7 @@ def app_env(home: str, url: str | None) -> dict[str, str]:
 class Terminal:
     """One app on a pty: send keys, wait for text, read its peak memory."""
 
-    def __init__(self, child: pexpect.spawn) -> None:  # type: ignore[type-arg]
+    def __init__(self, child: pexpect.spawn) -> None:
         self.child = child
         self.started = time.perf_counter()
         self._seen = b""  # what the app wrote, escape sequences removed, since the last mark

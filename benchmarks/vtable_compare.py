@@ -49,7 +49,7 @@ async def _measure(kind: str) -> dict[str, float]:
             table.set_rows(ROWS, lambda row: [c[row] for c in cols])
             return table
         if kind == "fastdatatable":
-            from textual_fastdatatable import ArrowBackend, DataTable
+            from textual_fastdatatable import ArrowBackend, DataTable  # type: ignore[import-not-found]
 
             backend = ArrowBackend.from_pydict(dict(zip(labels, cols, strict=True)))
             fast: Widget = DataTable(backend=backend, cursor_type="row")

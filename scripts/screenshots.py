@@ -19,6 +19,7 @@ from textual.widgets import Input
 from supersim_tui.api import BasicAuth, RetryPolicy, SuperSimClient
 from supersim_tui.connect import Connector
 from supersim_tui.simulator import Simulator, SimulatorConfig, asgi_transport
+from supersim_tui.tui import health as health_tab
 from supersim_tui.tui.app import SuperSimApp
 
 OUT = Path(__file__).resolve().parent.parent / "screenshots"
@@ -42,6 +43,8 @@ SHOTS = [
     ("bulk-results", (120, 36), ["3", "a", "wait", "y", "s", "down", "down", "enter", "faults", "y", "wait-run"]),
     ("sim-detail", (120, 36), ["3", "down", "down", "enter"]),
     ("register-csv", (120, 36), ["3", "n", "ctrl+o", "csv", "enter"]),
+    ("health", (120, 36), ["4", "down"]),
+    ("usage", (120, 36), ["5", "v", "v", "v"]),
 ]
 CSV = (
     "iccid,registration_code,fleet,unique_name\n89883071111687722779,73GUSXFWVQ,us-meters,box-1\n"
@@ -51,7 +54,9 @@ CSV = (
 
 
 async def shoot(name: str, size: tuple[int, int], keys: list[str]) -> Path:
-    sim = Simulator(SimulatorConfig(sims=300, seed=1, epoch=datetime(2024, 6, 1, 12, tzinfo=UTC), settle_seconds=0))
+    epoch = datetime(2024, 6, 1, 12, tzinfo=UTC)
+    health_tab.now = lambda: epoch  # Health and Usage are computed for the simulated present
+    sim = Simulator(SimulatorConfig(sims=300, seed=1, epoch=epoch, settle_seconds=0))
     client = SuperSimClient(
         BasicAuth(sim.config.account_sid, sim.config.auth_token),
         base_url="http://127.0.0.1",

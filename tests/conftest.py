@@ -1,15 +1,14 @@
 """Shared fixtures and helpers. Autouse ones keep the developer's machine out of every test:
 temporary config/state dirs, an in-memory keyring, no credentials in the environment.
 
-Helpers used by several test files live here (test files import them from ``.conftest``, never from
-each other): the demo simulator and an app on it (``demo_simulator``, ``build_app``), a client maker
-for the Connector (``client_maker``), and the waits for a running app (``settle``, ``until``,
-``settle_registrations``)."""
+Helpers used by several test files live here (import them from ``.conftest``): the demo simulator and
+an app on it (``demo_simulator``, ``build_app``), a client maker for the Connector (``client_maker``), and
+the waits for a running app (``settle``, ``until``, ``settle_registrations``)."""
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -38,7 +37,7 @@ FIXED_EPOCH = datetime(2024, 6, 1, 12, 0, tzinfo=UTC)
 class MemoryKeyring(KeyringBackend):
     """A keyring that lives and dies with one test."""
 
-    priority = 1  # type: ignore[assignment]
+    priority = 1
 
     def __init__(self) -> None:
         super().__init__()
@@ -57,7 +56,7 @@ class MemoryKeyring(KeyringBackend):
 
 
 @pytest.fixture(autouse=True)
-def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> MemoryKeyring:
+def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[MemoryKeyring]:
     for name in ("XDG_CONFIG_HOME", "XDG_STATE_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME"):
         monkeypatch.setenv(name, str(tmp_path / name.lower()))
     monkeypatch.setenv("HOME", str(tmp_path / "home"))

@@ -15,7 +15,6 @@ import pytest
 from supersim_tui.api import SuperSimClient
 from supersim_tui.ops.bulk import (
     DONE,
-    INVALID,
     NOT_SENT,
     SKIPPED,
     BulkRunner,
@@ -24,6 +23,7 @@ from supersim_tui.ops.bulk import (
     plan_change,
 )
 from supersim_tui.ops.journal import Journal, find_run, read_state
+from supersim_tui.ops.outcomes import Action
 from supersim_tui.simulator import Simulator
 from supersim_tui.simulator.state import make_iccid
 
@@ -87,11 +87,11 @@ async def test_plan_explains_skips_and_invalid_changes(simulator: Simulator, cli
     ready = plan_change(sims, Change(status="ready"))
     for item in ready.items:
         if item.status == "new":
-            assert item.action == ("send" if item.fleet_sid else INVALID)
+            assert item.action == (Action.SEND if item.fleet_sid else Action.INVALID)
         elif item.status == "ready":
-            assert item.action == SKIPPED
+            assert item.action == Action.SKIPPED
         else:
-            assert item.action == INVALID
+            assert item.action == Action.INVALID
     reasons = {i.reason for i in ready.invalid}
     assert any("only possible from new" in r for r in reasons)
     assert any("no fleet" in r for r in reasons)
@@ -100,7 +100,7 @@ async def test_plan_explains_skips_and_invalid_changes(simulator: Simulator, cli
     fleet = simulator.state.find_fleet("lab-bench")
     assert fleet is not None
     move = plan_change(sims, Change(fleet_sid=fleet.sid, fleet_label="lab-bench"))
-    assert {i.action for i in move.items if i.fleet_sid == fleet.sid} == {SKIPPED}
+    assert {i.action for i in move.items if i.fleet_sid == fleet.sid} == {Action.SKIPPED}
     with pytest.raises(ValueError):
         Change()
 
@@ -257,5 +257,5 @@ async def test_rename_from_a_pattern(make_simulator: Callable[..., Simulator], m
         Sim(sid="HS" + "2" * 32, iccid="8988307000000991234"),
     ]
     duplicate = plan_change(twins, Change(unique_name_pattern="meter-{last4}"))
-    assert [i.action for i in duplicate.items] == [INVALID, INVALID]
+    assert [i.action for i in duplicate.items] == [Action.INVALID, Action.INVALID]
     assert duplicate.items[0].reason == "2 SIMs would be named 'meter-1234'"

@@ -64,7 +64,7 @@ def test_listing_commands(run: Run, simulator: Simulator) -> None:
     code, out, _ = run("naps", "networks", "us-only", "--json")
     assert {n["friendly_name"] for n in json.loads(out)} >= {"AT&T", "T-Mobile"}
     code, out, _ = run("fleets", "list")
-    assert code == 0 and all(f.unique_name in out for f in simulator.state.fleets.values())
+    assert code == 0 and all(str(f.unique_name) in out for f in simulator.state.fleets.values())
     code, out, _ = run("naps", "list")
     assert code == 0 and "uk-ie" in out and "unused" in out
 

@@ -90,7 +90,7 @@ def test_no_keyring_backend(isolated: MemoryKeyring) -> None:
 
 
 class DroppingKeyring(KeyringBackend):
-    priority = 1  # type: ignore[assignment]
+    priority = 1
 
     def get_password(self, service: str, username: str) -> str | None:
         return None

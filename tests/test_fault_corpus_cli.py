@@ -543,12 +543,13 @@ def test_unexpected_errors_are_one_line_and_logged(
 def test_rename_plans_names_over_the_limit_as_invalid() -> None:
     """At plan time, a SIM whose name from the pattern would exceed 64 characters cannot take the change (one
     reason for all of them); the others are planned as usual."""
-    from supersim_tui.api import Sim
-    from supersim_tui.ops.bulk import INVALID, Change, plan_change
+    from supersim_tui.api import Sim, SimStatus
+    from supersim_tui.ops.bulk import Change, plan_change
+    from supersim_tui.ops.outcomes import Action
 
-    sims = [Sim(sid=f"HS{i:032x}", iccid=make_iccid("8988307", i), status="new") for i in range(1, 121)]
+    sims = [Sim(sid=f"HS{i:032x}", iccid=make_iccid("8988307", i), status=SimStatus.NEW) for i in range(1, 121)]
     plan = plan_change(sims, Change(unique_name_pattern="x" * 62 + "{n}"))
-    invalid = [item for item in plan.items if item.action == INVALID]
+    invalid = [item for item in plan.items if item.action == Action.INVALID]
     assert len(plan.to_send) == 99 and len(invalid) == 21
     assert {item.reason for item in invalid} == {"the name would be 65 characters; a unique name may have at most 64"}
     assert all(len(item.target_name or "") <= 64 for item in plan.to_send)
@@ -631,7 +632,6 @@ def test_unreadable_config_files_are_named(
 ) -> None:
     """A config file that cannot be opened (permission denied: simulated, since tests may run as root) is
     named with the reason: a warning and defaults for settings, exit 2 for profiles."""
-    from supersim_tui import textfile
 
     folder = Path(os.environ["XDG_CONFIG_HOME"]) / "supersim-tui"
     folder.mkdir(parents=True)
@@ -643,7 +643,7 @@ def test_unreadable_config_files_are_named(
             raise PermissionError(13, "Permission denied")
         return real_open(path, *args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(textfile.os, "open", refuse)
+    monkeypatch.setattr(os, "open", refuse)  # the os module textfile uses
     code = cli.main(["profiles"] if name == "profiles.toml" else ["fleets", "list", "--demo", "--sims", "5"])
     err = capsys.readouterr().err
     assert code == (2 if name == "profiles.toml" else 0)

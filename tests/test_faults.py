@@ -147,10 +147,10 @@ def run(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], cap
                 retry=RetryPolicy(attempts=2, total_seconds=0.5, sleep=no_wait),
             )
             # Tiny deadlines (set as attributes so this file also runs against older clients).
-            client.response_timeout = RESPONSE_SECONDS  # type: ignore[attr-defined]
-            client.walk_timeout = 1.0  # type: ignore[attr-defined]
-            client.command_timeout = 3.0  # type: ignore[attr-defined]
-            client.max_pages = 30  # type: ignore[attr-defined]
+            client.response_timeout = RESPONSE_SECONDS
+            client.walk_timeout = 1.0
+            client.command_timeout = 3.0
+            client.max_pages = 30
             return session_module.Session(client, "AC" + "0" * 32, False)
 
         monkeypatch.setattr(session_module, "open_session", fake_session)

@@ -313,7 +313,11 @@ def test_registration_killed_at_every_write(loopback: str, tmp_path: Path) -> No
     before = len(_posts(loopback))
     for case in cases:  # one at a time: the request log is the only witness of which case registered what
         start = len(_posts(loopback))
-        report = _run_case(case, loopback, lambda posts, s=start: sum(1 for p in posts[s:] if p == "/v1/Sims"))
+
+        def registrations(posts: list[str], start: int = start) -> int:
+            return sum(1 for p in posts[start:] if p == "/v1/Sims")
+
+        report = _run_case(case, loopback, registrations)
         if report:
             assert report["resume"]["already_done"] + report["resume"]["sent"] <= report["resume"]["rechecked"]
     fleets = {f["unique_name"]: f["sid"] for f in _get(f"{loopback}/v1/Fleets")["fleets"]}

@@ -15,7 +15,17 @@ def _modules_after_import(module: str) -> set[str]:
     return set(json.loads(output))
 
 
-HEADLESS = ["api", "ops", "simulator", "credentials.py", "config.py", "iccid.py"]
+HEADLESS = [
+    "api",
+    "ops",
+    "simulator",
+    "credentials.py",
+    "config.py",
+    "iccid.py",
+    "signin.py",
+    "connect.py",
+    "profiles.py",
+]
 
 
 @pytest.mark.parametrize("module", ["supersim_tui.api", "supersim_tui.simulator", "supersim_tui.credentials"])
@@ -69,3 +79,58 @@ def test_importing_creates_nothing_on_disk(tmp_path: object) -> None:
         env=env,
     )
     assert not home.exists()
+
+
+def _module_imports() -> dict[str, set[str]]:
+    """Each module of the package and the package modules it imports at module level (``TYPE_CHECKING``
+    imports included: a cycle there is a cycle in the design, even if Python never runs it)."""
+    import ast
+    from pathlib import Path
+
+    import supersim_tui
+
+    root = Path(supersim_tui.__file__).parent
+
+    def name_of(path: Path) -> str:
+        parts = list(path.relative_to(root.parent).with_suffix("").parts)
+        return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+    modules = {name_of(p): p for p in root.rglob("*.py")}
+    graph: dict[str, set[str]] = {}
+    for module, path in modules.items():
+        package = module if path.name == "__init__.py" else module.rpartition(".")[0]
+        body = ast.parse(path.read_text()).body
+        statements = body + [s for node in body if isinstance(node, ast.If) for s in node.body]
+        targets: set[str] = set()
+        for node in statements:
+            if isinstance(node, ast.ImportFrom):
+                base = package.split(".")[: len(package.split(".")) - max(node.level - 1, 0)] if node.level else []
+                target = ".".join([*base, node.module] if node.module else base)
+                targets |= {target} | {f"{target}.{alias.name}" for alias in node.names}
+            elif isinstance(node, ast.Import):
+                targets |= {alias.name for alias in node.names}
+        graph[module] = {t for t in targets if t in modules and t != module}
+    return graph
+
+
+def test_no_import_cycles() -> None:
+    """No two modules of the package import each other, directly or round a loop (issue 13: tui/app.py and
+    tui/login.py did, through a TYPE_CHECKING import)."""
+    graph = _module_imports()
+    assert len(graph) > 50
+    cycles: list[list[str]] = []
+    done: set[str] = set()
+
+    def visit(module: str, path: list[str]) -> None:
+        if module in path:
+            cycles.append([*path[path.index(module) :], module])
+            return
+        if module in done:
+            return
+        for target in sorted(graph[module]):
+            visit(target, [*path, module])
+        done.add(module)
+
+    for module in sorted(graph):
+        visit(module, [])
+    assert cycles == []

@@ -12,7 +12,7 @@ from .conftest import build_app, demo_simulator
 async def test_a_csv_path_with_brackets_is_shown_not_parsed_as_markup(tmp_path: Path) -> None:
     """ctrl+o, a path like `box[/b].csv` that does not exist: the screen names it, the app does not crash on
     the `[/b]` (Rich markup) in the file name."""
-    from supersim_tui.tui.register import CsvImportScreen
+    from supersim_tui.tui.csv_import import CsvImportScreen
 
     path = tmp_path / "box[/b][red.csv"
     app = build_app(demo_simulator())

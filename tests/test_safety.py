@@ -12,9 +12,11 @@ import json
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from textual.pilot import Pilot
+from textual.screen import Screen
 from textual.widgets import Button, Input
 
 from supersim_tui import cli
@@ -23,12 +25,14 @@ from supersim_tui.commands import session as session_module
 from supersim_tui.ops.bulk import OUTCOMES, Progress
 from supersim_tui.ops.consent import CONFIRM, HANDFUL, NONE, REFUSED, TYPED, consent_for
 from supersim_tui.ops.nap_impact import NetworkChange, apply_nap_changes
+from supersim_tui.ops.outcomes import Outcome
 from supersim_tui.simulator import Simulator, asgi_transport
 from supersim_tui.tui.app import SuperSimApp
 from supersim_tui.tui.bulk import BulkRunScreen
-from supersim_tui.tui.catalog import CatalogScreen, ConfirmNapChanges
+from supersim_tui.tui.catalog import CatalogScreen
 from supersim_tui.tui.consent import TypedConfirm
 from supersim_tui.tui.dialogs import Confirm
+from supersim_tui.tui.nap_review import ConfirmNapChanges
 from supersim_tui.tui.sims_pane import SimsPane
 from supersim_tui.tui.vtable import VirtualTable
 
@@ -261,7 +265,7 @@ async def test_counts_agree_across_progress_results_and_csv(tmp_path: Path) -> N
         screen = await finished_run(pilot)
         assert screen.result is not None
         counts = Counter(o.outcome for o in screen.result.outcomes)
-        assert counts["not-sent"] and not counts["failed"], counts
+        assert counts[Outcome.NOT_SENT] and not counts[Outcome.FAILED], counts
         heading = plain(screen.query_one("#bulk-title").render())
         stats = plain(screen.query_one("#bulk-stats").render())
         for outcome, count in counts.items():
@@ -333,7 +337,7 @@ async def test_removing_every_network_opens_on_cancel_and_needs_the_nap_name() -
             await pilot.press("space", "down")
         await pilot.press("a")
         await settle(pilot)
-        dialog = app.screen
+        dialog: Screen[Any] = app.screen
         assert isinstance(dialog, ConfirmNapChanges)
         assert isinstance(app.focused, Button) and app.focused.id == "cancel"
         assert dialog.query_one("#apply", Button).disabled
@@ -376,8 +380,8 @@ async def test_double_enter_on_apply_sends_each_network_once() -> None:
             pilot,
             lambda: isinstance(app.screen, ConfirmNapChanges) and not app.screen.query_one("#apply", Button).disabled,
         )
+        assert isinstance(app.screen, ConfirmNapChanges)
         dialog = app.screen
-        assert isinstance(dialog, ConfirmNapChanges)
         await pilot.press("enter")  # Apply has the focus (nothing is cut off)
         await pilot.press("enter", "escape", "enter")
         assert app.screen is dialog
@@ -428,7 +432,8 @@ async def test_staged_changes_are_never_discarded_silently() -> None:
         screen.query_one("#catalog-filter", Input).focus()
         await pilot.press("escape")
         await pilot.pause()
-        assert isinstance(app.screen, Confirm) and isinstance(app.focused, Button) and app.focused.id == "no"
+        assert isinstance(confirm := app.screen, Confirm), confirm  # (not narrowing app.screen for the check below)
+        assert isinstance(app.focused, Button) and app.focused.id == "no"
         await pilot.press("enter")
         await pilot.pause()
         assert app.screen is screen and len(screen.staged) == 2

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import json
+from collections.abc import Callable
 
 import pytest
 
@@ -54,7 +55,7 @@ class FrontEnds:
         await connection.client.aclose()
 
 
-async def _in_thread(call: object, *args: str, stdin: str) -> tuple[int, str, str]:
+async def _in_thread(call: Callable[..., tuple[int, str, str]], *args: str, stdin: str) -> tuple[int, str, str]:
     """cli.main runs its own event loop: call it from a worker thread inside an async test."""
     import asyncio
 
@@ -173,3 +174,23 @@ async def test_adding_a_profile_from_the_tui_starts_from_an_unused_name(front_en
         assert isinstance(screen, LoginScreen)
         values = {name: screen.query_one(f"#{name}").value for name in ("profile", "identity", "base-url")}  # type: ignore[attr-defined]
         assert values == {"profile": "profile-3", "identity": "", "base-url": "https://supersim.twilio.com"}
+
+
+async def test_session_only_sign_in_works_with_a_broken_profiles_file(front_ends: FrontEnds) -> None:
+    """ "Use without saving" needs no profiles file: an unreadable one does not stop it (and is not touched);
+    saving still refuses with a message naming the file."""
+    from supersim_tui.profiles import profiles_path
+    from supersim_tui.signin import Details, SignInError, sign_in
+
+    path = profiles_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("profiles = 5\n")
+    sim = front_ends.simulator
+    details = Details("work", "auth_token", sim.config.account_sid, LOCAL_URL, store="none")
+    signed_in = await sign_in(details, sim.config.auth_token, client_maker(sim))
+    await signed_in.client.aclose()
+    assert not signed_in.saved and path.read_text() == "profiles = 5\n"
+    with pytest.raises(SignInError, match="profiles.toml"):
+        await sign_in(
+            Details("work", "auth_token", sim.config.account_sid, LOCAL_URL), sim.config.auth_token, client_maker(sim)
+        )

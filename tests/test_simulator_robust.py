@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import base64
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, MutableMapping
 from typing import Any
 
 import httpx
@@ -142,10 +142,10 @@ async def _call(
     async def receive() -> dict[str, Any]:
         return pending.pop(0) if pending else {"type": "http.disconnect"}
 
-    async def send(message: dict[str, Any]) -> None:
+    async def send(message: MutableMapping[str, Any]) -> None:
         if send_fails:
             raise OSError("client went away")  # what a server's send does once the socket is gone
-        sent.append(message)
+        sent.append(dict(message))
 
     await sim(scope, receive, send)
     return sent

@@ -321,3 +321,48 @@ def test_large_account_seeds(make_simulator: Callable[..., Simulator]) -> None:
     sim = make_simulator(sims=100_000)
     assert len(sim.state.sims) == 100_000
     assert len(sim.state.sims_by_iccid) == 100_000
+
+
+# ------------------------------------------------------------ fleet and SIM webhook fields (issue 18)
+@pytest.mark.parametrize("field", ["SmsCommandsUrl", "IpCommandsUrl"])
+async def test_fleet_command_urls_must_be_urls(http: httpx.AsyncClient, field: str) -> None:
+    """The spec gives the commands' URLs `format: uri`: on create and update, a value that is not an absolute
+    http(s) URL is 20001 naming the field, and nothing changes; a URL is kept as sent."""
+    before = (await http.get("/v1/Fleets/us-meters")).json()
+    for bad in ("not a url", "example.com/hook", "ftp://example.com/x", "https://"):
+        body = _error(await http.post("/v1/Fleets/us-meters", data={field: bad, "DataLimit": "9"}), 400, 20001)
+        assert field in body["message"]
+        body = _error(await http.post("/v1/Fleets", data={"NetworkAccessProfile": "eu-only", field: bad}), 400, 20001)
+        assert field in body["message"]
+    assert (await http.get("/v1/Fleets/us-meters")).json() == before
+    good = await http.post("/v1/Fleets/us-meters", data={field: "https://example.com/hook?x=1"})
+    key = "sms_commands_url" if field.startswith("Sms") else "ip_commands_url"
+    assert good.status_code == 200 and good.json()[key] == "https://example.com/hook?x=1"
+
+
+@pytest.mark.parametrize("field", ["SmsCommandsMethod", "IpCommandsMethod"])
+async def test_fleet_command_methods_are_get_or_post(http: httpx.AsyncClient, field: str) -> None:
+    """The methods' enum is GET, POST: anything else is 20001 naming the field, on create and update."""
+    body = _error(await http.post("/v1/Fleets/us-meters", data={field: "PUT"}), 400, 20001)
+    assert field in body["message"]
+    body = _error(await http.post("/v1/Fleets", data={"NetworkAccessProfile": "eu-only", field: "DELETE"}), 400, 20001)
+    assert field in body["message"]
+
+
+async def test_create_only_fleet_fields_are_not_updatable(http: httpx.AsyncClient) -> None:
+    """DataEnabled and SmsCommandsEnabled are create parameters only (the spec's update lists neither): an update
+    that sends them does not change them."""
+    before = (await http.get("/v1/Fleets/us-meters")).json()
+    flipped = {"DataEnabled": str(not before["data_enabled"]).lower(), "SmsCommandsEnabled": "false"}
+    after = (await http.post("/v1/Fleets/us-meters", data=flipped)).json()
+    assert after["data_enabled"] == before["data_enabled"]
+    assert after["sms_commands_enabled"] == before["sms_commands_enabled"]
+
+
+async def test_sim_callback_url_and_method_are_checked(http: httpx.AsyncClient) -> None:
+    """CallbackUrl is `format: uri` and CallbackMethod GET or POST: a bad one is 20001 and the SIM is unchanged."""
+    sim = await _first_sim(http, "inactive")
+    for data in ({"CallbackUrl": "nowhere"}, {"CallbackMethod": "PATCH"}):
+        body = _error(await http.post(f"/v1/Sims/{sim['sid']}", data={"Status": "active", **data}), 400, 20001)
+        assert next(iter(data)) in body["message"]
+    assert (await http.get(f"/v1/Sims/{sim['sid']}")).json()["status"] == "inactive"

@@ -187,3 +187,56 @@ def test_catalog_records_validate(simulator: Simulator) -> None:
     schema = to_json_schema({"$ref": "#/components/schemas/supersim.v1.network"})
     for network in simulator.state.networks.values():
         jsonschema.validate(simulator.network_json("http://127.0.0.1", network), schema)
+
+
+def _request_schema(template: str) -> dict[str, Any]:
+    body = SPEC["paths"][template]["post"]["requestBody"]["content"]["application/x-www-form-urlencoded"]["schema"]
+    return {name: to_json_schema(prop) for name, prop in body["properties"].items()}
+
+
+def _template(path: str) -> str:
+    """The spec path a request path belongs to (SIDs and names in place of the {placeholders})."""
+    parts = path.strip("/").split("/")
+    for template in SPEC["paths"]:
+        pattern = template.strip("/").split("/")
+        if len(pattern) == len(parts) and all(p.startswith("{") or p == q for p, q in zip(pattern, parts, strict=True)):
+            return str(template)
+    raise AssertionError(f"no spec path for {path}")
+
+
+def test_change_commands_send_only_spec_fields(run: Any, simulator: Simulator) -> None:
+    """Every form the new change commands send (fleets create|update, naps create|rename|clone|add-network,
+    sims update) names only fields the spec's request body declares, each value valid for its schema (enums
+    such as the commands' GET/POST, types)."""
+    new = next(s for s in simulator.state.sims.values() if s.status == "new")
+    inactive = next(s for s in simulator.state.sims.values() if s.status == "inactive" and s.fleet_sid)
+    for argv in (
+        ("fleets", "create", "--nap", "us-only", "--name", "spec-lab", "--no-data-enabled", "--no-sms-commands",
+         "--data-limit", "9", "--sms-commands-url", "https://e.example/s", "--sms-commands-method", "GET",
+         "--ip-commands-url", "https://e.example/i", "--ip-commands-method", "POST"),
+        ("fleets", "update", "spec-lab", "--name", "spec-lab2", "--nap", "uk-ie", "--data-limit", "10",
+         "--sms-commands-url", "https://e.example/s2", "--ip-commands-method", "GET"),
+        ("naps", "create", "spec-nap", "262-01", "Vodafone ES"),
+        ("naps", "rename", "spec-nap", "spec-nap2"),
+        ("naps", "clone", "spec-nap2", "spec-nap3"),
+        ("naps", "add-network", "spec-nap3", "208-01"),
+        ("sims", "update", inactive.sid, "--status", "active", "--callback-url", "https://e.example/cb",
+         "--callback-method", "GET", "--unique-name", "spec-sim"),
+        ("sims", "update", new.sid, "--account-sid", simulator.state.subaccount_sids[0]),
+    ):  # fmt: skip
+        code, _, err = run(*argv, "--yes")
+        assert code == 0, (argv, err)
+    posts = [r for r in simulator.request_log if r.method == "POST"]
+    assert len(posts) == 8
+    for request in posts:
+        schema = _request_schema(_template(request.path))
+        for name, value in request.form:
+            assert name in schema, f"{request.path}: {name} is not in the spec's request body"
+            prop = schema[name]
+            item = prop.get("items", prop) if prop.get("type") == "array" else prop
+            if item.get("type") == "boolean":
+                assert value in ("true", "false"), (name, value)
+            elif item.get("type") == "integer":
+                assert value.isdigit(), (name, value)
+            else:
+                jsonschema.validate(value, item)

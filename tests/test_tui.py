@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import pytest
+from textual.pilot import Pilot
 from textual.widgets import DataTable
 
 from supersim_tui.simulator import Simulator
@@ -41,7 +43,7 @@ async def test_fleets_and_naps_show_the_account(make_simulator: Callable[..., Si
             for n in sim.state.naps.values()
             if not any(f.network_access_profile_sid == n.sid for f in sim.state.fleets.values())
         ]
-        assert unused and all(cells(naps, 3)[cells(naps, 0).index(name)] == "unused" for name in unused)
+        assert unused and all(cells(naps, 3)[cells(naps, 0).index(str(name))] == "unused" for name in unused)
 
 
 async def test_sims_are_indexed_then_jump_filter_and_sort_locally() -> None:
@@ -118,10 +120,10 @@ async def test_refresh_shows_changes_made_elsewhere(make_simulator: Callable[...
 def test_snapshots(snap_compare: Callable[..., bool], name: str, size: tuple[int, int], keys: list[str]) -> None:
     """The main panes as pictures (fixed account, fixed dates, workers finished)."""
 
-    async def before(pilot: object) -> None:
+    async def before(pilot: Pilot[Any]) -> None:
         await settle(pilot)
         for key in keys:
-            await pilot.press(key)  # type: ignore[attr-defined]
+            await pilot.press(key)
         await settle(pilot)
 
     assert snap_compare(build_app(demo_simulator()), terminal_size=size, run_before=before)

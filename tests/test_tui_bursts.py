@@ -9,6 +9,7 @@ from typing import Any
 from textual import events
 from textual.app import App
 from textual.keys import _character_to_key
+from textual.pilot import Pilot
 from textual.widgets import Input
 
 from supersim_tui.ops.register_queue import REGISTERED
@@ -34,7 +35,7 @@ def key_events(text: str) -> list[events.Key]:
     return made
 
 
-async def burst(pilot: object, app: App[Any], *parts: str | Iterable[events.Key]) -> None:
+async def burst(pilot: Pilot[Any], app: App[Any], *parts: str | Iterable[events.Key]) -> None:
     """Post every key to the app before it handles any (as a terminal delivers a scanner's bytes), then let
     it run until the burst has been handled."""
     keys: list[events.Key] = []
@@ -46,14 +47,14 @@ async def burst(pilot: object, app: App[Any], *parts: str | Iterable[events.Key]
     await settle_keys(pilot, app)
 
 
-async def settle_keys(pilot: object, app: App[Any]) -> None:
+async def settle_keys(pilot: Pilot[Any], app: App[Any]) -> None:
     """Wait (bounded) until the app has taken every key it was sent and their effects have run."""
     pending = getattr(app, "keys_pending", lambda: False)
     for _ in range(2000):
-        await pilot.pause()  # type: ignore[attr-defined]
+        await pilot.pause()
         if not pending():
             break
-    await pilot.pause()  # type: ignore[attr-defined]
+    await pilot.pause()
 
 
 async def test_register_100_pairs_in_one_burst_with_fleet_and_pattern() -> None:
@@ -97,7 +98,8 @@ async def test_catalog_slash_filter_enter_as_one_burst_sets_the_filter_and_opens
     is sent to the API."""
     from supersim_tui.tui.catalog import CatalogScreen
 
-    from .test_tui_naps import open_nap, ready
+    from .conftest import settle as ready
+    from .test_tui_naps import open_nap
 
     sim = demo_simulator()
     app = build_app(sim)
@@ -156,7 +158,7 @@ async def test_sign_in_sid_tab_secret_enter_as_one_burst_never_shows_the_secret(
 async def test_new_nap_named_filtered_picked_and_created_in_one_burst() -> None:
     """On the NAPs tab, ``n dach⏎ /262-01⏎ ␣ a`` in one burst: the name goes into the name form, the PLMN
     into the catalog's filter, space stages that network and ``a`` creates the NAP with exactly it."""
-    from .test_tui_naps import ready
+    from .conftest import settle as ready
 
     sim = demo_simulator()
     app = build_app(sim)
@@ -178,7 +180,7 @@ async def test_new_fleet_typed_in_one_burst_lands_in_the_form() -> None:
 
     from supersim_tui.tui.forms import FleetForm
 
-    from .test_tui_naps import ready
+    from .conftest import settle as ready
 
     sim = demo_simulator()
     app = build_app(sim)
@@ -205,7 +207,7 @@ async def test_quit_rebound_to_q_does_not_quit_while_typing_iraq() -> None:
     from supersim_tui.settings import Settings
     from supersim_tui.tui.catalog import CatalogScreen
 
-    from .test_tui_naps import ready
+    from .conftest import settle as ready
 
     sim = demo_simulator()
     app = build_app(sim)
@@ -243,7 +245,7 @@ async def test_private_textual_attributes_still_exist() -> None:
         await pilot.pause()
         field = app.query_one(TextualInput)
         for pump in (app, field):
-            queue = pump._message_queue
+            queue: Any = pump._message_queue
             assert hasattr(queue, "values") and hasattr(queue.ready_event, "_waiters")
             assert isinstance(pump._next_callbacks, list)
             assert pump._is_mounted and pump._running and not pump._closing and not pump._closed

@@ -21,8 +21,9 @@ from supersim_tui.api import BasicAuth, RetryPolicy, SuperSimClient
 from supersim_tui.settings import Settings, load_settings
 from supersim_tui.simulator import Simulator, asgi_transport
 from supersim_tui.tui.app import SuperSimApp
-from supersim_tui.tui.catalog import CatalogScreen, ConfirmNapChanges
+from supersim_tui.tui.catalog import CatalogScreen
 from supersim_tui.tui.forms import FleetForm, NameForm
+from supersim_tui.tui.nap_review import ConfirmNapChanges
 from supersim_tui.tui.sim_detail import SimDetailScreen
 from supersim_tui.tui.sims_pane import SimsPane
 from supersim_tui.tui.vtable import VirtualTable
@@ -120,11 +121,11 @@ async def test_offline_apply_then_done_does_not_crash() -> None:
         table.move_cursor(row=table.get_row_index(nap.sid))
         await pilot.press("enter")
         await settle(pilot)
+        assert isinstance(app.screen, CatalogScreen)
         screen = app.screen
-        assert isinstance(screen, CatalogScreen)
         await pilot.press("space", "a")
         await settle(pilot)
-        assert isinstance(app.screen, ConfirmNapChanges)
+        assert isinstance(dialog := app.screen, ConfirmNapChanges), dialog
         api.down = True
         await pilot.click("#apply")
         await settle(pilot)
@@ -155,8 +156,8 @@ async def test_review_while_the_api_is_down_stops_spinning_and_retries() -> None
         api.down = True
         await pilot.press("space", "a")
         await settle(pilot)
+        assert isinstance(app.screen, ConfirmNapChanges)
         review = app.screen
-        assert isinstance(review, ConfirmNapChanges)
         assert not review.query_one("#confirm-loading").display
         text = shown(review.query_one("#confirm-impact"))
         assert "Could not connect" in text and "r to try again" in text, text
@@ -182,8 +183,8 @@ async def test_catalog_opened_while_the_api_is_down_says_so_and_recovers() -> No
         await settle(pilot)
         await pilot.press("c")
         await settle(pilot)
+        assert isinstance(app.screen, CatalogScreen)
         screen = app.screen
-        assert isinstance(screen, CatalogScreen)
         summary = shown(screen.query_one("#catalog-summary"))
         assert "0 of 0" not in summary and "Could not connect" in summary and "r to try again" in summary, summary
         assert not screen.query_one("#catalog-table", VirtualTable).loading
@@ -256,8 +257,8 @@ async def test_screen_worker_failures_are_reported() -> None:
         # Fleet form: the NAP preview while down
         await pilot.press("1", "e")
         await pilot.pause()
+        assert isinstance(app.screen, FleetForm)
         form = app.screen
-        assert isinstance(form, FleetForm)
         select = form.query_one("#fleet-nap", Select)
         select.value = next(n.sid for n in form.naps if n.sid != select.value)
         api.down = True
@@ -466,12 +467,12 @@ async def test_review_with_the_api_down_then_enter_says_nothing_was_applied() ->
         table.move_cursor(row=table.get_row_index(nap.sid))
         await pilot.press("enter")
         await settle(pilot)
+        assert isinstance(app.screen, CatalogScreen)
         screen = app.screen
-        assert isinstance(screen, CatalogScreen)
         api.down = True
         await pilot.press("space", "a")
         await settle(pilot)
-        assert isinstance(app.screen, ConfirmNapChanges)
+        assert isinstance(dialog := app.screen, ConfirmNapChanges), dialog
         app.clear_notifications()
         await pilot.press("enter")
         await settle(pilot)

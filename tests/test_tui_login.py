@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import keyring
 from keyring.backends import fail
-from textual.widgets import DataTable
+from textual.pilot import Pilot
+from textual.widgets import DataTable, Input
 
 from supersim_tui.api.auth import Secret
 from supersim_tui.connect import Connector
@@ -23,21 +25,21 @@ def connector_for(sim: Simulator) -> Connector:
     return Connector(make_client=client_maker(sim))
 
 
-async def fill_and_submit(pilot: object, identity: str, secret: str, *, type_it: bool = False) -> None:
+async def fill_and_submit(pilot: Pilot[Any], identity: str, secret: str, *, type_it: bool = False) -> None:
     """Fill the form (typed key by key: Enter moves to the empty secret field, then Enter there submits, the
     profile and base URL keeping their defaults; or set directly)."""
-    screen = pilot.app.screen  # type: ignore[attr-defined]
+    screen = pilot.app.screen
     if type_it:
-        await pilot.click("#identity")  # type: ignore[attr-defined]
-        await pilot.press(*identity, "enter")  # type: ignore[attr-defined]
+        await pilot.click("#identity")
+        await pilot.press(*identity, "enter")
         assert screen.focused is screen.query_one("#secret"), "Enter with the secret still empty moves to it"
-        await pilot.press(*secret, "enter")  # type: ignore[attr-defined]
+        await pilot.press(*secret, "enter")
     else:
-        screen.query_one("#identity").value = identity
-        screen.query_one("#secret").value = secret
-        await pilot.press("ctrl+s")  # type: ignore[attr-defined]
-    await pilot.app.workers.wait_for_complete()  # type: ignore[attr-defined]
-    await pilot.pause()  # type: ignore[attr-defined]
+        screen.query_one("#identity", Input).value = identity
+        screen.query_one("#secret", Input).value = secret
+        await pilot.press("ctrl+s")
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
 
 
 async def test_sign_in_refuses_then_accepts(isolated: MemoryKeyring) -> None:
@@ -58,7 +60,7 @@ async def test_sign_in_refuses_then_accepts(isolated: MemoryKeyring) -> None:
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert not isinstance(app.screen, LoginScreen)
-        assert secret_input.value == ""  # type: ignore[attr-defined]
+        assert secret_input.value == ""
         assert isolated.store == {("supersim-tui:default", sim.config.account_sid): sim.config.auth_token}
         assert load_profiles().default == "default"
         assert app.query_one("#fleets-table", DataTable).row_count == len(sim.state.fleets)
@@ -116,7 +118,7 @@ def test_login_snapshot(snap_compare: Callable[..., bool], isolated: MemoryKeyri
     """The sign-in screen at 80x24 with a refused attempt."""
     sim = demo_simulator()
 
-    async def before(pilot: object) -> None:
+    async def before(pilot: Pilot[Any]) -> None:
         await fill_and_submit(pilot, sim.config.account_sid, "wrong-token")
 
     app = SuperSimApp(None, connector=connector_for(sim), sign_in_reason="No saved credentials found.")
@@ -134,17 +136,20 @@ def test_profile_switcher_snapshot(snap_compare: Callable[..., bool], isolated: 
     connector = connector_for(sim)
     connector.active_profile = "work"
 
-    async def before(pilot: object) -> None:
+    async def before(pilot: Pilot[Any]) -> None:
         from textual.command import CommandList
 
-        await pilot.app.workers.wait_for_complete()  # type: ignore[attr-defined]
-        await pilot.press("ctrl+p", *"profile")  # type: ignore[attr-defined]
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()  # the table has the focus, the footer its keys
+        await pilot.press("ctrl+p", *"profile")
         for _ in range(50):  # the palette searches asynchronously: wait (bounded) for both hits
-            await pilot.pause(0.1)  # type: ignore[attr-defined]
-            lists = pilot.app.screen.query(CommandList)  # type: ignore[attr-defined]
+            await pilot.pause(0.1)
+            lists = pilot.app.screen.query(CommandList)
             if lists and lists.first().option_count == 2:
                 break
-        await pilot.pause(0.2)  # type: ignore[attr-defined]
+        for field in pilot.app.screen.query(Input):  # a blinking cursor is drawn or not by the clock: hold it still
+            field.cursor_blink = False
+        await pilot.pause(0.2)
 
     client = connector.make_client(Credentials("auth_token", sim.config.account_sid, Secret(sim.config.auth_token)))
     app = SuperSimApp(client, account_label="work", connector=connector)

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
+from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, Select
 
 from supersim_tui.simulator import Simulator
-from supersim_tui.tui.catalog import CatalogScreen, ConfirmNapChanges, catalog_rows, filter_rows
+from supersim_tui.tui.catalog import CatalogScreen, catalog_rows, filter_rows
 from supersim_tui.tui.consent import TypedConfirm
 from supersim_tui.tui.forms import FleetForm, NameForm
+from supersim_tui.tui.nap_review import ConfirmNapChanges
 from supersim_tui.tui.sims_pane import SimsPane
 from supersim_tui.tui.vtable import VirtualTable
 
@@ -17,22 +20,22 @@ from .conftest import build_app, demo_simulator
 from .conftest import settle as ready
 
 
-async def open_nap(pilot: object, name: str) -> CatalogScreen:
-    app = pilot.app  # type: ignore[attr-defined]
-    await pilot.press("2")  # type: ignore[attr-defined]
+async def open_nap(pilot: Pilot[Any], name: str) -> CatalogScreen:
+    app = pilot.app
+    await pilot.press("2")
     table = app.query_one("#naps-table", DataTable)
     table.move_cursor(row=[str(table.get_row_at(i)[0]) for i in range(table.row_count)].index(name))
-    await pilot.press("enter")  # type: ignore[attr-defined]
+    await pilot.press("enter")
     await ready(pilot)
     assert isinstance(app.screen, CatalogScreen)
-    return app.screen  # type: ignore[no-any-return]
+    return app.screen
 
 
-async def filter_to(pilot: object, screen: CatalogScreen, text: str) -> None:
+async def filter_to(pilot: Pilot[Any], screen: CatalogScreen, text: str) -> None:
     screen.query_one("#catalog-filter", Input).value = text
-    await pilot.pause()  # type: ignore[attr-defined]
+    await pilot.pause()
     screen.query_one("#catalog-table", VirtualTable).focus()
-    await pilot.pause()  # type: ignore[attr-defined]
+    await pilot.pause()
 
 
 def test_filter_matches_country_names_codes_and_plmns(simulator: Simulator) -> None:
@@ -282,26 +285,26 @@ def test_snapshots_catalog_confirm_form_help(snap_compare: Callable[..., bool]) 
     """Catalog filtered by a country, the NAP change confirmation, the fleet edit form, help: as pictures."""
     pictures = []
 
-    async def catalog(pilot: object) -> None:
+    async def catalog(pilot: Pilot[Any]) -> None:
         await ready(pilot)
         screen = await open_nap(pilot, "eu-only")
         await filter_to(pilot, screen, "portugal")
-        await pilot.press("space")  # type: ignore[attr-defined]
+        await pilot.press("space")
 
-    async def confirm(pilot: object) -> None:
+    async def confirm(pilot: Pilot[Any]) -> None:
         await catalog(pilot)
-        await pilot.press("a")  # type: ignore[attr-defined]
+        await pilot.press("a")
         await ready(pilot)
 
-    async def form(pilot: object) -> None:
+    async def form(pilot: Pilot[Any]) -> None:
         await ready(pilot)
-        await pilot.press("down", "e")  # type: ignore[attr-defined]
+        await pilot.press("down", "e")
         await ready(pilot)
 
-    async def help_panel(pilot: object) -> None:
+    async def help_panel(pilot: Pilot[Any]) -> None:
         await ready(pilot)
-        await pilot.press("question_mark")  # type: ignore[attr-defined]
-        await pilot.pause()  # type: ignore[attr-defined]
+        await pilot.press("question_mark")
+        await pilot.pause()
 
     for before, size in ((catalog, (120, 36)), (confirm, (120, 36)), (form, (80, 24)), (help_panel, (120, 36))):
         pictures.append(snap_compare(build_app(demo_simulator()), terminal_size=size, run_before=before))

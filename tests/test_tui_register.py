@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
+from textual.pilot import Pilot
 from textual.widgets import Input, Static
 
 from supersim_tui.ops.register_queue import FAILED, QUEUED, REGISTERED, Entry, RegistrationQueue
@@ -13,16 +15,16 @@ from supersim_tui.tui.register import RegisterScreen
 from .conftest import build_app, demo_simulator, settle_registrations
 
 
-async def type_sim(pilot: object, iccid: str, code: str, *, keys: bool = False) -> None:
+async def type_sim(pilot: Pilot[Any], iccid: str, code: str, *, keys: bool = False) -> None:
     """Enter a SIM as a scanner would: ICCID, Enter, code, Enter (key by key, or each field at once)."""
     if keys:
-        await pilot.press(*iccid, "enter", *code, "enter")  # type: ignore[attr-defined]
+        await pilot.press(*iccid, "enter", *code, "enter")
         return
-    screen = pilot.app.screen  # type: ignore[attr-defined]
+    screen = pilot.app.screen
     screen.query_one("#iccid", Input).value = iccid
-    await pilot.press("enter")  # type: ignore[attr-defined]
+    await pilot.press("enter")
     screen.query_one("#code", Input).value = code
-    await pilot.press("enter")  # type: ignore[attr-defined]
+    await pilot.press("enter")
 
 
 async def test_register_three_good_one_bad_luhn_one_wrong_code() -> None:
@@ -107,11 +109,11 @@ async def test_queue_survives_closing_and_waits_out_an_outage(tmp_path: Path) ->
 def test_register_screen_snapshot(snap_compare: object) -> None:
     """The register screen at 80x24 with a validation message."""
 
-    async def before(pilot: object) -> None:
-        await pilot.app.workers.wait_for_complete()  # type: ignore[attr-defined]
-        await pilot.press("3", "n")  # type: ignore[attr-defined]
-        await pilot.press(*"89883071111687722788")  # type: ignore[attr-defined]
-        await pilot.pause()  # type: ignore[attr-defined]
+    async def before(pilot: Pilot[Any]) -> None:
+        await pilot.app.workers.wait_for_complete()
+        await pilot.press("3", "n")
+        await pilot.press(*"89883071111687722788")
+        await pilot.pause()
 
     assert snap_compare(build_app(demo_simulator()), terminal_size=(80, 24), run_before=before)  # type: ignore[operator]
 
@@ -121,7 +123,7 @@ async def test_csv_import_previews_and_marks_bad_rows_before_anything_is_sent(tm
     nothing is sent; queueing sends only the good rows, which register into the named fleet."""
     from textual.widgets import Button, DataTable
 
-    from supersim_tui.tui.register import CsvImportScreen
+    from supersim_tui.tui.csv_import import CsvImportScreen
 
     sim = demo_simulator()
     (a, code_a), (b, code_b), (c, code_c) = registrable_examples(sim.state, 3)
@@ -169,7 +171,7 @@ async def test_csv_import_names_what_is_wrong_with_the_file(tmp_path: Path) -> N
     screen says what is wrong (the line, for bad UTF-8 and bad CSV) without blocking or crashing."""
     import os
 
-    from supersim_tui.tui.register import CsvImportScreen
+    from supersim_tui.tui.csv_import import CsvImportScreen
 
     fifo, folder, latin, huge = (tmp_path / n for n in ("pipe.csv", "dir.csv", "latin.csv", "huge.csv"))
     os.mkfifo(fifo)

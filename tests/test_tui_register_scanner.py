@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import csv
 from pathlib import Path
+from typing import Any
 
+from textual.pilot import Pilot
 from textual.widgets import Input, Static
 
 from supersim_tui.ops.name_numbers import highest_number
@@ -20,12 +22,12 @@ from .conftest import build_app, demo_simulator, settle_registrations
 from .test_tui_bursts import burst
 
 
-async def open_register(pilot: object) -> RegisterScreen:
-    app = pilot.app  # type: ignore[attr-defined]
+async def open_register(pilot: Pilot[Any]) -> RegisterScreen:
+    app = pilot.app
     await app.workers.wait_for_complete()
-    await pilot.press("3", "n")  # type: ignore[attr-defined]
+    await pilot.press("3", "n")
     assert isinstance(app.screen, RegisterScreen)
-    return app.screen  # type: ignore[no-any-return]
+    return app.screen
 
 
 def posted(sim: object) -> list[dict[str, str]]:

@@ -98,8 +98,8 @@ async def test_bulk_activate_200_cancel_half_way_then_retry_failed_after_faults(
             assert f"{no_fleet} × no fleet" in text
         await pilot.press("y")
 
+        assert isinstance(app.screen, BulkRunScreen)
         screen = app.screen
-        assert isinstance(screen, BulkRunScreen)
         progress = lambda: screen._progress  # noqa: E731
         await until(pilot, lambda: (p := progress()) is not None and p.done + p.waiting >= len(can) // 3)
         await pilot.press("escape")  # stop half-way
@@ -231,17 +231,17 @@ async def test_sim_detail_shows_everything_and_explains_invalid_transitions() ->
         pane.table.move_cursor(row=pane.table.get_row_index(target.sid))
         await pilot.press("enter")
         await settle(pilot)
+        assert isinstance(app.screen, SimDetailScreen)
         screen = app.screen
-        assert isinstance(screen, SimDetailScreen)
         assert screen.info is not None
         body = plain(render_details(screen.info))
         for expected in (target.iccid, target.sid, fleet.unique_name, nap.unique_name, "Billing", "last 7 days"):
-            assert expected in body, expected
+            assert expected is not None and expected in body, expected
 
         await pilot.press("s")
         await pilot.pause()
+        assert isinstance(app.screen, ChoiceScreen)
         choices = app.screen
-        assert isinstance(choices, ChoiceScreen)
         options = choices.query_one(OptionList)
         new = options.get_option("new")
         assert new.disabled and "nothing can return to new" in str(new.prompt)

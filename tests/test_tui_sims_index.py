@@ -36,7 +36,7 @@ async def test_local_filter_then_mark_all_marks_exactly_the_rows_shown() -> None
         await pilot.press("a")
         await pilot.pause()
         assert isinstance(app.screen, Confirm)
-        app.screen.dismiss(True)  # type: ignore[arg-type]
+        app.screen.dismiss(True)
         await pilot.pause()
         assert set(pane.marks) == expected
         assert len(sim.request_log) == before
@@ -59,7 +59,7 @@ async def test_a_bulk_run_updates_its_sims_in_the_index_without_listing_again() 
         await pilot.press("s")
         await choose(pilot, "inactive")
         assert isinstance(app.screen, Confirm)
-        app.screen.dismiss(True)  # type: ignore[arg-type]
+        app.screen.dismiss(True)
         await pilot.pause()
         screen = await finished_run(pilot)
         assert isinstance(screen, BulkRunScreen)

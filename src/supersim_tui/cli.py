@@ -22,7 +22,12 @@ EXIT_FAILED = 1
 EXIT_USAGE = 2
 SIM_STATUSES = ("new", "ready", "active", "inactive", "scheduled")
 # Commands that change the account: refused (exit 2, nothing sent) in read-only mode.
-CHANGING_COMMANDS = {("sims", action) for action in ("set-status", "activate", "move", "rename", "register", "resume")}
+CHANGING_COMMANDS = {
+    *(("sims", action) for action in ("set-status", "activate", "move", "rename", "register", "resume", "update")),
+    ("fleets", "create"),
+    ("fleets", "update"),
+    *(("naps", action) for action in ("create", "rename", "clone", "add-network", "remove-network")),
+}
 READ_ONLY_REFUSAL = (
     "supersim-tui: refused: {why}, so nothing was sent. Run without --read-only, with a profile "
     'whose mode is "open" or "protected" (profiles.toml).'
@@ -310,6 +315,149 @@ def _common(suppress: bool) -> argparse.ArgumentParser:
     return parent
 
 
+def _url(text: str) -> str:
+    from .ops.fleet_changes import url_problem
+
+    problem = url_problem(text)
+    if problem:
+        raise argparse.ArgumentTypeError(problem)
+    return text
+
+
+def _method(text: str) -> str:
+    if text.upper() not in ("GET", "POST"):
+        raise argparse.ArgumentTypeError(f"expected GET or POST, got {text[:20]!r}")
+    return text.upper()
+
+
+def _data_limit(text: str) -> int:
+    value = _int(text)
+    if not 1 <= value <= 2_000_000:
+        raise argparse.ArgumentTypeError(f"expected 1 to 2000000 megabytes, got {value:,}")
+    return value
+
+
+def _fleet_name(text: str) -> str:
+    from .ops.fleet_changes import name_problem
+
+    problem = name_problem(text)
+    if problem:
+        raise argparse.ArgumentTypeError(problem)
+    return text
+
+
+def _account_sid(text: str) -> str:
+    import re
+
+    if not re.fullmatch(r"AC[0-9a-fA-F]{32}", text):
+        raise argparse.ArgumentTypeError("expected an Account SID: AC and 32 hexadecimal digits")
+    return text
+
+
+def _network_ref(text: str) -> str:
+    """A network: its SID, MCC-MNC, or operator and country (resolved against the catalog when run)."""
+    return _text("the network", 200)(text)
+
+
+def _changes(cmd: argparse.ArgumentParser) -> None:
+    cmd.add_argument("--dry-run", action="store_true", help="show the plan, change nothing")
+    cmd.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    cmd.add_argument("--json", action="store_true", help="machine-readable output")
+
+
+def _list_output(cmd: argparse.ArgumentParser, kind: str) -> None:
+    """``--json``, ``--jsonl``, ``--csv`` (one of them) and ``--fields a,b,c`` for a command that lists things."""
+    out = cmd.add_mutually_exclusive_group()
+    out.add_argument("--json", action="store_true", help="JSON (a list, or for a change the run with its outcomes)")
+    out.add_argument("--jsonl", action="store_true", help="JSON lines: one object a line")
+    out.add_argument("--csv", action="store_true", help="CSV with a header row")
+    cmd.add_argument(
+        "--fields",
+        type=_text("the field list", 1000),
+        metavar="A,B,C",
+        help="only these fields, in this order (a wrong name lists the valid ones)",
+    )
+    cmd.set_defaults(list_kind=kind)
+
+
+def _fleet_parser(fleets: argparse._SubParsersAction, action: str, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
+    create = action == "create"
+    cmd = fleets.add_parser(
+        action,
+        parents=[common],
+        help="create a fleet" if create else "change a fleet's settings (a NAP change shows what it does first)",
+    )
+    if create:
+        cmd.add_argument("--nap", required=True, type=_ref("NAP"), help="the NAP its SIMs may use (SID or name)")
+    else:
+        cmd.add_argument("fleet", type=_ref("fleet"), help="fleet SID or unique name")
+        cmd.add_argument("--nap", type=_ref("NAP"), help="move the fleet to this NAP (SID or unique name)")
+    cmd.add_argument("--name", type=_fleet_name, help="unique name (never cleared to blank)")
+    cmd.add_argument("--data-limit", type=_data_limit, metavar="MB", help="data per SIM per billing period, 1-2000000")
+    if create:
+        cmd.add_argument(
+            "--data-enabled",
+            action=argparse.BooleanOptionalAction,
+            default=None,
+            help="SIMs may use data (default yes; set on create only)",
+        )
+        cmd.add_argument(
+            "--sms-commands",
+            action=argparse.BooleanOptionalAction,
+            default=None,
+            help="SIMs may send and receive SMS Commands (default yes; set on create only)",
+        )
+    cmd.add_argument("--sms-commands-url", type=_url, metavar="URL", help="https URL for SMS Commands from devices")
+    cmd.add_argument("--sms-commands-method", type=_method, metavar="GET|POST", help="method for that URL")
+    cmd.add_argument("--ip-commands-url", type=_url, metavar="URL", help="https URL for IP Commands from devices")
+    cmd.add_argument("--ip-commands-method", type=_method, metavar="GET|POST", help="method for that URL")
+    _changes(cmd)
+
+
+def _nap_parsers(naps: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
+    create = naps.add_parser("create", parents=[common], help="create a NAP, with networks if given")
+    create.add_argument("name", type=_unique_name, help="its unique name")
+    create.add_argument(
+        "networks", nargs="*", type=_network_ref, metavar="NETWORK", help="SID, MCC-MNC or 'Operator CC'"
+    )
+    _changes(create)
+    rename = naps.add_parser("rename", parents=[common], help="give a NAP a new unique name")
+    rename.add_argument("nap", type=_ref("NAP"), help="NAP SID or unique name")
+    rename.add_argument("name", type=_unique_name, help="the new unique name")
+    _changes(rename)
+    clone = naps.add_parser("clone", parents=[common], help="create a NAP with the same networks as another")
+    clone.add_argument("nap", type=_ref("NAP"), help="the NAP to copy (SID or unique name)")
+    clone.add_argument("name", type=_unique_name, help="the new NAP's unique name")
+    _changes(clone)
+    for action, verb in (("add-network", "allow"), ("remove-network", "stop allowing")):
+        cmd = naps.add_parser(action, parents=[common], help=f"{verb} networks on a NAP (each reported)")
+        cmd.add_argument("nap", type=_ref("NAP"), help="NAP SID or unique name")
+        cmd.add_argument(
+            "networks", nargs="+", type=_network_ref, metavar="NETWORK", help="SID, MCC-MNC (262-01) or 'Operator CC'"
+        )
+        _changes(cmd)
+
+
+def _sim_update_parser(sims: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
+    cmd = sims.add_parser(
+        "update",
+        parents=[common],
+        help="change one SIM: name, status, fleet, callback, account (while new)",
+    )
+    cmd.add_argument("sim", type=_sim, help="ICCID, SID or unique name")
+    cmd.add_argument("--unique-name", type=_unique_name)
+    cmd.add_argument("--status", choices=SETTABLE_STATUSES)
+    fleet = cmd.add_mutually_exclusive_group()
+    fleet.add_argument("--fleet", type=_ref("fleet"), help="assign this fleet (SID or unique name)")
+    fleet.add_argument("--no-fleet", action="store_true", help="take the SIM out of its fleet (new or inactive only)")
+    cmd.add_argument("--callback-url", type=_url, metavar="URL", help="https URL called when the change finishes")
+    cmd.add_argument("--callback-method", type=_method, metavar="GET|POST", help="method for the callback")
+    cmd.add_argument(
+        "--account-sid", type=_account_sid, metavar="AC…", help="move to this account or subaccount (only while new)"
+    )
+    _changes(cmd)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="supersim-tui",
@@ -390,14 +538,17 @@ def build_parser() -> argparse.ArgumentParser:
     fleets = commands.add_parser("fleets", help="fleets").add_subparsers(dest="action", metavar="ACTION", required=True)
     fleets_list = fleets.add_parser("list", parents=[common], help="list fleets")
     fleets_list.add_argument("--nap", type=_ref("NAP"), help="only fleets using this NAP")
-    fleets_list.add_argument("--json", action="store_true")
+    _list_output(fleets_list, "fleets")
+    for action in ("create", "update"):
+        _fleet_parser(fleets, action, common)
     naps = commands.add_parser("naps", help="network access profiles").add_subparsers(
         dest="action", metavar="ACTION", required=True
     )
-    naps.add_parser("list", parents=[common], help="list NAPs").add_argument("--json", action="store_true")
+    _list_output(naps.add_parser("list", parents=[common], help="list NAPs"), "naps")
     nap_nets = naps.add_parser("networks", parents=[common], help="the networks a NAP allows")
     nap_nets.add_argument("nap", type=_ref("NAP"), help="NAP SID or unique name")
-    nap_nets.add_argument("--json", action="store_true")
+    _list_output(nap_nets, "networks")
+    _nap_parsers(naps, common)
     networks = commands.add_parser("networks", help="the network catalog").add_subparsers(
         dest="action", metavar="ACTION", required=True
     )
@@ -409,7 +560,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     net_list.add_argument("--mcc", type=_matching("a 3-digit MCC", "[0-9]{3}", "262"))
     net_list.add_argument("--mnc", type=_matching("a 2- or 3-digit MNC", "[0-9]{2,3}", "01"))
-    net_list.add_argument("--json", action="store_true")
+    _list_output(net_list, "networks")
 
     # --- sims
     sims = commands.add_parser("sims", help="SIMs: list, show, change, register, resume").add_subparsers(
@@ -420,9 +571,7 @@ def build_parser() -> argparse.ArgumentParser:
     s_list.add_argument("--fleet", type=_ref("fleet"), help="fleet SID or unique name")
     s_list.add_argument("--iccid", type=_iccid)
     s_list.add_argument("--limit", type=_count_limit, default=None, help="stop after N SIMs (1 or more)")
-    out = s_list.add_mutually_exclusive_group()
-    out.add_argument("--json", action="store_true")
-    out.add_argument("--csv", action="store_true")
+    _list_output(s_list, "sims")
     s_show = sims.add_parser("show", parents=[common], help="one SIM with fleet, NAP, IPs and recent usage")
     s_show.add_argument("sim", type=_sim, help="ICCID, SID or unique name")
     s_show.add_argument("--json", action="store_true")
@@ -459,7 +608,7 @@ def build_parser() -> argparse.ArgumentParser:
             help=f"the most requests in flight, 1 to {MAX_CONCURRENCY} (default: settings, else 100); the "
             "engine starts lower and finds the account's allowance below it",
         )
-        cmd.add_argument("--json", action="store_true")
+        _list_output(cmd, "outcomes")
         return cmd
 
     set_status = bulk("set-status", "set the status of many SIMs (follows scheduled updates to the end)")
@@ -491,15 +640,28 @@ def build_parser() -> argparse.ArgumentParser:
     reg.add_argument("--unique-name", type=_unique_name, help="set this unique name after registering (single SIM)")
     reg.add_argument("--yes", action="store_true")
     reg.add_argument("--concurrency", type=_concurrency, default=None)
-    reg.add_argument("--json", action="store_true")
+    reg.add_argument("--json", action="store_true")  # --csv is its input file here
 
     res = sims.add_parser("resume", parents=[common], help="finish an interrupted run (default: the newest)")
     res.add_argument("run_id", nargs="?", type=_run_id)
     res.add_argument("--yes", action="store_true", help="do not ask (on a terminal, the plan is shown and asked for)")
     res.add_argument("--concurrency", type=_concurrency, default=None)
-    res.add_argument("--json", action="store_true")
+    _list_output(res, "outcomes")
     runs = sims.add_parser("runs", parents=[common], help="list journaled bulk runs")
-    runs.add_argument("--json", action="store_true")
+    _list_output(runs, "runs")
+    _sim_update_parser(sims, common)
+    from .commands import health, usage  # issue 19: health and usage
+
+    health.add_parser(commands, common)
+    usage.add_parser(commands, common, _ref("fleet"))
+
+    completion = commands.add_parser(
+        "completion",
+        help="print the shell completion script (bash, zsh or fish)",
+        description="Print a completion script for your shell, e.g. in ~/.bashrc: "
+        'eval "$(supersim-tui completion bash)"',
+    )
+    completion.add_argument("shell", choices=("bash", "zsh", "fish"), help="the shell")
     return parser
 
 
@@ -623,6 +785,16 @@ def _main(argv: Sequence[str] | None = None) -> int:
     ):
         if not hasattr(args, name):
             setattr(args, name, value)
+    if getattr(args, "list_kind", None):
+        from .commands.output import check_fields
+
+        try:
+            args.fields_list = check_fields(args.list_kind, args.fields)
+        except ValueError as error:
+            print(f"supersim-tui: {error}", file=sys.stderr)
+            return EXIT_USAGE
+    if args.command == "completion":
+        return _print_completion(parser, args.shell)
     if args.command == "simulator":
         return _run_simulator(args)
     if args.command is None:
@@ -630,9 +802,17 @@ def _main(argv: Sequence[str] | None = None) -> int:
     return _run_command(args)
 
 
+def _print_completion(parser: argparse.ArgumentParser, shell: str) -> int:
+    """The completion script for ``shell``, generated from the parser (shtab), on stdout."""
+    import shtab
+
+    sys.stdout.write(shtab.complete(parser, shell=shell))
+    return EXIT_OK
+
+
 def _run_command(args: argparse.Namespace) -> int:
     from .api import SuperSimError
-    from .commands import account, sims
+    from .commands import account, fleets, health, naps, sim_update, sims, usage
     from .commands.session import Session, UsageError, open_session
 
     if args.command in ("login", "logout", "profiles"):
@@ -654,6 +834,16 @@ def _run_command(args: argparse.Namespace) -> int:
         ("sims", "register"): sims.register,
         ("sims", "resume"): sims.resume,
         ("sims", "runs"): sims.runs,
+        ("health", None): lambda s, a: health.run(s.client, a),
+        ("usage", None): lambda s, a: usage.run(s.client, a),
+        ("sims", "update"): sim_update.update,
+        ("fleets", "create"): fleets.create,
+        ("fleets", "update"): fleets.update,
+        ("naps", "create"): naps.create,
+        ("naps", "rename"): naps.rename,
+        ("naps", "clone"): naps.clone,
+        ("naps", "add-network"): naps.add_network,
+        ("naps", "remove-network"): naps.remove_network,
     }
     handler = handlers[(args.command, getattr(args, "action", None))]
     changes = (args.command, getattr(args, "action", None)) in CHANGING_COMMANDS
@@ -678,7 +868,7 @@ def _run_command(args: argparse.Namespace) -> int:
 
     from .api.text import printable
 
-    looks_only = args.command in ("status", "fleets", "naps", "networks") or args.action in ("list", "show", "runs")
+    looks_only = not changes
     deadline: list[float] = []
 
     async def run() -> int:

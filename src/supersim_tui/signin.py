@@ -173,9 +173,15 @@ def details_problem(details: Details, secret: str | None) -> SignInError | None:
 
 
 def profile_to_save(details: Details) -> Profile:
-    """The profile a sign-in saves. An existing profile of that name keeps its default fleet and safety mode."""
+    """The profile a sign-in saves. An existing profile of that name keeps its default fleet and safety mode.
+    (Signing in for this session only does not need a readable profiles file.)"""
     try:
         existing = load_profiles().profiles.get(details.profile.strip())
+    except ProfileError as error:
+        if details.store != "none":
+            raise SignInError(str(error)) from None
+        existing = None
+    try:
         return Profile(
             details.profile.strip(),
             details.kind,

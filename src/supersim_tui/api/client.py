@@ -245,6 +245,7 @@ class SuperSimClient(Transport):
         granularity: str | None = None,
         start_time: str | None = None,
         end_time: str | None = None,
+        page_size: int | None = None,
     ) -> Pager[UsageRecord]:
         return self._pager(
             "/v1/UsageRecords",
@@ -260,6 +261,7 @@ class SuperSimClient(Transport):
                 "StartTime": start_time,
                 "EndTime": end_time,
             },
+            page_size,
         )
 
 

@@ -9,7 +9,7 @@ from ..api import Network, SuperSimClient
 from ..api.models import to_builtins
 from ..ops.parallel import all_of, together
 from ..ops.summary import STATUSES, account_summary
-from .output import print_json, table
+from .output import print_json, table, write_records
 
 
 async def status(client: SuperSimClient, args: argparse.Namespace) -> int:
@@ -46,11 +46,27 @@ async def status(client: SuperSimClient, args: argparse.Namespace) -> int:
 
 
 async def fleets_list(client: SuperSimClient, args: argparse.Namespace) -> int:
-    fleets = await client.list_fleets(network_access_profile=args.nap).collect()
-    if args.json:
-        print_json(to_builtins(fleets))
+    fleets, nap_list = await together(
+        client.list_fleets(network_access_profile=args.nap).collect(), client.list_naps().collect()
+    )
+    naps = {n.sid: n.unique_name or n.sid for n in nap_list}
+    records = ({**to_builtins(f), "nap": naps.get(f.network_access_profile_sid or "")} for f in fleets)
+    if write_records(
+        args,
+        "fleets",
+        records,
+        [
+            "unique_name",
+            "sid",
+            "nap",
+            "data_enabled",
+            "data_limit",
+            "sms_commands_enabled",
+            "sms_commands_url",
+            "ip_commands_url",
+        ],
+    ):
         return 0
-    naps = {n.sid: n.unique_name or n.sid for n in await client.list_naps().collect()}
     table(
         ["fleet", "sid", "nap", "data", "limit_mb", "sms_commands"],
         [
@@ -74,13 +90,16 @@ async def naps_list(client: SuperSimClient, args: argparse.Namespace) -> int:
     users: dict[str, list[str]] = {}
     for fleet in fleets:
         users.setdefault(fleet.network_access_profile_sid or "", []).append(fleet.unique_name or fleet.sid)
-    if args.json:
-        print_json(
-            [
-                {**to_builtins(n), "networks": len(nets), "fleets": users.get(n.sid, [])}
-                for n, nets in zip(naps, networks, strict=True)
-            ]
-        )
+    records = (
+        {
+            **to_builtins(n),
+            "networks": len(nets),
+            "countries": len({x.iso_country for x in nets}),
+            "fleets": users.get(n.sid, []),
+        }
+        for n, nets in zip(naps, networks, strict=True)
+    )
+    if write_records(args, "naps", records, ["unique_name", "sid", "networks", "countries", "fleets"]):
         return 0
     table(
         ["nap", "sid", "networks", "countries", "fleets"],
@@ -99,20 +118,19 @@ async def naps_list(client: SuperSimClient, args: argparse.Namespace) -> int:
 
 
 async def nap_networks(client: SuperSimClient, args: argparse.Namespace) -> int:
-    return _networks(await client.list_nap_networks(args.nap).collect(), args.json)
+    return _networks(await client.list_nap_networks(args.nap).collect(), args)
 
 
 async def networks_list(client: SuperSimClient, args: argparse.Namespace) -> int:
     return _networks(
         await client.list_networks(iso_country=args.country, mcc=args.mcc, mnc=args.mnc, page_size=1000).collect(),
-        args.json,
+        args,
     )
 
 
-def _networks(networks: Sequence[Network], as_json: bool) -> int:
-    if as_json:
-        print_json(to_builtins(list(networks)))
-    else:
+def _networks(networks: Sequence[Network], args: argparse.Namespace) -> int:
+    records = ({**to_builtins(n), "plmns": n.plmns} for n in networks)
+    if not write_records(args, "networks", records, ["friendly_name", "iso_country", "plmns", "sid"]):
         table(
             ["network", "country", "mcc-mnc", "sid"],
             [[n.friendly_name, n.iso_country, " ".join(n.plmns), n.sid] for n in networks],

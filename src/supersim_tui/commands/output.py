@@ -146,3 +146,119 @@ class ProgressBar:
         if self._shown:
             self.stream.write("\n")
             self.stream.flush()
+
+
+# ------------------------------------------------------------------ lists: --json, --jsonl, --csv, --fields
+def _struct_fields(model: Any) -> list[str]:
+    return list(model.__struct_fields__)
+
+
+def list_fields(kind: str) -> list[str]:
+    """The fields a listing of ``kind`` offers to ``--fields`` (the API's, plus a few the command adds)."""
+    from ..api import Fleet, Network, NetworkAccessProfile, Sim
+
+    if kind == "fleets":
+        return [*_struct_fields(Fleet), "nap"]
+    if kind == "naps":
+        return [*_struct_fields(NetworkAccessProfile), "networks", "countries", "fleets"]
+    if kind == "networks":
+        return [*_struct_fields(Network), "plmns", "network_access_profile_sid"]
+    if kind == "sims":
+        return [*_struct_fields(Sim), "fleet"]
+    if kind == "outcomes":
+        from dataclasses import fields
+
+        from ..ops.bulk import ItemOutcome
+
+        return [f.name for f in fields(ItemOutcome)]
+    if kind == "runs":
+        return ["run_id", "kind", "created", "items", "remaining", "finished", "cancelled", "state", "problem"]
+    raise ValueError(kind)
+
+
+def check_fields(kind: str, text: str | None) -> list[str] | None:
+    """``--fields a,b`` as a list, or None; a name the listing does not have raises ValueError naming the valid
+    ones (the command line turns it into exit 2 before anything is sent)."""
+    if text is None:
+        return None
+    wanted = [name.strip() for name in text.split(",") if name.strip()]
+    valid = list_fields(kind)
+    wrong = [name for name in wanted if name not in valid]
+    if wrong or not wanted:
+        named = ", ".join(repr(w) for w in wrong) if wrong else "no field"
+        raise ValueError(f"--fields: {named} is not a field of {kind}; valid fields: {', '.join(valid)}")
+    return wanted
+
+
+def _flat(value: object) -> object:
+    """A CSV cell: lists joined by spaces, mappings as JSON, None empty."""
+    if value is None:
+        return ""
+    if isinstance(value, list | tuple):
+        return " ".join(str(_flat(v)) for v in value)
+    if isinstance(value, dict):
+        return json_text(value)
+    return value
+
+
+class RecordWriter:
+    """Writes a listing's records as a JSON array, JSON lines, CSV, or a table of the chosen fields; records
+    stream out as they come (a JSON array is opened first and closed at the end), except the table, which needs
+    every row to size its columns."""
+
+    def __init__(self, args: Any, kind: str, out: TextIO | None = None):
+        self.out = out or sys.stdout
+        self.fields: list[str] | None = getattr(args, "fields_list", None)
+        self.format = "json" if args.json else "jsonl" if getattr(args, "jsonl", False) else "csv" if args.csv else None
+        self.format = self.format or ("table" if self.fields else None)
+        self.kind = kind
+        self.count = 0
+        self._rows: list[list[object]] = []
+        self._csv = csv_writer(self.out) if self.format == "csv" else None
+        if self.format == "json":
+            self.out.write("[")
+
+    @property
+    def active(self) -> bool:
+        """False when the command prints its own human table (no format, no --fields)."""
+        return self.format is not None
+
+    def header(self, default: Sequence[str]) -> None:
+        """For CSV without --fields: the columns are ``default``."""
+        if self._csv is not None:
+            self.fields = self.fields or list(default)
+            self._csv.writerow(self.fields)
+
+    def write(self, record: dict[str, Any]) -> None:
+        if self.fields is not None and self.format != "csv":
+            record = {name: record.get(name) for name in self.fields}
+        if self.format == "json":
+            self.out.write(("," if self.count else "") + "\n  " + json_text(record))
+        elif self.format == "jsonl":
+            self.out.write(json_text(record) + "\n")
+        elif self._csv is not None:
+            assert self.fields is not None
+            self._csv.writerow([_flat(record.get(name)) for name in self.fields])
+        elif self.format == "table":
+            self._rows.append(
+                [_flat(record.get(name)) if record.get(name) is not None else None for name in self.fields or []]
+            )
+        self.count += 1
+
+    def close(self) -> None:
+        if self.format == "json":
+            self.out.write("\n]\n" if self.count else "]\n")
+        elif self.format == "table":
+            table(self.fields or [], self._rows, self.out)
+
+
+def write_records(args: Any, kind: str, records: Iterable[dict[str, Any]], csv_default: Sequence[str]) -> bool:
+    """Write ``records`` in the format asked for; False when none was asked (the caller prints its table)."""
+    writer = RecordWriter(args, kind)
+    if not writer.active:
+        return False
+    writer.header(csv_default)
+    for record in records:
+        writer.write(record)
+    writer.close()
+    return True

@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import json
 import signal
 import sys
 from collections.abc import Callable, Iterator
@@ -17,7 +16,7 @@ from ..api import NotFoundError, Sim, SuperSimClient, SuperSimError
 from ..api.models import to_builtins
 from ..api.text import printable
 from ..iccid import iccid_problem, meant_as_iccid, normalize
-from ..ops.bulk import DONE, SKIPPED, BulkRunner, Change, ItemOutcome, Outcome, Plan, ResumeCounts, plan_change
+from ..ops.bulk import DONE, SKIPPED, Action, BulkRunner, Change, ItemOutcome, Outcome, Plan, ResumeCounts, plan_change
 from ..ops.consent import CONFIRM, NONE, OPEN, REFUSED, Consent, change_cuts_service, consent_for
 from ..ops.current import read_current_by_sid
 from ..ops.journal import (
@@ -35,7 +34,7 @@ from ..ops.register import InputError, Registration, RegistrationRunner, check_r
 from ..ops.select import Selection, check_resolved, parse_iccid_lines, select_filtered, select_named
 from ..ops.sim_info import data_size, sim_details
 from ..textfile import FileProblem, read_text
-from .output import ProgressBar, csv_writer, note, print_json, table
+from .output import ProgressBar, RecordWriter, note, print_json, table, write_records
 from .session import Session, UsageError
 
 EXIT_OK, EXIT_FAILED = 0, 1
@@ -51,29 +50,14 @@ async def list_sims(client: SuperSimClient, args: argparse.Namespace) -> int:
         raise UsageError(f"no fleet {args.fleet!r} in this account")  # not an empty listing
     pager = client.list_sims(status=args.status, fleet=args.fleet, iccid=iccid, page_size=1000)
     count = 0
-    writer = csv_writer() if args.csv else None
-    if writer:
-        writer.writerow(["iccid", "sid", "unique_name", "status", "fleet", "fleet_sid", "date_updated"])
-    elif args.json:
-        sys.stdout.write("[")
-    else:
+    writer = RecordWriter(args, "sims")
+    writer.header(["iccid", "sid", "unique_name", "status", "fleet", "fleet_sid", "date_updated"])
+    if not writer.active:
         print(f"{'ICCID':<20}  {'STATUS':<9}  {'FLEET':<16}  {'UNIQUE NAME':<24}  SID")
     async for sim in pager:
         fleet = fleet_names.get(sim.fleet_sid or "", sim.fleet_sid or "")
-        if writer:
-            writer.writerow(
-                [
-                    sim.iccid,
-                    sim.sid,
-                    sim.unique_name or "",
-                    sim.status,
-                    fleet,
-                    sim.fleet_sid or "",
-                    sim.date_updated.isoformat() if sim.date_updated else "",
-                ]
-            )
-        elif args.json:
-            sys.stdout.write(("," if count else "") + "\n  " + json.dumps(to_builtins(sim)))
+        if writer.active:
+            writer.write({**to_builtins(sim), "fleet": fleet or None})
         else:
             print(
                 printable(
@@ -84,8 +68,7 @@ async def list_sims(client: SuperSimClient, args: argparse.Namespace) -> int:
         count += 1
         if args.limit and count >= args.limit:
             break
-    if args.json:
-        sys.stdout.write("\n]\n" if count else "]\n")
+    writer.close()
     return EXIT_OK
 
 
@@ -183,6 +166,16 @@ async def _change_sims(session: Session, args: argparse.Namespace, run_id: str) 
         return EXIT_OK
     note(plan.summary())
     if args.dry_run:
+        if getattr(args, "jsonl", False) or args.csv or getattr(args, "fields_list", None):  # the plan, per SIM
+            planned = (
+                {
+                    **ItemOutcome(i.key, i.iccid, i.label, Outcome.NOT_SENT, i.status, i.fleet_sid).to_json(),
+                    "outcome": "planned" if i.action is Action.SEND else i.action.value,
+                    "error": i.reason or None,
+                }
+                for i in plan.items
+            )
+            write_records(args, "outcomes", planned, ["iccid", "key", "outcome", "status", "error"])
         return EXIT_OK
     if not plan.to_send:
         return _report_plan_only(plan, args)
@@ -340,6 +333,7 @@ def _report(
         note(f"Resume: {resumed.describe()}")
     if interrupted:
         note(f"Sending stopped: {interrupted}" + (f": supersim-tui sims resume {run_id}" if run_id else ""))
+    fields = getattr(args, "fields_list", None)
     if args.json:
         print_json(
             {
@@ -349,9 +343,13 @@ def _report(
                 "interrupted": interrupted,
                 "counts": counts,
                 **({"resume": asdict(resumed)} if resumed is not None else {}),
-                "outcomes": [o.to_json() for o in outcomes],
+                "outcomes": [{k: v for k, v in o.to_json().items() if fields is None or k in fields} for o in outcomes],
             }
         )
+    elif getattr(args, "jsonl", False) or getattr(args, "csv", False) or fields:
+        # One outcome a line (JSON lines or CSV) on stdout; the counts go to stderr with the other notes.
+        note(", ".join(f"{name} {count:,}" for name, count in sorted(counts.items())) or "nothing to do")
+        write_records(args, "outcomes", (o.to_json() for o in outcomes), ["iccid", "key", "outcome", "status", "error"])
     else:
         print(", ".join(f"{name} {count:,}" for name, count in sorted(counts.items())) or "nothing to do")
         problems = [o for o in outcomes if o.outcome not in (DONE, SKIPPED)]
@@ -516,23 +514,21 @@ async def resume(session: Session, args: argparse.Namespace) -> int:
 
 async def runs(session: Session | None, args: argparse.Namespace) -> int:
     states = list_runs()
-    if args.json:
-        print_json(
-            [
-                {
-                    "run_id": s.run_id,
-                    "kind": s.header.get("kind"),
-                    "created": s.header.get("created"),
-                    "items": len(s.items),
-                    "remaining": len(s.remaining),
-                    "finished": s.complete,
-                    "cancelled": s.stopped,
-                    "state": s.describe(),
-                    "problem": str(s.error) if s.error else s.plan_problem,
-                }
-                for s in states
-            ]
-        )
+    records = (
+        {
+            "run_id": s.run_id,
+            "kind": s.header.get("kind"),
+            "created": s.header.get("created"),
+            "items": len(s.items),
+            "remaining": len(s.remaining),
+            "finished": s.complete,
+            "cancelled": s.stopped,
+            "state": s.describe(),
+            "problem": str(s.error) if s.error else s.plan_problem,
+        }
+        for s in states
+    )
+    if write_records(args, "runs", records, ["run_id", "kind", "created", "items", "remaining", "state"]):
         return EXIT_OK
     table(
         ["run", "kind", "created", "items", "remaining", "state"],

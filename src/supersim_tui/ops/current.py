@@ -10,11 +10,10 @@ about 3 round trips, what listing an account of 3,000 SIMs page by page takes.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from collections.abc import Iterable
 
-from ..api import NotFoundError, Sim, SuperSimClient
-from .parallel import all_of
+from ..api import Sim, SuperSimClient
+from .select import fetch_each
 
 FETCH_EACH_MAX = 50  # up to this many SIMs are fetched one by one; more are read by listing pages of 1,000
 FETCH_CONCURRENCY = 20
@@ -29,15 +28,7 @@ async def read_current_by_sid(
     if not wanted:
         return found
     if len(wanted) <= FETCH_EACH_MAX:
-        gate = asyncio.Semaphore(max(1, concurrency))
-
-        async def fetch(sid: str) -> None:
-            async with gate:
-                with contextlib.suppress(NotFoundError):  # deleted since: absent, as when listing
-                    found[sid] = await client.fetch_sim(sid)
-
-        await all_of(fetch(sid) for sid in wanted)
-        return found
+        return await fetch_each(client, wanted, gate=asyncio.Semaphore(max(1, concurrency)))
     keep = set(wanted)
     pager = client.list_sims(page_size=1000)
     while pager.has_more and len(found) < len(keep):

@@ -23,12 +23,13 @@ engine discovers it, TCP-style, and never goes above the user's cap (``maximum``
   machine (or the API) can serve only lengthens the queue: throughput stays flat and each request waits
   longer. So the round-trip time of each request is measured; once per round trip its median is compared
   with the lowest median seen (the unloaded time). While the median is more than :data:`LATENCY_TOLERANCE`
-  times that, the level does not grow, and it is brought down towards ``level x tolerance / ratio`` (at
-  most to :data:`BACKOFF` of itself per round trip, never below the safe start): with throughput flat at
-  ``X`` requests a second and unloaded time ``t``, that settles at about ``tolerance x X x t`` in flight,
-  enough to keep ``X`` while the queue stays short; that level counts as the ceiling (growth above it is the
-  slow probe, not slow start). The test is relative, so it holds whether the client's
-  CPU, the network or the API is what saturates.
+  times that, the level does not grow, and after two such round trips in a row it is brought down
+  towards ``level x tolerance / ratio`` (at most to :data:`BACKOFF` of itself per round trip, never below
+  the safe start): with throughput flat at ``X`` requests a second and unloaded time ``t``, that settles
+  at about ``tolerance x X x t`` in flight, enough to keep ``X`` while the queue stays short. That level
+  (``latency_ceiling``, kept apart from the allowance learnt from 429s, ``ceiling``) is passed only by the
+  slow probe, not slow start. The test is relative, so it holds whether the client's CPU, the network or
+  the API is what saturates.
 """
 
 from __future__ import annotations
@@ -70,6 +71,7 @@ class AdaptiveLimiter:
         self._window = MIN_SAMPLES
         self.unloaded: float | None = None  # the lowest round trip median seen: the time without a queue
         self.queueing = False  # the last round trip's median was over LATENCY_TOLERANCE x unloaded
+        self.latency_ceiling: int | None = None  # the level a queue brought the level down to (None: none yet)
 
     async def acquire(self) -> None:
         async with self._condition:
@@ -93,11 +95,15 @@ class AdaptiveLimiter:
         self._streak += 1
         if self.limit >= self.maximum:
             return
-        if self.ceiling is None or self.limit < self.ceiling:
+        known = min((c for c in (self.ceiling, self.latency_ceiling) if c is not None), default=None)
+        if known is None or self.limit < known:
             self._set(self.limit + 1)  # slow start, or recovery up to a level known to be allowed
         elif self._streak >= self._probe_rounds * self.limit:
-            # A whole probe window at the ceiling without a 429: the account allows this much; try one more.
-            self.ceiling = self.limit
+            # A whole probe window at the ceiling without a 429 (or a queue): this much works; try one more.
+            if self.ceiling is not None:
+                self.ceiling = max(self.ceiling, self.limit)
+            if self.latency_ceiling is not None:
+                self.latency_ceiling = max(self.latency_ceiling, self.limit)
             self._set(self.limit + 1)
 
     def _sample(self, seconds: float) -> None:
@@ -111,12 +117,12 @@ class AdaptiveLimiter:
         if self.unloaded is None or median < self.unloaded:
             self.unloaded = median
         ratio = median / max(self.unloaded, 1e-6)
-        self.queueing = ratio > LATENCY_TOLERANCE
-        if self.queueing:
+        was_queueing, self.queueing = self.queueing, ratio > LATENCY_TOLERANCE
+        if self.queueing and was_queueing:  # two round trips in a row: a queue, not a moment's hiccup
             floor = min(START_CONCURRENCY, self.limit)
             level = max(floor, math.ceil(self.limit * LATENCY_TOLERANCE / ratio), int(self.limit * BACKOFF))
             if level < self.limit:
-                self.ceiling = level  # from here the level grows one at a time per probe window, like after a 429
+                self.latency_ceiling = level  # from here the level grows one per probe window, as after a 429
                 self._set(level)
 
     def throttle(self, retry_after: float | None = None, concurrent: int | None = None) -> None:

@@ -15,11 +15,15 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import TypeVar
+from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
 from .catalog import CatalogNetwork, build_catalog
 from .errors import ApiFailure, invalid, missing, not_found, super_sim
 from .net import is_loopback_url
+from .traffic import UsageSegment, auto_activate, day_bytes
+from .traffic import open_usage as _open_usage
+from .traffic import retraffic as _retraffic
 
 SIM_STATUSES = ("new", "ready", "active", "inactive", "scheduled")
 UPDATABLE_STATUSES = ("ready", "active", "inactive")
@@ -80,6 +84,10 @@ class SimRecord:
     index: int
     pending: Pending | None = None
     ever_activated: bool = False
+    # Usage model (traffic.py): data use over time, SMS Commands, and when a ready SIM turns active.
+    usage: list[UsageSegment] = field(default_factory=list)
+    sms_commands: int = 0
+    auto_active_hour: int | None = None
 
 
 @dataclass(slots=True)
@@ -168,6 +176,14 @@ class SimulatorState:
         # that a bulk run changed no SIM twice, whatever the replies said.
         self.changes: list[tuple[str, str, str | None]] = []
         self.started = datetime.now(UTC).replace(microsecond=0)
+        self._clock0 = clock()
+        # Bumped by every change that can alter usage records (their cache key).
+        self.revision = 0
+        self.usage_cache: dict[tuple[object, ...], Any] = {}
+        # (hour, SIM SID): ready SIMs turning active on their own (250KB, 5 SMS Commands or 3 months).
+        self._auto: list[tuple[int, str]] = []
+        # Fleet SID -> share of its data limit an average SIM uses in 30 days (seeded; default 0.3).
+        self.fleet_appetite: dict[str, float] = {}
 
     # ----------------------------------------------------------------- helpers
     def _sid(self, prefix: str) -> str:
@@ -175,6 +191,10 @@ class SimulatorState:
 
     def now_iso(self) -> str:
         return _iso(datetime.now(UTC))
+
+    def world_now(self) -> datetime:
+        """The simulated present: the epoch (or the start) moved on by the clock."""
+        return (self.config.epoch or self.started) + timedelta(seconds=self.clock() - self._clock0)
 
     def registration_code(self, iccid: str) -> str:
         """The code printed on the card: stable for a given seed and ICCID."""
@@ -264,6 +284,7 @@ class SimulatorState:
             raise invalid("Network", f"{network_sid} is already allowed by Network Access Profile {nap.sid}")
         nap.network_sids.append(network_sid)
         nap.date_updated = self.now_iso()
+        self.revision += 1
         return nap, network
 
     def nap_network(self, ref: str, network_sid: str) -> tuple[NapRecord, CatalogNetwork]:
@@ -276,6 +297,7 @@ class SimulatorState:
         nap, _ = self.nap_network(ref, network_sid)
         nap.network_sids.remove(network_sid)
         nap.date_updated = self.now_iso()
+        self.revision += 1
 
     def list_naps(self) -> list[NapRecord]:
         return [n for n in self.naps.values() if n.account_sid == self.account_sid]
@@ -300,9 +322,9 @@ class SimulatorState:
             data_enabled=_bool(params, "DataEnabled", True),
             data_limit=_data_limit(params.get("DataLimit"), 1000),
             sms_commands_enabled=_bool(params, "SmsCommandsEnabled", True),
-            sms_commands_url=params.get("SmsCommandsUrl") or None,
+            sms_commands_url=_url(params, "SmsCommandsUrl"),
             sms_commands_method=_method(params, "SmsCommandsMethod", "POST"),
-            ip_commands_url=params.get("IpCommandsUrl") or None,
+            ip_commands_url=_url(params, "IpCommandsUrl"),
             ip_commands_method=_method(params, "IpCommandsMethod", "POST"),
             date_created=now,
             date_updated=now,
@@ -328,6 +350,7 @@ class SimulatorState:
         data_limit = _data_limit(params.get("DataLimit"), fleet.data_limit)
         sms_method = _method(params, "SmsCommandsMethod", fleet.sms_commands_method)
         ip_method = _method(params, "IpCommandsMethod", fleet.ip_commands_method)
+        sms_url, ip_url = _url(params, "SmsCommandsUrl"), _url(params, "IpCommandsUrl")
         # Validation passed: apply everything at once.
         if "UniqueName" in params:
             fleet.unique_name = params["UniqueName"] or None
@@ -336,10 +359,11 @@ class SimulatorState:
         fleet.sms_commands_method = sms_method
         fleet.ip_commands_method = ip_method
         if "SmsCommandsUrl" in params:
-            fleet.sms_commands_url = params["SmsCommandsUrl"] or None
+            fleet.sms_commands_url = sms_url
         if "IpCommandsUrl" in params:
-            fleet.ip_commands_url = params["IpCommandsUrl"] or None
+            fleet.ip_commands_url = ip_url
         fleet.date_updated = self.now_iso()
+        self.revision += 1
         return fleet
 
     def list_fleets(self, nap_ref: str | None) -> list[FleetRecord]:
@@ -396,6 +420,7 @@ class SimulatorState:
         if entry[1] is not None and entry[1] != self.account_sid:
             raise not_registrable
         del self.unregistered[iccid]
+        self.revision += 1
         return self._add_sim(iccid, self.account_sid, "new", None, None, self.now_iso())
 
     def list_sims(
@@ -438,7 +463,7 @@ class SimulatorState:
         """Apply a Sim update; returns the record and whether it was made asynchronous."""
         sim = self.sim_or_404(ref)
         status = params.get("Status")
-        callback_url = params.get("CallbackUrl") or None
+        callback_url = _url(params, "CallbackUrl")
         callback_method = _method(params, "CallbackMethod", "POST")
         if status is not None and status not in SIM_STATUSES:
             raise invalid("Status", "must be one of ready, active, inactive")
@@ -493,6 +518,7 @@ class SimulatorState:
                 raise ApiFailure(403, 20006, "AccountSid must be this account or one of its subaccounts")
         # --- apply
         now = self.now_iso()
+        self.revision += 1
         if status_changes:
             self.changes.append((sim.sid, "status", status))
         if fleet_changes:
@@ -511,6 +537,7 @@ class SimulatorState:
             asynchronous = sim.status in ("new", "inactive") or status == "inactive"
             if not asynchronous:  # ready -> active
                 sim.status = status
+                self.retraffic(sim)
                 if fleet_changes:
                     self._schedule_sim(sim, status, target_fleet, True, callback_url, callback_method)
                     asynchronous = True
@@ -546,6 +573,7 @@ class SimulatorState:
     def settle_due(self) -> None:
         """Complete every asynchronous update whose moment has come (callbacks go to the outbox)."""
         now = self.clock()
+        auto_activate(self)
         while self._schedule and self._schedule[0][0] <= now:
             _, sid = heapq.heappop(self._schedule)
             sim = self.sims[sid]
@@ -558,6 +586,7 @@ class SimulatorState:
                 sim.fleet_sid = pending.fleet_sid
             if pending.status in ACTIVATED:
                 sim.ever_activated = True
+            self.retraffic(sim)
             sim.date_updated = self.now_iso()
             if pending.callback_url and is_loopback_url(pending.callback_url):
                 self.outbox.append(
@@ -593,7 +622,7 @@ class SimulatorState:
         created = datetime.strptime(sim.date_created, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
         periods: list[dict[str, object]] = []
         start = created
-        now = datetime.now(UTC)
+        now = self.world_now()
         number = 0
         while start < now and number < 24:
             end = start + timedelta(days=30)
@@ -623,10 +652,19 @@ class SimulatorState:
         return [{"ip_address": f"10.{64 + (n >> 16) % 64}.{(n >> 8) & 255}.{n & 255}", "ip_address_version": "IPv4"}]
 
     def daily_usage(self, sim: SimRecord, day: int) -> int:
-        """Bytes a SIM used on a day (days since the epoch): deterministic, cheap."""
-        if not sim.ever_activated or sim.status == "new":
-            return 0
-        return ((sim.index * 7919 + day * 104729) % 4_000_000) + 50_000
+        """Bytes a SIM used on a day (days since 1970), over all its networks."""
+        return sum(
+            day_bytes(seg.daily_bytes, seg.cohort, day)
+            for seg in sim.usage
+            if seg.start_day <= day and (seg.end_day is None or day < seg.end_day)
+        )
+
+    # ---------------------------------------------------------- usage model (traffic.py)
+    def retraffic(self, sim: SimRecord) -> None:
+        _retraffic(self, sim)
+
+    def open_usage(self, sim: SimRecord, day: int, ready_bytes: int | None = None) -> None:
+        _open_usage(self, sim, day, ready_bytes)
 
     def home_network(self, sim: SimRecord) -> CatalogNetwork | None:
         if sim.fleet_sid is None:
@@ -664,6 +702,21 @@ def _method(params: dict[str, str], name: str, default: str) -> str:
     if raw.upper() not in HTTP_METHODS:
         raise invalid(name, "must be GET or POST")
     return raw.upper()
+
+
+def _url(params: dict[str, str], name: str) -> str | None:
+    """A ``format: uri`` field (webhooks): an absolute http(s) URL with a host, or absent/empty (None)."""
+    raw = params.get(name)
+    if raw is None or raw == "":
+        return None
+    try:
+        parts = urlsplit(raw)
+        parts.port  # noqa: B018 - raises ValueError on a bad port
+    except ValueError:
+        parts = None
+    if parts is None or parts.scheme.lower() not in ("http", "https") or not parts.hostname or " " in raw:
+        raise invalid(name, "must be an absolute http or https URL")
+    return raw
 
 
 def _data_limit(raw: str | None, default: int) -> int:

@@ -9,23 +9,65 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter
-from typing import TYPE_CHECKING
+from collections.abc import Coroutine
+from typing import Any, Protocol
 
 import msgspec
 from rich.text import Text
+from textual.app import App
+from textual.notifications import SeverityLevel
 
-from ..api import Sim
+from ..api import Fleet, NetworkAccessProfile, Sim
 from ..ops.bulk import DONE, SKIPPED, Change, Plan, RunResult, plan_change
 from ..ops.current import read_current
 from ..ops.journal import Journal, JournalState, find_run
 from ..ops.nap_impact import MoveImpact, move_impact
-from .bulk import BulkRunScreen, confirm_plan, move_impact_text
+from .bulk import BulkRunScreen
 from .dialogs import Confirm
 from .format import printable
+from .plan_view import confirm_plan, move_impact_text
+from .shell import Shell
 from .sims_pane import SimsPane, slim
 
-if TYPE_CHECKING:
-    from .main_screen import MainScreen
+
+class FlowHost(Protocol):
+    """What a bulk flow needs of the screen it runs on (:class:`~.main_screen.MainScreen`): a protocol, so that
+    this module does not import the screen that imports it."""
+
+    shell: Shell
+
+    @property
+    def app(self) -> App[object]: ...
+
+    @property
+    def fleets(self) -> list[Fleet] | None: ...
+
+    @property
+    def naps(self) -> list[NetworkAccessProfile] | None: ...
+
+    def load_account(self, reload_sims: bool = True) -> object: ...
+
+    def query_one(self, selector: type[SimsPane]) -> SimsPane: ...
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None: ...
+
+    def run_worker(
+        self,
+        work: Coroutine[Any, Any, None],
+        *,
+        group: str = "default",
+        exit_on_error: bool = True,
+        exclusive: bool = False,
+    ) -> object: ...
+
 
 BULK_KINDS = ("set-status", "move", "rename")  # runs the TUI can resume (registrations have their own queue)
 
@@ -33,7 +75,7 @@ BULK_KINDS = ("set-status", "move", "rename")  # runs the TUI can resume (regist
 class BulkFlow:
     """The steps of a bulk change between the SIMs pane (which says what to change) and the run screen."""
 
-    def __init__(self, screen: MainScreen) -> None:
+    def __init__(self, screen: FlowHost) -> None:
         self.screen = screen
         self.shell = screen.shell
 

@@ -1,14 +1,14 @@
 """The network catalog: filter as you type; for a NAP, stage toggles and apply them after an impact preview.
 
-The table is a :class:`~.vtable.VirtualTable`: a keystroke recomputes the list of rows shown
-and repaints the lines on screen; no table is rebuilt. Shift+O/C/I/M sorts by operator,
-country, ISO code or MCC-MNC (again: reversed), remembered for as long as the app runs.
+The table is a :class:`~.vtable.VirtualTable`: a keystroke recomputes the list of rows shown and repaints the
+lines on screen; no table is rebuilt. Shift+O/C/I/M sorts by operator, country, ISO code or MCC-MNC (again:
+reversed), remembered for as long as the app runs. (A little over 400 lines: the screen's keys and their
+staging logic belong together.)
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable
 from typing import Any, ClassVar
 from weakref import WeakKeyDictionary
 
@@ -16,81 +16,26 @@ from rich.text import Text
 from textual import on, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
-from textual.screen import ModalScreen, Screen
-from textual.widgets import Button, Header, Input, LoadingIndicator, Static
+from textual.screen import Screen
+from textual.widgets import Header, Input, Static
 
 from ..api import Network, NetworkAccessProfile, SuperSimClient
-from ..countries import country_name
-from ..ops.consent import OPEN, READ_ONLY, REFUSED, Consent, consent_for
-from ..ops.nap_impact import ChangeOutcome, NapImpact, NetworkChange, apply_nap_changes, nap_impact
-from ..ops.table_query import Query, TableQuery, matching_mask
-from .consent import guard_change, typed_prompt
+from ..ops.consent import READ_ONLY
+from ..ops.nap_changes import naps_with_network
+from ..ops.nap_impact import ChangeOutcome, NetworkChange
+from ..ops.table_query import TableQuery
+from .catalog_rows import SORT_KEYS, CatalogRow, catalog_rows, filter_rows, token_test
+from .consent import guard_change
 from .dialogs import Confirm
-from .failures import ReportsFailures, Task, error_message, failure_text
+from .failures import ReportsFailures, Task, failure_text
 from .footer import KeysFooter
 from .format import plain, printable
+from .nap_review import ConfirmNapChanges
 from .vtable import VColumn, VirtualTable
 
+__all__ = ["CatalogRead", "CatalogRow", "CatalogScreen", "catalog_rows", "filter_rows", "token_test"]
 
-@dataclass(frozen=True)
-class CatalogRow:
-    network: Network
-    country: str
-    text: str  # lower-case operator, country name and ISO code, for word tokens
-    codes: tuple[tuple[str, str], ...]  # (MCC, MNC) pairs, for number tokens
-
-    def matches(self, token: str) -> bool:
-        """Number tokens match an MCC or MNC exactly, MCC-MNC, or the start of MCC+MNC
-        (so 262, 01, 262-01 and 26201 all find Telekom DE); other tokens match the text."""
-        digits = token.replace("-", "")
-        if digits.isdigit():
-            for mcc, mnc in self.codes:
-                if (
-                    token in (mcc, mnc)
-                    or f"{mcc}-{mnc}".startswith(token)
-                    and len(token) > 3
-                    or len(digits) > 3
-                    and f"{mcc}{mnc}".startswith(digits)
-                ):
-                    return True
-            return False
-        return token in self.text
-
-
-def catalog_rows(networks: Iterable[Network]) -> list[CatalogRow]:
-    rows = []
-    for network in networks:
-        country = country_name(network.iso_country)
-        text = f"{network.friendly_name} {country} {network.iso_country}".lower()
-        rows.append(CatalogRow(network, country, text, tuple((i.mcc, i.mnc) for i in network.identifiers)))
-    rows.sort(key=lambda r: (r.country, r.network.friendly_name or ""))
-    return rows
-
-
-def filter_rows(rows: list[CatalogRow], query: str) -> list[CatalogRow]:
-    """Rows matching every word of ``query`` (country name or code, MCC, MNC, MCC-MNC, operator).
-
-    ``!`` in front keeps the rows that do not match; ``~`` in front matches the letters in order
-    (fuzzy) over operator, country and ISO code, as the SIMs filter does.
-    """
-    parsed = Query.parse(query)
-    if parsed.fuzzy:
-        mask = matching_mask(parsed, [row.text for row in rows])
-        return [row for row, keep in zip(rows, mask, strict=True) if keep]
-    tokens = parsed.needle.split()
-    if not tokens:
-        return rows
-    return [row for row in rows if all(row.matches(token) for token in tokens) != parsed.invert]
-
-
-SORT_KEYS: dict[str, Callable[[CatalogRow], Any]] = {
-    "operator": lambda row: (row.network.friendly_name or "").lower(),
-    "country": lambda row: row.country,
-    "iso": lambda row: row.network.iso_country or "",
-    "plmn": lambda row: row.codes,
-}
 # The catalog's sort, per app: the screen is made anew each time it opens, the sort stays.
 _REMEMBERED: WeakKeyDictionary[App[Any], TableQuery] = WeakKeyDictionary()
 
@@ -114,6 +59,10 @@ class CatalogScreen(ReportsFailures, Screen[None]):
         Binding("I", "sort('iso')", "Sort by ISO", show=False),
         Binding("M", "sort('plmn')", "Sort by MCC-MNC", show=False),
         Binding("space", "toggle_network", "Toggle", id="catalog.toggle"),
+        Binding("t", "toggle_shown", "Toggle shown", id="catalog.toggle_shown"),
+        Binding("T", "toggle_country", "Toggle country", id="catalog.toggle_country"),
+        Binding("n", "naps_with", "NAPs with it", id="catalog.naps_with"),
+        Binding("p", "add_to_nap", "Add to NAP…", id="catalog.add_to_nap"),
         Binding("a", "review", "Review & apply", id="catalog.apply"),
         Binding("u", "undo", "Undo staged", id="catalog.undo"),
         Binding("U", "undo_all", "Undo all", id="catalog.undo_all"),
@@ -123,6 +72,7 @@ class CatalogScreen(ReportsFailures, Screen[None]):
         "catalog": Task("Reading the network catalog", "Press r to try again."),
         "nap-create": Task("Creating the NAP", "Press a to try again."),
         "nap-reread": Task("Reading the NAP's networks", "Press r to reload."),
+        "catalog-naps": Task("Reading the NAPs", "Press p to try again."),
     }
 
     def __init__(
@@ -202,8 +152,10 @@ class CatalogScreen(ReportsFailures, Screen[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # Textual: False hides a binding, None shows it dimmed.
-        if action in ("toggle_network", "undo"):
+        if action in ("toggle_network", "undo", "toggle_shown", "toggle_country"):
             return self.editing
+        if action == "add_to_nap":  # the global catalog: add the highlighted network to a NAP chosen next
+            return self.nap is None and self.new_nap_name is None and getattr(self.app, "mode", "") != READ_ONLY
         if action in ("review", "undo_all"):
             return (True if self.staged else None) if self.editing else False
         return True
@@ -274,7 +226,7 @@ class CatalogScreen(ReportsFailures, Screen[None]):
             if self.staged:
                 parts.append(f"staged: +{adds} −{removes} — press a to review and apply, u to undo")
             else:
-                parts.append("space toggles the highlighted network")
+                parts.append("space toggles the highlighted network, t all shown, T its country")
         text = Text(" · ".join(parts))
         # Re-laying the screen out on each keystroke costs a frame: only when the line count may change.
         width = max(summary.content_region.width, 1)
@@ -347,6 +299,73 @@ class CatalogScreen(ReportsFailures, Screen[None]):
             self.staged[sid] = sid not in self.enabled
         self._refresh_row(sid)
 
+    def _after(self, sid: str) -> bool:
+        """Whether the network is on the NAP once the staged changes are applied."""
+        return self.staged.get(sid, sid in self.enabled)
+
+    def _toggle_many(self, rows: list[CatalogRow], what: str) -> None:
+        """Stage one change for all ``rows``: all on if any is off, else all off; the review counts them all."""
+        if not self.editing or not rows:
+            return
+        turn_on = not all(self._after(row.network.sid) for row in rows)
+        for row in rows:
+            sid = row.network.sid
+            if turn_on == (sid in self.enabled):
+                self.staged.pop(sid, None)  # back to how it is now: nothing to send
+            else:
+                self.staged[sid] = turn_on
+        self._show(self.shown)
+        self._summarize()
+        self.refresh_bindings()
+        verb = "on" if turn_on else "off"
+        self.notify(f"{len(rows):,} network(s) {what} staged {verb}: a reviews and applies.", title="Catalog")
+
+    def action_toggle_shown(self) -> None:
+        """Every network the filter shows, at once (e.g. filter `eu`, or a country, then t)."""
+        self._toggle_many(list(self.shown), "shown")
+
+    def action_toggle_country(self) -> None:
+        """Every network in the highlighted network's country (whatever the filter shows)."""
+        sid = self._current_sid()
+        if sid is None:
+            return
+        iso = self.by_sid[sid].network.iso_country
+        self._toggle_many([row for row in self.rows if row.network.iso_country == iso], f"in {iso}")
+
+    def action_naps_with(self) -> None:
+        """Which NAPs allow the highlighted network (and the fleets using each)."""
+        sid = self._current_sid()
+        if sid is not None:
+            from .nap_compare import NapsWithNetwork
+
+            self.app.push_screen(NapsWithNetwork(self.client, self.by_sid[sid].network))
+
+    def action_add_to_nap(self) -> None:
+        sid = self._current_sid()
+        if sid is not None and self.nap is None:
+            self._choose_nap(self.by_sid[sid].network)
+
+    @work(exclusive=True, group="catalog-naps", exit_on_error=False)
+    async def _choose_nap(self, network: Network) -> None:
+        """Offer the NAPs (those that already allow the network greyed, with why); the review follows."""
+        from .dialogs import ChoiceScreen
+
+        naps = await self.client.list_naps().collect()
+        holders = {item.nap.sid for item in await naps_with_network(self.client, network.sid)}
+        by_sid = {n.sid: n for n in naps}
+        options = [(n.sid, n.label, "already allows it" if n.sid in holders else None) for n in naps]
+
+        def chosen(nap_sid: str | None) -> None:
+            if nap_sid:
+                self._review_add(by_sid[nap_sid], network)
+
+        self.app.push_screen(ChoiceScreen(f"Add {network.friendly_name} {network.iso_country} to NAP", options), chosen)
+
+    @work(exclusive=True, group="catalog-naps", exit_on_error=False)
+    async def _review_add(self, nap: NetworkAccessProfile, network: Network) -> None:
+        current: list[Network] = list(await self.client.list_nap_networks(nap.sid).collect())
+        self.app.push_screen(ConfirmNapChanges(self.client, nap, current, [NetworkChange(network, True)]))
+
     def action_undo(self) -> None:
         sid = self._current_sid()
         if sid is not None and sid in self.staged:
@@ -404,220 +423,3 @@ class CatalogScreen(ReportsFailures, Screen[None]):
         self.problem = None
         self._show(self.shown)
         self._summarize()
-
-
-class ConfirmNapChanges(ReportsFailures, ModalScreen[list[ChangeOutcome] | None]):
-    """Impact preview, then the changes applied one by one with their outcomes."""
-
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Cancel", id="confirm.cancel"),
-        Binding("r", "retry", "Try again", id="confirm.retry"),
-    ]
-    TASKS: ClassVar[dict[str, Task]] = {
-        "impact": Task("Working out the impact", "Press r to try again."),
-        "apply": Task("Applying the changes", "Done closes; the changes not applied stay staged."),
-    }
-
-    def __init__(
-        self, client: SuperSimClient, nap: NetworkAccessProfile, current: list[Network], changes: list[NetworkChange]
-    ):
-        super().__init__()
-        self.client = client
-        self.nap = nap
-        self.current = current
-        self.changes = changes
-        self.outcomes: list[ChangeOutcome] | None = None
-        self.impact_failed = False
-        self.impact_error = ""  # why the impact could not be worked out, for the note when the review closes
-        self.applying = False  # while the changes go out: a second Enter, Esc or Cancel does nothing
-        self.consent: Consent | None = None  # how much consent the impact needs (ops.consent)
-
-    def compose(self) -> ComposeResult:
-        with Vertical(id="confirm"):
-            yield Static(plain(f"Change NAP {self.nap.label}"), id="confirm-title")
-            with VerticalScroll(id="confirm-body"):
-                yield Static(plain("\n".join(c.describe() for c in self.changes)), id="confirm-changes")
-                yield LoadingIndicator(id="confirm-loading")
-                yield Static(id="confirm-impact")
-            yield Static(id="typed-prompt")
-            yield Input(id="typed-answer", compact=True)
-            with Horizontal(id="confirm-buttons"):
-                yield Button("Apply", id="apply", variant="primary", disabled=True, compact=True)
-                yield Button("Cancel", id="cancel", compact=True)
-
-    def on_mount(self) -> None:
-        self.query_one("#typed-prompt").display = self.query_one("#typed-answer").display = False
-        self._load_impact()
-        self.query_one("#cancel", Button).focus()
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        return self.impact_failed if action == "retry" else True
-
-    def action_retry(self) -> None:
-        if self.impact_failed:
-            self.impact_failed = False
-            self.refresh_bindings()
-            self.query_one("#confirm-impact", Static).update("")
-            self.query_one("#confirm-loading").display = True
-            self._load_impact()
-
-    def worker_failed(self, group: str, error: BaseException) -> None:
-        """Notify; the preview stops spinning and says what failed, with r to try again."""
-        super().worker_failed(group, error)
-        if group == "impact":
-            self.impact_failed = True
-            self.impact_error = error_message(error)
-            self.query_one("#confirm-loading").display = False
-            self.query_one("#confirm-impact", Static).update(
-                Text(failure_text(self.task_for(group), error), style="bold red")
-            )
-            self.refresh_bindings()
-        elif group == "apply":
-            self.outcomes = self.outcomes or []
-            self.applying = False
-            self.query_one("#cancel", Button).disabled = False
-            apply = self.query_one("#apply", Button)
-            apply.label, apply.variant, apply.disabled = "Done", "primary", False
-
-    @work(exclusive=True, group="impact", exit_on_error=False)
-    async def _load_impact(self) -> None:
-        impact = await nap_impact(self.client, self.nap, self.current, self.changes)
-        self.query_one("#confirm-loading").display = False
-        self.query_one("#confirm-impact", Static).update(render_impact(impact))
-        apply = self.query_one("#apply", Button)
-        cuts = bool(impact.countries_cut_off or not impact.networks_after)
-        name = self.nap.unique_name or self.nap.sid
-        self.consent = consent = consent_for(
-            sims=impact.active + impact.ready,
-            cuts_service=cuts,
-            mode=str(getattr(self.app, "mode", OPEN)),
-            phrase=name,
-            what=f"change NAP {name}",
-        )
-        if cuts:
-            apply.label = "Apply anyway"
-            apply.variant = "error"
-        if consent.level == REFUSED:
-            self.query_one("#typed-prompt", Static).update(
-                Text("This profile is read-only: nothing can be applied.", style="bold yellow")
-            )
-            self.query_one("#typed-prompt").display = True
-            return
-        if consent.typed:
-            self.query_one("#typed-prompt", Static).update(typed_prompt(consent, "To apply, type the NAP's name"))
-            self.query_one("#typed-prompt").display = self.query_one("#typed-answer").display = True
-            apply.disabled = True
-            return  # the focus stays on Cancel
-        apply.disabled = False
-        if not cuts:
-            apply.focus()  # a change that cuts service opens (and stays) on Cancel
-
-    @on(Input.Changed, "#typed-answer")
-    def _typed(self, event: Input.Changed) -> None:
-        if self.consent is not None and not self.applying and self.outcomes is None:
-            self.query_one("#apply", Button).disabled = not self.consent.matches(event.value)
-
-    @on(Input.Submitted, "#typed-answer")
-    def _typed_submitted(self) -> None:
-        self._apply()
-
-    @on(Button.Pressed, "#cancel")
-    def action_cancel(self) -> None:
-        if self.applying:  # closing now would hide a NAP half-changed: say so, stay
-            self.notify(
-                "The changes are being applied: this closes when they are done, with what was done.",
-                title="NAP change",
-                markup=False,
-            )
-            return
-        if self.outcomes is None:  # closed before applying: say so, so a closed dialog never reads as done
-            why = f"The impact could not be worked out: {self.impact_error}\n" if self.impact_failed else ""
-            self.notify(
-                f"{why}Nothing was sent; {len(self.changes)} change(s) still staged: press a to review "
-                "and apply them, u to undo them.",
-                title="Not applied",
-                severity="warning",
-                timeout=10,
-                markup=False,
-            )
-        self.dismiss(self.outcomes)
-
-    @on(Button.Pressed, "#apply")
-    def _apply(self) -> None:
-        if self.applying:
-            return  # a second Enter while applying does nothing
-        if self.outcomes is not None:
-            self.dismiss(self.outcomes)
-            return
-        consent = self.consent
-        if consent is None or consent.level == REFUSED or self.query_one("#apply", Button).disabled:
-            return
-        if consent.typed and not consent.matches(self.query_one("#typed-answer", Input).value):
-            self.notify(
-                f"Type {printable(consent.phrase)} to apply, or Esc to cancel.",
-                title="Not applied",
-                severity="warning",
-                markup=False,
-            )
-            return
-        self.applying = True
-        for button in self.query(Button):
-            button.disabled = True
-        self.query_one("#typed-answer", Input).disabled = True
-        self._run()
-
-    @work(exclusive=True, group="apply", exit_on_error=False)
-    async def _run(self) -> None:
-        lines: list[Text] = []
-        impact = self.query_one("#confirm-impact", Static)
-
-        def show(outcome: ChangeOutcome) -> None:
-            if outcome.ok:
-                lines.append(
-                    Text(
-                        f"✓ {printable(outcome.change.describe())}" + (" (already there)" if outcome.already else ""),
-                        style="green",
-                    )
-                )
-            else:
-                lines.append(
-                    Text(f"✗ {printable(outcome.change.describe())}: {printable(outcome.error)}", style="bold red")
-                )
-            impact.update(Text("\n").join(lines))
-
-        self.outcomes = await apply_nap_changes(self.client, self.nap.sid, self.changes, show)
-        self.applying = False
-        self.query_one("#cancel", Button).disabled = False
-        failed = [o for o in self.outcomes if not o.ok]
-        apply = self.query_one("#apply", Button)
-        apply.label, apply.variant, apply.disabled = "Done", "primary", False
-        apply.focus()
-        if failed:
-            self.notify(
-                f"{len(failed)} of {len(self.outcomes)} change(s) failed; they stay staged to retry.",
-                title="NAP change",
-                severity="error",
-                timeout=10,
-            )
-        else:
-            self.notify(
-                f"{len(self.outcomes)} change(s) applied to {printable(self.nap.label)}.",
-                title="NAP change",
-                markup=False,
-            )
-
-
-def render_impact(impact: NapImpact) -> Text:
-    text = Text()
-    if impact.fleets:
-        text.append("Fleets using this NAP:\n", style="bold")
-        for f in impact.fleets:
-            text.append(f"  {printable(f.fleet.label)}: {f.active:,} active, {f.ready:,} ready SIMs\n")
-        text.append(f"In all {impact.active:,} active and {impact.ready:,} ready SIMs are affected.\n")
-    else:
-        text.append("No fleet uses this NAP: no SIM is affected now.\n")
-    text.append(f"Networks: {len(impact.networks_before)} now, {len(impact.networks_after)} after.\n")
-    for warning in impact.warnings:
-        loud = "NO network" in warning or "lose service" in warning
-        text.append(("⚠ " if loud else "ℹ ") + warning + "\n", style="bold red" if loud else "yellow")
-    return text

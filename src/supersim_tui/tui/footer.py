@@ -12,6 +12,7 @@ from collections.abc import Iterable
 
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.dom import NoScreen
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer
@@ -87,3 +88,13 @@ class KeysFooter(Footer):
         ):
             return  # nothing it shows changed
         super().bindings_changed(screen)
+
+    async def recompose(self) -> None:
+        """Under a dialog or the palette the footer keeps the keys it showed (none of them applies until its
+        screen is back on top, when it is rebuilt): what it shows does not depend on when a rebuild lands."""
+        try:
+            covered = self._shown is not None and not self.screen.is_active
+        except NoScreen:
+            return  # being removed with its screen
+        if not covered:
+            await super().recompose()

@@ -1,4 +1,4 @@
-"""Forms: create or edit a fleet (with a preview before its NAP changes), name a NAP."""
+"""Forms: create or edit a fleet (every writable field, with a preview before its NAP changes), name a NAP."""
 
 from __future__ import annotations
 
@@ -10,16 +10,17 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, Select, Static, Switch
+from textual.widgets import Button, Checkbox, Input, Label, Select, Static
 
 from ..api import Fleet, NetworkAccessProfile, SuperSimClient, SuperSimError
 from ..ops.consent import OPEN, REFUSED, Consent, consent_for
+from ..ops.fleet_changes import HTTP_METHODS, name_problem, url_problem
 from ..ops.nap_impact import CACHE_WARNING, FleetNapChange, fleet_nap_change
 from .consent import ask_consent, guard_change
 from .failures import ReportsFailures, Task, error_message, failure_text
 from .format import plain, printable
 
-MAX_DATA_LIMIT = 2_000_000
+MAX_DATA_LIMIT = 2_000_000  # the spec's DataLimit bound (as ops.fleet_changes)
 
 
 class FleetForm(ReportsFailures, ModalScreen[bool]):
@@ -43,6 +44,7 @@ class FleetForm(ReportsFailures, ModalScreen[bool]):
         self.consent: Consent | None = None  # how much consent the previewed NAP change needs (ops.consent)
         self.saving = False  # while saving: a second Enter or Save does nothing
         self.preview_text = Text()
+        self.commands: dict[str, str | None] = {}  # the commands' settings to send, checked by Save
 
     def compose(self) -> ComposeResult:
         fleet = self.fleet
@@ -75,10 +77,26 @@ class FleetForm(ReportsFailures, ModalScreen[bool]):
                     compact=True,
                     type="integer",
                 )
-            if fleet is None:
-                with Horizontal(classes="field switch-field"):
-                    yield Label("Data enabled")
-                    yield Switch(value=True, id="fleet-data")
+            if fleet is None:  # DataEnabled and SmsCommandsEnabled are set on create only (the spec)
+                with Horizontal(classes="field checks-field"):
+                    yield Label("Enabled")
+                    yield Checkbox("Data", value=True, id="fleet-data", compact=True)
+                    yield Checkbox("SMS commands", value=True, id="fleet-sms", compact=True)
+            for kind, title in (("sms", "SMS commands"), ("ip", "IP commands")):
+                url = getattr(fleet, f"{kind}_commands_url", None) if fleet else None
+                method = getattr(fleet, f"{kind}_commands_method", None) if fleet else None
+                with Horizontal(classes="field commands-field"):
+                    yield Label(title)
+                    yield Input(
+                        value=url or "", id=f"fleet-{kind}-url", compact=True, placeholder="https://… URL (optional)"
+                    )
+                    yield Select(
+                        [(m, m) for m in HTTP_METHODS],
+                        id=f"fleet-{kind}-method",
+                        compact=True,
+                        value=str(method) if method else "POST",
+                        allow_blank=False,
+                    )
             yield Static(id="form-preview")
             yield Static(id="form-error", classes="error")
             with Horizontal(classes="form-buttons"):
@@ -121,9 +139,16 @@ class FleetForm(ReportsFailures, ModalScreen[bool]):
             error.update("NAP: choose the network access profile the fleet's SIMs may use")
             return
         name = self.query_one("#fleet-name", Input).value.strip()
-        if name.startswith("HF") and len(name) == 34:
-            error.update("Unique name: must not look like a fleet SID (HF…)")
+        if name or (self.fleet and self.fleet.unique_name):  # a fleet's name is never cleared to blank
+            problem = name_problem(name)
+            if problem:
+                error.update(Text("Unique name: " + problem.removeprefix("the unique name ")))
+                return
+        commands = self._commands()
+        if isinstance(commands, str):
+            error.update(Text(commands))
             return
+        self.commands = commands
         fleet = self.fleet
         if fleet and nap != fleet.network_access_profile_sid and self.previewed_nap != nap:
             self._preview(nap)
@@ -159,6 +184,29 @@ class FleetForm(ReportsFailures, ModalScreen[bool]):
             )
             return
         self._start_save(name, nap, int(limit_text))
+
+    def _commands(self) -> dict[str, str | None] | str:
+        """The SMS and IP commands' URLs and methods to send (only what changed when editing), or the problem
+        with one of them (URLs must be https; an emptied URL is cleared)."""
+        values: dict[str, str | None] = {}
+        for kind, title in (("sms", "SMS commands"), ("ip", "IP commands")):
+            url = self.query_one(f"#fleet-{kind}-url", Input).value.strip()
+            method = str(self.query_one(f"#fleet-{kind}-method", Select).value)
+            if url:
+                problem = url_problem(url, f"{title} URL")
+                if problem:
+                    return problem[:1].upper() + problem[1:]
+            before_url = getattr(self.fleet, f"{kind}_commands_url", None) if self.fleet else None
+            before_method = getattr(self.fleet, f"{kind}_commands_method", None) if self.fleet else None
+            if self.fleet is None:
+                values[f"{kind}_commands_url"] = url or None
+                values[f"{kind}_commands_method"] = method
+                continue
+            if url != (before_url or ""):
+                values[f"{kind}_commands_url"] = url  # "" clears it
+            if method != (str(before_method) if before_method else "POST"):
+                values[f"{kind}_commands_method"] = method
+        return values
 
     def _set_saving(self, saving: bool) -> None:
         """While saving, Save and Cancel are disabled and a second Enter does nothing."""
@@ -204,7 +252,9 @@ class FleetForm(ReportsFailures, ModalScreen[bool]):
                     nap,
                     unique_name=name or None,
                     data_limit=limit,
-                    data_enabled=self.query_one("#fleet-data", Switch).value,
+                    data_enabled=self.query_one("#fleet-data", Checkbox).value,
+                    sms_commands_enabled=self.query_one("#fleet-sms", Checkbox).value,
+                    **self.commands,
                 )
                 self.notify(f"Fleet {printable(created.label)} created.", title="Fleets", markup=False)
             else:
@@ -214,6 +264,7 @@ class FleetForm(ReportsFailures, ModalScreen[bool]):
                     unique_name=changed_name,
                     network_access_profile=nap if nap != self.fleet.network_access_profile_sid else None,
                     data_limit=limit if limit != self.fleet.data_limit else None,
+                    **self.commands,
                 )
                 self.notify(f"Fleet {printable(name) or self.fleet.sid} saved.", title="Fleets", markup=False)
         except SuperSimError as error:

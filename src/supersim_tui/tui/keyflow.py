@@ -100,8 +100,9 @@ class OrderedKeysApp(App[ReturnType]):
         """Whether what the last key set off may still change where the next key goes: the app (focus moves,
         screens pushed, actions), the current screen, the focused widget and the last key's target with
         their ancestors (a message bubbling up) are still working, or a widget of the screen has not finished
-        mounting. The screens below the current one count too: a dialog's result callback runs on the screen
-        that opened it (the main screen), and may open the next screen. ``handling``: asked from inside the
+        mounting. A screen below the current one counts while it has a callback waiting: a dialog's result
+        callback runs on the screen that opened it (the main screen), and may open the next screen; its other
+        work (a background load) does not hold keys back. ``handling``: asked from inside the
         app's own handler, so the app handling a message is not itself a reason to wait. Other widgets' work
         (a table refreshing) does not hold keys back."""
         if pump_busy(self, handling=handling):
@@ -110,7 +111,9 @@ class OrderedKeysApp(App[ReturnType]):
             screen = self.screen
         except Exception:  # no screen yet or any more: nothing to route to
             return False
-        chain: list[MessagePump] = [*self.screen_stack]
+        if any(below._next_callbacks for below in self.screen_stack[:-1]):
+            return True
+        chain: list[MessagePump] = [screen]
         for start in (self.focused, self._last_key_target):
             node = start
             while isinstance(node, Widget) and node is not screen and len(chain) < 64:

@@ -18,12 +18,13 @@ from textual.binding import Binding, BindingType
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Header, TabbedContent, TabPane
+from textual.widgets import DataTable, Header, TabbedContent, TabPane
 from textual.widgets.tabbed_content import ContentTabs
 
 from ..api import Fleet, Network, NetworkAccessProfile, Pager, Sim
 from ..ops.consent import OPEN
 from ..ops.register_queue import REGISTERED
+from ..ops.sim_changes import SimLookupError, iccid_for
 from ..ops.summary import NapSummary, count_fleet, read_fleets_and_naps, read_nap_summaries
 from .bulk_flow import BulkFlow
 from .catalog import CatalogScreen
@@ -32,14 +33,18 @@ from .failures import ReportsFailures, Task
 from .footer import KeysFooter
 from .format import printable
 from .forms import FleetForm, NameForm
+from .health import HealthPane, act_on_finding, open_insight
+from .nap_compare import NapCompareScreen, clone_nap_flow
 from .pane import Pane
 from .panes import FleetsPane, NapsPane
 from .register import RegisterScreen
 from .shell import Shell
 from .sim_detail import SimDetailScreen
+from .sims_filters import SimFilters
 from .sims_pane import SimsPane
+from .usage import UsagePane
 
-TABS = ("fleets", "naps", "sims")
+TABS = ("fleets", "naps", "sims", "health", "usage")
 COUNT_CONCURRENCY = 6  # fleets counted at once
 NAP_CONCURRENCY = 8  # NAPs' networks read at once
 
@@ -51,6 +56,8 @@ class MainScreen(ReportsFailures, Screen[None]):
         Binding("1", "show_tab('fleets')", "Fleets", id="tab.fleets"),
         Binding("2", "show_tab('naps')", "NAPs", id="tab.naps"),
         Binding("3", "show_tab('sims')", "SIMs", id="tab.sims"),
+        Binding("4", "show_tab('health')", "Health", id="tab.health"),
+        Binding("5", "show_tab('usage')", "Usage", id="tab.usage"),
         Binding("c", "catalog", "Catalog", id="app.catalog"),
         Binding("r", "refresh", "Refresh", id="app.refresh"),
     ]
@@ -59,6 +66,7 @@ class MainScreen(ReportsFailures, Screen[None]):
         "fleet-counts": Task("Counting each fleet's SIMs", "Press r to try again."),
         "nap-rename": Task("Renaming the NAP", "Press e on the NAPs tab to try again."),
         "bulk-plan": Task("Reading the SIMs' current state to plan the change", "Nothing was sent; try again."),
+        "sim-lookup": Task("Looking up the SIM", "Press Enter in the filter to try again."),
     }
 
     # The account, as last read (None: not read yet). Set naps before fleets: the fleets pane names NAPs.
@@ -87,6 +95,10 @@ class MainScreen(ReportsFailures, Screen[None]):
                 yield NapsPane().data_bind(MainScreen.mode, naps=MainScreen.nap_summaries)
             with TabPane("SIMs", id="sims"):
                 yield SimsPane(self._list_sims).data_bind(MainScreen.fleets, MainScreen.mode)
+            with TabPane("Health", id="health"):  # issue 19: Health and Usage (tui/health.py, tui/usage.py)
+                yield HealthPane(id="health-pane")
+            with TabPane("Usage", id="usage"):
+                yield UsagePane(id="usage-pane")
         yield KeysFooter()
 
     def _list_sims(
@@ -107,15 +119,15 @@ class MainScreen(ReportsFailures, Screen[None]):
 
     def _focus_active_table(self) -> None:
         """Put the focus on the visible table unless the user is somewhere else (loading tables drop it)."""
-        if not self.is_current:
-            return
+        if not self.is_active:
+            return  # another screen is on top
         if self.focused is None or isinstance(self.focused, ContentTabs):
-            self._table_of(self.query_one(TabbedContent).active).focus()
+            self.set_focus(self._table_of(self.query_one(TabbedContent).active))
 
     def _table_of(self, tab: str) -> Widget:
         """The table of a tab's pane (the SIMs pane's is a virtual table, the others DataTables)."""
-        pane = self.query_one(f"#{tab}-pane", Pane)
-        return pane.query_one(f"#{pane.TABLE_ID}")
+        pane = self.query_one(f"#{tab}-pane")
+        return pane.query_one(f"#{pane.TABLE_ID}") if isinstance(pane, Pane) else pane.query_one(DataTable)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """The account's keys apply once signed in (hidden from the footer before)."""
@@ -133,6 +145,17 @@ class MainScreen(ReportsFailures, Screen[None]):
 
     def action_refresh(self) -> None:
         self.load_account()
+        if self.shell.signed_in:
+            open_insight(self, self.query_one(TabbedContent).active, self.shell.client, self.fleets, force=True)
+
+    @on(TabbedContent.TabActivated)
+    def _open_insight(self, event: TabbedContent.TabActivated) -> None:
+        if self.shell.signed_in:
+            open_insight(self, event.pane.id, self.shell.client, self.fleets)
+
+    @on(HealthPane.Act)
+    def _act_on_finding(self, event: HealthPane.Act) -> None:
+        act_on_finding(self, self.action_show_tab, event.finding)
 
     def action_catalog(self) -> None:
         self.app.push_screen(CatalogScreen(self.shell.client, self.catalog))
@@ -193,6 +216,15 @@ class MainScreen(ReportsFailures, Screen[None]):
         self.notify(f"NAP renamed to {printable(name)}.", title="NAPs", markup=False)
         self.load_account()
 
+    @on(NapsPane.CloneNap)
+    def _clone_nap(self, event: NapsPane.CloneNap) -> None:
+        taken = {n.unique_name for n in self.naps or [] if n.unique_name}
+        clone_nap_flow(self.app, self.shell.client, event.nap.nap, taken, self._reload_if)
+
+    @on(NapsPane.CompareNap)
+    def _compare_nap(self, event: NapsPane.CompareNap) -> None:
+        self.app.push_screen(NapCompareScreen(self.shell.client, event.nap.nap, self.naps or []))
+
     @on(SimsPane.OpenSim)
     def _open_sim(self, event: SimsPane.OpenSim) -> None:
         self.app.push_screen(SimDetailScreen(self.shell.client, event.sim, self.fleets or []))
@@ -213,6 +245,15 @@ class MainScreen(ReportsFailures, Screen[None]):
         """The SIMs could not all be listed: the Fleets counts that waited on them show ? (r retries)."""
         if not self.query_one(SimsPane).filtered:
             self.query_one(FleetsPane).counts_failed()
+
+    @on(SimFilters.FindSim)
+    @work(exclusive=True, group="sim-lookup", exit_on_error=False)
+    async def _find_sim(self, event: SimFilters.FindSim) -> None:
+        filters = self.query_one(SimFilters)
+        try:
+            filters.set_iccid(await iccid_for(self.shell.client, event.ref))
+        except SimLookupError as error:
+            filters.set_iccid(None, str(error))
 
     @on(SimsPane.RegisterSims)
     def _register_sims(self) -> None:

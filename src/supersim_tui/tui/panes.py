@@ -245,12 +245,14 @@ class FleetsPane(Pane):
 
 class NapsPane(Pane):
     TABLE_ID = "naps-table"
-    CHANGES = frozenset({"new_nap", "rename_nap"})
+    CHANGES = frozenset({"new_nap", "rename_nap", "clone_nap"})
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "open_nap", "Networks", id="naps.open"),
         Binding("n", "new_nap", "New NAP", id="naps.new"),
         Binding("e", "rename_nap", "Rename", id="naps.rename"),
+        Binding("y", "clone_nap", "Clone", id="naps.clone"),
+        Binding("d", "compare_nap", "Compare", id="naps.compare"),
     ]
 
     class OpenNap(Message):
@@ -264,6 +266,20 @@ class NapsPane(Pane):
         """n: create a NAP."""
 
     class RenameNap(Message):
+        def __init__(self, nap: NapSummary) -> None:
+            super().__init__()
+            self.nap = nap
+
+    class CloneNap(Message):
+        """y: a new NAP with this one's networks."""
+
+        def __init__(self, nap: NapSummary) -> None:
+            super().__init__()
+            self.nap = nap
+
+    class CompareNap(Message):
+        """d: this NAP side by side with another."""
+
         def __init__(self, nap: NapSummary) -> None:
             super().__init__()
             self.nap = nap
@@ -319,6 +335,14 @@ class NapsPane(Pane):
     def action_rename_nap(self) -> None:
         if (info := self.current) is not None:
             self.post_message(self.RenameNap(info))
+
+    def action_clone_nap(self) -> None:
+        if (info := self.current) is not None:
+            self.post_message(self.CloneNap(info))
+
+    def action_compare_nap(self) -> None:
+        if (info := self.current) is not None:
+            self.post_message(self.CompareNap(info))
 
     @on(DataTable.RowHighlighted, "#naps-table")
     def _highlighted(self, event: DataTable.RowHighlighted) -> None:

@@ -61,7 +61,7 @@ def render_details(info: SimDetails) -> RenderableType:
     ]
     if fleet is None:
         fleet_rows: list[tuple[str, RenderableType]] = [
-            ("Fleet", Text("none: the SIM cannot be activated until it has one (m moves it)", style="yellow"))
+            ("Fleet", Text("none: s activates it into a fleet you choose, m moves it to one", style="yellow"))
         ]
     else:
         fleet_rows = [
@@ -129,6 +129,7 @@ class SimDetailScreen(ReportsFailures, Screen[None]):
         Binding("s", "status", "Status", id="detail.status"),
         Binding("m", "move", "Move", id="detail.move"),
         Binding("e", "rename", "Rename", id="detail.rename"),
+        Binding("u", "update", "Update…", id="detail.update"),
         Binding("r", "reload", "Refresh", id="detail.refresh"),
     ]
     TASKS: ClassVar[dict[str, Task]] = {
@@ -175,13 +176,17 @@ class SimDetailScreen(ReportsFailures, Screen[None]):
     # -------------------------------------------------------------- actions
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """In a read-only profile the change keys are hidden."""
-        return not (action in ("status", "move", "rename") and getattr(self.app, "mode", OPEN) == READ_ONLY)
+        return not (action in ("status", "move", "rename", "update") and getattr(self.app, "mode", OPEN) == READ_ONLY)
 
     def action_status(self) -> None:
+        needs_fleet = self.sim.fleet_sid is None and bool(self.fleets)
         options = []
         for status in STATUS_CHOICES:
-            item = plan_change([self.sim], Change(status=status)).items[0]
-            options.append((status, status, None if item.action is Action.SEND else item.reason))
+            # A SIM without a fleet can still be activated: into a fleet chosen next (one request, as the API allows).
+            into = self.fleets[0].sid if needs_fleet and status in ("ready", "active") else None
+            item = plan_change([self.sim], Change(status=status, fleet_sid=into)).items[0]
+            label = f"{status} (then choose its fleet)" if into else status
+            options.append((status, label, None if item.action is Action.SEND else item.reason))
         self.app.push_screen(
             ChoiceScreen(
                 f"Status of {self.sim.label} (now {self.sim.status})",
@@ -189,8 +194,35 @@ class SimDetailScreen(ReportsFailures, Screen[None]):
                 note="Greyed-out statuses cannot be reached from here; the reason is "
                 "beside each. Enter chooses · Esc cancels",
             ),
-            lambda status: self._confirm(Change(status=status)) if status else None,
+            self._status_chosen,
         )
+
+    def _status_chosen(self, status: str | None) -> None:
+        if not status:
+            return
+        if self.sim.fleet_sid is None and status in ("ready", "active") and self.fleets:
+            labels = {f.sid: f.label for f in self.fleets}
+            self.app.push_screen(
+                ChoiceScreen(
+                    f"Fleet to {'activate' if status == 'active' else 'ready'} {self.sim.label} into",
+                    [(f.sid, f.label, None) for f in self.fleets],
+                ),
+                lambda sid: (
+                    self._confirm(Change(status=status, fleet_sid=sid, fleet_label=labels[sid])) if sid else None
+                ),
+            )
+            return
+        self._confirm(Change(status=status))
+
+    def action_update(self) -> None:
+        """Status, fleet (or none), callback URL and method, account: every writable field in one form."""
+        from .sim_update import SimUpdateForm
+
+        def updated(sim: Sim | None) -> None:
+            if sim is not None:
+                self.app.run_worker(self._changed(), group="sim-change", exit_on_error=False)
+
+        self.app.push_screen(SimUpdateForm(self.client, self.sim, self.fleets), updated)
 
     def action_move(self) -> None:
         options = [(f.sid, f.label, "its fleet now" if f.sid == self.sim.fleet_sid else None) for f in self.fleets]

@@ -1,0 +1,58 @@
+"""``supersim-tui health [--json] [--fail-on SEVERITY]``: what in the account needs attention.
+
+Exit code 0 whatever is found (a report, like ``status``), unless ``--fail-on`` names a severity:
+then 1 when a finding at or above it exists (for scripts and monitoring).
+"""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from ..api import SuperSimClient
+from ..ops.health import SEVERITIES, Thresholds, account_health
+from .output import print_json
+
+SHOWN_SIMS = 5
+
+
+def add_parser(commands: Any, common: argparse.ArgumentParser) -> None:
+    health = commands.add_parser("health", parents=[common], help="what in the account needs attention")
+    health.add_argument("--json", action="store_true", help="machine-readable output (every SIM of each finding)")
+    health.add_argument("--fail-on", choices=SEVERITIES, help="exit 1 when a finding of this severity or higher exists")
+    health.add_argument(
+        "--scheduled-hours", type=int, default=24, metavar="H", help="scheduled longer than this is stuck (24)"
+    )
+    health.add_argument("--concurrency", type=int, default=8, help="parallel requests (default 8)")
+
+
+async def run(client: SuperSimClient, args: argparse.Namespace) -> int:
+    report = await account_health(
+        client,
+        thresholds=Thresholds(scheduled_hours=max(1, args.scheduled_hours)),
+        concurrency=max(1, min(args.concurrency, 64)),
+    )
+    if args.json:
+        print_json(report.to_json())
+    else:
+        print(f"Health of {report.sims_checked:,} SIMs at {report.checked_at:%Y-%m-%d %H:%M} UTC")
+        if not report.findings:
+            print("Nothing needs attention.")
+        for finding in report.findings:
+            print(f"\n{finding.severity.upper():<6}  {finding.title}")
+            print(f"        {finding.explanation}")
+            if finding.detail:
+                print(f"        {finding.detail}")
+            if finding.sims:
+                shown = ", ".join(s.iccid or s.sid for s in finding.sims[:SHOWN_SIMS])
+                more = len(finding.sims) - SHOWN_SIMS
+                print(f"        SIMs: {shown}" + (f" (+{more:,} more; --json lists all)" if more > 0 else ""))
+            elif finding.fleet is not None:
+                print(f"        Fleet: {finding.fleet.label} ({finding.fleet.sid})")
+            elif finding.nap is not None:
+                print(f"        NAP: {finding.nap.unique_name or finding.nap.sid} ({finding.nap.sid})")
+    if args.fail_on:
+        worst = SEVERITIES.index(args.fail_on)
+        if any(SEVERITIES.index(f.severity) <= worst for f in report.findings):
+            return 1
+    return 0

@@ -1,0 +1,143 @@
+"""The SIMs pane's filter bar: status, fleet and exact ICCID (all sent to the server; a SIM's SID or unique name is
+looked up first, for its ICCID), the local filter (``/``, over the SIMs index) and the count bar."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual import events, on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal
+from textual.message import Message
+from textual.widgets import Input, Select, Static
+
+from ..api import Fleet
+from ..iccid import iccid_problem, meant_as_iccid, normalize
+from .format import plain
+
+SIM_STATUSES = ("new", "ready", "active", "inactive", "scheduled")
+
+Filters = tuple[str | None, str | None, str | None]  # status, fleet SID, ICCID
+
+
+class SimSearch(Input):
+    """``/``: the local filter. Enter or Esc goes back to the table (the filter stays); it stays on screen
+    while it filters."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "done", "Back to the table", show=False)]
+
+    def action_done(self) -> None:
+        self.post_message(self.Submitted(self, self.value))  # the pane puts the focus back on the table
+
+    def _on_blur(self, event: events.Blur) -> None:
+        super()._on_blur(event)
+        self.set_class(bool(self.value), "shown")
+
+
+class SimFilters(Horizontal):
+    """Filters in one line above the table, the count bar at its right. Posts :class:`SimFilters.Changed` when
+    the user changes a filter (new fleet options or :meth:`clear` do not count as a change)."""
+
+    class Changed(Message):
+        """The filters the user set changed: read the SIMs again (``typed``: an ICCID entered with Enter)."""
+
+        def __init__(self, typed: bool = False) -> None:
+            super().__init__()
+            self.typed = typed
+
+    class FindSim(Message):
+        """A SID or unique name typed in the ICCID filter: the screen looks up its ICCID (then ``set_iccid``)."""
+
+        def __init__(self, ref: str) -> None:
+            super().__init__()
+            self.ref = ref
+
+    def __init__(self) -> None:
+        super().__init__(id="sims-filters")
+        self._count_cells = -1
+
+    def compose(self) -> ComposeResult:
+        yield Select([(s, s) for s in SIM_STATUSES], prompt="any status", id="filter-status", compact=True)
+        yield Select([], prompt="any fleet", id="filter-fleet", compact=True)
+        yield Input(id="filter-iccid", placeholder="ICCID/name (Enter)", compact=True)
+        yield SimSearch(id="sims-search", placeholder="/ filter: text !not ~fuzzy", compact=True)
+        yield Static(id="sims-count")
+
+    @property
+    def values(self) -> Filters:
+        """(status, fleet SID, ICCID) as set."""
+        status = self.query_one("#filter-status", Select).value
+        fleet = self.query_one("#filter-fleet", Select).value
+        iccid = normalize(self.query_one("#filter-iccid", Input).value) or None
+        return (status if isinstance(status, str) else None, fleet if isinstance(fleet, str) else None, iccid)
+
+    def describe(self, fleet_names: dict[str, str]) -> str | None:
+        """The filters in words (``status active, fleet lab``), None when none is set."""
+        status, fleet, iccid = self.values
+        parts = [f"status {status}"] if status else []
+        parts += [f"fleet {fleet_names.get(fleet, fleet)}"] if fleet else []
+        parts += [f"ICCID {iccid}"] if iccid else []
+        return ", ".join(parts) or None
+
+    def set_fleets(self, fleets: list[Fleet]) -> None:
+        """The fleets to choose from; the one chosen stays chosen if it is still there."""
+        select = self.query_one("#filter-fleet", Select)
+        value = select.value
+        with self.prevent(Select.Changed):  # new options are not a new filter
+            select.set_options([(plain(f.label), f.sid) for f in fleets])
+            if isinstance(value, str) and value in {f.sid for f in fleets}:
+                select.value = value
+
+    def set_fleet(self, fleet_sid: str) -> None:
+        self.query_one("#filter-fleet", Select).value = fleet_sid  # posts Changed
+
+    def clear(self) -> None:
+        """No filter, the local one included (posts nothing: the caller reloads once)."""
+        search = self.query_one(SimSearch)
+        with self.prevent(Select.Changed, Input.Changed):
+            self.query_one("#filter-status", Select).clear()
+            self.query_one("#filter-fleet", Select).clear()
+            search.value = ""
+        search.remove_class("shown")
+        self.query_one("#filter-iccid", Input).value = ""
+
+    def search(self) -> None:
+        """``/``: show the local filter and type in it."""
+        search = self.query_one(SimSearch)
+        search.add_class("shown")
+        search.focus()
+
+    def set_iccid(self, iccid: str | None, problem: str | None = None) -> None:
+        """The ICCID a SID or name typed in the filter stands for (or why there is none): filter by it."""
+        if problem is not None or not iccid:
+            self.show_count(Text(problem or "no such SIM", style="bold red"))
+            return
+        self.query_one("#filter-iccid", Input).value = iccid
+        self.post_message(self.Changed(typed=True))
+
+    def show_count(self, text: Text) -> None:
+        # The bar is as wide as its text: lay out again only when the width changes (not each keystroke's count).
+        self.query_one("#sims-count", Static).update(text, layout=text.cell_len != self._count_cells)
+        self._count_cells = text.cell_len
+
+    @on(Select.Changed)
+    def _select_changed(self, event: Select.Changed) -> None:
+        event.stop()
+        self.post_message(self.Changed())
+
+    @on(Input.Submitted, "#filter-iccid")
+    def _iccid_entered(self, event: Input.Submitted) -> None:
+        """An ICCID is checked before it is sent: a wrong one is named in the count bar, and nothing is read."""
+        event.stop()
+        value = normalize(event.value)
+        if value and not meant_as_iccid(value):  # a SID or unique name: the API fetches a SIM by either
+            self.show_count(Text(f"Looking up {event.value.strip()}…", style="dim"))
+            self.post_message(self.FindSim(event.value.strip()))
+            return
+        problem = iccid_problem(value) if value else None
+        if problem:
+            self.show_count(Text(problem, style="bold red"))
+            return
+        self.post_message(self.Changed(typed=True))

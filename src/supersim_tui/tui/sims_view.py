@@ -1,0 +1,394 @@
+"""The SIMs pane's view: the filter bar, the SIMs table over the local index, and the count bar.
+
+:class:`SimsView` owns its data source: it is given a ``list_sims``-style callable and lists every SIM of the
+account in the background into a :class:`~supersim_tui.ops.sim_index.SimIndex` (parallel slices; the count bar
+says "loading 42,000 of ~100,000"), shown by a virtual table (:mod:`.sim_table`) that renders only the rows on
+screen. ``/`` filters locally as you type (substring over ICCID, name, fleet and status; ``!`` inverts, ``~`` is
+fuzzy); Shift+I/N/S/F/U sorts by a column (again: reversed), remembered while the app runs. Home/End/PgUp/PgDn
+are instant; End pressed while loading lands on the true last SIM once it is known.
+
+The server-side filters (status, fleet, exact ICCID: :mod:`.sims_filters`) stay: they set which SIMs the index
+holds (its :class:`~supersim_tui.ops.sim_index.Scope`), for accounts past ``MAX_INDEXED_SIMS`` (1,000,000: the
+index then stops and asks for one). SIMs that change in the app (the detail screen, bulk runs, registrations)
+are updated in the index by SID; ``r`` lists everything again. What the user does with the SIMs (marks,
+changes) is :class:`~.sims_pane.SimsPane`'s.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from time import monotonic
+from typing import ClassVar
+
+import msgspec
+from rich.text import Text
+from textual import events, on, work
+from textual.app import ComposeResult
+from textual.message import Message
+from textual.reactive import reactive
+from textual.widgets import Input, Static
+
+from ..api import Fleet, Sim
+from ..ops.select import ListSims
+from ..ops.sim_index import LOAD_PAGE_SIZE, MAX_INDEXED_SIMS, Scope, SimIndex, SimView, load_index
+from ..ops.table_query import TableQuery
+from .failures import Task, failure_text
+from .format import details_grid, plain, printable, stamp, status_text
+from .pane import Pane, stale_mark
+from .sim_table import WIDE, SimTable, count_text
+from .sims_filters import Filters, SimFilters
+
+REDRAW_EVERY = 0.5  # seconds between redraws while the index loads (each page would cost a sort)
+LOAD_CONCURRENCY = 8
+
+
+def slim(sim: Sim) -> Sim:
+    """The fields a mark needs (planning a change), at about half the memory: 100,000 marks stay near 60 MB."""
+    return msgspec.structs.replace(sim, url=None, links=None, account_sid=None, date_created=None)
+
+
+class SimsView(Pane):
+    """SIMs from the local index, filtered and sorted locally (see the module). ``marks`` (SID → SIM) are drawn
+    in the first column and counted in the count bar."""
+
+    TABLE_ID = "sims-table"
+    WIDE = WIDE  # below this many columns, "Updated" moves to the detail strip only
+    TASKS: ClassVar[dict[str, Task]] = {
+        "sims-page": Task("Reading SIMs", "Press r to reload."),
+        "sims-registered": Task("Reading the SIMs just registered", "Press r to list every SIM again."),
+    }
+
+    class IndexFailed(Message):
+        """Listing the SIMs failed: the counts that wait on the index will not come."""
+
+    class Indexed(Message):
+        """Every SIM of the account is in the index: SIM counts by fleet and status (the Fleets table's)."""
+
+        def __init__(self, counts: dict[str, dict[str, int]]) -> None:
+            super().__init__()
+            self.counts = counts
+
+    fleets: reactive[list[Fleet] | None] = reactive(None, always_update=True)
+    marks: reactive[dict[str, Sim]] = reactive(dict, always_update=True, bindings=True, init=False)
+    filter_label: reactive[str | None] = reactive(None, bindings=True)
+    has_rows: reactive[bool] = reactive(False, bindings=True)
+
+    def __init__(self, list_sims: ListSims, page_size: int | None = None, limit: int = MAX_INDEXED_SIMS) -> None:
+        super().__init__(id="sims-pane")
+        self.list_sims = list_sims
+        self.page_size = page_size  # None: the index's own (1,000 a page)
+        self.limit = limit
+        self.index = SimIndex()
+        self.view = SimView(self.index, TableQuery())
+        self._scope = Scope()
+        self._fleet_names: dict[str, str] = {}
+        self._wide: bool | None = None
+        self._problem: Text | None = None  # why the count bar cannot show the count (a read failed)
+        self._stale_since: datetime | None = None
+        self._drawn_at = 0.0
+        self._redraw_cost = 0.0
+
+    def compose(self) -> ComposeResult:
+        yield SimFilters()
+        table = SimTable(self.view, id=self.TABLE_ID)
+        table.marked = lambda sid: sid in self.marks
+        yield table
+        yield Static(id=f"{self.TABLE_ID}-detail", classes="detail")
+
+    @property
+    def table(self) -> SimTable:  # type: ignore[override]  # the SIMs table is a virtual table, not a DataTable
+        return self.query_one(f"#{self.TABLE_ID}", SimTable)
+
+    @property
+    def current_key(self) -> str | None:
+        return self.table.current_sid()
+
+    def on_mount(self) -> None:
+        self._set_wide(self.app.size.width >= self.WIDE)
+        self.table.loading = True
+        self.detail.update("Loading SIMs…")
+
+    # ----------------------------------------------------------------- filters
+    @property
+    def filter_bar(self) -> SimFilters:
+        return self.query_one(SimFilters)
+
+    def watch_fleets(self, fleets: list[Fleet] | None) -> None:
+        """The account's fleets: the fleet filter's options, and the names in the Fleet column."""
+        if fleets is None:
+            return
+        self._fleet_names = {f.sid: f.label for f in fleets}
+        self.index.set_fleet_names(self._fleet_names)
+        self.filter_bar.set_fleets(fleets)
+        self._redraw()
+
+    def set_fleet(self, fleet_sid: str) -> None:
+        self.filter_bar.set_fleet(fleet_sid)  # a change of filter: the pane reloads
+
+    def action_clear_sim_filter(self) -> None:
+        self.filter_bar.clear()
+        self.view.query.text = ""
+        self.reload()
+
+    def action_search(self) -> None:
+        self.filter_bar.search()
+
+    @on(Input.Changed, "#sims-search")
+    def _search_changed(self, event: Input.Changed) -> None:
+        self.view.query.text = event.value
+        self.filter_label = self._describe_filters()
+        self._redraw(force=True)
+
+    @on(Input.Submitted, "#sims-search")
+    def _search_done(self) -> None:
+        self.table.focus()
+
+    @on(SimFilters.Changed)
+    def _filters_changed(self, event: SimFilters.Changed) -> None:
+        self.reload()
+        if event.typed:
+            self.table.focus()
+
+    @property
+    def filters(self) -> Filters:
+        """(status, fleet SID, ICCID) as set in the filter bar: the server-side scope."""
+        return self.filter_bar.values
+
+    def _describe_filters(self) -> str | None:
+        parts = [described] if (described := self.filter_bar.describe(self._fleet_names)) else []
+        if not self.view.query.query.empty:
+            parts.append(f"filter {self.view.query.query.describe()}")
+        return ", ".join(parts) or None
+
+    @property
+    def filtered(self) -> bool:
+        """Server-side filters are set (the index holds only what they select)."""
+        return any(self.filters)
+
+    # ----------------------------------------------------------------- loading
+    def reload(self) -> None:
+        """List the SIMs again with the server-side filters set; a failure is reported by the pane."""
+        scope = Scope(*self.filters)
+        if scope != self._scope:  # another selection: start from an empty index
+            self._scope = scope
+            self.index = SimIndex(self._fleet_names)
+            self.view = self.table.view = SimView(self.index, self.view.query)
+            self.table.show(force=True)  # nothing shown from the old selection
+        self.filter_label = self._describe_filters()
+        self._problem = self._stale_since = None
+        self.table.loading = not len(self.index)
+        self._load_index()
+
+    async def read_first_page(self) -> None:
+        """Start listing every SIM again (part of the account's load): the rows shown stay until replaced."""
+        self.reload()
+
+    @property
+    def loaded(self) -> int:
+        return len(self.index)
+
+    @property
+    def complete(self) -> bool:
+        return self.index.complete and not self.index.loading
+
+    @work(exclusive=True, group="sims-page", exit_on_error=False)
+    async def _load_index(self) -> None:
+        index = self.index
+        self._drawn_at = 0.0
+
+        def page() -> None:
+            # Redrawn while on screen, at most every REDRAW_EVERY and never more than a fifth of the time
+            # (each redraw sorts the index so far: at 1,000,000 SIMs that is a second).
+            wait = max(REDRAW_EVERY, 4 * self._redraw_cost)
+            if index is self.index and self.is_on_screen and monotonic() - self._drawn_at >= wait:
+                start = monotonic()
+                self._redraw()
+                self._redraw_cost = monotonic() - start
+
+        try:
+            await load_index(
+                self.list_sims,
+                index,
+                self.fleets or [],
+                scope=self._scope,
+                concurrency=LOAD_CONCURRENCY,
+                on_page=page,
+                limit=self.limit,
+                page_size=self.page_size or LOAD_PAGE_SIZE,
+            )
+        finally:
+            if index is self.index:
+                self.table.loading = False
+                self._redraw(force=True)
+        if index is self.index:
+            index.haystacks()  # built now, once, rather than on the first keystroke of a filter
+        if index is self.index and (counts := self.fleet_counts()) is not None:
+            self.post_message(self.Indexed(counts))
+        if index.truncated:
+            self.notify(
+                f"More than {self.limit:,} SIMs: only the first {len(index):,} are held. Choose a status or a "
+                "fleet above the table to list only those.",
+                title="SIMs",
+                severity="warning",
+                timeout=10,
+            )
+
+    def worker_failed(self, group: str, error: BaseException) -> None:
+        """A read failed: say so in the count bar (and the detail strip if nothing is shown)."""
+        super().worker_failed(group, error)
+        if group == "sims-page":
+            self.table.loading = False
+            if not len(self.index):
+                self._problem = Text("Could not load SIMs · r to retry", style="bold red")
+                self.detail.update(Text(failure_text(self.task_for(group), error), style="bold red"))
+            else:
+                self._problem = Text("Could not read every SIM · r to retry", style="bold red")
+            self.post_message(self.IndexFailed())
+        self._show_count()
+
+    def load_failed(self, task: Task, error: BaseException, at: datetime | None = None) -> None:
+        self.table.loading = False
+        if not len(self.index):
+            self.detail.update(Text(failure_text(task, error), style="bold red"))
+        else:
+            self.mark_stale(at or datetime.now())
+
+    def refresh_sims(self, sims: list[Sim]) -> None:
+        """SIMs that changed in the app: updated in the index by SID (marks keep their SID)."""
+        self.index.put(sims)
+        marks = self.marks
+        for sim in sims:
+            if sim.sid in marks:
+                marks[sim.sid] = slim(sim)
+        self._redraw()
+        if (counts := self.fleet_counts()) is not None:  # the Fleets table's counts follow
+            self.post_message(self.Indexed(counts))
+
+    def fleet_counts(self) -> dict[str, dict[str, int]] | None:
+        """SIM counts by fleet SID and status from the index, if it holds every SIM of the account."""
+        if not (self.complete and self._scope.whole and not self.index.truncated):
+            return None
+        return {fleet: by_status for fleet, by_status in self.index.counts().items() if fleet is not None}
+
+    def update_outcomes(self, changes: dict[str, tuple[str | None, str | None]]) -> None:
+        """A bulk run's final states (SID → status, fleet SID): those SIMs updated, no request made."""
+        updated = []
+        for sid, (status, fleet_sid) in changes.items():
+            sim = self._sim(sid)
+            if sim is not None:
+                updated.append(msgspec.structs.replace(sim, status=status, fleet_sid=fleet_sid))
+        if updated:
+            self.refresh_sims(updated)
+
+    @work(group="sims-registered", exit_on_error=False)
+    async def add_registered(self, iccids: list[str]) -> None:
+        """SIMs registered in the app: read by ICCID (one request each) into the index."""
+        found: list[Sim] = []
+        for iccid in iccids:
+            found += await self.list_sims(iccid=iccid, page_size=1).collect(limit=1)
+        if found:
+            self.refresh_sims(found)
+
+    # -------------------------------------------------------------------- rows
+    def on_resize(self, event: events.Resize) -> None:
+        self._set_wide(self.app.size.width >= self.WIDE)
+
+    def _set_wide(self, wide: bool) -> None:
+        if wide != self._wide:
+            self._wide = wide
+            self.set_class(not wide, "narrow")
+            self.table.set_wide(wide)
+            self._show_count()
+
+    def _redraw(self, force: bool = False) -> None:
+        """Show the index through the view (rows recomputed only if something moved), then the count bar."""
+        if not self.is_mounted:
+            return
+        self._drawn_at = monotonic()
+        self.table.show(force=force)
+        self.has_rows = bool(self.view.rows)
+        if len(self.index):
+            self.table.loading = False
+        self._show_count()
+        self._show_detail()
+
+    def mark_stale(self, at: datetime | None) -> None:
+        """The count bar says the SIMs shown are stale since ``at`` (None: fresh again)."""
+        self._stale_since = at
+        self._show_count()
+
+    def _show_count(self) -> None:
+        """``3 of 100,000 SIMs · filter "eu" · sorted by name ▲ · 2 marked · loading 42,000 of ~100,000``."""
+        if not self.is_mounted:
+            return
+        narrow = not self._wide
+        parts = [count_text(self.view, marked=len(self.marks), narrow=narrow)]
+        if self.index.truncated:
+            parts.append(Text(f"over {self.limit:,}: choose a status or fleet", style="bold red"))
+        if self._problem is not None:
+            parts.append(self._problem)
+        if self._stale_since is not None:
+            # the count bar has little room: at 80 columns the word alone
+            parts.append(Text("stale", style="bold red") if narrow else stale_mark(self._stale_since, short=True))
+        self.filter_bar.show_count(Text(" " if narrow else " · ").join(parts))
+
+    def _show_counting(self, what: str, found: int) -> None:
+        """While mark-all counts the matching SIMs."""
+        text = f"counting… {found:,}" if not self._wide else f"counting SIMs {what}… {found:,}"
+        self.filter_bar.show_count(Text(text, style="bold yellow"))
+
+    @property
+    def current(self) -> Sim | None:
+        sid = self.table.current_sid()
+        return self._sim(sid) if sid else None
+
+    def _sim(self, sid: str) -> Sim | None:
+        row = self.index.row_of(sid)
+        if row is None:
+            return None
+        held = self.index.row(row)
+        return Sim(
+            sid=held.sid,
+            iccid=held.iccid,
+            unique_name=held.name,
+            status=held.status,  # type: ignore[arg-type]  # the index keeps the status as the API sent it
+            fleet_sid=held.fleet_sid,
+            date_updated=held.updated,
+        )
+
+    @on(SimTable.CursorMoved, "#sims-table")
+    def _moved(self) -> None:
+        self._show_count()
+        self._show_detail()
+
+    def _show_detail(self) -> None:
+        sim = self.current
+        if sim is None:
+            if self.index.loading and not len(self.index):
+                return
+            label = self.filter_label
+            self.detail.update(
+                Text(
+                    f"No SIMs match ({printable(label)}): x clears the filters."  # names are not markup
+                    if label
+                    else ("Loading SIMs…" if self.index.loading else "No SIMs in this account yet.")
+                )
+            )
+            return
+        fleet = self._fleet_names.get(sim.fleet_sid or "", "") if sim.fleet_sid else ""
+        self.detail.update(
+            details_grid(
+                [
+                    ("SIM", plain(f"{sim.label}  ({sim.sid})")),
+                    ("ICCID", plain(sim.iccid or "—")),
+                    ("Status", status_text(sim.status)),
+                    (
+                        "Fleet",
+                        plain(f"{fleet}  ({sim.fleet_sid})")
+                        if sim.fleet_sid
+                        else Text("none: the SIM cannot be activated until it has a fleet", style="yellow"),
+                    ),
+                    ("Updated", stamp(sim.date_updated)),
+                ]
+            )
+        )

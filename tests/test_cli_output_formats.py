@@ -1,0 +1,102 @@
+"""Listing commands: --json, --jsonl, --csv and --fields on every list (fleets, NAPs, NAP networks, networks,
+SIMs, runs); a wrong field lists the valid ones (exit 2, nothing read). And `completion bash|zsh|fish`."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+
+from supersim_tui.simulator import Simulator
+
+from .conftest import Run
+
+LISTS = [
+    ("fleets", "list"),
+    ("naps", "list"),
+    ("naps", "networks", "eu-only"),
+    ("networks", "list"),
+    ("sims", "list", "--limit", "7"),
+]
+
+
+@pytest.mark.parametrize("argv", LISTS)
+def test_json_jsonl_csv_agree(run: Run, argv: tuple[str, ...]) -> None:
+    """The same records, whichever format: a JSON array, one JSON object a line, CSV rows with a header."""
+    code, out, err = run(*argv, "--json")
+    assert code == 0, err
+    array = json.loads(out)
+    code, out, _ = run(*argv, "--jsonl")
+    lines = [json.loads(line) for line in out.splitlines()]
+    assert code == 0 and lines == array and array
+    code, out, _ = run(*argv, "--csv")
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert code == 0 and len(rows) == len(array) and [r["sid"] for r in rows] == [a["sid"] for a in array]
+
+
+@pytest.mark.parametrize("argv", LISTS)
+def test_fields_pick_and_order(run: Run, argv: tuple[str, ...]) -> None:
+    """--fields sid,... keeps only those fields, in that order, in JSON, CSV and the table."""
+    code, out, _ = run(*argv, "--jsonl", "--fields", "sid,url")
+    assert code == 0 and all(list(json.loads(line)) == ["sid", "url"] for line in out.splitlines())
+    code, out, _ = run(*argv, "--csv", "--fields", "url,sid")
+    assert out.splitlines()[0] == "url,sid"
+    code, out, _ = run(*argv, "--fields", "sid")
+    assert code == 0 and out.splitlines()[0].strip() == "SID" and out.splitlines()[1].startswith("H")
+
+
+def test_wrong_field_lists_valid_ones(run: Run, simulator: Simulator) -> None:
+    """A field a list does not have: exit 2, the message names it and lists the valid fields; nothing is read."""
+    code, out, err = run("fleets", "list", "--fields", "sid,colour")
+    assert code == 2 and out == ""
+    assert "'colour'" in err and "valid fields:" in err and "sms_commands_url" in err
+    assert simulator.request_log == []
+
+
+def test_formats_are_exclusive(run: Run) -> None:
+    """--json with --csv is a usage error."""
+    code, _, err = run("naps", "list", "--json", "--csv")
+    assert code == 2 and "not allowed with" in err
+
+
+def test_runs_list_formats(run: Run) -> None:
+    """sims runs takes the same formats (no runs yet: an empty array, no lines)."""
+    code, out, _ = run("sims", "runs", "--json")
+    assert code == 0 and json.loads(out) == []
+    code, out, _ = run("sims", "runs", "--jsonl", "--fields", "run_id")
+    assert code == 0 and out == ""
+
+
+@pytest.mark.parametrize("shell, marker", [("bash", "complete -o"), ("zsh", "#compdef"), ("fish", "complete -c")])
+def test_completion_scripts(run: Run, shell: str, marker: str) -> None:
+    """`completion SHELL` prints a script generated from the parser: it names the new subcommands and flags."""
+    code, out, err = run("completion", shell)
+    assert code == 0, err
+    assert marker in out and "add-network" in out and "--sms-commands-url" in out and "set-status" in out
+
+
+def test_completion_unknown_shell(run: Run) -> None:
+    """An unsupported shell is exit 2, naming the choices."""
+    code, _, err = run("completion", "powershell")
+    assert code == 2 and "bash" in err and "fish" in err
+
+
+def test_bulk_outcomes_as_jsonl_and_csv(run: Run, simulator: Simulator) -> None:
+    """A bulk change's outcomes (and a dry run's plan) come as JSON lines or CSV, one SIM a line, with the
+    counts on stderr; --fields picks the columns; a wrong field is exit 2 before anything is sent."""
+    targets = [s for s in simulator.state.sims.values() if s.status == "inactive" and s.fleet_sid]
+    fleet = targets[0].fleet_sid
+    expected = {s.iccid for s in targets if s.fleet_sid == fleet}
+    base = ("sims", "set-status", "active", "--fleet", fleet, "--from-status", "inactive")
+    code, out, _ = run(*base, "--dry-run", "--csv")
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert code == 0 and {r["iccid"] for r in rows} == expected and {r["outcome"] for r in rows} == {"planned"}
+    assert not [r for r in simulator.request_log if r.method == "POST"]
+    code, _, err = run(*base, "--yes", "--jsonl", "--fields", "iccid,colour")
+    assert code == 2 and "valid fields:" in err and not [r for r in simulator.request_log if r.method == "POST"]
+    code, out, err = run(*base, "--yes", "--jsonl", "--fields", "iccid,outcome")
+    lines = [json.loads(line) for line in out.splitlines()]
+    assert code == 0 and {(x["iccid"], x["outcome"]) for x in lines} == {(i, "done") for i in expected}
+    assert all(list(x) == ["iccid", "outcome"] for x in lines) and f"done {len(expected)}" in err
