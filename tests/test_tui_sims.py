@@ -317,6 +317,20 @@ async def _mark_three(pilot: Pilot[None]) -> None:
     await settle(pilot)
 
 
+async def test_planning_toast_is_gone_once_the_plan_is_asked() -> None:
+    """The "Reading the current state of N SIMs…" toast says what the app is doing while it plans; once the
+    plan's question is on screen it is stale and is taken away (whatever the machine's speed, so snapshots
+    after a plan never depend on how long the planning took)."""
+    app = _marked_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await _mark_three(pilot)
+        await pilot.press("s")
+        await choose(pilot, "active")
+        assert isinstance(app.screen, Confirm)
+        await pilot.pause()
+        assert [n.message for n in app._notifications if "Reading the current state" in n.message] == []
+
+
 @pytest.mark.parametrize("size", [(120, 36), (80, 24)])
 def test_snapshot_sims_with_marks(snap_compare: Callable[..., bool], size: tuple[int, int]) -> None:
     assert snap_compare(_marked_app(), terminal_size=size, run_before=_mark_three)

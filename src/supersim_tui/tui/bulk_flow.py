@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 import msgspec
 from rich.text import Text
+from textual.notifications import Notification, Notify
 
 from ..api import Sim
 from ..ops.bulk import DONE, SKIPPED, Change, Plan, RunResult, plan_change
@@ -55,13 +56,16 @@ class BulkFlow:
         """Plan on the SIMs' current state (marks can be stale: re-read in pages, not one request per SIM for
         thousands), refresh the marks with it, then ask as much as the change's harm needs."""
         client = self.shell.client
-        self.screen.notify(
-            f"Reading the current state of {len(sims):,} SIM{'s' if len(sims) != 1 else ''}…",
-            title="Planning",
-            timeout=3,
-            markup=False,
+        app = self.screen.app
+        reading = Notification(
+            f"Reading the current state of {len(sims):,} SIM{'s' if len(sims) != 1 else ''}…", "Planning", timeout=3
         )
-        current = await read_current(client, [s.sid for s in sims])
+        app._on_notify(Notify(reading))  # shown now (not queued), so it is surely there to be taken away
+        try:
+            current = await read_current(client, [s.sid for s in sims])
+        finally:  # stale once read (or failed): gone before the plan's question (or the failure) shows
+            if reading in app._notifications:
+                app._unnotify(reading)
         pane = self.sims
         fresh = {sim.sid: sim for sim in current}
         if pane.marks and any(sid in fresh for sid in pane.marks):
