@@ -6,6 +6,7 @@ Every test drives the app with keys and asserts on the simulator's final state.
 from __future__ import annotations
 
 import io
+from collections import Counter
 from collections.abc import Callable
 
 import pytest
@@ -296,6 +297,7 @@ async def test_an_interrupted_run_is_offered_for_resume_at_start(make_simulator:
         text = confirm_text(app)
         assert run_id in text and f"{first.count(NOT_SENT)} of {len(sims)} SIMs left" in text
         offer = app.screen
+        log_from = len(sim.request_log)
         await pilot.press("y")  # the SIMs left are read now and the plan asked for, like a new run
         await until(pilot, lambda: isinstance(app.screen, Confirm) and app.screen is not offer)
         assert f"{first.count(NOT_SENT)} will be changed" in confirm_text(app)
@@ -304,6 +306,15 @@ async def test_an_interrupted_run_is_offered_for_resume_at_start(make_simulator:
         assert screen.result is not None and screen.result.ok
     assert all(sim.state.sims[s.sid].status == "active" for s in sims)
     assert posts() - sent_before == first.count(NOT_SENT)
+    left = {o.key for o in first.outcomes if o.outcome == NOT_SENT}
+    unsent, reads = set(left), Counter[str]()  # reads of a SIM before its update is sent
+    for request in sim.request_log[log_from:]:
+        sid = request.path.rsplit("/", 1)[-1]
+        if request.method == "POST":
+            unsent.discard(sid)
+        elif request.method == "GET" and sid in unsent:
+            reads[sid] += 1
+    assert reads == Counter(left), "each SIM left is read once before it is sent: for the plan, not again"
 
 
 # ------------------------------------------------------------------ pictures

@@ -99,13 +99,18 @@ class BulkFlow:
         return move_impact(dict(sims_by_nap), dict(zip(wanted, networks, strict=True)), nap_names, target)
 
     def _screen_for(
-        self, *, plan: Plan | None = None, resume: tuple[Journal, JournalState] | None = None
+        self,
+        *,
+        plan: Plan | None = None,
+        resume: tuple[Journal, JournalState] | None = None,
+        current: dict[str, Sim] | None = None,
     ) -> BulkRunScreen:
         shell = self.shell
         return BulkRunScreen(
             shell.client,
             plan=plan,
             resume=resume,
+            current=current,
             journal=self._journal,
             fleet_names=self._fleet_names(),
             export_dir=shell.export_dir,
@@ -170,11 +175,12 @@ class BulkFlow:
         """A resume is planned and confirmed like a new run: the SIMs left are read now and the plan shown."""
         current = await read_current(self.shell.client, [str(item["key"]) for item in state.remaining])
         plan = plan_change(current, change)
+        by_sid = {sim.sid: sim for sim in current}  # the run goes on from what was just read, not a second read
         confirm_plan(
             self.screen.app,
             plan,
             "left by the run",
             self.shell.mode,
-            lambda: self._run(self._screen_for(resume=(journal, state))),
+            lambda: self._run(self._screen_for(resume=(journal, state), current=by_sid)),
             title="Resume: confirm the change",
         )
