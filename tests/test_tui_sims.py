@@ -36,11 +36,12 @@ async def choose(pilot: Pilot[None], value: str) -> None:
     options.highlighted = options.get_option_index(value)
     await pilot.press("enter")
     await pilot.pause()
-    for _ in range(500):
+
+    def planned() -> bool:
         planning = any(w.group == "bulk-plan" and not w.is_finished for w in pilot.app.workers)
-        if pilot.app.screen is not screen and not planning:
-            break
-        await pilot.pause(0.02)
+        return pilot.app.screen is not screen and not planning
+
+    await until(pilot, planned, seconds=60)  # fails loudly if the plan never comes (was: went on silently)
 
 
 def plain(renderable: object) -> str:

@@ -91,6 +91,8 @@ class KeysFooter(Footer):
     async def recompose(self) -> None:
         """Under a dialog or the palette the footer keeps the keys it showed (none of them applies until its
         screen is back on top, when it is rebuilt): what it shows does not depend on when a rebuild lands."""
+        if not self.is_attached:  # its screen was closed before a queued rebuild ran: nothing to show
+            return
         if self._shown is not None and not self.screen.is_active:
             return
         await super().recompose()
