@@ -250,6 +250,7 @@ async def test_private_textual_attributes_still_exist() -> None:
             assert hasattr(queue, "values") and hasattr(queue.ready_event, "_waiters")
             assert isinstance(pump._next_callbacks, list)
             assert pump._is_mounted and pump._running and not pump._closing and not pump._closed
+        assert callable(getattr(TextualApp, "_press_keys", None))  # what Pilot.press calls (keyflow waits after it)
         assert not pump_busy(field)
         field.post_message(events.Key("a", "a"))
         assert pump_busy(field)

@@ -29,6 +29,7 @@ from __future__ import annotations
 import asyncio
 import string
 from collections import deque
+from collections.abc import Iterable
 from time import monotonic, process_time
 
 from textual import events
@@ -209,6 +210,15 @@ class OrderedKeysApp(App[ReturnType]):
         paste = events.Paste("".join(text))
         paste.set_sender(self)
         return paste
+
+    async def _press_keys(self, keys: Iterable[str]) -> None:
+        """Tests only (Textual's ``Pilot.press``): return once every key pressed has been handed on by the gate
+        and its effects have settled. Pilot waits for an idle process at most one second of wall-clock time, so
+        on a loaded machine it could return while keys still wait here, and a test would look too early."""
+        await super()._press_keys(keys)
+        while self._key_feeder is not None:  # held keys have a feeder; it ends, each key's wait being bounded
+            await asyncio.wait({self._key_feeder})
+        await self._settled()
 
     async def _on_unmount(self) -> None:
         if self._key_feeder is not None:
