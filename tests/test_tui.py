@@ -48,9 +48,9 @@ async def test_fleets_and_naps_show_the_account(make_simulator: Callable[..., Si
 async def test_sims_load_page_by_page_in_a_window_of_pages(monkeypatch: pytest.MonkeyPatch) -> None:
     """Only the first page loads at start; End reads on page by page to the last SIM while the table never
     holds more than the window; scrolling back up reads dropped pages again; Home returns to the first SIM."""
-    from supersim_tui.tui import sims_pane
+    from supersim_tui.tui import sims_view
 
-    monkeypatch.setattr(sims_pane, "WINDOW_PAGES", 3)
+    monkeypatch.setattr(sims_view, "WINDOW_PAGES", 3)  # the window moved to sims_view.py in the TUI split
     sim = demo_simulator(sims=1000)
     iccids = [s.iccid for s in sim.state.sims.values()]
     app = build_app(sim)
