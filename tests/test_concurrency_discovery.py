@@ -19,7 +19,7 @@ from collections.abc import Callable
 import httpx
 import pytest
 
-from supersim_tui.api import SuperSimClient
+from supersim_tui.api import BasicAuth, RetryPolicy, SuperSimClient
 from supersim_tui.api.errors import RateLimitedError
 from supersim_tui.commands.output import ProgressBar
 from supersim_tui.ops import select
@@ -29,6 +29,7 @@ from supersim_tui.simulator import Simulator
 from supersim_tui.simulator.app import asgi_transport
 
 from .test_bulk import add_new_sims, changed_twice
+from .virtual_clock import run_on_virtual_clock
 
 MakeClient = Callable[..., SuperSimClient]
 
@@ -100,17 +101,36 @@ async def run_against_cap(
     return runner
 
 
-async def test_engine_finds_the_allowance_and_runs_near_it(
-    make_simulator: Callable[..., Simulator], make_client: MakeClient
-) -> None:
+async def run_with_own_client(
+    sim: Simulator, *, cap: int, on_progress: Callable[[Progress, BulkRunner], None] | None = None
+) -> BulkRunner:
+    """:func:`run_against_cap` with a client made (and closed) on the running loop (retries without waiting), for
+    a test on a virtual clock."""
+
+    async def no_wait(seconds: float) -> None:
+        await asyncio.sleep(0)
+
+    retry = RetryPolicy(attempts=10, sleep=no_wait, total_seconds=600)
+    auth = BasicAuth(sim.config.account_sid, sim.config.auth_token)
+    async with SuperSimClient(
+        auth, base_url="http://127.0.0.1", transport=asgi_transport(sim), retry=retry, page_size=1000
+    ) as client:
+        return await run_against_cap(sim, client, cap=cap, on_progress=on_progress)
+
+
+def test_engine_finds_the_allowance_and_runs_near_it(make_simulator: Callable[..., Simulator]) -> None:
     """Against an account allowing 12 requests in flight and a user cap of 64, the engine climbs from its
     safe start to the allowance and stays there: every SIM is activated exactly once, at most 5% of update
     requests are refused, and over the second half of the run the simulator never sees more than one probe
-    above the allowance (peak offered ≤ 13) while the engine still runs at it (level ≥ 12)."""
+    above the allowance (peak offered ≤ 13) while the engine still runs at it (level ≥ 12).
+
+    It runs on a virtual clock (tests/virtual_clock.py): the 20 ms of simulated latency is all the round trips
+    the engine measures, so the limiter's latency rule sees a server that keeps up, as it is; measured in
+    wall-clock time on a loaded machine the event loop's own delays looked like saturation and the level
+    stopped short of the allowance."""
     allowance = 12
     sim = make_simulator(sims=0, latency_ms=20, max_concurrency=allowance, settle_seconds=0.0)
     sids = add_new_sims(sim, 1200)
-    client = make_client(sim, attempts=10, page_size=1000)
     levels: list[int] = []
 
     def second_half(progress: Progress, runner: BulkRunner) -> None:
@@ -120,7 +140,8 @@ async def test_engine_finds_the_allowance_and_runs_near_it(
         elif levels:
             levels.append(progress.concurrency)
 
-    runner = await run_against_cap(sim, client, cap=64, on_progress=second_half)
+    runner = run_on_virtual_clock(run_with_own_client(sim, cap=64, on_progress=second_half))
+    assert runner.limiter.latency_ceiling is None  # 20 ms whatever the load: no queue, the 429s set the level
 
     assert {sim.state.sims[s].status for s in sids} == {"active"}
     assert changed_twice(sim) == []
@@ -133,15 +154,12 @@ async def test_engine_finds_the_allowance_and_runs_near_it(
     assert min(levels) >= allowance // 2 and max(levels) <= allowance + 1
 
 
-async def test_engine_follows_a_dropping_allowance_down(
-    make_simulator: Callable[..., Simulator], make_client: MakeClient
-) -> None:
+def test_engine_follows_a_dropping_allowance_down(make_simulator: Callable[..., Simulator]) -> None:
     """The account allows 32, then 6 once a third of the SIMs are done: the engine comes down to 6,
     the last third runs without more than one probe above it, and no SIM is lost or updated twice.
-    (50 ms of latency: 32 in flight then need 640 requests a second, which this machine can serve.)"""
+    (50 ms of simulated latency on a virtual clock: the round trips are the server's, not this machine's.)"""
     sim = make_simulator(sims=0, latency_ms=50, max_concurrency=32, settle_seconds=0.0)
     sids = add_new_sims(sim, 600)
-    client = make_client(sim, attempts=10, page_size=1000)
     phase: list[str] = []
 
     def drop(progress: Progress, runner: BulkRunner) -> None:
@@ -153,7 +171,7 @@ async def test_engine_follows_a_dropping_allowance_down(
             sim.reset_concurrency_peaks()
             phase.append("settled")
 
-    runner = await run_against_cap(sim, client, cap=64, on_progress=drop)
+    runner = run_on_virtual_clock(run_with_own_client(sim, cap=64, on_progress=drop))
 
     assert phase == ["dropped", "settled"]
     assert {sim.state.sims[s].status for s in sids} == {"active"}

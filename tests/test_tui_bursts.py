@@ -249,8 +249,40 @@ async def test_private_textual_attributes_still_exist() -> None:
             assert hasattr(queue, "values") and hasattr(queue.ready_event, "_waiters")
             assert isinstance(pump._next_callbacks, list)
             assert pump._is_mounted and pump._running and not pump._closing and not pump._closed
+        assert callable(getattr(TextualApp, "_press_keys", None))  # what Pilot.press calls (keyflow waits after it)
         assert not pump_busy(field)
         field.post_message(events.Key("a", "a"))
         assert pump_busy(field)
         await pilot.pause()
         assert not pump_busy(field) and field.value == "a"
+
+
+async def test_burst_waits_for_a_screen_that_mounts_slowly(monkeypatch: Any) -> None:
+    """On a loaded machine a screen may take longer than the key gate's bound to mount (here the catalog's
+    mount is held up in wall-clock time, as when the process gets no CPU): the keys typed after the Enter that
+    opens it still wait for it (they are not handed to a half-mounted screen, nor merged into a paste for a
+    field that is about to lose the focus): the NAP is created with the one network typed into the filter."""
+    import time
+
+    from supersim_tui.tui import keyflow
+    from supersim_tui.tui.catalog import CatalogScreen
+
+    from .conftest import settle as ready
+
+    slow_mount = CatalogScreen.on_mount
+
+    def on_mount(self: CatalogScreen) -> None:
+        time.sleep(keyflow.SETTLE_TIMEOUT + 0.3)  # wall clock passes, this process does no work
+        slow_mount(self)
+
+    monkeypatch.setattr(CatalogScreen, "on_mount", on_mount)
+    sim = demo_simulator()
+    app = build_app(sim)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await ready(pilot)
+        await pilot.press("2")
+        await burst(pilot, app, "ndach\r/262-01\r a")
+        await ready(pilot)
+        nap = sim.state.find_nap("dach")
+        assert nap is not None, "keys of the burst were lost or went to the wrong widget"
+        assert [sim.state.networks[s].identifiers for s in nap.network_sids] == [(("262", "01"),)]

@@ -6,6 +6,7 @@ Every test drives the app with keys and asserts on the simulator's final state.
 from __future__ import annotations
 
 import io
+from collections import Counter
 from collections.abc import Callable
 
 import pytest
@@ -35,11 +36,12 @@ async def choose(pilot: Pilot[None], value: str) -> None:
     options.highlighted = options.get_option_index(value)
     await pilot.press("enter")
     await pilot.pause()
-    for _ in range(500):
+
+    def planned() -> bool:
         planning = any(w.group == "bulk-plan" and not w.is_finished for w in pilot.app.workers)
-        if pilot.app.screen is not screen and not planning:
-            break
-        await pilot.pause(0.02)
+        return pilot.app.screen is not screen and not planning
+
+    await until(pilot, planned, seconds=60)  # fails loudly if the plan never comes (was: went on silently)
 
 
 def plain(renderable: object) -> str:
@@ -296,6 +298,7 @@ async def test_an_interrupted_run_is_offered_for_resume_at_start(make_simulator:
         text = confirm_text(app)
         assert run_id in text and f"{first.count(NOT_SENT)} of {len(sims)} SIMs left" in text
         offer = app.screen
+        log_from = len(sim.request_log)
         await pilot.press("y")  # the SIMs left are read now and the plan asked for, like a new run
         await until(pilot, lambda: isinstance(app.screen, Confirm) and app.screen is not offer)
         assert f"{first.count(NOT_SENT)} will be changed" in confirm_text(app)
@@ -304,6 +307,15 @@ async def test_an_interrupted_run_is_offered_for_resume_at_start(make_simulator:
         assert screen.result is not None and screen.result.ok
     assert all(sim.state.sims[s.sid].status == "active" for s in sims)
     assert posts() - sent_before == first.count(NOT_SENT)
+    left = {o.key for o in first.outcomes if o.outcome == NOT_SENT}
+    unsent, reads = set(left), Counter[str]()  # reads of a SIM before its update is sent
+    for request in sim.request_log[log_from:]:
+        sid = request.path.rsplit("/", 1)[-1]
+        if request.method == "POST":
+            unsent.discard(sid)
+        elif request.method == "GET" and sid in unsent:
+            reads[sid] += 1
+    assert reads == Counter(left), "each SIM left is read once before it is sent: for the plan, not again"
 
 
 # ------------------------------------------------------------------ pictures
@@ -315,6 +327,20 @@ async def _mark_three(pilot: Pilot[None]) -> None:
     await settle(pilot)
     await pilot.press("3", "space", "space", "down", "space")
     await settle(pilot)
+
+
+async def test_planning_toast_is_gone_once_the_plan_is_asked() -> None:
+    """The "Reading the current state of N SIMs…" toast says what the app is doing while it plans; once the
+    plan's question is on screen it is stale and is taken away (whatever the machine's speed, so snapshots
+    after a plan never depend on how long the planning took)."""
+    app = _marked_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await _mark_three(pilot)
+        await pilot.press("s")
+        await choose(pilot, "active")
+        assert isinstance(app.screen, Confirm)
+        await pilot.pause()
+        assert [n.message for n in app._notifications if "Reading the current state" in n.message] == []
 
 
 @pytest.mark.parametrize("size", [(120, 36), (80, 24)])

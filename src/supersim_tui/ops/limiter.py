@@ -65,6 +65,7 @@ class AdaptiveLimiter:
         self._streak = 0  # successes since the level last changed
         self._probe_rounds = 1  # a probe above the ceiling waits this many round trips of successes
         self._released = 0
+        self._waiting = 0  # requests waiting in acquire for a slot
         self._hold_until = 0  # 429s of requests released before this count were already acted on
         self._condition = asyncio.Condition()
         self._samples: list[float] = []  # round-trip times (seconds) of this round trip's successes
@@ -75,13 +76,20 @@ class AdaptiveLimiter:
 
     async def acquire(self) -> None:
         async with self._condition:
-            await self._condition.wait_for(lambda: self.active < self.limit)
+            self._waiting += 1
+            try:
+                await self._condition.wait_for(lambda: self.active < self.limit)
+            finally:
+                self._waiting -= 1
             self.active += 1
 
     async def release(self, success: bool = True, seconds: float | None = None) -> None:
         """A request is over; ``seconds``: how long it took (acquire to release), for the latency test."""
         async with self._condition:
-            busy = self.active >= self.limit  # every slot was taken: the level, not the work, held us back
+            # The requests in flight and those waiting for a slot fill the level: the level, not the work, held us
+            # back. (Waiting ones count: when several responses are handled in one event-loop turn, as on a loaded
+            # machine, the slots the first ones free are not taken yet when the next ones are released.)
+            busy = self.active + self._waiting >= self.limit
             self.active -= 1
             self._released += 1
             if success and seconds is not None:

@@ -135,12 +135,13 @@ class Runner:
             self._progress.in_flight += 1
             self.report()
             success = True
-            began = time.monotonic()
+            clock = asyncio.get_running_loop().time  # time.monotonic, but a test's virtual clock in tests
+            began = clock()
             try:
                 success = await handle(item)
             finally:
                 self._progress.in_flight -= 1
-                await self.limiter.release(success, time.monotonic() - began)
+                await self.limiter.release(success, clock() - began)
                 self._progress.concurrency = self.limiter.limit
                 self.report()
 

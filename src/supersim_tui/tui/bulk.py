@@ -23,7 +23,7 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Header, ProgressBar, Static
 
-from ..api import SuperSimClient, SuperSimError
+from ..api import Sim, SuperSimClient, SuperSimError
 from ..ops.bulk import (
     DONE,
     FAILED,
@@ -98,6 +98,7 @@ class BulkRunScreen(ReportsFailures, Screen[RunResult | None]):
         *,
         plan: Plan | None = None,
         resume: tuple[Journal, JournalState] | None = None,
+        current: dict[str, Sim] | None = None,
         journal: Callable[[str, dict[str, object]], Journal | None] = lambda _id, _header: None,
         fleet_names: dict[str, str] | None = None,
         export_dir: Path | None = None,
@@ -114,6 +115,7 @@ class BulkRunScreen(ReportsFailures, Screen[RunResult | None]):
         self.plan = plan
         self.resume_journal: Journal | None = resume[0] if resume else None
         self.resume_state: JournalState | None = resume[1] if resume else None
+        self.resume_current = current  # the SIMs left, already read (by SID) for the resume's plan: not read again
         header = self.resume_state.header if self.resume_state is not None else {}
         self.change = plan.change if plan is not None else Change.from_json(header["change"])
         self.failure: str | None = None
@@ -192,7 +194,7 @@ class BulkRunScreen(ReportsFailures, Screen[RunResult | None]):
                     raise SuperSimError(str(locked)) from None
             if plan is None:
                 assert self.resume_state is not None
-                result = await runner.resume(self.resume_state)
+                result = await runner.resume(self.resume_state, self.resume_current)
             else:
                 result = await runner.run(plan, self.run_id)
         except SuperSimError as error:

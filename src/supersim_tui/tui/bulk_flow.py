@@ -15,7 +15,7 @@ from typing import Any, Protocol
 import msgspec
 from rich.text import Text
 from textual.app import App
-from textual.notifications import SeverityLevel
+from textual.notifications import Notification, Notify, SeverityLevel
 
 from ..api import Fleet, NetworkAccessProfile, Sim
 from ..ops.bulk import DONE, SKIPPED, Change, Plan, RunResult, plan_change
@@ -96,13 +96,16 @@ class BulkFlow:
         """Plan on the SIMs' current state (marks can be stale: re-read in pages, not one request per SIM for
         thousands), refresh the marks with it, then ask as much as the change's harm needs."""
         client = self.shell.client
-        self.screen.notify(
-            f"Reading the current state of {len(sims):,} SIM{'s' if len(sims) != 1 else ''}…",
-            title="Planning",
-            timeout=3,
-            markup=False,
+        app = self.screen.app
+        reading = Notification(
+            f"Reading the current state of {len(sims):,} SIM{'s' if len(sims) != 1 else ''}…", "Planning", timeout=3
         )
-        current = await read_current(client, [s.sid for s in sims])
+        app._on_notify(Notify(reading))  # shown now (not queued), so it is surely there to be taken away
+        try:
+            current = await read_current(client, [s.sid for s in sims])
+        finally:  # stale once read (or failed): gone before the plan's question (or the failure) shows
+            if reading in app._notifications:
+                app._unnotify(reading)
         pane = self.sims
         fresh = {sim.sid: sim for sim in current}
         if pane.marks and any(sid in fresh for sid in pane.marks):
@@ -136,13 +139,18 @@ class BulkFlow:
         return move_impact(dict(sims_by_nap), dict(zip(wanted, networks, strict=True)), nap_names, target)
 
     def _screen_for(
-        self, *, plan: Plan | None = None, resume: tuple[Journal, JournalState] | None = None
+        self,
+        *,
+        plan: Plan | None = None,
+        resume: tuple[Journal, JournalState] | None = None,
+        current: dict[str, Sim] | None = None,
     ) -> BulkRunScreen:
         shell = self.shell
         return BulkRunScreen(
             shell.client,
             plan=plan,
             resume=resume,
+            current=current,
             journal=self._journal,
             fleet_names=self._fleet_names(),
             export_dir=shell.export_dir,
@@ -209,11 +217,12 @@ class BulkFlow:
         """A resume is planned and confirmed like a new run: the SIMs left are read now and the plan shown."""
         current = await read_current(self.shell.client, [str(item["key"]) for item in state.remaining])
         plan = plan_change(current, change)
+        by_sid = {sim.sid: sim for sim in current}  # the run goes on from what was just read, not a second read
         confirm_plan(
             self.screen.app,
             plan,
             "left by the run",
             self.shell.mode,
-            lambda: self._run(self._screen_for(resume=(journal, state))),
+            lambda: self._run(self._screen_for(resume=(journal, state), current=by_sid)),
             title="Resume: confirm the change",
         )

@@ -9,8 +9,15 @@ widget, and may trigger its single-letter bindings.
 :class:`OrderedKeysApp` fixes that once for the whole app: a key (or paste) is handed on only when the
 consequences of the previous one have settled, i.e. every message pump of the current screen (and the app
 itself) has processed its queue, a screen being pushed has mounted, and a focus change has been applied.
-Keys that arrive while the app is still busy wait in order in a buffer. The wait per key is bounded
-(:data:`SETTLE_TIMEOUT`), so an app that stays busy never holds input back for long.
+Keys that arrive while the app is still busy wait in order in a buffer. The wait per key is bounded, so an
+app that stays busy never holds input back for long: by :data:`SETTLE_TIMEOUT` seconds of this process's CPU
+time (work the app does), not of wall-clock time, because on a loaded machine the wall clock runs on while the
+app gets no CPU at all, and a wall-clock bound then hands keys to a screen that has not finished opening; and by
+:data:`WALL_LIMIT` wall-clock seconds for a handler that waits on I/O. While a widget of the current screen is
+still mounting, keys wait for it (up to :data:`MOUNT_LIMIT`): mounting always ends, and a key handed over
+earlier would go to whatever Textual focused before the screen's own ``on_mount`` moved the focus. A run of
+typed keys is merged into one paste only after a wait that settled (after a bounded one the focus may still
+move, and a paste for a field that lost the focus would be lost as a whole).
 
 Whether a message pump is idle is not public Textual API: :func:`pump_busy` reads it from Textual's private
 attributes, and ``tests/test_tui_bursts.py::test_private_textual_attributes_still_exist`` fails loudly if a
@@ -22,7 +29,8 @@ from __future__ import annotations
 import asyncio
 import string
 from collections import deque
-from time import monotonic
+from collections.abc import Iterable
+from time import monotonic, process_time
 
 from textual import events
 from textual.app import App, ReturnType
@@ -31,7 +39,9 @@ from textual.message_pump import MessagePump
 from textual.widget import Widget
 from textual.widgets import Input, TextArea
 
-SETTLE_TIMEOUT = 0.5  # seconds one key may wait for the previous key's consequences
+SETTLE_TIMEOUT = 0.5  # seconds of the app's CPU time one key may wait for the previous key's consequences
+WALL_LIMIT = 3.0  # wall-clock seconds one key may wait for a busy app (one that waits on I/O uses no CPU)
+MOUNT_LIMIT = 10.0  # wall-clock seconds one key may wait for the current screen to finish mounting
 MAX_RUN = 256  # printable keys handed to a text field at once
 QUIET_CHECKS = 2  # consecutive idle checks (one event-loop turn apart) that count as settled
 
@@ -119,9 +129,18 @@ class OrderedKeysApp(App[ReturnType]):
             while isinstance(node, Widget) and node is not screen and len(chain) < 64:
                 chain.append(node)
                 node = node.parent  # type: ignore[assignment]
-        if any(pump_busy(node) for node in chain):
-            return True
-        return any(not node._is_mounted and not node._closing and not node._closed for node in screen.walk_children())
+        return any(pump_busy(node) for node in chain) or self._screen_mounting()
+
+    def _screen_mounting(self) -> bool:
+        """Whether the current screen or one of its widgets has not finished mounting."""
+        try:
+            screen = self.screen
+        except Exception:
+            return False
+        return any(
+            not node._is_mounted and not node._closing and not node._closed
+            for node in (screen, *screen.walk_children())
+        )
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, (events.Key, events.Paste)) and not event.is_forwarded:
@@ -141,22 +160,34 @@ class OrderedKeysApp(App[ReturnType]):
             self._last_key_target = self.focused
         await super().on_event(event)
 
-    async def _settled(self) -> None:
-        """Wait until the app is idle for a few event-loop turns, or SETTLE_TIMEOUT has passed."""
-        deadline = monotonic() + SETTLE_TIMEOUT
+    async def _settled(self) -> bool:
+        """Wait until the app is idle for a few event-loop turns (True), or the wait's bound has passed (False):
+        SETTLE_TIMEOUT of CPU time or WALL_LIMIT of wall-clock time, but while the screen is mounting only
+        MOUNT_LIMIT of wall-clock time."""
+        started, cpu_started = monotonic(), process_time()
         quiet = turns = 0
-        while quiet < QUIET_CHECKS and monotonic() < deadline:
-            quiet = 0 if self._app_busy(handling=False) else quiet + 1
+        while quiet < QUIET_CHECKS:
+            if self._app_busy(handling=False):
+                quiet = 0
+                waited = monotonic() - started
+                if self._screen_mounting():
+                    if waited >= MOUNT_LIMIT:
+                        return False
+                elif waited >= WALL_LIMIT or process_time() - cpu_started >= SETTLE_TIMEOUT:
+                    return False
+            else:
+                quiet += 1
             turns += 1
             await asyncio.sleep(0 if turns < 200 else 0.002)
+        return True
 
     async def _feed_keys(self) -> None:
         try:
             while True:
-                await self._settled()
+                settled = await self._settled()
                 if not self._held_keys:
                     break  # nothing awaited between this check and the end: no key is left behind
-                event = self._next_held()
+                event = self._next_held(merge=settled)
                 self._released_keys.add(id(event))
                 if not self.post_message(event):  # the app is closing
                     self._released_keys.discard(id(event))
@@ -164,11 +195,11 @@ class OrderedKeysApp(App[ReturnType]):
         finally:
             self._key_feeder = None
 
-    def _next_held(self) -> events.Event:
-        """The next held key; a run of printable keys for a focused text field becomes one paste (the field
-        inserts the same text, and the screen is laid out once instead of once per key)."""
+    def _next_held(self, merge: bool = True) -> events.Event:
+        """The next held key; if ``merge``, a run of printable keys for a focused text field becomes one paste
+        (the field inserts the same text, and the screen is laid out once instead of once per key)."""
         event = self._held_keys.popleft()
-        if not (isinstance(event, events.Key) and event.is_printable and pastes_like_typing(self.focused)):
+        if not (merge and isinstance(event, events.Key) and event.is_printable and pastes_like_typing(self.focused)):
             return event
         text = [event.character or ""]
         while self._held_keys and len(text) < MAX_RUN:
@@ -182,6 +213,15 @@ class OrderedKeysApp(App[ReturnType]):
         paste = events.Paste("".join(text))
         paste.set_sender(self)
         return paste
+
+    async def _press_keys(self, keys: Iterable[str]) -> None:
+        """Tests only (Textual's ``Pilot.press``): return once every key pressed has been handed on by the gate
+        and its effects have settled. Pilot waits for an idle process at most one second of wall-clock time, so
+        on a loaded machine it could return while keys still wait here, and a test would look too early."""
+        await super()._press_keys(keys)
+        while self._key_feeder is not None:  # held keys have a feeder; it ends, each key's wait being bounded
+            await asyncio.wait({self._key_feeder})
+        await self._settled()
 
     async def _on_unmount(self) -> None:
         if self._key_feeder is not None:
