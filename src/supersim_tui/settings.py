@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .config import config_dir
+from .config import config_dir, shown_value
 
 CONFIRM_CHOICES = ("always", "never")
 MAX_CONCURRENCY = 256  # what an account can plausibly allow
@@ -68,7 +68,7 @@ def load_settings(path: Path | None = None) -> Settings:
         return settings
 
     def bad(key: str, expected: str, value: object = None) -> None:
-        shown = _cut(data[key] if value is None else value)
+        shown = shown_value(data[key] if value is None else value)
         settings.problems.append(f"{path}: {key} = {shown} is invalid: expected {expected}; using the default")
 
     for key in data:
@@ -100,16 +100,10 @@ def load_settings(path: Path | None = None) -> Settings:
                     settings.keymap[binding] = keys
                 else:
                     settings.problems.append(
-                        f"{path}: keymap.{_shown(binding)} = {_cut(keys)} is invalid: expected "
+                        f"{path}: keymap.{_shown(binding)} = {shown_value(keys)} is invalid: expected "
                         'keys such as "f5" or "ctrl+r"; using the default'
                     )
     return settings
-
-
-def _cut(value: object) -> str:
-    """A TOML value for a message: its repr, cut to 40 characters."""
-    text = repr(value)
-    return text if len(text) <= 40 else text[:39] + "…"
 
 
 def _keys_ok(keys: str) -> bool:

@@ -13,6 +13,12 @@ SIM_STATUSES = ("new", "ready", "active", "inactive", "scheduled")
 MAX_DEMO_SIMS = 1_000_000  # the simulator builds its account in memory: about 3 s per 100,000
 
 
+def _reject(problem: str | None, prefix: str = "") -> None:
+    """A usage error (exit 2) saying ``problem``, if there is one."""
+    if problem:
+        raise argparse.ArgumentTypeError(prefix + problem)
+
+
 def _int(text: str) -> int:
     """A whole number in ASCII digits (``int`` alone also takes other scripts' digits and 4,300-digit values)."""
     stripped = text.strip()
@@ -49,9 +55,7 @@ def _ref(kind: str) -> Callable[[str], str]:
     def check(text: str) -> str:
         from ..ops.names import ref_problem
 
-        problem = ref_problem(text, kind)
-        if problem:
-            raise argparse.ArgumentTypeError(f"the {kind} {problem}")
+        _reject(ref_problem(text, kind), f"the {kind} ")
         return text
 
     check.__name__ = f"{kind} SID or unique name"
@@ -61,9 +65,7 @@ def _ref(kind: str) -> Callable[[str], str]:
 def _iccid(text: str) -> str:
     from ..iccid import iccid_problem, normalize
 
-    problem = iccid_problem(text)
-    if problem:
-        raise argparse.ArgumentTypeError(problem)
+    _reject(iccid_problem(text))
     return normalize(text)
 
 
@@ -72,9 +74,7 @@ def _sim(text: str) -> str:
     from ..iccid import iccid_problem, meant_as_iccid
 
     if meant_as_iccid(text):
-        problem = iccid_problem(text)
-        if problem:
-            raise argparse.ArgumentTypeError(problem)
+        _reject(iccid_problem(text))
         return text
     return _ref("SIM")(text)
 
@@ -84,9 +84,7 @@ def _iccid_or_sid(text: str) -> str:
     from ..iccid import normalize
     from ..ops.names import sim_sid_or_iccid_problem
 
-    problem = sim_sid_or_iccid_problem(text)
-    if problem:
-        raise argparse.ArgumentTypeError(problem)
+    _reject(sim_sid_or_iccid_problem(text))
     return text if text.startswith("HS") else normalize(text)
 
 
@@ -120,9 +118,7 @@ def _text(what: str, limit: int = 256) -> Callable[[str], str]:
 def _profile_name(text: str) -> str:
     from ..profiles import profile_name_problem
 
-    problem = profile_name_problem(text)
-    if problem:
-        raise argparse.ArgumentTypeError(problem)
+    _reject(profile_name_problem(text))
     return text
 
 
@@ -139,9 +135,7 @@ def _base_url(text: str) -> str:
 def _unique_name(text: str) -> str:
     from ..ops.names import unique_name_problem
 
-    problem = unique_name_problem(text)
-    if problem:
-        raise argparse.ArgumentTypeError(f"the unique name {problem}")
+    _reject(unique_name_problem(text), "the unique name ")
     return text
 
 
@@ -230,9 +224,7 @@ def _rate(text: str) -> float:
 def _url(text: str) -> str:
     from ..ops.fleet_changes import url_problem
 
-    problem = url_problem(text)
-    if problem:
-        raise argparse.ArgumentTypeError(problem)
+    _reject(url_problem(text))
     return text
 
 
@@ -252,9 +244,7 @@ def _data_limit(text: str) -> int:
 def _fleet_name(text: str) -> str:
     from ..ops.fleet_changes import name_problem
 
-    problem = name_problem(text)
-    if problem:
-        raise argparse.ArgumentTypeError(problem)
+    _reject(name_problem(text))
     return text
 
 
