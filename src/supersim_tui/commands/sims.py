@@ -1,4 +1,9 @@
-"""``sims`` commands: list, show, set-status / activate / move, register, resume, runs."""
+"""``sims`` commands: list, show, set-status / activate / move, register, resume, runs.
+
+Why one file over 400 lines: every ``sims`` change (bulk changes, register, resume) shares the same run
+plumbing here (account lock, journal, progress bar, Ctrl+C, confirmation, the outcome report); the rules themselves
+live in ``ops/`` (select, plan, bulk, register, journal).
+"""
 
 from __future__ import annotations
 
