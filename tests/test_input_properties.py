@@ -19,7 +19,7 @@ import tomli_w
 from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
-from supersim_tui import cli
+from supersim_tui.commands import argtypes
 from supersim_tui.iccid import iccid_problem, make_iccid, normalize, registration_code_problem
 from supersim_tui.ops.names import (
     NAME_FIELDS,
@@ -101,19 +101,19 @@ def test_valid_registration_codes_are_accepted(code: str) -> None:
 def test_cli_argument_types_raise_only_usage_errors(text: str) -> None:
     """The CLI's argument checks answer any text with a value or an argparse usage error (exit 2)."""
     checks = [
-        cli._iccid,
-        cli._sim,
-        cli._iccid_or_sid,
-        cli._ref("fleet"),
-        cli._unique_name,
-        cli._pattern,
-        cli._run_id,
-        cli._base_url,
-        cli._profile_name,
-        cli._port,
-        cli._concurrency,
-        cli._seconds,
-        cli._text("x"),
+        argtypes._iccid,
+        argtypes._sim,
+        argtypes._iccid_or_sid,
+        argtypes._ref("fleet"),
+        argtypes._unique_name,
+        argtypes._pattern,
+        argtypes._run_id,
+        argtypes._base_url,
+        argtypes._profile_name,
+        argtypes._port,
+        argtypes._concurrency,
+        argtypes._seconds,
+        argtypes._text("x"),
     ]
     for check in checks:
         try:

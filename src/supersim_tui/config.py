@@ -1,4 +1,4 @@
-"""Where the app keeps its files. Resolved lazily: importing creates nothing on disk."""
+"""Where the app keeps its files (resolved lazily: importing creates nothing on disk); config values in messages."""
 
 from __future__ import annotations
 
@@ -23,3 +23,9 @@ def ensure_dir(path: Path) -> Path:
     """Create ``path`` (owner-only) the first time something is written there."""
     path.mkdir(parents=True, exist_ok=True, mode=0o700)
     return path
+
+
+def shown_value(value: object) -> str:
+    """A config file's value for a message: its repr, cut to 40 characters."""
+    text = repr(value)
+    return text if len(text) <= 40 else text[:39] + "…"

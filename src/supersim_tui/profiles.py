@@ -28,7 +28,7 @@ import tomli_w
 
 from .api.auth import Secret
 from .api.urls import DEFAULT_BASE_URL, check_url
-from .config import config_dir, ensure_dir
+from .config import config_dir, ensure_dir, shown_value
 from .ops.consent import MODES
 from .textfile import FileProblem, read_bytes, read_text
 
@@ -114,12 +114,6 @@ def profile_name_problem(name: object) -> str | None:
     return None
 
 
-def _short(value: object) -> str:
-    """A TOML value for a message: its repr, cut to 40 characters."""
-    text = repr(value)
-    return text if len(text) <= 40 else text[:39] + "…"
-
-
 def _read_toml(path: Path, error: type[Exception]) -> dict[str, Any] | None:
     """A TOML config file's table, or None if it does not exist; ``error`` (naming the file) otherwise."""
     try:
@@ -144,10 +138,10 @@ def load_profiles(path: Path | None = None) -> ProfileFile:
         return ProfileFile()
     default = data.get("default")
     if default is not None and not (isinstance(default, str) and default):
-        raise ProfileError(f"{path}: default = {_short(default)} must be a profile name in quotes")
+        raise ProfileError(f"{path}: default = {shown_value(default)} must be a profile name in quotes")
     tables = data.get("profiles", {})
     if not isinstance(tables, dict):
-        raise ProfileError(f"{path}: profiles = {_short(tables)} must be a table of [profiles.NAME] sections")
+        raise ProfileError(f"{path}: profiles = {shown_value(tables)} must be a table of [profiles.NAME] sections")
     result = ProfileFile(default=default)
     for name, values in tables.items():
         problem = profile_name_problem(name)
@@ -162,9 +156,9 @@ def load_profiles(path: Path | None = None) -> ProfileFile:
         known = {k: v for k, v in values.items() if k in Profile.__dataclass_fields__ and k != "name"}
         for key, value in known.items():
             if not isinstance(value, str) or not value.strip() or len(value) > 2048:
-                raise ProfileError(f"{where} {key} = {_short(value)} must be non-empty text")
+                raise ProfileError(f"{where} {key} = {shown_value(value)} must be non-empty text")
             if any(ord(c) < 0x20 or 0x7F <= ord(c) < 0xA0 for c in value):
-                raise ProfileError(f"{where} {key} = {_short(value)} contains a control character")
+                raise ProfileError(f"{where} {key} = {shown_value(value)} contains a control character")
         if known["auth"] == "kore" and not known.get("token_url"):
             raise ProfileError(
                 f'{where} is a KORE profile without token_url; add token_url = "https://…" or '

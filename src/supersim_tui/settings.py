@@ -17,11 +17,12 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .config import config_dir
+from .config import config_dir, shown_value
 
 CONFIRM_CHOICES = ("always", "never")
 MAX_CONCURRENCY = 256  # what an account can plausibly allow
@@ -67,34 +68,28 @@ def load_settings(path: Path | None = None) -> Settings:
         return settings
 
     def bad(key: str, expected: str, value: object = None) -> None:
-        shown = repr(data[key] if value is None else value)
-        shown = shown if len(shown) <= 40 else shown[:39] + "…"
+        shown = shown_value(data[key] if value is None else value)
         settings.problems.append(f"{path}: {key} = {shown} is invalid: expected {expected}; using the default")
 
     for key in data:
         if key not in ("default_profile", "concurrency", "theme", "confirm", "keymap"):
             settings.problems.append(f"{path}: unknown key {repr(key[:40])} (ignored)")
-    if "default_profile" in data:
-        if isinstance(data["default_profile"], str) and data["default_profile"]:
-            settings.default_profile = data["default_profile"]
-        else:
-            bad("default_profile", "a profile name")
-    if "concurrency" in data:
-        value = data["concurrency"]
-        if isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= MAX_CONCURRENCY:
-            settings.concurrency = value
-        else:
-            bad("concurrency", f"a whole number from 1 to {MAX_CONCURRENCY}")
-    if "theme" in data:
-        if isinstance(data["theme"], str) and data["theme"]:
-            settings.theme = data["theme"]
-        else:
-            bad("theme", "a Textual theme name such as textual-dark")
-    if "confirm" in data:
-        if data["confirm"] in CONFIRM_CHOICES:
-            settings.confirm = data["confirm"]
-        else:
-            bad("confirm", " or ".join(repr(c) for c in CONFIRM_CHOICES))
+    scalars: tuple[tuple[str, Callable[[Any], bool], str], ...] = (
+        ("default_profile", lambda v: isinstance(v, str) and bool(v), "a profile name"),
+        (
+            "concurrency",
+            lambda v: isinstance(v, int) and not isinstance(v, bool) and 1 <= v <= MAX_CONCURRENCY,
+            f"a whole number from 1 to {MAX_CONCURRENCY}",
+        ),
+        ("theme", lambda v: isinstance(v, str) and bool(v), "a Textual theme name such as textual-dark"),
+        ("confirm", lambda v: v in CONFIRM_CHOICES, " or ".join(repr(c) for c in CONFIRM_CHOICES)),
+    )
+    for key, valid, expected in scalars:
+        if key in data:
+            if valid(data[key]):
+                setattr(settings, key, data[key])
+            else:
+                bad(key, expected)
     if "keymap" in data:
         keymap = data["keymap"]
         if not isinstance(keymap, dict):
@@ -104,9 +99,8 @@ def load_settings(path: Path | None = None) -> Settings:
                 if isinstance(keys, str) and len(keys) <= 200 and _keys_ok(keys):
                     settings.keymap[binding] = keys
                 else:
-                    shown = repr(keys) if len(repr(keys)) <= 40 else repr(keys)[:39] + "…"
                     settings.problems.append(
-                        f"{path}: keymap.{_shown(binding)} = {shown} is invalid: expected "
+                        f"{path}: keymap.{_shown(binding)} = {shown_value(keys)} is invalid: expected "
                         'keys such as "f5" or "ctrl+r"; using the default'
                     )
     return settings

@@ -6,23 +6,12 @@ part, which would put a secret in every message that shows the URL.
 
 from __future__ import annotations
 
-import ipaddress
 from urllib.parse import urlsplit
 
+from ..loopback import is_loopback_host
 from .text import printable
 
 DEFAULT_BASE_URL = "https://supersim.twilio.com"  # the production API: the one place it is written
-
-
-def is_loopback_host(host: str) -> bool:
-    """localhost, 127.0.0.0/8 or ::1, by address (``127.evil.com`` is not loopback)."""
-    host = host.strip("[]").lower()
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 def redact_url(url: str) -> str:

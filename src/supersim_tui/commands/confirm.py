@@ -1,4 +1,4 @@
-"""Asking before a single change (a fleet, a NAP, one SIM): the same rule as the bulk commands (ops.consent)."""
+"""Asking before a change (a fleet, a NAP, one SIM, or many SIMs): one rule for every command (ops.consent)."""
 
 from __future__ import annotations
 
@@ -15,7 +15,10 @@ from .session import UsageError
 T = TypeVar("T")
 
 
-def confirm_change(args: argparse.Namespace, question: str, consent: Consent) -> None:
+NO_TERMINAL = "refusing to change without --yes: there is no terminal to confirm on; nothing was sent"
+
+
+def confirm_change(args: argparse.Namespace, question: str, consent: Consent, no_terminal: str = NO_TERMINAL) -> None:
     """Ask on the terminal as much as ``consent`` needs; ``--yes`` answers for scripts. Without a terminal and
     without ``--yes``, a change that needs asking is refused (exit 2) and nothing is sent. The
     ``confirm = "never"`` setting skips only the y/N question, never the typed one."""
@@ -26,7 +29,7 @@ def confirm_change(args: argparse.Namespace, question: str, consent: Consent) ->
     if not consent.typed and getattr(args, "confirm_setting", "always") == "never":
         return
     if not sys.stdin.isatty():
-        raise UsageError("refusing to change without --yes: there is no terminal to confirm on; nothing was sent")
+        raise UsageError(no_terminal)
     if consent.typed:
         note(f"⚠ {consent.sentence}")
         if not confirm_typed(consent):

@@ -1,4 +1,9 @@
-"""``sims`` commands: list, show, set-status / activate / move, register, resume, runs."""
+"""``sims`` commands: list, show, set-status / activate / move, register, resume, runs.
+
+Why one file over 400 lines: every ``sims`` change (bulk changes, register, resume) shares the same run
+plumbing here (account lock, journal, progress bar, Ctrl+C, confirmation, the outcome report); the rules themselves
+live in ``ops/`` (select, plan, bulk, register, journal).
+"""
 
 from __future__ import annotations
 
@@ -17,7 +22,7 @@ from ..api.models import to_builtins
 from ..api.text import printable
 from ..iccid import iccid_problem, meant_as_iccid, normalize
 from ..ops.bulk import DONE, SKIPPED, Action, BulkRunner, Change, ItemOutcome, Outcome, Plan, ResumeCounts, plan_change
-from ..ops.consent import CONFIRM, NONE, OPEN, REFUSED, Consent, change_cuts_service, consent_for
+from ..ops.consent import CONFIRM, OPEN, Consent, change_cuts_service, consent_for
 from ..ops.current import read_current_by_sid
 from ..ops.journal import (
     AccountLock,
@@ -34,6 +39,7 @@ from ..ops.register import InputError, Registration, RegistrationRunner, check_r
 from ..ops.select import Selection, check_resolved, parse_iccid_lines, select_filtered, select_named
 from ..ops.sim_info import data_size, sim_details
 from ..textfile import FileProblem, read_text
+from .confirm import confirm_change
 from .output import ProgressBar, RecordWriter, note, print_json, table, write_records
 from .session import Session, UsageError
 
@@ -169,7 +175,7 @@ async def _change_sims(session: Session, args: argparse.Namespace, run_id: str) 
         if getattr(args, "jsonl", False) or args.csv or getattr(args, "fields_list", None):  # the plan, per SIM
             planned = (
                 {
-                    **ItemOutcome(i.key, i.iccid, i.label, Outcome.NOT_SENT, i.status, i.fleet_sid).to_json(),
+                    **i.outcome(Outcome.NOT_SENT).to_json(),
                     "outcome": "planned" if i.action is Action.SEND else i.action.value,
                     "error": i.reason or None,
                 }
@@ -250,34 +256,18 @@ async def _change(client: SuperSimClient, args: argparse.Namespace) -> Change:
 
 
 def _report_plan_only(plan: Plan, args: argparse.Namespace) -> int:
-    outcomes = [
-        ItemOutcome(i.key, i.iccid, i.label, Outcome(i.action.value), i.status, i.fleet_sid, i.reason or None)
-        for i in plan.items
-    ]
+    outcomes = [i.planned_outcome() for i in plan.items]
     return _report(outcomes, args, None, False, {"change": plan.change.to_json()})
 
 
 def _confirm_or_refuse(args: argparse.Namespace, question: str, consent: Consent | None = None) -> None:
-    """Ask on the terminal as much as ``consent`` needs (ops.consent): a typed check for a change that can cut
-    service to many SIMs (or any change in a protected profile), else y/N. ``--yes`` answers for scripts; the
-    ``confirm = "never"`` setting skips only the y/N question, never the typed one."""
-    consent = consent or Consent(CONFIRM)
-    if consent.level == REFUSED:
-        raise UsageError(f"refused: {consent.reason}")
-    if args.yes or consent.level == NONE:
-        return
-    if not consent.typed and getattr(args, "confirm_setting", "always") == "never":
-        return
-    if not sys.stdin.isatty():
-        raise UsageError("refusing to change SIMs without --yes: there is no terminal to confirm on")
-    from .output import confirm, confirm_typed
-
-    if consent.typed:
-        note(f"⚠ {consent.sentence}")
-        if not confirm_typed(consent):
-            raise UsageError(f"cancelled: you did not type {consent.phrase}; nothing was changed")
-    elif not confirm(question):
-        raise UsageError("cancelled: nothing was changed")
+    """Ask as much as ``consent`` needs (default: a y/N question); see ``confirm.confirm_change``."""
+    confirm_change(
+        args,
+        question,
+        consent or Consent(CONFIRM),
+        "refusing to change SIMs without --yes: there is no terminal to confirm on",
+    )
 
 
 @contextlib.contextmanager

@@ -162,7 +162,7 @@ class BulkRunner(Runner):
             touched = item.key in state.started or item.key in state.sent or item.key in state.done
             if sim is None:
                 counts.gone += 1
-                self._finish(ItemOutcome(item.key, item.iccid, item.label, FAILED, item.status, item.fleet_sid, GONE))
+                self._finish(item.outcome(FAILED, GONE))
                 continue
             fresh = PlannedItem(
                 item.key,
@@ -180,14 +180,10 @@ class BulkRunner(Runner):
             elif change.matches(sim, item.target_name):
                 if touched:
                     counts.already_done += 1
-                    self._finish(ItemOutcome(item.key, item.iccid, item.label, DONE, str(sim.status), sim.fleet_sid))
+                    self._finish(item.settled(DONE, sim))
                 else:
                     counts.already_there += 1
-                    self._finish(
-                        ItemOutcome(
-                            item.key, item.iccid, item.label, SKIPPED, str(sim.status), sim.fleet_sid, "already there"
-                        )
-                    )
+                    self._finish(item.settled(SKIPPED, sim, "already there"))
             elif item.target_name is not None:
                 ready.append(fresh)
             else:
@@ -221,17 +217,7 @@ class BulkRunner(Runner):
                 if item.action is Action.SEND:
                     to_send.append(item)
                 else:
-                    self._finish(
-                        ItemOutcome(
-                            item.key,
-                            item.iccid,
-                            item.label,
-                            Outcome(item.action.value),
-                            item.status,
-                            item.fleet_sid,
-                            item.reason or None,
-                        )
-                    )
+                    self._finish(item.planned_outcome())
             self.report()
             follower = asyncio.create_task(self._follow_loop()) if self.follow else None
             never_sent = await self.work(to_send, self._send_one)
@@ -255,12 +241,7 @@ class BulkRunner(Runner):
             )
         reason = self.not_sent_reason()
         for item in never_sent:
-            self._finish(
-                ItemOutcome(
-                    item.key, item.iccid, item.label, NOT_SENT, item.status, item.fleet_sid, reason, retryable=True
-                ),
-                journal=False,
-            )
+            self._finish(item.outcome(NOT_SENT, reason, retryable=True), journal=False)
         self.close_journal()
         self.report()
         position = {item.key: index for index, item in enumerate(order)}
@@ -284,34 +265,9 @@ class BulkRunner(Runner):
             await self._send(item)
         except AUTH_ERRORS as error:
             self.stop_for_credentials(error)
-            self._finish(
-                ItemOutcome(
-                    item.key,
-                    item.iccid,
-                    item.label,
-                    NOT_SENT,
-                    item.status,
-                    item.fleet_sid,
-                    f"refused: {self.interrupted}",
-                    error.code,
-                    True,
-                ),
-                journal=False,
-            )
+            self._finish(item.outcome(NOT_SENT, f"refused: {self.interrupted}", error.code, True), journal=False)
         except SuperSimError as error:
-            self._finish(
-                ItemOutcome(
-                    item.key,
-                    item.iccid,
-                    item.label,
-                    FAILED,
-                    item.status,
-                    item.fleet_sid,
-                    explain(error),
-                    error.code,
-                    is_transient(error),
-                )
-            )
+            self._finish(item.outcome(FAILED, explain(error), error.code, is_transient(error)))
             self.connect_failed(error)
             return not isinstance(error, RateLimitedError)
         else:
@@ -338,19 +294,10 @@ class BulkRunner(Runner):
         change = self._change
         assert change is not None
         if change.matches(sim, item.target_name):
-            self._finish(ItemOutcome(item.key, item.iccid, item.label, DONE, str(sim.status), sim.fleet_sid))
+            self._finish(item.settled(DONE, sim))
         else:
             self._finish(
-                ItemOutcome(
-                    item.key,
-                    item.iccid,
-                    item.label,
-                    FAILED,
-                    str(sim.status),
-                    sim.fleet_sid,
-                    f"the update did not take effect: the SIM is {sim.status}",
-                    retryable=True,
-                )
+                item.settled(FAILED, sim, f"the update did not take effect: the SIM is {sim.status}", retryable=True)
             )
 
     # ------------------------------------------------------------- following

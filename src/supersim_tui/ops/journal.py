@@ -22,12 +22,15 @@ be the write that a kill interrupted, and the record it would have been (``start
 ``sent``, ``done``) is one resume re-checks anyway. A plan that is incomplete (no
 ``planned`` line, or fewer items than the header announced) is never treated as
 finished: resume refuses it (see :attr:`JournalState.plan_problem`).
+
+Why one file over 400 lines: the writer (:class:`Journal`) and the strict reader (:func:`read_state`,
+:class:`JournalState`, :func:`list_runs`, :func:`find_run`) are the two halves of one crash-safety contract (the
+record kinds, their fields, the tolerated torn last line); kept side by side so a change to one is seen against
+the other. The account lock, a separate job, is in ``account_lock.py``.
 """
 
 from __future__ import annotations
 
-import contextlib
-import hashlib
 import json
 import os
 import re
@@ -41,6 +44,8 @@ from pathlib import Path
 from typing import Any
 
 from ..config import ensure_dir, state_dir
+from .account_lock import AccountLock as AccountLock  # re-exported: the TUI and tests import it from here
+from .account_lock import RunLockedError as RunLockedError
 from .atomic import remove_abandoned, write_atomically
 from .outcomes import Outcome
 
@@ -482,56 +487,3 @@ def find_run(
 
 
 # ----------------------------------------------------------------------- account lock
-class RunLockedError(Exception):
-    """Another live process is running a change on the same account."""
-
-
-class AccountLock:
-    """One run at a time per account (``base_url`` + identity): a lock file in the runs folder.
-
-    The lock is an ``flock`` on the file, so the kernel releases it when its process dies however it dies:
-    a stale lock (dead pid) is taken over without a question. The file holds the holder's pid and run id
-    for the message a second run shows."""
-
-    def __init__(self, base_url: str, identity: str, directory: Path | None = None):
-        digest = hashlib.sha256(f"{base_url}\n{identity}".encode()).hexdigest()[:16]
-        self.path = (directory or runs_dir()) / f"account-{digest}.lock"
-        self._fd: int | None = None
-
-    def acquire(self, run_id: str) -> None:
-        try:
-            import fcntl
-        except ImportError:  # no flock (Windows): no lock
-            return
-        ensure_dir(self.path.parent)
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            holder = os.read(fd, 4096).decode("utf-8", "replace").strip()
-            os.close(fd)
-            try:
-                info = json.loads(holder)
-                who = f"run {info.get('run_id')} (pid {info.get('pid')})"
-            except (json.JSONDecodeError, AttributeError):
-                who = "another run"
-            raise RunLockedError(
-                f"{who} is changing SIMs on this account right now; nothing was sent. "
-                "Wait for it to finish (or stop it), then try again."
-            ) from None
-        os.ftruncate(fd, 0)
-        os.write(fd, json.dumps({"pid": os.getpid(), "run_id": run_id}).encode())
-        self._fd = fd
-
-    def release(self) -> None:
-        if self._fd is not None:
-            with contextlib.suppress(OSError):
-                os.ftruncate(self._fd, 0)
-            os.close(self._fd)  # closing drops the flock
-            self._fd = None
-
-    def __enter__(self) -> AccountLock:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.release()

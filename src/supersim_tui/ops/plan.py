@@ -9,7 +9,7 @@ from typing import Any
 
 from ..api import Sim, SimStatus
 from .names import PatternError, format_unique_name, validate_pattern
-from .outcomes import OUTCOME_MEANING, Action, Outcome
+from .outcomes import OUTCOME_MEANING, Action, ItemOutcome, Outcome
 
 
 @dataclass(frozen=True)
@@ -102,6 +102,24 @@ class PlannedItem:
     @classmethod
     def from_record(cls, record: dict[str, Any]) -> PlannedItem:
         return cls(**{k: v for k, v in record.items() if k != "type"})
+
+    def outcome(
+        self, outcome: Outcome, error: str | None = None, code: int | None = None, retryable: bool = False
+    ) -> ItemOutcome:
+        """This item ended as ``outcome`` with the SIM as planned (the status and fleet it had then)."""
+        return ItemOutcome(
+            self.key, self.iccid, self.label, outcome, self.status, self.fleet_sid, error, code, retryable
+        )
+
+    def planned_outcome(self) -> ItemOutcome:
+        """The outcome of an item the plan does not send (already there, not allowed…), with the plan's reason."""
+        return self.outcome(Outcome(self.action.value), self.reason or None)
+
+    def settled(self, outcome: Outcome, sim: Sim, error: str | None = None, retryable: bool = False) -> ItemOutcome:
+        """This item ended as ``outcome`` with the SIM as read back (its status and fleet now)."""
+        return ItemOutcome(
+            self.key, self.iccid, self.label, outcome, str(sim.status), sim.fleet_sid, error, retryable=retryable
+        )
 
 
 @dataclass

@@ -5,6 +5,11 @@ Follows the OpenAPI description: paths, form-encoded POST bodies (repeated
 host), Twilio error JSON, HTTP Basic auth. Around the API it adds what a test
 of a client needs: per-request latency, deterministic fault injection and a
 request log. A tiny OAuth client-credentials endpoint stands in for KORE's.
+
+Why one file over 400 lines: one route table with its request parsing and rendering per resource (Networks,
+Fleets, NAPs and their Networks, Sims, IpAddresses, BillingPeriods, UsageRecords, the OAuth stand-in, the
+test-only admin endpoints) plus the middleware (auth, latency, faults, log) that wraps them all; each handler is
+a short parse/call-state/render, and the rules themselves are in ``state.py``.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The simulator's one loopback rule (the simulator does not import the client's ``api`` package).
+"""The simulator's loopback checks, on the shared rule in ``supersim_tui.loopback`` (not the client's ``api``).
 
 Used for the address it binds and for the status callbacks it delivers: a host is
 loopback when it is ``localhost`` or an IP address in 127.0.0.0/8 or ``::1``. Names
@@ -7,18 +7,14 @@ are not matched by prefix, so ``127.evil.com`` is not loopback.
 
 from __future__ import annotations
 
-import ipaddress
 from urllib.parse import urlsplit
+
+from ..loopback import is_loopback_host as _is_loopback
 
 
 def is_loopback_host(host: str) -> bool:
-    host = host.strip().strip("[]").lower()
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
+    """The rule in ``supersim_tui.loopback``, for a host as typed (surrounding spaces allowed)."""
+    return _is_loopback(host.strip())
 
 
 def is_loopback_url(url: str) -> bool:

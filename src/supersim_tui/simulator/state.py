@@ -4,6 +4,11 @@ Everything here is synchronous and free of HTTP so the rules read like the
 reference documents. The ASGI layer (``app.py``) parses requests, calls these
 methods and renders records. Times come from an injectable clock so tests can
 move time forward instead of sleeping.
+
+Why one file over 400 lines: the account's records and the rules that change them (SIM status transitions,
+fleets, NAPs, scheduled updates) share one clock and one set of indexes; the catalog, traffic, usage and seeding
+are already their own modules. The ICCID Luhn check here is deliberately the simulator's own, not ``iccid.py``'s:
+the simulator imports nothing of the client (tests/test_layers.py), so a client bug cannot hide in both.
 """
 
 from __future__ import annotations
