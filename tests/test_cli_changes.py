@@ -287,3 +287,20 @@ def test_unknown_fleet_or_nap_is_bad_input(run: Run, simulator: Simulator, argv:
     code, out, err = run(*argv, "--yes")
     assert code == 2 and "no-such" in err and "nothing was sent" in err, err
     assert changes_sent(simulator) == []
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ("naps", "create", "HA0123456789abcdef0123456789abcdef", "--yes"),
+        ("naps", "rename", "global", "HAffffffffffffffffffffffffffffffff", "--yes"),
+        ("sims", "update", "89883070000687722809", "--unique-name", "HS0123456789abcdef0123456789abcdef", "--yes"),
+    ],
+)
+def test_a_name_shaped_like_a_sid_is_refused(run: Run, simulator: Simulator, argv: tuple[str, ...]) -> None:
+    """A unique name of two capitals and 32 hex digits would be read back as a SID by every command that takes
+    "SID or unique name" (a fleet's name already refuses HF…): exit 2 naming the problem, nothing sent."""
+    code, _, err = run(*argv)
+    assert code == 2, err
+    assert "looks like a SID" in err
+    assert changes_sent(simulator) == []

@@ -100,3 +100,19 @@ def test_bulk_outcomes_as_jsonl_and_csv(run: Run, simulator: Simulator) -> None:
     lines = [json.loads(line) for line in out.splitlines()]
     assert code == 0 and {(x["iccid"], x["outcome"]) for x in lines} == {(i, "done") for i in expected}
     assert all(list(x) == ["iccid", "outcome"] for x in lines) and f"done {len(expected)}" in err
+
+
+@pytest.mark.parametrize(
+    ("argv", "what"),
+    [
+        (("usage", "--fleet", "nope"), "no fleet 'nope'"),
+        (("status", "--fleet", "nope"), "no fleet 'nope'"),
+        (("fleets", "list", "--nap", "nope"), "no NAP 'nope'"),
+    ],
+)
+def test_unknown_filter_is_bad_input_not_an_empty_report(run: Run, argv: tuple[str, ...], what: str) -> None:
+    """A typo in --fleet (usage, status) or --nap (fleets list) is exit 2 naming it, as `sims list --fleet` does, not a
+    report of zeros or an empty table that reads as "no data" with exit 0."""
+    code, out, err = run(*argv)
+    assert code == 2 and out == "", (code, out, err)
+    assert what in err and "in this account" in err

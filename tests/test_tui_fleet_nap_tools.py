@@ -85,6 +85,8 @@ async def test_fleet_form_refuses_http_urls_and_a_blank_name() -> None:
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert "Unique name: " in form_error(form) and "empty" in form_error(form)
+        assert "changed but not cleared" in form_error(form)  # the advice fits a form (no CLI flag talk)
+        assert "leave the name out" not in form_error(form)
         assert fleet.unique_name == "eu-trackers" and fleet.ip_commands_url is None
         form.query_one("#fleet-name", Input).value = "eu-trackers"
         form.query_one("#fleet-ip-method", Select).value = "GET"

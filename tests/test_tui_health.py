@@ -13,9 +13,9 @@ from supersim_tui.simulator.traffic import EPOCH, FACTORS
 from supersim_tui.tui.health import HealthPane
 from supersim_tui.tui.panes import FleetsPane
 from supersim_tui.tui.sims_pane import SimsPane
-from supersim_tui.tui.usage import UsagePane
+from supersim_tui.tui.usage import UsagePane, UsagePlot
 
-from .conftest import FIXED_EPOCH, build_app, demo_simulator, settle
+from .conftest import FIXED_EPOCH, build_app, demo_simulator, settle, until
 
 
 @pytest.fixture(autouse=True)
@@ -101,6 +101,25 @@ async def test_usage_tab_tables_match_the_records() -> None:
             await settle(pilot)
             assert table.row_count > 0
         assert app.query_one(UsagePane).data is not None
+
+
+async def test_usage_tab_draws_without_colour(monkeypatch: pytest.MonkeyPatch) -> None:
+    """With NO_COLOR set (Textual then paints through its monochrome filter), the Usage tab opens and draws
+    its plot at 80x24 instead of crashing the app on the plot's unstyled blank lines."""
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = build_app(demo_simulator())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("5")
+        await settle(pilot)
+        plot = app.query_one("#usage-plot", UsagePlot)
+        await until(pilot, lambda: plot.pictures > 0)
+        await pilot.pause()
+        assert app.is_running and app.return_code is None
+        await pilot.press("v")
+        await settle(pilot)
+        await pilot.pause()
+        assert app.is_running and app.return_code is None
 
 
 @pytest.mark.parametrize(

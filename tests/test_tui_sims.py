@@ -424,3 +424,35 @@ def test_snapshot_sim_detail(snap_compare: Callable[..., bool]) -> None:
         await settle(pilot)
 
     assert snap_compare(app, terminal_size=(120, 36), run_before=before)
+
+
+async def test_quitting_during_a_bulk_run_asks_first() -> None:
+    """ctrl+q while a bulk change is still sending does not quit at once: it asks, saying the run would stop
+    part-way; Esc on the question keeps the app (and the run) going; ctrl+q on the question quits."""
+    from supersim_tui.api import Sim as ApiSim
+    from supersim_tui.tui.dialogs import QuitConfirm
+
+    sim = demo_simulator(settle_seconds=0, latency_ms=60_000)
+    app = build_app(sim)
+    async with app.run_test(size=(120, 36)) as pilot:
+        sims = [s for s in sim.state.sims.values() if s.status == "ready"][:20]
+        plan = plan_change(
+            [ApiSim(sid=s.sid, iccid=s.iccid, status=s.status, fleet_sid=s.fleet_sid) for s in sims],  # type: ignore[arg-type]
+            Change(status="active"),
+        )
+        screen = BulkRunScreen(app.client, plan=plan, run_id=new_run_id())
+        await app.push_screen(screen)
+        await pilot.pause()
+        assert screen.running
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        assert app.is_running and isinstance(app.screen, QuitConfirm)
+        assert "still running" in str(app.screen.query_one("#confirm-text").render())
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.is_running and app.screen_stack[-1] is screen and screen.running
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        assert not app.is_running

@@ -5,14 +5,20 @@ from __future__ import annotations
 import argparse
 from collections.abc import Sequence
 
-from ..api import Network, SuperSimClient
+from ..api import Network, NotFoundError, SuperSimClient
 from ..api.models import to_builtins
 from ..ops.parallel import all_of, together
 from ..ops.summary import STATUSES, account_summary
 from .output import print_json, table, write_records
+from .session import UsageError
 
 
 async def status(client: SuperSimClient, args: argparse.Namespace) -> int:
+    if args.fleet is not None:  # a typo is "no fleet X" (bad input), not an API error
+        try:
+            await client.fetch_fleet(args.fleet)
+        except NotFoundError:
+            raise UsageError(f"no fleet {args.fleet!r} in this account") from None
     summary = await account_summary(client, fleet=args.fleet, concurrency=args.concurrency)
     if args.json:
         print_json(summary.to_json())
@@ -49,6 +55,8 @@ async def fleets_list(client: SuperSimClient, args: argparse.Namespace) -> int:
     fleets, nap_list = await together(
         client.list_fleets(network_access_profile=args.nap).collect(), client.list_naps().collect()
     )
+    if args.nap is not None and not any(args.nap in (n.sid, n.unique_name) for n in nap_list):
+        raise UsageError(f"no NAP {args.nap!r} in this account")  # not an empty listing
     naps = {n.sid: n.unique_name or n.sid for n in nap_list}
     records = ({**to_builtins(f), "nap": naps.get(f.network_access_profile_sid or "")} for f in fleets)
     if write_records(

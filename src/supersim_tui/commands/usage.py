@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from ..api import SuperSimClient
+from ..api import NotFoundError, SuperSimClient
 from ..ops.sim_info import data_size
 from ..ops.usage import BY, UsagePeriodError, check_period, default_period, parse_moment, usage_report
 from .output import csv_writer, print_json, table
@@ -36,6 +36,11 @@ async def run(client: SuperSimClient, args: argparse.Namespace) -> int:
         check_period(args.by, args.granularity, start, end)
     except UsagePeriodError as problem:
         raise UsageError(str(problem)) from None
+    if args.fleet is not None:  # a typo is "no fleet X", not a report of zeros
+        try:
+            await client.fetch_fleet(args.fleet)
+        except NotFoundError:
+            raise UsageError(f"no fleet {args.fleet!r} in this account") from None
     report = await usage_report(
         client, by=args.by, granularity=args.granularity, start=start, end=end, fleet=args.fleet
     )

@@ -74,7 +74,10 @@ def data_limit_problem(value: int) -> str | None:
 def name_problem(value: str) -> str | None:
     """A fleet's new unique name: never blank (clearing would leave the fleet listed by its SID)."""
     if not value.strip():
-        return "the unique name is empty; a fleet keeps its name (give a new one, or leave the name out)"
+        return (
+            "the unique name is empty; a fleet's name can be changed but not cleared (it would be listed by its SID "
+            "only)"
+        )
     if value.startswith("HF") and len(value) == 34:
         return "the unique name must not look like a fleet SID (HF…)"
     problem = unique_name_problem(value)

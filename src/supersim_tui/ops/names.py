@@ -204,6 +204,8 @@ def unique_name_problem(value: str) -> str | None:
     bad = control_character(value)
     if bad is not None:
         return f"contains the control character {bad!r}"
+    if _SID.fullmatch(value):
+        return "looks like a SID (two capitals and 32 hexadecimal digits): it would be taken for one; choose another"
     return None
 
 

@@ -231,7 +231,19 @@ class SuperSimApp(ReportsFailures, OrderedKeysApp[None]):
             return
         staged = sum(len(getattr(screen, "staged", {}) or {}) for screen in self.screen_stack)
         pending = len(self.registrations.pending)
-        if staged:
+        running = any(getattr(screen, "running", False) is True for screen in self.screen_stack)
+        if running and not staged:
+            body = Text(
+                "A bulk change is still running: quitting now stops it part-way. Esc on its screen stops it "
+                "cleanly and shows what changed."
+            )
+            if pending:
+                body.append(f" {pending:,} SIM registration(s) are also still queued.")
+            self.push_screen(
+                QuitConfirm("Quit during a bulk change?", body, "Quit anyway", "Keep running", danger=True),
+                lambda yes: self.exit() if yes else None,
+            )
+        elif staged:
             body = Text(f"{staged} staged NAP change(s) have not been applied. Quit and discard them?")
             if pending:
                 body.append(f" {pending:,} SIM registration(s) are also still queued.")

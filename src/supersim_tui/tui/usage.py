@@ -18,6 +18,7 @@ from datetime import UTC, datetime, timedelta
 from typing import ClassVar
 
 from rich.segment import Segment
+from rich.style import NULL_STYLE
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -97,8 +98,9 @@ class UsagePlot(ReportsFailures, PlotextPlot):
         picture = Text.from_ansi(figure.build())
         console = self.app.console
         segments = console.render(picture, console.options.update(width=width, height=height))
+        # every segment gets a Style: Textual's NO_COLOR (monochrome) filter fails on a segment without one
         lines = [
-            Strip(line, width)
+            Strip([Segment(text, style or NULL_STYLE, control) for text, style, control in line], width)
             for line in Segment.split_and_crop_lines(segments, width, pad=True, include_new_lines=False)
         ]
         self.app.call_from_thread(self._show, lines[:height])
@@ -109,7 +111,7 @@ class UsagePlot(ReportsFailures, PlotextPlot):
         self.refresh()
 
     def render_line(self, y: int) -> Strip:
-        return self._lines[y] if 0 <= y < len(self._lines) else Strip.blank(self.size.width)
+        return self._lines[y] if 0 <= y < len(self._lines) else Strip.blank(self.size.width, NULL_STYLE)
 
 
 @dataclass
