@@ -19,6 +19,7 @@ from .dialogs import ChoiceScreen, Confirm
 from .failures import Task
 from .format import printable
 from .pane import count_of
+from .rename_form import RenameForm
 from .sim_table import SimTable
 from .sims_view import SimsView, slim
 
@@ -28,7 +29,7 @@ __all__ = ["SimsPane", "slim"]
 class SimsPane(SimsView):
     """SIMs to browse, mark and change."""
 
-    CHANGES = frozenset({"register_sims", "bulk_status", "bulk_move"})
+    CHANGES = frozenset({"register_sims", "bulk_status", "bulk_move", "bulk_rename"})
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "sim_detail", "Details", id="sims.detail"),
@@ -38,6 +39,7 @@ class SimsPane(SimsView):
         Binding("u", "clear_marks", "Unmark", id="sims.unmark"),
         Binding("s", "bulk_status", "Set status", id="sims.set_status"),
         Binding("m", "bulk_move", "Move", id="sims.move"),
+        Binding("e", "bulk_rename", "Rename", id="sims.rename"),
         Binding("n", "register_sims", "Register SIMs", id="sims.register"),
         Binding("x", "clear_sim_filter", "Clear filter", id="sims.clear_filter"),
     ]
@@ -71,7 +73,7 @@ class SimsPane(SimsView):
             return bool(self.marks)
         if action == "clear_sim_filter":
             return bool(self.filter_label)
-        if action in ("sim_detail", "bulk_status", "bulk_move"):
+        if action in ("sim_detail", "bulk_status", "bulk_move", "bulk_rename"):
             applies = self.has_rows or (action != "sim_detail" and bool(self.marks))
             return True if applies else None  # dimmed: no SIM to act on
         return True
@@ -190,3 +192,13 @@ class SimsPane(SimsView):
                 self.post_message(self.ChangeChosen(sims, Change(fleet_sid=sid, fleet_label=labels[sid]), selected))
 
         self.app.push_screen(ChoiceScreen(title, [(f.sid, f.label, None) for f in fleets]), chosen)
+
+    def action_bulk_rename(self) -> None:
+        sims, selected = self._targets()
+
+        def chosen(pattern: str | None) -> None:
+            if pattern:
+                self.post_message(self.ChangeChosen(sims, Change(unique_name_pattern=pattern), selected))
+
+        if sims:
+            self.app.push_screen(RenameForm(sims, selected), chosen)
