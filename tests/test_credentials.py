@@ -311,3 +311,29 @@ def test_credentials_repr_is_masked() -> None:
     creds = Credentials("auth_token", "AC1", Secret(SECRET))
     assert SECRET not in repr(creds) and SECRET not in repr(creds.auth())
     assert SECRET not in repr(BasicAuth("AC1", SECRET))
+
+
+def test_profiles_lists_as_csv_jsonl_and_chosen_fields(
+    isolated: MemoryKeyring, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``profiles`` lists like every other listing: --csv with a header, --jsonl an object a line, --fields picks
+    columns, and a wrong field is exit 2 naming the valid ones; no secret in any of them."""
+    import csv
+    import io
+
+    profiles = {
+        name: Profile(name, "auth_token", "AC" + c * 32, "https://supersim.twilio.com")
+        for name, c in (("work", "1"), ("lab", "2"))
+    }
+    save_profiles(ProfileFile("work", profiles))
+    code, out, _ = run_cli(monkeypatch, capsys, ["profiles", "--csv"])
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert code == 0 and [r["name"] for r in rows] == ["work", "lab"] and rows[0]["active"] == "True"
+    code, out, _ = run_cli(monkeypatch, capsys, ["profiles", "--jsonl", "--fields", "name,identity"])
+    assert code == 0
+    assert [json.loads(line) for line in out.splitlines()] == [
+        {"name": "work", "identity": "AC" + "1" * 32},
+        {"name": "lab", "identity": "AC" + "2" * 32},
+    ]
+    code, _, err = run_cli(monkeypatch, capsys, ["profiles", "--csv", "--fields", "name,secret"])
+    assert code == 2 and "'secret' is not a field of profiles" in err and "identity" in err

@@ -15,7 +15,7 @@ from ..credentials import profile_in_use
 from ..profiles import AUTH_KINDS, ProfileError, load_profiles, profiles_path
 from ..settings import load_settings
 from . import session as session_module
-from .output import note, print_json, table
+from .output import note, print_json, table, write_records
 from .session import UsageError
 
 KIND_CHOICES = {"auth-token": "auth_token", "api-key": "api_key", "kore": "kore"}
@@ -151,6 +151,8 @@ async def profiles(args: argparse.Namespace) -> int:
     ]
     if args.json:
         print_json({"file": str(profiles_path()), "active": active, "profiles": rows})
+        return 0
+    if write_records(args, "profiles", rows, ["name", "active", "auth", "identity", "base_url", "secret_store"]):
         return 0
     if not rows:
         note("No profiles yet: run `supersim-tui login`.")

@@ -171,6 +171,8 @@ def list_fields(kind: str) -> list[str]:
         from ..ops.bulk import ItemOutcome
 
         return [f.name for f in fields(ItemOutcome)]
+    if kind == "profiles":
+        return ["name", "active", "auth", "identity", "base_url", "secret_store", "default_fleet"]
     if kind == "runs":
         return ["run_id", "kind", "created", "items", "remaining", "finished", "cancelled", "state", "problem"]
     raise ValueError(kind)

@@ -10,6 +10,7 @@ from ..argtypes import (
     _at_most,
     _concurrency_allowance,
     _int,
+    _list_output,
     _port,
     _rate,
     _seconds,
@@ -74,4 +75,4 @@ def add_parsers(commands: Any, common: argparse.ArgumentParser) -> None:
     login.add_argument("--secret-stdin", action="store_true", help="read the secret from standard input")
     commands.add_parser("logout", parents=[common], help="remove a profile's stored secret")
     profiles_cmd = commands.add_parser("profiles", parents=[common], help="list profiles (never secrets)")
-    profiles_cmd.add_argument("--json", action="store_true")
+    _list_output(profiles_cmd, "profiles")  # --json keeps its shape: {"file", "active", "profiles": [...]}
