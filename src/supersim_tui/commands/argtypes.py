@@ -9,7 +9,10 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable
 
-SIM_STATUSES = ("new", "ready", "active", "inactive", "scheduled")
+from ..api.models import SimStatus
+from ..settings import MAX_CONCURRENCY  # what an account can plausibly allow; the engine finds the real one
+
+SIM_STATUSES = tuple(status.value for status in SimStatus)  # the API's, in its order
 MAX_DEMO_SIMS = 1_000_000  # the simulator builds its account in memory: about 3 s per 100,000
 
 
@@ -192,9 +195,6 @@ def _seconds(text: str) -> float:
     if not 0.0 <= value <= 3600.0:  # also rejects nan and inf
         raise argparse.ArgumentTypeError(f"expected 0 to 3600 seconds, got {text[:40]}")
     return value
-
-
-MAX_CONCURRENCY = 256  # what an account can plausibly allow; the engine finds the real allowance below it
 
 
 def _concurrency(text: str) -> int:

@@ -13,11 +13,11 @@ from textual.containers import Horizontal
 from textual.message import Message
 from textual.widgets import Input, Select, Static
 
-from ..api import Fleet
+from ..api import Fleet, SimStatus
 from ..iccid import iccid_problem, meant_as_iccid, normalize
 from .format import plain
 
-SIM_STATUSES = ("new", "ready", "active", "inactive", "scheduled")
+SIM_STATUSES = tuple(status.value for status in SimStatus)  # the API's, in its order
 
 Filters = tuple[str | None, str | None, str | None]  # status, fleet SID, ICCID
 

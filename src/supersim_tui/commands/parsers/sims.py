@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from ...settings import MAX_CONCURRENCY
 from ..argtypes import (
-    MAX_CONCURRENCY,
     SETTABLE_STATUSES,
     SIM_STATUSES,
     _account_sid,
