@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import httpx
 import keyring
 import keyring.errors
 import pytest
@@ -133,6 +134,28 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
+async def no_wait(seconds: float) -> None:
+    """A retry policy's sleep in tests: retry at once."""
+
+
+def instant_client(
+    sim: Simulator,
+    *,
+    transport: httpx.AsyncBaseTransport | None = None,
+    attempts: int = RetryPolicy.attempts,
+    page_size: int = 50,
+    base_url: str = "http://127.0.0.1",
+) -> SuperSimClient:
+    """A client signed in to ``sim`` (in-process, or through ``transport`` wrapping it) that retries at once."""
+    return SuperSimClient(
+        BasicAuth(sim.config.account_sid, sim.config.auth_token),
+        base_url=base_url,
+        transport=transport or asgi_transport(sim),
+        page_size=page_size,
+        retry=RetryPolicy(attempts=attempts, sleep=no_wait),
+    )
+
+
 Run = Callable[..., tuple[int, str, str]]
 
 
@@ -142,17 +165,7 @@ def run(simulator: Simulator, monkeypatch: pytest.MonkeyPatch, capsys: pytest.Ca
     simulator.config.settle_seconds = 0.0
 
     def fake_session(args: object) -> session_module.Session:
-        async def no_wait(seconds: float) -> None:
-            return None
-
-        client = SuperSimClient(
-            BasicAuth(simulator.config.account_sid, simulator.config.auth_token),
-            base_url="http://127.0.0.1",
-            transport=asgi_transport(simulator),
-            page_size=1000,
-            retry=RetryPolicy(sleep=no_wait),
-        )
-        return session_module.Session(client, simulator.config.account_sid, False)
+        return session_module.Session(instant_client(simulator, page_size=1000), simulator.config.account_sid, False)
 
     monkeypatch.setattr(session_module, "open_session", fake_session)
 
@@ -176,16 +189,7 @@ def build_app(sim: Simulator, attempts: int = 3) -> SuperSimApp:
     """The App on ``sim`` (in-process), retrying without waiting."""
     from supersim_tui.tui.app import SuperSimApp
 
-    async def no_wait(seconds: float) -> None:
-        return None
-
-    client = SuperSimClient(
-        BasicAuth(sim.config.account_sid, sim.config.auth_token),
-        base_url="http://127.0.0.1",
-        transport=asgi_transport(sim),
-        retry=RetryPolicy(attempts=attempts, sleep=no_wait),
-    )
-    return SuperSimApp(client, account_label="demo account (simulator)")
+    return SuperSimApp(instant_client(sim, attempts=attempts), account_label="demo account (simulator)")
 
 
 def client_maker(sim: Simulator) -> Callable[[Credentials], SuperSimClient]:

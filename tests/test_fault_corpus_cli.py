@@ -20,13 +20,13 @@ import keyring
 import pytest
 
 from supersim_tui import cli
-from supersim_tui.api import BasicAuth, RetryPolicy, SuperSimClient
+from supersim_tui.api import SuperSimClient
 from supersim_tui.commands import session as session_module
 from supersim_tui.iccid import make_iccid
 from supersim_tui.profiles import Profile, SecretStoreError, load_secret
-from supersim_tui.simulator import Simulator, asgi_transport
+from supersim_tui.simulator import Simulator
 
-from .conftest import MemoryKeyring
+from .conftest import MemoryKeyring, instant_client
 
 GOOD_ICCID = make_iccid("8988307", 12345)
 GOOD_CODE = "ABCDE12345"
@@ -382,17 +382,7 @@ def run_case(
     real_open_session = session_module.open_session
 
     def fake_session(args: object) -> session_module.Session:
-        async def no_wait(seconds: float) -> None:
-            return None
-
-        client = SuperSimClient(
-            BasicAuth(simulator.config.account_sid, simulator.config.auth_token),
-            base_url="http://127.0.0.1",
-            transport=asgi_transport(simulator),
-            page_size=1000,
-            retry=RetryPolicy(sleep=no_wait),
-        )
-        return session_module.Session(client, simulator.config.account_sid, False)
+        return session_module.Session(instant_client(simulator, page_size=1000), simulator.config.account_sid, False)
 
     def invoke(case: Case) -> tuple[int, str, str]:
         monkeypatch.setattr(session_module, "open_session", real_open_session if case.real_session else fake_session)

@@ -11,11 +11,12 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from supersim_tui.api import BasicAuth, RetryPolicy, SuperSimClient
 from supersim_tui.ops.health import HealthReport, account_health
-from supersim_tui.simulator import Simulator, SimulatorConfig, asgi_transport
+from supersim_tui.simulator import Simulator, SimulatorConfig
 from supersim_tui.simulator.state import SimRecord, SimulatorState
 from supersim_tui.simulator.traffic import EPOCH, FACTORS, HOUR_PREFIX
+
+from .conftest import instant_client
 
 FIXED = datetime(2024, 6, 1, 12, 0, tzinfo=UTC)
 NOW_HOUR = int((FIXED - EPOCH).total_seconds() // 3600)
@@ -28,16 +29,7 @@ def make_simulator(sims: int = 600, seed: int = 5) -> Simulator:
 
 
 async def health_of(sim: Simulator) -> HealthReport:
-    async def no_wait(seconds: float) -> None:
-        return None
-
-    client = SuperSimClient(
-        BasicAuth(sim.config.account_sid, sim.config.auth_token),
-        base_url="http://127.0.0.1",
-        transport=asgi_transport(sim),
-        retry=RetryPolicy(sleep=no_wait),
-    )
-    async with client:
+    async with instant_client(sim) as client:
         return await account_health(client, now=FIXED)
 
 

@@ -23,6 +23,8 @@ from supersim_tui.ops.journal import AccountLock, Journal, runs_dir
 from supersim_tui.ops.register_queue import REGISTERED, Entry, RegistrationQueue
 from supersim_tui.simulator import Simulator, asgi_transport
 
+from .conftest import instant_client
+
 BASE_URL = "http://127.0.0.1"
 
 
@@ -69,16 +71,7 @@ def run(simulator: Simulator, gate: Gate, monkeypatch: pytest.MonkeyPatch, capsy
     """Run the CLI against the simulator (through the gate); returns (exit code, stdout, stderr)."""
 
     def fake_session(args: object) -> session_module.Session:
-        async def no_wait(seconds: float) -> None:
-            return None
-
-        client = SuperSimClient(
-            BasicAuth(simulator.config.account_sid, simulator.config.auth_token),
-            base_url=BASE_URL,
-            transport=gate,
-            page_size=1000,
-            retry=RetryPolicy(sleep=no_wait),
-        )
+        client = instant_client(simulator, transport=gate, page_size=1000, base_url=BASE_URL)
         return session_module.Session(client, simulator.config.account_sid, False)
 
     monkeypatch.setattr(session_module, "open_session", fake_session)

@@ -16,7 +16,7 @@ from supersim_tui.commands import session as session_module
 from supersim_tui.simulator import Simulator, asgi_transport
 from supersim_tui.simulator.seed import registrable_examples
 
-from .conftest import Run
+from .conftest import Run, instant_client
 
 
 def test_set_status_takes_the_status_first_as_documented(run: Run, simulator: Simulator) -> None:
@@ -82,16 +82,7 @@ def _outage_session(simulator: Simulator, outage: Outage, monkeypatch: pytest.Mo
     simulator.config.settle_seconds = 0.0
 
     def fake_session(args: object) -> session_module.Session:
-        async def no_wait(seconds: float) -> None:
-            return None
-
-        client = SuperSimClient(
-            BasicAuth(simulator.config.account_sid, simulator.config.auth_token),
-            base_url="http://127.0.0.1",
-            transport=outage,
-            page_size=1000,
-            retry=RetryPolicy(sleep=no_wait),
-        )
+        client = instant_client(simulator, transport=outage, page_size=1000)
         return session_module.Session(client, simulator.config.account_sid, False)
 
     monkeypatch.setattr(session_module, "open_session", fake_session)

@@ -36,7 +36,7 @@ from supersim_tui.tui.nap_review import ConfirmNapChanges
 from supersim_tui.tui.sims_pane import SimsPane
 from supersim_tui.tui.vtable import VirtualTable
 
-from .conftest import demo_simulator, settle, until
+from .conftest import demo_simulator, instant_client, settle, until
 from .test_tui_naps import filter_to, open_nap
 from .test_tui_sims import choose, confirm_text, finished_run, plain
 
@@ -86,16 +86,7 @@ def run(simulator: Simulator, monkeypatch: pytest.MonkeyPatch, capsys: pytest.Ca
     profile_modes = {"prod": "protected"}  # --profile prod: a protected profile
 
     def fake_session(args: argparse.Namespace) -> session_module.Session:
-        async def no_wait(seconds: float) -> None:
-            return None
-
-        client = SuperSimClient(
-            BasicAuth(simulator.config.account_sid, simulator.config.auth_token),
-            base_url="http://127.0.0.1",
-            transport=asgi_transport(simulator),
-            page_size=1000,
-            retry=RetryPolicy(sleep=no_wait),
-        )
+        client = instant_client(simulator, page_size=1000)
         mode = "read-only" if getattr(args, "read_only", False) else profile_modes.get(str(args.profile), "open")
         return session_module.Session(client, simulator.config.account_sid, False, mode)
 

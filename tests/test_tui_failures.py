@@ -17,7 +17,6 @@ import httpx
 import pytest
 from textual.widgets import DataTable, Input, Select
 
-from supersim_tui.api import BasicAuth, RetryPolicy, SuperSimClient
 from supersim_tui.settings import Settings, load_settings
 from supersim_tui.simulator import Simulator, asgi_transport
 from supersim_tui.tui.app import SuperSimApp
@@ -28,7 +27,7 @@ from supersim_tui.tui.sim_detail import SimDetailScreen
 from supersim_tui.tui.sims_pane import SimsPane
 from supersim_tui.tui.vtable import VirtualTable
 
-from .conftest import demo_simulator
+from .conftest import demo_simulator, instant_client
 from .conftest import settle as _settle
 from .test_tui_sims import plain
 
@@ -53,16 +52,8 @@ class Switchable(httpx.AsyncBaseTransport):
 
 
 def build(sim: Simulator, settings: Settings | None = None) -> tuple[SuperSimApp, Switchable]:
-    async def no_wait(seconds: float) -> None:
-        return None
-
     transport = Switchable(sim)
-    client = SuperSimClient(
-        BasicAuth(sim.config.account_sid, sim.config.auth_token),
-        base_url="http://127.0.0.1",
-        transport=transport,
-        retry=RetryPolicy(attempts=2, sleep=no_wait),
-    )
+    client = instant_client(sim, transport=transport, attempts=2)
     return SuperSimApp(client, account_label="demo account (simulator)", settings=settings), transport
 
 
