@@ -56,6 +56,21 @@ def test_fleets_create_dry_run_sends_nothing(run: Run, simulator: Simulator) -> 
     assert changes_sent(simulator) == [] and len(simulator.state.fleets) == before
 
 
+def test_fleets_taken_name_is_bad_input(run: Run, simulator: Simulator) -> None:
+    """A name another fleet has is bad input (exit 2, nothing sent), as for NAPs; keeping a fleet's own name is not."""
+    taken = next(iter(simulator.state.fleets.values())).unique_name
+    other = next(f for f in simulator.state.fleets.values() if f.unique_name != taken)
+    for argv in (
+        ("fleets", "create", "--nap", "us-only", "--name", taken, "--yes"),
+        ("fleets", "update", other.sid, "--name", taken, "--yes"),
+    ):
+        code, _, err = run(*argv)
+        assert code == 2 and f"a fleet named {taken!r} already exists" in err, (argv, err)
+    assert changes_sent(simulator) == []
+    code, _, err = run("fleets", "update", other.sid, "--name", other.unique_name, "--data-limit", "77", "--yes")
+    assert code == 0 and simulator.state.fleets[other.sid].data_limit == 77, err
+
+
 @pytest.mark.parametrize(
     "argv, said",
     [

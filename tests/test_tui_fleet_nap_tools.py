@@ -333,3 +333,51 @@ async def test_clone_and_compare_from_the_naps_tab() -> None:
         await pilot.press("d")
         await ready(pilot)
         assert isinstance(app.screen, NapCompareScreen) and app.screen.nap.sid == source.sid
+
+
+async def test_fleet_form_refuses_a_name_another_fleet_has() -> None:
+    """Saving a fleet under another fleet's name is refused in the form's error line, nothing sent; its own name is
+    fine."""
+    sim = demo_simulator()
+    app = build_app(sim)
+    fleet = sim.state.find_fleet("eu-trackers")
+    assert fleet is not None
+    async with app.run_test(size=(120, 36)) as pilot:
+        await ready(pilot)
+        form = await open_fleet_form(pilot, fleet.sid)
+        sent = len(sim.request_log)
+        form.query_one("#fleet-name", Input).value = "us-meters"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert "Unique name: 'us-meters' is already used by another fleet" in form_error(form)
+        assert isinstance(app.screen, FleetForm) and fleet.unique_name == "eu-trackers"
+        assert all(r.method == "GET" for r in sim.request_log[sent:])
+        form.query_one("#fleet-name", Input).value = "eu-trackers"
+        form.query_one("#fleet-limit", Input).value = "321"
+        await pilot.press("ctrl+s")
+        await ready(pilot)
+        assert not isinstance(app.screen, FleetForm)
+    assert fleet.data_limit == 321
+
+
+async def test_fleet_form_escape_keeps_typed_values_until_pressed_twice() -> None:
+    """Esc on a form with edits does not throw them away at once: the error line says so and a second Esc
+    discards (nothing created); Esc on an untouched form closes it at once."""
+    sim = demo_simulator()
+    app = build_app(sim)
+    before = len(sim.state.fleets)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await ready(pilot)
+        form = await open_fleet_form(pilot)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, FleetForm)
+        form = await open_fleet_form(pilot)
+        await pilot.press(*"lab-x", "escape")
+        await pilot.pause()
+        assert app.screen is form and form.query_one("#fleet-name", Input).value == "lab-x"
+        assert "Esc again" in form_error(form)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, FleetForm)
+    assert len(sim.state.fleets) == before

@@ -82,8 +82,12 @@ async def _run(session: Session, args: argparse.Namespace, create: bool) -> int:
     client = session.client
     if args.nap is not None:
         await named(client.fetch_nap(args.nap), f"NAP {args.nap!r}")
-    if not create:
-        await named(client.fetch_fleet(args.fleet), f"fleet {args.fleet!r}")
+    own = None if create else await named(client.fetch_fleet(args.fleet), f"fleet {args.fleet!r}")
+    name = values.get("unique_name")
+    if name is not None and any(
+        f.unique_name == name and (own is None or f.sid != own.sid) for f in await client.list_fleets().collect()
+    ):
+        raise UsageError(f"a fleet named {name!r} already exists; choose another name; nothing was sent")
     plan = await plan_create(client, values) if create else await plan_update(client, args.fleet, values)
     _show_plan(plan)
     result = None

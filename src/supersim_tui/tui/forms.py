@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import ClassVar
 
 from rich.text import Text
@@ -35,11 +36,20 @@ class FleetForm(ReportsFailures, ModalScreen[bool]):
         "fleet-save": Task("Saving the fleet", "Press Save to try again."),
     }
 
-    def __init__(self, client: SuperSimClient, naps: list[NetworkAccessProfile], fleet: Fleet | None = None):
+    def __init__(
+        self,
+        client: SuperSimClient,
+        naps: list[NetworkAccessProfile],
+        fleet: Fleet | None = None,
+        taken: Collection[str] = (),
+    ):
         super().__init__()
         self.client = client
         self.naps = naps
         self.fleet = fleet
+        self.taken = set(taken) - {fleet.unique_name} if fleet and fleet.unique_name else set(taken)
+        self.untouched: tuple[object, ...] = ()  # the fields' values as opened: Esc asks again if they moved
+        self.discard_armed = False  # Esc was pressed once with edits: a second Esc discards them
         self.previewed_nap: str | None = None
         self.consent: Consent | None = None  # how much consent the previewed NAP change needs (ops.consent)
         self.saving = False  # while saving: a second Enter or Save does nothing
@@ -105,6 +115,10 @@ class FleetForm(ReportsFailures, ModalScreen[bool]):
 
     def on_mount(self) -> None:
         self.query_one("#fleet-name", Input).focus()
+        self.untouched = self._values()
+
+    def _values(self) -> tuple[object, ...]:
+        return tuple(w.value for w in self.query("Input, Select, Checkbox").results() if hasattr(w, "value"))
 
     def worker_failed(self, group: str, error: BaseException) -> None:
         """The form has an error line: the failure is shown there, not as a notification."""
@@ -120,8 +134,19 @@ class FleetForm(ReportsFailures, ModalScreen[bool]):
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:
-        if not self.saving:
+        if self.saving:
+            return
+        if self.discard_armed or self._values() == self.untouched:
             self.dismiss(False)
+            return
+        self.discard_armed = True
+        self.query_one("#form-error", Static).update("Unsaved changes: Esc again discards them; Ctrl+S saves.")
+
+    @on(Input.Changed)
+    @on(Select.Changed)
+    @on(Checkbox.Changed)
+    def _edited(self) -> None:
+        self.discard_armed = False  # a new edit: Esc asks again
 
     @on(Button.Pressed, "#save")
     @on(Input.Submitted)
@@ -143,6 +168,9 @@ class FleetForm(ReportsFailures, ModalScreen[bool]):
             problem = name_problem(name)
             if problem:
                 error.update(Text("Unique name: " + problem.removeprefix("the unique name ")))
+                return
+            if name in self.taken:
+                error.update(Text(f"Unique name: {name!r} is already used by another fleet; choose another"))
                 return
         commands = self._commands()
         if isinstance(commands, str):

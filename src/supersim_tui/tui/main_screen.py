@@ -166,11 +166,24 @@ class MainScreen(ReportsFailures, Screen[None]):
 
     @on(FleetsPane.NewFleet)
     def _new_fleet(self) -> None:
-        self.app.push_screen(FleetForm(self.shell.client, self.naps or []), self._reload_if)
+        self.app.push_screen(
+            FleetForm(
+                self.shell.client, self.naps or [], taken=[f.unique_name for f in self.fleets or [] if f.unique_name]
+            ),
+            self._reload_if,
+        )
 
     @on(FleetsPane.EditFleet)
     def _edit_fleet(self, event: FleetsPane.EditFleet) -> None:
-        self.app.push_screen(FleetForm(self.shell.client, self.naps or [], event.fleet), self._reload_if)
+        self.app.push_screen(
+            FleetForm(
+                self.shell.client,
+                self.naps or [],
+                event.fleet,
+                [f.unique_name for f in self.fleets or [] if f.unique_name],
+            ),
+            self._reload_if,
+        )
 
     @on(FleetsPane.ShowNap)
     def _show_nap(self, event: FleetsPane.ShowNap) -> None:
