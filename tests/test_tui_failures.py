@@ -257,7 +257,7 @@ async def test_screen_worker_failures_are_reported() -> None:
         await settle(pilot)
         assert "Could not connect" in shown(form.query_one("#form-error"))
         api.down = False
-        await pilot.press("escape")
+        await pilot.press("escape", "escape")  # the NAP was changed: the second Esc discards it
         await settle(pilot)
 
         # New NAP: created while down
