@@ -286,3 +286,26 @@ async def test_burst_waits_for_a_screen_that_mounts_slowly(monkeypatch: Any) -> 
         nap = sim.state.find_nap("dach")
         assert nap is not None, "keys of the burst were lost or went to the wrong widget"
         assert [sim.state.networks[s].identifiers for s in nap.network_sids] == [(("262", "01"),)]
+
+
+async def test_go_to_row_typed_in_one_burst() -> None:
+    """`:` then a row number and Enter, delivered as one burst, puts the cursor on that row of the SIMs table
+    (1-based, as the count bar counts); `50%` goes halfway; a number past the end is refused in the prompt's
+    error line, naming the field and the range, and the cursor stays."""
+    sim = demo_simulator()
+    app = build_app(sim)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.press("3")
+        await app.workers.wait_for_complete()
+        table = app.screen.query_one("#sims-table", VirtualTable)
+        assert table.row_count == 300
+        await burst(pilot, app, ":250\r")
+        assert table.cursor_row == 249 and app.screen.focused is table
+        await burst(pilot, app, ":50%\r")
+        assert table.cursor_row == 149
+        await burst(pilot, app, ":301\r")
+        error = str(app.screen.query_one("#form-error").render())
+        assert "Row: expected a whole number from 1 to 300" in error
+        await burst(pilot, app, [events.Key("escape", "\x1b")])
+        assert table.cursor_row == 149 and app.screen.focused is table

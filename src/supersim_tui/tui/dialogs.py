@@ -1,4 +1,4 @@
-"""Dialogs shared by every screen: a yes/no question and a choice among options."""
+"""Dialogs shared by every screen: a yes/no question, a choice among options, the row to go to."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, OptionList, Static
+from textual.widgets import Button, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from .format import plain
@@ -87,3 +87,50 @@ class ChoiceScreen(ModalScreen[str | None]):
     @on(OptionList.OptionSelected)
     def _chosen(self, event: OptionList.OptionSelected) -> None:
         self.dismiss(event.option.id)
+
+
+class GoToRow(ModalScreen[int | None]):
+    """Ask for a row to jump to: a number from 1 to the row count (as the count bar counts), or a percentage."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel", id="form.cancel")]
+
+    def __init__(self, rows: int, what: str = "rows") -> None:
+        super().__init__(classes="dialog")
+        self.rows, self.what = rows, what
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="form"):
+            yield Static(f"Go to row (1 to {self.rows:,} {self.what}, or a percentage like 50%)", classes="form-title")
+            with Horizontal(classes="field"):
+                yield Label("Row")
+                yield Input(id="row", compact=True, placeholder="e.g. 5000 or 50%")
+            yield Static(id="form-error", classes="error")
+
+    def on_mount(self) -> None:
+        self.query_one("#row", Input).focus()
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    @on(Input.Submitted)
+    def _go(self) -> None:
+        text = self.query_one("#row", Input).value.strip().replace(",", "").replace("_", "")
+        row = row_number(text, self.rows)
+        if row is None:
+            self.query_one("#form-error", Static).update(
+                f"Row: expected a whole number from 1 to {self.rows:,}, or a percentage from 0% to 100%"
+            )
+            return
+        self.dismiss(row)
+
+
+def row_number(text: str, rows: int) -> int | None:
+    """The 0-based row ``text`` names ("250": the 250th; "50%": halfway), or None if it names none."""
+    percent = text.endswith("%")
+    digits = text.removesuffix("%").strip()
+    if not (digits.isascii() and digits.isdigit()) or rows < 1:
+        return None
+    number = int(digits)
+    if percent:
+        return None if number > 100 else max(0, min(rows - 1, (rows * number + 99) // 100 - 1))
+    return number - 1 if 1 <= number <= rows else None

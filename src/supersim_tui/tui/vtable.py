@@ -11,10 +11,10 @@ Why our own widget and not ``textual-fastdatatable`` 0.19.5: that package needs 
 in columns; it also renders by measuring columns from the data. See README "Benchmarks"
 (``make bench vtable``) for the figures that decided it.
 
-Keys: up/down, PgUp/PgDn, Home/End, and ``go_to(row)``. ``End`` pressed while rows are still
-arriving keeps the cursor on the last row as more arrive (``follow_end``), so it lands on the
-true last row once the list is complete. The header shows each column's sort key (its letter
-underlined) and the sort column with ▲/▼.
+Keys: up/down, PgUp/PgDn, Home/End, ``:`` to go to a row by number (or 50%), and
+``go_to(row)``. ``End`` pressed while rows are still arriving keeps the cursor on the last row
+as more arrive (``follow_end``), so it lands on the true last row once the list is complete.
+The header shows each column's sort key (its letter underlined) and the sort column with ▲/▼.
 """
 
 from __future__ import annotations
@@ -35,6 +35,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.widget import Widget
 
+from .dialogs import GoToRow
 from .format import printable
 
 Cell = str | Text
@@ -96,6 +97,7 @@ class VirtualTable(ScrollView, can_focus=True):
         Binding("pagedown", "page_down", "Page down", show=False),
         Binding("home,ctrl+home", "first", "First", show=False),
         Binding("end,ctrl+end", "last", "Last", show=False),
+        Binding("colon", "go_to_row", "Go to row", show=False),
         Binding("enter", "select", "Select", show=False),
     ]
 
@@ -267,6 +269,17 @@ class VirtualTable(ScrollView, can_focus=True):
     def action_last(self) -> None:
         self.go_to(self.row_count - 1)
         self.follow_end = True  # more rows may come: End means the last one
+
+    def action_go_to_row(self) -> None:
+        """`:` asks for a row number (or a percentage) and puts the cursor there."""
+
+        def chosen(row: int | None) -> None:
+            if row is not None and row < self.row_count:
+                self.go_to(row)
+            self.focus()
+
+        if self.row_count:
+            self.app.push_screen(GoToRow(self.row_count), chosen)
 
     def action_select(self) -> None:
         if self.row_count:
