@@ -39,6 +39,8 @@ from textual.message_pump import MessagePump
 from textual.widget import Widget
 from textual.widgets import Input, TextArea
 
+from .keyparse import use_escape_then_key_parser
+
 SETTLE_TIMEOUT = 0.5  # seconds of the app's CPU time one key may wait for the previous key's consequences
 WALL_LIMIT = 3.0  # wall-clock seconds one key may wait for a busy app (one that waits on I/O uses no CPU)
 MOUNT_LIMIT = 10.0  # wall-clock seconds one key may wait for the current screen to finish mounting
@@ -97,6 +99,7 @@ class OrderedKeysApp(App[ReturnType]):
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        use_escape_then_key_parser()  # Esc and the next key arriving together stay two keys
         self._held_keys: deque[events.Event] = deque()
         self._released_keys: set[int] = set()
         self._key_feeder: asyncio.Task[None] | None = None
