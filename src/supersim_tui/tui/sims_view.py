@@ -105,7 +105,8 @@ class SimsView(Pane):
 
     def on_mount(self) -> None:
         self._set_wide(self.app.size.width >= self.WIDE)
-        self.table.loading = True
+        # Not ``table.loading``: Textual's loading cover refuses the focus, so 3 then End pressed before the
+        # first page arrived were lost. The empty table, this line and the count bar say it is loading.
         self.detail.update("Loading SIMs…")
 
     # ----------------------------------------------------------------- filters
@@ -176,7 +177,6 @@ class SimsView(Pane):
             self.table.show(force=True)  # nothing shown from the old selection
         self.filter_label = self._describe_filters()
         self._problem = self._stale_since = None
-        self.table.loading = not len(self.index)
         self._load_index()
 
     async def read_first_page(self) -> None:
