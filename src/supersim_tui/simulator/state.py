@@ -26,6 +26,7 @@ from urllib.parse import urlsplit
 from .catalog import CatalogNetwork, build_catalog
 from .errors import ApiFailure, invalid, missing, not_found, super_sim
 from .net import is_loopback_url
+from .sim_groups import SimGroups, changes, track_changes
 from .traffic import UsageSegment, auto_activate, day_bytes
 from .traffic import open_usage as _open_usage
 from .traffic import retraffic as _retraffic
@@ -93,6 +94,10 @@ class SimRecord:
     usage: list[UsageSegment] = field(default_factory=list)
     sms_commands: int = 0
     auto_active_hour: int | None = None
+
+
+# What SIM listings filter on: every assignment is counted, so the grouping index (sim_groups.py) is never stale.
+track_changes(SimRecord, ("status", "fleet_sid", "account_sid"))
 
 
 @dataclass(slots=True)
@@ -173,6 +178,7 @@ class SimulatorState:
         self.sim_order: list[str] = []
         self.sims_by_iccid: dict[str, str] = {}
         self.sims_by_name: dict[str, str] = {}
+        self._groups: SimGroups | None = None  # positions by status / fleet / both: see sim_groups.py
         # ICCID -> (registration code, owning account or None) for SIMs not in any list.
         self.unregistered: dict[str, tuple[str, str | None]] = {}
         self._schedule: list[tuple[float, str]] = []
@@ -454,15 +460,16 @@ class SimulatorState:
             ):
                 yield sim.index, sim
             return
-        for position in range(start, len(self.sim_order)):
-            sim = self.sims[self.sim_order[position]]
-            if sim.account_sid != self.account_sid:
-                continue
-            if status is not None and sim.status != status:
-                continue
-            if fleet_sid is not None and sim.fleet_sid != fleet_sid:
-                continue
-            yield position, sim
+        sims, order = self.sims, self.sim_order
+        for position in self.sim_groups().positions_from(status, fleet_sid, start):
+            yield position, sims[order[position]]
+
+    def sim_groups(self) -> SimGroups:
+        """The account's SIM positions by status and fleet, rebuilt if any SIM changed since they were built."""
+        stamp = (changes(), len(self.sim_order))
+        if self._groups is None or self._groups.stamp != stamp:
+            self._groups = SimGroups.build(self.sim_order, self.sims, self.account_sid, stamp)
+        return self._groups
 
     def update_sim(self, ref: str, params: dict[str, str]) -> tuple[SimRecord, bool]:
         """Apply a Sim update; returns the record and whether it was made asynchronous."""
