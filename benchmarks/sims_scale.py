@@ -7,7 +7,8 @@ figure is what reaches the terminal and the peak memory (VmHWM) is the app's alo
 - **End to the last SIM**: the app is started, the SIMs tab opened and End pressed as soon as
   the first frame is painted; timed until the account's last SIM (its ICCID) is painted. As a
   ratio to one plain sequential listing of the account in the same run (raw httpx, pages
-  decoded by msgspec into the same ``Sim`` type: the same decoding). Target ≤ 1.5.
+  decoded by msgspec into the same ``SimBrief`` type the app's index is listed with: the same
+  decoding). Target ≤ 1.5.
 - **Filter keystroke to painted**: ``/`` then a word typed a key at a time over every SIM;
   each key timed until the count bar shows the new count ("N of 100,000 SIMs"). As a ratio to
   a bare Textual Input echoing the same keys over a 380-row DataTable, in the same run.
