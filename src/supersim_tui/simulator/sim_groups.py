@@ -10,7 +10,8 @@ The groups are rebuilt lazily, on the first listing after any SIM of the process
 account (or a SIM was added): :func:`track_changes` turns those fields of the record class into properties
 that count every assignment, wherever it is made (the rules in ``state.py``, the seed, the usage model, tests
 that set a field directly), so a listing can never be served from stale groups. Rebuilding costs one pass
-over the account (about 0.1 s per 100,000 SIMs); between changes every filtered page costs O(page).
+over the account (about 0.1 s per 100,000 SIMs); between changes every filtered page costs O(page). A listing
+without a filter does not need them (a scan from the token is O(page) already) and never waits for a rebuild.
 """
 
 from __future__ import annotations

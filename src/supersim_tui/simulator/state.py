@@ -461,6 +461,12 @@ class SimulatorState:
                 yield sim.index, sim
             return
         sims, order = self.sims, self.sim_order
+        if status is None and fleet_sid is None:  # every SIM of the account: a scan is O(page) already
+            for position in range(start, len(order)):
+                sim = sims[order[position]]
+                if sim.account_sid == self.account_sid:
+                    yield position, sim
+            return
         for position in self.sim_groups().positions_from(status, fleet_sid, start):
             yield position, sims[order[position]]
 
