@@ -62,6 +62,9 @@ def test_listings_follow_changes_made_any_way() -> None:
     new = next(s for s in state.sims.values() if s.status == "new" and s.fleet_sid is None)
     fleet = next(iter(state.fleets))
     before = listed(state, "ready", None, 0)
+    groups = state.sim_groups()
+    held = state.list_sims("active", None, None, 0)
+    next(held)  # a listing half read while SIMs change (the groups change under it without failing)
     state.update_sim(new.sid, {"Status": "ready", "Fleet": fleet})  # scheduled now, ready once settled
     assert new.sid not in [sid for _, sid in listed(state, "new", None, 0)]
     assert (new.index, new.sid) in listed(state, "scheduled", None, 0)
@@ -69,6 +72,7 @@ def test_listings_follow_changes_made_any_way() -> None:
     now[0] = 60.0
     assert (new.index, new.sid) in listed(state, "ready", fleet, 0)
     assert len(listed(state, "ready", None, 0)) == len(before) + 1
+    assert state.sim_groups() is groups  # the simulator's own changes moved the SIM: no pass over the account
     assert_listings_match_a_scan(state)
     other = next(s for s in state.sims.values() if s.status == "new" and s.sid != new.sid)
     state.update_sim(other.sid, {"AccountSid": state.subaccount_sids[0]})

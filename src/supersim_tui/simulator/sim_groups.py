@@ -6,11 +6,13 @@ client that lists the account in slices (five by status, or fleet x status, as `
 do) cost the simulator one full scan per slice. Here the account's positions are kept grouped by status, by
 fleet and by both (sorted arrays), so a page is a bisection to the token's position and a walk of its rows.
 
-The groups are rebuilt lazily, on the first listing after any SIM of the process changed status, fleet or
-account (or a SIM was added): :func:`track_changes` turns those fields of the record class into properties
-that count every assignment, wherever it is made (the rules in ``state.py``, the seed, the usage model, tests
-that set a field directly), so a listing can never be served from stale groups. Rebuilding costs one pass
-over the account (about 0.1 s per 100,000 SIMs); between changes every filtered page costs O(page). A listing
+The simulator's own changes (an update, a SIM settling or turning active, a SIM added) move the SIM between
+groups as they happen (:meth:`SimGroups.move`: a bisection and an array insert per group, no pass over the
+account), so SIMs settling while a large account is listed cost little. Any other change (the seed, a test
+setting a field directly) is caught all the same: :func:`track_changes` turns those fields of the record
+class into properties that count every assignment, and groups that did not see a change are rebuilt on the
+next filtered listing (one pass over the account, about 0.1 s per 100,000 SIMs), so a listing can never be
+served from stale groups. A listing
 without a filter does not need them (a scan from the token is O(page) already) and never waits for a rebuild.
 """
 
@@ -18,7 +20,7 @@ from __future__ import annotations
 
 from array import array
 from bisect import bisect_left
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from itertools import chain
 from operator import attrgetter
 from typing import Any
@@ -79,9 +81,35 @@ class SimGroups:
         groups = {key: array("q", sorted(chain.from_iterable(lists))) for key, lists in runs.items()}
         return cls(groups, stamp)
 
-    def positions_from(self, status: str | None, fleet_sid: str | None, start: int) -> Iterable[int]:
+    def positions_from(self, status: str | None, fleet_sid: str | None, start: int) -> Iterator[int]:
         """The positions of the SIMs with this status and fleet SID (None: any), from ``start`` on, in order."""
         group = self._groups.get((status or ANY, fleet_sid or ANY))
         if group is None:
-            return ()
-        return memoryview(group)[bisect_left(group, start) :]  # a view: no copy of the rest
+            return
+        at = bisect_left(group, start)
+        while at < len(group):
+            yield group[at]
+            at += 1
+
+    def move(self, position: int, old: Placement | None, new: Placement, account_sid: str) -> None:
+        """The SIM at ``position`` went from ``old`` to ``new`` (None: it was just added)."""
+        if old == new:
+            return
+        if old is not None and old[0] == account_sid:
+            for key in _keys(old):
+                group = self._groups[key]
+                at = bisect_left(group, position)
+                if at < len(group) and group[at] == position:
+                    del group[at]
+        if new[0] == account_sid:
+            for key in _keys(new):
+                group = self._groups.setdefault(key, array("q"))
+                group.insert(bisect_left(group, position), position)
+
+
+Placement = tuple[str, str | None, str | None]  # a SIM's (account SID, status, fleet SID)
+
+
+def _keys(placement: Placement) -> tuple[GroupKey, ...]:
+    _account, status, fleet = placement
+    return ((status, fleet), (status, ANY), (ANY, fleet), (ANY, ANY))

@@ -222,6 +222,7 @@ def auto_activate(state: SimulatorState) -> None:
         sim = state.sims[sid]
         if sim.status != "ready" or sim.auto_active_hour != due:
             continue
-        sim.status = "active"
+        with state.changing_sim(sim):
+            sim.status = "active"
         sim.date_updated = (EPOCH + timedelta(hours=due)).strftime("%Y-%m-%dT%H:%M:%SZ")
         retraffic(state, sim)
