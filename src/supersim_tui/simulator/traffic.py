@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import heapq
 import random
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
@@ -47,6 +48,8 @@ class SimulatorState(Protocol):
     def world_now(self) -> datetime: ...
 
     def home_network(self, sim: Any) -> Any: ...
+
+    def changing_sim(self, sim: Any) -> AbstractContextManager[None]: ...
 
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
