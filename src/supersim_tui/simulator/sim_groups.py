@@ -95,16 +95,16 @@ class SimGroups:
         """The SIM at ``position`` went from ``old`` to ``new`` (None: it was just added)."""
         if old == new:
             return
-        if old is not None and old[0] == account_sid:
-            for key in _keys(old):
-                group = self._groups[key]
-                at = bisect_left(group, position)
-                if at < len(group) and group[at] == position:
-                    del group[at]
-        if new[0] == account_sid:
-            for key in _keys(new):
-                group = self._groups.setdefault(key, array("q"))
-                group.insert(bisect_left(group, position), position)
+        leaving = set(_keys(old)) if old is not None and old[0] == account_sid else set()
+        joining = set(_keys(new)) if new[0] == account_sid else set()
+        for key in leaving - joining:  # e.g. not "any status, any fleet" for a change of status
+            group = self._groups[key]
+            at = bisect_left(group, position)
+            if at < len(group) and group[at] == position:
+                del group[at]
+        for key in joining - leaving:
+            group = self._groups.setdefault(key, array("q"))
+            group.insert(bisect_left(group, position), position)
 
 
 Placement = tuple[str, str | None, str | None]  # a SIM's (account SID, status, fleet SID)
