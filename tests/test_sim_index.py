@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import tracemalloc
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
@@ -245,3 +246,41 @@ async def test_both_slicings_find_every_sim(
     index = SimIndex()
     await load_index(client.list_sims, index, await client.list_fleets().collect(), by_fleet=by_fleet, page_size=30)
     assert sorted(index.sids) == expected
+
+
+class SlicePager:
+    """A listing of fixed pages (one SIM each), read one page per step."""
+
+    def __init__(self, pages: list[list[Sim]]) -> None:
+        self.pages = list(pages)
+
+    @property
+    def has_more(self) -> bool:
+        return bool(self.pages)
+
+    async def walk_page(self) -> list[Sim]:
+        await asyncio.sleep(0)  # the slices take turns, as pages arriving from the network do
+        return self.pages.pop(0)
+
+
+async def test_a_sim_listed_by_two_slices_counts_once_against_the_limit() -> None:
+    """A SIM whose status changed during the load is listed by two slices (as the old and the new status):
+    the index counts SIMs, not listings, so an account of exactly ``limit`` SIMs is held complete, not cut
+    off as too large (which left the account's last SIM out: End never reached it at 1,000,000 SIMs)."""
+    s1, s2, s3, s4, s5, s6, s7 = fake_sims(7)
+    slices = {
+        "new": [[s1], [s2]],
+        "ready": [[s1], [s3], [s7]],  # s1 turned ready while the slices were read
+        "active": [[s4]],
+        "inactive": [[s5]],
+        "scheduled": [[s6]],
+    }
+
+    def list_sims(*, status: str | None = None, **_: object) -> SlicePager:
+        return SlicePager(slices[status or ""])
+
+    index = SimIndex()
+    await load_index(list_sims, index, [], limit=7)  # type: ignore[arg-type]  # pages like list_sims
+    assert not index.truncated and index.complete
+    assert index.listed == len(index) == 7
+    assert s7.sid in index.sids

@@ -119,7 +119,7 @@ class SimIndex:
         self.loading = False
         self.complete = False
         self.expected: int | None = None  # what the last complete load found: "of ~100,000"
-        self.listed = 0  # SIMs read by the load under way
+        self.listed = 0  # SIMs read by the load under way (each once, whichever slices listed it)
         self.truncated = False  # the last load stopped at its limit: the account is too large to index
 
     def __len__(self) -> int:
@@ -185,6 +185,7 @@ class SimIndex:
         if self._seen is not None:  # every row listed during the load is seen (the first rows: zeros if not)
             self._seen.extend(bytes(first - len(self._seen)))
             self._seen.extend(b"\x01" * len(sims))
+            self.listed += len(sims)
 
     def _put_each(self, sims: list[Sim | SimBrief]) -> None:
         rows, hay, seen = self._rows, self._hay, self._seen
@@ -224,7 +225,9 @@ class SimIndex:
             if seen is not None:
                 if row >= len(seen):
                     seen.extend(bytes(row + 1 - len(seen)))
-                seen[row] = 1
+                if not seen[row]:  # a SIM listed again (by another slice: its status changed) counts once
+                    seen[row] = 1
+                    self.listed += 1
 
     def set_fleet_names(self, names: dict[str, str]) -> None:
         """Fleet names changed (a rename, a new fleet): search strings are rebuilt on the next filter."""
@@ -428,7 +431,7 @@ async def load_index(
                 return
             async with gate:
                 sims = await pager.walk_page()
-            index.listed += index.put([s for s in sims if s.fleet_sid is None] if fleetless else sims)
+            index.put([s for s in sims if s.fleet_sid is None] if fleetless else sims)  # counts index.listed
             if on_page is not None:
                 on_page()
 
