@@ -25,6 +25,10 @@ SIMs take ~24 MB, 1,000,000 ~240 MB.
 
 :class:`SimView` is one pane's window onto the index: its filter and sort (see
 :mod:`.table_query`), recomputed only when the index or the query changed.
+
+Why one file over 400 lines: the columns, the view over them, the scope and the parallel load share
+one storage layout (codes, epoch seconds, the seen-in-this-load marks); split, each part would reach
+into the others' private fields.
 """
 
 from __future__ import annotations
