@@ -13,7 +13,7 @@ from typing import Any
 import httpx
 import msgspec
 
-from supersim_tui.api import Sim
+from supersim_tui.api import SimBrief
 from supersim_tui.api.replies import page_type
 
 ACCOUNT = "AC" + "be" * 16
@@ -61,9 +61,10 @@ class Listing:
     last_iccid: str
 
 
-async def sequential_listing(url: str, item: type[Any] = Sim, page_size: int = 1000) -> Listing:
+async def sequential_listing(url: str, item: type[Any] = SimBrief, page_size: int = 1000) -> Listing:
     """One plain sequential listing of every SIM: raw httpx, each page decoded by msgspec into ``item``
-    (the client's own page type: the same decoding as the app). The baseline the app is measured against."""
+    (the client's own page type: the same decoding as the app, whose SIMs index decodes ``SimBrief``).
+    The baseline the app is measured against."""
     decoder = msgspec.json.Decoder(page_type("sims", item))
     first = last = ""
     count = 0
@@ -73,7 +74,7 @@ async def sequential_listing(url: str, item: type[Any] = Sim, page_size: int = 1
         while next_url:
             page = decoder.decode((await http.get(next_url)).content)
             count += len(page.sims)
-            if page.sims and item is Sim:
+            if page.sims and item is not msgspec.Raw:
                 first = first or page.sims[0].iccid or ""
                 last = page.sims[-1].iccid or ""
             next_url = page.meta.next_page_url

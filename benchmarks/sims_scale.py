@@ -6,8 +6,9 @@ figure is what reaches the terminal and the peak memory (VmHWM) is the app's alo
 
 - **End to the last SIM**: the app is started, the SIMs tab opened and End pressed as soon as
   the first frame is painted; timed until the account's last SIM (its ICCID) is painted. As a
-  ratio to one plain sequential listing of the account in the same run (raw httpx, pages
-  decoded by msgspec into the same ``Sim`` type: the same decoding). Target ≤ 1.5.
+  ratio to one plain sequential listing of the account in the same run (the median of three; raw httpx, pages
+  decoded by msgspec into the same ``SimBrief`` type the app's index is listed with: the same
+  decoding). Target ≤ 1.5.
 - **Filter keystroke to painted**: ``/`` then a word typed a key at a time over every SIM;
   each key timed until the count bar shows the new count ("N of 100,000 SIMs"). As a ratio to
   a bare Textual Input echoing the same keys over a 380-row DataTable, in the same run.
@@ -31,6 +32,7 @@ from .pty_app import KEYS, open_sims_tab, terminal
 
 TYPED = "eu-trackers-01"
 END_RATIO_TARGET = 1.5
+BASELINE_RUNS = 3
 FILTER_RATIO_TARGET = 2.0
 MEMORY_TARGET_MB = {100_000: 150, 1_000_000: 1024}
 
@@ -92,7 +94,9 @@ def app_run(url: str, listing: Listing, sims: int, counts: list[int] | None) -> 
 
 def measure(sims: int, with_filter: bool) -> bool:
     with loopback_simulator("--sims", str(sims), "--seed", "3") as url:
-        listing = asyncio.run(sequential_listing(url))
+        # The median of three (this machine is shared: one listing alone varies by ±30 %).
+        runs = sorted((asyncio.run(sequential_listing(url)) for _ in range(BASELINE_RUNS)), key=lambda x: x.seconds)
+        listing = runs[len(runs) // 2]
         counts = asyncio.run(expected_counts(url, TYPED)) if with_filter else None
         echo = echo_keys(TYPED) if with_filter else []
         started = time.perf_counter()

@@ -3,7 +3,9 @@ sequential listing pass over every SIM, both on the loopback simulator with 20 m
 
 Same work on both sides: the baseline is raw httpx, each page decoded by msgspec with SIMs left
 as raw JSON and counted, which is how ``status`` counts its slices (it decodes only the new and
-inactive SIMs, to find those without a fleet). Neither side decodes more than the other needs.
+inactive SIMs, as ``SimBrief``, to find those without a fleet: more than the baseline decodes).
+The simulator serves each filtered page from its grouping index (``simulator/sim_groups.py``), so
+the 37 fleet x status slices cost it what the one sequential pass does, and run in parallel.
 """
 
 from __future__ import annotations

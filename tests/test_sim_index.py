@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 import tracemalloc
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
+import msgspec
 import pytest
 
 from supersim_tui.api import Sim, SimStatus, SuperSimClient
-from supersim_tui.ops.sim_index import Scope, SimIndex, SimView, load_index
+from supersim_tui.ops.sim_index import NO_TIME, Scope, SimIndex, SimRow, SimView, load_index
 from supersim_tui.ops.table_query import Query, TableQuery, matching_rows
 from supersim_tui.simulator import Simulator
 
@@ -99,6 +101,41 @@ async def test_reload_updates_changed_and_drops_gone_sims() -> None:
     assert index.row_of(sims[45].sid) is None
     view.refresh()
     assert view.rows == []  # the reload brought back the name the server lists
+
+
+def expected_row(sim: Sim) -> SimRow:
+    return SimRow(
+        sim.sid, sim.iccid, sim.unique_name, str(sim.status) if sim.status else None, sim.fleet_sid, sim.date_updated
+    )
+
+
+def test_pages_of_new_known_and_odd_sims_are_held_as_given() -> None:
+    """Whatever a page holds (only new SIMs, SIMs already held mixed with new ones, a status this version does
+    not know, a new fleet, no ICCID, no dates), every SIM reads back as given, once, in arrival order; a
+    reload marks exactly the SIMs it listed; search strings built before follow."""
+    sims = fake_sims(60)
+    odd = [
+        Sim(sid="HS" + "a" * 32, status="suspended", fleet_sid="HF" + "e" * 32),  # type: ignore[arg-type]
+        Sim(sid="HS" + "b" * 32, iccid=None, date_updated=None, date_created=None),
+    ]
+    index = SimIndex()
+    index.put(sims[:20])
+    index.haystacks()
+    index.put(iter(sims[20:40] + odd))  # all new (a generator, as load_index gives)
+    changed = msgspec.structs.replace(sims[5], unique_name="renamed", status=SimStatus.INACTIVE, fleet_sid=None)
+    index.put([*sims[40:], changed])  # new SIMs and one held
+    given = {sim.sid: sim for sim in [*sims, *odd]} | {changed.sid: changed}
+    assert index.sids == [*[s.sid for s in sims[:40]], *[s.sid for s in odd], *[s.sid for s in sims[40:]]]
+    assert all(index.row(index.row_of(sid) or 0) == expected_row(sim) for sid, sim in given.items())
+    assert index.created[index.row_of(odd[1].sid) or 0] == NO_TIME
+    view = SimView(index, TableQuery("renamed"))
+    view.refresh()
+    assert [index.sids[r] for r in view.rows] == [changed.sid]
+    index.begin_load()
+    index.put(sims[50:])
+    index.put([odd[0], sims[0]])
+    index.end_load(complete=True)
+    assert sorted(index.sids) == sorted([*[s.sid for s in sims[50:]], odd[0].sid, sims[0].sid])
 
 
 def test_filter_substring_inverted_fuzzy_and_sort() -> None:
@@ -209,3 +246,41 @@ async def test_both_slicings_find_every_sim(
     index = SimIndex()
     await load_index(client.list_sims, index, await client.list_fleets().collect(), by_fleet=by_fleet, page_size=30)
     assert sorted(index.sids) == expected
+
+
+class SlicePager:
+    """A listing of fixed pages (one SIM each), read one page per step."""
+
+    def __init__(self, pages: list[list[Sim]]) -> None:
+        self.pages = list(pages)
+
+    @property
+    def has_more(self) -> bool:
+        return bool(self.pages)
+
+    async def walk_page(self) -> list[Sim]:
+        await asyncio.sleep(0)  # the slices take turns, as pages arriving from the network do
+        return self.pages.pop(0)
+
+
+async def test_a_sim_listed_by_two_slices_counts_once_against_the_limit() -> None:
+    """A SIM whose status changed during the load is listed by two slices (as the old and the new status):
+    the index counts SIMs, not listings, so an account of exactly ``limit`` SIMs is held complete, not cut
+    off as too large (which left the account's last SIM out: End never reached it at 1,000,000 SIMs)."""
+    s1, s2, s3, s4, s5, s6, s7 = fake_sims(7)
+    slices = {
+        "new": [[s1], [s2]],
+        "ready": [[s1], [s3], [s7]],  # s1 turned ready while the slices were read
+        "active": [[s4]],
+        "inactive": [[s5]],
+        "scheduled": [[s6]],
+    }
+
+    def list_sims(*, status: str | None = None, **_: object) -> SlicePager:
+        return SlicePager(slices[status or ""])
+
+    index = SimIndex()
+    await load_index(list_sims, index, [], limit=7)  # type: ignore[arg-type]  # pages like list_sims
+    assert not index.truncated and index.complete
+    assert index.listed == len(index) == 7
+    assert s7.sid in index.sids

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
+
+import httpx
+
+from supersim_tui.simulator import Simulator, asgi_transport
+from supersim_tui.tui.app import SuperSimApp
 from supersim_tui.tui.bulk import BulkRunScreen
 from supersim_tui.tui.dialogs import Confirm
 from supersim_tui.tui.sims_pane import SimsPane
 
-from .conftest import build_app, demo_simulator, settle
+from .conftest import build_app, demo_simulator, instant_client, settle
 from .test_tui_sims import choose, finished_run
 
 
@@ -73,3 +79,38 @@ async def test_a_bulk_run_updates_its_sims_in_the_index_without_listing_again() 
         await settle(pilot)
         assert pane.table.get_row_index(new.sid) >= 0
         assert sims_listed(sim) > listed
+
+
+class HeldListings(httpx.AsyncBaseTransport):
+    """The simulator, with every listing of SIMs held until ``release`` is set."""
+
+    def __init__(self, sim: Simulator) -> None:
+        self.inner = asgi_transport(sim)
+        self.release = asyncio.Event()
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if request.method == "GET" and request.url.path == "/v1/Sims":
+            await self.release.wait()
+        return await self.inner.handle_async_request(request)
+
+
+async def test_end_pressed_before_the_first_sims_arrive_lands_on_the_last_sim() -> None:
+    """3 then End pressed while no SIM has been listed yet (the table empty): the SIMs table takes the keys
+    (it is not covered by a loading indicator, which refuses the focus), and once every SIM is listed the
+    cursor is on the account's last SIM."""
+    sim = demo_simulator(sims=300)
+    last = sim.state.sims[sim.state.sim_order[-1]]
+    transport = HeldListings(sim)
+    app = SuperSimApp(instant_client(sim, transport=transport), account_label="demo account (simulator)")
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        await pilot.press("3")
+        await pilot.pause()
+        pane = app.query_one(SimsPane)
+        assert len(pane.index) == 0  # nothing listed yet
+        await pilot.press("end")
+        transport.release.set()
+        await settle(pilot)
+        assert pane.complete and pane.table.row_count == 300
+        assert app.focused is pane.table
+        assert pane.table.current_sid() == last.sid

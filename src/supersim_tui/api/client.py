@@ -12,7 +12,17 @@ from urllib.parse import quote
 import msgspec
 
 from .errors import NotFoundError, ResponseFormatError, ValidationError
-from .models import BillingPeriod, Fleet, NapNetwork, Network, NetworkAccessProfile, Sim, SimIpAddress, UsageRecord
+from .models import (
+    BillingPeriod,
+    Fleet,
+    NapNetwork,
+    Network,
+    NetworkAccessProfile,
+    Sim,
+    SimBrief,
+    SimIpAddress,
+    UsageRecord,
+)
 from .paging import Pager
 from .replies import AlreadyRegisteredError
 from .transport import Transport, form
@@ -176,6 +186,18 @@ class SuperSimClient(Transport):
         page_size: int | None = None,
     ) -> Pager[Sim]:
         return self._pager("/v1/Sims", "sims", Sim, {"Status": status, "Fleet": fleet, "Iccid": iccid}, page_size)
+
+    def list_sim_briefs(
+        self,
+        *,
+        status: str | None = None,
+        fleet: str | None = None,
+        iccid: str | None = None,
+        page_size: int | None = None,
+    ) -> Pager[SimBrief]:
+        """:meth:`list_sims` decoded into only what an index of every SIM keeps (about half the work a page)."""
+        query = {"Status": status, "Fleet": fleet, "Iccid": iccid}
+        return self._pager("/v1/Sims", "sims", SimBrief, query, page_size)
 
     def list_sims_undecoded(
         self, *, status: str | None = None, fleet: str | None = None, page_size: int | None = None

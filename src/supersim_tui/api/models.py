@@ -150,6 +150,20 @@ class Sim(msgspec.Struct, frozen=True, kw_only=True):
         return self.unique_name or self.iccid or self.sid
 
 
+class SimBrief(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    """A SIM as an index of every SIM keeps it (``SuperSimClient.list_sim_briefs``): a :class:`Sim` without
+    its URL, links and account, which cost most of a page's decoding. Holding no container, it is left out of
+    the garbage collector's passes (``gc=False``): 100,000 decoded do not make the collector walk the app."""
+
+    sid: str
+    unique_name: str | None = None
+    iccid: str | None = None
+    status: SimStatus | None = None
+    fleet_sid: str | None = None
+    date_created: datetime | None = None
+    date_updated: datetime | None = None
+
+
 class BillingPeriod(msgspec.Struct, frozen=True, kw_only=True):
     sid: str | None = None
     account_sid: str | None = None

@@ -8,10 +8,13 @@ only those SIMs), and is listed again in full on request.
 
 Slices: one per status (five, complete by construction: every SIM has one status), or, on a
 slow link, fleet x status plus the new and inactive SIMs without a fleet, as ``status`` counts
-them (``by_fleet``: more slices in flight, so more of the link's latency overlapped). Each
-slice costs the server a filtered scan: on loopback, where the server's CPU and not latency
-sets the pace, five status slices finish in about one sequential listing's time, and 37
-fleet x status slices in about 2.5 times that (measured on 100,000 SIMs).
+them (``by_fleet``: more slices in flight, so more of the link's latency overlapped). A
+filtered page costs the simulator its page (its grouping index), so on loopback the five
+slices of 100,000 or 1,000,000 SIMs, listed headless, take 1.0-1.1 times one sequential
+listing. Pages are decoded as :class:`~supersim_tui.api.SimBrief` (what the index keeps).
+
+A SIM whose status changes during the load can be listed by two slices: ``listed`` counts
+SIMs, not listings, so the limit is not reached early by an account of exactly its size.
 
 Storage is columnar, not one object per SIM: ``sids``, ``iccids`` and ``names`` are lists of
 str, the status is one byte (a code), the fleet a 4-byte code into a small table, and the
@@ -22,6 +25,10 @@ SIMs take ~24 MB, 1,000,000 ~240 MB.
 
 :class:`SimView` is one pane's window onto the index: its filter and sort (see
 :mod:`.table_query`), recomputed only when the index or the query changed.
+
+Why one file over 400 lines: the columns, the view over them, the scope and the parallel load share
+one storage layout (codes, epoch seconds, the seen-in-this-load marks); split, each part would reach
+into the others' private fields.
 """
 
 from __future__ import annotations
@@ -31,11 +38,11 @@ from array import array
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from operator import attrgetter
+from typing import Any, Protocol
 
-from ..api import Fleet, Sim
+from ..api import Fleet, Pager, Sim, SimBrief
 from .parallel import all_of
-from .select import ListSims
 from .table_query import Query, TableQuery, matching_mask
 
 STATUS_NAMES = ("", "new", "ready", "active", "inactive", "scheduled")  # code 0: no status given
@@ -46,6 +53,20 @@ LOAD_PAGE_SIZE = 1000
 # in flight: about 40 s). Past it the pane asks for a server-side filter (status, fleet or ICCID), which
 # narrows what is listed (:class:`Scope`); the local filter and sort then work within it.
 MAX_INDEXED_SIMS = 1_000_000
+
+
+class ListSimRows(Protocol):
+    """What the index lists SIMs with: ``SuperSimClient.list_sim_briefs`` (or ``list_sims``, or anything that
+    pages like them)."""
+
+    def __call__(
+        self,
+        *,
+        status: str | None = None,
+        fleet: str | None = None,
+        iccid: str | None = None,
+        page_size: int | None = None,
+    ) -> Pager[SimBrief] | Pager[Sim]: ...
 
 
 @dataclass(frozen=True)
@@ -62,6 +83,19 @@ class SimRow:
 
 def _seconds(when: datetime | None) -> int:
     return int(when.timestamp()) if when is not None else NO_TIME
+
+
+def _epochs(moments: Iterable[datetime | None]) -> array[int]:
+    """Epoch seconds of each moment (:data:`NO_TIME` for none), in one C loop when none is missing."""
+    values = list(moments)
+    if None in values:
+        return array("q", map(_seconds, values))
+    return array("q", map(int, map(datetime.timestamp, values)))  # type: ignore[arg-type]  # no None here
+
+
+_SID, _ICCID, _NAME = attrgetter("sid"), attrgetter("iccid"), attrgetter("unique_name")
+_STATUS, _FLEET = attrgetter("status"), attrgetter("fleet_sid")
+_CREATED, _UPDATED = attrgetter("date_created"), attrgetter("date_updated")
 
 
 def _time(seconds: int) -> datetime | None:
@@ -84,7 +118,7 @@ class SimIndex:
         self._status_code = {name: code for code, name in enumerate(STATUS_NAMES)}
         self._status_by_value: dict[object, int] = {}  # the Sim's status (an enum member) → code
         self._fleet_sids: list[str] = [""]  # code 0: no fleet
-        self._fleet_code: dict[str, int] = {"": 0}
+        self._fleet_code: dict[str | None, int] = {"": 0, None: 0}
         self.fleet_names: dict[str, str] = dict(fleet_names or {})
         self._hay: list[str] | None = None
         self._seen: bytearray | None = None  # during a full reload: the rows listed again
@@ -92,7 +126,7 @@ class SimIndex:
         self.loading = False
         self.complete = False
         self.expected: int | None = None  # what the last complete load found: "of ~100,000"
-        self.listed = 0  # SIMs read by the load under way
+        self.listed = 0  # SIMs read by the load under way (each once, whichever slices listed it)
         self.truncated = False  # the last load stopped at its limit: the account is too large to index
 
     def __len__(self) -> int:
@@ -109,9 +143,9 @@ class SimIndex:
         return code
 
     def _fleet(self, fleet_sid: str | None) -> int:
-        code = self._fleet_code.get(fleet_sid or "")
+        code = self._fleet_code.get(fleet_sid)
         if code is None:
-            code = self._fleet_code[fleet_sid or ""] = len(self._fleet_sids)
+            code = self._fleet_code[fleet_sid] = len(self._fleet_sids)
             self._fleet_sids.append(fleet_sid or "")
         return code
 
@@ -122,19 +156,54 @@ class SimIndex:
             f"{self.iccids[row]} {self.names[row] or ''} {fleet_label} {self._status_names[self.statuses[row]]}".lower()
         )
 
-    def put(self, sims: Iterable[Sim]) -> int:
+    def put(self, sims: Iterable[Sim | SimBrief]) -> int:
         """Add new SIMs and overwrite known ones (by SID); how many were given."""
-        count = 0
+        sims = sims if isinstance(sims, list) else list(sims)
+        if sims and self._rows.keys().isdisjoint(map(_SID, sims)):
+            self._append(sims)  # a page of SIMs not yet held (the whole first load): column by column
+        else:
+            self._put_each(sims)
+        if sims:
+            self.version += 1
+        return len(sims)
+
+    def _append(self, sims: list[Sim | SimBrief]) -> None:
+        """New SIMs added a column at a time (no Python work per SIM where a C loop does it)."""
+        first = len(self.sids)
+        statuses = list(map(_STATUS, sims))
+        for status in set(statuses).difference(self._status_by_value):
+            self._status_by_value[status] = self._code(str(status) if status is not None else None)
+        fleets = list(map(_FLEET, sims))
+        for fleet in set(fleets).difference(self._fleet_code):
+            self._fleet(fleet)
+        iccids = list(map(_ICCID, sims))
+        if None in iccids:
+            iccids = [iccid or "" for iccid in iccids]
+        self.sids.extend(map(_SID, sims))
+        self.iccids.extend(iccids)
+        self.names.extend(map(_NAME, sims))
+        self.statuses.extend(map(self._status_by_value.__getitem__, statuses))
+        self.fleets.extend(map(self._fleet_code.__getitem__, fleets))
+        self.updated.extend(_epochs(map(_UPDATED, sims)))
+        self.created.extend(_epochs(map(_CREATED, sims)))
+        self._rows.update(zip(self.sids[first:], range(first, len(self.sids)), strict=True))
+        if self._hay is not None:
+            self._hay.extend(self._haystack(row) for row in range(first, len(self.sids)))
+        if self._seen is not None:  # every row listed during the load is seen (the first rows: zeros if not)
+            self._seen.extend(bytes(first - len(self._seen)))
+            self._seen.extend(b"\x01" * len(sims))
+            self.listed += len(sims)
+
+    def _put_each(self, sims: list[Sim | SimBrief]) -> None:
         rows, hay, seen = self._rows, self._hay, self._seen
         status_code, fleet_code = self._status_by_value, self._fleet_code
         sids, iccids, names = self.sids, self.iccids, self.names
         statuses, fleets, updated, created = self.statuses, self.fleets, self.updated, self.created
         for sim in sims:
-            count += 1
             status = status_code.get(sim.status)
             if status is None:
                 status = status_code[sim.status] = self._code(str(sim.status) if sim.status is not None else None)
-            fleet = fleet_code.get(sim.fleet_sid or "")
+            fleet = fleet_code.get(sim.fleet_sid)
             if fleet is None:
                 fleet = self._fleet(sim.fleet_sid)
             when = sim.date_updated
@@ -163,10 +232,9 @@ class SimIndex:
             if seen is not None:
                 if row >= len(seen):
                     seen.extend(bytes(row + 1 - len(seen)))
-                seen[row] = 1
-        if count:
-            self.version += 1
-        return count
+                if not seen[row]:  # a SIM listed again (by another slice: its status changed) counts once
+                    seen[row] = 1
+                    self.listed += 1
 
     def set_fleet_names(self, names: dict[str, str]) -> None:
         """Fleet names changed (a rename, a new fleet): search strings are rebuilt on the next filter."""
@@ -338,7 +406,7 @@ class Scope:
 
 
 async def load_index(
-    list_sims: ListSims,
+    list_sims: ListSimRows,
     index: SimIndex,
     fleets: list[Fleet],
     *,
@@ -370,7 +438,7 @@ async def load_index(
                 return
             async with gate:
                 sims = await pager.walk_page()
-            index.listed += index.put(s for s in sims if not fleetless or s.fleet_sid is None)
+            index.put([s for s in sims if s.fleet_sid is None] if fleetless else sims)  # counts index.listed
             if on_page is not None:
                 on_page()
 

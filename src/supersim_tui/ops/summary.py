@@ -153,7 +153,7 @@ async def account_summary(client: SuperSimClient, *, fleet: str | None = None, c
 
     async def fleetless(status: str) -> int:
         total = 0
-        pager = client.list_sims(status=status, page_size=1000)
+        pager = client.list_sim_briefs(status=status, page_size=1000)  # only the fleet is looked at
         while pager.has_more:
             async with gate:
                 page = await pager.walk_page()

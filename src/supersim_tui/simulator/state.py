@@ -18,6 +18,7 @@ import heapq
 import random
 import time
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
@@ -26,6 +27,7 @@ from urllib.parse import urlsplit
 from .catalog import CatalogNetwork, build_catalog
 from .errors import ApiFailure, invalid, missing, not_found, super_sim
 from .net import is_loopback_url
+from .sim_groups import Placement, SimGroups, changes, track_changes
 from .traffic import UsageSegment, auto_activate, day_bytes
 from .traffic import open_usage as _open_usage
 from .traffic import retraffic as _retraffic
@@ -93,6 +95,10 @@ class SimRecord:
     usage: list[UsageSegment] = field(default_factory=list)
     sms_commands: int = 0
     auto_active_hour: int | None = None
+
+
+# What SIM listings filter on: every assignment is counted, so the grouping index (sim_groups.py) is never stale.
+track_changes(SimRecord, ("status", "fleet_sid", "account_sid"))
 
 
 @dataclass(slots=True)
@@ -173,6 +179,7 @@ class SimulatorState:
         self.sim_order: list[str] = []
         self.sims_by_iccid: dict[str, str] = {}
         self.sims_by_name: dict[str, str] = {}
+        self._groups: SimGroups | None = None  # positions by status / fleet / both: see sim_groups.py
         # ICCID -> (registration code, owning account or None) for SIMs not in any list.
         self.unregistered: dict[str, tuple[str, str | None]] = {}
         self._schedule: list[tuple[float, str]] = []
@@ -384,6 +391,7 @@ class SimulatorState:
     def _add_sim(
         self, iccid: str, account_sid: str, status: str, fleet_sid: str | None, unique_name: str | None, created: str
     ) -> SimRecord:
+        before = changes()
         sim = SimRecord(
             sid=self._sid("HS"),
             account_sid=account_sid,
@@ -401,7 +409,22 @@ class SimulatorState:
         self.sims_by_iccid[iccid] = sim.sid
         if unique_name:
             self.sims_by_name[unique_name] = sim.sid
+        self._regroup(sim, None, before, len(self.sim_order) - 1)
         return sim
+
+    @contextmanager
+    def changing_sim(self, sim: SimRecord) -> Iterator[None]:
+        """Wrap a change of a SIM's status, fleet or account: its listing groups follow it at once."""
+        before, old = changes(), (sim.account_sid, sim.status, sim.fleet_sid)
+        yield
+        self._regroup(sim, old, before, len(self.sim_order))
+
+    def _regroup(self, sim: SimRecord, old: Placement | None, before: int, count: int) -> None:
+        """Move ``sim`` in the groups if they were current before its change (else they are rebuilt later)."""
+        groups = self._groups
+        if groups is not None and groups.stamp == (before, count):
+            groups.move(sim.index, old, (sim.account_sid, sim.status, sim.fleet_sid), self.account_sid)
+            groups.stamp = (changes(), len(self.sim_order))
 
     def register_sim(self, iccid: str | None, code: str | None) -> SimRecord:
         if not iccid:
@@ -454,15 +477,22 @@ class SimulatorState:
             ):
                 yield sim.index, sim
             return
-        for position in range(start, len(self.sim_order)):
-            sim = self.sims[self.sim_order[position]]
-            if sim.account_sid != self.account_sid:
-                continue
-            if status is not None and sim.status != status:
-                continue
-            if fleet_sid is not None and sim.fleet_sid != fleet_sid:
-                continue
-            yield position, sim
+        sims, order = self.sims, self.sim_order
+        if status is None and fleet_sid is None:  # every SIM of the account: a scan is O(page) already
+            for position in range(start, len(order)):
+                sim = sims[order[position]]
+                if sim.account_sid == self.account_sid:
+                    yield position, sim
+            return
+        for position in self.sim_groups().positions_from(status, fleet_sid, start):
+            yield position, sims[order[position]]
+
+    def sim_groups(self) -> SimGroups:
+        """The account's SIM positions by status and fleet, rebuilt if any SIM changed since they were built."""
+        stamp = (changes(), len(self.sim_order))
+        if self._groups is None or self._groups.stamp != stamp:
+            self._groups = SimGroups.build(self.sim_order, self.sims, self.account_sid, stamp)
+        return self._groups
 
     def update_sim(self, ref: str, params: dict[str, str]) -> tuple[SimRecord, bool]:
         """Apply a Sim update; returns the record and whether it was made asynchronous."""
@@ -534,26 +564,27 @@ class SimulatorState:
             sim.unique_name = unique_name or None
             if sim.unique_name:
                 self.sims_by_name[sim.unique_name] = sim.sid
-        if account is not None:
-            sim.account_sid = account
         asynchronous = False
-        if status_changes:
-            assert status is not None
-            asynchronous = sim.status in ("new", "inactive") or status == "inactive"
-            if not asynchronous:  # ready -> active
-                sim.status = status
-                self.retraffic(sim)
-                if fleet_changes:
-                    self._schedule_sim(sim, status, target_fleet, True, callback_url, callback_method)
+        with self.changing_sim(sim):
+            if account is not None:
+                sim.account_sid = account
+            if status_changes:
+                assert status is not None
+                asynchronous = sim.status in ("new", "inactive") or status == "inactive"
+                if not asynchronous:  # ready -> active
+                    sim.status = status
+                    self.retraffic(sim)
+                    if fleet_changes:
+                        self._schedule_sim(sim, status, target_fleet, True, callback_url, callback_method)
+                        asynchronous = True
+                else:
+                    self._schedule_sim(sim, status, target_fleet, fleet_changes, callback_url, callback_method)
+            elif fleet_changes:
+                if sim.status in ACTIVATED:
+                    self._schedule_sim(sim, sim.status, target_fleet, True, callback_url, callback_method)
                     asynchronous = True
-            else:
-                self._schedule_sim(sim, status, target_fleet, fleet_changes, callback_url, callback_method)
-        elif fleet_changes:
-            if sim.status in ACTIVATED:
-                self._schedule_sim(sim, sim.status, target_fleet, True, callback_url, callback_method)
-                asynchronous = True
-            else:
-                sim.fleet_sid = target_fleet
+                else:
+                    sim.fleet_sid = target_fleet
         sim.date_updated = now
         return sim, asynchronous
 
@@ -586,9 +617,10 @@ class SimulatorState:
             if pending is None or pending.settle_at > now:
                 continue
             sim.pending = None
-            sim.status = pending.status
-            if pending.fleet_changes:
-                sim.fleet_sid = pending.fleet_sid
+            with self.changing_sim(sim):
+                sim.status = pending.status
+                if pending.fleet_changes:
+                    sim.fleet_sid = pending.fleet_sid
             if pending.status in ACTIVATED:
                 sim.ever_activated = True
             self.retraffic(sim)

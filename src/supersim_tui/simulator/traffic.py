@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import heapq
 import random
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
@@ -47,6 +48,8 @@ class SimulatorState(Protocol):
     def world_now(self) -> datetime: ...
 
     def home_network(self, sim: Any) -> Any: ...
+
+    def changing_sim(self, sim: Any) -> AbstractContextManager[None]: ...
 
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -222,6 +225,7 @@ def auto_activate(state: SimulatorState) -> None:
         sim = state.sims[sid]
         if sim.status != "ready" or sim.auto_active_hour != due:
             continue
-        sim.status = "active"
+        with state.changing_sim(sim):
+            sim.status = "active"
         sim.date_updated = (EPOCH + timedelta(hours=due)).strftime("%Y-%m-%dT%H:%M:%SZ")
         retraffic(state, sim)

@@ -21,7 +21,7 @@ from textual.widget import Widget
 from textual.widgets import DataTable, Header, TabbedContent, TabPane
 from textual.widgets.tabbed_content import ContentTabs
 
-from ..api import Fleet, Network, NetworkAccessProfile, Pager, Sim
+from ..api import Fleet, Network, NetworkAccessProfile, Pager, Sim, SimBrief
 from ..ops.consent import OPEN
 from ..ops.register_queue import REGISTERED
 from ..ops.sim_changes import SimLookupError, iccid_for
@@ -94,7 +94,9 @@ class MainScreen(ReportsFailures, Screen[None]):
             with TabPane("NAPs", id="naps"):
                 yield NapsPane().data_bind(MainScreen.mode, naps=MainScreen.nap_summaries)
             with TabPane("SIMs", id="sims"):
-                yield SimsPane(self._list_sims).data_bind(MainScreen.fleets, MainScreen.mode)
+                yield SimsPane(self._list_sims, list_rows=self._list_sim_rows).data_bind(
+                    MainScreen.fleets, MainScreen.mode
+                )
             with TabPane("Health", id="health"):  # issue 19: Health and Usage (tui/health.py, tui/usage.py)
                 yield HealthPane(id="health-pane")
             with TabPane("Usage", id="usage"):
@@ -111,6 +113,17 @@ class MainScreen(ReportsFailures, Screen[None]):
     ) -> Pager[Sim]:
         """The SIMs pane's data source: the connected account's SIMs (the client changes with the profile)."""
         return self.shell.client.list_sims(status=status, fleet=fleet, iccid=iccid, page_size=page_size)
+
+    def _list_sim_rows(
+        self,
+        *,
+        status: str | None = None,
+        fleet: str | None = None,
+        iccid: str | None = None,
+        page_size: int | None = None,
+    ) -> Pager[SimBrief]:
+        """What the SIMs index is listed with: the same listing, decoded into only what the index keeps."""
+        return self.shell.client.list_sim_briefs(status=status, fleet=fleet, iccid=iccid, page_size=page_size)
 
     def on_mount(self) -> None:
         self.call_after_refresh(self._focus_active_table)  # so the pane's keys work from the start

@@ -30,7 +30,7 @@ from textual.widgets import Input, Static
 
 from ..api import Fleet, Sim
 from ..ops.select import ListSims
-from ..ops.sim_index import LOAD_PAGE_SIZE, MAX_INDEXED_SIMS, Scope, SimIndex, SimView, load_index
+from ..ops.sim_index import LOAD_PAGE_SIZE, MAX_INDEXED_SIMS, ListSimRows, Scope, SimIndex, SimView, load_index
 from ..ops.table_query import TableQuery
 from .failures import Task, failure_text
 from .format import details_grid, plain, printable, stamp, status_text
@@ -73,9 +73,16 @@ class SimsView(Pane):
     filter_label: reactive[str | None] = reactive(None, bindings=True)
     has_rows: reactive[bool] = reactive(False, bindings=True)
 
-    def __init__(self, list_sims: ListSims, page_size: int | None = None, limit: int = MAX_INDEXED_SIMS) -> None:
+    def __init__(
+        self,
+        list_sims: ListSims,
+        page_size: int | None = None,
+        limit: int = MAX_INDEXED_SIMS,
+        list_rows: ListSimRows | None = None,
+    ) -> None:
         super().__init__(id="sims-pane")
         self.list_sims = list_sims
+        self.list_rows = list_rows or list_sims  # what the index is listed with (briefs: half the decoding)
         self.page_size = page_size  # None: the index's own (1,000 a page)
         self.limit = limit
         self.index = SimIndex()
@@ -105,7 +112,8 @@ class SimsView(Pane):
 
     def on_mount(self) -> None:
         self._set_wide(self.app.size.width >= self.WIDE)
-        self.table.loading = True
+        # Not ``table.loading``: Textual's loading cover refuses the focus, so 3 then End pressed before the
+        # first page arrived were lost. The empty table, this line and the count bar say it is loading.
         self.detail.update("Loading SIMs…")
 
     # ----------------------------------------------------------------- filters
@@ -176,7 +184,6 @@ class SimsView(Pane):
             self.table.show(force=True)  # nothing shown from the old selection
         self.filter_label = self._describe_filters()
         self._problem = self._stale_since = None
-        self.table.loading = not len(self.index)
         self._load_index()
 
     async def read_first_page(self) -> None:
@@ -207,7 +214,7 @@ class SimsView(Pane):
 
         try:
             await load_index(
-                self.list_sims,
+                self.list_rows,
                 index,
                 self.fleets or [],
                 scope=self._scope,
@@ -220,10 +227,8 @@ class SimsView(Pane):
             if index is self.index:
                 self.table.loading = False
                 self._redraw(force=True)
-        if index is self.index:
-            index.haystacks()  # built now, once, rather than on the first keystroke of a filter
-        if index is self.index and (counts := self.fleet_counts()) is not None:
-            self.post_message(self.Indexed(counts))
+        if index is self.index:  # once the last rows are painted (End waits for them), not before
+            self.call_after_refresh(self._indexed, index)
         if index.truncated:
             self.notify(
                 f"More than {self.limit:,} SIMs: only the first {len(index):,} are held. Choose a status or a "
@@ -232,6 +237,15 @@ class SimsView(Pane):
                 severity="warning",
                 timeout=10,
             )
+
+    def _indexed(self, index: SimIndex) -> None:
+        """The load ended: search strings built now, once (not on the first keystroke of a filter); the SIM
+        counts go to the Fleets table."""
+        if index is not self.index:
+            return
+        index.haystacks()
+        if (counts := self.fleet_counts()) is not None:
+            self.post_message(self.Indexed(counts))
 
     def worker_failed(self, group: str, error: BaseException) -> None:
         """A read failed: say so in the count bar (and the detail strip if nothing is shown)."""
