@@ -286,3 +286,24 @@ async def test_burst_waits_for_a_screen_that_mounts_slowly(monkeypatch: Any) -> 
         nap = sim.state.find_nap("dach")
         assert nap is not None, "keys of the burst were lost or went to the wrong widget"
         assert [sim.state.networks[s].identifiers for s in nap.network_sids] == [(("262", "01"),)]
+
+
+async def test_key_typed_before_the_main_screen_is_up_goes_to_it() -> None:
+    """A key typed right after launch (here handed to the app before it has composed its main screen, as the
+    terminal driver does with keys typed while Python starts) is neither lost nor held until the account has
+    loaded: ``3`` shows the SIMs tab while the account's replies are still on their way (the simulator answers
+    each request after 2 s), and the SIMs table takes the focus as soon as it has rows (a table that is loading
+    cannot be focused), so the keys that follow go to it."""
+    from textual.widgets import TabbedContent
+
+    from .conftest import until
+
+    app = build_app(demo_simulator(latency_ms=2000))
+    key = events.Key("3", "3")
+    key.set_sender(app)
+    app.post_message(key)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await until(pilot, lambda: app.main.is_mounted and app.query_one(TabbedContent).active == "sims", 10)
+        assert app.main.fleets is None, "the key waited for the account's replies"
+        await until(pilot, lambda: isinstance(app.focused, VirtualTable), 10)
+        assert app.query_one(TabbedContent).active == "sims"

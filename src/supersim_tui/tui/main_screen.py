@@ -114,8 +114,14 @@ class MainScreen(ReportsFailures, Screen[None]):
 
     def on_mount(self) -> None:
         self.call_after_refresh(self._focus_active_table)  # so the pane's keys work from the start
+        for tab in ("fleets", "naps", "sims"):  # a loading table cannot take the focus: it does once it has rows
+            self.watch(self._table_of(tab), "loading", self._table_loaded, init=False)
         if self.shell.signed_in:
             self.load_account()
+
+    def _table_loaded(self, loading: bool) -> None:
+        if not loading:
+            self.call_after_refresh(self._focus_active_table)
 
     def _focus_active_table(self) -> None:
         """Put the focus on the visible table unless the user is somewhere else (loading tables drop it)."""
