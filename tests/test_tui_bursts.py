@@ -307,3 +307,23 @@ async def test_key_typed_before_the_main_screen_is_up_goes_to_it() -> None:
         assert app.main.fleets is None, "the key waited for the account's replies"
         await until(pilot, lambda: isinstance(app.focused, VirtualTable), 10)
         assert app.query_one(TabbedContent).active == "sims"
+
+
+async def test_tab_chosen_while_a_table_takes_the_focus_stays() -> None:
+    """At start the Fleets table takes the focus as soon as it has rows; a ``3`` handled just after (the news of
+    that focus still on its way to the tabs, which would show the Fleets pane again) leaves the SIMs tab shown,
+    and the SIMs table then takes the focus."""
+    from textual.widgets import TabbedContent
+
+    from .conftest import settle, until
+
+    app = build_app(demo_simulator())
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        app.screen.set_focus(None)
+        app.main.query_one("#fleets-table").focus()
+        app.main.action_show_tab("sims")  # before the focus news has been handled
+        await settle(pilot)
+        await pilot.pause(0.1)
+        assert app.query_one(TabbedContent).active == "sims"
+        await until(pilot, lambda: isinstance(app.focused, VirtualTable), 5)

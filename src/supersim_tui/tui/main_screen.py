@@ -39,6 +39,7 @@ from .sims_filters import SimFilters
 from .sims_pane import SimsPane
 
 if TYPE_CHECKING:
+    from ..ops.first_reads import FirstReads
     from .bulk_flow import BulkFlow
     from .health import HealthPane
 
@@ -46,6 +47,26 @@ TABS = ("fleets", "naps", "sims", "health", "usage")
 INSIGHT_TABS = ("health", "usage")  # their panes are mounted the first time the tab is shown
 COUNT_CONCURRENCY = 6  # fleets counted at once
 NAP_CONCURRENCY = 8  # NAPs' networks read at once
+
+
+class AccountTabs(TabbedContent):
+    """Textual's TabbedContent, except that the news of a widget focused in a pane (which shows that pane) is
+    ignored once stale: when the focus is no longer in that pane, or is the focus a chosen tab left behind. So a
+    key typed at start that chose the SIMs tab while the Fleets table was taking the focus is not undone when
+    that news arrives."""
+
+    _left_behind: Widget | None = None  # what had the focus when a tab was last chosen
+
+    def choose(self, tab: str) -> None:
+        self._left_behind = self.screen.focused
+        self.active = tab
+
+    def _on_tab_pane_focused(self, event: TabPane.Focused) -> None:
+        focused = self.screen.focused
+        if focused is None or event.tab_pane not in focused.ancestors_with_self or focused is self._left_behind:
+            # stale news: the focus has left that pane since, or is the one a chosen tab left behind
+            event.prevent_default()  # (Textual calls the handler of each class: TabbedContent's would switch)
+            event.stop()
 
 
 class MainScreen(ReportsFailures, Screen[None]):
@@ -79,12 +100,13 @@ class MainScreen(ReportsFailures, Screen[None]):
     def __init__(self, shell: Shell) -> None:
         super().__init__()
         self.shell = shell
+        self._first_reads: FirstReads | None = None  # taken from the shell by the first account load
         self._loading: list[Pane] = []  # the panes the account load has not filled yet
         self._resume_offered = False
 
     def compose(self) -> ComposeResult:
         yield Header(icon="◆")
-        with TabbedContent(initial="fleets"):
+        with AccountTabs(initial="fleets"):
             with TabPane("Fleets", id="fleets"):
                 yield FleetsPane().data_bind(
                     MainScreen.fleets, MainScreen.naps, MainScreen.fleet_counts, MainScreen.mode
@@ -130,7 +152,12 @@ class MainScreen(ReportsFailures, Screen[None]):
         iccid: str | None = None,
         page_size: int | None = None,
     ) -> Pager[Sim]:
-        """The SIMs pane's data source: the connected account's SIMs (the client changes with the profile)."""
+        """The SIMs pane's data source: the connected account's SIMs (the client changes with the profile); at
+        start, the listings whose first page was read ahead (:mod:`~supersim_tui.ops.first_reads`)."""
+        if self._first_reads is not None and (
+            early := self._first_reads.sim_pager(status=status, fleet=fleet, iccid=iccid, page_size=page_size)
+        ):
+            return early
         return self.shell.client.list_sims(status=status, fleet=fleet, iccid=iccid, page_size=page_size)
 
     def on_mount(self) -> None:
@@ -166,9 +193,13 @@ class MainScreen(ReportsFailures, Screen[None]):
     # ----------------------------------------------------------------- actions
     def action_show_tab(self, tab: str) -> None:
         if tab in TABS:
-            self.query_one(TabbedContent).active = tab
+            self.query_one(AccountTabs).choose(tab)
             if tab not in INSIGHT_TABS or self.query(f"#{tab}-pane"):  # else focused once mounted (below)
-                self._table_of(tab).focus()
+                table = self._table_of(tab)
+                if table.focusable:
+                    table.focus()
+                else:  # still loading: the focus leaves the pane now, and goes to the table once it has rows
+                    self.query_one(ContentTabs).focus()
 
     @on(TabbedContent.TabActivated)
     async def _tab_shown(self, event: TabbedContent.TabActivated) -> None:
@@ -349,13 +380,16 @@ class MainScreen(ReportsFailures, Screen[None]):
         """Fleets and NAPs, with every SIM listed into the SIMs pane's index alongside (unless ``reload_sims``
         is False: a bulk run updated its SIMs in the index already), then each NAP's networks, then SIM counts."""
         client = self.shell.client
+        early, self.shell.first_reads = self.shell.first_reads, None  # read ahead for the first load only
+        self._first_reads = early
+        fleets_read = early.take_fleets_and_naps() if early is not None else None
         sims = self.query_one(SimsPane)
         fleets_pane, naps_pane = self.query_one(FleetsPane), self.query_one(NapsPane)
         self._loading = [fleets_pane, naps_pane, sims] if reload_sims else [fleets_pane, naps_pane]
         first_sims = asyncio.create_task(sims.read_first_page()) if reload_sims and not sims.filtered else None
         catalog_task = asyncio.create_task(client.list_networks(page_size=1000).collect()) if not self.catalog else None
         try:
-            fleets, naps = await read_fleets_and_naps(client)
+            fleets, naps = await (fleets_read if fleets_read is not None else read_fleets_and_naps(client))
             self.naps = naps
             self.fleets = fleets  # the fleets pane and the SIMs pane's fleet names
             if not reload_sims and (counts := sims.fleet_counts()) is not None:  # the index has them already
@@ -372,10 +406,13 @@ class MainScreen(ReportsFailures, Screen[None]):
             if catalog_task is not None:
                 self.catalog = await catalog_task
         finally:  # a failure stops the reads still running alongside, and none is left unawaited
-            tasks = [t for t in (first_sims, catalog_task) if t is not None]
+            tasks = [t for t in (first_sims, catalog_task, fleets_read) if t is not None]
             for task in tasks:
                 task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
+            if early is not None:  # the SIM listings read ahead have been taken by now, or are not wanted
+                self._first_reads = None
+                await early.close()
         self._focus_active_table()
         if sims.filtered or (not reload_sims and not sims.complete):  # else the index counts them (SimsPane.Indexed)
             self.load_fleet_counts(fleets)
