@@ -62,36 +62,3 @@ def test_first_frame_imports_nothing_used_later() -> None:
     assert done.returncode == 0, done.stderr[-2000:]
     imported = set(json.loads(done.stdout.strip().splitlines()[-1]))
     assert sorted(name for name in LATER if name in imported) == []
-
-
-async def test_first_load_takes_the_reads_started_before_the_ui() -> None:
-    """The command line starts the account's first reads (fleets, NAPs, the first page of each status slice of
-    the SIM listing) before it imports the UI; the app's first load uses them instead of asking again: each of
-    those requests reaches the server once, all before the app started, and the account is shown in full (every
-    fleet, all 300 SIMs in the index)."""
-    import asyncio
-
-    from supersim_tui.ops.first_reads import FirstReads
-    from supersim_tui.tui.app import SuperSimApp
-
-    from .conftest import demo_simulator, instant_client, settle, until
-
-    sim = demo_simulator()
-    client = instant_client(sim)
-    reads = FirstReads.start(client)
-    for _ in range(200):  # the reads run while "the UI imports"
-        if len(sim.request_log) >= 7:
-            break
-        await asyncio.sleep(0.01)
-    started = len(sim.request_log)
-    first = {(r.path, r.query) for r in sim.request_log}
-    app = SuperSimApp(client, account_label="demo", first_reads=reads)
-    async with app.run_test(size=(120, 36)) as pilot:
-        await settle(pilot)
-        sims = app.main.query_one("#sims-pane")
-        await until(pilot, lambda: getattr(sims, "complete", False))
-        assert app.main.fleets is not None and len(app.main.fleets) == len(sim.state.fleets)
-        assert len(sims.index) == 300  # type: ignore[attr-defined]
-    assert started == 7 and len(first) == 7
-    asked = [(r.path, r.query) for r in sim.request_log]
-    assert all(asked.count(one) == 1 for one in first), "a read made before the UI was made again"

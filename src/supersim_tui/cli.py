@@ -10,13 +10,13 @@ import argparse
 import asyncio
 import sys
 from collections.abc import Awaitable, Callable, Iterator, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from .commands.argtypes import SETTABLE_STATUSES
 from .commands.parsers import build_parser
 
 if TYPE_CHECKING:
-    from .api import SuperSimClient, SuperSimError
+    from .api import SuperSimError
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -322,22 +322,23 @@ def _run_local(args: argparse.Namespace) -> int:
 
 
 def _run_tui(args: argparse.Namespace) -> int:
-    """The TUI. Signed in (or the demo), the account's first reads start before the UI is imported, so the
-    server answers while the app starts (:mod:`.ops.first_reads`)."""
     from .commands.session import UsageError, make_client, open_session
     from .connect import Connector
     from .ops.register_queue import RegistrationQueue, queue_path
     from .settings import load_settings
+    from .tui.app import SuperSimApp
 
     settings = load_settings()
     if args.demo:
         session = open_session(args)
-        options: dict[str, Any] = {
-            "account_label": "demo account (simulator)",
-            "mode": session.mode,
-            "profile_name": "demo",
-        }
-        return _run_app(session.client, settings=settings, **options)
+        SuperSimApp(
+            session.client,
+            account_label="demo account (simulator)",
+            settings=settings,
+            mode=session.mode,
+            profile_name="demo",
+        ).run()
+        return EXIT_OK
     registrations = RegistrationQueue.open(queue_path())
     connector = Connector(
         make_client=make_client,
@@ -350,7 +351,7 @@ def _run_tui(args: argparse.Namespace) -> int:
     except UsageError as error:
         # No usable credentials: the TUI asks for them (verified, then kept in the keyring).
         reason = "No saved credentials found." if str(error).startswith("no credentials found") else f"{error}."
-        return _run_app(
+        SuperSimApp(
             None,
             connector=connector,
             settings=settings,
@@ -359,8 +360,9 @@ def _run_tui(args: argparse.Namespace) -> int:
             journal_runs=True,
             mode="read-only" if args.read_only else "open",
             read_only=args.read_only,
-        )
-    return _run_app(
+        ).run()
+        return EXIT_OK
+    SuperSimApp(
         session.client,
         account_label=session.identity,
         connector=connector,
@@ -370,23 +372,5 @@ def _run_tui(args: argparse.Namespace) -> int:
         mode=session.mode,
         profile_name=session.profile or "environment",
         read_only=args.read_only,
-    )
-
-
-def _run_app(client: SuperSimClient | None, **options: Any) -> int:
-    """Start the account's first reads (signed in), let them go out, then import and run the app."""
-
-    async def run() -> None:
-        first_reads = None
-        if client is not None:
-            from .ops.first_reads import FirstReads
-
-            first_reads = FirstReads.start(client)
-            for _ in range(20):  # a few turns of the loop: connected and sent before the imports block it
-                await asyncio.sleep(0)
-        from .tui.app import SuperSimApp
-
-        await SuperSimApp(client, first_reads=first_reads, **options).run_async()
-
-    asyncio.run(run())
+    ).run()
     return EXIT_OK

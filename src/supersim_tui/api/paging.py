@@ -47,20 +47,6 @@ class Pager(Generic[T], AsyncIterator[T]):
         self._walk_timeout = walk_timeout
         self._clock = clock
         self._walk_started: float | None = None
-        self._early: asyncio.Future[tuple[list[T], str | None]] | None = None  # the first page, read ahead
-
-    def prefetch(self) -> None:
-        """Start reading the first page now, in a task of the running loop: the first :meth:`next_page` takes
-        it (an app reads the account while its UI starts). :meth:`discard` cancels it if it is never taken."""
-        if self._pages == 0 and self._early is None and self._next is not None:
-            self._early = asyncio.ensure_future(self._fetch(self._next, self._params))
-
-    async def discard(self) -> None:
-        """Cancel a first page read ahead and never taken (and wait for it to end)."""
-        early, self._early = self._early, None
-        if early is not None:
-            early.cancel()
-            await asyncio.gather(early, return_exceptions=True)
 
     @property
     def has_more(self) -> bool:
@@ -85,11 +71,7 @@ class Pager(Generic[T], AsyncIterator[T]):
         if self._next in self._seen:
             self._next = None
             raise ResponseFormatError("The API sent the same page link twice; stopped to avoid looping")
-        early, self._early = self._early, None
-        if early is not None:
-            items, following = await early
-        else:
-            items, following = await self._fetch(self._next, self._params if self._pages == 0 else None)
+        items, following = await self._fetch(self._next, self._params if self._pages == 0 else None)
         self._seen.add(self._next)  # only once read: a read cancelled half-way can be made again
         self._links.append(self._next)
         self._pages += 1

@@ -33,7 +33,6 @@ from .main_screen import MainScreen
 if TYPE_CHECKING:
     from ..api import SuperSimClient
     from ..connect import Connection, Connector
-    from ..ops.first_reads import FirstReads
     from .catalog import CatalogRead
     from .sim_detail import SimChanged
 
@@ -85,7 +84,6 @@ class SuperSimApp(ReportsFailures, OrderedKeysApp[None]):
         mode: str = OPEN,
         profile_name: str = "",
         read_only: bool = False,
-        first_reads: FirstReads | None = None,
     ):
         super().__init__()
         self.read_only = read_only  # --read-only: read-only whatever the profiles say
@@ -102,7 +100,6 @@ class SuperSimApp(ReportsFailures, OrderedKeysApp[None]):
         self.registrations_wake = asyncio.Event()
         self.journal_runs = journal_runs  # a real account's bulk runs are journaled, and offered for resuming
         self.export_dir = export_dir
-        self.first_reads = first_reads  # started by the command line before the UI (ops.first_reads)
         self.main = MainScreen(self)
 
     @property
@@ -176,8 +173,6 @@ class SuperSimApp(ReportsFailures, OrderedKeysApp[None]):
         return super().deliver_screenshot(filename, path, time_format)
 
     async def on_unmount(self) -> None:
-        if self.first_reads is not None:
-            await self.first_reads.close()
         if self._close_client and self._client is not None:
             await self._client.aclose()
 

@@ -39,7 +39,6 @@ from .sims_filters import SimFilters
 from .sims_pane import SimsPane
 
 if TYPE_CHECKING:
-    from ..ops.first_reads import FirstReads
     from .bulk_flow import BulkFlow
     from .health import HealthPane
 
@@ -100,7 +99,6 @@ class MainScreen(ReportsFailures, Screen[None]):
     def __init__(self, shell: Shell) -> None:
         super().__init__()
         self.shell = shell
-        self._first_reads: FirstReads | None = None  # taken from the shell by the first account load
         self._loading: list[Pane] = []  # the panes the account load has not filled yet
         self._resume_offered = False
 
@@ -152,12 +150,7 @@ class MainScreen(ReportsFailures, Screen[None]):
         iccid: str | None = None,
         page_size: int | None = None,
     ) -> Pager[Sim]:
-        """The SIMs pane's data source: the connected account's SIMs (the client changes with the profile); at
-        start, the listings whose first page was read ahead (:mod:`~supersim_tui.ops.first_reads`)."""
-        if self._first_reads is not None and (
-            early := self._first_reads.sim_pager(status=status, fleet=fleet, iccid=iccid, page_size=page_size)
-        ):
-            return early
+        """The SIMs pane's data source: the connected account's SIMs (the client changes with the profile)."""
         return self.shell.client.list_sims(status=status, fleet=fleet, iccid=iccid, page_size=page_size)
 
     def on_mount(self) -> None:
@@ -380,16 +373,13 @@ class MainScreen(ReportsFailures, Screen[None]):
         """Fleets and NAPs, with every SIM listed into the SIMs pane's index alongside (unless ``reload_sims``
         is False: a bulk run updated its SIMs in the index already), then each NAP's networks, then SIM counts."""
         client = self.shell.client
-        early, self.shell.first_reads = self.shell.first_reads, None  # read ahead for the first load only
-        self._first_reads = early
-        fleets_read = early.take_fleets_and_naps() if early is not None else None
         sims = self.query_one(SimsPane)
         fleets_pane, naps_pane = self.query_one(FleetsPane), self.query_one(NapsPane)
         self._loading = [fleets_pane, naps_pane, sims] if reload_sims else [fleets_pane, naps_pane]
         first_sims = asyncio.create_task(sims.read_first_page()) if reload_sims and not sims.filtered else None
         catalog_task = asyncio.create_task(client.list_networks(page_size=1000).collect()) if not self.catalog else None
         try:
-            fleets, naps = await (fleets_read if fleets_read is not None else read_fleets_and_naps(client))
+            fleets, naps = await read_fleets_and_naps(client)
             self.naps = naps
             self.fleets = fleets  # the fleets pane and the SIMs pane's fleet names
             if not reload_sims and (counts := sims.fleet_counts()) is not None:  # the index has them already
@@ -406,13 +396,10 @@ class MainScreen(ReportsFailures, Screen[None]):
             if catalog_task is not None:
                 self.catalog = await catalog_task
         finally:  # a failure stops the reads still running alongside, and none is left unawaited
-            tasks = [t for t in (first_sims, catalog_task, fleets_read) if t is not None]
+            tasks = [t for t in (first_sims, catalog_task) if t is not None]
             for task in tasks:
                 task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
-            if early is not None:  # the SIM listings read ahead have been taken by now, or are not wanted
-                self._first_reads = None
-                await early.close()
         self._focus_active_table()
         if sims.filtered or (not reload_sims and not sims.complete):  # else the index counts them (SimsPane.Indexed)
             self.load_fleet_counts(fleets)

@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Protocol
 
 from ..api import SuperSimClient
-from ..ops.first_reads import FirstReads
 from ..ops.register_queue import RegistrationQueue
 from ..settings import Settings
 
@@ -21,7 +20,6 @@ class Shell(Protocol):
     journal_runs: bool  # a real account's bulk runs are journaled, and offered for resuming
     registrations: RegistrationQueue
     registrations_wake: asyncio.Event
-    first_reads: FirstReads | None  # the account's first reads, started before the UI (taken by the first load)
 
     @property
     def client(self) -> SuperSimClient: ...

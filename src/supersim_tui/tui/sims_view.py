@@ -26,6 +26,7 @@ from textual import events, on, work
 from textual.app import ComposeResult
 from textual.message import Message
 from textual.reactive import reactive
+from textual.widget import Widget
 from textual.widgets import Input, Static
 
 from ..api import Fleet, Sim
@@ -193,6 +194,12 @@ class SimsView(Pane):
     def complete(self) -> bool:
         return self.index.complete and not self.index.loading
 
+    @property
+    def shown(self) -> bool:
+        """Whether the pane is shown (not in a hidden tab): true as soon as its tab is chosen, where Textual's
+        ``is_on_screen`` waits for the next layout, which a busy start can hold back."""
+        return self.is_attached and all(node.display for node in self.ancestors_with_self if isinstance(node, Widget))
+
     @work(exclusive=True, group="sims-page", exit_on_error=False)
     async def _load_index(self) -> None:
         index = self.index
@@ -205,7 +212,7 @@ class SimsView(Pane):
             # (each redraw sorts the index so far: at 1,000,000 SIMs that is a second). The first SIMs listed are
             # shown at once (a redraw for another reason, the fleets' names, may have just happened), and the
             # pages that come during a wait when it is over, not at the next page after it.
-            if index is not self.index or not self.is_on_screen:
+            if index is not self.index or not self.shown:
                 return
             wait = max(QUICK_REDRAW if len(index) < QUICK_UNTIL else REDRAW_EVERY, 4 * self._redraw_cost)
             left = wait - (monotonic() - self._drawn_at) if self._drawn_len else 0.0
