@@ -1,10 +1,12 @@
 """tui-startup and catalog-filter, measured on a pty (pexpect): what reaches the terminal.
 
 tui-startup: from starting ``python -m supersim_tui`` (signed in from the environment to a
-loopback simulator of 100,000 SIMs) until the first SIM rows are painted (the SIMs tab is
-opened as soon as the first frame shows: the account's first SIM, its ICCID, on screen), as a
-ratio to a minimal Textual app (one Static) started the same way until its text is painted.
-Both include Python's start and imports; best of three. Target ≤ 2.
+loopback simulator of 100,000 SIMs) until the first SIM rows are painted: ``3`` is typed once,
+right after launch (as a person would: the key waits for the main screen), and the clock stops
+when the account's first SIM (its ICCID, the top row of the SIMs table) is on the terminal. As
+a ratio to a minimal Textual app (one Static) started the same way until its text is painted.
+Both include Python's start and imports; best of three. Target ≤ 2. Also printed, for the same
+runs (medians): the first frame (the tab bar), the SIMs tab shown (its filter bar).
 
 catalog-filter: the catalog opened, ``/``, then "germany" typed a key at a time; each key timed
 until the line "N of 380 networks shown" shows the new N, against a bare Textual Input echoing
@@ -20,7 +22,7 @@ from supersim_tui.api import BasicAuth, SuperSimClient
 from supersim_tui.tui.catalog import catalog_rows, filter_rows
 
 from .loopback import ACCOUNT, TOKEN, loopback_simulator, sequential_listing
-from .pty_app import open_sims_tab, terminal
+from .pty_app import terminal
 from .sims_scale import echo_keys
 
 RUNS = 3
@@ -33,10 +35,14 @@ def minimal_start() -> float:
         return term.wait_for("minimal-app-ready") - term.started
 
 
-def app_start(url: str, first_iccid: str) -> float:
+def app_start(url: str, first_iccid: str) -> dict[str, float]:
+    """Seconds from launch to: the first frame, the SIMs tab shown, the first SIM rows painted."""
     with terminal(["-m", "supersim_tui"], url) as term:
-        open_sims_tab(term)
-        return term.wait_for(first_iccid, timeout=60) - term.started
+        term.send("3")  # at once, as a person would
+        frame = term.wait_for("Fleets", timeout=60) - term.started
+        tab = term.wait_for("ICCID/name", timeout=60) - term.started
+        rows = term.wait_for(first_iccid, timeout=60) - term.started
+        return {"frame": frame, "tab": tab, "rows": rows}
 
 
 async def catalog_counts(url: str) -> tuple[int, list[int]]:
@@ -64,7 +70,8 @@ def run() -> bool:
     with loopback_simulator("--sims", "100000", "--seed", "3") as url:
         listing = asyncio.run(sequential_listing(url))
         minimal = min(minimal_start() for _ in range(RUNS))
-        app = min(app_start(url, listing.first_iccid) for _ in range(RUNS))
+        runs = [app_start(url, listing.first_iccid) for _ in range(RUNS)]
+        app = min(run["rows"] for run in runs)
     with loopback_simulator("--sims", "300", "--seed", "3") as url:  # the catalog alone: no SIMs loading meanwhile
         total, counts = asyncio.run(catalog_counts(url))
         echo = statistics.median(echo_keys(TYPED))
@@ -75,6 +82,8 @@ def run() -> bool:
         f"minimal Textual app's first paint {minimal * 1000:.0f} ms; ratio {ratio:.2f}  target ≤ {TARGET}  "
         f"{'OK' if ratio <= TARGET else 'MISSED'}"
     )
+    frame, tab, rows = (statistics.median(run[k] for run in runs) * 1000 for k in ("frame", "tab", "rows"))
+    print(f"tui-startup, medians of the runs: first frame {frame:.0f} ms, SIMs tab {tab:.0f} ms, rows {rows:.0f} ms")
     median = statistics.median(catalog)
     filter_ratio = median / echo
     print(

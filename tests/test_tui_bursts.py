@@ -309,3 +309,44 @@ async def test_go_to_row_typed_in_one_burst() -> None:
         assert "Row: expected a whole number from 1 to 300" in error
         await burst(pilot, app, [events.Key("escape", "\x1b")])
         assert table.cursor_row == 149 and app.screen.focused is table
+
+
+async def test_key_typed_before_the_main_screen_is_up_goes_to_it() -> None:
+    """A key typed right after launch (here handed to the app before it has composed its main screen, as the
+    terminal driver does with keys typed while Python starts) is neither lost nor held until the account has
+    loaded: ``3`` shows the SIMs tab while the account's replies are still on their way (the simulator answers
+    each request after 2 s), and the SIMs table takes the focus as soon as it has rows (a table that is loading
+    cannot be focused), so the keys that follow go to it."""
+    from textual.widgets import TabbedContent
+
+    from .conftest import until
+
+    app = build_app(demo_simulator(latency_ms=2000))
+    key = events.Key("3", "3")
+    key.set_sender(app)
+    app.post_message(key)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await until(pilot, lambda: app.main.is_mounted and app.query_one(TabbedContent).active == "sims", 10)
+        assert app.main.fleets is None, "the key waited for the account's replies"
+        await until(pilot, lambda: isinstance(app.focused, VirtualTable), 10)
+        assert app.query_one(TabbedContent).active == "sims"
+
+
+async def test_tab_chosen_while_a_table_takes_the_focus_stays() -> None:
+    """At start the Fleets table takes the focus as soon as it has rows; a ``3`` handled just after (the news of
+    that focus still on its way to the tabs, which would show the Fleets pane again) leaves the SIMs tab shown,
+    and the SIMs table then takes the focus."""
+    from textual.widgets import TabbedContent
+
+    from .conftest import settle, until
+
+    app = build_app(demo_simulator())
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        app.screen.set_focus(None)
+        app.main.query_one("#fleets-table").focus()
+        app.main.action_show_tab("sims")  # before the focus news has been handled
+        await settle(pilot)
+        await pilot.pause(0.1)
+        assert app.query_one(TabbedContent).active == "sims"
+        await until(pilot, lambda: isinstance(app.focused, VirtualTable), 5)

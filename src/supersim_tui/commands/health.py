@@ -11,7 +11,6 @@ from typing import Any
 
 from ..api import SuperSimClient
 from ..ops.health import SEVERITIES, Thresholds, account_health
-from .output import print_json
 
 SHOWN_SIMS = 5
 
@@ -27,6 +26,8 @@ def add_parser(commands: Any, common: argparse.ArgumentParser) -> None:
 
 
 async def run(client: SuperSimClient, args: argparse.Namespace) -> int:
+    from .output import print_json  # here, not at the top: the parser (built for every start) needs none of it
+
     report = await account_health(
         client,
         thresholds=Thresholds(scheduled_hours=max(1, args.scheduled_hours)),

@@ -8,7 +8,6 @@ from typing import Any
 from ..api import NotFoundError, SuperSimClient
 from ..ops.sim_info import data_size
 from ..ops.usage import BY, UsagePeriodError, check_period, default_period, parse_moment, usage_report
-from .output import csv_writer, print_json, table
 from .session import UsageError
 
 
@@ -25,6 +24,8 @@ def add_parser(commands: Any, common: argparse.ArgumentParser, fleet_ref: Any) -
 
 
 async def run(client: SuperSimClient, args: argparse.Namespace) -> int:
+    from .output import csv_writer, print_json, table  # here: the parser (built for every start) needs none of it
+
     try:
         start, end = default_period(args.granularity)
         if args.end:

@@ -21,7 +21,6 @@ from ..api import SuperSimClient, SuperSimError
 from ..api.errors import AuthenticationError, PermissionDeniedError, explain, is_transient
 from ..config import ensure_dir, state_dir
 from .atomic import write_atomically
-from .register import claim_sim
 
 QUEUED, REGISTERING, REGISTERED, WAITING, FAILED = "queued", "registering", "registered", "waiting", "failed"
 FINAL = (REGISTERED, FAILED)
@@ -197,6 +196,8 @@ class RegistrationQueue:
             await self._register(client, ready[0])
 
     async def _register(self, client: SuperSimClient, entry: Entry) -> None:
+        from .register import claim_sim  # here: the app opens the queue at start, and needs this only to send
+
         entry.attempts += 1
         self.set(entry, REGISTERING)
         try:

@@ -3,38 +3,50 @@
 The account itself is shown and changed on :class:`~.main_screen.MainScreen` (the default screen). The shell
 receives its API client; it never opens connections itself. Work that must outlive any screen runs here:
 the registration queue, and changes started by the SIM detail screen.
+
+Only what the first frame needs is imported here; the sign-in screen, the command palette's providers, dialogs
+and the screens that post :class:`~.catalog.CatalogRead` and :class:`~.sim_detail.SimChanged` (handled by name)
+are imported when first used (``tests/test_startup.py``).
 """
 
 from __future__ import annotations
 
 import asyncio
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
-from platformdirs import user_downloads_path
-from rich.text import Text
-from textual import on, work
+from textual import work
 from textual.app import App
 from textual.binding import Binding, BindingType
+from textual.command import Provider
 from textual.content import Content
 from textual.screen import Screen
 
-from ..api import SuperSimClient
-from ..connect import Connection, Connector, SignInError
 from ..ops.consent import MODE_MARKERS, OPEN, READ_ONLY
 from ..ops.register_queue import RegistrationQueue
-from ..profiles import ProfileError, profile_mode
 from ..settings import Settings
-from .catalog import CatalogRead
-from .consent import notify_read_only
-from .dialogs import QuitConfirm
 from .failures import ReportsFailures, Task
 from .format import printable
 from .keyflow import OrderedKeysApp
-from .login import LoginScreen, ProfileCommands
 from .main_screen import MainScreen
-from .palette import BindingCommands, binding_ids, keymap_collisions
-from .sim_detail import SimChanged
+
+if TYPE_CHECKING:
+    from ..api import SuperSimClient
+    from ..connect import Connection, Connector
+    from .catalog import CatalogRead
+    from .sim_detail import SimChanged
+
+
+def _profile_commands() -> type[Provider]:
+    from .login import ProfileCommands
+
+    return ProfileCommands
+
+
+def _binding_commands() -> type[Provider]:
+    from .palette import BindingCommands
+
+    return BindingCommands
 
 
 class SuperSimApp(ReportsFailures, OrderedKeysApp[None]):
@@ -43,7 +55,7 @@ class SuperSimApp(ReportsFailures, OrderedKeysApp[None]):
     CSS_PATH = "app.tcss"
     TITLE = "Super SIM"
     ENABLE_COMMAND_PALETTE = True
-    COMMANDS = App.COMMANDS | {ProfileCommands, BindingCommands}
+    COMMANDS = App.COMMANDS | {_profile_commands, _binding_commands}  # imported when the palette opens
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("question_mark,f1", "help", "Help", id="app.help"),
@@ -117,6 +129,8 @@ class SuperSimApp(ReportsFailures, OrderedKeysApp[None]):
             elif self.registrations.pending:  # left over from last time: carry on
                 self.process_registrations()
         elif self.connector is not None:
+            from .login import LoginScreen
+
             self.push_screen(LoginScreen(self.connector, can_cancel=False, reason=self.sign_in_reason), self._signed_in)
 
     def _apply_settings(self) -> None:
@@ -129,6 +143,8 @@ class SuperSimApp(ReportsFailures, OrderedKeysApp[None]):
                     f"{', '.join(sorted(self.available_themes))}"
                 )
         if self.settings.keymap:
+            from .palette import binding_ids, keymap_collisions
+
             known = binding_ids()
             unknown = [binding_id for binding_id in self.settings.keymap if binding_id not in known]
             if unknown:
@@ -150,6 +166,8 @@ class SuperSimApp(ReportsFailures, OrderedKeysApp[None]):
         """Screenshots go to the Downloads folder if there is one, else where CSV exports go (Textual would
         fail when ~/Downloads does not exist); the notification says where."""
         if path is None:
+            from platformdirs import user_downloads_path
+
             downloads = user_downloads_path()
             path = str(downloads if downloads.is_dir() else self.export_dir or Path.cwd())
         return super().deliver_screenshot(filename, path, time_format)
@@ -160,6 +178,8 @@ class SuperSimApp(ReportsFailures, OrderedKeysApp[None]):
 
     # ------------------------------------------------------------- accounts
     async def _use(self, connection: Connection) -> None:
+        from ..profiles import ProfileError, profile_mode
+
         old, self._client = self._client, connection.client
         self.main.catalog = []  # another account (or platform) may have another catalog
         self.account_label = connection.label
@@ -183,10 +203,14 @@ class SuperSimApp(ReportsFailures, OrderedKeysApp[None]):
 
     def action_sign_in(self) -> None:
         if self.connector is not None:
+            from .login import LoginScreen
+
             self.push_screen(LoginScreen(self.connector, can_cancel=self._client is not None), self._signed_in)
 
     @work(exclusive=True, group="account-switch", exit_on_error=False)
     async def switch_profile(self, name: str) -> None:
+        from ..connect import SignInError
+
         assert self.connector is not None
         try:
             connection = await self.connector.open_profile(name)
@@ -218,6 +242,8 @@ class SuperSimApp(ReportsFailures, OrderedKeysApp[None]):
         """In a read-only profile, say why a change is not possible (True: refused)."""
         if self.mode != READ_ONLY:
             return False
+        from .consent import notify_read_only
+
         notify_read_only(self)
         return True
 
@@ -226,6 +252,10 @@ class SuperSimApp(ReportsFailures, OrderedKeysApp[None]):
         """Quit, but never drop work silently: staged catalog changes are discarded only when the user says so
         (Cancel focused), and queued registrations are named with what happens to them. The quit key pressed
         on that question quits; on any other dialog it asks like anywhere else."""
+        from rich.text import Text
+
+        from .dialogs import QuitConfirm
+
         if isinstance(self.screen, QuitConfirm):
             self.exit()
             return
@@ -276,13 +306,12 @@ class SuperSimApp(ReportsFailures, OrderedKeysApp[None]):
             self.action_show_help_panel()
 
     # ------------------------------------------------------ work that outlives screens
-    @on(CatalogRead)
-    def _catalog_read(self, event: CatalogRead) -> None:
+    # (handlers found by name: the screens that post these messages are imported when first opened)
+    def on_catalog_read(self, event: CatalogRead) -> None:
         """A catalog screen read the catalog (the account load could not): keep it for the next one."""
         self.main.catalog = event.networks
 
-    @on(SimChanged)
-    def _sim_changed(self, event: SimChanged) -> None:
+    def on_sim_changed(self, event: SimChanged) -> None:
         self.main.sims_changed([event.sim])
 
     @work(exclusive=True, group="registrations", exit_on_error=False)

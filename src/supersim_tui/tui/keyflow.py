@@ -9,15 +9,18 @@ widget, and may trigger its single-letter bindings.
 :class:`OrderedKeysApp` fixes that once for the whole app: a key (or paste) is handed on only when the
 consequences of the previous one have settled, i.e. every message pump of the current screen (and the app
 itself) has processed its queue, a screen being pushed has mounted, and a focus change has been applied.
-Keys that arrive while the app is still busy wait in order in a buffer. The wait per key is bounded, so an
-app that stays busy never holds input back for long: by :data:`SETTLE_TIMEOUT` seconds of this process's CPU
-time (work the app does), not of wall-clock time, because on a loaded machine the wall clock runs on while the
-app gets no CPU at all, and a wall-clock bound then hands keys to a screen that has not finished opening; and by
-:data:`WALL_LIMIT` wall-clock seconds for a handler that waits on I/O. While a widget of the current screen is
-still mounting, keys wait for it (up to :data:`MOUNT_LIMIT`): mounting always ends, and a key handed over
-earlier would go to whatever Textual focused before the screen's own ``on_mount`` moved the focus. A run of
-typed keys is merged into one paste only after a wait that settled (after a bounded one the focus may still
-move, and a paste for a field that lost the focus would be lost as a whole).
+Keys that arrive while the app is still busy wait in order in a buffer. The wait for a key's consequences is
+bounded, counted from the moment that key was handed on, so an app that stays busy (loading an account in the
+background) never holds input back for long, and a key that comes after the bound (the first key of all, one
+typed a while after the last) does not wait for background work at all: by :data:`SETTLE_TIMEOUT` seconds of
+this process's CPU time (work the app does), not of wall-clock time, because on a loaded machine the wall clock
+runs on while the app gets no CPU at all, and a wall-clock bound then hands keys to a screen that has not
+finished opening; and by :data:`WALL_LIMIT` wall-clock seconds for a handler that waits on I/O. While a widget
+of the current screen is still mounting, keys wait for it (up to :data:`MOUNT_LIMIT` per key): mounting always
+ends, and a key handed over earlier would go to whatever Textual focused before the screen's own ``on_mount``
+moved the focus. So a key typed right after launch, before the main screen is up, waits for the screen to
+mount and then goes to it. A run of typed keys is merged into one paste only after a wait that settled (after
+a bounded one the focus may still move, and a paste for a field that lost the focus would be lost as a whole).
 
 Whether a message pump is idle is not public Textual API: :func:`pump_busy` reads it from Textual's private
 attributes, and ``tests/test_tui_bursts.py::test_private_textual_attributes_still_exist`` fails loudly if a
@@ -104,6 +107,9 @@ class OrderedKeysApp(App[ReturnType]):
         self._released_keys: set[int] = set()
         self._key_feeder: asyncio.Task[None] | None = None
         self._last_key_target: Widget | None = None
+        # When the last key was handed on (wall clock, this process's CPU time): its consequences are waited
+        # for until the bounds counted from then have passed. None: no key yet.
+        self._last_key_at: tuple[float, float] | None = None
 
     def keys_pending(self) -> bool:
         """True while keys wait in the buffer or the app is still handling the last one."""
@@ -135,11 +141,12 @@ class OrderedKeysApp(App[ReturnType]):
         return any(pump_busy(node) for node in chain) or self._screen_mounting()
 
     def _screen_mounting(self) -> bool:
-        """Whether the current screen or one of its widgets has not finished mounting."""
+        """Whether the current screen or one of its widgets has not finished mounting (or, before the app has
+        mounted, its first screen is not there yet)."""
         try:
             screen = self.screen
         except Exception:
-            return False
+            return not self._is_mounted and not self._closing and not self._closed
         return any(
             not node._is_mounted and not node._closing and not node._closed
             for node in (screen, *screen.walk_children())
@@ -149,11 +156,12 @@ class OrderedKeysApp(App[ReturnType]):
         if isinstance(event, (events.Key, events.Paste)) and not event.is_forwarded:
             if id(event) in self._released_keys:
                 self._released_keys.discard(id(event))
-            elif self._held_keys or self._key_feeder is not None or self._app_busy(handling=True):
+            elif self._held_keys or self._key_feeder is not None or self._must_wait(handling=True):
                 self._held_keys.append(event)
                 if self._key_feeder is None:
                     self._key_feeder = asyncio.create_task(self._feed_keys(), name="ordered keys")
                 return
+            self._handed_on()
             if isinstance(event, events.Key) and event.is_printable and typing_into(self.focused):
                 # A key that types goes into the text field, never to a binding (``q`` bound to quit must not
                 # quit while "iraq" is typed into a filter).
@@ -163,20 +171,36 @@ class OrderedKeysApp(App[ReturnType]):
             self._last_key_target = self.focused
         await super().on_event(event)
 
+    def _handed_on(self) -> None:
+        self._last_key_at = (monotonic(), process_time())
+
+    def _bound_passed(self) -> bool:
+        """Whether the last key handed on has had its time to settle (SETTLE_TIMEOUT of CPU time or WALL_LIMIT
+        of wall-clock time since it was handed on), or there was none: a busy app is then busy with work of its
+        own (loading in the background), which is no reason to hold the next key."""
+        if self._last_key_at is None:
+            return True
+        wall, cpu = self._last_key_at
+        return monotonic() - wall >= WALL_LIMIT or process_time() - cpu >= SETTLE_TIMEOUT
+
+    def _must_wait(self, handling: bool) -> bool:
+        """A key must wait while the screen mounts, and while the app is busy within the last key's bound."""
+        return self._screen_mounting() or (not self._bound_passed() and self._app_busy(handling=handling))
+
     async def _settled(self) -> bool:
-        """Wait until the app is idle for a few event-loop turns (True), or the wait's bound has passed (False):
-        SETTLE_TIMEOUT of CPU time or WALL_LIMIT of wall-clock time, but while the screen is mounting only
-        MOUNT_LIMIT of wall-clock time."""
-        started, cpu_started = monotonic(), process_time()
+        """Wait until the app is idle for a few event-loop turns (True), or the last key's bound has passed
+        (False: see :meth:`_bound_passed`), but while the screen is mounting until it has mounted (at most
+        MOUNT_LIMIT of wall-clock time, then False)."""
+        started = monotonic()
         quiet = turns = 0
         while quiet < QUIET_CHECKS:
-            if self._app_busy(handling=False):
+            if self._screen_mounting():
                 quiet = 0
-                waited = monotonic() - started
-                if self._screen_mounting():
-                    if waited >= MOUNT_LIMIT:
-                        return False
-                elif waited >= WALL_LIMIT or process_time() - cpu_started >= SETTLE_TIMEOUT:
+                if monotonic() - started >= MOUNT_LIMIT:
+                    return False
+            elif self._app_busy(handling=False):
+                quiet = 0
+                if self._bound_passed():
                     return False
             else:
                 quiet += 1
@@ -192,6 +216,7 @@ class OrderedKeysApp(App[ReturnType]):
                     break  # nothing awaited between this check and the end: no key is left behind
                 event = self._next_held(merge=settled)
                 self._released_keys.add(id(event))
+                self._handed_on()
                 if not self.post_message(event):  # the app is closing
                     self._released_keys.discard(id(event))
                     self._held_keys.clear()

@@ -4,13 +4,18 @@ The account's state (fleets, NAPs with their networks, the network catalog, SIM 
 here as reactives; each pane is bound to the parts it shows (``data_bind``) and redraws when they change.
 Panes ask for what needs the account (a form, another screen, a bulk change) with messages that bubble up
 to this screen; this screen never reaches into a pane's internals.
+
+Start-up imports only what the first frame needs: the screens and flows opened later (catalog, forms, SIM
+details, registering, bulk changes, NAP comparison) and the Health and Usage panes (mounted the first time
+their tab is shown) are imported when first used (``tests/test_startup.py`` holds this).
 """
 
 from __future__ import annotations
 
 import asyncio
 from datetime import datetime
-from typing import ClassVar
+from functools import cached_property
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -23,30 +28,44 @@ from textual.widgets.tabbed_content import ContentTabs
 
 from ..api import Fleet, Network, NetworkAccessProfile, Pager, Sim, SimBrief
 from ..ops.consent import OPEN
-from ..ops.register_queue import REGISTERED
-from ..ops.sim_changes import SimLookupError, iccid_for
 from ..ops.summary import NapSummary, count_fleet, read_fleets_and_naps, read_nap_summaries
-from .bulk_flow import BulkFlow
-from .catalog import CatalogScreen
-from .consent import guard_change
 from .failures import ReportsFailures, Task
 from .footer import KeysFooter
 from .format import printable
-from .forms import FleetForm, NameForm
-from .health import HealthPane, act_on_finding, open_insight
-from .nap_compare import NapCompareScreen, clone_nap_flow
 from .pane import Pane
 from .panes import FleetsPane, NapsPane
-from .register import RegisterScreen
 from .shell import Shell
-from .sim_detail import SimDetailScreen
 from .sims_filters import SimFilters
 from .sims_pane import SimsPane
-from .usage import UsagePane
+
+if TYPE_CHECKING:
+    from .bulk_flow import BulkFlow
+    from .health import HealthPane
 
 TABS = ("fleets", "naps", "sims", "health", "usage")
+INSIGHT_TABS = ("health", "usage")  # their panes are mounted the first time the tab is shown
 COUNT_CONCURRENCY = 6  # fleets counted at once
 NAP_CONCURRENCY = 8  # NAPs' networks read at once
+
+
+class AccountTabs(TabbedContent):
+    """Textual's TabbedContent, except that the news of a widget focused in a pane (which shows that pane) is
+    ignored once stale: when the focus is no longer in that pane, or is the focus a chosen tab left behind. So a
+    key typed at start that chose the SIMs tab while the Fleets table was taking the focus is not undone when
+    that news arrives."""
+
+    _left_behind: Widget | None = None  # what had the focus when a tab was last chosen
+
+    def choose(self, tab: str) -> None:
+        self._left_behind = self.screen.focused
+        self.active = tab
+
+    def _on_tab_pane_focused(self, event: TabPane.Focused) -> None:
+        focused = self.screen.focused
+        if focused is None or event.tab_pane not in focused.ancestors_with_self or focused is self._left_behind:
+            # stale news: the focus has left that pane since, or is the one a chosen tab left behind
+            event.prevent_default()  # (Textual calls the handler of each class: TabbedContent's would switch)
+            event.stop()
 
 
 class MainScreen(ReportsFailures, Screen[None]):
@@ -80,13 +99,12 @@ class MainScreen(ReportsFailures, Screen[None]):
     def __init__(self, shell: Shell) -> None:
         super().__init__()
         self.shell = shell
-        self.bulk = BulkFlow(self)
         self._loading: list[Pane] = []  # the panes the account load has not filled yet
         self._resume_offered = False
 
     def compose(self) -> ComposeResult:
         yield Header(icon="◆")
-        with TabbedContent(initial="fleets"):
+        with AccountTabs(initial="fleets"):
             with TabPane("Fleets", id="fleets"):
                 yield FleetsPane().data_bind(
                     MainScreen.fleets, MainScreen.naps, MainScreen.fleet_counts, MainScreen.mode
@@ -97,11 +115,34 @@ class MainScreen(ReportsFailures, Screen[None]):
                 yield SimsPane(self._list_sims, list_rows=self._list_sim_rows).data_bind(
                     MainScreen.fleets, MainScreen.mode
                 )
-            with TabPane("Health", id="health"):  # issue 19: Health and Usage (tui/health.py, tui/usage.py)
-                yield HealthPane(id="health-pane")
-            with TabPane("Usage", id="usage"):
-                yield UsagePane(id="usage-pane")
+            # issue 19: Health and Usage (tui/health.py, tui/usage.py), mounted when their tab is first shown
+            yield TabPane("Health", id="health")
+            yield TabPane("Usage", id="usage")
         yield KeysFooter()
+
+    @cached_property
+    def bulk(self) -> BulkFlow:
+        """Bulk changes (planning, the run screen, resuming), imported the first time one starts."""
+        from .bulk_flow import BulkFlow
+
+        return BulkFlow(self)
+
+    async def _mount_insight(self, tab: str) -> bool:
+        """Mount the Health or Usage pane the first time its tab is shown; False if it is not there (yet)."""
+        if tab not in INSIGHT_TABS or self.query(f"#{tab}-pane"):
+            return True
+        if not self.is_attached:
+            return False
+        if tab == "health":
+            from .health import HealthPane
+
+            pane: Widget = HealthPane(id="health-pane")
+        else:
+            from .usage import UsagePane
+
+            pane = UsagePane(id="usage-pane")
+        await self.query_one(f"TabPane#{tab}", TabPane).mount(pane)
+        return True
 
     def _list_sims(
         self,
@@ -127,15 +168,24 @@ class MainScreen(ReportsFailures, Screen[None]):
 
     def on_mount(self) -> None:
         self.call_after_refresh(self._focus_active_table)  # so the pane's keys work from the start
+        for tab in ("fleets", "naps", "sims"):  # a loading table cannot take the focus: it does once it has rows
+            self.watch(self._table_of(tab), "loading", self._table_loaded, init=False)
         if self.shell.signed_in:
             self.load_account()
+
+    def _table_loaded(self, loading: bool) -> None:
+        if not loading:
+            self.call_after_refresh(self._focus_active_table)
 
     def _focus_active_table(self) -> None:
         """Put the focus on the visible table unless the user is somewhere else (loading tables drop it)."""
         if not self.is_active:
             return  # another screen is on top
+        tab = self.query_one(TabbedContent).active
+        if tab in INSIGHT_TABS and not self.query(f"#{tab}-pane"):
+            return  # focused once mounted
         if self.focused is None or isinstance(self.focused, ContentTabs):
-            self.set_focus(self._table_of(self.query_one(TabbedContent).active))
+            self.set_focus(self._table_of(tab))
 
     def _table_of(self, tab: str) -> Widget:
         """The table of a tab's pane (the SIMs pane's is a virtual table, the others DataTables)."""
@@ -149,28 +199,43 @@ class MainScreen(ReportsFailures, Screen[None]):
     # ----------------------------------------------------------------- actions
     def action_show_tab(self, tab: str) -> None:
         if tab in TABS:
-            self.query_one(TabbedContent).active = tab
-            self._table_of(tab).focus()
+            self.query_one(AccountTabs).choose(tab)
+            if tab not in INSIGHT_TABS or self.query(f"#{tab}-pane"):  # else focused once mounted (below)
+                table = self._table_of(tab)
+                if table.focusable:
+                    table.focus()
+                else:  # still loading: the focus leaves the pane now, and goes to the table once it has rows
+                    self.query_one(ContentTabs).focus()
 
     @on(TabbedContent.TabActivated)
-    def _focus_table(self, event: TabbedContent.TabActivated) -> None:
-        self._table_of(str(event.pane.id)).focus()
+    async def _tab_shown(self, event: TabbedContent.TabActivated) -> None:
+        """Focus the tab's table; Health and Usage: mount the pane (the first time) and start reading."""
+        tab = str(event.pane.id)
+        if not await self._mount_insight(tab):
+            return
+        self._table_of(tab).focus()
+        if self.shell.signed_in and tab in INSIGHT_TABS:
+            from .health import open_insight
 
-    def action_refresh(self) -> None:
+            open_insight(self, tab, self.shell.client, self.fleets)
+
+    async def action_refresh(self) -> None:
         self.load_account()
-        if self.shell.signed_in:
-            open_insight(self, self.query_one(TabbedContent).active, self.shell.client, self.fleets, force=True)
+        tab = self.query_one(TabbedContent).active
+        if self.shell.signed_in and tab in INSIGHT_TABS and await self._mount_insight(tab):
+            from .health import open_insight
 
-    @on(TabbedContent.TabActivated)
-    def _open_insight(self, event: TabbedContent.TabActivated) -> None:
-        if self.shell.signed_in:
-            open_insight(self, event.pane.id, self.shell.client, self.fleets)
+            open_insight(self, tab, self.shell.client, self.fleets, force=True)
 
-    @on(HealthPane.Act)
-    def _act_on_finding(self, event: HealthPane.Act) -> None:
+    def on_health_pane_act(self, event: HealthPane.Act) -> None:
+        """A Health finding's action key (the handler is found by name: the Health pane is imported late)."""
+        from .health import act_on_finding
+
         act_on_finding(self, self.action_show_tab, event.finding)
 
     def action_catalog(self) -> None:
+        from .catalog import CatalogScreen
+
         self.app.push_screen(CatalogScreen(self.shell.client, self.catalog))
 
     def _reload_if(self, changed: object = True) -> None:
@@ -179,24 +244,20 @@ class MainScreen(ReportsFailures, Screen[None]):
 
     @on(FleetsPane.NewFleet)
     def _new_fleet(self) -> None:
-        self.app.push_screen(
-            FleetForm(
-                self.shell.client, self.naps or [], taken=[f.unique_name for f in self.fleets or [] if f.unique_name]
-            ),
-            self._reload_if,
-        )
+        from .forms import FleetForm
+
+        self.app.push_screen(FleetForm(self.shell.client, self.naps or [], taken=self._fleet_names()), self._reload_if)
 
     @on(FleetsPane.EditFleet)
     def _edit_fleet(self, event: FleetsPane.EditFleet) -> None:
+        from .forms import FleetForm
+
         self.app.push_screen(
-            FleetForm(
-                self.shell.client,
-                self.naps or [],
-                event.fleet,
-                [f.unique_name for f in self.fleets or [] if f.unique_name],
-            ),
-            self._reload_if,
+            FleetForm(self.shell.client, self.naps or [], event.fleet, self._fleet_names()), self._reload_if
         )
+
+    def _fleet_names(self) -> list[str]:
+        return [f.unique_name for f in self.fleets or [] if f.unique_name]
 
     @on(FleetsPane.ShowNap)
     def _show_nap(self, event: FleetsPane.ShowNap) -> None:
@@ -210,12 +271,17 @@ class MainScreen(ReportsFailures, Screen[None]):
 
     @on(NapsPane.OpenNap)
     def _open_nap(self, event: NapsPane.OpenNap) -> None:
+        from .catalog import CatalogScreen
+
         info = event.nap
         screen = CatalogScreen(self.shell.client, self.catalog, nap=info.nap, enabled=[n.sid for n in info.networks])
         self.app.push_screen(screen, self._reload_if)
 
     @on(NapsPane.NewNap)
     def _new_nap(self) -> None:
+        from .catalog import CatalogScreen
+        from .forms import NameForm
+
         taken = {n.unique_name for n in self.naps or [] if n.unique_name}
 
         def pick_networks(name: str | None) -> None:
@@ -226,6 +292,9 @@ class MainScreen(ReportsFailures, Screen[None]):
 
     @on(NapsPane.RenameNap)
     def _ask_nap_name(self, event: NapsPane.RenameNap) -> None:
+        from .consent import guard_change
+        from .forms import NameForm
+
         nap = event.nap.nap
         taken = {n.unique_name for n in self.naps or [] if n.unique_name and n.sid != nap.sid}
 
@@ -244,15 +313,21 @@ class MainScreen(ReportsFailures, Screen[None]):
 
     @on(NapsPane.CloneNap)
     def _clone_nap(self, event: NapsPane.CloneNap) -> None:
+        from .nap_compare import clone_nap_flow
+
         taken = {n.unique_name for n in self.naps or [] if n.unique_name}
         clone_nap_flow(self.app, self.shell.client, event.nap.nap, taken, self._reload_if)
 
     @on(NapsPane.CompareNap)
     def _compare_nap(self, event: NapsPane.CompareNap) -> None:
+        from .nap_compare import NapCompareScreen
+
         self.app.push_screen(NapCompareScreen(self.shell.client, event.nap.nap, self.naps or []))
 
     @on(SimsPane.OpenSim)
     def _open_sim(self, event: SimsPane.OpenSim) -> None:
+        from .sim_detail import SimDetailScreen
+
         self.app.push_screen(SimDetailScreen(self.shell.client, event.sim, self.fleets or []))
 
     @on(SimsPane.ChangeChosen)
@@ -275,6 +350,8 @@ class MainScreen(ReportsFailures, Screen[None]):
     @on(SimFilters.FindSim)
     @work(exclusive=True, group="sim-lookup", exit_on_error=False)
     async def _find_sim(self, event: SimFilters.FindSim) -> None:
+        from ..ops.sim_changes import SimLookupError, iccid_for
+
         filters = self.query_one(SimFilters)
         try:
             filters.set_iccid(await iccid_for(self.shell.client, event.ref))
@@ -283,6 +360,9 @@ class MainScreen(ReportsFailures, Screen[None]):
 
     @on(SimsPane.RegisterSims)
     def _register_sims(self) -> None:
+        from ..ops.register_queue import REGISTERED
+        from .register import RegisterScreen
+
         shell = self.shell
         shell.process_registrations()
         screen = RegisterScreen(

@@ -5,7 +5,7 @@ all matching, bulk changes and the SIM's details (asked of the main screen with 
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual import on, work
@@ -13,15 +13,14 @@ from textual.binding import Binding, BindingType
 from textual.message import Message
 
 from ..api import Sim
-from ..ops.bulk import Change
-from ..ops.select import select_matching
-from .dialogs import ChoiceScreen, Confirm
 from .failures import Task
 from .format import printable
 from .pane import count_of
-from .rename_form import RenameForm
 from .sim_table import SimTable
 from .sims_view import SimsView, slim
+
+if TYPE_CHECKING:  # the dialogs and the bulk engine are imported when first used (a quick start)
+    from ..ops.bulk import Change
 
 __all__ = ["SimsPane", "slim"]
 
@@ -122,6 +121,8 @@ class SimsPane(SimsView):
             shown = (self._sim(self.index.sids[row]) for row in self.view.rows)
             found = {sim.sid: slim(sim) for sim in shown if sim is not None}
         else:
+            from ..ops.select import select_matching
+
             matching = await select_matching(
                 self.list_sims,
                 status=status,
@@ -145,6 +146,8 @@ class SimsPane(SimsView):
             if yes:
                 self.set_marks({**self.marks, **found})  # the count bar says how many are marked
 
+        from .dialogs import Confirm
+
         self.app.push_screen(Confirm("Mark all matching", body, f"Mark {len(found):,} SIMs"), mark)
 
     # ----------------------------------------------------------------- actions
@@ -163,6 +166,9 @@ class SimsPane(SimsView):
         return ([self.current] if self.current else []), "highlighted"
 
     def action_bulk_status(self) -> None:
+        from ..ops.bulk import Change
+        from .dialogs import ChoiceScreen
+
         sims, selected = self._targets()
         if not sims:
             return
@@ -177,6 +183,9 @@ class SimsPane(SimsView):
         self.app.push_screen(ChoiceScreen(title, options, note=note), chosen)
 
     def action_bulk_move(self) -> None:
+        from ..ops.bulk import Change
+        from .dialogs import ChoiceScreen
+
         sims, selected = self._targets()
         if not sims:
             return
@@ -194,6 +203,9 @@ class SimsPane(SimsView):
         self.app.push_screen(ChoiceScreen(title, [(f.sid, f.label, None) for f in fleets]), chosen)
 
     def action_bulk_rename(self) -> None:
+        from ..ops.bulk import Change
+        from .rename_form import RenameForm
+
         sims, selected = self._targets()
 
         def chosen(pattern: str | None) -> None:

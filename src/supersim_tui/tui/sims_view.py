@@ -26,6 +26,7 @@ from textual import events, on, work
 from textual.app import ComposeResult
 from textual.message import Message
 from textual.reactive import reactive
+from textual.widget import Widget
 from textual.widgets import Input, Static
 
 from ..api import Fleet, Sim
@@ -39,6 +40,7 @@ from .sim_table import WIDE, SimTable, count_text
 from .sims_filters import Filters, SimFilters
 
 REDRAW_EVERY = 0.5  # seconds between redraws while the index loads (each page would cost a sort)
+QUICK_REDRAW, QUICK_UNTIL = 0.1, 10_000  # ... but every 0.1 s while it holds fewer SIMs (a sort costs little)
 LOAD_CONCURRENCY = 8
 
 
@@ -93,6 +95,7 @@ class SimsView(Pane):
         self._problem: Text | None = None  # why the count bar cannot show the count (a read failed)
         self._stale_since: datetime | None = None
         self._drawn_at = 0.0
+        self._drawn_len = 0  # SIMs in the index at the last redraw (0: none shown yet)
         self._redraw_cost = 0.0
 
     def compose(self) -> ComposeResult:
@@ -198,19 +201,39 @@ class SimsView(Pane):
     def complete(self) -> bool:
         return self.index.complete and not self.index.loading
 
+    @property
+    def shown(self) -> bool:
+        """Whether the pane is shown (not in a hidden tab): true as soon as its tab is chosen, where Textual's
+        ``is_on_screen`` waits for the next layout, which a busy start can hold back."""
+        return self.is_attached and all(node.display for node in self.ancestors_with_self if isinstance(node, Widget))
+
     @work(exclusive=True, group="sims-page", exit_on_error=False)
     async def _load_index(self) -> None:
         index = self.index
         self._drawn_at = 0.0
 
+        trailing: list[object] = []  # a redraw is scheduled for the pages that came during the wait
+
         def page() -> None:
             # Redrawn while on screen, at most every REDRAW_EVERY and never more than a fifth of the time
-            # (each redraw sorts the index so far: at 1,000,000 SIMs that is a second).
-            wait = max(REDRAW_EVERY, 4 * self._redraw_cost)
-            if index is self.index and self.is_on_screen and monotonic() - self._drawn_at >= wait:
+            # (each redraw sorts the index so far: at 1,000,000 SIMs that is a second). The first SIMs listed are
+            # shown at once (a redraw for another reason, the fleets' names, may have just happened), and the
+            # pages that come during a wait when it is over, not at the next page after it.
+            if index is not self.index or not self.shown:
+                return
+            wait = max(QUICK_REDRAW if len(index) < QUICK_UNTIL else REDRAW_EVERY, 4 * self._redraw_cost)
+            left = wait - (monotonic() - self._drawn_at) if self._drawn_len else 0.0
+            if left <= 0:
                 start = monotonic()
                 self._redraw()
                 self._redraw_cost = monotonic() - start
+            elif not trailing:
+                trailing.append(self.set_timer(left, after_wait))
+
+        def after_wait() -> None:
+            trailing.clear()
+            if self._drawn_len != len(index):
+                page()
 
         try:
             await load_index(
@@ -319,6 +342,7 @@ class SimsView(Pane):
         if not self.is_mounted:
             return
         self._drawn_at = monotonic()
+        self._drawn_len = len(self.index)
         self.table.show(force=force)
         self.has_rows = bool(self.view.rows)
         if len(self.index):

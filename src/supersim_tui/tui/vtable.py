@@ -35,7 +35,6 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.widget import Widget
 
-from .dialogs import GoToRow
 from .format import printable
 
 Cell = str | Text
@@ -272,6 +271,7 @@ class VirtualTable(ScrollView, can_focus=True):
 
     def action_go_to_row(self) -> None:
         """`:` asks for a row number (or a percentage) and puts the cursor there."""
+        from .dialogs import GoToRow  # imported when first used: the first frame does not need it
 
         def chosen(row: int | None) -> None:
             if row is not None and row < self.row_count:
