@@ -219,7 +219,12 @@ class MainScreen(ReportsFailures, Screen[None]):
     @on(NapsPane.CloneNap)
     def _clone_nap(self, event: NapsPane.CloneNap) -> None:
         taken = {n.unique_name for n in self.naps or [] if n.unique_name}
-        clone_nap_flow(self.app, self.shell.client, event.nap.nap, taken, self._reload_if)
+
+        def cloned(created: NetworkAccessProfile) -> None:
+            self.query_one(NapsPane).select(created.sid)  # the cursor goes to the clone once it is listed
+            self.load_account()
+
+        clone_nap_flow(self.app, self.shell.client, event.nap.nap, taken, cloned)
 
     @on(NapsPane.CompareNap)
     def _compare_nap(self, event: NapsPane.CompareNap) -> None:

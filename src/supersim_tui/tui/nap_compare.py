@@ -181,10 +181,15 @@ class NapsWithNetwork(ReportsFailures, ModalScreen[None]):
 
 
 def clone_nap_flow(
-    app: App[Any], client: SuperSimClient, nap: NetworkAccessProfile, taken: set[str], done: Callable[[bool], None]
+    app: App[Any],
+    client: SuperSimClient,
+    nap: NetworkAccessProfile,
+    taken: set[str],
+    done: Callable[[NetworkAccessProfile], None],
 ) -> None:
     """Ask a name (default ``<name>-copy``), confirm as a protected profile needs, create a NAP with the same
-    networks, say so, then ``done(True)`` (so the caller reloads); a failure is notified with what to do."""
+    networks, say so, then ``done(the new NAP)`` (so the caller reloads and shows it); a failure is notified with
+    what to do."""
     from .consent import guard_change
     from .forms import NameForm
 
@@ -204,7 +209,7 @@ def clone_nap_flow(
             title="NAP cloned",
             markup=False,
         )
-        done(True)
+        done(created)
 
     def named(name: str | None) -> None:
         if name:
