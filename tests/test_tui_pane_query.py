@@ -173,15 +173,36 @@ async def test_nap_cursor_stays_after_rename_and_refresh_and_goes_to_a_new_clone
 
 
 def test_count_bar_says_less_then_drops_the_least_important_parts_to_fit() -> None:
-    """Parts that do not fit are first said shorter, then dropped, least important first; the most important
-    part alone is cut with an ellipsis (never silently)."""
+    """Parts that do not fit are said shorter, then dropped, least important first (the filter, shown in its
+    field, and the sort before the marks and the load); the most important part alone is cut with an ellipsis
+    (never silently)."""
     parts = [
         Part(Text("3 of 12 fleets"), 9),
         Part(Text('filter "eu"'), 2),
         Part(Text("sorted by name ▲"), 3, Text("name ▲")),
     ]
     assert fit_parts(parts, 80).plain == '3 of 12 fleets · filter "eu" · sorted by name ▲'
-    assert fit_parts(parts, 40).plain == '3 of 12 fleets · filter "eu" · name ▲'
+    assert fit_parts(parts, 40).plain == "3 of 12 fleets · sorted by name ▲"  # the filter is in its field
     assert fit_parts(parts, 30).plain == "3 of 12 fleets · name ▲"
+    marks = [Part(Text("3 marked"), 8, Text("3■")), Part(Text("loading 4,000 of ~9,000"), 8, Text("loading 4,000"))]
+    assert fit_parts([*parts, *marks], 44).plain == "3 of 12 fleets · 3 marked · loading 4,000"
+    assert fit_parts([*parts, *marks], 35).plain == "3 of 12 fleets · 3■ · loading 4,000"
     assert fit_parts(parts, 20).plain == "3 of 12 fleets"
     assert fit_parts(parts, 8).plain == "3 of 12…"
+
+
+async def test_sims_count_bar_fits_at_80_columns_with_a_filter_a_sort_and_marks() -> None:
+    """At 80x24 with a ``/`` filter, a sort and a mark, the SIMs count bar is whole on screen (not cut at the
+    edge): it says how many are shown of how many and how many are marked, in fewer words, and the filter
+    field keeps room to show what is typed."""
+    app = build_app(demo_simulator())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("3", "S", "space", "slash", *"active", "enter")
+        await settle(pilot)
+        bar = app.query_one("#sims-count")
+        text = str(bar.render())
+        assert " of 300 SIMs" in text and "1" in text and ("1■" in text or "1 marked" in text)
+        assert bar.region.right <= app.size.width - 1 and bar.region.width >= len(text)
+        search = app.query_one("#sims-search", Input)
+        assert search.region.width >= len("active") + 2 and search.region.right <= bar.region.x

@@ -15,7 +15,7 @@ from textual.widgets import DataTable
 
 from ..ops.summary import NapSummary
 from .format import details_grid, plain
-from .pane import ListPane, count_of, sort_bindings
+from .pane import ListPane, count_of, list_bindings
 
 
 class NapsPane(ListPane):
@@ -38,7 +38,7 @@ class NapsPane(ListPane):
         Binding("e", "rename_nap", "Rename", id="naps.rename"),
         Binding("y", "clone_nap", "Clone", id="naps.clone"),
         Binding("d", "compare_nap", "Compare", id="naps.compare"),
-        *sort_bindings(SORTS),
+        *list_bindings(SORTS),
     ]
 
     class OpenNap(Message):

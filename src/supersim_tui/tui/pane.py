@@ -53,28 +53,31 @@ class Part:
 
 
 SEPARATOR = Text(" · ")
+MINOR = 5  # parts under this weight (the filter, shown in its field; the sort, in the header) go first
 
 
 def fit_parts(parts: Sequence[Part], width: int) -> Text:
-    """The parts joined with `` · `` within ``width`` cells: the least important said shorter first, then dropped
-    (among equals, the last first); the most important part alone is cut with an ellipsis (never silently)."""
+    """The parts joined with `` · `` within ``width`` cells. Until it fits, least important first (among equals,
+    the last first): each minor part (weight under ``MINOR``) is said shorter, then dropped; then the others are
+    all said shorter, then dropped, all but the most important; then it is cut with an ellipsis (never silently)."""
     texts: list[Text | None] = [part.text for part in parts]
 
     def line() -> Text:
         return SEPARATOR.join(text for text in texts if text is not None)
 
+    order = sorted(range(len(parts)), key=lambda i: (parts[i].weight, -i))
+    steps: list[tuple[int, Text | None]] = []
+    for i in (i for i in order if parts[i].weight < MINOR):  # one after the other: said shorter, then dropped
+        steps += [(i, parts[i].short)] if parts[i].short is not None else []
+        steps.append((i, None))
+    major = [i for i in order if parts[i].weight >= MINOR]  # all said shorter before any is dropped
+    steps += [(i, parts[i].short) for i in major if parts[i].short is not None]
+    steps += [(i, None) for i in major if i != order[-1]]
     text = line()
-    by_weight = sorted(range(len(parts)), key=lambda i: (parts[i].weight, -i))
-    for i in by_weight:
+    for i, replacement in steps:
         if text.cell_len <= width:
             return text
-        if (short := parts[i].short) is not None:
-            texts[i] = short
-            text = line()
-    for i in by_weight[:-1]:
-        if text.cell_len <= width:
-            return text
-        texts[i] = None
+        texts[i] = replacement
         text = line()
     if text.cell_len > width:
         text.truncate(max(width, 1), overflow="ellipsis")
@@ -146,12 +149,20 @@ class TableSearch(Input):
     def _on_blur(self, event: events.Blur) -> None:
         super()._on_blur(event)
         self.set_class(bool(self.value), "shown")
+        if isinstance(self.parent, Widget):  # hidden or not, the count bar beside it has another room
+            for bar in self.parent.query_children(CountBar):
+                self.call_after_refresh(bar.refit)
 
 
-def sort_bindings(columns: Iterable[tuple[str, str, str]]) -> list[BindingType]:
-    """Shift+letter sorts by a column: ``(column key, label, letter)`` each (hidden from the footer, as in the
+def list_bindings(columns: Iterable[tuple[str, str, str]]) -> list[BindingType]:
+    """A :class:`ListPane`'s keys, listed after the pane's own (the footer shows them in this order): ``/``, ``x``,
+    and Shift+letter to sort by a column, ``(column key, label, letter)`` each (hidden from the footer, as in the
     SIMs pane and the catalog; the header underlines the letter)."""
-    return [Binding(letter, f"sort('{key}')", f"Sort by {label.lower()}", show=False) for key, label, letter in columns]
+    return [
+        Binding("slash", "search", "Filter", id="list.search"),
+        Binding("x", "clear_filter", "Clear filter", id="list.clear_filter"),
+        *(Binding(letter, f"sort('{key}')", f"Sort by {label.lower()}", show=False) for key, label, letter in columns),
+    ]
 
 
 class ResourceTable(DataTable[str | Text]):
@@ -233,10 +244,7 @@ class ListPane(Pane):
 
     NOUN: ClassVar[str] = "row"
     SORTS: ClassVar[tuple[tuple[str, str, str], ...]] = ()  # (column key, label, Shift+letter)
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("slash", "search", "Filter", id="list.search"),
-        Binding("x", "clear_filter", "Clear filter", id="list.clear_filter"),
-    ]
+    # BINDINGS: a subclass ends its own with ``*list_bindings(SORTS)``
 
     def __init__(self, *, id: str) -> None:
         super().__init__(id=id)

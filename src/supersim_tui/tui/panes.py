@@ -20,7 +20,7 @@ from textual.widgets import DataTable
 from ..api import Fleet, NetworkAccessProfile
 from .format import details_grid, megabytes, plain, stamp, yes_no
 from .naps_pane import NapsPane
-from .pane import ListPane, sort_bindings
+from .pane import ListPane, list_bindings
 
 __all__ = ["FleetsPane", "NapsPane", "count_cell", "fit_name"]
 
@@ -82,7 +82,7 @@ class FleetsPane(ListPane):
         Binding("e", "edit_fleet", "Edit", id="fleets.edit"),
         Binding("p", "goto_nap", "Its NAP", id="fleets.nap"),
         Binding("s", "fleet_sims", "Its SIMs", id="fleets.sims"),
-        *sort_bindings(SORTS),
+        *list_bindings(SORTS),
     ]
 
     class NewFleet(Message):
