@@ -206,3 +206,14 @@ async def test_sims_count_bar_fits_at_80_columns_with_a_filter_a_sort_and_marks(
         assert bar.region.right <= app.size.width - 1 and bar.region.width >= len(text)
         search = app.query_one("#sims-search", Input)
         assert search.region.width >= len("active") + 2 and search.region.right <= bar.region.x
+
+
+def test_a_sorted_header_keeps_its_mark_within_a_narrow_column() -> None:
+    """In a 6-cell column the sort mark stays: "Total▼" (no space), "Sched▲"; a longer label is cut with an
+    ellipsis before the mark, never the mark."""
+    from supersim_tui.tui.vtable import header_label
+
+    assert header_label("Total", "T", "▼", 6).plain == "Total▼"
+    assert header_label("Total", "T", "▼", None).plain == "Total ▼"
+    assert header_label("Networks", "N", "▲", 6).plain == "Netw…▲"
+    assert header_label("Active", "A", None, 6).plain == "Active"

@@ -72,9 +72,10 @@ def header_label(label: str, sort_key: str | None, mark: str | None = None, widt
         if at >= 0:
             text.stylize("underline", at, at + 1)
     if mark:
-        if width is not None and text.cell_len + 1 + len(mark) > width:
-            text.truncate(max(width - 1 - len(mark), 1), overflow="ellipsis")
-        text.append(f" {mark}", style="bold")
+        gap = " " if width is None or text.cell_len + 1 + len(mark) <= width else ""  # "Total▼" in 6 cells
+        if width is not None and text.cell_len + len(gap) + len(mark) > width:
+            text.truncate(max(width - len(mark), 1), overflow="ellipsis")
+        text.append(f"{gap}{mark}", style="bold")
     return text
 
 
