@@ -217,3 +217,22 @@ def test_a_sorted_header_keeps_its_mark_within_a_narrow_column() -> None:
     assert header_label("Total", "T", "▼", None).plain == "Total ▼"
     assert header_label("Networks", "N", "▲", 6).plain == "Netw…▲"
     assert header_label("Active", "A", None, 6).plain == "Active"
+
+
+async def test_its_nap_shows_the_nap_even_when_the_naps_filter_hides_it() -> None:
+    """p on a fleet goes to its NAP on the NAPs tab: a NAPs filter that hides that NAP is cleared, so the cursor
+    is on it."""
+    sim = demo_simulator()
+    app = build_app(sim)
+    fleet = sim.state.find_fleet("us-meters")
+    assert fleet is not None
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("2", "slash", *"apac", "enter", "1")
+        fleets = app.query_one(FleetsPane)
+        fleets.select(fleet.sid)
+        await pilot.press("p")
+        await settle(pilot)
+        naps = app.query_one(NapsPane)
+        assert naps.current_key == fleet.network_access_profile_sid
+        assert naps.table_query.text == "" and "6 NAPs" in count_bar(naps)

@@ -315,7 +315,9 @@ class ListPane(Pane):
         self.query_one(CountBar).show(query_parts(len(self._shown), len(self._sids), self.NOUN, self.table_query))
 
     def select(self, sid: str) -> None:
-        """The cursor on ``sid`` now if it is shown, else as soon as it is listed."""
+        """The cursor on ``sid`` now if it is listed (the filter cleared if it hides it), else once it is."""
+        if sid in self._sids and sid not in self._shown:
+            self.action_clear_filter()
         if sid in self._shown:
             self.table.move_cursor(row=self._shown.index(sid))
         else:
