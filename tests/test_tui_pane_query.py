@@ -5,6 +5,7 @@ Keys are delivered in one burst (``pilot.press`` hands them all to the app at on
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from rich.text import Text
@@ -236,3 +237,45 @@ async def test_its_nap_shows_the_nap_even_when_the_naps_filter_hides_it() -> Non
         naps = app.query_one(NapsPane)
         assert naps.current_key == fleet.network_access_profile_sid
         assert naps.table_query.text == "" and "6 NAPs" in count_bar(naps)
+
+
+async def test_nap_compare_is_readable_at_80x24() -> None:
+    """At 80x24 the compare view's three lists fit their columns (no sideways scrolling, long names cut with an
+    ellipsis), the countries only one NAP covers take at most two lines (the rest counted: "+N"), and the
+    "Only in A" list keeps room for at least 8 networks."""
+    from supersim_tui.tui.nap_compare import NapCompareScreen
+
+    sim = demo_simulator()
+    app = build_app(sim)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        naps = await app.client.list_naps().collect()
+        a = next(n for n in naps if n.unique_name == "eu-only")
+        b = next(n for n in naps if n.unique_name == "uk-ie")
+        await app.push_screen(NapCompareScreen(app.client, a, naps, b))
+        await settle(pilot)
+        screen = app.screen
+        for key in ("only-a", "only-b", "both"):
+            table = screen.query_one(f"#compare-{key}", DataTable)
+            assert table.virtual_size.width <= table.scrollable_content_region.width, key
+            title = screen.query_one(f"#compare-{key}-title")
+            assert title.size.height <= 3, key  # the title and at most two lines of countries
+        only_a = screen.query_one("#compare-only-a", DataTable)
+        assert only_a.scrollable_content_region.height - 1 >= 8  # rows under the header
+        assert "+" in str(screen.query_one("#compare-only-a-title").render())  # 23 countries: the rest counted
+
+
+def test_snapshot_nap_compare_at_80x24(snap_compare: Callable[..., bool]) -> None:
+    """The compare view of eu-only and uk-ie at 80x24, as a picture (operators and countries, nothing cut off)."""
+    from supersim_tui.tui.nap_compare import NapCompareScreen
+
+    async def compare(pilot: Pilot[Any]) -> None:
+        app = pilot.app
+        await settle(pilot)
+        naps = await app.client.list_naps().collect()  # type: ignore[attr-defined]
+        a = next(n for n in naps if n.unique_name == "eu-only")
+        b = next(n for n in naps if n.unique_name == "uk-ie")
+        await app.push_screen(NapCompareScreen(app.client, a, naps, b))  # type: ignore[attr-defined]
+        await settle(pilot)
+
+    assert snap_compare(build_app(demo_simulator()), terminal_size=(80, 24), run_before=compare)
