@@ -279,3 +279,22 @@ def test_snapshot_nap_compare_at_80x24(snap_compare: Callable[..., bool]) -> Non
         await settle(pilot)
 
     assert snap_compare(build_app(demo_simulator()), terminal_size=(80, 24), run_before=compare)
+
+
+async def test_fleet_totals_add_up_to_the_sims_the_sims_pane_holds_at_80_columns() -> None:
+    """At 80x24 the Fleets table's Total column, plus the SIMs in no fleet, adds up to the SIMs the SIMs pane
+    shows (its index), and each fleet's status counts add up to its Total."""
+    from supersim_tui.tui.sims_pane import SimsPane
+
+    app = build_app(demo_simulator())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        table = app.query_one(FleetsPane).table
+        totals = 0
+        for row in range(table.row_count):
+            cells = [str(cell).replace(",", "") for cell in table.get_row_at(row)]
+            assert sum(int(c) for c in cells[-6:-1]) == int(cells[-1])
+            totals += int(cells[-1])
+        index = app.query_one(SimsPane).index
+        fleetless = sum(1 for row in range(len(index)) if index.fleet_sid(row) is None)
+        assert totals + fleetless == len(index) == 300
