@@ -298,3 +298,20 @@ async def test_fleet_totals_add_up_to_the_sims_the_sims_pane_holds_at_80_columns
         index = app.query_one(SimsPane).index
         fleetless = sum(1 for row in range(len(index)) if index.fleet_sid(row) is None)
         assert totals + fleetless == len(index) == 300
+
+
+async def test_naps_table_keeps_to_80_columns_when_a_nap_has_many_fleets() -> None:
+    """At 80x24 a NAP used by fleets with long names does not push the NAPs table past the edge: the fleets are
+    cut with an ellipsis (the detail strip names them all)."""
+    sim = demo_simulator()
+    for name in ("field-sensors", "lab-bench", "spare-pool"):
+        sim.state.update_fleet(name, {"UniqueName": f"{name}-with-a-much-longer-name"})
+    app = build_app(sim)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("2")
+        naps = app.query_one(NapsPane)
+        table = naps.table
+        assert table.virtual_size.width <= table.scrollable_content_region.width
+        row = [str(c) for c in table.get_row_at(names(table).index("global"))]
+        assert row[-1].endswith("…") and row[-1].startswith("field-sensors-with")

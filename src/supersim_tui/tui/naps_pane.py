@@ -7,14 +7,14 @@ from collections import Counter
 from typing import Any, ClassVar
 
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.reactive import reactive
 from textual.widgets import DataTable
 
 from ..ops.summary import NapSummary
-from .format import details_grid, plain
+from .format import details_grid, fit_name, plain
 from .pane import ListPane, count_of, list_bindings
 
 
@@ -24,6 +24,7 @@ class NapsPane(ListPane):
 
     TABLE_ID = "naps-table"
     NOUN = "NAP"
+    NARROW = 100
     SORTS = (
         ("nap", "NAP", "P"),
         ("networks", "Networks", "N"),
@@ -75,14 +76,39 @@ class NapsPane(ListPane):
     def __init__(self) -> None:
         super().__init__(id="naps-pane")
         self._naps: dict[str, NapSummary] = {}
+        self._narrow = False
 
     def on_mount(self) -> None:
+        self._narrow = self._widths() is not None
         self.fill()
         self.table.loading = True
         self.detail.update("Loading network access profiles…")
 
+    def _widths(self) -> tuple[int, int] | None:
+        """Under ``NARROW`` columns, the widths of the NAP and fleets columns (cut with an ellipsis to keep the
+        table within the screen: a NAP used by many fleets would push it past the edge); None when wide."""
+        width = self.app.size.width
+        if width >= self.NARROW:
+            return None
+        # 3 cells of padding around the table, 8 of cell padding, 8 + 9 for the counts, 2 for a scrollbar
+        return 16, max(width - 16 - 8 - 9 - 8 - 3 - 2, 8)
+
     def columns(self) -> list[tuple[str, str, int | None]]:
-        return [(key, label, None) for key, label, _letter in self.SORTS]
+        widths = self._widths()
+        nap_width, fleets_width = widths if widths else (None, None)
+        return [
+            ("nap", "NAP", nap_width),
+            ("networks", "Networks", None),
+            ("countries", "Countries", None),
+            ("fleets", "Used by fleets", fleets_width),
+        ]
+
+    def on_resize(self, event: events.Resize) -> None:
+        super().on_resize(event)
+        narrow = self._widths() is not None
+        if narrow != self._narrow:
+            self._narrow = narrow
+            self.fill()
 
     @property
     def current(self) -> NapSummary | None:
@@ -102,11 +128,12 @@ class NapsPane(ListPane):
 
     def cells(self, sid: str) -> list[str | Text]:
         info = self._naps[sid]
+        nap_width, fleets_width = self._widths() or (None, None)
         return [
-            plain(info.nap.label, style="bold"),
+            fit_name(info.nap.label, nap_width, style="bold"),
             str(len(info.networks)),
             str(len(info.countries)),
-            plain(", ".join(info.fleets)) if info.fleets else Text("unused", style="dim"),
+            fit_name(", ".join(info.fleets), fleets_width) if info.fleets else Text("unused", style="dim"),
         ]
 
     def haystack(self, sid: str) -> str:

@@ -18,7 +18,7 @@ from textual.reactive import reactive
 from textual.widgets import DataTable
 
 from ..api import Fleet, NetworkAccessProfile
-from .format import details_grid, megabytes, plain, stamp, yes_no
+from .format import details_grid, fit_name, megabytes, plain, stamp, yes_no
 from .naps_pane import NapsPane
 from .pane import ListPane, list_bindings
 
@@ -33,14 +33,6 @@ def count_cell(number: int, narrow: bool) -> str:
     if number < 1_000_000:
         return f"{number // 1000}k"
     return f"{number / 1_000_000:.1f}M"
-
-
-def fit_name(text: str, width: int | None) -> Text:
-    """A name cut to ``width`` with an ellipsis (never silently)."""
-    shown = plain(text)
-    if width is not None and shown.cell_len > width:
-        shown.truncate(width, overflow="ellipsis")
-    return shown
 
 
 class FleetsPane(ListPane):
