@@ -119,9 +119,8 @@ class NapsPane(ListPane):
         if naps is None:
             return
         self._naps = {info.nap.sid: info for info in naps}
-        self._sids = list(self._naps)
         self.mark_stale(None)
-        self.fill()
+        self.set_sids(list(self._naps))
         self.table.loading = False
         if not naps:
             self.detail.update("This account has no network access profiles yet.")

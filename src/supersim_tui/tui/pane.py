@@ -240,7 +240,7 @@ class Pane(ReportsFailures, Vertical):
 class ListPane(Pane):
     """A pane over a list held in memory (by SID), filtered with ``/`` and sorted with Shift+letter (see the
     module). A subclass gives its columns (:meth:`columns`), each row's cells, the text ``/`` searches and the
-    value each sortable column sorts by; it sets ``_sids`` (stored order) and calls :meth:`fill`. The cursor
+    value each sortable column sorts by; it calls :meth:`set_sids` when its list arrives. The cursor
     stays on its row's SID whatever moves it (a filter, a sort, new data); :meth:`select` puts it on a SID,
     now or as soon as that SID arrives (a NAP just cloned)."""
 
@@ -254,6 +254,7 @@ class ListPane(Pane):
         self._sids: list[str] = []  # stored order
         self._shown: list[str] = []
         self._pending: str | None = None  # a SID to put the cursor on once it is listed
+        self._listed = False  # a list arrived
 
     def compose(self) -> ComposeResult:
         with Horizontal(classes="filter-line"):
@@ -318,7 +319,15 @@ class ListPane(Pane):
         self.show_count()
 
     def show_count(self) -> None:
-        self.query_one(CountBar).show(query_parts(len(self._shown), len(self._sids), self.NOUN, self.table_query))
+        """Nothing before the first list arrives (the detail strip says it is loading), then the count."""
+        parts = query_parts(len(self._shown), len(self._sids), self.NOUN, self.table_query) if self._listed else []
+        self.query_one(CountBar).show(parts)
+
+    def set_sids(self, sids: list[str]) -> None:
+        """The list arrived (SIDs in stored order): show it through the filter and sort."""
+        self._sids = sids
+        self._listed = True
+        self.fill()
 
     def select(self, sid: str) -> None:
         """The cursor on ``sid`` now if it is listed (the filter cleared if it hides it), else once it is."""

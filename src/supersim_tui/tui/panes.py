@@ -141,10 +141,9 @@ class FleetsPane(ListPane):
             return
         self._nap_names = {n.sid: n.label for n in self.naps or []}
         self._fleets = {f.sid: f for f in fleets}
-        self._sids = list(self._fleets)
         self._counts = {}
         self.mark_stale(None)
-        self.fill()
+        self.set_sids(list(self._fleets))
         self.table.loading = False
         if not fleets:
             self.detail.update("This account has no fleets yet: press n to create one.")
