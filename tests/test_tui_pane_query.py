@@ -315,3 +315,24 @@ async def test_naps_table_keeps_to_80_columns_when_a_nap_has_many_fleets() -> No
         assert table.virtual_size.width <= table.scrollable_content_region.width
         row = [str(c) for c in table.get_row_at(names(table).index("global"))]
         assert row[-1].endswith("…") and row[-1].startswith("field-sensors-with")
+
+
+async def test_a_new_fleet_gets_the_cursor() -> None:
+    """After n creates a fleet, the cursor is on the new fleet (not the first row)."""
+    from textual.widgets import Select
+
+    sim = demo_simulator()
+    app = build_app(sim)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, FleetForm)
+        form.query_one("#fleet-name", Input).value = "pumps"
+        form.query_one("#fleet-nap", Select).value = sim.state.find_nap("apac").sid  # type: ignore[union-attr]
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        created = sim.state.find_fleet("pumps")
+        assert created is not None
+        assert app.query_one(FleetsPane).current_key == created.sid

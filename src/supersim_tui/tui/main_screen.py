@@ -166,7 +166,14 @@ class MainScreen(ReportsFailures, Screen[None]):
 
     @on(FleetsPane.NewFleet)
     def _new_fleet(self) -> None:
-        self.app.push_screen(FleetForm(self.shell.client, self.naps or []), self._reload_if)
+        form = FleetForm(self.shell.client, self.naps or [])
+
+        def saved(changed: bool | None) -> None:
+            if changed and form.saved_sid:
+                self.query_one(FleetsPane).select(form.saved_sid)  # the cursor goes to it once it is listed
+            self._reload_if(changed)
+
+        self.app.push_screen(form, saved)
 
     @on(FleetsPane.EditFleet)
     def _edit_fleet(self, event: FleetsPane.EditFleet) -> None:
