@@ -115,6 +115,9 @@ async def test_refresh_shows_changes_made_elsewhere(make_simulator: Callable[...
         ("fleets-120x36", (120, 36), []),
         ("naps-120x36", (120, 36), ["2"]),
         ("sims-80x24", (80, 24), ["3", "down", "down"]),
+        ("fleets-80x24", (80, 24), []),
+        ("fleets-filtered-sorted-80x24", (80, 24), ["T", "T", "slash", "!", "l", "a", "b", "enter"]),
+        ("naps-filtered-sorted-80x24", (80, 24), ["2", "N", "slash", "~", "e", "o", "escape"]),
     ],
 )
 def test_snapshots(snap_compare: Callable[..., bool], name: str, size: tuple[int, int], keys: list[str]) -> None:

@@ -82,3 +82,11 @@ def printable(text: str | None) -> str:
 def plain(text: str | None, style: str = "") -> Text:
     """A server-provided string as Rich ``Text``: printable, and never read as markup."""
     return Text(printable(text), style=style)
+
+
+def fit_name(text: str, width: int | None, style: str = "") -> Text:
+    """A name (the server's text, as :func:`plain`) cut to ``width`` with an ellipsis (never silently)."""
+    shown = plain(text, style=style)
+    if width is not None and shown.cell_len > width:
+        shown.truncate(width, overflow="ellipsis")
+    return shown

@@ -55,6 +55,7 @@ class FleetForm(ReportsFailures, ModalScreen[bool]):
         self.saving = False  # while saving: a second Enter or Save does nothing
         self.preview_text = Text()
         self.commands: dict[str, str | None] = {}  # the commands' settings to send, checked by Save
+        self.saved_sid: str | None = None  # the fleet created (the Fleets pane puts its cursor there)
 
     def compose(self) -> ComposeResult:
         fleet = self.fleet
@@ -284,6 +285,7 @@ class FleetForm(ReportsFailures, ModalScreen[bool]):
                     sms_commands_enabled=self.query_one("#fleet-sms", Checkbox).value,
                     **self.commands,
                 )
+                self.saved_sid = created.sid
                 self.notify(f"Fleet {printable(created.label)} created.", title="Fleets", markup=False)
             else:
                 changed_name = name if name != (self.fleet.unique_name or "") else None

@@ -246,7 +246,14 @@ class MainScreen(ReportsFailures, Screen[None]):
     def _new_fleet(self) -> None:
         from .forms import FleetForm
 
-        self.app.push_screen(FleetForm(self.shell.client, self.naps or [], taken=self._fleet_names()), self._reload_if)
+        form = FleetForm(self.shell.client, self.naps or [], taken=self._fleet_names())
+
+        def saved(changed: bool | None) -> None:
+            if changed and form.saved_sid:
+                self.query_one(FleetsPane).select(form.saved_sid)  # the cursor goes to it once it is listed
+            self._reload_if(changed)
+
+        self.app.push_screen(form, saved)
 
     @on(FleetsPane.EditFleet)
     def _edit_fleet(self, event: FleetsPane.EditFleet) -> None:
@@ -316,7 +323,12 @@ class MainScreen(ReportsFailures, Screen[None]):
         from .nap_compare import clone_nap_flow
 
         taken = {n.unique_name for n in self.naps or [] if n.unique_name}
-        clone_nap_flow(self.app, self.shell.client, event.nap.nap, taken, self._reload_if)
+
+        def cloned(created: NetworkAccessProfile) -> None:
+            self.query_one(NapsPane).select(created.sid)  # the cursor goes to the clone once it is listed
+            self.load_account()
+
+        clone_nap_flow(self.app, self.shell.client, event.nap.nap, taken, cloned)
 
     @on(NapsPane.CompareNap)
     def _compare_nap(self, event: NapsPane.CompareNap) -> None:

@@ -32,8 +32,24 @@ def _side_text(letter: str, side: NapSide) -> Text:
     return text
 
 
+def countries_line(countries: list[str], room: int) -> str:
+    """``countries only here: AT, BE, … +17`` within ``room`` cells: as many codes as fit, the rest counted."""
+    head = "countries only here: "
+    for shown in range(len(countries), 0, -1):
+        rest = len(countries) - shown
+        line = head + ", ".join(countries[:shown]) + (f", … +{rest}" if rest else "")
+        if len(line) <= room:
+            return line
+    return f"{head}{len(countries)}"
+
+
 class NapCompareScreen(ReportsFailures, Screen[None]):
-    """Two NAPs side by side: what only A allows, what only B allows, what both allow."""
+    """Two NAPs side by side: what only A allows, what only B allows, what both allow.
+
+    Under ``NARROW`` columns (80x24 over SSH) each list keeps to its third of the width: the MCC-MNC column goes,
+    operators are cut with an ellipsis, and the countries only one NAP covers take at most two lines."""
+
+    NARROW = 100
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "app.pop_screen", "Back", id="compare.back"),
@@ -54,6 +70,7 @@ class NapCompareScreen(ReportsFailures, Screen[None]):
         self.naps = [n for n in naps if n.sid != nap.sid]
         self.other = other or (self.naps[0] if self.naps else None)
         self.comparison: NapComparison | None = None
+        self._narrow = False
 
     def compose(self) -> ComposeResult:
         yield Header(icon="◆")
@@ -79,9 +96,34 @@ class NapCompareScreen(ReportsFailures, Screen[None]):
 
     def on_mount(self) -> None:
         self.sub_title = f"compare NAP {self.nap.label}"
-        for key in ("only-a", "only-b", "both"):
-            self.query_one(f"#compare-{key}", DataTable).add_columns("Operator", "ISO", "MCC-MNC")
+        self._narrow = self.app.size.width < self.NARROW
+        self.set_class(self._narrow, "narrow")
+        self._set_columns()
         self.action_reload()
+
+    def _set_columns(self) -> None:
+        for key in ("only-a", "only-b", "both"):
+            table = self.query_one(f"#compare-{key}", DataTable)
+            table.clear(columns=True)
+            if self._narrow:  # a third of 80 columns: the operator (cut to fit) and its country
+                table.add_column("Operator", key="operator", width=self._operator_width())
+                table.add_column("ISO", key="iso", width=3)
+            else:
+                table.add_columns("Operator", "ISO", "MCC-MNC")
+
+    def _operator_width(self) -> int:
+        """A third of the screen, less the column's padding, a scrollbar, the ISO column, the cells' padding (2
+        each) and a cell for the thirds' rounding."""
+        return max(self.app.size.width // 3 - 2 - 2 - 3 - 4 - 1, 6)
+
+    def on_resize(self) -> None:
+        narrow = self.app.size.width < self.NARROW
+        if narrow != getattr(self, "_narrow", narrow):
+            self._narrow = narrow
+            self.set_class(narrow, "narrow")
+            self._set_columns()
+            if self.comparison is not None:
+                self._show(self.comparison)
 
     @on(Select.Changed, "#compare-other")
     def _other_changed(self, event: Select.Changed) -> None:
@@ -103,6 +145,9 @@ class NapCompareScreen(ReportsFailures, Screen[None]):
         comparison = await compare_naps(self.client, self.nap, other)
         self.comparison = comparison
         self.query_one("#compare-loading").display = False
+        self._show(comparison)
+
+    def _show(self, comparison: NapComparison) -> None:
         self.query_one("#compare-a", Static).update(_side_text("A", comparison.a))
         self.query_one("#compare-b", Static).update(_side_text("B", comparison.b))
         columns: tuple[tuple[str, str, list[Network], list[str]], ...] = (
@@ -110,20 +155,24 @@ class NapCompareScreen(ReportsFailures, Screen[None]):
             ("only-b", f"Only in B ({len(comparison.only_b)})", comparison.only_b, comparison.countries_only_b),
             ("both", f"In both ({len(comparison.both)})", comparison.both, []),
         )
+        room = 2 * (self.app.size.width // 3 - 2) - 6 if self._narrow else None  # two lines (less the wrap)
         for key, title, networks, countries in columns:
             heading = Text(title, style="bold")
             if countries:
-                heading.append(f"\ncountries only here: {', '.join(countries)}", style="yellow")
+                line = countries_line(countries, room) if room else f"countries only here: {', '.join(countries)}"
+                heading.append(f"\n{line}", style="yellow")
             self.query_one(f"#compare-{key}-title", Static).update(heading)
             table = self.query_one(f"#compare-{key}", DataTable)
             table.clear()
             for network in networks:
-                table.add_row(
-                    plain(network.friendly_name or "—"),
-                    plain(network.iso_country or "—"),
-                    plain(" ".join(network.plmns)),
-                    key=network.sid,
-                )
+                operator = plain(network.friendly_name or "—")
+                if self._narrow:
+                    operator.truncate(self._operator_width(), overflow="ellipsis")
+                    table.add_row(operator, plain(network.iso_country or "—"), key=network.sid)
+                else:
+                    table.add_row(
+                        operator, plain(network.iso_country or "—"), plain(" ".join(network.plmns)), key=network.sid
+                    )
 
     def worker_failed(self, group: str, error: BaseException) -> None:
         super().worker_failed(group, error)
@@ -181,10 +230,15 @@ class NapsWithNetwork(ReportsFailures, ModalScreen[None]):
 
 
 def clone_nap_flow(
-    app: App[Any], client: SuperSimClient, nap: NetworkAccessProfile, taken: set[str], done: Callable[[bool], None]
+    app: App[Any],
+    client: SuperSimClient,
+    nap: NetworkAccessProfile,
+    taken: set[str],
+    done: Callable[[NetworkAccessProfile], None],
 ) -> None:
     """Ask a name (default ``<name>-copy``), confirm as a protected profile needs, create a NAP with the same
-    networks, say so, then ``done(True)`` (so the caller reloads); a failure is notified with what to do."""
+    networks, say so, then ``done(the new NAP)`` (so the caller reloads and shows it); a failure is notified with
+    what to do."""
     from .consent import guard_change
     from .forms import NameForm
 
@@ -204,7 +258,7 @@ def clone_nap_flow(
             title="NAP cloned",
             markup=False,
         )
-        done(True)
+        done(created)
 
     def named(name: str | None) -> None:
         if name:

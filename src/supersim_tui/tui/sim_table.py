@@ -20,6 +20,7 @@ from textual.binding import Binding, BindingType
 
 from ..ops.sim_index import SimIndex, SimView
 from .format import status_text, when
+from .pane import SEPARATOR, Part, query_parts
 from .vtable import Cell, VColumn, VirtualTable
 
 MARK = Text("■", style="bold yellow")
@@ -134,22 +135,28 @@ class SimTable(VirtualTable):
         self.show(force=True)
 
 
-def count_text(view: SimView, *, marked: int, narrow: bool) -> Text:
-    """The count bar: shown of total, the filter, the sort, the marks, and the load under way.
+def count_parts(view: SimView, *, marked: int) -> list[Part]:
+    """The count bar's parts (:func:`~.pane.fit_parts` keeps them to the room there is): shown of total, the
+    filter, the sort, the marks, and the load under way, each with a shorter form where there is one.
 
     ``12 of 100,000 SIMs · filter "eu" · sorted by name ▲ · 3 marked · loading 42,000 of ~100,000``
     """
     index, query = view.index, view.query
-    total = len(index)
-    parts = [Text(f"{len(view.rows):,} of {total:,} SIMs")]
-    if not query.query.empty:
-        parts.append(Text(f"filter {query.query.describe()}"))
-    if query.sort_column:
-        arrow = "▼" if query.descending else "▲"
-        parts.append(Text(f"{query.sort_column} {arrow}" if narrow else f"sorted by {query.sort_column} {arrow}"))
+    total, shown = len(index), len(view.rows)
+    parts = [Part(Text(f"{shown:,} of {total:,} SIMs"), 9, Text(f"{shown:,}/{total:,} SIMs"))]
+    parts += query_parts(shown, total, "SIM", query)[1:]  # the filter and the sort, as every pane says them
     if marked:
-        parts.append(Text(f"{marked:,}■" if narrow else f"{marked:,} marked", style="bold yellow"))
+        parts.append(
+            Part(Text(f"{marked:,} marked", style="bold yellow"), 7, Text(f"{marked:,}■", style="bold yellow"))
+        )
     if index.loading:
         expected = f" of ~{index.expected:,}" if index.expected else ""
-        parts.append(Text(f"loading {index.listed:,}{expected}", style="bold yellow"))
-    return Text(" · ").join(parts)
+        loading = Text(f"loading {index.listed:,}{expected}", style="bold yellow")
+        parts.append(Part(loading, 8, Text(f"loading {index.listed:,}", style="bold yellow")))
+    return parts
+
+
+def count_text(view: SimView, *, marked: int, narrow: bool) -> Text:
+    """The count bar in full, or (``narrow``) each part said shorter where it can be."""
+    parts = count_parts(view, marked=marked)
+    return SEPARATOR.join((part.short or part.text) if narrow else part.text for part in parts)

@@ -3,37 +3,25 @@ looked up first, for its ICCID), the local filter (``/``, over the SIMs index) a
 
 from __future__ import annotations
 
-from typing import ClassVar
-
 from rich.text import Text
-from textual import events, on
+from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.message import Message
-from textual.widgets import Input, Select, Static
+from textual.widgets import Input, Select
 
 from ..api import Fleet, SimStatus
 from ..iccid import iccid_problem, meant_as_iccid, normalize
 from .format import plain
+from .pane import CountBar, Part, TableSearch
 
 SIM_STATUSES = tuple(status.value for status in SimStatus)  # the API's, in its order
 
 Filters = tuple[str | None, str | None, str | None]  # status, fleet SID, ICCID
 
 
-class SimSearch(Input):
-    """``/``: the local filter. Enter or Esc goes back to the table (the filter stays); it stays on screen
-    while it filters."""
-
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "done", "Back to the table", show=False)]
-
-    def action_done(self) -> None:
-        self.post_message(self.Submitted(self, self.value))  # the pane puts the focus back on the table
-
-    def _on_blur(self, event: events.Blur) -> None:
-        super()._on_blur(event)
-        self.set_class(bool(self.value), "shown")
+class SimSearch(TableSearch):
+    """``/``: the SIMs pane's local filter (as every pane's: :class:`~.pane.TableSearch`)."""
 
 
 class SimFilters(Horizontal):
@@ -63,7 +51,7 @@ class SimFilters(Horizontal):
         yield Select([], prompt="any fleet", id="filter-fleet", compact=True)
         yield Input(id="filter-iccid", placeholder="ICCID/name (Enter)", compact=True)
         yield SimSearch(id="sims-search", placeholder="/ filter: text !not ~fuzzy", compact=True)
-        yield Static(id="sims-count")
+        yield CountBar(id="sims-count")
 
     @property
     def values(self) -> Filters:
@@ -108,6 +96,7 @@ class SimFilters(Horizontal):
         search = self.query_one(SimSearch)
         search.add_class("shown")
         search.focus()
+        self.call_after_refresh(self.query_one(CountBar).refit)  # the field takes room from the count bar
 
     def set_iccid(self, iccid: str | None, problem: str | None = None) -> None:
         """The ICCID a SID or name typed in the filter stands for (or why there is none): filter by it."""
@@ -117,10 +106,9 @@ class SimFilters(Horizontal):
         self.query_one("#filter-iccid", Input).value = iccid
         self.post_message(self.Changed(typed=True))
 
-    def show_count(self, text: Text) -> None:
-        # The bar is as wide as its text: lay out again only when the width changes (not each keystroke's count).
-        self.query_one("#sims-count", Static).update(text, layout=text.cell_len != self._count_cells)
-        self._count_cells = text.cell_len
+    def show_count(self, parts: Text | Part | list[Part]) -> None:
+        """The count bar (kept to the room the filters leave it); a Text is said whole (a problem)."""
+        self.query_one(CountBar).show(Part(parts, 9) if isinstance(parts, Text) else parts)
 
     @on(Select.Changed)
     def _select_changed(self, event: Select.Changed) -> None:

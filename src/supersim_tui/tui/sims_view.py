@@ -35,8 +35,8 @@ from ..ops.sim_index import LOAD_PAGE_SIZE, MAX_INDEXED_SIMS, ListSimRows, Scope
 from ..ops.table_query import TableQuery
 from .failures import Task, failure_text
 from .format import details_grid, plain, printable, stamp, status_text
-from .pane import Pane, stale_mark
-from .sim_table import WIDE, SimTable, count_text
+from .pane import Pane, Part, stale_mark
+from .sim_table import WIDE, SimTable, count_parts
 from .sims_filters import Filters, SimFilters
 
 REDRAW_EVERY = 0.5  # seconds between redraws while the index loads (each page would cost a sort)
@@ -329,6 +329,7 @@ class SimsView(Pane):
     # -------------------------------------------------------------------- rows
     def on_resize(self, event: events.Resize) -> None:
         self._set_wide(self.app.size.width >= self.WIDE)
+        self._show_count()  # the count bar's room changed
 
     def _set_wide(self, wide: bool) -> None:
         if wide != self._wide:
@@ -356,24 +357,23 @@ class SimsView(Pane):
         self._show_count()
 
     def _show_count(self) -> None:
-        """``3 of 100,000 SIMs · filter "eu" · sorted by name ▲ · 2 marked · loading 42,000 of ~100,000``."""
+        """``3 of 100,000 SIMs · filter "eu" · sorted by name ▲ · 2 marked · loading 42,000 of ~100,000``, kept to
+        the room the filter bar leaves (less important parts said shorter, then dropped)."""
         if not self.is_mounted:
             return
-        narrow = not self._wide
-        parts = [count_text(self.view, marked=len(self.marks), narrow=narrow)]
+        parts = count_parts(self.view, marked=len(self.marks))
         if self.index.truncated:
-            parts.append(Text(f"over {self.limit:,}: choose a status or fleet", style="bold red"))
+            parts.append(Part(Text(f"over {self.limit:,}: choose a status or fleet", style="bold red"), 9))
         if self._problem is not None:
-            parts.append(self._problem)
+            parts.append(Part(self._problem, 10, Text("read failed · r retries", style="bold red")))
         if self._stale_since is not None:
-            # the count bar has little room: at 80 columns the word alone
-            parts.append(Text("stale", style="bold red") if narrow else stale_mark(self._stale_since, short=True))
-        self.filter_bar.show_count(Text(" " if narrow else " · ").join(parts))
+            parts.append(Part(stale_mark(self._stale_since, short=True), 10, Text("stale", style="bold red")))
+        self.filter_bar.show_count(parts)
 
     def _show_counting(self, what: str, found: int) -> None:
         """While mark-all counts the matching SIMs."""
-        text = f"counting… {found:,}" if not self._wide else f"counting SIMs {what}… {found:,}"
-        self.filter_bar.show_count(Text(text, style="bold yellow"))
+        text = Text(f"counting SIMs {what}… {found:,}", style="bold yellow")
+        self.filter_bar.show_count(Part(text, 9, Text(f"counting… {found:,}", style="bold yellow")))
 
     @property
     def current(self) -> Sim | None:

@@ -63,6 +63,22 @@ def fit(text: Text, width: int, right: bool = False) -> Text:
     return text
 
 
+def header_label(label: str, sort_key: str | None, mark: str | None = None, width: int | None = None) -> Text:
+    """A column's header: the letter of its sort key underlined and, on the sort column, ``mark`` (▲ or ▼) after
+    it. Within ``width`` the label is cut (with an ellipsis), never the mark. Every sortable table's header."""
+    text = Text(label)
+    if sort_key:
+        at = label.lower().find(sort_key.lower())
+        if at >= 0:
+            text.stylize("underline", at, at + 1)
+    if mark:
+        gap = " " if width is None or text.cell_len + 1 + len(mark) <= width else ""  # "Total▼" in 6 cells
+        if width is not None and text.cell_len + len(gap) + len(mark) > width:
+            text.truncate(max(width - len(mark), 1), overflow="ellipsis")
+        text.append(f"{gap}{mark}", style="bold")
+    return text
+
+
 class VirtualTable(ScrollView, can_focus=True):
     """Rows come from ``cell_at(row)``; only the rows in view are ever rendered."""
 
@@ -296,15 +312,9 @@ class VirtualTable(ScrollView, can_focus=True):
     def _header(self) -> Text:
         line = Text()
         for column, width in zip(self.columns, self._widths, strict=True):
-            label = Text(column.label)
-            if column.sort_key:
-                at = column.label.lower().find(column.sort_key.lower())
-                if at >= 0:
-                    label.stylize("underline", at, at + 1)
-            if column.key == self.sort_column:
-                label.append(" ▼" if self.descending else " ▲", style="bold")
+            mark = ("▼" if self.descending else "▲") if column.key == self.sort_column else None
             line.append(" ")
-            line.append_text(fit(label, width, column.right))
+            line.append_text(fit(header_label(column.label, column.sort_key, mark, width), width, column.right))
         return line
 
     def _cell_pieces(self, cell: Cell, width: int, right: bool, out: list[tuple[str, Style | None]]) -> None:
