@@ -29,6 +29,7 @@ from .catalog_rows import SORT_KEYS, CatalogRow, catalog_rows, filter_rows, toke
 from .consent import guard_change
 from .dialogs import Confirm
 from .failures import ReportsFailures, Task, failure_text
+from .filter_input import FilterInput, follow
 from .footer import KeysFooter
 from .format import plain, printable
 from .nap_review import ConfirmNapChanges
@@ -103,7 +104,7 @@ class CatalogScreen(ReportsFailures, Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Header(icon="◆")
-        yield Input(id="catalog-filter", placeholder="Filter: country name or code, MCC, MNC, MCC-MNC, operator")
+        yield FilterInput(id="catalog-filter", placeholder="Filter: country name or code, MCC, MNC, MCC-MNC, operator")
         yield VirtualTable(self._columns(), id="catalog-table")
         yield Static(id="catalog-summary")
         yield KeysFooter()
@@ -117,6 +118,8 @@ class CatalogScreen(ReportsFailures, Screen[None]):
             self.sub_title = "network catalog"
         table = self.query_one("#catalog-table", VirtualTable)
         table.set_sort(self.sort.sort_column, self.sort.descending)
+        # Filtered as the key is handled (not on Input.Changed): painted in the frame that echoes the key.
+        follow(self, self.query_one("#catalog-filter", Input), self._filter)
         self._show(self._sorted(self.rows))
         self._summarize()
         table.focus()
@@ -235,9 +238,8 @@ class CatalogScreen(ReportsFailures, Screen[None]):
         summary.update(text, layout=layout)
 
     # -------------------------------------------------------------- actions
-    @on(Input.Changed, "#catalog-filter")
-    def _filter(self, event: Input.Changed) -> None:
-        self._show(self._sorted(filter_rows(self.rows, event.value)))
+    def _filter(self, value: str) -> None:
+        self._show(self._sorted(filter_rows(self.rows, value)))
         self._summarize()
 
     @on(Input.Submitted, "#catalog-filter")

@@ -15,6 +15,7 @@ from textual.widgets import Input, Select, Static
 
 from ..api import Fleet, SimStatus
 from ..iccid import iccid_problem, meant_as_iccid, normalize
+from .filter_input import FilterInput
 from .format import plain
 
 SIM_STATUSES = tuple(status.value for status in SimStatus)  # the API's, in its order
@@ -22,9 +23,9 @@ SIM_STATUSES = tuple(status.value for status in SimStatus)  # the API's, in its 
 Filters = tuple[str | None, str | None, str | None]  # status, fleet SID, ICCID
 
 
-class SimSearch(Input):
+class SimSearch(FilterInput):
     """``/``: the local filter. Enter or Esc goes back to the table (the filter stays); it stays on screen
-    while it filters."""
+    while it filters. The pane follows its value as keys are handled (:func:`.filter_input.follow`)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "done", "Back to the table", show=False)]
 

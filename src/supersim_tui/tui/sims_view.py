@@ -33,6 +33,7 @@ from ..ops.select import ListSims
 from ..ops.sim_index import LOAD_PAGE_SIZE, MAX_INDEXED_SIMS, Scope, SimIndex, SimView, load_index
 from ..ops.table_query import TableQuery
 from .failures import Task, failure_text
+from .filter_input import follow
 from .format import details_grid, plain, printable, stamp, status_text
 from .pane import Pane, stale_mark
 from .sim_table import WIDE, SimTable, count_text
@@ -104,6 +105,8 @@ class SimsView(Pane):
         return self.table.current_sid()
 
     def on_mount(self) -> None:
+        # Filtered as the key is handled (not on Input.Changed): painted in the frame that echoes the key.
+        follow(self, self.query_one("#sims-search", Input), self._search_changed)
         self._set_wide(self.app.size.width >= self.WIDE)
         self.table.loading = True
         self.detail.update("Loading SIMs…")
@@ -133,9 +136,8 @@ class SimsView(Pane):
     def action_search(self) -> None:
         self.filter_bar.search()
 
-    @on(Input.Changed, "#sims-search")
-    def _search_changed(self, event: Input.Changed) -> None:
-        self.view.query.text = event.value
+    def _search_changed(self, value: str) -> None:
+        self.view.query.text = value
         self.filter_label = self._describe_filters()
         self._redraw(force=True)
 
