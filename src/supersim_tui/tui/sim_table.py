@@ -134,15 +134,20 @@ class SimTable(VirtualTable):
         self.show(force=True)
 
 
-def count_text(view: SimView, *, marked: int, narrow: bool) -> Text:
+def count_text(view: SimView, *, marked: int, narrow: bool, searching: bool = False) -> Text:
     """The count bar: shown of total, the filter, the sort, the marks, and the load under way.
 
     ``12 of 100,000 SIMs · filter "eu" · sorted by name ▲ · 3 marked · loading 42,000 of ~100,000``
+
+    ``searching``: the filter is on screen in its field next to the bar, being typed. It is not repeated, and the
+    count is padded to the total's width (``   12 of 100,000 SIMs``), so the bar keeps its width as keys are
+    typed: a bar that changes width lays the whole screen out again, twice (it is as wide as its text).
     """
     index, query = view.index, view.query
     total = len(index)
-    parts = [Text(f"{len(view.rows):,} of {total:,} SIMs")]
-    if not query.query.empty:
+    width = len(f"{total:,}") if searching else 0
+    parts = [Text(f"{len(view.rows):>{width},} of {total:,} SIMs")]
+    if not query.query.empty and not searching:
         parts.append(Text(f"filter {query.query.describe()}"))
     if query.sort_column:
         arrow = "▼" if query.descending else "▲"

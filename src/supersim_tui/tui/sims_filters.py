@@ -58,6 +58,7 @@ class SimFilters(Horizontal):
     def __init__(self) -> None:
         super().__init__(id="sims-filters")
         self._count_cells = -1
+        self._count_text: Text | None = None
 
     def compose(self) -> ComposeResult:
         yield Select([(s, s) for s in SIM_STATUSES], prompt="any status", id="filter-status", compact=True)
@@ -104,6 +105,11 @@ class SimFilters(Horizontal):
         search.remove_class("shown")
         self.query_one("#filter-iccid", Input).value = ""
 
+    @property
+    def searching(self) -> bool:
+        """The local filter's field is on screen (being typed in, or holding a filter)."""
+        return self.query_one(SimSearch).has_class("shown")
+
     def search(self) -> None:
         """``/``: show the local filter and type in it."""
         search = self.query_one(SimSearch)
@@ -119,9 +125,12 @@ class SimFilters(Horizontal):
         self.post_message(self.Changed(typed=True))
 
     def show_count(self, text: Text) -> None:
-        # The bar is as wide as its text: lay out again only when the width changes (not each keystroke's count).
+        # The bar is as wide as its text: lay out again only when the width changes (not each keystroke's count);
+        # the same text again (the cursor moved) is not painted again.
+        if text == self._count_text:
+            return
         self.query_one("#sims-count", Static).update(text, layout=text.cell_len != self._count_cells)
-        self._count_cells = text.cell_len
+        self._count_cells, self._count_text = text.cell_len, text
 
     @on(Select.Changed)
     def _select_changed(self, event: Select.Changed) -> None:

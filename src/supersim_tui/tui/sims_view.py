@@ -16,11 +16,13 @@ changes) is :class:`~.sims_pane.SimsPane`'s.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from time import monotonic
 from typing import ClassVar
 
 import msgspec
+from rich.console import RenderableType
 from rich.text import Text
 from textual import events, on, work
 from textual.app import ComposeResult
@@ -71,8 +73,9 @@ class SimsView(Pane):
 
     fleets: reactive[list[Fleet] | None] = reactive(None, always_update=True)
     marks: reactive[dict[str, Sim]] = reactive(dict, always_update=True, bindings=True, init=False)
-    filter_label: reactive[str | None] = reactive(None, bindings=True)
-    has_rows: reactive[bool] = reactive(False, bindings=True)
+    # Keys depend on these; nothing is drawn from them (a repaint would repaint the whole pane on each keystroke).
+    filter_label: reactive[str | None] = reactive(None, bindings=True, repaint=False)
+    has_rows: reactive[bool] = reactive(False, bindings=True, repaint=False)
 
     def __init__(self, list_sims: ListSims, page_size: int | None = None, limit: int = MAX_INDEXED_SIMS) -> None:
         super().__init__(id="sims-pane")
@@ -88,6 +91,9 @@ class SimsView(Pane):
         self._stale_since: datetime | None = None
         self._drawn_at = 0.0
         self._redraw_cost = 0.0
+        self._detail_key: object = None  # what the detail strip shows (see _set_detail)
+        self._detail_content: object = None
+        self._detail_height = -1
 
     def compose(self) -> ComposeResult:
         yield SimFilters()
@@ -135,6 +141,7 @@ class SimsView(Pane):
 
     def action_search(self) -> None:
         self.filter_bar.search()
+        self._show_count()  # the filter is in its field now: the bar does not repeat it
 
     def _search_changed(self, value: str) -> None:
         self.view.query.text = value
@@ -324,7 +331,7 @@ class SimsView(Pane):
         if not self.is_mounted:
             return
         narrow = not self._wide
-        parts = [count_text(self.view, marked=len(self.marks), narrow=narrow)]
+        parts = [count_text(self.view, marked=len(self.marks), narrow=narrow, searching=self.filter_bar.searching)]
         if self.index.truncated:
             parts.append(Text(f"over {self.limit:,}: choose a status or fleet", style="bold red"))
         if self._problem is not None:
@@ -369,17 +376,17 @@ class SimsView(Pane):
             if self.index.loading and not len(self.index):
                 return
             label = self.filter_label
-            self.detail.update(
-                Text(
-                    f"No SIMs match ({printable(label)}): x clears the filters."  # names are not markup
-                    if label
-                    else ("Loading SIMs…" if self.index.loading else "No SIMs in this account yet.")
-                )
+            message = (
+                f"No SIMs match ({printable(label)}): x clears the filters."  # names are not markup
+                if label
+                else ("Loading SIMs…" if self.index.loading else "No SIMs in this account yet.")
             )
+            self._set_detail(message, lambda: Text(message))
             return
         fleet = self._fleet_names.get(sim.fleet_sid or "", "") if sim.fleet_sid else ""
-        self.detail.update(
-            details_grid(
+        self._set_detail(
+            (sim.sid, sim.label, sim.iccid, sim.status, sim.fleet_sid, fleet, sim.date_updated),
+            lambda: details_grid(
                 [
                     ("SIM", plain(f"{sim.label}  ({sim.sid})")),
                     ("ICCID", plain(sim.iccid or "—")),
@@ -392,5 +399,26 @@ class SimsView(Pane):
                     ),
                     ("Updated", stamp(sim.date_updated)),
                 ]
-            )
+            ),
         )
+
+    def _set_detail(self, key: object, content: Callable[[], RenderableType]) -> None:
+        """Show ``content()`` in the detail strip unless what it shows (``key``) is there already. A keystroke in
+        the filter moves the cursor to another SIM at most: the strip is repainted, and the screen laid out again
+        only if the strip's height changes (a layout costs more than the rest of the keystroke)."""
+        detail = self.detail
+        ours = detail.content is self._detail_content  # else something else was shown meanwhile (a failure)
+        if ours and key == self._detail_key:
+            return
+        self._detail_key = key
+        self._detail_content = renderable = content()
+        width = detail.content_region.width
+        if width <= 0:  # not laid out yet
+            self._detail_height = -1
+            detail.update(renderable)
+            return
+        detail.update(renderable, layout=False)
+        height = detail.get_content_height(detail.size, self.app.size, width)
+        if height != self._detail_height or not ours:
+            self._detail_height = height
+            detail.refresh(layout=True)

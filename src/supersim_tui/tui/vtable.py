@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import ClassVar, Self
 
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
@@ -135,6 +135,21 @@ class VirtualTable(ScrollView, can_focus=True):
         self._layout_width = -1
         self._styles: dict[str, Style] | None = None  # per paint: Textual computes styles at some cost
         self._parsed_styles: dict[str, Style] = {}
+        self._focus_when_loaded = False
+
+    def focus(self, scroll_visible: bool = True) -> Self:
+        # A loading widget cannot take the focus (Textual): a tab opened while its rows still load would leave the
+        # focus nowhere, and the pane's keys (/, End) would do nothing. The table takes it once loaded instead.
+        self._focus_when_loaded = self.loading
+        return super().focus(scroll_visible)
+
+    def watch_loading(self, loading: bool) -> None:
+        if loading or not self._focus_when_loaded:
+            return
+        self._focus_when_loaded = False
+        shown = all(node.display for node in self.ancestors_with_self if isinstance(node, Widget))  # its tab is open
+        if self.is_attached and shown and self.screen.focused is None:  # and the focus went nowhere else meanwhile
+            self.focus()
 
     def notify_style_update(self) -> None:
         self._styles = None
