@@ -51,13 +51,16 @@ class Terminal:
 
     def __init__(self, child: pexpect.spawn) -> None:
         self.child = child
+        child.delaybeforesend = None  # pexpect sleeps 50 ms before each send by default: the moment sent is ours
         self.started = time.perf_counter()
         self._seen = b""  # what the app wrote, escape sequences removed, since the last mark
 
     def send(self, keys: str) -> float:
-        """Send keys (raw bytes as the terminal would: "\\x1b[F" is End); the moment they were sent."""
+        """Send keys (raw bytes as the terminal would: "\\x1b[F" is End); the moment they were sent (taken before the
+        write: on a busy machine the app may run, and answer, before this process is scheduled again)."""
+        at = time.perf_counter()
         self.child.send(keys)
-        return time.perf_counter()
+        return at
 
     def wait_for(self, text: str, timeout: float = 60.0) -> float:
         """Read until ``text`` shows in what was written (escape sequences ignored); the moment it did."""

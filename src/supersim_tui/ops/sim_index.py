@@ -36,7 +36,7 @@ from typing import Any
 from ..api import Fleet, Sim
 from .parallel import all_of
 from .select import ListSims
-from .table_query import Query, TableQuery, matching_mask
+from .table_query import Query, TableQuery, matching_mask, narrow_rows
 
 STATUS_NAMES = ("", "new", "ready", "active", "inactive", "scheduled")  # code 0: no status given
 NO_TIME = -(2**62)  # an unknown time: sorts first
@@ -263,6 +263,7 @@ class SimView:
 
     With no sort column the SIMs are in the account's order (by creation, as the API lists
     them; SIMs created the same second by ICCID), whatever order the parallel slices arrived in.
+    Typing on (more letters after the same text) tests only the rows that matched before.
     """
 
     DEFAULT_SORT = "created"
@@ -276,12 +277,15 @@ class SimView:
         self._last: tuple[tuple[object, ...], Query, list[int]] | None = None  # (order, query, rows): typing on
 
     def refresh(self) -> bool:
-        """Recompute the rows if the index or the query changed; True if they did."""
+        """Recompute the rows if the index or the query changed; True if the rows shown or the index changed
+        (False: the same rows with the same cells, nothing to paint again)."""
         index, query = self.index, self.query
         key = (index.version, query.text, query.sort_column, query.descending)
         if key == self._key:
             return False
+        index_moved = self._key is None or self._key[0] != index.version
         self._key = key
+        before = self.rows
         column = query.sort_column or self.DEFAULT_SORT
         order_key = (index.version, column, query.descending)
         if self._order is None or self._order[0] != order_key:
@@ -298,26 +302,27 @@ class SimView:
         parsed = query.query
         if parsed.empty:
             self.rows = order
-        elif (
-            self._last is not None
-            and self._last[0] == order_key
-            and not parsed.invert
-            and not parsed.fuzzy
-            and not self._last[1].invert
-            and not self._last[1].fuzzy
-            and not self._last[1].empty
-            and parsed.needle.startswith(self._last[1].needle)
-        ):  # typing on: only the rows that matched the shorter text can match
-            hay, needle = index.haystacks(), parsed.needle
-            self.rows = [row for row in self._last[2] if needle in hay[row]]
+        elif self._last is not None and self._last[0] == order_key and _narrows(self._last[1], parsed):
+            self.rows = narrow_rows(parsed, self._last[2], index.haystacks())
         else:
             mask = matching_mask(parsed, index.haystacks())
             self.rows = [row for row in order if mask[row]]
         self._last = (order_key, parsed, self.rows)
-        return True
+        return index_moved or (self.rows is not before and self.rows != before)
 
     def describe(self) -> str:
         return self.query.describe(len(self.rows), len(self.index), "SIMs")
+
+
+def _narrows(before: Query, now: Query) -> bool:
+    """Every row matching ``now`` matched ``before`` (more letters typed after the same text)."""
+    return (
+        not before.empty
+        and not before.invert
+        and not now.invert
+        and before.fuzzy == now.fuzzy
+        and now.needle.startswith(before.needle)
+    )
 
 
 @dataclass(frozen=True)

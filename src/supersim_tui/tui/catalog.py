@@ -96,6 +96,7 @@ class CatalogScreen(ReportsFailures, Screen[None]):
         self.shown: list[CatalogRow] = []
         self.problem: str | None = None  # why the list may be empty or out of date (a read failed)
         self._summary_cells = -1  # the summary line's length last shown
+        self._summary_text: Text | None = None
 
     @property
     def editing(self) -> bool:
@@ -216,7 +217,7 @@ class CatalogScreen(ReportsFailures, Screen[None]):
     def _summarize(self) -> None:
         summary = self.query_one("#catalog-summary", Static)
         if self.problem is not None:
-            self._summary_cells = -1
+            self._summary_cells, self._summary_text = -1, None
             summary.update(Text(self.problem, style="bold red"))
             return
         parts = [f"{len(self.shown):,} of {len(self.rows):,} networks shown"]
@@ -231,6 +232,9 @@ class CatalogScreen(ReportsFailures, Screen[None]):
             else:
                 parts.append("space toggles the highlighted network, t all shown, T its country")
         text = Text(" · ".join(parts))
+        if text == self._summary_text:
+            return
+        self._summary_text = text
         # Re-laying the screen out on each keystroke costs a frame: only when the line count may change.
         width = max(summary.content_region.width, 1)
         layout = self._summary_cells < 0 or text.cell_len // width != self._summary_cells // width
@@ -239,7 +243,9 @@ class CatalogScreen(ReportsFailures, Screen[None]):
 
     # -------------------------------------------------------------- actions
     def _filter(self, value: str) -> None:
-        self._show(self._sorted(filter_rows(self.rows, value)))
+        rows = self._sorted(filter_rows(self.rows, value))
+        if len(rows) != len(self.shown) or any(a is not b for a, b in zip(rows, self.shown, strict=True)):
+            self._show(rows)  # else (more letters, the same networks) the table shows them already
         self._summarize()
 
     @on(Input.Submitted, "#catalog-filter")

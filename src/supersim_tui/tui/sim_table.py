@@ -72,11 +72,15 @@ class SimTable(VirtualTable):
             return None
         return self.index.sids[rows[self.cursor_row]]
 
-    def show(self, force: bool = False) -> bool:
-        """Recompute the view if the index or the query moved; the cursor stays on its SIM. True if redrawn."""
+    def show(self, force: bool = False, *, cells_changed: bool = True) -> bool:
+        """Recompute the view if the index or the query moved; the cursor stays on its SIM. True if redrawn.
+
+        ``cells_changed=False``: only the query changed (a key typed in the filter); if it selects the rows shown,
+        nothing is painted again."""
         keep = self.current_sid() if self.cursor_row > 0 else None  # on the first row: the first row stays
         if not self.view.refresh() and not force:
-            self.refresh_rows()  # cells may have changed (marks) though not the rows
+            if cells_changed:
+                self.refresh_rows()  # cells may have changed (marks) though not the rows
             return False
         cursor = 0
         if keep is not None:

@@ -146,7 +146,7 @@ class SimsView(Pane):
     def _search_changed(self, value: str) -> None:
         self.view.query.text = value
         self.filter_label = self._describe_filters()
-        self._redraw(force=True)
+        self._redraw(cells_changed=False)  # the same rows selected (more letters, same SIMs): nothing repainted
 
     @on(Input.Submitted, "#sims-search")
     def _search_done(self) -> None:
@@ -309,12 +309,12 @@ class SimsView(Pane):
             self.table.set_wide(wide)
             self._show_count()
 
-    def _redraw(self, force: bool = False) -> None:
+    def _redraw(self, force: bool = False, *, cells_changed: bool = True) -> None:
         """Show the index through the view (rows recomputed only if something moved), then the count bar."""
         if not self.is_mounted:
             return
         self._drawn_at = monotonic()
-        self.table.show(force=force)
+        self.table.show(force=force, cells_changed=cells_changed)
         self.has_rows = bool(self.view.rows)
         if len(self.index):
             self.table.loading = False
