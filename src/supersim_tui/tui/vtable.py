@@ -133,6 +133,7 @@ class VirtualTable(ScrollView, can_focus=True):
         self._cell_at: Callable[[int], Sequence[Cell]] = lambda row: ()
         self._widths: list[int] = []
         self._layout_width = -1
+        self._row_width = -1  # the columns' widths and the spaces before them
         self._styles: dict[str, Style] | None = None  # per paint: Textual computes styles at some cost
         self._parsed_styles: dict[str, Style] = {}
         self._focus_when_loaded = False
@@ -224,7 +225,7 @@ class VirtualTable(ScrollView, can_focus=True):
         width = self.scrollable_content_region.width or self.size.width
         self._widths = self._compute_widths(width)
         self._layout_width = width
-        total = sum(self._widths) + len(self._widths)
+        total = self._row_width = sum(self._widths) + len(self._widths)
         size = Size(max(total, width), self.row_count + 1)  # + the header
         if size == self.virtual_size:
             return
@@ -355,9 +356,15 @@ class VirtualTable(ScrollView, can_focus=True):
             if row >= self.row_count:
                 return Strip.blank(width, base)
             pieces = []
+            cells = 0
             for column, column_width, cell in zip(self.columns, self._widths, self._cell_at(row), strict=False):
-                pieces.append((" ", None))
+                start = len(pieces)
                 self._cell_pieces(cell, column_width, column.right, pieces)
+                cells += 1
+                if start < len(pieces) and pieces[start][1] is None:  # a plain cell takes the space before it
+                    pieces[start] = (" " + pieces[start][0], None)
+                else:
+                    pieces.insert(start, (" ", None))
             cursor = row == self.cursor_row
             if cursor:
                 style = self._style("vtable--cursor")
@@ -365,6 +372,13 @@ class VirtualTable(ScrollView, can_focus=True):
                 style = self._style("vtable--even-row")
             else:
                 style = Style()
+            if scroll_x == 0 and cells == len(self.columns) and self._row_width <= width:
+                # Each cell is fitted to its column: nothing to crop, at most the space under the scrollbar to pad.
+                line_style = base + style
+                segments = [self._segment(text, own, line_style, base, style, cursor) for text, own in pieces]
+                if self._row_width < width:
+                    segments.append(Segment(" " * (width - self._row_width), line_style))
+                return Strip(segments, width)
         line_style = base + style
         # One segment per cell (as DataTable draws them): screenshots (SVG) place each at its column.
         segments = [self._segment(text, piece_style, line_style, base, style, cursor) for text, piece_style in pieces]
