@@ -36,7 +36,7 @@ from typing import Any
 from ..api import Fleet, Sim
 from .parallel import all_of
 from .select import ListSims
-from .table_query import Query, TableQuery, matching_mask, narrow_rows
+from .table_query import Query, TableQuery, narrow_rows
 
 STATUS_NAMES = ("", "new", "ready", "active", "inactive", "scheduled")  # code 0: no status given
 NO_TIME = -(2**62)  # an unknown time: sorts first
@@ -300,15 +300,19 @@ class SimView:
             self._order = (order_key, ordered)
         order = self._order[1]
         parsed = query.query
+        source = order
         if parsed.empty:
             self.rows = order
-        elif self._last is not None and self._last[0] == order_key and _narrows(self._last[1], parsed):
-            self.rows = narrow_rows(parsed, self._last[2], index.haystacks())
         else:
-            mask = matching_mask(parsed, index.haystacks())
-            self.rows = [row for row in order if mask[row]]
+            if self._last is not None and self._last[0] == order_key and _narrows(self._last[1], parsed):
+                source = self._last[2]  # typing on: only the rows that matched the shorter text can match
+            self.rows = narrow_rows(parsed, source, index.haystacks())
         self._last = (order_key, parsed, self.rows)
-        return index_moved or (self.rows is not before and self.rows != before)
+        if index_moved:
+            return True
+        if before is source:  # a part of what was shown: the same rows if as many
+            return len(self.rows) != len(source)
+        return self.rows != before
 
     def describe(self) -> str:
         return self.query.describe(len(self.rows), len(self.index), "SIMs")

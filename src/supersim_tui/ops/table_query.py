@@ -61,12 +61,16 @@ def matching_mask(query: Query, haystacks: Sequence[str]) -> list[bool]:
 
 
 def narrow_rows(query: Query, rows: Iterable[int], haystacks: Sequence[str]) -> list[int]:
-    """The rows of ``rows`` whose haystack passes a non-inverted, non-empty ``query`` (typing on: ``rows`` are those
-    that passed a shorter text)."""
+    """The rows of ``rows`` (row numbers, in display order) whose haystack passes a non-empty ``query``: one pass
+    (a mask over every haystack, then the order, costs two)."""
     needle = query.needle
     if query.fuzzy:
         search = re.compile(".*?".join(re.escape(ch) for ch in needle)).search
+        if query.invert:
+            return [row for row in rows if search(haystacks[row]) is None]
         return [row for row in rows if search(haystacks[row])]
+    if query.invert:
+        return [row for row in rows if needle not in haystacks[row]]
     return [row for row in rows if needle in haystacks[row]]
 
 

@@ -74,7 +74,7 @@ class SimsView(Pane):
     fleets: reactive[list[Fleet] | None] = reactive(None, always_update=True)
     marks: reactive[dict[str, Sim]] = reactive(dict, always_update=True, bindings=True, init=False)
     # Keys depend on these; nothing is drawn from them (a repaint would repaint the whole pane on each keystroke).
-    filter_label: reactive[str | None] = reactive(None, bindings=True, repaint=False)
+    filter_label: reactive[str | None] = reactive(None, repaint=False)  # keys follow whether there is one
     has_rows: reactive[bool] = reactive(False, bindings=True, repaint=False)
 
     def __init__(self, list_sims: ListSims, page_size: int | None = None, limit: int = MAX_INDEXED_SIMS) -> None:
@@ -130,6 +130,12 @@ class SimsView(Pane):
         self.index.set_fleet_names(self._fleet_names)
         self.filter_bar.set_fleets(fleets)
         self._redraw()
+
+    def watch_filter_label(self, old: str | None, new: str | None) -> None:
+        # Keys depend on whether a filter is set, not on its text: the key bindings are checked again (on each
+        # keystroke of the filter, a cost) only when that changes.
+        if bool(old) != bool(new):
+            self.refresh_bindings()
 
     def set_fleet(self, fleet_sid: str) -> None:
         self.filter_bar.set_fleet(fleet_sid)  # a change of filter: the pane reloads
