@@ -80,6 +80,7 @@ def app_run(url: str, listing: Listing, sims: int, counts: list[int] | None) -> 
             times = term.type_keys(TYPED, answers, before=f"{sims:,} of {sims:,} SIMs")
             figures["filter_median"] = statistics.median(times)
             figures["filter_worst"] = max(times)
+            print("  filter keys (ms):", " ".join(f"{key}={t * 1000:.0f}" for key, t in zip(TYPED, times, strict=True)))
     return figures
 
 

@@ -73,6 +73,7 @@ def run() -> bool:
         f"minimal Textual app's first paint {minimal * 1000:.0f} ms; ratio {ratio:.2f}  target ≤ {TARGET}  "
         f"{'OK' if ratio <= TARGET else 'MISSED'}"
     )
+    print("  catalog keys (ms):", " ".join(f"{key}={t * 1000:.0f}" for key, t in zip(TYPED, catalog, strict=True)))
     median = statistics.median(catalog)
     filter_ratio = median / echo
     print(
