@@ -24,7 +24,8 @@ from textual.widgets import Input
 
 
 class FilterInput(Input):
-    """An ``Input`` whose typing repaints this line only (no layout of the screen)."""
+    """An ``Input`` whose typing repaints this line only (no layout of the screen). For a field whose size does
+    not follow its text (not ``width: auto``): the Fleets and NAPs filters could use it as the catalog does."""
 
     virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False)
 

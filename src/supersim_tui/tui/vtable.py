@@ -358,13 +358,14 @@ class VirtualTable(ScrollView, can_focus=True):
             pieces = []
             cells = 0
             for column, column_width, cell in zip(self.columns, self._widths, self._cell_at(row), strict=False):
-                start = len(pieces)
+                # The space before a column ends the plain cell before it (fewer segments through Textual's line
+                # pipeline); each segment still starts at its column, as screenshots (SVG) need.
+                if pieces and pieces[-1][1] is None:
+                    pieces[-1] = (pieces[-1][0] + " ", None)
+                else:
+                    pieces.append((" ", None))
                 self._cell_pieces(cell, column_width, column.right, pieces)
                 cells += 1
-                if start < len(pieces) and pieces[start][1] is None:  # a plain cell takes the space before it
-                    pieces[start] = (" " + pieces[start][0], None)
-                else:
-                    pieces.insert(start, (" ", None))
             cursor = row == self.cursor_row
             if cursor:
                 style = self._style("vtable--cursor")
