@@ -12,6 +12,10 @@ holds (its :class:`~supersim_tui.ops.sim_index.Scope`), for accounts past ``MAX_
 index then stops and asks for one). SIMs that change in the app (the detail screen, bulk runs, registrations)
 are updated in the index by SID; ``r`` lists everything again. What the user does with the SIMs (marks,
 changes) is :class:`~.sims_pane.SimsPane`'s.
+
+A filter key is painted in one frame without a layout of the screen (the field, and the rows, count and detail
+only if they changed: see ``_set_detail`` and :func:`.filter_input.follow`); that care is why the file is a
+little over 400 lines.
 """
 
 from __future__ import annotations
