@@ -51,13 +51,16 @@ class Terminal:
 
     def __init__(self, child: pexpect.spawn) -> None:
         self.child = child
+        child.delaybeforesend = None  # pexpect sleeps 50 ms before each send by default: the moment sent is ours
         self.started = time.perf_counter()
         self._seen = b""  # what the app wrote, escape sequences removed, since the last mark
 
     def send(self, keys: str) -> float:
-        """Send keys (raw bytes as the terminal would: "\\x1b[F" is End); the moment they were sent."""
+        """Send keys (raw bytes as the terminal would: "\\x1b[F" is End); the moment they were sent (taken before the
+        write: on a busy machine the app may run, and answer, before this process is scheduled again)."""
+        at = time.perf_counter()
         self.child.send(keys)
-        return time.perf_counter()
+        return at
 
     def wait_for(self, text: str, timeout: float = 60.0) -> float:
         """Read until ``text`` shows in what was written (escape sequences ignored); the moment it did."""
@@ -76,6 +79,38 @@ class Terminal:
             except pexpect.TIMEOUT:
                 continue
             self._seen = (self._seen + CSI.sub(b"", chunk))[-(1 << 20) :]
+
+    def wait_for_all(self, texts: list[str], timeout: float = 60.0) -> float:
+        """Read until every one of ``texts`` has shown since the last mark (in any order); the moment the last did."""
+        deadline = time.monotonic() + timeout
+        while True:
+            if all(text.encode() in self._seen for text in texts):
+                at = time.perf_counter()
+                self._seen = b""
+                return at
+            left = deadline - time.monotonic()
+            if left <= 0:
+                missing = [text for text in texts if text.encode() not in self._seen]
+                raise TimeoutError(f"{missing!r} did not appear within {timeout:g} s; seen {self._seen[-300:]!r}")
+            try:
+                chunk = self.child.read_nonblocking(1 << 16, timeout=min(left, 0.5))
+            except pexpect.TIMEOUT:
+                continue
+            self._seen = (self._seen + CSI.sub(b"", chunk))[-(1 << 20) :]
+
+    def type_keys(self, text: str, answers: list[str], before: str) -> list[float]:
+        """Type ``text`` a key at a time; for each key, the seconds until the field shows what was typed so far and,
+        if it changed, ``answers[i]`` (the screen's answer to that key, such as a count; ``before``: what it said
+        before the first key). Before each key the app has been quiet a while and what it wrote is forgotten, so
+        nothing painted for an earlier key is taken for this one's answer."""
+        times = []
+        for end, answer in enumerate(answers, start=1):
+            self.drain(0.2)
+            sent = self.send(text[end - 1])
+            wanted = [text[:end]] + ([answer] if answer != before else [])
+            times.append(self.wait_for_all(wanted, timeout=10) - sent)
+            before = answer
+        return times
 
     def drain(self, quiet: float = 0.3) -> None:
         """Read until the app has written nothing for ``quiet`` seconds; forget what was read."""

@@ -112,3 +112,38 @@ def test_cells_are_cut_with_an_ellipsis() -> None:
     assert fit(Text("1,234,567"), 5, right=True).plain == "1,23…"
     assert fit(Text("42"), 5, right=True).plain == "   42"
     assert fit(Text("ab"), 4).plain == "ab  "
+
+
+class TableAndField(App[None]):
+    def compose(self) -> ComposeResult:
+        from textual.widgets import Input
+
+        yield Input(id="field")
+        yield VirtualTable(COLUMNS, id="t")
+
+
+async def test_focus_asked_while_loading_is_taken_once_loaded() -> None:
+    """A tab switched to while its table still loads asks the table for the focus; a loading widget cannot take it
+    (Textual), so the focus went nowhere and the pane's keys (/, End) did nothing. The table takes it once loaded,
+    unless the focus went somewhere else meanwhile."""
+    app = TableAndField()
+    async with app.run_test(size=(60, 12)) as pilot:
+        table = app.query_one(VirtualTable)
+        app.screen.set_focus(None)
+        table.loading = True
+        table.focus()
+        await pilot.pause()
+        assert app.focused is None
+        table.loading = False
+        await pilot.pause()
+        assert app.focused is table
+
+        app.screen.set_focus(None)
+        table.loading = True
+        table.focus()
+        await pilot.pause()
+        app.query_one("#field").focus()  # the user went elsewhere meanwhile
+        await pilot.pause()
+        table.loading = False
+        await pilot.pause()
+        assert app.focused is app.query_one("#field")

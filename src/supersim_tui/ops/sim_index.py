@@ -43,7 +43,7 @@ from typing import Any, Protocol
 
 from ..api import Fleet, Pager, Sim, SimBrief
 from .parallel import all_of
-from .table_query import Query, TableQuery, matching_mask
+from .table_query import Query, TableQuery, narrow_rows
 
 STATUS_NAMES = ("", "new", "ready", "active", "inactive", "scheduled")  # code 0: no status given
 NO_TIME = -(2**62)  # an unknown time: sorts first
@@ -331,6 +331,7 @@ class SimView:
 
     With no sort column the SIMs are in the account's order (by creation, as the API lists
     them; SIMs created the same second by ICCID), whatever order the parallel slices arrived in.
+    Typing on (more letters after the same text) tests only the rows that matched before.
     """
 
     DEFAULT_SORT = "created"
@@ -344,12 +345,15 @@ class SimView:
         self._last: tuple[tuple[object, ...], Query, list[int]] | None = None  # (order, query, rows): typing on
 
     def refresh(self) -> bool:
-        """Recompute the rows if the index or the query changed; True if they did."""
+        """Recompute the rows if the index or the query changed; True if the rows shown or the index changed
+        (False: the same rows with the same cells, nothing to paint again)."""
         index, query = self.index, self.query
         key = (index.version, query.text, query.sort_column, query.descending)
         if key == self._key:
             return False
+        index_moved = self._key is None or self._key[0] != index.version
         self._key = key
+        before = self.rows
         column = query.sort_column or self.DEFAULT_SORT
         order_key = (index.version, column, query.descending)
         if self._order is None or self._order[0] != order_key:
@@ -364,28 +368,33 @@ class SimView:
             self._order = (order_key, ordered)
         order = self._order[1]
         parsed = query.query
+        source = order
         if parsed.empty:
             self.rows = order
-        elif (
-            self._last is not None
-            and self._last[0] == order_key
-            and not parsed.invert
-            and not parsed.fuzzy
-            and not self._last[1].invert
-            and not self._last[1].fuzzy
-            and not self._last[1].empty
-            and parsed.needle.startswith(self._last[1].needle)
-        ):  # typing on: only the rows that matched the shorter text can match
-            hay, needle = index.haystacks(), parsed.needle
-            self.rows = [row for row in self._last[2] if needle in hay[row]]
         else:
-            mask = matching_mask(parsed, index.haystacks())
-            self.rows = [row for row in order if mask[row]]
+            if self._last is not None and self._last[0] == order_key and _narrows(self._last[1], parsed):
+                source = self._last[2]  # typing on: only the rows that matched the shorter text can match
+            self.rows = narrow_rows(parsed, source, index.haystacks())
         self._last = (order_key, parsed, self.rows)
-        return True
+        if index_moved:
+            return True
+        if before is source:  # a part of what was shown: the same rows if as many
+            return len(self.rows) != len(source)
+        return self.rows != before
 
     def describe(self) -> str:
         return self.query.describe(len(self.rows), len(self.index), "SIMs")
+
+
+def _narrows(before: Query, now: Query) -> bool:
+    """Every row matching ``now`` matched ``before`` (more letters typed after the same text)."""
+    return (
+        not before.empty
+        and not before.invert
+        and not now.invert
+        and before.fuzzy == now.fuzzy
+        and now.needle.startswith(before.needle)
+    )
 
 
 @dataclass(frozen=True)

@@ -60,6 +60,20 @@ def matching_mask(query: Query, haystacks: Sequence[str]) -> list[bool]:
     return [needle in h for h in haystacks]
 
 
+def narrow_rows(query: Query, rows: Iterable[int], haystacks: Sequence[str]) -> list[int]:
+    """The rows of ``rows`` (row numbers, in display order) whose haystack passes a non-empty ``query``: one pass
+    (a mask over every haystack, then the order, costs two)."""
+    needle = query.needle
+    if query.fuzzy:
+        search = re.compile(".*?".join(re.escape(ch) for ch in needle)).search
+        if query.invert:
+            return [row for row in rows if search(haystacks[row]) is None]
+        return [row for row in rows if search(haystacks[row])]
+    if query.invert:
+        return [row for row in rows if needle not in haystacks[row]]
+    return [row for row in rows if needle in haystacks[row]]
+
+
 def filter_rows(order: Iterable[int], mask: Sequence[bool]) -> list[int]:
     """The rows of ``order`` (row numbers, in display order) that pass ``mask``."""
     return [row for row in order if mask[row]]

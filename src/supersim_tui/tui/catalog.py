@@ -29,6 +29,7 @@ from .catalog_rows import SORT_KEYS, CatalogRow, catalog_rows, filter_rows, toke
 from .consent import guard_change
 from .dialogs import Confirm
 from .failures import ReportsFailures, Task, failure_text
+from .filter_input import FilterInput, follow
 from .footer import KeysFooter
 from .format import plain, printable
 from .nap_review import ConfirmNapChanges
@@ -95,6 +96,7 @@ class CatalogScreen(ReportsFailures, Screen[None]):
         self.shown: list[CatalogRow] = []
         self.problem: str | None = None  # why the list may be empty or out of date (a read failed)
         self._summary_cells = -1  # the summary line's length last shown
+        self._summary_text: Text | None = None
 
     @property
     def editing(self) -> bool:
@@ -103,7 +105,7 @@ class CatalogScreen(ReportsFailures, Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Header(icon="◆")
-        yield Input(id="catalog-filter", placeholder="Filter: country name or code, MCC, MNC, MCC-MNC, operator")
+        yield FilterInput(id="catalog-filter", placeholder="Filter: country name or code, MCC, MNC, MCC-MNC, operator")
         yield VirtualTable(self._columns(), id="catalog-table")
         yield Static(id="catalog-summary")
         yield KeysFooter()
@@ -117,6 +119,8 @@ class CatalogScreen(ReportsFailures, Screen[None]):
             self.sub_title = "network catalog"
         table = self.query_one("#catalog-table", VirtualTable)
         table.set_sort(self.sort.sort_column, self.sort.descending)
+        # Filtered as the key is handled (not on Input.Changed): painted in the frame that echoes the key.
+        follow(self, self.query_one("#catalog-filter", Input), self._filter)
         self._show(self._sorted(self.rows))
         self._summarize()
         table.focus()
@@ -213,7 +217,7 @@ class CatalogScreen(ReportsFailures, Screen[None]):
     def _summarize(self) -> None:
         summary = self.query_one("#catalog-summary", Static)
         if self.problem is not None:
-            self._summary_cells = -1
+            self._summary_cells, self._summary_text = -1, None
             summary.update(Text(self.problem, style="bold red"))
             return
         parts = [f"{len(self.shown):,} of {len(self.rows):,} networks shown"]
@@ -228,6 +232,9 @@ class CatalogScreen(ReportsFailures, Screen[None]):
             else:
                 parts.append("space toggles the highlighted network, t all shown, T its country")
         text = Text(" · ".join(parts))
+        if text == self._summary_text:
+            return
+        self._summary_text = text
         # Re-laying the screen out on each keystroke costs a frame: only when the line count may change.
         width = max(summary.content_region.width, 1)
         layout = self._summary_cells < 0 or text.cell_len // width != self._summary_cells // width
@@ -235,9 +242,10 @@ class CatalogScreen(ReportsFailures, Screen[None]):
         summary.update(text, layout=layout)
 
     # -------------------------------------------------------------- actions
-    @on(Input.Changed, "#catalog-filter")
-    def _filter(self, event: Input.Changed) -> None:
-        self._show(self._sorted(filter_rows(self.rows, event.value)))
+    def _filter(self, value: str) -> None:
+        rows = self._sorted(filter_rows(self.rows, value))
+        if len(rows) != len(self.shown) or any(a is not b for a, b in zip(rows, self.shown, strict=True)):
+            self._show(rows)  # else (more letters, the same networks) the table shows them already
         self._summarize()
 
     @on(Input.Submitted, "#catalog-filter")

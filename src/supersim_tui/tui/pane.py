@@ -32,6 +32,7 @@ from textual.widgets import DataTable, Input, Static
 from ..ops.consent import OPEN, READ_ONLY
 from ..ops.table_query import TableQuery
 from .failures import ReportsFailures, Task, failure_text
+from .filter_input import FilterInput, follow
 from .vtable import header_label
 
 
@@ -106,6 +107,7 @@ class CountBar(Static):
         super().__init__(id=id, classes=classes)
         self._parts: list[Part] = []
         self._cells = -1
+        self._text: Text | None = None
 
     def show(self, parts: Part | Iterable[Part]) -> None:
         self._parts = [parts] if isinstance(parts, Part) else list(parts)
@@ -134,14 +136,16 @@ class CountBar(Static):
     def refit(self) -> None:
         """Fit the parts to the room there is now (call after the line's other widgets change)."""
         text = fit_parts(self._parts, self.room()) if self._parts else Text()
+        if text == self._text:
+            return  # the same again (the cursor moved): nothing to paint
         # The bar is as wide as its text: lay out again only when the width changes (not each keystroke's count).
         self.update(text, layout=text.cell_len != self._cells)
-        self._cells = text.cell_len
+        self._cells, self._text = text.cell_len, text
 
 
-class TableSearch(Input):
+class TableSearch(FilterInput):
     """``/``: the local filter. Enter or Esc goes back to the table (the filter stays); it stays on screen while
-    it filters."""
+    it filters. Its pane follows its value as keys are handled (:func:`.filter_input.follow`): one frame a key."""
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "done", "Back to the table", show=False)]
 
@@ -267,6 +271,11 @@ class ListPane(Pane):
             )
         yield from super().compose()
 
+    @on(events.Mount)
+    def _follow_search(self) -> None:
+        # Filtered as the key is handled (not on Input.Changed): painted in the frame that echoes the key.
+        follow(self, self.search, self._search_changed)
+
     # ------------------------------------------------------------ what a subclass gives
     def columns(self) -> list[tuple[str, str, int | None]]:
         """(key, label, width or None: as wide as the widest cell) of each column shown, in order."""
@@ -357,24 +366,22 @@ class ListPane(Pane):
 
     def action_clear_filter(self) -> None:
         search = self.search
-        with self.prevent(Input.Changed):
-            search.value = ""
+        search.value = ""  # the rows follow (_search_changed)
         search.remove_class("shown")
-        self.table_query.text = ""
-        self.fill()
-        self.refresh_bindings()
         self.call_after_refresh(self.query_one(CountBar).refit)
 
     def action_sort(self, column: str) -> None:
         self.table_query.sort_by(column)
         self.fill()
 
-    @on(Input.Changed, ".table-search")
-    def _search_changed(self, event: Input.Changed) -> None:
-        event.stop()
-        self.table_query.text = event.value
+    def _search_changed(self, value: str) -> None:
+        if value == self.table_query.text:
+            return
+        had_filter = bool(self.table_query.text)
+        self.table_query.text = value
         self.fill()
-        self.refresh_bindings()
+        if had_filter != bool(value):
+            self.refresh_bindings()  # x (clear filter) comes or goes
 
     @on(Input.Submitted, ".table-search")
     def _search_done(self, event: Input.Submitted) -> None:

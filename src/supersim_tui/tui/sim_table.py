@@ -73,11 +73,15 @@ class SimTable(VirtualTable):
             return None
         return self.index.sids[rows[self.cursor_row]]
 
-    def show(self, force: bool = False) -> bool:
-        """Recompute the view if the index or the query moved; the cursor stays on its SIM. True if redrawn."""
+    def show(self, force: bool = False, *, cells_changed: bool = True) -> bool:
+        """Recompute the view if the index or the query moved; the cursor stays on its SIM. True if redrawn.
+
+        ``cells_changed=False``: only the query changed (a key typed in the filter); if it selects the rows shown,
+        nothing is painted again."""
         keep = self.current_sid() if self.cursor_row > 0 else None  # on the first row: the first row stays
         if not self.view.refresh() and not force:
-            self.refresh_rows()  # cells may have changed (marks) though not the rows
+            if cells_changed:
+                self.refresh_rows()  # cells may have changed (marks) though not the rows
             return False
         cursor = 0
         if keep is not None:
@@ -135,16 +139,25 @@ class SimTable(VirtualTable):
         self.show(force=True)
 
 
-def count_parts(view: SimView, *, marked: int) -> list[Part]:
+def count_parts(view: SimView, *, marked: int, searching: bool = False) -> list[Part]:
     """The count bar's parts (:func:`~.pane.fit_parts` keeps them to the room there is): shown of total, the
     filter, the sort, the marks, and the load under way, each with a shorter form where there is one.
 
     ``12 of 100,000 SIMs · filter "eu" · sorted by name ▲ · 3 marked · loading 42,000 of ~100,000``
+
+    ``searching``: the filter is on screen in its field next to the bar, being typed. It is not repeated, and the
+    count is padded to the total's width (``   12 of 100,000 SIMs``), so the bar keeps its width as keys are
+    typed: a bar that changes width lays the whole screen out again, twice (it is as wide as its text).
     """
     index, query = view.index, view.query
     total, shown = len(index), len(view.rows)
-    parts = [Part(Text(f"{shown:,} of {total:,} SIMs"), 9, Text(f"{shown:,}/{total:,} SIMs"))]
-    parts += query_parts(shown, total, "SIM", query)[1:]  # the filter and the sort, as every pane says them
+    width = len(f"{total:,}") if searching else 0
+    parts = [Part(Text(f"{shown:>{width},} of {total:,} SIMs"), 9, Text(f"{shown:>{width},}/{total:,} SIMs"))]
+    parts += [  # the filter and the sort, as every pane says them; not the filter being typed in its field
+        part
+        for part in query_parts(shown, total, "SIM", query)[1:]
+        if not (searching and part.text.plain.startswith("filter"))
+    ]
     if marked:
         parts.append(
             Part(Text(f"{marked:,} marked", style="bold yellow"), 7, Text(f"{marked:,}■", style="bold yellow"))

@@ -44,7 +44,6 @@ class SimFilters(Horizontal):
 
     def __init__(self) -> None:
         super().__init__(id="sims-filters")
-        self._count_cells = -1
 
     def compose(self) -> ComposeResult:
         yield Select([(s, s) for s in SIM_STATUSES], prompt="any status", id="filter-status", compact=True)
@@ -90,6 +89,11 @@ class SimFilters(Horizontal):
             search.value = ""
         search.remove_class("shown")
         self.query_one("#filter-iccid", Input).value = ""
+
+    @property
+    def searching(self) -> bool:
+        """The local filter's field is on screen (being typed in, or holding a filter)."""
+        return self.query_one(SimSearch).has_class("shown")
 
     def search(self) -> None:
         """``/``: show the local filter and type in it."""

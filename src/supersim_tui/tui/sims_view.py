@@ -12,15 +12,21 @@ holds (its :class:`~supersim_tui.ops.sim_index.Scope`), for accounts past ``MAX_
 index then stops and asks for one). SIMs that change in the app (the detail screen, bulk runs, registrations)
 are updated in the index by SID; ``r`` lists everything again. What the user does with the SIMs (marks,
 changes) is :class:`~.sims_pane.SimsPane`'s.
+
+A filter key is painted in one frame without a layout of the screen (the field, and the rows, count and detail
+only if they changed: see ``_set_detail`` and :func:`.filter_input.follow`); that care is why the file is a
+little over 400 lines.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from time import monotonic
 from typing import ClassVar
 
 import msgspec
+from rich.console import RenderableType
 from rich.text import Text
 from textual import events, on, work
 from textual.app import ComposeResult
@@ -34,6 +40,7 @@ from ..ops.select import ListSims
 from ..ops.sim_index import LOAD_PAGE_SIZE, MAX_INDEXED_SIMS, ListSimRows, Scope, SimIndex, SimView, load_index
 from ..ops.table_query import TableQuery
 from .failures import Task, failure_text
+from .filter_input import follow
 from .format import details_grid, plain, printable, stamp, status_text
 from .pane import Pane, Part, stale_mark
 from .sim_table import WIDE, SimTable, count_parts
@@ -72,8 +79,9 @@ class SimsView(Pane):
 
     fleets: reactive[list[Fleet] | None] = reactive(None, always_update=True)
     marks: reactive[dict[str, Sim]] = reactive(dict, always_update=True, bindings=True, init=False)
-    filter_label: reactive[str | None] = reactive(None, bindings=True)
-    has_rows: reactive[bool] = reactive(False, bindings=True)
+    # Keys depend on these; nothing is drawn from them (a repaint would repaint the whole pane on each keystroke).
+    filter_label: reactive[str | None] = reactive(None, repaint=False)  # keys follow whether there is one
+    has_rows: reactive[bool] = reactive(False, bindings=True, repaint=False)
 
     def __init__(
         self,
@@ -97,6 +105,9 @@ class SimsView(Pane):
         self._drawn_at = 0.0
         self._drawn_len = 0  # SIMs in the index at the last redraw (0: none shown yet)
         self._redraw_cost = 0.0
+        self._detail_key: object = None  # what the detail strip shows (see _set_detail)
+        self._detail_content: object = None
+        self._detail_height = -1
 
     def compose(self) -> ComposeResult:
         yield SimFilters()
@@ -114,6 +125,8 @@ class SimsView(Pane):
         return self.table.current_sid()
 
     def on_mount(self) -> None:
+        # Filtered as the key is handled (not on Input.Changed): painted in the frame that echoes the key.
+        follow(self, self.query_one("#sims-search", Input), self._search_changed)
         self._set_wide(self.app.size.width >= self.WIDE)
         # Not ``table.loading``: Textual's loading cover refuses the focus, so 3 then End pressed before the
         # first page arrived were lost. The empty table, this line and the count bar say it is loading.
@@ -133,6 +146,12 @@ class SimsView(Pane):
         self.filter_bar.set_fleets(fleets)
         self._redraw()
 
+    def watch_filter_label(self, old: str | None, new: str | None) -> None:
+        # Keys depend on whether a filter is set, not on its text: the key bindings are checked again (on each
+        # keystroke of the filter, a cost) only when that changes.
+        if bool(old) != bool(new):
+            self.refresh_bindings()
+
     def set_fleet(self, fleet_sid: str) -> None:
         self.filter_bar.set_fleet(fleet_sid)  # a change of filter: the pane reloads
 
@@ -143,12 +162,12 @@ class SimsView(Pane):
 
     def action_search(self) -> None:
         self.filter_bar.search()
+        self._show_count()  # the filter is in its field now: the bar does not repeat it
 
-    @on(Input.Changed, "#sims-search")
-    def _search_changed(self, event: Input.Changed) -> None:
-        self.view.query.text = event.value
+    def _search_changed(self, value: str) -> None:
+        self.view.query.text = value
         self.filter_label = self._describe_filters()
-        self._redraw(force=True)
+        self._redraw(cells_changed=False)  # the same rows selected (more letters, same SIMs): nothing repainted
 
     @on(Input.Submitted, "#sims-search")
     def _search_done(self) -> None:
@@ -338,13 +357,13 @@ class SimsView(Pane):
             self.table.set_wide(wide)
             self._show_count()
 
-    def _redraw(self, force: bool = False) -> None:
+    def _redraw(self, force: bool = False, *, cells_changed: bool = True) -> None:
         """Show the index through the view (rows recomputed only if something moved), then the count bar."""
         if not self.is_mounted:
             return
         self._drawn_at = monotonic()
         self._drawn_len = len(self.index)
-        self.table.show(force=force)
+        self.table.show(force=force, cells_changed=cells_changed)
         self.has_rows = bool(self.view.rows)
         if len(self.index):
             self.table.loading = False
@@ -361,7 +380,7 @@ class SimsView(Pane):
         the room the filter bar leaves (less important parts said shorter, then dropped)."""
         if not self.is_mounted:
             return
-        parts = count_parts(self.view, marked=len(self.marks))
+        parts = count_parts(self.view, marked=len(self.marks), searching=self.filter_bar.searching)
         if self.index.truncated:
             parts.append(Part(Text(f"over {self.limit:,}: choose a status or fleet", style="bold red"), 9))
         if self._problem is not None:
@@ -405,17 +424,17 @@ class SimsView(Pane):
             if self.index.loading and not len(self.index):
                 return
             label = self.filter_label
-            self.detail.update(
-                Text(
-                    f"No SIMs match ({printable(label)}): x clears the filters."  # names are not markup
-                    if label
-                    else ("Loading SIMs…" if self.index.loading else "No SIMs in this account yet.")
-                )
+            message = (
+                f"No SIMs match ({printable(label)}): x clears the filters."  # names are not markup
+                if label
+                else ("Loading SIMs…" if self.index.loading else "No SIMs in this account yet.")
             )
+            self._set_detail(message, lambda: Text(message))
             return
         fleet = self._fleet_names.get(sim.fleet_sid or "", "") if sim.fleet_sid else ""
-        self.detail.update(
-            details_grid(
+        self._set_detail(
+            (sim.sid, sim.label, sim.iccid, sim.status, sim.fleet_sid, fleet, sim.date_updated),
+            lambda: details_grid(
                 [
                     ("SIM", plain(f"{sim.label}  ({sim.sid})")),
                     ("ICCID", plain(sim.iccid or "—")),
@@ -428,5 +447,26 @@ class SimsView(Pane):
                     ),
                     ("Updated", stamp(sim.date_updated)),
                 ]
-            )
+            ),
         )
+
+    def _set_detail(self, key: object, content: Callable[[], RenderableType]) -> None:
+        """Show ``content()`` in the detail strip unless what it shows (``key``) is there already. A keystroke in
+        the filter moves the cursor to another SIM at most: the strip is repainted, and the screen laid out again
+        only if the strip's height changes (a layout costs more than the rest of the keystroke)."""
+        detail = self.detail
+        ours = detail.content is self._detail_content  # else something else was shown meanwhile (a failure)
+        if ours and key == self._detail_key:
+            return
+        self._detail_key = key
+        self._detail_content = renderable = content()
+        width = detail.content_region.width
+        if width <= 0:  # not laid out yet
+            self._detail_height = -1
+            detail.update(renderable)
+            return
+        detail.update(renderable, layout=False)
+        height = detail.get_content_height(detail.size, self.app.size, width)
+        if height != self._detail_height or not ours:
+            self._detail_height = height
+            detail.refresh(layout=True)

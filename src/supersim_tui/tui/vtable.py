@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import ClassVar, Self
 
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
@@ -150,8 +150,24 @@ class VirtualTable(ScrollView, can_focus=True):
         self._cell_at: Callable[[int], Sequence[Cell]] = lambda row: ()
         self._widths: list[int] = []
         self._layout_width = -1
+        self._row_width = -1  # the columns' widths and the spaces before them
         self._styles: dict[str, Style] | None = None  # per paint: Textual computes styles at some cost
         self._parsed_styles: dict[str, Style] = {}
+        self._focus_when_loaded = False
+
+    def focus(self, scroll_visible: bool = True) -> Self:
+        # A loading widget cannot take the focus (Textual): a tab opened while its rows still load would leave the
+        # focus nowhere, and the pane's keys (/, End) would do nothing. The table takes it once loaded instead.
+        self._focus_when_loaded = self.loading
+        return super().focus(scroll_visible)
+
+    def watch_loading(self, loading: bool) -> None:
+        if loading or not self._focus_when_loaded:
+            return
+        self._focus_when_loaded = False
+        shown = all(node.display for node in self.ancestors_with_self if isinstance(node, Widget))  # its tab is open
+        if self.is_attached and shown and self.screen.focused is None:  # and the focus went nowhere else meanwhile
+            self.focus()
 
     def notify_style_update(self) -> None:
         self._styles = None
@@ -226,7 +242,7 @@ class VirtualTable(ScrollView, can_focus=True):
         width = self.scrollable_content_region.width or self.size.width
         self._widths = self._compute_widths(width)
         self._layout_width = width
-        total = sum(self._widths) + len(self._widths)
+        total = self._row_width = sum(self._widths) + len(self._widths)
         size = Size(max(total, width), self.row_count + 1)  # + the header
         if size == self.virtual_size:
             return
@@ -363,9 +379,16 @@ class VirtualTable(ScrollView, can_focus=True):
             if row >= self.row_count:
                 return Strip.blank(width, base)
             pieces = []
+            cells = 0
             for column, column_width, cell in zip(self.columns, self._widths, self._cell_at(row), strict=False):
-                pieces.append((" ", None))
+                # The space before a column ends the plain cell before it (fewer segments through Textual's line
+                # pipeline); each segment still starts at its column, as screenshots (SVG) need.
+                if pieces and pieces[-1][1] is None:
+                    pieces[-1] = (pieces[-1][0] + " ", None)
+                else:
+                    pieces.append((" ", None))
                 self._cell_pieces(cell, column_width, column.right, pieces)
+                cells += 1
             cursor = row == self.cursor_row
             if cursor:
                 style = self._style("vtable--cursor")
@@ -373,6 +396,13 @@ class VirtualTable(ScrollView, can_focus=True):
                 style = self._style("vtable--even-row")
             else:
                 style = Style()
+            if scroll_x == 0 and cells == len(self.columns) and self._row_width <= width:
+                # Each cell is fitted to its column: nothing to crop, at most the space under the scrollbar to pad.
+                line_style = base + style
+                segments = [self._segment(text, own, line_style, base, style, cursor) for text, own in pieces]
+                if self._row_width < width:
+                    segments.append(Segment(" " * (width - self._row_width), line_style))
+                return Strip(segments, width)
         line_style = base + style
         # One segment per cell (as DataTable draws them): screenshots (SVG) place each at its column.
         segments = [self._segment(text, piece_style, line_style, base, style, cursor) for text, piece_style in pieces]
