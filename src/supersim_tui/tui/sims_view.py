@@ -42,6 +42,7 @@ from .sims_filters import Filters, SimFilters
 REDRAW_EVERY = 0.5  # seconds between redraws while the index loads (each page would cost a sort)
 QUICK_REDRAW, QUICK_UNTIL = 0.1, 10_000  # ... but every 0.1 s while it holds fewer SIMs (a sort costs little)
 LOAD_CONCURRENCY = 8
+FIRST_ROWS = 100  # an empty table's first SIMs, read in one small page before the slices' large ones
 
 
 def slim(sim: Sim) -> Sim:
@@ -189,10 +190,6 @@ class SimsView(Pane):
         self._problem = self._stale_since = None
         self._load_index()
 
-    async def read_first_page(self) -> None:
-        """Start listing every SIM again (part of the account's load): the rows shown stay until replaced."""
-        self.reload()
-
     @property
     def loaded(self) -> int:
         return len(self.index)
@@ -245,6 +242,7 @@ class SimsView(Pane):
                 on_page=page,
                 limit=self.limit,
                 page_size=self.page_size or LOAD_PAGE_SIZE,
+                head=0 if len(index) else FIRST_ROWS,  # rows shown: they stay until replaced
             )
         finally:
             if index is self.index:
