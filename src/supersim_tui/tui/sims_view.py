@@ -1,8 +1,9 @@
 """The SIMs pane's view: the filter bar, the SIMs table over the local index, and the count bar.
 
 :class:`SimsView` owns its data source: it is given a ``list_sims``-style callable and lists every SIM of the
-account in the background into a :class:`~supersim_tui.ops.sim_index.SimIndex` (parallel slices; the count bar
-says "loading 42,000 of ~100,000"), shown by a virtual table (:mod:`.sim_table`) that renders only the rows on
+account in the background into a :class:`~supersim_tui.ops.sim_index.SimIndex` (parallel slices, after one small
+page of the first SIMs when the table is empty, so its top rows show at once; the count bar says "loading 42,000
+of ~100,000"), shown by a virtual table (:mod:`.sim_table`) that renders only the rows on
 screen. ``/`` filters locally as you type (substring over ICCID, name, fleet and status; ``!`` inverts, ``~`` is
 fuzzy); Shift+I/N/S/F/U sorts by a column (again: reversed), remembered while the app runs. Home/End/PgUp/PgDn
 are instant; End pressed while loading lands on the true last SIM once it is known.
