@@ -52,6 +52,31 @@ async def test_load_lists_every_sim_of_the_account(
     assert [index.sids[r] for r in view.rows] == expected  # the API's order, whatever order the slices came in
 
 
+async def test_a_small_first_page_of_the_account_is_asked_for_before_the_slices(
+    make_simulator: Callable[..., Simulator], make_client: Callable[..., SuperSimClient]
+) -> None:
+    """``head``: the account's first SIMs, in one small unsliced page asked for before the slices' large ones,
+    are the first stored (the top of the table is right as soon as that page is in); the slices list them again,
+    and each SIM is held and counted once."""
+    sim = make_simulator(sims=300)
+    client = make_client(sim, page_size=1000)
+    expected = [s.sid for s in await client.list_sims().collect()]
+    fleets = await client.list_fleets().collect()
+    before = len(sim.request_log)
+    index = SimIndex()
+    stored: list[list[str]] = []  # what the index held after each page
+
+    await load_index(client.list_sims, index, fleets, head=20, on_page=lambda: stored.append(list(index.sids)))
+    listings = [r.query for r in sim.request_log[before:] if r.path == "/v1/Sims"]
+    assert listings[0] == "PageSize=20"  # unsliced, small, and first
+    assert all("Status=" in query for query in listings[1:])
+    assert stored[0] == expected[:20]
+    assert sorted(index.sids) == sorted(expected) and index.listed == len(index) == 300 and index.complete
+    view = SimView(index)
+    view.refresh()
+    assert [index.sids[r] for r in view.rows] == expected
+
+
 async def test_end_during_load_is_the_true_last_sim_once_known(
     make_simulator: Callable[..., Simulator], make_client: Callable[..., SuperSimClient]
 ) -> None:

@@ -32,6 +32,9 @@ LATER = (
     "supersim_tui.tui.rename_form",
     "supersim_tui.commands.output",  # the headless commands' output (CSV, JSON, tables)
     "shtab",  # shell completion
+    "httpx._main",  # httpx's command-line client, never run here (supersim_tui/__init__.py), and what it imports
+    "click",
+    "pygments",
 )
 
 FIRST_FRAME = """
@@ -51,7 +54,7 @@ async def first_frame() -> None:
 
 
 asyncio.run(first_frame())
-print(json.dumps(sorted(sys.modules)))
+print(json.dumps(sorted(name for name, module in sys.modules.items() if module is not None)))  # None: blocked
 """
 
 

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import ssl
+
 import httpx
 import pytest
 
 from supersim_tui.api import BasicAuth, ResponseFormatError, RetryPolicy, SuperSimClient
+from supersim_tui.api.pool import ShardedTransport
 
 NAPS = b'{"network_access_profiles": [], "meta": {"next_page_url": null}}'
 
@@ -45,3 +48,19 @@ async def test_a_huge_declared_length_is_refused_before_reading(declared: str) -
     async with _client_replying(declared) as client:
         with pytest.raises(ResponseFormatError, match="larger than"):
             await client.list_naps().next_page()
+
+
+@pytest.mark.parametrize(
+    ("base_url", "reads_bundle"), [("http://127.0.0.1:9", False), ("https://supersim.twilio.com", True)]
+)
+async def test_only_an_https_client_reads_the_ca_bundle(base_url: str, reads_bundle: bool) -> None:
+    """A plain-HTTP client (the simulator on loopback: every link keeps the base URL's origin) never uses TLS, so
+    its pools get a context that trusts no certificate instead of reading the CA bundle before the first request
+    (~30 ms of the start-up); an https client's pools verify against the bundle, as before."""
+    async with SuperSimClient(BasicAuth("AC1", "t"), base_url=base_url) as client:
+        pools = client._http._transport
+        assert isinstance(pools, ShardedTransport)
+        pools._shard(0)  # the first pool, as the first request makes it
+        assert pools._ssl is not None
+        assert pools._ssl.verify_mode == ssl.CERT_REQUIRED and pools._ssl.check_hostname
+        assert (pools._ssl.cert_store_stats()["x509_ca"] > 0) is reads_bundle

@@ -21,8 +21,9 @@ class ShardedTransport(httpx.AsyncBaseTransport):
     """An HTTP transport over ``shards`` pools of ``per_shard`` connections; each request goes to the least
     busy pool (counted until its response headers arrive, which is when most of a request's time is spent)."""
 
-    def __init__(self, shards: int, per_shard: int = SHARD_CONNECTIONS):
+    def __init__(self, shards: int, per_shard: int = SHARD_CONNECTIONS, *, tls: bool = True):
         self.per_shard = per_shard
+        self.tls = tls  # False: plain HTTP only (every request has the base URL's origin: the transport checks)
         self._shards: list[httpx.AsyncHTTPTransport | None] = [None] * max(1, shards)
         self._busy = [0] * len(self._shards)
         self._ssl: ssl.SSLContext | None = None
@@ -30,8 +31,10 @@ class ShardedTransport(httpx.AsyncBaseTransport):
     def _shard(self, index: int) -> httpx.AsyncHTTPTransport:
         shard = self._shards[index]
         if shard is None:
-            if self._ssl is None:
-                self._ssl = httpx.create_ssl_context()  # one context (CA bundle read once) for every pool
+            if self._ssl is None:  # one context (CA bundle read once) for every pool
+                # Plain HTTP (the simulator on loopback) never uses it: reading the CA bundle would delay the
+                # first request by ~30 ms. A bare context trusts no certificate, so it could never connect.
+                self._ssl = httpx.create_ssl_context() if self.tls else ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
             limits = httpx.Limits(max_connections=self.per_shard, max_keepalive_connections=self.per_shard)
             shard = self._shards[index] = httpx.AsyncHTTPTransport(verify=self._ssl, limits=limits)
         return shard

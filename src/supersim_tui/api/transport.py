@@ -108,7 +108,8 @@ class Transport:
         self.max_pages = max_pages
         self.max_response_bytes = max_response_bytes
         if transport is None and not urllib.request.getproxies():  # (a proxy from the environment: httpx's pool)
-            transport = ShardedTransport(-(-MAX_CONNECTIONS // SHARD_CONNECTIONS))
+            tls = urlsplit(self.base_url).scheme != "http"  # links must keep the base URL's origin (below)
+            transport = ShardedTransport(-(-MAX_CONNECTIONS // SHARD_CONNECTIONS), tls=tls)
         self._http = httpx.AsyncClient(
             base_url=self.base_url,
             auth=auth,

@@ -425,6 +425,7 @@ async def load_index(
     on_page: Callable[[], None] | None = None,
     by_fleet: bool = False,
     limit: int = MAX_INDEXED_SIMS,
+    head: int = 0,
 ) -> None:
     """List the SIMs of ``scope`` into ``index`` in parallel slices (by status; or fleet x status and
     fleetless new/inactive with ``by_fleet``).
@@ -432,6 +433,10 @@ async def load_index(
     SIMs already in the index stay shown while the listing runs; those it does not find again
     are dropped once it is complete. ``on_page`` is called after each page is stored. Past
     ``limit`` SIMs the listing stops and ``index.truncated`` is set (choose a narrower scope).
+
+    ``head``: also read the scope's first ``head`` SIMs in the account's order (one small unsliced page,
+    asked for before the slices): the top of the table is then known before the slices' large pages
+    are served and decoded. Those SIMs are listed again by their slices (counted once).
     """
     gate = asyncio.Semaphore(concurrency)
     if fleets:
@@ -451,6 +456,13 @@ async def load_index(
             if on_page is not None:
                 on_page()
 
+    async def read_head() -> None:
+        async with gate:
+            sims = await list_sims(status=scope.status, fleet=scope.fleet, page_size=head).walk_page()
+        index.put(sims)
+        if on_page is not None:
+            on_page()
+
     statuses = [scope.status] if scope.status else list(STATUS_NAMES[1:])
     slices: list[tuple[str | None, str | None, bool]]
     if scope.iccid:
@@ -463,7 +475,8 @@ async def load_index(
         slices += [(None, status, True) for status in ("new", "inactive") if status in statuses]
     complete = False
     try:
-        await all_of(read(*one) for one in slices)
+        heads = [read_head()] if head > 0 and not scope.iccid else []
+        await all_of([*heads, *(read(*one) for one in slices)])
         complete = not index.truncated
     finally:
         index.end_load(complete)

@@ -406,18 +406,23 @@ class MainScreen(ReportsFailures, Screen[None]):
         sims = self.query_one(SimsPane)
         fleets_pane, naps_pane = self.query_one(FleetsPane), self.query_one(NapsPane)
         self._loading = [fleets_pane, naps_pane, sims] if reload_sims else [fleets_pane, naps_pane]
-        first_sims = asyncio.create_task(sims.read_first_page()) if reload_sims and not sims.filtered else None
-        catalog_task = asyncio.create_task(client.list_networks(page_size=1000).collect()) if not self.catalog else None
+        # Asked for in this order (the simulator, like a busy server, answers roughly in turn): fleets and
+        # NAPs (small; the SIMs table names the fleets), the SIMs (a small first page, then the slices: the
+        # pane reports its own failure), the catalog last (only the catalog screen shows it).
+        account = asyncio.create_task(read_fleets_and_naps(client))
+        if reload_sims and not sims.filtered:
+            sims.reload()
+        catalog_task: asyncio.Task[list[Network]] | None = None
         try:
-            fleets, naps = await read_fleets_and_naps(client)
+            fleets, naps = await account
+            if not self.catalog:
+                catalog_task = asyncio.create_task(client.list_networks(page_size=1000).collect())
             self.naps = naps
             self.fleets = fleets  # the fleets pane and the SIMs pane's fleet names
             if not reload_sims and (counts := sims.fleet_counts()) is not None:  # the index has them already
                 self.fleet_counts = {f.sid: counts.get(f.sid, {}) for f in fleets}
             self._loading.remove(fleets_pane)
-            if first_sims is not None:
-                await first_sims
-            elif reload_sims:
+            if reload_sims and sims.filtered:
                 sims.reload()  # with the filters the user set (the pane reports its own failure)
             if sims in self._loading:
                 self._loading.remove(sims)
@@ -426,7 +431,7 @@ class MainScreen(ReportsFailures, Screen[None]):
             if catalog_task is not None:
                 self.catalog = await catalog_task
         finally:  # a failure stops the reads still running alongside, and none is left unawaited
-            tasks = [t for t in (first_sims, catalog_task) if t is not None]
+            tasks = [t for t in (account, catalog_task) if t is not None]
             for task in tasks:
                 task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)

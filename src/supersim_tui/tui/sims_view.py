@@ -1,8 +1,9 @@
 """The SIMs pane's view: the filter bar, the SIMs table over the local index, and the count bar.
 
 :class:`SimsView` owns its data source: it is given a ``list_sims``-style callable and lists every SIM of the
-account in the background into a :class:`~supersim_tui.ops.sim_index.SimIndex` (parallel slices; the count bar
-says "loading 42,000 of ~100,000"), shown by a virtual table (:mod:`.sim_table`) that renders only the rows on
+account in the background into a :class:`~supersim_tui.ops.sim_index.SimIndex` (parallel slices, after one small
+page of the first SIMs when the table is empty, so its top rows show at once; the count bar says "loading 42,000
+of ~100,000"), shown by a virtual table (:mod:`.sim_table`) that renders only the rows on
 screen. ``/`` filters locally as you type (substring over ICCID, name, fleet and status; ``!`` inverts, ``~`` is
 fuzzy); Shift+I/N/S/F/U sorts by a column (again: reversed), remembered while the app runs. Home/End/PgUp/PgDn
 are instant; End pressed while loading lands on the true last SIM once it is known.
@@ -49,6 +50,7 @@ from .sims_filters import Filters, SimFilters
 REDRAW_EVERY = 0.5  # seconds between redraws while the index loads (each page would cost a sort)
 QUICK_REDRAW, QUICK_UNTIL = 0.1, 10_000  # ... but every 0.1 s while it holds fewer SIMs (a sort costs little)
 LOAD_CONCURRENCY = 8
+FIRST_ROWS = 100  # an empty table's first SIMs, read in one small page before the slices' large ones
 
 
 def slim(sim: Sim) -> Sim:
@@ -208,10 +210,6 @@ class SimsView(Pane):
         self._problem = self._stale_since = None
         self._load_index()
 
-    async def read_first_page(self) -> None:
-        """Start listing every SIM again (part of the account's load): the rows shown stay until replaced."""
-        self.reload()
-
     @property
     def loaded(self) -> int:
         return len(self.index)
@@ -264,6 +262,7 @@ class SimsView(Pane):
                 on_page=page,
                 limit=self.limit,
                 page_size=self.page_size or LOAD_PAGE_SIZE,
+                head=0 if len(index) else FIRST_ROWS,  # rows shown: they stay until replaced
             )
         finally:
             if index is self.index:
