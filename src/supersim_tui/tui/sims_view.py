@@ -156,9 +156,15 @@ class SimsView(Pane):
         self.filter_bar.set_fleet(fleet_sid)  # a change of filter: the pane reloads
 
     def action_clear_sim_filter(self) -> None:
+        """x: no filter. Only a server-side one (status, fleet, ICCID) lists the SIMs again; a local one (``/``)
+        shows the index already listed."""
         self.filter_bar.clear()
         self.view.query.text = ""
-        self.reload()
+        if Scope(*self.filters) != self._scope or not (self.index.complete or self.index.loading):
+            self.reload()
+        else:
+            self.filter_label = self._describe_filters()
+            self._redraw()
 
     def action_search(self) -> None:
         self.filter_bar.search()
