@@ -75,3 +75,20 @@ async def test_counts_arriving_after_the_fleets_widen_their_columns() -> None:
         row = pane.table.get_row_index(sid)
         line = "".join(segment.text for segment in pane.table.render_line(row + 1))  # below the header
         assert "1,234,567" in line and "12,345" in line and "1,246,912" in line
+
+
+async def test_widening_the_terminal_past_narrow_shows_every_cell_whole() -> None:
+    """80 columns, then 120: the table gains the Data/Limit/SMS columns and every cell is shown whole (before, the
+    columns kept their headers' widths: "field", "glo", "500 M", "28,68")."""
+    sim = demo_simulator(sims=300)
+    app = build_app(sim)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        pane = app.query_one(FleetsPane)
+        await pilot.resize_terminal(120, 36)
+        await settle(pilot)
+        await pilot.pause()
+        lines = ["".join(s.text for s in pane.table.render_line(y)) for y in range(1, pane.table.row_count + 1)]
+        row = next(line for line in lines if "field-sensors" in line)
+        assert "global" in row and "1 GB" in row, lines
+        assert any("500 MB" in line for line in lines), lines
