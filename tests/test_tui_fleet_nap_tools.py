@@ -400,3 +400,25 @@ async def test_new_fleet_form_refuses_a_taken_name_first_and_esc_after_a_refused
         await pilot.pause()
         assert app.screen is form and form.query_one("#fleet-name", Input).value == "us-meters"
         assert "Esc again" in form_error(form)
+
+
+async def test_nap_compare_widened_from_80_columns_shows_every_cell_whole() -> None:
+    """NAP compare opened at 80x24, the terminal then widened to 120x36: the tables gain the MCC-MNC column and
+    every operator name and code is shown whole (the columns are not kept at their headers' widths)."""
+    sim = demo_simulator()
+    app = build_app(sim)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        naps = await app.client.list_naps().collect()
+        a = next(n for n in naps if n.unique_name == "global")
+        b = next(n for n in naps if n.unique_name == "eu-only")
+        await app.push_screen(NapCompareScreen(app.client, a, naps, b))
+        await ready(pilot)
+        await pilot.resize_terminal(120, 36)
+        await ready(pilot)
+        await pilot.pause()
+        table = app.screen.query_one("#compare-both", DataTable)
+        assert table.row_count > 0
+        row = table.get_row_at(0)
+        line = "".join(strip.text for strip in [table.render_line(1)])
+        assert str(row[0]) in line and str(row[2]) in line, (line, row)
