@@ -6,12 +6,16 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Callable
 
+import httpx
 import pytest
 
-from supersim_tui.simulator import Simulator
+from supersim_tui import cli
+from supersim_tui.commands import session as session_module
+from supersim_tui.simulator import Simulator, asgi_transport
 
-from .conftest import Run
+from .conftest import Run, instant_client
 
 LISTS = [
     ("fleets", "list"),
@@ -116,3 +120,43 @@ def test_unknown_filter_is_bad_input_not_an_empty_report(run: Run, argv: tuple[s
     code, out, err = run(*argv)
     assert code == 2 and out == "", (code, out, err)
     assert what in err and "in this account" in err
+
+
+class _StopsAfterOnePage(httpx.AsyncBaseTransport):
+    """The simulator until one page of SIMs was served; then every connection is refused (the API stopped)."""
+
+    def __init__(self, sim: Simulator) -> None:
+        self.inner = asgi_transport(sim)
+        self.sim_pages = 0
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if self.sim_pages >= 1:
+            raise httpx.ConnectError("All connection attempts failed", request=request)
+        if request.url.path == "/v1/Sims":
+            self.sim_pages += 1
+        return await self.inner.handle_async_request(request)
+
+
+@pytest.mark.parametrize("form", [[], ["--json"], ["--csv"]])
+def test_sims_list_cut_short_by_the_api_says_the_output_is_incomplete(
+    form: list[str],
+    make_simulator: Callable[..., Simulator],
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """The API stops after the first page of SIMs: exit 1, and stderr says how many SIMs were printed and that the
+    listing is incomplete, besides what failed (before, only "Could not connect": a partial listing, its JSON
+    unclosed, read as the whole one)."""
+    simulator = make_simulator(sims=1500)  # two pages of 1,000
+    transport = _StopsAfterOnePage(simulator)
+
+    def session(args: object) -> session_module.Session:
+        client = instant_client(simulator, transport=transport, attempts=1)
+        return session_module.Session(client, simulator.config.account_sid, False)
+
+    monkeypatch.setattr(session_module, "open_session", session)
+    code = cli.main(["sims", "list", *form])
+    out, err = capsys.readouterr()
+    assert code == 1
+    assert "Could not connect" in err
+    assert "stopped after 1,000 SIMs" in err and "incomplete" in err, err

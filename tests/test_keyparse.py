@@ -5,7 +5,7 @@ The app binds no Alt keys, so it reads them as the two keys they were typed as."
 from __future__ import annotations
 
 import pytest
-from textual import events
+from textual import constants, events
 from textual._xterm_parser import XTermParser
 from textual.drivers import linux_driver
 
@@ -53,3 +53,26 @@ def test_the_app_installs_it_for_the_terminal_driver() -> None:
     assert vars(linux_driver)["XTermParser"] is EscapeThenKeyParser
     use_escape_then_key_parser()
     assert vars(linux_driver)["XTermParser"] is EscapeThenKeyParser
+
+
+@pytest.mark.parametrize(
+    "data, expected",
+    [
+        ("\x1bO", [("escape", "\x1b"), ("O", "O")]),  # Shift+O sorts (Fleets: Off; catalog: operator)
+        ("\x1bP", [("escape", "\x1b"), ("P", "P")]),  # Shift+P sorts (Fleets, NAPs: by NAP)
+        ("\x1bPx", [("escape", "\x1b"), ("P", "P"), ("x", "x")]),
+        ("\x1b[", [("escape", "\x1b"), ("left_square_bracket", "[")]),
+        ("\x1b_x", [("escape", "\x1b"), ("underscore", "_"), ("x", "x")]),
+    ],
+)
+def test_escape_then_a_key_that_could_start_a_sequence(
+    data: str, expected: list[tuple[str, str | None]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Esc then O, P, [ or _ in one read (the start of an escape sequence that never comes): once the parser gives
+    up waiting for the rest, still Esc then that key (before: Alt+Shift+O, which types "O" into a filter, the Esc
+    lost: `/lab` Esc Shift+O filtered on "labO" instead of sorting)."""
+    monkeypatch.setattr(constants, "ESCAPE_DELAY", 0.0)
+    parser = EscapeThenKeyParser()
+    events_ = list(parser.feed(data))
+    events_ += list(parser.tick())
+    assert [(e.key, e.character) for e in events_ if isinstance(e, events.Key)] == expected

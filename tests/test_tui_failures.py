@@ -513,3 +513,38 @@ async def test_sim_rename_then_esc_at_once_still_reports_the_outcome(taken: bool
             row = pane.table.get_row(first.sid)
             assert any("renamed-in-flight" in str(cell) for cell in row), row
         assert app.is_running
+
+
+async def test_a_sims_read_that_failed_is_not_reported_as_no_sims_matching() -> None:
+    """The API stopped, then a filter (ICCID) or the whole account read: the SIMs pane's detail strip says the
+    read failed and what to do, never "No SIMs match" or "No SIMs in this account yet" (the SIM exists); once the
+    API is back, r shows it."""
+    sim = demo_simulator()
+    app, api = build(sim)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("3")
+        pane = app.query_one(SimsPane)
+        iccid = next(iter(sim.state.sims.values())).iccid
+        api.down = True
+        pane.query_one("#filter-iccid", Input).value = iccid
+        await pilot.press("shift+tab", "enter")
+        await settle(pilot)
+        await pilot.pause()
+        assert "Could not load SIMs" in shown(pane.query_one("#sims-count"))
+        detail = shown(pane.detail)
+        assert "No SIMs" not in detail and "Could not connect" in detail and "r to reload" in detail, detail
+        api.down = False
+        await pilot.press("r")
+        await settle(pilot)
+        assert pane.table.row_count == 1
+
+    app, api = build(sim)
+    api.down = True
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("3")
+        await settle(pilot)
+        pane = app.query_one(SimsPane)
+        detail = shown(pane.detail)
+        assert "No SIMs" not in detail and "Could not connect" in detail, detail

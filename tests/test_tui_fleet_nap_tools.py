@@ -381,3 +381,44 @@ async def test_fleet_form_escape_keeps_typed_values_until_pressed_twice() -> Non
         await pilot.pause()
         assert not isinstance(app.screen, FleetForm)
     assert len(sim.state.fleets) == before
+
+
+async def test_new_fleet_form_refuses_a_taken_name_first_and_esc_after_a_refused_save_asks_again() -> None:
+    """A new fleet typed under a taken name, no NAP chosen yet: Ctrl+S names the taken name first (the form's
+    first field), not the NAP (before, the name was refused only once the NAP was chosen). Esc, Ctrl+S (refused),
+    Esc: the error line no longer says "Esc again discards", so that Esc asks again instead of throwing the typed
+    values away."""
+    sim = demo_simulator()
+    app = build_app(sim)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await ready(pilot)
+        form = await open_fleet_form(pilot)
+        await pilot.press(*"us-meters", "ctrl+s")
+        await pilot.pause()
+        assert "Unique name: 'us-meters' is already used by another fleet" in form_error(form)
+        await pilot.press("escape", "ctrl+s", "escape")
+        await pilot.pause()
+        assert app.screen is form and form.query_one("#fleet-name", Input).value == "us-meters"
+        assert "Esc again" in form_error(form)
+
+
+async def test_nap_compare_widened_from_80_columns_shows_every_cell_whole() -> None:
+    """NAP compare opened at 80x24, the terminal then widened to 120x36: the tables gain the MCC-MNC column and
+    every operator name and code is shown whole (the columns are not kept at their headers' widths)."""
+    sim = demo_simulator()
+    app = build_app(sim)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        naps = await app.client.list_naps().collect()
+        a = next(n for n in naps if n.unique_name == "global")
+        b = next(n for n in naps if n.unique_name == "eu-only")
+        await app.push_screen(NapCompareScreen(app.client, a, naps, b))
+        await ready(pilot)
+        await pilot.resize_terminal(120, 36)
+        await ready(pilot)
+        await pilot.pause()
+        table = app.screen.query_one("#compare-both", DataTable)
+        assert table.row_count > 0
+        row = table.get_row_at(0)
+        line = "".join(strip.text for strip in [table.render_line(1)])
+        assert str(row[0]) in line and str(row[2]) in line, (line, row)

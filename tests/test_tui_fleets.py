@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from textual.widgets import DataTable
 
+from supersim_tui.tui.panes import FleetsPane
+
 from .conftest import build_app, demo_simulator, settle
 
 
@@ -57,3 +59,36 @@ def test_large_counts_keep_to_six_characters_when_narrow() -> None:
     assert count_cell(123_456, narrow=True) == "123k"
     assert count_cell(1_234_567, narrow=True) == "1.2M"
     assert count_cell(1_234_567, narrow=False) == "1,234,567"
+
+
+async def test_counts_arriving_after_the_fleets_widen_their_columns() -> None:
+    """Counts that arrive after the table was drawn with ``…`` placeholders are shown whole: a fleet with
+    12,345 new SIMs reads "12,345" under New (before, the column kept the width of "New" and read "12,")."""
+    sim = demo_simulator(sims=300)
+    app = build_app(sim)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        pane = app.query_one(FleetsPane)
+        sid = next(f.sid for f in sim.state.fleets.values() if f.unique_name == "spare-pool")
+        pane.fleet_counts = {sid: {"active": 1_234_567, "ready": 0, "new": 12_345, "inactive": 0, "scheduled": 0}}
+        await pilot.pause()
+        row = pane.table.get_row_index(sid)
+        line = "".join(segment.text for segment in pane.table.render_line(row + 1))  # below the header
+        assert "1,234,567" in line and "12,345" in line and "1,246,912" in line
+
+
+async def test_widening_the_terminal_past_narrow_shows_every_cell_whole() -> None:
+    """80 columns, then 120: the table gains the Data/Limit/SMS columns and every cell is shown whole (before, the
+    columns kept their headers' widths: "field", "glo", "500 M", "28,68")."""
+    sim = demo_simulator(sims=300)
+    app = build_app(sim)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        pane = app.query_one(FleetsPane)
+        await pilot.resize_terminal(120, 36)
+        await settle(pilot)
+        await pilot.pause()
+        lines = ["".join(s.text for s in pane.table.render_line(y)) for y in range(1, pane.table.row_count + 1)]
+        row = next(line for line in lines if "field-sensors" in line)
+        assert "global" in row and "1 GB" in row, lines
+        assert any("500 MB" in line for line in lines), lines

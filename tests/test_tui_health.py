@@ -142,3 +142,29 @@ def test_snapshots(snap_compare: Callable[..., bool], name: str, size: tuple[int
             await settle(pilot)  # type: ignore[arg-type]
 
     assert snap_compare(build_app(demo_simulator()), terminal_size=size, run_before=before)
+
+
+async def test_at_80_columns_every_finding_reads_in_full() -> None:
+    """At 80x24 a finding's title longer than the Finding column is folded onto a second line of its row, never
+    cut at the table's edge (before: "… at or near the 500 MB dat", with no ellipsis and no other place to read
+    it)."""
+    from textual.geometry import Region
+
+    app = build_app(demo_simulator())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("4")
+        await settle(pilot)
+        await pilot.pause()
+        pane = app.query_one(HealthPane)
+        assert pane.report is not None and pane.report.findings
+        table = pane.table
+        assert table.virtual_size.width <= table.scrollable_content_region.width  # nothing past the edge
+        table.styles.height = table.virtual_size.height + 1  # every row on screen, to read them
+        await pilot.pause()
+        painted = "".join(
+            strip.text for strip in table.render_lines(Region(0, 0, table.size.width, table.virtual_size.height))
+        )
+        squeezed = "".join(painted.split())
+        for finding in pane.report.findings:
+            assert "".join(finding.title.split()) in squeezed, finding.title

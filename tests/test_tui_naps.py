@@ -330,3 +330,29 @@ def test_typing_a_plmn_never_empties_the_list_midway(simulator: Simulator) -> No
     for text in ("262-01", "26201"):
         for end in range(3, len(text) + 1):
             assert "Telekom" in {r.network.friendly_name for r in filter_rows(rows, text[:end])}, text[:end]
+
+
+async def test_a_nap_with_many_countries_keeps_its_fleets_in_sight_and_says_how_many_more() -> None:
+    """The NAP "global" (140 countries) at 80x24 and 120x36: the detail strip shows its fleets and the hint line;
+    the countries that do not fit end with how many more there are (before, the list ran past the strip's
+    bottom: cut mid-list without an ellipsis, and the Fleets line was never seen)."""
+    from textual.geometry import Region
+
+    from supersim_tui.tui.panes import NapsPane
+
+    sim = demo_simulator()
+    for size in ((80, 24), (120, 36)):
+        app = build_app(sim)
+        async with app.run_test(size=size) as pilot:
+            await ready(pilot)
+            await pilot.press("2")
+            await ready(pilot)
+            pane = app.query_one(NapsPane)
+            table = pane.table
+            table.move_cursor(row=[str(table.get_row_at(i)[0]) for i in range(table.row_count)].index("global"))
+            await pilot.pause()
+            await pilot.pause()  # laid out again at the new height
+            detail = pane.detail
+            painted = "\n".join(strip.text for strip in detail.render_lines(Region(0, 0, *detail.outer_size)))
+            assert "Fleets" in painted and "field-sensors" in painted, painted
+            assert "more" in painted and "Enter: see and change its networks" in painted, painted

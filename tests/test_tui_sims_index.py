@@ -114,3 +114,22 @@ async def test_end_pressed_before_the_first_sims_arrive_lands_on_the_last_sim() 
         assert pane.complete and pane.table.row_count == 300
         assert app.focused is pane.table
         assert pane.table.current_sid() == last.sid
+
+
+async def test_x_after_a_local_filter_shows_every_sim_again_without_listing_them_again() -> None:
+    """`/` filters the SIMs already listed; `x` clears it and shows them all again from the index, with no new
+    listing of the account (at 100,000 SIMs a listing takes seconds and many requests)."""
+    sim = demo_simulator(sims=300, settle_seconds=0)
+    app = build_app(sim)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("3", "slash", *"us-meters", "enter")
+        await settle(pilot)
+        pane = app.query_one(SimsPane)
+        assert 0 < pane.table.row_count < 300
+        listed = sims_listed(sim)
+        await pilot.press("x")
+        await settle(pilot)
+        assert pane.table.row_count == 300
+        assert sims_listed(sim) == listed
+        assert "300 SIMs" in str(pane.query_one("#sims-count").render())

@@ -60,20 +60,26 @@ async def list_sims(client: SuperSimClient, args: argparse.Namespace) -> int:
     writer.header(["iccid", "sid", "unique_name", "status", "fleet", "fleet_sid", "date_updated"])
     if not writer.active:
         print(f"{'ICCID':<20}  {'STATUS':<9}  {'FLEET':<16}  {'UNIQUE NAME':<24}  SID")
-    async for sim in pager:
-        fleet = fleet_names.get(sim.fleet_sid or "", sim.fleet_sid or "")
-        if writer.active:
-            writer.write({**to_builtins(sim), "fleet": fleet or None})
-        else:
-            print(
-                printable(
-                    f"{sim.iccid or '-':<20}  {sim.status or '-':<9}  {fleet or '-':<16}  "
-                    f"{sim.unique_name or '-':<24}  {sim.sid}"
+    try:
+        async for sim in pager:
+            fleet = fleet_names.get(sim.fleet_sid or "", sim.fleet_sid or "")
+            if writer.active:
+                writer.write({**to_builtins(sim), "fleet": fleet or None})
+            else:
+                print(
+                    printable(
+                        f"{sim.iccid or '-':<20}  {sim.status or '-':<9}  {fleet or '-':<16}  "
+                        f"{sim.unique_name or '-':<24}  {sim.sid}"
+                    )
                 )
-            )
-        count += 1
-        if args.limit and count >= args.limit:
-            break
+            count += 1
+            if args.limit and count >= args.limit:
+                break
+    except Exception:
+        if count:  # what was printed reads like a whole listing (JSON left unclosed): say it is not
+            sys.stdout.flush()
+            note(f"The listing stopped after {count:,} SIMs: the output is incomplete.")
+        raise
     writer.close()
     return EXIT_OK
 

@@ -156,14 +156,8 @@ class FleetForm(ReportsFailures, ModalScreen[bool]):
             return
         error = self.query_one("#form-error", Static)
         error.update("")
-        limit_text = self.query_one("#fleet-limit", Input).value.strip()
-        if not limit_text.isdigit() or not 1 <= int(limit_text) <= MAX_DATA_LIMIT:
-            error.update(f"Data limit: expected a whole number of megabytes from 1 to {MAX_DATA_LIMIT:,}")
-            return
-        nap = self.query_one("#fleet-nap", Select).value
-        if not isinstance(nap, str):
-            error.update("NAP: choose the network access profile the fleet's SIMs may use")
-            return
+        self.discard_armed = False  # the error line no longer says "Esc again discards": Esc asks again
+        # The name first (the form's first field), then the limit, then the NAP (what is chosen last).
         name = self.query_one("#fleet-name", Input).value.strip()
         if name or (self.fleet and self.fleet.unique_name):  # a fleet's name is never cleared to blank
             problem = name_problem(name)
@@ -173,6 +167,14 @@ class FleetForm(ReportsFailures, ModalScreen[bool]):
             if name in self.taken:
                 error.update(Text(f"Unique name: {name!r} is already used by another fleet; choose another"))
                 return
+        limit_text = self.query_one("#fleet-limit", Input).value.strip()
+        if not limit_text.isdigit() or not 1 <= int(limit_text) <= MAX_DATA_LIMIT:
+            error.update(f"Data limit: expected a whole number of megabytes from 1 to {MAX_DATA_LIMIT:,}")
+            return
+        nap = self.query_one("#fleet-nap", Select).value
+        if not isinstance(nap, str):
+            error.update("NAP: choose the network access profile the fleet's SIMs may use")
+            return
         commands = self._commands()
         if isinstance(commands, str):
             error.update(Text(commands))

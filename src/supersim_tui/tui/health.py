@@ -84,10 +84,25 @@ class HealthPane(ReportsFailures, Vertical):
         yield Static(id="health-detail", classes="detail")
 
     def on_mount(self) -> None:
+        self._add_columns(None)
+
+    def _add_columns(self, finding_width: int | None) -> None:
         table = self.table
         table.add_column("Severity", key="severity", width=9)
         table.add_column("Count", key="count", width=7)
-        table.add_column("Finding", key="finding")
+        table.add_column("Finding", key="finding", width=finding_width)
+
+    def _finding_width(self) -> int:
+        """The Finding column's width: what the table leaves it (cell padding, a scroll bar), so a long title is
+        folded onto more lines of its row instead of running past the edge."""
+        width = self.table.scrollable_content_region.width or self.app.size.width
+        return max(width - (9 + 2) - (7 + 2) - 2 - 2, 20)
+
+    def on_resize(self) -> None:
+        if self.report is not None:
+            cursor = self.table.cursor_row
+            self.show(self.report)
+            self.table.move_cursor(row=cursor, animate=False)
 
     @property
     def table(self) -> DataTable[str | Text]:
@@ -114,13 +129,17 @@ class HealthPane(ReportsFailures, Vertical):
     def show(self, report: HealthReport) -> None:
         self.report = report
         table = self.table
-        table.clear()
+        table.clear(columns=True)
+        width = self._finding_width()
+        self._add_columns(width)
         for index, finding in enumerate(report.findings):
+            title = Text(printable(finding.title))
             table.add_row(
                 severity_text(finding.severity),
                 Text(f"{finding.count:,}", justify="right"),
-                Text(printable(finding.title)),
+                title,
                 key=str(index),
+                height=len(title.wrap(self.app.console, width)),
             )
         counts = {s: sum(1 for f in report.findings if f.severity == s) for s in SEVERITY_STYLE}
         summary = Text(f"{report.sims_checked:,} SIMs checked at {report.checked_at:%Y-%m-%d %H:%M} UTC · ")

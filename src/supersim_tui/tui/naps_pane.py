@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any, ClassVar
 
+from rich.console import Console
 from rich.text import Text
 from textual import events, on
 from textual.binding import Binding, BindingType
@@ -16,6 +17,25 @@ from textual.widgets import DataTable
 from ..ops.summary import NapSummary
 from .format import details_grid, fit_name, plain
 from .pane import ListPane, count_of, list_bindings
+
+COUNTRY_LINES = 3  # the detail strip holds 8 lines: NAP, networks, these, fleets (1-2) and the hint
+
+
+def fit_list(items: list[str], width: int, lines: int, console: Console) -> str:
+    """``items`` joined with ", " as they fold into ``lines`` lines of ``width`` cells; when they do not all fit,
+    as many as do, then how many more (``…, IT (4), … 97 more``): a list is never cut silently."""
+    text = ", ".join(items)
+    if len(Text(text).wrap(console, width)) <= lines:
+        return text
+    low, high = 0, len(items)  # the most items that fit with the count of the rest after them
+    while low < high:
+        middle = (low + high + 1) // 2
+        shortened = ", ".join([*items[:middle], f"… {len(items) - middle} more"])
+        if len(Text(shortened).wrap(console, width)) <= lines:
+            low = middle
+        else:
+            high = middle - 1
+    return ", ".join([*items[:low], f"… {len(items) - low} more"])
 
 
 class NapsPane(ListPane):
@@ -182,7 +202,9 @@ class NapsPane(ListPane):
                 names.setdefault(network.iso_country or "??", []).append(network.friendly_name or network.sid)
             countries = "; ".join(f"{iso}: {', '.join(ops)}" for iso, ops in sorted(names.items()))
         else:
-            countries = ", ".join(f"{iso} ({n})" if n > 1 else iso for iso, n in sorted(by_country.items()))
+            items = [f"{iso} ({n})" if n > 1 else iso for iso, n in sorted(by_country.items())]
+            room = (self.detail.content_region.width or self.app.size.width - 2) - len("Countries") - 2
+            countries = fit_list(items, max(room, 10), COUNTRY_LINES, self.app.console)
         self.detail.update(
             details_grid(
                 [

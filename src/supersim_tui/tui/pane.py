@@ -318,8 +318,18 @@ class ListPane(Pane):
             # screenshot renders a run that starts with the padding's space shifted (rsvg): "NAP" read "NA P".
             header.style = LABEL
             table.add_column(header, key=key, width=width)
+        widths = [column.content_width for column in table.ordered_columns]
         for sid in self._shown:
-            table.add_row(*self.cells(sid), key=sid)
+            cells = self.cells(sid)
+            table.add_row(*cells, key=sid)
+            widths = [
+                max(w, (Text.from_markup(c) if isinstance(c, str) else c).cell_len)
+                for w, c in zip(widths, cells, strict=True)
+            ]
+        # The columns as wide as their cells now, not when the table next idles: a resize paints (and caches) the
+        # cells before that, at their headers' widths ("field", "glo", "28,68" once widened from 80 columns).
+        for column, width in zip(table.ordered_columns, widths, strict=True):
+            column.content_width = width
         if keep in self._shown:
             table.move_cursor(row=self._shown.index(keep), animate=False)
         elif self._sids and not self._shown:

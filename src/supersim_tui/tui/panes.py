@@ -206,7 +206,7 @@ class FleetsPane(ListPane):
         for fleet_sid in counts:
             if fleet_sid in self._counts and fleet_sid in shown:
                 for column, value in zip(table.ordered_columns, self.cells(fleet_sid), strict=True):
-                    table.update_cell(fleet_sid, column.key, value)
+                    table.update_cell(fleet_sid, column.key, value, update_width=True)  # wider than the "…" it replaces
 
     def counts_failed(self) -> None:
         """Counting stopped: the counts still waiting show ``?`` instead of an endless ``…``."""

@@ -103,6 +103,7 @@ class SimsView(Pane):
         self._fleet_names: dict[str, str] = {}
         self._wide: bool | None = None
         self._problem: Text | None = None  # why the count bar cannot show the count (a read failed)
+        self._failure: Text | None = None  # what failed and what to do, in the detail strip while no SIM is shown
         self._stale_since: datetime | None = None
         self._drawn_at = 0.0
         self._drawn_len = 0  # SIMs in the index at the last redraw (0: none shown yet)
@@ -158,9 +159,15 @@ class SimsView(Pane):
         self.filter_bar.set_fleet(fleet_sid)  # a change of filter: the pane reloads
 
     def action_clear_sim_filter(self) -> None:
+        """x: no filter. Only a server-side one (status, fleet, ICCID) lists the SIMs again; a local one (``/``)
+        shows the index already listed."""
         self.filter_bar.clear()
         self.view.query.text = ""
-        self.reload()
+        if Scope(*self.filters) != self._scope or not (self.index.complete or self.index.loading):
+            self.reload()
+        else:
+            self.filter_label = self._describe_filters()
+            self._redraw()
 
     def action_search(self) -> None:
         self.filter_bar.search()
@@ -207,7 +214,7 @@ class SimsView(Pane):
             self.view = self.table.view = SimView(self.index, self.view.query)
             self.table.show(force=True)  # nothing shown from the old selection
         self.filter_label = self._describe_filters()
-        self._problem = self._stale_since = None
+        self._problem = self._stale_since = self._failure = None
         self._load_index()
 
     @property
@@ -295,7 +302,8 @@ class SimsView(Pane):
             self.table.loading = False
             if not len(self.index):
                 self._problem = Text("Could not load SIMs · r to retry", style="bold red")
-                self.detail.update(Text(failure_text(self.task_for(group), error), style="bold red"))
+                self._failure = Text(failure_text(self.task_for(group), error), style="bold red")
+                self._set_detail(self._failure, lambda: self._failure or Text(""))
             else:
                 self._problem = Text("Could not read every SIM · r to retry", style="bold red")
             self.post_message(self.IndexFailed())
@@ -421,6 +429,9 @@ class SimsView(Pane):
         sim = self.current
         if sim is None:
             if self.index.loading and not len(self.index):
+                return
+            if (failure := self._failure) is not None:  # no SIM shown because the read failed: not "no SIMs"
+                self._set_detail(failure, lambda: failure)
                 return
             label = self.filter_label
             message = (
