@@ -309,3 +309,16 @@ async def test_a_sim_listed_by_two_slices_counts_once_against_the_limit() -> Non
     assert not index.truncated and index.complete
     assert index.listed == len(index) == 7
     assert s7.sid in index.sids
+
+
+async def test_by_fleet_without_the_fleets_still_lists_every_sim(
+    make_simulator: Callable[..., Simulator], make_client: Callable[..., SuperSimClient]
+) -> None:
+    """Fleet x status slices need the fleets: asked for before they are known (an empty list), the load lists by
+    status instead, so it never calls itself complete with only the SIMs that have no fleet."""
+    sim = make_simulator(sims=300)
+    client = make_client(sim, page_size=1000)
+    everything = await client.list_sims().collect()
+    index = SimIndex()
+    await load_index(client.list_sims, index, [], by_fleet=True)
+    assert index.complete and sorted(index.sids) == sorted(s.sid for s in everything)

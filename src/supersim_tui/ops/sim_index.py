@@ -467,7 +467,7 @@ async def load_index(
     slices: list[tuple[str | None, str | None, bool]]
     if scope.iccid:
         slices = [(scope.fleet, scope.status, False)]  # one SIM at most: one request
-    elif scope.fleet or not by_fleet:
+    elif scope.fleet or not by_fleet or not fleets:  # fleet slices need the fleets: without them, by status
         slices = [(scope.fleet, status, False) for status in statuses]
     else:
         slices = [(f.sid, status, False) for f in fleets for status in statuses]
