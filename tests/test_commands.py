@@ -4,15 +4,18 @@ refusals, and what actually changed in the simulator."""
 from __future__ import annotations
 
 import json
+import re
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from supersim_tui import cli
+from supersim_tui.commands import session as session_module
 from supersim_tui.simulator import Simulator
 from supersim_tui.simulator.seed import registrable_examples
 
-from .conftest import Run
+from .conftest import Run, instant_client
 
 
 def posts(sim: Simulator) -> list[str]:
@@ -239,3 +242,27 @@ def test_concurrency_cap_up_to_256_with_a_note_above_100(run: Run) -> None:
         "sims", "move", "--to-fleet", "lab-bench", "--fleet", "us-meters", "--dry-run", "--concurrency", "257"
     )
     assert code == 2 and "expected 1 to 256, got 257" in err
+
+
+def test_status_fleet_table_counts_have_thousands_separators(
+    make_simulator: Callable[..., Simulator], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The human status table prints its counts as the totals line does ("1,234", not "1234"); --json keeps
+    plain numbers."""
+    simulator = make_simulator(sims=6000)
+
+    def session(args: object) -> session_module.Session:
+        return session_module.Session(instant_client(simulator, page_size=1000), simulator.config.account_sid, False)
+
+    monkeypatch.setattr(session_module, "open_session", session)
+    assert cli.main(["status", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    big = [f for f in data["fleets"] if f["sims_total"] >= 1000]
+    assert big and isinstance(big[0]["sims_total"], int)
+    assert cli.main(["status"]) == 0
+    human = capsys.readouterr().out
+    table = human.split("\nTotal:")[0]
+    assert not re.search(r"\b\d{4,}\b", table), table
+    for fleet in big:
+        row = next(line for line in table.splitlines() if line.startswith(fleet["unique_name"] + " "))
+        assert row.rstrip().endswith(f"{fleet['sims_total']:,}"), row

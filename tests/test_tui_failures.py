@@ -548,3 +548,25 @@ async def test_a_sims_read_that_failed_is_not_reported_as_no_sims_matching() -> 
         pane = app.query_one(SimsPane)
         detail = shown(pane.detail)
         assert "No SIMs" not in detail and "Could not connect" in detail, detail
+
+
+async def test_fleet_counts_that_failed_show_question_marks_right_aligned_and_keep_them() -> None:
+    """The counts that could not be read show ? right-aligned like the numbers (the ? under the end of the
+    "Total" header, not under its start), and keep showing ? (not … again) after the table is refilled by a
+    resize to 80 columns."""
+    sim = demo_simulator()
+    app, api = build(sim)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        api.refuse = "Status="  # the index's status slices only
+        await pilot.press("r")
+        await settle(pilot)
+        table = app.query_one("#fleets-table", DataTable)
+        header = table.render_line(0).text
+        total_end = header.index("Total") + len("Total") - 1
+        row = table.render_line(1).text
+        assert row[total_end] == "?", (header, row)
+        await pilot.resize_terminal(80, 24)
+        await settle(pilot)
+        counts = [str(cell) for row in range(table.row_count) for cell in table.get_row_at(row)[2:]]
+        assert "…" not in counts and "?" in counts, counts

@@ -88,3 +88,23 @@ async def test_filter_input_scrolls_to_its_cursor_as_an_input_does() -> None:
             field.value = ""
         await pilot.pause()
         assert [field.scroll_x for field in fields] == [0, 0]
+
+
+async def test_sims_filter_too_long_for_its_field_ends_with_an_ellipsis_once_entered() -> None:
+    """At 80x24, `/us-meters-0000 !inactive` Enter: the field (narrower than the text) shows the filter's start
+    ending in "…", so a part is not read as the whole filter; `/` again shows the text to edit, no ellipsis."""
+    sim = demo_simulator(sims=300, settle_seconds=0)
+    app = build_app(sim)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("3", "slash", *"us-meters-0000 !inactive", "enter")
+        await settle(pilot)
+        field = app.query_one("#sims-search", Input)
+        assert not field.has_focus and field.value == "us-meters-0000 !inactive"
+        assert field.scrollable_content_region.width < len(field.value)  # the case: the field is narrower
+        shown = field.render_line(0).text.rstrip()
+        assert shown.endswith("…") and "us-meters-0000 !inactive".startswith(shown[:-1]), shown
+        assert field.region.right <= app.query_one("#sims-count").region.x
+        await pilot.press("slash")
+        await pilot.pause()
+        assert field.has_focus and "…" not in field.render_line(0).text

@@ -422,3 +422,24 @@ async def test_nap_compare_widened_from_80_columns_shows_every_cell_whole() -> N
         row = table.get_row_at(0)
         line = "".join(strip.text for strip in [table.render_line(1)])
         assert str(row[0]) in line and str(row[2]) in line, (line, row)
+
+
+async def test_nap_compare_empty_column_says_none() -> None:
+    """At 80x24, comparing global with eu-only (every eu-only network is in global): the "Only in B (0)" column
+    says "none" instead of showing an empty table; the columns with networks still show their tables."""
+    sim = demo_simulator()
+    app = build_app(sim)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        naps = await app.client.list_naps().collect()
+        a = next(n for n in naps if n.unique_name == "global")
+        b = next(n for n in naps if n.unique_name == "eu-only")
+        await app.push_screen(NapCompareScreen(app.client, a, naps, b))
+        await ready(pilot)
+        screen = app.screen
+        title = str(screen.query_one("#compare-only-b-title").render())
+        assert "Only in B (0)" in title and "none" in title, title
+        assert not screen.query_one("#compare-only-b", DataTable).display
+        assert screen.query_one("#compare-both", DataTable).display
+        assert screen.query_one("#compare-both", DataTable).row_count > 0
+        assert "none" not in str(screen.query_one("#compare-both-title").render())

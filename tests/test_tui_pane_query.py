@@ -192,6 +192,19 @@ def test_count_bar_says_less_then_drops_the_least_important_parts_to_fit() -> No
     assert fit_parts(parts, 8).plain == "3 of 12…"
 
 
+def test_count_bar_keeps_a_load_under_way_in_its_tiny_form_before_dropping_it() -> None:
+    """A load under way (``tiny`` form ``…``) is still said when there is no room for ``loading 42,000``: the
+    count loses its noun and the load becomes ``…`` before either is dropped; the filter goes first."""
+    parts = [
+        Part(Text("2 of 82,906 SIMs"), 9, Text("2/82,906 SIMs"), Text("2/82,906")),
+        Part(Text('filter "eu"'), 2),
+        Part(Text("loading 82,906 of ~100,000"), 8, Text("loading 82,906"), Text("…")),
+    ]
+    assert fit_parts(parts, 40).plain == "2 of 82,906 SIMs · loading 82,906"
+    assert fit_parts(parts, 20).plain == "2/82,906 SIMs · …"
+    assert fit_parts(parts, 12).plain == "2/82,906 · …"
+
+
 async def test_sims_count_bar_fits_at_80_columns_with_a_filter_a_sort_and_marks() -> None:
     """At 80x24 with a ``/`` filter, a sort and a mark, the SIMs count bar is whole on screen (not cut at the
     edge): it says how many are shown of how many and how many are marked, in fewer words, and the filter

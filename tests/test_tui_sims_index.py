@@ -133,3 +133,45 @@ async def test_x_after_a_local_filter_shows_every_sim_again_without_listing_them
         assert pane.table.row_count == 300
         assert sims_listed(sim) == listed
         assert "300 SIMs" in str(pane.query_one("#sims-count").render())
+
+
+class HeldActiveListings(httpx.AsyncBaseTransport):
+    """The simulator, with the listing of the active SIMs held (the other statuses listed): a load under way."""
+
+    def __init__(self, sim: Simulator) -> None:
+        self.inner = asgi_transport(sim)
+        self.release = asyncio.Event()
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/v1/Sims" and "Status=active" in str(request.url):
+            await self.release.wait()
+        return await self.inner.handle_async_request(request)
+
+
+async def test_count_bar_at_80_columns_says_the_sims_are_still_loading_with_a_filter() -> None:
+    """At 80x24 with the SIMs still being listed, the count bar says so (``loading …`` or ``…``), before and
+    after `/ eu Esc`: the load is not the part dropped for room (a count read as the account's whole)."""
+    sim = demo_simulator(sims=3000, settle_seconds=0)
+    transport = HeldActiveListings(sim)
+    app = SuperSimApp(instant_client(sim, transport=transport), account_label="demo account (simulator)")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("3")
+        pane = app.query_one(SimsPane)
+        for _ in range(100):
+            await pilot.pause(0.02)
+            if len(pane.index) > 1000:
+                break
+        assert pane.index.loading and len(pane.index) > 1000
+        bar = pane.query_one("#sims-count")
+        before = str(bar.render())
+        await pilot.press("slash", "e", "u", "escape")
+        await pilot.pause(0.1)
+        after = str(bar.render())
+        transport.release.set()
+        await settle(pilot)
+        done = str(bar.render())
+    for text in (before, after):
+        assert "SIMs" in text and ("loading" in text or "…" in text), text
+        assert bar.region.right <= 80, text
+    assert "of" in after or "/" in after, after
+    assert "loading" not in done and "…" not in done, done

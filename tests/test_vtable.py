@@ -147,3 +147,14 @@ async def test_focus_asked_while_loading_is_taken_once_loaded() -> None:
         table.loading = False
         await pilot.pause()
         assert app.focused is app.query_one("#field")
+
+
+async def test_go_to_row_on_an_empty_table_says_there_are_no_rows() -> None:
+    """`:` on a table with no rows opens no dialog but says "No rows to go to" (it used to do nothing, silently)."""
+    app = TableApp(0)
+    async with app.run_test(size=(60, 12)) as pilot:
+        await pilot.pause()
+        await pilot.press("colon")
+        await pilot.pause()
+        assert len(app.screen_stack) == 1
+        assert [n.message for n in app._notifications] == ["No rows to go to"]

@@ -27,7 +27,12 @@ async def status(client: SuperSimClient, args: argparse.Namespace) -> int:
     table(
         ["fleet", "nap", *STATUSES, "total"],
         [
-            [f.fleet.unique_name or f.fleet.sid, f.nap_name, *(f.counts.get(s, 0) for s in STATUSES), f.total]
+            [
+                f.fleet.unique_name or f.fleet.sid,
+                f.nap_name,
+                *(f"{f.counts.get(s, 0):,}" for s in STATUSES),
+                f"{f.total:,}",
+            ]
             for f in summary.fleets
         ],
     )
@@ -44,7 +49,12 @@ async def status(client: SuperSimClient, args: argparse.Namespace) -> int:
     table(
         ["nap", "networks", "countries", "fleets"],
         [
-            [n.nap.unique_name or n.nap.sid, len(n.networks), len(n.countries), ", ".join(n.fleets) or "unused"]
+            [
+                n.nap.unique_name or n.nap.sid,
+                f"{len(n.networks):,}",
+                f"{len(n.countries):,}",
+                ", ".join(n.fleets) or "unused",
+            ]
             for n in summary.naps
         ],
     )

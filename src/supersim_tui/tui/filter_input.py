@@ -11,6 +11,9 @@ Two things made a keystroke in a filter cost two or three times the echo of a ba
   again when a widget's virtual size changes (every widget's region recomputed: the footer's 20 keys, the
   table, the header). An input's place and size never depend on its text; only its horizontal scroll range
   does. :class:`FilterInput` repaints itself and keeps its scroll within range instead.
+
+Not focused, a filter wider than its field shows its start cut with an ellipsis (``us-meters-0…``): a part of
+the text must not be read as the whole filter. That is painting only: no layout, and nothing while typing.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from collections.abc import Callable
 from textual.dom import DOMNode
 from textual.geometry import Size
 from textual.reactive import Reactive
+from textual.strip import Strip
 from textual.widgets import Input
 
 
@@ -32,6 +36,15 @@ class FilterInput(Input):
     def watch_virtual_size(self, size: Size) -> None:
         # What Textual's layout would have done for a scrolling widget: keep the scroll within the new range.
         self.scroll_x = self.validate_scroll_x(self.scroll_x)
+
+    def render_line(self, y: int) -> Strip:
+        room = self.scrollable_content_region.width
+        if y != 0 or self.has_focus or not self.value or self._value.cell_len <= room:
+            return super().render_line(y)
+        text = self._value  # a new Text each time: cut here, not the field's
+        text.truncate(max(room, 1), overflow="ellipsis")
+        strip = Strip(self.app.console.render(text, self.app.console_options.update_width(room + 1)))
+        return strip.extend_cell_length(room + 1).apply_style(self.rich_style)
 
 
 def follow(owner: DOMNode, field: Input, callback: Callable[[str], None]) -> None:

@@ -161,9 +161,12 @@ class NapCompareScreen(ReportsFailures, Screen[None]):
             if countries:
                 line = countries_line(countries, room) if room else f"countries only here: {', '.join(countries)}"
                 heading.append(f"\n{line}", style="yellow")
+            if not networks:  # an empty table reads as "still loading" or "broken": say so instead
+                heading.append("\nnone", style="dim")
             self.query_one(f"#compare-{key}-title", Static).update(heading)
             table = self.query_one(f"#compare-{key}", DataTable)
             table.clear()
+            table.display = bool(networks)
             for network in networks:
                 operator = plain(network.friendly_name or "—")
                 if self._narrow:

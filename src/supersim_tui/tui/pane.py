@@ -47,11 +47,13 @@ def count_of(n: int, noun: str) -> str:
 @dataclass(frozen=True)
 class Part:
     """A piece of a count bar: ``weight`` says how much it matters (higher: kept longer); ``short`` says the same
-    in fewer cells, used before the part is dropped."""
+    in fewer cells, used before the part is dropped; ``tiny`` (major parts only) in the fewest, used before any
+    major part is dropped (a load under way: ``…``, still seen when there is no room for words)."""
 
     text: Text
     weight: int
     short: Text | None = None
+    tiny: Text | None = None
 
 
 SEPARATOR = Text(" · ")
@@ -62,7 +64,8 @@ MINOR = 5  # parts under this weight (the filter, shown in its field; the sort, 
 def fit_parts(parts: Sequence[Part], width: int) -> Text:
     """The parts joined with `` · `` within ``width`` cells. Until it fits, least important first (among equals,
     the last first): each minor part (weight under ``MINOR``) is said shorter, then dropped; then the others are
-    all said shorter, then dropped, all but the most important; then it is cut with an ellipsis (never silently)."""
+    all said shorter, then in their tiny form, then dropped, all but the most important; then it is cut with an
+    ellipsis (never silently)."""
     texts: list[Text | None] = [part.text for part in parts]
 
     def line() -> Text:
@@ -75,6 +78,7 @@ def fit_parts(parts: Sequence[Part], width: int) -> Text:
         steps.append((i, None))
     major = [i for i in order if parts[i].weight >= MINOR]  # all said shorter before any is dropped
     steps += [(i, parts[i].short) for i in major if parts[i].short is not None]
+    steps += [(i, parts[i].tiny) for i in major if parts[i].tiny is not None]
     steps += [(i, None) for i in major if i != order[-1]]
     text = line()
     for i, replacement in steps:

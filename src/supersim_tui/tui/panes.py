@@ -104,6 +104,7 @@ class FleetsPane(ListPane):
         self._fleets: dict[str, Fleet] = {}
         self._nap_names: dict[str, str] = {}
         self._counts: dict[str, dict[str, int]] = {}  # fleets whose SIM counts are known
+        self._counts_failed = False  # counting stopped: the counts not known show ? (until the fleets reload)
         self._narrow: bool | None = None
 
     def on_mount(self) -> None:
@@ -142,6 +143,7 @@ class FleetsPane(ListPane):
         self._nap_names = {n.sid: n.label for n in self.naps or []}
         self._fleets = {f.sid: f for f in fleets}
         self._counts = {}
+        self._counts_failed = False
         self.mark_stale(None)
         self.set_sids(list(self._fleets))
         self.table.loading = False
@@ -162,8 +164,9 @@ class FleetsPane(ListPane):
         if not narrow:
             cells += [yes_no(fleet.data_enabled), megabytes(fleet.data_limit), yes_no(fleet.sms_commands_enabled)]
         counts = self._counts.get(fleet.sid)
-        if counts is None:
-            cells += [Text("…", style="dim") for _ in range(len(self.COUNT_COLUMNS) + 1)]
+        if counts is None:  # right-aligned like the numbers that replace them
+            mark = "?" if self._counts_failed else "…"
+            cells += [Text(mark, style="dim", justify="right") for _ in range(len(self.COUNT_COLUMNS) + 1)]
         else:
             cells += [Text(count_cell(counts.get(k, 0), narrow), justify="right") for k, _l in self.COUNT_COLUMNS]
             cells.append(Text(count_cell(sum(counts.values()), narrow), style="bold", justify="right"))
@@ -210,9 +213,10 @@ class FleetsPane(ListPane):
 
     def counts_failed(self) -> None:
         """Counting stopped: the counts still waiting show ``?`` instead of an endless ``…``."""
+        self._counts_failed = True
         for sid in set(self._shown) - self._counts.keys():
             for key in [k for k, _label in self.COUNT_COLUMNS] + ["total"]:
-                self.table.update_cell(sid, key, Text("?", style="dim"))
+                self.table.update_cell(sid, key, Text("?", style="dim", justify="right"))
 
     # ----------------------------------------------------------------- actions
     def action_new_fleet(self) -> None:

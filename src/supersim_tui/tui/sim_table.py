@@ -152,7 +152,8 @@ def count_parts(view: SimView, *, marked: int, searching: bool = False) -> list[
     index, query = view.index, view.query
     total, shown = len(index), len(view.rows)
     width = len(f"{total:,}") if searching else 0
-    parts = [Part(Text(f"{shown:>{width},} of {total:,} SIMs"), 9, Text(f"{shown:>{width},}/{total:,} SIMs"))]
+    count = f"{shown:>{width},}/{total:,}"
+    parts = [Part(Text(f"{shown:>{width},} of {total:,} SIMs"), 9, Text(f"{count} SIMs"), Text(count))]
     parts += [  # the filter and the sort, as every pane says them; not the filter being typed in its field
         part
         for part in query_parts(shown, total, "SIM", query)[1:]
@@ -165,7 +166,8 @@ def count_parts(view: SimView, *, marked: int, searching: bool = False) -> list[
     if index.loading:
         expected = f" of ~{index.expected:,}" if index.expected else ""
         loading = Text(f"loading {index.listed:,}{expected}", style="bold yellow")
-        parts.append(Part(loading, 8, Text(f"loading {index.listed:,}", style="bold yellow")))
+        short = Text(f"loading {index.listed:,}", style="bold yellow")
+        parts.append(Part(loading, 8, short, Text("…", style="bold yellow")))  # said until the last, if only as …
     return parts
 
 

@@ -312,6 +312,8 @@ class VirtualTable(ScrollView, can_focus=True):
 
         if self.row_count:
             self.app.push_screen(GoToRow(self.row_count), chosen)
+        else:
+            self.app.notify("No rows to go to")
 
     def action_select(self) -> None:
         if self.row_count:
