@@ -29,7 +29,7 @@ from textual.widgets import Input
 
 class FilterInput(Input):
     """An ``Input`` whose typing repaints this line only (no layout of the screen). For a field whose size does
-    not follow its text (not ``width: auto``): the Fleets and NAPs filters could use it as the catalog does."""
+    not follow its text (not ``width: auto``): every pane's ``/`` field and the catalog's filter."""
 
     virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False)
 
