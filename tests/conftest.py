@@ -30,6 +30,7 @@ from supersim_tui.simulator import Simulator, SimulatorConfig, asgi_transport
 if TYPE_CHECKING:
     from supersim_tui.ops.register_queue import RegistrationQueue
     from supersim_tui.tui.app import SuperSimApp
+    from supersim_tui.tui.nap_compare import NapCompareScreen
 
 DATA = Path(__file__).parent / "data"
 FIXED_EPOCH = datetime(2024, 6, 1, 12, 0, tzinfo=UTC)
@@ -217,6 +218,23 @@ async def settle(pilot: Pilot[Any], *, failures_expected: bool = False) -> None:
             if not failures_expected:
                 raise
     await pilot.pause()
+
+
+async def open_nap_compare(pilot: Pilot[Any], a_name: str, b_name: str) -> NapCompareScreen:
+    """The NAP compare view of the NAPs named ``a_name`` (A) and ``b_name`` (B), opened and settled."""
+    from supersim_tui.tui.app import SuperSimApp
+    from supersim_tui.tui.nap_compare import NapCompareScreen
+
+    app = pilot.app
+    assert isinstance(app, SuperSimApp)
+    await settle(pilot)
+    naps = await app.client.list_naps().collect()
+    a = next(n for n in naps if n.unique_name == a_name)
+    b = next(n for n in naps if n.unique_name == b_name)
+    screen = NapCompareScreen(app.client, a, naps, b)
+    await app.push_screen(screen)
+    await settle(pilot)
+    return screen
 
 
 async def until(pilot: Pilot[Any], condition: Callable[[], bool], seconds: float = 20.0) -> None:

@@ -12,13 +12,12 @@ from textual.widgets import Checkbox, DataTable, Input, Select
 from supersim_tui.api import Network
 from supersim_tui.api.models import Identifier
 from supersim_tui.simulator import Simulator
-from supersim_tui.tui.app import SuperSimApp
 from supersim_tui.tui.catalog import CatalogRow, CatalogScreen, catalog_rows, filter_rows
 from supersim_tui.tui.forms import FleetForm, NameForm
 from supersim_tui.tui.nap_compare import NapCompareScreen, NapsWithNetwork
 from supersim_tui.tui.nap_review import ConfirmNapChanges
 
-from .conftest import build_app, demo_simulator
+from .conftest import build_app, demo_simulator, open_nap_compare
 from .conftest import settle as ready
 from .test_tui_naps import filter_to, open_nap
 
@@ -216,14 +215,8 @@ async def test_compare_two_naps() -> None:
     eu, uk = sim.state.find_nap("eu-only"), sim.state.find_nap("uk-ie")
     assert eu is not None and uk is not None
     async with app.run_test(size=(120, 36)) as pilot:
-        await ready(pilot)
-        naps = await app.client.list_naps().collect()
-        a = next(n for n in naps if n.sid == eu.sid)
-        b = next(n for n in naps if n.sid == uk.sid)
-        await app.push_screen(NapCompareScreen(app.client, a, naps, b))
-        await ready(pilot)
-        screen = app.screen
-        assert isinstance(screen, NapCompareScreen)
+        screen = await open_nap_compare(pilot, "eu-only", "uk-ie")
+        assert app.screen is screen
 
         def keys(key: str) -> set[str]:
             table = screen.query_one(f"#compare-{key}", DataTable)
@@ -244,14 +237,7 @@ def test_snapshot_nap_compare(snap_compare: Callable[..., bool]) -> None:
     """The compare view of eu-only and uk-ie at 100x30, as a picture."""
 
     async def compare(pilot: Pilot[Any]) -> None:
-        app = pilot.app
-        assert isinstance(app, SuperSimApp)
-        await ready(pilot)
-        naps = await app.client.list_naps().collect()
-        a = next(n for n in naps if n.unique_name == "eu-only")
-        b = next(n for n in naps if n.unique_name == "uk-ie")
-        await app.push_screen(NapCompareScreen(app.client, a, naps, b))
-        await ready(pilot)
+        await open_nap_compare(pilot, "eu-only", "uk-ie")
 
     assert snap_compare(build_app(demo_simulator()), terminal_size=(100, 30), run_before=compare)
 
@@ -408,12 +394,7 @@ async def test_nap_compare_widened_from_80_columns_shows_every_cell_whole() -> N
     sim = demo_simulator()
     app = build_app(sim)
     async with app.run_test(size=(80, 24)) as pilot:
-        await ready(pilot)
-        naps = await app.client.list_naps().collect()
-        a = next(n for n in naps if n.unique_name == "global")
-        b = next(n for n in naps if n.unique_name == "eu-only")
-        await app.push_screen(NapCompareScreen(app.client, a, naps, b))
-        await ready(pilot)
+        await open_nap_compare(pilot, "global", "eu-only")
         await pilot.resize_terminal(120, 36)
         await ready(pilot)
         await pilot.pause()
@@ -430,13 +411,7 @@ async def test_nap_compare_empty_column_says_none() -> None:
     sim = demo_simulator()
     app = build_app(sim)
     async with app.run_test(size=(80, 24)) as pilot:
-        await ready(pilot)
-        naps = await app.client.list_naps().collect()
-        a = next(n for n in naps if n.unique_name == "global")
-        b = next(n for n in naps if n.unique_name == "eu-only")
-        await app.push_screen(NapCompareScreen(app.client, a, naps, b))
-        await ready(pilot)
-        screen = app.screen
+        screen = await open_nap_compare(pilot, "global", "eu-only")
         title = str(screen.query_one("#compare-only-b-title").render())
         assert "Only in B (0)" in title and "none" in title, title
         assert not screen.query_one("#compare-only-b", DataTable).display

@@ -16,7 +16,7 @@ from supersim_tui.tui.forms import FleetForm, NameForm
 from supersim_tui.tui.pane import Part, fit_parts
 from supersim_tui.tui.panes import FleetsPane, NapsPane
 
-from .conftest import build_app, demo_simulator, settle
+from .conftest import build_app, demo_simulator, open_nap_compare, settle
 
 
 def names(table: DataTable[Any]) -> list[str]:
@@ -256,18 +256,10 @@ async def test_nap_compare_is_readable_at_80x24() -> None:
     """At 80x24 the compare view's three lists fit their columns (no sideways scrolling, long names cut with an
     ellipsis), the countries only one NAP covers take at most two lines (the rest counted: "+N"), and the
     "Only in A" list keeps room for at least 8 networks."""
-    from supersim_tui.tui.nap_compare import NapCompareScreen
-
     sim = demo_simulator()
     app = build_app(sim)
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        naps = await app.client.list_naps().collect()
-        a = next(n for n in naps if n.unique_name == "eu-only")
-        b = next(n for n in naps if n.unique_name == "uk-ie")
-        await app.push_screen(NapCompareScreen(app.client, a, naps, b))
-        await settle(pilot)
-        screen = app.screen
+        screen = await open_nap_compare(pilot, "eu-only", "uk-ie")
         for key in ("only-a", "only-b", "both"):
             table = screen.query_one(f"#compare-{key}", DataTable)
             assert table.virtual_size.width <= table.scrollable_content_region.width, key
@@ -280,16 +272,9 @@ async def test_nap_compare_is_readable_at_80x24() -> None:
 
 def test_snapshot_nap_compare_at_80x24(snap_compare: Callable[..., bool]) -> None:
     """The compare view of eu-only and uk-ie at 80x24, as a picture (operators and countries, nothing cut off)."""
-    from supersim_tui.tui.nap_compare import NapCompareScreen
 
     async def compare(pilot: Pilot[Any]) -> None:
-        app = pilot.app
-        await settle(pilot)
-        naps = await app.client.list_naps().collect()  # type: ignore[attr-defined]
-        a = next(n for n in naps if n.unique_name == "eu-only")
-        b = next(n for n in naps if n.unique_name == "uk-ie")
-        await app.push_screen(NapCompareScreen(app.client, a, naps, b))  # type: ignore[attr-defined]
-        await settle(pilot)
+        await open_nap_compare(pilot, "eu-only", "uk-ie")
 
     assert snap_compare(build_app(demo_simulator()), terminal_size=(80, 24), run_before=compare)
 
