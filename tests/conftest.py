@@ -19,6 +19,7 @@ import keyring.errors
 import pytest
 from keyring.backend import KeyringBackend
 from textual.pilot import Pilot
+from textual.widgets import Input, TextArea
 from textual.worker import WorkerFailed
 
 from supersim_tui import cli
@@ -69,6 +70,20 @@ def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Memory
     keyring.set_keyring(backend)
     yield backend
     keyring.set_keyring(previous)
+
+
+@pytest.fixture
+def still_cursors(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Text fields' cursors do not blink: a focused field shows its cursor, steadily, so a picture of the
+    screen does not depend on how long it took to get there (a CI run under load once caught the blink)."""
+    monkeypatch.setattr(Input, "_toggle_cursor", lambda self: None)
+    monkeypatch.setattr(TextArea, "_toggle_cursor_blink_visible", lambda self: None)
+
+
+@pytest.fixture
+def snap_compare(snap_compare: Callable[..., bool], still_cursors: None) -> Callable[..., bool]:
+    """pytest-textual-snapshot's snap_compare, with still cursors."""
+    return snap_compare
 
 
 class RecordedSleep:

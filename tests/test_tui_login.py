@@ -114,6 +114,18 @@ async def test_profile_switcher(isolated: MemoryKeyring, make_simulator: Callabl
         assert app.query_one("#fleets-table", DataTable).row_count == len(sim.state.fleets)
 
 
+async def test_sign_in_picture_does_not_depend_on_the_clock(still_cursors: None) -> None:
+    """The refused sign-in screen looks the same at once and over the next second (what snapshots rely on)."""
+    sim = demo_simulator()
+    app = SuperSimApp(None, connector=connector_for(sim), sign_in_reason="No saved credentials found.")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await fill_and_submit(pilot, sim.config.account_sid, "wrong-token")
+        at_once = app.export_screenshot()
+        for _ in range(6):  # over 1.2 s: more than one blink period (0.5 s), whatever its phase
+            await pilot.pause(0.2)
+            assert app.export_screenshot() == at_once
+
+
 def test_login_snapshot(snap_compare: Callable[..., bool], isolated: MemoryKeyring) -> None:
     """The sign-in screen at 80x24 with a refused attempt."""
     sim = demo_simulator()
@@ -147,9 +159,6 @@ def test_profile_switcher_snapshot(snap_compare: Callable[..., bool], isolated: 
             lists = pilot.app.screen.query(CommandList)
             if lists and lists.first().option_count == 2:
                 break
-        for field in pilot.app.screen.query(Input):  # a blinking cursor is drawn or not by the clock: hold it still
-            field.cursor_blink = False
-        await pilot.pause(0.2)
 
     client = connector.make_client(Credentials("auth_token", sim.config.account_sid, Secret(sim.config.auth_token)))
     app = SuperSimApp(client, account_label="work", connector=connector)
