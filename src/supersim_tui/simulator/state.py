@@ -44,6 +44,8 @@ def _iso(moment: datetime) -> str:
 
 
 def _luhn_ok(digits: str) -> bool:
+    # Written again here on purpose (iccid.py has the client's): the simulator is the tests' oracle, so a
+    # mistake in the client's check must not be shared by the API it is tested against.
     total = 0
     for index, char in enumerate(reversed(digits)):
         value = int(char)
