@@ -17,7 +17,7 @@ from datetime import datetime
 from functools import cached_property
 from typing import TYPE_CHECKING, ClassVar
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.reactive import reactive
@@ -101,6 +101,7 @@ class MainScreen(ReportsFailures, Screen[None]):
         self.shell = shell
         self._loading: list[Pane] = []  # the panes the account load has not filled yet
         self._resume_offered = False
+        self._shown_before = False
 
     def compose(self) -> ComposeResult:
         yield Header(icon="◆")
@@ -172,6 +173,13 @@ class MainScreen(ReportsFailures, Screen[None]):
         the load, once it starts, takes the replies (or their failures) as its own."""
         client = self.shell.client
         client.read_ahead([client.list_naps(), client.list_fleets(), *SimsPane.first_pages(self._list_sim_rows)])
+
+    def _on_screen_resume(self, event: events.ScreenResume) -> None:
+        """Shown the first time: every node was styled as it was mounted, so Textual's restyle of the whole screen
+        (a fifth of the work to the first frame) is skipped; later (back from a dialog) it restyles as always."""
+        if not self._shown_before:
+            self._shown_before = True
+            event.refresh_styles = False
 
     def on_mount(self) -> None:
         self.call_after_refresh(self._focus_active_table)  # so the pane's keys work from the start
