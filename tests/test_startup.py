@@ -31,6 +31,11 @@ LATER = (
     "supersim_tui.tui.dialogs",
     "supersim_tui.tui.rename_form",
     "supersim_tui.commands.output",  # the headless commands' output (CSV, JSON, tables)
+    "supersim_tui.commands.parsers",  # every command's parser (the TUI's command line is read without them)
+    "supersim_tui.commands.health",
+    "supersim_tui.commands.usage",
+    "supersim_tui.ops.health",  # what the health and usage commands' options name
+    "supersim_tui.ops.usage",
     "shtab",  # shell completion
     "httpx._main",  # httpx's command-line client, never run here (supersim_tui/__init__.py), and what it imports
     "click",
@@ -40,9 +45,9 @@ LATER = (
 FIRST_FRAME = """
 import asyncio, json, sys
 
-from supersim_tui.cli import build_parser
+from supersim_tui.cli import _tui_args
 
-build_parser().parse_args([])  # what the command line does before it starts the TUI
+assert _tui_args([]) is not None  # what the command line does before it starts the TUI
 from supersim_tui.tui.app import SuperSimApp
 
 

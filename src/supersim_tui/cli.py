@@ -11,10 +11,9 @@ import asyncio
 import gc
 import sys
 from collections.abc import Awaitable, Callable, Iterator, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 from .commands.argtypes import SETTABLE_STATUSES
-from .commands.parsers import build_parser
 
 if TYPE_CHECKING:
     from .api import SuperSimError
@@ -152,12 +151,43 @@ def _write_error_log(error: BaseException) -> str | None:
         return None
 
 
-def _main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
+class _NotTheTui(Exception):
+    """The command line is more than the TUI's options (a command, help, a bad value): the full parser reads it."""
+
+
+def _tui_args(argv: Sequence[str] | None) -> argparse.Namespace | None:
+    """The TUI's command line (no command, only the options every command line takes), read without building every
+    command's parser and importing what their options need (a tenth of the TUI's start). None for anything else
+    (a command, ``-h``, ``--version``, a bad value): the full parser then reads it and answers as it always has."""
+    from .commands.options import common_options
+
+    parser = argparse.ArgumentParser(prog="supersim-tui", parents=[common_options(False)], add_help=False)
+
+    def refuse(message: str) -> NoReturn:
+        raise _NotTheTui(message)
+
+    parser.error = refuse  # type: ignore[method-assign]
     try:
-        args = parser.parse_args(argv)
-    except SystemExit as done:  # argparse has printed the usage error (or --help / --version)
-        return done.code if isinstance(done.code, int) else EXIT_USAGE
+        args, rest = parser.parse_known_args(sys.argv[1:] if argv is None else list(argv))
+    except _NotTheTui:
+        return None
+    if rest:
+        return None
+    args.command = None
+    return args
+
+
+def _main(argv: Sequence[str] | None = None) -> int:
+    args = _tui_args(argv)
+    parser: argparse.ArgumentParser | None = None
+    if args is None:
+        from .commands.parsers import build_parser
+
+        parser = build_parser()
+        try:
+            args = parser.parse_args(argv)
+        except SystemExit as done:  # argparse has printed the usage error (or --help / --version)
+            return done.code if isinstance(done.code, int) else EXIT_USAGE
     if (getattr(args, "command", None), getattr(args, "action", None)) == ("sims", "set-status"):
         try:
             _status_from_refs(args)
@@ -183,6 +213,7 @@ def _main(argv: Sequence[str] | None = None) -> int:
             print(f"supersim-tui: {error}", file=sys.stderr)
             return EXIT_USAGE
     if args.command == "completion":
+        assert parser is not None  # a command: read by the full parser
         return _print_completion(parser, args.shell)
     if args.command == "simulator":
         from .commands import serve

@@ -53,6 +53,11 @@ class Pager(Generic[T], AsyncIterator[T]):
         return self._next is not None
 
     @property
+    def first_request(self) -> tuple[str, dict[str, str] | None]:
+        """The path and query of the first page (what :meth:`Transport.read_ahead` sends early)."""
+        return (self._links[0] if self._links else self._next or ""), self._params
+
+    @property
     def pages_fetched(self) -> int:
         return self._pages
 

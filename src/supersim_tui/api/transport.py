@@ -22,8 +22,8 @@ from __future__ import annotations
 import asyncio
 import math
 import urllib.request
-from collections.abc import Awaitable, Callable, Mapping
-from typing import TypeVar
+from collections.abc import Awaitable, Callable, Iterable, Mapping
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 import httpx
@@ -125,8 +125,30 @@ class Transport:
         # Called on every 429 with Retry-After and Twilio-Concurrent-Requests (each None when absent), so bulk
         # work can slow down as a whole and learn the account's allowance.
         self.throttle_listeners: list[Callable[[float | None, int | None], None]] = []
+        self._ahead: dict[tuple[str, tuple[tuple[str, str], ...]], asyncio.Task[httpx.Response]] = {}
+
+    def read_ahead(self, pagers: Iterable[Pager[Any]]) -> None:
+        """Send the first request of each (unread) pager now. The first page read with the same request (path and
+        query) takes its reply, or its failure, as if sent then: the same retries, bounds and errors. For a
+        start-up that knows what it will read first: the requests go out while the screen is still being built."""
+        for pager in pagers:
+            path, params = pager.first_request
+            key = (path, tuple(sorted((params or {}).items())))
+            if key not in self._ahead:
+                task = asyncio.create_task(self._send("GET", path, params=params, safe=True))
+                task.add_done_callback(_retrieved)  # a reply nobody took: no "exception never retrieved"
+                self._ahead[key] = task
+
+    def _read_early(self, url: str, params: dict[str, str] | None) -> asyncio.Task[httpx.Response] | None:
+        """The request :meth:`read_ahead` sent for this first page, if any (taken once)."""
+        if not self._ahead or params is None:
+            return None
+        return self._ahead.pop((url, tuple(sorted(params.items()))), None)
 
     async def aclose(self) -> None:
+        for task in self._ahead.values():
+            task.cancel()
+        self._ahead.clear()
         await self._http.aclose()
 
     @property
@@ -284,7 +306,8 @@ class Transport:
                     f"The API sent a next page link to another host or scheme ({redact_url(url)[:200]}); "
                     f"links must stay on {redact_url(self.base_url)}, so the listing was stopped"
                 )
-            response = await self._send("GET", url, params=first_params, safe=True)
+            early = self._read_early(url, first_params)
+            response = await (early if early is not None else self._send("GET", url, params=first_params, safe=True))
             page = decode(response, kind)
             return list(getattr(page, key)), page.meta.next_page_url
 
@@ -315,6 +338,11 @@ class Transport:
             return await call
         except NotFoundError:
             return None
+
+
+def _retrieved(task: asyncio.Task[Any]) -> None:
+    if not task.cancelled():
+        task.exception()
 
 
 def _secs(seconds: float) -> str:

@@ -414,6 +414,39 @@ class Scope:
         return self.status is None and self.fleet is None and self.iccid is None
 
 
+Slice = tuple[str | None, str | None, bool]  # fleet SID, status, fleetless only
+
+
+def _slices(scope: Scope, fleets: list[Fleet], by_fleet: bool) -> list[Slice]:
+    statuses = [scope.status] if scope.status else list(STATUS_NAMES[1:])
+    if scope.iccid:
+        return [(scope.fleet, scope.status, False)]  # one SIM at most: one request
+    if scope.fleet or not by_fleet or not fleets:  # fleet slices need the fleets: without them, by status
+        return [(scope.fleet, status, False) for status in statuses]
+    slices: list[Slice] = [(f.sid, status, False) for f in fleets for status in statuses]
+    # ready/active SIMs always have a fleet: the fleetless ones are among the new and inactive
+    return slices + [(None, status, True) for status in ("new", "inactive") if status in statuses]
+
+
+def _slice_pager(
+    list_sims: ListSimRows, scope: Scope, fleet: str | None, status: str | None, page_size: int
+) -> Pager[SimBrief] | Pager[Sim]:
+    return list_sims(status=status, fleet=fleet, iccid=scope.iccid, page_size=page_size)
+
+
+def _head_pager(list_sims: ListSimRows, scope: Scope, head: int) -> Pager[SimBrief] | Pager[Sim]:
+    return list_sims(status=scope.status, fleet=scope.fleet, page_size=head)
+
+
+def first_pages(
+    list_sims: ListSimRows, *, scope: Scope = Scope(), page_size: int = LOAD_PAGE_SIZE, head: int = 0
+) -> list[Pager[SimBrief] | Pager[Sim]]:
+    """The pagers :func:`load_index` (with the same arguments, by status) starts with, unread: their first pages
+    are what a caller can ask the client to read ahead (``SuperSimClient.read_ahead``)."""
+    heads = [_head_pager(list_sims, scope, head)] if head > 0 and not scope.iccid else []
+    return heads + [_slice_pager(list_sims, scope, f, s, page_size) for f, s, _ in _slices(scope, [], False)]
+
+
 async def load_index(
     list_sims: ListSimRows,
     index: SimIndex,
@@ -445,7 +478,7 @@ async def load_index(
     index.begin_load()
 
     async def read(fleet: str | None, status: str | None, fleetless: bool) -> None:
-        pager = list_sims(status=status, fleet=fleet, iccid=scope.iccid, page_size=page_size)
+        pager = _slice_pager(list_sims, scope, fleet, status, page_size)
         while pager.has_more:
             if index.listed >= limit:
                 index.truncated = True
@@ -458,21 +491,12 @@ async def load_index(
 
     async def read_head() -> None:
         async with gate:
-            sims = await list_sims(status=scope.status, fleet=scope.fleet, page_size=head).walk_page()
+            sims = await _head_pager(list_sims, scope, head).walk_page()
         index.put(sims)
         if on_page is not None:
             on_page()
 
-    statuses = [scope.status] if scope.status else list(STATUS_NAMES[1:])
-    slices: list[tuple[str | None, str | None, bool]]
-    if scope.iccid:
-        slices = [(scope.fleet, scope.status, False)]  # one SIM at most: one request
-    elif scope.fleet or not by_fleet or not fleets:  # fleet slices need the fleets: without them, by status
-        slices = [(scope.fleet, status, False) for status in statuses]
-    else:
-        slices = [(f.sid, status, False) for f in fleets for status in statuses]
-        # ready/active SIMs always have a fleet: the fleetless ones are among the new and inactive
-        slices += [(None, status, True) for status in ("new", "inactive") if status in statuses]
+    slices = _slices(scope, fleets, by_fleet)
     complete = False
     try:
         heads = [read_head()] if head > 0 and not scope.iccid else []

@@ -116,6 +116,8 @@ class SuperSimApp(ReportsFailures, OrderedKeysApp[None]):
         return self.main
 
     def on_mount(self) -> None:
+        if self._client is not None:
+            self.main.read_ahead()  # before the main screen is composed: the account's first pages come meanwhile
         self._apply_settings()
         self._show_identity()
         if self._client is not None:

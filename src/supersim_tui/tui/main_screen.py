@@ -17,7 +17,7 @@ from datetime import datetime
 from functools import cached_property
 from typing import TYPE_CHECKING, ClassVar
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.reactive import reactive
@@ -101,6 +101,7 @@ class MainScreen(ReportsFailures, Screen[None]):
         self.shell = shell
         self._loading: list[Pane] = []  # the panes the account load has not filled yet
         self._resume_offered = False
+        self._shown_before = False
 
     def compose(self) -> ComposeResult:
         yield Header(icon="◆")
@@ -166,6 +167,20 @@ class MainScreen(ReportsFailures, Screen[None]):
         """What the SIMs index is listed with: the same listing, decoded into only what the index keeps."""
         return self.shell.client.list_sim_briefs(status=status, fleet=fleet, iccid=iccid, page_size=page_size)
 
+    def read_ahead(self) -> None:
+        """Ask now for the first page of each read :meth:`load_account` starts with (NAPs, fleets, the SIMs' first
+        rows and the index's slices): called before this screen is built, so the API serves them meanwhile and
+        the load, once it starts, takes the replies (or their failures) as its own."""
+        client = self.shell.client
+        client.read_ahead([client.list_naps(), client.list_fleets(), *SimsPane.first_pages(self._list_sim_rows)])
+
+    def _on_screen_resume(self, event: events.ScreenResume) -> None:
+        """Shown the first time: every node was styled as it was mounted, so Textual's restyle of the whole screen
+        (a fifth of the work to the first frame) is skipped; later (back from a dialog) it restyles as always."""
+        if not self._shown_before:
+            self._shown_before = True
+            event.refresh_styles = False
+
     def on_mount(self) -> None:
         self.call_after_refresh(self._focus_active_table)  # so the pane's keys work from the start
         for tab in ("fleets", "naps", "sims"):  # a loading table cannot take the focus: it does once it has rows
@@ -200,6 +215,8 @@ class MainScreen(ReportsFailures, Screen[None]):
     def action_show_tab(self, tab: str) -> None:
         if tab in TABS:
             self.query_one(AccountTabs).choose(tab)
+            if tab == "sims":
+                self.query_one(SimsPane).show_loaded()
             if tab not in INSIGHT_TABS or self.query(f"#{tab}-pane"):  # else focused once mounted (below)
                 table = self._table_of(tab)
                 if table.focusable:

@@ -36,9 +36,18 @@ from textual.reactive import reactive
 from textual.widget import Widget
 from textual.widgets import Input, Static
 
-from ..api import Fleet, Sim
+from ..api import Fleet, Pager, Sim, SimBrief
 from ..ops.select import ListSims
-from ..ops.sim_index import LOAD_PAGE_SIZE, MAX_INDEXED_SIMS, ListSimRows, Scope, SimIndex, SimView, load_index
+from ..ops.sim_index import (
+    LOAD_PAGE_SIZE,
+    MAX_INDEXED_SIMS,
+    ListSimRows,
+    Scope,
+    SimIndex,
+    SimView,
+    first_pages,
+    load_index,
+)
 from ..ops.table_query import TableQuery
 from .failures import Task, failure_text
 from .filter_input import follow
@@ -217,6 +226,12 @@ class SimsView(Pane):
         self._problem = self._stale_since = self._failure = None
         self._load_index()
 
+    @staticmethod
+    def first_pages(list_rows: ListSimRows) -> list[Pager[SimBrief] | Pager[Sim]]:
+        """What a new pane's first load starts with (the first rows, each slice's first page), unread: for
+        ``SuperSimClient.read_ahead`` before the pane exists."""
+        return first_pages(list_rows, page_size=LOAD_PAGE_SIZE, head=FIRST_ROWS)
+
     @property
     def loaded(self) -> int:
         return len(self.index)
@@ -230,6 +245,12 @@ class SimsView(Pane):
         """Whether the pane is shown (not in a hidden tab): true as soon as its tab is chosen, where Textual's
         ``is_on_screen`` waits for the next layout, which a busy start can hold back."""
         return self.is_attached and all(node.display for node in self.ancestors_with_self if isinstance(node, Widget))
+
+    def show_loaded(self) -> None:
+        """The pane is being shown: the SIMs listed while it was hidden (not drawn then) are drawn now, so they are
+        painted in the frame that shows the tab, not after the next page comes."""
+        if self.is_mounted and self._drawn_len != len(self.index):
+            self._redraw()
 
     @work(exclusive=True, group="sims-page", exit_on_error=False)
     async def _load_index(self) -> None:
