@@ -8,6 +8,7 @@ import asyncio
 import httpx
 
 from supersim_tui.api import ServerError
+from supersim_tui.api.transport import READ_AHEAD_FRESH_SECONDS
 from supersim_tui.simulator import Simulator, asgi_transport
 from supersim_tui.tui.app import SuperSimApp
 from supersim_tui.tui.pane import Pane
@@ -118,3 +119,22 @@ async def test_read_ahead_reply_and_failure_are_the_pager_s_own() -> None:
         else:
             raise AssertionError("the failure read ahead was not raised")
         assert sum(1 for r in sim.request_log if r.path == "/v1/NetworkAccessProfiles") == 1
+
+
+async def test_a_reply_read_ahead_but_not_taken_soon_is_not_used_later() -> None:
+    """A first page read ahead that nobody took within READ_AHEAD_FRESH_SECONDS is dropped: a later read (a reload
+    after an edit) asks the API again and sees the edit, instead of the start-up's stale reply."""
+    sim = demo_simulator(sims=30)
+    client = instant_client(sim, attempts=1)
+    now = [1000.0]
+    client.retry.clock = lambda: now[0]
+    async with client:
+        client.read_ahead([client.list_fleets()])
+        await asyncio.sleep(0.05)
+        before = len(sim.state.fleets)
+        nap = next(iter(sim.state.naps))
+        await client.create_fleet(nap, unique_name="added-after-start")
+        now[0] += READ_AHEAD_FRESH_SECONDS + 1
+        fleets = await client.list_fleets().collect()
+        assert len(fleets) == before + 1 and any(f.unique_name == "added-after-start" for f in fleets)
+        assert sum(1 for r in sim.request_log if r.path == "/v1/Fleets" and r.method == "GET") == 2

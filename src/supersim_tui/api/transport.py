@@ -125,7 +125,8 @@ class Transport:
         # Called on every 429 with Retry-After and Twilio-Concurrent-Requests (each None when absent), so bulk
         # work can slow down as a whole and learn the account's allowance.
         self.throttle_listeners: list[Callable[[float | None, int | None], None]] = []
-        self._ahead: dict[tuple[str, tuple[tuple[str, str], ...]], asyncio.Task[httpx.Response]] = {}
+        # First pages sent early (read_ahead), by path and query, with when they were sent
+        self._ahead: dict[tuple[str, tuple[tuple[str, str], ...]], tuple[float, asyncio.Task[httpx.Response]]] = {}
 
     def read_ahead(self, pagers: Iterable[Pager[Any]]) -> None:
         """Send the first request of each (unread) pager now. The first page read with the same request (path and
@@ -137,16 +138,21 @@ class Transport:
             if key not in self._ahead:
                 task = asyncio.create_task(self._send("GET", path, params=params, safe=True))
                 task.add_done_callback(_retrieved)  # a reply nobody took: no "exception never retrieved"
-                self._ahead[key] = task
+                self._ahead[key] = (self.retry.clock(), task)
 
     def _read_early(self, url: str, params: dict[str, str] | None) -> asyncio.Task[httpx.Response] | None:
-        """The request :meth:`read_ahead` sent for this first page, if any (taken once)."""
+        """The request :meth:`read_ahead` sent for this first page, if any (taken once), and only while fresh: a
+        reply nobody took at start-up must not stand in for a later read (a reload after an edit)."""
         if not self._ahead or params is None:
             return None
-        return self._ahead.pop((url, tuple(sorted(params.items()))), None)
+        sent, task = self._ahead.pop((url, tuple(sorted(params.items()))), (0.0, None))
+        if task is not None and self.retry.clock() - sent > READ_AHEAD_FRESH_SECONDS:
+            task.cancel()
+            return None
+        return task
 
     async def aclose(self) -> None:
-        for task in self._ahead.values():
+        for _, task in self._ahead.values():
             task.cancel()
         self._ahead.clear()
         await self._http.aclose()
@@ -338,6 +344,9 @@ class Transport:
             return await call
         except NotFoundError:
             return None
+
+
+READ_AHEAD_FRESH_SECONDS = 10.0  # start-up takes its first pages within a second or two, even over a slow link
 
 
 def _retrieved(task: asyncio.Task[Any]) -> None:
