@@ -212,6 +212,26 @@ async def test_a_failed_refresh_marks_the_data_stale_and_only_the_failed_panes()
         assert "stale" not in shown(app.query_one("#sims-count"))
 
 
+async def test_failure_notices_are_withdrawn_once_the_same_work_succeeds() -> None:
+    """Started with the API stopped: the account's and the SIMs' reads are reported as failed. Once the API is
+    back, r reloads them, and the notices saying they failed go (they were left over the loaded table, saying
+    "Could not connect" next to 60 SIMs); a notice of other work stays."""
+    sim = demo_simulator()
+    app, api = build(sim)
+    api.down = True
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        assert any("Loading the account failed" in e for e in errors(app)), notes(app)
+        app.notify("Something else happened", title="Other news")
+        await pilot.press("3")
+        api.down = False
+        await pilot.press("r")
+        await settle(pilot)
+        assert app.query_one("#sims-table", VirtualTable).row_count == len(sim.state.sims)
+        assert errors(app) == []
+        assert any("Other news" in n for n in notes(app))
+
+
 async def test_screen_worker_failures_are_reported() -> None:
     """Workers started by screens (SIM detail reload, fleet preview, NAP create) and panes (a SIMs page) fail
     visibly with what failed and what to do; the SIMs pane stops loading."""

@@ -88,7 +88,7 @@ class BulkRunScreen(ReportsFailures, Screen[RunResult | None]):
     ]
     TASKS: ClassVar[dict[str, Task]] = {
         "bulk-run": Task("The bulk change", "Esc closes; what was sent is in the run's journal."),
-        "bulk-retry": Task("Reading the SIMs to retry", "Press t to try again."),
+        "bulk-retry": Task("Reading the SIMs to retry", "Press t to try again.", read=True),
         "bulk-export": Task("Exporting the outcomes", "Press e to try again."),
     }
 

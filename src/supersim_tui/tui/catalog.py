@@ -70,10 +70,10 @@ class CatalogScreen(ReportsFailures, Screen[None]):
         Binding("r", "reload", "Reload", show=False, id="catalog.reload"),
     ]
     TASKS: ClassVar[dict[str, Task]] = {
-        "catalog": Task("Reading the network catalog", "Press r to try again."),
+        "catalog": Task("Reading the network catalog", "Press r to try again.", read=True),
         "nap-create": Task("Creating the NAP", "Press a to try again."),
-        "nap-reread": Task("Reading the NAP's networks", "Press r to reload."),
-        "catalog-naps": Task("Reading the NAPs", "Press p to try again."),
+        "nap-reread": Task("Reading the NAP's networks", "Press r to reload.", read=True),
+        "catalog-naps": Task("Reading the NAPs", "Press p to try again.", read=True),
     }
 
     def __init__(

@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar, cast
 
+from textual.notifications import Notification, Notify
 from textual.worker import Worker, WorkerState
 
 from ..api import SuperSimError
@@ -31,6 +32,9 @@ class Task:
 
     what: str  # "Loading the SIM"
     then: str = ""  # what the user can do, as a sentence: "Press r to try again."
+    # A read that, once it succeeds again, makes its failure notice untrue (withdrawn then). Not for changes:
+    # a later change succeeding says nothing of the one that failed.
+    read: bool = False
 
 
 UNKNOWN_TASK = Task("Background work")
@@ -62,6 +66,8 @@ class ReportsFailures:
         worker = event.worker
         if event.state == WorkerState.ERROR and worker.error is not None:
             self.worker_failed(worker.group, worker.error)
+        elif event.state == WorkerState.SUCCESS and self.task_for(worker.group).read:
+            self._withdraw_notice(worker.group)
 
     def task_for(self, group: str) -> Task:
         return self.TASKS.get(group, UNKNOWN_TASK)
@@ -70,6 +76,16 @@ class ReportsFailures:
         """Tell the user what failed, why and what to do (a notification that stays a while)."""
         task = self.task_for(group)
         then = f"\n{task.then}" if task.then else ""
-        cast("DOMNode", self).app.notify(
-            error_message(error) + then, title=f"{task.what} failed", severity="error", timeout=12, markup=False
-        )
+        app = cast("DOMNode", self).app
+        self._withdraw_notice(group)
+        notice = Notification(error_message(error) + then, f"{task.what} failed", "error", 12, markup=False)
+        self.__dict__.setdefault("_failure_notices", {})[group] = notice
+        app.post_message(Notify(notice))
+
+    def _withdraw_notice(self, group: str) -> None:
+        """The same read succeeded since it failed: the notice saying it failed is no longer true (left standing,
+        it said "Could not connect" over a table that had just loaded), so it goes."""
+        notice = self.__dict__.get("_failure_notices", {}).pop(group, None)
+        app = cast("DOMNode", self).app
+        if notice is not None and notice in app._notifications:
+            app._unnotify(notice)  # Textual's own removal (a toast's timeout), not public: covered by a test

@@ -64,7 +64,9 @@ class HealthPane(ReportsFailures, Vertical):
         border-top: solid $primary-background-lighten-2; background: $boost;
     }
     """
-    TASKS: ClassVar[dict[str, Task]] = {"health": Task("Checking the account's health", "Press r to try again.")}
+    TASKS: ClassVar[dict[str, Task]] = {
+        "health": Task("Checking the account's health", "Press r to try again.", read=True)
+    }
     BINDINGS: ClassVar[list[BindingType]] = [Binding("m", "act", "Act on it", id="health.act")]
 
     class Act(Message):

@@ -81,11 +81,13 @@ class MainScreen(ReportsFailures, Screen[None]):
         Binding("r", "refresh", "Refresh", id="app.refresh"),
     ]
     TASKS: ClassVar[dict[str, Task]] = {
-        "account": Task("Loading the account", "Press r to try again."),
-        "fleet-counts": Task("Counting each fleet's SIMs", "Press r to try again."),
+        "account": Task("Loading the account", "Press r to try again.", read=True),
+        "fleet-counts": Task("Counting each fleet's SIMs", "Press r to try again.", read=True),
         "nap-rename": Task("Renaming the NAP", "Press e on the NAPs tab to try again."),
-        "bulk-plan": Task("Reading the SIMs' current state to plan the change", "Nothing was sent; try again."),
-        "sim-lookup": Task("Looking up the SIM", "Press Enter in the filter to try again."),
+        "bulk-plan": Task(
+            "Reading the SIMs' current state to plan the change", "Nothing was sent; try again.", read=True
+        ),
+        "sim-lookup": Task("Looking up the SIM", "Press Enter in the filter to try again.", read=True),
     }
 
     # The account, as last read (None: not read yet). Set naps before fleets: the fleets pane names NAPs.

@@ -55,7 +55,7 @@ class NapCompareScreen(ReportsFailures, Screen[None]):
         Binding("escape", "app.pop_screen", "Back", id="compare.back"),
         Binding("r", "reload", "Reload", id="compare.reload"),
     ]
-    TASKS: ClassVar[dict[str, Task]] = {"compare": Task("Comparing the NAPs", "Press r to try again.")}
+    TASKS: ClassVar[dict[str, Task]] = {"compare": Task("Comparing the NAPs", "Press r to try again.", read=True)}
 
     def __init__(
         self,
@@ -187,7 +187,9 @@ class NapsWithNetwork(ReportsFailures, ModalScreen[None]):
     """The NAPs that allow one network, and the fleets using each (from the catalog: n)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "close", "Close", id="naps-with.close")]
-    TASKS: ClassVar[dict[str, Task]] = {"naps-with": Task("Finding the NAPs with this network", "Esc, then n again.")}
+    TASKS: ClassVar[dict[str, Task]] = {
+        "naps-with": Task("Finding the NAPs with this network", "Esc, then n again.", read=True)
+    }
 
     def __init__(self, client: SuperSimClient, network: Network):
         super().__init__()

@@ -29,7 +29,7 @@ class ConfirmNapChanges(ReportsFailures, ModalScreen[list[ChangeOutcome] | None]
         Binding("r", "retry", "Try again", id="confirm.retry"),
     ]
     TASKS: ClassVar[dict[str, Task]] = {
-        "impact": Task("Working out the impact", "Press r to try again."),
+        "impact": Task("Working out the impact", "Press r to try again.", read=True),
         "apply": Task("Applying the changes", "Done closes; the changes not applied stay staged."),
     }
 

@@ -44,7 +44,7 @@ class SimsPane(SimsView):
     ]
     TASKS: ClassVar[dict[str, Task]] = {
         **SimsView.TASKS,
-        "mark-all": Task("Counting the SIMs to mark", "Press a to try again."),
+        "mark-all": Task("Counting the SIMs to mark", "Press a to try again.", read=True),
     }
 
     class OpenSim(Message):

@@ -138,7 +138,7 @@ class UsagePane(ReportsFailures, Vertical):
         border-top: solid $primary-background-lighten-2; background: $boost;
     }
     """
-    TASKS: ClassVar[dict[str, Task]] = {"usage": Task("Loading usage", "Press r to try again.")}
+    TASKS: ClassVar[dict[str, Task]] = {"usage": Task("Loading usage", "Press r to try again.", read=True)}
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("v", "next_view", "View", id="usage.view"),
         Binding("f", "next_fleet", "Fleet", id="usage.fleet"),
