@@ -17,7 +17,6 @@ import httpx
 import keyring
 import keyring.errors
 import pytest
-import textual._wait
 from keyring.backend import KeyringBackend
 from textual.pilot import Pilot
 from textual.widgets import Input, TextArea
@@ -71,18 +70,6 @@ def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Memory
     keyring.set_keyring(backend)
     yield backend
     keyring.set_keyring(previous)
-
-
-@pytest.fixture(autouse=True, scope="session")
-def quick_idle_checks() -> Iterator[None]:
-    """Textual's pilot waits for the app to go idle after each key and each ``pause()``, in sleeps of 20 ms
-    each: the app counts as idle after a sleep in which it used under 1 ms of CPU. Sleeps of 5 ms keep that
-    test (under 1 ms of CPU in the sleep: no work was pending) and take about a fifth of the suite's TUI time
-    less; every wait on the app's own work still goes through ``settle``/``until``."""
-    granularity = textual._wait.SLEEP_GRANULARITY
-    textual._wait.SLEEP_GRANULARITY = 0.005
-    yield
-    textual._wait.SLEEP_GRANULARITY = granularity
 
 
 @pytest.fixture
