@@ -35,7 +35,7 @@ def table(
     aside), and the columns named in ``numbers`` (numbers already written out: "1,234", "12.5 MB")."""
     out = out or sys.stdout
     values = [list(row) for row in rows]
-    text_rows = [[_cell(value) for value in row] for row in values]
+    text_rows = [[cell_text(value) for value in row] for row in values]
     widths = [len(h) for h in headers]
     for row in text_rows:
         widths = [max(w, len(c)) for w, c in zip(widths, row, strict=True)]
@@ -58,7 +58,8 @@ def _numbers_only(values: Sequence[object]) -> bool:
     return bool(shown) and all(isinstance(v, int | float) and not isinstance(v, bool) for v in shown)
 
 
-def _cell(value: object) -> str:
+def cell_text(value: object) -> str:
+    """A value as a table (or a plan line) shows it: None as "-", booleans as yes/no, the rest printable."""
     if value is None:
         return "-"
     if isinstance(value, bool):
