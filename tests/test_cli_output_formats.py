@@ -1,11 +1,13 @@
 """Listing commands: --json, --jsonl, --csv and --fields on every list (fleets, NAPs, NAP networks, networks,
-SIMs, runs); a wrong field lists the valid ones (exit 2, nothing read). And `completion bash|zsh|fish`."""
+SIMs, runs); a wrong field lists the valid ones (exit 2, nothing read); numbers right-aligned in the human
+tables. And `completion bash|zsh|fish`."""
 
 from __future__ import annotations
 
 import csv
 import io
 import json
+import re
 from collections.abc import Callable
 
 import httpx
@@ -160,3 +162,55 @@ def test_sims_list_cut_short_by_the_api_says_the_output_is_incomplete(
     assert code == 1
     assert "Could not connect" in err
     assert "stopped after 1,000 SIMs" in err and "incomplete" in err, err
+
+
+NUMBER = re.compile(r"^(-|[\d,]+(\.\d+)?( [A-Z]+)?)$")  # "-", "1,234", "0.00 USD", "12.5 MB"
+
+
+def number_columns(out: str, numbers: list[str]) -> dict[str, list[str]]:
+    """Each of ``numbers`` (column headers), with the cells under it, found as right-aligned: a cell ends where
+    its header ends. Checks that every such cell is a number and that the cell to its right starts later."""
+    lines = out.splitlines()
+    found: dict[str, list[str]] = {}
+    for at, line in enumerate(lines):
+        words = line.split()
+        heads = [h for h in numbers if h in words and line.isupper()]
+        if not heads:
+            continue
+        rows = []
+        for row in lines[at + 1 :]:
+            if not row.strip():
+                break
+            rows.append(row)
+        assert rows, out
+        for head in heads:
+            end = re.search(rf"(?<!\S){head}(?!\S)", line)
+            assert end is not None
+            cells = []
+            for row in rows:
+                assert len(row) >= end.end() and row[end.end() - 1] != " ", (head, row)
+                assert row[end.end() :][:1] in ("", " "), (head, row)
+                cells.append(row[: end.end()].rsplit("  ", 1)[-1].strip())
+            assert all(NUMBER.match(c) for c in cells), (head, cells)
+            found[head] = cells
+    return found
+
+
+@pytest.mark.parametrize(
+    ("argv", "numbers"),
+    [
+        (("status",), ["NEW", "READY", "ACTIVE", "INACTIVE", "TOTAL", "NETWORKS", "COUNTRIES"]),
+        (("fleets", "list"), ["LIMIT_MB"]),
+        (("naps", "list"), ["NETWORKS", "COUNTRIES"]),
+        (("usage", "--by", "fleet"), ["DATA", "BILLED"]),
+    ],
+)
+def test_numbers_are_right_aligned_in_human_tables(run: Run, argv: tuple[str, ...], numbers: list[str]) -> None:
+    """In the human tables of status, fleets list, naps list and usage, each number ends where its column's
+    header ends (right-aligned, so digits of the same place line up); at least one column has numbers of
+    different widths (else the check could not tell)."""
+    code, out, err = run(*argv)
+    assert code == 0, err
+    found = number_columns(out, numbers)
+    assert sorted(found) == sorted(numbers), out
+    assert any(len({len(c) for c in cells}) > 1 for cells in found.values()), out

@@ -169,12 +169,13 @@ async def test_stop_then_retry_asks_again_and_replans_on_current_state() -> None
     """Deactivating every active SIM asks to type their number (Cancel focused; y and Enter do nothing); Esc
     stops the run; t does not send: it reads the SIMs again (one changed meanwhile is now skipped) and asks
     the typed question again; cancelling it sends nothing more."""
-    sim = demo_simulator(sims=300, settle_seconds=0, latency_ms=60)
+    sim = demo_simulator(sims=300, settle_seconds=0)
     active = {s.sid for s in sim.state.sims.values() if s.status == "active"}
     assert len(active) > HANDFUL + 20
     app = make_app(sim, concurrency=1)
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)
+        sim.config.latency_ms = 60  # loaded: from here the API is slow, so the run can be stopped
         await pilot.press("3")
         pane = app.query_one(SimsPane)
         pane.set_marks({s.sid: s for s in await app.client.list_sims(status="active").collect()})
@@ -244,11 +245,12 @@ async def test_stale_marks_are_replanned_on_current_state() -> None:
 async def test_counts_agree_across_progress_results_and_csv(tmp_path: Path) -> None:
     """After a stop, the progress line, the results heading and the CSV export give the same count for every
     outcome, in the same words; never-sent SIMs are "not-sent", not failed, and the bar is not full."""
-    sim = demo_simulator(sims=200, settle_seconds=0, latency_ms=60)
+    sim = demo_simulator(sims=200, settle_seconds=0)
     app = make_app(sim, concurrency=1)
     app.export_dir = tmp_path
     async with app.run_test(size=(120, 36)) as pilot:
         await _mark_all(pilot, app)
+        sim.config.latency_ms = 60  # loaded: from here the API is slow, so the run can be stopped
         await pilot.press("s")
         await choose(pilot, "active")
         await pilot.press("y")
@@ -356,7 +358,7 @@ async def test_double_enter_on_apply_sends_each_network_once() -> None:
     """With a slow API, Enter on Apply then Enter again (and Esc) while it applies: each network is sent once,
     the dialog stays until it is done and then lists every change; applying an already allowed network again
     counts as done ("already there"), not as an error."""
-    sim = demo_simulator(latency_ms=150)
+    sim = demo_simulator()
     nap = sim.state.find_nap("us-only")
     assert nap is not None
     app = make_app(sim)
@@ -373,6 +375,7 @@ async def test_double_enter_on_apply_sends_each_network_once() -> None:
         )
         assert isinstance(app.screen, ConfirmNapChanges)
         dialog = app.screen
+        sim.config.latency_ms = 150  # a slow API while it applies
         await pilot.press("enter")  # Apply has the focus (nothing is cut off)
         await pilot.press("enter", "escape", "enter")
         assert app.screen is dialog

@@ -27,7 +27,7 @@ from supersim_tui.tui.sim_detail import SimDetailScreen
 from supersim_tui.tui.sims_pane import SimsPane
 from supersim_tui.tui.vtable import VirtualTable
 
-from .conftest import demo_simulator, instant_client
+from .conftest import demo_simulator, instant_client, until
 from .conftest import settle as _settle
 from .test_tui_sims import plain
 
@@ -502,7 +502,7 @@ async def test_sim_rename_then_esc_at_once_still_reports_the_outcome(taken: bool
     """SIM detail → e → a name → Enter, then Esc at once (the request still in flight): leaving the screen does
     not lose the rename. A free name is applied, said in a notification, and shown in the SIMs table; a name in
     use is refused and the refusal is said with what to do."""
-    sim = demo_simulator(sims=60, settle_seconds=0, latency_ms=150)
+    sim = demo_simulator(sims=60, settle_seconds=0)
     first, second = list(sim.state.sims.values())[:2]
     old = first.unique_name
     new = (second.unique_name or "") if taken else "renamed-in-flight"
@@ -519,10 +519,11 @@ async def test_sim_rename_then_esc_at_once_still_reports_the_outcome(taken: bool
         await pilot.pause()
         app.screen.query_one("#name", Input).value = new
         app.clear_notifications()
+        sim.config.latency_ms = 150  # the rename is still in flight when Esc is pressed
         await pilot.press("enter", "escape")
         assert not isinstance(app.screen, SimDetailScreen)
-        await settle(pilot)
-        await pilot.pause(0.5)
+        outcome = "Renaming the SIM" if taken else "Renamed to"
+        await until(pilot, lambda: any(outcome in n for n in notes(app)))
         await settle(pilot)
         if taken:
             assert sim.state.sims[first.sid].unique_name == old

@@ -388,26 +388,11 @@ async def test_new_fleet_form_refuses_a_taken_name_first_and_esc_after_a_refused
         assert "Esc again" in form_error(form)
 
 
-async def test_nap_compare_widened_from_80_columns_shows_every_cell_whole() -> None:
-    """NAP compare opened at 80x24, the terminal then widened to 120x36: the tables gain the MCC-MNC column and
-    every operator name and code is shown whole (the columns are not kept at their headers' widths)."""
-    sim = demo_simulator()
-    app = build_app(sim)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await open_nap_compare(pilot, "global", "eu-only")
-        await pilot.resize_terminal(120, 36)
-        await ready(pilot)
-        await pilot.pause()
-        table = app.screen.query_one("#compare-both", DataTable)
-        assert table.row_count > 0
-        row = table.get_row_at(0)
-        line = "".join(strip.text for strip in [table.render_line(1)])
-        assert str(row[0]) in line and str(row[2]) in line, (line, row)
-
-
-async def test_nap_compare_empty_column_says_none() -> None:
-    """At 80x24, comparing global with eu-only (every eu-only network is in global): the "Only in B (0)" column
-    says "none" instead of showing an empty table; the columns with networks still show their tables."""
+async def test_nap_compare_at_80_columns_then_widened() -> None:
+    """NAP compare of global with eu-only (every eu-only network is in global) opened at 80x24: the "Only in B (0)"
+    column says "none" instead of showing an empty table, the columns with networks still show their tables.
+    The terminal then widened to 120x36: the tables gain the MCC-MNC column and every operator name and code is
+    shown whole (the columns are not kept at their headers' widths). One app for both: the same opening."""
     sim = demo_simulator()
     app = build_app(sim)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -418,3 +403,12 @@ async def test_nap_compare_empty_column_says_none() -> None:
         assert screen.query_one("#compare-both", DataTable).display
         assert screen.query_one("#compare-both", DataTable).row_count > 0
         assert "none" not in str(screen.query_one("#compare-both-title").render())
+
+        await pilot.resize_terminal(120, 36)
+        await ready(pilot)
+        await pilot.pause()
+        table = app.screen.query_one("#compare-both", DataTable)
+        assert table.row_count > 0
+        row = table.get_row_at(0)
+        line = "".join(strip.text for strip in [table.render_line(1)])
+        assert str(row[0]) in line and str(row[2]) in line, (line, row)

@@ -12,7 +12,7 @@ from supersim_tui.ops.register_queue import FAILED, QUEUED, REGISTERED, Entry, R
 from supersim_tui.simulator.seed import registrable_examples
 from supersim_tui.tui.register import RegisterScreen
 
-from .conftest import build_app, demo_simulator, settle_registrations
+from .conftest import build_app, demo_simulator, settle_registrations, until
 
 
 async def type_sim(pilot: Pilot[Any], iccid: str, code: str, *, keys: bool = False) -> None:
@@ -91,15 +91,14 @@ async def test_queue_survives_closing_and_waits_out_an_outage(tmp_path: Path) ->
                 break
             await pilot.pause(0.01)
         assert any(e.status == "waiting" for e in reopened.entries.values())
-        app.registrations_wake.set()  # retry now instead of after the back-off
-        for _ in range(20):
-            await settle_registrations(pilot, reopened, 2)
+        for _ in range(20):  # each round: every entry registered or waiting, then retried now, not after the back-off
+            await until(pilot, lambda: all(e.final or e.status == "waiting" for e in reopened.entries.values()))
             if all(e.final for e in reopened.entries.values()):
                 break
-            app.registrations_wake.set()
             for e in reopened.entries.values():
                 if e.status == "waiting":
                     e.status = QUEUED
+            app.registrations_wake.set()
     assert {e.status for e in reopened.entries.values()} == {REGISTERED}
     assert a in sim.state.sims_by_iccid and b in sim.state.sims_by_iccid
     final = RegistrationQueue.open(path)

@@ -118,6 +118,7 @@ async def test_bulk_activate_200_cancel_half_way_then_retry_failed_after_faults(
         assert all((sim.state.sims[k].status, sim.state.sims[k].fleet_sid) == before[k] for k in not_run)
         assert {k for k, o in outcomes.items() if o.outcome in (SKIPPED, INVALID)} == set(before) - can
 
+        sim.config.latency_ms = 0  # stopped half-way: the retries need not be slow
         sim.force_faults(*["503"] * 9, method="POST", path_prefix="/v1/Sims/")
         await pilot.press("t")  # a retry is planned again and asked for, like a new run
         await until(pilot, lambda: isinstance(app.screen, Confirm))

@@ -35,6 +35,7 @@ async def status(client: SuperSimClient, args: argparse.Namespace) -> int:
             ]
             for f in summary.fleets
         ],
+        numbers=[*STATUSES, "total"],
     )
     if summary.unassigned:
         parts = ", ".join(f"{status} {count:,}" for status, count in summary.unassigned.items())
@@ -57,6 +58,7 @@ async def status(client: SuperSimClient, args: argparse.Namespace) -> int:
             ]
             for n in summary.naps
         ],
+        numbers=["networks", "countries"],
     )
     return 0
 

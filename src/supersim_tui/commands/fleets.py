@@ -9,7 +9,7 @@ from ..api.models import to_builtins
 from ..ops.fleet_changes import FIELDS, FleetPlan, apply_plan, plan_create, plan_update, settings_problems
 from ..ops.nap_impact import CACHE_WARNING
 from .confirm import confirm_change, named
-from .output import note, print_json
+from .output import cell_text, note, print_json
 from .session import Session, UsageError
 
 EXIT_OK = 0
@@ -31,14 +31,6 @@ def _values(args: argparse.Namespace, create: bool) -> dict[str, Any]:
     return values
 
 
-def _describe(value: Any) -> str:
-    if value is None:
-        return "-"
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    return str(value)
-
-
 def _show_plan(plan: FleetPlan) -> None:
     """The plan on stderr (stdout stays for --json): each field, and what a NAP change does."""
     title = f"Create fleet {plan.label}" if plan.action == "create" else f"Update fleet {plan.label}"
@@ -52,9 +44,9 @@ def _show_plan(plan: FleetPlan) -> None:
             old = plan.nap_change.old_nap if plan.nap_change else None
             before = old.label if old else before
         if plan.action == "create":
-            note(f"  {api}: {_describe(after)}")
+            note(f"  {api}: {cell_text(after)}")
         else:
-            note(f"  {api}: {_describe(before)} → {_describe(after)}")
+            note(f"  {api}: {cell_text(before)} → {cell_text(after)}")
     nap = plan.nap_change
     if nap is not None:
         note(

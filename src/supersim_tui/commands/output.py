@@ -11,7 +11,7 @@ import json
 import re
 import sys
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from typing import Any, TextIO
 
 from ..api.text import printable
@@ -23,19 +23,43 @@ from ..ops.consent import Consent
 _JSON_UNSAFE = re.compile("[\x7f-\x9f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
 
 
-def table(headers: Sequence[str], rows: Iterable[Sequence[object]], out: TextIO | None = None) -> None:
-    """Aligned columns, no colour: readable in logs and over any terminal."""
+def table(
+    headers: Sequence[str],
+    rows: Iterable[Sequence[object]],
+    out: TextIO | None = None,
+    *,
+    numbers: Collection[str] = (),
+) -> None:
+    """Aligned columns, no colour: readable in logs and over any terminal. Numbers are right-aligned, so the
+    digits of the same place line up: a column whose values are all numbers (int or float; None, shown as "-",
+    aside), and the columns named in ``numbers`` (numbers already written out: "1,234", "12.5 MB")."""
     out = out or sys.stdout
-    text_rows = [[_cell(value) for value in row] for row in rows]
+    values = [list(row) for row in rows]
+    text_rows = [[cell_text(value) for value in row] for row in values]
     widths = [len(h) for h in headers]
     for row in text_rows:
         widths = [max(w, len(c)) for w, c in zip(widths, row, strict=True)]
-    out.write("  ".join(h.upper().ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip() + "\n")
+    right = [
+        header in numbers or _numbers_only([row[column] for row in values]) for column, header in enumerate(headers)
+    ]
+
+    def line(cells: Sequence[str]) -> str:
+        aligned = (c.rjust(w) if r else c.ljust(w) for c, w, r in zip(cells, widths, right, strict=True))
+        return "  ".join(aligned).rstrip() + "\n"
+
+    out.write(line([h.upper() for h in headers]))
     for row in text_rows:
-        out.write("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() + "\n")
+        out.write(line(row))
 
 
-def _cell(value: object) -> str:
+def _numbers_only(values: Sequence[object]) -> bool:
+    """Whether a column holds numbers (int or float, not yes/no), at least one, and otherwise only None."""
+    shown = [v for v in values if v is not None]
+    return bool(shown) and all(isinstance(v, int | float) and not isinstance(v, bool) for v in shown)
+
+
+def cell_text(value: object) -> str:
+    """A value as a table (or a plan line) shows it: None as "-", booleans as yes/no, the rest printable."""
     if value is None:
         return "-"
     if isinstance(value, bool):

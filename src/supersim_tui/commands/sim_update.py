@@ -36,9 +36,9 @@ async def update(session: Session, args: argparse.Namespace) -> int:
             "the callback is only called when a status or fleet change finishes: add --status or --fleet "
             "(the API keeps no callback on the SIM); nothing was sent"
         )
-    from .sims import _find_one
+    from .sims import find_sim
 
-    sim = await _find_one(client, args.sim)
+    sim = await find_sim(client, args.sim)
     fleet_sid = sim.fleet_sid
     if args.fleet is not None:
         fleet_sid = (await named(client.fetch_fleet(args.fleet), f"fleet {args.fleet!r}")).sid

@@ -88,6 +88,7 @@ async def run(client: SuperSimClient, args: argparse.Namespace) -> int:
             + [data_size(row.data_total), f"{row.billed or 0:.2f} {row.unit or ''}".strip()]
             for row in report.rows
         ],
+        numbers=["data", "billed"],
     )
     unit = next((r.unit for r in report.rows if r.unit), "")
     data = sum(r.data_total for r in report.rows)

@@ -1,0 +1,58 @@
+"""``sims register``: one SIM (ICCID and registration code) or a CSV of them, as a journaled run (see
+``sims_run``)."""
+
+from __future__ import annotations
+
+import argparse
+
+from ..ops.journal import new_run_id
+from ..ops.register import InputError, Registration, RegistrationRunner, check_registration, parse_registration_csv
+from .output import note
+from .session import Session, UsageError
+from .sims_run import (
+    account_lock,
+    confirm_or_refuse,
+    consent_to_change,
+    live,
+    new_journal,
+    problems_listed,
+    read_input,
+    report,
+)
+
+
+async def register(session: Session, args: argparse.Namespace) -> int:
+    rows = _registration_rows(args)
+    note(f"Registering {len(rows):,} SIM(s)")
+    consent = consent_to_change(args, len(rows), None, f"register {len(rows):,} SIM(s)")
+    if len(rows) > 1 or consent.typed:
+        confirm_or_refuse(args, f"Register {len(rows):,} SIMs?", consent)
+    run_id = new_run_id()
+    with account_lock(session, run_id):
+        journal = new_journal(session, run_id, {"kind": "register"})
+        runner = RegistrationRunner(session.client, concurrency=args.concurrency, journal=journal)
+        with live(runner, run_id, journal):
+            result = await runner.run(rows, run_id)
+    return report(result.outcomes, args, run_id, result.cancelled, {"kind": "register"}, interrupted=result.interrupted)
+
+
+def _registration_rows(args: argparse.Namespace) -> list[Registration]:
+    if args.csv:
+        if args.iccid is not None or args.code is not None:
+            raise UsageError("give either --csv FILE or ICCID CODE, not both")
+        if args.fleet or args.unique_name:
+            raise UsageError(
+                "--fleet and --unique-name are for a single SIM; with --csv put them in the fleet and "
+                "unique_name columns"
+            )
+        text = read_input(args.csv, "--csv")
+        try:
+            return parse_registration_csv(text)
+        except InputError as error:
+            raise UsageError(f"--csv {args.csv}: nothing was sent:" + problems_listed(error.problems)) from None
+    if args.iccid is None or args.code is None:
+        raise UsageError("give ICCID and REGISTRATION_CODE, or --csv FILE")
+    row, problems = check_registration(0, args.iccid, args.code, args.fleet, args.unique_name)
+    if row is None:
+        raise UsageError("\n".join(problems))
+    return [row]
