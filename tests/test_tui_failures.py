@@ -94,6 +94,13 @@ async def test_sim_rename_to_a_name_in_use_is_reported() -> None:
         assert any("Renaming the SIM" in e and "already" in e and "choose a different one" in e for e in errors(app)), (
             notes(app)
         )
+        await pilot.press("e")  # a rename that works does not withdraw the notice of the one that failed
+        await pilot.pause()
+        app.screen.query_one("#name", Input).value = "a-name-nobody-has"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert sim.state.sims[first.sid].unique_name == "a-name-nobody-has"
+        assert any("Renaming the SIM" in e and "already" in e for e in errors(app)), notes(app)
         assert app.is_running
 
 
