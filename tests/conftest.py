@@ -8,6 +8,7 @@ the waits for a running app (``settle``, ``until``, ``settle_registrations``).""
 from __future__ import annotations
 
 import asyncio
+import gc
 from collections.abc import AsyncIterator, Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -142,6 +143,14 @@ async def make_client(sleeps: RecordedSleep) -> AsyncIterator[Callable[..., Supe
 @pytest.fixture
 async def client(simulator: Simulator, make_client: Callable[..., SuperSimClient]) -> SuperSimClient:
     return make_client(simulator)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """The cyclic garbage collector runs after 50,000 allocations instead of 700: a test session holds every test
+    module, simulator and finished app, so each full pass walks a large heap, and TUI tests allocate a great many
+    short-lived objects (strips, segments) that trigger passes. Measured: ~18% less time over the TUI tests.
+    Cycles are still collected, less often; nothing in the tests relies on when."""
+    gc.set_threshold(50_000, 20, 100)
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
