@@ -1,0 +1,98 @@
+"""A whole box of SIMs scanned in one burst, with the mistakes a box has: a misread ICCID, a code with a typo.
+Every card scanned ends up in the list with its outcome, and no card is ever sent with another card's code."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+from typing import Any
+
+from textual.pilot import Pilot
+from textual.widgets import DataTable, Input, Static
+
+from supersim_tui.ops.register_queue import REGISTERED
+from supersim_tui.simulator.seed import registrable_examples
+from supersim_tui.tui.register import RegisterScreen
+
+from .conftest import build_app, demo_simulator, settle_registrations
+from .test_tui_bursts import burst
+
+
+async def open_register(pilot: Pilot[Any]) -> RegisterScreen:
+    app = pilot.app
+    await app.workers.wait_for_complete()
+    await pilot.press("3", "n")
+    assert isinstance(app.screen, RegisterScreen)
+    return app.screen
+
+
+def posted(sim: Any) -> list[tuple[str, str]]:
+    return [
+        (dict(r.form)["Iccid"], dict(r.form)["RegistrationCode"])
+        for r in sim.request_log
+        if r.method == "POST" and r.path == "/v1/Sims"
+    ]
+
+
+def row_text(screen: RegisterScreen, iccid: str) -> str:
+    table = screen.query_one("#register-list", DataTable)
+    return " ".join(str(cell) for cell in table.get_row(iccid))
+
+
+async def test_a_code_with_a_typo_never_pairs_the_next_cards_code_with_this_card() -> None:
+    """Card A's code has a typo (11 characters): it is refused. The scanner goes on with card B (ICCID, code) in
+    the same burst. B's ICCID lands in the code field; it must be taken as B's ICCID, not refused as a code
+    (which would send A with B's code, fail A and lose B). So: B registers with its own code, A is never sent,
+    and A is listed as refused with the reason and what to do."""
+    sim = demo_simulator()
+    app = build_app(sim)
+    (a, code_a), (b, code_b) = registrable_examples(sim.state, 2)
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = await open_register(pilot)
+        await burst(pilot, app, f"{a}\r{code_a}X\r{b}\r{code_b}\r")
+        await settle_registrations(pilot, app.registrations, 1)
+        assert app.registrations.entries[b].status == REGISTERED
+        assert a not in app.registrations.entries
+        listed = row_text(screen, a)
+        assert "✕ refused" in listed and "scan it again" in listed
+        assert "refused 1" in str(screen.query_one("#register-summary", Static).render())
+        assert app.focused is screen.query_one("#iccid", Input)
+        screen.query_one("#register-list", DataTable).move_cursor(row=0)  # A's row: its reason in full below
+        await pilot.pause()
+        below = str(screen.query_one("#register-summary", Static).render())
+        assert below.startswith(a) and "11 characters" in below and "scan it again" in below
+    assert posted(sim) == [(b, code_b)]
+
+
+async def test_a_misread_iccid_in_a_burst_is_listed_as_refused_not_dropped_silently(tmp_path: Path) -> None:
+    """A misread ICCID (wrong check digit) scanned with its code in a burst, between two good cards: the good
+    cards register, the misread one is never sent and stays in the list (and the session's CSV export) as
+    refused with the reason, so the technician can count the box; scanning it again correctly registers it."""
+    sim = demo_simulator()
+    app = build_app(sim)
+    (a, code_a), (b, code_b), (c, code_c) = registrable_examples(sim.state, 3)
+    bad = b[:-1] + str((int(b[-1]) + 1) % 10)
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = await open_register(pilot)
+        await burst(pilot, app, f"{a}\r{code_a}\r{bad}\r{code_b}\r{c}\r{code_c}\r")
+        await settle_registrations(pilot, app.registrations, 2)
+        assert {i: e.status for i, e in app.registrations.entries.items()} == {a: REGISTERED, c: REGISTERED}
+        listed = row_text(screen, bad)
+        assert "✕ refused" in listed and "check digit" in listed
+        summary = str(screen.query_one("#register-summary", Static).render())
+        assert "registered 2" in summary and "refused 1" in summary
+        screen.export_dir = tmp_path
+        await pilot.press("ctrl+s")
+        outcomes: dict[str, str] = {}
+        for _ in range(200):  # the export runs in a worker (the queue's worker never completes: poll)
+            await pilot.pause(0.02)
+            for exported in tmp_path.glob("supersim-registered-*.csv"):  # noqa: ASYNC240 (a test)
+                outcomes = {row["iccid"]: row["outcome"] for row in csv.DictReader(exported.open(encoding="utf-8"))}
+            if len(outcomes) == 3:
+                break
+        assert outcomes == {a: "registered", c: "registered", bad: "refused"}
+        await burst(pilot, app, f"{b}\r{code_b}\r")
+        await settle_registrations(pilot, app.registrations, 3)
+        assert app.registrations.entries[b].status == REGISTERED
+        assert "registered" in row_text(screen, b)
+    assert sorted(posted(sim)) == sorted([(a, code_a), (c, code_c), (b, code_b)])
