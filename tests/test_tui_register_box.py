@@ -96,3 +96,65 @@ async def test_a_misread_iccid_in_a_burst_is_listed_as_refused_not_dropped_silen
         assert app.registrations.entries[b].status == REGISTERED
         assert "registered" in row_text(screen, b)
     assert sorted(posted(sim)) == sorted([(a, code_a), (c, code_c), (b, code_b)])
+
+
+async def open_csv_import(pilot: Pilot[Any]) -> Any:
+    from supersim_tui.tui.csv_import import CsvImportScreen
+
+    await open_register(pilot)
+    await pilot.press("ctrl+o")
+    await pilot.pause()
+    assert isinstance(pilot.app.screen, CsvImportScreen)
+    return pilot.app.screen
+
+
+async def preview(pilot: Pilot[Any], screen: Any, path: Path) -> None:
+    screen.query_one("#csv-path", Input).value = str(path)
+    await pilot.press("enter")
+    await pilot.pause(0.1)
+
+
+async def test_csv_preview_of_a_file_that_cannot_be_read_shows_no_rows_of_the_file_before(tmp_path: Path) -> None:
+    """A good CSV previewed, then a path that cannot be read (missing, not UTF-8): the rows of the first file
+    no longer show (they were left under the second file's name, ✓ ok, as if they were its rows), and nothing
+    can be queued."""
+    sim = demo_simulator()
+    ((a, code_a),) = registrable_examples(sim.state, 1)
+    good, latin = tmp_path / "good.csv", tmp_path / "latin.csv"
+    good.write_text(f"iccid,registration_code\n{a},{code_a}\n", encoding="utf-8")
+    latin.write_bytes(b"iccid,registration_code\n\xe9,x\n")
+    app = build_app(sim)
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = await open_csv_import(pilot)
+        await preview(pilot, screen, good)
+        table = screen.query_one("#csv-preview", DataTable)
+        assert table.row_count == 1 and table.display
+        for unreadable in (latin, tmp_path / "missing.csv"):
+            await preview(pilot, screen, unreadable)
+            assert table.row_count == 0 or not table.display
+            assert str(unreadable) in str(screen.query_one("#csv-problem", Static).render())
+            assert screen.query_one("#csv-queue").disabled
+
+
+async def test_csv_preview_reasons_are_cut_with_an_ellipsis_and_said_in_full_for_the_highlighted_row(
+    tmp_path: Path,
+) -> None:
+    """A row with a long reason (a missing column): its Check cell is cut with an ellipsis so the Code, Fleet and
+    Name columns stay in view (at 120 columns), and the highlighted row's reason is shown in full under the table."""
+    sim = demo_simulator()
+    (a, code_a), (b, _) = registrable_examples(sim.state, 2)
+    box = tmp_path / "box.csv"
+    box.write_text(f"iccid,registration_code,fleet\n{a},{code_a},us-meters\n{b}\n", encoding="utf-8")
+    app = build_app(sim)
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = await open_csv_import(pilot)
+        await preview(pilot, screen, box)
+        table = screen.query_one("#csv-preview", DataTable)
+        check = str(table.get_row("3")[2])
+        assert check.endswith("…") and len(check) <= 32
+        widths = [column.get_render_width(table) for column in table.ordered_columns]
+        assert sum(widths) <= table.scrollable_content_region.width, widths  # Code, Fleet and Name in view
+        table.move_cursor(row=1)
+        await pilot.pause()
+        said = str(screen.query_one("#csv-row", Static).render())
+        assert said.startswith("Line 3:") and "expected 2 to 4 fields" in said
