@@ -3,6 +3,8 @@ and the Error column is never cut without an ellipsis."""
 
 from __future__ import annotations
 
+from textual.widgets import DataTable
+
 from supersim_tui.ops.bulk import Change, plan_change
 from supersim_tui.tui.app import SuperSimApp
 from supersim_tui.tui.bulk import BulkRunScreen
@@ -30,7 +32,7 @@ async def test_results_say_the_api_went_away_and_what_to_do() -> None:
         heading = str(screen.query_one("#bulk-title").render())
         assert heading.startswith("Stopped") and "could not be reached" in heading, heading
         assert "check the connection" in heading, heading
-        table = screen.query_one("#bulk-results")
+        table = screen.query_one("#bulk-results", DataTable)
         room = table.scrollable_content_region.width - sum(
             column.get_render_width(table) for column in table.ordered_columns[:-1]
         )
