@@ -158,3 +158,27 @@ async def test_csv_preview_reasons_are_cut_with_an_ellipsis_and_said_in_full_for
         await pilot.pause()
         said = str(screen.query_one("#csv-row", Static).render())
         assert said.startswith("Line 3:") and "expected 2 to 4 fields" in said
+
+
+async def test_registrations_left_from_last_time_are_said_at_start_and_their_outcomes_when_done(
+    tmp_path: Path,
+) -> None:
+    """Two registrations were still queued when the app was killed (one with a wrong code). At the next start the
+    app says it is sending them (they were sent silently before), and once both have an outcome it says how
+    many registered and failed, and where to read why, without the register screen being opened."""
+    from supersim_tui.ops.register_queue import Entry, RegistrationQueue
+
+    sim = demo_simulator()
+    (a, code_a), (b, _) = registrable_examples(sim.state, 2)
+    path = tmp_path / "queue.jsonl"
+    left = RegistrationQueue.open(path)
+    left.add(Entry(a, code_a))
+    left.add(Entry(b, "WRONGCODE1"))
+    app = build_app(sim)
+    app.registrations = RegistrationQueue.open(path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle_registrations(pilot, app.registrations, 2)
+        await pilot.pause(0.05)
+        said = [str(n.message) for n in app._notifications]
+        assert any("2 SIM registrations" in m and "last time" in m for m in said), said
+        assert any("1 registered" in m and "1 failed" in m and "n on the SIMs tab" in m for m in said), said
