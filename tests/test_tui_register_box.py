@@ -182,3 +182,26 @@ async def test_registrations_left_from_last_time_are_said_at_start_and_their_out
         said = [str(n.message) for n in app._notifications]
         assert any("2 SIM registrations" in m and "last time" in m for m in said), said
         assert any("1 registered" in m and "1 failed" in m and "n on the SIMs tab" in m for m in said), said
+
+
+async def test_at_80_columns_the_register_list_cuts_the_reason_column_with_an_ellipsis() -> None:
+    """At 80x24 with a name pattern, a registered SIM's SID and a refused card's reason do not fit: each SIM /
+    reason cell fits the room the other columns leave or ends in "…" (it ran off the screen's edge, cut without
+    a mark); the highlighted row's reason is still said in full below."""
+    sim = demo_simulator()
+    (a, code_a), (b, code_b) = registrable_examples(sim.state, 2)
+    app = build_app(sim)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_register(pilot)
+        screen.query_one("#pattern", Input).value = "meter-{last6}"
+        await burst(pilot, app, f"{a}\r{code_a}\r{b}\r{code_b}X\r")
+        await settle_registrations(pilot, app.registrations, 1)
+        await pilot.pause()
+        table = screen.query_one("#register-list", DataTable)
+        others = sum(column.get_render_width(table) for column in table.ordered_columns[:-1])
+        room = table.scrollable_content_region.width - others - 2 * table.cell_padding
+        for row in range(table.row_count):
+            detail = str(table.get_row_at(row)[-1])
+            assert len(detail) <= room or detail.endswith("…"), (room, detail)
+            assert len(detail) <= room, (room, detail)
+        assert "scan it again" in str(screen.query_one("#register-summary", Static).render())

@@ -28,7 +28,7 @@ from ..ops.bulk import format_unique_name
 from ..ops.name_numbers import highest_number, highest_number_in_account, pattern_regex
 from ..ops.register import Registration
 from ..ops.register_queue import FAILED, QUEUED, REGISTERED, REGISTERING, WAITING, Entry, RegistrationQueue
-from .csv_import import CsvImportScreen
+from .csv_import import CsvImportScreen, cut
 from .failures import ReportsFailures, Task
 from .footer import KeysFooter
 from .format import plain
@@ -107,6 +107,8 @@ class RegisterScreen(ReportsFailures, Screen[None]):
         self._count = 0
         self._problems: dict[str, str | Text] = {}
         self._refused: dict[str, str] = {}  # ICCID -> why the form refused that card (in the list, never sent)
+        self._details: dict[str, str] = {}  # ICCID -> its SIM / reason cell in full (the cell is cut to fit)
+        self._room = 60  # the SIM / reason column's width: what the other columns leave of the list's
         self._fleet_names = {f.sid: f.label for f in fleets}
 
     def compose(self) -> ComposeResult:
@@ -149,6 +151,27 @@ class RegisterScreen(ReportsFailures, Screen[None]):
         self.queue.on_change = self._changed
         self._summarize()
         self.query_one("#iccid", Input).focus()
+        self.call_after_refresh(self._fit_details)
+
+    def on_resize(self) -> None:
+        self._fit_details()
+
+    def _fit_details(self, changed: str | None = None) -> None:
+        """Cut each SIM / reason cell to the room the other columns leave, with "…" (never off the screen's edge);
+        every cell again when that room changed, else only ``changed``'s. The highlighted row's is said in full."""
+        table = self.query_one("#register-list", DataTable)
+        width = table.scrollable_content_region.width
+        others = sum(column.get_render_width(table) for column in table.ordered_columns[:-1])
+        room = max(width - others - 2 * table.cell_padding, 12) if width else self._room
+        keys = list(self._details) if room != self._room or changed is None else [changed]
+        self._room = room
+        for key in keys:
+            if key in table.rows:
+                table.update_cell(key, "detail", plain(cut(self._details[key], room)), update_width=True)
+
+    def _set_detail(self, key: str, text: str) -> None:
+        self._details[key] = text
+        self._fit_details(key)
 
     def on_unmount(self) -> None:
         self.queue.on_change = None
@@ -166,15 +189,14 @@ class RegisterScreen(ReportsFailures, Screen[None]):
         name = plain(entry.unique_name)
         if entry.status == REGISTERED and "not set" in entry.detail:
             name = plain(f"✕ {entry.unique_name} not set", style="bold yellow")  # the SIM itself is registered
-        detail = plain(entry.detail if len(entry.detail) <= 60 else entry.detail[:59] + "…")  # in full below
         if entry.iccid in table.rows:
             table.update_cell(entry.iccid, "status", status)
             table.update_cell(entry.iccid, "name", name, update_width=True)
             table.update_cell(entry.iccid, "fleet", fleet, update_width=True)
-            table.update_cell(entry.iccid, "detail", detail, update_width=True)
         else:
-            table.add_row(entry.iccid, status, name, fleet, detail, key=entry.iccid)
+            table.add_row(entry.iccid, status, name, fleet, "", key=entry.iccid)
             table.move_cursor(row=table.row_count - 1)
+        self._set_detail(entry.iccid, entry.detail)  # cut to fit; in full below when highlighted
 
     def _note_refused(self, iccid: str, reason: str) -> None:
         """A card the form refused stays in the list, marked ✕ (readable without colour) with the reason, so a
@@ -184,13 +206,12 @@ class RegisterScreen(ReportsFailures, Screen[None]):
         self._refused[iccid] = reason
         table = self.query_one("#register-list", DataTable)
         status = Text(f"✕ {REFUSED}", style="bold red")
-        detail = plain(reason if len(reason) <= 60 else reason[:59] + "…")
         if iccid in table.rows:
             table.update_cell(iccid, "status", status)
-            table.update_cell(iccid, "detail", detail, update_width=True)
         else:
-            table.add_row(iccid, status, "", "", detail, key=iccid)
+            table.add_row(iccid, status, "", "", "", key=iccid)
             table.move_cursor(row=table.row_count - 1)
+        self._set_detail(iccid, reason)
         self._summarize()
 
     @on(DataTable.RowHighlighted, "#register-list")
@@ -207,7 +228,8 @@ class RegisterScreen(ReportsFailures, Screen[None]):
                     plain(f"{key}: {self._refused[key]}", style=STATUS_STYLE[FAILED])
                 )
                 return
-            if entry is not None and (entry.status in (FAILED, WAITING) or "name" in entry.detail):
+            cut_short = len(self._details.get(key, "")) > self._room
+            if entry is not None and (entry.status in (FAILED, WAITING) or "name" in entry.detail or cut_short):
                 self.query_one("#register-summary", Static).update(
                     plain(f"{entry.iccid}: {entry.detail}", style=STATUS_STYLE[entry.status])
                 )
