@@ -39,3 +39,24 @@ async def test_results_say_the_api_went_away_and_what_to_do() -> None:
         for row in range(table.row_count):
             error = str(table.get_row_at(row)[-1])
             assert len(error) <= room - 2 or error.endswith("…"), (room, error)
+
+
+async def test_at_80_columns_the_highlighted_results_row_says_its_error_in_full() -> None:
+    """At 80x24 the results' Error column has no room left (ICCID, Name, Outcome, Status and Fleet fill the
+    line): the highlighted SIM's outcome and error are said in full under the table, so a failure can be read
+    without exporting the CSV."""
+    sim = demo_simulator(sims=200, settle_seconds=0)
+    active = [s for s in sim.state.sims.values() if s.status == "active"][:6]
+    outage = Outage(sim, down_after_posts=1)
+    app = SuperSimApp(instant_client(sim, transport=outage), account_label="demo")
+    app.settings.concurrency = 1
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.workers.wait_for_complete()
+        sims = [s async for s in app.client.list_sims() if s.sid in {a.sid for a in active}]
+        await app.push_screen(BulkRunScreen(app.client, plan=plan_change(sims, Change(status="inactive"))))
+        screen = await finished_run(pilot)
+        await pilot.pause()
+        said = str(screen.query_one("#bulk-row").render())
+        table = screen.query_one("#bulk-results", DataTable)
+        iccid = str(table.get_row_at(table.cursor_row)[0])
+        assert said.startswith(iccid) and "Could not connect" in said, said

@@ -131,6 +131,7 @@ class BulkRunScreen(ReportsFailures, Screen[RunResult | None]):
         self.clock = clock
         self.exported: Path | None = None
         self._progress: Progress | None = None
+        self._errors: dict[str, str] = {}  # results row (its index) -> "ICCID: outcome — error", in full
 
     def compose(self) -> ComposeResult:
         yield Header(icon="◆")
@@ -140,6 +141,7 @@ class BulkRunScreen(ReportsFailures, Screen[RunResult | None]):
             yield Static(id="bulk-stats")
         table: DataTable[str | Text] = DataTable(id="bulk-results", cursor_type="row", zebra_stripes=True)
         yield table
+        yield Static(id="bulk-row")  # the highlighted SIM's error in full (its cell may be cut)
         yield KeysFooter()
 
     def on_mount(self) -> None:
@@ -342,19 +344,24 @@ class BulkRunScreen(ReportsFailures, Screen[RunResult | None]):
             for i, column in enumerate(table.ordered_columns[:-1])
         )
         room = max(table.scrollable_content_region.width - used - 2 * table.cell_padding, 12)
-        for cells, o in rows:
+        self._errors = {str(i): f"{o.iccid}: {o.outcome} — {o.error}" for i, (_, o) in enumerate(rows) if o.error}
+        for i, (cells, o) in enumerate(rows):
             error = o.error or ""
             error = error if len(error) <= room else error[: room - 1] + "…"
-            table.add_row(*cells, plain(error, style="red" if o.outcome == FAILED else "dim"))
+            table.add_row(*cells, plain(error, style="red" if o.outcome == FAILED else "dim"), key=str(i))
         if len(result.outcomes) > RESULT_ROWS:
             self.notify(
                 f"The table shows {RESULT_ROWS:,} of {len(result.outcomes):,} outcomes (problems first); "
                 "the CSV export has them all.",
                 title="Results",
             )
-        table.display = True
+        table.display = self.query_one("#bulk-row", Static).display = True
         table.focus()
         self.refresh_bindings()
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        said = self._errors.get(str(event.row_key.value), "")
+        self.query_one("#bulk-row", Static).update(plain(said, style="bold red" if " failed — " in said else ""))
 
     # -------------------------------------------------------------- actions
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
