@@ -137,14 +137,20 @@ class ProgressBar:
         self.width = width
         self._last = 0.0
         self._shown = False
+        self._skipped: Progress | None = None  # the last state not drawn (too soon after the line before)
 
     def __call__(self, progress: Progress) -> None:
         if not self.enabled:
             return
         now = time.monotonic()
         if now - self._last < 0.1 and progress.remaining:
+            self._skipped = progress
             return
         self._last = now
+        self._draw(progress)
+
+    def _draw(self, progress: Progress) -> None:
+        self._skipped = None
         filled = int(self.width * progress.finished / max(progress.total, 1))
         bar = "#" * filled + "." * (self.width - filled)
         parts = [f"[{bar}] {progress.finished:,}/{progress.total:,}", f"done {progress.done:,}"]
@@ -167,6 +173,10 @@ class ProgressBar:
         self._shown = True
 
     def close(self) -> None:
+        """End the line, on the last state given: after a stop the last updates come too fast to be drawn, and the
+        line left on screen said "done 1" of a run that had 76 done."""
+        if self._skipped is not None:
+            self._draw(self._skipped)
         if self._shown:
             self.stream.write("\n")
             self.stream.flush()

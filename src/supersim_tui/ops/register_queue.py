@@ -106,6 +106,32 @@ class RegistrationQueue:
     entries: dict[str, Entry] = field(default_factory=dict)
     on_change: Callable[[Entry], None] | None = None
     problems: list[str] = field(default_factory=list)  # lines of the saved queue that could not be read
+    on_idle: Callable[[], None] | None = None  # called each time nothing is left to send now
+
+    def announce_leftover(self, say: Callable[[str, bool], None]) -> None:
+        """Entries left from last time (sent at start, in the background): ``say`` (text, is_warning) that they
+        are being sent now, and again once each has its outcome: how many registered and failed, and where to
+        read why. Without this they were sent silently, and a failure was only seen by opening the screen."""
+        leftover = {e.iccid for e in self.pending}
+        if not leftover:
+            return
+        n = len(leftover)
+        say(
+            f"{n:,} SIM registration{'s' if n != 1 else ''} left from last time {'are' if n != 1 else 'is'} being "
+            "sent; n on the SIMs tab shows each outcome.",
+            False,
+        )
+
+        def idle() -> None:
+            entries = [e for e in self.entries.values() if e.iccid in leftover]
+            if any(not e.final for e in entries):
+                return
+            self.on_idle = None
+            failed = sum(1 for e in entries if e.status == FAILED)
+            said = f"Registrations left from last time: {len(entries) - failed:,} registered, {failed:,} failed"
+            say(said + ("; n on the SIMs tab says why." if failed else "."), bool(failed))
+
+        self.on_idle = idle
 
     @classmethod
     def open(cls, path: Path | None) -> RegistrationQueue:
@@ -182,6 +208,8 @@ class RegistrationQueue:
         while True:
             ready = [e for e in self.entries.values() if e.status == QUEUED]
             if not ready:
+                if self.on_idle is not None:
+                    self.on_idle()
                 wake.clear()
                 waiting = [e for e in self.entries.values() if e.status == WAITING]
                 if waiting:

@@ -128,7 +128,12 @@ class SuperSimApp(ReportsFailures, OrderedKeysApp[None]):
                     severity="warning",
                     markup=False,
                 )
-            elif self.registrations.pending:  # left over from last time: carry on
+            elif self.registrations.pending:  # left over from last time: carry on, and say so (and how it went)
+                self.registrations.announce_leftover(
+                    lambda text, warn: self.notify(
+                        text, title="Registration queue", severity="warning" if warn else "information", markup=False
+                    )
+                )
                 self.process_registrations()
         elif self.connector is not None:
             from .login import LoginScreen

@@ -3,6 +3,7 @@
 The work itself is :class:`~supersim_tui.ops.bulk.BulkRunner`'s (the same engine as
 the headless commands, journal included); this screen only shows and steers. How a plan is shown and
 confirmed is :mod:`.plan_view`; how a change is chosen and planned from the SIMs tab is :mod:`.bulk_flow`.
+Just over 400 lines: running, stopping, results and retry share the screen's state, so they stay together.
 """
 
 from __future__ import annotations
@@ -130,6 +131,7 @@ class BulkRunScreen(ReportsFailures, Screen[RunResult | None]):
         self.clock = clock
         self.exported: Path | None = None
         self._progress: Progress | None = None
+        self._errors: dict[str, str] = {}  # results row (its index) -> "ICCID: outcome — error", in full
 
     def compose(self) -> ComposeResult:
         yield Header(icon="◆")
@@ -139,6 +141,7 @@ class BulkRunScreen(ReportsFailures, Screen[RunResult | None]):
             yield Static(id="bulk-stats")
         table: DataTable[str | Text] = DataTable(id="bulk-results", cursor_type="row", zebra_stripes=True)
         yield table
+        yield Static(id="bulk-row")  # the highlighted SIM's error in full (its cell may be cut)
         yield KeysFooter()
 
     def on_mount(self) -> None:
@@ -310,6 +313,10 @@ class BulkRunScreen(ReportsFailures, Screen[RunResult | None]):
             ("Stopped" if result.cancelled else "Finished", "bold yellow" if result.cancelled else "bold"),
             f": {summary}. ",
         )
+        if result.interrupted:  # the run stopped itself (the API gone, credentials refused): why, and what to do
+            head = Text.assemble(
+                ("Stopped: ", "bold yellow"), (printable(result.interrupted), "bold red"), f". {summary}. "
+            )
         if retry:
             head.append(f"t plans a retry of the {retry:,} that did not change (asks first) · ", style="bold")
         head.append("e exports every outcome to CSV · Esc closes", style="dim")
@@ -318,24 +325,43 @@ class BulkRunScreen(ReportsFailures, Screen[RunResult | None]):
         table.clear()
         order = {name: i for i, name in enumerate(OUTCOME_ORDER)}
         shown = sorted(result.outcomes, key=lambda o: order.get(o.outcome, 99))[:RESULT_ROWS]
-        for o in shown:
-            table.add_row(
-                plain(o.iccid),
-                plain(o.unique_name) if o.unique_name else Text("—", style="dim"),
-                outcome_text(o.outcome),
-                status_text(o.status),
-                plain(self.fleet_names.get(o.fleet_sid or "", o.fleet_sid or "—")),
-                plain(o.error, style="red" if o.outcome == FAILED else "dim"),
+        rows: list[tuple[list[Text], ItemOutcome]] = [
+            (
+                [
+                    plain(o.iccid),
+                    plain(o.unique_name) if o.unique_name else Text("—", style="dim"),
+                    outcome_text(o.outcome),
+                    status_text(o.status),
+                    plain(self.fleet_names.get(o.fleet_sid or "", o.fleet_sid or "—")),
+                ],
+                o,
             )
+            for o in shown
+        ]
+        # The Error column gets the room the others leave, and a longer error is cut with "…" (the CSV has it all)
+        used = sum(
+            max([len(str(column.label)), *(cells[i].cell_len for cells, _ in rows)]) + 2 * table.cell_padding
+            for i, column in enumerate(table.ordered_columns[:-1])
+        )
+        room = max(table.scrollable_content_region.width - used - 2 * table.cell_padding, 12)
+        self._errors = {str(i): f"{o.iccid}: {o.outcome} — {o.error}" for i, (_, o) in enumerate(rows) if o.error}
+        for i, (cells, o) in enumerate(rows):
+            error = o.error or ""
+            error = error if len(error) <= room else error[: room - 1] + "…"
+            table.add_row(*cells, plain(error, style="red" if o.outcome == FAILED else "dim"), key=str(i))
         if len(result.outcomes) > RESULT_ROWS:
             self.notify(
                 f"The table shows {RESULT_ROWS:,} of {len(result.outcomes):,} outcomes (problems first); "
                 "the CSV export has them all.",
                 title="Results",
             )
-        table.display = True
+        table.display = self.query_one("#bulk-row", Static).display = True
         table.focus()
         self.refresh_bindings()
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        said = self._errors.get(str(event.row_key.value), "")
+        self.query_one("#bulk-row", Static).update(plain(said, style="bold red" if " failed — " in said else ""))
 
     # -------------------------------------------------------------- actions
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:

@@ -30,6 +30,24 @@ from .shell import Shell
 from .sims_pane import SimsPane, slim
 
 
+def resume_offer_counts(state: JournalState) -> str:
+    """What an interrupted run did and did not do, for the offer to resume it: the SIMs left split into sent but
+    not confirmed and never sent, then the outcomes the others have (``: 14 never sent. Outcomes so far: 2 done.``)."""
+    left = [str(item["key"]) for item in state.remaining]
+    unfinished = set(left)
+    maybe_sent = sum(1 for key in left if key in state.sent or key in state.started)
+    parts = [f"{maybe_sent:,} sent but not confirmed"] if maybe_sent else []
+    if len(left) - maybe_sent:
+        parts.append(f"{len(left) - maybe_sent:,} never sent")
+    final = Counter(
+        str(record.get("outcome"))
+        for key, record in state.done.items()
+        if key not in unfinished and not state.unfinished(record)
+    )
+    so_far = ", ".join(f"{count:,} {outcome}" for outcome, count in final.most_common())
+    return (": " + ", ".join(parts) if parts else "") + "." + (f" Outcomes so far: {so_far}." if so_far else "")
+
+
 class FlowHost(Protocol):
     """What a bulk flow needs of the screen it runs on (:class:`~.main_screen.MainScreen`): a protocol, so that
     this module does not import the screen that imports it."""
@@ -200,8 +218,11 @@ class BulkFlow:
         body = Text.assemble(
             printable(f"Run {state.run_id} ({change.describe()}), started "),
             str(state.header.get("created", ""))[:16].replace("T", " "),
-            " UTC, did not finish:\n",
-            (f"{len(state.remaining):,} of {len(state.items):,} SIMs left.", "bold"),
+            " UTC, did not finish",
+            printable(f" ({state.interrupted})" if state.interrupted else ""),
+            ":\n",
+            (f"{len(state.remaining):,} of {len(state.items):,} SIMs left", "bold"),
+            resume_offer_counts(state),
             "\nSIMs already sent are confirmed first, never sent twice.",
         )
 

@@ -20,6 +20,12 @@ from ..ops.register import Registration, check_registration_csv
 from ..textfile import FileProblem, read_text
 
 INPUT_FILE_MAX = 64 * 1024 * 1024  # as for `sims register --csv`
+CHECK_WIDTH = 32  # a longer reason is cut with "…" (Code, Fleet and Name stay in view); in full under the table
+
+
+def cut(text: str, width: int = CHECK_WIDTH) -> str:
+    """``text`` within ``width`` characters, cut with an ellipsis when longer."""
+    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def _read_text(raw_path: str) -> str:
@@ -41,6 +47,7 @@ class CsvImportScreen(ModalScreen[list[Registration] | None]):
         self.fleets = fleets
         self.known = known  # ICCIDs already in this session
         self.good: list[Registration] = []
+        self.reasons: dict[str, str] = {}  # row key (line number) -> the row's reasons in full
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="form", id="csv-import"):
@@ -55,6 +62,7 @@ class CsvImportScreen(ModalScreen[list[Registration] | None]):
             yield Static(id="csv-problem", classes="error")
             table: DataTable[str | Text] = DataTable(id="csv-preview", cursor_type="row", zebra_stripes=True)
             yield table
+            yield Static(id="csv-row", classes="problem")
             with Horizontal(classes="form-buttons"):
                 yield Button("Queue", id="csv-queue", variant="primary", compact=True, disabled=True)
                 yield Button("Cancel", id="csv-cancel", compact=True)
@@ -70,7 +78,11 @@ class CsvImportScreen(ModalScreen[list[Registration] | None]):
         raw = self.query_one("#csv-path", Input).value.strip()
         problem = self.query_one("#csv-problem", Static)
         button = self.query_one("#csv-queue", Button)
-        button.disabled, self.good = True, []
+        button.disabled, self.good, self.reasons = True, [], {}
+        table = self.query_one("#csv-preview", DataTable)
+        table.clear()  # never the rows of the file before under this one's name
+        table.display = False
+        self.query_one("#csv-row", Static).update("")
         if not raw:
             problem.update("File: give the path of a CSV file")
             return
@@ -81,8 +93,6 @@ class CsvImportScreen(ModalScreen[list[Registration] | None]):
             return
         names = {f.sid for f in self.fleets} | {f.unique_name for f in self.fleets if f.unique_name}
         rows, file_problems = check_registration_csv(text, fleets=names)
-        table = self.query_one("#csv-preview", DataTable)
-        table.clear()
         for row in rows:
             issues = list(row.problems)
             if row.registration is not None and row.registration.iccid in self.known:
@@ -91,11 +101,10 @@ class CsvImportScreen(ModalScreen[list[Registration] | None]):
             if ok and row.registration is not None:
                 self.good.append(row.registration)
             cells = (list(row.cells) + [""] * 4)[:4]
-            check = (
-                Text("✓ ok", style="green")
-                if ok
-                else Text("✕ " + "; ".join(re.sub(r"^line \d+[,:] ", "", issue) for issue in issues), style="bold red")
-            )
+            reason = "; ".join(re.sub(r"^line \d+[,:] ", "", issue) for issue in issues)
+            if not ok:
+                self.reasons[str(row.line)] = reason
+            check = Text("✓ ok", style="green") if ok else Text(cut("✕ " + reason), style="bold red")
             table.add_row(str(row.line), cells[0], check, *cells[1:], key=str(row.line))
         table.display = bool(rows)
         bad = len(rows) - len(self.good)
@@ -108,6 +117,13 @@ class CsvImportScreen(ModalScreen[list[Registration] | None]):
         button.label = f"Queue {len(self.good):,} good rows" + (f", skip {bad:,} bad" if bad else "")
         button.refresh(layout=True)  # Button's label is not a layout reactive: widen it for the new text
         button.disabled = not self.good
+
+    @on(DataTable.RowHighlighted, "#csv-preview")
+    def _row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        """The highlighted row's reasons in full (its Check cell may be cut)."""
+        key = str(event.row_key.value)
+        reason = self.reasons.get(key)
+        self.query_one("#csv-row", Static).update(Text(f"Line {key}: {reason}", style="bold red") if reason else "")
 
     @on(Button.Pressed, "#csv-queue")
     def _queue(self) -> None:

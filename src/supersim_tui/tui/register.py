@@ -28,7 +28,7 @@ from ..ops.bulk import format_unique_name
 from ..ops.name_numbers import highest_number, highest_number_in_account, pattern_regex
 from ..ops.register import Registration
 from ..ops.register_queue import FAILED, QUEUED, REGISTERED, REGISTERING, WAITING, Entry, RegistrationQueue
-from .csv_import import CsvImportScreen
+from .csv_import import CsvImportScreen, cut
 from .failures import ReportsFailures, Task
 from .footer import KeysFooter
 from .format import plain
@@ -41,6 +41,9 @@ STATUS_STYLE = {
     FAILED: "bold red",
 }
 STATUS_GLYPH = {QUEUED: "…", REGISTERING: "↻", REGISTERED: "✓", WAITING: "⏸", FAILED: "✕"}
+MISREAD_ICCID_DIGITS = 15  # a refused all-digit scan this long is a card's misread ICCID (a code has 10)
+REFUSED = "refused"  # a scan the form refused (misread ICCID, code with a typo): listed, never sent
+SCAN_AGAIN = "not sent: scan it again"
 
 
 def normalize_code(raw: str) -> str:
@@ -103,6 +106,9 @@ class RegisterScreen(ReportsFailures, Screen[None]):
         self._wake = wake  # the app's queue worker waits on it
         self._count = 0
         self._problems: dict[str, str | Text] = {}
+        self._refused: dict[str, str] = {}  # ICCID -> why the form refused that card (in the list, never sent)
+        self._details: dict[str, str] = {}  # ICCID -> its SIM / reason cell in full (the cell is cut to fit)
+        self._room = 60  # the SIM / reason column's width: what the other columns leave of the list's
         self._fleet_names = {f.sid: f.label for f in fleets}
 
     def compose(self) -> ComposeResult:
@@ -145,6 +151,27 @@ class RegisterScreen(ReportsFailures, Screen[None]):
         self.queue.on_change = self._changed
         self._summarize()
         self.query_one("#iccid", Input).focus()
+        self.call_after_refresh(self._fit_details)
+
+    def on_resize(self) -> None:
+        self._fit_details()
+
+    def _fit_details(self, changed: str | None = None) -> None:
+        """Cut each SIM / reason cell to the room the other columns leave, with "…" (never off the screen's edge);
+        every cell again when that room changed, else only ``changed``'s. The highlighted row's is said in full."""
+        table = self.query_one("#register-list", DataTable)
+        width = table.scrollable_content_region.width
+        others = sum(column.get_render_width(table) for column in table.ordered_columns[:-1])
+        room = max(width - others - 2 * table.cell_padding, 12) if width else self._room
+        keys = list(self._details) if room != self._room or changed is None else [changed]
+        self._room = room
+        for key in keys:
+            if key in table.rows:
+                table.update_cell(key, "detail", plain(cut(self._details[key], room)), update_width=True)
+
+    def _set_detail(self, key: str, text: str) -> None:
+        self._details[key] = text
+        self._fit_details(key)
 
     def on_unmount(self) -> None:
         self.queue.on_change = None
@@ -162,14 +189,30 @@ class RegisterScreen(ReportsFailures, Screen[None]):
         name = plain(entry.unique_name)
         if entry.status == REGISTERED and "not set" in entry.detail:
             name = plain(f"✕ {entry.unique_name} not set", style="bold yellow")  # the SIM itself is registered
-        detail = plain(entry.detail if len(entry.detail) <= 60 else entry.detail[:59] + "…")  # in full below
         if entry.iccid in table.rows:
             table.update_cell(entry.iccid, "status", status)
             table.update_cell(entry.iccid, "name", name, update_width=True)
-            table.update_cell(entry.iccid, "detail", detail, update_width=True)
+            table.update_cell(entry.iccid, "fleet", fleet, update_width=True)
         else:
-            table.add_row(entry.iccid, status, name, fleet, detail, key=entry.iccid)
+            table.add_row(entry.iccid, status, name, fleet, "", key=entry.iccid)
             table.move_cursor(row=table.row_count - 1)
+        self._set_detail(entry.iccid, entry.detail)  # cut to fit; in full below when highlighted
+
+    def _note_refused(self, iccid: str, reason: str) -> None:
+        """A card the form refused stays in the list, marked ✕ (readable without colour) with the reason, so a
+        box scanned in one burst can be counted: every card scanned is listed with its outcome."""
+        if iccid in self.queue.entries and self.queue.entries[iccid].status != FAILED:
+            return  # already queued or registered: the list shows that
+        self._refused[iccid] = reason
+        table = self.query_one("#register-list", DataTable)
+        status = Text(f"✕ {REFUSED}", style="bold red")
+        if iccid in table.rows:
+            table.update_cell(iccid, "status", status)
+        else:
+            table.add_row(iccid, status, "", "", "", key=iccid)
+            table.move_cursor(row=table.row_count - 1)
+        self._set_detail(iccid, reason)
+        self._summarize()
 
     @on(DataTable.RowHighlighted, "#register-list")
     def _highlighted(self) -> None:
@@ -180,7 +223,13 @@ class RegisterScreen(ReportsFailures, Screen[None]):
         if table.row_count:
             key = str(table.coordinate_to_cell_key(Coordinate(table.cursor_row, 0)).row_key.value)
             entry = self.queue.entries.get(key)
-            if entry is not None and (entry.status in (FAILED, WAITING) or "name" in entry.detail):
+            if entry is None and key in self._refused:
+                self.query_one("#register-summary", Static).update(
+                    plain(f"{key}: {self._refused[key]}", style=STATUS_STYLE[FAILED])
+                )
+                return
+            cut_short = len(self._details.get(key, "")) > self._room
+            if entry is not None and (entry.status in (FAILED, WAITING) or "name" in entry.detail or cut_short):
                 self.query_one("#register-summary", Static).update(
                     plain(f"{entry.iccid}: {entry.detail}", style=STATUS_STYLE[entry.status])
                 )
@@ -193,6 +242,8 @@ class RegisterScreen(ReportsFailures, Screen[None]):
             for status in (REGISTERED, REGISTERING, QUEUED, WAITING, FAILED)
             if counts.get(status)
         ]
+        if self._refused:
+            parts.append(f"refused {len(self._refused)} ({SCAN_AGAIN})")
         self.query_one("#register-summary", Static).update(
             " · ".join(parts) or "Scan or type an ICCID, Enter, then its registration code, Enter."
         )
@@ -235,6 +286,9 @@ class RegisterScreen(ReportsFailures, Screen[None]):
         problem = self._iccid_problem(event.value)
         self._problem("iccid", problem)
         if problem:
+            value = normalize(event.value)
+            if value.isdigit() and len(value) >= MISREAD_ICCID_DIGITS and not problem.startswith("Already"):
+                self._note_refused(value, f"{SCAN_AGAIN} ({problem})")  # a card's misread ICCID, not a stray code
             self._refuse(event.input)
         elif event.value.strip():
             self.query_one("#code", Input).focus()
@@ -252,6 +306,16 @@ class RegisterScreen(ReportsFailures, Screen[None]):
             self._refuse(iccid_input)
             return
         if code_issue:
+            scanned = normalize(event.value)
+            if scanned.isdigit() and iccid_problem(scanned) is None:
+                # The next card's ICCID, scanned after this card's code was refused: this card is left (listed as
+                # refused) and the scan is taken as the next card's ICCID, never paired with this card.
+                self._problem("code", "")
+                code_input.value = ""
+                iccid_input.value = scanned
+                self._iccid_done(Input.Submitted(iccid_input, scanned))
+                return
+            self._note_refused(iccid, f"{SCAN_AGAIN} (its {code_issue})")
             self._refuse(code_input)
             return
         fleet = self.query_one("#fleet", Select).value
@@ -263,6 +327,7 @@ class RegisterScreen(ReportsFailures, Screen[None]):
             self.app.bell()
             return
         self._count += 1
+        self._refused.pop(iccid, None)
         self.queue.add(Entry(iccid, code, fleet if isinstance(fleet, str) else None, name))
         self._wake.set()
         iccid_input.value = code_input.value = ""
@@ -289,8 +354,9 @@ class RegisterScreen(ReportsFailures, Screen[None]):
             self._account_highest[pattern] = await highest_number_in_account(self.client, pattern)
 
     def action_export_csv(self) -> None:
-        if self.queue.entries:
-            self._export(list(self.queue.entries.values()))
+        refused = [Entry(iccid, "", status=REFUSED, detail=why) for iccid, why in self._refused.items()]
+        if self.queue.entries or refused:
+            self._export([*self.queue.entries.values(), *refused])
         else:
             self.notify("Nothing registered in this session yet.", title="Export")
 
@@ -315,6 +381,7 @@ class RegisterScreen(ReportsFailures, Screen[None]):
         def queue_rows(rows: list[Registration] | None) -> None:
             for row in rows or []:
                 self._count += 1
+                self._refused.pop(row.iccid, None)
                 self.queue.add(Entry(row.iccid, row.registration_code, row.fleet, row.unique_name))
             if rows:
                 self._wake.set()

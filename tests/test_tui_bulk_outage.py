@@ -1,0 +1,62 @@
+"""A bulk run in the app when the API goes away mid-run: the results say why the run stopped and what to do,
+and the Error column is never cut without an ellipsis."""
+
+from __future__ import annotations
+
+from textual.widgets import DataTable
+
+from supersim_tui.ops.bulk import Change, plan_change
+from supersim_tui.tui.app import SuperSimApp
+from supersim_tui.tui.bulk import BulkRunScreen
+
+from .conftest import demo_simulator, instant_client
+from .test_qa_seams import Outage
+from .test_tui_sims import finished_run
+
+
+async def test_results_say_the_api_went_away_and_what_to_do() -> None:
+    """Deactivate 40 SIMs one at a time; the server stops answering after 5 updates. The run stops itself (the
+    rest not sent), and the results' heading says so in words (the API could not be reached, check the
+    connection), not a bare "Stopped" as if Esc had been pressed; each Error cell fits its column or ends in …"""
+    sim = demo_simulator(sims=200, settle_seconds=0)
+    active = [s for s in sim.state.sims.values() if s.status == "active"][:40]
+    outage = Outage(sim, down_after_posts=5)
+    app = SuperSimApp(instant_client(sim, transport=outage), account_label="demo")
+    app.settings.concurrency = 1
+    async with app.run_test(size=(100, 30)) as pilot:
+        await app.workers.wait_for_complete()
+        sims = [s async for s in app.client.list_sims() if s.sid in {a.sid for a in active}]
+        await app.push_screen(BulkRunScreen(app.client, plan=plan_change(sims, Change(status="inactive"))))
+        screen = await finished_run(pilot)
+        assert screen.result is not None and screen.result.interrupted
+        heading = str(screen.query_one("#bulk-title").render())
+        assert heading.startswith("Stopped") and "could not be reached" in heading, heading
+        assert "check the connection" in heading, heading
+        table = screen.query_one("#bulk-results", DataTable)
+        room = table.scrollable_content_region.width - sum(
+            column.get_render_width(table) for column in table.ordered_columns[:-1]
+        )
+        for row in range(table.row_count):
+            error = str(table.get_row_at(row)[-1])
+            assert len(error) <= room - 2 or error.endswith("…"), (room, error)
+
+
+async def test_at_80_columns_the_highlighted_results_row_says_its_error_in_full() -> None:
+    """At 80x24 the results' Error column has no room left (ICCID, Name, Outcome, Status and Fleet fill the
+    line): the highlighted SIM's outcome and error are said in full under the table, so a failure can be read
+    without exporting the CSV."""
+    sim = demo_simulator(sims=200, settle_seconds=0)
+    active = [s for s in sim.state.sims.values() if s.status == "active"][:6]
+    outage = Outage(sim, down_after_posts=1)
+    app = SuperSimApp(instant_client(sim, transport=outage), account_label="demo")
+    app.settings.concurrency = 1
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.workers.wait_for_complete()
+        sims = [s async for s in app.client.list_sims() if s.sid in {a.sid for a in active}]
+        await app.push_screen(BulkRunScreen(app.client, plan=plan_change(sims, Change(status="inactive"))))
+        screen = await finished_run(pilot)
+        await pilot.pause()
+        said = str(screen.query_one("#bulk-row").render())
+        table = screen.query_one("#bulk-results", DataTable)
+        iccid = str(table.get_row_at(table.cursor_row)[0])
+        assert said.startswith(iccid) and "Could not connect" in said, said

@@ -1,0 +1,47 @@
+"""The app's offer to resume a run a kill interrupted says what was done and what was not, not only what is left."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from supersim_tui.ops.bulk import DONE, NOT_SENT, BulkRunner, Change, plan_change
+from supersim_tui.ops.journal import Journal, new_run_id
+from supersim_tui.simulator import Simulator
+from supersim_tui.tui.dialogs import Confirm
+
+from .conftest import build_app, until
+from .test_tui_sims import confirm_text
+
+
+async def test_the_resume_offer_says_what_was_done_and_what_was_never_sent(
+    make_simulator: Callable[..., Simulator],
+) -> None:
+    """Activate inactive SIMs one at a time; after two updates the run is cut off as a kill leaves it (no stop
+    record). At the next start the offer names the run and says how many SIMs are done and how many were never
+    sent (so the operator knows what the devices went through), besides how many are left."""
+    sim = make_simulator(sims=80)
+    app = build_app(sim)
+    client = app.client
+    sims = await client.list_sims(status="inactive", page_size=1000).collect()
+    plan = plan_change(sims, Change(status="active"))
+    run_id = new_run_id()
+    journal = Journal.create(
+        run_id, {"kind": "set-status", "change": plan.change.to_json(), "base_url": client.base_url}
+    )
+    runner = BulkRunner(client, concurrency=1, journal=journal)
+    posts = lambda: sum(1 for r in sim.request_log if r.method == "POST")  # noqa: E731
+    runner.on_progress = lambda p: runner.cancel() if posts() >= 2 else None
+    first = await runner.run(plan, run_id)
+    journal.close()
+    lines = journal.path.read_text().splitlines(keepends=True)
+    journal.path.write_text("".join(lines[:-1]))  # the stop record removed: as a kill would have left it
+    done, never_sent = first.count(DONE), first.count(NOT_SENT)
+    assert done >= 1 and never_sent >= 1
+    app.journal_runs = True
+    async with app.run_test(size=(120, 36)) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, Confirm))
+        await pilot.pause()  # the dialog mounted (its buttons), not only pushed
+        text = " ".join(confirm_text(app).split())
+        assert run_id in text and f"{never_sent} of {len(sims)} SIMs left" in text, text
+        assert f"{done} done" in text and f"{never_sent} never sent" in text, text
+        await pilot.press("n")  # Not now
