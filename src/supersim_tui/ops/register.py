@@ -13,12 +13,12 @@ import io
 from collections.abc import Awaitable, Callable, Collection
 from dataclasses import asdict, dataclass
 
-from ..api import AlreadyRegisteredError, RateLimitedError, Sim, SuperSimClient, SuperSimError
+from ..api import AlreadyRegisteredError, NotFoundError, RateLimitedError, Sim, SuperSimClient, SuperSimError
 from ..api.errors import explain, is_transient
 from ..iccid import iccid_problem, normalize, registration_code_problem
 from .journal import Journal, JournalState
 from .names import ref_problem, unique_name_problem
-from .outcomes import DONE, FAILED, NOT_SENT, ItemOutcome, Progress, ResumeCounts
+from .outcomes import DONE, FAILED, INVALID, NOT_SENT, ItemOutcome, Progress, ResumeCounts
 from .runner import AUTH_ERRORS, ProgressCallback, Runner
 
 CSV_FIELDS = ("iccid", "registration_code", "fleet", "unique_name")
@@ -227,10 +227,38 @@ class RegistrationRunner(Runner):
         result.resumed = counts
         return result
 
+    async def _refuse_unknown_fleets(self, rows: list[Registration]) -> list[Registration]:
+        """The rows whose fleet (if any) exists. A row naming a fleet the account does not have is refused before
+        it is sent (invalid, with what to do): registered first, its SIM would be in the account while reported
+        failed when the fleet is refused. Each fleet is looked up once."""
+        unknown: set[str] = set()
+        for ref in sorted({row.fleet for row in rows if row.fleet}):
+            if ref not in self._fleet_sids:
+                try:
+                    self._fleet_sids[ref] = (await self.client.fetch_fleet(ref)).sid
+                except NotFoundError:
+                    unknown.add(ref)
+        for row in rows:
+            if row.fleet in unknown:
+                outcome = ItemOutcome(
+                    row.key,
+                    row.iccid,
+                    row.unique_name or row.iccid,
+                    INVALID,
+                    error=f"no fleet {row.fleet!r} in this account: not sent; name an existing fleet "
+                    "(supersim-tui fleets list) and register this SIM again",
+                )
+                self._outcomes[row.key] = outcome
+                if self.journal is not None:
+                    self.journal.write({"type": "done", **outcome.to_json()})
+        return [row for row in rows if row.fleet not in unknown]
+
     async def _run(self, rows: list[Registration], run_id: str, *, order: list[Registration]) -> RegistrationResult:
+        rows = await self._refuse_unknown_fleets(rows)
         self._progress = Progress(total=len(order), concurrency=self.limiter.limit)
         self._progress.done = sum(1 for o in self._outcomes.values() if o.outcome == DONE)
-        self._progress.failed = len(self._outcomes) - self._progress.done
+        self._progress.invalid = sum(1 for o in self._outcomes.values() if o.outcome == INVALID)
+        self._progress.failed = len(self._outcomes) - self._progress.done - self._progress.invalid
         with self.throttle_feedback():
             never_sent = await self.work(rows, self._register_one)
         reason = self.not_sent_reason()

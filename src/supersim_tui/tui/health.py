@@ -123,6 +123,9 @@ class HealthPane(ReportsFailures, Vertical):
 
     def worker_failed(self, group: str, error: BaseException) -> None:
         self.table.loading = False
+        self.query_one("#health-summary", Static).update(  # no longer "Checking the account…"
+            Text("Not checked: the check failed (why: below) · r to try again", style="bold red")
+        )
         self.query_one("#health-detail", Static).update(
             Text(failure_text(self.task_for(group), error), style="bold red")
         )
