@@ -37,6 +37,7 @@ from supersim_tui.tui.sims_pane import SimsPane
 from supersim_tui.tui.vtable import VirtualTable
 
 from .conftest import demo_simulator, instant_client, settle, until
+from .test_tui_bursts import burst
 from .test_tui_naps import filter_to, open_nap
 from .test_tui_sims import choose, confirm_text, finished_run, plain
 
@@ -60,6 +61,29 @@ def make_app(sim: Simulator, *, mode: str = "open", read_only: bool = False, con
 
 def posts(sim: Simulator) -> list[str]:
     return [r.path for r in sim.request_log if r.method == "POST"]
+
+
+async def test_keys_typed_with_the_answer_to_a_consent_dialog_are_dropped_and_said() -> None:
+    """Enter, Space, Enter in one burst on the typed question of a mass deactivation (Cancel focused): Enter
+    cancels; the Space and Enter typed with it were typed before the user could see the screen beneath, so they
+    are dropped (before, the Space unmarked a SIM and the Enter opened one), and the user is told so."""
+    sim = demo_simulator(sims=300, settle_seconds=0)
+    app = make_app(sim)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("3")
+        pane = app.query_one(SimsPane)
+        active = {s.sid: s for s in await app.client.list_sims(status="active").collect()}
+        pane.set_marks(active)
+        await pilot.press("s")
+        await choose(pilot, "inactive")
+        assert isinstance(app.screen, TypedConfirm)
+        await burst(pilot, app, "\r \r")
+        assert not isinstance(app.screen, (TypedConfirm, BulkRunScreen)), type(app.screen)
+        assert app.screen is pane.screen, "Enter opened a SIM"
+        assert len(pane.marks) == len(active), "Space changed the marks"
+        assert posts(sim) == []
+        assert any("2 keys were typed with the answer and ignored" in n.message for n in app._notifications)
 
 
 # ------------------------------------------------------------------ the rule

@@ -112,6 +112,17 @@ def ask_consent(
         return
 
     def answered(yes: bool | None) -> None:
+        drop = getattr(app, "drop_typeahead", None)
+        dropped = drop() if drop is not None else 0
+        if dropped:
+            keys = "1 key was" if dropped == 1 else f"{dropped} keys were"
+            app.notify(
+                f"{keys} typed with the answer and ignored: they came before the screen behind the question "
+                "could be seen. Type them again if they were meant.",
+                title=title,
+                severity="warning",
+                markup=False,
+            )
         then(bool(yes))
 
     if consent.level == TYPED:

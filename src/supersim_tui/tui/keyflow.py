@@ -115,6 +115,14 @@ class OrderedKeysApp(App[ReturnType]):
         """True while keys wait in the buffer or the app is still handling the last one."""
         return bool(self._held_keys) or self._key_feeder is not None or self._app_busy(handling=False)
 
+    def drop_typeahead(self) -> int:
+        """Drop the keys still waiting in the buffer (typed before the user could see where they would go) and
+        say how many. For the answer to a consent dialog: keys typed with it would act on the screen beneath,
+        unseen (a Space unmarking a SIM, an Enter opening one)."""
+        dropped = len(self._held_keys)
+        self._held_keys.clear()
+        return dropped
+
     def _app_busy(self, handling: bool) -> bool:
         """Whether what the last key set off may still change where the next key goes: the app (focus moves,
         screens pushed, actions), the current screen, the focused widget and the last key's target with
