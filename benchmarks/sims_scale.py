@@ -5,8 +5,9 @@ in from the environment) runs in another, on a pseudo-terminal driven by pexpect
 figure is what reaches the terminal and the peak memory (VmHWM) is the app's alone.
 
 - **End to the last SIM**: the app is started, the SIMs tab opened and End pressed as soon as
-  the first frame is painted; timed until the account's last SIM (its ICCID) is painted. As a
-  ratio to one plain sequential listing of the account in the same run (the median of three; raw httpx, pages
+  the first frame is painted; timed until the account's last SIM (its ICCID) is painted; the median
+  of three app runs (every figure below too; one run at 1,000,000). As a ratio to one plain
+  sequential listing of the account in the same run (the median of three; raw httpx, pages
   decoded by msgspec into the same ``SimBrief`` type the app's index is listed with: the same
   decoding). Target ≤ 1.5.
 - **Filter keystroke to painted**: ``/`` then a word typed a key at a time over every SIM;
@@ -34,6 +35,7 @@ from .pty_app import KEYS, open_sims_tab, terminal
 TYPED = "eu-trackers-01"
 END_RATIO_TARGET = 1.5
 BASELINE_RUNS = 3
+APP_RUNS = {100_000: 3, 1_000_000: 1}  # the 1,000,000 run takes minutes
 FILTER_RATIO_TARGET = 2.0
 MEMORY_TARGET_MB = {100_000: 150, 1_000_000: 1024}
 
@@ -94,8 +96,12 @@ def measure(sims: int, with_filter: bool) -> bool:
         counts = asyncio.run(expected_counts(url, TYPED)) if with_filter else None
         echo = echo_keys(TYPED) if with_filter else []
         started = time.perf_counter()
-        app = app_run(url, listing, sims, counts)
+        # The app run as many times as the listing, medians of each figure (one run alone varies by ±25 %).
+        runs_app = [app_run(url, listing, sims, counts) for _ in range(APP_RUNS[sims])]
+        failed = [run for run in runs_app if run["end_to_last"] == float("inf")]
+        app = failed[0] if failed else {key: statistics.median(run[key] for run in runs_app) for key in runs_app[0]}
         elapsed = time.perf_counter() - started
+        print("  End to last per run (s):", " ".join(f"{run['end_to_last']:.2f}" for run in runs_app))
     ok = True
     if app["end_to_last"] == float("inf"):
         print(f"sims-scale {sims:,}: the last SIM was not painted within {elapsed:.0f} s  MISSED")
