@@ -86,6 +86,7 @@ def check_registration_csv(text: str, fleets: Collection[str] | None = None) -> 
     rows: list[CsvRow] = []
     problems: list[str] = []
     seen: dict[str, int] = {}
+    columns: list[str] | None = None  # the header's column names, in the file's order, if it has a header
     reader = csv.reader(io.StringIO(text), strict=True)  # a stray or unclosed quote is an error, not data
     while True:
         try:
@@ -114,11 +115,21 @@ def check_registration_csv(text: str, fleets: Collection[str] | None = None) -> 
         if len(rows) >= CSV_ROWS_MAX:
             problems.append(f"line {line_number}: more than {CSV_ROWS_MAX:,} rows; split the file and import each part")
             break
-        if line_number == 1 and cells[0].lower() == "iccid":
-            unknown = [c for c in cells if c.lower() not in CSV_FIELDS]
-            if unknown:
-                problems.append(f"line 1: unknown column {unknown[0]!r}; expected {', '.join(CSV_FIELDS)}")
+        if line_number == 1 and any(cell.lower() in CSV_FIELDS for cell in cells):  # a header: columns by name
+            columns, problem = _header_columns(cells)
+            if problem:
+                problems.append(f"line 1: {problem}; expected {', '.join(CSV_FIELDS)}")
+                break  # which cell is which is unknown: no row can be read safely
             continue
+        if columns is not None:  # put in the canonical order
+            if len(cells) != len(columns):
+                expected = f"expected {len(columns)} fields ({','.join(columns)}, as line 1 names them)"
+                rows.append(
+                    CsvRow(line_number, tuple(cells), None, (f"line {line_number}: {expected}, found {len(cells)}",))
+                )
+                continue
+            named = dict(zip(columns, cells, strict=True))
+            cells = [named.get(field, "") for field in CSV_FIELDS]
         if len(cells) < 2 or len(cells) > 4:
             rows.append(
                 CsvRow(
@@ -144,6 +155,21 @@ def check_registration_csv(text: str, fleets: Collection[str] | None = None) -> 
     if not rows and not problems:
         problems.append("the file has no rows: expected iccid,registration_code[,fleet,unique_name]")
     return rows, problems
+
+
+def _header_columns(cells: list[str]) -> tuple[list[str], str]:
+    """A header row's column names (lower case, in the file's order), or what is wrong with it."""
+    columns = [cell.lower() for cell in cells]
+    unknown = next((cell for cell, name in zip(cells, columns, strict=True) if name not in CSV_FIELDS), None)
+    if unknown is not None:
+        return columns, f"unknown column {unknown!r}"
+    twice = next((name for index, name in enumerate(columns) if name in columns[:index]), None)
+    if twice is not None:
+        return columns, f"column {twice} named twice"
+    missing = next((name for name in CSV_FIELDS[:2] if name not in columns), None)
+    if missing is not None:
+        return columns, f"no {missing} column"
+    return columns, ""
 
 
 def parse_registration_csv(text: str) -> list[Registration]:
