@@ -48,3 +48,11 @@ def test_a_row_with_another_count_of_fields_than_the_header_names_is_refused() -
     assert [row.problems for row in rows] == [
         ("line 2: expected 2 fields (registration_code,iccid, as line 1 names them), found 3",)
     ]
+
+
+def test_with_a_header_in_the_usual_order_trailing_fields_may_be_left_out(simulator: Simulator) -> None:
+    """Header iccid,registration_code,fleet and a row without its fleet: a good row, as without a header."""
+    ((iccid, code),) = registrable_examples(simulator.state, 1)
+    rows, problems = check_registration_csv(f"iccid,registration_code,fleet\n{iccid},{code}\n")
+    assert problems == [] and [row.problems for row in rows] == [()]
+    assert rows[0].registration is not None and rows[0].registration.iccid == iccid

@@ -120,8 +120,10 @@ def check_registration_csv(text: str, fleets: Collection[str] | None = None) -> 
             if problem:
                 problems.append(f"line 1: {problem}; expected {', '.join(CSV_FIELDS)}")
                 break  # which cell is which is unknown: no row can be read safely
+            if tuple(columns) == CSV_FIELDS[: len(columns)]:
+                columns = None  # the usual order: rows read as without a header (trailing fields may be left out)
             continue
-        if columns is not None:  # put in the canonical order
+        if columns is not None:  # another order: each row has the header's fields, put in the usual order
             if len(cells) != len(columns):
                 expected = f"expected {len(columns)} fields ({','.join(columns)}, as line 1 names them)"
                 rows.append(
