@@ -318,7 +318,8 @@ class BulkRunScreen(ReportsFailures, Screen[RunResult | None]):
                 ("Stopped: ", "bold yellow"), (printable(result.interrupted), "bold red"), f". {summary}. "
             )
         if retry:
-            head.append(f"t plans a retry of the {retry:,} that did not change (asks first) · ", style="bold")
+            # "not done", not "did not change": an unconfirmed SIM was sent and may still change (what the API said)
+            head.append(f"t plans a retry of the {retry:,} not done (asks first) · ", style="bold")
         head.append("e exports every outcome to CSV · Esc closes", style="dim")
         self.query_one("#bulk-title", Static).update(head)
         table = self.query_one("#bulk-results", DataTable)

@@ -201,7 +201,7 @@ class BulkFlow:
             if pane.marks:
                 n = len(pane.marks)
                 self.screen.notify(
-                    f"{n:,} SIM{' that did not change stays' if n == 1 else 's that did not change stay'} marked.",
+                    f"{n:,} SIM{' not done stays' if n == 1 else 's not done stay'} marked.",
                     title="Marks",
                 )
             # the SIMs the run reached, updated in the index as they ended (no SIM listing again)
