@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from supersim_tui.ops.bulk import DONE, NOT_SENT, BulkRunner, Change, plan_change
-from supersim_tui.ops.journal import Journal, new_run_id
+from supersim_tui.ops.bulk import DONE, NOT_SENT
 from supersim_tui.simulator import Simulator
 from supersim_tui.tui.dialogs import Confirm
 
 from .conftest import build_app, until
-from .test_tui_sims import confirm_text
+from .test_tui_sims import activation_stopped_after_two_updates, confirm_text
 
 
 async def test_the_resume_offer_says_what_was_done_and_what_was_never_sent(
@@ -21,18 +20,7 @@ async def test_the_resume_offer_says_what_was_done_and_what_was_never_sent(
     sent (so the operator knows what the devices went through), besides how many are left."""
     sim = make_simulator(sims=80)
     app = build_app(sim)
-    client = app.client
-    sims = await client.list_sims(status="inactive", page_size=1000).collect()
-    plan = plan_change(sims, Change(status="active"))
-    run_id = new_run_id()
-    journal = Journal.create(
-        run_id, {"kind": "set-status", "change": plan.change.to_json(), "base_url": client.base_url}
-    )
-    runner = BulkRunner(client, concurrency=1, journal=journal)
-    posts = lambda: sum(1 for r in sim.request_log if r.method == "POST")  # noqa: E731
-    runner.on_progress = lambda p: runner.cancel() if posts() >= 2 else None
-    first = await runner.run(plan, run_id)
-    journal.close()
+    sims, run_id, first, journal = await activation_stopped_after_two_updates(sim, app.client)
     lines = journal.path.read_text().splitlines(keepends=True)
     journal.path.write_text("".join(lines[:-1]))  # the stop record removed: as a kill would have left it
     done, never_sent = first.count(DONE), first.count(NOT_SENT)

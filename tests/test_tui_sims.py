@@ -14,7 +14,19 @@ from rich.console import Console
 from textual.pilot import Pilot
 from textual.widgets import Input, OptionList
 
-from supersim_tui.ops.bulk import DONE, FAILED, INVALID, NOT_SENT, SKIPPED, BulkRunner, Change, Progress, plan_change
+from supersim_tui.api import Sim, SuperSimClient
+from supersim_tui.ops.bulk import (
+    DONE,
+    FAILED,
+    INVALID,
+    NOT_SENT,
+    SKIPPED,
+    BulkRunner,
+    Change,
+    Progress,
+    RunResult,
+    plan_change,
+)
 from supersim_tui.ops.journal import Journal, find_run, new_run_id
 from supersim_tui.simulator import Simulator
 from supersim_tui.tui.app import SuperSimApp
@@ -267,6 +279,28 @@ async def test_sim_detail_shows_everything_and_explains_invalid_transitions() ->
         assert "inactive" in str(row[3]) and str(row[2]) == f"gate-7{old_name}"
 
 
+def post_count(sim: Simulator) -> int:
+    return sum(1 for r in sim.request_log if r.method == "POST")
+
+
+async def activation_stopped_after_two_updates(
+    sim: Simulator, client: SuperSimClient
+) -> tuple[list[Sim], str, RunResult, Journal]:
+    """The account's inactive SIMs activated one at a time in a journaled run, stopped (as Esc stops it) once
+    two updates were sent: those SIMs, the run's id, its result and its closed journal."""
+    sims = await client.list_sims(status="inactive", page_size=1000).collect()
+    plan = plan_change(sims, Change(status="active"))
+    run_id = new_run_id()
+    journal = Journal.create(
+        run_id, {"kind": "set-status", "change": plan.change.to_json(), "base_url": client.base_url}
+    )
+    runner = BulkRunner(client, concurrency=1, journal=journal)
+    runner.on_progress = lambda p: runner.cancel() if post_count(sim) >= 2 else None
+    first = await runner.run(plan, run_id)
+    journal.close()
+    return sims, run_id, first, journal
+
+
 async def test_an_interrupted_run_is_offered_for_resume_at_start(make_simulator: Callable[..., Simulator]) -> None:
     """A journaled run cut short (here: its stop record removed, as a kill leaves it) is offered when the app
     starts; resuming re-reads the SIMs left and asks on the new plan, then finishes without sending anything
@@ -274,18 +308,9 @@ async def test_an_interrupted_run_is_offered_for_resume_at_start(make_simulator:
     sim = make_simulator(sims=80)
     app = build_app(sim)
     client = app.client
-    sims = await client.list_sims(status="inactive", page_size=1000).collect()
+    sims, run_id, first, journal = await activation_stopped_after_two_updates(sim, client)
     assert len(sims) >= 6
-    plan = plan_change(sims, Change(status="active"))
-    run_id = new_run_id()
-    journal = Journal.create(
-        run_id, {"kind": "set-status", "change": plan.change.to_json(), "base_url": client.base_url}
-    )
-    runner = BulkRunner(client, concurrency=1, journal=journal)
-    posts = lambda: sum(1 for r in sim.request_log if r.method == "POST")  # noqa: E731
-    runner.on_progress = lambda p: runner.cancel() if posts() >= 2 else None
-    first = await runner.run(plan, run_id)
-    journal.close()
+    posts = lambda: post_count(sim)  # noqa: E731
     assert first.cancelled and first.count(NOT_SENT) > 0
     sent_before = posts()
     assert find_run(None, base_url=client.base_url, include_stopped=False) is None  # Esc: not offered
