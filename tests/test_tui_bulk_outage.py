@@ -3,6 +3,7 @@ and the Error column is never cut without an ellipsis."""
 
 from __future__ import annotations
 
+from textual.pilot import Pilot
 from textual.widgets import DataTable
 
 from supersim_tui.ops.bulk import Change, plan_change
@@ -14,20 +15,32 @@ from .test_qa_seams import Outage
 from .test_tui_sims import finished_run
 
 
+def outage_app(down_after_posts: int) -> SuperSimApp:
+    """The app on a 200-SIM account whose API stops answering after ``down_after_posts`` updates; runs send one
+    update at a time."""
+    sim = demo_simulator(sims=200, settle_seconds=0)
+    app = SuperSimApp(
+        instant_client(sim, transport=Outage(sim, down_after_posts=down_after_posts)), account_label="demo"
+    )
+    app.settings.concurrency = 1
+    return app
+
+
+async def deactivate_into_the_outage(pilot: Pilot[None], app: SuperSimApp, count: int) -> BulkRunScreen:
+    """Deactivate the first ``count`` active SIMs in a bulk run and wait for its results."""
+    await app.workers.wait_for_complete()
+    sims = [s async for s in app.client.list_sims(status="active")][:count]
+    await app.push_screen(BulkRunScreen(app.client, plan=plan_change(sims, Change(status="inactive"))))
+    return await finished_run(pilot)
+
+
 async def test_results_say_the_api_went_away_and_what_to_do() -> None:
     """Deactivate 40 SIMs one at a time; the server stops answering after 5 updates. The run stops itself (the
     rest not sent), and the results' heading says so in words (the API could not be reached, check the
     connection), not a bare "Stopped" as if Esc had been pressed; each Error cell fits its column or ends in …"""
-    sim = demo_simulator(sims=200, settle_seconds=0)
-    active = [s for s in sim.state.sims.values() if s.status == "active"][:40]
-    outage = Outage(sim, down_after_posts=5)
-    app = SuperSimApp(instant_client(sim, transport=outage), account_label="demo")
-    app.settings.concurrency = 1
+    app = outage_app(down_after_posts=5)
     async with app.run_test(size=(100, 30)) as pilot:
-        await app.workers.wait_for_complete()
-        sims = [s async for s in app.client.list_sims() if s.sid in {a.sid for a in active}]
-        await app.push_screen(BulkRunScreen(app.client, plan=plan_change(sims, Change(status="inactive"))))
-        screen = await finished_run(pilot)
+        screen = await deactivate_into_the_outage(pilot, app, 40)
         assert screen.result is not None and screen.result.interrupted
         heading = str(screen.query_one("#bulk-title").render())
         assert heading.startswith("Stopped") and "could not be reached" in heading, heading
@@ -45,16 +58,9 @@ async def test_at_80_columns_the_highlighted_results_row_says_its_error_in_full(
     """At 80x24 the results' Error column has no room left (ICCID, Name, Outcome, Status and Fleet fill the
     line): the highlighted SIM's outcome and error are said in full under the table, so a failure can be read
     without exporting the CSV."""
-    sim = demo_simulator(sims=200, settle_seconds=0)
-    active = [s for s in sim.state.sims.values() if s.status == "active"][:6]
-    outage = Outage(sim, down_after_posts=1)
-    app = SuperSimApp(instant_client(sim, transport=outage), account_label="demo")
-    app.settings.concurrency = 1
+    app = outage_app(down_after_posts=1)
     async with app.run_test(size=(80, 24)) as pilot:
-        await app.workers.wait_for_complete()
-        sims = [s async for s in app.client.list_sims() if s.sid in {a.sid for a in active}]
-        await app.push_screen(BulkRunScreen(app.client, plan=plan_change(sims, Change(status="inactive"))))
-        screen = await finished_run(pilot)
+        screen = await deactivate_into_the_outage(pilot, app, 6)
         await pilot.pause()
         said = str(screen.query_one("#bulk-row").render())
         table = screen.query_one("#bulk-results", DataTable)
