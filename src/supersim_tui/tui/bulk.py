@@ -1,4 +1,4 @@
-"""A bulk change as it runs: progress, stop, then each SIM's outcome, a retry of what did not change, CSV export.
+"""A bulk change as it runs: progress, stop, then each SIM's outcome, a retry of what failed, was not sent or is unconfirmed, CSV export.
 
 The work itself is :class:`~supersim_tui.ops.bulk.BulkRunner`'s (the same engine as
 the headless commands, journal included); this screen only shows and steers. How a plan is shown and
@@ -318,8 +318,10 @@ class BulkRunScreen(ReportsFailures, Screen[RunResult | None]):
                 ("Stopped: ", "bold yellow"), (printable(result.interrupted), "bold red"), f". {summary}. "
             )
         if retry:
-            # "not done", not "did not change": an unconfirmed SIM was sent and may still change (what the API said)
-            head.append(f"t plans a retry of the {retry:,} not done (asks first) · ", style="bold")
+            # not "that did not change": an unconfirmed SIM was sent and may still change; no outcome's name either
+            head.append(
+                f"t reads again and plans a retry of {retry:,} SIM{'s' * (retry != 1)} (asks first) · ", style="bold"
+            )
         head.append("e exports every outcome to CSV · Esc closes", style="dim")
         self.query_one("#bulk-title", Static).update(head)
         table = self.query_one("#bulk-results", DataTable)

@@ -201,7 +201,7 @@ class BulkFlow:
             if pane.marks:
                 n = len(pane.marks)
                 self.screen.notify(
-                    f"{n:,} SIM{' not done stays' if n == 1 else 's not done stay'} marked.",
+                    f"{n:,} SIM{' to retry stays' if n == 1 else 's to retry stay'} marked.",
                     title="Marks",
                 )
             # the SIMs the run reached, updated in the index as they ended (no SIM listing again)
