@@ -1,4 +1,5 @@
-"""A bulk change as it runs: progress, stop, then each SIM's outcome, a retry of what failed, was not sent or is unconfirmed, CSV export.
+"""A bulk change as it runs: progress, stop, then each SIM's outcome, a retry of what failed, was not sent or is
+unconfirmed, CSV export.
 
 The work itself is :class:`~supersim_tui.ops.bulk.BulkRunner`'s (the same engine as
 the headless commands, journal included); this screen only shows and steers. How a plan is shown and
