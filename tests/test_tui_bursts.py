@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+import pytest
 from textual import events
 from textual.app import App
 from textual.keys import _character_to_key
@@ -330,6 +331,30 @@ async def test_key_typed_before_the_main_screen_is_up_goes_to_it() -> None:
         assert app.main.fleets is None, "the key waited for the account's replies"
         await until(pilot, lambda: isinstance(app.focused, VirtualTable), 10)
         assert app.query_one(TabbedContent).active == "sims"
+
+
+async def test_tab_key_typed_at_launch_shows_that_tab_in_the_first_frame(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``3`` typed while the main screen is being built shows the SIMs tab in its first frame: the Fleets pane is
+    never laid out (painted, then replaced) on the way, and the keys typed after it keep their order (``/`` then
+    goes to the SIMs filter)."""
+    from textual.widgets import TabbedContent
+
+    from supersim_tui.tui.panes import FleetsPane
+
+    from .conftest import until
+
+    laid_out: list[object] = []  # the sizes the Fleets pane was given (Textual calls each class's handler)
+    monkeypatch.setattr(FleetsPane, "on_resize", lambda _pane, event: laid_out.append(event.size), raising=False)
+    app = build_app(demo_simulator())
+    for key in (events.Key("3", "3"), events.Key("slash", "/")):
+        key.set_sender(app)
+        app.post_message(key)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await until(pilot, lambda: app.query_one(TabbedContent).active == "sims" and not app.keys_pending(), 10)
+        await until(pilot, lambda: app.screen.focused is not None and app.screen.focused.id == "sims-search", 10)
+        assert laid_out == [], "the Fleets pane was laid out before the SIMs tab showed"
+        app.main.action_show_tab("fleets")
+        await until(pilot, lambda: bool(laid_out), 5)  # (the recorder sees a pane once it is shown)
 
 
 async def test_tab_chosen_while_a_table_takes_the_focus_stays() -> None:

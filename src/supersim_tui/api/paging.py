@@ -12,6 +12,8 @@ T = TypeVar("T")
 
 MAX_EMPTY_PAGES = 5  # empty pages in a row that still link on: a server whose links never end
 FetchPage = Callable[[str, dict[str, str] | None], Awaitable[tuple[list[T], str | None]]]
+# The first page, without waiting, if its reply is already here (read ahead and arrived); None if not
+ArrivedPage = Callable[[str, dict[str, str] | None], tuple[list[T], str | None] | None]
 
 
 class Pager(Generic[T], AsyncIterator[T]):
@@ -34,8 +36,10 @@ class Pager(Generic[T], AsyncIterator[T]):
         max_pages: int = 20_000,
         walk_timeout: float | None = None,
         clock: Callable[[], float] = time.monotonic,
+        arrived: ArrivedPage[T] | None = None,
     ):
         self._fetch = fetch
+        self._arrived = arrived
         self._next: str | None = path
         self._params = params
         self._buffer: deque[T] = deque()
@@ -60,6 +64,21 @@ class Pager(Generic[T], AsyncIterator[T]):
     @property
     def pages_fetched(self) -> int:
         return self._pages
+
+    def first_page_if_here(self) -> list[T] | None:
+        """The first page's items if its reply is here already (read ahead, and arrived): taken without waiting,
+        as :meth:`next_page` would have read it; None (nothing read) if not, or not the first page."""
+        if self._pages or self._next is None or self._arrived is None:
+            return None
+        found = self._arrived(self._next, self._params)
+        if found is None:
+            return None
+        items, following = found
+        self._seen.add(self._next)
+        self._links.append(self._next)
+        self._pages = 1
+        self._next = following
+        return items
 
     async def next_page(self) -> list[T]:
         """The next page's items ([] when there are no more)."""

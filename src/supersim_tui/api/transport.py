@@ -56,6 +56,7 @@ MAX_PAGE_SIZE = 1000
 USER_AGENT = "supersim-tui"
 
 T = TypeVar("T")
+R = TypeVar("R")
 # Form bodies: a list value sends the field once per item (e.g. repeated ``Networks``).
 FormData = Mapping[str, str | list[str]]
 
@@ -139,6 +140,27 @@ class Transport:
                 task = asyncio.create_task(self._send("GET", path, params=params, safe=True))
                 task.add_done_callback(_retrieved)  # a reply nobody took: no "exception never retrieved"
                 self._ahead[key] = (self.retry.clock(), task)
+
+    def _arrived_early(
+        self, url: str, params: dict[str, str] | None, decoded: Callable[[httpx.Response], R]
+    ) -> R | None:
+        """The reply :meth:`read_ahead` got for this first page, decoded, if it has arrived (fresh, and a success
+        that decodes); taken once. Otherwise None, and the request stays for :meth:`_read_early`: still on its way,
+        or a failure, which the read that waits for it reports as any other."""
+        key = (url, tuple(sorted((params or {}).items())))
+        if params is None or (entry := self._ahead.get(key)) is None:
+            return None
+        sent, task = entry
+        if not task.done() or task.cancelled() or task.exception() is not None:
+            return None
+        if self.retry.clock() - sent > READ_AHEAD_FRESH_SECONDS:
+            return None
+        try:
+            result = decoded(task.result())
+        except SuperSimError:  # (a reply that does not decode: the waiting read raises it where it is reported)
+            return None
+        del self._ahead[key]
+        return result
 
     def _read_early(self, url: str, params: dict[str, str] | None) -> asyncio.Task[httpx.Response] | None:
         """The request :meth:`read_ahead` sent for this first page, if any (taken once), and only while fresh: a
@@ -314,10 +336,16 @@ class Transport:
                 )
             early = self._read_early(url, first_params)
             response = await (early if early is not None else self._send("GET", url, params=first_params, safe=True))
+            return items(response)
+
+        def items(response: httpx.Response) -> tuple[list[T], str | None]:
             page = decode(response, kind)
             return list(getattr(page, key)), page.meta.next_page_url
 
-        return Pager(fetch, path, query, max_pages=self.max_pages, walk_timeout=self.walk_timeout)
+        def arrived(url: str, first_params: dict[str, str] | None) -> tuple[list[T], str | None] | None:
+            return self._arrived_early(url, first_params, items) if same_origin(url, self.base_url) else None
+
+        return Pager(fetch, path, query, max_pages=self.max_pages, walk_timeout=self.walk_timeout, arrived=arrived)
 
     async def _create(
         self, path: str, data: FormData, model: type[T], recover: Callable[[], Awaitable[T | None]] | None

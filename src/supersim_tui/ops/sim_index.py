@@ -438,6 +438,14 @@ def _head_pager(list_sims: ListSimRows, scope: Scope, head: int) -> Pager[SimBri
     return list_sims(status=scope.status, fleet=scope.fleet, page_size=head)
 
 
+def arrived_head(list_sims: ListSimRows, scope: Scope, head: int) -> list[Sim] | list[SimBrief]:
+    """The first ``head`` SIMs :func:`load_index` starts with, if their reply is here already (read ahead, see
+    ``Pager.first_page_if_here``): taken without waiting; [] if not (the load reads them)."""
+    if head <= 0 or scope.iccid:
+        return []
+    return _head_pager(list_sims, scope, head).first_page_if_here() or []
+
+
 def first_pages(
     list_sims: ListSimRows, *, scope: Scope = Scope(), page_size: int = LOAD_PAGE_SIZE, head: int = 0
 ) -> list[Pager[SimBrief] | Pager[Sim]]:

@@ -32,7 +32,7 @@ from __future__ import annotations
 import asyncio
 import string
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from time import monotonic, process_time
 
 from textual import events
@@ -122,6 +122,14 @@ class OrderedKeysApp(App[ReturnType]):
         dropped = len(self._held_keys)
         self._held_keys.clear()
         return dropped
+
+    def take_held_key(self, wanted: Callable[[events.Key], bool]) -> events.Key | None:
+        """The first key waiting in the buffer, taken out of it if ``wanted`` says so (None: no key waits, or the
+        first is a paste or not wanted). The keys behind it keep their order."""
+        first = self._held_keys[0] if self._held_keys else None
+        if isinstance(first, events.Key) and wanted(first):
+            return self._held_keys.popleft()  # type: ignore[return-value]  # the first, checked above
+        return None
 
     def _app_busy(self, handling: bool) -> bool:
         """Whether what the last key set off may still change where the next key goes: the app (focus moves,

@@ -18,6 +18,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import events, on, work
+from textual.actions import parse as parse_action
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.reactive import reactive
@@ -32,6 +33,7 @@ from ..ops.summary import NapSummary, count_fleet, read_fleets_and_naps, read_na
 from .failures import ReportsFailures, Task
 from .footer import KeysFooter
 from .format import printable
+from .keyflow import OrderedKeysApp
 from .pane import Pane
 from .panes import FleetsPane, NapsPane
 from .shell import Shell
@@ -184,11 +186,37 @@ class MainScreen(ReportsFailures, Screen[None]):
             event.refresh_styles = False
 
     def on_mount(self) -> None:
+        self._show_tab_typed_ahead()
+        if self.shell.signed_in:
+            self.query_one(SimsPane).show_arrived()  # the first SIMs, if read ahead and here: in the first frame
         self.call_after_refresh(self._focus_active_table)  # so the pane's keys work from the start
         for tab in ("fleets", "naps", "sims"):  # a loading table cannot take the focus: it does once it has rows
             self.watch(self._table_of(tab), "loading", self._table_loaded, init=False)
         if self.shell.signed_in:
             self.load_account()
+
+    def _show_tab_typed_ahead(self) -> None:
+        """A tab's key typed while this screen was being built (``3`` typed at launch) shows that tab in the first
+        frame: taken out of the keys waiting, as the key handed on a moment later would have done, but without the
+        Fleets tab painted first, then replaced. Any other first key waits for this screen as always."""
+        if not isinstance(self.app, OrderedKeysApp) or not self.shell.signed_in:
+            return  # (signed out, the account's keys do nothing)
+
+        def shows_a_tab(key: events.Key) -> bool:
+            return self._tab_bound_to(key.key) is not None
+
+        if (key := self.app.take_held_key(shows_a_tab)) is not None and (tab := self._tab_bound_to(key.key)):
+            self.action_show_tab(tab)
+
+    def _tab_bound_to(self, key: str) -> str | None:
+        """The tab the key shows here (the user's keymap applied), if that is what it does."""
+        for _node, bindings in self._binding_chain:  # the focused widget's first, then this screen's, the app's
+            if found := bindings.key_to_bindings.get(key):
+                _namespace, action, arguments = parse_action(found[0].action)
+                if action == "show_tab" and arguments and arguments[0] in TABS:
+                    return str(arguments[0])
+                return None  # the key does something else
+        return None
 
     def _table_loaded(self, loading: bool) -> None:
         if not loading:

@@ -145,13 +145,13 @@ class NapsPane(ListPane):
         if not naps:
             self.detail.update("This account has no network access profiles yet.")
 
-    def cells(self, sid: str) -> list[str | Text]:
+    def cells(self, sid: str) -> list[Text]:
         info = self._naps[sid]
         nap_width, fleets_width = self._widths() or (None, None)
         return [
             fit_name(info.nap.label, nap_width, style="bold"),
-            str(len(info.networks)),
-            str(len(info.countries)),
+            Text(f"{len(info.networks):,}", justify="right"),
+            Text(f"{len(info.countries):,}", justify="right"),
             fit_name(", ".join(info.fleets), fleets_width) if info.fleets else Text("unused", style="dim"),
         ]
 

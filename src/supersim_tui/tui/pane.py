@@ -285,7 +285,9 @@ class ListPane(Pane):
         """(key, label, width or None: as wide as the widest cell) of each column shown, in order."""
         raise NotImplementedError
 
-    def cells(self, sid: str) -> list[str | Text]:
+    def cells(self, sid: str) -> list[Text]:
+        """The row's cells: Text, never a string (DataTable reads a string as markup: a fleet named "[b]x" or
+        ":boom:" would not show as the API sent it)."""
         raise NotImplementedError
 
     def haystack(self, sid: str) -> str:
@@ -326,10 +328,7 @@ class ListPane(Pane):
         for sid in self._shown:
             cells = self.cells(sid)
             table.add_row(*cells, key=sid)
-            widths = [
-                max(w, (Text.from_markup(c) if isinstance(c, str) else c).cell_len)
-                for w, c in zip(widths, cells, strict=True)
-            ]
+            widths = [max(w, c.cell_len) for w, c in zip(widths, cells, strict=True)]
         # The columns as wide as their cells now, not when the table next idles: a resize paints (and caches) the
         # cells before that, at their headers' widths ("field", "glo", "28,68" once widened from 80 columns).
         for column, width in zip(table.ordered_columns, widths, strict=True):

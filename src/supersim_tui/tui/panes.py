@@ -154,15 +154,16 @@ class FleetsPane(ListPane):
         nap_sid = fleet.network_access_profile_sid or ""
         return self._nap_names.get(nap_sid, nap_sid or "—")
 
-    def cells(self, sid: str) -> list[str | Text]:
+    def cells(self, sid: str) -> list[Text]:
         fleet = self._fleets[sid]
         narrow = bool(self._narrow)
-        cells: list[str | Text] = [
+        cells: list[Text] = [
             fit_name(fleet.label, 12 if narrow else None),
             fit_name(self._nap_name(fleet), 9 if narrow else None),
         ]
         if not narrow:
-            cells += [yes_no(fleet.data_enabled), megabytes(fleet.data_limit), yes_no(fleet.sms_commands_enabled)]
+            limit = Text(megabytes(fleet.data_limit), justify="right")
+            cells += [yes_no(fleet.data_enabled), limit, yes_no(fleet.sms_commands_enabled)]
         counts = self._counts.get(fleet.sid)
         if counts is None:  # right-aligned like the numbers that replace them
             mark = "?" if self._counts_failed else "…"

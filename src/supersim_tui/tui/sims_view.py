@@ -45,6 +45,7 @@ from ..ops.sim_index import (
     Scope,
     SimIndex,
     SimView,
+    arrived_head,
     first_pages,
     load_index,
 )
@@ -225,6 +226,17 @@ class SimsView(Pane):
         self.filter_label = self._describe_filters()
         self._problem = self._stale_since = self._failure = None
         self._load_index()
+
+    def show_arrived(self) -> None:
+        """The first rows, if their reply is here already (read ahead at start-up), put in the table now: drawn in
+        the frame being built instead of a frame that says "Loading SIMs…" first. The load then lists every SIM
+        as a reload does (these rows stay until their slices list them again)."""
+        if len(self.index) or self.index.loading:
+            return
+        if rows := arrived_head(self.list_rows, self._scope, FIRST_ROWS):
+            self.index.begin_load()  # (said loading from the first frame; the load begins it again)
+            self.index.put(rows)
+            self._redraw(force=True)
 
     @staticmethod
     def first_pages(list_rows: ListSimRows) -> list[Pager[SimBrief] | Pager[Sim]]:
