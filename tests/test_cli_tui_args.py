@@ -13,7 +13,7 @@ TUI_LINES = [
     ["--demo"],
     ["--demo", "--sims", "50", "--seed", "3", "--latency-ms", "20"],
     ["--profile", "work"],
-    ["--prof", "work", "--read-only"],
+    ["--profile", "work", "--read-only"],
     ["--base-url", "http://127.0.0.1:9"],
     ["--read-only", "--profile=status"],
 ]
@@ -25,6 +25,8 @@ OTHER_LINES = [
     ["--version"],
     ["--sims", "lots"],
     ["--s", "1"],
+    ["--prof", "work"],  # abbreviations are not read (Parser)
+    ["--dem"],
     ["--profile"],
     ["--unknown"],
     ["completion", "bash"],
@@ -52,3 +54,21 @@ def test_bad_value_is_reported_by_the_full_parser(capsys: pytest.CaptureFixture[
     err = capsys.readouterr().err
     assert err.startswith("usage: supersim-tui [-h]") and "COMMAND" in err
     assert "argument --sims: expected a whole number, got 'lots'" in err
+
+
+@pytest.mark.parametrize(
+    ("argv", "unknown"),
+    [
+        (["sims", "activate", "--iccid", "8988307000000000008", "--demo"], "--iccid"),  # not --iccid-file
+        (["status", "--prof", "work"], "--prof"),  # not --profile
+        (["sims", "list", "--stat", "active", "--demo"], "--stat"),  # not --status
+    ],
+)
+def test_an_abbreviated_flag_is_refused_not_guessed(
+    argv: list[str], unknown: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A flag is read only as written: an abbreviation (or a flag this command does not have that starts like one
+    it has) is refused with exit 2 and named, nothing sent, instead of being read as the longer flag."""
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert "unrecognized arguments" in err and unknown in err

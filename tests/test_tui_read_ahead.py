@@ -6,6 +6,8 @@ from __future__ import annotations
 import asyncio
 
 import httpx
+import pytest
+from textual.strip import Strip
 
 from supersim_tui.api import ServerError
 from supersim_tui.api.transport import READ_AHEAD_FRESH_SECONDS
@@ -138,3 +140,75 @@ async def test_a_reply_read_ahead_but_not_taken_soon_is_not_used_later() -> None
         fleets = await client.list_fleets().collect()
         assert len(fleets) == before + 1 and any(f.unique_name == "added-after-start" for f in fleets)
         assert sum(1 for r in sim.request_log if r.path == "/v1/Fleets" and r.method == "GET") == 2
+
+
+async def test_a_first_page_that_has_arrived_is_taken_without_waiting_and_the_walk_goes_on() -> None:
+    """``first_page_if_here``: nothing read ahead, or its reply still on its way → None (nothing read, nothing sent);
+    once the reply is here → that page, and the walk carries on from the second page; every SIM once, the first
+    page asked for once. A failure read ahead is not taken: the read that waits for it raises it as always."""
+    sim = demo_simulator(sims=30)
+    client = instant_client(sim, attempts=1)
+    async with client:
+        assert client.list_sims(page_size=10).first_page_if_here() is None  # nothing read ahead
+        client.read_ahead([client.list_sims(page_size=10)])
+        assert client.list_sims(page_size=10).first_page_if_here() is None  # sent, not arrived: still there
+        await asyncio.sleep(0.05)
+        pager = client.list_sims(page_size=10)
+        first = pager.first_page_if_here()
+        assert first is not None and len(first) == 10 and pager.has_more
+        rest = await pager.collect()
+        assert [s.sid for s in first + rest] == list(sim.state.sim_order)
+        assert sum(1 for r in sim.request_log if r.path == "/v1/Sims" and "Page=" not in r.query) == 1
+        sim.force_faults("500", path_prefix="/v1/Fleets")
+        client.read_ahead([client.list_fleets()])
+        await asyncio.sleep(0.05)
+        assert client.list_fleets().first_page_if_here() is None
+        try:
+            await client.list_fleets().collect()
+        except ServerError:
+            pass
+        else:
+            raise AssertionError("the failure read ahead was not raised")
+
+
+async def test_first_sim_rows_arrived_before_the_screen_is_up_are_in_its_first_frame(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """3 typed at launch, the first SIMs' reply here before the main screen has mounted: the SIMs table has its
+    rows the first time it is painted (no "Loading SIMs…" frame first), the account's first SIM on top, and the
+    load then lists every SIM."""
+    from textual import events
+
+    from supersim_tui.tui.main_screen import MainScreen
+    from supersim_tui.tui.sim_table import SimTable
+
+    sim = demo_simulator(sims=300)
+    transport = Watched(sim)
+    transport.release_head.set()
+    rows_when_painted: list[int] = []  # the SIMs table's rows each time it paints a line
+    rows_when_mounted: list[int] = []  # its rows once the main screen has mounted (the first frame comes next)
+    paint, mounted = SimTable.render_line, MainScreen.on_mount
+
+    def render_line(table: SimTable, y: int) -> Strip:
+        rows_when_painted.append(table.row_count)
+        return paint(table, y)
+
+    def on_mount(screen: MainScreen) -> None:
+        mounted(screen)
+        rows_when_mounted.append(screen.query_one(SimsPane).table.row_count)
+
+    monkeypatch.setattr(SimTable, "render_line", render_line)
+    monkeypatch.setattr(MainScreen, "on_mount", on_mount)
+    app = SuperSimApp(instant_client(sim, transport=transport), account_label="demo account (simulator)")
+    transport.app = app
+    key = events.Key("3", "3")
+    key.set_sender(app)
+    app.post_message(key)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await until(pilot, lambda: bool(rows_when_painted), 10)
+        assert rows_when_mounted == [100] and rows_when_painted[0] == 100
+        pane = app.query_one(SimsPane)
+        assert pane.table.current_sid() == sim.state.sim_order[0]
+        transport.release.set()
+        await settle(pilot)
+        assert pane.table.row_count == 300

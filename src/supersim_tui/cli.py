@@ -159,9 +159,9 @@ def _tui_args(argv: Sequence[str] | None) -> argparse.Namespace | None:
     """The TUI's command line (no command, only the options every command line takes), read without building every
     command's parser and importing what their options need (a tenth of the TUI's start). None for anything else
     (a command, ``-h``, ``--version``, a bad value): the full parser then reads it and answers as it always has."""
-    from .commands.options import common_options
+    from .commands.options import Parser, common_options
 
-    parser = argparse.ArgumentParser(prog="supersim-tui", parents=[common_options(False)], add_help=False)
+    parser = Parser(prog="supersim-tui", parents=[common_options(False)], add_help=False)
 
     def refuse(message: str) -> NoReturn:
         raise _NotTheTui(message)

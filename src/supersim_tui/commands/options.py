@@ -5,8 +5,19 @@ apart from the commands' parsers (:mod:`.parsers`): the TUI's command line is re
 from __future__ import annotations
 
 import argparse
+from typing import Any
 
 from .argtypes import MAX_DEMO_SIMS, _at_most, _base_url, _int, _profile_name
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse without abbreviated options: a flag is read only as written. With abbreviations, ``sims activate
+    --iccid 8988...`` would be read as ``--iccid-file 8988...`` (the only flag starting so), and a later flag
+    sharing the prefix would change what an old script means. Its subcommands' parsers are of this class too."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("allow_abbrev", False)
+        super().__init__(*args, **kwargs)
 
 
 def common_options(suppress: bool) -> argparse.ArgumentParser:

@@ -12,12 +12,13 @@ import argparse
 from ... import __version__
 from .. import health, usage
 from ..argtypes import _ref
+from ..options import Parser
 from ..options import common_options as _common
 from . import account, session, sims
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="supersim-tui",
         parents=[_common(False)],
         description="Manage Twilio Super SIM fleets, network access profiles and SIMs from the terminal. "
