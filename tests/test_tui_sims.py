@@ -12,7 +12,7 @@ from collections.abc import Callable
 import pytest
 from rich.console import Console
 from textual.pilot import Pilot
-from textual.widgets import Input, OptionList
+from textual.widgets import DataTable, Input, OptionList
 
 from supersim_tui.api import Sim, SuperSimClient
 from supersim_tui.ops.bulk import (
@@ -413,6 +413,22 @@ def test_snapshot_bulk_progress(snap_compare: Callable[..., bool]) -> None:
     assert snap_compare(app, terminal_size=(120, 36), run_before=before)
 
 
+async def _deactivate_with_failures(pilot: Pilot[None], app: SuperSimApp, sim: Simulator) -> None:
+    """Every SIM marked, then deactivated with the first five changes failing (503): the results screen."""
+    await _mark_three(pilot)
+    await pilot.press("a")
+    await until(pilot, lambda: isinstance(app.screen, Confirm))
+    await pilot.press("y", "s")
+    await choose(pilot, "inactive")
+    sim.force_faults(*["503"] * 5, method="POST", path_prefix="/v1/Sims/")
+    dialog = app.screen  # deactivating this many SIMs: their number is typed to confirm
+    assert isinstance(dialog, TypedConfirm)
+    dialog.query_one(Input).focus()
+    await pilot.press(*dialog.consent.phrase, "enter")
+    await until(pilot, lambda: isinstance(app.screen, BulkRunScreen))
+    await finished_run(pilot)
+
+
 @pytest.mark.parametrize("size", [(120, 36), (80, 24)])
 def test_snapshot_bulk_results_with_failures(snap_compare: Callable[..., bool], size: tuple[int, int]) -> None:
     sim = demo_simulator(settle_seconds=0)
@@ -420,20 +436,43 @@ def test_snapshot_bulk_results_with_failures(snap_compare: Callable[..., bool], 
     app.settings.concurrency = 1  # the same SIMs fail every time
 
     async def before(pilot: Pilot[None]) -> None:
-        await _mark_three(pilot)
-        await pilot.press("a")
-        await until(pilot, lambda: isinstance(app.screen, Confirm))
-        await pilot.press("y", "s")
-        await choose(pilot, "inactive")
-        sim.force_faults(*["503"] * 5, method="POST", path_prefix="/v1/Sims/")
-        dialog = app.screen  # deactivating this many SIMs: their number is typed to confirm
-        assert isinstance(dialog, TypedConfirm)
-        dialog.query_one(Input).focus()
-        await pilot.press(*dialog.consent.phrase, "enter")
-        await until(pilot, lambda: isinstance(app.screen, BulkRunScreen))
-        await finished_run(pilot)
+        await _deactivate_with_failures(pilot, app, sim)
 
     assert snap_compare(app, terminal_size=size, run_before=before)
+
+
+@pytest.mark.parametrize("size", [(120, 36), (80, 24)])
+async def test_bulk_results_fit_the_screen_and_cut_only_with_an_ellipsis(size: tuple[int, int]) -> None:
+    """The results table fits the terminal (no column off its edge: at 80 columns the fleets were cut there, the
+    errors out of sight); a cell shorter than what it shows ends with "…"; at 120 columns the errors get the room
+    the other columns leave (they were cut to 12 characters whatever the width: the table was measured hidden)."""
+    sim = demo_simulator(settle_seconds=0)
+    app = build_app(sim, attempts=1)
+    app.settings.concurrency = 1
+    async with app.run_test(size=size) as pilot:
+        await _deactivate_with_failures(pilot, app, sim)
+        screen = app.screen
+        assert isinstance(screen, BulkRunScreen) and screen.result is not None
+        table = screen.query_one("#bulk-results", DataTable)
+        await pilot.pause()
+        assert table.virtual_size.width <= table.scrollable_content_region.width
+        outcomes = {o.iccid: o for o in screen.result.outcomes}
+        names = {f.sid: f.unique_name for f in app.main.fleets or []}
+        errors = []
+        for row in range(table.row_count):
+            iccid, name, _outcome, _status, fleet, error = (str(c) for c in table.get_row_at(row))
+            o = outcomes[iccid]
+            for shown, full in (
+                (name, o.unique_name or "—"),
+                (fleet, names.get(o.fleet_sid or "", "—")),
+                (error, o.error or ""),
+            ):
+                assert shown == full or (shown.endswith("…") and full.startswith(shown[:-1])), (shown, full)
+            errors.append((error, o.error or ""))
+        failed = [(shown, full) for shown, full in errors if full.startswith("Service unavailable")]
+        assert failed
+        if size[0] >= 120:
+            assert all(len(shown) > 30 for shown, _ in failed)
 
 
 def test_snapshot_sim_detail(snap_compare: Callable[..., bool]) -> None:

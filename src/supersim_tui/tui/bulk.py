@@ -52,6 +52,11 @@ from .plan_view import confirm_plan
 
 RESULT_ROWS = 1000  # the results table shows the first this many (problems first); the CSV has all
 RETRY_OUTCOMES = (FAILED, NOT_SENT, UNCONFIRMED)
+# The results table at 80 columns: the Name, then the Fleet column are cut (with …, down to MIN_NAME cells) so the
+# Error column keeps MIN_ERROR cells on screen (without, the fleets were cut off at the table's edge, the errors off it)
+CUT_FIRST = (4, 1)  # column numbers: Fleet, then Name
+MIN_NAME = 8
+MIN_ERROR = 10
 OUTCOME_STYLE: dict[str, tuple[str, str]] = {
     DONE: ("✓", "green"),
     SKIPPED: ("–", "dim"),
@@ -342,12 +347,25 @@ class BulkRunScreen(ReportsFailures, Screen[RunResult | None]):
             )
             for o in shown
         ]
-        # The Error column gets the room the others leave, and a longer error is cut with "…" (the CSV has it all)
-        used = sum(
-            max([len(str(column.label)), *(cells[i].cell_len for cells, _ in rows)]) + 2 * table.cell_padding
+        # The Error column gets the room the others leave, and a longer error is cut with "…" (the CSV has it all).
+        # A narrow table (80 columns) first cuts the names and fleets, with "…", so the error keeps MIN_ERROR cells.
+        widths = [
+            max([len(str(column.label)), *(cells[i].cell_len for cells, _ in rows)])
             for i, column in enumerate(table.ordered_columns[:-1])
-        )
-        room = max(table.scrollable_content_region.width - used - 2 * table.cell_padding, 12)
+        ]
+        # (The table is hidden until filled, at the screen's width: its own width is 0 then. Its scrollbar is counted.)
+        width = table.scrollable_content_region.width or self.size.width - table.styles.scrollbar_size_vertical
+        room = width - sum(widths) - len(table.ordered_columns) * 2 * table.cell_padding
+        for column in CUT_FIRST:
+            if room >= MIN_ERROR:
+                break
+            cut = min(MIN_ERROR - room, widths[column] - MIN_NAME)
+            if cut > 0:
+                widths[column] -= cut
+                room += cut
+                for cells, _ in rows:
+                    cells[column].truncate(widths[column], overflow="ellipsis")
+        room = max(room, MIN_ERROR)
         self._errors = {str(i): f"{o.iccid}: {o.outcome} — {o.error}" for i, (_, o) in enumerate(rows) if o.error}
         for i, (cells, o) in enumerate(rows):
             error = o.error or ""

@@ -15,7 +15,7 @@ from __future__ import annotations
 import asyncio
 from datetime import datetime
 from functools import cached_property
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import events, on, work
 from textual.actions import parse as parse_action
@@ -149,27 +149,14 @@ class MainScreen(ReportsFailures, Screen[None]):
         await self.query_one(f"TabPane#{tab}", TabPane).mount(pane)
         return True
 
-    def _list_sims(
-        self,
-        *,
-        status: str | None = None,
-        fleet: str | None = None,
-        iccid: str | None = None,
-        page_size: int | None = None,
-    ) -> Pager[Sim]:
-        """The SIMs pane's data source: the connected account's SIMs (the client changes with the profile)."""
-        return self.shell.client.list_sims(status=status, fleet=fleet, iccid=iccid, page_size=page_size)
+    # The SIMs pane's data sources, bound late: the connected account's client changes with the profile.
+    def _list_sims(self, **query: Any) -> Pager[Sim]:
+        """The SIMs themselves (``status``, ``fleet``, ``iccid``, ``page_size`` as the client takes them)."""
+        return self.shell.client.list_sims(**query)
 
-    def _list_sim_rows(
-        self,
-        *,
-        status: str | None = None,
-        fleet: str | None = None,
-        iccid: str | None = None,
-        page_size: int | None = None,
-    ) -> Pager[SimBrief]:
+    def _list_sim_rows(self, **query: Any) -> Pager[SimBrief]:
         """What the SIMs index is listed with: the same listing, decoded into only what the index keeps."""
-        return self.shell.client.list_sim_briefs(status=status, fleet=fleet, iccid=iccid, page_size=page_size)
+        return self.shell.client.list_sim_briefs(**query)
 
     def read_ahead(self) -> None:
         """Ask now for the first page of each read :meth:`load_account` starts with (NAPs, fleets, the SIMs' first
