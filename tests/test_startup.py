@@ -40,6 +40,7 @@ LATER = (
     "httpx._main",  # httpx's command-line client, never run here (supersim_tui/__init__.py), and what it imports
     "click",
     "pygments",
+    "textual.widgets._text_area",  # no text area in this app (keyflow.text_fields) and its document modules
 )
 
 FIRST_FRAME = """

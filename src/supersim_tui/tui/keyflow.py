@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import asyncio
 import string
+import sys
 from collections import deque
 from collections.abc import Callable, Iterable
 from time import monotonic, process_time
@@ -40,7 +41,7 @@ from textual.app import App, ReturnType
 from textual.keys import _character_to_key, key_to_character
 from textual.message_pump import MessagePump
 from textual.widget import Widget
-from textual.widgets import Input, TextArea
+from textual.widgets import Input
 
 from .keyparse import use_escape_then_key_parser
 
@@ -51,7 +52,6 @@ MAX_RUN = 256  # printable keys handed to a text field at once
 QUIET_CHECKS = 2  # consecutive idle checks (one event-loop turn apart) that count as settled
 
 
-TEXT_FIELDS = (Input, TextArea)
 _ASCII_KEYS = {_character_to_key(c): c for c in string.printable if c.isprintable()}
 
 
@@ -63,9 +63,16 @@ def typed_character(key: str) -> str | None:
     return _ASCII_KEYS.get(key)
 
 
+def text_fields() -> tuple[type[Widget], ...]:
+    """The widgets keys type into: Input, and TextArea if it has been imported (no widget is one otherwise; this
+    app has none, and importing it costs the start-up ~13 ms of modules it never uses)."""
+    text_area = sys.modules.get("textual.widgets._text_area")
+    return (Input, text_area.TextArea) if text_area is not None else (Input,)
+
+
 def typing_into(widget: Widget | None) -> bool:
     """True when keys that type characters go into this widget as text."""
-    return isinstance(widget, TEXT_FIELDS) and not widget.disabled and not getattr(widget, "read_only", False)
+    return isinstance(widget, text_fields()) and not widget.disabled and not getattr(widget, "read_only", False)
 
 
 def pastes_like_typing(widget: Widget | None) -> bool:
