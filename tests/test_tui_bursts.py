@@ -251,6 +251,9 @@ async def test_private_textual_attributes_still_exist() -> None:
             assert isinstance(pump._next_callbacks, list)
             assert pump._is_mounted and pump._running and not pump._closing and not pump._closed
         assert callable(getattr(TextualApp, "_press_keys", None))  # what Pilot.press calls (keyflow waits after it)
+        # main_screen._tab_bound_to: the bindings a key would run, the keymap applied, the focused widget's first
+        chain = app.screen._binding_chain
+        assert all(hasattr(bindings, "key_to_bindings") for _node, bindings in chain)
         assert not pump_busy(field)
         field.post_message(events.Key("a", "a"))
         assert pump_busy(field)
@@ -355,6 +358,25 @@ async def test_tab_key_typed_at_launch_shows_that_tab_in_the_first_frame(monkeyp
         assert laid_out == [], "the Fleets pane was laid out before the SIMs tab showed"
         app.main.action_show_tab("fleets")
         await until(pilot, lambda: bool(laid_out), 5)  # (the recorder sees a pane once it is shown)
+
+
+async def test_tab_key_typed_at_launch_follows_the_keymap() -> None:
+    """With a keymap moving the SIMs tab to ``s`` (settings), ``s`` typed at launch shows the SIMs tab, and ``3``
+    (no longer a tab's key) shows none: the key typed ahead is read with the bindings the user set."""
+    from textual.widgets import TabbedContent
+
+    from .conftest import until
+
+    for typed, shown in (("s", "sims"), ("3", "fleets")):
+        app = build_app(demo_simulator())
+        app.settings.keymap = {"tab.sims": "s"}
+        key = events.Key(typed, typed)
+        key.set_sender(app)
+        app.post_message(key)
+        async with app.run_test(size=(120, 36)) as pilot:
+            await until(pilot, lambda: app.main.is_mounted and not app.keys_pending(), 10)
+            await pilot.pause()
+            assert app.query_one(TabbedContent).active == shown, typed
 
 
 async def test_tab_chosen_while_a_table_takes_the_focus_stays() -> None:
