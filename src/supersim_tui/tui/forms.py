@@ -371,8 +371,11 @@ class NameForm(ModalScreen[str | None]):
     def _ok(self) -> None:
         name = self.query_one("#name", Input).value.strip()
         error = self.query_one("#form-error", Static)
+        problem = name_problem(name) if name else None  # as the fleet form and the commands check it
         if not name:
             error.update("Unique name: enter a name")
+        elif problem:
+            error.update(Text("Unique name: " + problem.removeprefix("the unique name ")))
         elif name in self.taken:
             error.update(Text(f"Unique name: {name!r} is already used"))
         else:
