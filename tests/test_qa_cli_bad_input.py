@@ -15,3 +15,17 @@ def test_naps_networks_of_a_nap_the_account_lacks_is_bad_input(run: Run) -> None
         assert out == ""
         assert "no NAP 'nosuch' in this account" in err
         assert "20404" not in err and "Traceback" not in err
+
+
+def test_set_status_with_a_word_that_is_no_status_names_the_statuses(run: Run) -> None:
+    """``sims set-status bogus ICCID`` (or ``Active``) says the status is not one of ready, active, inactive
+    (exit 2), instead of calling the word a malformed ICCID; a bad ICCID after a good status is still named as
+    an ICCID."""
+    for word in ("bogus", "Active", "deactivate"):
+        code, out, err = run("sims", "set-status", word, "89883070000687722775", "--yes")
+        assert code == 2 and out == ""
+        last = err.strip().splitlines()[-1]
+        assert f"'{word}'" in last and "ready, active or inactive" in last, last
+        assert "ICCID must contain only" not in last
+    code, _, err = run("sims", "set-status", "active", "8988307000068772277x", "--yes")
+    assert code == 2 and "ICCID" in err.strip().splitlines()[-1]
