@@ -29,3 +29,18 @@ def test_set_status_with_a_word_that_is_no_status_names_the_statuses(run: Run) -
         assert "ICCID must contain only" not in last
     code, _, err = run("sims", "set-status", "active", "8988307000068772277x", "--yes")
     assert code == 2 and "ICCID" in err.strip().splitlines()[-1]
+
+
+def test_tables_stay_aligned_with_wide_characters() -> None:
+    """A name with an emoji or CJK characters (two columns each on a terminal) keeps the columns after it
+    aligned in a command's table: every row's second column starts at the same screen column."""
+    import io
+
+    from rich.cells import cell_len
+
+    from supersim_tui.commands.output import table
+
+    out = io.StringIO()
+    table(["fleet", "sid"], [["📡sat", "HF1"], ["eu-trackers", "HF2"], ["東京", "HF3"]], out)
+    starts = {cell_len(line[: line.index("HF")]) for line in out.getvalue().splitlines()[1:]}
+    assert len(starts) == 1, out.getvalue()
