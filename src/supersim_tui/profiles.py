@@ -136,6 +136,9 @@ def load_profiles(path: Path | None = None) -> ProfileFile:
     data = _read_toml(path, ProfileError)
     if data is None:
         return ProfileFile()
+    for key in data:
+        if key not in ("default", "profiles"):
+            raise ProfileError(f'{path}: unknown key {key!r}; expected default = "NAME" and [profiles.NAME] tables')
     default = data.get("default")
     if default is not None and not (isinstance(default, str) and default):
         raise ProfileError(f"{path}: default = {shown_value(default)} must be a profile name in quotes")
@@ -153,7 +156,11 @@ def load_profiles(path: Path | None = None) -> ProfileFile:
         for key in ("auth", "identity"):
             if key not in values:
                 raise ProfileError(f"{where} has no {key}; run `supersim-tui login --profile {name}` to set it up")
-        known = {k: v for k, v in values.items() if k in Profile.__dataclass_fields__ and k != "name"}
+        fields = [k for k in Profile.__dataclass_fields__ if k != "name"]
+        for key in values:
+            if key not in fields:  # strict: a misspelt mode would leave the profile open
+                raise ProfileError(f"{where}: unknown key {key!r}; expected one of {', '.join(fields)}")
+        known = {k: v for k, v in values.items() if k in fields}
         for key, value in known.items():
             if not isinstance(value, str) or not value.strip() or len(value) > 2048:
                 raise ProfileError(f"{where} {key} = {shown_value(value)} must be non-empty text")

@@ -138,7 +138,11 @@ async def naps_list(client: SuperSimClient, args: argparse.Namespace) -> int:
 
 
 async def nap_networks(client: SuperSimClient, args: argparse.Namespace) -> int:
-    return _networks(await client.list_nap_networks(args.nap).collect(), args)
+    try:
+        networks = await client.list_nap_networks(args.nap).collect()
+    except NotFoundError:
+        raise UsageError(f"no NAP {args.nap!r} in this account") from None  # as fleets list --nap says it
+    return _networks(networks, args)
 
 
 async def networks_list(client: SuperSimClient, args: argparse.Namespace) -> int:

@@ -36,15 +36,18 @@ def table(
     out = out or sys.stdout
     values = [list(row) for row in rows]
     text_rows = [[cell_text(value) for value in row] for row in values]
+    from rich.cells import cell_len  # columns on screen: an emoji or a CJK character takes two
+
     widths = [len(h) for h in headers]
     for row in text_rows:
-        widths = [max(w, len(c)) for w, c in zip(widths, row, strict=True)]
+        widths = [max(w, cell_len(c)) for w, c in zip(widths, row, strict=True)]
     right = [
         header in numbers or _numbers_only([row[column] for row in values]) for column, header in enumerate(headers)
     ]
 
     def line(cells: Sequence[str]) -> str:
-        aligned = (c.rjust(w) if r else c.ljust(w) for c, w, r in zip(cells, widths, right, strict=True))
+        pads = (" " * (w - cell_len(c)) for c, w in zip(cells, widths, strict=True))
+        aligned = (p + c if r else c + p for c, p, r in zip(cells, pads, right, strict=True))
         return "  ".join(aligned).rstrip() + "\n"
 
     out.write(line([h.upper() for h in headers]))

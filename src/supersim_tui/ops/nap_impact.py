@@ -61,11 +61,22 @@ class NapImpact:
         return sum(f.ready for f in self.fleets)
 
     @property
+    def countries_used(self) -> set[str]:
+        return set().union(*(f.countries_in_use for f in self.fleets)) if self.fleets else set()
+
+    @property
     def countries_cut_off(self) -> list[str]:
-        """Countries where SIMs of these fleets used data, with no network left after the change."""
-        used = set().union(*(f.countries_in_use for f in self.fleets)) if self.fleets else set()
-        covered = {n.iso_country for n in self.networks_after}
-        return sorted(used - covered)
+        """Countries where SIMs of these fleets used data that had a network before the change and have none
+        after. A country never covered is not cut off by this change (Health reports it): adding a network
+        warned that devices "would lose service" and asked for the typed name."""
+        before = {n.iso_country for n in self.networks_before}
+        after = {n.iso_country for n in self.networks_after}
+        return sorted((self.countries_used & before) - after)
+
+    @property
+    def countries_uncovered(self) -> list[str]:
+        """Countries where these fleets' SIMs used data that had no network before the change either."""
+        return sorted(self.countries_used - {n.iso_country for n in self.networks_before})
 
     @property
     def warnings(self) -> list[str]:
@@ -77,6 +88,11 @@ class NapImpact:
             notes.append(
                 "No network would be left in " + ", ".join(cut) + ", where these fleets' SIMs used data "
                 f"in the last {USAGE_DAYS} days: those devices would lose service."
+            )
+        if uncovered := self.countries_uncovered:
+            notes.append(
+                "No network already in " + ", ".join(uncovered) + ", where these fleets' SIMs used data in the "
+                f"last {USAGE_DAYS} days (before this change too)."
             )
         if any(not c.add for c in self.changes):
             notes.append(CACHE_WARNING)
@@ -136,8 +152,13 @@ class FleetNapChange:
 
     @property
     def countries_cut_off(self) -> list[str]:
-        covered = {n.iso_country for n in self.networks_after}
-        return sorted(self.impact.countries_in_use - covered)
+        """Countries where the fleet's SIMs used data that its old NAP covers and the new one does not."""
+        gained = {n.sid for n in self.gained}
+        before = {n.iso_country for n in self.networks_after if n.sid not in gained} | {
+            n.iso_country for n in self.lost
+        }
+        after = {n.iso_country for n in self.networks_after}
+        return sorted((self.impact.countries_in_use & before) - after)
 
 
 async def fleet_nap_change(client: SuperSimClient, fleet: Fleet, new_nap: NetworkAccessProfile) -> FleetNapChange:

@@ -12,8 +12,9 @@ are imported when first used (``tests/test_startup.py``).
 from __future__ import annotations
 
 import asyncio
+import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import work
 from textual.app import App
@@ -114,6 +115,15 @@ class SuperSimApp(ReportsFailures, OrderedKeysApp[None]):
 
     def get_default_screen(self) -> Screen[None]:
         return self.main
+
+    def run(self, *args: Any, **kwargs: Any) -> None:
+        """Keys typed before the app takes the terminal (Enter turned into a newline there) are posted first, as
+        typed (:mod:`.typeahead`); the driver reads what follows."""
+        if sys.__stdin__ is not None and not kwargs.get("headless"):
+            from .typeahead import post_typed_ahead
+
+            post_typed_ahead(self, sys.__stdin__.fileno())
+        return super().run(*args, **kwargs)
 
     def on_mount(self) -> None:
         if self._client is not None:

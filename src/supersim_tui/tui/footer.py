@@ -5,12 +5,16 @@ the field instead of running its binding, so such keys are not shown then (``f1 
 not). The footer is rebuilt only when what it shows changes (rebuilding it on every focus move is slow at
 scanner speed), and its keys are built in the footer's style (Textual's start compact, then follow the footer:
 two restyles of each key on each rebuild, a quarter of the start-up's work after the first frame).
+
+Keys that do not fit the width (80 columns) are left out whole, from the end, and a "…" says so (it opens the
+help, which lists them all): Textual's footer cut the last key at the palette key ("2 N▏^p palette").
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
+from rich.cells import cell_len
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.dom import NoScreen
@@ -22,6 +26,19 @@ from textual.widgets._footer import FooterKey
 from .keyflow import typed_character, typing_into
 
 Shown = tuple[Binding, bool, str]  # a binding, whether it is enabled, its tooltip
+MORE = "…"  # shown last when keys were left out
+
+
+def key_width(key: FooterKey) -> int:
+    """The columns a footer key takes, as :meth:`FooterKey.render` lays it out, with its own padding and margins
+    (known before it is laid out, and while it is hidden)."""
+    key_padding = key.get_component_styles("footer-key--key").padding
+    width = key_padding.left + cell_len(key.key_display) + key_padding.right
+    if key.description:
+        description_padding = key.get_component_styles("footer-key--description").padding
+        width += description_padding.left + cell_len(key.description) + description_padding.right
+    margin, padding = key.styles.margin, key.styles.padding
+    return width + margin.left + margin.right + padding.left + padding.right
 
 
 def applicable(bindings: Iterable[Shown], focused: Widget | None) -> list[Shown]:
@@ -69,6 +86,12 @@ class KeysFooter(Footer):
             key.set_reactive(FooterKey.compact, self.compact)  # as the footer is, from the start (no restyle)
             key.set_class(self.compact, "-compact", update=False)
             yield key.data_bind(compact=Footer.compact)
+        if bindings:  # shown by _fit when keys are left out; Enter or a click opens the help that lists them
+            more = FooterKey("f1", MORE, "", "app.help", classes="-more", tooltip="More keys: f1 Help")
+            more.set_reactive(FooterKey.compact, self.compact)
+            more.set_class(self.compact, "-compact", update=False)
+            more.display = False
+            yield more.data_bind(compact=Footer.compact)
         if self.show_command_palette and self.app.ENABLE_COMMAND_PALETTE:
             found = self.screen.active_bindings.get(self.app.COMMAND_PALETTE_BINDING)
             if found is not None:
@@ -105,3 +128,30 @@ class KeysFooter(Footer):
         if self._shown is not None and self._signature(self._applicable()) == self._shown:
             return  # an earlier rebuild shows these keys already (rebuilds queue up while the start-up is busy)
         await super().recompose()
+        self.call_after_refresh(self._fit)
+
+    def on_resize(self) -> None:
+        self._fit()
+
+    def _fit(self) -> None:
+        """Show the keys that fit whole before the palette key, in order; the rest are hidden and "…" shown."""
+        if not self.is_attached or not self.size.width:
+            return
+        keys = [child for child in self.children if isinstance(child, FooterKey)]
+        palette = next((k for k in keys if k.has_class("-command-palette")), None)
+        more = next((k for k in keys if k.has_class("-more")), None)
+        plain = [k for k in keys if k is not palette and k is not more]
+        room = self.size.width
+        if palette is not None:  # docked right, with a border on its left
+            room -= palette.outer_size.width or key_width(palette) + 1
+        widths = [key_width(k) for k in plain]
+        cut = sum(widths) > room
+        if cut and more is not None:
+            room -= key_width(more)
+        used = 0
+        for key, width in zip(plain, widths, strict=True):
+            fits = not cut or used + width <= room
+            key.display = fits
+            used += width if fits else room  # once one is left out, so are the keys after it
+        if more is not None:
+            more.display = cut

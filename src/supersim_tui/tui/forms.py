@@ -85,8 +85,7 @@ class FleetForm(ReportsFailures, ModalScreen[bool]):
                 yield Input(
                     value=str(fleet.data_limit if fleet and fleet.data_limit else 1000),
                     id="fleet-limit",
-                    compact=True,
-                    type="integer",
+                    compact=True,  # any text: checked on Save (type="integer" dropped keys silently: 1e3 gave 13)
                 )
             if fleet is None:  # DataEnabled and SmsCommandsEnabled are set on create only (the spec)
                 with Horizontal(classes="field checks-field"):
@@ -168,7 +167,7 @@ class FleetForm(ReportsFailures, ModalScreen[bool]):
                 error.update(Text(f"Unique name: {name!r} is already used by another fleet; choose another"))
                 return
         limit_text = self.query_one("#fleet-limit", Input).value.strip()
-        if not limit_text.isdigit() or not 1 <= int(limit_text) <= MAX_DATA_LIMIT:
+        if not (limit_text.isascii() and limit_text.isdigit()) or not 1 <= int(limit_text) <= MAX_DATA_LIMIT:
             error.update(f"Data limit: expected a whole number of megabytes from 1 to {MAX_DATA_LIMIT:,}")
             return
         nap = self.query_one("#fleet-nap", Select).value
@@ -372,8 +371,11 @@ class NameForm(ModalScreen[str | None]):
     def _ok(self) -> None:
         name = self.query_one("#name", Input).value.strip()
         error = self.query_one("#form-error", Static)
+        problem = name_problem(name) if name else None  # as the fleet form and the commands check it
         if not name:
             error.update("Unique name: enter a name")
+        elif problem:
+            error.update(Text("Unique name: " + problem.removeprefix("the unique name ")))
         elif name in self.taken:
             error.update(Text(f"Unique name: {name!r} is already used"))
         else:

@@ -147,6 +147,7 @@ class MainScreen(ReportsFailures, Screen[None]):
 
             pane = UsagePane(id="usage-pane")
         await self.query_one(f"TabPane#{tab}", TabPane).mount(pane)
+        pane.add_class("-ready")  # built: its table can be asked for (see _focus_active_table)
         return True
 
     # The SIMs pane's data sources, bound late: the connected account's client changes with the profile.
@@ -214,8 +215,8 @@ class MainScreen(ReportsFailures, Screen[None]):
         if not self.is_active:
             return  # another screen is on top
         tab = self.query_one(TabbedContent).active
-        if tab in INSIGHT_TABS and not self.query(f"#{tab}-pane"):
-            return  # focused once mounted
+        if tab in INSIGHT_TABS and not self.query(f"#{tab}-pane.-ready"):
+            return  # focused once mounted (in the screen is not enough: its table may not be built yet)
         if self.focused is None or isinstance(self.focused, ContentTabs):
             self.set_focus(self._table_of(tab))
 
@@ -234,7 +235,7 @@ class MainScreen(ReportsFailures, Screen[None]):
             self.query_one(AccountTabs).choose(tab)
             if tab == "sims":
                 self.query_one(SimsPane).show_loaded()
-            if tab not in INSIGHT_TABS or self.query(f"#{tab}-pane"):  # else focused once mounted (below)
+            if tab not in INSIGHT_TABS or self.query(f"#{tab}-pane.-ready"):  # else focused once mounted (below)
                 table = self._table_of(tab)
                 if table.focusable:
                     table.focus()

@@ -10,7 +10,9 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.css.query import QueryType
 from textual.screen import ModalScreen
+from textual.widget import Widget
 from textual.widgets import Button, Input, LoadingIndicator, Static
 
 from ..api import Network, NetworkAccessProfile, SuperSimClient
@@ -55,7 +57,7 @@ class ConfirmNapChanges(ReportsFailures, ModalScreen[list[ChangeOutcome] | None]
                 yield LoadingIndicator(id="confirm-loading")
                 yield Static(id="confirm-impact")
             yield Static(id="typed-prompt")
-            yield Input(id="typed-answer", compact=True)
+            yield Input(placeholder="type here", id="typed-answer", compact=True)  # as the bulk dialog's box
             with Horizontal(id="confirm-buttons"):
                 yield Button("Apply", id="apply", variant="primary", disabled=True, compact=True)
                 yield Button("Cancel", id="cancel", compact=True)
@@ -67,6 +69,14 @@ class ConfirmNapChanges(ReportsFailures, ModalScreen[list[ChangeOutcome] | None]
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         return self.impact_failed if action == "retry" else True
+
+    def focus_next(self, selector: str | type[QueryType] = "*") -> Widget | None:
+        """Tab from Cancel goes to the typed box, as its prompt says, not round to the list of changes above."""
+        box = self.query_one("#typed-answer", Input)
+        if box.display and not box.disabled and self.focused is self.query_one("#cancel", Button):
+            box.focus()
+            return box
+        return super().focus_next(selector)
 
     def action_retry(self) -> None:
         if self.impact_failed:

@@ -1,0 +1,46 @@
+"""Headless commands given something the account does not have (QA round hqa3): every one says so in one line
+naming it, with exit 2 (bad input), as the other lookups do; never the API's raw 404 with exit 1."""
+
+from __future__ import annotations
+
+from .conftest import Run
+
+
+def test_naps_networks_of_a_nap_the_account_lacks_is_bad_input(run: Run) -> None:
+    """``naps networks nosuch`` exits 2 with "no NAP 'nosuch' in this account", like ``fleets list --nap nosuch``
+    and ``naps rename nosuch``; stdout stays empty (nothing for --json to parse)."""
+    for args in (("naps", "networks", "nosuch"), ("naps", "networks", "nosuch", "--json")):
+        code, out, err = run(*args)
+        assert code == 2, err
+        assert out == ""
+        assert "no NAP 'nosuch' in this account" in err
+        assert "20404" not in err and "Traceback" not in err
+
+
+def test_set_status_with_a_word_that_is_no_status_names_the_statuses(run: Run) -> None:
+    """``sims set-status bogus ICCID`` (or ``Active``) says the status is not one of ready, active, inactive
+    (exit 2), instead of calling the word a malformed ICCID; a bad ICCID after a good status is still named as
+    an ICCID."""
+    for word in ("bogus", "Active", "deactivate"):
+        code, out, err = run("sims", "set-status", word, "89883070000687722775", "--yes")
+        assert code == 2 and out == ""
+        last = err.strip().splitlines()[-1]
+        assert f"'{word}'" in last and "ready, active or inactive" in last, last
+        assert "ICCID must contain only" not in last
+    code, _, err = run("sims", "set-status", "active", "8988307000068772277x", "--yes")
+    assert code == 2 and "ICCID" in err.strip().splitlines()[-1]
+
+
+def test_tables_stay_aligned_with_wide_characters() -> None:
+    """A name with an emoji or CJK characters (two columns each on a terminal) keeps the columns after it
+    aligned in a command's table: every row's second column starts at the same screen column."""
+    import io
+
+    from rich.cells import cell_len
+
+    from supersim_tui.commands.output import table
+
+    out = io.StringIO()
+    table(["fleet", "sid"], [["📡sat", "HF1"], ["eu-trackers", "HF2"], ["東京", "HF3"]], out)
+    starts = {cell_len(line[: line.index("HF")]) for line in out.getvalue().splitlines()[1:]}
+    assert len(starts) == 1, out.getvalue()
