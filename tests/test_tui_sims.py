@@ -464,7 +464,7 @@ async def test_bulk_results_fit_the_screen_and_cut_only_with_an_ellipsis(size: t
             o = outcomes[iccid]
             for shown, full in (
                 (name, o.unique_name or "—"),
-                (fleet, names.get(o.fleet_sid or "", "—")),
+                (fleet, names.get(o.fleet_sid or "") or "—"),
                 (error, o.error or ""),
             ):
                 assert shown == full or (shown.endswith("…") and full.startswith(shown[:-1])), (shown, full)
