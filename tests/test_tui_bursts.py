@@ -400,3 +400,27 @@ async def test_tab_chosen_while_a_table_takes_the_focus_stays() -> None:
         await pilot.pause(0.1)
         assert app.query_one(TabbedContent).active == "sims"
         await until(pilot, lambda: isinstance(app.focused, VirtualTable), 5)
+
+
+async def test_a_key_waits_for_the_one_before_it_however_short_the_bound(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The gate's bound (SETTLE_TIMEOUT of CPU time) is for background work that never settles, not for the
+    key before: on a loaded machine the bound passed while ``/`` was still on its way to the SIMs table, the
+    ``e`` after it went to the table (bulk rename) and the filter got "u". With no bound at all (0 s: the worst a
+    loaded machine can do), ``/eu⏎`` in one burst still types "eu" into the filter and Enter returns to the
+    table: each key waits until the one before has been handled and the focus change it asked for applied."""
+    from supersim_tui.tui import keyflow
+
+    from .conftest import settle as ready
+
+    monkeypatch.setattr(keyflow, "SETTLE_TIMEOUT", 0.0)
+    app = build_app(demo_simulator())
+    async with app.run_test(size=(120, 36)) as pilot:
+        await ready(pilot)
+        await pilot.press("3")
+        await ready(pilot)
+        table = app.main.query_one("#sims-table", VirtualTable)
+        assert app.focused is table
+        await burst(pilot, app, "/eu\r")
+        assert app.main.query_one("#sims-search", Input).value == "eu"
+        assert app.focused is table
+        assert len(app.screen_stack) == 1, "a key of the burst opened a screen"

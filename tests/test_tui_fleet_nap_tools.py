@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-import pytest
 from textual.pilot import Pilot
 from textual.widgets import Checkbox, DataTable, Input, Select
 
@@ -234,10 +233,6 @@ async def test_compare_two_naps() -> None:
         assert "no fleet" in str(screen.query_one("#compare-b").render())
 
 
-@pytest.mark.xfail(
-    reason="open (session 7 note): differs in the full suite since the QA merge (2 of 2 CI runs), passes alone",
-    strict=False,
-)
 def test_snapshot_nap_compare(snap_compare: Callable[..., bool]) -> None:
     """The compare view of eu-only and uk-ie at 100x30, as a picture."""
 

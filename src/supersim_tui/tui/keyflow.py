@@ -7,20 +7,23 @@ after an Enter that moves focus (or opens a dialog, or after ``/`` that focuses 
 widget, and may trigger its single-letter bindings.
 
 :class:`OrderedKeysApp` fixes that once for the whole app: a key (or paste) is handed on only when the
-consequences of the previous one have settled, i.e. every message pump of the current screen (and the app
-itself) has processed its queue, a screen being pushed has mounted, and a focus change has been applied.
-Keys that arrive while the app is still busy wait in order in a buffer. The wait for a key's consequences is
-bounded, counted from the moment that key was handed on, so an app that stays busy (loading an account in the
-background) never holds input back for long, and a key that comes after the bound (the first key of all, one
-typed a while after the last) does not wait for background work at all: by :data:`SETTLE_TIMEOUT` seconds of
-this process's CPU time (work the app does), not of wall-clock time, because on a loaded machine the wall clock
-runs on while the app gets no CPU at all, and a wall-clock bound then hands keys to a screen that has not
-finished opening; and by :data:`WALL_LIMIT` wall-clock seconds for a handler that waits on I/O. While a widget
-of the current screen is still mounting, keys wait for it (up to :data:`MOUNT_LIMIT` per key): mounting always
-ends, and a key handed over earlier would go to whatever Textual focused before the screen's own ``on_mount``
-moved the focus. So a key typed right after launch, before the main screen is up, waits for the screen to
-mount and then goes to it. A run of typed keys is merged into one paste only after a wait that settled (after
-a bounded one the focus may still move, and a paste for a field that lost the focus would be lost as a whole).
+consequences of the previous one have settled, i.e. every message pump of the current screen (and the app itself)
+has processed its queue, a screen being pushed has mounted, and a focus change has been applied. Keys that arrive
+while the app is still busy wait in order in a buffer. A key always waits until the key before it has been
+handled, and the messages that handling queued (the callback that moves the focus, an Input's Submitted on its way
+to the screen) too: queues drain, so that wait has only a safety bound (:data:`MOUNT_LIMIT`): a bound of CPU time
+there let keys overtake on a loaded machine. The wait for the rest of a key's consequences is bounded, counted
+from then, so an app that stays busy (loading an account in the background) never holds input back for long, and a
+key that comes after the bound (the first key of all, one typed a while after the last) does not wait for
+background work at all: by :data:`SETTLE_TIMEOUT` seconds of the event loop thread's CPU time (work the app does),
+not of wall-clock time, because on a loaded machine the wall clock runs on while the app gets no CPU at all, and a
+wall-clock bound then hands keys to a screen that has not finished opening; and by :data:`WALL_LIMIT` wall-clock
+seconds for a handler that waits on I/O. While a widget of the current screen is still mounting, keys wait for it
+(up to :data:`MOUNT_LIMIT` per key): mounting always ends, and a key handed over earlier would go to whatever
+Textual focused before the screen's own ``on_mount`` moved the focus. So a key typed right after launch, before
+the main screen is up, waits for the screen to mount and then goes to it. A run of typed keys is merged into one
+paste only after a wait that settled (after a bounded one the focus may still move, and a paste for a field that
+lost the focus would be lost as a whole).
 
 Whether a message pump is idle is not public Textual API: :func:`pump_busy` reads it from Textual's private
 attributes, and ``tests/test_tui_bursts.py::test_private_textual_attributes_still_exist`` fails loudly if a
@@ -34,11 +37,13 @@ import string
 import sys
 from collections import deque
 from collections.abc import Callable, Iterable
-from time import monotonic, process_time
+from contextlib import suppress
+from time import monotonic, thread_time
 
 from textual import events
 from textual.app import App, ReturnType
 from textual.keys import _character_to_key, key_to_character
+from textual.message import Message
 from textual.message_pump import MessagePump
 from textual.widget import Widget
 from textual.widgets import Input
@@ -47,8 +52,10 @@ from .keyparse import use_escape_then_key_parser
 
 SETTLE_TIMEOUT = 0.5  # seconds of the app's CPU time one key may wait for the previous key's consequences
 WALL_LIMIT = 3.0  # wall-clock seconds one key may wait for a busy app (one that waits on I/O uses no CPU)
-MOUNT_LIMIT = 10.0  # wall-clock seconds one key may wait for the current screen to finish mounting
+MOUNT_LIMIT = 10.0  # wall-clock seconds one key may wait for the current screen to finish mounting, or for the
+# key before it to be handled
 MAX_RUN = 256  # printable keys handed to a text field at once
+FOLLOW_UPS = 3  # rounds of messages queued by a key's handling (and by theirs) the next key waits for, unbounded
 QUIET_CHECKS = 2  # consecutive idle checks (one event-loop turn apart) that count as settled
 
 
@@ -104,6 +111,12 @@ def pump_busy(pump: MessagePump, *, handling: bool = False) -> bool:
     return not (waiting or handling)
 
 
+def queued_messages(pump: MessagePump) -> list[Message]:
+    """The messages waiting in ``pump``'s queue, oldest first (private Textual API, as :func:`pump_busy`)."""
+    queue = pump.__dict__.get("_message_queue")
+    return list(queue.values) if queue is not None else []
+
+
 class OrderedKeysApp(App[ReturnType]):
     """An App that hands each key (and paste) on only after the previous one's consequences have settled."""
 
@@ -114,9 +127,12 @@ class OrderedKeysApp(App[ReturnType]):
         self._released_keys: set[int] = set()
         self._key_feeder: asyncio.Task[None] | None = None
         self._last_key_target: Widget | None = None
-        # When the last key was handed on (wall clock, this process's CPU time): its consequences are waited
-        # for until the bounds counted from then have passed. None: no key yet.
+        # When the last key was handed on (wall clock, the event loop thread's CPU time): its consequences are
+        # waited for until the bounds counted from then have passed. None: no key yet.
         self._last_key_at: tuple[float, float] | None = None
+        # What the last key handed on waits for (see _still_in_flight): the key, then what its handling queued.
+        self._awaited: list[Message] = []
+        self._follow_ups = 0
 
     def keys_pending(self) -> bool:
         """True while keys wait in the buffer or the app is still handling the last one."""
@@ -153,15 +169,9 @@ class OrderedKeysApp(App[ReturnType]):
             screen = self.screen
         except Exception:  # no screen yet or any more: nothing to route to
             return False
-        if any(below._next_callbacks for below in self.screen_stack[:-1]):
+        if any(below._next_callbacks for below in self.screen_stack if below is not screen):
             return True
-        chain: list[MessagePump] = [screen]
-        for start in (self.focused, self._last_key_target):
-            node = start
-            while isinstance(node, Widget) and node is not screen and len(chain) < 64:
-                chain.append(node)
-                node = node.parent  # type: ignore[assignment]
-        return any(pump_busy(node) for node in chain) or self._screen_mounting()
+        return any(pump_busy(node) for node in self._route()[1:]) or self._screen_mounting()
 
     def _screen_mounting(self) -> bool:
         """Whether the current screen or one of its widgets has not finished mounting (or, before the app has
@@ -184,7 +194,7 @@ class OrderedKeysApp(App[ReturnType]):
                 if self._key_feeder is None:
                     self._key_feeder = asyncio.create_task(self._feed_keys(), name="ordered keys")
                 return
-            self._handed_on()
+            self._handed_on(event)
             if isinstance(event, events.Key) and event.is_printable and typing_into(self.focused):
                 # A key that types goes into the text field, never to a binding (``q`` bound to quit must not
                 # quit while "iraq" is typed into a filter).
@@ -194,17 +204,56 @@ class OrderedKeysApp(App[ReturnType]):
             self._last_key_target = self.focused
         await super().on_event(event)
 
-    def _handed_on(self) -> None:
-        self._last_key_at = (monotonic(), process_time())
+    def _handed_on(self, event: events.Event) -> None:
+        self._last_key_at = (monotonic(), thread_time())
+        self._awaited = [event]
+        self._follow_ups = FOLLOW_UPS
+
+    def _route(self) -> list[MessagePump]:
+        """The pumps a key and what it sets off pass through: the app, the screen, and the focused widget and the
+        last key's target with their ancestors (messages bubble up)."""
+        pumps: list[MessagePump] = [self]
+        with suppress(Exception):  # no screen (any more): nothing to route to
+            pumps.append(self.screen)
+        for start in (self.focused, self._last_key_target):
+            node = start
+            while isinstance(node, Widget) and node not in pumps and len(pumps) < 64:
+                pumps.append(node)
+                node = node.parent  # type: ignore[assignment]
+        return pumps
+
+    def _still_in_flight(self) -> bool:
+        """Whether the last key handed on, or what its handling queued, is still waiting to be handled.
+
+        First the key itself, on its way (app, focused widget, ancestors, back to the app's bindings); once it
+        has been handled, every message queued along its route by then (where what it asked for waits: the
+        callback that moves the focus, an Input's Submitted bubbling to the screen); once those have been
+        handled, what was queued by then, and so on for :data:`FOLLOW_UPS` rounds. Queues drain: no bound of
+        CPU time applies to this wait (on a loaded machine it passed while ``/`` was queued, and the keys after
+        it went to the table instead of the filter ``/`` focuses); the bound is counted from when it ends."""
+        while self._awaited:
+            queues = [queued_messages(pump) for pump in self._route()]
+            queued = {id(message) for queue in queues for message in queue}
+            if any(id(message) in queued for message in self._awaited):
+                return True
+            wall = self._last_key_at[0] if self._last_key_at else monotonic()
+            self._last_key_at = (wall, thread_time())
+            self._follow_ups -= 1
+            self._awaited = [queue[-1] for queue in queues if queue] if self._follow_ups >= 0 else []
+        return False
 
     def _bound_passed(self) -> bool:
-        """Whether the last key handed on has had its time to settle (SETTLE_TIMEOUT of CPU time or WALL_LIMIT
-        of wall-clock time since it was handed on), or there was none: a busy app is then busy with work of its
-        own (loading in the background), which is no reason to hold the next key."""
+        """Whether the last key handed on has had its time to settle (SETTLE_TIMEOUT of the event loop's CPU
+        time or WALL_LIMIT of wall-clock time since it was handled), or there was none: a busy app is then busy
+        with work of its own (loading in the background), which is no reason to hold the next key. CPU time
+        of this thread, the one the app's work runs on: not of the process, whose other threads do not move
+        keys."""
         if self._last_key_at is None:
             return True
         wall, cpu = self._last_key_at
-        return monotonic() - wall >= WALL_LIMIT or process_time() - cpu >= SETTLE_TIMEOUT
+        if self._still_in_flight():
+            return monotonic() - wall >= MOUNT_LIMIT
+        return monotonic() - wall >= WALL_LIMIT or thread_time() - cpu >= SETTLE_TIMEOUT
 
     def _must_wait(self, handling: bool) -> bool:
         """A key must wait while the screen mounts, and while the app is busy within the last key's bound."""
@@ -239,7 +288,7 @@ class OrderedKeysApp(App[ReturnType]):
                     break  # nothing awaited between this check and the end: no key is left behind
                 event = self._next_held(merge=settled)
                 self._released_keys.add(id(event))
-                self._handed_on()
+                self._handed_on(event)
                 if not self.post_message(event):  # the app is closing
                     self._released_keys.discard(id(event))
                     self._held_keys.clear()
