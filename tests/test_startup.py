@@ -71,3 +71,32 @@ def test_first_frame_imports_nothing_used_later() -> None:
     assert done.returncode == 0, done.stderr[-2000:]
     imported = set(json.loads(done.stdout.strip().splitlines()[-1]))
     assert sorted(name for name in LATER if name in imported) == []
+
+
+ACCOUNT_LOADED = """
+import asyncio, json, sys
+
+from tests.conftest import build_app, demo_simulator, settle
+
+
+async def loaded() -> None:
+    app = build_app(demo_simulator())
+    app.journal_runs = True  # as with a real account: an unfinished bulk run would be offered for resuming
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        assert app.main.fleets is not None and app.main._resume_offered
+
+
+asyncio.run(loaded())
+print(json.dumps(sorted(name for name, module in sys.modules.items() if module is not None)))
+"""
+
+
+def test_no_run_to_resume_imports_no_bulk_flow() -> None:
+    """Once the account has loaded, the app looks for a bulk run to resume; with none there, the bulk flow's
+    modules (~30 ms of imports, while the SIMs are still being listed) are not imported."""
+    done = subprocess.run([sys.executable, "-c", ACCOUNT_LOADED], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    imported = set(json.loads(done.stdout.strip().splitlines()[-1]))
+    bulk = ("supersim_tui.tui.bulk_flow", "supersim_tui.tui.bulk", "supersim_tui.tui.plan_view")
+    assert sorted(name for name in bulk if name in imported) == []

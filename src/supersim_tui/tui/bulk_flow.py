@@ -20,7 +20,7 @@ from textual.notifications import Notification, Notify, SeverityLevel
 from ..api import Fleet, NetworkAccessProfile, Sim
 from ..ops.bulk import DONE, SKIPPED, Change, Plan, RunResult, plan_change
 from ..ops.current import read_current
-from ..ops.journal import Journal, JournalState, find_run
+from ..ops.journal import Journal, JournalState
 from ..ops.nap_impact import MoveImpact, move_impact
 from .bulk import BulkRunScreen
 from .dialogs import Confirm
@@ -85,9 +85,6 @@ class FlowHost(Protocol):
         exit_on_error: bool = True,
         exclusive: bool = False,
     ) -> object: ...
-
-
-BULK_KINDS = ("set-status", "move", "rename")  # runs the TUI can resume (registrations have their own queue)
 
 
 class BulkFlow:
@@ -209,10 +206,8 @@ class BulkFlow:
         self.screen.load_account(reload_sims=result is None or not result.outcomes)
 
     # ------------------------------------------------------------------ resume
-    def offer_resume(self) -> None:
-        found = find_run(None, base_url=self.shell.client.base_url, kinds=BULK_KINDS, include_stopped=False)
-        if found is None:
-            return
+    def offer_resume(self, found: tuple[Journal, JournalState]) -> None:
+        """Offer to resume ``found``, a run that did not finish (see ``MainScreen.offer_resume``)."""
         journal, state = found
         change = Change.from_json(state.header.get("change", {}))
         body = Text.assemble(

@@ -40,6 +40,8 @@ from .shell import Shell
 from .sims_filters import SimFilters
 from .sims_pane import SimsPane
 
+RESUMABLE_KINDS = ("set-status", "move", "rename")  # bulk runs the TUI resumes (registrations have their own queue)
+
 if TYPE_CHECKING:
     from .bulk_flow import BulkFlow
     from .health import HealthPane
@@ -475,7 +477,16 @@ class MainScreen(ReportsFailures, Screen[None]):
             self.load_fleet_counts(fleets)
         if self.shell.journal_runs and not self._resume_offered:
             self._resume_offered = True
-            self.bulk.offer_resume()
+            self.offer_resume()
+
+    def offer_resume(self) -> None:
+        """Offer to resume the last bulk run if it did not finish. The bulk flow's modules (~30 ms to import,
+        while the SIMs still load) are imported only when there is one."""
+        from ..ops.journal import find_run
+
+        found = find_run(None, base_url=self.shell.client.base_url, kinds=RESUMABLE_KINDS, include_stopped=False)
+        if found is not None:
+            self.bulk.offer_resume(found)
 
     @work(exclusive=True, group="fleet-counts", exit_on_error=False)
     async def load_fleet_counts(self, fleets: list[Fleet]) -> None:
