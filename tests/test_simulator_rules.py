@@ -366,3 +366,29 @@ async def test_sim_callback_url_and_method_are_checked(http: httpx.AsyncClient) 
         body = _error(await http.post(f"/v1/Sims/{sim['sid']}", data={"Status": "active", **data}), 400, 20001)
         assert next(iter(data)) in body["message"]
     assert (await http.get(f"/v1/Sims/{sim['sid']}")).json()["status"] == "inactive"
+
+
+async def test_the_simulated_world_has_one_clock(make_simulator: Callable[..., Simulator]) -> None:
+    """What happens now happens in the simulated world's present: a SIM registered and activated in a world whose
+    clock started in the past (``epoch``) is created at that present, and has its first billing period from
+    then. (The creation date came from the machine's clock while billing periods ran to the world's: a SIM
+    created "after" the world's present had none, and a test flaked when the two clocks were a second apart.)"""
+    from datetime import UTC, datetime, timedelta
+
+    epoch = datetime(2024, 6, 1, 12, 0, tzinfo=UTC)
+    sim = make_simulator(epoch=epoch)
+    async with _raw(sim) as http:
+        iccid, code = registrable_examples(sim.state, 1)[0]
+        fleet = next(iter(sim.state.fleets))
+        created = (await http.post("/v1/Sims", data={"Iccid": iccid, "RegistrationCode": code})).json()
+        when = datetime.fromisoformat(created["date_created"].replace("Z", "+00:00"))
+        assert epoch <= when <= sim.state.world_now() < epoch + timedelta(minutes=5)
+        updated = (await http.post(f"/v1/Sims/{created['sid']}", data={"Status": "active", "Fleet": fleet})).json()
+        assert "date_updated" in updated, updated
+        assert (
+            epoch
+            <= datetime.fromisoformat(updated["date_updated"].replace("Z", "+00:00"))
+            < epoch + timedelta(minutes=5)
+        )
+        periods = (await http.get(f"/v1/Sims/{created['sid']}/BillingPeriods")).json()["billing_periods"]
+        assert [p["start_time"] for p in periods] == [created["date_created"]]

@@ -204,7 +204,9 @@ class SimulatorState:
         return prefix + f"{self.rng.getrandbits(128):032x}"
 
     def now_iso(self) -> str:
-        return _iso(datetime.now(UTC))
+        """The simulated present (:meth:`world_now`) as the API writes a date: one clock for every date the world
+        makes, so a SIM is never created after the present its billing periods and usage run to."""
+        return _iso(self.world_now())
 
     def world_now(self) -> datetime:
         """The simulated present: the epoch (or the start) moved on by the clock."""
