@@ -3,6 +3,7 @@ app has handled any of them. Every key must still reach the widget it would have
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterable
 from typing import Any
 
@@ -424,3 +425,39 @@ async def test_a_key_waits_for_the_one_before_it_however_short_the_bound(monkeyp
         assert app.main.query_one("#sims-search", Input).value == "eu"
         assert app.focused is table
         assert len(app.screen_stack) == 1, "a key of the burst opened a screen"
+
+
+async def test_table_keys_act_at_once_while_a_pane_above_the_table_is_busy(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A key for the SIMs table (End, Home, PgDn…) acts as the app takes it, not after bubbling through every pane
+    above the table: while the SIMs load each of those hops waited behind a page being decoded, and End took
+    ~0.2 s to move the cursor. Here the pane above the table is stuck on a message of its own: End still moves
+    the cursor to the last row, Home back to the first."""
+    from supersim_tui.tui import keyflow
+    from supersim_tui.tui.sims_pane import SimsPane
+
+    from .conftest import settle as ready
+
+    monkeypatch.setattr(keyflow, "WALL_LIMIT", 0.2)  # the gate's wall-clock bound: the stuck pane counts as busy
+    app = build_app(demo_simulator())
+    async with app.run_test(size=(120, 36)) as pilot:
+        await ready(pilot)
+        await pilot.press("3")
+        await ready(pilot)
+        table = app.main.query_one("#sims-table", VirtualTable)
+        assert app.focused is table and table.cursor_row == 0
+        release = asyncio.Event()
+        app.main.query_one(SimsPane).call_later(release.wait)  # the pane's queue is stuck until released
+        moved: list[int] = []
+        try:
+            for key in ("end", "home"):
+                event = events.Key(key, None)
+                event.set_sender(app)
+                app.post_message(event)
+                for _ in range(300):  # bounded: 3 s (no pilot.pause: it waits for an idle app, and the pane is not)
+                    await asyncio.sleep(0.01)
+                    if table.cursor_row == (0 if moved else table.row_count - 1):
+                        break
+                moved.append(table.cursor_row)
+        finally:
+            release.set()
+        assert moved == [table.row_count - 1, 0]

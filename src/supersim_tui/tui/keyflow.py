@@ -11,19 +11,19 @@ consequences of the previous one have settled, i.e. every message pump of the cu
 has processed its queue, a screen being pushed has mounted, and a focus change has been applied. Keys that arrive
 while the app is still busy wait in order in a buffer. A key always waits until the key before it has been
 handled, and the messages that handling queued (the callback that moves the focus, an Input's Submitted on its way
-to the screen) too: queues drain, so that wait has only a safety bound (:data:`MOUNT_LIMIT`): a bound of CPU time
-there let keys overtake on a loaded machine. The wait for the rest of a key's consequences is bounded, counted
-from then, so an app that stays busy (loading an account in the background) never holds input back for long, and a
-key that comes after the bound (the first key of all, one typed a while after the last) does not wait for
-background work at all: by :data:`SETTLE_TIMEOUT` seconds of the event loop thread's CPU time (work the app does),
-not of wall-clock time, because on a loaded machine the wall clock runs on while the app gets no CPU at all, and a
-wall-clock bound then hands keys to a screen that has not finished opening; and by :data:`WALL_LIMIT` wall-clock
-seconds for a handler that waits on I/O. While a widget of the current screen is still mounting, keys wait for it
-(up to :data:`MOUNT_LIMIT` per key): mounting always ends, and a key handed over earlier would go to whatever
-Textual focused before the screen's own ``on_mount`` moved the focus. So a key typed right after launch, before
-the main screen is up, waits for the screen to mount and then goes to it. A run of typed keys is merged into one
-paste only after a wait that settled (after a bounded one the focus may still move, and a paste for a field that
-lost the focus would be lost as a whole).
+to the screen) too: queues drain, so that wait has only a wall-clock bound (:data:`WALL_LIMIT`, for a handler
+waiting on I/O): a bound of CPU time there let keys overtake on a loaded machine. The wait for the rest of a key's
+consequences is bounded, counted from then, so an app that stays busy (loading an account in the background) never
+holds input back for long, and a key that comes after the bound (the first key of all, one typed a while after the
+last) does not wait for background work at all: by :data:`SETTLE_TIMEOUT` seconds of the event loop thread's CPU
+time (work the app does), not of wall-clock time, because on a loaded machine the wall clock runs on while the app
+gets no CPU at all, and a wall-clock bound then hands keys to a screen that has not finished opening; and by
+:data:`WALL_LIMIT` wall-clock seconds for a handler that waits on I/O. While a widget of the current screen is
+still mounting, keys wait for it (up to :data:`MOUNT_LIMIT` per key): mounting always ends, and a key handed over
+earlier would go to whatever Textual focused before the screen's own ``on_mount`` moved the focus. So a key typed
+right after launch, before the main screen is up, waits for the screen to mount and then goes to it. A run of
+typed keys is merged into one paste only after a wait that settled (after a bounded one the focus may still move,
+and a paste for a field that lost the focus would be lost as a whole).
 
 Whether a message pump is idle is not public Textual API: :func:`pump_busy` reads it from Textual's private
 attributes, and ``tests/test_tui_bursts.py::test_private_textual_attributes_still_exist`` fails loudly if a
@@ -50,10 +50,9 @@ from textual.widgets import Input
 
 from .keyparse import use_escape_then_key_parser
 
-SETTLE_TIMEOUT = 0.5  # seconds of the app's CPU time one key may wait for the previous key's consequences
+SETTLE_TIMEOUT = 0.2  # seconds of the app's CPU time one key may wait for the previous key's consequences
 WALL_LIMIT = 3.0  # wall-clock seconds one key may wait for a busy app (one that waits on I/O uses no CPU)
-MOUNT_LIMIT = 10.0  # wall-clock seconds one key may wait for the current screen to finish mounting, or for the
-# key before it to be handled
+MOUNT_LIMIT = 10.0  # wall-clock seconds one key may wait for the current screen to finish mounting
 MAX_RUN = 256  # printable keys handed to a text field at once
 FOLLOW_UPS = 3  # rounds of messages queued by a key's handling (and by theirs) the next key waits for, unbounded
 QUIET_CHECKS = 2  # consecutive idle checks (one event-loop turn apart) that count as settled
@@ -252,7 +251,7 @@ class OrderedKeysApp(App[ReturnType]):
             return True
         wall, cpu = self._last_key_at
         if self._still_in_flight():
-            return monotonic() - wall >= MOUNT_LIMIT
+            return monotonic() - wall >= WALL_LIMIT
         return monotonic() - wall >= WALL_LIMIT or thread_time() - cpu >= SETTLE_TIMEOUT
 
     def _must_wait(self, handling: bool) -> bool:

@@ -105,13 +105,17 @@ class VirtualTable(ScrollView, can_focus=True):
     }
     """
     COMPONENT_CLASSES: ClassVar[set[str]] = {"vtable--header", "vtable--even-row", "vtable--cursor"}
+    # The cursor's keys are priority bindings: Textual runs them as the app takes the key, while the table (or
+    # a widget in it) has the focus. A plain binding runs only once the key has bubbled through every widget
+    # above the table, one turn of the event loop each, and while the SIMs load each turn waits behind pages
+    # being decoded (End took ~0.2 s to move the cursor).
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("up", "cursor_up", "Up", show=False),
-        Binding("down", "cursor_down", "Down", show=False),
-        Binding("pageup", "page_up", "Page up", show=False),
-        Binding("pagedown", "page_down", "Page down", show=False),
-        Binding("home,ctrl+home", "first", "First", show=False),
-        Binding("end,ctrl+end", "last", "Last", show=False),
+        Binding("up", "cursor_up", "Up", show=False, priority=True),
+        Binding("down", "cursor_down", "Down", show=False, priority=True),
+        Binding("pageup", "page_up", "Page up", show=False, priority=True),
+        Binding("pagedown", "page_down", "Page down", show=False, priority=True),
+        Binding("home,ctrl+home", "first", "First", show=False, priority=True),
+        Binding("end,ctrl+end", "last", "Last", show=False, priority=True),
         Binding("colon", "go_to_row", "Go to row", show=False),
         Binding("enter", "select", "Select", show=False),
     ]
