@@ -33,7 +33,7 @@ def test_sims_update_reports_the_new_name(run: Run, simulator: Simulator) -> Non
     """`sims update SID --unique-name new-name`: stderr says "SIM new-name … updated" (it said the old name);
     --json's sim is the API's reply."""
     sim = next(s for s in simulator.state.sims.values() if s.unique_name)
-    old = sim.unique_name
+    old = sim.unique_name or ""
     code, out, err = run("sims", "update", sim.iccid, "--unique-name", "new-name", "--yes")
     assert code == 0, err
     assert sim.unique_name == "new-name"
@@ -50,7 +50,7 @@ def test_sims_update_reports_what_the_api_returned_after_another_clients_rename(
     from supersim_tui import cli
 
     sim = next(s for s in simulator.state.sims.values() if s.unique_name and s.status == "active")
-    old = sim.unique_name
+    old = sim.unique_name or ""
     transport = RenamedElsewhere(simulator, sim.sid, "renamed-elsewhere")
     monkeypatch.setattr(
         session_module,
@@ -74,7 +74,11 @@ def test_bulk_rename_outcomes_name_the_sims_as_renamed(run: Run, simulator: Simu
     code, out, err = run("sims", "rename", sim.iccid, "--pattern", "gate-{n}", "--yes", "--json")
     assert code == 0, err
     (outcome,) = json.loads(out)["outcomes"]
-    assert outcome["outcome"] == "done" and outcome["label"] == sim.unique_name and sim.unique_name.startswith("gate-")
+    assert (
+        outcome["outcome"] == "done"
+        and outcome["label"] == sim.unique_name
+        and (sim.unique_name or "").startswith("gate-")
+    )
     code, out, err = run("sims", "set-status", "inactive", sim.iccid, "--yes", "--json")
     assert code == 0, err
     (outcome,) = json.loads(out)["outcomes"]
