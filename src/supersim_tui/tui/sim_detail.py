@@ -133,7 +133,7 @@ class SimDetailScreen(ReportsFailures, Screen[None]):
         Binding("r", "reload", "Refresh", id="detail.refresh"),
     ]
     TASKS: ClassVar[dict[str, Task]] = {
-        "sim-detail": Task("Loading the SIM", "Press r to reload.", read=True),
+        "sim-detail": Task("Loading the SIM", "Press r to try again.", read=True),
         # sim-change and sim-rename run on the App (so Esc does not lose them): their Tasks are in app.TASKS
     }
 
