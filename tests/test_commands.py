@@ -69,7 +69,7 @@ def test_listing_commands(run: Run, simulator: Simulator) -> None:
     code, out, _ = run("fleets", "list")
     assert code == 0 and all(str(f.unique_name) in out for f in simulator.state.fleets.values())
     code, out, _ = run("naps", "list")
-    assert code == 0 and "uk-ie" in out and "unused" in out
+    assert code == 0 and "uk-ie" in out and "- (no fleet)" in out
 
 
 def test_show_sim_by_iccid_and_bad_input(run: Run, simulator: Simulator) -> None:

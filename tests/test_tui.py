@@ -43,7 +43,7 @@ async def test_fleets_and_naps_show_the_account(make_simulator: Callable[..., Si
             for n in sim.state.naps.values()
             if not any(f.network_access_profile_sid == n.sid for f in sim.state.fleets.values())
         ]
-        assert unused and all(cells(naps, 3)[cells(naps, 0).index(str(name))] == "unused" for name in unused)
+        assert unused and all(cells(naps, 3)[cells(naps, 0).index(str(name))] == "— no fleet" for name in unused)
 
 
 async def test_sims_are_indexed_then_jump_filter_and_sort_locally() -> None:

@@ -134,7 +134,7 @@ async def test_offline_apply_then_done_does_not_crash() -> None:
         await settle(pilot)
         assert app.is_running and app.return_code is None
         assert app.screen is screen and len(screen.staged) == 1
-        assert any("Reading the NAP's networks" in e and "r to reload" in e for e in errors(app)), notes(app)
+        assert any("Reading the NAP's networks" in e and "r to try again" in e for e in errors(app)), notes(app)
 
 
 async def test_review_while_the_api_is_down_stops_spinning_and_retries() -> None:
@@ -267,7 +267,7 @@ async def test_screen_worker_failures_are_reported() -> None:
         api.down = True
         await pilot.press("r")
         await settle(pilot)
-        assert any("Loading the SIM" in e and "r to reload" in e for e in errors(app)), notes(app)
+        assert any("Loading the SIM" in e and "r to try again" in e for e in errors(app)), notes(app)
         api.down = False
         await pilot.press("escape")
         await settle(pilot)
@@ -561,7 +561,7 @@ async def test_a_sims_read_that_failed_is_not_reported_as_no_sims_matching() -> 
         await pilot.pause()
         assert "Could not load SIMs" in shown(pane.query_one("#sims-count"))
         detail = shown(pane.detail)
-        assert "No SIMs" not in detail and "Could not connect" in detail and "r to reload" in detail, detail
+        assert "No SIMs" not in detail and "Could not connect" in detail and "r to try again" in detail, detail
         api.down = False
         await pilot.press("r")
         await settle(pilot)

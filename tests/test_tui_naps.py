@@ -16,7 +16,7 @@ from supersim_tui.tui.nap_review import ConfirmNapChanges
 from supersim_tui.tui.sims_pane import SimsPane
 from supersim_tui.tui.vtable import VirtualTable
 
-from .conftest import build_app, demo_simulator
+from .conftest import Run, build_app, demo_simulator
 from .conftest import settle as ready
 
 
@@ -356,3 +356,27 @@ async def test_a_nap_with_many_countries_keeps_its_fleets_in_sight_and_says_how_
             painted = "\n".join(strip.text for strip in detail.render_lines(Region(0, 0, *detail.outer_size)))
             assert "Fleets" in painted and "field-sensors" in painted, painted
             assert "more" in painted and "Enter: see and change its networks" in painted, painted
+
+
+async def test_a_nap_no_fleet_uses_says_so_in_words_not_like_a_fleet_name() -> None:
+    """The NAPs table's fleets cell for a NAP no fleet uses reads "— no fleet" (dim, like other empty cells); it
+    read "unused", like a fleet of that name. `naps list` says it the same way."""
+    app = build_app(demo_simulator())
+    async with app.run_test(size=(120, 36)) as pilot:
+        await ready(pilot)
+        await pilot.press("2")
+        await ready(pilot)
+        table = app.query_one("#naps-table", DataTable)
+        naps = {str(table.get_row_at(i)[0]): table.get_row_at(i) for i in range(table.row_count)}
+        cell = naps["uk-ie"][3]
+        assert str(cell) == "— no fleet" and "dim" in str(cell.style), (str(cell), cell.style)
+        assert all("unused" not in str(row[3]) for row in naps.values())
+
+
+def test_naps_list_says_no_fleet_in_words(run: Run) -> None:
+    """`naps list` (and `status`) print "- (no fleet)" for a NAP no fleet uses, never "unused"."""
+    for argv in (("naps", "list"), ("status",)):
+        code, out, err = run(*argv)
+        assert code == 0, err
+        line = next(row for row in out.splitlines() if row.startswith("uk-ie"))
+        assert line.rstrip().endswith("- (no fleet)") and "unused" not in out, line

@@ -298,7 +298,7 @@ def _run_command(args: argparse.Namespace) -> int:
         async with session.client:
             if changes and session.mode == "read-only":
                 raise UsageError(
-                    READ_ONLY_REFUSAL.format(why=f"profile {session.profile or ''} is read-only").removeprefix(
+                    READ_ONLY_REFUSAL.format(why=f"{session.mode_source or 'the profile'} is read-only").removeprefix(
                         "supersim-tui: "
                     )
                 )
@@ -410,7 +410,7 @@ def _run_tui(args: argparse.Namespace) -> int:
         registrations=registrations,
         journal_runs=True,
         mode=session.mode,
-        profile_name=session.profile or "environment",
+        profile_name=session.profile_label,
         read_only=args.read_only,
     ).run()
     return EXIT_OK

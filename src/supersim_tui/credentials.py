@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 import httpx
@@ -46,6 +46,11 @@ class Credentials:
     source: str = "environment"  # or "profile NAME"
     profile: str | None = None  # the profile resolve() read them from (None: the environment)
     mode: str = "open"  # that profile's safety mode (ops.consent): read once, with the profile
+    # The environment variables the credentials were read from (empty: a profile's), for advice on a refusal.
+    env_vars: tuple[str, ...] = ()
+    # The profile whose mode applies: the one read from, or the one SUPERSIM_PROFILE names when the credentials
+    # come from the environment (its mode still applies: see resolve). None: no profile, mode open.
+    mode_profile: str | None = None
 
     def auth(self) -> httpx.Auth:
         if self.kind == "kore":
@@ -77,7 +82,7 @@ def from_environment(env: Mapping[str, str] | None = None, *, base_url: str | No
                     f"{id_var} and {secret_var} are set but {KORE_TOKEN_URL_VAR} is not: set it "
                     "to the KORE OAuth token URL (https://…)"
                 )
-            return Credentials(kind, identity, Secret(secret), url, token_url)
+            return Credentials(kind, identity, Secret(secret), url, token_url, env_vars=(id_var, secret_var))
         if identity or secret:
             missing = secret_var if identity else id_var
             raise CredentialsError(f"{id_var if identity else secret_var} is set but {missing} is not")
@@ -93,6 +98,10 @@ def resolve(
 ) -> Credentials:
     """Flags (``profile``, ``base_url``) → environment → the named or default profile's stored secret.
 
+    Credentials from the environment take the safety mode of the profile ``SUPERSIM_PROFILE`` names: naming a
+    read-only profile keeps the session read-only whoever's credentials are used (a profile only defaulted to,
+    by the settings or the profiles file, is not applied to credentials that are not its own).
+
     Raises :class:`CredentialsError` saying exactly what to do when nothing usable is found.
     """
     from .profiles import ProfileError, load_profiles, load_secret
@@ -101,7 +110,8 @@ def resolve(
     if not profile:
         found = from_environment(env, base_url=base_url)
         if found is not None:
-            return found
+            named = env.get("SUPERSIM_PROFILE")
+            return replace(found, mode=_named_mode(named), mode_profile=named) if named else found
     try:
         profile_file = load_profiles()
     except ProfileError as error:
@@ -134,7 +144,28 @@ def resolve(
         f"profile {name}",
         name,
         chosen.mode,
+        mode_profile=name,
     )
+
+
+def _named_mode(name: str) -> str:
+    """The safety mode of the profile SUPERSIM_PROFILE names, for the environment's credentials. A profile that
+    cannot be found (or a profiles file that cannot be read) is refused: its mode could be read-only."""
+    from .profiles import ProfileError, load_profiles
+
+    try:
+        profiles = load_profiles().profiles
+    except ProfileError as error:
+        raise CredentialsError(f"SUPERSIM_PROFILE names profile {name!r}, whose mode cannot be read: {error}") from None
+    chosen = profiles.get(name)
+    if chosen is None:
+        known = ", ".join(sorted(profiles)) or "none yet"
+        raise CredentialsError(
+            f"SUPERSIM_PROFILE names profile {name!r}, which does not exist (profiles: {known}), and its mode "
+            "would apply to the credentials from the environment: unset SUPERSIM_PROFILE, or create the profile "
+            f"(`supersim-tui login --profile {name}`)"
+        )
+    return chosen.mode
 
 
 def profile_in_use(

@@ -50,6 +50,9 @@ class SuperSimError(Exception):
 
     after_ambiguous: bool = False
     default_hint: str | None = None
+    # The environment variables the refused credentials came from (set by the client on 401/403): the
+    # environment wins over saved profiles, so the advice is to fix or unset them, not to log in.
+    credentials_env: tuple[str, ...] = ()
 
     def __init__(
         self, message: str, *, status: int | None = None, code: int | None = None, more_info: str | None = None
@@ -82,6 +85,12 @@ class AuthenticationError(ApiError):
     """401 / 20003: credentials missing or wrong."""
 
     default_hint = HINTS[20003]
+
+    @property
+    def hint(self) -> str | None:
+        if self.credentials_env:
+            return f"The credentials were refused: {credentials_advice(self)}."
+        return super().hint
 
 
 class PermissionDeniedError(ApiError):
@@ -154,6 +163,17 @@ def is_transient(error: BaseException) -> bool:
     if isinstance(error, RateLimitedError | ServerError | TransportError):
         return True
     return isinstance(error, SuperSimError) and error.code in TRANSIENT_CODES
+
+
+def credentials_advice(error: SuperSimError) -> str:
+    """What to do about refused credentials, from where they came: the environment's are fixed or unset there
+    (it wins over saved profiles, so logging in would not help); a profile's, by logging in again."""
+    if error.credentials_env:
+        return (
+            f"they come from the environment ({', '.join(error.credentials_env)}), which wins over saved "
+            "profiles: fix or unset them"
+        )
+    return "log in again (supersim-tui login)"
 
 
 def explain(error: SuperSimError, *, lines: bool = False) -> str:

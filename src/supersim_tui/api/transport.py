@@ -29,8 +29,10 @@ from urllib.parse import urlsplit
 import httpx
 
 from .errors import (
+    AuthenticationError,
     ConnectFailedError,
     NotFoundError,
+    PermissionDeniedError,
     RateLimitedError,
     RequestTimeoutError,
     ResponseFormatError,
@@ -123,6 +125,9 @@ class Transport:
             limits=httpx.Limits(max_connections=MAX_CONNECTIONS, max_keepalive_connections=MAX_CONNECTIONS),
         )
         self.requests_sent = 0
+        # The environment variables the credentials came from (set by whoever resolved them; empty: a profile,
+        # a form, a test): a 401 or 403 then advises fixing or unsetting them, not logging in (errors.py).
+        self.credentials_env: tuple[str, ...] = ()
         # Called on every 429 with Retry-After and Twilio-Concurrent-Requests (each None when absent), so bulk
         # work can slow down as a whole and learn the account's allowance.
         self.throttle_listeners: list[Callable[[float | None, int | None], None]] = []
@@ -216,9 +221,17 @@ class Transport:
             raise TransportError(
                 f"Could not complete the request to {shown}: {type(exc).__name__}: {printable(exc)}"
             ) from None
+        except (AuthenticationError, PermissionDeniedError) as error:  # a token endpoint's refusal (OAuth)
+            raise self._with_source(error) from None
         if response.status_code >= 400:
-            raise error_from(response)
+            raise self._with_source(error_from(response))
         return response
+
+    def _with_source(self, error: SuperSimError) -> SuperSimError:
+        """A refusal of the credentials says where they came from (:attr:`credentials_env`)."""
+        if isinstance(error, AuthenticationError | PermissionDeniedError):
+            error.credentials_env = self.credentials_env
+        return error
 
     async def _exchange(
         self, method: str, url: str, params: Mapping[str, str] | None, data: FormData | None

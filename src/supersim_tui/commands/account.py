@@ -54,7 +54,7 @@ async def status(client: SuperSimClient, args: argparse.Namespace) -> int:
                 n.nap.unique_name or n.nap.sid,
                 f"{len(n.networks):,}",
                 f"{len(n.countries):,}",
-                ", ".join(n.fleets) or "unused",
+                ", ".join(n.fleets) or "- (no fleet)",
             ]
             for n in summary.naps
         ],
@@ -129,7 +129,7 @@ async def naps_list(client: SuperSimClient, args: argparse.Namespace) -> int:
                 n.sid,
                 len(nets),
                 len({x.iso_country for x in nets}),
-                ", ".join(users.get(n.sid, [])) or "unused",
+                ", ".join(users.get(n.sid, [])) or "- (no fleet)",
             ]
             for n, nets in zip(naps, networks, strict=True)
         ],

@@ -20,7 +20,26 @@ class Session:
     identity: str  # never a secret: Account SID, API key SID, client id or "demo"
     demo: bool
     mode: str = "open"  # the safety mode: read-only, protected or open (ops.consent)
-    profile: str | None = None
+    profile: str | None = None  # the profile the credentials were read from (None: the environment, the demo)
+    mode_profile: str | None = None  # the profile whose mode applies (SUPERSIM_PROFILE's, for the environment's)
+    from_environment: bool = False  # the credentials came from environment variables
+
+    @property
+    def mode_source(self) -> str:
+        """Where the safety mode comes from, in words (for a refusal)."""
+        if not self.mode_profile:
+            return "the profile" if not self.from_environment else "the environment's credentials"
+        if self.from_environment:
+            return f"profile {self.mode_profile} (named by SUPERSIM_PROFILE; credentials from the environment)"
+        return f"profile {self.mode_profile}"
+
+    @property
+    def profile_label(self) -> str:
+        """The header's profile: its name; for the environment's credentials, "environment" (with the profile
+        whose mode applies, if SUPERSIM_PROFILE names one)."""
+        if self.profile:
+            return self.profile
+        return f"{self.mode_profile}, environment credentials" if self.mode_profile else "environment"
 
 
 def open_session(args: argparse.Namespace) -> Session:
@@ -49,7 +68,16 @@ def open_session(args: argparse.Namespace) -> Session:
         client = make_client(credentials)
     except ValueError as error:  # e.g. a KORE token URL that is not https
         raise UsageError(str(error)) from None
-    return Session(client, credentials.identity, False, mode, credentials.profile)
+    client.credentials_env = credentials.env_vars  # a refusal then says to fix or unset them, not to log in
+    return Session(
+        client,
+        credentials.identity,
+        False,
+        mode,
+        credentials.profile,
+        credentials.mode_profile,
+        bool(credentials.env_vars),
+    )
 
 
 def make_client(credentials: Credentials) -> SuperSimClient:

@@ -99,13 +99,16 @@ async def update(session: Session, args: argparse.Namespace) -> int:
     )
     confirm_change(args, f"Update SIM {label}?", consent)
     updated = await client.update_sim(sim.sid, **send)
+    # The report is the API's reply (its name, status and fleet now), never the SIM as read before the change.
+    who = f"SIM {updated.label} ({updated.sid})"
+    fleet = f"fleet {updated.fleet_sid}" if updated.fleet_sid else "no fleet"
     if str(updated.status) == "scheduled":
         note(
-            f"SIM {label} is scheduled: the change finishes shortly"
+            f"{who} is scheduled ({fleet}): the change finishes shortly"
             + (" and the callback URL is called." if args.callback_url else ".")
         )
     else:
-        note(f"SIM {label} updated.")
+        note(f"{who} updated: status {updated.status}, {fleet}.")
     if args.json:
         print_json({"dry_run": False, "outcome": "done", "reason": None, "plan": plan, "sim": to_builtins(updated)})
     else:

@@ -116,9 +116,10 @@ class PlannedItem:
         return self.outcome(Outcome(self.action.value), self.reason or None)
 
     def settled(self, outcome: Outcome, sim: Sim, error: str | None = None, retryable: bool = False) -> ItemOutcome:
-        """This item ended as ``outcome`` with the SIM as read back (its status and fleet now)."""
+        """This item ended as ``outcome`` with the SIM as read back (its name, status and fleet now: a rename's
+        outcome names the SIM by its new name)."""
         return ItemOutcome(
-            self.key, self.iccid, self.label, outcome, str(sim.status), sim.fleet_sid, error, retryable=retryable
+            self.key, self.iccid, sim.label, outcome, str(sim.status), sim.fleet_sid, error, retryable=retryable
         )
 
 

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from ..api import SuperSimClient, SuperSimError
-from ..api.errors import AuthenticationError, PermissionDeniedError, explain, is_transient
+from ..api.errors import AuthenticationError, PermissionDeniedError, credentials_advice, explain, is_transient
 from ..config import ensure_dir, state_dir
 from .atomic import write_atomically
 
@@ -233,7 +233,7 @@ class RegistrationQueue:
             note = (" (was already yours)" if already else "") + await join_fleet_then_name(client, sid, entry)
             self.set(entry, REGISTERED, sid + note)
         except (AuthenticationError, PermissionDeniedError) as error:  # not the entry's fault: keep it
-            self.set(entry, WAITING, f"{error} — the credentials were refused: log in again; will retry")
+            self.set(entry, WAITING, f"{error} — the credentials were refused: {credentials_advice(error)}; will retry")
         except SuperSimError as error:
             if is_transient(error):
                 self.set(entry, WAITING, f"{error} — will retry")

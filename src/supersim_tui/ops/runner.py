@@ -16,7 +16,7 @@ from collections.abc import Awaitable, Callable, Iterable, Iterator
 from typing import TypeVar
 
 from ..api import SuperSimClient, SuperSimError
-from ..api.errors import AuthenticationError, ConnectFailedError, PermissionDeniedError
+from ..api.errors import AuthenticationError, ConnectFailedError, PermissionDeniedError, credentials_advice
 from .journal import Journal, JournalState
 from .limiter import AdaptiveLimiter
 from .outcomes import ItemOutcome, PlanIncompleteError, Progress
@@ -65,8 +65,7 @@ class Runner:
         if self.interrupted is None:
             self.interrupted = (
                 f"the credentials were refused ({error.status or 'HTTP 401/403'}"
-                f"{f', error {error.code}' if error.code else ''}); log in again "
-                "(supersim-tui login), then resume the run"
+                f"{f', error {error.code}' if error.code else ''}); {credentials_advice(error)}, then resume the run"
             )
         self._cancelled = True
 

@@ -60,6 +60,8 @@ class SuperSimApp(ReportsFailures, OrderedKeysApp[None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("question_mark,f1", "help", "Help", id="app.help"),
+        # before any screen's own Esc (Back, Cancel): with the help open, Esc closes the help, never the screen
+        Binding("escape", "close_help", "Close help", show=False, priority=True, id="app.close_help"),
         Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True),
     ]
     TASKS: ClassVar[dict[str, Task]] = {
@@ -321,6 +323,16 @@ class SuperSimApp(ReportsFailures, OrderedKeysApp[None]):
             self.action_hide_help_panel()
         else:
             self.action_show_help_panel()
+
+    def action_close_help(self) -> None:
+        """Esc closes the help panel of the screen on top (offered only while it is open: see check_action)."""
+        self.action_hide_help_panel()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Esc is the help's only while the help is open; otherwise it goes on to the screen (Back, Cancel…)."""
+        if action == "close_help":
+            return bool(self.screen.query("HelpPanel"))
+        return super().check_action(action, parameters)
 
     # ------------------------------------------------------ work that outlives screens
     # (handlers found by name: the screens that post these messages are imported when first opened)

@@ -72,7 +72,7 @@ class CatalogScreen(ReportsFailures, Screen[None]):
     TASKS: ClassVar[dict[str, Task]] = {
         "catalog": Task("Reading the network catalog", "Press r to try again.", read=True),
         "nap-create": Task("Creating the NAP", "Press a to try again."),
-        "nap-reread": Task("Reading the NAP's networks", "Press r to reload.", read=True),
+        "nap-reread": Task("Reading the NAP's networks", "Press r to try again.", read=True),
         "catalog-naps": Task("Reading the NAPs", "Press p to try again.", read=True),
     }
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar, cast
+from weakref import WeakKeyDictionary
 
 from textual.notifications import Notification, Notify
 from textual.worker import Worker, WorkerState
@@ -23,6 +24,7 @@ from ..api.errors import explain
 from .format import printable
 
 if TYPE_CHECKING:
+    from textual.app import App
     from textual.dom import DOMNode
 
 
@@ -56,6 +58,73 @@ def failure_text(task: Task, error: BaseException) -> str:
     return f"{task.what} failed: {error_message(error)}" + (f"\n{task.then}" if task.then else "")
 
 
+class FailureNotices:
+    """The App's failure notices: one per cause (the tool's message for the error) while it is on screen.
+
+    An outage fails every background read with the same cause; one notice says so, names each thing that
+    failed and what to do about each, instead of a stack of identical ones. Another failure with the same
+    cause is added to that notice (re-posted, so it stays on screen a while longer); another cause gets its
+    own notice; once a notice is dismissed (or timed out) its cause starts afresh. A read that succeeds again
+    is taken out of its notice, and the notice goes with the last one (:attr:`Task.read`)."""
+
+    def __init__(self, app: App[object]) -> None:
+        self.app = app
+        self.failed: dict[str, dict[tuple[int, str], Task]] = {}  # cause -> (owner id, group) -> task
+        self.notices: dict[str, Notification] = {}  # cause -> its notice on screen
+
+    def add(self, owner: object, group: str, task: Task, cause: str) -> None:
+        """``owner``'s ``group`` failed with ``cause``: shown in that cause's notice (and no longer in another)."""
+        self._forget_dismissed()
+        key = (id(owner), group)
+        moved = [c for c, failed in self.failed.items() if failed.pop(key, None) is not None and c != cause]
+        self.failed.setdefault(cause, {})[key] = task
+        for other in moved:
+            self._show(other)
+        self._show(cause)
+
+    def succeeded(self, owner: object, group: str) -> None:
+        """``owner``'s ``group`` succeeded: a notice saying it failed is no longer true about it."""
+        self._forget_dismissed()
+        key = (id(owner), group)
+        for cause in [c for c, failed in self.failed.items() if key in failed]:
+            del self.failed[cause][key]
+            self._show(cause)
+
+    def _forget_dismissed(self) -> None:
+        shown = self.app._notifications
+        for cause in [c for c, notice in self.notices.items() if notice not in shown]:
+            del self.notices[cause]
+            self.failed.pop(cause, None)
+
+    def _show(self, cause: str) -> None:
+        """(Re-)post the notice of ``cause`` naming what failed with it now, or take it away if nothing has."""
+        old = self.notices.pop(cause, None)
+        if old is not None and old in self.app._notifications:
+            self.app._unnotify(old)  # Textual's own removal (a toast's timeout), not public: covered by a test
+        tasks = list(self.failed.get(cause, {}).values())
+        if not tasks:
+            self.failed.pop(cause, None)
+            return
+        whats = list(dict.fromkeys(task.what for task in tasks))
+        thens = " ".join(dict.fromkeys(task.then for task in tasks if task.then))
+        title = f"{whats[0]} failed" + (f" (and {len(whats) - 1} more)" if len(whats) > 1 else "")
+        also = f"\nAlso {'; '.join(f'{what} failed' for what in whats[1:])}." if len(whats) > 1 else ""
+        notice = Notification(cause + also + (f"\n{thens}" if thens else ""), title, "error", 12, markup=False)
+        self.notices[cause] = notice
+        self.app.post_message(Notify(notice))
+
+
+_NOTICES: WeakKeyDictionary[App[object], FailureNotices] = WeakKeyDictionary()
+
+
+def failure_notices(app: App[object]) -> FailureNotices:
+    """The app's failure notices (made on first use)."""
+    notices = _NOTICES.get(app)
+    if notices is None:
+        notices = _NOTICES[app] = FailureNotices(app)
+    return notices
+
+
 class ReportsFailures:
     """Mixin for the App, screens and widgets that start workers. ``TASKS`` maps each worker group to its
     :class:`Task`; override :meth:`worker_failed` to do more than notify (call ``super()``)."""
@@ -73,19 +142,11 @@ class ReportsFailures:
         return self.TASKS.get(group, UNKNOWN_TASK)
 
     def worker_failed(self, group: str, error: BaseException) -> None:
-        """Tell the user what failed, why and what to do (a notification that stays a while)."""
-        task = self.task_for(group)
-        then = f"\n{task.then}" if task.then else ""
+        """Tell the user what failed, why and what to do: in the notice of this cause (:class:`FailureNotices`)."""
         app = cast("DOMNode", self).app
-        self._withdraw_notice(group)
-        notice = Notification(error_message(error) + then, f"{task.what} failed", "error", 12, markup=False)
-        self.__dict__.setdefault("_failure_notices", {})[group] = notice
-        app.post_message(Notify(notice))
+        failure_notices(app).add(self, group, self.task_for(group), error_message(error))
 
     def _withdraw_notice(self, group: str) -> None:
         """The same read succeeded since it failed: the notice saying it failed is no longer true (left standing,
-        it said "Could not connect" over a table that had just loaded), so it goes."""
-        notice = self.__dict__.get("_failure_notices", {}).pop(group, None)
-        app = cast("DOMNode", self).app
-        if notice is not None and notice in app._notifications:
-            app._unnotify(notice)  # Textual's own removal (a toast's timeout), not public: covered by a test
+        it said "Could not connect" over a table that had just loaded), so it goes (or no longer names it)."""
+        failure_notices(cast("DOMNode", self).app).succeeded(self, group)

@@ -152,7 +152,7 @@ class NapsPane(ListPane):
             fit_name(info.nap.label, nap_width, style="bold"),
             Text(f"{len(info.networks):,}", justify="right"),
             Text(f"{len(info.countries):,}", justify="right"),
-            fit_name(", ".join(info.fleets), fleets_width) if info.fleets else Text("unused", style="dim"),
+            fit_name(", ".join(info.fleets), fleets_width) if info.fleets else Text("— no fleet", style="dim"),
         ]
 
     def haystack(self, sid: str) -> str:

@@ -133,7 +133,7 @@ class SimDetailScreen(ReportsFailures, Screen[None]):
         Binding("r", "reload", "Refresh", id="detail.refresh"),
     ]
     TASKS: ClassVar[dict[str, Task]] = {
-        "sim-detail": Task("Loading the SIM", "Press r to reload.", read=True),
+        "sim-detail": Task("Loading the SIM", "Press r to try again.", read=True),
         # sim-change and sim-rename run on the App (so Esc does not lose them): their Tasks are in app.TASKS
     }
 
@@ -159,7 +159,11 @@ class SimDetailScreen(ReportsFailures, Screen[None]):
 
     @work(exclusive=True, group="sim-detail", exit_on_error=False)
     async def action_reload(self) -> None:
+        """Read the SIM (on opening, and on r): it shows as the API has it now. If that differs from what the
+        SIMs table showed (another client changed it), the table is told too."""
         sim = await self.client.fetch_sim(self.sim.sid)
+        if (sim.status, sim.unique_name, sim.fleet_sid) != (self.sim.status, self.sim.unique_name, self.sim.fleet_sid):
+            self.app.post_message(SimChanged(sim))
         self.sim = sim
         self.info = await sim_details(self.client, sim, now=self.now)
         self.sub_title = f"SIM {printable(sim.label)}"

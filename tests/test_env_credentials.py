@@ -1,0 +1,135 @@
+"""Credentials from the environment: what a 401 advises, and whose safety mode applies.
+
+The environment wins over the keyring (DESIGN: flags → environment → keyring), so when the environment's
+credentials are refused, `supersim-tui login` would not help: the advice names the variables in use and says to
+fix or unset them, in the CLI and the TUI alike (one wording, ``api.errors``). A profile named by
+``SUPERSIM_PROFILE`` keeps its safety mode when the credentials come from the environment: a read-only
+profile stays read-only."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+import pytest
+
+from supersim_tui import cli
+from supersim_tui.api.auth import Secret
+from supersim_tui.commands import session as session_module
+from supersim_tui.profiles import Profile, ProfileFile, save_profiles, store_secret
+from supersim_tui.simulator import Simulator
+from supersim_tui.tui.app import SuperSimApp
+
+from .conftest import client_maker, settle, until
+
+WRONG = "wrong-token-000"
+
+
+@pytest.fixture
+def cli_on(simulator: Simulator, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Any:
+    """The CLI as a user runs it (credentials resolved as usual), its clients talking to the simulator."""
+    monkeypatch.setattr(session_module, "make_client", client_maker(simulator))
+    monkeypatch.setattr("sys.stdin", io.StringIO(""))
+
+    def invoke(*argv: str) -> tuple[int, str, str]:
+        code = cli.main(list(argv))
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return invoke
+
+
+def save_profile(name: str, sim: Simulator, secret: str, mode: str = "open") -> None:
+    profile = Profile(name, "auth_token", sim.config.account_sid, "http://127.0.0.1", mode=mode)
+    save_profiles(ProfileFile(name, {name: profile}))
+    store_secret(profile, Secret(secret))
+
+
+def test_a_401_with_environment_credentials_says_to_fix_or_unset_them(
+    cli_on: Any, simulator: Simulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """TWILIO_ACCOUNT_SID/TWILIO_AUTH_TOKEN with a wrong token: the refusal names both variables and says to fix
+    or unset them; it does not send the user to `supersim-tui login` (the environment would still win)."""
+    monkeypatch.setenv("TWILIO_ACCOUNT_SID", simulator.config.account_sid)
+    monkeypatch.setenv("TWILIO_AUTH_TOKEN", WRONG)
+    monkeypatch.setenv("SUPERSIM_BASE_URL", "http://127.0.0.1")
+    code, _, err = cli_on("fleets", "list")
+    assert code == 1, err
+    assert "environment" in err and "TWILIO_ACCOUNT_SID" in err and "TWILIO_AUTH_TOKEN" in err, err
+    assert "fix or unset" in err and "supersim-tui login`" not in err and "(supersim-tui login)" not in err, err
+    assert WRONG not in err
+
+
+def test_a_401_with_a_profiles_credentials_still_says_to_log_in(cli_on: Any, simulator: Simulator) -> None:
+    """A saved profile's secret refused: log in again (unchanged), and no environment variable is named."""
+    save_profile("work", simulator, WRONG)
+    code, _, err = cli_on("fleets", "list")
+    assert code == 1 and "supersim-tui login" in err and "TWILIO_AUTH_TOKEN" not in err, err
+
+
+async def test_the_tui_gives_the_same_advice_for_environment_credentials(
+    simulator: Simulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The TUI started on refused environment credentials: its failure notice names the variables and says to
+    fix or unset them (the CLI's wording)."""
+    import argparse
+
+    monkeypatch.setattr(session_module, "make_client", client_maker(simulator))
+    monkeypatch.setenv("TWILIO_ACCOUNT_SID", simulator.config.account_sid)
+    monkeypatch.setenv("TWILIO_AUTH_TOKEN", WRONG)
+    monkeypatch.setenv("SUPERSIM_BASE_URL", "http://127.0.0.1")
+    session = session_module.open_session(argparse.Namespace(demo=False, profile=None, base_url=None, read_only=False))
+    app = SuperSimApp(session.client, account_label=session.identity, mode=session.mode)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot, failures_expected=True)
+        await until(pilot, lambda: any(n.severity == "error" for n in app._notifications))
+        text = " ".join(n.message for n in app._notifications if n.severity == "error")
+        assert "TWILIO_ACCOUNT_SID" in text and "fix or unset" in text and "supersim-tui login" not in text, text
+
+
+def test_supersim_profile_keeps_its_read_only_mode_with_environment_credentials(
+    cli_on: Any, simulator: Simulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SUPERSIM_PROFILE=a (mode read-only) and TWILIO_* set: the environment's credentials are used, a's mode
+    applies: `naps rename … --dry-run` is refused (exit 2) and a real run sends nothing; the refusal says why.
+    Reads still work."""
+    save_profile("a", simulator, "unused-secret", mode="read-only")
+    monkeypatch.setenv("TWILIO_ACCOUNT_SID", simulator.config.account_sid)
+    monkeypatch.setenv("TWILIO_AUTH_TOKEN", simulator.config.auth_token)
+    monkeypatch.setenv("SUPERSIM_BASE_URL", "http://127.0.0.1")
+    monkeypatch.setenv("SUPERSIM_PROFILE", "a")
+    for extra in (("--dry-run",), ("--yes",)):
+        code, _, err = cli_on("naps", "rename", "uk-ie", "uk-ie-2", *extra)
+        assert code == 2 and "read-only" in err and "profile a" in err and "environment" in err, (extra, err)
+    assert [r for r in simulator.request_log if r.method in ("POST", "DELETE")] == []
+    assert simulator.state.find_nap("uk-ie") is not None
+    code, out, err = cli_on("naps", "list")
+    assert code == 0 and "uk-ie" in out, err
+
+
+def test_supersim_profile_naming_no_profile_is_refused_with_environment_credentials(
+    cli_on: Any, simulator: Simulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SUPERSIM_PROFILE names a profile that does not exist while TWILIO_* are set: its mode is unknown, so the
+    command refuses (exit 2), naming the variable and what to do; nothing is sent."""
+    monkeypatch.setenv("TWILIO_ACCOUNT_SID", simulator.config.account_sid)
+    monkeypatch.setenv("TWILIO_AUTH_TOKEN", simulator.config.auth_token)
+    monkeypatch.setenv("SUPERSIM_BASE_URL", "http://127.0.0.1")
+    monkeypatch.setenv("SUPERSIM_PROFILE", "nosuch")
+    code, _, err = cli_on("naps", "rename", "uk-ie", "uk-ie-2", "--yes")
+    assert code == 2 and "SUPERSIM_PROFILE" in err and "nosuch" in err, err
+    assert simulator.request_log == [] or all(r.method == "GET" for r in simulator.request_log)
+
+
+def test_environment_credentials_without_supersim_profile_are_open_as_before(
+    cli_on: Any, simulator: Simulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """TWILIO_* set and no SUPERSIM_PROFILE: the environment's credentials, mode open (a saved default profile's
+    mode is not applied to credentials that are not its own)."""
+    save_profile("prod", simulator, "unused-secret", mode="read-only")
+    monkeypatch.setenv("TWILIO_ACCOUNT_SID", simulator.config.account_sid)
+    monkeypatch.setenv("TWILIO_AUTH_TOKEN", simulator.config.auth_token)
+    monkeypatch.setenv("SUPERSIM_BASE_URL", "http://127.0.0.1")
+    code, _, err = cli_on("naps", "rename", "uk-ie", "uk-ie-2", "--yes")
+    assert code == 0, err
+    assert simulator.state.find_nap("uk-ie-2") is not None

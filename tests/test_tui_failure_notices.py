@@ -1,0 +1,101 @@
+"""One notice per failure cause: an outage makes every background read fail with the same cause (the API could
+not be reached); the user sees one notice saying so, naming each thing that failed and what to do, not a stack
+of identical ones. A different cause gets its own notice; the same cause after its notice was dismissed shows
+again; a read that succeeds again is taken out of the notice (and the notice goes with the last one)."""
+
+from __future__ import annotations
+
+import httpx
+
+from supersim_tui.simulator import Simulator
+from supersim_tui.tui.app import SuperSimApp
+
+from .conftest import demo_simulator, instant_client
+from .test_tui_failures import Switchable, errors, notes, settle
+
+
+class Failing(Switchable):
+    """The simulator; refused connections while ``down`` (or for URLs containing ``refuse``); a Twilio 401 for
+    URLs containing ``unauthorized``."""
+
+    def __init__(self, sim: Simulator):
+        super().__init__(sim)
+        self.unauthorized = "\0"
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if not self.down and self.unauthorized in str(request.url):
+            body = {"code": 20003, "message": "Authenticate", "more_info": "https://www.twilio.com/docs/errors/20003"}
+            return httpx.Response(401, json={**body, "status": 401}, request=request)
+        return await super().handle_async_request(request)
+
+
+def build() -> tuple[SuperSimApp, Failing]:
+    sim = demo_simulator()
+    transport = Failing(sim)
+    client = instant_client(sim, transport=transport, attempts=2)
+    return SuperSimApp(client, account_label="demo account (simulator)"), transport
+
+
+async def test_an_outage_shows_one_notice_naming_everything_that_failed() -> None:
+    """Started with the API stopped, then r, then the Health and Usage tabs (each reads): one error notice,
+    "Could not connect" once, naming the account, the SIMs, health and usage, and saying what to do."""
+    app, api = build()
+    api.down = True
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("r")
+        await settle(pilot)
+        for tab in "345":
+            await pilot.press(tab)
+            await settle(pilot)
+        shown = errors(app)
+        assert len(shown) == 1, notes(app)
+        (notice,) = shown
+        assert notice.count("Could not connect") == 1, notice
+        for what in ("Loading the account", "Reading SIMs", "Checking the account's health", "Loading usage"):
+            assert f"{what} failed" in notice, (what, notice)
+        assert "Press r to try again." in notice and "Check the network connection" in notice
+
+
+async def test_a_new_cause_shows_its_own_notice_and_a_dismissed_cause_shows_again() -> None:
+    """With the outage's notice on screen (the SIMs' reads still cannot connect), a 401 for the account's reads
+    (another cause) gets a notice of its own; once the notices are dismissed, the outage failing again shows its
+    notice again."""
+    app, api = build()
+    api.down = True
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        assert len(errors(app)) == 1, notes(app)
+        api.down, api.refuse, api.unauthorized = False, "/Sims", "/Fleets"
+        await pilot.press("r")
+        await settle(pilot)
+        shown = errors(app)
+        assert len(shown) == 2 and sum("Could not connect" in e for e in shown) == 1, notes(app)
+        assert sum("credentials were refused" in e for e in shown) == 1, notes(app)
+        app.clear_notifications()
+        await pilot.pause()
+        api.down = True
+        await pilot.press("r")
+        await settle(pilot)
+        shown = errors(app)
+        assert len(shown) == 1 and "Could not connect" in shown[0], notes(app)
+
+
+async def test_a_read_that_succeeds_again_leaves_the_notice_and_the_last_takes_it_away() -> None:
+    """The outage's notice names the account and the SIMs; the API comes back for the account's reads only
+    (SIMs still refused): r takes the account out of the notice, the SIMs stay; all back: the notice goes."""
+    app, api = build()
+    api.down = True
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        (notice,) = errors(app)
+        assert "Loading the account failed" in notice and "Reading SIMs failed" in notice, notice
+        api.down, api.refuse = False, "/Sims"
+        await pilot.press("r")
+        await settle(pilot)
+        (notice,) = errors(app)
+        assert "Reading SIMs failed" in notice and "Loading the account" not in notice, notice
+        api.refuse = "\0"
+        await pilot.press("r")
+        await settle(pilot)
+        assert errors(app) == [], notes(app)

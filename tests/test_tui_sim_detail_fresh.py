@@ -1,0 +1,54 @@
+"""The SIM detail shows the SIM as the API has it now: another client changed its status after the SIMs table
+was read; opening the SIM shows the new status (the detail reads the SIM), and r in the detail reads it again.
+The SIMs table, back on it, shows what the detail read."""
+
+from __future__ import annotations
+
+import re
+
+from supersim_tui.tui.sim_detail import SimDetailScreen
+from supersim_tui.tui.sims_pane import SimsPane
+
+from .conftest import build_app, demo_simulator, instant_client, settle
+
+
+def status_line(app: object) -> str:
+    """The detail's Status line, as on screen."""
+    text = app.export_screenshot().replace("&#160;", " ")  # type: ignore[attr-defined]
+    text = re.sub(r"<[^>]+>", "", text)
+    found = re.search(r"Status\s+\S?\s*(new|ready|active|inactive|scheduled)\b", text)
+    assert found, text
+    return found.group(1)
+
+
+async def test_sim_detail_reads_the_status_when_opened_and_on_r() -> None:
+    """Table read (SIM active); another client deactivates it; Enter: the detail says inactive. Another client
+    activates it again; r: the detail says active. Esc: the table's row says active too."""
+    sim = demo_simulator(sims=60, settle_seconds=0)
+    target = next(s for s in sim.state.sims.values() if s.status == "active")
+    other = instant_client(sim)
+    app = build_app(sim)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("3")
+        await settle(pilot)
+        pane = app.query_one(SimsPane)
+        pane.table.move_cursor(row=pane.table.get_row_index(target.sid))
+        assert str(pane.table.get_row(target.sid)[3]).split()[-1] == "active"
+        await other.update_sim(target.sid, status="inactive")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, SimDetailScreen)
+        assert status_line(app) == "inactive"
+        await other.update_sim(target.sid, status="active")
+        await pilot.press("r")
+        await settle(pilot)
+        assert status_line(app) == "active"
+        await other.update_sim(target.sid, status="inactive")
+        await pilot.press("r")
+        await settle(pilot)
+        assert status_line(app) == "inactive"
+        await pilot.press("escape")
+        await settle(pilot)
+        assert str(pane.table.get_row(target.sid)[3]).split()[-1] == "inactive"
+    await other.aclose()
