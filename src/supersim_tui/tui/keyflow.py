@@ -54,7 +54,7 @@ SETTLE_TIMEOUT = 0.2  # seconds of the app's CPU time one key may wait for the p
 WALL_LIMIT = 3.0  # wall-clock seconds one key may wait for a busy app (one that waits on I/O uses no CPU)
 MOUNT_LIMIT = 10.0  # wall-clock seconds one key may wait for the current screen to finish mounting
 MAX_RUN = 256  # printable keys handed to a text field at once
-FOLLOW_UPS = 3  # rounds of messages queued by a key's handling (and by theirs) the next key waits for, unbounded
+FOLLOW_UPS = 3  # rounds of messages queued by a key's handling (and by theirs) the next key waits for (no CPU bound)
 QUIET_CHECKS = 2  # consecutive idle checks (one event-loop turn apart) that count as settled
 
 
