@@ -193,6 +193,20 @@ def _at_most(limit: int) -> Callable[[str], int]:
     return check
 
 
+def _between(low: int, high: int, unit: str) -> Callable[[str], int]:
+    """A whole number from ``low`` to ``high`` (of ``unit``): outside, a usage error saying the range, never a value
+    quietly replaced by the nearest one (or a number too large for the arithmetic after it)."""
+
+    def check(text: str) -> int:
+        value = _int(text)
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"expected {low:,} to {high:,} {unit}, got {text.strip()[:40]}")
+        return value
+
+    check.__name__ = f"number of {unit}"
+    return check
+
+
 def _seconds(text: str) -> float:
     try:
         value = float(text)

@@ -1,0 +1,57 @@
+"""Headless commands given numbers and dates out of range (QA round, session 8): each is a usage error (exit 2)
+naming the flag, never an "internal error" (a Python OverflowError) and never a value silently replaced by
+another."""
+
+from __future__ import annotations
+
+import pytest
+
+from .conftest import Run
+
+
+@pytest.mark.parametrize(
+    ("args", "flag"),
+    [
+        (("--scheduled-hours", "99999999999999999"), "--scheduled-hours"),  # was: internal error (OverflowError)
+        (("--scheduled-hours", "-1"), "--scheduled-hours"),  # was: run as 1 hour, said "over 1 hours"
+        (("--scheduled-hours", "0"), "--scheduled-hours"),
+        (("--concurrency", "0"), "--concurrency"),  # was: run at 1
+        (("--concurrency", "1000"), "--concurrency"),  # was: run at 64
+    ],
+)
+def test_health_numbers_out_of_range_are_usage_errors(run: Run, args: tuple[str, ...], flag: str) -> None:
+    """``health --scheduled-hours H`` and ``--concurrency N`` outside their range exit 2 naming the flag and
+    the range, with nothing on stdout; before, a huge H crashed and the others were silently clamped."""
+    code, out, err = run("health", *args)
+    assert code == 2, err
+    assert out == ""
+    last = err.strip().splitlines()[-1]
+    assert flag in last and "expected" in last, last
+    assert "internal error" not in err and "Traceback" not in err
+
+
+def test_health_scheduled_hours_in_range_is_used_as_given(run: Run) -> None:
+    """A valid ``--scheduled-hours`` is used as given, and one hour reads "1 hour", not "1 hours"."""
+    code, out, err = run("health", "--scheduled-hours", "1")
+    assert code == 0, err
+    assert "over 1 hours" not in out
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("--from", "0001-01-01", "--to", "0001-01-02"),  # was: internal error (OverflowError)
+        ("--to", "0001-01-02"),  # the default span back from --to went before year 1
+        ("--to", "0001-01-01T00:00+05:00"),  # converting to UTC went before year 1
+        ("--from", "9999-12-31T23:00+00:00", "--granularity", "hour"),
+    ],
+)
+def test_usage_dates_out_of_range_are_usage_errors(run: Run, args: tuple[str, ...]) -> None:
+    """``usage`` with a date the period arithmetic cannot hold exits 2 naming the flag and the dates it takes,
+    never "internal error (OverflowError)"."""
+    code, out, err = run("usage", *args)
+    assert code == 2, err
+    assert out == ""
+    assert "internal error" not in err and "Traceback" not in err
+    last = err.strip().splitlines()[-1]
+    assert "--from" in last or "--to" in last, last
