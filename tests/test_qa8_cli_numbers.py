@@ -55,3 +55,13 @@ def test_usage_dates_out_of_range_are_usage_errors(run: Run, args: tuple[str, ..
     assert "internal error" not in err and "Traceback" not in err
     last = err.strip().splitlines()[-1]
     assert "--from" in last or "--to" in last, last
+
+
+def test_set_status_names_a_mistyped_iccid_as_an_iccid_not_as_the_status(run: Run) -> None:
+    """``sims set-status active 8988…776`` (a wrong check digit): the error names the ICCID argument and the
+    ICCID, not "argument STATUS", which sent the user looking at the status word they got right."""
+    code, out, err = run("sims", "set-status", "active", "89883070000687722776", "--yes")
+    assert code == 2 and out == ""
+    last = err.strip().splitlines()[-1]
+    assert "argument STATUS:" not in last, last
+    assert "89883070000687722776" in last and "check digit" in last, last

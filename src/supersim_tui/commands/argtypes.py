@@ -95,14 +95,16 @@ SETTABLE_STATUSES = ("ready", "active", "inactive")
 
 
 def _iccid_sid_or_status(text: str) -> str:
-    """``sims set-status`` positionals: the target status, or an ICCID or SIM SID."""
+    """``sims set-status`` positionals: the target status, or an ICCID or SIM SID. A word is checked here as the
+    STATUS argument; an ICCID or SID is checked once the status is picked out (``cli._status_from_refs``), so
+    its error names the ICCID argument, not STATUS."""
     if text in SETTABLE_STATUSES:
         return text
     if text.isalpha():  # a word, not an ICCID (digits) or a SID (HS + hex): a status misspelt
         raise argparse.ArgumentTypeError(
             f"{text!r} is not a status: expected ready, active or inactive (lower case), then ICCIDs or SIM SIDs"
         )
-    return _iccid_or_sid(text)
+    return text
 
 
 def _text(what: str, limit: int = 256) -> Callable[[str], str]:
