@@ -6,6 +6,9 @@ from __future__ import annotations
 
 import pytest
 
+from supersim_tui.simulator import Simulator
+from supersim_tui.simulator.seed import registrable_examples
+
 from .conftest import Run
 
 
@@ -65,3 +68,23 @@ def test_set_status_names_a_mistyped_iccid_as_an_iccid_not_as_the_status(run: Ru
     last = err.strip().splitlines()[-1]
     assert "argument STATUS:" not in last, last
     assert "89883070000687722776" in last and "check digit" in last, last
+
+
+def test_resume_without_a_run_id_names_a_finished_run_with_failures_worth_retrying(
+    run: Run, simulator: Simulator
+) -> None:
+    """A registration the API kept refusing with 503 ends "finished with failures" and says "Finish or
+    retry with: supersim-tui sims resume RUN". ``sims resume`` without the id then said only "Nothing to resume:
+    every run made against this API is finished", while ``sims runs`` listed that run with 1 item remaining.
+    It now names the run and the command that retries it (exit 0, nothing sent)."""
+    ((iccid, code_),) = registrable_examples(simulator.state, 1)
+    simulator.force_faults(*["503"] * 1000, method="POST", path_prefix="/v1/Sims")
+    code, out, err = run("sims", "register", iccid, code_)
+    assert code == 1, err
+    run_id = err.split("sims resume ")[-1].split()[0]
+    simulator.scripted_faults.clear()
+    posts = sum(1 for r in simulator.request_log if r.method == "POST")
+    code, out, err = run("sims", "resume")
+    assert code == 0, err
+    assert f"supersim-tui sims resume {run_id}" in err, err
+    assert sum(1 for r in simulator.request_log if r.method == "POST") == posts  # it names the run, sends nothing
