@@ -18,7 +18,7 @@ from textual.app import App
 from textual.notifications import Notification, Notify, SeverityLevel
 
 from ..api import Fleet, NetworkAccessProfile, Sim
-from ..ops.bulk import DONE, SKIPPED, Change, Plan, RunResult, plan_change
+from ..ops.bulk import DONE, FAILED, SKIPPED, Change, Plan, RunResult, plan_change
 from ..ops.current import read_current
 from ..ops.journal import Journal, JournalState
 from ..ops.nap_impact import MoveImpact, move_impact
@@ -31,14 +31,29 @@ from .sims_pane import SimsPane, slim
 
 
 def resume_offer_counts(state: JournalState) -> str:
-    """What an interrupted run did and did not do, for the offer to resume it: the SIMs left split into sent but
-    not confirmed and never sent, then the outcomes the others have (``: 14 never sent. Outcomes so far: 2 done.``)."""
+    """What an interrupted run did and did not do, for the offer to resume it: the SIMs left split into accepted
+    by the API but not confirmed, in flight when it stopped (sent or about to be: no answer recorded), failed in
+    a way worth retrying, and never sent; then the outcomes the others have (``: 14 never sent. Outcomes so far:
+    2 done.``)."""
     left = [str(item["key"]) for item in state.remaining]
     unfinished = set(left)
-    maybe_sent = sum(1 for key in left if key in state.sent or key in state.started)
-    parts = [f"{maybe_sent:,} sent but not confirmed"] if maybe_sent else []
-    if len(left) - maybe_sent:
-        parts.append(f"{len(left) - maybe_sent:,} never sent")
+    accepted = in_flight = failed = 0
+    for key in left:
+        record = state.done.get(key)
+        if key in state.sent:
+            accepted += 1
+        elif record is not None and record.get("outcome") == FAILED:
+            failed += 1
+        elif key in state.started:
+            in_flight += 1
+    never = len(left) - accepted - in_flight - failed
+    counted = (
+        (accepted, "accepted by the API but not confirmed"),
+        (in_flight, "in flight when it stopped (they may or may not have reached the API)"),
+        (failed, "failed in a way worth retrying"),
+        (never, "never sent"),
+    )
+    parts = [f"{count:,} {what}" for count, what in counted if count]
     final = Counter(
         str(record.get("outcome"))
         for key, record in state.done.items()
