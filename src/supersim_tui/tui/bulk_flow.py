@@ -18,7 +18,7 @@ from textual.app import App
 from textual.notifications import Notification, Notify, SeverityLevel
 
 from ..api import Fleet, NetworkAccessProfile, Sim
-from ..ops.bulk import DONE, FAILED, SKIPPED, Change, Plan, RunResult, plan_change
+from ..ops.bulk import DONE, FAILED, SKIPPED, Change, Plan, RunResult, follows_on_resume, plan_change
 from ..ops.current import read_current
 from ..ops.journal import Journal, JournalState
 from ..ops.nap_impact import MoveImpact, move_impact
@@ -245,15 +245,36 @@ class BulkFlow:
         self.screen.app.push_screen(Confirm("Resume an interrupted run?", body, "Resume", "Not now"), resume)
 
     async def _plan_resume(self, journal: Journal, state: JournalState, change: Change) -> None:
-        """A resume is planned and confirmed like a new run: the SIMs left are read now and the plan shown."""
+        """A resume is planned and confirmed like a new run: the SIMs left are read now and the plan shown. SIMs
+        with an update in progress (the run's own, accepted before it stopped) are followed to their end, as the
+        resume does (``follows_on_resume``), never planned as "cannot take the change"; with nothing left to
+        send the resume asks nothing (it only reads) and runs, so the run is finished, not offered again."""
         current = await read_current(self.shell.client, [str(item["key"]) for item in state.remaining])
-        plan = plan_change(current, change)
+        names = {str(item["key"]): item.get("target_name") for item in state.remaining}
+        followed = [sim for sim in current if follows_on_resume(sim, names.get(sim.sid))]
+        plan = plan_change([sim for sim in current if sim not in followed], change)
         by_sid = {sim.sid: sim for sim in current}  # the run goes on from what was just read, not a second read
+
+        def resume() -> None:
+            self._run(self._screen_for(resume=(journal, state), current=by_sid))
+
+        if not plan.to_send:
+            resume()
+            return
+        extra = None
+        if followed:
+            n = len(followed)
+            extra = Text(
+                f"{n:,} in progress (scheduled: accepted before the run stopped) {'are' if n != 1 else 'is'} "
+                "followed until the update completes; nothing is sent to " + ("them." if n != 1 else "it."),
+                style="bold",
+            )
         confirm_plan(
             self.screen.app,
             plan,
             "left by the run",
             self.shell.mode,
-            lambda: self._run(self._screen_for(resume=(journal, state), current=by_sid)),
+            resume,
             title="Resume: confirm the change",
+            extra=extra,
         )
