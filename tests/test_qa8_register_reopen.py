@@ -8,6 +8,7 @@ from textual.widgets import DataTable, Static
 
 from supersim_tui.ops.register_queue import REGISTERED
 from supersim_tui.simulator.seed import registrable_examples
+from supersim_tui.tui.register import RegisterScreen
 
 from .conftest import build_app, demo_simulator, settle_registrations
 from .test_tui_bursts import burst
@@ -31,6 +32,7 @@ async def test_refused_cards_are_still_listed_after_the_screen_is_opened_again()
         await pilot.pause()
         await pilot.press("n")
         await pilot.pause()
+        assert isinstance(app.screen, RegisterScreen)
         screen = app.screen
         table = screen.query_one("#register-list", DataTable)
         assert {key.value for key in table.rows} == {a, bad}
@@ -57,6 +59,7 @@ async def test_a_card_left_before_its_code_is_listed_as_not_sent() -> None:
         await pilot.press("n")
         await pilot.pause()
         screen = app.screen
+        assert isinstance(screen, RegisterScreen)
         listed = row_text(screen, a)
         assert "✕ refused" in listed and "scan it again" in listed, listed
         await burst(pilot, app, f"{a}\r{code_a}\r")  # scanned again: it registers, and is no longer refused
