@@ -88,3 +88,11 @@ def test_resume_without_a_run_id_names_a_finished_run_with_failures_worth_retryi
     assert code == 0, err
     assert f"supersim-tui sims resume {run_id}" in err, err
     assert sum(1 for r in simulator.request_log if r.method == "POST") == posts  # it names the run, sends nothing
+
+
+def test_a_plan_for_one_sim_says_one_sim(run: Run, simulator: Simulator) -> None:
+    """``sims set-status inactive ICCID --dry-run`` for one SIM: "1 SIM selected", not "1 SIMs selected"."""
+    iccid = next(s.iccid for s in simulator.state.sims.values() if s.iccid)
+    code, _, err = run("sims", "set-status", "inactive", iccid, "--dry-run")
+    assert code == 0, err
+    assert "1 SIM selected" in err and "1 SIMs" not in err, err
