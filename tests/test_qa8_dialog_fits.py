@@ -14,6 +14,8 @@ from supersim_tui.tui.dialogs import ChoiceScreen, Confirm
 
 from .conftest import build_app, demo_simulator, settle, until
 
+COUNTRIES = ("germany", "austria", "belgium", "france", "italy", "spain")
+
 
 def on_screen(app: SuperSimApp, widget: Widget) -> bool:
     """The widget is painted whole inside the terminal (a clipped widget has an empty region)."""
@@ -50,3 +52,37 @@ async def test_a_long_move_plan_keeps_the_typed_box_and_buttons_on_screen_at_80x
         phrase = dialog.consent.phrase
         await pilot.press(*phrase, "enter")
         await until(pilot, lambda: not isinstance(app.screen, TypedConfirm))
+
+
+async def test_the_nap_review_keeps_its_typed_box_and_buttons_on_screen_at_80x24() -> None:
+    """At 80x24, removing the networks of six countries from eu-only (a long list of changes; Germany cut off,
+    so the NAP's name is typed) put Apply and Cancel, and with a longer list the box too, below the screen's edge.
+    Now they are on screen, Tab still goes from Cancel to the box, and typing the name applies the change."""
+    from .test_tui_naps import filter_to, open_nap
+
+    sim = demo_simulator()
+    app = build_app(sim)
+    nap = sim.state.find_nap("eu-only")
+    assert nap is not None
+    countries = {"DE", "AT", "BE", "FR", "IT", "ES"}
+    removed = {sid for sid in nap.network_sids if sim.state.networks[sid].iso_country in countries}
+    assert len(removed) >= 12
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = await open_nap(pilot, "eu-only")
+        for country in COUNTRIES:  # every network of each: a long list of changes, Germany cut off (typed)
+            await filter_to(pilot, screen, country)
+            await pilot.press("t")
+        await pilot.press("a")
+        await settle(pilot)
+        await pilot.pause()
+        box = app.screen.query_one("#typed-answer", Input)
+        assert box.display
+        for widget in (box, app.screen.query_one("#apply", Button), app.screen.query_one("#cancel", Button)):
+            assert on_screen(app, widget), (widget, widget.region, app.size)
+        assert app.focused is not None and app.focused.id == "cancel"
+        await pilot.press("tab")
+        assert app.focused is box
+        await pilot.press(*"eu-only", "enter")
+        await settle(pilot)
+    assert not removed & set(nap.network_sids)

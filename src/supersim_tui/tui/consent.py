@@ -35,7 +35,7 @@ def typed_prompt(consent: Consent, lead: str) -> Text:
     )
 
 
-class TypedConfirm(FittedDialog):
+class TypedConfirm(FittedDialog[bool]):
     """Type the phrase to confirm; Cancel is focused first, Esc cancels. A body too tall for the screen
     scrolls, so the phrase, its box and the buttons are always in view."""
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 
 from rich.console import RenderableType
 from rich.text import Text
@@ -31,7 +31,20 @@ class DialogBody(VerticalScroll, can_focus=False):
     }
     """
 
+    def on_resize(self) -> None:
+        self._refit()
 
+    def watch_virtual_size(self) -> None:
+        """Its text changed length (a preview loaded, outcomes added): fit the dialog to the screen again."""
+        self._refit()
+
+    def _refit(self) -> None:
+        screen = self.screen
+        if isinstance(screen, ModalScreen):
+            screen.call_after_refresh(fit_body, screen)
+
+
+ResultType = TypeVar("ResultType")
 MORE_BELOW = "↕ more to read above: PgDn / PgUp scroll it"
 
 
@@ -64,7 +77,7 @@ def fit_body(screen: ModalScreen[Any]) -> None:
     body.styles.max_height = max(3, room - 1) if overflows else room
 
 
-class FittedDialog(ModalScreen[bool]):
+class FittedDialog(ModalScreen[ResultType]):
     """A question whose body scrolls when the screen is too short for it (see :class:`DialogBody`)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -83,7 +96,7 @@ class FittedDialog(ModalScreen[bool]):
             body.scroll_page_down() if pages > 0 else body.scroll_page_up()
 
 
-class Confirm(FittedDialog):
+class Confirm(FittedDialog[bool]):
     """A question with a body and two answers; y/Enter on the first button confirms, n/Esc declines."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
