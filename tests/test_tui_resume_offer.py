@@ -33,3 +33,29 @@ async def test_the_resume_offer_says_what_was_done_and_what_was_never_sent(
         assert run_id in text and f"{never_sent} of {len(sims)} SIMs left" in text, text
         assert f"{done} done" in text and f"{never_sent} never sent" in text, text
         await pilot.press("n")  # Not now
+
+
+def test_the_resume_offer_tells_accepted_in_flight_failed_and_never_sent_apart() -> None:
+    """A run killed mid-way leaves SIMs in four states that the offer must not lump together as "sent but not
+    confirmed" (QA, session 8: a kill with 50 updates accepted and 52 in flight said "102 sent but not
+    confirmed"; an outage's 61 refused connections were counted as sent): accepted by the API (a ``sent``
+    record), in flight when it stopped (``start`` only: may or may not have reached the API), failed in a way
+    worth retrying, and never sent. Each is counted on its own; final outcomes are listed after."""
+    from supersim_tui.ops.journal import JournalState
+    from supersim_tui.tui.bulk_flow import resume_offer_counts
+
+    keys = [f"HS{n:032x}" for n in range(6)]
+    state = JournalState(header={"run_id": "r", "count": 6}, items=[{"key": k} for k in keys], planned=6)
+    state.started = set(keys[:4])
+    state.sent = {keys[0]: {"key": keys[0], "status": "scheduled"}}
+    state.done = {
+        keys[2]: {"key": keys[2], "outcome": "failed", "retryable": True, "error": "Could not connect"},
+        keys[3]: {"key": keys[3], "outcome": DONE},
+    }
+    text = resume_offer_counts(state)
+    assert "1 accepted by the API but not confirmed" in text, text
+    assert "1 in flight when it stopped" in text, text
+    assert "1 failed in a way worth retrying" in text, text
+    assert "2 never sent" in text, text
+    assert "Outcomes so far: 1 done." in text, text
+    assert "sent but not confirmed" not in text

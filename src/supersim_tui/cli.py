@@ -13,7 +13,7 @@ import sys
 from collections.abc import Awaitable, Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, NoReturn
 
-from .commands.argtypes import SETTABLE_STATUSES
+from .commands.argtypes import SETTABLE_STATUSES, _iccid_or_sid
 
 if TYPE_CHECKING:
     from .api import SuperSimError
@@ -50,7 +50,20 @@ def _status_from_refs(args: argparse.Namespace) -> None:
         )
         raise SystemExit(EXIT_USAGE)
     args.status = statuses[0]
-    args.refs = [ref for ref in args.refs if ref not in SETTABLE_STATUSES]
+    refs = []
+    for ref in args.refs:
+        if ref in SETTABLE_STATUSES:
+            continue
+        try:
+            refs.append(_iccid_or_sid(ref))
+        except argparse.ArgumentTypeError as problem:
+            print(
+                f"usage: supersim-tui sims set-status [options] STATUS [ICCID ...]\n"
+                f"supersim-tui sims set-status: error: argument ICCID: {ref[:40]}: {problem}",
+                file=sys.stderr,
+            )
+            raise SystemExit(EXIT_USAGE) from None
+    args.refs = refs
 
 
 def main(argv: Sequence[str] | None = None) -> int:

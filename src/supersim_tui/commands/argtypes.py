@@ -95,14 +95,16 @@ SETTABLE_STATUSES = ("ready", "active", "inactive")
 
 
 def _iccid_sid_or_status(text: str) -> str:
-    """``sims set-status`` positionals: the target status, or an ICCID or SIM SID."""
+    """``sims set-status`` positionals: the target status, or an ICCID or SIM SID. A word is checked here as the
+    STATUS argument; an ICCID or SID is checked once the status is picked out (``cli._status_from_refs``), so
+    its error names the ICCID argument, not STATUS."""
     if text in SETTABLE_STATUSES:
         return text
     if text.isalpha():  # a word, not an ICCID (digits) or a SID (HS + hex): a status misspelt
         raise argparse.ArgumentTypeError(
             f"{text!r} is not a status: expected ready, active or inactive (lower case), then ICCIDs or SIM SIDs"
         )
-    return _iccid_or_sid(text)
+    return text
 
 
 def _text(what: str, limit: int = 256) -> Callable[[str], str]:
@@ -190,6 +192,20 @@ def _at_most(limit: int) -> Callable[[str], int]:
         return value
 
     check.__name__ = f"number up to {limit}"
+    return check
+
+
+def _between(low: int, high: int, unit: str) -> Callable[[str], int]:
+    """A whole number from ``low`` to ``high`` (of ``unit``): outside, a usage error saying the range, never a value
+    quietly replaced by the nearest one (or a number too large for the arithmetic after it)."""
+
+    def check(text: str) -> int:
+        value = _int(text)
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"expected {low:,} to {high:,} {unit}, got {text.strip()[:40]}")
+        return value
+
+    check.__name__ = f"number of {unit}"
     return check
 
 

@@ -11,8 +11,11 @@ from typing import Any
 
 from ..api import SuperSimClient
 from ..ops.health import SEVERITIES, Thresholds, account_health
+from .argtypes import _between
 
 SHOWN_SIMS = 5
+MAX_SCHEDULED_HOURS = 87_600  # ten years: longer than any SIM has existed
+MAX_CONCURRENCY = 64  # the health read's own bound (slices read side by side), not the bulk runs' setting
 
 
 def add_parser(commands: Any, common: argparse.ArgumentParser) -> None:
@@ -20,9 +23,18 @@ def add_parser(commands: Any, common: argparse.ArgumentParser) -> None:
     health.add_argument("--json", action="store_true", help="machine-readable output (every SIM of each finding)")
     health.add_argument("--fail-on", choices=SEVERITIES, help="exit 1 when a finding of this severity or higher exists")
     health.add_argument(
-        "--scheduled-hours", type=int, default=24, metavar="H", help="scheduled longer than this is stuck (24)"
+        "--scheduled-hours",
+        type=_between(1, MAX_SCHEDULED_HOURS, "hours"),
+        default=24,
+        metavar="H",
+        help=f"scheduled longer than this is stuck (24; 1 to {MAX_SCHEDULED_HOURS:,})",
     )
-    health.add_argument("--concurrency", type=int, default=8, help="parallel requests (default 8)")
+    health.add_argument(
+        "--concurrency",
+        type=_between(1, MAX_CONCURRENCY, "requests in flight"),
+        default=8,
+        help=f"parallel requests (default 8; 1 to {MAX_CONCURRENCY})",
+    )
 
 
 async def run(client: SuperSimClient, args: argparse.Namespace) -> int:
@@ -30,8 +42,8 @@ async def run(client: SuperSimClient, args: argparse.Namespace) -> int:
 
     report = await account_health(
         client,
-        thresholds=Thresholds(scheduled_hours=max(1, args.scheduled_hours)),
-        concurrency=max(1, min(args.concurrency, 64)),
+        thresholds=Thresholds(scheduled_hours=args.scheduled_hours),
+        concurrency=args.concurrency,
     )
     if args.json:
         print_json(report.to_json())

@@ -46,7 +46,24 @@ async def resume(session: Session, args: argparse.Namespace) -> int:
                     )
         if args.run_id:
             raise UsageError(f"no run {args.run_id!r} to resume")
+        retryable = next(  # the newest run that ended with items worth retrying: named, never resumed unasked
+            (
+                state
+                for state in runs or []
+                if state.error is None
+                and state.finished
+                and state.remaining
+                and state.header.get("base_url") == session.client.base_url
+            ),
+            None,
+        )
         note("Nothing to resume: every run made against this API is finished (`supersim-tui sims runs` lists them).")
+        if retryable is not None:
+            n = len(retryable.remaining)
+            note(
+                f"Run {retryable.run_id} finished with {n:,} item{'s' if n != 1 else ''} failed in a way worth "
+                f"retrying; to retry {'them' if n != 1 else 'it'}: supersim-tui sims resume {retryable.run_id}"
+            )
         return EXIT_OK
     journal, state = found
     header = state.header

@@ -104,6 +104,13 @@ class RunResult:
         return all(o.outcome in (DONE, SKIPPED) for o in self.outcomes)
 
 
+def follows_on_resume(sim: Sim, target_name: str | None) -> bool:
+    """Whether a resume follows this SIM rather than plans it: an update in progress (``scheduled``) is read
+    until it ends and never sent again; a rename is immediate, so never in progress. The one rule for the
+    resume itself and for the plan the app shows before it."""
+    return sim.status == SimStatus.SCHEDULED and target_name is None
+
+
 class BulkRunner(Runner):
     """Applies one :class:`Change` to many SIMs. Create one per run."""
 
@@ -174,7 +181,7 @@ class BulkRunner(Runner):
                 "",
                 item.target_name,
             )
-            if sim.status == SimStatus.SCHEDULED and item.target_name is None:  # renames are immediate
+            if follows_on_resume(sim, item.target_name):
                 counts.following += 1
                 following.append(fresh)
             elif change.matches(sim, item.target_name):

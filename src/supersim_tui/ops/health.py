@@ -137,6 +137,11 @@ def _sims(count: int, what: str = "SIM") -> str:
     return f"{count:,} {what}" + ("" if count == 1 else "s")
 
 
+def _hours(count: int) -> str:
+    """``1 hour``, ``24 hours``."""
+    return f"{count:,} hour" + ("" if count == 1 else "s")
+
+
 def _ref(sim: Sim, note: str = "") -> SimRef:
     return SimRef(sim.sid, sim.iccid, sim.fleet_sid, note, str(sim.status) if sim.status else None)
 
@@ -323,9 +328,9 @@ def _scheduled_findings(scheduled: list[Sim], now: datetime, limits: Thresholds)
         Finding(
             "scheduled-stuck",
             "high",
-            f"{_sims(len(stuck))} scheduled for over {limits.scheduled_hours} hours",
+            f"{_sims(len(stuck))} scheduled for over {_hours(limits.scheduled_hours)}",
             "The Sim document: scheduled means the update is queued until the network operator is ready; "
-            f"these have waited over {limits.scheduled_hours} hours (since their date_updated).",
+            f"these have waited over {_hours(limits.scheduled_hours)} (since their date_updated).",
             len(stuck),
             stuck,
         )

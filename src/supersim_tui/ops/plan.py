@@ -123,6 +123,11 @@ class PlannedItem:
         )
 
 
+def sims_count(n: int) -> str:
+    """``1 SIM``, ``2,000 SIMs``."""
+    return f"{n:,} SIM" + ("" if n == 1 else "s")
+
+
 @dataclass
 class Plan:
     change: Change
@@ -148,7 +153,7 @@ class Plan:
 
     def summary(self) -> str:
         lines = [
-            f"{self.change.describe().capitalize()}: {len(self.items):,} SIMs selected",
+            f"{self.change.describe().capitalize()}: {sims_count(len(self.items))} selected",
             f"  {len(self.to_send):,} will be changed",
             f"  {len(self.skipped):,} {Outcome.SKIPPED} ({OUTCOME_MEANING[Outcome.SKIPPED]})",
         ]

@@ -107,6 +107,9 @@ class RegistrationQueue:
     on_change: Callable[[Entry], None] | None = None
     problems: list[str] = field(default_factory=list)  # lines of the saved queue that could not be read
     on_idle: Callable[[], None] | None = None  # called each time nothing is left to send now
+    # Cards the register form refused this session (ICCID -> why): never sent, never saved, but listed, counted
+    # and exported with the session however often the screen is opened (a box is counted across a break).
+    refused: dict[str, str] = field(default_factory=dict)
 
     def announce_leftover(self, say: Callable[[str, bool], None]) -> None:
         """Entries left from last time (sent at start, in the background): ``say`` (text, is_warning) that they
@@ -176,6 +179,7 @@ class RegistrationQueue:
         return [e for e in self.entries.values() if not e.final]
 
     def add(self, entry: Entry) -> None:
+        self.refused.pop(entry.iccid, None)  # scanned again and sent: no longer a refused card
         self.entries[entry.iccid] = entry
         self._save(entry)
 

@@ -21,6 +21,9 @@ MAX_SPAN = {"hour": timedelta(days=3), "day": timedelta(days=90)}
 SIM_SPAN = timedelta(days=31)
 
 
+FIRST_YEAR, LAST_YEAR = 2000, 2999  # the dates --from and --to take: around the API's life, far from datetime's ends
+
+
 class UsagePeriodError(ValueError):
     """The period does not fit the API's rules; the message says what to change."""
 
@@ -104,6 +107,8 @@ def parse_moment(text: str, name: str) -> datetime:
         ) from None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
+    if not FIRST_YEAR <= moment.year <= LAST_YEAR:  # also keeps the period's arithmetic (a span back, UTC) in range
+        raise UsagePeriodError(f"{name} {text!r}: expected a date from {FIRST_YEAR} to {LAST_YEAR}")
     return moment.astimezone(UTC)
 
 

@@ -18,7 +18,7 @@ from textual.app import App
 from textual.notifications import Notification, Notify, SeverityLevel
 
 from ..api import Fleet, NetworkAccessProfile, Sim
-from ..ops.bulk import DONE, SKIPPED, Change, Plan, RunResult, plan_change
+from ..ops.bulk import DONE, FAILED, SKIPPED, Change, Plan, RunResult, follows_on_resume, plan_change
 from ..ops.current import read_current
 from ..ops.journal import Journal, JournalState
 from ..ops.nap_impact import MoveImpact, move_impact
@@ -31,14 +31,29 @@ from .sims_pane import SimsPane, slim
 
 
 def resume_offer_counts(state: JournalState) -> str:
-    """What an interrupted run did and did not do, for the offer to resume it: the SIMs left split into sent but
-    not confirmed and never sent, then the outcomes the others have (``: 14 never sent. Outcomes so far: 2 done.``)."""
+    """What an interrupted run did and did not do, for the offer to resume it: the SIMs left split into accepted
+    by the API but not confirmed, in flight when it stopped (sent or about to be: no answer recorded), failed in
+    a way worth retrying, and never sent; then the outcomes the others have (``: 14 never sent. Outcomes so far:
+    2 done.``)."""
     left = [str(item["key"]) for item in state.remaining]
     unfinished = set(left)
-    maybe_sent = sum(1 for key in left if key in state.sent or key in state.started)
-    parts = [f"{maybe_sent:,} sent but not confirmed"] if maybe_sent else []
-    if len(left) - maybe_sent:
-        parts.append(f"{len(left) - maybe_sent:,} never sent")
+    accepted = in_flight = failed = 0
+    for key in left:
+        record = state.done.get(key)
+        if key in state.sent:
+            accepted += 1
+        elif record is not None and record.get("outcome") == FAILED:
+            failed += 1
+        elif key in state.started:
+            in_flight += 1
+    never = len(left) - accepted - in_flight - failed
+    counted = (
+        (accepted, "accepted by the API but not confirmed"),
+        (in_flight, "in flight when it stopped (they may or may not have reached the API)"),
+        (failed, "failed in a way worth retrying"),
+        (never, "never sent"),
+    )
+    parts = [f"{count:,} {what}" for count, what in counted if count]
     final = Counter(
         str(record.get("outcome"))
         for key, record in state.done.items()
@@ -230,15 +245,36 @@ class BulkFlow:
         self.screen.app.push_screen(Confirm("Resume an interrupted run?", body, "Resume", "Not now"), resume)
 
     async def _plan_resume(self, journal: Journal, state: JournalState, change: Change) -> None:
-        """A resume is planned and confirmed like a new run: the SIMs left are read now and the plan shown."""
+        """A resume is planned and confirmed like a new run: the SIMs left are read now and the plan shown. SIMs
+        with an update in progress (the run's own, accepted before it stopped) are followed to their end, as the
+        resume does (``follows_on_resume``), never planned as "cannot take the change"; with nothing left to
+        send the resume asks nothing (it only reads) and runs, so the run is finished, not offered again."""
         current = await read_current(self.shell.client, [str(item["key"]) for item in state.remaining])
-        plan = plan_change(current, change)
+        names = {str(item["key"]): item.get("target_name") for item in state.remaining}
+        followed = [sim for sim in current if follows_on_resume(sim, names.get(sim.sid))]
+        plan = plan_change([sim for sim in current if sim not in followed], change)
         by_sid = {sim.sid: sim for sim in current}  # the run goes on from what was just read, not a second read
+
+        def resume() -> None:
+            self._run(self._screen_for(resume=(journal, state), current=by_sid))
+
+        if not plan.to_send:
+            resume()
+            return
+        extra = None
+        if followed:
+            n = len(followed)
+            extra = Text(
+                f"{n:,} in progress (scheduled: accepted before the run stopped) {'are' if n != 1 else 'is'} "
+                "followed until the update completes; nothing is sent to " + ("them." if n != 1 else "it."),
+                style="bold",
+            )
         confirm_plan(
             self.screen.app,
             plan,
             "left by the run",
             self.shell.mode,
-            lambda: self._run(self._screen_for(resume=(journal, state), current=by_sid)),
+            resume,
             title="Resume: confirm the change",
+            extra=extra,
         )

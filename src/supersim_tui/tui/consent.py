@@ -17,11 +17,10 @@ from textual import on
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 
 from ..ops.consent import NONE, OPEN, REFUSED, TYPED, Consent, consent_for
-from .dialogs import Confirm
+from .dialogs import Confirm, DialogBody, FittedDialog
 from .format import printable
 
 
@@ -36,8 +35,9 @@ def typed_prompt(consent: Consent, lead: str) -> Text:
     )
 
 
-class TypedConfirm(ModalScreen[bool]):
-    """Type the phrase to confirm; Cancel is focused first, Esc cancels."""
+class TypedConfirm(FittedDialog[bool]):
+    """Type the phrase to confirm; Cancel is focused first, Esc cancels. A body too tall for the screen
+    scrolls, so the phrase, its box and the buttons are always in view."""
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel", id="typed.cancel")]
 
@@ -48,7 +48,8 @@ class TypedConfirm(ModalScreen[bool]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="form", id="typed-confirm"):
             yield Static(Text(printable(self.title_text), style="bold"), classes="form-title")
-            yield Static(self.body, id="confirm-text")
+            with DialogBody():
+                yield Static(self.body, id="confirm-text")
             yield Static(typed_prompt(self.consent, "To confirm, type"), id="typed-prompt")
             yield Input(placeholder="type here", id="typed-answer", compact=True)
             with Horizontal(classes="form-buttons"):
@@ -56,6 +57,7 @@ class TypedConfirm(ModalScreen[bool]):
                 yield Button("Cancel", id="no", compact=True)
 
     def on_mount(self) -> None:
+        super().on_mount()
         self.query_one("#no", Button).focus()
 
     @on(Input.Changed, "#typed-answer")

@@ -3,22 +3,100 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import ClassVar
+from typing import Any, ClassVar, TypeVar
 
 from rich.console import RenderableType
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
+from textual.widget import Widget
 from textual.widgets import Button, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from .format import plain
 
 
-class Confirm(ModalScreen[bool]):
+class DialogBody(VerticalScroll, can_focus=False):
+    """A dialog's body: as tall as its text, but never so tall that the question under it (a box to type in,
+    the buttons) leaves the screen: a longer body scrolls (PgUp/PgDn, the mouse wheel). Not focusable, so Tab
+    still goes from the buttons to the box."""
+
+    DEFAULT_CSS = """
+    DialogBody {
+        height: auto;
+        scrollbar-size-vertical: 1;
+    }
+    """
+
+    def on_resize(self) -> None:
+        self._refit()
+
+    def watch_virtual_size(self) -> None:
+        """Its text changed length (a preview loaded, outcomes added): fit the dialog to the screen again."""
+        self._refit()
+
+    def _refit(self) -> None:
+        screen = self.screen
+        if isinstance(screen, ModalScreen):
+            screen.call_after_refresh(fit_body, screen)
+
+
+ResultType = TypeVar("ResultType")
+MORE_BELOW = "↕ more to read above: PgDn / PgUp scroll it"
+
+
+def fit_body(screen: ModalScreen[Any]) -> None:
+    """Give the screen's :class:`DialogBody` at most the rows the rest of its dialog leaves on the screen; when
+    its text needs more, a line under it says so and how to scroll (the scrollbar alone is easy to miss)."""
+    bodies = screen.query(DialogBody)
+    if not bodies:
+        return
+    body = bodies.first()
+    form = body.parent
+    if not isinstance(form, Widget) or not screen.size.height:
+        return
+    more = screen.query("#dialog-more")
+    hint = more.first(Static) if more else None
+    if hint is None:
+        hint = Static(Text(MORE_BELOW, style="dim italic"), id="dialog-more")
+        hint.display = False
+        form.mount(hint, after=body)
+    others = sum(
+        child.outer_size.height + child.styles.margin.top + child.styles.margin.bottom
+        for child in form.children
+        if child is not body and child is not hint and child.display
+    )
+    frame = form.outer_size.height - form.content_size.height  # its border and padding
+    room = max(3, screen.size.height - frame - others - form.styles.margin.height)
+    needed = sum(child.outer_size.height for child in body.children)
+    overflows = needed > room
+    hint.display = overflows
+    body.styles.max_height = max(3, room - 1) if overflows else room
+
+
+class FittedDialog(ModalScreen[ResultType]):
+    """A question whose body scrolls when the screen is too short for it (see :class:`DialogBody`)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("pageup", "scroll_body(-1)", "Scroll up", show=False, id="dialog.page_up"),
+        Binding("pagedown", "scroll_body(1)", "Scroll down", show=False, id="dialog.page_down"),
+    ]
+
+    def on_mount(self) -> None:
+        self.call_after_refresh(fit_body, self)
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(fit_body, self)
+
+    def action_scroll_body(self, pages: int) -> None:
+        for body in self.query(DialogBody):
+            body.scroll_page_down() if pages > 0 else body.scroll_page_up()
+
+
+class Confirm(FittedDialog[bool]):
     """A question with a body and two answers; y/Enter on the first button confirms, n/Esc declines."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -33,7 +111,8 @@ class Confirm(ModalScreen[bool]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="form"):
             yield Static(self.title_text, classes="form-title")
-            yield Static(self.body, id="confirm-text")
+            with DialogBody():
+                yield Static(self.body, id="confirm-text")
             with Horizontal(classes="form-buttons"):
                 if self.yes:
                     yield Button(self.yes, id="yes", variant="warning" if self.danger else "primary", compact=True)
@@ -41,6 +120,7 @@ class Confirm(ModalScreen[bool]):
 
     def on_mount(self) -> None:
         """A destructive question (``danger``) opens with Cancel focused: a stray Enter changes nothing."""
+        super().on_mount()
         self.query_one("#yes" if self.yes and not self.danger else "#no", Button).focus()
 
     def action_answer(self, yes: bool) -> None:

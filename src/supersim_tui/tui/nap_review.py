@@ -9,9 +9,8 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical
 from textual.css.query import QueryType
-from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Button, Input, LoadingIndicator, Static
 
@@ -19,11 +18,12 @@ from ..api import Network, NetworkAccessProfile, SuperSimClient
 from ..ops.consent import OPEN, REFUSED, Consent, consent_for
 from ..ops.nap_impact import ChangeOutcome, NapImpact, NetworkChange, apply_nap_changes, nap_impact
 from .consent import typed_prompt
+from .dialogs import DialogBody, FittedDialog
 from .failures import ReportsFailures, Task, error_message, failure_text
 from .format import plain, printable
 
 
-class ConfirmNapChanges(ReportsFailures, ModalScreen[list[ChangeOutcome] | None]):
+class ConfirmNapChanges(ReportsFailures, FittedDialog[list[ChangeOutcome] | None]):
     """Impact preview, then the changes applied one by one with their outcomes."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -52,7 +52,7 @@ class ConfirmNapChanges(ReportsFailures, ModalScreen[list[ChangeOutcome] | None]
     def compose(self) -> ComposeResult:
         with Vertical(id="confirm"):
             yield Static(plain(f"Change NAP {self.nap.label}"), id="confirm-title")
-            with VerticalScroll(id="confirm-body"):
+            with DialogBody(id="confirm-body"):  # scrolls when the screen is too short: the question stays in view
                 yield Static(plain("\n".join(c.describe() for c in self.changes)), id="confirm-changes")
                 yield LoadingIndicator(id="confirm-loading")
                 yield Static(id="confirm-impact")
@@ -63,6 +63,7 @@ class ConfirmNapChanges(ReportsFailures, ModalScreen[list[ChangeOutcome] | None]
                 yield Button("Cancel", id="cancel", compact=True)
 
     def on_mount(self) -> None:
+        super().on_mount()
         self.query_one("#typed-prompt").display = self.query_one("#typed-answer").display = False
         self._load_impact()
         self.query_one("#cancel", Button).focus()

@@ -15,6 +15,7 @@ from textual.app import App
 from ..ops.bulk import INVALID, OUTCOME_MEANING, SKIPPED, Plan
 from ..ops.consent import change_cuts_service, consent_for
 from ..ops.nap_impact import MoveImpact
+from ..ops.plan import sims_count
 from .consent import ask_consent
 from .dialogs import Confirm
 from .format import plain, printable
@@ -33,7 +34,7 @@ def plan_text(plan: Plan, selected: str = "marked") -> RenderableType:
         grid.add_row(Text(f"{len(items):,}", style=style), Text(heading, style=style))
         for reason, count in plan.reasons(items):
             grid.add_row("", Text(f"{count:,} × {reason}", style=style))
-    title = plain(f"{plan.change.describe().capitalize()}: {len(plan.items):,} SIMs {selected}", style="bold")
+    title = plain(f"{plan.change.describe().capitalize()}: {sims_count(len(plan.items))} {selected}", style="bold")
     parts: list[RenderableType] = [title, Text(""), grid, Text("")]
     if plan.change.status or plan.change.fleet_sid:
         parts.append(

@@ -106,7 +106,7 @@ class RegisterScreen(ReportsFailures, Screen[None]):
         self._wake = wake  # the app's queue worker waits on it
         self._count = 0
         self._problems: dict[str, str | Text] = {}
-        self._refused: dict[str, str] = {}  # ICCID -> why the form refused that card (in the list, never sent)
+        self._refused = queue.refused  # ICCID -> why the form refused that card (in the list, never sent)
         self._details: dict[str, str] = {}  # ICCID -> its SIM / reason cell in full (the cell is cut to fit)
         self._room = 60  # the SIM / reason column's width: what the other columns leave of the list's
         self._fleet_names = {f.sid: f.label for f in fleets}
@@ -148,6 +148,8 @@ class RegisterScreen(ReportsFailures, Screen[None]):
         table.add_column("SIM / reason", key="detail")
         for entry in self.queue.entries.values():
             self._show(entry)
+        for iccid, reason in list(self._refused.items()):  # this session's, from before the screen was closed
+            self._note_refused(iccid, reason)
         self.queue.on_change = self._changed
         self._summarize()
         self.query_one("#iccid", Input).focus()
@@ -327,7 +329,6 @@ class RegisterScreen(ReportsFailures, Screen[None]):
             self.app.bell()
             return
         self._count += 1
-        self._refused.pop(iccid, None)
         self.queue.add(Entry(iccid, code, fleet if isinstance(fleet, str) else None, name))
         self._wake.set()
         iccid_input.value = code_input.value = ""
@@ -375,13 +376,19 @@ class RegisterScreen(ReportsFailures, Screen[None]):
         self.notify(f"{rows:,} SIMs written to {path}", title="Export", markup=False)
 
     def action_close(self) -> None:
+        """Back to the SIMs. A card half-scanned (its ICCID accepted, its code not yet entered) is listed as
+        refused, not sent, so it is not lost from the box's count without a word."""
+        iccid = normalize(self.query_one("#iccid", Input).value)
+        if iccid and not self._iccid_problem(iccid):
+            why = f"{SCAN_AGAIN} (the screen was closed before its code was entered)"
+            self.queue.refused[iccid] = why
+            self.notify(f"{iccid} was not sent: its code was not entered. Scan it again.", title="Register")
         self.dismiss(None)
 
     def action_import_csv(self) -> None:
         def queue_rows(rows: list[Registration] | None) -> None:
             for row in rows or []:
                 self._count += 1
-                self._refused.pop(row.iccid, None)
                 self.queue.add(Entry(row.iccid, row.registration_code, row.fleet, row.unique_name))
             if rows:
                 self._wake.set()
