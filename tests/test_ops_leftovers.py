@@ -99,7 +99,7 @@ def test_resume_on_a_terminal_reads_each_sim_once_and_fails_a_deleted_one(
     assert {simulator.state.sims[sid].status for sid in inactive[1:]} == {"active"}
 
 
-@pytest.mark.parametrize("pattern", ["door-{n:04}", "s{n:_>4}", "{n:^6}x", "{last4}-{n:<3}", "unit {n:3d}"])
+@pytest.mark.parametrize("pattern", ["door-{n:04}", "s{n:_>4}", "x{n:^6}x", "u{last4}-{n:<3}", "unit {n:3d}"])
 def test_highest_number_reads_names_made_with_format_specs(pattern: str) -> None:
     """Names a pattern with a padded {n} made are read back to their numbers, so new ones continue after them."""
     names = [format_unique_name(pattern, iccid="8988307000000000012", n=n) for n in (7, 12, 3)]

@@ -102,7 +102,7 @@ async def test_a_bad_pattern_names_the_field_and_changes_nothing() -> None:
         assert isinstance(app.screen, RenameForm)
         assert "Name pattern" in text_of(app, "#form-error") and "at most 64" in text_of(app, "#form-error")
         app.screen.query_one("#pattern", Input).value = ""
-        await pilot.press(*"{last4}", "{", "n", ":", ">", "1", "}")  # a valid pattern: errors clear
+        await pilot.press(*"s{last4}", "{", "n", ":", ">", "1", "}")  # a valid pattern: errors clear
         await pilot.pause()
         assert text_of(app, "#form-error") == ""
         await pilot.press("escape")

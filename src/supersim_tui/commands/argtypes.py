@@ -150,6 +150,14 @@ def _unique_name(text: str) -> str:
     return text
 
 
+def _sim_unique_name(text: str) -> str:
+    """A SIM's unique name: also never one the tool would read back as an ICCID (see ``sim_name_problem``)."""
+    from ..ops.names import sim_name_problem
+
+    _reject(sim_name_problem(text), "the unique name ")
+    return text
+
+
 def _pattern(text: str) -> str:
     from ..ops.names import PatternError, validate_pattern
 

@@ -24,7 +24,7 @@ import string
 from dataclasses import dataclass
 from functools import lru_cache
 
-from ..iccid import iccid_problem
+from ..iccid import iccid_problem, meant_as_iccid
 
 UNIQUE_NAME_MAX = 64
 REF_MAX = 256
@@ -192,6 +192,11 @@ def format_unique_name(pattern: str, *, iccid: str, n: int, sid: str | None = No
         raise PatternError(
             f"the name would be {len(name)} characters; a unique name may have at most {UNIQUE_NAME_MAX}"
         )
+    if meant_as_iccid(name):
+        raise PatternError(
+            f"the name {name!r} starts with a digit, so it would be read as an ICCID and the SIM could not be "
+            "found by it: start the pattern with a letter (sim-{last4}, not {last4})"
+        )
     return name
 
 
@@ -207,6 +212,19 @@ def unique_name_problem(value: str) -> str | None:
     if _SID.fullmatch(value):
         return "looks like a SID (two capitals and 32 hexadecimal digits): it would be taken for one; choose another"
     return None
+
+
+def sim_name_problem(value: str) -> str | None:
+    """What is wrong with a unique name to give a SIM, or None: :func:`unique_name_problem`, and a name the tool
+    would read back as an ICCID (one starting with a digit, as ``722775`` or ``1234-7``: a mistyped ICCID is
+    reported as one) could never be used to find the SIM again. Fleet and NAP names are not read as ICCIDs."""
+    problem = unique_name_problem(value)
+    if problem is None and meant_as_iccid(value):
+        return (
+            "starts with a digit, so it would be read as an ICCID and the SIM could not be found by it: "
+            "start it with a letter (dev-1042, not 1042)"
+        )
+    return problem
 
 
 def ref_problem(value: str, kind: str) -> str | None:

@@ -17,7 +17,7 @@ from ..api import AlreadyRegisteredError, NotFoundError, RateLimitedError, Sim, 
 from ..api.errors import explain, is_transient
 from ..iccid import iccid_problem, normalize, registration_code_problem
 from .journal import Journal, JournalState
-from .names import ref_problem, unique_name_problem
+from .names import ref_problem, sim_name_problem
 from .outcomes import DONE, FAILED, INVALID, NOT_SENT, ItemOutcome, Progress, ResumeCounts
 from .runner import AUTH_ERRORS, ProgressCallback, Runner
 
@@ -61,7 +61,7 @@ def check_registration(
     fleet_issue = ref_problem(fleet, "fleet") if fleet else None
     if fleet_issue:
         problems.append(f"{where}fleet: {fleet_issue}")
-    name_issue = unique_name_problem(unique_name) if unique_name else None
+    name_issue = sim_name_problem(unique_name) if unique_name else None
     if name_issue:
         problems.append(f"{where}unique_name: {name_issue}")
     if problems:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from typing import ClassVar
 
 from rich.text import Text
@@ -342,11 +342,18 @@ class NameForm(ModalScreen[str | None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel", id="form.cancel")]
 
-    def __init__(self, title: str, value: str = "", taken: set[str] | None = None):
+    def __init__(
+        self,
+        title: str,
+        value: str = "",
+        taken: set[str] | None = None,
+        problem: Callable[[str], str | None] = name_problem,
+    ):
         super().__init__()
         self.title_text = title
         self.value = value
         self.taken = taken or set()
+        self.problem = problem  # what is wrong with a name (a SIM's has one more rule: sim_name_problem)
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="form"):
@@ -371,7 +378,7 @@ class NameForm(ModalScreen[str | None]):
     def _ok(self) -> None:
         name = self.query_one("#name", Input).value.strip()
         error = self.query_one("#form-error", Static)
-        problem = name_problem(name) if name else None  # as the fleet form and the commands check it
+        problem = self.problem(name) if name else None  # as the fleet form and the commands check it
         if not name:
             error.update("Unique name: enter a name")
         elif problem:

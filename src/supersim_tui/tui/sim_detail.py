@@ -25,6 +25,7 @@ from ..api import Fleet, Sim, SuperSimClient
 from ..ops.bulk import DONE, Action, BulkRunner, Change, plan_change
 from ..ops.consent import OPEN, READ_ONLY, change_cuts_service, consent_for
 from ..ops.journal import new_run_id
+from ..ops.names import sim_name_problem
 from ..ops.sim_info import SimDetails, data_size, sim_details
 from .consent import ask_consent, guard_change
 from .dialogs import ChoiceScreen
@@ -246,7 +247,13 @@ class SimDetailScreen(ReportsFailures, Screen[None]):
                     self.app, "Rename SIM", f"rename SIM {self.sim.label} to {name}", name, lambda: self._rename(name)
                 )
 
-        self.app.push_screen(NameForm(f"Rename SIM {self.sim.label}", self.sim.unique_name or "", set()), rename)
+        def problem(name: str) -> str | None:
+            found = sim_name_problem(name)
+            return f"the unique name {found}" if found else None
+
+        self.app.push_screen(
+            NameForm(f"Rename SIM {self.sim.label}", self.sim.unique_name or "", set(), problem), rename
+        )
 
     def _confirm(self, change: Change) -> None:
         item = plan_change([self.sim], change).items[0]

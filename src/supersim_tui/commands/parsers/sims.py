@@ -22,8 +22,8 @@ from ..argtypes import (
     _ref,
     _run_id,
     _sim,
+    _sim_unique_name,
     _text,
-    _unique_name,
     _url,
 )
 
@@ -35,7 +35,7 @@ def _sim_update_parser(sims: argparse._SubParsersAction, common: argparse.Argume
         help="change one SIM: name, status, fleet, callback, account (while new)",
     )
     cmd.add_argument("sim", type=_sim, help="ICCID, SID or unique name")
-    cmd.add_argument("--unique-name", type=_unique_name)
+    cmd.add_argument("--unique-name", type=_sim_unique_name)
     cmd.add_argument("--status", choices=SETTABLE_STATUSES)
     fleet = cmd.add_mutually_exclusive_group()
     fleet.add_argument("--fleet", type=_ref("fleet"), help="assign this fleet (SID or unique name)")
@@ -123,7 +123,7 @@ def add_parsers(commands: Any, common: argparse.ArgumentParser) -> None:
         "--csv", type=_text("the file name", 4096), help="a CSV of iccid,registration_code[,fleet,unique_name]"
     )
     reg.add_argument("--fleet", type=_ref("fleet"), help="assign this fleet after registering (single SIM)")
-    reg.add_argument("--unique-name", type=_unique_name, help="set this unique name after registering (single SIM)")
+    reg.add_argument("--unique-name", type=_sim_unique_name, help="set this unique name after registering (single SIM)")
     reg.add_argument("--yes", action="store_true")
     reg.add_argument("--concurrency", type=_concurrency, default=None)
     reg.add_argument("--json", action="store_true")  # --csv is its input file here
