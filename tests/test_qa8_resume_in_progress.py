@@ -13,14 +13,14 @@ from __future__ import annotations
 from textual.widgets import Button
 
 from supersim_tui.api import SuperSimClient
-from supersim_tui.ops.bulk import DONE, NOT_SENT, UNCONFIRMED, BulkRunner, Change, RunResult, plan_change
-from supersim_tui.ops.journal import Journal, find_run, new_run_id
+from supersim_tui.ops.bulk import DONE, NOT_SENT, UNCONFIRMED, RunResult
+from supersim_tui.ops.journal import Journal, find_run
 from supersim_tui.simulator import Simulator, SimulatorConfig
 from supersim_tui.tui.bulk import BulkRunScreen
 from supersim_tui.tui.dialogs import Confirm
 
 from .conftest import build_app, until
-from .test_tui_sims import confirm_text, finished_run, post_count
+from .test_tui_sims import activation_stopped_after_two_updates, confirm_text, finished_run, post_count
 
 
 def held_simulator(now: list[float]) -> Simulator:
@@ -31,16 +31,7 @@ def held_simulator(now: list[float]) -> Simulator:
 async def killed_after(sim: Simulator, client: SuperSimClient, posts: int) -> tuple[str, RunResult, Journal]:
     """The inactive SIMs activated one at a time, cut off once ``posts`` updates were accepted, as a kill leaves
     the journal (no stop record); the updates sent are still in progress."""
-    sims = await client.list_sims(status="inactive", page_size=1000).collect()
-    plan = plan_change(sims, Change(status="active"))
-    run_id = new_run_id()
-    journal = Journal.create(
-        run_id, {"kind": "set-status", "change": plan.change.to_json(), "base_url": client.base_url}
-    )
-    runner = BulkRunner(client, concurrency=1, journal=journal)
-    runner.on_progress = lambda p: runner.cancel() if post_count(sim) >= posts else None
-    first = await runner.run(plan, run_id)
-    journal.close()
+    _, run_id, first, journal = await activation_stopped_after_two_updates(sim, client, posts)
     lines = journal.path.read_text().splitlines(keepends=True)
     assert '"type":"stopped"' in lines[-1]
     journal.path.write_text("".join(lines[:-1]))

@@ -16,6 +16,7 @@ from textual.widgets import Input
 
 from supersim_tui.ops.register_queue import REGISTERED
 from supersim_tui.simulator.seed import registrable_examples
+from supersim_tui.tui.app import SuperSimApp
 from supersim_tui.tui.register import RegisterScreen
 from supersim_tui.tui.vtable import VirtualTable
 
@@ -411,16 +412,10 @@ async def test_a_key_waits_for_the_one_before_it_however_short_the_bound(monkeyp
     table: each key waits until the one before has been handled and the focus change it asked for applied."""
     from supersim_tui.tui import keyflow
 
-    from .conftest import settle as ready
-
     monkeypatch.setattr(keyflow, "SETTLE_TIMEOUT", 0.0)
     app = build_app(demo_simulator())
     async with app.run_test(size=(120, 36)) as pilot:
-        await ready(pilot)
-        await pilot.press("3")
-        await ready(pilot)
-        table = app.main.query_one("#sims-table", VirtualTable)
-        assert app.focused is table
+        table = await sims_table_focused(pilot, app)
         await burst(pilot, app, "/eu\r")
         assert app.main.query_one("#sims-search", Input).value == "eu"
         assert app.focused is table
@@ -435,16 +430,11 @@ async def test_table_keys_act_at_once_while_a_pane_above_the_table_is_busy(monke
     from supersim_tui.tui import keyflow
     from supersim_tui.tui.sims_pane import SimsPane
 
-    from .conftest import settle as ready
-
     monkeypatch.setattr(keyflow, "WALL_LIMIT", 0.2)  # the gate's wall-clock bound: the stuck pane counts as busy
     app = build_app(demo_simulator())
     async with app.run_test(size=(120, 36)) as pilot:
-        await ready(pilot)
-        await pilot.press("3")
-        await ready(pilot)
-        table = app.main.query_one("#sims-table", VirtualTable)
-        assert app.focused is table and table.cursor_row == 0
+        table = await sims_table_focused(pilot, app)
+        assert table.cursor_row == 0
         release = asyncio.Event()
         app.main.query_one(SimsPane).call_later(release.wait)  # the pane's queue is stuck until released
         moved: list[int] = []
@@ -461,3 +451,15 @@ async def test_table_keys_act_at_once_while_a_pane_above_the_table_is_busy(monke
         finally:
             release.set()
         assert moved == [table.row_count - 1, 0]
+
+
+async def sims_table_focused(pilot: Pilot[Any], app: SuperSimApp) -> VirtualTable:
+    """The demo account loaded, the SIMs tab shown: its table (with the focus)."""
+    from .conftest import settle as ready
+
+    await ready(pilot)
+    await pilot.press("3")
+    await ready(pilot)
+    table = app.main.query_one("#sims-table", VirtualTable)
+    assert app.focused is table
+    return table

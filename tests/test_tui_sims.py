@@ -284,10 +284,10 @@ def post_count(sim: Simulator) -> int:
 
 
 async def activation_stopped_after_two_updates(
-    sim: Simulator, client: SuperSimClient
+    sim: Simulator, client: SuperSimClient, posts: int = 2
 ) -> tuple[list[Sim], str, RunResult, Journal]:
     """The account's inactive SIMs activated one at a time in a journaled run, stopped (as Esc stops it) once
-    two updates were sent: those SIMs, the run's id, its result and its closed journal."""
+    ``posts`` updates were sent: those SIMs, the run's id, its result and its closed journal."""
     sims = await client.list_sims(status="inactive", page_size=1000).collect()
     plan = plan_change(sims, Change(status="active"))
     run_id = new_run_id()
@@ -295,7 +295,7 @@ async def activation_stopped_after_two_updates(
         run_id, {"kind": "set-status", "change": plan.change.to_json(), "base_url": client.base_url}
     )
     runner = BulkRunner(client, concurrency=1, journal=journal)
-    runner.on_progress = lambda p: runner.cancel() if post_count(sim) >= 2 else None
+    runner.on_progress = lambda p: runner.cancel() if post_count(sim) >= posts else None
     first = await runner.run(plan, run_id)
     journal.close()
     return sims, run_id, first, journal
