@@ -28,3 +28,27 @@ def test_a_row_naming_an_unknown_fleet_is_not_registered(run: Run, simulator: Si
     lab = simulator.state.find_fleet("lab-bench")
     assert lab is not None and outcomes[b]["outcome"] == "done"
     assert simulator.state.sims[simulator.state.sims_by_iccid[b]].fleet_sid == lab.sid
+
+
+def test_register_dry_run_checks_everything_and_sends_nothing(run: Run, simulator: Simulator, tmp_path: Path) -> None:
+    """`sims register --dry-run` (DESIGN.md: every command that changes something takes it): the rows are checked
+    as a run checks them, the fleets named are looked up, and nothing is registered. A row naming a fleet the
+    account does not have is reported invalid; the others planned; exit 0 (nothing was attempted). With --json
+    the plan is one document; a bad row is still a usage error (exit 2)."""
+    (a, code_a), (b, code_b) = registrable_examples(simulator.state, 2)
+    path = tmp_path / "box.csv"
+    path.write_text(f"iccid,registration_code,fleet\n{a},{code_a},no-such-fleet\n{b},{code_b},lab-bench\n")
+    code, out, err = run("sims", "register", "--csv", str(path), "--dry-run", "--json")
+    assert code == 0, err
+    plan = json.loads(out)
+    assert plan["dry_run"] is True
+    items = {i["iccid"]: i for i in plan["items"]}
+    assert items[a]["outcome"] == "invalid" and "no-such-fleet" in items[a]["error"]
+    assert items[b]["outcome"] == "planned" and items[b]["error"] is None
+    assert code_a not in out and code_b not in out, "registration codes are not echoed"
+    code, out, err = run("sims", "register", b, code_b, "--fleet", "lab-bench", "--dry-run")
+    assert code == 0 and "nothing was sent" in (out + err).lower()
+    assert a not in simulator.state.sims_by_iccid and b not in simulator.state.sims_by_iccid
+    assert not [r for r in simulator.request_log if r.method == "POST"]
+    code, _, err = run("sims", "register", b[:-1], code_b, "--dry-run")
+    assert code == 2 and "iccid" in err.lower()

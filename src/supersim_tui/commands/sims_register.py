@@ -6,10 +6,12 @@ from __future__ import annotations
 import argparse
 
 from ..ops.journal import new_run_id
+from ..ops.outcomes import NOT_SENT
 from ..ops.register import InputError, Registration, RegistrationRunner, check_registration, parse_registration_csv
-from .output import note
+from .output import note, print_json
 from .session import Session, UsageError
 from .sims_run import (
+    EXIT_OK,
     account_lock,
     confirm_or_refuse,
     consent_to_change,
@@ -23,6 +25,8 @@ from .sims_run import (
 
 async def register(session: Session, args: argparse.Namespace) -> int:
     rows = _registration_rows(args)
+    if args.dry_run:
+        return await _dry_run(session, rows, args)
     note(f"Registering {len(rows):,} SIM(s)")
     consent = consent_to_change(args, len(rows), None, f"register {len(rows):,} SIM(s)")
     if len(rows) > 1 or consent.typed:
@@ -34,6 +38,21 @@ async def register(session: Session, args: argparse.Namespace) -> int:
         with live(runner, run_id, journal):
             result = await runner.run(rows, run_id)
     return report(result.outcomes, args, run_id, result.cancelled, {"kind": "register"}, interrupted=result.interrupted)
+
+
+async def _dry_run(session: Session, rows: list[Registration], args: argparse.Namespace) -> int:
+    """The rows checked as a run checks them (the fleets named read from the account), nothing sent: each row
+    planned, or invalid with why. Registration codes are not echoed."""
+    outcomes = await RegistrationRunner(session.client).dry_run(rows)
+    planned = [{**o.to_json(), "outcome": "planned" if o.outcome is NOT_SENT else o.outcome.value} for o in outcomes]
+    if args.json:
+        print_json({"dry_run": True, "items": planned})
+        return EXIT_OK
+    invalid = sum(1 for o in outcomes if o.outcome is not NOT_SENT)
+    note(f"Dry run: {len(rows) - invalid:,} SIM(s) would be registered, {invalid:,} invalid; nothing was sent.")
+    for item in planned:
+        print(f"{item['iccid']}  {item['outcome']}" + (f"  {item['error']}" if item["error"] else ""))
+    return EXIT_OK
 
 
 def _registration_rows(args: argparse.Namespace) -> list[Registration]:

@@ -255,6 +255,17 @@ class RegistrationRunner(Runner):
         result.resumed = counts
         return result
 
+    async def dry_run(self, rows: list[Registration]) -> list[ItemOutcome]:
+        """What a run of ``rows`` would do, sending nothing (only the fleets named are read): each row not sent,
+        or invalid as a run would refuse it (its fleet is not in this account)."""
+        sendable = {row.key for row in await self._refuse_unknown_fleets(rows)}
+        return [
+            ItemOutcome(row.key, row.iccid, row.unique_name or row.iccid, NOT_SENT)
+            if row.key in sendable
+            else self._outcomes[row.key]
+            for row in rows
+        ]
+
     async def _refuse_unknown_fleets(self, rows: list[Registration]) -> list[Registration]:
         """The rows whose fleet (if any) exists. A row naming a fleet the account does not have is refused before
         it is sent (invalid, with what to do): registered first, its SIM would be in the account while reported

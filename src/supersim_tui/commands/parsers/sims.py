@@ -124,9 +124,10 @@ def add_parsers(commands: Any, common: argparse.ArgumentParser) -> None:
     )
     reg.add_argument("--fleet", type=_ref("fleet"), help="assign this fleet after registering (single SIM)")
     reg.add_argument("--unique-name", type=_sim_unique_name, help="set this unique name after registering (single SIM)")
-    reg.add_argument("--yes", action="store_true")
-    reg.add_argument("--concurrency", type=_concurrency, default=None)
-    reg.add_argument("--json", action="store_true")  # --csv is its input file here
+    reg.add_argument("--yes", action="store_true", help="do not ask (several SIMs, or a protected profile, ask)")
+    reg.add_argument("--dry-run", action="store_true", help="check the rows and the fleets named, send nothing")
+    reg.add_argument("--concurrency", type=_concurrency, default=None, help="registrations in flight at most")
+    reg.add_argument("--json", action="store_true", help="the outcomes (or, with --dry-run, the plan) as JSON")
 
     res = sims.add_parser("resume", parents=[common], help="finish an interrupted run (default: the newest)")
     res.add_argument("run_id", nargs="?", type=_run_id)
