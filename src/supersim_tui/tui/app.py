@@ -68,8 +68,8 @@ class SuperSimApp(ReportsFailures, OrderedKeysApp[None]):
         "account-switch": Task("Switching profile", "Choose the profile again from the palette."),
         "registrations": Task("Registering queued SIMs", "Press n on the SIMs tab to start the queue again."),
         # started by the SIM detail screen, run on the App so that leaving the screen does not lose them
-        "sim-change": Task("Changing the SIM", "Open the SIM again (Enter on the SIMs tab) to see its state now."),
-        "sim-rename": Task("Renaming the SIM", "Open the SIM again (Enter on the SIMs tab) and press e to try again."),
+        "sim-change": Task("Changing the SIM", "r on the SIM's detail (Enter on the SIMs tab) shows its state now."),
+        "sim-rename": Task("Renaming the SIM", "e on the SIM's detail (Enter on the SIMs tab) tries again."),
     }
 
     def __init__(
