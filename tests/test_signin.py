@@ -194,3 +194,22 @@ async def test_session_only_sign_in_works_with_a_broken_profiles_file(front_ends
         await sign_in(
             Details("work", "auth_token", sim.config.account_sid, LOCAL_URL), sim.config.auth_token, client_maker(sim)
         )
+
+
+def test_login_warns_when_environment_credentials_will_still_win(
+    front_ends: FrontEnds, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With TWILIO_ACCOUNT_SID/TWILIO_AUTH_TOKEN set in the shell, a profile saved by `login` is not what the
+    next command uses (the environment wins unless --profile is given): login says so, naming the variables;
+    without them, it does not."""
+    sid, token = front_ends.simulator.config.account_sid, front_ends.simulator.config.auth_token
+    argv = ["login", "--profile", "lab", "--kind", "auth-token", "--identity", sid, "--secret-stdin"]
+    code, _, err = front_ends.cli(*argv, stdin=token + "\n")
+    assert code == 0, err
+    assert "environment" not in err
+    monkeypatch.setenv("TWILIO_ACCOUNT_SID", "AC" + "1" * 32)
+    monkeypatch.setenv("TWILIO_AUTH_TOKEN", "not-this-one")
+    code, _, err = front_ends.cli(*argv, stdin=token + "\n")
+    assert code == 0, err
+    assert "TWILIO_ACCOUNT_SID" in err and "TWILIO_AUTH_TOKEN" in err and "--profile lab" in err
+    assert "not-this-one" not in err

@@ -121,7 +121,25 @@ async def login(args: argparse.Namespace) -> int:
     secret_label = AUTH_KINDS[details.kind][1]
     saved_in = f"Saved profile {signed_in.profile.name!r} in {profiles_path()}"
     note(f"{saved_in}; the {secret_label} is stored {signed_in.where}.")
+    _warn_if_environment_wins(signed_in.profile.name)
     return 0
+
+
+def _warn_if_environment_wins(profile: str) -> None:
+    """Credentials in the environment win over saved profiles: the one just saved is not what the next command
+    uses unless it is named. Said with the variables' names (never their values)."""
+    from ..credentials import CredentialsError, from_environment
+
+    try:
+        found = from_environment()
+    except CredentialsError:  # a half-set pair: the next command reports it
+        return
+    if found is not None:
+        names = " and ".join(found.env_vars)
+        note(
+            f"Note: {names} are set in this environment and win over saved profiles: the next command uses them, "
+            f"not this profile, unless you give --profile {profile} (or unset them)."
+        )
 
 
 async def logout(args: argparse.Namespace) -> int:
