@@ -24,8 +24,9 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
+# Two workers: the suite's keys-at-machine-speed tests are written to hold under load (tui/keyflow.py).
 pytest: $(STAMP)
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n 2
 
 # Re-record the TUI snapshots after a deliberate change of the picture, then LOOK at each changed one:
 #   make snapshot-update K=login      (K: a pytest -k expression; without it every snapshot test runs)
