@@ -21,7 +21,9 @@ TOKEN = "bench-token"
 
 
 @contextmanager
-def loopback_simulator(*options: str) -> Iterator[str]:
+def loopback_simulator(*options: str, account: str = ACCOUNT, token: str = TOKEN) -> Iterator[str]:
+    """``supersim-tui simulator`` on 127.0.0.1 (a free port) with these options; yields its base URL. The
+    benchmarks and the tests that need a real socket or a second process use it."""
     process = subprocess.Popen(
         [
             sys.executable,
@@ -33,9 +35,9 @@ def loopback_simulator(*options: str) -> Iterator[str]:
             "--port",
             "0",
             "--account-sid",
-            ACCOUNT,
+            account,
             "--auth-token",
-            TOKEN,
+            token,
             *options,
         ],
         stdout=subprocess.PIPE,

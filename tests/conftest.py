@@ -232,8 +232,11 @@ def client_maker(sim: Simulator) -> Callable[[Credentials], SuperSimClient]:
 
 
 async def settle(pilot: Pilot[Any], *, failures_expected: bool = False) -> None:
-    """Let every worker finish, then let the screen update. A worker that failed fails the test, unless
-    ``failures_expected`` (then what the user sees of the failure is what the test checks)."""
+    """Let every worker finish, then let the screen update, its footer showing the keys that apply (bounded:
+    under load a footer rebuild can lag a few turns behind a focus move). A worker that failed fails the test,
+    unless ``failures_expected`` (then what the user sees of the failure is what the test checks)."""
+    from supersim_tui.tui.footer import KeysFooter
+
     for _ in range(20 if failures_expected else 1):
         try:
             await pilot.app.workers.wait_for_complete()
@@ -241,6 +244,12 @@ async def settle(pilot: Pilot[Any], *, failures_expected: bool = False) -> None:
         except WorkerFailed:
             if not failures_expected:
                 raise
+    await pilot.pause()
+    for _ in range(100):
+        footers = pilot.app.screen.query(KeysFooter)
+        if all(footer.shows_current_keys() for footer in footers):
+            break
+        await pilot.pause(0.02)
     await pilot.pause()
 
 

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from benchmarks.loopback import loopback_simulator
 
 ACCOUNT = "AC" + "ce" * 16
 TOKEN = "kill-every-write"
@@ -40,39 +41,10 @@ def _ks(n: int) -> list[int]:
 
 @pytest.fixture
 def loopback(tmp_path: Path) -> Iterator[str]:
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "supersim_tui",
-            "simulator",
-            "--port",
-            "0",
-            "--account-sid",
-            ACCOUNT,
-            "--auth-token",
-            TOKEN,
-            "--sims",
-            "700",
-            "--seed",
-            "11",
-            "--latency-ms",
-            "3",
-            "--settle-seconds",
-            "0.1",
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-    )
-    try:
-        assert process.stdout is not None
-        url = process.stdout.readline().strip()
-        assert url.startswith("http://127.0.0.1:")
+    with loopback_simulator(
+        "--sims", "700", "--seed", "11", "--latency-ms", "3", "--settle-seconds", "0.1", account=ACCOUNT, token=TOKEN
+    ) as url:
         yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
 
 
 def _get(url: str) -> Any:

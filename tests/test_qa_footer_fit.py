@@ -3,7 +3,10 @@ instead of the last key being cut at the edge ("2 N▏^p palette")."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
+from textual.pilot import Pilot
 from textual.widgets._footer import FooterKey
 
 from supersim_tui.tui.footer import KeysFooter
@@ -42,3 +45,32 @@ async def test_footer_keys_are_whole_or_left_out_with_an_ellipsis_at_80_columns(
         assert more is None or not more.display
         assert len(shown_wide) > len(shown)
         assert all(k.region.right <= edge for k in shown_wide)
+
+
+def test_footer_keys_are_fitted_again_when_the_help_panel_narrows_them() -> None:
+    """Opening the help panel (docked right) narrows the footer without a terminal resize: Textual's partial reflow
+    then sent the footer no Resize event, and the keys fitted to 120 columns were drawn cut at 81 ("2 NA▏^p",
+    caught by a snapshot). The keys are fitted again whenever the footer's width changes, however it changed; closing
+    the help widens it back. Run as the snapshot harness runs an app (``App.run``, headless), where it showed."""
+    app = build_app(demo_simulator())
+    seen: dict[str, object] = {}
+
+    async def walk(pilot: Pilot[Any]) -> None:
+        await settle(pilot)
+        seen["wide"] = len(footer_state(app)[0])
+        await pilot.press("question_mark")
+        await pilot.pause()
+        await pilot.pause()
+        shown, more, _palette, edge = footer_state(app)
+        seen["width"] = app.screen.query_one(KeysFooter).size.width
+        seen["cut"] = [k.description for k in shown if k.region.right > edge]
+        seen["more"] = more is not None and more.display and more.region.right <= edge
+        await pilot.press("question_mark")
+        await settle(pilot)
+        seen["again"] = len(footer_state(app)[0])
+        app.exit()
+
+    app.run(headless=True, size=(120, 36), auto_pilot=walk)
+    assert seen["width"] == 81  # the help panel took its room
+    assert seen["cut"] == [] and seen["more"] is True, seen
+    assert seen["again"] == seen["wide"]

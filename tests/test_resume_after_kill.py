@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from benchmarks.loopback import loopback_simulator
 
 ACCOUNT = "AC" + "cd" * 16
 TOKEN = "kill-test-token"
@@ -24,39 +25,10 @@ TOKEN = "kill-test-token"
 
 @pytest.fixture
 def loopback() -> Iterator[str]:
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "supersim_tui",
-            "simulator",
-            "--port",
-            "0",
-            "--account-sid",
-            ACCOUNT,
-            "--auth-token",
-            TOKEN,
-            "--sims",
-            "600",
-            "--seed",
-            "11",
-            "--latency-ms",
-            "25",
-            "--settle-seconds",
-            "0.3",
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-    )
-    try:
-        assert process.stdout is not None
-        url = process.stdout.readline().strip()
-        assert url.startswith("http://127.0.0.1:")
+    with loopback_simulator(
+        "--sims", "600", "--seed", "11", "--latency-ms", "25", "--settle-seconds", "0.3", account=ACCOUNT, token=TOKEN
+    ) as url:
         yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
 
 
 def _get(url: str) -> Any:

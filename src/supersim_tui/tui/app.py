@@ -281,25 +281,16 @@ class SuperSimApp(ReportsFailures, OrderedKeysApp[None]):
         staged = sum(len(getattr(screen, "staged", {}) or {}) for screen in self.screen_stack)
         pending = len(self.registrations.pending)
         running = any(getattr(screen, "running", False) is True for screen in self.screen_stack)
+        queued = f" {pending:,} SIM registration(s) are also still queued." if pending else ""
         if running and not staged:
             body = Text(
                 "A bulk change is still running: quitting now stops it part-way. Esc on its screen stops it "
-                "cleanly and shows what changed."
+                "cleanly and shows what changed." + queued
             )
-            if pending:
-                body.append(f" {pending:,} SIM registration(s) are also still queued.")
-            self.push_screen(
-                QuitConfirm("Quit during a bulk change?", body, "Quit anyway", "Keep running", danger=True),
-                lambda yes: self.exit() if yes else None,
-            )
+            question = QuitConfirm("Quit during a bulk change?", body, "Quit anyway", "Keep running", danger=True)
         elif staged:
-            body = Text(f"{staged} staged NAP change(s) have not been applied. Quit and discard them?")
-            if pending:
-                body.append(f" {pending:,} SIM registration(s) are also still queued.")
-            self.push_screen(
-                QuitConfirm("Quit with staged changes?", body, "Quit and discard", "Keep working", danger=True),
-                lambda yes: self.exit() if yes else None,
-            )
+            body = Text(f"{staged} staged NAP change(s) have not been applied. Quit and discard them?" + queued)
+            question = QuitConfirm("Quit with staged changes?", body, "Quit and discard", "Keep working", danger=True)
         elif pending:
             where = (
                 "kept on disk and sent the next time the app starts"
@@ -310,12 +301,11 @@ class SuperSimApp(ReportsFailures, OrderedKeysApp[None]):
                 (f"{pending:,} SIM registration{'s are' if pending != 1 else ' is'} still queued", "bold"),
                 f" (not registered yet). If you quit now they are {where}.",
             )
-            self.push_screen(
-                QuitConfirm("Registrations still queued", body, "Quit", "Stay"),
-                lambda yes: self.exit() if yes else None,
-            )
+            question = QuitConfirm("Registrations still queued", body, "Quit", "Stay")
         else:
             self.exit()
+            return
+        self.push_screen(question, lambda yes: self.exit() if yes else None)
 
     def action_help(self) -> None:
         """Show (or hide) the keys that apply where the focus is."""

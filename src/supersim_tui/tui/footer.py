@@ -18,6 +18,7 @@ from rich.cells import cell_len
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.dom import NoScreen
+from textual.geometry import Size
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer
@@ -106,6 +107,10 @@ class KeysFooter(Footer):
                     tooltip=binding.tooltip or binding.description,
                 )
 
+    def shows_current_keys(self) -> bool:
+        """Whether the keys shown are the ones that apply now (a rebuild can lag behind a focus move under load)."""
+        return self._shown is not None and self._signature(self._applicable()) == self._shown
+
     def bindings_changed(self, screen: Screen[object]) -> None:
         if (
             self._bindings_ready
@@ -128,10 +133,16 @@ class KeysFooter(Footer):
         if self._shown is not None and self._signature(self._applicable()) == self._shown:
             return  # an earlier rebuild shows these keys already (rebuilds queue up while the start-up is busy)
         await super().recompose()
-        self.call_after_refresh(self._fit)
+        self._fit()  # before the new keys are first painted (none is ever shown cut) ...
+        self.call_after_refresh(self._fit)  # ... and again once laid out (the palette key's width is then known)
 
-    def on_resize(self) -> None:
-        self._fit()
+    def _size_updated(self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True) -> bool:
+        """Keys are fitted again whenever the width changes, however it changed: when the help panel docks beside
+        the footer, Textual's partial reflow updates the footer's size without sending it a Resize event (the
+        keys fitted to 120 columns were then drawn cut at 81: "2 NA▏^p")."""
+        if size.width != self._size.width:  # (self.size already reads the new layout)
+            self.call_later(self._fit)
+        return super()._size_updated(size, virtual_size, container_size, layout)
 
     def _fit(self) -> None:
         """Show the keys that fit whole before the palette key, in order; the rest are hidden and "…" shown."""

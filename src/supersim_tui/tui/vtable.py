@@ -120,27 +120,22 @@ class VirtualTable(ScrollView, can_focus=True):
         Binding("enter", "select", "Select", show=False),
     ]
 
-    class CursorMoved(Message):
+    class RowMessage(Message):
+        """News about one row of the table (its position in the shown rows)."""
+
+        def __init__(self, table: VirtualTable, row: int) -> None:
+            super().__init__()
+            self.table, self.row = table, row
+
+        @property
+        def control(self) -> VirtualTable:
+            return self.table
+
+    class CursorMoved(RowMessage):
         """The cursor is on another row (or the rows under it changed)."""
 
-        def __init__(self, table: VirtualTable, row: int) -> None:
-            super().__init__()
-            self.table, self.row = table, row
-
-        @property
-        def control(self) -> VirtualTable:
-            return self.table
-
-    class Selected(Message):
+    class Selected(RowMessage):
         """Enter on a row."""
-
-        def __init__(self, table: VirtualTable, row: int) -> None:
-            super().__init__()
-            self.table, self.row = table, row
-
-        @property
-        def control(self) -> VirtualTable:
-            return self.table
 
     def __init__(self, columns: Sequence[VColumn], *, zebra_stripes: bool = True, id: str | None = None) -> None:
         super().__init__(id=id)
