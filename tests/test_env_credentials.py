@@ -124,12 +124,68 @@ def test_supersim_profile_naming_no_profile_is_refused_with_environment_credenti
 def test_environment_credentials_without_supersim_profile_are_open_as_before(
     cli_on: Any, simulator: Simulator, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """TWILIO_* set and no SUPERSIM_PROFILE: the environment's credentials, mode open (a saved default profile's
-    mode is not applied to credentials that are not its own)."""
-    save_profile("prod", simulator, "unused-secret", mode="read-only")
+    """TWILIO_* set and no SUPERSIM_PROFILE: the environment's credentials, mode open, when no saved profile is
+    for their account (a read-only default profile for another account is not applied to them)."""
+    other = Profile("prod", "auth_token", "AC" + "f" * 32, "http://127.0.0.1", mode="read-only")
+    save_profiles(ProfileFile("prod", {"prod": other}))
+    store_secret(other, Secret("unused-secret"))
     monkeypatch.setenv("TWILIO_ACCOUNT_SID", simulator.config.account_sid)
     monkeypatch.setenv("TWILIO_AUTH_TOKEN", simulator.config.auth_token)
     monkeypatch.setenv("SUPERSIM_BASE_URL", "http://127.0.0.1")
     code, _, err = cli_on("naps", "rename", "uk-ie", "uk-ie-2", "--yes")
     assert code == 0, err
     assert simulator.state.find_nap("uk-ie-2") is not None
+
+
+def save_for_the_account(sim: Simulator, read_only: str) -> None:
+    """Two saved profiles: ``dev`` (the default, another account, open) and ``read_only`` (the simulator's
+    account, mode read-only)."""
+    dev = Profile("dev", "auth_token", "AC" + "e" * 32, "http://127.0.0.1")
+    prod = Profile(read_only, "auth_token", sim.config.account_sid, "http://127.0.0.1", mode="read-only")
+    save_profiles(ProfileFile("dev", {"dev": dev, read_only: prod}))
+    for profile in (dev, prod):
+        store_secret(profile, Secret("unused-secret"))
+
+
+def test_environment_credentials_for_a_read_only_profiles_account_are_read_only(
+    cli_on: Any, simulator: Simulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """TWILIO_ACCOUNT_SID is the account of a saved read-only profile (not the default one), TWILIO_AUTH_TOKEN is
+    set, no SUPERSIM_PROFILE nor --profile: read-only applies. A change is refused (exit 2), nothing is sent, and
+    the refusal names the profile and the account, says how to get write access, and shows no secret. Reads
+    still work."""
+    save_for_the_account(simulator, "prod")
+    monkeypatch.setenv("TWILIO_ACCOUNT_SID", simulator.config.account_sid)
+    monkeypatch.setenv("TWILIO_AUTH_TOKEN", simulator.config.auth_token)
+    monkeypatch.setenv("SUPERSIM_BASE_URL", "http://127.0.0.1")
+    for extra in (("--dry-run",), ("--yes",)):
+        code, _, err = cli_on("naps", "rename", "uk-ie", "uk-ie-2", *extra)
+        assert code == 2 and "read-only" in err and "profile prod" in err, (extra, err)
+        assert simulator.config.account_sid in err and "TWILIO_ACCOUNT_SID" in err, err
+        assert 'set profile prod\'s mode to "open" or "protected"' in err, err
+        assert simulator.config.auth_token not in err and "unused-secret" not in err, err
+    assert [r for r in simulator.request_log if r.method in ("POST", "DELETE")] == []
+    assert simulator.state.find_nap("uk-ie") is not None
+    code, out, err = cli_on("naps", "list")
+    assert code == 0 and "uk-ie" in out, err
+
+
+async def test_the_tui_on_environment_credentials_of_a_read_only_profiles_account_shows_read_only(
+    simulator: Simulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The TUI started as the CLI starts it on the environment's credentials for a read-only profile's account:
+    its header says READ-ONLY and names the profile."""
+    import argparse
+
+    save_for_the_account(simulator, "prod")
+    monkeypatch.setattr(session_module, "make_client", client_maker(simulator))
+    monkeypatch.setenv("TWILIO_ACCOUNT_SID", simulator.config.account_sid)
+    monkeypatch.setenv("TWILIO_AUTH_TOKEN", simulator.config.auth_token)
+    monkeypatch.setenv("SUPERSIM_BASE_URL", "http://127.0.0.1")
+    session = session_module.open_session(argparse.Namespace(demo=False, profile=None, base_url=None, read_only=False))
+    app = SuperSimApp(
+        session.client, account_label=session.identity, mode=session.mode, profile_name=session.profile_label
+    )
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        assert app.sub_title.startswith("◉ READ-ONLY") and "profile prod" in app.sub_title, app.sub_title

@@ -463,3 +463,27 @@ async def sims_table_focused(pilot: Pilot[Any], app: SuperSimApp) -> VirtualTabl
     table = app.main.query_one("#sims-table", VirtualTable)
     assert app.focused is table
     return table
+
+
+async def test_a_key_after_one_whose_action_still_reads_waits_for_its_dialog() -> None:
+    """``a s`` in one burst on the SIMs table, the simulator slow: ``a`` (mark all) reads the server before it asks,
+    and ``s`` must not act meanwhile on the one highlighted SIM. The mark-all confirmation shows first, alone (no
+    set-status dialog for one SIM beneath it); ``s`` went to that dialog, which has no use for it; confirming marks
+    every SIM, and ``s`` then sets the status of the marked SIMs."""
+    from supersim_tui.tui.dialogs import ChoiceScreen, Confirm
+
+    sim = demo_simulator()
+    app = build_app(sim)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await sims_table_focused(pilot, app)
+        sim.config.latency_ms = 150  # each page of SIMs read by mark-all takes this long
+        await burst(pilot, app, "as")
+        assert [type(screen) for screen in app.screen_stack[1:]] == [Confirm], app.screen_stack
+        confirm = app.screen
+        assert isinstance(confirm, Confirm) and confirm.title_text == "Mark all matching"
+        assert "300 SIMs in the account" in str(confirm.body)
+        await pilot.press("y")
+        assert len(app.screen_stack) == 1
+        await pilot.press("s")
+        choice = app.screen
+        assert isinstance(choice, ChoiceScreen) and choice.title_text == "Set the status of 300 marked SIMs"

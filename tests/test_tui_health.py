@@ -168,3 +168,27 @@ async def test_at_80_columns_every_finding_reads_in_full() -> None:
         squeezed = "".join(painted.split())
         for finding in pane.report.findings:
             assert "".join(finding.title.split()) in squeezed, finding.title
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 36)])
+async def test_the_usage_bar_wraps_between_its_parts_never_inside_one(size: tuple[int, int]) -> None:
+    """The Usage tab's bar (views, fleet and period, keys) folds between its parts when the terminal is narrow: at
+    80 columns "30 days" was cut in two ("30" at the end of a line, "days" on the next). Each part reads whole on
+    one line, at 80x24 and 120x36 (where it all fits on one line), and a fleet and period too long are still
+    given in full."""
+    from textual.geometry import Region
+    from textual.widgets import Static
+
+    app = build_app(demo_simulator())
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        await pilot.press("5")
+        await settle(pilot)
+        await pilot.pause()
+        bar = app.query_one("#usage-bar", Static)
+        lines = [strip.text.strip() for strip in bar.render_lines(Region(0, 0, bar.size.width, bar.size.height))]
+        lines = [line for line in lines if line]
+        for part in ("[Over time]", "Top SIMs", "Top countries", "Period vs limit", "· all fleets · 30 days"):
+            assert any(part in line for line in lines), (part, lines)
+        assert any("v view · f fleet · t period" in line for line in lines), lines
+        assert len(lines) == (1 if size[0] >= 120 else 2), lines

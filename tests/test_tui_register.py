@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input, Static
 
@@ -192,3 +193,48 @@ async def test_csv_import_names_what_is_wrong_with_the_file(tmp_path: Path) -> N
             await pilot.pause(0.1)
             shown = str(screen.query_one("#csv-problem", Static).render())
             assert text in shown and str(path) in shown or text.startswith("line 2: cannot") and text in shown, shown
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 36)])
+async def test_csv_import_preview_reads_at_80_and_120_columns(tmp_path: Path, size: tuple[int, int]) -> None:
+    """The CSV import at 80x24 and 120x36: the File field's placeholder is shown whole (it was cut at "(Enter" at
+    80 columns); after the preview every column of the table is in view (at 80 columns Fleet and Name were past
+    the dialog's edge), the summary, the table and the highlighted row's reason each stand on their own lines
+    with a blank line between them (they ran together), and with 16 rows the buttons stay on the screen (the
+    table scrolls)."""
+    from textual.widgets import DataTable
+
+    from supersim_tui.tui.csv_import import CsvImportScreen
+
+    sim = demo_simulator()
+    (a, code_a), (b, code_b), *more = registrable_examples(sim.state, 16)
+    csv_file = tmp_path / "box.csv"
+    csv_file.write_text(
+        f"iccid,registration_code,fleet,unique_name\n{a},{code_a},us-meters,box-1\n{b},{code_b},no-such-fleet,\n"
+        + "".join(f"{iccid},{code},,\n" for iccid, code in more),
+        encoding="utf-8",
+    )
+    app = build_app(sim)
+    async with app.run_test(size=size) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.press("3", "n", "ctrl+o")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, CsvImportScreen)
+        path = screen.query_one("#csv-path", Input)
+        assert len(path.placeholder) <= path.content_region.width, path.placeholder
+        path.value = str(csv_file)
+        await pilot.press("enter")
+        await pilot.pause()
+        table = screen.query_one("#csv-preview", DataTable)
+        await pilot.press("tab", "down")  # the table, its second row (the bad one)
+        await pilot.pause()
+        assert app.focused is table and table.cursor_row == 1
+        assert table.virtual_size.width <= table.scrollable_content_region.width, "a column past the edge"
+        summary, reason = screen.query_one("#csv-problem", Static), screen.query_one("#csv-row", Static)
+        assert "15 rows ready, 1 bad" in str(summary.render())
+        assert "no fleet 'no-such-fleet'" in str(reason.render())
+        assert summary.region.bottom < table.region.y, (summary.region, table.region)
+        assert table.region.bottom < reason.region.y, (table.region, reason.region)
+        queue = screen.query_one("#csv-queue")
+        assert queue.region.bottom <= size[1], "the buttons were pushed off the screen"

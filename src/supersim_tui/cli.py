@@ -310,11 +310,14 @@ def _run_command(args: argparse.Namespace) -> int:
         session = open_session(args)
         async with session.client:
             if changes and session.mode == "read-only":
-                raise UsageError(
-                    READ_ONLY_REFUSAL.format(why=f"{session.mode_source or 'the profile'} is read-only").removeprefix(
-                        "supersim-tui: "
+                why = f"{session.mode_source or 'the profile'} is read-only"
+                refusal = READ_ONLY_REFUSAL.format(why=why).removeprefix("supersim-tui: ")
+                if session.from_environment and session.mode_profile:
+                    refusal += (
+                        f" For write access with the environment's credentials, set profile {session.mode_profile}'s"
+                        ' mode to "open" or "protected" there.'
                     )
-                )
+                raise UsageError(refusal)
             args.safety_mode = session.mode
             if not looks_only:  # bulk runs are journaled, show progress and can be stopped: no overall deadline
                 return await handler(session, args)

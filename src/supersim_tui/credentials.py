@@ -48,9 +48,12 @@ class Credentials:
     mode: str = "open"  # that profile's safety mode (ops.consent): read once, with the profile
     # The environment variables the credentials were read from (empty: a profile's), for advice on a refusal.
     env_vars: tuple[str, ...] = ()
-    # The profile whose mode applies: the one read from, or the one SUPERSIM_PROFILE names when the credentials
-    # come from the environment (its mode still applies: see resolve). None: no profile, mode open.
+    # The profile whose mode applies: the one read from, or for the environment's credentials the one
+    # SUPERSIM_PROFILE names, or one saved for their account (its mode still applies: see resolve). None: no
+    # profile, mode open.
     mode_profile: str | None = None
+    # Why mode_profile's mode applies to the environment's credentials, in words for a refusal (None: read from it).
+    mode_why: str | None = None
 
     def auth(self) -> httpx.Auth:
         if self.kind == "kore":
@@ -99,8 +102,10 @@ def resolve(
     """Flags (``profile``, ``base_url``) → environment → the named or default profile's stored secret.
 
     Credentials from the environment take the safety mode of the profile ``SUPERSIM_PROFILE`` names: naming a
-    read-only profile keeps the session read-only whoever's credentials are used (a profile only defaulted to,
-    by the settings or the profiles file, is not applied to credentials that are not its own).
+    read-only profile keeps the session read-only whoever's credentials are used. Without it, they take the
+    strictest mode of the profiles saved for their account (or API key, or client id): a read-only profile for
+    that account keeps it read-only, whether or not it is the default (a profile for another account is not
+    applied to credentials that are not its own).
 
     Raises :class:`CredentialsError` saying exactly what to do when nothing usable is found.
     """
@@ -111,7 +116,9 @@ def resolve(
         found = from_environment(env, base_url=base_url)
         if found is not None:
             named = env.get("SUPERSIM_PROFILE")
-            return replace(found, mode=_named_mode(named), mode_profile=named) if named else found
+            if named:
+                return replace(found, mode=_named_mode(named), mode_profile=named, mode_why="named by SUPERSIM_PROFILE")
+            return _account_mode(found, env)
     try:
         profile_file = load_profiles()
     except ProfileError as error:
@@ -166,6 +173,34 @@ def _named_mode(name: str) -> str:
             f"(`supersim-tui login --profile {name}`)"
         )
     return chosen.mode
+
+
+STRICTNESS = ("read-only", "protected", "open")  # ops.consent's modes, strictest first
+
+
+def _account_mode(found: Credentials, env: Mapping[str, str]) -> Credentials:
+    """The environment's credentials with the strictest mode of the profiles saved for their account (the
+    default profile first among equals): the same account, whoever's credentials, is as safe as its profiles say.
+    A profiles file that cannot be read is refused: a read-only profile in it could be this account's."""
+    from .profiles import ProfileError, load_profiles
+
+    account = env.get("TWILIO_ACCOUNT_SID") or ""
+    try:
+        profile_file = load_profiles()
+    except ProfileError as error:
+        raise CredentialsError(
+            f"the profiles file cannot be read ({error}), and the mode of a profile saved there for this account "
+            "would apply to the credentials from the environment: fix or move the file, or unset the "
+            f"{' and '.join(found.env_vars)} variables"
+        ) from None
+    mine = [p for p in profile_file.profiles.values() if p.identity in (found.identity, account)]
+    mine.sort(key=lambda p: (STRICTNESS.index(p.mode) if p.mode in STRICTNESS else 0, p.name != profile_file.default))
+    if not mine or mine[0].mode == "open":
+        return found
+    chosen = mine[0]
+    variable = "TWILIO_ACCOUNT_SID" if chosen.identity == account else found.env_vars[0]
+    why = f"saved for {chosen.identity}, the environment's {variable}"
+    return replace(found, mode=chosen.mode, mode_profile=chosen.name, mode_why=why)
 
 
 def profile_in_use(

@@ -13,6 +13,7 @@ from typing import Any
 from ..api import Network, NetworkAccessProfile, SuperSimClient
 from ..api.models import to_builtins
 from ..ops.nap_changes import NetworkPlan, apply_networks, plan_networks, resolve_networks, simple_consent
+from ..ops.outcomes import PLANNED
 from .confirm import confirm_change, named
 from .output import note, print_json, table
 from .session import Session, UsageError
@@ -129,7 +130,7 @@ async def _change_networks(session: Session, args: argparse.Namespace, add: bool
     failed = 0
     if args.dry_run:
         note("Dry run: nothing was sent.")
-        rows += [{**_net_json(c.network), "outcome": "planned", "reason": None} for c in plan.changes]
+        rows += [{**_net_json(c.network), "outcome": PLANNED, "reason": None} for c in plan.changes]
     elif plan.changes:
         name = plan.nap.unique_name or plan.nap.sid
         verb = "Add" if add else "Remove"

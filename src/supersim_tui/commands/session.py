@@ -23,6 +23,7 @@ class Session:
     profile: str | None = None  # the profile the credentials were read from (None: the environment, the demo)
     mode_profile: str | None = None  # the profile whose mode applies (SUPERSIM_PROFILE's, for the environment's)
     from_environment: bool = False  # the credentials came from environment variables
+    mode_why: str | None = None  # why mode_profile's mode applies to the environment's credentials (credentials.py)
 
     @property
     def mode_source(self) -> str:
@@ -30,7 +31,8 @@ class Session:
         if not self.mode_profile:
             return "the profile" if not self.from_environment else "the environment's credentials"
         if self.from_environment:
-            return f"profile {self.mode_profile} (named by SUPERSIM_PROFILE; credentials from the environment)"
+            why = self.mode_why or "named by SUPERSIM_PROFILE"
+            return f"profile {self.mode_profile} ({why}; credentials from the environment)"
         return f"profile {self.mode_profile}"
 
     @property
@@ -77,6 +79,7 @@ def open_session(args: argparse.Namespace) -> Session:
         credentials.profile,
         credentials.mode_profile,
         bool(credentials.env_vars),
+        credentials.mode_why,
     )
 
 

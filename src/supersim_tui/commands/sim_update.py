@@ -11,6 +11,7 @@ from typing import Any
 from ..api.models import to_builtins
 from ..ops.consent import NONE, OPEN, Consent, consent_for
 from ..ops.fleet_changes import url_problem
+from ..ops.outcomes import PLANNED
 from ..ops.sim_changes import update_fields, update_problem
 from .confirm import confirm_change, named
 from .output import note, print_json
@@ -82,7 +83,7 @@ async def update(session: Session, args: argparse.Namespace) -> int:
     if args.dry_run:
         note("Dry run: nothing was sent.")
         if args.json:
-            print_json({"dry_run": True, "outcome": "planned", "reason": None, "plan": plan, "sim": None})
+            print_json({"dry_run": True, "outcome": PLANNED, "reason": None, "plan": plan, "sim": None})
         return EXIT_OK
     mode = getattr(args, "safety_mode", OPEN)
     cuts = send.get("status") == "inactive" or "account_sid" in send

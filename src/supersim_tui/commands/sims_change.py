@@ -8,8 +8,9 @@ import asyncio
 from dataclasses import asdict
 
 from ..api import NotFoundError, SuperSimClient
-from ..ops.bulk import Action, BulkRunner, Change, Outcome, Plan, plan_change
+from ..ops.bulk import BulkRunner, Change, Plan, plan_change
 from ..ops.journal import new_run_id
+from ..ops.outcomes import dry_run_record
 from ..ops.select import Selection, parse_iccid_lines, select_filtered, select_named
 from .output import note, print_json, write_records
 from .session import Session, UsageError
@@ -49,14 +50,7 @@ async def _change_sims(session: Session, args: argparse.Namespace, run_id: str) 
     note(plan.summary())
     if args.dry_run:
         if getattr(args, "jsonl", False) or args.csv or getattr(args, "fields_list", None):  # the plan, per SIM
-            planned = (
-                {
-                    **i.outcome(Outcome.NOT_SENT).to_json(),
-                    "outcome": "planned" if i.action is Action.SEND else i.action.value,
-                    "error": i.reason or None,
-                }
-                for i in plan.items
-            )
+            planned = (dry_run_record(i.unsent_outcome()) for i in plan.items)
             write_records(args, "outcomes", planned, OUTCOME_FIELDS)
         return EXIT_OK
     if not plan.to_send:

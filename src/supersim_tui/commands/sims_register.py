@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 
 from ..ops.journal import new_run_id
-from ..ops.outcomes import NOT_SENT
+from ..ops.outcomes import NOT_SENT, dry_run_record
 from ..ops.register import InputError, Registration, RegistrationRunner, check_registration, parse_registration_csv
 from .output import note, print_json
 from .session import Session, UsageError
@@ -44,7 +44,7 @@ async def _dry_run(session: Session, rows: list[Registration], args: argparse.Na
     """The rows checked as a run checks them (the fleets named read from the account), nothing sent: each row
     planned, or invalid with why. Registration codes are not echoed."""
     outcomes = await RegistrationRunner(session.client).dry_run(rows)
-    planned = [{**o.to_json(), "outcome": "planned" if o.outcome is NOT_SENT else o.outcome.value} for o in outcomes]
+    planned = [dry_run_record(o) for o in outcomes]
     if args.json:
         print_json({"dry_run": True, "items": planned})
         return EXIT_OK

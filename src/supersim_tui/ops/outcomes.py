@@ -99,6 +99,16 @@ class ItemOutcome:
         return self.label if self.label not in (self.iccid, self.key) else None
 
 
+PLANNED = "planned"  # a dry run's word for an item a run would send (not an outcome: nothing was sent)
+
+
+def dry_run_record(item: ItemOutcome) -> dict[str, Any]:
+    """One item of a dry run (``sims register`` and the change commands alike), in the shape of an outcome record:
+    ``planned`` where a run would send it (its outcome so far: not sent), else the outcome it ends with unsent
+    (``skipped``, ``invalid``) and why, in ``error``."""
+    return {**item.to_json(), "outcome": PLANNED if item.outcome is Outcome.NOT_SENT else item.outcome.value}
+
+
 @dataclass
 class Progress:
     """A snapshot for progress displays (CLI bar, TUI screen)."""

@@ -115,6 +115,13 @@ class PlannedItem:
         """The outcome of an item the plan does not send (already there, not allowed…), with the plan's reason."""
         return self.outcome(Outcome(self.action.value), self.reason or None)
 
+    def unsent_outcome(self) -> ItemOutcome:
+        """Where the item stands before anything is sent (a dry run): not sent yet if the plan sends it, else
+        its planned outcome; with the plan's reason either way."""
+        if self.action is Action.SEND:
+            return self.outcome(Outcome.NOT_SENT, self.reason or None)
+        return self.planned_outcome()
+
     def settled(self, outcome: Outcome, sim: Sim, error: str | None = None, retryable: bool = False) -> ItemOutcome:
         """This item ended as ``outcome`` with the SIM as read back (its name, status and fleet now: a rename's
         outcome names the SIM by its new name)."""

@@ -8,8 +8,10 @@ widget, and may trigger its single-letter bindings.
 
 :class:`OrderedKeysApp` fixes that once for the whole app: a key (or paste) is handed on only when the
 consequences of the previous one have settled, i.e. every message pump of the current screen (and the app itself)
-has processed its queue, a screen being pushed has mounted, and a focus change has been applied. Keys that arrive
-while the app is still busy wait in order in a buffer. A key always waits until the key before it has been
+has processed its queue, a screen being pushed has mounted, a focus change has been applied, and an action the key
+ran has ended (awaited, or run as a worker: ``a`` counts the SIMs to mark on the server, then asks; a key handed
+on meanwhile acted on the screen beneath, the dialog then opening on top of it; bounded by :data:`WALL_LIMIT`). Keys
+that arrive while the app is still busy wait in order in a buffer. A key always waits until the key before it has been
 handled, and the messages that handling queued (the callback that moves the focus, an Input's Submitted on its way
 to the screen) too: queues drain, so that wait has only a wall-clock bound (:data:`WALL_LIMIT`, for a handler
 waiting on I/O): a bound of CPU time there let keys overtake on a loaded machine. The wait for the rest of a key's
@@ -36,17 +38,21 @@ import asyncio
 import string
 import sys
 from collections import deque
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from contextlib import suppress
 from time import monotonic, thread_time
+from typing import Any
 
 from textual import events
+from textual.actions import ActionParseResult
 from textual.app import App, ReturnType
+from textual.dom import DOMNode
 from textual.keys import _character_to_key, key_to_character
 from textual.message import Message
 from textual.message_pump import MessagePump
 from textual.widget import Widget
 from textual.widgets import Input
+from textual.worker import Worker
 
 from .keyparse import use_escape_then_key_parser
 
@@ -132,6 +138,11 @@ class OrderedKeysApp(App[ReturnType]):
         # What the last key handed on waits for (see _still_in_flight): the key, then what its handling queued.
         self._awaited: list[Message] = []
         self._follow_ups = 0
+        # The actions still running (awaited, or run as a worker: an ``action_*`` method decorated with @work), each
+        # with the number of the key handed on last when it started: that key's handling is still working.
+        self._keys_handed_on = 0
+        self._running_actions: dict[object, int] = {}
+        self._action_workers: dict[Worker[Any], int] = {}
 
     def keys_pending(self) -> bool:
         """True while keys wait in the buffer or the app is still handling the last one."""
@@ -162,7 +173,7 @@ class OrderedKeysApp(App[ReturnType]):
         work (a background load) does not hold keys back. ``handling``: asked from inside the
         app's own handler, so the app handling a message is not itself a reason to wait. Other widgets' work
         (a table refreshing) does not hold keys back."""
-        if pump_busy(self, handling=handling):
+        if pump_busy(self, handling=handling) or self._key_working():
             return True
         try:
             screen = self.screen
@@ -204,9 +215,38 @@ class OrderedKeysApp(App[ReturnType]):
         await super().on_event(event)
 
     def _handed_on(self, event: events.Event) -> None:
+        self._keys_handed_on += 1
         self._last_key_at = (monotonic(), thread_time())
         self._awaited = [event]
         self._follow_ups = FOLLOW_UPS
+
+    async def run_action(
+        self,
+        action: str | ActionParseResult,
+        default_namespace: DOMNode | None = None,
+        namespaces: Mapping[str, DOMNode] | None = None,
+    ) -> bool:
+        """Textual: run an action (a key's binding, among others). Noted while it runs, and when it runs as a worker
+        (an ``action_*`` method decorated with ``@work``) until that worker ends: the key that set it off is still
+        being handled, and the next key waits for it (see :meth:`_key_working`)."""
+        token, key = object(), self._keys_handed_on
+        before = set(self.workers)
+        self._running_actions[token] = key
+        try:
+            return await super().run_action(action, default_namespace, namespaces)
+        finally:
+            del self._running_actions[token]
+            for worker in self.workers:
+                if worker not in before and worker.name.startswith("action_") and not worker.is_finished:
+                    self._action_workers[worker] = key
+
+    def _key_working(self) -> bool:
+        """Whether an action set off since the last key was handed on (by that key, or what its handling queued) is
+        still running: awaited, or in the worker it runs as (reading the server before it opens a dialog)."""
+        for worker in [worker for worker in self._action_workers if worker.is_finished]:
+            del self._action_workers[worker]
+        key = self._keys_handed_on
+        return key in self._running_actions.values() or key in self._action_workers.values()
 
     def _route(self) -> list[MessagePump]:
         """The pumps a key and what it sets off pass through: the app, the screen, and the focused widget and the
@@ -251,6 +291,9 @@ class OrderedKeysApp(App[ReturnType]):
             return True
         wall, cpu = self._last_key_at
         if self._still_in_flight():
+            return monotonic() - wall >= WALL_LIMIT
+        if self._key_working():  # the key's action reads or waits: no CPU bound, the next one counts from its end
+            self._last_key_at = (wall, thread_time())
             return monotonic() - wall >= WALL_LIMIT
         return monotonic() - wall >= WALL_LIMIT or thread_time() - cpu >= SETTLE_TIMEOUT
 

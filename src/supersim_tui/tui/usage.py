@@ -125,6 +125,22 @@ class UsageData:
     note: str = ""
 
 
+def fold(parts: list[Text], width: int, gap: str = " ") -> Text:
+    """``parts`` on a line, ``gap`` between them; a part that would cross ``width`` (0: unknown, no limit) starts
+    the next line, so each reads whole."""
+    text, used = Text(), 0
+    for part in parts:
+        if used and width and used + len(gap) + part.cell_len > width:
+            text.append("\n")
+            used = 0
+        elif used:
+            text.append(gap)
+            used += len(gap)
+        text.append_text(part)
+        used += part.cell_len
+    return text
+
+
 class UsagePane(ReportsFailures, Vertical):
     DEFAULT_CSS = """
     UsagePane { height: 1fr; }
@@ -192,16 +208,20 @@ class UsagePane(ReportsFailures, Vertical):
         self.reload()
 
     def _show_bar(self) -> None:
-        text = Text()
-        for index, (_, name) in enumerate(VIEWS):
-            text.append(
-                f"[{name}]" if index == self.view else f" {name} ", style="bold reverse" if index == self.view else ""
-            )
-            text.append(" ")
+        """The views, the fleet and period, the keys: folded between these parts when they do not fit on one line,
+        never inside one (at 80 columns "30 days" was cut in two)."""
+        parts = [
+            Text(f"[{name}]", style="bold reverse") if index == self.view else Text(f" {name} ")
+            for index, (_, name) in enumerate(VIEWS)
+        ]
         fleet = printable(self.fleet.label) if self.fleet else "all fleets"
-        text.append(f"· {fleet} · {PERIODS[self.period][0]}  ", style="bold")
-        text.append("v view · f fleet · t period", style="dim")
-        self.query_one("#usage-bar", Static).update(text)
+        parts.append(Text(f"· {fleet} · {PERIODS[self.period][0]} ", style="bold"))
+        parts.append(Text("v view · f fleet · t period", style="dim"))
+        bar = self.query_one("#usage-bar", Static)
+        bar.update(fold(parts, bar.content_size.width))
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._show_bar)  # the bar folds for its new width (known once laid out)
 
     # ------------------------------------------------------------------ loading
     @work(exclusive=True, group="usage", exit_on_error=False)
