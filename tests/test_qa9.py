@@ -184,3 +184,28 @@ async def test_a_new_nap_named_like_another_says_to_choose_another_name() -> Non
         await settle(pilot)
         assert "'global' is already used; choose another" in screen_text(app)
     assert len(sim.state.naps) == count
+
+
+async def test_renaming_to_the_same_name_sends_nothing_and_says_so() -> None:
+    """e then Enter at once on a NAP, and on a SIM's detail: the name is unchanged, so no update is sent (it sent
+    one and said "NAP renamed to global." / "Renamed to …"); the app says nothing changed."""
+    sim = demo_simulator(sims=60)
+    app = build_app(sim)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        before = len(sim.request_log)
+        await pilot.press("2", "e", "enter")
+        await settle(pilot)
+        await pilot.press("3")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, SimDetailScreen)
+        await pilot.press("e", "enter")
+        await settle(pilot)
+        await app.workers.wait_for_complete()
+        posts = [r.path for r in sim.request_log[before:] if r.method == "POST"]
+        assert posts == []
+        said = [f"{n.title}: {n.message}" for n in app._notifications]
+        assert sum("nothing was sent" in s for s in said) == 2, said
+        assert not any("enamed" in s for s in said), said

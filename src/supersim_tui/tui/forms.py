@@ -357,10 +357,13 @@ class NameForm(ModalScreen[str | None]):
         value: str = "",
         taken: set[str] | None = None,
         problem: Callable[[str], str | None] = name_problem,
+        *,
+        renaming: bool = False,
     ):
         super().__init__()
         self.title_text = title
         self.value = value
+        self.renaming = renaming  # ``value`` is the current name: OK on it changes nothing (nothing is sent)
         self.taken = taken or set()
         self.problem = problem  # what is wrong with a name (a SIM's has one more rule: sim_name_problem)
 
@@ -388,7 +391,10 @@ class NameForm(ModalScreen[str | None]):
         name = self.query_one("#name", Input).value.strip()
         error = self.query_one("#form-error", Static)
         problem = self.problem(name) if name else None  # as the fleet form and the commands check it
-        if not name:
+        if self.renaming and name == self.value:
+            self.notify("The name is unchanged: nothing was sent.", title=printable(self.title_text), markup=False)
+            self.dismiss(None)
+        elif not name:
             error.update("Unique name: enter a name")
         elif problem:
             error.update(Text("Unique name: " + problem.removeprefix("the unique name ")))

@@ -253,7 +253,8 @@ class SimDetailScreen(ReportsFailures, Screen[None]):
             return f"the unique name {found}" if found else None
 
         self.app.push_screen(
-            NameForm(f"Rename SIM {self.sim.label}", self.sim.unique_name or "", set(), problem), rename
+            NameForm(f"Rename SIM {self.sim.label}", self.sim.unique_name or "", set(), problem, renaming=True),
+            rename,
         )
 
     def _confirm(self, change: Change) -> None:
