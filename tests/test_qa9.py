@@ -15,6 +15,7 @@ from supersim_tui.tui.sim_detail import SimDetailScreen
 from supersim_tui.tui.sims_pane import SimsPane
 
 from .conftest import build_app, demo_simulator, settle
+from .test_health import health_of, make_simulator
 from .test_tui_failures import build, errors, notes
 from .test_tui_failures import settle as settle_failing
 
@@ -209,3 +210,11 @@ async def test_renaming_to_the_same_name_sends_nothing_and_says_so() -> None:
         said = [f"{n.title}: {n.message}" for n in app._notifications]
         assert sum("nothing was sent" in s for s in said) == 2, said
         assert not any("enamed" in s for s in said), said
+
+
+async def test_the_ready_past_data_finding_says_what_the_250_kb_are() -> None:
+    """Health's "ready SIMs already used over 200 KB of the 250 KB" read as cut short (of the 250 KB what?): the
+    title says the 250 KB turn a ready SIM active."""
+    report = await health_of(make_simulator())
+    (finding,) = [f for f in report.findings if f.check == "ready-past-data"]
+    assert finding.title.endswith("of the 250 KB that turn a ready SIM active"), finding.title
