@@ -269,7 +269,8 @@ def _ready_findings(ready: list[Sim], used: dict[str, int], now: datetime, limit
             Finding(
                 "ready-past-data",
                 "medium",
-                f"{_sims(len(past), 'ready SIM')} already used over {_size(limits.ready_bytes)} of the 250 KB",
+                f"{_sims(len(past), 'ready SIM')} already used over {_size(limits.ready_bytes)} of the 250 KB that "
+                "turn a ready SIM active",
                 explanation,
                 len(past),
                 past,

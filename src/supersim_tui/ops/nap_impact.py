@@ -82,7 +82,8 @@ class NapImpact:
     def warnings(self) -> list[str]:
         notes = []
         if not self.networks_after:
-            notes.append("The NAP would allow NO network at all: every SIM in these fleets would lose service.")
+            lose = "every SIM in these fleets would lose service" if self.fleets else "a fleet given it would have none"
+            notes.append(f"The NAP would allow NO network at all: {lose}.")
         cut = self.countries_cut_off
         if cut and self.networks_after:
             notes.append(

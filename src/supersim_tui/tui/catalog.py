@@ -33,6 +33,7 @@ from .filter_input import FilterInput, follow
 from .footer import KeysFooter
 from .format import plain, printable
 from .nap_review import ConfirmNapChanges
+from .pane import count_of
 from .vtable import VColumn, VirtualTable
 
 __all__ = ["CatalogRead", "CatalogRow", "CatalogScreen", "catalog_rows", "filter_rows", "token_test"]
@@ -228,7 +229,7 @@ class CatalogScreen(ReportsFailures, Screen[None]):
             removes = len(self.staged) - adds
             parts.append(f"{len(self.enabled):,} enabled on this NAP")
             if self.staged:
-                parts.append(f"staged: +{adds} −{removes} — press a to review and apply, u to undo")
+                parts.append(f"staged: +{adds} −{removes} — press a to review and apply, u to undo one, U all")
             else:
                 parts.append("space toggles the highlighted network, t all shown, T its country")
         text = Text(" · ".join(parts))
@@ -326,7 +327,9 @@ class CatalogScreen(ReportsFailures, Screen[None]):
         self._summarize()
         self.refresh_bindings()
         verb = "on" if turn_on else "off"
-        self.notify(f"{len(rows):,} network(s) {what} staged {verb}: a reviews and applies.", title="Catalog")
+        staged = sum(1 for row in rows if row.network.sid in self.staged)
+        said = f"{staged:,} staged {verb}; a reviews and applies" if staged else f"all {verb} already, nothing staged"
+        self.notify(f"{count_of(len(rows), 'network')} {what}: {said}.", title="Catalog")
 
     def action_toggle_shown(self) -> None:
         """Every network the filter shows, at once (e.g. filter `eu`, or a country, then t)."""

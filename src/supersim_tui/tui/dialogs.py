@@ -48,6 +48,13 @@ ResultType = TypeVar("ResultType")
 MORE_BELOW = "↕ more to read above: PgDn / PgUp scroll it"
 
 
+def relabel(button: Button, label: str) -> None:
+    """Give ``button`` a new label and the width for it. Textual repaints a button whose label changes but does not
+    lay it out again: it kept the width of its first label ("Save" → "Confirm NAP", cut without an ellipsis)."""
+    button.label = label
+    button.refresh(layout=True)
+
+
 def fit_body(screen: ModalScreen[Any]) -> None:
     """Give the screen's :class:`DialogBody` at most the rows the rest of its dialog leaves on the screen; when
     its text needs more, a line under it says so and how to scroll (the scrollbar alone is easy to miss)."""

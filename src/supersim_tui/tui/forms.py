@@ -18,13 +18,14 @@ from ..ops.consent import OPEN, REFUSED, Consent, consent_for
 from ..ops.fleet_changes import HTTP_METHODS, name_problem, url_problem
 from ..ops.nap_impact import CACHE_WARNING, FleetNapChange, fleet_nap_change
 from .consent import ask_consent, guard_change
+from .dialogs import DialogBody, FittedDialog, relabel
 from .failures import ReportsFailures, Task, error_message, failure_text
 from .format import plain, printable
 
 MAX_DATA_LIMIT = 2_000_000  # the spec's DataLimit bound (as ops.fleet_changes)
 
 
-class FleetForm(ReportsFailures, ModalScreen[bool]):
+class FleetForm(ReportsFailures, FittedDialog[bool]):
     """Create a fleet, or edit one. Changing the NAP first shows what changes; a second Save confirms."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -107,7 +108,8 @@ class FleetForm(ReportsFailures, ModalScreen[bool]):
                         value=str(method) if method else "POST",
                         allow_blank=False,
                     )
-            yield Static(id="form-preview")
+            with DialogBody():  # a long preview scrolls: Save and Cancel stay on screen (80x24)
+                yield Static(id="form-preview")
             yield Static(id="form-error", classes="error")
             with Horizontal(classes="form-buttons"):
                 yield Button("Save", id="save", variant="primary", compact=True)
@@ -130,7 +132,7 @@ class FleetForm(ReportsFailures, ModalScreen[bool]):
     def _nap_changed(self) -> None:
         self.previewed_nap = None
         self.query_one("#form-preview", Static).update("")
-        self.query_one("#save", Button).label = "Save"
+        relabel(self.query_one("#save", Button), "Save")
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:
@@ -180,6 +182,13 @@ class FleetForm(ReportsFailures, ModalScreen[bool]):
             return
         self.commands = commands
         fleet = self.fleet
+        unchanged = (name, nap, int(limit_text)) == (
+            (fleet.unique_name or "", fleet.network_access_profile_sid, fleet.data_limit) if fleet else ()
+        )
+        if unchanged and not commands:  # an update with no field: the API dates the fleet "changed", nothing more
+            self.notify("No field changed: nothing was sent.", title="Fleets", markup=False)
+            self.dismiss(False)
+            return
         if fleet and nap != fleet.network_access_profile_sid and self.previewed_nap != nap:
             self._preview(nap)
             return
@@ -267,7 +276,7 @@ class FleetForm(ReportsFailures, ModalScreen[bool]):
             what=f"move fleet {self.fleet.label} to NAP {new_nap.label}",
         )
         save = self.query_one("#save", Button)
-        save.label = "Confirm NAP change"
+        relabel(save, "Confirm NAP change")
         if cuts:
             save.variant = "error"
             self.query_one("#cancel", Button).focus()  # a change that cuts service opens on Cancel
@@ -348,10 +357,13 @@ class NameForm(ModalScreen[str | None]):
         value: str = "",
         taken: set[str] | None = None,
         problem: Callable[[str], str | None] = name_problem,
+        *,
+        renaming: bool = False,
     ):
         super().__init__()
         self.title_text = title
         self.value = value
+        self.renaming = renaming  # ``value`` is the current name: OK on it changes nothing (nothing is sent)
         self.taken = taken or set()
         self.problem = problem  # what is wrong with a name (a SIM's has one more rule: sim_name_problem)
 
@@ -379,11 +391,14 @@ class NameForm(ModalScreen[str | None]):
         name = self.query_one("#name", Input).value.strip()
         error = self.query_one("#form-error", Static)
         problem = self.problem(name) if name else None  # as the fleet form and the commands check it
-        if not name:
+        if self.renaming and name == self.value:
+            self.notify("The name is unchanged: nothing was sent.", title=printable(self.title_text), markup=False)
+            self.dismiss(None)
+        elif not name:
             error.update("Unique name: enter a name")
         elif problem:
             error.update(Text("Unique name: " + problem.removeprefix("the unique name ")))
         elif name in self.taken:
-            error.update(Text(f"Unique name: {name!r} is already used"))
+            error.update(Text(f"Unique name: {name!r} is already used; choose another"))
         else:
             self.dismiss(name)

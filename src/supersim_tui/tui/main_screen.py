@@ -347,7 +347,7 @@ class MainScreen(ReportsFailures, Screen[None]):
                 what = f"rename NAP {nap.label} to {name}"
                 guard_change(self.app, "Rename NAP", what, name, lambda: self._rename_nap(nap.sid, name))
 
-        self.app.push_screen(NameForm(f"Rename NAP {nap.label}", nap.unique_name or "", taken), rename)
+        self.app.push_screen(NameForm(f"Rename NAP {nap.label}", nap.unique_name or "", taken, renaming=True), rename)
 
     @work(exclusive=True, group="nap-rename", exit_on_error=False)
     async def _rename_nap(self, sid: str, name: str) -> None:

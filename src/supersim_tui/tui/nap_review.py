@@ -18,7 +18,7 @@ from ..api import Network, NetworkAccessProfile, SuperSimClient
 from ..ops.consent import OPEN, REFUSED, Consent, consent_for
 from ..ops.nap_impact import ChangeOutcome, NapImpact, NetworkChange, apply_nap_changes, nap_impact
 from .consent import typed_prompt
-from .dialogs import DialogBody, FittedDialog
+from .dialogs import DialogBody, FittedDialog, relabel
 from .failures import ReportsFailures, Task, error_message, failure_text
 from .format import plain, printable
 
@@ -103,7 +103,8 @@ class ConfirmNapChanges(ReportsFailures, FittedDialog[list[ChangeOutcome] | None
             self.applying = False
             self.query_one("#cancel", Button).disabled = False
             apply = self.query_one("#apply", Button)
-            apply.label, apply.variant, apply.disabled = "Done", "primary", False
+            relabel(apply, "Done")
+            apply.variant, apply.disabled = "primary", False
 
     @work(exclusive=True, group="impact", exit_on_error=False)
     async def _load_impact(self) -> None:
@@ -121,7 +122,7 @@ class ConfirmNapChanges(ReportsFailures, FittedDialog[list[ChangeOutcome] | None
             what=f"change NAP {name}",
         )
         if cuts:
-            apply.label = "Apply anyway"
+            relabel(apply, "Apply anyway")
             apply.variant = "error"
         if consent.level == REFUSED:
             self.query_one("#typed-prompt", Static).update(
@@ -160,7 +161,7 @@ class ConfirmNapChanges(ReportsFailures, FittedDialog[list[ChangeOutcome] | None
             why = f"The impact could not be worked out: {self.impact_error}\n" if self.impact_failed else ""
             self.notify(
                 f"{why}Nothing was sent; {len(self.changes)} change(s) still staged: press a to review "
-                "and apply them, u to undo them.",
+                "and apply them, U to undo them.",
                 title="Not applied",
                 severity="warning",
                 timeout=10,
@@ -216,7 +217,8 @@ class ConfirmNapChanges(ReportsFailures, FittedDialog[list[ChangeOutcome] | None
         self.query_one("#cancel", Button).disabled = False
         failed = [o for o in self.outcomes if not o.ok]
         apply = self.query_one("#apply", Button)
-        apply.label, apply.variant, apply.disabled = "Done", "primary", False
+        relabel(apply, "Done")
+        apply.variant, apply.disabled = "primary", False
         apply.focus()
         if failed:
             self.notify(

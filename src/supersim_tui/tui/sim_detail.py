@@ -21,7 +21,8 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Header, Static
 
-from ..api import Fleet, Sim, SuperSimClient
+from ..api import Fleet, Sim, SuperSimClient, SuperSimError
+from ..api.errors import explain
 from ..ops.bulk import DONE, Action, BulkRunner, Change, plan_change
 from ..ops.consent import OPEN, READ_ONLY, change_cuts_service, consent_for
 from ..ops.journal import new_run_id
@@ -252,7 +253,8 @@ class SimDetailScreen(ReportsFailures, Screen[None]):
             return f"the unique name {found}" if found else None
 
         self.app.push_screen(
-            NameForm(f"Rename SIM {self.sim.label}", self.sim.unique_name or "", set(), problem), rename
+            NameForm(f"Rename SIM {self.sim.label}", self.sim.unique_name or "", set(), problem, renaming=True),
+            rename,
         )
 
     def _confirm(self, change: Change) -> None:
@@ -303,7 +305,12 @@ class SimDetailScreen(ReportsFailures, Screen[None]):
                 title=printable(self.sim.label),
                 severity="error",
             )
-        await self._changed()
+        try:
+            await self._changed()
+        except SuperSimError as error:
+            if outcome.outcome != DONE and outcome.error == explain(error):
+                return  # the cause the outcome just said (one notice per cause); the detail shows the SIM as read
+            raise
 
     def _rename(self, name: str) -> None:
         """The rename runs as an App worker: leaving this screen (Esc) does not cancel it or lose its outcome."""
