@@ -14,7 +14,7 @@ from supersim_tui.tui.forms import FleetForm
 from supersim_tui.tui.sim_detail import SimDetailScreen
 from supersim_tui.tui.sims_pane import SimsPane
 
-from .conftest import build_app, demo_simulator, settle
+from .conftest import Run, build_app, demo_simulator, settle
 from .test_health import health_of, make_simulator
 from .test_tui_failures import build, errors, notes
 from .test_tui_failures import settle as settle_failing
@@ -218,3 +218,16 @@ async def test_the_ready_past_data_finding_says_what_the_250_kb_are() -> None:
     report = await health_of(make_simulator())
     (finding,) = [f for f in report.findings if f.check == "ready-past-data"]
     assert finding.title.endswith("of the 250 KB that turn a ready SIM active"), finding.title
+
+
+def test_an_empty_listing_says_nothing_matched(run: Run) -> None:
+    """`networks list --country zz` and `sims list` matching nothing printed a header alone and exited 0, which reads
+    like output cut short: a line on stderr now says nothing matched (stdout keeps the header; exit code 0)."""
+    code, out, err = run("networks", "list", "--country", "ZZ")
+    assert code == 0 and out.split() == ["NETWORK", "COUNTRY", "MCC-MNC", "SID"]
+    assert "No networks match." in err
+    code, out, err = run("sims", "list", "--status", "scheduled", "--fleet", "spare-pool")
+    assert code == 0 and len(out.splitlines()) == 1
+    assert "No SIMs match." in err
+    code, out, err = run("sims", "list", "--status", "scheduled", "--fleet", "spare-pool", "--json")
+    assert code == 0 and out.strip() == "[]" and err == ""  # machine formats: the empty list says it

@@ -177,7 +177,7 @@ async def test_edit_fleet_nap_shows_changes_first() -> None:
         await pilot.press("ctrl+s")
         await ready(pilot)
         preview = str(form.query_one("#form-preview").render())
-        assert "Gains 96 network(s)" in preview and "Loses 5 network(s)" in preview
+        assert "Gains 96 networks" in preview and "Loses 5 networks" in preview
         assert "No network would be left in US" in preview
         assert fleet.network_access_profile_sid == old_nap  # not yet
         await pilot.press("ctrl+s")  # it cuts the US off for many SIMs: the fleet's name must be typed

@@ -9,7 +9,7 @@ from ..api import Network, NotFoundError, SuperSimClient
 from ..api.models import to_builtins
 from ..ops.parallel import all_of, together
 from ..ops.summary import STATUSES, account_summary
-from .output import print_json, table, write_records
+from .output import note, print_json, table, write_records
 from .session import UsageError
 
 
@@ -159,4 +159,8 @@ def _networks(networks: Sequence[Network], args: argparse.Namespace) -> int:
             ["network", "country", "mcc-mnc", "sid"],
             [[n.friendly_name, n.iso_country, " ".join(n.plmns), n.sid] for n in networks],
         )
+        if not networks:
+            note(
+                "No networks match." if getattr(args, "country", None) or getattr(args, "mcc", None) else "No networks."
+            )
     return 0

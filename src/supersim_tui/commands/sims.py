@@ -59,6 +59,8 @@ async def list_sims(client: SuperSimClient, args: argparse.Namespace) -> int:
             note(f"The listing stopped after {count:,} SIMs: the output is incomplete.")
         raise
     writer.close()
+    if not count and not writer.active:
+        note("No SIMs match." if args.status or args.fleet or iccid else "No SIMs in this account.")
     return EXIT_OK
 
 

@@ -262,18 +262,19 @@ class CatalogScreen(ReportsFailures, Screen[None]):
             self.dismiss(None)
             return
         n = len(self.staged)
+        them = "it" if n == 1 else "them"
 
         def answered(discard: bool | None) -> None:
             if discard:
-                self.notify(f"{n} staged change(s) discarded; nothing was sent.", title="Catalog")
+                self.notify(f"{count_of(n, 'staged change')} discarded; nothing was sent.", title="Catalog")
                 self.dismiss(None)
 
         self.app.push_screen(
             Confirm(
                 "Discard staged changes?",
-                Text(f"{n} staged change(s) have not been applied. Discard them? (a reviews and applies them)"),
+                Text(f"{count_of(n, 'staged change')} not applied. Discard {them}? (a reviews and applies {them})"),
                 f"Discard {n}",
-                "Keep them",
+                f"Keep {them}",
                 danger=True,
             ),
             answered,
@@ -286,7 +287,7 @@ class CatalogScreen(ReportsFailures, Screen[None]):
             self._show(self.shown)
             self._summarize()
             self.refresh_bindings()
-            self.notify(f"{n} staged change(s) undone.", title="Catalog")
+            self.notify(f"{count_of(n, 'staged change')} undone.", title="Catalog")
 
     def _current_sid(self) -> str | None:
         table = self.query_one("#catalog-table", VirtualTable)

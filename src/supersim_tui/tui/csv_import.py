@@ -18,6 +18,7 @@ from textual.widgets import Button, DataTable, Input, Label, Static
 from ..api import Fleet
 from ..ops.register import Registration, check_registration_csv
 from ..textfile import FileProblem, read_text
+from .dialogs import relabel
 from .pane import count_of
 
 INPUT_FILE_MAX = 64 * 1024 * 1024  # as for `sims register --csv`
@@ -161,8 +162,7 @@ class CsvImportScreen(ModalScreen[list[Registration] | None]):
                 summary + "  " if summary else ""
             ) + f"{count_of(len(self.good), 'row')} ready, {bad:,} bad (marked ✕, never sent)."
         self._say("#csv-problem", Text(summary, style="bold red" if bad or file_problems else "green"))
-        button.label = f"Queue {len(self.good):,} good rows" + (f", skip {bad:,} bad" if bad else "")
-        button.refresh(layout=True)  # Button's label is not a layout reactive: widen it for the new text
+        relabel(button, f"Queue {count_of(len(self.good), 'good row')}" + (f", skip {bad:,} bad" if bad else ""))
         button.disabled = not self.good
 
     @on(DataTable.RowHighlighted, "#csv-preview")

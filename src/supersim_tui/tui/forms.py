@@ -21,6 +21,7 @@ from .consent import ask_consent, guard_change
 from .dialogs import DialogBody, FittedDialog, relabel
 from .failures import ReportsFailures, Task, error_message, failure_text
 from .format import plain, printable
+from .pane import count_of
 
 MAX_DATA_LIMIT = 2_000_000  # the spec's DataLimit bound (as ops.fleet_changes)
 
@@ -323,14 +324,10 @@ def render_fleet_nap_change(change: FleetNapChange) -> Text:
         shown = [printable(f"{n.friendly_name} {n.iso_country}") for n in networks[:6]]  # type: ignore[attr-defined]
         return ", ".join(shown) + (f" and {len(networks) - 6} more" if len(networks) > 6 else "")
 
-    text.append(
-        f"Gains {len(change.gained)} network(s)" + (f": {names(list(change.gained))}" if change.gained else "") + "\n",
-        style="green",
-    )
-    text.append(
-        f"Loses {len(change.lost)} network(s)" + (f": {names(list(change.lost))}" if change.lost else "") + "\n",
-        style="red" if change.lost else "",
-    )
+    gained = f"Gains {count_of(len(change.gained), 'network')}: {names(list(change.gained))}" if change.gained else ""
+    lost = f"Loses {count_of(len(change.lost), 'network')}: {names(list(change.lost))}" if change.lost else ""
+    text.append((gained or "Gains no network") + "\n", style="green" if change.gained else "")
+    text.append((lost or "Loses no network") + "\n", style="red" if change.lost else "")
     if change.countries_cut_off:
         text.append(
             "⚠ No network would be left in "
@@ -342,7 +339,7 @@ def render_fleet_nap_change(change: FleetNapChange) -> Text:
         text.append("⚠ The new NAP allows no network at all.\n", style="bold red")
     if change.lost:
         text.append("ℹ " + CACHE_WARNING + "\n", style="yellow")
-    text.append("Press Save again to confirm.", style="bold")
+    text.append("Press Confirm NAP change to save.", style="bold")
     return text
 
 
