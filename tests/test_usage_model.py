@@ -98,27 +98,3 @@ async def test_usage_records_add_up_and_name_their_filters() -> None:
         assert all(r["sim_sid"] == active.sid for r in daily)
         by_country = await get(IsoCountry="CH", Group="fleet")
         assert all(r["iso_country"] == "CH" for r in by_country)
-
-
-async def test_a_sims_usage_and_billing_periods_share_the_simulated_clock() -> None:
-    """The simulator has one clock: a SIM's usage records, asked for with the default window (the last 30 days
-    up to the simulated present), end in its current billing period, and carry its usage. Before, the window ran
-    to the machine's clock when that was later (records in 2026 for a world, and billing periods, in 2024)."""
-    sim, _ = make()
-    state = sim.state
-    active = next(s for s in state.sims.values() if s.status == "active" and s.usage)
-    async with httpx.AsyncClient(
-        transport=asgi_transport(sim), base_url="http://127.0.0.1", auth=(sim.config.account_sid, "demo-auth-token")
-    ) as http:
-        periods = (await http.get(f"/v1/Sims/{active.sid}/BillingPeriods")).json()["billing_periods"]
-        records = (await http.get("/v1/UsageRecords", params={"Sim": active.sid})).json()["usage_records"]
-    assert periods and len(records) == 1, (periods, records)
-
-    def moment(text: str) -> datetime:
-        return datetime.fromisoformat(text.replace("Z", "+00:00"))
-
-    first, last = min(moment(p["start_time"]) for p in periods), max(moment(p["end_time"]) for p in periods)
-    start, end = moment(records[0]["period"]["start_time"]), moment(records[0]["period"]["end_time"])
-    assert first <= start < end <= last, (first, start, end, last)
-    assert end - timedelta(hours=1) <= state.world_now() < end
-    assert records[0]["data_total"] > 0

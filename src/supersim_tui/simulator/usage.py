@@ -50,10 +50,10 @@ def usage_records(state: SimulatorState, query: Mapping[str, str]) -> list[dict[
         raise _fail(83600, f"Invalid Group: must be one of {', '.join(GROUPS)}")
     if granularity not in GRANULARITIES:
         raise _fail(83600, f"Invalid Granularity: must be one of {', '.join(GRANULARITIES)}")
-    # The 18 months count back from the simulated present (a fixed epoch in tests), and EndTime defaults to it: the
-    # world's one clock, the one its billing periods and dates run to (see _records_cached).
+    # The 18 months count back from the simulated present (a fixed epoch in tests); EndTime defaults to it, or to
+    # the wall clock's when that is later (see _records_cached).
     today = state.world_now()
-    now = today.replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)
+    now = max(today, datetime.now(UTC)).replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)
     end = _parse_time("EndTime", query["EndTime"]) if query.get("EndTime") else now
     start = _parse_time("StartTime", query["StartTime"]) if query.get("StartTime") else end - timedelta(days=30)
     if granularity == "day" and (start.time() != datetime.min.time() or end.time() != datetime.min.time()):
@@ -80,9 +80,9 @@ def _records_cached(
 ) -> tuple[dict[str, Any], ...]:
     """Every page of one query reads the same records: computed once per state revision and hour."""
     filters = tuple(query.get(name) or "" for name in ("Sim", "Fleet", "Network", "IsoCountry"))
-    # Usage runs up to the simulated present (state.world_now, the clock of every date the world makes: a SIM's
-    # billing periods, its dates), not the machine's: a world seeded at a past epoch has no usage after it.
-    now_hour = hour_of(state.world_now())
+    # Usage runs up to the simulated present, or to the wall clock's when that is later: a world seeded at a
+    # fixed past epoch still answers a client that asks about "the last 30 days" by its own clock.
+    now_hour = hour_of(max(state.world_now(), datetime.now(UTC)))
     key = (state.revision, now_hour, group, granularity, start, end, filters)
     cache = state.usage_cache
     cached = cache.get(key)
