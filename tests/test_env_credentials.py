@@ -189,3 +189,67 @@ async def test_the_tui_on_environment_credentials_of_a_read_only_profiles_accoun
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)
         assert app.sub_title.startswith("◉ READ-ONLY") and "profile prod" in app.sub_title, app.sub_title
+
+
+def test_environment_credentials_with_an_unreadable_profiles_file_can_read_but_not_change(
+    cli_on: Any, simulator: Simulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The profiles file cannot be read (not TOML): a read-only profile in it could be this account's, so the
+    environment's credentials are read-only until it is fixed. Reads work (`status`, `naps list`: refusing them
+    locked a headless status check out over a broken file); a change is refused (exit 2), nothing is sent, and the
+    refusal names the file's problem and what to do."""
+    from supersim_tui.profiles import profiles_path
+
+    path = profiles_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("this is [not toml\n", encoding="utf-8")
+    monkeypatch.setenv("TWILIO_ACCOUNT_SID", simulator.config.account_sid)
+    monkeypatch.setenv("TWILIO_AUTH_TOKEN", simulator.config.auth_token)
+    monkeypatch.setenv("SUPERSIM_BASE_URL", "http://127.0.0.1")
+    code, out, err = cli_on("naps", "list")
+    assert code == 0 and "uk-ie" in out, err
+    code, _, err = cli_on("naps", "rename", "uk-ie", "uk-ie-2", "--yes")
+    assert code == 2 and "read-only" in err and "profiles file cannot be read" in err and str(path) in err, err
+    assert "fix or move the file" in err, err
+    assert simulator.config.auth_token not in err
+    assert [r for r in simulator.request_log if r.method in ("POST", "DELETE")] == []
+
+
+async def test_the_tui_says_why_environment_credentials_are_read_only(
+    simulator: Simulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The TUI on the environment's credentials while the profiles file cannot be read: its header says READ-ONLY
+    and a notice says why and what to do (the header alone left the person guessing why nothing could be changed).
+    For a read-only profile's account the notice names the profile."""
+    import argparse
+
+    from supersim_tui.profiles import profiles_path
+
+    from .test_tui_failures import notes
+
+    monkeypatch.setattr(session_module, "make_client", client_maker(simulator))
+    monkeypatch.setenv("TWILIO_ACCOUNT_SID", simulator.config.account_sid)
+    monkeypatch.setenv("TWILIO_AUTH_TOKEN", simulator.config.auth_token)
+    monkeypatch.setenv("SUPERSIM_BASE_URL", "http://127.0.0.1")
+    path = profiles_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    for content, expected in (("this is [not toml\n", "profiles file cannot be read"), (None, "profile prod")):
+        if content is None:
+            path.unlink()
+            save_for_the_account(simulator, "prod")
+        else:
+            path.write_text(content, encoding="utf-8")
+        args = argparse.Namespace(demo=False, profile=None, base_url=None, read_only=False)
+        session = session_module.open_session(args)
+        app = SuperSimApp(
+            session.client,
+            account_label=session.identity,
+            mode=session.mode,
+            profile_name=session.profile_label,
+            mode_reason=session.mode_reason,
+        )
+        async with app.run_test(size=(120, 36)) as pilot:
+            await settle(pilot)
+            assert app.sub_title.startswith("◉ READ-ONLY"), app.sub_title
+            said = [note for note in notes(app) if note.startswith("Safety mode: Read-only: ")]
+            assert len(said) == 1 and expected in said[0], notes(app)

@@ -309,6 +309,11 @@ def _run_command(args: argparse.Namespace) -> int:
     async def run() -> int:
         session = open_session(args)
         async with session.client:
+            if changes and session.mode == "read-only" and session.from_environment and not session.mode_profile:
+                # read-only for a reason of its own (the profiles file cannot be read): it says what to do
+                raise UsageError(
+                    f"refused: the environment's credentials are read-only, so nothing was sent: {session.mode_why}"
+                )
             if changes and session.mode == "read-only":
                 why = f"{session.mode_source or 'the profile'} is read-only"
                 refusal = READ_ONLY_REFUSAL.format(why=why).removeprefix("supersim-tui: ")
@@ -428,5 +433,6 @@ def _run_tui(args: argparse.Namespace) -> int:
         mode=session.mode,
         profile_name=session.profile_label,
         read_only=args.read_only,
+        mode_reason=session.mode_reason,
     ).run()
     return EXIT_OK

@@ -181,18 +181,19 @@ STRICTNESS = ("read-only", "protected", "open")  # ops.consent's modes, strictes
 def _account_mode(found: Credentials, env: Mapping[str, str]) -> Credentials:
     """The environment's credentials with the strictest mode of the profiles saved for their account (the
     default profile first among equals): the same account, whoever's credentials, is as safe as its profiles say.
-    A profiles file that cannot be read is refused: a read-only profile in it could be this account's."""
+    While the profiles file cannot be read they are read-only (a read-only profile in it could be this account's):
+    reads work, a change is refused with the file's problem and what to do."""
     from .profiles import ProfileError, load_profiles
 
     account = env.get("TWILIO_ACCOUNT_SID") or ""
     try:
         profile_file = load_profiles()
     except ProfileError as error:
-        raise CredentialsError(
-            f"the profiles file cannot be read ({error}), and the mode of a profile saved there for this account "
-            "would apply to the credentials from the environment: fix or move the file, or unset the "
-            f"{' and '.join(found.env_vars)} variables"
-        ) from None
+        why = (
+            f"the profiles file cannot be read ({error}) and a profile saved there for this account could be "
+            "read-only: fix or move the file for write access"
+        )
+        return replace(found, mode="read-only", mode_why=why)
     mine = [p for p in profile_file.profiles.values() if p.identity in (found.identity, account)]
     mine.sort(key=lambda p: (STRICTNESS.index(p.mode) if p.mode in STRICTNESS else 0, p.name != profile_file.default))
     if not mine or mine[0].mode == "open":

@@ -36,6 +36,14 @@ class Session:
         return f"profile {self.mode_profile}"
 
     @property
+    def mode_reason(self) -> str | None:
+        """Why the environment's credentials have the mode they have, for the person (None: they are open, or the
+        mode is the profile's own)."""
+        if not self.from_environment or self.mode == "open" or not (self.mode_why or self.mode_profile):
+            return None
+        return self.mode_source if self.mode_profile else self.mode_why
+
+    @property
     def profile_label(self) -> str:
         """The header's profile: its name; for the environment's credentials, "environment" (with the profile
         whose mode applies, if SUPERSIM_PROFILE names one)."""

@@ -87,8 +87,10 @@ class SuperSimApp(ReportsFailures, OrderedKeysApp[None]):
         mode: str = OPEN,
         profile_name: str = "",
         read_only: bool = False,
+        mode_reason: str | None = None,
     ):
         super().__init__()
+        self.mode_reason = mode_reason  # why the environment's credentials have this mode (said once at start)
         self.read_only = read_only  # --read-only: read-only whatever the profiles say
         self.mode = READ_ONLY if read_only else mode  # safety mode: read-only, protected or open (ops.consent)
         self.profile_name = profile_name
@@ -132,6 +134,14 @@ class SuperSimApp(ReportsFailures, OrderedKeysApp[None]):
             self.main.read_ahead()  # before the main screen is composed: the account's first pages come meanwhile
         self._apply_settings()
         self._show_identity()
+        if self.mode_reason and self.mode != OPEN and not self.read_only:
+            self.notify(
+                printable(f"{self.mode.capitalize()}: {self.mode_reason}."),
+                title="Safety mode",
+                severity="warning",
+                timeout=12,
+                markup=False,
+            )
         if self._client is not None:
             if self.registrations.pending and self.mode == READ_ONLY:  # read-only sends nothing, not even these
                 self.notify(
