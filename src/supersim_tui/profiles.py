@@ -18,7 +18,6 @@ import contextlib
 import os
 import re
 import threading
-import tomllib
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -30,7 +29,7 @@ from .api.auth import Secret
 from .api.urls import DEFAULT_BASE_URL, check_url
 from .config import config_dir, ensure_dir, shown_value
 from .ops.consent import MODES
-from .textfile import FileProblem, read_bytes, read_text
+from .textfile import FileProblem, read_bytes, read_toml
 
 AUTH_KINDS = {
     "auth_token": ("Account SID", "Auth Token"),
@@ -117,17 +116,9 @@ def profile_name_problem(name: object) -> str | None:
 def _read_toml(path: Path, error: type[Exception]) -> dict[str, Any] | None:
     """A TOML config file's table, or None if it does not exist; ``error`` (naming the file) otherwise."""
     try:
-        text = read_text(path, limit=CONFIG_FILE_MAX, missing_ok=True)
+        return read_toml(path, limit=CONFIG_FILE_MAX)
     except FileProblem as problem:
         raise error(str(problem)) from None
-    if text is None:
-        return None
-    try:
-        return tomllib.loads(text)
-    except tomllib.TOMLDecodeError as problem:
-        raise error(f"{path}: not valid TOML ({problem})") from None
-    except (RecursionError, ValueError, MemoryError):
-        raise error(f"{path}: not valid TOML (nested too deeply or too large)") from None
 
 
 def load_profiles(path: Path | None = None) -> ProfileFile:

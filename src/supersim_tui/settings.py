@@ -16,7 +16,6 @@ key falls back to its default, so the app still starts.
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -47,25 +46,18 @@ def load_settings(path: Path | None = None) -> Settings:
     """The settings, never an exception: a file that cannot be read (a directory, a FIFO, binary, too big,
     unreadable, not TOML, nested too deeply) is reported with its path and the defaults apply; a bad value
     is reported with the file and key, and that key falls back to its default."""
-    from .textfile import FileProblem, read_text
+    from .textfile import FileProblem, read_toml
 
     path = path or settings_path()
     settings = Settings()
     try:
-        text = read_text(path, limit=SETTINGS_FILE_MAX, missing_ok=True)
+        table = read_toml(path, limit=SETTINGS_FILE_MAX)
     except FileProblem as problem:
         settings.problems.append(f"{problem}; using the default settings")
         return settings
-    if text is None:
+    if table is None:
         return settings
-    try:
-        data: dict[str, Any] = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
-        settings.problems.append(f"{path}: not valid TOML ({error}); using defaults")
-        return settings
-    except (RecursionError, ValueError, MemoryError):
-        settings.problems.append(f"{path}: not valid TOML (nested too deeply or too large); using defaults")
-        return settings
+    data: dict[str, Any] = table
 
     def bad(key: str, expected: str, value: object = None) -> None:
         shown = shown_value(data[key] if value is None else value)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import stat
 from pathlib import Path
+from typing import Any
 
 MIB = 1024 * 1024
 
@@ -91,3 +92,19 @@ def _reason(error: BaseException) -> str:
     if isinstance(error, OSError) and error.strerror:
         return error.strerror.lower()
     return type(error).__name__
+
+
+def read_toml(path: Path, *, limit: int) -> dict[str, Any] | None:
+    """A TOML config file's table, or None if it does not exist; :class:`FileProblem` (naming the file and why)
+    if it cannot be read or is not TOML. (tomllib is imported only when there is a file: not at every start.)"""
+    text = read_text(path, limit=limit, missing_ok=True)
+    if text is None:
+        return None
+    import tomllib
+
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as problem:
+        raise FileProblem(f"{path}: not valid TOML ({problem})") from None
+    except (RecursionError, ValueError, MemoryError):
+        raise FileProblem(f"{path}: not valid TOML (nested too deeply or too large)") from None
