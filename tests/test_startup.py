@@ -41,6 +41,7 @@ LATER = (
     "click",
     "pygments",
     "textual.widgets._text_area",  # no text area in this app (keyflow.text_fields) and its document modules
+    "tomllib",  # settings and profiles files are parsed only when there is one (textfile.read_toml)
 )
 
 FIRST_FRAME = """
