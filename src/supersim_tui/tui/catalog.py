@@ -92,6 +92,7 @@ class CatalogScreen(ReportsFailures, Screen[None]):
         self.by_sid = {row.network.sid: row for row in self.rows}
         self.nap = nap
         self.new_nap_name = new_nap_name
+        self.created_sid: str | None = None  # the NAP created (the NAPs pane puts its cursor there)
         self.enabled: set[str] = set(enabled)
         self.staged: dict[str, bool] = {}  # network SID -> True add / False remove
         self.shown: list[CatalogRow] = []
@@ -410,6 +411,7 @@ class CatalogScreen(ReportsFailures, Screen[None]):
         assert self.new_nap_name is not None
         networks = [c.network.sid for c in changes if c.add]
         nap = await self.client.create_nap(unique_name=self.new_nap_name, networks=networks)
+        self.created_sid = nap.sid
         self.notify(
             f"NAP {printable(nap.label)} created with {len(networks)} network(s).", title="Created", markup=False
         )
