@@ -109,6 +109,27 @@ def test_fleets_update_changes_only_what_differs(run: Run, simulator: Simulator)
     assert code == 0 and json.loads(out)["plan"]["changes"] == [] and len(changes_sent(simulator)) == sent
 
 
+def test_fleets_update_with_an_empty_url_clears_it_as_the_form_does(run: Run, simulator: Simulator) -> None:
+    """``--sms-commands-url ""`` clears the fleet's SMS Commands URL (sent as an empty SmsCommandsUrl, as the TUI's
+    fleet form does when the field is emptied); the plan says from the URL to none; once cleared, a second run
+    sends nothing. On create an empty URL is still refused (there is nothing to clear)."""
+    fleet = next(f for f in simulator.state.fleets.values() if f.sms_commands_url and f.ip_commands_url)
+    assert fleet.unique_name
+    before = fleet.sms_commands_url
+    code, out, err = run("fleets", "update", fleet.unique_name, "--sms-commands-url", "", "--json")
+    assert code == 0, err
+    assert "SmsCommandsUrl: https://" in err and "→ -" in err
+    assert json.loads(out)["plan"]["changes"] == [{"field": "sms_commands_url", "from": before, "to": None}]
+    assert fleet.sms_commands_url is None and fleet.ip_commands_url
+    posts = [r for r in simulator.request_log if r.method == "POST" and r.path == f"/v1/Fleets/{fleet.sid}"]
+    assert len(posts) == 1 and posts[0].form == [("SmsCommandsUrl", "")]
+    sent = len(changes_sent(simulator))
+    code, out, err = run("fleets", "update", fleet.unique_name, "--sms-commands-url", "")
+    assert code == 0 and "nothing to change" in err and len(changes_sent(simulator)) == sent
+    code, out, err = run("fleets", "create", "--nap", "us-only", "--sms-commands-url", "", "--yes")
+    assert code == 2 and "empty" in err and len(changes_sent(simulator)) == sent
+
+
 def test_fleets_update_nap_change_states_sims_and_asks(run: Run, simulator: Simulator) -> None:
     """A NAP change names the SIMs it moves; without a terminal and --yes it is refused (exit 2, nothing sent);
     the dry run's JSON carries the networks gained and lost and the active SIMs."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from msgspec.structs import replace
+
 from supersim_tui.api import Sim, SimStatus
 from supersim_tui.ops.sim_index import SimIndex, SimView
 from supersim_tui.ops.table_query import TableQuery
@@ -44,3 +46,26 @@ def test_refresh_says_whether_there_is_anything_to_paint() -> None:
     first = next(sim for sim in sims if sim.sid == index.sids[view.rows[0]])
     index.put([Sim(sid=first.sid, iccid=first.iccid, unique_name=first.unique_name, status=SimStatus.INACTIVE)])
     assert typed(view, "fleet-3-00001 ") is True  # the same SIMs, but one of them changed: painted again
+
+
+def test_a_status_word_typed_key_by_key_matches_the_status_exactly() -> None:
+    """ "activ" finds the active and the inactive SIMs, "active" only the active ones (and a SIM named for it),
+    "!active" every other; key by key (typing on, backspacing) it gives what a fresh filter gives."""
+    sims = fake_sims(400)
+    sims[1] = replace(sims[1], unique_name="reactive-1")  # a ready SIM with "active" in its name
+    index = SimIndex()
+    index.put(sims)
+    view = SimView(index, TableQuery(""))
+    statuses = {sim.sid: sim.status for sim in sims}
+    for text in ["a", "ac", "activ", "active", "active-", "active", "!active", "!inactive", "inactive", "~active"]:
+        typed(view, text)
+        fresh = SimView(index, TableQuery(text))
+        fresh.refresh()
+        assert view.rows == fresh.rows, text
+        shown = {index.sids[row] for row in view.rows}
+        if text == "active":
+            assert shown == {sid for sid, s in statuses.items() if s == SimStatus.ACTIVE} | {sims[1].sid}
+        if text == "!active":
+            assert shown == {sid for sid, s in statuses.items() if s != SimStatus.ACTIVE} - {sims[1].sid}
+        if text == "~active":  # fuzzy: the letters in order, "inactive" included
+            assert len(shown) == 201

@@ -487,3 +487,39 @@ async def test_a_key_after_one_whose_action_still_reads_waits_for_its_dialog() -
         await pilot.press("s")
         choice = app.screen
         assert isinstance(choice, ChoiceScreen) and choice.title_text == "Set the status of 300 marked SIMs"
+
+
+async def test_keys_after_add_to_nap_and_after_the_nap_chosen_wait_for_each_dialog() -> None:
+    """In the catalog opened with ``c``, the simulator slow: ``p n`` in one burst: ``p`` (add to NAP) reads the
+    NAPs before it offers them, and ``n`` must not open "NAPs with it" on the catalog meanwhile: the NAP choice
+    shows first, alone, and took the ``n``. Then Enter (choose the NAP) and ``n`` in one burst: the review opens
+    over the catalog, alone, and reads the NAP's networks itself; applying adds the network to that NAP."""
+    from supersim_tui.tui.catalog import CatalogScreen
+    from supersim_tui.tui.dialogs import ChoiceScreen
+    from supersim_tui.tui.nap_review import ConfirmNapChanges
+
+    from .conftest import settle as ready
+    from .conftest import until
+
+    sim = demo_simulator()
+    app = build_app(sim)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await ready(pilot)
+        await pilot.press("c")
+        await ready(pilot)
+        catalog = app.screen
+        assert isinstance(catalog, CatalogScreen)
+        sim.config.latency_ms = 150  # each read of the NAPs (and of each NAP's networks) takes this long
+        await burst(pilot, app, "pn")
+        assert [type(screen) for screen in app.screen_stack[1:]] == [CatalogScreen, ChoiceScreen], app.screen_stack
+        choice = app.screen
+        assert isinstance(choice, ChoiceScreen) and choice.title_text.startswith("Add ")
+        await burst(pilot, app, "\rn")
+        assert [type(screen) for screen in app.screen_stack[1:]] == [CatalogScreen, ConfirmNapChanges]
+        review = app.screen
+        assert isinstance(review, ConfirmNapChanges)
+        network = review.changes[0].network
+        assert network.sid not in sim.state.naps[review.nap.sid].network_sids
+        await until(pilot, lambda: not review.query_one("#apply").disabled)
+        await pilot.click("#apply")
+        await until(pilot, lambda: network.sid in sim.state.naps[review.nap.sid].network_sids)

@@ -168,7 +168,7 @@ async def test_review_while_the_api_is_down_stops_spinning_and_retries() -> None
         )
         await pilot.click("#apply")
         await settle(pilot)
-        assert len(nap.network_sids) != len(review.current)
+        assert review.current is not None and len(nap.network_sids) != len(review.current)
 
 
 async def test_catalog_opened_while_the_api_is_down_says_so_and_recovers() -> None:

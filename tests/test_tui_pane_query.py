@@ -334,3 +334,24 @@ async def test_a_new_fleet_gets_the_cursor() -> None:
         created = sim.state.find_fleet("pumps")
         assert created is not None
         assert app.query_one(FleetsPane).current_key == created.sid
+
+
+async def test_a_new_nap_gets_the_cursor() -> None:
+    """After n creates a NAP (named, networks picked in the catalog, a to create), the NAPs table's cursor is on
+    the new NAP (not the first row), as after a new fleet."""
+    sim = demo_simulator()
+    app = build_app(sim)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("2")
+        await settle(pilot)
+        naps = app.query_one(NapsPane)
+        first = naps.current_key
+        await pilot.press("n", *"zz-roaming", "enter")
+        await settle(pilot)
+        await pilot.press("slash", *"262-01", "enter", "space", "a")
+        await settle(pilot)
+        created = sim.state.find_nap("zz-roaming")
+        assert created is not None
+        assert names(naps.table)[0] != "zz-roaming"
+        assert naps.current_key == created.sid != first

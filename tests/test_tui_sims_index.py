@@ -175,3 +175,32 @@ async def test_count_bar_at_80_columns_says_the_sims_are_still_loading_with_a_fi
         assert bar.region.right <= 80, text
     assert "of" in after or "/" in after, after
     assert "loading" not in done and "…" not in done, done
+
+
+async def test_a_status_word_in_the_filter_means_that_status_not_a_longer_one_containing_it() -> None:
+    """`/active` shows the active SIMs (and a SIM with "active" in its name), not the inactive ones whose only
+    "active" is in "inactive"; `/!active` shows every other SIM, inactive ones included; `/inactive` the
+    inactive ones."""
+    sim = demo_simulator(sims=300, settle_seconds=0)
+    named = next(s for s in sim.state.sims.values() if s.status == "ready")
+    named.unique_name = "reactive-spare"
+    statuses = {s.sid: s.status for s in sim.state.sims.values()}
+    active = {sid for sid, status in statuses.items() if status == "active"} | {named.sid}
+    inactive = {sid for sid, status in statuses.items() if status == "inactive"}
+    assert active and inactive
+    app = build_app(sim)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("3", "slash", *"active", "enter")
+        await settle(pilot)
+        pane = app.query_one(SimsPane)
+        count = pane.query_one("#sims-count")
+        assert pane.table.row_count == len(active)
+        assert f"{len(active)} of 300 SIMs" in str(count.render())
+        await pilot.press("slash", "home", "!", "enter")
+        await settle(pilot)
+        assert pane.table.row_count == 300 - len(active)
+        assert f"{300 - len(active)} of 300 SIMs" in str(count.render())
+        await pilot.press("slash", "home", "delete", *"in", "enter")
+        await settle(pilot)
+        assert pane.table.row_count == len(inactive)

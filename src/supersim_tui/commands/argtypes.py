@@ -258,6 +258,11 @@ def _url(text: str) -> str:
     return text
 
 
+def _url_or_clear(text: str) -> str:
+    """An https URL, or "" (blank) to clear the field it sets (``fleets update``)."""
+    return "" if not text.strip() else _url(text)
+
+
 def _method(text: str) -> str:
     if text.upper() not in ("GET", "POST"):
         raise argparse.ArgumentTypeError(f"expected GET or POST, got {text[:20]!r}")

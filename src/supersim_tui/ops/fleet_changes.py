@@ -4,6 +4,8 @@ Shared by the ``fleets create|update`` commands and the TUI's fleet form, so bot
 and say the same thing about it. The rules come from the Fleet resource in the spec: ``DataEnabled`` and
 ``SmsCommandsEnabled`` are set on create only; ``DataLimit`` is 1 to 2,000,000 MB; the commands' methods are
 ``GET`` or ``POST``; the commands' URLs are URLs (this tool asks for https: a webhook carries device data).
+An empty commands URL on an update clears it (sent as an empty field, which the API takes as no URL; the spec
+describes no other way): the fleet form's emptied field and ``fleets update --sms-commands-url ""`` alike.
 A fleet's unique name, once set, is never cleared to blank by this tool: the fleet would then be listed by
 its SID only (send a new name instead).
 """
@@ -95,7 +97,7 @@ def settings_problems(values: dict[str, Any]) -> list[str]:
         if key == "unique_name":
             problem = name_problem(value)
         elif key.endswith("_url"):
-            problem = url_problem(value, f"the {label}")
+            problem = url_problem(value, f"the {label}") if value else None  # "": clear it
         elif key.endswith("_method"):
             problem = method_problem(value, f"the {label}")
         elif key == "data_limit":
@@ -205,8 +207,9 @@ async def plan_update(client: SuperSimClient, fleet_ref: str, values: dict[str, 
     if "network_access_profile" in wanted:
         nap = await client.fetch_nap(wanted["network_access_profile"])
         wanted["network_access_profile"] = nap.sid
-    send = {k: v for k, v in wanted.items() if _current(fleet, k) != v}
-    changes = [FieldChange(k, _current(fleet, k), v) for k, v in send.items()]
+    # A commands URL given as "" clears it: a change only if the fleet has one; the plan says it goes to none.
+    send = {k: v for k, v in wanted.items() if _current(fleet, k) != (None if v == "" and k.endswith("_url") else v)}
+    changes = [FieldChange(k, _current(fleet, k), v if v != "" else None) for k, v in send.items()]
     plan = FleetPlan("update", fleet, send, changes, nap=nap)
     if nap is not None and "network_access_profile" in send:
         plan.nap_change = await fleet_nap_change(client, fleet, nap)

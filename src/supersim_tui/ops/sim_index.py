@@ -43,9 +43,12 @@ from typing import Any, Protocol
 
 from ..api import Fleet, Pager, Sim, SimBrief
 from .parallel import all_of
-from .table_query import Query, TableQuery, narrow_rows
+from .table_query import Query, TableQuery, WordColumn, narrow_rows
 
 STATUS_NAMES = ("", "new", "ready", "active", "inactive", "scheduled")  # code 0: no status given
+# A filter term that is exactly one of these means that status (`active` is not "inactive"), or the word in the
+# ICCID, name or fleet.
+STATUS_WORDS = frozenset(STATUS_NAMES[1:])
 NO_TIME = -(2**62)  # an unknown time: sorts first
 LOAD_PAGE_SIZE = 1000
 # Above this many SIMs the index stops: ~240 MB at 1,000,000 (peak app memory under 1 GB, measured by
@@ -298,6 +301,10 @@ class SimIndex:
             self._hay = [self._haystack(row) for row in range(len(self.sids))]
         return self._hay
 
+    def status_words(self) -> WordColumn:
+        """The status as the filter reads it: the last word of each haystack, matched exactly when typed alone."""
+        return WordColumn(self.statuses, [name.lower() for name in self._status_names], STATUS_WORDS)
+
     def counts(self) -> dict[str | None, dict[str, int]]:
         """SIMs by fleet SID (None: no fleet) and status: what the Fleets table shows."""
         table: dict[tuple[int, int], int] = {}
@@ -374,7 +381,7 @@ class SimView:
         else:
             if self._last is not None and self._last[0] == order_key and _narrows(self._last[1], parsed):
                 source = self._last[2]  # typing on: only the rows that matched the shorter text can match
-            self.rows = narrow_rows(parsed, source, index.haystacks())
+            self.rows = narrow_rows(parsed, source, index.haystacks(), index.status_words())
         self._last = (order_key, parsed, self.rows)
         if index_moved:
             return True
@@ -387,9 +394,11 @@ class SimView:
 
 
 def _narrows(before: Query, now: Query) -> bool:
-    """Every row matching ``now`` matched ``before`` (more letters typed after the same text)."""
+    """Every row matching ``now`` matched ``before`` (more letters typed after the same text; not after a status
+    word, which matched fewer rows than its letters do)."""
     return (
         not before.empty
+        and before.needle not in STATUS_WORDS
         and not before.invert
         and not now.invert
         and before.fuzzy == now.fuzzy

@@ -5,6 +5,10 @@ inverts it (rows that do *not* contain it), ``~`` in front makes it fuzzy (the l
 order, anything between them: ``~fsn`` finds "field-sensors"). ``!~x`` is an inverted fuzzy.
 Rows are searched through one lower-case "haystack" string each (the searchable columns
 joined), so a keystroke over 100,000 rows is one list comprehension of ``in`` tests (a few ms).
+
+A table may name a column of words that end each haystack (:class:`WordColumn`, the SIMs' status): a plain
+term that is exactly one of those words means that word, not a longer one that contains it (``active`` is not
+"inactive"), or the term anywhere else in the row.
 """
 
 from __future__ import annotations
@@ -60,10 +64,48 @@ def matching_mask(query: Query, haystacks: Sequence[str]) -> list[bool]:
     return [needle in h for h in haystacks]
 
 
-def narrow_rows(query: Query, rows: Iterable[int], haystacks: Sequence[str]) -> list[int]:
+@dataclass(frozen=True)
+class WordColumn:
+    """A column whose value ends every haystack (after a space) and is one of a few words: the SIMs' status.
+
+    ``codes`` holds each row's value as a number, ``names`` the value of each number (lower case: as in the
+    haystacks), ``words`` the terms that mean a value exactly when typed alone.
+    """
+
+    codes: Sequence[int]
+    names: Sequence[str]
+    words: frozenset[str]
+
+    def false_friends(self, needle: str) -> dict[int, int]:
+        """For a term that is one of the words: the values that contain it but are another word (``inactive``
+        for ``active``), each with the length that ends its haystacks; empty for any other term."""
+        if needle not in self.words:
+            return {}
+        return {code: len(name) for code, name in enumerate(self.names) if needle in name and name != needle}
+
+
+def narrow_rows(
+    query: Query, rows: Iterable[int], haystacks: Sequence[str], words: WordColumn | None = None
+) -> list[int]:
     """The rows of ``rows`` (row numbers, in display order) whose haystack passes a non-empty ``query``: one pass
-    (a mask over every haystack, then the order, costs two)."""
+    (a mask over every haystack, then the order, costs two). With ``words``, a term that is exactly one of its
+    words does not match a row through a longer word of that column: only the rows whose value is a false
+    friend take a second look (the term searched again in their haystack without the value)."""
     needle = query.needle
+    if words is not None and not query.fuzzy and (friends := words.false_friends(needle)):
+        codes = words.codes
+        if query.invert:
+            return [
+                row
+                for row in rows
+                if needle not in (hay := haystacks[row])
+                or ((cut := friends.get(codes[row])) is not None and needle not in hay[:-cut])
+            ]
+        return [
+            row
+            for row in rows
+            if needle in (hay := haystacks[row]) and ((cut := friends.get(codes[row])) is None or needle in hay[:-cut])
+        ]
     if query.fuzzy:
         search = re.compile(".*?".join(re.escape(ch) for ch in needle)).search
         if query.invert:

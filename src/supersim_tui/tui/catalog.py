@@ -92,6 +92,7 @@ class CatalogScreen(ReportsFailures, Screen[None]):
         self.by_sid = {row.network.sid: row for row in self.rows}
         self.nap = nap
         self.new_nap_name = new_nap_name
+        self.created_sid: str | None = None  # the NAP created (the NAPs pane puts its cursor there)
         self.enabled: set[str] = set(enabled)
         self.staged: dict[str, bool] = {}  # network SID -> True add / False remove
         self.shown: list[CatalogRow] = []
@@ -352,31 +353,29 @@ class CatalogScreen(ReportsFailures, Screen[None]):
 
             self.app.push_screen(NapsWithNetwork(self.client, self.by_sid[sid].network))
 
-    def action_add_to_nap(self) -> None:
-        sid = self._current_sid()
-        if sid is not None and self.nap is None:
-            self._choose_nap(self.by_sid[sid].network)
-
     @work(exclusive=True, group="catalog-naps", exit_on_error=False)
-    async def _choose_nap(self, network: Network) -> None:
-        """Offer the NAPs (those that already allow the network greyed, with why); the review follows."""
+    async def action_add_to_nap(self) -> None:
+        """Offer the NAPs (those that already allow the network greyed, with why); the review follows. The action
+        is the worker itself, so a key typed after ``p`` waits for the choice (keyflow holds it while an action's
+        worker runs) rather than act on the catalog beneath it."""
         from .dialogs import ChoiceScreen
 
+        sid = self._current_sid()
+        if sid is None or self.nap is not None:
+            return
+        network = self.by_sid[sid].network
         naps = await self.client.list_naps().collect()
         holders = {item.nap.sid for item in await naps_with_network(self.client, network.sid)}
         by_sid = {n.sid: n for n in naps}
         options = [(n.sid, n.label, "already allows it" if n.sid in holders else None) for n in naps]
 
         def chosen(nap_sid: str | None) -> None:
-            if nap_sid:
-                self._review_add(by_sid[nap_sid], network)
+            if nap_sid:  # the review reads the NAP's networks itself: it opens at once, under the next key
+                self.app.push_screen(
+                    ConfirmNapChanges(self.client, by_sid[nap_sid], None, [NetworkChange(network, True)])
+                )
 
         self.app.push_screen(ChoiceScreen(f"Add {network.friendly_name} {network.iso_country} to NAP", options), chosen)
-
-    @work(exclusive=True, group="catalog-naps", exit_on_error=False)
-    async def _review_add(self, nap: NetworkAccessProfile, network: Network) -> None:
-        current: list[Network] = list(await self.client.list_nap_networks(nap.sid).collect())
-        self.app.push_screen(ConfirmNapChanges(self.client, nap, current, [NetworkChange(network, True)]))
 
     def action_undo(self) -> None:
         sid = self._current_sid()
@@ -412,6 +411,7 @@ class CatalogScreen(ReportsFailures, Screen[None]):
         assert self.new_nap_name is not None
         networks = [c.network.sid for c in changes if c.add]
         nap = await self.client.create_nap(unique_name=self.new_nap_name, networks=networks)
+        self.created_sid = nap.sid
         self.notify(
             f"NAP {printable(nap.label)} created with {len(networks)} network(s).", title="Created", markup=False
         )

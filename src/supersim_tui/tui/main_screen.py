@@ -330,7 +330,13 @@ class MainScreen(ReportsFailures, Screen[None]):
 
         def pick_networks(name: str | None) -> None:
             if name:
-                self.app.push_screen(CatalogScreen(self.shell.client, self.catalog, new_nap_name=name), self._reload_if)
+                catalog = CatalogScreen(self.shell.client, self.catalog, new_nap_name=name)
+                self.app.push_screen(catalog, lambda changed: created(catalog, changed))
+
+        def created(catalog: CatalogScreen, changed: object) -> None:
+            if catalog.created_sid:
+                self.query_one(NapsPane).select(catalog.created_sid)  # the cursor goes to it once it is listed
+            self._reload_if(changed)
 
         self.app.push_screen(NameForm("New network access profile", taken=taken), pick_networks)
 

@@ -36,8 +36,14 @@ class ConfirmNapChanges(ReportsFailures, FittedDialog[list[ChangeOutcome] | None
     }
 
     def __init__(
-        self, client: SuperSimClient, nap: NetworkAccessProfile, current: list[Network], changes: list[NetworkChange]
+        self,
+        client: SuperSimClient,
+        nap: NetworkAccessProfile,
+        current: list[Network] | None,
+        changes: list[NetworkChange],
     ):
+        """``current``: the networks the NAP allows now; None reads them first (as part of the impact), so the
+        dialog opens at once, with no read between the key that asked for it and its opening."""
         super().__init__()
         self.client = client
         self.nap = nap
@@ -108,6 +114,8 @@ class ConfirmNapChanges(ReportsFailures, FittedDialog[list[ChangeOutcome] | None
 
     @work(exclusive=True, group="impact", exit_on_error=False)
     async def _load_impact(self) -> None:
+        if self.current is None:
+            self.current = list(await self.client.list_nap_networks(self.nap.sid).collect())
         impact = await nap_impact(self.client, self.nap, self.current, self.changes)
         self.query_one("#confirm-loading").display = False
         self.query_one("#confirm-impact", Static).update(render_impact(impact))

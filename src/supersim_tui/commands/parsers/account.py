@@ -17,6 +17,7 @@ from ..argtypes import (
     _ref,
     _unique_name,
     _url,
+    _url_or_clear,
 )
 
 
@@ -47,9 +48,14 @@ def _fleet_parser(fleets: argparse._SubParsersAction, action: str, common: argpa
             default=None,
             help="SIMs may send and receive SMS Commands (default yes; set on create only)",
         )
-    cmd.add_argument("--sms-commands-url", type=_url, metavar="URL", help="https URL for SMS Commands from devices")
+    url, clears = (_url, "") if create else (_url_or_clear, '; "" clears it')
+    cmd.add_argument(
+        "--sms-commands-url", type=url, metavar="URL", help=f"https URL for SMS Commands from devices{clears}"
+    )
     cmd.add_argument("--sms-commands-method", type=_method, metavar="GET|POST", help="method for that URL")
-    cmd.add_argument("--ip-commands-url", type=_url, metavar="URL", help="https URL for IP Commands from devices")
+    cmd.add_argument(
+        "--ip-commands-url", type=url, metavar="URL", help=f"https URL for IP Commands from devices{clears}"
+    )
     cmd.add_argument("--ip-commands-method", type=_method, metavar="GET|POST", help="method for that URL")
     _changes(cmd)
 
