@@ -196,6 +196,13 @@ def profile_to_save(details: Details) -> Profile:
         raise SignInError(str(error)) from None
 
 
+_WHAT_TO_CHECK = {  # by credentials kind: what a refused sign-in should be checked against
+    "auth_token": "the Account SID and Auth Token (Twilio Console, Account Info)",
+    "api_key": "the API key SID and its secret (Twilio Console, API keys: the secret is shown once, when made)",
+    "kore": "the KORE client id, client secret and token URL",
+}
+
+
 async def check_credentials(credentials: Credentials, make_client: MakeClient) -> SuperSimClient:
     """A client whose credentials the API accepted (one cheap call); :class:`SignInError` otherwise."""
     try:
@@ -206,7 +213,10 @@ async def check_credentials(credentials: Credentials, make_client: MakeClient) -
         await client.list_naps().next_page()
     except (AuthenticationError, PermissionDeniedError) as error:
         await client.aclose()
-        raise SignInError(f"The API refused these credentials ({error.message}); nothing was saved.") from None
+        check = _WHAT_TO_CHECK.get(credentials.kind, "the identity and the secret")
+        raise SignInError(
+            f"The API refused these credentials ({error.message}); nothing was saved. Check {check} and sign in again."
+        ) from None
     except SuperSimError as error:
         await client.aclose()
         raise SignInError(f"Could not check the credentials: {error}; nothing was saved.") from None

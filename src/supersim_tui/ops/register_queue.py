@@ -26,19 +26,36 @@ QUEUED, REGISTERING, REGISTERED, WAITING, FAILED = "queued", "registering", "reg
 FINAL = (REGISTERED, FAILED)
 
 
-async def join_fleet_then_name(client: SuperSimClient, sid: str, entry: Entry) -> str:
+async def join_fleet_then_name(client: SuperSimClient, sid: str, entry: Entry, *, already: bool = False) -> str:
     """Move a just registered SIM into its fleet, then name it. A name the API refuses (taken, say) does not
-    undo the registration or the fleet: it is returned as a note. Transient failures raise (retried later)."""
-    if entry.fleet:
-        await client.update_sim(sid, fleet=entry.fleet)
-    if entry.unique_name:
+    undo the registration or the fleet: it is returned as a note. Transient failures raise (retried later).
+
+    A SIM that was ``already`` in the account (scanned twice, or sent again after the app was killed between
+    registering and naming it) gets only what it lacks: a fleet if it has none, a name if it has none. One it
+    has is kept, and the entry says so and shows it: a second scan of a card in service never moves it to
+    another fleet (another NAP) or throws its name away."""
+    fleet, name, kept = entry.fleet, entry.unique_name, []
+    if already and (fleet or name):
+        sim = await client.fetch_sim(sid)
+        if fleet and sim.fleet_sid is not None:
+            wanted = fleet if fleet.startswith("HF") else (await client.fetch_fleet(fleet)).sid
+            if sim.fleet_sid != wanted:
+                kept.append("its fleet")
+            entry.fleet, fleet = sim.fleet_sid, None
+        if name and sim.unique_name:
+            if sim.unique_name != name:
+                kept.append(f"its name {sim.unique_name!r}")
+            entry.unique_name, name = sim.unique_name, None
+    if fleet:
+        await client.update_sim(sid, fleet=fleet)
+    if name:
         try:
-            await client.update_sim(sid, unique_name=entry.unique_name)
+            await client.update_sim(sid, unique_name=name)
         except SuperSimError as error:
             if is_transient(error):
                 raise
-            return f"; name {entry.unique_name!r} not set: {error}"
-    return ""
+            return f"; name {name!r} not set: {error}"
+    return f"; kept {' and '.join(kept)}" if kept else ""
 
 
 def _record(entry: Entry) -> bytes:
@@ -107,6 +124,8 @@ class RegistrationQueue:
     on_change: Callable[[Entry], None] | None = None
     problems: list[str] = field(default_factory=list)  # lines of the saved queue that could not be read
     on_idle: Callable[[], None] | None = None  # called each time nothing is left to send now
+    # Called with each SIM the queue registers (ICCID), whatever screen is open: the app's SIMs tab adds it.
+    on_registered: Callable[[str], None] | None = None
     # Cards the register form refused this session (ICCID -> why): never sent, never saved, but listed, counted
     # and exported with the session however often the screen is opened (a box is counted across a break).
     refused: dict[str, str] = field(default_factory=dict)
@@ -234,8 +253,12 @@ class RegistrationQueue:
         self.set(entry, REGISTERING)
         try:
             sid, already = await claim_sim(client, entry.iccid, entry.registration_code)
-            note = (" (was already yours)" if already else "") + await join_fleet_then_name(client, sid, entry)
+            note = (" (was already yours)" if already else "") + await join_fleet_then_name(
+                client, sid, entry, already=already
+            )
             self.set(entry, REGISTERED, sid + note)
+            if self.on_registered is not None:
+                self.on_registered(entry.iccid)
         except (AuthenticationError, PermissionDeniedError) as error:  # not the entry's fault: keep it
             self.set(entry, WAITING, f"{error} — the credentials were refused: {credentials_advice(error)}; will retry")
         except SuperSimError as error:

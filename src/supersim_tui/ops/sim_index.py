@@ -125,6 +125,7 @@ class SimIndex:
         self.fleet_names: dict[str, str] = dict(fleet_names or {})
         self._hay: list[str] | None = None
         self._seen: bytearray | None = None  # during a full reload: the rows listed again
+        self._changed: set[str] = set()  # SIDs the app changed or registered since the last complete load
         self.version = 0  # bumped on every change: views recompute when it moved
         self.loading = False
         self.complete = False
@@ -159,9 +160,12 @@ class SimIndex:
             f"{self.iccids[row]} {self.names[row] or ''} {fleet_label} {self._status_names[self.statuses[row]]}".lower()
         )
 
-    def put(self, sims: Iterable[Sim | SimBrief]) -> int:
-        """Add new SIMs and overwrite known ones (by SID); how many were given."""
+    def put(self, sims: Iterable[Sim | SimBrief], *, changed: bool = False) -> int:
+        """Add new SIMs and overwrite known ones (by SID); how many were given. ``changed``: SIMs the app
+        changed or registered, read after the listing may have read their page: the load does not drop them."""
         sims = sims if isinstance(sims, list) else list(sims)
+        if changed:
+            self._changed.update(map(_SID, sims))
         if sims and self._rows.keys().isdisjoint(map(_SID, sims)):
             self._append(sims)  # a page of SIMs not yet held (the whole first load): column by column
         else:
@@ -255,8 +259,11 @@ class SimIndex:
         """The listing ended; if it read everything, SIMs no longer in the account are dropped."""
         seen, self._seen, self.loading = self._seen, None, False
         if complete and seen is not None and not all(seen):
-            keep = [row for row in range(len(self.sids)) if row < len(seen) and seen[row]]
+            changed, sids = self._changed, self.sids
+            keep = [row for row in range(len(sids)) if (row < len(seen) and seen[row]) or sids[row] in changed]
             self._compact(keep)
+        if complete:
+            self._changed = set()
         self.complete = self.complete or complete
         if complete:
             self.expected = len(self.sids)

@@ -106,6 +106,7 @@ class SuperSimApp(ReportsFailures, OrderedKeysApp[None]):
         self.journal_runs = journal_runs  # a real account's bulk runs are journaled, and offered for resuming
         self.export_dir = export_dir
         self.main = MainScreen(self)
+        self.registrations.on_registered = self.main.sim_registered  # each SIM registered joins the SIMs tab
 
     @property
     def client(self) -> SuperSimClient:

@@ -22,6 +22,7 @@ from .dialogs import DialogBody, FittedDialog, relabel
 from .failures import ReportsFailures, Task, error_message, failure_text
 from .format import plain, printable
 from .pane import count_of
+from .toggles import MarkedCheckbox
 
 MAX_DATA_LIMIT = 2_000_000  # the spec's DataLimit bound (as ops.fleet_changes)
 
@@ -92,8 +93,8 @@ class FleetForm(ReportsFailures, FittedDialog[bool]):
             if fleet is None:  # DataEnabled and SmsCommandsEnabled are set on create only (the spec)
                 with Horizontal(classes="field checks-field"):
                     yield Label("Enabled")
-                    yield Checkbox("Data", value=True, id="fleet-data", compact=True)
-                    yield Checkbox("SMS commands", value=True, id="fleet-sms", compact=True)
+                    yield MarkedCheckbox("Data", value=True, id="fleet-data", compact=True)
+                    yield MarkedCheckbox("SMS commands", value=True, id="fleet-sms", compact=True)
             for kind, title in (("sms", "SMS commands"), ("ip", "IP commands")):
                 url = getattr(fleet, f"{kind}_commands_url", None) if fleet else None
                 method = getattr(fleet, f"{kind}_commands_method", None) if fleet else None

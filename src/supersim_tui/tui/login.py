@@ -15,7 +15,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Static
+from textual.widgets import Button, Input, Label, RadioSet, Static
 
 from ..connect import Connection, Connector, KeyringUnavailable, SignInError
 from ..profiles import AUTH_KINDS
@@ -23,6 +23,7 @@ from .failures import ReportsFailures, Task, failure_text
 from .footer import KeysFooter
 from .format import printable
 from .palette import ListedCommands
+from .toggles import MarkedRadioButton
 
 PLACEHOLDERS = {"auth_token": "AC…", "api_key": "SK…", "kore": "client id"}
 KIND_NAMES = {"auth_token": "Twilio Auth Token", "api_key": "Twilio API key", "kore": "KORE client credentials"}
@@ -57,7 +58,7 @@ class LoginScreen(ReportsFailures, Screen[Connection | None]):
             )
             with RadioSet(id="kind", compact=True):
                 for kind, name in KIND_NAMES.items():
-                    yield RadioButton(name, id=kind, value=kind == self.start.kind)
+                    yield MarkedRadioButton(name, id=kind, value=kind == self.start.kind)
             with Horizontal(classes="field"):
                 yield Label("Account SID", id="identity-label")
                 yield Input(id="identity", value=self.start.identity, placeholder="AC…", compact=True)

@@ -108,6 +108,7 @@ class MainScreen(ReportsFailures, Screen[None]):
         self._loading: list[Pane] = []  # the panes the account load has not filled yet
         self._resume_offered = False
         self._shown_before = False
+        self._registered: list[str] = []  # SIMs the queue registered before this screen was mounted (ICCIDs)
 
     def compose(self) -> ComposeResult:
         yield Header(icon="◆")
@@ -184,6 +185,9 @@ class MainScreen(ReportsFailures, Screen[None]):
             self.watch(self._table_of(tab), "loading", self._table_loaded, init=False)
         if self.shell.signed_in:
             self.load_account()
+        if self._registered:
+            self.query_one(SimsPane).add_registered(self._registered)
+            self._registered = []
 
     def _show_tab_typed_ahead(self) -> None:
         """A tab's key typed while this screen was being built (``3`` typed at launch) shows that tab in the first
@@ -415,7 +419,6 @@ class MainScreen(ReportsFailures, Screen[None]):
 
     @on(SimsPane.RegisterSims)
     def _register_sims(self) -> None:
-        from ..ops.register_queue import REGISTERED
         from .register import RegisterScreen
 
         shell = self.shell
@@ -427,14 +430,15 @@ class MainScreen(ReportsFailures, Screen[None]):
             export_dir=shell.export_dir,
             client=shell.client,
         )
-        before = {e.iccid for e in shell.registrations.entries.values() if e.status == REGISTERED}
+        self.app.push_screen(screen)
 
-        def closed(_result: object = None) -> None:  # the SIMs registered meanwhile join the index
-            done = [e.iccid for e in shell.registrations.entries.values() if e.status == REGISTERED]
-            if new := [iccid for iccid in done if iccid not in before]:
-                self.query_one(SimsPane).add_registered(new)
-
-        self.app.push_screen(screen, closed)
+    def sim_registered(self, iccid: str) -> None:
+        """A SIM the registration queue registered (the register screen open or not: left from last time, or
+        sent after it was closed) joins the SIMs tab."""
+        self._registered.append(iccid)
+        if self.is_mounted:  # else on mount: a SIM left from last time can register before this screen is up
+            self.query_one(SimsPane).add_registered(self._registered)
+            self._registered = []
 
     def sims_changed(self, sims: list[Sim]) -> None:
         """SIMs changed elsewhere (the SIM detail screen): show their state now."""

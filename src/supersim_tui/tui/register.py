@@ -221,24 +221,12 @@ class RegisterScreen(ReportsFailures, Screen[None]):
         self._summarize()
 
     def _summarize(self) -> None:
-        table = self.query_one("#register-list", DataTable)
-        if table.row_count:
-            key = str(table.coordinate_to_cell_key(Coordinate(table.cursor_row, 0)).row_key.value)
-            entry = self.queue.entries.get(key)
-            if entry is None and key in self._refused:
-                self.query_one("#register-summary", Static).update(
-                    plain(f"{key}: {self._refused[key]}", style=STATUS_STYLE[FAILED])
-                )
-                return
-            cut_short = len(self._details.get(key, "")) > self._room
-            if entry is not None and (entry.status in (FAILED, WAITING) or "name" in entry.detail or cut_short):
-                self.query_one("#register-summary", Static).update(
-                    plain(f"{entry.iccid}: {entry.detail}", style=STATUS_STYLE[entry.status])
-                )
-                return
+        """The counts of the session, always (a box scanned at 80 columns is counted as it goes); under them, the
+        highlighted row's reason in full when it has one worth reading (refused, failed, waiting, a name note, or
+        cut to fit the list)."""
         counts: dict[str, int] = {}
-        for entry in self.queue.entries.values():
-            counts[entry.status] = counts.get(entry.status, 0) + 1
+        for queued in self.queue.entries.values():
+            counts[queued.status] = counts.get(queued.status, 0) + 1
         parts = [
             f"{status} {counts[status]}"
             for status in (REGISTERED, REGISTERING, QUEUED, WAITING, FAILED)
@@ -246,9 +234,19 @@ class RegisterScreen(ReportsFailures, Screen[None]):
         ]
         if self._refused:
             parts.append(f"refused {len(self._refused)} ({SCAN_AGAIN})")
-        self.query_one("#register-summary", Static).update(
-            " · ".join(parts) or "Scan or type an ICCID, Enter, then its registration code, Enter."
-        )
+        summary = Text(" · ".join(parts) or "Scan or type an ICCID, Enter, then its registration code, Enter.")
+        table = self.query_one("#register-list", DataTable)
+        if table.row_count:
+            key = str(table.coordinate_to_cell_key(Coordinate(table.cursor_row, 0)).row_key.value)
+            entry = self.queue.entries.get(key)
+            if entry is None and key in self._refused:
+                summary.append("\n").append_text(plain(f"{key}: {self._refused[key]}", style=STATUS_STYLE[FAILED]))
+            elif entry is not None and (
+                entry.status in (FAILED, WAITING) or "; " in entry.detail or len(entry.detail) > self._room
+            ):
+                said = plain(f"{entry.iccid}: {entry.detail}", style=STATUS_STYLE[entry.status])
+                summary.append("\n").append_text(said)
+        self.query_one("#register-summary", Static).update(summary)
 
     # ------------------------------------------------------------------ form
     def _problem(self, field: str, text: str | Text) -> None:

@@ -351,7 +351,7 @@ class SimsView(Pane):
 
     def refresh_sims(self, sims: list[Sim]) -> None:
         """SIMs that changed in the app: updated in the index by SID (marks keep their SID)."""
-        self.index.put(sims)
+        self.index.put(sims, changed=True)
         marks = self.marks
         for sim in sims:
             if sim.sid in marks:
