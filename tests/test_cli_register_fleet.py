@@ -52,3 +52,40 @@ def test_register_dry_run_checks_everything_and_sends_nothing(run: Run, simulato
     assert not [r for r in simulator.request_log if r.method == "POST"]
     code, _, err = run("sims", "register", b[:-1], code_b, "--dry-run")
     assert code == 2 and "iccid" in err.lower()
+
+
+async def _registered_and_named(simulator: Simulator, iccid: str, code: str, fleet: str, name: str) -> None:
+    from .conftest import instant_client
+
+    client = instant_client(simulator)
+    sid = (await client.register_sim(iccid, code)).sid
+    await client.update_sim(sid, fleet=fleet, unique_name=name)
+    await client.aclose()
+
+
+def test_a_row_for_a_sim_already_in_the_account_keeps_its_fleet_and_name(
+    run: Run, simulator: Simulator, tmp_path: Path
+) -> None:
+    """The rule the app's register queue follows, in the CLI too: a SIM already in the account (a box scanned
+    again) gets only what it lacks. A row naming another fleet and name for "roof-7" in eu-trackers does not move it
+    (another NAP: its service could change) nor rename it; the outcome says it was already in the account and what
+    was kept. A fresh SIM in the same file gets the row's fleet and name."""
+    import asyncio
+
+    (old, old_code), (new, new_code) = registrable_examples(simulator.state, 2)
+    eu, lab = simulator.state.find_fleet("eu-trackers"), simulator.state.find_fleet("lab-bench")
+    assert eu is not None and lab is not None
+    asyncio.run(_registered_and_named(simulator, old, old_code, eu.sid, "roof-7"))
+    path = tmp_path / "box.csv"
+    path.write_text(
+        f"iccid,registration_code,fleet,unique_name\n{old},{old_code},lab-bench,box-1\n{new},{new_code},lab-bench,box-2\n"
+    )
+    code, out, _ = run("sims", "register", "--csv", str(path), "--yes", "--json")
+    assert code == 0, out
+    outcomes = {o["iccid"]: o for o in json.loads(out)["outcomes"]}
+    kept = simulator.state.sims[simulator.state.sims_by_iccid[old]]
+    assert (kept.unique_name, kept.fleet_sid) == ("roof-7", eu.sid)
+    note = outcomes[old]["error"] or ""  # (a done outcome's note is in its error field)
+    assert outcomes[old]["outcome"] == "done" and "already in this account" in note and "roof-7" in note, outcomes
+    fresh = simulator.state.sims[simulator.state.sims_by_iccid[new]]
+    assert (fresh.unique_name, fresh.fleet_sid) == ("box-2", lab.sid)

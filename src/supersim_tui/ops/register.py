@@ -214,6 +214,29 @@ class RegistrationResult:
         return all(o.outcome == DONE for o in self.outcomes)
 
 
+async def what_it_lacks(
+    client: SuperSimClient, sid: str, fleet: str | None, name: str | None
+) -> tuple[str | None, str | None, list[str], Sim | None]:
+    """For a SIM that was already in the account (a card scanned again): the fleet and name still to set (only
+    what it lacks), what it keeps that differs from what was asked (in words), and the SIM as read (None when
+    nothing was asked). One it has is kept: a second scan of a card in service never moves it to another fleet
+    (another NAP) or throws its name away."""
+    if not (fleet or name):
+        return None, None, [], None
+    sim = await client.fetch_sim(sid)
+    kept: list[str] = []
+    if fleet and sim.fleet_sid is not None:
+        wanted = fleet if fleet.startswith("HF") else (await client.fetch_fleet(fleet)).sid
+        if sim.fleet_sid != wanted:
+            kept.append("its fleet")
+        fleet = None
+    if name and sim.unique_name:
+        if sim.unique_name != name:
+            kept.append(f"its name {sim.unique_name!r}")
+        name = None
+    return fleet, name, kept, sim
+
+
 class RegistrationRunner(Runner):
     """Registers a batch with bounded adaptive concurrency, journaled per SIM."""
 
@@ -332,6 +355,7 @@ class RegistrationRunner(Runner):
         note = None
         try:
             existing: Sim | None = None
+            already = False  # in the account before this run (a card scanned again): it keeps its fleet and name
             if self._recheck:  # resuming: look before registering again
                 existing = await self.client.find_sim_by_iccid(row.iccid)
             if existing is not None:
@@ -352,8 +376,14 @@ class RegistrationRunner(Runner):
                 if self.journal is not None:
                     self.journal.write({"type": "sent", "key": row.key, "sid": sim_sid})
             self.connect_failed(None)
-            if row.fleet or row.unique_name:
-                sim = await self.client.update_sim(sim_sid, fleet=row.fleet, unique_name=row.unique_name)
+            fleet, name = row.fleet, row.unique_name
+            if already:
+                fleet, name, kept, found = await what_it_lacks(self.client, sim_sid, fleet, name)
+                note = f"{note}; kept {' and '.join(kept)}" if kept else note
+                if found is not None and not (fleet or name):
+                    return ItemOutcome(row.key, row.iccid, label, DONE, str(found.status), found.fleet_sid, note), False
+            if fleet or name:
+                sim = await self.client.update_sim(sim_sid, fleet=fleet, unique_name=name)
                 return ItemOutcome(row.key, row.iccid, label, DONE, str(sim.status), sim.fleet_sid, note), False
             return ItemOutcome(row.key, row.iccid, label, DONE, "new", None, note), False
         except AUTH_ERRORS as error:

@@ -34,18 +34,15 @@ async def join_fleet_then_name(client: SuperSimClient, sid: str, entry: Entry, *
     registering and naming it) gets only what it lacks: a fleet if it has none, a name if it has none. One it
     has is kept, and the entry says so and shows it: a second scan of a card in service never moves it to
     another fleet (another NAP) or throws its name away."""
-    fleet, name, kept = entry.fleet, entry.unique_name, []
-    if already and (fleet or name):
-        sim = await client.fetch_sim(sid)
-        if fleet and sim.fleet_sid is not None:
-            wanted = fleet if fleet.startswith("HF") else (await client.fetch_fleet(fleet)).sid
-            if sim.fleet_sid != wanted:
-                kept.append("its fleet")
-            entry.fleet, fleet = sim.fleet_sid, None
-        if name and sim.unique_name:
-            if sim.unique_name != name:
-                kept.append(f"its name {sim.unique_name!r}")
-            entry.unique_name, name = sim.unique_name, None
+    fleet, name = entry.fleet, entry.unique_name
+    kept: list[str] = []
+    if already:
+        from .register import what_it_lacks  # (the CLI's runner, shares the rule; imported when a card is seen again)
+
+        fleet, name, kept, sim = await what_it_lacks(client, sid, fleet, name)
+        if sim is not None:  # what it kept is what the entry shows
+            entry.fleet = fleet or (sim.fleet_sid if entry.fleet else None)
+            entry.unique_name = name or (sim.unique_name if entry.unique_name else None)
     if fleet:
         await client.update_sim(sid, fleet=fleet)
     if name:
