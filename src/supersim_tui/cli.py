@@ -309,7 +309,8 @@ def _run_command(args: argparse.Namespace) -> int:
     async def run() -> int:
         session = open_session(args)
         async with session.client:
-            if changes and session.mode == "read-only" and session.from_environment and not session.mode_profile:
+            own_reason = session.from_environment and not session.mode_profile and session.mode_why
+            if changes and session.mode == "read-only" and own_reason:
                 # read-only for a reason of its own (the profiles file cannot be read): it says what to do
                 raise UsageError(
                     f"refused: the environment's credentials are read-only, so nothing was sent: {session.mode_why}"
