@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import random
+
 from msgspec.structs import replace
 
 from supersim_tui.api import Sim, SimStatus
-from supersim_tui.ops.sim_index import SimIndex, SimView
-from supersim_tui.ops.table_query import TableQuery
+from supersim_tui.ops.sim_index import STATUS_WORDS, SimIndex, SimView
+from supersim_tui.ops.table_query import Query, TableQuery
 
 from .test_sim_index import fake_sims
 
@@ -69,3 +71,68 @@ def test_a_status_word_typed_key_by_key_matches_the_status_exactly() -> None:
             assert shown == {sid for sid, s in statuses.items() if s != SimStatus.ACTIVE} - {sims[1].sid}
         if text == "~active":  # fuzzy: the letters in order, "inactive" included
             assert len(shown) == 201
+
+
+def passes(text: str, haystack: str, status: str) -> bool:
+    """What a filter means, said plainly: the term in the row's search string (``!``: not in it); a term that is
+    exactly a status word means that status, or the word in the rest of the row."""
+    query = Query.parse(text)
+    needle = query.needle
+    if needle in STATUS_WORDS:
+        found = status == needle or needle in haystack[: -len(status) or None]
+    else:
+        found = needle in haystack
+    return found != query.invert
+
+
+def test_the_filter_selects_the_rows_whose_search_string_holds_the_term() -> None:
+    """Typed key by key and afresh, sorted three ways, loaded (search strings in the view's order) or loading:
+    every kind of term selects exactly the rows whose search string holds it, in the view's order. Terms in the
+    ICCID, the name, the fleet, the status, a status word, ``no fleet``, inverted, with a space, a name with a
+    space, a line break or a NUL."""
+    rng = random.Random(16)
+    sims = fake_sims(3000, fleets=9)
+    sims[4:8] = [
+        replace(sims[4], unique_name="with\0nul"),  # the character the filter joins copies of search strings with
+        replace(sims[5], unique_name="Eu Trackers\nNight"),
+        replace(sims[6], unique_name="ACTIVE-spare"),
+        replace(sims[7], unique_name="no fleet here"),
+    ]
+    index = SimIndex({f"HF{i:032x}": f"EU-trackers-{i:02d}" if i % 3 else f"field {i}" for i in range(8)})
+    index.put(sims)
+    haystacks = [index._haystack(row) for row in range(len(index))]
+    statuses = [index.status(row) or "" for row in range(len(index))]
+    words = [
+        "with",
+        "nul",
+        "active",
+        "inactive",
+        "new",
+        "act",
+        "eu",
+        "eu-trackers-0",
+        "trackers-01",
+        "field",
+        "no fleet",
+        "8988307",
+        "00012",
+        "spare",
+        "night",
+        "zzz",
+        "s 2",
+        "eu t",
+    ]
+    words += [haystacks[rng.randrange(len(haystacks))][a : a + rng.randrange(1, 9)] for a in range(0, 40, 4)]
+    for loading in (False, True):
+        index.loading = loading
+        for sort in (None, "name", "fleet"):
+            view = SimView(index, TableQuery("", sort))
+            view.refresh()
+            order = list(view.rows)
+            view.prepare_search()
+            for word in words:
+                for text in [word[:end] for end in range(1, len(word) + 1)] + [f"!{word}", word]:
+                    view.query.text = text
+                    view.refresh()
+                    expected = [row for row in order if passes(text, haystacks[row], statuses[row])]
+                    assert view.rows == expected, (loading, sort, text)

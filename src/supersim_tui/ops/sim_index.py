@@ -19,7 +19,8 @@ SIMs, not listings, so the limit is not reached early by an account of exactly i
 Storage is columnar, not one object per SIM: ``sids``, ``iccids`` and ``names`` are lists of
 str, the status is one byte (a code), the fleet a 4-byte code into a small table, and the
 update and creation times 8-byte integers (epoch seconds). A lower-case search string per SIM
-(ICCID, name, fleet, status) is built on the first filter and kept current after. About
+(ICCID, name, fleet, status) is built when the load ends, in the order the pane shows the SIMs (a filter reads
+them in that order: next to each other in memory, twice as fast), and kept current after. About
 240 bytes per SIM with the search strings (measured in tests/test_sim_index.py): 100,000
 SIMs take ~24 MB, 1,000,000 ~240 MB.
 
@@ -38,12 +39,13 @@ from array import array
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from itertools import compress
 from operator import attrgetter
 from typing import Any, Protocol
 
 from ..api import Fleet, Pager, Sim, SimBrief
 from .parallel import all_of
-from .table_query import Query, TableQuery, WordColumn, narrow_rows
+from .table_query import Query, TableQuery, WordColumn, narrow_mask
 
 STATUS_NAMES = ("", "new", "ready", "active", "inactive", "scheduled")  # code 0: no status given
 # A filter term that is exactly one of these means that status (`active` is not "inactive"), or the word in the
@@ -302,10 +304,15 @@ class SimIndex:
     def status(self, row: int) -> str | None:
         return self._status_names[self.statuses[row]] or None
 
-    def haystacks(self) -> list[str]:
-        """One lower-case search string per row (built once, then kept current)."""
+    def haystacks(self, order: Iterable[int] | None = None) -> list[str]:
+        """One lower-case search string per row (built once, then kept current). ``order``: the rows in the order a
+        view reads them, to build them in (a string is then next in memory to the next one read: a filter over
+        100,000 reads them about twice as fast as in the order the rows arrived)."""
         if self._hay is None:
-            self._hay = [self._haystack(row) for row in range(len(self.sids))]
+            hay: list[str] = [""] * len(self.sids)
+            for row in range(len(self.sids)) if order is None else order:
+                hay[row] = self._haystack(row)
+            self._hay = hay
         return self._hay
 
     def status_words(self) -> WordColumn:
@@ -357,6 +364,8 @@ class SimView:
         self._key: tuple[object, ...] | None = None
         self._order: tuple[tuple[object, ...], list[int]] | None = None
         self._last: tuple[tuple[object, ...], Query, list[int]] | None = None  # (order, query, rows): typing on
+        self._texts: list[str] = []  # the haystacks of ``rows`` in their order, while a filter is typed
+        self._ordered: tuple[tuple[object, ...], list[str]] | None = None  # (order, its rows' haystacks in it)
 
     def refresh(self) -> bool:
         """Recompute the rows if the index or the query changed; True if the rows shown or the index changed
@@ -384,11 +393,16 @@ class SimView:
         parsed = query.query
         source = order
         if parsed.empty:
-            self.rows = order
+            self.rows, self._texts = order, []
         else:
             if self._last is not None and self._last[0] == order_key and _narrows(self._last[1], parsed):
-                source = self._last[2]  # typing on: only the rows that matched the shorter text can match
-            self.rows = narrow_rows(parsed, source, index.haystacks(), index.status_words())
+                source, texts = self._last[2], self._texts  # typing on: only the rows that matched can match
+            else:
+                texts = self._haystacks(order_key, order)
+            mask = narrow_mask(parsed, source, texts, index.status_words())
+            self.rows, self._texts = list(compress(source, mask)), list(compress(texts, mask))
+            if len(self.rows) < len(source) // 2:  # the next key reads fewer of them: copied next to each other
+                self._texts = _side_by_side(self._texts)
         self._last = (order_key, parsed, self.rows)
         if index_moved:
             return True
@@ -396,8 +410,27 @@ class SimView:
             return len(self.rows) != len(source)
         return self.rows != before
 
+    def _haystacks(self, order_key: tuple[object, ...], order: list[int]) -> list[str]:
+        """The search strings of ``order``'s rows, in that order (kept for the order)."""
+        if self._ordered is None or self._ordered[0] != order_key:
+            self._ordered = (order_key, list(map(self.index.haystacks(order).__getitem__, order)))
+        return self._ordered[1]
+
+    def prepare_search(self) -> None:
+        """Build the search strings now (after a load, in this view's order), not on the first filter key."""
+        if self._order is not None:
+            self._haystacks(*self._order)
+
     def describe(self) -> str:
         return self.query.describe(len(self.rows), len(self.index), "SIMs")
+
+
+def _side_by_side(texts: list[str]) -> list[str]:
+    """Copies of ``texts`` made one after another, so next to each other in memory: a filter typed on reads them
+    about three times as fast as the originals, a few of which sit between many others (the originals if one
+    holds the separator)."""
+    copies = "\0".join(texts).split("\0")
+    return copies if len(copies) == len(texts) else texts
 
 
 def _narrows(before: Query, now: Query) -> bool:

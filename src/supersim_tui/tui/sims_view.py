@@ -324,7 +324,7 @@ class SimsView(Pane):
         counts go to the Fleets table."""
         if index is not self.index:
             return
-        index.haystacks()
+        self.view.prepare_search()
         if (counts := self.fleet_counts()) is not None:
             self.post_message(self.Indexed(counts))
 
