@@ -202,7 +202,7 @@ class ConfirmNapChanges(ReportsFailures, FittedDialog[list[ChangeOutcome] | None
         self.query_one("#typed-answer", Input).disabled = True
         self._run()
 
-    @work(exclusive=True, group="apply", exit_on_error=False)
+    @work(exclusive=True, group=background("apply"), exit_on_error=False)
     async def _run(self) -> None:
         lines: list[Text] = []
         impact = self.query_one("#confirm-impact", Static)
