@@ -523,3 +523,114 @@ async def test_keys_after_add_to_nap_and_after_the_nap_chosen_wait_for_each_dial
         await until(pilot, lambda: not review.query_one("#apply").disabled)
         await pilot.click("#apply")
         await until(pilot, lambda: network.sid in sim.state.naps[review.nap.sid].network_sids)
+
+
+async def test_keys_after_the_status_chosen_wait_for_the_plan_and_go_to_its_dialog(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Every SIM marked, the simulator slow: ``s ↓ ↓ ⏎ y y ⏎`` in one burst. The Enter that chooses "inactive"
+    starts the plan (it reads the SIMs' current state) from the choice dialog's answer, not from an action; the
+    keys after it must wait for the plan's question instead of acting on the SIMs table meanwhile (the last Enter
+    opened the highlighted SIM's details, and the typed confirmation then opened on top of that screen). The typed
+    confirmation opens over the SIMs screen, the keys go to it (Enter on its focused Cancel closes it), no SIM's
+    details were read or shown, nothing is sent and every SIM stays marked."""
+    from supersim_tui.tui.consent import TypedConfirm
+    from supersim_tui.tui.sims_pane import SimsPane
+
+    opened_over: list[list[str]] = []  # the screens under the typed confirmation when it opened
+    shown = TypedConfirm.on_mount
+
+    def on_mount(self: TypedConfirm) -> None:
+        opened_over.append([type(screen).__name__ for screen in self.app.screen_stack])
+        shown(self)
+
+    monkeypatch.setattr(TypedConfirm, "on_mount", on_mount)
+    sim = demo_simulator()
+    app = build_app(sim)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await sims_table_focused(pilot, app)
+        await pilot.press("a")
+        await pilot.press("y")
+        pane = app.main.query_one(SimsPane)
+        assert len(pane.marks) == 300
+        sim.config.latency_ms = 150  # each page of the plan's read takes this long
+        seen = len(sim.request_log)
+        await burst(pilot, app, "s", [events.Key("down", None), events.Key("down", None)], "\ryy\r")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert opened_over == [["MainScreen", "TypedConfirm"]], opened_over
+        assert [type(screen).__name__ for screen in app.screen_stack] == ["MainScreen"]
+        assert len(pane.marks) == 300
+    after = sim.request_log[seen:]
+    assert [r for r in after if r.method != "GET"] == [], "a change was sent"
+    assert [r.path for r in after if r.path.startswith("/v1/Sims/")] == [], "a SIM's details were read"
+
+
+async def test_typing_is_not_held_by_a_load_of_the_sims(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Background work never holds keys back, even when a key started it: while the SIMs are listed (at start,
+    and again after ``r`` reloads the account), ``/eu`` typed in one burst is in the SIMs filter while the load is
+    still going. The gate's wall-clock bound is lifted here, so a key held by the load would wait for its end."""
+    from supersim_tui.tui import keyflow
+    from supersim_tui.tui.sims_pane import SimsPane
+
+    from .conftest import until
+
+    monkeypatch.setattr(keyflow, "WALL_LIMIT", 60.0)
+    sim = demo_simulator(sims=20000, latency_ms=500)
+    app = build_app(sim)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await until(pilot, lambda: app.main.is_mounted, 20)
+        await burst(pilot, app, "3")
+        pane = app.main.query_one(SimsPane)
+        search = pane.query_one("#sims-search", Input)
+        await until(pilot, lambda: isinstance(app.focused, VirtualTable) and app.focused.id == "sims-table", 20)
+        assert not pane.complete, "the SIMs were listed before the test could type"
+        await burst(pilot, app, "/eu")
+        await until(pilot, lambda: search.value == "eu" or pane.complete, 30)
+        assert search.value == "eu" and not pane.complete, "the keys waited for the SIMs to load"
+        await burst(pilot, app, "\r")
+        await until(pilot, lambda: pane.complete, 30)
+
+        def reloading() -> bool:
+            return any(w.group in ("account", "sims-page") and not w.is_finished for w in app.workers)
+
+        await burst(pilot, app, "r/as")
+        await until(pilot, lambda: search.value == "as" or not reloading(), 30)
+        assert search.value == "as" and reloading(), "the keys after r waited for the reload"
+
+
+async def test_no_typed_after_the_fleet_chosen_answers_the_move_question(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Three SIMs marked, the simulator slow: ``m ⏎ n`` in one burst (move them to the first fleet, then "no" to
+    the question that follows). The move is planned from the fleet choice's answer (it reads the SIMs, and the
+    networks of the NAPs involved); ``n`` must wait for its question instead of acting on the SIMs table, where it
+    opened the register screen (the question then opened on top of that). The question opens over the SIMs
+    screen, ``n`` declines it, nothing is sent and the three SIMs stay marked."""
+    from supersim_tui.tui.dialogs import Confirm
+    from supersim_tui.tui.sims_pane import SimsPane
+
+    from .conftest import until
+
+    opened_over: list[list[str]] = []  # the screens under the question when it opened
+    shown = Confirm.on_mount
+
+    def on_mount(self: Confirm) -> None:
+        opened_over.append([type(screen).__name__ for screen in self.app.screen_stack])
+        shown(self)
+
+    monkeypatch.setattr(Confirm, "on_mount", on_mount)
+    sim = demo_simulator()
+    app = build_app(sim)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await sims_table_focused(pilot, app)
+        await pilot.press("space", "space", "space")
+        pane = app.main.query_one(SimsPane)
+        assert len(pane.marks) == 3
+        sim.config.latency_ms = 150  # each read of the plan takes this long
+        seen = len(sim.request_log)
+        await burst(pilot, app, "m\rn")
+        await until(pilot, lambda: bool(opened_over), 10)
+        assert opened_over == [["MainScreen", "Confirm"]], opened_over
+        await until(pilot, lambda: not isinstance(app.screen, Confirm), 10)
+        assert [type(screen).__name__ for screen in app.screen_stack] == ["MainScreen"]
+        assert len(pane.marks) == 3
+    assert [r for r in sim.request_log[seen:] if r.method != "GET"] == [], "a change was sent"

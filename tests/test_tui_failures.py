@@ -319,6 +319,13 @@ async def test_nap_rename_failure_is_reported_without_failing_the_panes() -> Non
             assert not app.query_one(pane).query_one(".stale").display
 
 
+def group_name(value: ast.expr) -> str | None:
+    """A worker group as written in ``@work(group=...)``: a string, or one declared ``background("...")``."""
+    if isinstance(value, ast.Call) and getattr(value.func, "id", "") == "background" and value.args:
+        value = value.args[0]
+    return value.value if isinstance(value, ast.Constant) and isinstance(value.value, str) else None
+
+
 def test_every_worker_is_routed_to_the_failure_path() -> None:
     """Structure: every class in tui/ that starts a worker reports its failures (Textual does not pass a
     screen's worker errors to the App), and each worker group says in words what it does."""
@@ -335,14 +342,7 @@ def test_every_worker_is_routed_to_the_failure_path() -> None:
                     continue
                 for decorator in item.decorator_list:
                     if isinstance(decorator, ast.Call) and getattr(decorator.func, "id", "") == "work":
-                        group = next(
-                            (
-                                k.value.value
-                                for k in decorator.keywords
-                                if k.arg == "group" and isinstance(k.value, ast.Constant)
-                            ),
-                            None,
-                        )
+                        group = next((group_name(k.value) for k in decorator.keywords if k.arg == "group"), None)
                         cls = getattr(module, node.name)
                         assert issubclass(cls, ReportsFailures), f"{node.name}.{item.name}"
                         assert group in cls.TASKS, f"{node.name}.{item.name}: group {group!r} has no task"

@@ -28,7 +28,7 @@ from ..ops.register_queue import RegistrationQueue
 from ..settings import Settings
 from .failures import ReportsFailures, Task
 from .format import printable
-from .keyflow import OrderedKeysApp
+from .keyflow import OrderedKeysApp, background
 from .main_screen import MainScreen
 
 if TYPE_CHECKING:
@@ -344,7 +344,7 @@ class SuperSimApp(ReportsFailures, OrderedKeysApp[None]):
     def on_sim_changed(self, event: SimChanged) -> None:
         self.main.sims_changed([event.sim])
 
-    @work(exclusive=True, group="registrations", exit_on_error=False)
+    @work(exclusive=True, group=background("registrations"), exit_on_error=False)
     async def process_registrations(self) -> None:
         """Registers queued SIMs in the background for as long as the app runs (also after the screen closes)."""
         self.registrations_wake.set()

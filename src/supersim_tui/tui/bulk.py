@@ -48,6 +48,7 @@ from ..ops.journal import AccountLock, Journal, JournalState, RunLockedError, ne
 from .failures import ReportsFailures, Task, error_message
 from .footer import KeysFooter
 from .format import plain, printable, status_text
+from .keyflow import background
 from .plan_view import confirm_plan
 
 RESULT_ROWS = 1000  # the results table shows the first this many (problems first); the CSV has all
@@ -183,7 +184,7 @@ class BulkRunScreen(ReportsFailures, Screen[RunResult | None]):
         self.refresh_bindings()
         self._run(plan)
 
-    @work(exclusive=True, group="bulk-run", exit_on_error=False)
+    @work(exclusive=True, group=background("bulk-run"), exit_on_error=False)
     async def _run(self, plan: Plan | None) -> None:
         runner = self.runner
         assert runner is not None
@@ -429,7 +430,7 @@ class BulkRunScreen(ReportsFailures, Screen[RunResult | None]):
         if self.result is not None:
             self._export(self.result)
 
-    @work(group="bulk-export", exit_on_error=False)
+    @work(group=background("bulk-export"), exit_on_error=False)
     async def _export(self, result: RunResult) -> None:
         path = self.export_dir / f"supersim-run-{result.run_id}.csv"
         for n in range(2, 100):

@@ -32,6 +32,7 @@ from .failures import ReportsFailures, Task, failure_text
 from .filter_input import FilterInput, follow
 from .footer import KeysFooter
 from .format import plain, printable
+from .keyflow import background
 from .nap_review import ConfirmNapChanges
 from .pane import count_of
 from .vtable import VColumn, VirtualTable
@@ -137,7 +138,7 @@ class CatalogScreen(ReportsFailures, Screen[None]):
         elif self.nap is not None:
             self._reread_nap()
 
-    @work(exclusive=True, group="catalog", exit_on_error=False)
+    @work(exclusive=True, group=background("catalog"), exit_on_error=False)
     async def _read_catalog(self) -> None:
         networks = await self.client.list_networks(page_size=1000).collect()
         self.rows = catalog_rows(networks)
@@ -427,7 +428,7 @@ class CatalogScreen(ReportsFailures, Screen[None]):
         self.refresh_bindings()
         self._reread_nap()  # so the view matches the server, whatever happened
 
-    @work(exclusive=True, group="nap-reread", exit_on_error=False)
+    @work(exclusive=True, group=background("nap-reread"), exit_on_error=False)
     async def _reread_nap(self) -> None:
         assert self.nap is not None
         current = await self.client.list_nap_networks(self.nap.sid).collect()

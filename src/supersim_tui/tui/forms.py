@@ -21,6 +21,7 @@ from .consent import ask_consent, guard_change
 from .dialogs import DialogBody, FittedDialog, relabel
 from .failures import ReportsFailures, Task, error_message, failure_text
 from .format import plain, printable
+from .keyflow import background
 from .pane import count_of
 from .toggles import MarkedCheckbox
 
@@ -259,7 +260,7 @@ class FleetForm(ReportsFailures, FittedDialog[bool]):
         self._set_saving(True)
         self._save(name, nap, limit)
 
-    @work(exclusive=True, group="fleet-preview", exit_on_error=False)
+    @work(exclusive=True, group=background("fleet-preview"), exit_on_error=False)
     async def _preview(self, nap_sid: str) -> None:
         assert self.fleet is not None
         preview = self.query_one("#form-preview", Static)

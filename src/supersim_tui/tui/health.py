@@ -25,6 +25,7 @@ from ..api import Fleet, Sim, SimStatus, SuperSimClient
 from ..ops.health import Finding, HealthReport, account_health
 from .failures import ReportsFailures, Task, failure_text
 from .format import printable
+from .keyflow import background
 from .pane import ResourceTable
 from .panes import FleetsPane, NapsPane
 from .sims_pane import SimsPane
@@ -110,7 +111,7 @@ class HealthPane(ReportsFailures, Vertical):
     def table(self) -> DataTable[str | Text]:
         return self.query_one("#health-table", DataTable)
 
-    @work(exclusive=True, group="health", exit_on_error=False)
+    @work(exclusive=True, group=background("health"), exit_on_error=False)
     async def check(self, client: SuperSimClient, now: datetime | None = None) -> None:
         """Read the account and show its findings (the table shows a loading indicator meanwhile)."""
         self.table.loading = True

@@ -8,9 +8,12 @@ widget, and may trigger its single-letter bindings.
 
 :class:`OrderedKeysApp` fixes that once for the whole app: a key (or paste) is handed on only when the
 consequences of the previous one have settled, i.e. every message pump of the current screen (and the app itself)
-has processed its queue, a screen being pushed has mounted, a focus change has been applied, and an action the key
-ran has ended (awaited, or run as a worker: ``a`` counts the SIMs to mark on the server, then asks; a key handed
-on meanwhile acted on the screen beneath, the dialog then opening on top of it; bounded by :data:`WALL_LIMIT`). Keys
+has processed its queue, a screen being pushed has mounted, a focus change has been applied, and the work the key
+set off has ended or opened its screen: an action awaited, and any worker started since the key was handed on, by
+its action or by the answer it gave a dialog (``a`` counts the SIMs to mark on the server, then asks; Enter on a
+status plans the change on the SIMs' current state, then asks; a key handed on meanwhile acted on the screen
+beneath, the dialog then opening on top of it; bounded by :data:`WALL_LIMIT`). Background work declared with
+:func:`background` (a load, a run, an export) never holds keys, whoever started it: typing goes on while it reads. Keys
 that arrive while the app is still busy wait in order in a buffer. A key always waits until the key before it has been
 handled, and the messages that handling queued (the callback that moves the focus, an Input's Submitted on its way
 to the screen) too: queues drain, so that wait has only a wall-clock bound (:data:`WALL_LIMIT`, for a handler
@@ -50,6 +53,7 @@ from textual.dom import DOMNode
 from textual.keys import _character_to_key, key_to_character
 from textual.message import Message
 from textual.message_pump import MessagePump
+from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Input
 from textual.worker import Worker
@@ -116,6 +120,29 @@ def pump_busy(pump: MessagePump, *, handling: bool = False) -> bool:
     return not (waiting or handling)
 
 
+BACKGROUND_GROUPS: set[str] = set()  # worker groups declared with background(): they never hold keys
+
+
+def background(group: str) -> str:
+    """Declare a worker group (``@work(group=background("sims-page"))``) as background work: a load, a run, an
+    export, which the user types over and which moves no focus and opens no question. Such a worker never holds
+    keys back, even when a key started it (``r`` reloading the account, a status filter listing the SIMs again,
+    a pattern typed into a field looking up the names in use). Any other worker started while a key is handled
+    holds the next key until it ends or opens a screen (see :meth:`OrderedKeysApp._key_working`)."""
+    BACKGROUND_GROUPS.add(group)
+    return group
+
+
+def screen_of(node: DOMNode) -> Screen[Any] | None:
+    """The screen a worker's node is on (a screen is its own); None for the app (and a node no longer on one)."""
+    if isinstance(node, Screen):
+        return node
+    if isinstance(node, Widget):
+        with suppress(Exception):  # NoScreen: removed meanwhile
+            return node.screen
+    return None
+
+
 def queued_messages(pump: MessagePump) -> list[Message]:
     """The messages waiting in ``pump``'s queue, oldest first (private Textual API, as :func:`pump_busy`)."""
     queue = pump.__dict__.get("_message_queue")
@@ -138,11 +165,12 @@ class OrderedKeysApp(App[ReturnType]):
         # What the last key handed on waits for (see _still_in_flight): the key, then what its handling queued.
         self._awaited: list[Message] = []
         self._follow_ups = 0
-        # The actions still running (awaited, or run as a worker: an ``action_*`` method decorated with @work), each
-        # with the number of the key handed on last when it started: that key's handling is still working.
+        # The actions still running (awaited), each with the number of the key handed on last when it started: that
+        # key's handling is still working. And the workers running when the last key was handed on: a worker started
+        # since (by its handling, or by what that queued: a dialog's answer) is its work (see _key_working).
         self._keys_handed_on = 0
         self._running_actions: dict[object, int] = {}
-        self._action_workers: dict[Worker[Any], int] = {}
+        self._workers_before: set[Worker[Any]] = set()
 
     def keys_pending(self) -> bool:
         """True while keys wait in the buffer or the app is still handling the last one."""
@@ -216,6 +244,7 @@ class OrderedKeysApp(App[ReturnType]):
 
     def _handed_on(self, event: events.Event) -> None:
         self._keys_handed_on += 1
+        self._workers_before = {worker for worker in self.workers if not worker.is_finished}
         self._last_key_at = (monotonic(), thread_time())
         self._awaited = [event]
         self._follow_ups = FOLLOW_UPS
@@ -226,27 +255,37 @@ class OrderedKeysApp(App[ReturnType]):
         default_namespace: DOMNode | None = None,
         namespaces: Mapping[str, DOMNode] | None = None,
     ) -> bool:
-        """Textual: run an action (a key's binding, among others). Noted while it runs, and when it runs as a worker
-        (an ``action_*`` method decorated with ``@work``) until that worker ends: the key that set it off is still
-        being handled, and the next key waits for it (see :meth:`_key_working`)."""
-        token, key = object(), self._keys_handed_on
-        before = set(self.workers)
-        self._running_actions[token] = key
+        """Textual: run an action (a key's binding, among others). Noted while it runs: the key that set it off is
+        still being handled, and the next key waits for it (see :meth:`_key_working`)."""
+        token = object()
+        self._running_actions[token] = self._keys_handed_on
         try:
             return await super().run_action(action, default_namespace, namespaces)
         finally:
             del self._running_actions[token]
-            for worker in self.workers:
-                if worker not in before and worker.name.startswith("action_") and not worker.is_finished:
-                    self._action_workers[worker] = key
 
     def _key_working(self) -> bool:
-        """Whether an action set off since the last key was handed on (by that key, or what its handling queued) is
-        still running: awaited, or in the worker it runs as (reading the server before it opens a dialog)."""
-        for worker in [worker for worker in self._action_workers if worker.is_finished]:
-            del self._action_workers[worker]
-        key = self._keys_handed_on
-        return key in self._running_actions.values() or key in self._action_workers.values()
+        """Whether the last key handed on is still being worked on: an action it set off is still running, or a
+        worker started since it was handed on (by its action, a dialog's answer it gave, a message its handling
+        queued; whatever the worker is called) is still running and has not opened a screen (its screen is still
+        on top: it reads the server before it asks, or saves before its form closes). Background work
+        (:func:`background`: loads, runs, exports) and workers that were running before the key do not count:
+        typing goes on while the SIMs load."""
+        if self._last_key_at is None:  # no key yet: the work running is the app's own
+            return False
+        if self._keys_handed_on in self._running_actions.values():
+            return True
+        try:
+            top: object = self.screen
+        except Exception:  # no screen (any more): nothing to route to
+            return False
+        return any(
+            not worker.is_finished
+            and worker.group not in BACKGROUND_GROUPS
+            and worker not in self._workers_before
+            and screen_of(worker.node) in (top, None)
+            for worker in self.workers
+        )
 
     def _route(self) -> list[MessagePump]:
         """The pumps a key and what it sets off pass through: the app, the screen, and the focused widget and the

@@ -33,7 +33,7 @@ from ..ops.summary import NapSummary, count_fleet, read_fleets_and_naps, read_na
 from .failures import ReportsFailures, Task
 from .footer import KeysFooter
 from .format import printable
-from .keyflow import OrderedKeysApp
+from .keyflow import OrderedKeysApp, background
 from .pane import Pane
 from .panes import FleetsPane, NapsPane
 from .shell import Shell
@@ -445,7 +445,7 @@ class MainScreen(ReportsFailures, Screen[None]):
         self.query_one(SimsPane).refresh_sims(sims)
 
     # ------------------------------------------------------------------ loading
-    @work(exclusive=True, group="account", exit_on_error=False)
+    @work(exclusive=True, group=background("account"), exit_on_error=False)
     async def load_account(self, reload_sims: bool = True) -> None:
         """Fleets and NAPs, with every SIM listed into the SIMs pane's index alongside (unless ``reload_sims``
         is False: a bulk run updated its SIMs in the index already), then each NAP's networks, then SIM counts."""
@@ -498,7 +498,7 @@ class MainScreen(ReportsFailures, Screen[None]):
         if found is not None:
             self.bulk.offer_resume(found)
 
-    @work(exclusive=True, group="fleet-counts", exit_on_error=False)
+    @work(exclusive=True, group=background("fleet-counts"), exit_on_error=False)
     async def load_fleet_counts(self, fleets: list[Fleet]) -> None:
         """SIM counts by status per fleet, filled in as each fleet is counted (large fleets take a while)."""
         gate = asyncio.Semaphore(COUNT_CONCURRENCY)

@@ -19,6 +19,7 @@ from ..ops.nap_changes import NapComparison, NapSide, clone_nap, compare_naps, n
 from .failures import ReportsFailures, Task, error_message, failure_text
 from .footer import KeysFooter
 from .format import plain, printable
+from .keyflow import background
 
 
 def _side_text(letter: str, side: NapSide) -> Text:
@@ -140,7 +141,7 @@ class NapCompareScreen(ReportsFailures, Screen[None]):
         self.query_one("#compare-loading").display = True
         self._compare(self.other)
 
-    @work(exclusive=True, group="compare", exit_on_error=False)
+    @work(exclusive=True, group=background("compare"), exit_on_error=False)
     async def _compare(self, other: NetworkAccessProfile) -> None:
         comparison = await compare_naps(self.client, self.nap, other)
         self.comparison = comparison
@@ -213,7 +214,7 @@ class NapsWithNetwork(ReportsFailures, ModalScreen[None]):
     def action_close(self) -> None:
         self.dismiss(None)
 
-    @work(exclusive=True, group="naps-with", exit_on_error=False)
+    @work(exclusive=True, group=background("naps-with"), exit_on_error=False)
     async def _load(self) -> None:
         found = await naps_with_network(self.client, self.network.sid)
         self.query_one("#naps-with-loading").display = False

@@ -21,6 +21,7 @@ from .consent import typed_prompt
 from .dialogs import DialogBody, FittedDialog, relabel
 from .failures import ReportsFailures, Task, error_message, failure_text
 from .format import plain, printable
+from .keyflow import background
 
 
 class ConfirmNapChanges(ReportsFailures, FittedDialog[list[ChangeOutcome] | None]):
@@ -112,7 +113,7 @@ class ConfirmNapChanges(ReportsFailures, FittedDialog[list[ChangeOutcome] | None
             relabel(apply, "Done")
             apply.variant, apply.disabled = "primary", False
 
-    @work(exclusive=True, group="impact", exit_on_error=False)
+    @work(exclusive=True, group=background("impact"), exit_on_error=False)
     async def _load_impact(self) -> None:
         if self.current is None:
             self.current = list(await self.client.list_nap_networks(self.nap.sid).collect())
@@ -201,7 +202,7 @@ class ConfirmNapChanges(ReportsFailures, FittedDialog[list[ChangeOutcome] | None
         self.query_one("#typed-answer", Input).disabled = True
         self._run()
 
-    @work(exclusive=True, group="apply", exit_on_error=False)
+    @work(exclusive=True, group=background("apply"), exit_on_error=False)
     async def _run(self) -> None:
         lines: list[Text] = []
         impact = self.query_one("#confirm-impact", Static)

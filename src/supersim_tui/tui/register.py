@@ -32,6 +32,7 @@ from .csv_import import CsvImportScreen, cut
 from .failures import ReportsFailures, Task
 from .footer import KeysFooter
 from .format import plain
+from .keyflow import background
 
 STATUS_STYLE = {
     QUEUED: "dim",
@@ -346,7 +347,7 @@ class RegisterScreen(ReportsFailures, Screen[None]):
         if self.client is not None and pattern_regex(pattern) is not None and pattern not in self._account_highest:
             self._read_highest(pattern)
 
-    @work(exclusive=True, group="register-numbers", exit_on_error=False)
+    @work(exclusive=True, group=background("register-numbers"), exit_on_error=False)
     async def _read_highest(self, pattern: str) -> None:
         await asyncio.sleep(0.3)  # typing the pattern: read once it stops changing
         if self.client is not None:
@@ -359,7 +360,7 @@ class RegisterScreen(ReportsFailures, Screen[None]):
         else:
             self.notify("Nothing registered in this session yet.", title="Export")
 
-    @work(group="register-export", exit_on_error=False)
+    @work(group=background("register-export"), exit_on_error=False)
     async def _export(self, entries: list[Entry]) -> None:
         stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
         path = self.export_dir / f"supersim-registered-{stamp}.csv"

@@ -34,6 +34,7 @@ from .failures import ReportsFailures, Task, failure_text
 from .footer import KeysFooter
 from .format import details_grid, megabytes, plain, printable, stamp, status_text
 from .forms import NameForm
+from .keyflow import background
 
 STATUS_CHOICES = ("new", "ready", "active", "inactive")
 
@@ -226,7 +227,7 @@ class SimDetailScreen(ReportsFailures, Screen[None]):
 
         def updated(sim: Sim | None) -> None:
             if sim is not None:
-                self.app.run_worker(self._changed(), group="sim-change", exit_on_error=False)
+                self.app.run_worker(self._changed(), group=background("sim-change"), exit_on_error=False)
 
         self.app.push_screen(SimUpdateForm(self.client, self.sim, self.fleets), updated)
 
@@ -283,7 +284,7 @@ class SimDetailScreen(ReportsFailures, Screen[None]):
 
     def _apply(self, change: Change) -> None:
         """The change runs as an App worker: leaving this screen (Esc) does not cancel it or lose its outcome."""
-        self.app.run_worker(self._apply_job(change), group="sim-change", exit_on_error=False)
+        self.app.run_worker(self._apply_job(change), group=background("sim-change"), exit_on_error=False)
 
     async def _apply_job(self, change: Change) -> None:
         self.app.notify(
@@ -314,7 +315,7 @@ class SimDetailScreen(ReportsFailures, Screen[None]):
 
     def _rename(self, name: str) -> None:
         """The rename runs as an App worker: leaving this screen (Esc) does not cancel it or lose its outcome."""
-        self.app.run_worker(self._rename_job(name), group="sim-rename", exit_on_error=False)
+        self.app.run_worker(self._rename_job(name), group=background("sim-rename"), exit_on_error=False)
 
     async def _rename_job(self, name: str) -> None:
         sim = await self.client.update_sim(self.sim.sid, unique_name=name)

@@ -53,6 +53,7 @@ from ..ops.table_query import TableQuery
 from .failures import Task, failure_text
 from .filter_input import follow
 from .format import details_grid, plain, printable, stamp, status_text
+from .keyflow import background
 from .pane import Pane, Part, stale_mark
 from .sim_table import WIDE, SimTable, count_parts
 from .sims_filters import Filters, SimFilters
@@ -264,7 +265,7 @@ class SimsView(Pane):
         if self.is_mounted and self._drawn_len != len(self.index):
             self._redraw()
 
-    @work(exclusive=True, group="sims-page", exit_on_error=False)
+    @work(exclusive=True, group=background("sims-page"), exit_on_error=False)
     async def _load_index(self) -> None:
         index = self.index
         self._drawn_at = 0.0
@@ -376,7 +377,7 @@ class SimsView(Pane):
         if updated:
             self.refresh_sims(updated)
 
-    @work(group="sims-registered", exit_on_error=False)
+    @work(group=background("sims-registered"), exit_on_error=False)
     async def add_registered(self, iccids: list[str]) -> None:
         """SIMs registered in the app: read by ICCID (one request each) into the index."""
         found: list[Sim] = []

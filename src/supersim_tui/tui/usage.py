@@ -35,6 +35,7 @@ from ..ops.sim_info import data_size
 from ..ops.usage import PeriodToDate, UsageReport, period_to_date, usage_report
 from .failures import ReportsFailures, Task, failure_text
 from .format import printable
+from .keyflow import background
 from .pane import ResourceTable
 
 VIEWS = [("time", "Over time"), ("sims", "Top SIMs"), ("countries", "Top countries"), ("period", "Period vs limit")]
@@ -88,7 +89,7 @@ class UsagePlot(ReportsFailures, PlotextPlot):
             theme = self._get_plotext_theme_name(self.app.theme)
             self._build(self._draw, self.size.width, self.size.height, theme)
 
-    @work(thread=True, exclusive=True, group="usage-plot", exit_on_error=False)
+    @work(thread=True, exclusive=True, group=background("usage-plot"), exit_on_error=False)
     def _build(self, draw: Callable[[Plot], None], width: int, height: int, theme: str) -> None:
         figure = Plot()
         draw(figure)
@@ -224,7 +225,7 @@ class UsagePane(ReportsFailures, Vertical):
         self.call_after_refresh(self._show_bar)  # the bar folds for its new width (known once laid out)
 
     # ------------------------------------------------------------------ loading
-    @work(exclusive=True, group="usage", exit_on_error=False)
+    @work(exclusive=True, group=background("usage"), exit_on_error=False)
     async def load(self) -> None:
         assert self.client is not None
         self.table.loading = True
