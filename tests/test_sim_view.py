@@ -129,10 +129,35 @@ def test_the_filter_selects_the_rows_whose_search_string_holds_the_term() -> Non
             view = SimView(index, TableQuery("", sort))
             view.refresh()
             order = list(view.rows)
-            view.prepare_search()
+            next(view.prepare_search(step=700), None)  # left half-way: the first filter key finishes the build
             for word in words:
                 for text in [word[:end] for end in range(1, len(word) + 1)] + [f"!{word}", word]:
                     view.query.text = text
                     view.refresh()
                     expected = [row for row in order if passes(text, haystacks[row], statuses[row])]
                     assert view.rows == expected, (loading, sort, text)
+
+
+def test_search_strings_are_built_a_step_at_a_time_and_a_half_built_set_is_taken_up() -> None:
+    """After a load the search strings are built between frames, a step at a time (a second's work at 1,000,000
+    SIMs). A build left half-way is finished by the next call in the same order, and dropped if the index changed
+    meanwhile: the strings always say what the index holds."""
+    sims = fake_sims(2000)
+    index = SimIndex()
+    index.put(sims)
+    order = list(reversed(range(len(index))))
+    expected = [index._haystack(row) for row in range(len(index))]
+    assert len(list(index.build_haystacks(order, step=300))) == 6  # 7 steps, a pause between each
+    assert index.haystacks() == expected
+    index = SimIndex()
+    index.put(sims)
+    steps = index.build_haystacks(order, step=300)
+    next(steps)
+    next(steps)
+    assert index.haystacks(order) == expected  # taken up where it was
+    index = SimIndex()
+    index.put(sims)
+    steps = index.build_haystacks(order, step=300)
+    next(steps)
+    index.put([replace(sims[1999], unique_name="renamed-meanwhile")])  # row 1999: built in the first step
+    assert "renamed-meanwhile" in index.haystacks(order)[1999]

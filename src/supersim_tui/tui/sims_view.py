@@ -21,6 +21,7 @@ little over 400 lines.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from datetime import datetime
 from time import monotonic
@@ -78,6 +79,7 @@ class SimsView(Pane):
     TASKS: ClassVar[dict[str, Task]] = {
         "sims-page": Task("Reading SIMs", "Press r to try again.", read=True),
         "sims-registered": Task("Reading the SIMs just registered", "Press r to list every SIM again.", read=True),
+        "sims-search": Task("Preparing the SIMs filter", "The filter builds what it needs on the first key instead."),
     }
 
     class IndexFailed(Message):
@@ -321,13 +323,18 @@ class SimsView(Pane):
             )
 
     def _indexed(self, index: SimIndex) -> None:
-        """The load ended: search strings built now, once (not on the first keystroke of a filter); the SIM
-        counts go to the Fleets table."""
+        """The load ended: the SIM counts go to the Fleets table, and the search strings are built, once, between
+        frames (not on the first keystroke of a filter)."""
         if index is not self.index:
             return
-        self.view.prepare_search()
         if (counts := self.fleet_counts()) is not None:
             self.post_message(self.Indexed(counts))
+        self._prepare_search()
+
+    @work(exclusive=True, group=background("sims-search"), exit_on_error=False)
+    async def _prepare_search(self) -> None:
+        for _step in self.view.prepare_search():
+            await asyncio.sleep(0)  # a frame, a key, between two steps
 
     def worker_failed(self, group: str, error: BaseException) -> None:
         """A read failed: say so in the count bar (and the detail strip if nothing is shown)."""
