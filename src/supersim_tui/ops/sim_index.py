@@ -127,7 +127,8 @@ class SimIndex:
         self._fleet_code: dict[str | None, int] = {"": 0, None: 0}
         self.fleet_names: dict[str, str] = dict(fleet_names or {})
         self._hay: list[str] | None = None
-        self._building: tuple[tuple[int, int], list[str], int] | None = None  # a build of _hay under way
+        # A build of _hay under way: the index's version, the order it follows, the strings, how many are built
+        self._building: tuple[int, Sequence[int] | None, list[str], int] | None = None
         self._seen: bytearray | None = None  # during a full reload: the rows listed again
         self._changed: set[str] = set()  # SIDs the app changed or registered since the last complete load
         self.version = 0  # bumped on every change: views recompute when it moved
@@ -323,14 +324,14 @@ class SimIndex:
             return
         rows = range(len(self.sids)) if order is None else order
         building = self._building
-        if building is None or building[0] != (self.version, id(order)):
-            building = self._building = ((self.version, id(order)), [""] * len(self.sids), 0)
-        _key, hay, done = building
+        if building is None or building[0] != self.version or building[1] is not order:
+            building = self._building = (self.version, order, [""] * len(self.sids), 0)
+        version, _order, hay, done = building
         while done < len(rows):
             for row in rows[done : done + step]:
                 hay[row] = self._haystack(row)
             done = min(done + step, len(rows))
-            self._building = (_key, hay, done)
+            self._building = (version, order, hay, done)
             if done < len(rows):
                 yield
         self._hay, self._building = hay, None
