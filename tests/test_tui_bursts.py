@@ -472,6 +472,8 @@ async def test_a_key_after_one_whose_action_still_reads_waits_for_its_dialog() -
     every SIM, and ``s`` then sets the status of the marked SIMs."""
     from supersim_tui.tui.dialogs import ChoiceScreen, Confirm
 
+    from .conftest import until
+
     sim = demo_simulator()
     app = build_app(sim)
     async with app.run_test(size=(120, 36)) as pilot:
@@ -481,12 +483,41 @@ async def test_a_key_after_one_whose_action_still_reads_waits_for_its_dialog() -
         assert [type(screen) for screen in app.screen_stack[1:]] == [Confirm], app.screen_stack
         confirm = app.screen
         assert isinstance(confirm, Confirm) and confirm.title_text == "Mark all matching"
-        assert "300 SIMs in the account" in str(confirm.body)
+        await until(pilot, lambda: "300 SIMs in the account" in str(confirm.body))
         await pilot.press("y")
         assert len(app.screen_stack) == 1
         await pilot.press("s")
         choice = app.screen
         assert isinstance(choice, ChoiceScreen) and choice.title_text == "Set the status of 300 marked SIMs"
+
+
+async def test_mark_all_asks_at_once_so_keys_typed_during_a_long_count_answer_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """``a`` then Enter in one burst, on an account whose count takes longer than the key gate waits for a key's work
+    (the gate's bound made tiny here; 150 ms a page): Enter used to be handed on to the table after the bound and
+    open the highlighted SIM's details, the question then opening over them. The question now opens at once, saying
+    what it has counted so far; Enter typed meanwhile confirms it once the count is known: every SIM marked, no
+    details opened. Esc while counting stops the count and marks nothing."""
+    from supersim_tui.tui import keyflow
+    from supersim_tui.tui.sims_pane import SimsPane
+
+    from .conftest import until
+
+    monkeypatch.setattr(keyflow, "WALL_LIMIT", 0.05)
+    sim = demo_simulator()
+    app = build_app(sim)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await sims_table_focused(pilot, app)
+        pane = app.main.query_one(SimsPane)
+        sim.config.latency_ms = 150
+        await burst(pilot, app, "a", [events.Key("enter", "\r")])
+        await until(pilot, lambda: len(pane.marks) == 300)
+        assert len(app.screen_stack) == 1, app.screen_stack  # no SIM's details were opened
+        await pilot.press("u")
+        await burst(pilot, app, "a", [events.Key("escape", None)])
+        await until(pilot, lambda: all(worker.is_finished for worker in pane.workers))
+        assert not pane.marks and len(app.screen_stack) == 1, app.screen_stack
 
 
 async def test_keys_after_add_to_nap_and_after_the_nap_chosen_wait_for_each_dialog() -> None:

@@ -104,16 +104,33 @@ class FittedDialog(ModalScreen[ResultType]):
 
 
 class Confirm(FittedDialog[bool]):
-    """A question with a body and two answers; y/Enter on the first button confirms, n/Esc declines."""
+    """A question with a body and two answers; y/Enter on the first button confirms, n/Esc declines.
+
+    ``pending``: the question opens before what it asks about is known (a count read from the server), so that
+    the keys typed meanwhile come to it, not to the screen beneath. Its body says what is being read
+    (:meth:`progress`) and its first button waits; y or Enter then confirms as soon as it is known (a harmless
+    question only: a destructive one is never pending), n or Esc declines at once. :meth:`ready` asks it."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,n", "answer(False)", "Cancel", id="confirm.no"),
         Binding("y", "answer(True)", "Yes", show=False, id="confirm.yes"),
+        Binding("enter", "answer_when_ready", "Yes", show=False, id="confirm.when_ready"),
     ]
 
-    def __init__(self, title: str, body: RenderableType, yes: str | None, no: str = "Cancel", danger: bool = False):
+    def __init__(
+        self,
+        title: str,
+        body: RenderableType,
+        yes: str | None,
+        no: str = "Cancel",
+        danger: bool = False,
+        *,
+        pending: bool = False,
+    ):
         super().__init__(classes="dialog")
         self.title_text, self.body, self.yes, self.no, self.danger = title, body, yes, no, danger
+        self.pending = pending and not danger
+        self._yes_when_ready = False
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="form"):
@@ -122,16 +139,75 @@ class Confirm(FittedDialog[bool]):
                 yield Static(self.body, id="confirm-text")
             with Horizontal(classes="form-buttons"):
                 if self.yes:
-                    yield Button(self.yes, id="yes", variant="warning" if self.danger else "primary", compact=True)
-                yield Button(self.no, id="no", compact=True)
+                    yield Button(
+                        self.yes,
+                        id="yes",
+                        variant="warning" if self.danger else "primary",
+                        compact=True,
+                        disabled=self.pending,
+                    )
+                no = Button(self.no, id="no", compact=True)
+                no.can_focus = not self.pending  # nothing focused: Enter comes to the question (yes once ready)
+                yield no
 
     def on_mount(self) -> None:
         """A destructive question (``danger``) opens with Cancel focused: a stray Enter changes nothing."""
         super().on_mount()
-        self.query_one("#yes" if self.yes and not self.danger else "#no", Button).focus()
+        if not self.pending:
+            self.query_one("#yes" if self.yes and not self.danger else "#no", Button).focus()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Enter is the focused button's own, except while pending: then it confirms once the question is ready
+        return self.pending if action == "answer_when_ready" else True
 
     def action_answer(self, yes: bool) -> None:
+        if yes and self.pending:
+            self.action_answer_when_ready()
+            return
         self.dismiss(yes and self.yes is not None)
+
+    def action_answer_when_ready(self) -> None:
+        """y or Enter while the question is pending: confirmed as soon as it is ready, and said so."""
+        if self.pending and not self._yes_when_ready:
+            self._yes_when_ready = True
+            self.progress(self.body)
+
+    def progress(self, body: RenderableType) -> None:
+        """While pending: what is being read so far."""
+        self.body = body
+        if self._yes_when_ready:
+            said = body if isinstance(body, Text) else Text(str(body))
+            body = Text.assemble(said, ("\nConfirmed: done as soon as it is known; Esc cancels.", "dim"))
+        if self.is_mounted:
+            self.query_one("#confirm-text", Static).update(body)
+
+    def withdraw(self, why: str) -> None:
+        """Close the question unanswered, its callback given None: what it asked about cannot be known (``why``,
+        said in its body instead if another screen is over it, for Esc to close it)."""
+        self.pending = False
+        if self.is_attached and self.app.screen is self:
+            self.dismiss(None)
+        elif self.is_mounted:
+            self.query_one("#confirm-text", Static).update(Text(f"{why} Esc closes this.", style="bold red"))
+            self.query_one("#no", Button).can_focus = True
+
+    def ready(self, body: RenderableType, yes: str) -> None:
+        """What the question asks is known: ``body`` says it, the first button (``yes``) confirms. A y or Enter
+        typed while it was pending confirms it now."""
+        self.pending, self.body, self.yes = False, body, yes
+        if not self.is_mounted:
+            return
+        if self._yes_when_ready:
+            self.dismiss(True)
+            return
+        self.query_one("#confirm-text", Static).update(body)
+        button = self.query_one("#yes", Button)
+        relabel(button, yes)
+        button.disabled = False
+        self.query_one("#no", Button).can_focus = True
+        if self.focused is None:
+            button.focus()
+        self.refresh_bindings()
 
     @on(Button.Pressed)
     def _pressed(self, event: Button.Pressed) -> None:

@@ -25,10 +25,16 @@ if TYPE_CHECKING:  # the dialogs and the bulk engine are imported when first use
 __all__ = ["SimsPane", "slim"]
 
 
+def counting_text(what: str, found: int) -> Text:
+    """The mark-all question's body while the SIMs are counted on the server."""
+    return Text(f"Counting the SIMs {what}… {found:,} so far.")
+
+
 class SimsPane(SimsView):
     """SIMs to browse, mark and change."""
 
     CHANGES = frozenset({"register_sims", "bulk_status", "bulk_move", "bulk_rename"})
+    _to_mark: dict[str, Sim] = {}  # what the mark-all question marks if confirmed (replaced, never changed in place)
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "sim_detail", "Details", id="sims.detail"),
@@ -110,6 +116,9 @@ class SimsPane(SimsView):
         status, fleet, iccid = self.filters
         label = self.filter_label
         what = f"matching {label}" if label else "in the account (no filter)"
+        from .dialogs import Confirm
+
+        question: Confirm | None = None
         if not self.view.query.query.empty:
             if not self.complete:
                 self.notify(
@@ -123,17 +132,28 @@ class SimsPane(SimsView):
         else:
             from ..ops.select import select_matching
 
-            matching = await select_matching(
-                self.list_sims,
-                status=status,
-                fleet=fleet,
-                iccid=iccid,
-                on_page=lambda found: self._show_counting(what, found),
-            )
+            # Asked at once, counting in its body: the keys typed while the server is read (a large account on a
+            # slow link: longer than the key gate waits) come to the question, not to the table beneath it
+            question = Confirm("Mark all matching", counting_text(what, 0), "Mark", pending=True)
+            await self.app.push_screen(question, self._marked_or_not)  # (mounted before it can be withdrawn)
+
+            def counted(found: int) -> None:
+                self._show_counting(what, found)
+                question.progress(counting_text(what, found))
+
+            try:
+                matching = await select_matching(
+                    self.list_sims, status=status, fleet=fleet, iccid=iccid, on_page=counted
+                )
+            except BaseException:  # (reported as the worker's failure, or declined: the question goes)
+                question.withdraw("The SIMs could not be counted.")
+                raise
             found = {sim.sid: slim(sim) for sim in matching}
         self._show_count()
         already = sum(1 for sid in found if sid in self.marks)
         if not found:
+            if question is not None:
+                question.withdraw("No SIMs to mark.")
             self.notify(printable(f"No SIMs {what}: nothing to mark."), title="Mark all", markup=False)
             return
         body = Text.assemble((f"{len(found):,}", "bold"), f" SIMs {what}.")
@@ -142,13 +162,21 @@ class SimsPane(SimsView):
         if self.marks and len(self.marks) > already:
             body.append(f"\n{len(self.marks) - already:,} other marked SIMs stay marked (u clears every mark).")
 
-        def mark(yes: bool | None) -> None:
-            if yes:
-                self.set_marks({**self.marks, **found})  # the count bar says how many are marked
+        self._to_mark = found
+        if question is None:
+            self.app.push_screen(Confirm("Mark all matching", body, f"Mark {len(found):,} SIMs"), self._marked_or_not)
+        else:
+            question.ready(body, f"Mark {len(found):,} SIMs")
 
-        from .dialogs import Confirm
-
-        self.app.push_screen(Confirm("Mark all matching", body, f"Mark {len(found):,} SIMs"), mark)
+    def _marked_or_not(self, yes: bool | None) -> None:
+        """The mark-all question answered: the SIMs counted marked, or (declined while counting) the count stopped;
+        None: withdrawn by the count itself (it failed, or found nothing)."""
+        if yes:
+            self.set_marks({**self.marks, **self._to_mark})  # the count bar says how many are marked
+        elif yes is False:  # declined (while counting: the count stops)
+            self.workers.cancel_group(self, "mark-all")
+            self._show_count()
+        self._to_mark = {}
 
     # ----------------------------------------------------------------- actions
     @on(SimTable.Selected, "#sims-table")
