@@ -634,3 +634,45 @@ async def test_no_typed_after_the_fleet_chosen_answers_the_move_question(monkeyp
         assert [type(screen).__name__ for screen in app.screen_stack] == ["MainScreen"]
         assert len(pane.marks) == 3
     assert [r for r in sim.request_log[seen:] if r.method != "GET"] == [], "a change was sent"
+
+
+async def test_esc_leaves_a_sim_detail_still_loading(monkeypatch: pytest.MonkeyPatch) -> None:
+    """On a slow link, Enter on a SIM and Esc in one burst (the user opened the wrong SIM), and ``r`` then Esc on
+    its details: the screen's own reading of the SIM is a load, like the SIMs' or the catalog's, and must not hold
+    the Esc until it ends (it did, up to the gate's bound of 3 s: the details painted, then went away). Back on the
+    SIMs table with the details never shown, and never read again. The wall-clock bound is lifted, so a held key
+    waits for the load's end."""
+    from supersim_tui.tui import keyflow
+    from supersim_tui.tui.main_screen import MainScreen
+    from supersim_tui.tui.sim_detail import SimDetailScreen
+
+    from .conftest import until
+
+    opened: list[SimDetailScreen] = []
+    shown = SimDetailScreen.on_mount
+
+    def on_mount(self: SimDetailScreen) -> None:
+        opened.append(self)
+        shown(self)
+
+    monkeypatch.setattr(SimDetailScreen, "on_mount", on_mount)
+    monkeypatch.setattr(keyflow, "WALL_LIMIT", 60.0)
+    sim = demo_simulator()
+    app = build_app(sim)
+    escape = events.Key("escape", "\x1b")
+    async with app.run_test(size=(120, 36)) as pilot:
+        await sims_table_focused(pilot, app)
+        sim.config.latency_ms = 1000  # each read of the SIM's details takes this long
+        await burst(pilot, app, [events.Key("enter", "\r"), escape])
+        assert isinstance(app.screen, MainScreen), app.screen_stack
+        assert len(opened) == 1 and opened[0].info is None, "Esc waited for the details to be read"
+        sim.config.latency_ms = 0
+        await burst(pilot, app, "\r")
+        detail = app.screen
+        assert isinstance(detail, SimDetailScreen)
+        await until(pilot, lambda: detail.info is not None)
+        first = detail.info
+        sim.config.latency_ms = 1000
+        await burst(pilot, app, [events.Key("r", "r"), escape])
+        assert isinstance(app.screen, MainScreen), app.screen_stack
+        assert detail.info is first, "Esc waited for the details to be read again"
