@@ -676,3 +676,29 @@ async def test_esc_leaves_a_sim_detail_still_loading(monkeypatch: pytest.MonkeyP
         await burst(pilot, app, [events.Key("r", "r"), escape])
         assert isinstance(app.screen, MainScreen), app.screen_stack
         assert detail.info is first, "Esc waited for the details to be read again"
+
+
+async def test_a_fleet_edited_again_at_once_shows_what_was_just_saved() -> None:
+    """On a slow link, ``e``, a new name, Enter (save) and ``e`` in one burst on the Fleets tab: the second form
+    shows the name just saved (it showed the old one: the fleets were re-read in the background after the save,
+    and the second ``e`` took the fleet as it was before it). Moving the NAP back at once was then dropped without
+    a word: the form compared the choice with the NAP the fleet no longer had, and sent nothing."""
+    from supersim_tui.tui.forms import FleetForm
+    from supersim_tui.tui.panes import FleetsPane
+
+    from .conftest import settle as ready
+
+    sim = demo_simulator()
+    app = build_app(sim)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await ready(pilot)
+        pane = app.main.query_one(FleetsPane)
+        sid = pane.current_key
+        assert sid is not None
+        old = sim.state.fleets[sid].unique_name
+        sim.config.latency_ms = 300  # the save, and the fleets read again after it, take this long
+        await burst(pilot, app, "e", [events.Key("end", None)], "x\re")
+        form = app.screen
+        assert isinstance(form, FleetForm), app.screen_stack
+        assert sim.state.fleets[sid].unique_name == f"{old}x"
+        assert form.query_one("#fleet-name", Input).value == f"{old}x"

@@ -290,6 +290,7 @@ class MainScreen(ReportsFailures, Screen[None]):
         form = FleetForm(self.shell.client, self.naps or [], taken=self._fleet_names())
 
         def saved(changed: bool | None) -> None:
+            self._fleet_saved(form.saved)
             if changed and form.saved_sid:
                 self.query_one(FleetsPane).select(form.saved_sid)  # the cursor goes to it once it is listed
             self._reload_if(changed)
@@ -300,9 +301,21 @@ class MainScreen(ReportsFailures, Screen[None]):
     def _edit_fleet(self, event: FleetsPane.EditFleet) -> None:
         from .forms import FleetForm
 
-        self.app.push_screen(
-            FleetForm(self.shell.client, self.naps or [], event.fleet, self._fleet_names()), self._reload_if
-        )
+        form = FleetForm(self.shell.client, self.naps or [], event.fleet, self._fleet_names())
+
+        def saved(changed: bool | None) -> None:
+            self._fleet_saved(form.saved)
+            self._reload_if(changed)
+
+        self.app.push_screen(form, saved)
+
+    def _fleet_saved(self, fleet: Fleet | None) -> None:
+        """A fleet as the API returned it after a save, shown at once: the fleets are read again in the background,
+        and a key typed meanwhile (``e`` again) must act on the fleet as saved, not as it was."""
+        if fleet is not None and self.fleets is not None:
+            others = [f for f in self.fleets if f.sid != fleet.sid]
+            known = len(others) < len(self.fleets)
+            self.fleets = [fleet if f.sid == fleet.sid else f for f in self.fleets] if known else [*others, fleet]
 
     def _fleet_names(self) -> list[str]:
         return [f.unique_name for f in self.fleets or [] if f.unique_name]
