@@ -702,3 +702,34 @@ async def test_a_fleet_edited_again_at_once_shows_what_was_just_saved() -> None:
         assert isinstance(form, FleetForm), app.screen_stack
         assert sim.state.fleets[sid].unique_name == f"{old}x"
         assert form.query_one("#fleet-name", Input).value == f"{old}x"
+
+
+async def test_a_nap_renamed_again_at_once_shows_the_name_just_given() -> None:
+    """On a slow link, on the NAPs tab: ``e``, a new name, Enter (rename) and ``e`` in one burst: the second form
+    shows the name just given (it showed the old one: the NAPs were re-read in the background after the rename,
+    and the second ``e`` took the NAP as it was). Renaming it back at once then said "The name is unchanged:
+    nothing was sent" while the NAP kept the new name; it is sent."""
+    from supersim_tui.tui.forms import NameForm
+    from supersim_tui.tui.naps_pane import NapsPane
+
+    from .conftest import settle as ready
+    from .conftest import until
+
+    sim = demo_simulator()
+    app = build_app(sim)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await ready(pilot)
+        await pilot.press("2")
+        await ready(pilot)
+        pane = app.main.query_one(NapsPane)
+        sid = pane.current_key
+        assert sid is not None
+        old = sim.state.naps[sid].unique_name
+        sim.config.latency_ms = 300  # the rename, and the NAPs read again after it, take this long
+        await burst(pilot, app, "e", [events.Key("end", None)], "x\re")
+        form = app.screen
+        assert isinstance(form, NameForm), app.screen_stack
+        assert sim.state.naps[sid].unique_name == f"{old}x"
+        assert form.query_one("#name", Input).value == f"{old}x"
+        await burst(pilot, app, [events.Key("end", None), events.Key("backspace", None)], "\r")
+        await until(pilot, lambda: sim.state.naps[sid].unique_name == old, 10)
