@@ -733,3 +733,30 @@ async def test_a_nap_renamed_again_at_once_shows_the_name_just_given() -> None:
         assert form.query_one("#name", Input).value == f"{old}x"
         await burst(pilot, app, [events.Key("end", None), events.Key("backspace", None)], "\r")
         await until(pilot, lambda: sim.state.naps[sid].unique_name == old, 10)
+
+
+async def test_catalog_opened_while_it_is_read_takes_slash_then_the_filter() -> None:
+    """``c/spain`` typed before the account's catalog has been read (a slow link): the catalog opens with its table
+    loading, which cannot take the focus, and the focus fell to the filter, so ``/`` was typed into it ("/spain"
+    matched nothing) and, once the catalog was read, the catalog's keys kept typing into the filter. Now ``/``
+    focuses the filter as it does on a read catalog: the filter is "spain" and shows Spain's networks; Enter goes
+    to the table, and a catalog key typed then (``t``) goes to the table, not into the filter."""
+    from supersim_tui.tui.catalog import CatalogScreen
+
+    from .conftest import until
+
+    sim = demo_simulator(latency_ms=600)
+    app = build_app(sim)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await until(pilot, lambda: app.main.is_mounted, 20)
+        await burst(pilot, app, "c/spain")
+        screen = app.screen
+        assert isinstance(screen, CatalogScreen)
+        table = screen.query_one("#catalog-table", VirtualTable)
+        await until(pilot, lambda: bool(screen.rows) and not table.loading, 20)
+        await pilot.pause()
+        assert screen.query_one("#catalog-filter", Input).value == "spain"
+        assert table.row_count and all("Spain" in str(table.get_row_at(i)) for i in range(table.row_count))
+        await burst(pilot, app, "\rt")
+        assert app.focused is table
+        assert screen.query_one("#catalog-filter", Input).value == "spain"
