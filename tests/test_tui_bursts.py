@@ -665,3 +665,129 @@ async def test_no_typed_after_the_fleet_chosen_answers_the_move_question(monkeyp
         assert [type(screen).__name__ for screen in app.screen_stack] == ["MainScreen"]
         assert len(pane.marks) == 3
     assert [r for r in sim.request_log[seen:] if r.method != "GET"] == [], "a change was sent"
+
+
+async def test_esc_leaves_a_sim_detail_still_loading(monkeypatch: pytest.MonkeyPatch) -> None:
+    """On a slow link, Enter on a SIM and Esc in one burst (the user opened the wrong SIM), and ``r`` then Esc on
+    its details: the screen's own reading of the SIM is a load, like the SIMs' or the catalog's, and must not hold
+    the Esc until it ends (it did, up to the gate's bound of 3 s: the details painted, then went away). Back on the
+    SIMs table with the details never shown, and never read again. The wall-clock bound is lifted, so a held key
+    waits for the load's end."""
+    from supersim_tui.tui import keyflow
+    from supersim_tui.tui.main_screen import MainScreen
+    from supersim_tui.tui.sim_detail import SimDetailScreen
+
+    from .conftest import until
+
+    opened: list[SimDetailScreen] = []
+    shown = SimDetailScreen.on_mount
+
+    def on_mount(self: SimDetailScreen) -> None:
+        opened.append(self)
+        shown(self)
+
+    monkeypatch.setattr(SimDetailScreen, "on_mount", on_mount)
+    monkeypatch.setattr(keyflow, "WALL_LIMIT", 60.0)
+    sim = demo_simulator()
+    app = build_app(sim)
+    escape = events.Key("escape", "\x1b")
+    async with app.run_test(size=(120, 36)) as pilot:
+        await sims_table_focused(pilot, app)
+        sim.config.latency_ms = 1000  # each read of the SIM's details takes this long
+        await burst(pilot, app, [events.Key("enter", "\r"), escape])
+        assert isinstance(app.screen, MainScreen), app.screen_stack
+        assert len(opened) == 1 and opened[0].info is None, "Esc waited for the details to be read"
+        sim.config.latency_ms = 0
+        await burst(pilot, app, "\r")
+        detail = app.screen
+        assert isinstance(detail, SimDetailScreen)
+        await until(pilot, lambda: detail.info is not None)
+        first = detail.info
+        sim.config.latency_ms = 1000
+        await burst(pilot, app, [events.Key("r", "r"), escape])
+        assert isinstance(app.screen, MainScreen), app.screen_stack
+        assert detail.info is first, "Esc waited for the details to be read again"
+
+
+async def test_a_fleet_edited_again_at_once_shows_what_was_just_saved() -> None:
+    """On a slow link, ``e``, a new name, Enter (save) and ``e`` in one burst on the Fleets tab: the second form
+    shows the name just saved (it showed the old one: the fleets were re-read in the background after the save,
+    and the second ``e`` took the fleet as it was before it). Moving the NAP back at once was then dropped without
+    a word: the form compared the choice with the NAP the fleet no longer had, and sent nothing."""
+    from supersim_tui.tui.forms import FleetForm
+    from supersim_tui.tui.panes import FleetsPane
+
+    from .conftest import settle as ready
+
+    sim = demo_simulator()
+    app = build_app(sim)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await ready(pilot)
+        pane = app.main.query_one(FleetsPane)
+        sid = pane.current_key
+        assert sid is not None
+        old = sim.state.fleets[sid].unique_name
+        sim.config.latency_ms = 300  # the save, and the fleets read again after it, take this long
+        await burst(pilot, app, "e", [events.Key("end", None)], "x\re")
+        form = app.screen
+        assert isinstance(form, FleetForm), app.screen_stack
+        assert sim.state.fleets[sid].unique_name == f"{old}x"
+        assert form.query_one("#fleet-name", Input).value == f"{old}x"
+
+
+async def test_a_nap_renamed_again_at_once_shows_the_name_just_given() -> None:
+    """On a slow link, on the NAPs tab: ``e``, a new name, Enter (rename) and ``e`` in one burst: the second form
+    shows the name just given (it showed the old one: the NAPs were re-read in the background after the rename,
+    and the second ``e`` took the NAP as it was). Renaming it back at once then said "The name is unchanged:
+    nothing was sent" while the NAP kept the new name; it is sent."""
+    from supersim_tui.tui.forms import NameForm
+    from supersim_tui.tui.naps_pane import NapsPane
+
+    from .conftest import settle as ready
+    from .conftest import until
+
+    sim = demo_simulator()
+    app = build_app(sim)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await ready(pilot)
+        await pilot.press("2")
+        await ready(pilot)
+        pane = app.main.query_one(NapsPane)
+        sid = pane.current_key
+        assert sid is not None
+        old = sim.state.naps[sid].unique_name
+        sim.config.latency_ms = 300  # the rename, and the NAPs read again after it, take this long
+        await burst(pilot, app, "e", [events.Key("end", None)], "x\re")
+        form = app.screen
+        assert isinstance(form, NameForm), app.screen_stack
+        assert sim.state.naps[sid].unique_name == f"{old}x"
+        assert form.query_one("#name", Input).value == f"{old}x"
+        await burst(pilot, app, [events.Key("end", None), events.Key("backspace", None)], "\r")
+        await until(pilot, lambda: sim.state.naps[sid].unique_name == old, 10)
+
+
+async def test_catalog_opened_while_it_is_read_takes_slash_then_the_filter() -> None:
+    """``c/spain`` typed before the account's catalog has been read (a slow link): the catalog opens with its table
+    loading, which cannot take the focus, and the focus fell to the filter, so ``/`` was typed into it ("/spain"
+    matched nothing) and, once the catalog was read, the catalog's keys kept typing into the filter. Now ``/``
+    focuses the filter as it does on a read catalog: the filter is "spain" and shows Spain's networks; Enter goes
+    to the table, and a catalog key typed then (``t``) goes to the table, not into the filter."""
+    from supersim_tui.tui.catalog import CatalogScreen
+
+    from .conftest import until
+
+    sim = demo_simulator(latency_ms=600)
+    app = build_app(sim)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await until(pilot, lambda: app.main.is_mounted, 20)
+        await burst(pilot, app, "c/spain")
+        screen = app.screen
+        assert isinstance(screen, CatalogScreen)
+        table = screen.query_one("#catalog-table", VirtualTable)
+        await until(pilot, lambda: bool(screen.rows) and not table.loading, 20)
+        await pilot.pause()
+        assert screen.query_one("#catalog-filter", Input).value == "spain"
+        assert table.row_count and all("Spain" in str(table.get_row_at(i)) for i in range(table.row_count))
+        await burst(pilot, app, "\rt")
+        assert app.focused is table
+        assert screen.query_one("#catalog-filter", Input).value == "spain"

@@ -54,6 +54,10 @@ class CatalogRead(Message):
 class CatalogScreen(ReportsFailures, Screen[None]):
     """Browse the catalog, or (with a NAP) see and change which networks it allows."""
 
+    # The table, or nothing while it loads (a loading table cannot take the focus): never the filter, which took
+    # ``/`` (and every catalog key after it) as text when the catalog opened before it had been read.
+    AUTO_FOCUS = "#catalog-table"
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "close", "Back", id="catalog.close"),
         Binding("slash", "focus_filter", "Filter", id="catalog.filter"),
@@ -144,15 +148,22 @@ class CatalogScreen(ReportsFailures, Screen[None]):
         self.rows = catalog_rows(networks)
         self.by_sid = {row.network.sid: row for row in self.rows}
         self.problem = None
-        self.query_one("#catalog-table", VirtualTable).loading = False
+        self._loaded()
         self._show(self._sorted(filter_rows(self.rows, self.query_one("#catalog-filter", Input).value)))
         self._summarize()
         self.post_message(CatalogRead(networks))
 
+    def _loaded(self) -> None:
+        """The table has stopped loading: it takes the focus, unless the user put it elsewhere meanwhile (``/``)."""
+        table = self.query_one("#catalog-table", VirtualTable)
+        table.loading = False
+        if self.focused is None:
+            table.focus()
+
     def worker_failed(self, group: str, error: BaseException) -> None:
         """Notify, stop the spinner, and say in the summary line what failed and which key retries."""
         super().worker_failed(group, error)
-        self.query_one("#catalog-table", VirtualTable).loading = False
+        self._loaded()
         if group in ("catalog", "nap-reread"):
             self.problem = failure_text(self.task_for(group), error)
             self._summarize()

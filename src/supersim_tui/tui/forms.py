@@ -60,6 +60,9 @@ class FleetForm(ReportsFailures, FittedDialog[bool]):
         self.preview_text = Text()
         self.commands: dict[str, str | None] = {}  # the commands' settings to send, checked by Save
         self.saved_sid: str | None = None  # the fleet created (the Fleets pane puts its cursor there)
+        # The fleet as the API returned it after the save: shown at once, before the fleets are read again (a key
+        # typed meanwhile, ``e`` again, acts on the fleet as saved, not as it was).
+        self.saved: Fleet | None = None
 
     def compose(self) -> ComposeResult:
         fleet = self.fleet
@@ -298,11 +301,11 @@ class FleetForm(ReportsFailures, FittedDialog[bool]):
                     sms_commands_enabled=self.query_one("#fleet-sms", Checkbox).value,
                     **self.commands,
                 )
-                self.saved_sid = created.sid
+                self.saved_sid, self.saved = created.sid, created
                 self.notify(f"Fleet {printable(created.label)} created.", title="Fleets", markup=False)
             else:
                 changed_name = name if name != (self.fleet.unique_name or "") else None
-                await self.client.update_fleet(
+                self.saved = await self.client.update_fleet(
                     self.fleet.sid,
                     unique_name=changed_name,
                     network_access_profile=nap if nap != self.fleet.network_access_profile_sid else None,

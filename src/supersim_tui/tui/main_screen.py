@@ -13,6 +13,7 @@ their tab is shown) are imported when first used (``tests/test_startup.py`` hold
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 from datetime import datetime
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -290,6 +291,7 @@ class MainScreen(ReportsFailures, Screen[None]):
         form = FleetForm(self.shell.client, self.naps or [], taken=self._fleet_names())
 
         def saved(changed: bool | None) -> None:
+            self._fleet_saved(form.saved)
             if changed and form.saved_sid:
                 self.query_one(FleetsPane).select(form.saved_sid)  # the cursor goes to it once it is listed
             self._reload_if(changed)
@@ -300,9 +302,21 @@ class MainScreen(ReportsFailures, Screen[None]):
     def _edit_fleet(self, event: FleetsPane.EditFleet) -> None:
         from .forms import FleetForm
 
-        self.app.push_screen(
-            FleetForm(self.shell.client, self.naps or [], event.fleet, self._fleet_names()), self._reload_if
-        )
+        form = FleetForm(self.shell.client, self.naps or [], event.fleet, self._fleet_names())
+
+        def saved(changed: bool | None) -> None:
+            self._fleet_saved(form.saved)
+            self._reload_if(changed)
+
+        self.app.push_screen(form, saved)
+
+    def _fleet_saved(self, fleet: Fleet | None) -> None:
+        """A fleet as the API returned it after a save, shown at once: the fleets are read again in the background,
+        and a key typed meanwhile (``e`` again) must act on the fleet as saved, not as it was."""
+        if fleet is not None and self.fleets is not None:
+            others = [f for f in self.fleets if f.sid != fleet.sid]
+            known = len(others) < len(self.fleets)
+            self.fleets = [fleet if f.sid == fleet.sid else f for f in self.fleets] if known else [*others, fleet]
 
     def _fleet_names(self) -> list[str]:
         return [f.unique_name for f in self.fleets or [] if f.unique_name]
@@ -361,9 +375,19 @@ class MainScreen(ReportsFailures, Screen[None]):
 
     @work(exclusive=True, group="nap-rename", exit_on_error=False)
     async def _rename_nap(self, sid: str, name: str) -> None:
-        await self.shell.client.update_nap(sid, unique_name=name)
+        renamed = await self.shell.client.update_nap(sid, unique_name=name)
         self.notify(f"NAP renamed to {printable(name)}.", title="NAPs", markup=False)
+        self._nap_saved(renamed)
         self.load_account()
+
+    def _nap_saved(self, nap: NetworkAccessProfile) -> None:
+        """A NAP as the API returned it after a change, shown at once (as :meth:`_fleet_saved` does for a fleet):
+        the NAPs are read again in the background, and a key typed meanwhile (``e`` again) must act on the NAP as
+        it is now."""
+        if self.naps is not None:
+            self.naps = [nap if n.sid == nap.sid else n for n in self.naps]
+        if self.nap_summaries is not None:
+            self.nap_summaries = [replace(s, nap=nap) if s.nap.sid == nap.sid else s for s in self.nap_summaries]
 
     @on(NapsPane.CloneNap)
     def _clone_nap(self, event: NapsPane.CloneNap) -> None:

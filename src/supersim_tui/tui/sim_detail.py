@@ -160,7 +160,7 @@ class SimDetailScreen(ReportsFailures, Screen[None]):
         self.query_one("#sim-detail").focus()
         self.action_reload()
 
-    @work(exclusive=True, group="sim-detail", exit_on_error=False)
+    @work(exclusive=True, group=background("sim-detail"), exit_on_error=False)
     async def action_reload(self) -> None:
         """Read the SIM (on opening, and on r): it shows as the API has it now. If that differs from what the
         SIMs table showed (another client changed it), the table is told too."""
