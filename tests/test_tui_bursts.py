@@ -518,6 +518,7 @@ async def test_mark_all_asks_at_once_so_keys_typed_during_a_long_count_answer_it
         await burst(pilot, app, "a", [events.Key("escape", None)])
         await until(pilot, lambda: all(worker.is_finished for worker in pane.workers))
         assert not pane.marks and len(app.screen_stack) == 1, app.screen_stack
+        assert not [n.message for n in app._notifications if n.severity == "error"]  # declined: nothing failed
 
 
 async def test_keys_after_add_to_nap_and_after_the_nap_chosen_wait_for_each_dialog() -> None:

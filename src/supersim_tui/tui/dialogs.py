@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from contextlib import suppress
 from typing import Any, ClassVar, TypeVar
 
 from rich.console import RenderableType
@@ -11,6 +12,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.css.query import NoMatches
 from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Button, Input, Label, OptionList, Static
@@ -185,9 +187,12 @@ class Confirm(FittedDialog[bool]):
         """Close the question unanswered, its callback given None: what it asked about cannot be known (``why``,
         said in its body instead if another screen is over it, for Esc to close it)."""
         self.pending = False
-        if self.is_attached and self.app.screen is self:
+        if not self.is_attached:
+            return  # answered already (declined while pending), or gone with the app
+        if self.app.screen is self:
             self.dismiss(None)
-        elif self.is_mounted:
+            return
+        with suppress(NoMatches):  # (being removed)
             self.query_one("#confirm-text", Static).update(Text(f"{why} Esc closes this.", style="bold red"))
             self.query_one("#no", Button).can_focus = True
 
@@ -197,7 +202,7 @@ class Confirm(FittedDialog[bool]):
         self.pending, self.body, self.yes = False, body, yes
         if not self.is_mounted:
             return
-        if self._yes_when_ready:
+        if self._yes_when_ready and self.app.screen is self:  # (under another screen: it waits for its answer)
             self.dismiss(True)
             return
         self.query_one("#confirm-text", Static).update(body)
