@@ -34,7 +34,6 @@ class SimsPane(SimsView):
     """SIMs to browse, mark and change."""
 
     CHANGES = frozenset({"register_sims", "bulk_status", "bulk_move", "bulk_rename"})
-    _to_mark: dict[str, Sim] = {}  # what the mark-all question marks if confirmed (replaced, never changed in place)
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "sim_detail", "Details", id="sims.detail"),
@@ -119,6 +118,17 @@ class SimsPane(SimsView):
         from .dialogs import Confirm
 
         question: Confirm | None = None
+        found: dict[str, Sim] = {}
+
+        def answered(yes: bool | None) -> None:
+            """The SIMs counted marked; declined while counting: the count stops; None: withdrawn by the count
+            itself (it failed, or found nothing)."""
+            if yes:
+                self.set_marks({**self.marks, **found})  # the count bar says how many are marked
+            elif yes is False:
+                self.workers.cancel_group(self, "mark-all")
+                self._show_count()
+
         if not self.view.query.query.empty:
             if not self.complete:
                 self.notify(
@@ -135,11 +145,11 @@ class SimsPane(SimsView):
             # Asked at once, counting in its body: the keys typed while the server is read (a large account on a
             # slow link: longer than the key gate waits) come to the question, not to the table beneath it
             question = Confirm("Mark all matching", counting_text(what, 0), "Mark", pending=True)
-            await self.app.push_screen(question, self._marked_or_not)  # (mounted before it can be withdrawn)
+            await self.app.push_screen(question, answered)  # (mounted before it can be withdrawn)
 
-            def counted(found: int) -> None:
-                self._show_counting(what, found)
-                question.progress(counting_text(what, found))
+            def counted(so_far: int) -> None:
+                self._show_counting(what, so_far)
+                question.progress(counting_text(what, so_far))
 
             try:
                 matching = await select_matching(
@@ -162,21 +172,10 @@ class SimsPane(SimsView):
         if self.marks and len(self.marks) > already:
             body.append(f"\n{len(self.marks) - already:,} other marked SIMs stay marked (u clears every mark).")
 
-        self._to_mark = found
         if question is None:
-            self.app.push_screen(Confirm("Mark all matching", body, f"Mark {len(found):,} SIMs"), self._marked_or_not)
+            self.app.push_screen(Confirm("Mark all matching", body, f"Mark {len(found):,} SIMs"), answered)
         else:
             question.ready(body, f"Mark {len(found):,} SIMs")
-
-    def _marked_or_not(self, yes: bool | None) -> None:
-        """The mark-all question answered: the SIMs counted marked, or (declined while counting) the count stopped;
-        None: withdrawn by the count itself (it failed, or found nothing)."""
-        if yes:
-            self.set_marks({**self.marks, **self._to_mark})  # the count bar says how many are marked
-        elif yes is False:  # declined (while counting: the count stops)
-            self.workers.cancel_group(self, "mark-all")
-            self._show_count()
-        self._to_mark = {}
 
     # ----------------------------------------------------------------- actions
     @on(SimTable.Selected, "#sims-table")
