@@ -29,26 +29,27 @@ class Watched(httpx.AsyncBaseTransport):
     def __init__(self, sim: Simulator) -> None:
         self.inner = asgi_transport(sim)
         self.app: SuperSimApp | None = None
-        self.sent: list[tuple[str, str, bool]] = []  # path, query, main screen mounted
+        self.sent: list[tuple[str, str, bool, bool]] = []  # path, query, main screen mounted, first frame painted
         self.release_head = asyncio.Event()
         self.release = asyncio.Event()
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         assert self.app is not None
         query = request.url.query.decode()
-        self.sent.append((request.url.path, query, self.app.main.is_mounted))
+        self.sent.append((request.url.path, query, self.app.main.is_mounted, self.app.main.first_frame_painted))
         if request.url.path == "/v1/Sims":
             await (self.release if "Status=" in query else self.release_head).wait()
         return await self.inner.handle_async_request(request)
 
 
-def first_page_requests(sent: list[tuple[str, str, bool]]) -> list[tuple[str, str]]:
-    return sorted((path, query) for path, query, _ in sent if path in FIRST_PAGES and "Page=" not in query)
+def first_page_requests(sent: list[tuple[str, str, bool, bool]]) -> list[tuple[str, str]]:
+    return sorted((path, query) for path, query, *_ in sent if path in FIRST_PAGES and "Page=" not in query)
 
 
 async def test_first_pages_are_asked_for_before_the_main_screen_is_built_and_each_sent_once() -> None:
-    """NAPs, fleets, the SIMs' first rows and each status slice's first page are sent before the main screen is
-    mounted, and the load takes those replies: no first page is asked for twice, and every SIM is listed."""
+    """NAPs, fleets and the SIMs' first rows are sent before the main screen is mounted, each status slice's first
+    page once the first frame is painted (its large reply would hold that frame back), and the load takes the
+    replies read ahead: no first page is asked for twice, and every SIM is listed."""
     sim = demo_simulator(sims=300)
     transport = Watched(sim)
     transport.release_head.set()
@@ -59,8 +60,11 @@ async def test_first_pages_are_asked_for_before_the_main_screen_is_built_and_eac
         await settle(pilot)
         firsts = first_page_requests(transport.sent)
         assert len(firsts) == len(set(firsts)) == 8  # NAPs, fleets, 100 first SIMs, five status slices
-        early = {(path, query) for path, query, mounted in transport.sent if not mounted}
-        assert set(firsts) <= early
+        early = {(path, query) for path, query, mounted, _ in transport.sent if not mounted}
+        slices = {(path, query) for path, query in firsts if "Status=" in query}
+        assert early == set(firsts) - slices and len(early) == 3
+        after_first_frame = {(path, query) for path, query, _, painted in transport.sent if painted}
+        assert slices <= after_first_frame and len(slices) == 5
         assert app.query_one(SimsPane).complete and len(app.query_one(SimsPane).index) == 300
 
 

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import gc
 import sys
 from collections.abc import Awaitable, Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, NoReturn
 
+from . import collector
 from .commands.argtypes import SETTABLE_STATUSES, _iccid_or_sid
 
 if TYPE_CHECKING:
@@ -225,6 +225,8 @@ def _main(argv: Sequence[str] | None = None) -> int:
         except ValueError as error:
             print(f"supersim-tui: {error}", file=sys.stderr)
             return EXIT_USAGE
+    if args.command is not None:  # a headless command (or the simulator): the collector runs as it starts
+        collector.release()
     if args.command == "completion":
         assert parser is not None  # a command: read by the full parser
         return _print_completion(parser, args.shell)
@@ -376,19 +378,19 @@ def _run_local(args: argparse.Namespace) -> int:
 
 
 def _run_tui(args: argparse.Namespace) -> int:
-    # The modules imported here live as long as the app: the collector is held off while they load (its passes
-    # over them took ~50 ms of the start), then they are moved out of its reach (gc.freeze), so its passes
-    # during the start and the SIMs' load walk only what is new.
-    gc.disable()
+    collector.hold()  # (held already when started as a command): released once the first frame is painted
     try:
-        from .commands.session import UsageError, make_client, open_session
-        from .connect import Connector
-        from .ops.register_queue import RegistrationQueue, queue_path
-        from .settings import load_settings
-        from .tui.app import SuperSimApp
+        return _start_tui(args)
     finally:
-        gc.freeze()
-        gc.enable()
+        collector.release()  # (if the app never painted)
+
+
+def _start_tui(args: argparse.Namespace) -> int:
+    from .commands.session import UsageError, make_client, open_session
+    from .connect import Connector
+    from .ops.register_queue import RegistrationQueue, queue_path
+    from .settings import load_settings
+    from .tui.app import SuperSimApp
 
     settings = load_settings()
     if args.demo:

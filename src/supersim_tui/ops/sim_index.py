@@ -522,11 +522,19 @@ def arrived_head(list_sims: ListSimRows, scope: Scope, head: int) -> list[Sim] |
 
 
 def first_pages(
-    list_sims: ListSimRows, *, scope: Scope = Scope(), page_size: int = LOAD_PAGE_SIZE, head: int = 0
+    list_sims: ListSimRows,
+    *,
+    scope: Scope = Scope(),
+    page_size: int = LOAD_PAGE_SIZE,
+    head: int = 0,
+    slices: bool = True,
 ) -> list[Pager[SimBrief] | Pager[Sim]]:
     """The pagers :func:`load_index` (with the same arguments, by status) starts with, unread: their first pages
-    are what a caller can ask the client to read ahead (``SuperSimClient.read_ahead``)."""
+    are what a caller can ask the client to read ahead (``SuperSimClient.read_ahead``). ``slices=False``: the
+    first ``head`` SIMs' page alone."""
     heads = [_head_pager(list_sims, scope, head)] if head > 0 and not scope.iccid else []
+    if not slices:
+        return heads
     return heads + [_slice_pager(list_sims, scope, f, s, page_size) for f, s, _ in _slices(scope, [], False)]
 
 

@@ -23,6 +23,7 @@ from textual.command import Provider
 from textual.content import Content
 from textual.screen import Screen
 
+from .. import collector
 from ..ops.consent import MODE_MARKERS, OPEN, READ_ONLY
 from ..ops.register_queue import RegistrationQueue
 from ..settings import Settings
@@ -129,6 +130,11 @@ class SuperSimApp(ReportsFailures, OrderedKeysApp[None]):
 
             post_typed_ahead(self, sys.__stdin__.fileno())
         return super().run(*args, **kwargs)
+
+    def on_ready(self) -> None:
+        """The first frame is on the terminal (Textual's Ready): start-up is over."""
+        collector.release()
+        self.main.first_frame_painted_now()
 
     def on_mount(self) -> None:
         if self._client is not None:

@@ -109,6 +109,7 @@ class MainScreen(ReportsFailures, Screen[None]):
         self._loading: list[Pane] = []  # the panes the account load has not filled yet
         self._resume_offered = False
         self._shown_before = False
+        self.first_frame_painted = False  # (the app says so: first_frame_painted_now)
         self._registered: list[str] = []  # SIMs the queue registered before this screen was mounted (ICCIDs)
 
     def compose(self) -> ComposeResult:
@@ -164,9 +165,10 @@ class MainScreen(ReportsFailures, Screen[None]):
         return self.shell.client.list_sim_briefs(**query)
 
     def read_ahead(self) -> None:
-        """Ask now for the first page of each read :meth:`load_account` starts with (NAPs, fleets, the SIMs' first
-        rows and the index's slices): called before this screen is built, so the API serves them meanwhile and
-        the load, once it starts, takes the replies (or their failures) as its own."""
+        """Ask now for the first page of the reads :meth:`load_account` starts with (NAPs, fleets, the SIMs' first
+        rows): called before this screen is built, so the API serves them meanwhile and the load, once it starts,
+        takes the replies (or their failures) as its own. The SIMs' first rows, if here by then, are drawn in
+        the first frame (:meth:`SimsPane.show_arrived`)."""
         client = self.shell.client
         client.read_ahead([client.list_naps(), client.list_fleets(), *SimsPane.first_pages(self._list_sim_rows)])
 
@@ -184,11 +186,18 @@ class MainScreen(ReportsFailures, Screen[None]):
         self.call_after_refresh(self._focus_active_table)  # so the pane's keys work from the start
         for tab in ("fleets", "naps", "sims"):  # a loading table cannot take the focus: it does once it has rows
             self.watch(self._table_of(tab), "loading", self._table_loaded, init=False)
-        if self.shell.signed_in:
+        if self.shell.signed_in and self.first_frame_painted:  # (another screen's first frame came first)
             self.load_account()
         if self._registered:
             self.query_one(SimsPane).add_registered(self._registered)
             self._registered = []
+
+    def first_frame_painted_now(self) -> None:
+        """The app's first frame is on the terminal: the account's load starts now (the replies read ahead are
+        taken by it), so receiving and storing its pages does not hold back that frame."""
+        self.first_frame_painted = True
+        if self.is_mounted and self.shell.signed_in:
+            self.load_account()
 
     def _show_tab_typed_ahead(self) -> None:
         """A tab's key typed while this screen was being built (``3`` typed at launch) shows that tab in the first

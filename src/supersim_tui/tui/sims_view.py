@@ -243,9 +243,11 @@ class SimsView(Pane):
 
     @staticmethod
     def first_pages(list_rows: ListSimRows) -> list[Pager[SimBrief] | Pager[Sim]]:
-        """What a new pane's first load starts with (the first rows, each slice's first page), unread: for
-        ``SuperSimClient.read_ahead`` before the pane exists."""
-        return first_pages(list_rows, page_size=LOAD_PAGE_SIZE, head=FIRST_ROWS)
+        """What a new pane's first load starts with, unread: for ``SuperSimClient.read_ahead`` before the pane
+        exists. The first rows' small page alone: the slices' large pages are asked for by the load, once the
+        first frame is painted (read ahead, their replies took ~15-20 ms of the start to receive, while the
+        first frame waited)."""
+        return first_pages(list_rows, head=FIRST_ROWS, slices=False)
 
     @property
     def loaded(self) -> int:
