@@ -20,6 +20,7 @@ from ..api import Fleet, Network, NetworkAccessProfile, SuperSimClient
 from .consent import NONE, OPEN, Consent, consent_for
 from .nap_impact import ChangeOutcome, NapImpact, NetworkChange, apply_nap_changes, fleets_impact, nap_impact
 from .parallel import all_of, together
+from .summary import NapSummary, created_nap
 
 _SID = re.compile(r"HW[0-9a-fA-F]{32}")
 _PLMN = re.compile(r"([0-9]{3})[-/ ]?([0-9]{2,3})")
@@ -218,7 +219,7 @@ async def naps_with_network(client: SuperSimClient, network_sid: str) -> list[Na
     return sorted(found, key=lambda item: item.nap.label)
 
 
-async def clone_nap(client: SuperSimClient, source: NetworkAccessProfile, name: str) -> NetworkAccessProfile:
-    """A new NAP named ``name`` allowing the same networks as ``source`` (one create call)."""
+async def clone_nap(client: SuperSimClient, source: NetworkAccessProfile, name: str) -> NapSummary:
+    """A new NAP named ``name`` allowing the same networks as ``source`` (one create call), with those networks."""
     networks = await client.list_nap_networks(source.sid).collect()
-    return await client.create_nap(unique_name=name, networks=[n.sid for n in networks])
+    return created_nap(await client.create_nap(unique_name=name, networks=[n.sid for n in networks]), networks)

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..api import Fleet, NapNetwork, NetworkAccessProfile, SimStatus, SuperSimClient
+from ..api import Fleet, NapNetwork, Network, NetworkAccessProfile, SimStatus, SuperSimClient
 from .parallel import all_of, together
 
 STATUSES = [str(s) for s in SimStatus]
@@ -61,6 +61,25 @@ class NapSummary:
             "countries": self.countries,
             "fleets": self.fleets,
         }
+
+
+def created_nap(nap: NetworkAccessProfile, networks: Iterable[Network]) -> NapSummary:
+    """A NAP just created, as the NAPs are listed: the networks it was created with (the API names a NAP's
+    network by the network's SID), used by no fleet yet."""
+    return NapSummary(
+        nap,
+        [
+            NapNetwork(
+                sid=n.sid,
+                friendly_name=n.friendly_name,
+                iso_country=n.iso_country,
+                identifiers=n.identifiers,
+                network_access_profile_sid=nap.sid,
+            )
+            for n in networks
+        ],
+        [],
+    )
 
 
 @dataclass

@@ -24,6 +24,7 @@ from ..api import Network, NetworkAccessProfile, SuperSimClient
 from ..ops.consent import READ_ONLY
 from ..ops.nap_changes import naps_with_network
 from ..ops.nap_impact import ChangeOutcome, NetworkChange
+from ..ops.summary import NapSummary, created_nap
 from ..ops.table_query import TableQuery
 from .catalog_rows import SORT_KEYS, CatalogRow, catalog_rows, filter_rows, token_test
 from .consent import guard_change
@@ -97,7 +98,7 @@ class CatalogScreen(ReportsFailures, Screen[None]):
         self.by_sid = {row.network.sid: row for row in self.rows}
         self.nap = nap
         self.new_nap_name = new_nap_name
-        self.created_sid: str | None = None  # the NAP created (the NAPs pane puts its cursor there)
+        self.created: NapSummary | None = None  # the NAP created, with its networks (the NAPs pane shows it)
         self.enabled: set[str] = set(enabled)
         self.staged: dict[str, bool] = {}  # network SID -> True add / False remove
         self.shown: list[CatalogRow] = []
@@ -421,9 +422,9 @@ class CatalogScreen(ReportsFailures, Screen[None]):
     @work(exclusive=True, group="nap-create", exit_on_error=False)
     async def _create_nap(self, changes: list[NetworkChange]) -> None:
         assert self.new_nap_name is not None
-        networks = [c.network.sid for c in changes if c.add]
-        nap = await self.client.create_nap(unique_name=self.new_nap_name, networks=networks)
-        self.created_sid = nap.sid
+        networks = [c.network for c in changes if c.add]
+        nap = await self.client.create_nap(unique_name=self.new_nap_name, networks=[n.sid for n in networks])
+        self.created = created_nap(nap, networks)
         self.notify(
             f"NAP {printable(nap.label)} created with {len(networks)} network(s).", title="Created", markup=False
         )

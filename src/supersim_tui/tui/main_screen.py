@@ -361,8 +361,8 @@ class MainScreen(ReportsFailures, Screen[None]):
                 self.app.push_screen(catalog, lambda changed: created(catalog, changed))
 
         def created(catalog: CatalogScreen, changed: object) -> None:
-            if catalog.created_sid:
-                self.query_one(NapsPane).select(catalog.created_sid)  # the cursor goes to it once it is listed
+            if catalog.created is not None:
+                self._nap_created(catalog.created)
             self._reload_if(changed)
 
         self.app.push_screen(NameForm("New network access profile", taken=taken), pick_networks)
@@ -398,14 +398,25 @@ class MainScreen(ReportsFailures, Screen[None]):
         if self.nap_summaries is not None:
             self.nap_summaries = [replace(s, nap=nap) if s.nap.sid == nap.sid else s for s in self.nap_summaries]
 
+    def _nap_created(self, created: NapSummary) -> None:
+        """A NAP just created (cloned, or from the catalog), listed at once with the cursor on it, as
+        :meth:`_nap_saved` shows a changed one: the NAPs are read again in the background, and a key typed
+        meanwhile (``e``) must act on the new NAP, not on the one the cursor was on."""
+        nap = created.nap
+        if self.naps is not None and all(n.sid != nap.sid for n in self.naps):
+            self.naps = [*self.naps, nap]
+        if self.nap_summaries is not None and all(s.nap.sid != nap.sid for s in self.nap_summaries):
+            self.nap_summaries = [*self.nap_summaries, created]
+        self.query_one(NapsPane).select(nap.sid)  # (if the NAPs are still being read: once they list it)
+
     @on(NapsPane.CloneNap)
     def _clone_nap(self, event: NapsPane.CloneNap) -> None:
         from .nap_compare import clone_nap_flow
 
         taken = {n.unique_name for n in self.naps or [] if n.unique_name}
 
-        def cloned(created: NetworkAccessProfile) -> None:
-            self.query_one(NapsPane).select(created.sid)  # the cursor goes to the clone once it is listed
+        def cloned(created: NapSummary) -> None:
+            self._nap_created(created)
             self.load_account()
 
         clone_nap_flow(self.app, self.shell.client, event.nap.nap, taken, cloned)

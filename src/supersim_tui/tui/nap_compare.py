@@ -16,6 +16,7 @@ from textual.widgets import DataTable, Header, Label, LoadingIndicator, Select, 
 
 from ..api import Network, NetworkAccessProfile, SuperSimClient, SuperSimError
 from ..ops.nap_changes import NapComparison, NapSide, clone_nap, compare_naps, naps_with_network
+from ..ops.summary import NapSummary
 from .failures import ReportsFailures, Task, error_message, failure_text
 from .footer import KeysFooter
 from .format import plain, printable
@@ -240,11 +241,11 @@ def clone_nap_flow(
     client: SuperSimClient,
     nap: NetworkAccessProfile,
     taken: set[str],
-    done: Callable[[NetworkAccessProfile], None],
+    done: Callable[[NapSummary], None],
 ) -> None:
     """Ask a name (default ``<name>-copy``), confirm as a protected profile needs, create a NAP with the same
-    networks, say so, then ``done(the new NAP)`` (so the caller reloads and shows it); a failure is notified with
-    what to do."""
+    networks, say so, then ``done(the new NAP with its networks)`` (so the caller shows it, and reloads); a failure
+    is notified with what to do."""
     from .consent import guard_change
     from .forms import NameForm
 
@@ -260,7 +261,7 @@ def clone_nap_flow(
             app.notify(error_message(error), title="NAP not cloned", severity="error", markup=False)
             return
         app.notify(
-            f"NAP {printable(created.label)} created with the networks of {printable(nap.label)}.",
+            f"NAP {printable(created.nap.label)} created with the networks of {printable(nap.label)}.",
             title="NAP cloned",
             markup=False,
         )
