@@ -40,7 +40,8 @@ def minimal_start() -> float:
         return term.wait_for("minimal-app-ready") - term.started
 
 
-FLOOR = (
+FLOOR = (  # imported as the app imports them: the collector held off (supersim_tui/collector.py)
+    "from supersim_tui import collector; collector.hold(); "
     "import supersim_tui.cli, supersim_tui.tui.app, httpcore, anyio._backends._asyncio; "
     "print('imports-done', flush=True); import time; time.sleep(30)"
 )

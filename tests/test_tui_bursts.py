@@ -767,11 +767,14 @@ async def test_a_nap_renamed_again_at_once_shows_the_name_just_given() -> None:
         await until(pilot, lambda: sim.state.naps[sid].unique_name == old, 10)
 
 
-async def test_a_key_right_after_a_clone_acts_on_the_clone() -> None:
-    """On a slow link, on the NAPs tab: ``y`` (clone), Enter (the name suggested) and ``e`` (rename) in one burst:
-    the rename is the clone's (it was the original's: the cursor moved to the clone only once the NAPs had been
-    read again in the background, and ``e`` came before that). The clone is listed at once, with the networks
-    it was created with."""
+@pytest.mark.parametrize(
+    ("keys", "name"), [("y\r", "uk-ie-copy"), ("ndach\r/262-01\r a", "dach")], ids=["clone", "from-the-catalog"]
+)
+async def test_a_key_right_after_a_nap_is_created_acts_on_the_new_nap(keys: str, name: str) -> None:
+    """On a slow link, on the NAPs tab: a NAP cloned (``y``, Enter: the name suggested) or created from the catalog
+    (``n dach⏎ /262-01⏎ ␣ a``), then ``e`` (rename) in the same burst: the rename is the new NAP's. It was the one
+    the cursor was on before: the new NAP was listed, and the cursor moved to it, only once the NAPs had been read
+    again in the background, and ``e`` came first. It is listed at once, with the networks it was created with."""
     from supersim_tui.tui.forms import NameForm
     from supersim_tui.tui.naps_pane import NapsPane
 
@@ -787,41 +790,16 @@ async def test_a_key_right_after_a_clone_acts_on_the_clone() -> None:
         await ready(pilot)
         pane = app.main.query_one(NapsPane)
         pane.select(source.sid)
-        sim.config.latency_ms = 300  # the clone, and the NAPs read again after it, take this long
-        await burst(pilot, app, "y\re")
+        sim.config.latency_ms = 300  # the creation, and the NAPs read again after it, take this long
+        await burst(pilot, app, keys + "e")
         form = app.screen
         assert isinstance(form, NameForm), app.screen_stack
-        clone = sim.state.find_nap("uk-ie-copy")
-        assert clone is not None
-        assert form.query_one("#name", Input).value == "uk-ie-copy"
-        assert pane.current_key == clone.sid
-        summaries = {s.nap.sid: s for s in app.main.nap_summaries or []}
-        assert {n.sid for n in summaries[clone.sid].networks} == set(source.network_sids)
-
-
-async def test_a_key_right_after_a_nap_is_created_from_the_catalog_acts_on_it() -> None:
-    """On a slow link, on the NAPs tab: ``n dach⏎ /262-01⏎ ␣ a`` (a new NAP with that network) then ``e`` in one
-    burst: the rename is the new NAP's (it was the NAP the cursor was on before: the new one was listed only once
-    the NAPs had been read again)."""
-    from supersim_tui.tui.forms import NameForm
-    from supersim_tui.tui.naps_pane import NapsPane
-
-    from .conftest import settle as ready
-
-    sim = demo_simulator()
-    app = build_app(sim)
-    async with app.run_test(size=(120, 36)) as pilot:
-        await ready(pilot)
-        await pilot.press("2")
-        await ready(pilot)
-        sim.config.latency_ms = 300
-        await burst(pilot, app, "ndach\r/262-01\r ae")
-        form = app.screen
-        assert isinstance(form, NameForm), app.screen_stack
-        nap = sim.state.find_nap("dach")
+        nap = sim.state.find_nap(name)
         assert nap is not None
-        assert form.query_one("#name", Input).value == "dach"
-        assert app.main.query_one(NapsPane).current_key == nap.sid
+        assert form.query_one("#name", Input).value == name
+        assert pane.current_key == nap.sid
+        listed = {s.nap.sid: s for s in app.main.nap_summaries or []}
+        assert {n.sid for n in listed[nap.sid].networks} == set(nap.network_sids)
 
 
 async def test_catalog_opened_while_it_is_read_takes_slash_then_the_filter() -> None:
