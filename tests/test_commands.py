@@ -266,3 +266,46 @@ def test_status_fleet_table_counts_have_thousands_separators(
     for fleet in big:
         row = next(line for line in table.splitlines() if line.startswith(fleet["unique_name"] + " "))
         assert row.rstrip().endswith(f"{fleet['sims_total']:,}"), row
+
+
+class _ClosedAfter:
+    """A standard output whose reader goes away (``| head``) after ``lines`` lines: the write that fills the pipe
+    then fails, as a closed pipe's does (once: what was buffered is gone)."""
+
+    def __init__(self, lines: int) -> None:
+        self.lines = lines
+
+    def write(self, text: str) -> int:
+        self.lines -= text.count("\n")
+        if self.lines < 0 and self.lines + text.count("\n") >= 0:
+            raise BrokenPipeError(32, "Broken pipe")
+        return len(text)
+
+    def flush(self) -> None:
+        pass
+
+    def fileno(self) -> int:
+        import os
+
+        return os.open(os.devnull, os.O_WRONLY)
+
+
+@pytest.mark.parametrize("argv", [("sims", "list", "--json"), ("sims", "list"), ("status",)])
+def test_a_reader_that_goes_away_ends_the_command_quietly(
+    argv: tuple[str, ...], simulator: Simulator, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``supersim-tui sims list --json | head``: once ``head`` has its lines, the command stops without a word, as
+    ``status | head`` does and other shell tools do (it said "The listing stopped after 10 SIMs: the output is
+    incomplete.", which nobody asked about)."""
+    simulator.config.settle_seconds = 0.0
+    monkeypatch.setattr(
+        session_module,
+        "open_session",
+        lambda args: session_module.Session(
+            instant_client(simulator, page_size=1000), simulator.config.account_sid, False
+        ),
+    )
+    monkeypatch.setattr("sys.stdout", _ClosedAfter(3))
+    code = cli.main(list(argv))
+    assert code == 1
+    assert capsys.readouterr().err == ""

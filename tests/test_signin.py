@@ -213,3 +213,19 @@ def test_login_warns_when_environment_credentials_will_still_win(
     assert code == 0, err
     assert "TWILIO_ACCOUNT_SID" in err and "TWILIO_AUTH_TOKEN" in err and "--profile lab" in err
     assert "not-this-one" not in err
+
+
+async def test_the_sign_in_form_starts_from_supersim_base_url(
+    front_ends: FrontEnds, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No credentials saved, ``SUPERSIM_BASE_URL`` set (as commands read it): the TUI's sign-in form starts with
+    that base URL, as the main app uses it once signed in. It started with the production API's, and signing in
+    against a local API then said it could not connect to https://supersim.twilio.com."""
+    monkeypatch.setenv("SUPERSIM_BASE_URL", LOCAL_URL)
+    connector = Connector(make_client=client_maker(front_ends.simulator))
+    app = SuperSimApp(None, connector=connector, sign_in_reason="No saved credentials found.")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, LoginScreen)
+        assert screen.query_one("#base-url").value == LOCAL_URL  # type: ignore[attr-defined]

@@ -19,6 +19,7 @@ Rules kept here, once:
 from __future__ import annotations
 
 import asyncio
+import os
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
@@ -96,8 +97,9 @@ def starting_details(
     """What a sign-in starts from: the profile in use (named, ``SUPERSIM_PROFILE``, the settings' default,
     the file's default, the only one; see :func:`~supersim_tui.credentials.profile_in_use`) with its kind,
     identity, URLs and store; else a profile called ``default`` on the production API. ``base_url``
-    (``--base-url``) wins over the profile's. An unreadable profiles file starts from scratch: saving
-    will name its problem."""
+    (``--base-url``), else ``SUPERSIM_BASE_URL``, wins over the profile's, as it does for commands. An unreadable
+    profiles file starts from scratch: saving will name its problem."""
+    base_url = base_url or (os.environ if env is None else env).get("SUPERSIM_BASE_URL") or None
     try:
         profile_file = load_profiles()
     except ProfileError:
@@ -124,7 +126,7 @@ def new_profile_details(base_url: str | None = None) -> Details:
     except ProfileError:
         taken = set()
     name = next(n for n in ("default", *(f"profile-{i}" for i in range(2, len(taken) + 3))) if n not in taken)
-    return Details(name, base_url=base_url or DEFAULT_BASE_URL)
+    return Details(name, base_url=base_url or os.environ.get("SUPERSIM_BASE_URL") or DEFAULT_BASE_URL)
 
 
 def details_problem(details: Details, secret: str | None) -> SignInError | None:

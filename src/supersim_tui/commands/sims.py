@@ -53,6 +53,8 @@ async def list_sims(client: SuperSimClient, args: argparse.Namespace) -> int:
             count += 1
             if args.limit and count >= args.limit:
                 break
+    except BrokenPipeError:
+        raise  # the reader went away (``| head``): it has what it wanted; the command stops without a word
     except Exception:
         if count:  # what was printed reads like a whole listing (JSON left unclosed): say it is not
             sys.stdout.flush()

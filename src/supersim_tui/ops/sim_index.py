@@ -133,6 +133,7 @@ class SimIndex:
         self._changed: set[str] = set()  # SIDs the app changed or registered since the last complete load
         self.version = 0  # bumped on every change: views recompute when it moved
         self.loading = False
+        self.loads = 0  # listings begun: the one under way is the last (see end_load)
         self.complete = False
         self.expected: int | None = None  # what the last complete load found: "of ~100,000"
         self.listed = 0  # SIMs read by the load under way (each once, whichever slices listed it)
@@ -255,13 +256,21 @@ class SimIndex:
             self._hay = None
             self.version += 1
 
-    def begin_load(self) -> None:
-        """A full listing starts: rows stay shown; those not listed again are dropped at :meth:`end_load`."""
+    def begin_load(self) -> int:
+        """A full listing starts: rows stay shown; those not listed again are dropped at :meth:`end_load`. Its
+        number, for :meth:`end_load`."""
         self.loading, self.listed = True, 0
         self._seen = bytearray(len(self.sids))
+        self.loads += 1
+        return self.loads
 
-    def end_load(self, complete: bool) -> None:
-        """The listing ended; if it read everything, SIMs no longer in the account are dropped."""
+    def end_load(self, complete: bool, load: int | None = None) -> None:
+        """The listing ended; if it read everything, SIMs no longer in the account are dropped. ``load``: its number
+        (from :meth:`begin_load`): a listing that ends after a later one began (``r`` pressed during a load: the
+        one replaced is cancelled, and ends while the new one lists) changes nothing: the later one owns the
+        state (it took "loading" away, and the rows it had seen, from the listing under way)."""
+        if load is not None and load != self.loads:
+            return
         seen, self._seen, self.loading = self._seen, None, False
         if complete and seen is not None and not all(seen):
             changed, sids = self._changed, self.sids
@@ -547,6 +556,7 @@ async def load_index(
     concurrency: int = 8,
     page_size: int = LOAD_PAGE_SIZE,
     on_page: Callable[[], None] | None = None,
+    on_start: Callable[[], None] | None = None,
     by_fleet: bool = False,
     limit: int = MAX_INDEXED_SIMS,
     head: int = 0,
@@ -555,7 +565,8 @@ async def load_index(
     fleetless new/inactive with ``by_fleet``).
 
     SIMs already in the index stay shown while the listing runs; those it does not find again
-    are dropped once it is complete. ``on_page`` is called after each page is stored. Past
+    are dropped once it is complete. ``on_start`` is called once the index says it is loading (before the first
+    page, which may take a while), ``on_page`` after each page is stored. Past
     ``limit`` SIMs the listing stops and ``index.truncated`` is set (choose a narrower scope).
 
     ``head``: also read the scope's first ``head`` SIMs in the account's order (one small unsliced page,
@@ -566,7 +577,9 @@ async def load_index(
     if fleets:
         index.set_fleet_names({f.sid: f.label for f in fleets})
     index.truncated = False
-    index.begin_load()
+    load = index.begin_load()
+    if on_start is not None:
+        on_start()
 
     async def read(fleet: str | None, status: str | None, fleetless: bool) -> None:
         pager = _slice_pager(list_sims, scope, fleet, status, page_size)
@@ -594,4 +607,4 @@ async def load_index(
         await all_of([*heads, *(read(*one) for one in slices)])
         complete = not index.truncated
     finally:
-        index.end_load(complete)
+        index.end_load(complete, load)

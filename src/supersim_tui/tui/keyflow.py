@@ -26,7 +26,8 @@ gets no CPU at all, and a wall-clock bound then hands keys to a screen that has 
 :data:`WALL_LIMIT` wall-clock seconds for a handler that waits on I/O. While a widget of the current screen is
 still mounting, keys wait for it (up to :data:`MOUNT_LIMIT` per key): mounting always ends, and a key handed over
 earlier would go to whatever Textual focused before the screen's own ``on_mount`` moved the focus. So a key typed
-right after launch, before the main screen is up, waits for the screen to mount and then goes to it. A run of
+right after launch, before the main screen is up, waits for the screen to mount and then goes to it; and while the
+screen says the focus is on its way to a table still loading (its ``focus_pending``), keys wait for that too. A run of
 typed keys is merged into one paste only after a wait that settled (after a bounded one the focus may still move,
 and a paste for a field that lost the focus would be lost as a whole).
 
@@ -171,6 +172,7 @@ class OrderedKeysApp(App[ReturnType]):
         self._keys_handed_on = 0
         self._running_actions: dict[object, int] = {}
         self._workers_before: set[Worker[Any]] = set()
+        self._focus_wait_since: float | None = None  # when keys began to wait for a table on its way (see below)
 
     def keys_pending(self) -> bool:
         """True while keys wait in the buffer or the app is still handling the last one."""
@@ -337,8 +339,30 @@ class OrderedKeysApp(App[ReturnType]):
         return monotonic() - wall >= WALL_LIMIT or thread_time() - cpu >= SETTLE_TIMEOUT
 
     def _must_wait(self, handling: bool) -> bool:
-        """A key must wait while the screen mounts, and while the app is busy within the last key's bound."""
-        return self._screen_mounting() or (not self._bound_passed() and self._app_busy(handling=handling))
+        """A key must wait while the screen mounts, while the focus is on its way to a table still loading, and
+        while the app is busy within the last key's bound."""
+        return (
+            self._screen_mounting()
+            or self._focus_pending()
+            or (not self._bound_passed() and self._app_busy(handling=handling))
+        )
+
+    def _focus_pending(self) -> bool:
+        """Whether the current screen says the focus is on its way (its ``focus_pending``: the table shown is still
+        loading and takes the focus once it has rows, nothing else has it): a key handed on now would reach no
+        table (``2e`` typed at launch: the NAPs table was still loading, and ``e`` was lost). A table's rows are
+        part of the screen being built, so this is bounded as mounting is: once MOUNT_LIMIT has passed since keys
+        began to wait for it (an API that does not answer), they go on."""
+        try:
+            pending = bool(getattr(self.screen, "focus_pending", False))
+        except Exception:  # no screen (any more)
+            pending = False
+        if not pending:
+            self._focus_wait_since = None
+            return False
+        if self._focus_wait_since is None:
+            self._focus_wait_since = monotonic()
+        return monotonic() - self._focus_wait_since < MOUNT_LIMIT
 
     async def _settled(self) -> bool:
         """Wait until the app is idle for a few event-loop turns (True), or the last key's bound has passed
@@ -347,7 +371,7 @@ class OrderedKeysApp(App[ReturnType]):
         started = monotonic()
         quiet = turns = 0
         while quiet < QUIET_CHECKS:
-            if self._screen_mounting():
+            if self._screen_mounting() or self._focus_pending():  # (each bounded by MOUNT_LIMIT)
                 quiet = 0
                 if monotonic() - started >= MOUNT_LIMIT:
                     return False

@@ -110,6 +110,7 @@ class MainScreen(ReportsFailures, Screen[None]):
         self._resume_offered = False
         self._shown_before = False
         self.first_frame_painted = False  # (the app says so: first_frame_painted_now)
+        self._focus_due = False  # a table has loaded: the focus goes to the shown one after the next refresh
         self._registered: list[str] = []  # SIMs the queue registered before this screen was mounted (ICCIDs)
 
     def compose(self) -> ComposeResult:
@@ -224,10 +225,25 @@ class MainScreen(ReportsFailures, Screen[None]):
 
     def _table_loaded(self, loading: bool) -> None:
         if not loading:
+            self._focus_due = True
             self.call_after_refresh(self._focus_active_table)
+
+    @property
+    def focus_pending(self) -> bool:
+        """Whether the focus is on its way to the shown pane's table: the table is still loading (it cannot take
+        the focus before it has rows) or has just loaded and is about to take it, and nothing else has the focus.
+        The key gate (keyflow) holds keys meanwhile: ``2e`` typed at launch renames the first NAP once the NAPs
+        are listed, as it does once the app is up."""
+        if not self.is_mounted or (self.focused is not None and not isinstance(self.focused, ContentTabs)):
+            return False
+        tab = self.query_one(TabbedContent).active
+        if tab in INSIGHT_TABS or not tab:
+            return False
+        return self._focus_due or bool(self._table_of(tab).loading)
 
     def _focus_active_table(self) -> None:
         """Put the focus on the visible table unless the user is somewhere else (loading tables drop it)."""
+        self._focus_due = False
         if not self.is_active:
             return  # another screen is on top
         tab = self.query_one(TabbedContent).active

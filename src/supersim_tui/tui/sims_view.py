@@ -305,6 +305,7 @@ class SimsView(Pane):
                 scope=self._scope,
                 concurrency=LOAD_CONCURRENCY,
                 on_page=page,
+                on_start=self._show_count,  # "loading" said at once: the first page may take a while
                 limit=self.limit,
                 page_size=self.page_size or LOAD_PAGE_SIZE,
                 head=0 if len(index) else FIRST_ROWS,  # rows shown: they stay until replaced
