@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator, Callable
+from datetime import UTC, datetime
 from typing import Any
 
 import httpx
@@ -392,3 +393,22 @@ async def test_the_simulated_world_has_one_clock(make_simulator: Callable[..., S
         )
         periods = (await http.get(f"/v1/Sims/{created['sid']}/BillingPeriods")).json()["billing_periods"]
         assert [p["start_time"] for p in periods] == [created["date_created"]]
+
+
+@pytest.mark.parametrize("epoch", [None, datetime(2026, 12, 2, 21, 30, tzinfo=UTC)], ids=["now", "evening"])
+@pytest.mark.parametrize("sims", [300, 20_000])
+def test_seeded_sims_were_updated_after_they_were_created_and_not_in_the_future(
+    sims: int, epoch: datetime | None
+) -> None:
+    """Every seeded SIM's date_updated lies between its date_created and the simulator's now, as the API's would
+    (a ready SIM created today was dated 00:00 tomorrow: "Updated 2026-12-03 00:00 UTC" on 2 December)."""
+    from .conftest import demo_simulator
+
+    sim = demo_simulator(sims=sims, epoch=epoch)
+    now = sim.state.world_now()
+    wrong = [
+        (s.unique_name, s.date_created, s.date_updated)
+        for s in sim.state.sims.values()
+        if not datetime.fromisoformat(s.date_created) <= datetime.fromisoformat(s.date_updated) <= now
+    ]
+    assert wrong == []

@@ -174,9 +174,9 @@ def seed_usage(state: SimulatorState) -> None:
         if sim.status == "ready":
             trickle = UNIT if sim.index % 4 == 0 else 0
             age = urng.randrange(10) if trickle else urng.randrange(90)
-            start = max(created_day + 1, today - age)
+            start = min(today, max(created_day + 1, today - age))  # (a SIM made today: today, not tomorrow)
             sim.sms_commands = urng.randrange(5)
-            sim.date_updated = _iso(EPOCH + timedelta(days=start))
+            sim.date_updated = _iso(max(_parse(sim.date_created), EPOCH + timedelta(days=start)))
             state.open_usage(sim, start, trickle)
         elif sim.status == "active" or sim.pending is not None:
             if sim.pending is not None:
