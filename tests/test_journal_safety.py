@@ -167,7 +167,7 @@ def test_a_torn_last_line_is_the_interrupted_write(
     journal, sids = planned_run
     with journal.path.open("ab") as handle:
         handle.write(f'{{"type":"done","key":"{sids[0]}","outcome":"do'.encode())
-    code, out, err = run("sims", "resume", "run-cut", "--json")
+    code, out, err = run("sims", "resume", "run-cut", "--json", "--yes")
     assert code == 0, err
     assert json.loads(out)["counts"] == {"done": 6}
     assert all(simulator.state.sims[s].status == "inactive" for s in sids)
@@ -201,7 +201,7 @@ def test_resume_retries_failed_retryable_items(run: Run, simulator: Simulator) -
     code, out, err = run("sims", "set-status", *sids, "inactive", "--yes", "--json", "--concurrency", "1")
     report = json.loads(out)
     assert code == 1 and report["counts"] == {"failed": 5}
-    code, out, err = run("sims", "resume", report["run_id"], "--json")
+    code, out, err = run("sims", "resume", report["run_id"], "--json", "--yes")
     resumed = json.loads(out)
     assert code == 0, err
     assert resumed["counts"] == {"done": 5} and resumed["resume"]["sent"] == 5
@@ -281,7 +281,7 @@ def test_credentials_refused_mid_run_stop_sending(run: Run, simulator: Simulator
     assert report["counts"].get("failed", 0) == 0 and "done" not in report["counts"], report["counts"]
     assert "credentials were refused" in err and "login" in err and f"sims resume {report['run_id']}" in err
     gate.refusing, gate.refuse_after_posts = False, None  # logged in again
-    code, out, err = run("sims", "resume", report["run_id"], "--json")
+    code, out, err = run("sims", "resume", report["run_id"], "--json", "--yes")
     assert code == 0, err
     assert json.loads(out)["counts"] == {"done": len(sids)}
     assert all(simulator.state.sims[s].status == "inactive" for s in sids)
@@ -325,3 +325,29 @@ def test_a_corrupt_register_queue_line_is_reported_and_the_rest_kept(tmp_path: P
     queue = RegistrationQueue.open(path)
     assert set(queue.entries) == {good.iccid, done.iccid}
     assert [p.split(": ", 1)[0] for p in queue.problems] == [f"{path}, line 2", f"{path}, line 3"]
+
+
+def test_resume_without_a_terminal_asks_for_yes_like_a_new_run(
+    run: Run, simulator: Simulator, planned_run: tuple[Journal, list[str]]
+) -> None:
+    """`sims resume RUN` with no terminal and no --yes (a cron job, a pipe) is refused like the same change started
+    anew, exit 2 and nothing sent: it deactivated a run the user had stopped, without asking. With --yes it runs."""
+    _, sids = planned_run
+    code, _, err = run("sims", "resume", "run-cut")
+    assert code == 2 and "without --yes" in err, err
+    assert posts(simulator) == []
+    code, _, err = run("sims", "resume", "run-cut", "--yes")
+    assert code == 0, err
+    assert all(simulator.state.sims[s].status == "inactive" for s in sids)
+
+
+def test_sims_runs_into_a_reader_that_goes_away_stops_quietly(
+    run: Run, planned_run: tuple[Journal, list[str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`sims runs | head -1`: the command stops without a word once its reader has gone (it said "internal error
+    (BrokenPipeError): this is a bug")."""
+    from .test_commands import _ClosedAfter
+
+    monkeypatch.setattr("sys.stdout", _ClosedAfter(0))
+    code, _, err = run("sims", "runs")
+    assert code == 1 and err == "", err

@@ -108,7 +108,7 @@ def _run_case(case: Case, url: str, posts_for: Callable[[list[str]], int]) -> di
         return {}
     assert len(journals) == 1
     sent_before = posts_for(_posts(url))
-    resumed = _cli(case, url, ["sims", "resume", journals[0].stem, "--json"], None)
+    resumed = _cli(case, url, ["sims", "resume", journals[0].stem, "--json", "--yes"], None)
     assert resumed.returncode == 0, f"k={case.k}: " + resumed.stderr + resumed.stdout[-2000:]
     report = json.loads(resumed.stdout)
     assert report["counts"] == {"done": N}, (case.k, report["counts"])

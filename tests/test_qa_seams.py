@@ -38,7 +38,7 @@ def test_set_status_with_the_status_last_still_works(run: Run, simulator: Simula
 @pytest.mark.parametrize("run_id", ["a.b", "..", "x" * 65, "-x", "a/b"])
 def test_a_bad_run_id_is_one_usage_error_from_the_parser(run: Run, run_id: str) -> None:
     """One run-id rule (the journal's): whatever it refuses, the argument parser refuses, exit 2."""
-    code, _, err = run("sims", "resume", run_id)
+    code, _, err = run("sims", "resume", run_id, "--yes")
     assert code == 2
     assert ("argument run_id" in err or "unrecognized arguments" in err) and "Traceback" not in err
 
@@ -106,7 +106,7 @@ def test_an_api_that_goes_away_mid_registration_stops_it(
     assert outage.tried_while_down <= 40, outage.tried_while_down  # 3 rows, each tried 5 times (+ look-ups)
     assert "could not be reached" in err and f"sims resume {report['run_id']}" in err
     outage.down, outage.down_after_posts = False, 10**9
-    code = cli.main(["sims", "resume", report["run_id"], "--json"])
+    code = cli.main(["sims", "resume", report["run_id"], "--json", "--yes"])
     out, err = capsys.readouterr()
     assert code == 0, err
     owned = {s.iccid for s in simulator.state.sims.values()}
@@ -148,7 +148,7 @@ def test_an_api_that_goes_away_mid_run_stops_the_run(
     assert "could not be reached" in err and f"sims resume {report['run_id']}" in err
     outage.down = False
     outage.down_after_posts = 10**9
-    code = cli.main(["sims", "resume", report["run_id"], "--json"])
+    code = cli.main(["sims", "resume", report["run_id"], "--json", "--yes"])
     out, err = capsys.readouterr()
     assert code == 0, err
     assert all(simulator.state.sims[s].status == "inactive" for s in sids)
@@ -296,7 +296,7 @@ def test_resume_without_a_run_id_finishes_this_accounts_run(run: Run, simulator:
     runs_dir().mkdir(parents=True, exist_ok=True)
     journal("20261201-100000-aaaaaa", "http://127.0.0.1")
     journal("20261201-110000-bbbbbb", "http://127.0.0.1:9999")  # newer, another API
-    code, _, err = run("sims", "resume")
+    code, _, err = run("sims", "resume", "--yes")
     assert code == 0, err
     assert "20261201-100000-aaaaaa" in err
     assert simulator.state.sims[sim.sid].status == "inactive"

@@ -85,7 +85,7 @@ def test_sigkill_then_resume(loopback: str, tmp_path: Path) -> None:
     assert still_active, "some SIMs were left for the resume"
 
     resumed = subprocess.run(
-        [sys.executable, "-m", "supersim_tui", "sims", "resume", "--json", "--base-url", loopback],
+        [sys.executable, "-m", "supersim_tui", "sims", "resume", "--json", "--yes", "--base-url", loopback],
         env=env,
         capture_output=True,
         text=True,

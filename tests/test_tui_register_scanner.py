@@ -225,3 +225,24 @@ async def test_quitting_from_another_dialog_still_asks_about_queued_registration
         await pilot.press("ctrl+q")  # the quit question itself: ctrl+q again quits
         await pilot.pause()
         assert not app.is_running
+
+
+async def test_a_card_scanned_twice_in_a_burst_keeps_its_code_out_of_the_iccid_field() -> None:
+    """A card scanned twice in one burst (ICCID, code, the same ICCID, its code, the next card): the second scan is
+    refused as already in this session, and its code is taken as that card's, not as an ICCID ("ICCID must contain
+    only the digits 0-9" shown in the field, the code left in it). The next card registers as usual."""
+    sim = demo_simulator()
+    app = build_app(sim)
+    (a, code_a), (b, code_b) = registrable_examples(sim.state, 2)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_register(pilot)
+        sim.config.latency_ms = 300  # the first registration is still on its way when the card is scanned again
+        await burst(pilot, app, f"{a}\r{code_a}\r{a}\r{code_a}\r")
+        field = screen.query_one("#iccid", Input)
+        problem = str(screen.query_one("#iccid-problem", Static).render())
+        assert "Already in this session" in problem and "digits" not in problem, problem
+        assert field.value == "" and app.focused is field
+        await burst(pilot, app, f"{b}\r{code_b}\r")
+        await settle_registrations(pilot, app.registrations, 2)
+        assert {i: e.status for i, e in app.registrations.entries.items()} == {a: REGISTERED, b: REGISTERED}
+    assert sorted(p["Iccid"] for p in posted(sim)) == sorted([a, b])

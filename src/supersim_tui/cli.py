@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import sys
 from collections.abc import Awaitable, Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, NoReturn
@@ -79,6 +80,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _main(argv)
     except KeyboardInterrupt:
         print("\nsupersim-tui: interrupted", file=sys.stderr)
+        return EXIT_FAILED
+    except BrokenPipeError:
+        # The reader went away (`| head`), whichever command was writing: stop quietly, as other shell tools do
+        # (what is still buffered goes nowhere, so Python's own flush at exit does not fail again).
+        import os
+
+        with contextlib.suppress(OSError, ValueError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_FAILED
     except Exception as error:  # the last resort: see the docstring
         return _last_resort(error)
@@ -351,12 +360,6 @@ def _run_command(args: argparse.Namespace) -> int:
         return EXIT_FAILED
     except KeyboardInterrupt:
         print("supersim-tui: interrupted", file=sys.stderr)
-        return EXIT_FAILED
-    except BrokenPipeError:
-        # The reader went away (e.g. `| head`): stop quietly, as other shell tools do.
-        import os
-
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_FAILED
 
 

@@ -4,7 +4,6 @@ journaled runs)."""
 from __future__ import annotations
 
 import argparse
-import sys
 
 from ..api import Sim
 from ..ops.bulk import BulkRunner, Change, ItemOutcome, ResumeCounts, RunResult, plan_change
@@ -85,8 +84,9 @@ async def resume(session: Session, args: argparse.Namespace) -> int:
     if state.plan_problem is None:
         note(f"Resuming {state.run_id}: {len(state.remaining):,} of {len(state.items):,} items to finish")
     current: dict[str, Sim] | None = None  # read once, for the plan shown here and for the resume itself
-    if header.get("kind") != "register" and state.plan_problem is None and not args.yes and sys.stdin.isatty():
-        # On a terminal a resume is planned on the SIMs' current state and asked for like a new run.
+    if header.get("kind") != "register" and state.plan_problem is None and not args.yes:
+        # A resume is planned on the SIMs' current state and asked for like a new run; with no terminal to ask on,
+        # it is refused without --yes, as the same change started anew is (a stopped run stays stopped).
         change = Change.from_json(header.get("change") or {})
         current = await read_current_by_sid(session.client, [str(i["key"]) for i in state.remaining])
         plan = plan_change(current.values(), change)

@@ -108,6 +108,7 @@ class RegisterScreen(ReportsFailures, Screen[None]):
         self._count = 0
         self._problems: dict[str, str | Text] = {}
         self._refused = queue.refused  # ICCID -> why the form refused that card (in the list, never sent)
+        self._again: str | None = None  # a card just scanned again (already in this session): its code comes next
         self._details: dict[str, str] = {}  # ICCID -> its SIM / reason cell in full (the cell is cut to fit)
         self._room = 60  # the SIM / reason column's width: what the other columns leave of the list's
         self._fleet_names = {f.sid: f.label for f in fleets}
@@ -283,12 +284,22 @@ class RegisterScreen(ReportsFailures, Screen[None]):
 
     @on(Input.Submitted, "#iccid")
     def _iccid_done(self, event: Input.Submitted) -> None:
-        """Enter after the ICCID: what was typed before that Enter is checked (``event.value``)."""
+        """Enter after the ICCID: what was typed before that Enter is checked (``event.value``). After a card
+        scanned again (already in this session), a scan that is no ICCID is that card's code: set aside with a
+        word, not taken for an ICCID (the field said "must contain only the digits" and kept the code)."""
+        again, self._again = self._again, None
+        value = normalize(event.value)
+        if again is not None and value and not value.isdigit() and registration_code_problem(value) is None:
+            with self.prevent(Input.Changed):  # (its check would clear the words below)
+                event.input.value = ""
+            self._problem("iccid", f"Already in this session: {again} was scanned again; its code was not used")
+            return
         problem = self._iccid_problem(event.value)
         self._problem("iccid", problem)
         if problem:
-            value = normalize(event.value)
-            if value.isdigit() and len(value) >= MISREAD_ICCID_DIGITS and not problem.startswith("Already"):
+            if problem.startswith("Already"):
+                self._again = value
+            elif value.isdigit() and len(value) >= MISREAD_ICCID_DIGITS:
                 self._note_refused(value, f"{SCAN_AGAIN} ({problem})")  # a card's misread ICCID, not a stray code
             self._refuse(event.input)
         elif event.value.strip():
