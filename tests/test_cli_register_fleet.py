@@ -87,5 +87,8 @@ def test_a_row_for_a_sim_already_in_the_account_keeps_its_fleet_and_name(
     assert (kept.unique_name, kept.fleet_sid) == ("roof-7", eu.sid)
     note = outcomes[old]["error"] or ""  # (a done outcome's note is in its error field)
     assert outcomes[old]["outcome"] == "done" and "already in this account" in note and "roof-7" in note, outcomes
+    assert outcomes[old]["label"] == "roof-7"  # its name, not the row's "box-1", which it did not get
+    code, out, _ = run("sims", "register", old, old_code, "--fleet", "lab-bench", "--unique-name", "box-9", "--yes")
+    assert code == 0 and f"{old}: already in this account; kept its fleet and its name 'roof-7'" in out, out
     fresh = simulator.state.sims[simulator.state.sims_by_iccid[new]]
     assert (fresh.unique_name, fresh.fleet_sid) == ("box-2", lab.sid)

@@ -133,6 +133,12 @@ def report(
             )
             if len(problems) > 50:
                 print(f"… and {len(problems) - 50:,} more (use --json for all)")
+        if extra.get("kind") == "register":  # what a registration did not do although asked (kept fleet, name)
+            noted = [o for o in outcomes if o.outcome == DONE and o.error]
+            for o in noted[:50]:
+                print(f"{o.iccid}: {o.error}")
+            if len(noted) > 50:
+                print(f"… and {len(noted) - 50:,} more noted (use --json for all)")
         if run_id and not interrupted and (cancelled or any(o.retryable for o in problems)):
             note(f"Finish or retry with: supersim-tui sims resume {run_id}")
     return EXIT_OK if ok else EXIT_FAILED

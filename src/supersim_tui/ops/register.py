@@ -380,6 +380,8 @@ class RegistrationRunner(Runner):
             if already:
                 fleet, name, kept, found = await what_it_lacks(self.client, sim_sid, fleet, name)
                 note = f"{note}; kept {' and '.join(kept)}" if kept else note
+                if found is not None and name is None:  # it keeps its own name: the outcome says that one
+                    label = found.unique_name or row.iccid
                 if found is not None and not (fleet or name):
                     return ItemOutcome(row.key, row.iccid, label, DONE, str(found.status), found.fleet_sid, note), False
             if fleet or name:
