@@ -99,7 +99,7 @@ def starting_details(
     identity, URLs and store; else a profile called ``default`` on the production API. ``base_url``
     (``--base-url``), else ``SUPERSIM_BASE_URL``, wins over the profile's, as it does for commands. An unreadable
     profiles file starts from scratch: saving will name its problem."""
-    base_url = base_url or (os.environ if env is None else env).get("SUPERSIM_BASE_URL") or None
+    base_url = _asked_base_url(base_url, env)
     try:
         profile_file = load_profiles()
     except ProfileError:
@@ -126,7 +126,13 @@ def new_profile_details(base_url: str | None = None) -> Details:
     except ProfileError:
         taken = set()
     name = next(n for n in ("default", *(f"profile-{i}" for i in range(2, len(taken) + 3))) if n not in taken)
-    return Details(name, base_url=base_url or os.environ.get("SUPERSIM_BASE_URL") or DEFAULT_BASE_URL)
+    return Details(name, base_url=_asked_base_url(base_url) or DEFAULT_BASE_URL)
+
+
+def _asked_base_url(flag: str | None, env: Mapping[str, str] | None = None) -> str | None:
+    """The base URL the user asked for, as commands take it: ``--base-url``, else ``SUPERSIM_BASE_URL`` (checked
+    when the form is saved, not here: a wrong one is shown to be corrected)."""
+    return flag or (os.environ if env is None else env).get("SUPERSIM_BASE_URL") or None
 
 
 def details_problem(details: Details, secret: str | None) -> SignInError | None:

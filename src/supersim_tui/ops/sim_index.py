@@ -530,21 +530,11 @@ def arrived_head(list_sims: ListSimRows, scope: Scope, head: int) -> list[Sim] |
     return _head_pager(list_sims, scope, head).first_page_if_here() or []
 
 
-def first_pages(
-    list_sims: ListSimRows,
-    *,
-    scope: Scope = Scope(),
-    page_size: int = LOAD_PAGE_SIZE,
-    head: int = 0,
-    slices: bool = True,
-) -> list[Pager[SimBrief] | Pager[Sim]]:
-    """The pagers :func:`load_index` (with the same arguments, by status) starts with, unread: their first pages
-    are what a caller can ask the client to read ahead (``SuperSimClient.read_ahead``). ``slices=False``: the
-    first ``head`` SIMs' page alone."""
-    heads = [_head_pager(list_sims, scope, head)] if head > 0 and not scope.iccid else []
-    if not slices:
-        return heads
-    return heads + [_slice_pager(list_sims, scope, f, s, page_size) for f, s, _ in _slices(scope, [], False)]
+def first_pages(list_sims: ListSimRows, *, scope: Scope = Scope(), head: int = 0) -> list[Pager[SimBrief] | Pager[Sim]]:
+    """The small first page :func:`load_index` (with the same ``scope`` and ``head``) starts with, unread: what a
+    caller can ask the client to read ahead (``SuperSimClient.read_ahead``) before the first frame. The slices'
+    large first pages are asked for by the load itself: receiving them would hold that frame back."""
+    return [_head_pager(list_sims, scope, head)] if head > 0 and not scope.iccid else []
 
 
 async def load_index(

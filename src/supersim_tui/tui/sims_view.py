@@ -247,7 +247,7 @@ class SimsView(Pane):
         exists. The first rows' small page alone: the slices' large pages are asked for by the load, once the
         first frame is painted (read ahead, their replies took ~15-20 ms of the start to receive, while the
         first frame waited)."""
-        return first_pages(list_rows, head=FIRST_ROWS, slices=False)
+        return first_pages(list_rows, head=FIRST_ROWS)
 
     @property
     def loaded(self) -> int:
