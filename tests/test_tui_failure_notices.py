@@ -99,3 +99,22 @@ async def test_a_read_that_succeeds_again_leaves_the_notice_and_the_last_takes_i
         await pilot.press("r")
         await settle(pilot)
         assert errors(app) == [], notes(app)
+
+
+async def test_failures_of_one_cause_in_one_moment_show_one_notice() -> None:
+    """Two reads failing with the same cause one right after the other, before the app has shown the first's
+    notice (the SIMs' slices and the account's read, failing together when the API is down): one notice naming
+    both. The first notice, not yet on screen, was taken for dismissed, and both were shown."""
+    from supersim_tui.tui.failures import Task, failure_notices
+
+    app, _api = build()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        notices = failure_notices(app)  # type: ignore[arg-type]  # (an App of its own result type)
+        cause = "Could not connect to http://127.0.0.1"
+        notices.add(app, "first", Task("Reading SIMs", "Press r to try again.", read=True), cause)
+        notices.add(app, "second", Task("Loading the account", "Press r to try again.", read=True), cause)
+        await pilot.pause()
+        shown = [n.message for n in app._notifications if n.title and "failed" in n.title]
+        assert len(shown) == 1, shown
+        assert "Also Loading the account failed" in shown[0]

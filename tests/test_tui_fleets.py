@@ -92,3 +92,31 @@ async def test_widening_the_terminal_past_narrow_shows_every_cell_whole() -> Non
         row = next(line for line in lines if "field-sensors" in line)
         assert "global" in row and "1 GB" in row, lines
         assert any("500 MB" in line for line in lines), lines
+
+
+async def test_a_hidden_tabs_table_is_drawn_when_its_tab_is_shown() -> None:
+    """Counts that change while another tab is shown are drawn when the Fleets tab is shown, in the frame that
+    shows it, by key or with the mouse; not each time they change (a hidden tab's redraw cost a layout of the
+    whole screen: at start-up, ~100 ms of the SIMs' load, End to the last SIM 0.83 s → 0.73 s)."""
+    sim = demo_simulator(sims=300)
+    app = build_app(sim)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        pane = app.query_one(FleetsPane)
+        table = pane.table
+        sid = next(f.sid for f in sim.state.fleets.values() if f.unique_name == "spare-pool")
+        before = [str(c) for c in table.get_row(sid)]
+        for key, counts in (("1", 777_001), ("mouse", 777_002)):
+            await pilot.press("3")
+            await settle(pilot)
+            pane.fleet_counts = {sid: {"active": counts, "ready": 0, "new": 0, "inactive": 0, "scheduled": 0}}
+            await pilot.pause()
+            assert [str(c) for c in table.get_row(sid)] == before, "redrawn while hidden"
+            if key == "mouse":
+                await pilot.click("#--content-tab-fleets")
+            else:
+                app.main.action_show_tab("fleets")  # as the key does, checked before any frame
+            assert f"{counts:,}" in [str(c) for c in table.get_row(sid)] or key == "mouse"
+            await pilot.pause()
+            assert f"{counts:,}" in [str(c) for c in table.get_row(sid)]
+            before = [str(c) for c in table.get_row(sid)]

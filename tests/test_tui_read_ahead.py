@@ -59,12 +59,18 @@ async def test_first_pages_are_asked_for_before_the_main_screen_is_built_and_eac
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)
         firsts = first_page_requests(transport.sent)
-        assert len(firsts) == len(set(firsts)) == 8  # NAPs, fleets, 100 first SIMs, five status slices
+        fleets = sorted(sim.state.fleets)
+        # NAPs, fleets, 100 first SIMs; four status slices and the active SIMs' slices, one per fleet
+        assert len(firsts) == len(set(firsts)) == 3 + 4 + len(fleets)
         early = {(path, query) for path, query, mounted, _ in transport.sent if not mounted}
         slices = {(path, query) for path, query in firsts if "Status=" in query}
         assert early == set(firsts) - slices and len(early) == 3
         after_first_frame = {(path, query) for path, query, _, painted in transport.sent if painted}
-        assert slices <= after_first_frame and len(slices) == 5
+        assert slices <= after_first_frame
+        assert {query for _, query in slices} == {f"Status={s}&PageSize=1000" for s in ("new", "ready", "inactive")} | {
+            "Status=scheduled&PageSize=1000",
+            *(f"Status=active&Fleet={fleet}&PageSize=1000" for fleet in fleets),
+        }
         assert app.query_one(SimsPane).complete and len(app.query_one(SimsPane).index) == 300
 
 

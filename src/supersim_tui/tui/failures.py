@@ -71,6 +71,8 @@ class FailureNotices:
         self.app = app
         self.failed: dict[str, dict[tuple[int, str], Task]] = {}  # cause -> (owner id, group) -> task
         self.notices: dict[str, Notification] = {}  # cause -> its notice on screen
+        # Posted, not yet on screen (Textual shows a notice when the app handles its message): not dismissed
+        self.undelivered: set[str] = set()  # their identities
 
     def add(self, owner: object, group: str, task: Task, cause: str) -> None:
         """``owner``'s ``group`` failed with ``cause``: shown in that cause's notice (and no longer in another)."""
@@ -92,7 +94,7 @@ class FailureNotices:
 
     def _forget_dismissed(self) -> None:
         shown = self.app._notifications
-        for cause in [c for c, notice in self.notices.items() if notice not in shown]:
+        for cause in [c for c, n in self.notices.items() if n not in shown and n.identity not in self.undelivered]:
             del self.notices[cause]
             self.failed.pop(cause, None)
 
@@ -111,7 +113,16 @@ class FailureNotices:
         also = f"\nAlso {'; '.join(f'{what} failed' for what in whats[1:])}." if len(whats) > 1 else ""
         notice = Notification(cause + also + (f"\n{thens}" if thens else ""), title, "error", 12, markup=False)
         self.notices[cause] = notice
+        self.undelivered.add(notice.identity)
         self.app.post_message(Notify(notice))
+        self.app.call_later(self._delivered, notice)  # (after the notice: the app handles its messages in turn)
+
+    def _delivered(self, notice: Notification) -> None:
+        """``notice`` is on screen now, unless another replaced it meanwhile (two failures in one moment, the
+        second before the first's notice was shown): then it goes, and the newer one says it all."""
+        self.undelivered.discard(notice.identity)
+        if all(n is not notice for n in self.notices.values()) and notice in self.app._notifications:
+            self.app._unnotify(notice)
 
 
 _NOTICES: WeakKeyDictionary[App[object], FailureNotices] = WeakKeyDictionary()

@@ -108,6 +108,8 @@ class MainScreen(ReportsFailures, Screen[None]):
         self.shell = shell
         self._loading: list[Pane] = []  # the panes the account load has not filled yet
         self._resume_offered = False
+        # The fleets and NAPs being read by load_account (the SIMs load lists the active SIMs by these fleets)
+        self._account_read: asyncio.Task[tuple[list[Fleet], list[NetworkAccessProfile]]] | None = None
         self._shown_before = False
         self.first_frame_painted = False  # (the app says so: first_frame_painted_now)
         self._focus_due = False  # a table has loaded: the focus goes to the shown one after the next refresh
@@ -123,7 +125,7 @@ class MainScreen(ReportsFailures, Screen[None]):
             with TabPane("NAPs", id="naps"):
                 yield NapsPane().data_bind(MainScreen.mode, naps=MainScreen.nap_summaries)
             with TabPane("SIMs", id="sims"):
-                yield SimsPane(self._list_sims, list_rows=self._list_sim_rows).data_bind(
+                yield SimsPane(self._list_sims, list_rows=self._list_sim_rows, read_fleets=self._read_fleets).data_bind(
                     MainScreen.fleets, MainScreen.mode
                 )
             # issue 19: Health and Usage (tui/health.py, tui/usage.py), mounted when their tab is first shown
@@ -164,6 +166,15 @@ class MainScreen(ReportsFailures, Screen[None]):
     def _list_sim_rows(self, **query: Any) -> Pager[SimBrief]:
         """What the SIMs index is listed with: the same listing, decoded into only what the index keeps."""
         return self.shell.client.list_sim_briefs(**query)
+
+    async def _read_fleets(self) -> list[Fleet]:
+        """The fleets for the SIMs load to list the active SIMs by, before this screen has them: those of the read
+        :meth:`load_account` started (not a second request); none if it failed (its failure is reported there)."""
+        account = self._account_read
+        if account is None:
+            return self.fleets or []
+        await asyncio.wait([account])  # (its failure, or its cancelling, is load_account's)
+        return account.result()[0] if not account.cancelled() and account.exception() is None else []
 
     def read_ahead(self) -> None:
         """Ask now for the first page of the reads :meth:`load_account` starts with (NAPs, fleets, the SIMs' first
@@ -265,8 +276,8 @@ class MainScreen(ReportsFailures, Screen[None]):
     def action_show_tab(self, tab: str) -> None:
         if tab in TABS:
             self.query_one(AccountTabs).choose(tab)
-            if tab == "sims":
-                self.query_one(SimsPane).show_loaded()
+            for pane in self.query(f"#{tab}-pane").results(Pane):  # drawn in the frame that shows the tab
+                pane.show_loaded()
             if tab not in INSIGHT_TABS or self.query(f"#{tab}-pane.-ready"):  # else focused once mounted (below)
                 table = self._table_of(tab)
                 if table.focusable:
@@ -278,6 +289,8 @@ class MainScreen(ReportsFailures, Screen[None]):
     async def _tab_shown(self, event: TabbedContent.TabActivated) -> None:
         """Focus the tab's table; Health and Usage: mount the pane (the first time) and start reading."""
         tab = str(event.pane.id)
+        for pane in self.query(f"#{tab}-pane").results(Pane):  # (chosen with the mouse: not drawn yet)
+            pane.show_loaded()
         if not await self._mount_insight(tab):
             return
         self._table_of(tab).focus()
@@ -516,7 +529,7 @@ class MainScreen(ReportsFailures, Screen[None]):
         # Asked for in this order (the simulator, like a busy server, answers roughly in turn): fleets and
         # NAPs (small; the SIMs table names the fleets), the SIMs (a small first page, then the slices: the
         # pane reports its own failure), the catalog last (only the catalog screen shows it).
-        account = asyncio.create_task(read_fleets_and_naps(client))
+        account = self._account_read = asyncio.create_task(read_fleets_and_naps(client))
         if reload_sims and not sims.filtered:
             sims.reload()
         catalog_task: asyncio.Task[list[Network]] | None = None

@@ -212,6 +212,17 @@ class Pane(ReportsFailures, Vertical):
         """Changes are hidden (not merely dimmed) in a read-only profile."""
         return not (action in self.CHANGES and self.mode == READ_ONLY)
 
+    @property
+    def shown(self) -> bool:
+        """Whether the pane is shown (not in a hidden tab): true as soon as its tab is chosen, where Textual's
+        ``is_on_screen`` waits for the next layout, which a busy start can hold back."""
+        return self.is_attached and all(node.display for node in self.ancestors_with_self if isinstance(node, Widget))
+
+    def show_loaded(self) -> None:
+        """The pane is being shown (its tab chosen): what came while it was hidden, and was not drawn then, is
+        drawn now, in the frame that shows the tab. A hidden pane's table is not redrawn for each change: every
+        redraw of a hidden tab cost a layout of the whole screen, which at start-up held back the SIMs' load."""
+
     def load_failed(self, task: Task, error: BaseException, at: datetime | None = None) -> None:
         """Stop the loading indicator. With nothing shown yet, say why in the detail strip; data already shown
         stays, marked stale."""
@@ -263,6 +274,7 @@ class ListPane(Pane):
         self._shown: list[str] = []
         self._pending: str | None = None  # a SID to put the cursor on once it is listed
         self._listed = False  # a list arrived
+        self._fill_due = False  # rows changed while the pane was hidden (drawn when shown)
 
     def compose(self) -> ComposeResult:
         with Horizontal(classes="filter-line"):
@@ -304,7 +316,16 @@ class ListPane(Pane):
 
     def fill(self) -> None:
         """(Re)draw the rows the filter lets through, in the sort's order; the cursor stays on its SID (or goes to
-        the SID :meth:`select` asked for, once listed)."""
+        the SID :meth:`select` asked for, once listed). In a hidden tab, once the tab is shown (:meth:`show_loaded`)."""
+        self._fill_due = not self.shown
+        if not self._fill_due:
+            self._fill()
+
+    def show_loaded(self) -> None:
+        if self._fill_due:
+            self.fill()
+
+    def _fill(self) -> None:
         table = self.table
         keep = self._pending if self._pending in self._sids else self.current_key
         if self._pending in self._sids:
@@ -353,6 +374,9 @@ class ListPane(Pane):
 
     def select(self, sid: str) -> None:
         """The cursor on ``sid`` now if it is listed (the filter cleared if it hides it), else once it is."""
+        if self._fill_due:  # (hidden, with rows not drawn yet: drawn now, so the cursor has its row)
+            self._fill()
+            self._fill_due = False
         if sid in self._sids and sid not in self._shown:
             self.action_clear_filter()
         if sid in self._shown:

@@ -202,8 +202,8 @@ class FleetsPane(ListPane):
                 changed = True
         if not changed:
             return
-        if self.table_query.sort_column in {k for k, _label in self.COUNT_COLUMNS} | {"total"}:
-            self.fill()  # the order follows the counts
+        if not self.shown or self.table_query.sort_column in {k for k, _label in self.COUNT_COLUMNS} | {"total"}:
+            self.fill()  # the order follows the counts (hidden: drawn when shown)
             return
         table = self.table
         shown = set(self._shown)
@@ -215,6 +215,9 @@ class FleetsPane(ListPane):
     def counts_failed(self) -> None:
         """Counting stopped: the counts still waiting show ``?`` instead of an endless ``…``."""
         self._counts_failed = True
+        if not self.shown:
+            self.fill()  # (drawn when shown)
+            return
         for sid in set(self._shown) - self._counts.keys():
             for key in [k for k, _label in self.COUNT_COLUMNS] + ["total"]:
                 self.table.update_cell(sid, key, Text("?", style="dim", justify="right"))

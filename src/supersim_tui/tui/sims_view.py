@@ -22,7 +22,7 @@ little over 400 lines.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from time import monotonic
 from typing import ClassVar
@@ -34,7 +34,6 @@ from textual import events, on, work
 from textual.app import ComposeResult
 from textual.message import Message
 from textual.reactive import reactive
-from textual.widget import Widget
 from textual.widgets import Input, Static
 
 from ..api import Fleet, Pager, Sim, SimBrief
@@ -104,9 +103,11 @@ class SimsView(Pane):
         page_size: int | None = None,
         limit: int = MAX_INDEXED_SIMS,
         list_rows: ListSimRows | None = None,
+        read_fleets: Callable[[], Awaitable[list[Fleet]]] | None = None,
     ) -> None:
         super().__init__(id="sims-pane")
         self.list_sims = list_sims
+        self.read_fleets = read_fleets  # for a load that starts before the fleets are here (see load_index)
         self.list_rows = list_rows or list_sims  # what the index is listed with (briefs: half the decoding)
         self.page_size = page_size  # None: the index's own (1,000 a page)
         self.limit = limit
@@ -257,12 +258,6 @@ class SimsView(Pane):
     def complete(self) -> bool:
         return self.index.complete and not self.index.loading
 
-    @property
-    def shown(self) -> bool:
-        """Whether the pane is shown (not in a hidden tab): true as soon as its tab is chosen, where Textual's
-        ``is_on_screen`` waits for the next layout, which a busy start can hold back."""
-        return self.is_attached and all(node.display for node in self.ancestors_with_self if isinstance(node, Widget))
-
     def show_loaded(self) -> None:
         """The pane is being shown: the SIMs listed while it was hidden (not drawn then) are drawn now, so they are
         painted in the frame that shows the tab, not after the next page comes."""
@@ -302,6 +297,7 @@ class SimsView(Pane):
                 self.list_rows,
                 index,
                 self.fleets or [],
+                read_fleets=self.read_fleets,
                 scope=self._scope,
                 concurrency=LOAD_CONCURRENCY,
                 on_page=page,
