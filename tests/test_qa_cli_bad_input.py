@@ -31,6 +31,22 @@ def test_set_status_with_a_word_that_is_no_status_names_the_statuses(run: Run) -
     assert code == 2 and "ICCID" in err.strip().splitlines()[-1]
 
 
+def test_set_status_with_a_fleet_sid_says_it_is_a_fleet_s(run: Run, tmp_path: object) -> None:
+    """A fleet's SID given where SIMs are (pasted for the fleet's SIMs, on the command line or in an ICCID file)
+    is named as a fleet SID, with how a fleet's SIMs are chosen; it said "ICCID must contain only the digits"."""
+    from pathlib import Path
+
+    fleet = "HFed038db4de38378426d0b944a2863a7f"
+    listed = Path(str(tmp_path)) / "iccids.txt"
+    listed.write_text(f"{fleet}\n")
+    for args in (("active", fleet), ("active", "--iccid-file", str(listed))):
+        code, out, err = run("sims", "set-status", *args, "--yes")
+        assert code == 2 and out == "", err
+        last = err.strip().splitlines()[-1]
+        assert "a fleet SID, not a SIM's" in last and "--fleet" in last, last
+        assert "digits" not in last
+
+
 def test_tables_stay_aligned_with_wide_characters() -> None:
     """A name with an emoji or CJK characters (two columns each on a terminal) keeps the columns after it
     aligned in a command's table: every row's second column starts at the same screen column."""

@@ -28,6 +28,17 @@ def test_columns_in_another_order_are_read_by_their_header(run: Run, simulator: 
     assert names == {"box-a", "box-b"}
 
 
+def test_register_from_a_csv_reports_in_words_not_as_csv(run: Run, simulator: Simulator, tmp_path: Path) -> None:
+    """``--csv FILE`` names the input: the outcomes are reported as for any registration ("done 2"), not printed
+    as CSV (the flag also chose the output format of the listings)."""
+    (a, code_a), (b, code_b) = registrable_examples(simulator.state, 2)
+    path = tmp_path / "box.csv"
+    path.write_text(f"{a},{code_a}\n{b},{code_b}\n")
+    code, out, err = run("sims", "register", "--csv", str(path), "--yes")
+    assert code == 0, err
+    assert "done 2" in out and "iccid,key,outcome" not in out, out
+
+
 def test_a_header_without_a_required_column_or_with_an_unknown_one_is_refused() -> None:
     """A header with no registration_code column, or with a column nobody knows, is a problem with the file that
     names the line and the column; no row is taken as data."""

@@ -3,14 +3,18 @@ and the Error column is never cut without an ellipsis."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from textual.pilot import Pilot
 from textual.widgets import DataTable
 
-from supersim_tui.ops.bulk import Change, plan_change
+from supersim_tui.ops.bulk import DONE, Change, plan_change
+from supersim_tui.ops.journal import Journal, read_state
 from supersim_tui.tui.app import SuperSimApp
 from supersim_tui.tui.bulk import BulkRunScreen
+from supersim_tui.tui.dialogs import Confirm
 
-from .conftest import demo_simulator, instant_client
+from .conftest import demo_simulator, instant_client, until
 from .test_qa_seams import Outage
 from .test_tui_sims import finished_run
 
@@ -66,3 +70,38 @@ async def test_at_80_columns_the_highlighted_results_row_says_its_error_in_full(
         table = screen.query_one("#bulk-results", DataTable)
         iccid = str(table.get_row_at(table.cursor_row)[0])
         assert said.startswith(iccid) and "Could not connect" in said, said
+
+
+async def test_a_retry_that_finds_the_sims_changed_since_says_they_are_done(tmp_path: Path) -> None:
+    """The run stops on an outage; meanwhile the SIMs it did not get to are changed by someone else. Once the API
+    is back, t reads them, finds nothing to change, and says so; the results now show those SIMs done, in their
+    status, and the run's journal no longer counts them as left (they stayed "not sent", ``sims runs`` listed the
+    run as stopped with items left, and the app offered to resume it)."""
+    sim = demo_simulator(sims=200, settle_seconds=0)
+    outage = Outage(sim, down_after_posts=5)
+    app = SuperSimApp(instant_client(sim, transport=outage), account_label="demo")
+    app.settings.concurrency = 1
+    async with app.run_test(size=(100, 30)) as pilot:
+        await app.workers.wait_for_complete()
+        sims = [s async for s in app.client.list_sims(status="active")][:12]
+        await app.push_screen(
+            BulkRunScreen(
+                app.client,
+                plan=plan_change(sims, Change(status="inactive")),
+                journal=lambda run_id, header: Journal.create(run_id, header, tmp_path),
+            )
+        )
+        screen = await finished_run(pilot)
+        assert screen.result is not None and screen.journal is not None
+        left = [o.key for o in screen.result.outcomes if o.outcome != DONE]
+        assert left and read_state(Journal.open(screen.journal.path)).remaining  # type: ignore[union-attr]
+        for key in left:
+            sim.state.sims[key].status = "inactive"
+        outage.down = False
+        await pilot.press("t")
+        await until(pilot, lambda: isinstance(app.screen, Confirm))
+        dialog = app.screen
+        assert isinstance(dialog, Confirm) and dialog.title_text == "Nothing to change"
+        assert {(o.outcome, o.status) for o in screen.result.outcomes} == {(DONE, "inactive")}
+        state = read_state(Journal.open(screen.journal.path))
+        assert state is not None and state.remaining == [] and state.describe() == "finished"

@@ -8,6 +8,7 @@ import csv
 from pathlib import Path
 from typing import Any
 
+from textual import events
 from textual.pilot import Pilot
 from textual.widgets import Input, Static
 
@@ -246,3 +247,26 @@ async def test_a_card_scanned_twice_in_a_burst_keeps_its_code_out_of_the_iccid_f
         await settle_registrations(pilot, app.registrations, 2)
         assert {i: e.status for i, e in app.registrations.entries.items()} == {a: REGISTERED, b: REGISTERED}
     assert sorted(p["Iccid"] for p in posted(sim)) == sorted([a, b])
+
+
+async def test_esc_in_the_middle_of_a_scanner_burst_leaves_the_rest_of_it_unused() -> None:
+    """Esc pressed while a scanner's burst is still being typed in: the screen closes, and the rest of the burst
+    (typed for the register screen) is not taken by the SIMs screen beneath, where its digits switched tabs, its
+    Enter opened the catalog and its letters staged changes. A notice says how many keys were ignored."""
+    from textual.widgets import TabbedContent
+
+    from .test_tui_bursts import key_events
+
+    sim = demo_simulator()
+    app = build_app(sim)
+    (a, code_a), (b, code_b) = registrable_examples(sim.state, 2)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_register(pilot)
+        keys = [*key_events(f"{a}\r{code_a}\r"), events.Key("escape", "\x1b"), *key_events(f"2{b}\r{code_b}\rc")]
+        await burst(pilot, app, keys)
+        await settle_registrations(pilot, app.registrations, 1)
+        assert app.screen is app.main, app.screen
+        assert app.query_one(TabbedContent).active == "sims"  # the "2" did not switch to the NAPs tab
+        assert {i: e.status for i, e in app.registrations.entries.items()} == {a: REGISTERED}
+        warnings = [n.message for n in app._notifications if n.severity == "warning"]
+        assert any("ignored" in message for message in warnings), warnings

@@ -248,7 +248,8 @@ class RecordWriter:
     def __init__(self, args: Any, kind: str, out: TextIO | None = None):
         self.out = out or sys.stdout
         self.fields: list[str] | None = getattr(args, "fields_list", None)
-        self.format = "json" if args.json else "jsonl" if getattr(args, "jsonl", False) else "csv" if args.csv else None
+        chosen = ("json", args.json), ("jsonl", getattr(args, "jsonl", False)), ("csv", getattr(args, "csv", False))
+        self.format = next((name for name, wanted in chosen if wanted), None)
         self.format = self.format or ("table" if self.fields else None)
         self.kind = kind
         self.count = 0

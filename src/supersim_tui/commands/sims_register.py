@@ -56,7 +56,7 @@ async def _dry_run(session: Session, rows: list[Registration], args: argparse.Na
 
 
 def _registration_rows(args: argparse.Namespace) -> list[Registration]:
-    if args.csv:
+    if args.csv_file:
         if args.iccid is not None or args.code is not None:
             raise UsageError("give either --csv FILE or ICCID CODE, not both")
         if args.fleet or args.unique_name:
@@ -64,11 +64,11 @@ def _registration_rows(args: argparse.Namespace) -> list[Registration]:
                 "--fleet and --unique-name are for a single SIM; with --csv put them in the fleet and "
                 "unique_name columns"
             )
-        text = read_input(args.csv, "--csv")
+        text = read_input(args.csv_file, "--csv")
         try:
             return parse_registration_csv(text)
         except InputError as error:
-            raise UsageError(f"--csv {args.csv}: nothing was sent:" + problems_listed(error.problems)) from None
+            raise UsageError(f"--csv {args.csv_file}: nothing was sent:" + problems_listed(error.problems)) from None
     if args.iccid is None or args.code is None:
         raise UsageError("give ICCID and REGISTRATION_CODE, or --csv FILE")
     row, problems = check_registration(0, args.iccid, args.code, args.fleet, args.unique_name)

@@ -251,4 +251,8 @@ def sim_sid_or_iccid_problem(value: str) -> str | None:
     files take them, or None."""
     if value.startswith("HS"):
         return None if SIM_SID.fullmatch(value) else "not a SIM SID (HS and 32 hexadecimal digits) nor an ICCID"
+    if _SID.fullmatch(value):  # another kind's SID (a fleet's, pasted for its SIMs): not "only the digits 0-9"
+        kind = next((k for k, prefix in SID_PREFIXES.items() if value.startswith(prefix)), "")
+        hint = " (a fleet's SIMs are chosen with --fleet)" if kind == "fleet" else ""
+        return f"a {kind or 'resource'} SID, not a SIM's: give SIM ICCIDs or SIM SIDs (HS…){hint}"
     return iccid_problem(value)

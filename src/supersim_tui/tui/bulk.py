@@ -418,6 +418,7 @@ class BulkRunScreen(ReportsFailures, Screen[RunResult | None]):
         sims = await read_current(self.client, [o.key for o in failed])
         plan = plan_change(sims, change)
         assert self.result is not None
+        self._settled(self.result, plan, {sim.sid: sim for sim in sims})
         self._show_results(self.result)
 
         def run() -> None:
@@ -425,6 +426,37 @@ class BulkRunScreen(ReportsFailures, Screen[RunResult | None]):
             self._start(plan)
 
         confirm_plan(self.app, plan, "to retry", self.mode, run, title="Retry: confirm the change")
+
+    def _settled(self, result: RunResult, plan: Plan, now: dict[str, Sim]) -> None:
+        """The SIMs the retry's read found in the requested state (sent before a stop and settled since, or
+        changed by someone else) are done: so the results say, the SIMs pane once this screen closes, and the
+        run's journal (``sims runs`` and the resume offer no longer count them as left). They said unconfirmed
+        or not sent while the retry found nothing to change."""
+        there = {item.key for item in plan.skipped if item.key in now}
+        changed = [
+            dataclasses.replace(
+                o,
+                outcome=DONE,
+                status=str(now[o.key].status),
+                fleet_sid=now[o.key].fleet_sid,
+                error=None,
+                code=None,
+                retryable=False,
+            )
+            for o in result.outcomes
+            if o.key in there and o.outcome != DONE
+        ]
+        if not changed:
+            return
+        by_key = {o.key: o for o in changed}
+        result.outcomes = [by_key.get(o.key, o) for o in result.outcomes]
+        journal = self.journal
+        if journal is not None and journal.path.exists():
+            try:
+                for outcome in changed:
+                    journal.write({"type": "done", **outcome.to_json()})
+            finally:
+                journal.close()
 
     def action_export(self) -> None:
         if self.result is not None:

@@ -97,6 +97,23 @@ def notify_read_only(app: App[Any]) -> None:
     )
 
 
+def drop_unseen_keys(app: App[Any], title: str, typed: str, beneath: str) -> None:
+    """Drop the keys still waiting to be handled (:meth:`.keyflow.OrderedKeysApp.drop_typeahead`) and say how many:
+    typed ``typed`` (with an answer, after Esc), they would act on ``beneath`` before it could be seen (a Space
+    unmarking a SIM, an Enter opening the catalog, a scanner's digits switching tabs)."""
+    drop = getattr(app, "drop_typeahead", None)
+    dropped = drop() if drop is not None else 0
+    if dropped:
+        keys = "1 key was" if dropped == 1 else f"{dropped} keys were"
+        app.notify(
+            f"{keys} typed {typed} and ignored: they came before {beneath} could be seen. "
+            "Type them again if they were meant.",
+            title=title,
+            severity="warning",
+            markup=False,
+        )
+
+
 def ask_consent(
     app: App[Any], consent: Consent, title: str, body: RenderableType, yes: str, then: Callable[[bool], None]
 ) -> None:
@@ -114,17 +131,7 @@ def ask_consent(
         return
 
     def answered(yes: bool | None) -> None:
-        drop = getattr(app, "drop_typeahead", None)
-        dropped = drop() if drop is not None else 0
-        if dropped:
-            keys = "1 key was" if dropped == 1 else f"{dropped} keys were"
-            app.notify(
-                f"{keys} typed with the answer and ignored: they came before the screen behind the question "
-                "could be seen. Type them again if they were meant.",
-                title=title,
-                severity="warning",
-                markup=False,
-            )
+        drop_unseen_keys(app, title, "with the answer", "the screen behind the question")
         then(bool(yes))
 
     if consent.level == TYPED:

@@ -28,6 +28,7 @@ from ..ops.bulk import format_unique_name
 from ..ops.name_numbers import highest_number, highest_number_in_account, pattern_regex
 from ..ops.register import Registration
 from ..ops.register_queue import FAILED, QUEUED, REGISTERED, REGISTERING, WAITING, Entry, RegistrationQueue
+from .consent import drop_unseen_keys
 from .csv_import import CsvImportScreen, cut
 from .failures import ReportsFailures, Task
 from .footer import KeysFooter
@@ -393,6 +394,9 @@ class RegisterScreen(ReportsFailures, Screen[None]):
             why = f"{SCAN_AGAIN} (the screen was closed before its code was entered)"
             self.queue.refused[iccid] = why
             self.notify(f"{iccid} was not sent: its code was not entered. Scan it again.", title="Register")
+        # The rest of a scanner's burst (or keys typed with Esc) was meant for this screen: on the SIMs screen its
+        # digits would switch tabs and its Enter open the catalog, unseen
+        drop_unseen_keys(self.app, "Register", "after Esc", "the SIMs screen")
         self.dismiss(None)
 
     def action_import_csv(self) -> None:

@@ -120,7 +120,11 @@ def add_parsers(commands: Any, common: argparse.ArgumentParser) -> None:
     reg.add_argument("iccid", nargs="?")
     reg.add_argument("code", nargs="?", metavar="REGISTRATION_CODE")
     reg.add_argument(
-        "--csv", type=_text("the file name", 4096), help="a CSV of iccid,registration_code[,fleet,unique_name]"
+        "--csv",
+        dest="csv_file",  # an input: not the CSV output format that --csv chooses for the listings
+        metavar="FILE",
+        type=_text("the file name", 4096),
+        help="a CSV of iccid,registration_code[,fleet,unique_name]",
     )
     reg.add_argument("--fleet", type=_ref("fleet"), help="assign this fleet after registering (single SIM)")
     reg.add_argument("--unique-name", type=_sim_unique_name, help="set this unique name after registering (single SIM)")
