@@ -156,6 +156,38 @@ async def test_api_failure_names_the_network_and_keeps_it_staged() -> None:
         assert vodafone in nap.network_sids and telekom not in nap.network_sids
 
 
+async def test_what_an_apply_added_shows_on_when_the_re_read_after_it_fails() -> None:
+    """One add refused, one made, then the NAP's networks cannot be read again: the network the API added shows
+    on (it showed off, as before the apply), the refused one stays staged, and the summary says the re-read
+    failed."""
+    sim = demo_simulator()
+    app = build_app(sim, attempts=2)
+    nap = sim.state.find_nap("us-only")
+    assert nap is not None
+    path = f"/v1/NetworkAccessProfiles/{nap.sid}/Networks"
+    async with app.run_test(size=(120, 36)) as pilot:
+        await ready(pilot)
+        screen = await open_nap(pilot, "us-only")
+        await filter_to(pilot, screen, "262-01")
+        await pilot.press("space")
+        await filter_to(pilot, screen, "262-02")
+        await pilot.press("space")
+        await pilot.press("a")
+        await ready(pilot)
+        sim.force_faults("503", "503", method="POST", path_prefix=path)
+        await pilot.click("#apply")
+        await ready(pilot)
+        sim.force_faults("503", "503", "503", "503", method="GET", path_prefix=path)
+        await pilot.pause(0.3)  # a button ignores a second press within 0.2 s of the first
+        await pilot.press("enter")  # "Done"
+        await ready(pilot)
+        assert app.screen is screen
+        telekom = next(s for s, n in sim.state.networks.items() if n.identifiers[0] == ("262", "01"))
+        vodafone = next(s for s, n in sim.state.networks.items() if n.identifiers[0] == ("262", "02"))
+        assert vodafone in nap.network_sids and screen.problem is not None
+        assert str(screen._state(vodafone)) == "● on" and screen.staged == {telekom: True}
+
+
 async def test_edit_fleet_nap_shows_changes_first() -> None:
     """Changing a fleet's NAP previews networks gained and lost; only the second Save changes the fleet, and as
     the change cuts a country off for many SIMs, only once the fleet's name is typed."""

@@ -435,6 +435,11 @@ class CatalogScreen(ReportsFailures, Screen[None]):
             return
         failed = {o.change.network.sid for o in outcomes if not o.ok}
         self.staged = {sid: add for sid, add in self.staged.items() if sid in failed}
+        for outcome in outcomes:  # what the API confirmed shows at once, and stays if the re-read below fails
+            if outcome.ok and outcome.change.add:
+                self.enabled.add(outcome.change.network.sid)
+            elif outcome.ok:
+                self.enabled.discard(outcome.change.network.sid)
         self._show(self.shown)
         self._summarize()
         self.refresh_bindings()

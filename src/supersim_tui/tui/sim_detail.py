@@ -35,6 +35,7 @@ from .footer import KeysFooter
 from .format import details_grid, megabytes, plain, printable, stamp, status_text
 from .forms import NameForm
 from .keyflow import background
+from .pane import stale_mark
 
 STATUS_CHOICES = ("new", "ready", "active", "inactive")
 
@@ -150,6 +151,8 @@ class SimDetailScreen(ReportsFailures, Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Header(icon="◆")
+        yield Static(classes="stale", id="sim-detail-stale")  # the details shown are not current: a reload failed
+        yield Static(classes="stale", id="sim-detail-last")  # the last change made here, and how it ended
         with VerticalScroll(id="sim-detail"):
             yield Static(id="sim-detail-body")
         yield KeysFooter()
@@ -171,14 +174,30 @@ class SimDetailScreen(ReportsFailures, Screen[None]):
         self.info = await sim_details(self.client, sim, now=self.now)
         self.sub_title = f"SIM {printable(sim.label)}"
         self.query_one("#sim-detail-body", Static).update(render_details(self.info))
+        self._mark_stale(None)
 
     def worker_failed(self, group: str, error: BaseException) -> None:
-        """Notify; a SIM that could not be loaded at all says why in place of its details."""
+        """Notify; a SIM that could not be loaded at all says why in place of its details; details shown already
+        stay, marked stale (once the notice had gone, nothing said they were not current)."""
         super().worker_failed(group, error)
         if group == "sim-detail" and self.info is None:
             self.query_one("#sim-detail-body", Static).update(
                 Text(failure_text(self.task_for(group), error), style="bold red")
             )
+        elif group == "sim-detail":
+            self._mark_stale(datetime.now())
+
+    def _mark_stale(self, at: datetime | None) -> None:
+        mark = self.query_one("#sim-detail-stale", Static)
+        mark.update(stale_mark(at) if at else "")
+        mark.display = at is not None
+
+    def _last_change(self, text: Text) -> None:
+        """What the last change made here came to, kept on screen (a notice goes after a few seconds)."""
+        if self.is_attached:
+            last = self.query_one("#sim-detail-last", Static)
+            last.update(text)
+            last.display = True
 
     # -------------------------------------------------------------- actions
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -294,18 +313,13 @@ class SimDetailScreen(ReportsFailures, Screen[None]):
         result = await runner.run(plan_change([self.sim], change), new_run_id())
         outcome = result.outcomes[0]
         if outcome.outcome == DONE:
-            self.app.notify(
-                printable(f"Done: {change.describe()} ({outcome.status})."),
-                title=printable(self.sim.label),
-                markup=False,
-            )
+            said = printable(f"Done: {change.describe()} ({outcome.status}).")
+            self.app.notify(said, title=printable(self.sim.label), markup=False)
+            self._last_change(Text(f"Last change: {said}", style="green"))
         else:
-            self.app.notify(
-                printable(f"{outcome.outcome}: {outcome.error or 'no reason given'}"),
-                markup=False,
-                title=printable(self.sim.label),
-                severity="error",
-            )
+            said = printable(f"{outcome.outcome}: {outcome.error or 'no reason given'}")
+            self.app.notify(said, markup=False, title=printable(self.sim.label), severity="error")
+            self._last_change(Text(f"Last change, {change.describe()}: {said}", style="bold red"))
         try:
             await self._changed()
         except SuperSimError as error:
