@@ -123,6 +123,17 @@ async def test_removing_every_network_warns_loudly_and_cancel_changes_nothing() 
     assert nap.network_sids == before
 
 
+async def stage_telekom_and_vodafone_de(pilot: Pilot[Any]) -> CatalogScreen:
+    """NAP us-only's catalog, with Telekom DE (262-01) and Vodafone DE (262-02) staged to add, under review."""
+    screen = await open_nap(pilot, "us-only")
+    for plmn in ("262-01", "262-02"):
+        await filter_to(pilot, screen, plmn)
+        await pilot.press("space")
+    await pilot.press("a")
+    await ready(pilot)
+    return screen
+
+
 async def test_api_failure_names_the_network_and_keeps_it_staged() -> None:
     """A change the API keeps refusing is reported by name with the reason, stays staged, and the view
     shows the NAP as the server has it."""
@@ -132,13 +143,7 @@ async def test_api_failure_names_the_network_and_keeps_it_staged() -> None:
     assert nap is not None
     async with app.run_test(size=(120, 36)) as pilot:
         await ready(pilot)
-        screen = await open_nap(pilot, "us-only")
-        await filter_to(pilot, screen, "262-01")
-        await pilot.press("space")
-        await filter_to(pilot, screen, "262-02")
-        await pilot.press("space")
-        await pilot.press("a")
-        await ready(pilot)
+        await stage_telekom_and_vodafone_de(pilot)
         sim.force_faults("503", "503", method="POST", path_prefix=f"/v1/NetworkAccessProfiles/{nap.sid}/Networks")
         await pilot.click("#apply")
         await ready(pilot)
@@ -167,13 +172,7 @@ async def test_what_an_apply_added_shows_on_when_the_re_read_after_it_fails() ->
     path = f"/v1/NetworkAccessProfiles/{nap.sid}/Networks"
     async with app.run_test(size=(120, 36)) as pilot:
         await ready(pilot)
-        screen = await open_nap(pilot, "us-only")
-        await filter_to(pilot, screen, "262-01")
-        await pilot.press("space")
-        await filter_to(pilot, screen, "262-02")
-        await pilot.press("space")
-        await pilot.press("a")
-        await ready(pilot)
+        screen = await stage_telekom_and_vodafone_de(pilot)
         sim.force_faults("503", "503", method="POST", path_prefix=path)
         await pilot.click("#apply")
         await ready(pilot)

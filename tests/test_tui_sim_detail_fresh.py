@@ -6,11 +6,23 @@ from __future__ import annotations
 
 import re
 
+from textual.pilot import Pilot
+
 from supersim_tui.tui.dialogs import Confirm
 from supersim_tui.tui.sim_detail import SimDetailScreen
 from supersim_tui.tui.sims_pane import SimsPane
 
 from .conftest import build_app, demo_simulator, instant_client, settle
+
+
+async def cursor_on(pilot: Pilot[None], sid: str) -> SimsPane:
+    """The SIMs tab shown, its cursor on SIM ``sid``."""
+    await settle(pilot)
+    await pilot.press("3")
+    await settle(pilot)
+    pane = pilot.app.query_one(SimsPane)
+    pane.table.move_cursor(row=pane.table.get_row_index(sid))
+    return pane
 
 
 def status_line(app: object) -> str:
@@ -30,11 +42,7 @@ async def test_sim_detail_reads_the_status_when_opened_and_on_r() -> None:
     other = instant_client(sim)
     app = build_app(sim)
     async with app.run_test(size=(120, 36)) as pilot:
-        await settle(pilot)
-        await pilot.press("3")
-        await settle(pilot)
-        pane = app.query_one(SimsPane)
-        pane.table.move_cursor(row=pane.table.get_row_index(target.sid))
+        pane = await cursor_on(pilot, target.sid)
         assert str(pane.table.get_row(target.sid)[3]).split()[-1] == "active"
         await other.update_sim(target.sid, status="inactive")
         await pilot.press("enter")
@@ -70,11 +78,7 @@ async def test_a_failed_reload_marks_the_details_stale_and_a_change_s_outcome_st
     target = next(s for s in sim.state.sims.values() if s.status == "active")
     app, api = build(sim)
     async with app.run_test(size=(120, 36)) as pilot:
-        await settle(pilot)
-        await pilot.press("3")
-        await settle(pilot)
-        pane = app.query_one(SimsPane)
-        pane.table.move_cursor(row=pane.table.get_row_index(target.sid))
+        await cursor_on(pilot, target.sid)
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, SimDetailScreen)
