@@ -640,3 +640,29 @@ async def test_counts_agree_for_skipped_invalid_and_failed(tmp_path: Path) -> No
         rows = list(csv.DictReader(screen.exported.open(encoding="utf-8")))
         assert Counter(r["outcome"] for r in rows) == counts
     assert sim.state.sims[ready.sid].status == "ready" and sim.state.sims[no_fleet.sid].status == "new"
+
+
+async def test_the_number_typed_while_cancel_has_the_focus_is_said_not_silently_dropped() -> None:
+    """The typed question of a mass deactivation: the number typed at once, then Enter (Cancel has the focus, as
+    it must: an Enter typed with the question cannot confirm). Nothing is sent, and the dialog says where the
+    box is as soon as a character goes nowhere, and on closing that it did not confirm (it closed without a
+    word, and the user took the change as made)."""
+    sim = demo_simulator(sims=300, settle_seconds=0)
+    app = make_app(sim)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("3")
+        pane = app.query_one(SimsPane)
+        active = {s.sid: s for s in await app.client.list_sims(status="active").collect()}
+        pane.set_marks(active)
+        await pilot.press("s")
+        await choose(pilot, "inactive")
+        dialog = app.screen
+        assert isinstance(dialog, TypedConfirm)
+        await pilot.press(*str(len(active)))
+        assert "Tab moves to the box" in plain(dialog.query_one("#typed-prompt").render())
+        await pilot.press("enter")
+        await pilot.pause()
+        assert not isinstance(app.screen, (TypedConfirm, BulkRunScreen)) and posts(sim) == []
+        said = [n.message for n in app._notifications if n.title == "Not confirmed"]
+        assert said and f"type {len(active)}" in said[0], said

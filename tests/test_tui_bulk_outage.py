@@ -8,7 +8,7 @@ from pathlib import Path
 from textual.pilot import Pilot
 from textual.widgets import DataTable
 
-from supersim_tui.ops.bulk import DONE, Change, plan_change
+from supersim_tui.ops.bulk import DONE, SKIPPED, Change, plan_change
 from supersim_tui.ops.journal import Journal, read_state
 from supersim_tui.tui.app import SuperSimApp
 from supersim_tui.tui.bulk import BulkRunScreen
@@ -103,5 +103,42 @@ async def test_a_retry_that_finds_the_sims_changed_since_says_they_are_done(tmp_
         dialog = app.screen
         assert isinstance(dialog, Confirm) and dialog.title_text == "Nothing to change"
         assert {(o.outcome, o.status) for o in screen.result.outcomes} == {(DONE, "inactive")}
+        heading = str(screen.query_one("#bulk-title").render())
+        assert heading.startswith("Finished: 12 done"), heading  # it said "Stopped: … could not be reached"
+        assert "not-sent 0" in str(screen.query_one("#bulk-stats").render())
         state = read_state(Journal.open(screen.journal.path))
         assert state is not None and state.remaining == [] and state.describe() == "finished"
+
+
+async def test_a_retry_that_finishes_finishes_the_run_it_retried(tmp_path: Path) -> None:
+    """The run stops on an outage; once the API is back, t retries what was left and finishes. The stopped run's
+    journal learns the retry's outcomes: it no longer counts those SIMs as left (``sims runs`` listed it as
+    interrupted with SIMs left, and every launch offered to resume it)."""
+    sim = demo_simulator(sims=200, settle_seconds=0)
+    outage = Outage(sim, down_after_posts=3)
+    app = SuperSimApp(instant_client(sim, transport=outage), account_label="demo")
+    app.settings.concurrency = 1
+    async with app.run_test(size=(100, 30)) as pilot:
+        await app.workers.wait_for_complete()
+        sims = [s async for s in app.client.list_sims(status="active")][:8]
+        await app.push_screen(
+            BulkRunScreen(
+                app.client,
+                plan=plan_change(sims, Change(status="inactive")),
+                journal=lambda run_id, header: Journal.create(run_id, header, tmp_path),
+            )
+        )
+        screen = await finished_run(pilot)
+        first = screen.journal
+        assert first is not None and read_state(Journal.open(first.path)).remaining  # type: ignore[union-attr]
+        outage.down = False
+        outage.down_after_posts = 10_000
+        first_run = screen.run_id
+        await pilot.press("t")
+        await until(pilot, lambda: isinstance(app.screen, Confirm))
+        await pilot.press("y")
+        await until(pilot, lambda: screen.result is not None and screen.result.run_id != first_run)
+        assert {o.outcome for o in screen.result.outcomes} <= {DONE, SKIPPED}  # type: ignore[union-attr]
+        stopped = read_state(Journal.open(first.path))
+        assert stopped is not None and stopped.remaining == [] and stopped.describe() == "finished"
+    assert all(sim.state.sims[s.sid].status == "inactive" for s in sims)

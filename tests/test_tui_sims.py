@@ -413,6 +413,29 @@ def test_snapshot_bulk_progress(snap_compare: Callable[..., bool]) -> None:
     assert snap_compare(app, terminal_size=(120, 36), run_before=before)
 
 
+async def test_a_run_that_is_stopping_shows_no_rate_or_eta() -> None:
+    """Stopping (Esc, or the API gone): nothing new is sent, so no rate and no time left are shown (they said
+    "ETA 0:25" for a run sending nothing more); how long it ran is."""
+    sim = demo_simulator(settle_seconds=0)
+    app = build_app(sim)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        sims = await app.client.list_sims(status="inactive").collect()
+        sim.config.latency_ms = 60_000  # requests hang: the run stays in flight
+        screen = BulkRunScreen(app.client, plan=plan_change(sims[:20], Change(status="active")), clock=lambda: 42.0)
+        await app.push_screen(screen)
+        await pilot.pause()
+        assert screen.runner is not None
+        screen.runner.on_progress = None
+        screen._progress = Progress(total=20, done=5, in_flight=4, concurrency=4, started=0.0, now=0.0)
+        screen._show_progress()
+        assert "ETA" in str(screen.query_one("#bulk-stats").render())
+        screen.runner.cancel()
+        screen._show_progress()
+        stats = str(screen.query_one("#bulk-stats").render())
+        assert "ETA" not in stats and "rate" not in stats and "elapsed" in stats and "Stopping" in stats, stats
+
+
 async def _deactivate_with_failures(pilot: Pilot[None], app: SuperSimApp, sim: Simulator) -> None:
     """Every SIM marked, then deactivated with the first five changes failing (503): the results screen."""
     await _mark_three(pilot)

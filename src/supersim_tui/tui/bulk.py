@@ -53,6 +53,22 @@ from .plan_view import confirm_plan
 
 RESULT_ROWS = 1000  # the results table shows the first this many (problems first); the CSV has all
 RETRY_OUTCOMES = (FAILED, NOT_SENT, UNCONFIRMED)
+
+
+def record_final(journal: Journal, outcomes: list[ItemOutcome]) -> None:
+    """Write final outcomes found after a run ended (a retry's, a read's) into its journal, so ``sims runs`` and the
+    offer to resume count those SIMs as finished. A SIM found already there is done, for the run that asked.
+    Appended as the run appends (one ``done`` record each); the journal is closed again."""
+    if not outcomes or not journal.path.exists():
+        return
+    try:
+        for outcome in outcomes:
+            final = dataclasses.replace(outcome, outcome=DONE) if outcome.outcome == SKIPPED else outcome
+            journal.write({"type": "done", **final.to_json()})
+    finally:
+        journal.close()
+
+
 # The results table at 80 columns: the Name, then the Fleet column are cut (with …, down to MIN_NAME cells) so the
 # Error column keeps MIN_ERROR cells on screen (without, the fleets were cut off at the table's edge, the errors off it)
 CUT_FIRST = (4, 1)  # column numbers: Fleet, then Name
@@ -139,6 +155,9 @@ class BulkRunScreen(ReportsFailures, Screen[RunResult | None]):
         self.exported: Path | None = None
         self._progress: Progress | None = None
         self._errors: dict[str, str] = {}  # results row (its index) -> "ICCID: outcome — error", in full
+        # The journals of the runs this screen has shown (a run, then its retries): a retry's final outcomes are
+        # written into each, so none of them is left counting those SIMs as to do (and offered for resume)
+        self.lineage: list[Journal] = []
 
     def compose(self) -> ComposeResult:
         yield Header(icon="◆")
@@ -216,6 +235,11 @@ class BulkRunScreen(ReportsFailures, Screen[RunResult | None]):
             if lock is not None:
                 lock.release()
         await self._read_back_failures(result)
+        finals = [o for o in result.outcomes if o.outcome not in RETRY_OUTCOMES]
+        for earlier in self.lineage:  # the runs this one retried are finished for the SIMs it finished
+            record_final(earlier, finals)
+        if journal is not None:
+            self.lineage.append(journal)
         self.result = result
         self._show_progress()
         self._show_results(result)
@@ -291,6 +315,7 @@ class BulkRunScreen(ReportsFailures, Screen[RunResult | None]):
         else:
             parts += [("  remaining ", "dim"), (f"{progress.remaining:,}", "bold")]
         if self.result is None:
+            stopping = self.runner is not None and self.runner.cancelled
             parts += [
                 ("  in flight ", "dim"),
                 f"{progress.in_flight}",
@@ -299,14 +324,16 @@ class BulkRunScreen(ReportsFailures, Screen[RunResult | None]):
                 ("  scheduled ", "dim"),
                 f"{progress.waiting:,}",
                 "\n",
-                ("rate ", "dim"),
-                f"{progress.rate:.1f} SIMs/s",
-                ("  ETA ", "dim"),
-                duration(progress.eta),
-                ("  elapsed ", "dim"),
-                duration(progress.now - progress.started),
             ]
-            if self.runner is not None and self.runner.cancelled:
+            if not stopping:  # (a rate and an ETA for a run that sends nothing more misled)
+                parts += [
+                    ("rate ", "dim"),
+                    f"{progress.rate:.1f} SIMs/s",
+                    ("  ETA ", "dim"),
+                    duration(progress.eta),
+                ]
+            parts += [("elapsed " if stopping else "  elapsed ", "dim"), duration(progress.now - progress.started)]
+            if stopping:
                 parts += ["\n", ("Stopping: the requests in flight finish, nothing new is sent…", "yellow")]
             else:
                 parts += [("   Esc stops cleanly", "dim")]
@@ -450,13 +477,18 @@ class BulkRunScreen(ReportsFailures, Screen[RunResult | None]):
             return
         by_key = {o.key: o for o in changed}
         result.outcomes = [by_key.get(o.key, o) for o in result.outcomes]
-        journal = self.journal
-        if journal is not None and journal.path.exists():
-            try:
-                for outcome in changed:
-                    journal.write({"type": "done", **outcome.to_json()})
-            finally:
-                journal.close()
+        for journal in self.lineage:
+            record_final(journal, changed)
+        # The counters and the heading follow: "Stopped … 32 %" stayed over results that were all done
+        progress = Progress(total=len(result.outcomes))
+        for outcome in result.outcomes:
+            progress.count(outcome.outcome)
+        if self._progress is not None:
+            progress.started, progress.now = self._progress.started, self._progress.now
+        self._progress = progress
+        if not any(o.outcome in RETRY_OUTCOMES for o in result.outcomes):
+            result.cancelled, result.interrupted = False, None
+        self._show_progress()
 
     def action_export(self) -> None:
         if self.result is not None:

@@ -13,7 +13,7 @@ from typing import Any, ClassVar
 
 from rich.console import Group, RenderableType
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -44,6 +44,7 @@ class TypedConfirm(FittedDialog[bool]):
     def __init__(self, title: str, body: RenderableType, consent: Consent, yes: str):
         super().__init__(classes="dialog")
         self.title_text, self.body, self.consent, self.yes = title, body, consent, yes
+        self.stray = ""  # characters typed while a button had the focus (they go nowhere: said when it closes)
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="form", id="typed-confirm"):
@@ -76,10 +77,28 @@ class TypedConfirm(FittedDialog[bool]):
                 markup=False,
             )
 
+    def on_key(self, event: events.Key) -> None:
+        """A character typed while Cancel (or a button) has the focus goes nowhere, by design (an Enter typed with
+        it must not confirm): the prompt then says where the box is, and closing says what happened to it (the
+        number typed, then Enter on Cancel, closed the dialog without a word: taken for a confirmation)."""
+        if event.character and event.is_printable and not isinstance(self.focused, Input):
+            self.stray += event.character
+            prompt = self.query_one("#typed-prompt", Static)
+            said = Text("\nCancel has the focus: what is typed goes nowhere. Tab moves to the box.", style="bold")
+            prompt.update(Text.assemble(typed_prompt(self.consent, "To confirm, type"), said))
+
     @on(Button.Pressed)
     def _pressed(self, event: Button.Pressed) -> None:
         event.stop()
         yes = event.button.id == "yes" and self.consent.matches(self.query_one("#typed-answer", Input).value)
+        if not yes and self.stray.strip():
+            self.notify(
+                f"{printable(self.stray.strip())!r} was typed while Cancel had the focus, not in the box: nothing was "
+                f"changed. To confirm, Tab to the box and type {printable(self.consent.phrase)}.",
+                title="Not confirmed",
+                severity="warning",
+                markup=False,
+            )
         self.dismiss(yes)
 
     def action_cancel(self) -> None:
@@ -104,10 +123,10 @@ def drop_unseen_keys(app: App[Any], title: str, typed: str, beneath: str) -> Non
     drop = getattr(app, "drop_typeahead", None)
     dropped = drop() if drop is not None else 0
     if dropped:
-        keys = "1 key was" if dropped == 1 else f"{dropped} keys were"
+        keys, they, them = ("1 key was", "it", "it") if dropped == 1 else (f"{dropped} keys were", "they", "them")
         app.notify(
-            f"{keys} typed {typed} and ignored: they came before {beneath} could be seen. "
-            "Type them again if they were meant.",
+            f"{keys} typed {typed} and ignored: {they} came before {beneath} could be seen. "
+            f"Type {them} again if {they} {'was' if dropped == 1 else 'were'} meant.",
             title=title,
             severity="warning",
             markup=False,
