@@ -21,6 +21,7 @@ from supersim_tui.connect import Connector
 from supersim_tui.simulator import Simulator, SimulatorConfig, asgi_transport
 from supersim_tui.tui import health as health_tab
 from supersim_tui.tui.app import SuperSimApp
+from supersim_tui.tui.consent import TypedConfirm
 
 OUT = Path(__file__).resolve().parent.parent / "screenshots"
 CATALOG = ["2", "down", "enter", "slash", *"portugal", "enter", "space"]
@@ -40,7 +41,7 @@ SHOTS = [
     ),
     ("sims-marked", (120, 36), ["3", "space", "space", "down", "space", "space"]),
     ("bulk-confirm", (120, 36), ["3", "a", "wait", "y", "s", "down", "enter"]),
-    ("bulk-results", (120, 36), ["3", "a", "wait", "y", "s", "down", "down", "enter", "faults", "y", "wait-run"]),
+    ("bulk-results", (120, 36), ["3", "a", "wait", "y", "s", "down", "down", "enter", "faults", "confirm", "wait-run"]),
     ("sim-detail", (120, 36), ["3", "down", "down", "enter"]),
     ("register-csv", (120, 36), ["3", "n", "ctrl+o", "csv", "enter"]),
     ("health", (120, 36), ["4", "down"]),
@@ -77,6 +78,10 @@ async def shoot(name: str, size: tuple[int, int], keys: list[str]) -> Path:
                 await pilot.pause(0.5)
             elif key == "faults":
                 sim.force_faults(*["503"] * 12, method="POST", path_prefix="/v1/Sims/")
+            elif key == "confirm":  # the typed question: Tab to the box, type what it asks, Enter
+                dialog = app.screen
+                assert isinstance(dialog, TypedConfirm), dialog
+                await pilot.press("tab", *dialog.consent.phrase, "enter")
             elif key == "wait-run":
                 for _ in range(300):  # bounded: 30 s
                     if getattr(app.screen, "result", None) is not None:

@@ -55,6 +55,20 @@ RESULT_ROWS = 1000  # the results table shows the first this many (problems firs
 RETRY_OUTCOMES = (FAILED, NOT_SENT, UNCONFIRMED)
 
 
+def spaced(parts: list[str | tuple[str, str]]) -> Text:
+    """The parts as one line, the spaces that lead a part moved to the end of the part before: the same on a
+    terminal, and an SVG screenshot (rsvg) drops a styled run's leading spaces ("done 239failed 12")."""
+    moved: list[tuple[str, str]] = []
+    for part in parts:
+        text, style = (part, "") if isinstance(part, str) else part
+        body = text.lstrip(" ")
+        if moved and len(body) < len(text):
+            moved[-1] = (moved[-1][0] + text[: len(text) - len(body)], moved[-1][1])
+            text = body
+        moved.append((text, style))
+    return Text.assemble(*moved)
+
+
 def record_final(journal: Journal, outcomes: list[ItemOutcome]) -> None:
     """Write final outcomes found after a run ended (a retry's, a read's) into its journal, so ``sims runs`` and the
     offer to resume count those SIMs as finished. A SIM found already there is done, for the run that asked.
@@ -337,7 +351,7 @@ class BulkRunScreen(ReportsFailures, Screen[RunResult | None]):
                 parts += ["\n", ("Stopping: the requests in flight finish, nothing new is sent…", "yellow")]
             else:
                 parts += [("   Esc stops cleanly", "dim")]
-        self.query_one("#bulk-stats", Static).update(Text.assemble(*parts))
+        self.query_one("#bulk-stats", Static).update(spaced(parts))
 
     def _show_results(self, result: RunResult) -> None:
         counts = Counter(o.outcome for o in result.outcomes)
