@@ -35,7 +35,7 @@ from .failures import ReportsFailures, Task
 from .footer import KeysFooter
 from .format import printable
 from .keyflow import OrderedKeysApp, background
-from .pane import Pane
+from .pane import NO_FLEET, Pane
 from .panes import FleetsPane, NapsPane
 from .shell import Shell
 from .sims_filters import SimFilters
@@ -471,7 +471,7 @@ class MainScreen(ReportsFailures, Screen[None]):
         """Every SIM is listed: the Fleets table's counts come from the index (no second listing to count)."""
         self.workers.cancel_group(self, "fleet-counts")
         fleets = {f.sid for f in self.fleets or []}
-        self.fleet_counts = {sid: event.counts.get(sid, {}) for sid in fleets}
+        self.fleet_counts = {sid: event.counts.get(sid, {}) for sid in [*fleets, NO_FLEET]}
 
     @on(SimsPane.IndexFailed)
     def _sims_index_failed(self) -> None:
@@ -540,7 +540,7 @@ class MainScreen(ReportsFailures, Screen[None]):
             self.naps = naps
             self.fleets = fleets  # the fleets pane and the SIMs pane's fleet names
             if not reload_sims and (counts := sims.fleet_counts()) is not None:  # the index has them already
-                self.fleet_counts = {f.sid: counts.get(f.sid, {}) for f in fleets}
+                self.fleet_counts = {sid: counts.get(sid, {}) for sid in [*(f.sid for f in fleets), NO_FLEET]}
             self._loading.remove(fleets_pane)
             if reload_sims and sims.filtered:
                 sims.reload()  # with the filters the user set (the pane reports its own failure)

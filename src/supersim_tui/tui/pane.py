@@ -44,6 +44,9 @@ def count_of(n: int, noun: str) -> str:
     return f"{n:,} {noun if n == 1 else plural(noun)}"
 
 
+NO_FLEET = ""  # the key of the SIMs without a fleet in counts by fleet (no fleet has an empty SID)
+
+
 @dataclass(frozen=True)
 class Part:
     """A piece of a count bar: ``weight`` says how much it matters (higher: kept longer); ``short`` says the same
@@ -364,7 +367,11 @@ class ListPane(Pane):
     def show_count(self) -> None:
         """Nothing before the first list arrives (the detail strip says it is loading), then the count."""
         parts = query_parts(len(self._shown), len(self._sids), self.NOUN, self.table_query) if self._listed else []
-        self.query_one(CountBar).show(parts)
+        self.query_one(CountBar).show(parts + self.more_counts() if parts else parts)
+
+    def more_counts(self) -> list[Part]:
+        """What a pane adds to its count bar (the Fleets pane: the SIMs without a fleet)."""
+        return []
 
     def set_sids(self, sids: list[str]) -> None:
         """The list arrived (SIDs in stored order): show it through the filter and sort."""

@@ -20,7 +20,7 @@ from textual.widgets import DataTable
 from ..api import Fleet, NetworkAccessProfile
 from .format import details_grid, fit_name, megabytes, plain, stamp, yes_no
 from .naps_pane import NapsPane
-from .pane import ListPane, list_bindings
+from .pane import NO_FLEET, ListPane, Part, list_bindings
 
 __all__ = ["FleetsPane", "NapsPane", "count_cell", "fit_name"]
 
@@ -105,6 +105,7 @@ class FleetsPane(ListPane):
         self._nap_names: dict[str, str] = {}
         self._counts: dict[str, dict[str, int]] = {}  # fleets whose SIM counts are known
         self._counts_failed = False  # counting stopped: the counts not known show ? (until the fleets reload)
+        self._fleetless: int | None = None  # SIMs without a fleet, once the SIMs index knows (None: not known)
         self._narrow: bool | None = None
 
     def on_mount(self) -> None:
@@ -194,7 +195,12 @@ class FleetsPane(ListPane):
         return sum(counts.values()) if column == "total" else counts.get(column, 0)
 
     def watch_fleet_counts(self, counts: dict[str, dict[str, int]]) -> None:
-        """SIM counts arrive per fleet (from the SIMs index, or counted when the SIMs are filtered)."""
+        """SIM counts arrive per fleet (from the SIMs index, or counted when the SIMs are filtered); under
+        :data:`NO_FLEET`, the SIMs without a fleet (from the index only)."""
+        fleetless = sum(counts[NO_FLEET].values()) if NO_FLEET in counts else None if not counts else self._fleetless
+        if fleetless != self._fleetless:
+            self._fleetless = fleetless
+            self.show_count()
         changed = False
         for fleet_sid, fleet_counts in counts.items():
             if fleet_sid in self._fleets and self._counts.get(fleet_sid) != fleet_counts:
@@ -211,6 +217,13 @@ class FleetsPane(ListPane):
             if fleet_sid in self._counts and fleet_sid in shown:
                 for column, value in zip(table.ordered_columns, self.cells(fleet_sid), strict=True):
                     table.update_cell(fleet_sid, column.key, value, update_width=True)  # wider than the "…" it replaces
+
+    def more_counts(self) -> list[Part]:
+        """The SIMs without a fleet: the fleets' totals and these add up to the SIMs tab's total."""
+        n = self._fleetless
+        if not n:
+            return []
+        return [Part(Text(f"+ {n:,} SIM{'s' * (n != 1)} without a fleet"), 4, Text(f"+ {n:,} no fleet"))]
 
     def counts_failed(self) -> None:
         """Counting stopped: the counts still waiting show ``?`` instead of an endless ``…``."""

@@ -54,7 +54,7 @@ from .failures import Task, failure_text
 from .filter_input import follow
 from .format import details_grid, plain, printable, stamp, status_text
 from .keyflow import background
-from .pane import Pane, Part, stale_mark
+from .pane import NO_FLEET, Pane, Part, stale_mark
 from .sim_table import WIDE, SimTable, count_parts
 from .sims_filters import Filters, SimFilters
 
@@ -368,10 +368,11 @@ class SimsView(Pane):
             self.post_message(self.Indexed(counts))
 
     def fleet_counts(self) -> dict[str, dict[str, int]] | None:
-        """SIM counts by fleet SID and status from the index, if it holds every SIM of the account."""
+        """SIM counts by fleet SID (:data:`NO_FLEET`: without one) and status from the index, if it holds every SIM
+        of the account."""
         if not (self.complete and self._scope.whole and not self.index.truncated):
             return None
-        return {fleet: by_status for fleet, by_status in self.index.counts().items() if fleet is not None}
+        return {fleet or NO_FLEET: by_status for fleet, by_status in self.index.counts().items()}
 
     def update_outcomes(self, changes: dict[str, tuple[str | None, str | None]]) -> None:
         """A bulk run's final states (SID → status, fleet SID): those SIMs updated, no request made."""
