@@ -20,7 +20,7 @@ from textual.screen import Screen
 from textual.widgets import Button, Input
 
 from supersim_tui import cli
-from supersim_tui.api import BasicAuth, RetryPolicy, SuperSimClient
+from supersim_tui.api import BasicAuth, RetryPolicy, Sim, SuperSimClient
 from supersim_tui.commands import session as session_module
 from supersim_tui.ops.bulk import OUTCOMES, Progress
 from supersim_tui.ops.consent import CONFIRM, HANDFUL, NONE, REFUSED, TYPED, consent_for
@@ -63,6 +63,18 @@ def posts(sim: Simulator) -> list[str]:
     return [r.path for r in sim.request_log if r.method == "POST"]
 
 
+async def deactivate_every_active_sim(pilot: Pilot[None], app: SuperSimApp) -> tuple[SimsPane, dict[str, Sim]]:
+    """Every active SIM marked on the SIMs tab, then set status → inactive: the question it asks is on screen."""
+    await settle(pilot)
+    await pilot.press("3")
+    pane = app.query_one(SimsPane)
+    active = {s.sid: s for s in await app.client.list_sims(status="active").collect()}
+    pane.set_marks(active)
+    await pilot.press("s")
+    await choose(pilot, "inactive")
+    return pane, active
+
+
 async def test_keys_typed_with_the_answer_to_a_consent_dialog_are_dropped_and_said() -> None:
     """Enter, Space, Enter in one burst on the typed question of a mass deactivation (Cancel focused): Enter
     cancels; the Space and Enter typed with it were typed before the user could see the screen beneath, so they
@@ -70,13 +82,7 @@ async def test_keys_typed_with_the_answer_to_a_consent_dialog_are_dropped_and_sa
     sim = demo_simulator(sims=300, settle_seconds=0)
     app = make_app(sim)
     async with app.run_test(size=(120, 36)) as pilot:
-        await settle(pilot)
-        await pilot.press("3")
-        pane = app.query_one(SimsPane)
-        active = {s.sid: s for s in await app.client.list_sims(status="active").collect()}
-        pane.set_marks(active)
-        await pilot.press("s")
-        await choose(pilot, "inactive")
+        pane, active = await deactivate_every_active_sim(pilot, app)
         assert isinstance(app.screen, TypedConfirm)
         await burst(pilot, app, "\r \r")
         assert not isinstance(app.screen, (TypedConfirm, BulkRunScreen)), type(app.screen)
@@ -650,13 +656,7 @@ async def test_the_number_typed_while_cancel_has_the_focus_is_said_not_silently_
     sim = demo_simulator(sims=300, settle_seconds=0)
     app = make_app(sim)
     async with app.run_test(size=(120, 36)) as pilot:
-        await settle(pilot)
-        await pilot.press("3")
-        pane = app.query_one(SimsPane)
-        active = {s.sid: s for s in await app.client.list_sims(status="active").collect()}
-        pane.set_marks(active)
-        await pilot.press("s")
-        await choose(pilot, "inactive")
+        pane, active = await deactivate_every_active_sim(pilot, app)
         dialog = app.screen
         assert isinstance(dialog, TypedConfirm)
         await pilot.press(*str(len(active)))

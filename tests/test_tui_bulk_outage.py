@@ -8,6 +8,7 @@ from pathlib import Path
 from textual.pilot import Pilot
 from textual.widgets import DataTable
 
+from supersim_tui.api import Sim
 from supersim_tui.ops.bulk import DONE, SKIPPED, Change, plan_change
 from supersim_tui.ops.journal import Journal, read_state
 from supersim_tui.tui.app import SuperSimApp
@@ -72,6 +73,22 @@ async def test_at_80_columns_the_highlighted_results_row_says_its_error_in_full(
         assert said.startswith(iccid) and "Could not connect" in said, said
 
 
+async def journaled_deactivation(
+    pilot: Pilot[None], app: SuperSimApp, count: int, runs: Path
+) -> tuple[list[Sim], BulkRunScreen]:
+    """The first ``count`` active SIMs deactivated in a run with a journal in ``runs``; its results screen."""
+    await app.workers.wait_for_complete()
+    sims = [s async for s in app.client.list_sims(status="active")][:count]
+    await app.push_screen(
+        BulkRunScreen(
+            app.client,
+            plan=plan_change(sims, Change(status="inactive")),
+            journal=lambda run_id, header: Journal.create(run_id, header, runs),
+        )
+    )
+    return sims, await finished_run(pilot)
+
+
 async def test_a_retry_that_finds_the_sims_changed_since_says_they_are_done(tmp_path: Path) -> None:
     """The run stops on an outage; meanwhile the SIMs it did not get to are changed by someone else. Once the API
     is back, t reads them, finds nothing to change, and says so; the results now show those SIMs done, in their
@@ -82,16 +99,7 @@ async def test_a_retry_that_finds_the_sims_changed_since_says_they_are_done(tmp_
     app = SuperSimApp(instant_client(sim, transport=outage), account_label="demo")
     app.settings.concurrency = 1
     async with app.run_test(size=(100, 30)) as pilot:
-        await app.workers.wait_for_complete()
-        sims = [s async for s in app.client.list_sims(status="active")][:12]
-        await app.push_screen(
-            BulkRunScreen(
-                app.client,
-                plan=plan_change(sims, Change(status="inactive")),
-                journal=lambda run_id, header: Journal.create(run_id, header, tmp_path),
-            )
-        )
-        screen = await finished_run(pilot)
+        sims, screen = await journaled_deactivation(pilot, app, 12, tmp_path)
         assert screen.result is not None and screen.journal is not None
         left = [o.key for o in screen.result.outcomes if o.outcome != DONE]
         assert left and read_state(Journal.open(screen.journal.path)).remaining  # type: ignore[union-attr]
@@ -119,16 +127,7 @@ async def test_a_retry_that_finishes_finishes_the_run_it_retried(tmp_path: Path)
     app = SuperSimApp(instant_client(sim, transport=outage), account_label="demo")
     app.settings.concurrency = 1
     async with app.run_test(size=(100, 30)) as pilot:
-        await app.workers.wait_for_complete()
-        sims = [s async for s in app.client.list_sims(status="active")][:8]
-        await app.push_screen(
-            BulkRunScreen(
-                app.client,
-                plan=plan_change(sims, Change(status="inactive")),
-                journal=lambda run_id, header: Journal.create(run_id, header, tmp_path),
-            )
-        )
-        screen = await finished_run(pilot)
+        sims, screen = await journaled_deactivation(pilot, app, 8, tmp_path)
         first = screen.journal
         assert first is not None and read_state(Journal.open(first.path)).remaining  # type: ignore[union-attr]
         outage.down = False
