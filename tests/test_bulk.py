@@ -259,3 +259,34 @@ async def test_rename_from_a_pattern(make_simulator: Callable[..., Simulator], m
     duplicate = plan_change(twins, Change(unique_name_pattern="meter-{last4}"))
     assert [i.action for i in duplicate.items] == [Action.INVALID, Action.INVALID]
     assert duplicate.items[0].reason == "2 SIMs would be named 'meter-1234'"
+
+
+async def test_a_retry_killed_then_resumed_finishes_the_run_it_retried(
+    make_simulator: Callable[..., Simulator], make_client: MakeClient, tmp_path: Path
+) -> None:
+    """A stopped run, retried (its journal header names the run it retries); the retry is killed before any
+    outcome, and resumed later from its journal (by the app at launch, or ``sims resume``): once it finishes,
+    the stopped run's journal says its SIMs are done. The link lived only in the results screen's memory, so
+    after a kill the stopped run stayed "interrupted, 121 left", and was offered for resume again."""
+    sim = make_simulator(sims=0, settle_seconds=0)
+    add_new_sims(sim, 3)
+    client = make_client(sim)
+    plan = plan_change(await client.list_sims().collect(), Change(status="active"))
+    header = {"kind": "set-status", "change": plan.change.to_json()}
+    stopped = Journal.create("run-a", header, tmp_path)
+    stopped.write_plan([asdict(item) for item in plan.items])
+    stopped.write({"type": "stopped", "reason": "stopped on purpose"})
+    stopped.close()
+    retry = Journal.create("run-b", {**header, "retries": ["run-a"]}, tmp_path)
+    retry.write_plan([asdict(item) for item in plan.items])  # killed here: nothing sent
+    retry.close()
+    before = read_state(Journal.open(stopped.path))
+    assert before is not None and len(before.remaining) == 3
+
+    state = read_state(Journal.open(retry.path))
+    assert state is not None
+    result = await BulkRunner(client, journal=Journal.open(retry.path), poll_interval=0.01).resume(state)
+    assert [o.outcome for o in result.outcomes] == [DONE] * 3
+    after = read_state(Journal.open(stopped.path))
+    assert after is not None and after.remaining == [] and after.describe() == "finished"
+    assert find_run(None, directory=tmp_path, include_stopped=True) is None  # nothing left to offer

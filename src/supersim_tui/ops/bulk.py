@@ -25,7 +25,7 @@ from ..api import Sim, SimStatus, SuperSimClient, SuperSimError
 from ..api.errors import RateLimitedError, explain, is_transient
 from .current import read_current_by_sid
 from .export import OUTCOME_COLUMNS, write_outcomes_csv
-from .journal import Journal, JournalState
+from .journal import Journal, JournalState, record_final, retried_journals
 from .names import NAME_FIELDS, PatternError, format_unique_name
 from .outcomes import (
     DONE,
@@ -136,11 +136,14 @@ class BulkRunner(Runner):
         self._change: Change | None = None
         self._sending_finished = asyncio.Event()
         self._sent_count = 0
+        # The runs this one retries (its journal header's ``retries``): their journals learn its final outcomes
+        self.retries: list[str] = []
 
     # ------------------------------------------------------------------- run
     async def run(self, plan: Plan, run_id: str) -> RunResult:
         """Run a new plan: the whole plan is made durable in the journal first, then sent."""
         if self.journal is not None:
+            self.retries = list((self.journal.header or {}).get("retries", []))
             self.journal.write_plan([item.to_json() for item in plan.items], duplicates=plan.duplicates)
         return await self._run(plan.change, run_id, plan.items, order=plan.items)
 
@@ -152,6 +155,7 @@ class BulkRunner(Runner):
         afresh and sent. Items with a final outcome are left alone. An incomplete plan is refused (nothing is
         sent)."""
         self._outcomes = self.final_outcomes(state)
+        self.retries = list(state.header.get("retries", []))
         change = Change.from_json(state.header["change"])
         self._change = change
         items = [PlannedItem.from_record(record) for record in state.items]
@@ -253,6 +257,9 @@ class BulkRunner(Runner):
         self.report()
         position = {item.key: index for index, item in enumerate(order)}
         outcomes = sorted(self._outcomes.values(), key=lambda o: position.get(o.key, -1))
+        if self.journal is not None:  # a retry (new, or resumed after a kill): the runs it retried learn its outcomes
+            for retried in retried_journals(self.journal, self.retries):
+                record_final(retried, outcomes)
         return RunResult(
             run_id,
             change,

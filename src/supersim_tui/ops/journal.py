@@ -37,7 +37,7 @@ import re
 import secrets
 import signal
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -47,7 +47,7 @@ from ..config import ensure_dir, state_dir
 from .account_lock import AccountLock as AccountLock  # re-exported: the TUI and tests import it from here
 from .account_lock import RunLockedError as RunLockedError
 from .atomic import remove_abandoned, write_atomically
-from .outcomes import Outcome
+from .outcomes import ItemOutcome, Outcome
 
 FSYNC_INTERVAL = 0.25  # seconds: at most this much of a run's outcome records can be lost to a power cut
 KILL_HOOK = "SUPERSIM_TEST_KILL_AFTER_WRITES"  # tests only: SIGKILL this process after its k-th journal write
@@ -80,6 +80,7 @@ _RECORDS: dict[str, dict[str, tuple[type, ...]]] = {
         "base_url": _OS,
         "identity": _OS,
         "duplicates": _N,
+        "retries": (list,),  # the run ids of the runs this one retries (t on a stopped run's results)
     },
     "planned": {"count": _N},
     "start": {"key": _S},
@@ -409,6 +410,38 @@ def read_state(journal: Journal) -> JournalState | None:
             state.finished = state.stopped = False
             state.interrupted = None
     return state
+
+
+def record_final(journal: Journal, outcomes: Iterable[ItemOutcome]) -> None:
+    """Append final outcomes found after a run ended (by a retry of its SIMs, or a read of them) to its journal,
+    one ``done`` record each, as the run itself appends them: ``sims runs`` and the offer to resume then count
+    those SIMs as finished. An outcome that is not final (not sent, unconfirmed, a failure worth retrying) is not
+    written; a SIM found already there is done, for the run that asked. The journal is closed again."""
+    finals = [o for o in outcomes if not JournalState.unfinished(o.to_json())]
+    if not finals or not journal.path.exists():
+        return
+    try:
+        for outcome in finals:
+            record = outcome.to_json()
+            if outcome.outcome is Outcome.SKIPPED:
+                record["outcome"] = Outcome.DONE.value
+            journal.write({"type": "done", **record})
+    finally:
+        journal.close()
+
+
+def retried_journals(journal: Journal, run_ids: Iterable[object]) -> list[Journal]:
+    """The journals, beside ``journal``, of the runs whose run ids its header lists as retried (``retries``):
+    those that exist (an id that is not one, in a journal edited by hand, is passed over)."""
+    found = []
+    for run_id in run_ids:
+        try:
+            path = journal_path(str(run_id), journal.path.parent)
+        except ValueError:
+            continue
+        if path.exists() and path != journal.path:
+            found.append(Journal.open(path))
+    return found
 
 
 def list_runs(directory: Path | None = None) -> list[JournalState]:

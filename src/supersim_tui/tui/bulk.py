@@ -44,7 +44,15 @@ from ..ops.bulk import (
 )
 from ..ops.consent import OPEN
 from ..ops.current import read_current
-from ..ops.journal import AccountLock, Journal, JournalState, RunLockedError, new_run_id
+from ..ops.journal import (
+    AccountLock,
+    Journal,
+    JournalState,
+    RunLockedError,
+    new_run_id,
+    record_final,
+    retried_journals,
+)
 from .failures import ReportsFailures, Task, error_message
 from .footer import KeysFooter
 from .format import plain, printable, status_text
@@ -67,20 +75,6 @@ def spaced(parts: list[str | tuple[str, str]]) -> Text:
             text = body
         moved.append((text, style))
     return Text.assemble(*moved)
-
-
-def record_final(journal: Journal, outcomes: list[ItemOutcome]) -> None:
-    """Write final outcomes found after a run ended (a retry's, a read's) into its journal, so ``sims runs`` and the
-    offer to resume count those SIMs as finished. A SIM found already there is done, for the run that asked.
-    Appended as the run appends (one ``done`` record each); the journal is closed again."""
-    if not outcomes or not journal.path.exists():
-        return
-    try:
-        for outcome in outcomes:
-            final = dataclasses.replace(outcome, outcome=DONE) if outcome.outcome == SKIPPED else outcome
-            journal.write({"type": "done", **final.to_json()})
-    finally:
-        journal.close()
 
 
 # The results table at 80 columns: the Name, then the Fleet column are cut (with …, down to MIN_NAME cells) so the
@@ -169,9 +163,9 @@ class BulkRunScreen(ReportsFailures, Screen[RunResult | None]):
         self.exported: Path | None = None
         self._progress: Progress | None = None
         self._errors: dict[str, str] = {}  # results row (its index) -> "ICCID: outcome — error", in full
-        # The journals of the runs this screen has shown (a run, then its retries): a retry's final outcomes are
-        # written into each, so none of them is left counting those SIMs as to do (and offered for resume)
-        self.lineage: list[Journal] = []
+        # The runs the current one retries (t, once or more): in its journal's header, so that the runner writes its
+        # final outcomes into theirs, resumed after a kill or not (none is left counting those SIMs as to do)
+        self.retries: list[str] = [str(r) for r in header.get("retries", [])]
 
     def compose(self) -> ComposeResult:
         yield Header(icon="◆")
@@ -224,7 +218,10 @@ class BulkRunScreen(ReportsFailures, Screen[RunResult | None]):
         if plan is None:
             journal = self.resume_journal
         else:
-            journal = self.make_journal(self.run_id, {"kind": plan.change.kind, "change": plan.change.to_json()})
+            retried = {"retries": self.retries} if self.retries else {}
+            journal = self.make_journal(
+                self.run_id, {"kind": plan.change.kind, "change": plan.change.to_json(), **retried}
+            )
         runner.journal = journal
         self.journal = journal
         header = self.resume_state.header if self.resume_state is not None else journal.header if journal else None
@@ -249,11 +246,6 @@ class BulkRunScreen(ReportsFailures, Screen[RunResult | None]):
             if lock is not None:
                 lock.release()
         await self._read_back_failures(result)
-        finals = [o for o in result.outcomes if o.outcome not in RETRY_OUTCOMES]
-        for earlier in self.lineage:  # the runs this one retried are finished for the SIMs it finished
-            record_final(earlier, finals)
-        if journal is not None:
-            self.lineage.append(journal)
         self.result = result
         self._show_progress()
         self._show_results(result)
@@ -463,6 +455,7 @@ class BulkRunScreen(ReportsFailures, Screen[RunResult | None]):
         self._show_results(self.result)
 
         def run() -> None:
+            self.retries = [*self.retries, self.run_id]
             self.plan, self.resume_state, self.run_id = plan, None, new_run_id()
             self._start(plan)
 
@@ -491,8 +484,9 @@ class BulkRunScreen(ReportsFailures, Screen[RunResult | None]):
             return
         by_key = {o.key: o for o in changed}
         result.outcomes = [by_key.get(o.key, o) for o in result.outcomes]
-        for journal in self.lineage:
-            record_final(journal, changed)
+        if self.journal is not None:  # this run's journal, and those of the runs it retried
+            for journal in [self.journal, *retried_journals(self.journal, self.retries)]:
+                record_final(journal, changed)
         # The counters and the heading follow: "Stopped … 32 %" stayed over results that were all done
         progress = Progress(total=len(result.outcomes))
         for outcome in result.outcomes:
