@@ -53,6 +53,11 @@ COUNT_CONCURRENCY = 6  # fleets counted at once
 NAP_CONCURRENCY = 8  # NAPs' networks read at once
 
 
+def counts_by_fleet(fleets: list[Fleet], counts: dict[str, dict[str, int]]) -> dict[str, dict[str, int]]:
+    """The SIMs index's counts for the Fleets pane: each fleet's (none counted: {}) and the SIMs without one."""
+    return {sid: counts.get(sid, {}) for sid in [*(f.sid for f in fleets), NO_FLEET]}
+
+
 class AccountTabs(TabbedContent):
     """Textual's TabbedContent, except that the news of a widget focused in a pane (which shows that pane) is
     ignored once stale: when the focus is no longer in that pane, or is the focus a chosen tab left behind. So a
@@ -276,8 +281,7 @@ class MainScreen(ReportsFailures, Screen[None]):
     def action_show_tab(self, tab: str) -> None:
         if tab in TABS:
             self.query_one(AccountTabs).choose(tab)
-            for pane in self.query(f"#{tab}-pane").results(Pane):  # drawn in the frame that shows the tab
-                pane.show_loaded()
+            self._show_loaded(tab)  # drawn in the frame that shows the tab
             if tab not in INSIGHT_TABS or self.query(f"#{tab}-pane.-ready"):  # else focused once mounted (below)
                 table = self._table_of(tab)
                 if table.focusable:
@@ -285,12 +289,16 @@ class MainScreen(ReportsFailures, Screen[None]):
                 else:  # still loading: the focus leaves the pane now, and goes to the table once it has rows
                     self.query_one(ContentTabs).focus()
 
+    def _show_loaded(self, tab: str) -> None:
+        """The tab's pane draws what came while it was hidden (:meth:`Pane.show_loaded`)."""
+        for pane in self.query(f"#{tab}-pane").results(Pane):
+            pane.show_loaded()
+
     @on(TabbedContent.TabActivated)
     async def _tab_shown(self, event: TabbedContent.TabActivated) -> None:
         """Focus the tab's table; Health and Usage: mount the pane (the first time) and start reading."""
         tab = str(event.pane.id)
-        for pane in self.query(f"#{tab}-pane").results(Pane):  # (chosen with the mouse: not drawn yet)
-            pane.show_loaded()
+        self._show_loaded(tab)  # (chosen with the mouse: not drawn yet)
         if not await self._mount_insight(tab):
             return
         self._table_of(tab).focus()
@@ -470,8 +478,7 @@ class MainScreen(ReportsFailures, Screen[None]):
     def _sims_indexed(self, event: SimsPane.Indexed) -> None:
         """Every SIM is listed: the Fleets table's counts come from the index (no second listing to count)."""
         self.workers.cancel_group(self, "fleet-counts")
-        fleets = {f.sid for f in self.fleets or []}
-        self.fleet_counts = {sid: event.counts.get(sid, {}) for sid in [*fleets, NO_FLEET]}
+        self.fleet_counts = counts_by_fleet(self.fleets or [], event.counts)
 
     @on(SimsPane.IndexFailed)
     def _sims_index_failed(self) -> None:
@@ -540,7 +547,7 @@ class MainScreen(ReportsFailures, Screen[None]):
             self.naps = naps
             self.fleets = fleets  # the fleets pane and the SIMs pane's fleet names
             if not reload_sims and (counts := sims.fleet_counts()) is not None:  # the index has them already
-                self.fleet_counts = {sid: counts.get(sid, {}) for sid in [*(f.sid for f in fleets), NO_FLEET]}
+                self.fleet_counts = counts_by_fleet(fleets, counts)
             self._loading.remove(fleets_pane)
             if reload_sims and sims.filtered:
                 sims.reload()  # with the filters the user set (the pane reports its own failure)

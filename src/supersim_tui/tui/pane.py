@@ -196,6 +196,12 @@ def stale_mark(at: datetime, short: bool = False) -> Text:
     )
 
 
+def show_stale(mark: Static, at: datetime | None) -> None:
+    """A stale line says since when what is shown has not been current (None: it is again, and the line goes)."""
+    mark.update(stale_mark(at) if at else "")
+    mark.display = at is not None
+
+
 class Pane(ReportsFailures, Vertical):
     """A table and the details of its highlighted row; a line above the table marks data that is stale.
 
@@ -239,8 +245,7 @@ class Pane(ReportsFailures, Vertical):
     def mark_stale(self, at: datetime | None) -> None:
         """Mark what is shown as stale since ``at`` (None: fresh again)."""
         for mark in self.query(".stale").results(Static):
-            mark.update(stale_mark(at) if at else "")
-            mark.display = at is not None
+            show_stale(mark, at)
 
     @property
     def current_key(self) -> str | None:

@@ -197,7 +197,11 @@ class FleetsPane(ListPane):
     def watch_fleet_counts(self, counts: dict[str, dict[str, int]]) -> None:
         """SIM counts arrive per fleet (from the SIMs index, or counted when the SIMs are filtered); under
         :data:`NO_FLEET`, the SIMs without a fleet (from the index only)."""
-        fleetless = sum(counts[NO_FLEET].values()) if NO_FLEET in counts else None if not counts else self._fleetless
+        fleetless = self._fleetless  # counts for some fleets only (counted one by one): still what it was
+        if NO_FLEET in counts:
+            fleetless = sum(counts[NO_FLEET].values())
+        elif not counts:  # counting starts over (the SIMs are filtered): not known
+            fleetless = None
         if fleetless != self._fleetless:
             self._fleetless = fleetless
             self.show_count()

@@ -35,7 +35,7 @@ from .footer import KeysFooter
 from .format import details_grid, megabytes, plain, printable, stamp, status_text
 from .forms import NameForm
 from .keyflow import background
-from .pane import stale_mark
+from .pane import show_stale
 
 STATUS_CHOICES = ("new", "ready", "active", "inactive")
 
@@ -188,9 +188,7 @@ class SimDetailScreen(ReportsFailures, Screen[None]):
             self._mark_stale(datetime.now())
 
     def _mark_stale(self, at: datetime | None) -> None:
-        mark = self.query_one("#sim-detail-stale", Static)
-        mark.update(stale_mark(at) if at else "")
-        mark.display = at is not None
+        show_stale(self.query_one("#sim-detail-stale", Static), at)
 
     def _last_change(self, text: Text) -> None:
         """What the last change made here came to, kept on screen (a notice goes after a few seconds)."""
