@@ -261,6 +261,32 @@ def test_a_run_in_progress_is_listed_as_running_not_interrupted() -> None:
     assert found is not None and found[1].run_id == "run-live"
 
 
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc to tell a zombie")
+def test_a_run_whose_process_was_killed_is_not_listed_as_running(tmp_path: Path) -> None:
+    """A run killed with kill -9 whose parent has not collected it yet (a zombie: it runs no more, its lock is
+    released) is not "running (pid …)" in ``sims runs``; the lock file still names it, as a killed run's does."""
+    import os
+    import subprocess
+    import sys
+    import time
+
+    from supersim_tui.ops.journal import _running_runs
+
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    try:
+        for _ in range(200):  # bounded: 10 s for it to exit (not collected: no wait(), no poll())
+            stat = Path(f"/proc/{child.pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+            if stat == "Z":
+                break
+            time.sleep(0.05)
+        assert stat == "Z"
+        (tmp_path / "account-x.lock").write_text(json.dumps({"run_id": "run-killed", "pid": child.pid}))
+        (tmp_path / "account-y.lock").write_text(json.dumps({"run_id": "run-live", "pid": os.getpid()}))
+        assert _running_runs(tmp_path) == {"run-live": os.getpid()}
+    finally:
+        child.wait()
+
+
 def test_resume_without_a_run_id_finishes_this_accounts_run(run: Run, simulator: Simulator) -> None:
     """With a newer interrupted run of another API (another profile, another simulator) in the runs folder,
     `sims resume` with no run id finishes the newest run made against this one, instead of refusing."""

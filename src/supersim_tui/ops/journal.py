@@ -475,14 +475,26 @@ def _running_runs(folder: Path) -> dict[str, int]:
                 continue
         except (OSError, ValueError, TypeError, KeyError):
             continue  # released (emptied), or not ours to read
-        try:
-            os.kill(pid, 0)
-        except PermissionError:
-            pass  # alive, another user's
-        except (OSError, OverflowError):
-            continue  # dead: its lock is stale
-        running[run_id] = pid
+        if _alive(pid):
+            running[run_id] = pid
     return running
+
+
+def _alive(pid: int) -> bool:
+    """Whether process ``pid`` still runs. A process killed while its parent has not yet collected it (a zombie:
+    its lock released, its files closed) still answers ``kill(pid, 0)``; ``sims runs`` said "running (pid …)" for a
+    run killed with kill -9, and ``sims resume`` would not take it up. Where /proc tells (Linux), a zombie is dead."""
+    try:
+        os.kill(pid, 0)
+    except PermissionError:
+        return True  # alive, another user's
+    except (OSError, OverflowError):
+        return False  # dead: its lock is stale
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text(encoding="ascii", errors="replace").rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return True  # no /proc (macOS): kill's answer stands
+    return state != "Z"
 
 
 def find_run(
