@@ -135,7 +135,9 @@ def test_snapshots(snap_compare: Callable[..., bool], name: str, size: tuple[int
 async def test_sims_filters_go_to_the_server() -> None:
     """Status and ICCID filters list only matching SIMs (server-side); a bad ICCID is explained, not sent;
     x clears every filter."""
-    from textual.widgets import Input, Select
+    from textual.widgets import Input
+
+    from supersim_tui.tui.sims_filters import SIM_STATUSES
 
     sim = demo_simulator(sims=250)
     app = build_app(sim)
@@ -143,7 +145,8 @@ async def test_sims_filters_go_to_the_server() -> None:
         await app.workers.wait_for_complete()
         await pilot.press("3")
         pane = app.query_one(SimsPane)
-        pane.query_one("#filter-status", Select).value = "inactive"
+        pane.query_one("#filter-status").focus()  # the list under Enter: "any status", then the statuses
+        await pilot.press("enter", *["down"] * (1 + SIM_STATUSES.index("inactive")), "enter")
         await app.workers.wait_for_complete()
         await pilot.pause()
         table = pane.table

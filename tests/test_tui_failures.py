@@ -21,6 +21,7 @@ from supersim_tui.settings import Settings, load_settings
 from supersim_tui.simulator import Simulator, asgi_transport
 from supersim_tui.tui.app import SuperSimApp
 from supersim_tui.tui.catalog import CatalogScreen
+from supersim_tui.tui.choice import Choice
 from supersim_tui.tui.forms import FleetForm, NameForm
 from supersim_tui.tui.nap_review import ConfirmNapChanges
 from supersim_tui.tui.sim_detail import SimDetailScreen
@@ -250,7 +251,7 @@ async def test_screen_worker_failures_are_reported() -> None:
         await pilot.press("3")
         pane = app.query_one(SimsPane)
         api.down = True
-        pane.query_one("#filter-status", Select).value = "active"
+        pane.query_one("#filter-status", Choice).value = "active"
         await settle(pilot)
         assert not pane.table.loading
         assert "Could not load SIMs" in shown(pane.query_one("#sims-count"))

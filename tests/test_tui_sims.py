@@ -203,7 +203,7 @@ async def test_move_50_marked_sims_to_another_fleet(tmp_path: object) -> None:
 
 async def test_mark_all_matching_counts_across_pages_and_u_clears() -> None:
     """With a status filter, a marks every matching SIM (not just the page shown), after stating the count."""
-    from textual.widgets import Select
+    from supersim_tui.tui.choice import Choice
 
     sim = demo_simulator(sims=400)
     app = build_app(sim)
@@ -213,7 +213,7 @@ async def test_mark_all_matching_counts_across_pages_and_u_clears() -> None:
         await settle(pilot)
         await pilot.press("3")
         pane = app.query_one(SimsPane)
-        pane.query_one("#filter-status", Select).value = "active"
+        pane.query_one("#filter-status", Choice).value = "active"
         await settle(pilot)
         pane.table.focus()
         await pilot.press("a")

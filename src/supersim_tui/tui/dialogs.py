@@ -224,13 +224,16 @@ class QuitConfirm(Confirm):
 
 
 class ChoiceScreen(ModalScreen[str | None]):
-    """Pick one option; one that cannot apply is shown, disabled, with the reason."""
+    """Pick one option; one that cannot apply is shown, disabled, with the reason. The highlight starts on
+    ``current`` (the value chosen now), else on the first option that applies."""
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "dismiss_none", "Cancel", id="choice.cancel")]
 
-    def __init__(self, title: str, options: Sequence[tuple[str, str, str | None]], note: str = ""):
+    def __init__(
+        self, title: str, options: Sequence[tuple[str, str, str | None]], note: str = "", *, current: str = ""
+    ):
         super().__init__(classes="dialog")
-        self.title_text, self.options, self.note = title, options, note
+        self.title_text, self.options, self.note, self.current = title, options, note, current
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="form"):
@@ -245,7 +248,9 @@ class ChoiceScreen(ModalScreen[str | None]):
     def on_mount(self) -> None:
         options = self.query_one(OptionList)
         options.focus()
-        first = next((i for i, (_v, _l, why) in enumerate(self.options) if why is None), None)
+        first = next((i for i, (value, _l, why) in enumerate(self.options) if value == self.current), None)
+        if first is None:
+            first = next((i for i, (_v, _l, why) in enumerate(self.options) if why is None), None)
         if first is not None:
             options.highlighted = first
 

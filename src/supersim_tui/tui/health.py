@@ -19,10 +19,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.message import Message
-from textual.widgets import DataTable, Input, Select, Static
+from textual.widgets import DataTable, Input, Static
 
 from ..api import Fleet, Sim, SimStatus, SuperSimClient
 from ..ops.health import Finding, HealthReport, account_health
+from .choice import Choice
 from .failures import ReportsFailures, Task, failure_text
 from .format import printable
 from .keyflow import background
@@ -199,17 +200,9 @@ def mark_finding(pane: SimsPane, finding: Finding) -> None:
     fleets = {s.fleet_sid for s in finding.sims}
     status = next(iter(statuses)) if len(statuses) == 1 else None
     fleet = next(iter(fleets)) if len(fleets) == 1 else None
-    status_select = pane.query_one("#filter-status", Select)
-    fleet_select = pane.query_one("#filter-fleet", Select)
-    with pane.prevent(Select.Changed):  # one reload below, not one per filter
-        if status:
-            status_select.value = status
-        else:
-            status_select.clear()
-        if fleet:
-            fleet_select.value = fleet
-        else:
-            fleet_select.clear()
+    with pane.prevent(Choice.Changed):  # one reload below, not one per filter
+        pane.query_one("#filter-status", Choice).value = status
+        pane.query_one("#filter-fleet", Choice).value = fleet
     pane.query_one("#filter-iccid", Input).value = ""
     pane.reload()
     pane.set_marks(

@@ -8,10 +8,11 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.message import Message
-from textual.widgets import Input, Select
+from textual.widgets import Input
 
 from ..api import Fleet, SimStatus
 from ..iccid import iccid_problem, meant_as_iccid, normalize
+from .choice import Choice
 from .format import plain
 from .pane import CountBar, Part, TableSearch
 
@@ -46,8 +47,9 @@ class SimFilters(Horizontal):
         super().__init__(id="sims-filters")
 
     def compose(self) -> ComposeResult:
-        yield Select([(s, s) for s in SIM_STATUSES], prompt="any status", id="filter-status", compact=True)
-        yield Select([], prompt="any fleet", id="filter-fleet", compact=True)
+        statuses = [(s, s) for s in SIM_STATUSES]
+        yield Choice(statuses, prompt="any status", title="Show the SIMs of status", id="filter-status")
+        yield Choice([], prompt="any fleet", title="Show the SIMs of fleet", id="filter-fleet")
         yield Input(id="filter-iccid", placeholder="ICCID/name (Enter)", compact=True)
         yield SimSearch(id="sims-search", placeholder="/ filter: text !not ~fuzzy", compact=True)
         yield CountBar(id="sims-count")
@@ -55,10 +57,10 @@ class SimFilters(Horizontal):
     @property
     def values(self) -> Filters:
         """(status, fleet SID, ICCID) as set."""
-        status = self.query_one("#filter-status", Select).value
-        fleet = self.query_one("#filter-fleet", Select).value
+        status = self.query_one("#filter-status", Choice).value
+        fleet = self.query_one("#filter-fleet", Choice).value
         iccid = normalize(self.query_one("#filter-iccid", Input).value) or None
-        return (status if isinstance(status, str) else None, fleet if isinstance(fleet, str) else None, iccid)
+        return (status, fleet, iccid)
 
     def describe(self, fleet_names: dict[str, str]) -> str | None:
         """The filters in words (``status active, fleet lab``), None when none is set."""
@@ -70,22 +72,18 @@ class SimFilters(Horizontal):
 
     def set_fleets(self, fleets: list[Fleet]) -> None:
         """The fleets to choose from; the one chosen stays chosen if it is still there."""
-        select = self.query_one("#filter-fleet", Select)
-        value = select.value
-        with self.prevent(Select.Changed):  # new options are not a new filter
-            select.set_options([(plain(f.label), f.sid) for f in fleets])
-            if isinstance(value, str) and value in {f.sid for f in fleets}:
-                select.value = value
+        with self.prevent(Choice.Changed):  # new options are not a new filter
+            self.query_one("#filter-fleet", Choice).set_options([(plain(f.label), f.sid) for f in fleets])
 
     def set_fleet(self, fleet_sid: str) -> None:
-        self.query_one("#filter-fleet", Select).value = fleet_sid  # posts Changed
+        self.query_one("#filter-fleet", Choice).value = fleet_sid  # posts Changed
 
     def clear(self) -> None:
         """No filter, the local one included (posts nothing: the caller reloads once)."""
         search = self.query_one(SimSearch)
-        with self.prevent(Select.Changed, Input.Changed):
-            self.query_one("#filter-status", Select).clear()
-            self.query_one("#filter-fleet", Select).clear()
+        with self.prevent(Choice.Changed, Input.Changed):
+            self.query_one("#filter-status", Choice).clear()
+            self.query_one("#filter-fleet", Choice).clear()
             search.value = ""
         search.remove_class("shown")
         self.query_one("#filter-iccid", Input).value = ""
@@ -114,8 +112,8 @@ class SimFilters(Horizontal):
         """The count bar (kept to the room the filters leave it); a Text is said whole (a problem)."""
         self.query_one(CountBar).show(Part(parts, 9) if isinstance(parts, Text) else parts)
 
-    @on(Select.Changed)
-    def _select_changed(self, event: Select.Changed) -> None:
+    @on(Choice.Changed)
+    def _choice_changed(self, event: Choice.Changed) -> None:
         event.stop()
         self.post_message(self.Changed())
 
