@@ -508,6 +508,24 @@ def test_snapshot_header_in_each_mode(snap_compare: Callable[..., bool], mode: s
     assert snap_compare(app, terminal_size=(100, 12), run_before=before)
 
 
+async def test_the_header_at_80_columns_names_the_mode_the_account_and_the_screen() -> None:
+    """At 80 columns a SIM's details say in the top line which mode, which account and which SIM (Textual's
+    Header left its title 62 columns and cut the SIM's name)."""
+    from supersim_tui.tui.sim_detail import SimDetailScreen
+
+    from .test_qa9 import screen_text
+
+    sim = demo_simulator(settle_seconds=0)
+    app = SuperSimApp(instant_client(sim), account_label="demo account (simulator)")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        first = await app.client.fetch_sim(next(iter(sim.state.sims)))
+        await app.push_screen(SimDetailScreen(app.client, first, app.main.fleets or []))
+        await settle(pilot)
+        text = screen_text(app)
+        assert f"○ open · demo account (simulator) · SIM {first.label}" in text
+
+
 def test_profile_mode_comes_from_profiles_toml_and_read_only_wins(tmp_path: Path) -> None:
     """A profile's `mode` decides the session's safety mode; --read-only overrides it; an unknown mode is named
     with what is expected."""

@@ -23,7 +23,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import DataTable, Header, ProgressBar, Static
+from textual.widgets import DataTable, ProgressBar, Static
 
 from ..api import Sim, SuperSimClient, SuperSimError
 from ..ops.bulk import (
@@ -56,6 +56,7 @@ from ..ops.journal import (
 from .failures import ReportsFailures, Task, error_message
 from .footer import KeysFooter
 from .format import plain, printable, status_text
+from .header import AppHeader
 from .keyflow import background
 from .plan_view import confirm_plan
 
@@ -168,7 +169,7 @@ class BulkRunScreen(ReportsFailures, Screen[RunResult | None]):
         self.retries: list[str] = [str(r) for r in header.get("retries", [])]
 
     def compose(self) -> ComposeResult:
-        yield Header(icon="◆")
+        yield AppHeader()
         with Vertical(id="bulk-head"):
             yield Static(id="bulk-title")
             yield ProgressBar(id="bulk-bar", show_eta=False)

@@ -18,7 +18,7 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Header, Input, Static
+from textual.widgets import Input, Static
 
 from ..api import Network, NetworkAccessProfile, SuperSimClient
 from ..ops.consent import READ_ONLY
@@ -33,6 +33,7 @@ from .failures import ReportsFailures, Task, failure_text
 from .filter_input import FilterInput, follow
 from .footer import KeysFooter
 from .format import plain, printable
+from .header import AppHeader
 from .keyflow import background
 from .nap_review import ConfirmNapChanges
 from .pane import count_of
@@ -112,7 +113,7 @@ class CatalogScreen(ReportsFailures, Screen[None]):
         return (self.nap is not None or self.new_nap_name is not None) and getattr(self.app, "mode", "") != READ_ONLY
 
     def compose(self) -> ComposeResult:
-        yield Header(icon="◆")
+        yield AppHeader()
         yield FilterInput(id="catalog-filter", placeholder="Filter: country name or code, MCC, MNC, MCC-MNC, operator")
         yield VirtualTable(self._columns(), id="catalog-table")
         yield Static(id="catalog-summary")

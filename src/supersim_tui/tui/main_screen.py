@@ -25,7 +25,7 @@ from textual.binding import Binding, BindingType
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import DataTable, Header, TabbedContent, TabPane
+from textual.widgets import DataTable, TabbedContent, TabPane
 from textual.widgets.tabbed_content import ContentTabs
 
 from ..api import Fleet, Network, NetworkAccessProfile, Pager, Sim, SimBrief
@@ -34,6 +34,7 @@ from ..ops.summary import NapSummary, count_fleet, read_fleets_and_naps, read_na
 from .failures import ReportsFailures, Task
 from .footer import KeysFooter
 from .format import printable
+from .header import AppHeader
 from .keyflow import OrderedKeysApp, background
 from .pane import NO_FLEET, Pane
 from .panes import FleetsPane, NapsPane
@@ -121,7 +122,7 @@ class MainScreen(ReportsFailures, Screen[None]):
         self._registered: list[str] = []  # SIMs the queue registered before this screen was mounted (ICCIDs)
 
     def compose(self) -> ComposeResult:
-        yield Header(icon="◆")
+        yield AppHeader()
         with AccountTabs(initial="fleets"):
             with TabPane("Fleets", id="fleets"):
                 yield FleetsPane().data_bind(

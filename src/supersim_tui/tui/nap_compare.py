@@ -12,7 +12,7 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen, Screen
-from textual.widgets import DataTable, Header, Label, LoadingIndicator, Select, Static
+from textual.widgets import DataTable, Label, LoadingIndicator, Select, Static
 
 from ..api import Network, NetworkAccessProfile, SuperSimClient, SuperSimError
 from ..ops.nap_changes import NapComparison, NapSide, clone_nap, compare_naps, naps_with_network
@@ -20,6 +20,7 @@ from ..ops.summary import NapSummary
 from .failures import ReportsFailures, Task, error_message, failure_text
 from .footer import KeysFooter
 from .format import plain, printable
+from .header import AppHeader
 from .keyflow import background
 
 
@@ -75,7 +76,7 @@ class NapCompareScreen(ReportsFailures, Screen[None]):
         self._narrow = False
 
     def compose(self) -> ComposeResult:
-        yield Header(icon="◆")
+        yield AppHeader()
         with Horizontal(id="compare-choose", classes="field"):
             yield Label(plain(f"Compare {self.nap.label} with "))
             yield Select(

@@ -20,7 +20,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.coordinate import Coordinate
 from textual.screen import Screen
-from textual.widgets import DataTable, Header, Input, Label, Select, Static
+from textual.widgets import DataTable, Input, Label, Select, Static
 
 from ..api import Fleet, SuperSimClient
 from ..iccid import iccid_problem, normalize, registration_code_problem
@@ -33,6 +33,7 @@ from .csv_import import CsvImportScreen, cut
 from .failures import ReportsFailures, Task
 from .footer import KeysFooter
 from .format import plain
+from .header import AppHeader
 from .keyflow import background
 
 STATUS_STYLE = {
@@ -115,7 +116,7 @@ class RegisterScreen(ReportsFailures, Screen[None]):
         self._fleet_names = {f.sid: f.label for f in fleets}
 
     def compose(self) -> ComposeResult:
-        yield Header(icon="◆")
+        yield AppHeader()
         with Vertical(id="register-form"):
             with Horizontal(classes="field"):
                 yield Label("ICCID")

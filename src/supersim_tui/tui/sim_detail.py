@@ -19,7 +19,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Header, Static
+from textual.widgets import Static
 
 from ..api import Fleet, Sim, SuperSimClient, SuperSimError
 from ..api.errors import explain
@@ -34,6 +34,7 @@ from .failures import ReportsFailures, Task, failure_text
 from .footer import KeysFooter
 from .format import details_grid, megabytes, plain, printable, stamp, status_text
 from .forms import NameForm
+from .header import AppHeader
 from .keyflow import background
 from .pane import show_stale
 
@@ -150,7 +151,7 @@ class SimDetailScreen(ReportsFailures, Screen[None]):
         self.info: SimDetails | None = None
 
     def compose(self) -> ComposeResult:
-        yield Header(icon="◆")
+        yield AppHeader()
         yield Static(classes="stale", id="sim-detail-stale")  # the details shown are not current: a reload failed
         yield Static(classes="stale", id="sim-detail-last")  # the last change made here, and how it ended
         with VerticalScroll(id="sim-detail"):

@@ -1,0 +1,54 @@
+"""Every screen's top line: ◆ (a click opens the command palette), then the app's title and what the app's
+``format_title`` adds (safety mode, profile, account, the screen's own sub-title), centred, cut with an ellipsis.
+
+One widget where Textual's Header is four (icon, title, clock space): a fifteenth of the main screen's widgets at
+start-up. It also leaves the title 74 of 80 columns, where Header's icon and clock space leave 62.
+"""
+
+from __future__ import annotations
+
+from textual import events
+from textual.content import Content
+from textual.widget import Widget
+
+ICON = "◆"
+EDGE = 3  # columns kept free at each side: the icon at the left, the same at the right so the title is centred
+
+
+class AppHeader(Widget):
+    DEFAULT_CSS = """
+    AppHeader {
+        dock: top;
+        width: 100%;
+        height: 1;
+        background: $panel;
+        color: $foreground;
+    }
+    """
+
+    def on_mount(self) -> None:
+        for node in (self.app, self.screen):
+            self.watch(node, "title", self._retitle, init=False)
+            self.watch(node, "sub_title", self._retitle, init=False)
+
+    def _retitle(self) -> None:
+        self.refresh()
+
+    @property
+    def title_line(self) -> Content:
+        """The title as the app formats it for this screen (the screen's title and sub-title, else the app's)."""
+        screen, app = self.screen, self.app
+        title = screen.title if screen.title is not None else app.title
+        sub_title = screen.sub_title if screen.sub_title is not None else app.sub_title
+        return app.format_title(title, sub_title)
+
+    def render(self) -> Content:
+        width = self.content_size.width
+        title = self.title_line.truncate(max(1, width - 2 * EDGE), ellipsis=True)
+        left = max(EDGE, (width - title.cell_length) // 2)
+        return Content.assemble(f" {ICON}".ljust(left), title)
+
+    async def on_click(self, event: events.Click) -> None:
+        if event.x < EDGE and self.app.ENABLE_COMMAND_PALETTE:
+            event.stop()
+            await self.run_action("app.command_palette")
