@@ -13,7 +13,7 @@ from supersim_tui.simulator import Simulator
 from supersim_tui.tui.sims_pane import SimsPane
 from supersim_tui.tui.vtable import VirtualTable
 
-from .conftest import build_app, demo_simulator, settle
+from .conftest import build_app, demo_simulator, settle, until
 
 ICCID = 1  # the SIMs table's ICCID column (the first is the mark)
 
@@ -174,3 +174,22 @@ async def test_sims_filters_go_to_the_server() -> None:
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert table.row_count == 250 and pane.filter_label is None  # the whole account, indexed
+
+
+async def test_a_table_that_loads_says_so_in_words_and_stays_still() -> None:
+    """The Fleets table, while the API is slow to list the fleets, is covered by "Loading…": words a screen reader,
+    NO_COLOR and a log can carry, and one frame, not Textual's dots redrawn 16 times a second over SSH."""
+    from textual.widgets import Static
+
+    from .test_qa9 import screen_text
+
+    sim = demo_simulator(latency_ms=3000)
+    app = build_app(sim)
+    async with app.run_test(size=(120, 36)) as pilot:
+        table = app.main.query_one("#fleets-table", DataTable)
+        await until(pilot, lambda: table._cover_widget is not None)
+        await pilot.pause()
+        assert table.loading
+        cover = table._cover_widget
+        assert isinstance(cover, Static) and cover.auto_refresh is None
+        assert "Loading…" in screen_text(app)

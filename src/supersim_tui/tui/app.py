@@ -22,6 +22,8 @@ from textual.binding import Binding, BindingType
 from textual.command import Provider
 from textual.content import Content
 from textual.screen import Screen
+from textual.widget import Widget
+from textual.widgets import Static
 
 from .. import collector
 from ..ops.consent import MODE_MARKERS, OPEN, READ_ONLY
@@ -130,6 +132,11 @@ class SuperSimApp(ReportsFailures, OrderedKeysApp[None]):
 
             post_typed_ahead(self, sys.__stdin__.fileno())
         return super().run(*args, **kwargs)
+
+    def get_loading_widget(self) -> Widget:
+        """What covers a table while it loads, on every screen: the word, not Textual's animated dots, which repaint
+        16 times a second (a stream of updates on a slow SSH link, and nothing a screen reader or a log can say)."""
+        return Static("Loading…", classes="loading-cover")
 
     def on_ready(self) -> None:
         """The first frame is on the terminal (Textual's Ready): start-up is over."""
