@@ -16,6 +16,7 @@ pays, while Textual's own modules (the baseline's) come compiled from their whee
 from __future__ import annotations
 
 import compileall
+import contextlib
 import os
 import re
 import sys
@@ -148,10 +149,13 @@ def compile_bytecode() -> None:
 
 
 @contextmanager
-def terminal(argv: list[str], url: str | None = None) -> Iterator[Terminal]:
-    """Start ``python argv...`` on a pty of :data:`SIZE`."""
+def terminal(argv: list[str], url: str | None = None, home: str | None = None) -> Iterator[Terminal]:
+    """Start ``python argv...`` on a pty of :data:`SIZE`, in a home of its own (``home``: that one, kept: what an
+    earlier start left there, such as the app's cache, is found)."""
     compile_bytecode()
-    with tempfile.TemporaryDirectory(prefix="bench-home-") as home:
+    with contextlib.ExitStack() as stack:
+        if home is None:
+            home = stack.enter_context(tempfile.TemporaryDirectory(prefix="bench-home-"))
         child = pexpect.spawn(
             sys.executable, argv, env=app_env(home, url), dimensions=SIZE, timeout=60, cwd=os.getcwd()
         )

@@ -19,6 +19,11 @@ def state_dir() -> Path:
     return Path(platformdirs.user_state_dir(APP_NAME, appauthor=False))
 
 
+def cache_dir() -> Path:
+    """What can be made again if lost (Textual's parsed stylesheets). Honours XDG_CACHE_HOME on Linux."""
+    return Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False))
+
+
 def ensure_dir(path: Path) -> Path:
     """Create ``path`` (owner-only) the first time something is written there."""
     path.mkdir(parents=True, exist_ok=True, mode=0o700)

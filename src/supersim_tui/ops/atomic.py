@@ -35,10 +35,16 @@ def fsync_dir(folder: Path) -> None:
 
 
 def write_atomically(
-    path: Path, chunks: Iterable[bytes], *, mode: int = 0o600, after_write: Callable[[], None] | None = None
+    path: Path,
+    chunks: Iterable[bytes],
+    *,
+    mode: int = 0o600,
+    after_write: Callable[[], None] | None = None,
+    durable: bool = True,
 ) -> None:
     """Replace ``path`` with ``chunks`` as one durable step (see the module docstring). ``after_write`` is called
-    after each chunk is written and after the rename (the journal's kill-at-every-write test hook)."""
+    after each chunk is written and after the rename (the journal's kill-at-every-write test hook). ``durable``
+    False: not fsynced (a cache, made again if a power cut loses it: whole or absent all the same)."""
     temporary = temporary_path(path)
     fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
     try:
@@ -47,7 +53,8 @@ def write_atomically(
                 os.write(fd, chunk)
                 if after_write is not None:
                     after_write()
-            os.fsync(fd)
+            if durable:
+                os.fsync(fd)
         finally:
             os.close(fd)
         os.replace(temporary, path)
@@ -55,7 +62,8 @@ def write_atomically(
         with contextlib.suppress(OSError):
             temporary.unlink()
         raise
-    fsync_dir(path.parent)
+    if durable:
+        fsync_dir(path.parent)
     if after_write is not None:
         after_write()
 

@@ -29,6 +29,7 @@ from .. import collector
 from ..ops.consent import MODE_MARKERS, OPEN, READ_ONLY
 from ..ops.register_queue import RegistrationQueue
 from ..settings import Settings
+from .css_cache import ParsedCss
 from .failures import ReportsFailures, Task
 from .format import printable
 from .keyflow import OrderedKeysApp, background
@@ -93,6 +94,8 @@ class SuperSimApp(ReportsFailures, OrderedKeysApp[None]):
         mode_reason: str | None = None,
     ):
         super().__init__()
+        self.parsed_css = ParsedCss(self.stylesheet)  # the stylesheets as parsed at the last start (css_cache.py)
+        self.parsed_css.load()
         self.mode_reason = mode_reason  # why the environment's credentials have this mode (said once at start)
         self.read_only = read_only  # --read-only: read-only whatever the profiles say
         self.mode = READ_ONLY if read_only else mode  # safety mode: read-only, protected or open (ops.consent)
@@ -142,6 +145,7 @@ class SuperSimApp(ReportsFailures, OrderedKeysApp[None]):
         """The first frame is on the terminal (Textual's Ready): start-up is over."""
         collector.release()
         self.main.first_frame_painted_now()
+        self.call_later(self.parsed_css.save)  # (only if this start parsed what was not saved)
 
     def on_mount(self) -> None:
         if self._client is not None:
@@ -216,6 +220,7 @@ class SuperSimApp(ReportsFailures, OrderedKeysApp[None]):
         return super().deliver_screenshot(filename, path, time_format)
 
     async def on_unmount(self) -> None:
+        self.parsed_css.save()  # what was parsed after the first frame too (the footer's keys, screens opened)
         if self._close_client and self._client is not None:
             await self._client.aclose()
 

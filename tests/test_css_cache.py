@@ -1,0 +1,78 @@
+"""Textual's parsed stylesheets are kept between starts (tui/css_cache.py): the second start styles the screen
+exactly as the first without parsing, and a cache file that is broken, from elsewhere or writable by others is not
+used (the app parses, as without it)."""
+
+from __future__ import annotations
+
+import os
+import pickle
+from pathlib import Path
+
+import pytest
+from textual.css.stylesheet import Stylesheet
+
+from supersim_tui.tui.app import SuperSimApp
+from supersim_tui.tui.css_cache import cache_path
+
+from .conftest import build_app, demo_simulator, settle, until
+
+
+class CountedParses:
+    """Counts the stylesheets Textual parses from their text (its parse cache missed)."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.sources: list[str] = []
+        parse_rules = Stylesheet._parse_rules
+
+        def counted(stylesheet: Stylesheet, css: str, read_from: object, *args: object, **kwargs: object) -> object:
+            key = (css, read_from, *args, *kwargs.values())
+            if stylesheet._parse_cache.get(key) is None:
+                self.sources.append(str(read_from))
+            return parse_rules(stylesheet, css, read_from, *args, **kwargs)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(Stylesheet, "_parse_rules", counted)
+
+
+async def start(pilot_app: SuperSimApp) -> str:
+    """Start the app, wait for its first frame and the account; what the screen shows (SVG)."""
+    async with pilot_app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await until(pilot, lambda: cache_path().exists())
+        await pilot.pause()
+        return pilot_app.export_screenshot()
+
+
+async def test_the_second_start_styles_the_screen_as_the_first_without_parsing(monkeypatch: pytest.MonkeyPatch) -> None:
+    parses = CountedParses(monkeypatch)
+    first = await start(build_app(demo_simulator(settle_seconds=0)))
+    assert any("app.tcss" in source for source in parses.sources)  # the first start parsed ours...
+    assert oct(cache_path().stat().st_mode & 0o777) == oct(0o600)  # ...and saved it, for this user only
+    parses.sources.clear()
+
+    second = await start(build_app(demo_simulator(settle_seconds=0)))
+    assert parses.sources == []
+    assert second == first
+
+
+@pytest.mark.parametrize("spoil", ["garbage", "another-textual", "writable-by-others"])
+async def test_a_cache_file_that_cannot_be_trusted_is_not_used(monkeypatch: pytest.MonkeyPatch, spoil: str) -> None:
+    first = await start(build_app(demo_simulator(settle_seconds=0)))
+    path = cache_path()
+    if spoil == "garbage":
+        path.write_bytes(b"\x80\x05not a pickle")
+    elif spoil == "another-textual":
+        stamp, entries = pickle.loads(path.read_bytes())
+        path.write_bytes(pickle.dumps(((stamp[0], "0.0.1", *stamp[2:]), entries)))
+    else:
+        os.chmod(path, 0o666)
+    parses = CountedParses(monkeypatch)
+
+    again = await start(build_app(demo_simulator(settle_seconds=0)))
+    assert any("app.tcss" in source for source in parses.sources)  # parsed, as without the file
+    assert again == first
+    if spoil != "writable-by-others":  # (that one is left as it is: not ours to judge, only not to read)
+        assert pickle.loads(path.read_bytes())[0][1] != "0.0.1"  # replaced by this start's
+
+
+def test_the_cache_lives_in_the_users_cache_folder(tmp_path: Path) -> None:
+    assert cache_path().is_relative_to(Path(os.environ["XDG_CACHE_HOME"]))
