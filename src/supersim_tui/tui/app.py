@@ -54,6 +54,9 @@ def _binding_commands() -> type[Provider]:
     return BindingCommands
 
 
+CSS_SAVE_DELAY = 3.0  # seconds after the first frame: the parsed stylesheets are saved (css_cache.py)
+
+
 class SuperSimApp(ReportsFailures, OrderedKeysApp[None]):
     """Fleets, NAPs and SIMs of one Super SIM account."""
 
@@ -145,7 +148,8 @@ class SuperSimApp(ReportsFailures, OrderedKeysApp[None]):
         """The first frame is on the terminal (Textual's Ready): start-up is over."""
         collector.release()
         self.main.first_frame_painted_now()
-        self.call_later(self.parsed_css.save)  # (only if this start parsed what was not saved)
+        # (only if this start parsed what was not saved; a moment later: not on the time to the first SIMs' load)
+        self.set_timer(CSS_SAVE_DELAY, self.parsed_css.save)
 
     def on_mount(self) -> None:
         if self._client is not None:

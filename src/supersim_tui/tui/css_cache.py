@@ -22,7 +22,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-import textual
+from textual.css import model as css_model
 from textual.css.stylesheet import Stylesheet
 
 from ..config import cache_dir, ensure_dir
@@ -37,9 +37,13 @@ def cache_path() -> Path:
 
 
 def _stamp(stylesheet: Stylesheet) -> tuple[Any, ...]:
-    """What the entries depend on besides their keys: this format, Textual, Python and the theme's variables."""
+    """What the entries depend on besides their keys: this format, Python, Textual's CSS model as installed (its
+    path and file times: another version or install; not ``textual.__version__``, whose look-up imports
+    importlib.metadata, ~5 ms) and the theme's variables."""
+    model = os.stat(css_model.__file__)
+    textual_files = (css_model.__file__, model.st_mtime_ns, model.st_size)
     variables = repr(sorted(stylesheet._variables.items())).encode()
-    return (FORMAT, textual.__version__, sys.version_info[:2], hashlib.sha256(variables).hexdigest())
+    return (FORMAT, sys.version_info[:2], textual_files, hashlib.sha256(variables).hexdigest())
 
 
 def _safe_to_read(path: Path) -> bool:
