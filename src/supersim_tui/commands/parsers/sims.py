@@ -10,11 +10,11 @@ from ..argtypes import (
     SETTABLE_STATUSES,
     SIM_STATUSES,
     _account_sid,
+    _bulk_sim,
     _changes,
     _concurrency,
     _count_limit,
     _iccid,
-    _iccid_or_sid,
     _iccid_sid_or_status,
     _list_output,
     _method,
@@ -76,10 +76,12 @@ def add_parsers(commands: Any, common: argparse.ArgumentParser) -> None:
                 nargs="+",
                 metavar="STATUS",
                 type=_iccid_sid_or_status,
-                help="ready, active or inactive, then the ICCIDs or SIM SIDs (if any)",
+                help="ready, active or inactive, then the ICCIDs, SIM SIDs or SIM unique names (if any)",
             )
         else:
-            cmd.add_argument("refs", nargs="*", metavar="ICCID", type=_iccid_or_sid, help="ICCIDs or SIM SIDs")
+            cmd.add_argument(
+                "refs", nargs="*", metavar="ICCID", type=_bulk_sim, help="ICCIDs, SIM SIDs or SIM unique names"
+            )
         cmd.add_argument(
             "--iccid-file", type=_text("the file name", 4096), help="a file with one ICCID or SID per line"
         )
