@@ -131,7 +131,11 @@ def add_parsers(commands: Any, common: argparse.ArgumentParser) -> None:
     reg.add_argument("--fleet", type=_ref("fleet"), help="assign this fleet after registering (single SIM)")
     reg.add_argument("--unique-name", type=_sim_unique_name, help="set this unique name after registering (single SIM)")
     reg.add_argument("--yes", action="store_true", help="do not ask (several SIMs, or a protected profile, ask)")
-    reg.add_argument("--dry-run", action="store_true", help="check the rows and the fleets named, send nothing")
+    reg.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="check the rows, the fleets named and which SIMs are already in this account; send nothing",
+    )
     reg.add_argument("--concurrency", type=_concurrency, default=None, help="registrations in flight at most")
     reg.add_argument("--json", action="store_true", help="the outcomes (or, with --dry-run, the plan) as JSON")
 
