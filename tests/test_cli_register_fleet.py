@@ -26,7 +26,7 @@ def test_a_row_naming_an_unknown_fleet_is_not_registered(run: Run, simulator: Si
     assert a not in simulator.state.sims_by_iccid, "a SIM was registered although its row's fleet does not exist"
     assert outcomes[a]["outcome"] == "invalid" and "no-such-fleet" in outcomes[a]["error"]
     lab = simulator.state.find_fleet("lab-bench")
-    assert lab is not None and outcomes[b]["outcome"] == "done"
+    assert lab is not None and outcomes[b]["outcome"] == "registered"
     assert simulator.state.sims[simulator.state.sims_by_iccid[b]].fleet_sid == lab.sid
 
 
@@ -85,10 +85,75 @@ def test_a_row_for_a_sim_already_in_the_account_keeps_its_fleet_and_name(
     outcomes = {o["iccid"]: o for o in json.loads(out)["outcomes"]}
     kept = simulator.state.sims[simulator.state.sims_by_iccid[old]]
     assert (kept.unique_name, kept.fleet_sid) == ("roof-7", eu.sid)
-    note = outcomes[old]["error"] or ""  # (a done outcome's note is in its error field)
-    assert outcomes[old]["outcome"] == "done" and "already in this account" in note and "roof-7" in note, outcomes
+    note = outcomes[old]["error"] or ""  # (a registered outcome's note is in its error field)
+    assert outcomes[old]["outcome"] == "registered" and "already in this account" in note and "roof-7" in note, outcomes
     assert outcomes[old]["label"] == "roof-7"  # its name, not the row's "box-1", which it did not get
     code, out, _ = run("sims", "register", old, old_code, "--fleet", "lab-bench", "--unique-name", "box-9", "--yes")
     assert code == 0 and f"{old}: already in this account; kept its fleet and its name 'roof-7'" in out, out
     fresh = simulator.state.sims[simulator.state.sims_by_iccid[new]]
     assert (fresh.unique_name, fresh.fleet_sid) == ("box-2", lab.sid)
+
+
+def test_register_says_registered_as_the_app_does_with_each_sims_sid(
+    run: Run, simulator: Simulator, tmp_path: Path
+) -> None:
+    """One vocabulary (QA session 13): a registered SIM's outcome is the word the app's register screen shows,
+    ``registered``, not the bulk runs' ``done``, in the text counts and in --json (outcome and counts).
+    Each outcome carries the SIM's SID (``sid``, as ``sims list`` names it), for a SIM registered now and for one
+    that was already in this account."""
+    import asyncio
+
+    from supersim_tui.ops.register_queue import REGISTERED
+
+    (a, code_a), (b, code_b), (c, code_c) = registrable_examples(simulator.state, 3)
+    code, out, err = run("sims", "register", a, code_a, "--yes")
+    assert code == 0, err
+    assert out.splitlines()[0] == f"{REGISTERED} 1" and "done" not in out, out
+    asyncio.run(_registered_and_named(simulator, b, code_b, simulator.state.find_fleet("lab-bench").sid, "old-b"))  # type: ignore[union-attr]
+    path = tmp_path / "box.csv"
+    path.write_text(f"iccid,registration_code\n{b},{code_b}\n{c},{code_c}\n")
+    code, out, err = run("sims", "register", "--csv", str(path), "--yes", "--json")
+    assert code == 0, err
+    document = json.loads(out)
+    assert document["counts"] == {REGISTERED: 2}, document["counts"]
+    by_iccid = {o["iccid"]: o for o in document["outcomes"]}
+    for iccid in (b, c):
+        assert by_iccid[iccid]["outcome"] == REGISTERED
+        assert by_iccid[iccid]["sid"] == simulator.state.sims_by_iccid[iccid], by_iccid[iccid]
+    assert "already in this account" in (by_iccid[b]["error"] or "")
+
+
+def test_register_without_yes_does_not_say_it_is_registering(run: Run, simulator: Simulator, tmp_path: Path) -> None:
+    """Without --yes and without a terminal, `sims register --csv` of 3 SIMs refused after printing "Registering 3
+    SIM(s)": nothing may claim to register before it is allowed to. It says what would be registered and how to
+    confirm (--yes, or --dry-run to check first), exit 2, and nothing is sent."""
+    rows = registrable_examples(simulator.state, 3)
+    path = tmp_path / "box.csv"
+    path.write_text("iccid,registration_code\n" + "".join(f"{i},{c}\n" for i, c in rows))
+    code, out, err = run("sims", "register", "--csv", str(path))
+    assert code == 2 and out == ""
+    assert "Registering" not in err, err
+    assert f"3 SIMs from {path} would be registered" in err and "--yes" in err and "nothing was sent" in err, err
+    assert not [r for r in simulator.request_log if r.method == "POST"]
+
+
+def test_register_dry_run_says_a_sim_already_here_is_registered(run: Run, simulator: Simulator) -> None:
+    """A dry run of an ICCID already in this account said `planned`, as if it would be registered; it reads the
+    account as the run decides (GET /v1/Sims?Iccid=…) and says it is already registered here, with its SID, as a
+    real run ends. A fresh ICCID is still planned; nothing is sent (no POST)."""
+    import asyncio
+
+    (old, old_code), (new, new_code) = registrable_examples(simulator.state, 2)
+    asyncio.run(_registered_and_named(simulator, old, old_code, simulator.state.find_fleet("lab-bench").sid, "r-1"))  # type: ignore[union-attr]
+    simulator.request_log.clear()
+    code, out, err = run("sims", "register", old, old_code, "--dry-run")
+    assert code == 0, err
+    assert out.split()[:2] == [old, "registered"] and "already in this account" in out, out
+    assert "0 SIM(s) would be registered" in err and "1 already in this account" in err, err
+    code, out, err = run("sims", "register", old, old_code, "--dry-run", "--json")
+    item = json.loads(out)["items"][0]
+    assert item["outcome"] == "registered" and item["sid"] == simulator.state.sims_by_iccid[old], item
+    code, out, err = run("sims", "register", new, new_code, "--dry-run", "--json")
+    assert json.loads(out)["items"][0]["outcome"] == "planned"
+    assert not [r for r in simulator.request_log if r.method == "POST"]
+    assert any(r.path == "/v1/Sims" and f"Iccid={old}" in r.query for r in simulator.request_log)

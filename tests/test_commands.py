@@ -158,10 +158,10 @@ def test_register_csv_mixed_outcomes(run: Run, simulator: Simulator, tmp_path: P
     result = json.loads(out)
     assert code == 1
     by_iccid = {o["iccid"]: o for o in result["outcomes"]}
-    assert by_iccid[a]["outcome"] == "done" and by_iccid[b]["outcome"] == "done"
+    assert by_iccid[a]["outcome"] == "registered" and by_iccid[b]["outcome"] == "registered"
     assert by_iccid[c]["outcome"] == "failed" and by_iccid[c]["code"] == 83002
     assert "registration code" in by_iccid[c]["error"]
-    assert by_iccid[existing.iccid]["outcome"] == "done" and "already" in by_iccid[existing.iccid]["error"]
+    assert by_iccid[existing.iccid]["outcome"] == "registered" and "already" in by_iccid[existing.iccid]["error"]
     sim_a = simulator.state.sims[simulator.state.sims_by_iccid[a]]
     assert (sim_a.unique_name, sim_a.fleet_sid) == ("door-1", simulator.state.find_fleet("lab-bench").sid)  # type: ignore[union-attr]
     assert c not in simulator.state.sims_by_iccid
@@ -172,7 +172,7 @@ def test_register_single_sim(run: Run, simulator: Simulator) -> None:
     ((iccid, code_),) = registrable_examples(simulator.state, 1)
     spaced = " ".join(iccid[i : i + 4] for i in range(0, len(iccid), 4))
     code, out, _ = run("sims", "register", spaced, code_)
-    assert code == 0 and "done 1" in out
+    assert code == 0 and "registered 1" in out
     assert simulator.state.sims[simulator.state.sims_by_iccid[iccid]].status == "new"
 
 

@@ -103,7 +103,7 @@ def test_cli_argument_types_raise_only_usage_errors(text: str) -> None:
     checks = [
         argtypes._iccid,
         argtypes._sim,
-        argtypes._iccid_or_sid,
+        argtypes._bulk_sim,
         argtypes._ref("fleet"),
         argtypes._unique_name,
         argtypes._pattern,

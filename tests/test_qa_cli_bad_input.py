@@ -3,6 +3,8 @@ naming it, with exit 2 (bad input), as the other lookups do; never the API's raw
 
 from __future__ import annotations
 
+from supersim_tui.simulator import Simulator
+
 from .conftest import Run
 
 
@@ -45,6 +47,43 @@ def test_set_status_with_a_fleet_sid_says_it_is_a_fleet_s(run: Run, tmp_path: ob
         last = err.strip().splitlines()[-1]
         assert "a fleet SID, not a SIM's" in last and "--fleet" in last, last
         assert "digits" not in last
+
+
+def test_a_fleet_or_nap_name_where_sims_are_expected_is_named_as_such(run: Run, simulator: Simulator) -> None:
+    """``sims set-status active field-sensors`` (a fleet's unique name where SIMs go) said "ICCID must contain only
+    the digits…". It is named as a fleet, with the option the command has for a fleet's SIMs (--fleet); a NAP's
+    name, or its SID, as a NAP; exit 2, nothing sent. The name is looked up only after it is found not to be a
+    SIM's: one SIM request, then a bounded diagnosis (the fleet, then the NAP, by that name), never a listing."""
+    simulator.request_log.clear()
+    code, out, err = run("sims", "set-status", "active", "field-sensors", "--yes")
+    assert code == 2 and out == "", err
+    last = err.strip().splitlines()[-1]
+    assert "field-sensors is a fleet, not a SIM" in last and "--fleet field-sensors" in last, last
+    assert "digits" not in err
+    looked = [(r.method, r.path) for r in simulator.request_log]
+    assert looked == [("GET", "/v1/Sims/field-sensors"), ("GET", "/v1/Fleets/field-sensors")], looked
+    code, out, err = run("sims", "move", "global", "--to-fleet", "lab-bench", "--yes")
+    last = err.strip().splitlines()[-1]
+    assert code == 2 and "global is a NAP, not a SIM" in last, last
+    nap = next(n for n in simulator.state.naps.values() if n.unique_name == "global")
+    code, out, err = run("sims", "activate", nap.sid, "--yes")
+    last = err.strip().splitlines()[-1]
+    assert code == 2 and "a NAP SID, not a SIM's" in last, last
+    code, out, err = run("sims", "show", "field-sensors")
+    last = err.strip().splitlines()[-1]
+    assert code == 2 and "field-sensors is a fleet, not a SIM" in last and "sims list --fleet field-sensors" in last
+    code, out, err = run("sims", "set-status", "active", "no-such-thing", "--yes")
+    assert code == 2 and "no-such-thing" in err and "not in this account" in err, err
+    assert not [r for r in simulator.request_log if r.method == "POST"]
+
+
+def test_a_sims_unique_name_still_works_where_sims_are_expected(run: Run, simulator: Simulator) -> None:
+    """SIMs are addressed by unique name too: ``sims set-status inactive <name>`` changes that SIM (the bulk
+    commands took ICCIDs and SIDs only, so a name was "ICCID must contain only the digits")."""
+    sim = next(s for s in simulator.state.sims.values() if s.status == "active" and s.unique_name)
+    code, out, err = run("sims", "set-status", "inactive", sim.unique_name, "--yes")
+    assert code == 0, err
+    assert simulator.state.sims[sim.sid].status == "inactive"
 
 
 def test_tables_stay_aligned_with_wide_characters() -> None:

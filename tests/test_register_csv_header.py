@@ -23,20 +23,20 @@ def test_columns_in_another_order_are_read_by_their_header(run: Run, simulator: 
     code, out, err = run("sims", "register", "--csv", str(path), "--yes", "--json")
     assert code == 0, err
     outcomes = {o["iccid"]: o["outcome"] for o in json.loads(out)["outcomes"]}
-    assert outcomes == {a: "done", b: "done"}
+    assert outcomes == {a: "registered", b: "registered"}
     names = {simulator.state.sims[simulator.state.sims_by_iccid[i]].unique_name for i in (a, b)}
     assert names == {"box-a", "box-b"}
 
 
 def test_register_from_a_csv_reports_in_words_not_as_csv(run: Run, simulator: Simulator, tmp_path: Path) -> None:
-    """``--csv FILE`` names the input: the outcomes are reported as for any registration ("done 2"), not printed
+    """``--csv FILE`` names the input: the outcomes are reported as for any registration ("registered 2"), not printed
     as CSV (the flag also chose the output format of the listings)."""
     (a, code_a), (b, code_b) = registrable_examples(simulator.state, 2)
     path = tmp_path / "box.csv"
     path.write_text(f"{a},{code_a}\n{b},{code_b}\n")
     code, out, err = run("sims", "register", "--csv", str(path), "--yes")
     assert code == 0, err
-    assert "done 2" in out and "iccid,key,outcome" not in out, out
+    assert "registered 2" in out and "iccid,sid,key,outcome" not in out, out
 
 
 def test_a_header_without_a_required_column_or_with_an_unknown_one_is_refused() -> None:

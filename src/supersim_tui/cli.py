@@ -14,7 +14,7 @@ from collections.abc import Awaitable, Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, NoReturn
 
 from . import collector
-from .commands.argtypes import SETTABLE_STATUSES, _iccid_or_sid
+from .commands.argtypes import SETTABLE_STATUSES, _bulk_sim, misspelt_status
 
 if TYPE_CHECKING:
     from .api import SuperSimError
@@ -39,8 +39,9 @@ def _status_from_refs(args: argparse.Namespace) -> None:
     """Pick the one status word out of ``set-status``'s positionals (first or last, as the user wrote it)."""
     statuses = [ref for ref in args.refs if ref in SETTABLE_STATUSES]
     if len(statuses) != 1:
+        word = next((ref for ref in args.refs if ref.isalpha()), None)  # no ICCID nor SID: a status misspelt
         sub = (
-            "give the status once: ready, active or inactive"
+            (misspelt_status(word) if word else "give the status once: ready, active or inactive")
             if not statuses
             else f"give one status, not {len(statuses)} ({', '.join(statuses)})"
         )
@@ -56,7 +57,7 @@ def _status_from_refs(args: argparse.Namespace) -> None:
         if ref in SETTABLE_STATUSES:
             continue
         try:
-            refs.append(_iccid_or_sid(ref))
+            refs.append(_bulk_sim(ref))
         except argparse.ArgumentTypeError as problem:
             print(
                 f"usage: supersim-tui sims set-status [options] STATUS [ICCID ...]\n"

@@ -82,29 +82,29 @@ def _sim(text: str) -> str:
     return _ref("SIM")(text)
 
 
-def _iccid_or_sid(text: str) -> str:
-    """An ICCID or a SIM SID (HS…), as the bulk commands take them."""
-    from ..iccid import normalize
-    from ..ops.names import sim_sid_or_iccid_problem
+def _bulk_sim(text: str) -> str:
+    """An ICCID, a SIM SID (HS…) or a SIM's unique name, as the bulk commands take them (a fleet's or NAP's name
+    is told from a SIM's by the account, once the command runs: ``sims_change``)."""
+    from ..iccid import is_ascii_digits, normalize
+    from ..ops.names import sim_ref_problem
 
-    _reject(sim_sid_or_iccid_problem(text))
-    return text if text.startswith("HS") else normalize(text)
+    _reject(sim_ref_problem(text))
+    return normalize(text) if is_ascii_digits(normalize(text)) else text
 
 
 SETTABLE_STATUSES = ("ready", "active", "inactive")
 
 
 def _iccid_sid_or_status(text: str) -> str:
-    """``sims set-status`` positionals: the target status, or an ICCID or SIM SID. A word is checked here as the
-    STATUS argument; an ICCID or SID is checked once the status is picked out (``cli._status_from_refs``), so
-    its error names the ICCID argument, not STATUS."""
-    if text in SETTABLE_STATUSES:
-        return text
-    if text.isalpha():  # a word, not an ICCID (digits) or a SID (HS + hex): a status misspelt
-        raise argparse.ArgumentTypeError(
-            f"{text!r} is not a status: expected ready, active or inactive (lower case), then ICCIDs or SIM SIDs"
-        )
+    """``sims set-status`` positionals: the target status, or an ICCID, SID or SIM name. Each is checked once the
+    status is picked out (``cli._status_from_refs``): a word given without a status is a status misspelt, and an
+    ICCID's error names the ICCID argument, not STATUS."""
     return text
+
+
+def misspelt_status(text: str) -> str:
+    """Why a word given as ``set-status``'s STATUS is not one."""
+    return f"{text!r} is not a status: expected ready, active or inactive (lower case), then ICCIDs or SIM SIDs"
 
 
 def _text(what: str, limit: int = 256) -> Callable[[str], str]:

@@ -14,14 +14,14 @@ from ..api.models import to_builtins
 from ..api.text import printable
 from ..iccid import iccid_problem, meant_as_iccid, normalize
 from ..ops.names import ref_problem
-from ..ops.select import check_resolved
+from ..ops.select import check_resolved, kind_named
 from ..ops.sim_info import data_size, sim_details
 from .output import RecordWriter, note, print_json, table
 from .session import UsageError
 from .sims_change import change_sims
 from .sims_register import register
 from .sims_resume import resume, runs
-from .sims_run import EXIT_OK
+from .sims_run import EXIT_OK, not_a_sim
 
 __all__ = ["change_sims", "find_sim", "list_sims", "register", "resume", "runs", "show_sim"]
 
@@ -136,7 +136,11 @@ async def find_sim(client: SuperSimClient, ref: str) -> Sim:
     try:
         return check_resolved(ref, await client.fetch_sim(ref))
     except NotFoundError:
-        raise UsageError(f"no SIM with SID or unique name {ref!r} in this account") from None
+        pass
+    kind = None if ref.startswith("HS") else await kind_named(client, ref)  # a fleet's or NAP's name, by mistake?
+    if kind is not None:
+        raise UsageError(not_a_sim(ref, kind, change=False))
+    raise UsageError(f"no SIM with SID or unique name {ref!r} in this account")
 
 
 def _iccid_arg(value: str) -> str:

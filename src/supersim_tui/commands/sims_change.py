@@ -8,10 +8,11 @@ import asyncio
 from dataclasses import asdict
 
 from ..api import NotFoundError, SuperSimClient
+from ..iccid import is_ascii_digits
 from ..ops.bulk import BulkRunner, Change, Plan, plan_change
 from ..ops.journal import new_run_id
 from ..ops.outcomes import dry_run_record
-from ..ops.select import Selection, parse_iccid_lines, select_filtered, select_named
+from ..ops.select import Selection, kind_named, parse_iccid_lines, select_filtered, select_named
 from .output import note, print_json, write_records
 from .session import Session, UsageError
 from .sims_run import (
@@ -22,6 +23,7 @@ from .sims_run import (
     consent_to_change,
     live,
     new_journal,
+    not_a_sim,
     problems_listed,
     read_input,
     report,
@@ -38,8 +40,7 @@ async def _change_sims(session: Session, args: argparse.Namespace, run_id: str) 
     client = session.client
     selection = await _select(client, args)
     if selection.missing:
-        shown = ", ".join(selection.missing[:5]) + (" …" if len(selection.missing) > 5 else "")
-        raise UsageError(f"{len(selection.missing)} SIM(s) not in this account: {shown}")
+        raise UsageError(await _not_in_account(client, selection.missing))
     if not selection.sims:
         raise UsageError("the selection matches no SIMs")
     change = await _change(client, args)
@@ -79,7 +80,7 @@ async def _select(client: SuperSimClient, args: argparse.Namespace) -> Selection
                 "line expected); nothing was sent"
             )
     if args.refs:
-        values, problems = parse_iccid_lines("\n".join(args.refs))
+        values, problems = parse_iccid_lines("\n".join(args.refs), names=True)
         if problems:
             raise UsageError("\n".join(p.replace("line", "argument", 1) for p in problems))
         named += values
@@ -96,6 +97,18 @@ async def _select(client: SuperSimClient, args: argparse.Namespace) -> Selection
                 raise UsageError(f"no fleet {args.fleet!r} in this account") from None
         return await select_filtered(client, fleet=args.fleet, status=args.from_status)
     raise UsageError("say which SIMs: ICCIDs, --iccid-file FILE, or --fleet F and/or --from-status S")
+
+
+async def _not_in_account(client: SuperSimClient, missing: list[str]) -> str:
+    """Why the SIMs named are not all in this account: the first name that is no SIM's but a fleet's or a NAP's
+    (looked up only now, for that one name) is named as such, with how to change a fleet's SIMs; else which
+    SIMs are missing."""
+    name = next((ref for ref in missing if not is_ascii_digits(ref) and not ref.startswith("HS")), None)
+    kind = await kind_named(client, name) if name is not None else None
+    if name is not None and kind is not None:
+        return not_a_sim(name, kind, change=True)
+    shown = ", ".join(missing[:5]) + (" …" if len(missing) > 5 else "")
+    return f"{len(missing)} SIM(s) not in this account: {shown}"
 
 
 async def _change(client: SuperSimClient, args: argparse.Namespace) -> Change:

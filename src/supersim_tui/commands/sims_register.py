@@ -6,7 +6,8 @@ from __future__ import annotations
 import argparse
 
 from ..ops.journal import new_run_id
-from ..ops.outcomes import NOT_SENT, dry_run_record
+from ..ops.outcomes import DONE, INVALID, REGISTER_KIND, dry_run_record
+from ..ops.plan import sims_count
 from ..ops.register import InputError, Registration, RegistrationRunner, check_registration, parse_registration_csv
 from .output import note, print_json
 from .session import Session, UsageError
@@ -27,29 +28,38 @@ async def register(session: Session, args: argparse.Namespace) -> int:
     rows = _registration_rows(args)
     if args.dry_run:
         return await _dry_run(session, rows, args)
-    note(f"Registering {len(rows):,} SIM(s)")
-    consent = consent_to_change(args, len(rows), None, f"register {len(rows):,} SIM(s)")
-    if len(rows) > 1 or consent.typed:
-        confirm_or_refuse(args, f"Register {len(rows):,} SIMs?", consent)
+    sims = sims_count(len(rows))
+    consent = consent_to_change(args, len(rows), None, f"register {sims}")
+    if len(rows) > 1 or consent.typed:  # asked first: nothing says "registering" before it may
+        source = f" from {args.csv_file}" if args.csv_file else ""
+        confirm_or_refuse(args, f"Register {sims}{source}?", consent, planned=f"{sims}{source} would be registered")
+    note(f"Registering {sims}")
     run_id = new_run_id()
     with account_lock(session, run_id):
-        journal = new_journal(session, run_id, {"kind": "register"})
+        journal = new_journal(session, run_id, {"kind": REGISTER_KIND})
         runner = RegistrationRunner(session.client, concurrency=args.concurrency, journal=journal)
         with live(runner, run_id, journal):
             result = await runner.run(rows, run_id)
-    return report(result.outcomes, args, run_id, result.cancelled, {"kind": "register"}, interrupted=result.interrupted)
+    return report(
+        result.outcomes, args, run_id, result.cancelled, {"kind": REGISTER_KIND}, interrupted=result.interrupted
+    )
 
 
 async def _dry_run(session: Session, rows: list[Registration], args: argparse.Namespace) -> int:
-    """The rows checked as a run checks them (the fleets named read from the account), nothing sent: each row
-    planned, or invalid with why. Registration codes are not echoed."""
+    """The rows checked as a run checks them (the fleets named and the ICCIDs read from the account), nothing
+    sent: each row planned, registered (already in this account, as a run would end it), or invalid with why.
+    Registration codes are not echoed."""
     outcomes = await RegistrationRunner(session.client).dry_run(rows)
-    planned = [dry_run_record(o) for o in outcomes]
+    planned = [dry_run_record(o, REGISTER_KIND) for o in outcomes]
     if args.json:
         print_json({"dry_run": True, "items": planned})
         return EXIT_OK
-    invalid = sum(1 for o in outcomes if o.outcome is not NOT_SENT)
-    note(f"Dry run: {len(rows) - invalid:,} SIM(s) would be registered, {invalid:,} invalid; nothing was sent.")
+    invalid = sum(1 for o in outcomes if o.outcome is INVALID)
+    here = sum(1 for o in outcomes if o.outcome is DONE)
+    note(
+        f"Dry run: {len(rows) - invalid - here:,} SIM(s) would be registered, {here:,} already in this account, "
+        f"{invalid:,} invalid; nothing was sent."
+    )
     for item in planned:
         print(f"{item['iccid']}  {item['outcome']}" + (f"  {item['error']}" if item["error"] else ""))
     return EXIT_OK

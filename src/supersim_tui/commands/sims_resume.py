@@ -9,6 +9,7 @@ from ..api import Sim
 from ..ops.bulk import BulkRunner, Change, ItemOutcome, ResumeCounts, RunResult, plan_change
 from ..ops.current import read_current_by_sid
 from ..ops.journal import JournalError, check_run_id, find_run, list_runs
+from ..ops.outcomes import REGISTER_KIND
 from ..ops.register import RegistrationResult, RegistrationRunner
 from .output import note, table, write_records
 from .session import Session, UsageError
@@ -84,7 +85,7 @@ async def resume(session: Session, args: argparse.Namespace) -> int:
     if state.plan_problem is None:
         note(f"Resuming {state.run_id}: {len(state.remaining):,} of {len(state.items):,} items to finish")
     current: dict[str, Sim] | None = None  # read once, for the plan shown here and for the resume itself
-    if header.get("kind") != "register" and state.plan_problem is None and not args.yes:
+    if header.get("kind") != REGISTER_KIND and state.plan_problem is None and not args.yes:
         # A resume is planned on the SIMs' current state and asked for like a new run; with no terminal to ask on,
         # it is refused without --yes, as the same change started anew is (a stopped run stays stopped).
         change = Change.from_json(header.get("change") or {})
@@ -100,7 +101,7 @@ async def resume(session: Session, args: argparse.Namespace) -> int:
         )
     result: RunResult | RegistrationResult
     with account_lock(session, state.run_id):
-        if header.get("kind") == "register":
+        if header.get("kind") == REGISTER_KIND:
             registration = RegistrationRunner(session.client, concurrency=args.concurrency, journal=journal)
             with live(registration, state.run_id, journal):
                 result = await registration.resume(state)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import shlex
 import signal
 from collections.abc import Callable, Iterator
 from dataclasses import asdict
@@ -17,6 +18,7 @@ from ..api import SuperSimError
 from ..ops.bulk import DONE, SKIPPED, BulkRunner, ItemOutcome, ResumeCounts
 from ..ops.consent import CONFIRM, OPEN, Consent, change_cuts_service, consent_for
 from ..ops.journal import AccountLock, Journal, RunLockedError
+from ..ops.outcomes import REGISTER_KIND, outcome_record, outcome_word
 from ..ops.register import RegistrationRunner
 from ..textfile import FileProblem, read_text
 from .confirm import confirm_change
@@ -25,16 +27,20 @@ from .session import Session, UsageError
 
 EXIT_OK, EXIT_FAILED = 0, 1
 INPUT_FILE_MAX = 64 * 1024 * 1024  # an ICCID list or CSV: over a million SIMs fit in far less
-OUTCOME_FIELDS = ["iccid", "key", "outcome", "status", "error"]  # CSV/JSON lines columns of an outcome
+OUTCOME_FIELDS = ["iccid", "sid", "key", "outcome", "status", "error"]  # CSV/JSON lines columns of an outcome
 
 
-def confirm_or_refuse(args: argparse.Namespace, question: str, consent: Consent | None = None) -> None:
-    """Ask as much as ``consent`` needs (default: a y/N question); see ``confirm.confirm_change``."""
+def confirm_or_refuse(
+    args: argparse.Namespace, question: str, consent: Consent | None = None, *, planned: str | None = None
+) -> None:
+    """Ask as much as ``consent`` needs (default: a y/N question); see ``confirm.confirm_change``. ``planned``
+    (what the run would do, for a command that has not printed its plan) leads the refusal without a terminal."""
     confirm_change(
         args,
         question,
         consent or Consent(CONFIRM),
-        "refusing to change SIMs without --yes: there is no terminal to confirm on",
+        (f"{planned}; " if planned else "")
+        + "refusing to change SIMs without --yes: there is no terminal to confirm on; nothing was sent",
     )
 
 
@@ -43,6 +49,24 @@ def consent_to_change(args: argparse.Namespace, sims: int, status: str | None, w
     return consent_for(
         sims=sims, cuts_service=change_cuts_service(status), mode=getattr(args, "safety_mode", OPEN), what=what
     )
+
+
+def not_a_sim(name: str, kind: str, *, change: bool) -> str:
+    """A fleet's or NAP's unique name (``kind``, see ``select.kind_named``) given where a SIM goes, named as such,
+    with what the commands offer instead: ``--fleet`` where SIMs are changed (``change``), else a listing."""
+    quoted = shlex.quote(name)
+    if kind == "fleet":
+        advice = (
+            f"to change the SIMs of a fleet, use --fleet {quoted}"
+            if change
+            else f"to list its SIMs, use supersim-tui sims list --fleet {quoted}"
+        )
+    else:
+        fleets = f"supersim-tui fleets list --nap {quoted}"
+        advice = (
+            f"to change the SIMs of its fleets, use --fleet with each ({fleets})" if change else f"its fleets: {fleets}"
+        )
+    return f"{name} is a {kind}, not a SIM: {advice}"
 
 
 def problems_listed(problems: list[str]) -> str:
@@ -96,11 +120,13 @@ def report(
     interrupted: str | None = None,
     resumed: ResumeCounts | None = None,
 ) -> int:
-    """A run's outcomes: counts, then the problems (human), or every outcome (``--json``, JSON lines, CSV);
-    exit 0 when every item is done or skipped, else 1."""
+    """A run's outcomes: counts, then the problems (human), or every outcome (``--json``, JSON lines, CSV), each
+    in the words of the run's kind (``registered``); exit 0 when every item is done or skipped, else 1."""
+    kind = extra.get("kind")
     counts: dict[str, int] = {}
     for outcome in outcomes:
-        counts[outcome.outcome] = counts.get(outcome.outcome, 0) + 1
+        word = outcome_word(outcome.outcome, kind)
+        counts[word] = counts.get(word, 0) + 1
     ok = all(o.outcome in (DONE, SKIPPED) for o in outcomes)
     if resumed is not None:
         note(f"Resume: {resumed.describe()}")
@@ -116,24 +142,27 @@ def report(
                 "interrupted": interrupted,
                 "counts": counts,
                 **({"resume": asdict(resumed)} if resumed is not None else {}),
-                "outcomes": [{k: v for k, v in o.to_json().items() if fields is None or k in fields} for o in outcomes],
+                "outcomes": [
+                    {k: v for k, v in outcome_record(o, kind).items() if fields is None or k in fields}
+                    for o in outcomes
+                ],
             }
         )
     elif getattr(args, "jsonl", False) or getattr(args, "csv", False) or fields:
         # One outcome a line (JSON lines or CSV) on stdout; the counts go to stderr with the other notes.
         note(", ".join(f"{name} {count:,}" for name, count in sorted(counts.items())) or "nothing to do")
-        write_records(args, "outcomes", (o.to_json() for o in outcomes), OUTCOME_FIELDS)
+        write_records(args, "outcomes", (outcome_record(o, kind) for o in outcomes), OUTCOME_FIELDS)
     else:
         print(", ".join(f"{name} {count:,}" for name, count in sorted(counts.items())) or "nothing to do")
         problems = [o for o in outcomes if o.outcome not in (DONE, SKIPPED)]
         if problems:
             table(
                 ["iccid", "outcome", "status", "reason"],
-                [[o.iccid, o.outcome, o.status, o.error] for o in problems[:50]],
+                [[o.iccid, outcome_word(o.outcome, kind), o.status, o.error] for o in problems[:50]],
             )
             if len(problems) > 50:
                 print(f"… and {len(problems) - 50:,} more (use --json for all)")
-        if extra.get("kind") == "register":  # what a registration did not do although asked (kept fleet, name)
+        if kind == REGISTER_KIND:  # what a registration did not do although asked (kept fleet, name)
             noted = [o for o in outcomes if o.outcome == DONE and o.error]
             for o in noted[:50]:
                 print(f"{o.iccid}: {o.error}")

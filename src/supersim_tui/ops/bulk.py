@@ -247,6 +247,7 @@ class BulkRunner(Runner):
                     item.fleet_sid,
                     "accepted; still scheduled when following stopped",
                     retryable=True,
+                    sid=item.key,
                 ),
                 journal=False,
             )

@@ -21,7 +21,7 @@ def write_outcomes_csv(path: Path, outcomes: Iterable[ItemOutcome], fleet_names:
             writer.writerow(
                 [
                     o.iccid,
-                    o.key,
+                    o.sid or o.key,  # (outcomes journaled before they carried their SID: the key)
                     o.unique_name or "",
                     o.outcome.value,
                     o.status or "",

@@ -68,6 +68,7 @@ _OUTCOME_FIELDS = {
     "error": _OS,
     "code": _ON,
     "retryable": _B,
+    "sid": _OS,
 }
 # type -> {field: allowed types}; a record with a field not listed, or missing one without a default, is corrupt.
 _RECORDS: dict[str, dict[str, tuple[type, ...]]] = {

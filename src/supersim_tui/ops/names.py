@@ -246,6 +246,15 @@ def ref_problem(value: str, kind: str) -> str | None:
     return None
 
 
+def sim_ref_problem(value: str) -> str | None:
+    """What is wrong with a SIM given on the command line where SIMs are expected: an ICCID (anything led by a
+    digit is checked as one), a SID (of a SIM: another kind's is named as such), else a unique name. Whether a
+    name is a SIM's, or a fleet's or NAP's given by mistake, only the account can say (``select.kind_named``)."""
+    if meant_as_iccid(value) or _SID.fullmatch(value) or value.startswith("HS"):  # HS…: a SIM SID meant
+        return sim_sid_or_iccid_problem(value)
+    return ref_problem(value, "SIM")
+
+
 def sim_sid_or_iccid_problem(value: str) -> str | None:
     """What is wrong with a SIM SID (``HS`` and 32 hexadecimal digits) or ICCID, as the bulk commands and ICCID
     files take them, or None."""

@@ -69,6 +69,7 @@ class ItemOutcome:
     error: str | None = None
     code: int | None = None
     retryable: bool = False
+    sid: str | None = None  # the SIM's SID, where known (a registration's key is the ICCID)
 
     def __post_init__(self) -> None:
         if not isinstance(self.outcome, Outcome):  # read from a journal
@@ -86,6 +87,7 @@ class ItemOutcome:
             "error": self.error,
             "code": self.code,
             "retryable": self.retryable,
+            "sid": self.sid,
         }
 
     @classmethod
@@ -100,13 +102,27 @@ class ItemOutcome:
 
 
 PLANNED = "planned"  # a dry run's word for an item a run would send (not an outcome: nothing was sent)
+# A registration that is done: the word the register screen's list shows (``ops.register_queue``) and the CLI
+# prints, in text, JSON and CSV alike. Journals keep ``done`` (resume reads them as the other runs').
+REGISTERED = "registered"
+REGISTER_KIND = "register"  # a run's kind (its journal header) for registrations
 
 
-def dry_run_record(item: ItemOutcome) -> dict[str, Any]:
+def outcome_word(outcome: Outcome, kind: str | None = None) -> str:
+    """The word shown for ``outcome`` in a run of ``kind``: a done registration is ``registered``."""
+    return REGISTERED if outcome is Outcome.DONE and kind == REGISTER_KIND else outcome.value
+
+
+def outcome_record(item: ItemOutcome, kind: str | None = None) -> dict[str, Any]:
+    """An outcome as the CLI prints it (JSON, JSON lines, CSV): its record with the word for its run's kind."""
+    return {**item.to_json(), "outcome": outcome_word(item.outcome, kind)}
+
+
+def dry_run_record(item: ItemOutcome, kind: str | None = None) -> dict[str, Any]:
     """One item of a dry run (``sims register`` and the change commands alike), in the shape of an outcome record:
     ``planned`` where a run would send it (its outcome so far: not sent), else the outcome it ends with unsent
-    (``skipped``, ``invalid``) and why, in ``error``."""
-    return {**item.to_json(), "outcome": PLANNED if item.outcome is Outcome.NOT_SENT else item.outcome.value}
+    (``skipped``, ``invalid``; ``registered`` for a SIM already in the account) and why, in ``error``."""
+    return {**outcome_record(item, kind), **({"outcome": PLANNED} if item.outcome is Outcome.NOT_SENT else {})}
 
 
 @dataclass

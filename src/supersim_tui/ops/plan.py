@@ -108,7 +108,7 @@ class PlannedItem:
     ) -> ItemOutcome:
         """This item ended as ``outcome`` with the SIM as planned (the status and fleet it had then)."""
         return ItemOutcome(
-            self.key, self.iccid, self.label, outcome, self.status, self.fleet_sid, error, code, retryable
+            self.key, self.iccid, self.label, outcome, self.status, self.fleet_sid, error, code, retryable, self.key
         )
 
     def planned_outcome(self) -> ItemOutcome:
@@ -126,7 +126,15 @@ class PlannedItem:
         """This item ended as ``outcome`` with the SIM as read back (its name, status and fleet now: a rename's
         outcome names the SIM by its new name)."""
         return ItemOutcome(
-            self.key, self.iccid, sim.label, outcome, str(sim.status), sim.fleet_sid, error, retryable=retryable
+            self.key,
+            self.iccid,
+            sim.label,
+            outcome,
+            str(sim.status),
+            sim.fleet_sid,
+            error,
+            retryable=retryable,
+            sid=sim.sid,
         )
 
 

@@ -20,6 +20,7 @@ from .journal import Journal, JournalState
 from .names import ref_problem, sim_name_problem
 from .outcomes import DONE, FAILED, INVALID, NOT_SENT, ItemOutcome, Progress, ResumeCounts
 from .runner import AUTH_ERRORS, ProgressCallback, Runner
+from .select import select_named
 
 CSV_FIELDS = ("iccid", "registration_code", "fleet", "unique_name")
 CSV_ROWS_MAX = 100_000  # one file, one run: a bigger batch is split into several files
@@ -224,17 +225,28 @@ async def what_it_lacks(
     if not (fleet or name):
         return None, None, [], None
     sim = await client.fetch_sim(sid)
-    kept: list[str] = []
+    wanted = None
     if fleet and sim.fleet_sid is not None:
         wanted = fleet if fleet.startswith("HF") else (await client.fetch_fleet(fleet)).sid
-        if sim.fleet_sid != wanted:
+    fleet, name, kept = lacks(sim, fleet, wanted, name)
+    return fleet, name, kept, sim
+
+
+def lacks(
+    sim: Sim, fleet: str | None, fleet_sid: str | None, name: str | None
+) -> tuple[str | None, str | None, list[str]]:
+    """:func:`what_it_lacks` on a SIM already read: the fleet (``fleet_sid``: the SID it names, needed only when
+    the SIM has a fleet) and name it still lacks, and what it keeps that differs from what was asked."""
+    kept: list[str] = []
+    if fleet and sim.fleet_sid is not None:
+        if sim.fleet_sid != fleet_sid:
             kept.append("its fleet")
         fleet = None
     if name and sim.unique_name:
         if sim.unique_name != name:
             kept.append(f"its name {sim.unique_name!r}")
         name = None
-    return fleet, name, kept, sim
+    return fleet, name, kept
 
 
 class RegistrationRunner(Runner):
@@ -279,15 +291,27 @@ class RegistrationRunner(Runner):
         return result
 
     async def dry_run(self, rows: list[Registration]) -> list[ItemOutcome]:
-        """What a run of ``rows`` would do, sending nothing (only the fleets named are read): each row not sent,
-        or invalid as a run would refuse it (its fleet is not in this account)."""
-        sendable = {row.key for row in await self._refuse_unknown_fleets(rows)}
-        return [
-            ItemOutcome(row.key, row.iccid, row.unique_name or row.iccid, NOT_SENT)
-            if row.key in sendable
-            else self._outcomes[row.key]
-            for row in rows
-        ]
+        """What a run of ``rows`` would do, sending nothing (the fleets named and the ICCIDs are read): each row
+        not sent; or done, as a run would end it, for a SIM already in this account (with its SID, and what of
+        the row's fleet and name it would keep or get); or invalid as a run would refuse it (its fleet is not in
+        this account)."""
+        sendable = await self._refuse_unknown_fleets(rows)
+        found = await select_named(self.client, [row.iccid for row in sendable])
+        here = {sim.iccid: sim for sim in found.sims}
+        for row in sendable:
+            sim = here.get(row.iccid)
+            if sim is None:
+                self._outcomes[row.key] = ItemOutcome(row.key, row.iccid, row.unique_name or row.iccid, NOT_SENT)
+                continue
+            fleet, name, kept = lacks(sim, row.fleet, self._fleet_sids.get(row.fleet or ""), row.unique_name)
+            gets = [what for what, value in (("its fleet", fleet), ("its name", name)) if value]
+            note = "already in this account" + (f"; kept {' and '.join(kept)}" if kept else "")
+            note += f"; would get {' and '.join(gets)}" if gets else ""
+            label = name or sim.unique_name or row.iccid
+            self._outcomes[row.key] = ItemOutcome(
+                row.key, row.iccid, label, DONE, str(sim.status), sim.fleet_sid, note, sid=sim.sid
+            )
+        return [self._outcomes[row.key] for row in rows]
 
     async def _refuse_unknown_fleets(self, rows: list[Registration]) -> list[Registration]:
         """The rows whose fleet (if any) exists. A row naming a fleet the account does not have is refused before
@@ -353,6 +377,7 @@ class RegistrationRunner(Runner):
         """The row's outcome, and whether it met a 429."""
         label = row.unique_name or row.iccid
         note = None
+        sim_sid: str | None = None
         try:
             existing: Sim | None = None
             already = False  # in the account before this run (a card scanned again): it keeps its fleet and name
@@ -364,7 +389,14 @@ class RegistrationRunner(Runner):
                 if not await self._needs_update(row, existing):
                     self.connect_failed(None)
                     return ItemOutcome(
-                        row.key, row.iccid, label, DONE, str(existing.status), existing.fleet_sid, note
+                        row.key,
+                        row.iccid,
+                        label,
+                        DONE,
+                        str(existing.status),
+                        existing.fleet_sid,
+                        note,
+                        sid=existing.sid,
                     ), False
                 sim_sid = existing.sid
             else:
@@ -383,11 +415,17 @@ class RegistrationRunner(Runner):
                 if found is not None and name is None:  # it keeps its own name: the outcome says that one
                     label = found.unique_name or row.iccid
                 if found is not None and not (fleet or name):
-                    return ItemOutcome(row.key, row.iccid, label, DONE, str(found.status), found.fleet_sid, note), False
+                    done = ItemOutcome(
+                        row.key, row.iccid, label, DONE, str(found.status), found.fleet_sid, note, sid=sim_sid
+                    )
+                    return done, False
             if fleet or name:
                 sim = await self.client.update_sim(sim_sid, fleet=fleet, unique_name=name)
-                return ItemOutcome(row.key, row.iccid, label, DONE, str(sim.status), sim.fleet_sid, note), False
-            return ItemOutcome(row.key, row.iccid, label, DONE, "new", None, note), False
+                updated = ItemOutcome(
+                    row.key, row.iccid, label, DONE, str(sim.status), sim.fleet_sid, note, sid=sim_sid
+                )
+                return updated, False
+            return ItemOutcome(row.key, row.iccid, label, DONE, "new", None, note, sid=sim_sid), False
         except AUTH_ERRORS as error:
             self.stop_for_credentials(error)
             outcome = ItemOutcome(
@@ -398,12 +436,20 @@ class RegistrationRunner(Runner):
                 error=f"refused: {self.interrupted}",
                 code=error.code,
                 retryable=True,
+                sid=sim_sid,
             )
             return outcome, False
         except SuperSimError as error:
             self.connect_failed(error)  # the API is gone: stop, like a bulk run (UNREACHABLE_AFTER)
             outcome = ItemOutcome(
-                row.key, row.iccid, label, FAILED, error=explain(error), code=error.code, retryable=is_transient(error)
+                row.key,
+                row.iccid,
+                label,
+                FAILED,
+                error=explain(error),
+                code=error.code,
+                retryable=is_transient(error),
+                sid=sim_sid,
             )
             return outcome, isinstance(error, RateLimitedError)
 

@@ -21,8 +21,9 @@ from ..api import SuperSimClient, SuperSimError
 from ..api.errors import AuthenticationError, PermissionDeniedError, credentials_advice, explain, is_transient
 from ..config import ensure_dir, state_dir
 from .atomic import write_atomically
+from .outcomes import REGISTERED as REGISTERED  # the one word for a registered SIM (the CLI's too)
 
-QUEUED, REGISTERING, REGISTERED, WAITING, FAILED = "queued", "registering", "registered", "waiting", "failed"
+QUEUED, REGISTERING, WAITING, FAILED = "queued", "registering", "waiting", "failed"
 FINAL = (REGISTERED, FAILED)
 
 

@@ -11,7 +11,7 @@ from typing import Protocol
 from ..api import NotFoundError, Pager, Sim, SuperSimClient
 from ..api.errors import ResponseFormatError
 from ..iccid import is_ascii_digits, normalize
-from .names import sim_sid_or_iccid_problem
+from .names import sim_ref_problem, sim_sid_or_iccid_problem
 from .parallel import all_of
 
 # Per-ICCID lookups or a listing of the account, decided by counts. k lookups cost k requests, c at a time:
@@ -47,11 +47,12 @@ class Selection:
     missing: list[str]  # named but not in this account
 
 
-def parse_iccid_lines(text: str) -> tuple[list[str], list[str]]:
-    """ICCIDs or SIM SIDs, one per line (blank lines and # comments ignored).
+def parse_iccid_lines(text: str, *, names: bool = False) -> tuple[list[str], list[str]]:
+    """ICCIDs or SIM SIDs (and, with ``names``, unique names), one per line (blank lines and # comments ignored).
 
     Returns (values, problems); each problem names its line.
     """
+    check = sim_ref_problem if names else sim_sid_or_iccid_problem
     values: list[str] = []
     problems: list[str] = []
     seen: set[str] = set()
@@ -59,11 +60,11 @@ def parse_iccid_lines(text: str) -> tuple[list[str], list[str]]:
         line = raw.split("#", 1)[0].strip()
         if not line:
             continue
-        problem = sim_sid_or_iccid_problem(line)
+        problem = check(line)
         if problem:
             problems.append(f"line {number}: {problem}")
             continue
-        value = line if line.startswith("HS") else normalize(line)
+        value = normalize(line) if is_ascii_digits(normalize(line)) else line
         if value not in seen:
             seen.add(value)
             values.append(value)
@@ -91,6 +92,19 @@ async def select_named(client: SuperSimClient, refs: list[str], concurrency: int
         await all_of(one_iccid(i) for i in iccids)
     found.update(await fetch_each(client, others, gate=gate))
     return Selection([found[r] for r in refs if r in found], [r for r in refs if r not in found])
+
+
+async def kind_named(client: SuperSimClient, name: str) -> str | None:
+    """What ``name``, which no SIM has, names in this account instead: ``fleet`` or ``NAP`` (a fleet's or a NAP's
+    unique name given where SIMs go), or None. Asked only once a SIM lookup found nothing, and bounded: the
+    fleet by that name, then (only if there is none) the NAP, never a listing."""
+    for kind, fetch in (("fleet", client.fetch_fleet), ("NAP", client.fetch_nap)):
+        try:
+            await fetch(name)
+        except NotFoundError:
+            continue
+        return kind
+    return None
 
 
 async def fetch_each(client: SuperSimClient, refs: Iterable[str], *, gate: asyncio.Semaphore) -> dict[str, Sim]:

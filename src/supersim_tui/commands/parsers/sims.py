@@ -10,11 +10,11 @@ from ..argtypes import (
     SETTABLE_STATUSES,
     SIM_STATUSES,
     _account_sid,
+    _bulk_sim,
     _changes,
     _concurrency,
     _count_limit,
     _iccid,
-    _iccid_or_sid,
     _iccid_sid_or_status,
     _list_output,
     _method,
@@ -76,10 +76,12 @@ def add_parsers(commands: Any, common: argparse.ArgumentParser) -> None:
                 nargs="+",
                 metavar="STATUS",
                 type=_iccid_sid_or_status,
-                help="ready, active or inactive, then the ICCIDs or SIM SIDs (if any)",
+                help="ready, active or inactive, then the ICCIDs, SIM SIDs or SIM unique names (if any)",
             )
         else:
-            cmd.add_argument("refs", nargs="*", metavar="ICCID", type=_iccid_or_sid, help="ICCIDs or SIM SIDs")
+            cmd.add_argument(
+                "refs", nargs="*", metavar="ICCID", type=_bulk_sim, help="ICCIDs, SIM SIDs or SIM unique names"
+            )
         cmd.add_argument(
             "--iccid-file", type=_text("the file name", 4096), help="a file with one ICCID or SID per line"
         )
@@ -129,7 +131,11 @@ def add_parsers(commands: Any, common: argparse.ArgumentParser) -> None:
     reg.add_argument("--fleet", type=_ref("fleet"), help="assign this fleet after registering (single SIM)")
     reg.add_argument("--unique-name", type=_sim_unique_name, help="set this unique name after registering (single SIM)")
     reg.add_argument("--yes", action="store_true", help="do not ask (several SIMs, or a protected profile, ask)")
-    reg.add_argument("--dry-run", action="store_true", help="check the rows and the fleets named, send nothing")
+    reg.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="check the rows, the fleets named and which SIMs are already in this account; send nothing",
+    )
     reg.add_argument("--concurrency", type=_concurrency, default=None, help="registrations in flight at most")
     reg.add_argument("--json", action="store_true", help="the outcomes (or, with --dry-run, the plan) as JSON")
 
