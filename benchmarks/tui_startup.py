@@ -25,6 +25,7 @@ from __future__ import annotations
 import asyncio
 import statistics
 import tempfile
+from pathlib import Path
 
 from supersim_tui.api import BasicAuth, SuperSimClient
 from supersim_tui.tui.catalog import catalog_rows, filter_rows
@@ -94,7 +95,11 @@ def run() -> bool:
         with tempfile.TemporaryDirectory(prefix="bench-warm-home-") as home:
             with terminal(["-m", "supersim_tui"], url, home) as term:  # the start that warms the home
                 term.wait_for(listing.first_iccid, timeout=60)
-                term.drain(1.0)
+                saved = Path(home, "cache", "supersim-tui", "textual-css.pickle")
+                for _ in range(150):  # (saved 3 s after the first frame: SuperSimApp.on_ready)
+                    if saved.exists():
+                        break
+                    term.drain(0.1)
             for _ in range(RUNS):
                 minimals.append(minimal_start())
                 runs.append(app_start(url, listing.first_iccid, home))

@@ -27,7 +27,7 @@ from .session import Session, UsageError
 
 EXIT_OK, EXIT_FAILED = 0, 1
 INPUT_FILE_MAX = 64 * 1024 * 1024  # an ICCID list or CSV: over a million SIMs fit in far less
-OUTCOME_FIELDS = ["iccid", "sid", "key", "outcome", "status", "error"]  # CSV/JSON lines columns of an outcome
+OUTCOME_FIELDS = ["iccid", "key", "outcome", "status", "error", "sid"]  # CSV/JSON lines columns (sid last: added later)
 
 
 def confirm_or_refuse(
