@@ -94,6 +94,7 @@ def run() -> bool:
         minimals, runs, colds, floors = [], [], [], []
         with tempfile.TemporaryDirectory(prefix="bench-warm-home-") as home:
             with terminal(["-m", "supersim_tui"], url, home) as term:  # the start that warms the home
+                term.send("3")
                 term.wait_for(listing.first_iccid, timeout=60)
                 saved = Path(home, "cache", "supersim-tui", "textual-css.pickle")
                 for _ in range(150):  # (saved 3 s after the first frame: SuperSimApp.on_ready)
