@@ -43,9 +43,10 @@ class Choice(Widget, can_focus=True):
     }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "pick", "Choose"),
         Binding("left", "step(-1)", "Previous", show=False),
         Binding("right", "step(1)", "Next", show=False),
-        Binding("enter,space,down", "pick", "Choose", show=False),
+        Binding("space,down", "pick", "Choose", show=False),
     ]
 
     value: reactive[str | None] = reactive(None, init=False)
@@ -72,7 +73,7 @@ class Choice(Widget, can_focus=True):
     def set_options(self, options: Iterable[tuple[str | Text, str]]) -> None:
         """New options; a value no longer among them becomes none."""
         self.options = list(options)
-        if self.value is not None and self.value not in self._values:
+        if self.value is not None and self.value not in self.values:
             self.value = None
         self.refresh()
 
@@ -80,11 +81,12 @@ class Choice(Widget, can_focus=True):
         self.value = None
 
     @property
-    def _values(self) -> list[str | None]:
+    def values(self) -> list[str | None]:
+        """None (the prompt), then each option's value."""
         return [None, *(value for _label, value in self.options)]
 
     def validate_value(self, value: str | None) -> str | None:
-        if value is not None and value not in self._values:
+        if value is not None and value not in self.values:
             raise ValueError(f"{value!r} is not one of the options of {self.id}")
         return value
 
@@ -99,7 +101,7 @@ class Choice(Widget, can_focus=True):
         return Text.assemble(shown, (" ▼", "dim"))
 
     def action_step(self, by: int) -> None:
-        values = self._values
+        values = self.values
         self.value = values[(values.index(self.value) + by) % len(values)]
 
     def action_pick(self) -> None:

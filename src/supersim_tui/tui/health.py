@@ -201,8 +201,11 @@ def mark_finding(pane: SimsPane, finding: Finding) -> None:
     status = next(iter(statuses)) if len(statuses) == 1 else None
     fleet = next(iter(fleets)) if len(fleets) == 1 else None
     with pane.prevent(Choice.Changed):  # one reload below, not one per filter
-        pane.query_one("#filter-status", Choice).value = status
-        pane.query_one("#filter-fleet", Choice).value = fleet
+        for choice, value in (
+            (pane.query_one("#filter-status", Choice), status),
+            (pane.query_one("#filter-fleet", Choice), fleet),
+        ):
+            choice.value = value if value in choice.values else None  # (a fleet not listed yet: the marks say it)
     pane.query_one("#filter-iccid", Input).value = ""
     pane.reload()
     pane.set_marks(
