@@ -3,6 +3,8 @@ kept on its fleet across a refresh."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from textual.coordinate import Coordinate
 from textual.widgets import DataTable
 
@@ -62,7 +64,7 @@ async def test_at_80_columns_nothing_is_cut_and_the_cursor_stays_after_r() -> No
         assert table.cursor_row == 3 and table.get_row_at(3)[0] == chosen
 
 
-def plain_line(table: DataTable[object], y: int) -> str:
+def plain_line(table: DataTable[Any], y: int) -> str:
     """The table's line ``y`` (0: the header) as it is drawn."""
     return "".join(segment.text for segment in table.render_line(y))
 
