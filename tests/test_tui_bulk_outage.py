@@ -3,6 +3,7 @@ and the Error column is never cut without an ellipsis."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from textual.pilot import Pilot
@@ -57,6 +58,25 @@ async def test_results_say_the_api_went_away_and_what_to_do() -> None:
         for row in range(table.row_count):
             error = str(table.get_row_at(row)[-1])
             assert len(error) <= room - 2 or error.endswith("…"), (room, error)
+
+
+async def test_results_after_an_outage_say_retry_in_the_footers_words() -> None:
+    """After a run the API stopped, the results say what to do in the footer's words (``t`` Retry failed):
+    "t retries N SIMs", and nothing on the screen says "resume the run" or "reads again" (QA qa13: the heading
+    said both "then resume the run" and "t reads again and plans a retry", and the footer "Retry failed")."""
+    app = outage_app(down_after_posts=5)
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = await deactivate_into_the_outage(pilot, app, 40)
+        await pilot.pause()
+        heading = str(screen.query_one("#bulk-title").render())
+        row = str(screen.query_one("#bulk-row").render())
+        table = screen.query_one("#bulk-results", DataTable)
+        cells = " ".join(str(cell) for i in range(table.row_count) for cell in table.get_row_at(i))
+        keys = {binding.key: binding.description for _, binding, on, _ in screen.active_bindings.values() if on}
+    assert keys.get("t") == "Retry failed", keys
+    assert re.search(r"t retries \d+ SIMs \(reads them again, asks first\)", heading), heading
+    for text in (heading, row, cells):
+        assert "resume" not in text and "reads again" not in text, text
 
 
 async def test_at_80_columns_the_highlighted_results_row_says_its_error_in_full() -> None:

@@ -52,8 +52,10 @@ async def test_an_outage_shows_one_notice_naming_everything_that_failed() -> Non
         assert len(shown) == 1, notes(app)
         (notice,) = shown
         assert notice.count("Could not connect") == 1, notice
-        for what in ("Loading the account", "Reading SIMs", "Checking the account's health", "Loading usage"):
-            assert f"{what} failed" in notice, (what, notice)
+        title = notice.split(": ", 1)[0]
+        for what in ("oading the account", "eading the SIMs", "hecking the account's health", "oading usage"):
+            assert what in title, (what, notice)
+        assert title.endswith(" failed"), notice
         assert "Press r to try again." in notice and "Check the network connection" in notice
 
 
@@ -89,12 +91,12 @@ async def test_a_read_that_succeeds_again_leaves_the_notice_and_the_last_takes_i
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)
         (notice,) = errors(app)
-        assert "Loading the account failed" in notice and "Reading SIMs failed" in notice, notice
+        assert "oading the account" in notice and "eading the SIMs" in notice, notice
         api.down, api.refuse = False, "/Sims"
         await pilot.press("r")
         await settle(pilot)
         (notice,) = errors(app)
-        assert "Reading SIMs failed" in notice and "Loading the account" not in notice, notice
+        assert "Reading the SIMs failed" in notice and "oading the account" not in notice, notice
         api.refuse = "\0"
         await pilot.press("r")
         await settle(pilot)
@@ -112,9 +114,31 @@ async def test_failures_of_one_cause_in_one_moment_show_one_notice() -> None:
         await settle(pilot)
         notices = failure_notices(app)  # type: ignore[arg-type]  # (an App of its own result type)
         cause = "Could not connect to http://127.0.0.1"
-        notices.add(app, "first", Task("Reading SIMs", "Press r to try again.", read=True), cause)
+        notices.add(app, "first", Task("Reading the SIMs", "Press r to try again.", read=True), cause)
         notices.add(app, "second", Task("Loading the account", "Press r to try again.", read=True), cause)
         await pilot.pause()
-        shown = [n.message for n in app._notifications if n.title and "failed" in n.title]
-        assert len(shown) == 1, shown
-        assert "Also Loading the account failed" in shown[0]
+        shown = [n.title for n in app._notifications if n.title and "failed" in n.title]
+        assert shown == ["Reading the SIMs and loading the account failed"], shown
+
+
+async def test_a_notice_for_two_failures_names_them_once_in_one_sentence() -> None:
+    """Started with the API stopped, the account and the SIMs fail with one cause: the notice says so in one
+    sentence ("Loading the account and reading the SIMs failed"), then the cause and what to do, once each.
+    It said "Loading the account failed (and 1 more)" and then "Also Reading SIMs failed" (QA qa13): the same
+    news twice, and a capital mid-sentence."""
+    import re
+
+    app, api = build()
+    api.down = True
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        (notice,) = [n for n in app._notifications if n.severity == "error"]
+    title = notice.title
+    assert title in (
+        "Loading the account and reading the SIMs failed",
+        "Reading the SIMs and loading the account failed",
+    ), title
+    text = f"{notice.title}\n{notice.message}"
+    assert "more)" not in text and "Also" not in text, text
+    assert notice.message.count("Could not connect") == 1 and notice.message.count("Press r to try again.") == 1
+    assert not re.search(r"(?<=[a-z] )(Reading|Loading)", text), text

@@ -3,6 +3,9 @@ kept on its fleet across a refresh."""
 
 from __future__ import annotations
 
+from typing import Any
+
+from textual.coordinate import Coordinate
 from textual.widgets import DataTable
 
 from supersim_tui.tui.panes import FleetsPane
@@ -38,8 +41,9 @@ async def test_counts_add_up_with_scheduled_and_total() -> None:
 
 
 async def test_at_80_columns_nothing_is_cut_and_the_cursor_stays_after_r() -> None:
-    """At 80 columns the table fits the pane (no column past the edge), names are cut with an ellipsis;
-    after r the cursor is still on the fleet it was on."""
+    """At 80 columns the table fits the pane (no column past the edge) and the fleet names are whole: the count
+    columns are as narrow as their numbers and headings allow, and the names get the room (QA qa13: at 80x24
+    "field-senso…" next to count columns padded to 6); after r the cursor is still on the fleet it was on."""
     sim = demo_simulator(sims=300)
     app = build_app(sim)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -47,12 +51,42 @@ async def test_at_80_columns_nothing_is_cut_and_the_cursor_stays_after_r() -> No
         table = app.query_one("#fleets-table", DataTable)
         assert table.virtual_size.width <= table.scrollable_content_region.width
         names = [str(table.get_row_at(i)[0]) for i in range(table.row_count)]
-        assert any(name.endswith("…") for name in names)  # "field-sensors" is 13 wide: cut, with an ellipsis
+        assert "field-sensors" in names and not any(name.endswith("…") for name in names), names
+        lines = [plain_line(table, y) for y in range(table.row_count + 1)]
+        assert any(line.split()[:2] == ["field-sensors", "global"] for line in lines), lines
+        for index, column in enumerate(table.ordered_columns[2:], 2):  # as wide as their heading or widest number
+            cells = [str(table.get_cell_at(Coordinate(row, index))) for row in range(table.row_count)]
+            assert column.content_width == max(len(str(column.label)), *map(len, cells)), (column.label, cells)
         await pilot.press("down", "down", "down")
         chosen = table.get_row_at(3)[0]
         await pilot.press("r")
         await settle(pilot)
         assert table.cursor_row == 3 and table.get_row_at(3)[0] == chosen
+
+
+def plain_line(table: DataTable[Any], y: int) -> str:
+    """The table's line ``y`` (0: the header) as it is drawn."""
+    return "".join(segment.text for segment in table.render_line(y))
+
+
+async def test_at_80_columns_a_long_name_is_cut_with_an_ellipsis_and_the_counts_stay_whole() -> None:
+    """A fleet name longer than the room at 80x24 is cut with "…" (never silently), the table still fits the
+    pane, and its counts, 12,345 of them new, are shown whole (numbers are never the ones cut)."""
+    sim = demo_simulator(sims=300)
+    fleet = next(f for f in sim.state.fleets.values() if f.unique_name == "spare-pool")
+    fleet.unique_name = "spare-pool-for-the-northern-warehouses-and-the-returns-desk"
+    app = build_app(sim)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        pane = app.query_one(FleetsPane)
+        pane.fleet_counts = {fleet.sid: {"active": 0, "ready": 0, "new": 12_345, "inactive": 0, "scheduled": 0}}
+        await pilot.pause()
+        table = pane.table
+        assert table.virtual_size.width <= table.scrollable_content_region.width
+        line = plain_line(table, table.get_row_index(fleet.sid) + 1)
+        assert "spare-pool-for" in line and "…" in line, line
+        assert line.split()[-6:] == ["0", "0", "12,345", "0", "0", "12,345"], line
+        assert "field-sensors" in [str(table.get_row_at(i)[0]) for i in range(table.row_count)]
 
 
 def test_large_counts_keep_to_six_characters_when_narrow() -> None:

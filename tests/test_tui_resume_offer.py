@@ -59,3 +59,38 @@ def test_the_resume_offer_tells_accepted_in_flight_failed_and_never_sent_apart()
     assert "2 never sent" in text, text
     assert "Outcomes so far: 1 done." in text, text
     assert "sent but not confirmed" not in text
+
+
+async def test_the_resume_offer_for_a_run_the_api_stopped_nests_no_parentheses(
+    make_simulator: Callable[..., Simulator],
+) -> None:
+    """A run the API stopped (its journal ends with why: "the API could not be reached (Could not connect …);
+    check …") is offered at the next start in plain sentences: the reason follows "did not finish:", not inside
+    parentheses of its own (QA qa13: "did not finish (the API could not be reached (Could not connect …); …)").
+    A journal from before this version, whose reason ends ", then resume the run", is said without that tail: the
+    dialog's Resume button is the resume."""
+    import json
+
+    sim = make_simulator(sims=80)
+    app = build_app(sim)
+    _sims, run_id, _first, journal = await activation_stopped_after_two_updates(sim, app.client)
+    lines = journal.path.read_text().splitlines(keepends=True)
+    reason = (
+        "the API could not be reached (Could not connect to http://127.0.0.1); check the connection and the base URL"
+        ", then resume the run"
+    )
+    interrupted = json.dumps({"type": "interrupted", "reason": reason}, separators=(",", ":")) + "\n"
+    journal.path.write_text("".join(lines[:-1]) + interrupted)  # the stop record replaced: the API stopped it
+    app.journal_runs = True
+    async with app.run_test(size=(120, 36)) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, Confirm))
+        await pilot.pause()
+        text = " ".join(confirm_text(app).split())
+        await pilot.press("n")
+    assert run_id in text and "did not finish: the API could not be reached" in text, text
+    assert "then resume the run" not in text, text
+    depth = deepest = 0
+    for char in text:
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        deepest = max(deepest, depth)
+    assert deepest == 1 and depth == 0, text

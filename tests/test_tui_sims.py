@@ -544,3 +544,33 @@ async def test_quitting_during_a_bulk_run_asks_first() -> None:
         await pilot.press("ctrl+q")
         await pilot.pause()
         assert not app.is_running
+
+
+@pytest.mark.parametrize("width", [80, 100, 120])
+async def test_sims_columns_are_apart_in_the_screenshot(width: int) -> None:
+    """At 80, 100 and 120 columns each SIM row keeps a blank between its columns on the screen and in the
+    screenshot (SVG, as the snapshots and the README's pictures are drawn): no column's text is drawn from a run
+    that begins with the blank before it (an SVG viewer, rsvg, drops a run's leading blanks and draws the text
+    one cell early). QA qa13 saw "↻ scheduledna-logistics" at 80x24."""
+    import html
+    import re
+
+    app = build_app(demo_simulator(sims=300))
+    async with app.run_test(size=(width, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("3")
+        await settle(pilot)
+        table = app.query_one(SimsPane).table
+        region = table.region
+        lines = [table.render_line(y).text for y in range(1, min(table.row_count, region.height - 1) + 1)]
+        svg = app.export_screenshot(simplify=True)  # as the snapshots and README pictures are taken
+    scheduled = [line for line in lines if "↻ scheduled" in line]
+    assert scheduled and all("↻ scheduled " in line for line in scheduled), lines
+    rows = range(region.y + 1, region.y + len(lines) + 1)
+    runs = re.findall(r'<text [^>]*clip-path="url\(#terminal-[-\w]*?line-(\d+)\)">([^<]*)</text>', svg)
+    shifted = [
+        text
+        for line, text in ((int(n), html.unescape(t).replace("\xa0", " ")) for n, t in runs)
+        if line in rows and re.match(r" +\S", text)
+    ]
+    assert not shifted, shifted

@@ -12,7 +12,7 @@ from supersim_tui.tui.bulk import BulkRunScreen
 from supersim_tui.tui.dialogs import Confirm
 from supersim_tui.tui.sims_pane import SimsPane
 
-from .conftest import build_app, demo_simulator, instant_client, settle
+from .conftest import build_app, demo_simulator, instant_client, settle, until
 from .test_tui_sims import choose, finished_run
 
 
@@ -175,6 +175,38 @@ async def test_count_bar_at_80_columns_says_the_sims_are_still_loading_with_a_fi
         assert bar.region.right <= 80, text
     assert "of" in after or "/" in after, after
     assert "loading" not in done and "…" not in done, done
+
+
+class HeldSimListings(httpx.AsyncBaseTransport):
+    """The simulator, with every listing of SIMs held until released: nothing of the SIMs has arrived yet."""
+
+    def __init__(self, sim: Simulator) -> None:
+        self.inner = asgi_transport(sim)
+        self.release = asyncio.Event()
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/v1/Sims":
+            await self.release.wait()
+        return await self.inner.handle_async_request(request)
+
+
+async def test_count_bar_says_loading_sims_before_any_count_is_known() -> None:
+    """At launch, before any SIM (or any count of them) has arrived, the count bar says "loading SIMs…", not
+    "0 of 0 SIMs · loading 0" (QA qa13: numbers that read as an empty account); once listed, the count."""
+    sim = demo_simulator(sims=50, settle_seconds=0)
+    transport = HeldSimListings(sim)
+    app = SuperSimApp(instant_client(sim, transport=transport), account_label="demo account (simulator)")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("3")
+        pane = app.query_one(SimsPane)
+        bar = pane.query_one("#sims-count")
+        await until(pilot, lambda: pane.is_mounted and pane.index.loading and bool(str(bar.render()).strip()), 10)
+        before = str(bar.render())
+        transport.release.set()
+        await settle(pilot)
+        done = str(bar.render())
+    assert before.strip() == "loading SIMs…", before
+    assert "50 SIMs" in done and "loading" not in done, done
 
 
 async def test_a_status_word_in_the_filter_means_that_status_not_a_longer_one_containing_it() -> None:

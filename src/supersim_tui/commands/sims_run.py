@@ -131,7 +131,10 @@ def report(
     if resumed is not None:
         note(f"Resume: {resumed.describe()}")
     if interrupted:
-        note(f"Sending stopped: {interrupted}" + (f": supersim-tui sims resume {run_id}" if run_id else ""))
+        note(
+            f"Sending stopped: {interrupted}"
+            + (f", then resume the run: supersim-tui sims resume {run_id}" if run_id else "")
+        )
     fields = getattr(args, "fields_list", None)
     if args.json:
         print_json(

@@ -406,7 +406,8 @@ def read_state(journal: Journal) -> JournalState | None:
         elif kind in ("stopped", "cancelled"):
             state.stopped = True
         elif kind == "interrupted":
-            state.interrupted = str(record.get("reason", ""))
+            # (Before session 13 the reason ended with what to do next, which is the front end's to say.)
+            state.interrupted = str(record.get("reason", "")).removesuffix(", then resume the run")
         elif kind == "resumed":
             state.finished = state.stopped = False
             state.interrupted = None

@@ -61,11 +61,12 @@ class Runner:
         return self._cancelled
 
     def stop_for_credentials(self, error: SuperSimError) -> None:
-        """401/403: sending more would only be refused again. Stop at once; the run stays resumable."""
+        """401/403: sending more would only be refused again. Stop at once; the run stays resumable. (What to do
+        next, resume or retry, is the front end's to say: the CLI resumes a run, the app's results retry.)"""
         if self.interrupted is None:
             self.interrupted = (
                 f"the credentials were refused ({error.status or 'HTTP 401/403'}"
-                f"{f', error {error.code}' if error.code else ''}); {credentials_advice(error)}, then resume the run"
+                f"{f', error {error.code}' if error.code else ''}); {credentials_advice(error)}"
             )
         self._cancelled = True
 
@@ -76,9 +77,7 @@ class Runner:
             return
         self._connect_failures += 1
         if self._connect_failures >= UNREACHABLE_AFTER and self.interrupted is None:
-            self.interrupted = (
-                f"the API could not be reached ({error}); check the connection and the base URL, then resume the run"
-            )
+            self.interrupted = f"the API could not be reached ({error}); check the connection and the base URL"
             self._cancelled = True
 
     def not_sent_reason(self) -> str:

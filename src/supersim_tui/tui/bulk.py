@@ -359,10 +359,9 @@ class BulkRunScreen(ReportsFailures, Screen[RunResult | None]):
                 ("Stopped: ", "bold yellow"), (printable(result.interrupted), "bold red"), f". {summary}. "
             )
         if retry:
-            # not "that did not change": an unconfirmed SIM was sent and may still change; no outcome's name either
-            head.append(
-                f"t reads again and plans a retry of {retry:,} SIM{'s' * (retry != 1)} (asks first) · ", style="bold"
-            )
+            # Not "that did not change": an unconfirmed SIM was sent and may still change; no outcome's name either.
+            # The footer's word (t Retry failed): one word for it on this screen, not "resume" or "read again".
+            head.append(f"t retries {retry:,} SIM{'s' * (retry != 1)} (reads them again, asks first) · ", style="bold")
         head.append("e exports every outcome to CSV · Esc closes", style="dim")
         self.query_one("#bulk-title", Static).update(head)
         table = self.query_one("#bulk-results", DataTable)

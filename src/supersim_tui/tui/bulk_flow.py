@@ -229,8 +229,9 @@ class BulkFlow:
             printable(f"Run {state.run_id} ({change.describe()}), started "),
             str(state.header.get("created", ""))[:16].replace("T", " "),
             " UTC, did not finish",
-            printable(f" ({state.interrupted})" if state.interrupted else ""),
-            ":\n",
+            # After a colon, not in parentheses: the reason has its own ("could not be reached (Could not …)").
+            printable(f": {state.interrupted}." if state.interrupted else "."),
+            "\n",
             (f"{len(state.remaining):,} of {len(state.items):,} SIMs left", "bold"),
             resume_offer_counts(state),
             "\nSIMs already sent are confirmed first, never sent twice.",

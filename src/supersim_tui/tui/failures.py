@@ -53,6 +53,17 @@ def error_message(error: BaseException) -> str:
     )
 
 
+def said_together(whats: list[str]) -> str:
+    """Tasks named in one sentence: "Loading the account, reading the SIMs and loading usage" (each is written
+    to start a sentence: the ones after the first lose their capital, unless it begins a name such as "NAP")."""
+
+    def inside(what: str) -> str:
+        return what if what[1:2].isupper() else what[:1].lower() + what[1:]
+
+    rest = [inside(what) for what in whats[1:]]
+    return whats[0] + (f"{''.join(f', {what}' for what in rest[:-1])} and {rest[-1]}" if rest else "")
+
+
 def failure_text(task: Task, error: BaseException) -> str:
     """Text for an inline error: what failed, why, what to do."""
     return f"{task.what} failed: {error_message(error)}" + (f"\n{task.then}" if task.then else "")
@@ -109,9 +120,8 @@ class FailureNotices:
             return
         whats = list(dict.fromkeys(task.what for task in tasks))
         thens = " ".join(dict.fromkeys(task.then for task in tasks if task.then))
-        title = f"{whats[0]} failed" + (f" (and {len(whats) - 1} more)" if len(whats) > 1 else "")
-        also = f"\nAlso {'; '.join(f'{what} failed' for what in whats[1:])}." if len(whats) > 1 else ""
-        notice = Notification(cause + also + (f"\n{thens}" if thens else ""), title, "error", 12, markup=False)
+        message = cause + (f"\n{thens}" if thens else "")
+        notice = Notification(message, f"{said_together(whats)} failed", "error", 12, markup=False)
         self.notices[cause] = notice
         self.undelivered.add(notice.identity)
         self.app.post_message(Notify(notice))

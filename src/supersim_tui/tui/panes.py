@@ -8,6 +8,7 @@ bubbles up to the main screen, carrying what it acts on.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, ClassVar
 
 from rich.text import Text
@@ -35,12 +36,31 @@ def count_cell(number: int, narrow: bool) -> str:
     return f"{number / 1_000_000:.1f}M"
 
 
+NAME_MIN = 6  # a name column is cut no narrower ("na-l…")
+
+
+def fit_widths(natural: Sequence[int], room: int, cut_first: Sequence[tuple[int, int]]) -> list[int]:
+    """Column widths within ``room`` cells: each column as wide as its widest cell or heading (``natural``) while
+    they fit, else the columns of ``cut_first`` ((index, narrowest) pairs, the names) give up cells in that
+    order. The others (numbers) are never narrowed: past that the table scrolls sideways rather than cut one."""
+    widths = list(natural)
+    over = sum(widths) - room
+    for index, narrowest in cut_first:
+        if over <= 0:
+            break
+        cut = min(over, max(widths[index] - narrowest, 0))
+        widths[index] -= cut
+        over -= cut
+    return widths
+
+
 class FleetsPane(ListPane):
     """Fleets with SIM counts by status and in total (they add up to the SIMs on the SIMs tab, unfiltered).
 
-    Under ``NARROW`` columns of terminal the table keeps to the width: the Data and SMS columns move to
-    the detail strip, names are cut with an ellipsis and large counts shortened (``123k``), so nothing is
-    cut off at the edge. The cursor stays on its fleet when the fleets are read again (an edit, r).
+    Under ``NARROW`` columns of terminal the Data and SMS columns move to the detail strip and large counts are
+    shortened (``123k``). At any width the count columns are as wide as their numbers and headings, and the names
+    have the room left: the fleet's first; cut with an ellipsis only when it is short, so nothing is cut off at
+    the edge. The cursor stays on its fleet when the fleets are read again (an edit, r).
     Shift+F/P/D/L/M/A/R/N/O/S/T sorts by a column (its letter underlined in the header).
     """
 
@@ -107,6 +127,8 @@ class FleetsPane(ListPane):
         self._counts_failed = False  # counting stopped: the counts not known show ? (until the fleets reload)
         self._fleetless: int | None = None  # SIMs without a fleet, once the SIMs index knows (None: not known)
         self._narrow: bool | None = None
+        self._name_widths: dict[str, int] = {}  # the name columns' widths (see columns)
+        self._room_used = -1  # the room the columns were fitted to
 
     def on_mount(self) -> None:
         self._narrow = self.app.size.width < self.NARROW
@@ -117,20 +139,38 @@ class FleetsPane(ListPane):
     def on_resize(self, event: events.Resize) -> None:
         super().on_resize(event)
         narrow = self.app.size.width < self.NARROW
-        if narrow != self._narrow:
+        if narrow != self._narrow or self._room() != self._room_used:
             self._narrow = narrow
             self.fill()
 
     def columns(self) -> list[tuple[str, str, int | None]]:
-        narrow = bool(self._narrow)
-        count_width = 6 if narrow else None
-        columns: list[tuple[str, str, int | None]] = [("fleet", "Fleet", 12 if narrow else None)]
-        columns.append(("nap", "NAP", 9 if narrow else None))
-        if not narrow:
-            columns += [("data", "Data", None), ("limit", "Limit", None), ("sms", "SMS", None)]
-        columns += [(key, label, count_width) for key, label in self.COUNT_COLUMNS]
-        columns.append(("total", "Total", count_width))
-        return columns
+        """Each column as wide as its cells and heading (with the sort's `` ▲``), the names cut to the room left:
+        the NAP's first, then the fleet's (QA qa13: at 80 columns "field-senso…" beside counts padded to 6)."""
+        spec = [("fleet", "Fleet"), ("nap", "NAP")]
+        if not self._narrow:
+            spec += [("data", "Data"), ("limit", "Limit"), ("sms", "SMS")]
+        spec += [*self.COUNT_COLUMNS, ("total", "Total")]
+        self._name_widths = {}  # (the cells whole, to measure them)
+        rows = [self.cells(sid) for sid in self._shown]
+        sort = self.table_query.sort_column
+        natural = [
+            max([len(label) + 2 * (key == sort), *(row[i].cell_len for row in rows)])
+            for i, (key, label) in enumerate(spec)
+        ]
+        self._room_used = room = self._room()
+        widths = fit_widths(
+            natural, room - 2 * self.table.cell_padding * len(spec), [(1, 9), (0, 12), (1, NAME_MIN), (0, NAME_MIN)]
+        )
+        self._name_widths = {"fleet": widths[0], "nap": widths[1]}
+        return [(key, label, width) for (key, label), width in zip(spec, widths, strict=True)]
+
+    def _room(self) -> int:
+        """The cells the table has for its columns: its width, less a scrollbar when its rows will not fit (before
+        it is laid out, as the screen's width and about the height left by the tabs and the detail strip)."""
+        table = self.table
+        width = table.size.width or self.app.size.width
+        height = table.size.height or self.app.size.height - 12
+        return width - (table.styles.scrollbar_size_vertical if len(self._shown) + 1 > height else 0)
 
     @property
     def current(self) -> Fleet | None:
@@ -159,8 +199,8 @@ class FleetsPane(ListPane):
         fleet = self._fleets[sid]
         narrow = bool(self._narrow)
         cells: list[Text] = [
-            fit_name(fleet.label, 12 if narrow else None),
-            fit_name(self._nap_name(fleet), 9 if narrow else None),
+            fit_name(fleet.label, self._name_widths.get("fleet")),
+            fit_name(self._nap_name(fleet), self._name_widths.get("nap")),
         ]
         if not narrow:
             limit = Text(megabytes(fleet.data_limit), justify="right")
@@ -217,10 +257,18 @@ class FleetsPane(ListPane):
             return
         table = self.table
         shown = set(self._shown)
-        for fleet_sid in counts:
-            if fleet_sid in self._counts and fleet_sid in shown:
-                for column, value in zip(table.ordered_columns, self.cells(fleet_sid), strict=True):
-                    table.update_cell(fleet_sid, column.key, value, update_width=True)  # wider than the "…" it replaces
+        rows = {sid: self.cells(sid) for sid in counts if sid in self._counts and sid in shown}
+        columns = table.ordered_columns
+        if any(
+            cell.cell_len > column.content_width
+            for cells in rows.values()
+            for column, cell in zip(columns, cells, strict=True)
+        ):
+            self.fill()  # a count wider than its column (than the "…" it replaces): the names make room for it
+            return
+        for fleet_sid, cells in rows.items():
+            for column, value in zip(columns, cells, strict=True):
+                table.update_cell(fleet_sid, column.key, value)
 
     def more_counts(self) -> list[Part]:
         """The SIMs without a fleet: the fleets' totals and these add up to the SIMs tab's total."""

@@ -143,7 +143,8 @@ def count_parts(view: SimView, *, marked: int, searching: bool = False) -> list[
     """The count bar's parts (:func:`~.pane.fit_parts` keeps them to the room there is): shown of total, the
     filter, the sort, the marks, and the load under way, each with a shorter form where there is one.
 
-    ``12 of 100,000 SIMs · filter "eu" · sorted by name ▲ · 3 marked · loading 42,000 of ~100,000``
+    ``12 of 100,000 SIMs · filter "eu" · sorted by name ▲ · 3 marked · loading 42,000 of ~100,000``; before the
+    first SIM has arrived, ``loading SIMs…``.
 
     ``searching``: the filter is on screen in its field next to the bar, being typed. It is not repeated, and the
     count is padded to the total's width (``   12 of 100,000 SIMs``), so the bar keeps its width as keys are
@@ -151,14 +152,18 @@ def count_parts(view: SimView, *, marked: int, searching: bool = False) -> list[
     """
     index, query = view.index, view.query
     total, shown = len(index), len(view.rows)
-    width = len(f"{total:,}") if searching else 0
-    count = f"{shown:>{width},}/{total:,}"
-    parts = [Part(Text(f"{shown:>{width},} of {total:,} SIMs"), 9, Text(f"{count} SIMs"), Text(count))]
-    parts += [  # the filter and the sort, as every pane says them; not the filter being typed in its field
+    said = [  # the filter and the sort, as every pane says them; not the filter being typed in its field
         part
         for part in query_parts(shown, total, "SIM", query)[1:]
         if not (searching and part.text.plain.startswith("filter"))
     ]
+    if index.loading and not total:  # no count known yet: "0 of 0 SIMs · loading 0" read as an empty account
+        expected = f" of ~{index.expected:,}" if index.expected else ""
+        loading = Text(f"loading SIMs{expected}…", style="bold yellow")
+        return [Part(loading, 9, Text("loading SIMs…", style="bold yellow"), Text("…", style="bold yellow")), *said]
+    width = len(f"{total:,}") if searching else 0
+    count = f"{shown:>{width},}/{total:,}"
+    parts = [Part(Text(f"{shown:>{width},} of {total:,} SIMs"), 9, Text(f"{count} SIMs"), Text(count)), *said]
     if marked:
         parts.append(
             Part(Text(f"{marked:,} marked", style="bold yellow"), 7, Text(f"{marked:,}■", style="bold yellow"))

@@ -76,7 +76,7 @@ class SimsView(Pane):
     TABLE_ID = "sims-table"
     WIDE = WIDE  # below this many columns, "Updated" moves to the detail strip only
     TASKS: ClassVar[dict[str, Task]] = {
-        "sims-page": Task("Reading SIMs", "Press r to try again.", read=True),
+        "sims-page": Task("Reading the SIMs", "Press r to try again.", read=True),
         "sims-registered": Task("Reading the SIMs just registered", "Press r to list every SIM again.", read=True),
         "sims-search": Task("Preparing the SIMs filter", "The filter builds what it needs on the first key instead."),
     }

@@ -38,6 +38,29 @@ from textual.widget import Widget
 from .format import printable
 
 Cell = str | Text
+Piece = tuple[str, Style | None]  # a cell's text, or part of it, and its own style (None: the line's)
+
+# Looks like no style at all. A row's leading blanks are a segment of this style, so that no segment with text in
+# it starts with blanks: a screenshot (SVG) draws each run of one style from where it starts, and a viewer (rsvg)
+# drops a run's leading blanks, so a column drawn from its gap was drawn a cell early ("↻ scheduledna-logistics").
+GAP = Style(meta={"gap": True})
+
+
+def no_leading_blanks(pieces: list[Piece]) -> list[Piece]:
+    """``pieces`` with the blanks that start one moved to the end of the piece before it (the first piece's: a
+    :data:`GAP` piece of their own); a piece of blanks only joins the one before it."""
+    out: list[Piece] = []
+    for text, style in pieces:
+        body = text.lstrip(" ")
+        blanks = text[: len(text) - len(body)]
+        if blanks:
+            if out:
+                out[-1] = (out[-1][0] + blanks, out[-1][1])
+            else:
+                out.append((blanks, GAP))
+        if body:
+            out.append((body, style))
+    return out
 
 
 @dataclass(frozen=True)
@@ -334,7 +357,7 @@ class VirtualTable(ScrollView, can_focus=True):
             line.append_text(fit(header_label(column.label, column.sort_key, mark, width), width, column.right))
         return line
 
-    def _cell_pieces(self, cell: Cell, width: int, right: bool, out: list[tuple[str, Style | None]]) -> None:
+    def _cell_pieces(self, cell: Cell, width: int, right: bool, out: list[Piece]) -> None:
         """Append ``cell`` fitted to ``width`` as (text, style); str and one-style Text need no Rich render."""
         if isinstance(cell, str):
             text, style = cell, None
@@ -371,6 +394,7 @@ class VirtualTable(ScrollView, can_focus=True):
             self._update_virtual_size()
         base = self._style("base")
         scroll_x = round(self.scroll_x)
+        pieces: list[Piece]
         if y == 0:
             style = self._style("vtable--header")
             pieces = [(seg.text, seg.style) for seg in self._header().render(self.app.console)]
@@ -382,14 +406,13 @@ class VirtualTable(ScrollView, can_focus=True):
             pieces = []
             cells = 0
             for column, column_width, cell in zip(self.columns, self._widths, self._cell_at(row), strict=False):
-                # The space before a column ends the plain cell before it (fewer segments through Textual's line
-                # pipeline); each segment still starts at its column, as screenshots (SVG) need.
-                if pieces and pieces[-1][1] is None:
-                    pieces[-1] = (pieces[-1][0] + " ", None)
-                else:
-                    pieces.append((" ", None))
+                pieces.append((" ", None))  # the space before a column
                 self._cell_pieces(cell, column_width, column.right, pieces)
                 cells += 1
+            # The space before a column (and a cell's own padding) ends the piece before it: fewer segments
+            # through Textual's line pipeline, and each column's text starts a segment at its column, as
+            # screenshots (SVG) need.
+            pieces = no_leading_blanks(pieces)
             cursor = row == self.cursor_row
             if cursor:
                 style = self._style("vtable--cursor")
