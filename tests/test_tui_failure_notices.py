@@ -142,3 +142,26 @@ async def test_a_notice_for_two_failures_names_them_once_in_one_sentence() -> No
     assert "more)" not in text and "Also" not in text, text
     assert notice.message.count("Could not connect") == 1 and notice.message.count("Press r to try again.") == 1
     assert not re.search(r"(?<=[a-z] )(Reading|Loading)", text), text
+
+
+async def test_a_notice_for_failures_with_different_advice_says_which_advice_is_for_which() -> None:
+    """The account's load and a SIM looked up by name fail with one cause: the notice says what to do about each,
+    naming it ("Loading the account …: press r to try again. Looking up the SIM: press Enter in the filter …"),
+    not two bare "Press … to try again." one after the other."""
+    from textual.widgets import Input
+
+    app, api = build()
+    api.down = True
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("3")
+        await settle(pilot)
+        box = app.main.query_one("#filter-iccid", Input)
+        box.focus()
+        box.value = "us-meters-00001"
+        await pilot.press("enter")
+        await settle(pilot)
+        (notice,) = [n for n in app._notifications if n.severity == "error"]
+    message = notice.message
+    assert "Looking up the SIM: press Enter in the filter to try again." in message, message
+    assert ": press r to try again." in message and "\nPress" not in message and ". Press" not in message, message

@@ -116,7 +116,7 @@ class BulkRunScreen(ReportsFailures, Screen[RunResult | None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "stop", "Stop", id="bulk.stop"),
         Binding("escape", "close", "Close", id="bulk.close"),
-        Binding("t", "retry_failed", "Retry failed", id="bulk.retry"),
+        Binding("t", "retry_failed", "Retry", id="bulk.retry"),
         Binding("e", "export", "Export CSV", id="bulk.export"),
     ]
     TASKS: ClassVar[dict[str, Task]] = {
@@ -360,7 +360,7 @@ class BulkRunScreen(ReportsFailures, Screen[RunResult | None]):
             )
         if retry:
             # Not "that did not change": an unconfirmed SIM was sent and may still change; no outcome's name either.
-            # The footer's word (t Retry failed): one word for it on this screen, not "resume" or "read again".
+            # The footer's word (t Retry): one word for it on this screen, not "resume" or "read again".
             head.append(f"t retries {retry:,} SIM{'s' * (retry != 1)} (reads them again, asks first) · ", style="bold")
         head.append("e exports every outcome to CSV · Esc closes", style="dim")
         self.query_one("#bulk-title", Static).update(head)

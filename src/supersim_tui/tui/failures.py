@@ -64,6 +64,18 @@ def said_together(whats: list[str]) -> str:
     return whats[0] + (f"{''.join(f', {what}' for what in rest[:-1])} and {rest[-1]}" if rest else "")
 
 
+def what_to_do(tasks: list[Task]) -> list[str]:
+    """What to do about failed tasks: each different advice once ("Press r to try again."); when they differ,
+    each says which task it is for ("Loading the account: press r to try again.")."""
+    advice = list(dict.fromkeys(task.then for task in tasks if task.then))
+    if len(advice) < 2:
+        return advice
+    return [
+        f"{said_together(list(dict.fromkeys(t.what for t in tasks if t.then == then)))}: {then[:1].lower()}{then[1:]}"
+        for then in advice
+    ]
+
+
 def failure_text(task: Task, error: BaseException) -> str:
     """Text for an inline error: what failed, why, what to do."""
     return f"{task.what} failed: {error_message(error)}" + (f"\n{task.then}" if task.then else "")
@@ -119,7 +131,7 @@ class FailureNotices:
             self.failed.pop(cause, None)
             return
         whats = list(dict.fromkeys(task.what for task in tasks))
-        thens = " ".join(dict.fromkeys(task.then for task in tasks if task.then))
+        thens = " ".join(what_to_do(tasks))
         message = cause + (f"\n{thens}" if thens else "")
         notice = Notification(message, f"{said_together(whats)} failed", "error", 12, markup=False)
         self.notices[cause] = notice
