@@ -4,9 +4,11 @@ values, Enter lists them, Esc leaves the filter as it was; by key, by burst and 
 from __future__ import annotations
 
 from textual import events
+from textual.pilot import Pilot
 from textual.widgets import OptionList
 
 from supersim_tui.simulator import Simulator
+from supersim_tui.tui.app import SuperSimApp
 from supersim_tui.tui.choice import Choice
 from supersim_tui.tui.dialogs import ChoiceScreen
 from supersim_tui.tui.sims_filters import SIM_STATUSES
@@ -26,6 +28,17 @@ def listed(pane: SimsPane) -> list[str]:
     return sorted(cells(pane.table, ICCID))
 
 
+async def focused_filter(pilot: Pilot[None], app: SuperSimApp, which: str) -> tuple[SimsPane, Choice]:
+    """The account loaded, the SIMs tab shown, the filter ``#filter-{which}`` focused."""
+    await settle(pilot)
+    await pilot.press("3")
+    await settle(pilot)
+    pane = app.query_one(SimsPane)
+    choice = pane.query_one(f"#filter-{which}", Choice)
+    choice.focus()
+    return pane, choice
+
+
 def last_sims_query(sim: Simulator) -> str:
     return next(entry.query for entry in reversed(sim.request_log) if entry.path.endswith("/Sims"))
 
@@ -36,12 +49,7 @@ async def test_arrows_typed_in_one_burst_step_the_status_filter_and_the_sims_fol
     sim = demo_simulator(sims=250)
     app = build_app(sim)
     async with app.run_test(size=(120, 36)) as pilot:
-        await settle(pilot)
-        await pilot.press("3")
-        await settle(pilot)
-        pane = app.query_one(SimsPane)
-        status = pane.query_one("#filter-status", Choice)
-        status.focus()
+        pane, status = await focused_filter(pilot, app, "status")
         await burst(pilot, app, keys("right", "right", "right"))
         await settle(pilot)
         wanted = SIM_STATUSES[2]
@@ -62,12 +70,7 @@ async def test_enter_lists_the_fleets_to_pick_one_and_esc_leaves_the_filter_as_i
     sim = demo_simulator(sims=250)
     app = build_app(sim)
     async with app.run_test(size=(120, 36)) as pilot:
-        await settle(pilot)
-        await pilot.press("3")
-        await settle(pilot)
-        pane = app.query_one(SimsPane)
-        fleet = pane.query_one("#filter-fleet", Choice)
-        fleet.focus()
+        pane, fleet = await focused_filter(pilot, app, "fleet")
         requests = len(sim.request_log)
         await pilot.press("enter")
         await until(pilot, lambda: isinstance(app.screen, ChoiceScreen))
