@@ -288,7 +288,11 @@ class SuperSimApp(ReportsFailures, OrderedKeysApp[None]):
         marker = MODE_MARKERS.get(self.mode, self.mode)
         if not sub_title.startswith(marker):
             sub_title = f"{self.sub_title} · {sub_title}" if sub_title else self.sub_title
-        return super().format_title(title, sub_title)
+        if not sub_title:
+            return Content(title)
+        # As Textual's (title — sub-title, the rest dim), with the blank before the dash in the title's span: a text
+        # run that starts with a blank loses it in a screenshot's SVG viewer ("Super SIM—")
+        return Content.assemble(f"{title} ", ("— ", "dim"), Content(sub_title).stylize("dim"))
 
     def refuse_read_only(self) -> bool:
         """In a read-only profile, say why a change is not possible (True: refused)."""

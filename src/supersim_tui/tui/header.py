@@ -46,7 +46,9 @@ class AppHeader(Widget):
         width = self.content_size.width
         title = self.title_line.truncate(max(1, width - 2 * EDGE), ellipsis=True)
         left = max(EDGE, (width - title.cell_length) // 2)
-        return Content.assemble(f" {ICON}".ljust(left), title)
+        # Three spans of their own (the blanks styled apart): a screenshot's SVG viewer drops the blanks a text run
+        # starts with, which drew the icon and the title a cell to the left
+        return Content.assemble((" ", "not bold"), (ICON, "bold"), (" " * (left - 2), "not bold"), title)
 
     async def on_click(self, event: events.Click) -> None:
         if event.x < EDGE and self.app.ENABLE_COMMAND_PALETTE:
