@@ -101,11 +101,18 @@ async def shoot(name: str, size: tuple[int, int], keys: list[str]) -> Path:
         return Path(app.save_screenshot(filename=f"{name}.svg", path=str(OUT)))
 
 
+def keep_blanks(svg: Path) -> None:
+    """Blanks are cells: keep them where a text run starts (an SVG viewer drops them there by default, drawing a
+    padded or right-aligned cell's text a cell or more to the left of where the terminal shows it)."""
+    svg.write_text(svg.read_text(encoding="utf-8").replace("<svg ", '<svg xml:space="preserve" ', 1), "utf-8")
+
+
 def main() -> int:
     OUT.mkdir(exist_ok=True)
     converter = shutil.which("rsvg-convert")
     for name, size, keys in SHOTS:
         svg = asyncio.run(shoot(name, size, keys))
+        keep_blanks(svg)
         if converter:
             subprocess.run([converter, str(svg), "-o", str(svg.with_suffix(".png"))], check=True)
             svg.unlink()
