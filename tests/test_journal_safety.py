@@ -351,3 +351,16 @@ def test_sims_runs_into_a_reader_that_goes_away_stops_quietly(
     monkeypatch.setattr("sys.stdout", _ClosedAfter(0))
     code, _, err = run("sims", "runs")
     assert code == 1 and err == "", err
+
+
+def test_sims_runs_says_why_a_run_stopped_after_a_colon_not_in_parentheses_around_its_own(
+    run: Run, simulator: Simulator, planned_run: tuple[Journal, list[str]]
+) -> None:
+    """A run the API stopped: `sims runs` said "interrupted (the API could not be reached (Could not connect …);
+    …)", parentheses around the reason's own (QA qa13); now "interrupted: the API could not be reached (…) …"."""
+    journal, _sids = planned_run
+    reason = "the API could not be reached (Could not connect to http://127.0.0.1:9); check the connection"
+    with journal.path.open("a") as file:
+        file.write(json.dumps({"type": "interrupted", "reason": reason}) + "\n")
+    code, out, _ = run("sims", "runs")
+    assert code == 0 and f"interrupted: {reason}" in out, out

@@ -367,7 +367,7 @@ class JournalState:
         if self.stopped:
             return "stopped"
         if self.interrupted:
-            return f"interrupted ({self.interrupted})"
+            return f"interrupted: {self.interrupted}"
         return "finished with failures" if self.finished else "interrupted"
 
 
