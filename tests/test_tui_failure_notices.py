@@ -165,3 +165,18 @@ async def test_a_notice_for_failures_with_different_advice_says_which_advice_is_
     message = notice.message
     assert "Looking up the SIM: press Enter in the filter to try again." in message, message
     assert ": press r to try again." in message and "\nPress" not in message and ". Press" not in message, message
+
+
+async def test_the_sims_count_bar_after_a_failed_first_read_says_only_that_it_failed() -> None:
+    """Started with the API stopped, at 80x24: the SIMs count bar says the read failed and how to retry, without
+    "0/0" or "0 of 0 SIMs" beside it (which read as an empty account; QA qa13)."""
+    from .test_tui_failures import shown
+
+    app, api = build()
+    api.down = True
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("3")
+        await settle(pilot)
+        bar = shown(app.main.query_one("#sims-count"))
+    assert "0/0" not in bar and "0 of 0" not in bar and ("failed" in bar or "Could not" in bar), bar

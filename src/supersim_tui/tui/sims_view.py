@@ -432,6 +432,8 @@ class SimsView(Pane):
         if self.index.truncated:
             parts.append(Part(Text(f"over {self.limit:,}: choose a status or fleet", style="bold red"), 9))
         if self._problem is not None:
+            if not len(self.index) and not self.index.loading:  # nothing read: "0 of 0 SIMs" reads as an empty account
+                parts = parts[1:]
             parts.append(Part(self._problem, 10, Text("read failed · r retries", style="bold red")))
         if self._stale_since is not None:
             parts.append(Part(stale_mark(self._stale_since, short=True), 10, Text("stale", style="bold red")))
