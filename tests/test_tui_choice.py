@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 
 import httpx
+import pytest
 from textual import events
 from textual.widgets import OptionList
 
@@ -150,3 +151,19 @@ async def test_a_filter_that_reloads_does_not_leave_the_sim_shown_before_in_the_
         await settle(pilot)
         now = pane.current
         assert now is not None and now.status == status.value and now.sid in screen_text(app)
+
+
+async def test_the_focused_filter_stands_out_without_colour(monkeypatch: pytest.MonkeyPatch) -> None:
+    """With NO_COLOR, a focused filter differed from the others only by a shade of grey (a 5% tint): Tab to it and
+    nothing on screen said which one ←/→ would change. Focused, it is drawn reversed; the others are not."""
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = build_app(demo_simulator(sims=20))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("3")
+        await settle(pilot)
+        status, fleet = app.query_one("#filter-status", Choice), app.query_one("#filter-fleet", Choice)
+        assert not status.rich_style.reverse and not fleet.rich_style.reverse
+        status.focus()
+        await settle(pilot)
+        assert status.rich_style.reverse and not fleet.rich_style.reverse
