@@ -157,3 +157,30 @@ def test_register_dry_run_says_a_sim_already_here_is_registered(run: Run, simula
     assert json.loads(out)["items"][0]["outcome"] == "planned"
     assert not [r for r in simulator.request_log if r.method == "POST"]
     assert any(r.path == "/v1/Sims" and f"Iccid={old}" in r.query for r in simulator.request_log)
+
+
+def test_a_name_already_taken_leaves_the_sim_registered_in_its_fleet_and_says_the_name_was_not_set(
+    run: Run, simulator: Simulator, tmp_path: Path
+) -> None:
+    """A row with a fleet and a unique name another SIM has: the SIM was registered, then one update with both
+    was refused for the name (83011), so the SIM stayed without its fleet and the outcome said `failed` (with the
+    name's error only), of a SIM now in the account. As the register screen does (one rule): the fleet is set,
+    the outcome is `registered` and says the name was not set and why."""
+    from supersim_tui.ops.register_queue import REGISTERED
+
+    (a, code_a), (b, code_b) = registrable_examples(simulator.state, 2)
+    taken = next(s.unique_name for s in simulator.state.sims.values() if s.unique_name)
+    lab = simulator.state.find_fleet("lab-bench")
+    assert lab is not None and taken
+    path = tmp_path / "box.csv"
+    path.write_text(f"iccid,registration_code,fleet,unique_name\n{a},{code_a},lab-bench,{taken}\n{b},{code_b},,\n")
+    code, out, err = run("sims", "register", "--csv", str(path), "--yes", "--json")
+    outcomes = {o["iccid"]: o for o in json.loads(out)["outcomes"]}
+    sim = simulator.state.sims[simulator.state.sims_by_iccid[a]]
+    assert sim.fleet_sid == lab.sid, "the SIM was left without its fleet"
+    assert outcomes[a]["outcome"] == REGISTERED, outcomes[a]
+    assert f"name {taken!r} not set" in outcomes[a]["error"] and "already exists" in outcomes[a]["error"]
+    assert code == 0, err
+
+    code, out, err = run("sims", "register", "--csv", str(path), "--yes")  # the text says it too
+    assert f"name {taken!r} not set" in out + err

@@ -54,12 +54,18 @@ async def test_the_second_start_styles_the_screen_as_the_first_without_parsing(m
     assert second == first
 
 
-@pytest.mark.parametrize("spoil", ["garbage", "another-textual", "writable-by-others"])
+@pytest.mark.parametrize("spoil", ["garbage", "a-value-changed", "another-textual", "writable-by-others"])
 async def test_a_cache_file_that_cannot_be_trusted_is_not_used(monkeypatch: pytest.MonkeyPatch, spoil: str) -> None:
+    """A value changed in the file (a disk's bit flip: still a pickle, its keys intact) is not used either: the
+    rule it gave ("middlx" where "middle" was) stopped the app with a StyleValueError's traceback."""
     first = await start(build_app(demo_simulator(settle_seconds=0)))
     path = cache_path()
     if spoil == "garbage":
         path.write_bytes(b"\x80\x05not a pickle")
+    elif spoil == "a-value-changed":
+        content = path.read_bytes()
+        assert b"\x8c\x06middle" in content  # a rule's value, the pickle's short string "middle"
+        path.write_bytes(content.replace(b"\x8c\x06middle", b"\x8c\x06middlx", 1))
     elif spoil == "another-textual":
         stamp, entries = pickle.loads(path.read_bytes())
         textual_files = ("/elsewhere/textual/css/model.py", *stamp[2][1:])

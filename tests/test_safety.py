@@ -526,6 +526,37 @@ async def test_the_header_at_80_columns_names_the_mode_the_account_and_the_scree
         assert f"○ open · demo account (simulator) · SIM {first.label}" in text
 
 
+async def test_at_80_columns_a_long_profile_and_account_give_way_to_the_screens_own_title() -> None:
+    """A protected profile with a long name, credentials from the environment and the account's SID fill the
+    header: at 80 columns the end was cut, and with it what the screen is (``SIM us-meters-00001``,
+    ``register SIMs``: gone on every screen but the main one). The mode stays first and whole, the screen's own
+    title whole at the end, and the profile and account are what is cut (with an ellipsis)."""
+    from supersim_tui.tui.header import AppHeader
+    from supersim_tui.tui.sim_detail import SimDetailScreen
+
+    sim = demo_simulator(settle_seconds=0)
+    account = "AC" + "0" * 31 + "1"
+    app = SuperSimApp(
+        instant_client(sim),
+        account_label=account,
+        mode="protected",
+        profile_name="production-europe-main, environment credentials",
+    )
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        first = await app.client.fetch_sim(next(iter(sim.state.sims)))
+        await app.push_screen(SimDetailScreen(app.client, first, app.main.fleets or []))
+        await settle(pilot)
+        line = str(app.screen.query_one(AppHeader).render())
+        assert "▲ PROTECTED · profile production-europe" in line, line
+        assert line.rstrip().endswith(f"· SIM {first.label}"), line
+        assert "…" in line and len(line.rstrip()) <= 80 - 3, line
+        app.pop_screen()
+        await settle(pilot)
+        line = str(app.screen.query_one(AppHeader).render())  # no title of its own: cut at the end, as before
+        assert "▲ PROTECTED" in line and line.rstrip().endswith("…"), line
+
+
 def test_profile_mode_comes_from_profiles_toml_and_read_only_wins(tmp_path: Path) -> None:
     """A profile's `mode` decides the session's safety mode; --read-only overrides it; an unknown mode is named
     with what is expected."""

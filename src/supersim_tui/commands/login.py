@@ -15,18 +15,19 @@ from ..credentials import profile_in_use
 from ..profiles import AUTH_KINDS, ProfileError, load_profiles, profiles_path
 from ..settings import load_settings
 from . import session as session_module
-from .output import note, print_json, table, write_records
+from .output import answer, ctrl_c_interrupts, note, print_json, table, write_records
 from .session import UsageError
 
+CANCELLED = "cancelled (Ctrl+C): nothing was saved"
 KIND_CHOICES = {"auth-token": "auth_token", "api-key": "api_key", "kore": "kore"}
 FLAGS = {"profile": "--profile", "identity": "--identity", "token_url": "--token-url", "base_url": "--base-url"}
 
 
 def _ask(prompt: str, default: str | None = None) -> str:
-    sys.stderr.write(f"{prompt}{f' [{default}]' if default else ''}: ")
-    sys.stderr.flush()
-    answer = sys.stdin.readline().strip()
-    return answer or (default or "")
+    reply = answer(f"{prompt}{f' [{default}]' if default else ''}: ")
+    if reply is None:
+        raise UsageError(CANCELLED)
+    return reply.strip() or (default or "")
 
 
 def _usage(error: signin.SignInError) -> UsageError:
@@ -78,7 +79,12 @@ def _secret(details: signin.Details, args: argparse.Namespace, interactive: bool
         except UnicodeDecodeError:
             raise UsageError(f"the {secret_label} on standard input is not UTF-8 text") from None
     elif interactive:
-        secret = getpass.getpass(f"{secret_label} (input hidden): ")
+        with ctrl_c_interrupts():
+            try:
+                secret = getpass.getpass(f"{secret_label} (input hidden): ")
+            except KeyboardInterrupt:
+                sys.stderr.write("\n")
+                raise UsageError(CANCELLED) from None
     else:
         raise UsageError("no terminal to type the secret on: pipe it with --secret-stdin")
     problem = signin.details_problem(details, secret)

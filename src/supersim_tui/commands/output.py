@@ -9,9 +9,12 @@ from __future__ import annotations
 import csv
 import json
 import re
+import signal
 import sys
+import threading
 import time
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any, TextIO
 
 from ..api.text import printable
@@ -104,20 +107,45 @@ def note(message: str) -> None:
     print(printable(message, multiline=True), file=sys.stderr)
 
 
+@contextmanager
+def ctrl_c_interrupts() -> Iterator[None]:
+    """While the terminal is read, Ctrl+C raises KeyboardInterrupt there, at once. The commands ask inside
+    asyncio's loop, whose SIGINT handler only cancels the command once the read returns: Ctrl+C at a question
+    did nothing until Enter. The loop's handler is put back after."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def answer(prompt: str) -> str | None:
+    """``prompt`` on the terminal, then the line typed; None: Ctrl+C (the caller cancels). Ctrl+C raises from the
+    moment the prompt is shown (set before it is written: one typed as it appears is not the loop's)."""
+    with ctrl_c_interrupts():
+        try:
+            sys.stderr.write(prompt)
+            sys.stderr.flush()
+            return sys.stdin.readline()
+        except KeyboardInterrupt:
+            sys.stderr.write("\n")
+            return None
+
+
 def confirm(question: str) -> bool:
     """Ask on the terminal. Callers must check there is one first."""
-    sys.stderr.write(f"{question} [y/N] ")
-    sys.stderr.flush()
-    answer = sys.stdin.readline().strip().lower()
-    return answer in ("y", "yes")
+    reply = answer(f"{question} [y/N] ")
+    return reply is not None and reply.strip().lower() in ("y", "yes")
 
 
 def confirm_typed(consent: Consent) -> bool:
     """Ask the person to type the consent's phrase (the number of SIMs, a NAP or fleet name). Callers check for
     a terminal first."""
-    sys.stderr.write(f"To confirm, type {consent.phrase}: ")
-    sys.stderr.flush()
-    return consent.matches(sys.stdin.readline())
+    reply = answer(f"To confirm, type {consent.phrase}: ")
+    return reply is not None and consent.matches(reply)
 
 
 def seconds(value: float | None) -> str:

@@ -232,6 +232,25 @@ async def what_it_lacks(
     return fleet, name, kept, sim
 
 
+async def fleet_then_name(
+    client: SuperSimClient, sid: str, fleet: str | None, name: str | None
+) -> tuple[Sim | None, str | None]:
+    """Move a just registered SIM into its fleet, then name it: the SIM as updated (None: nothing asked), and why
+    the name was not set (None: it was, or none was asked). Two requests, not one with both: a name the API
+    refuses (taken, say) would take the fleet with it. A refused name does not undo the registration or the
+    fleet (the app's register screen and ``sims register`` say so alike); a refused fleet and transient failures
+    raise."""
+    sim = await client.update_sim(sid, fleet=fleet) if fleet else None
+    if name:
+        try:
+            sim = await client.update_sim(sid, unique_name=name)
+        except SuperSimError as error:
+            if is_transient(error) or isinstance(error, AUTH_ERRORS):
+                raise
+            return sim, f"name {name!r} not set: {explain(error)}"
+    return sim, None
+
+
 def lacks(
     sim: Sim, fleet: str | None, fleet_sid: str | None, name: str | None
 ) -> tuple[str | None, str | None, list[str]]:
@@ -420,10 +439,12 @@ class RegistrationRunner(Runner):
                     )
                     return done, False
             if fleet or name:
-                sim = await self.client.update_sim(sim_sid, fleet=fleet, unique_name=name)
-                updated = ItemOutcome(
-                    row.key, row.iccid, label, DONE, str(sim.status), sim.fleet_sid, note, sid=sim_sid
-                )
+                sim, name_refused = await fleet_then_name(self.client, sim_sid, fleet, name)
+                if name_refused is not None:
+                    note = f"{note}; {name_refused}" if note else name_refused
+                    label = row.iccid
+                status, fleet_sid = (str(sim.status), sim.fleet_sid) if sim is not None else ("new", None)
+                updated = ItemOutcome(row.key, row.iccid, label, DONE, status, fleet_sid, note, sid=sim_sid)
                 return updated, False
             return ItemOutcome(row.key, row.iccid, label, DONE, "new", None, note, sid=sim_sid), False
         except AUTH_ERRORS as error:

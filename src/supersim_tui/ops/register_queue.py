@@ -44,15 +44,11 @@ async def join_fleet_then_name(client: SuperSimClient, sid: str, entry: Entry, *
         if sim is not None:  # what it kept is what the entry shows
             entry.fleet = fleet or (sim.fleet_sid if entry.fleet else None)
             entry.unique_name = name or (sim.unique_name if entry.unique_name else None)
-    if fleet:
-        await client.update_sim(sid, fleet=fleet)
-    if name:
-        try:
-            await client.update_sim(sid, unique_name=name)
-        except SuperSimError as error:
-            if is_transient(error):
-                raise
-            return f"; name {name!r} not set: {error}"
+    from .register import fleet_then_name  # (the CLI's runner's rule too)
+
+    _sim, name_refused = await fleet_then_name(client, sid, fleet, name)
+    if name_refused is not None:
+        return f"; {name_refused}"
     return f"; kept {' and '.join(kept)}" if kept else ""
 
 

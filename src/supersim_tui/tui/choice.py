@@ -40,6 +40,9 @@ class Choice(Widget, can_focus=True):
         &:focus {
             background-tint: $foreground 5%;
         }
+        &:focus:nocolor {
+            text-style: reverse;  /* NO_COLOR: the tint is a shade of grey; which filter ←/→ changes must show */
+        }
     }
     """
     BINDINGS: ClassVar[list[BindingType]] = [

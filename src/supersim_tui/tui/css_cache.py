@@ -7,8 +7,9 @@ frame is painted, in the user's cache folder, and given back to Textual's own pa
 Textual finds an entry only under its own key: the CSS text itself, where it was read from and its scope. So a
 stylesheet that changed is parsed again, never styled from an old parse. A file written by another Textual or
 Python, or for other theme variables, is not used; nor one that is not the user's own or that others could
-write (what it holds is unpickled); one that cannot be read is ignored and replaced. Without the file the app
-starts as it always did.
+write (what it holds is unpickled), nor one whose rules are not the bytes saved (their SHA-256 is saved with them:
+a bit flipped on disk can leave a valid pickle whose rule has a value Textual refuses, a traceback at start-up);
+one that cannot be read is ignored and replaced. Without the file the app starts as it always did.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from textual.css.stylesheet import Stylesheet
 from ..config import cache_dir, ensure_dir
 from ..ops.atomic import write_atomically
 
-FORMAT = 1
+FORMAT = 2  # (stamp, (SHA-256 of the rules' pickle, the rules' pickle))
 FILE_NAME = "textual-css.pickle"
 
 
@@ -68,8 +69,11 @@ class ParsedCss:
         try:
             if not _safe_to_read(self.path):
                 return 0
-            stamp, entries = pickle.loads(self.path.read_bytes())
-            if stamp != self.stamp or not isinstance(entries, dict):
+            stamp, (digest, saved) = pickle.loads(self.path.read_bytes())
+            if stamp != self.stamp or digest != hashlib.sha256(saved).hexdigest():
+                return 0
+            entries = pickle.loads(saved)
+            if not isinstance(entries, dict):
                 return 0
         except Exception:  # no file, or one from elsewhere or cut short: parsed as without it
             return 0
@@ -89,7 +93,8 @@ class ParsedCss:
             return False
         with contextlib.suppress(OSError, pickle.PicklingError):
             ensure_dir(self.path.parent)
-            content = pickle.dumps((self.stamp, entries), protocol=pickle.HIGHEST_PROTOCOL)
+            saved = pickle.dumps(entries, protocol=pickle.HIGHEST_PROTOCOL)
+            content = pickle.dumps((self.stamp, (hashlib.sha256(saved).hexdigest(), saved)))
             write_atomically(self.path, [content], durable=False)
             self.loaded = frozenset(entries)
             return True

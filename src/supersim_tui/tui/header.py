@@ -7,6 +7,8 @@ start-up. It also leaves the title 74 of 80 columns, where Header's icon and clo
 
 from __future__ import annotations
 
+from rich.cells import cell_len
+from rich.text import Text
 from textual import events
 from textual.content import Content
 from textual.widget import Widget
@@ -42,9 +44,26 @@ class AppHeader(Widget):
         sub_title = screen.sub_title if screen.sub_title is not None else app.sub_title
         return app.format_title(title, sub_title)
 
+    def fitted_line(self, room: int) -> Content:
+        """:attr:`title_line` in ``room`` cells. What is cut is the app's part (mode, profile, account) after the
+        mode, before the screen's own sub-title (which SIM, "register SIMs"): a long profile name and an account
+        SID took all of 80 columns, and the end, the screen's own title, was what went. Without a title of its
+        own, or when the app's part would keep less than the mode, the end is cut."""
+        line = self.title_line
+        screen, app = self.screen, self.app
+        own, shared = screen.sub_title, app.sub_title
+        if line.cell_length <= room or not own or not shared or screen.title is not None:
+            return line.truncate(room, ellipsis=True)
+        keep = cell_len(shared) - (line.cell_length - room) - 1  # the app's part, in cells, before its "…"
+        if keep < cell_len(shared.split(" · ", 1)[0]):
+            return line.truncate(room, ellipsis=True)
+        cut = Text(shared)
+        cut.truncate(keep + 1, overflow="ellipsis")
+        return app.format_title(app.title, f"{cut.plain} · {own}").truncate(room, ellipsis=True)
+
     def render(self) -> Content:
         width = self.content_size.width
-        title = self.title_line.truncate(max(1, width - 2 * EDGE), ellipsis=True)
+        title = self.fitted_line(max(1, width - 2 * EDGE))
         left = max(EDGE, (width - title.cell_length) // 2)
         # Three spans of their own (the blanks styled apart): a screenshot's SVG viewer drops the blanks a text run
         # starts with, which drew the icon and the title a cell to the left

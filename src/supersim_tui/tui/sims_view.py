@@ -62,6 +62,7 @@ REDRAW_EVERY = 0.5  # seconds between redraws while the index loads (each page w
 QUICK_REDRAW, QUICK_UNTIL = 0.1, 10_000  # ... but every 0.1 s while it holds fewer SIMs (a sort costs little)
 LOAD_CONCURRENCY = 8
 FIRST_ROWS = 100  # an empty table's first SIMs, read in one small page before the slices' large ones
+LOADING = "Loading SIMs…"  # the detail strip while no SIM of the selection has arrived
 
 
 def slim(sim: Sim) -> Sim:
@@ -147,7 +148,7 @@ class SimsView(Pane):
         self._set_wide(self.app.size.width >= self.WIDE)
         # Not ``table.loading``: Textual's loading cover refuses the focus, so 3 then End pressed before the
         # first page arrived were lost. The empty table, this line and the count bar say it is loading.
-        self.detail.update("Loading SIMs…")
+        self.detail.update(LOADING)
 
     # ----------------------------------------------------------------- filters
     @property
@@ -226,7 +227,9 @@ class SimsView(Pane):
             self._scope = scope
             self.index = SimIndex(self._fleet_names)
             self.view = self.table.view = SimView(self.index, self.view.query)
-            self.table.show(force=True)  # nothing shown from the old selection
+            self.table.show(force=True)  # nothing shown from the old selection: no row, no SIM's details
+            self.has_rows = False
+            self._set_detail(LOADING, lambda: Text(LOADING))
         self.filter_label = self._describe_filters()
         self._problem = self._stale_since = self._failure = None
         self._load_index()
@@ -480,7 +483,7 @@ class SimsView(Pane):
             message = (
                 f"No SIMs match ({printable(label)}): x clears the filters."  # names are not markup
                 if label
-                else ("Loading SIMs…" if self.index.loading else "No SIMs in this account yet.")
+                else (LOADING if self.index.loading else "No SIMs in this account yet.")
             )
             self._set_detail(message, lambda: Text(message))
             return
