@@ -149,7 +149,7 @@ def test_register_dry_run_says_a_sim_already_here_is_registered(run: Run, simula
     code, out, err = run("sims", "register", old, old_code, "--dry-run")
     assert code == 0, err
     assert out.split()[:2] == [old, "registered"] and "already in this account" in out, out
-    assert "0 SIM(s) would be registered" in err and "1 already in this account" in err, err
+    assert "0 SIMs would be registered" in err and "1 already in this account" in err, err
     code, out, err = run("sims", "register", old, old_code, "--dry-run", "--json")
     item = json.loads(out)["items"][0]
     assert item["outcome"] == "registered" and item["sid"] == simulator.state.sims_by_iccid[old], item

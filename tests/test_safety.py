@@ -437,7 +437,7 @@ async def test_move_to_a_fleet_on_another_nap_shows_coverage_gained_and_lost() -
         await pilot.press("m")
         await choose(pilot, apac.sid)
         text = confirm_text(app)
-        assert "3 SIM(s) move from NAP" in text and "lose" in text and "countries lost" in text, text
+        assert "3 SIMs move from NAP" in text and "lose" in text and "countries lost" in text, text
     assert posts(sim) == []
 
 

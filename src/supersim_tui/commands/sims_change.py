@@ -12,6 +12,7 @@ from ..iccid import is_ascii_digits
 from ..ops.bulk import BulkRunner, Change, Plan, plan_change
 from ..ops.journal import new_run_id
 from ..ops.outcomes import dry_run_record
+from ..ops.plan import sims_count
 from ..ops.select import Selection, kind_named, parse_iccid_lines, select_filtered, select_named
 from .output import note, print_json, write_records
 from .session import Session, UsageError
@@ -108,7 +109,7 @@ async def _not_in_account(client: SuperSimClient, missing: list[str]) -> str:
     if name is not None and kind is not None:
         return not_a_sim(name, kind, change=True)
     shown = ", ".join(missing[:5]) + (" …" if len(missing) > 5 else "")
-    return f"{len(missing)} SIM(s) not in this account: {shown}"
+    return f"{sims_count(len(missing))} not in this account: {shown}"
 
 
 async def _change(client: SuperSimClient, args: argparse.Namespace) -> Change:

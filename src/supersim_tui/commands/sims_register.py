@@ -57,7 +57,7 @@ async def _dry_run(session: Session, rows: list[Registration], args: argparse.Na
     invalid = sum(1 for o in outcomes if o.outcome is INVALID)
     here = sum(1 for o in outcomes if o.outcome is DONE)
     note(
-        f"Dry run: {len(rows) - invalid - here:,} SIM(s) would be registered, {here:,} already in this account, "
+        f"Dry run: {sims_count(len(rows) - invalid - here)} would be registered, {here:,} already in this account, "
         f"{invalid:,} invalid; nothing was sent."
     )
     for item in planned:

@@ -87,7 +87,7 @@ def move_impact_text(impacts: list[MoveImpact]) -> Text:
 
     for impact in impacts:
         text.append(
-            printable(f"{impact.sims:,} SIM(s) move from NAP {impact.from_nap} to {impact.to_nap}:\n"), style="bold"
+            printable(f"{sims_count(impact.sims)} move from NAP {impact.from_nap} to {impact.to_nap}:\n"), style="bold"
         )
         text.append(
             f"  gain {len(impact.gained)} network(s)" + (f": {names(impact.gained)}" if impact.gained else "") + "\n",
