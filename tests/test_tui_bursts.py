@@ -827,3 +827,32 @@ async def test_catalog_opened_while_it_is_read_takes_slash_then_the_filter() -> 
         await burst(pilot, app, "\rt")
         assert app.focused is table
         assert screen.query_one("#catalog-filter", Input).value == "spain"
+
+
+async def test_the_tab_bar_focused_by_the_user_keeps_the_focus_when_a_load_ends() -> None:
+    """`3 Tab Tab → →` typed at launch ended on the Health tab (QA qa13): the first Tab put the focus on the tab bar,
+    the account's load then ended and gave the focus back to the SIMs table (the tab bar is where the app parks
+    the focus while a table loads), so the second Tab went to the tab bar again and → switched tabs. A focus the
+    user moved there stays there: Tab then goes on to the filters."""
+    from textual.widgets.tabbed_content import ContentTabs
+
+    from .conftest import settle as ready
+
+    app = build_app(demo_simulator())
+    async with app.run_test(size=(120, 36)) as pilot:
+        table = await sims_table_focused(pilot, app)
+        await pilot.press("tab")
+        assert isinstance(app.focused, ContentTabs)
+        app.main.load_account()  # (what r does; at launch, the first load ending)
+        await ready(pilot)
+        assert isinstance(app.focused, ContentTabs), app.focused
+        await burst(pilot, app, keys_named("tab", "right", "right"))
+        await ready(pilot)
+        assert app.main.query_one("TabbedContent").active == "sims"  # type: ignore[attr-defined]
+        status = app.main.query_one("#filter-status")
+        assert app.focused is status and status.value == "ready", (app.focused, status.value)  # type: ignore[attr-defined]
+        assert table.has_focus is False
+
+
+def keys_named(*names: str) -> list[events.Key]:
+    return [events.Key(name, None) for name in names]

@@ -119,6 +119,9 @@ class MainScreen(ReportsFailures, Screen[None]):
         self._shown_before = False
         self.first_frame_painted = False  # (the app says so: first_frame_painted_now)
         self._focus_due = False  # a table has loaded: the focus goes to the shown one after the next refresh
+        # The focus is on the tab bar because the app put it there (at start, or while the shown table loads), not
+        # because the user moved it there: the table takes it back once it has rows
+        self._parked = True
         self._registered: list[str] = []  # SIMs the queue registered before this screen was mounted (ICCIDs)
 
     def compose(self) -> ComposeResult:
@@ -241,7 +244,9 @@ class MainScreen(ReportsFailures, Screen[None]):
         return None
 
     def _table_loaded(self, loading: bool) -> None:
-        if not loading:
+        if loading:  # a loading table drops the focus: where it falls is the app's doing
+            self._parked = True
+        else:
             self._focus_due = True
             self.call_after_refresh(self._focus_active_table)
 
@@ -251,7 +256,7 @@ class MainScreen(ReportsFailures, Screen[None]):
         the focus before it has rows) or has just loaded and is about to take it, and nothing else has the focus.
         The key gate (keyflow) holds keys meanwhile: ``2e`` typed at launch renames the first NAP once the NAPs
         are listed, as it does once the app is up."""
-        if not self.is_mounted or (self.focused is not None and not isinstance(self.focused, ContentTabs)):
+        if not self.is_mounted or (self.focused is not None and not self._parked_on_tabs):
             return False
         tab = self.query_one(TabbedContent).active
         if tab in INSIGHT_TABS or not tab:
@@ -266,8 +271,18 @@ class MainScreen(ReportsFailures, Screen[None]):
         tab = self.query_one(TabbedContent).active
         if tab in INSIGHT_TABS and not self.query(f"#{tab}-pane.-ready"):
             return  # focused once mounted (in the screen is not enough: its table may not be built yet)
-        if self.focused is None or isinstance(self.focused, ContentTabs):
+        if self.focused is None or self._parked_on_tabs:
             self.set_focus(self._table_of(tab))
+
+    @property
+    def _parked_on_tabs(self) -> bool:
+        """The focus is on the tab bar, put there by the app (:attr:`_parked`), not by the user's Tab or click."""
+        return isinstance(self.focused, ContentTabs) and self._parked
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        """A widget other than the tab bar took the focus: a later move to the tab bar is the user's."""
+        if not isinstance(event.widget, ContentTabs):
+            self._parked = False
 
     def _table_of(self, tab: str) -> Widget:
         """The table of a tab's pane (the SIMs pane's is a virtual table, the others DataTables)."""
@@ -288,6 +303,7 @@ class MainScreen(ReportsFailures, Screen[None]):
                 if table.focusable:
                     table.focus()
                 else:  # still loading: the focus leaves the pane now, and goes to the table once it has rows
+                    self._parked = True
                     self.query_one(ContentTabs).focus()
 
     def _show_loaded(self, tab: str) -> None:
