@@ -99,3 +99,17 @@ def test_tables_stay_aligned_with_wide_characters() -> None:
     table(["fleet", "sid"], [["📡sat", "HF1"], ["eu-trackers", "HF2"], ["東京", "HF3"]], out)
     starts = {cell_len(line[: line.index("HF")]) for line in out.getvalue().splitlines()[1:]}
     assert len(starts) == 1, out.getvalue()
+
+
+def test_a_name_in_an_iccid_file_says_names_go_as_arguments(run: Run, simulator: Simulator, tmp_path: object) -> None:
+    """A SIM's unique name in --iccid-file said only "ICCID must contain only the digits" (QA qa13): the file takes
+    ICCIDs and SIDs, and the message now says where names go. Nothing is sent."""
+    from pathlib import Path
+
+    listed = Path(str(tmp_path)) / "iccids.txt"
+    listed.write_text("us-meters-00001\n")
+    simulator.request_log.clear()
+    code, out, err = run("sims", "set-status", "inactive", "--iccid-file", str(listed), "--yes")
+    assert code == 2 and out == "", err
+    assert "line 1" in err and "give SIMs by unique name as arguments" in err, err
+    assert [r for r in simulator.request_log if r.method != "GET"] == []

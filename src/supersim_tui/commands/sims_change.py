@@ -74,7 +74,10 @@ async def _select(client: SuperSimClient, args: argparse.Namespace) -> Selection
         text = await asyncio.to_thread(read_input, args.iccid_file, "--iccid-file")
         named, problems = parse_iccid_lines(text)
         if problems:
-            raise UsageError(f"--iccid-file {args.iccid_file}: nothing was sent:" + problems_listed(problems))
+            hint = ""
+            if not parse_iccid_lines(text, names=True)[1]:  # every bad line would do as a SIM's unique name
+                hint = "\n(the file takes ICCIDs and SIM SIDs, one per line; give SIMs by unique name as arguments)"
+            raise UsageError(f"--iccid-file {args.iccid_file}: nothing was sent:" + problems_listed(problems) + hint)
         if not named:
             raise UsageError(
                 f"--iccid-file {args.iccid_file}: the file names no SIMs (one ICCID or SIM SID per "
