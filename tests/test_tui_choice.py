@@ -7,7 +7,6 @@ import asyncio
 
 import httpx
 import pytest
-from textual import events
 from textual.pilot import Pilot
 from textual.widgets import OptionList
 
@@ -21,11 +20,7 @@ from supersim_tui.tui.sims_pane import SimsPane
 from .conftest import build_app, demo_simulator, instant_client, settle, until
 from .test_qa9 import screen_text
 from .test_tui import ICCID, cells
-from .test_tui_bursts import burst
-
-
-def keys(*names: str) -> list[events.Key]:
-    return [events.Key(name, None) for name in names]
+from .test_tui_bursts import burst, keys_named
 
 
 def listed(pane: SimsPane) -> list[str]:
@@ -55,7 +50,7 @@ async def test_arrows_typed_in_one_burst_step_the_status_filter_and_the_sims_fol
     app = build_app(sim)
     async with app.run_test(size=(120, 36)) as pilot:
         pane, status = await focused_filter(pilot, app, "status")
-        await burst(pilot, app, keys("right", "right", "right"))
+        await burst(pilot, app, keys_named("right", "right", "right"))
         await settle(pilot)
         wanted = SIM_STATUSES[2]
         assert status.value == wanted
@@ -65,7 +60,7 @@ async def test_arrows_typed_in_one_burst_step_the_status_filter_and_the_sims_fol
         assert listed(pane) == expected
         assert f"Status={wanted}" in last_sims_query(sim)
 
-        await burst(pilot, app, keys("left", "left", "left"))
+        await burst(pilot, app, keys_named("left", "left", "left"))
         await settle(pilot)
         assert status.value is None and "any status" in str(status.render())
         assert len(listed(pane)) == 250
